@@ -1,0 +1,74 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Base64 in its two spellings: standard (with padding) and URL-safe (`-`, `_`, no padding).
+public enum Base64 {
+    /// Standard base64 with padding.
+    public static func encode(_ bytes: some Collection<UInt8>) -> String {
+        Data(bytes).base64EncodedString()
+    }
+
+    /// Decodes standard base64; returns `nil` on any invalid character or length.
+    public static func decode(_ text: String) -> [UInt8]? {
+        Data(base64Encoded: text).map(Array.init)
+    }
+
+    /// URL-safe base64 without padding.
+    public static func encodeURLSafe(_ bytes: some Collection<UInt8>) -> String {
+        var text = encode(bytes)
+        text = text.replacing("+", with: "-").replacing("/", with: "_")
+        while text.hasSuffix("=") { text.removeLast() }
+        return text
+    }
+
+    /// Decodes URL-safe base64, tolerating padding and the standard `+`/`/` characters.
+    public static func decodeURLSafe(_ text: String) -> [UInt8]? {
+        var normalized = text.replacing("-", with: "+").replacing("_", with: "/")
+        while normalized.hasSuffix("=") { normalized.removeLast() }
+        guard normalized.utf8.count % 4 != 1 else { return nil }
+        normalized += String(repeating: "=", count: (4 - normalized.utf8.count % 4) % 4)
+        return decode(normalized)
+    }
+}
+
+/// Lower-case hexadecimal.
+public enum Hex {
+    /// Encodes bytes as lower-case hex.
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes hex (either case); `nil` on an odd length or a non-hex character.
+    public static func decode(_ text: String) -> [UInt8]? {
+        let chars = Array(text.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(chars.count / 2)
+        var index = 0
+        while index < chars.count {
+            guard let high = nibble(chars[index]), let low = nibble(chars[index + 1]) else { return nil }
+            out.append(high << 4 | low)
+            index += 2
+        }
+        return out
+    }
+
+    private static func nibble(_ char: UInt8) -> UInt8? {
+        switch char {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): char - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): char - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): char - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
