@@ -1,0 +1,111 @@
+/// Builds the headers of an upstream provider request: an allow-list of the app's headers plus
+/// the real credential, which is injected here and nowhere else.
+///
+/// Everything not on ``forwardedRequestHeaders`` is dropped (the app's own `authorization`,
+/// `x-api-key`, cookies, `host`, `content-length`, `origin`, `x-stainless-*`, …), as is any value
+/// containing CR, LF or NUL. Names come out lower-cased.
+public enum UpstreamHeaders {
+    /// The only request headers an app may pass through to the provider.
+    public static let forwardedRequestHeaders: Set<String> = [
+        "content-type", "accept", "anthropic-version", "anthropic-beta", "anthropic-dangerous-direct-browser-access",
+        "x-app", "user-agent", "x-client-name", "openai-organization", "openai-project", "openai-beta",
+        "x-goog-api-client",
+    ]
+
+    /// The longest header value forwarded; longer values are dropped.
+    public static let maximumValueLength = 8192
+
+    /// The Anthropic API version sent when the app names none.
+    public static let defaultAnthropicVersion = "2023-06-01"
+
+    /// The `user-agent` that Anthropic requires with setup tokens (Claude Code's).
+    public static let claudeCodeUserAgent = "claude-cli/2.1.76"
+
+    /// Betas added to every request made with an Anthropic OAuth or setup token.
+    public static let anthropicOAuthBetas = [
+        "claude-code-20250219", "oauth-2025-04-20", "fine-grained-tool-streaming-2025-05-14",
+        "interleaved-thinking-2025-05-14",
+    ]
+
+    /// Betas removed from `anthropic-beta` because they change billing without the owner's say.
+    public static let anthropicBlockedBetas: Set<String> = ["context-1m-2025-08-07"]
+
+    /// The headers for an upstream request to `provider`.
+    ///
+    /// - Parameters:
+    ///   - provider: The provider the request goes to.
+    ///   - clientHeaders: The app's headers, in any case, repeated names allowed (joined with `,`).
+    ///   - credential: The key or token to inject.
+    ///   - authMethod: Whether `credential` is an API key or an OAuth/setup token.
+    /// - Throws: ``ByokyError`` `INVALID_KEY` when the stored credential could not be a header value.
+    public static func build(
+        for provider: ProviderID,
+        clientHeaders: some Sequence<(name: String, value: String)>,
+        credential: SecretString,
+        authMethod: AuthMethod = .apiKey
+    ) throws -> [String: String] {
+        guard isSafeHeaderValue(credential.exposedValue) else {
+            throw ByokyError(.invalidKey, "The stored credential for \(provider.rawValue) is not a valid header value")
+        }
+        var headers: [String: String] = [:]
+        for (name, value) in clientHeaders {
+            let lowered = name.lowercased()
+            guard forwardedRequestHeaders.contains(lowered), isSafeHeaderValue(value),
+                value.utf8.count <= maximumValueLength
+            else { continue }
+            if let existing = headers[lowered] {
+                headers[lowered] = existing + "," + value
+            } else {
+                headers[lowered] = value
+            }
+        }
+
+        let scheme = ProviderRegistry.provider(provider)?.authScheme ?? .bearer
+        if provider == .anthropic {
+            applyAnthropicPolicy(to: &headers, credential: credential, authMethod: authMethod)
+        } else if let value = scheme.headerValue(for: credential.exposedValue) {
+            headers[scheme.headerName] = value
+        }
+        return headers
+    }
+
+    /// Whether `value` may go in a header: no CR, LF or NUL.
+    public static func isSafeHeaderValue(_ value: String) -> Bool {
+        !value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
+    }
+
+    private static func applyAnthropicPolicy(
+        to headers: inout [String: String],
+        credential: SecretString,
+        authMethod: AuthMethod
+    ) {
+        var betas = splitList(headers["anthropic-beta"]).filter { !anthropicBlockedBetas.contains($0) }
+        switch authMethod {
+        case .oauth:
+            headers["authorization"] = "Bearer \(credential.exposedValue)"
+            headers["user-agent"] = claudeCodeUserAgent
+            headers["x-app"] = "cli"
+            if headers["accept"] == nil { headers["accept"] = "application/json" }
+            for beta in anthropicOAuthBetas where !betas.contains(beta) { betas.append(beta) }
+        case .apiKey:
+            headers["x-api-key"] = credential.exposedValue
+        }
+        if betas.isEmpty {
+            headers["anthropic-beta"] = nil
+        } else {
+            headers["anthropic-beta"] = betas.joined(separator: ",")
+        }
+        if headers["anthropic-version"] == nil { headers["anthropic-version"] = defaultAnthropicVersion }
+        headers["anthropic-dangerous-direct-browser-access"] = "true"
+    }
+
+    private static func splitList(_ value: String?) -> [String] {
+        guard let value else { return [] }
+        var seen: [String] = []
+        for item in value.split(separator: ",") {
+            let trimmed = String(item).trimmingASCIIWhitespace()
+            if !trimmed.isEmpty, !seen.contains(trimmed) { seen.append(trimmed) }
+        }
+        return seen
+    }
+}

@@ -1,0 +1,81 @@
+/// Reads token usage from a complete (non-streaming) provider response body.
+public enum UsageExtractor {
+    /// Usage from a JSON response body of `provider`, or `nil` when the body reports none
+    /// (or reports it only in part, e.g. Anthropic usage without `output_tokens`).
+    public static func usage(fromJSON body: some Collection<UInt8>, provider: ProviderID) -> TokenUsage? {
+        if let report = try? JSONCoding.decode(UsageReport.self, from: body) {
+            return usage(from: report, provider: provider)
+        }
+        // Gemini without `alt=sse` streams a JSON array of responses; the last with usage counts.
+        if let reports = try? JSONCoding.decode([UsageReport].self, from: body) {
+            return reports.reversed().lazy.compactMap { usage(from: $0, provider: provider) }.first
+        }
+        return nil
+    }
+
+    /// Usage from one decoded object, following the provider's family rules.
+    static func usage(from report: UsageReport, provider: ProviderID) -> TokenUsage? {
+        let family = ProviderRegistry.provider(provider)?.family
+        if family == .gemini || (family == nil && report.usageMetadata != nil), let gemini = report.usageMetadata {
+            return geminiUsage(gemini)
+        }
+        if let cohere = report.usage?.tokens ?? report.usage?.billed_units,
+            let input = tokenCount(cohere.input_tokens), let output = tokenCount(cohere.output_tokens)
+        {
+            return TokenUsage(inputTokens: input, outputTokens: output)
+        }
+        if provider == .groq, let groq = report.x_groq?.usage, let usage = openAIUsage(groq) {
+            return usage
+        }
+        if let counts = report.usage ?? report.response?.usage {
+            if family == .anthropic { return anthropicUsage(counts) }
+            return openAIUsage(counts) ?? responsesUsage(counts)
+        }
+        return nil
+    }
+
+    static func geminiUsage(_ counts: UsageReport.GeminiCounts) -> TokenUsage? {
+        guard let prompt = tokenCount(counts.promptTokenCount) else { return nil }
+        let thoughts = tokenCount(counts.thoughtsTokenCount)
+        let candidates = tokenCount(counts.candidatesTokenCount) ?? 0
+        return TokenUsage(
+            inputTokens: prompt, outputTokens: candidates + (thoughts ?? 0),
+            cacheReadTokens: tokenCount(counts.cachedContentTokenCount), reasoningTokens: thoughts
+        )
+    }
+
+    static func anthropicUsage(_ counts: UsageReport.Counts) -> TokenUsage? {
+        guard let input = tokenCount(counts.input_tokens), let output = tokenCount(counts.output_tokens) else {
+            return nil
+        }
+        let cacheRead = tokenCount(counts.cache_read_input_tokens)
+        let cacheWrite = tokenCount(counts.cache_creation_input_tokens)
+        return TokenUsage(
+            inputTokens: input + (cacheRead ?? 0) + (cacheWrite ?? 0), outputTokens: output,
+            cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite
+        )
+    }
+
+    static func openAIUsage(_ counts: UsageReport.Counts) -> TokenUsage? {
+        guard let input = tokenCount(counts.prompt_tokens), let output = tokenCount(counts.completion_tokens) else {
+            return nil
+        }
+        return TokenUsage(
+            inputTokens: input, outputTokens: output,
+            cacheReadTokens: tokenCount(counts.prompt_tokens_details?.cached_tokens),
+            reasoningTokens: tokenCount(counts.completion_tokens_details?.reasoning_tokens)
+        )
+    }
+
+    /// The OpenAI Responses API (and any other `input_tokens`/`output_tokens` shape outside Anthropic).
+    static func responsesUsage(_ counts: UsageReport.Counts) -> TokenUsage? {
+        guard let input = tokenCount(counts.input_tokens), let output = tokenCount(counts.output_tokens) else {
+            return nil
+        }
+        return TokenUsage(
+            inputTokens: input, outputTokens: output,
+            cacheReadTokens: tokenCount(counts.input_tokens_details?.cached_tokens),
+            reasoningTokens: tokenCount(counts.output_tokens_details?.reasoning_tokens)
+        )
+    }
+}

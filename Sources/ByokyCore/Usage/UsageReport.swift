@@ -1,0 +1,54 @@
+/// The usage-bearing parts of any provider's response object or stream event, decoded leniently.
+///
+/// One small `Decodable` covers every family's shapes so a stream event is decoded once.
+struct UsageReport: Decodable {
+    struct Counts: Decodable {
+        struct Details: Decodable {
+            let cached_tokens: Double?
+            let reasoning_tokens: Double?
+        }
+        struct CohereTokens: Decodable {
+            let input_tokens: Double?
+            let output_tokens: Double?
+        }
+        let input_tokens: Double?
+        let output_tokens: Double?
+        let prompt_tokens: Double?
+        let completion_tokens: Double?
+        let cache_read_input_tokens: Double?
+        let cache_creation_input_tokens: Double?
+        let prompt_tokens_details: Details?
+        let completion_tokens_details: Details?
+        let input_tokens_details: Details?
+        let output_tokens_details: Details?
+        let tokens: CohereTokens?
+        let billed_units: CohereTokens?
+    }
+    struct GeminiCounts: Decodable {
+        let promptTokenCount: Double?
+        let candidatesTokenCount: Double?
+        let thoughtsTokenCount: Double?
+        let cachedContentTokenCount: Double?
+    }
+    struct Nested: Decodable {
+        let usage: Counts?
+    }
+
+    let type: String?
+    let usage: Counts?
+    let usageMetadata: GeminiCounts?
+    /// Anthropic `message_start`.
+    let message: Nested?
+    /// Cohere `message-end`.
+    let delta: Nested?
+    /// Groq's extra usage block.
+    let x_groq: Nested?
+    /// OpenAI Responses API `response.completed`.
+    let response: Nested?
+}
+
+/// Turns a raw count into a token count: floored, never negative, `nil` when absent or not finite.
+func tokenCount(_ value: Double?) -> Int? {
+    guard let value, value.isFinite else { return nil }
+    return max(0, Int(value.rounded(.down)))
+}

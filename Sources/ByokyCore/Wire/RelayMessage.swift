@@ -1,0 +1,118 @@
+/// A frame of the relay protocol, version 1 (the original's `relay:*` JSON text frames).
+///
+/// Parse with ``parse(_:maximumSize:)``, which names the reason for every rejection; write with
+/// ``encoded()``. Bodies travel as text in v1; the v2 protocol (with the relay issue) adds binary
+/// bodies, multiplexing and end-to-end encryption.
+public enum RelayMessage: Sendable, Hashable {
+    /// Backend relay: the app's front end announces itself (`sessionId` is never the session key).
+    case hello(sessionID: String, providers: [String: ProviderAvailability]?)
+    /// A provider request to run through the wallet.
+    case request(RelayRequest)
+    /// The response head.
+    case responseMeta(requestID: String, status: Int, statusText: String?, headers: [String: String]?)
+    /// A piece of the response body.
+    case responseChunk(requestID: String, chunk: String)
+    /// The response ended normally.
+    case responseDone(requestID: String)
+    /// The request failed.
+    case responseError(requestID: String, error: RelayError?)
+    /// Keep-alive; `ts` is the sender's clock in Unix milliseconds.
+    case ping(ts: Double)
+    case pong(ts: Double)
+    /// Pairing: the wallet lists what it offers.
+    case pairHello(providers: [String: ProviderAvailability])
+    /// Pairing: the app accepts.
+    case pairAck
+    /// Pairing: the wallet offers a vault session as fallback.
+    case vaultOffer(vaultURL: String, appSessionToken: String, providers: [String: ProviderAvailability]?)
+    /// Pairing: the wallet could not make a vault offer.
+    case vaultOfferFailed(reason: String)
+    /// Joining a room.
+    case auth(roomID: String, authToken: String, role: RelayRole, priority: Int?)
+    /// The relay's answer to ``auth(roomID:authToken:role:priority:)``.
+    case authResult(success: Bool, error: String?, peerOnline: Bool?)
+    /// The other side of the room came online or went offline.
+    case peerStatus(online: Bool)
+    /// A gift's giver reports the tokens used so far.
+    case usage(giftID: String, usedTokens: Int)
+
+    /// The largest frame the core parser accepts by default (the relay server allows 20 MB).
+    public static let defaultMaximumSize = 1_048_576
+    /// The relay server's frame limit.
+    public static let relayMaximumFrameSize = 20 * 1024 * 1024
+
+    /// The frame's `type` field.
+    public var type: String {
+        switch self {
+        case .hello: "relay:hello"
+        case .request: "relay:request"
+        case .responseMeta: "relay:response:meta"
+        case .responseChunk: "relay:response:chunk"
+        case .responseDone: "relay:response:done"
+        case .responseError: "relay:response:error"
+        case .ping: "relay:ping"
+        case .pong: "relay:pong"
+        case .pairHello: "relay:pair:hello"
+        case .pairAck: "relay:pair:ack"
+        case .vaultOffer: "relay:vault:offer"
+        case .vaultOfferFailed: "relay:vault:offer:failed"
+        case .auth: "relay:auth"
+        case .authResult: "relay:auth:result"
+        case .peerStatus: "relay:peer:status"
+        case .usage: "relay:usage"
+        }
+    }
+
+    /// Every frame type of protocol version 1.
+    public static let knownTypes: Set<String> = [
+        "relay:hello", "relay:request", "relay:response:meta", "relay:response:chunk", "relay:response:done",
+        "relay:response:error", "relay:ping", "relay:pong", "relay:pair:hello", "relay:pair:ack", "relay:vault:offer",
+        "relay:vault:offer:failed", "relay:auth", "relay:auth:result", "relay:peer:status", "relay:usage",
+    ]
+}
+
+/// A room role on the relay.
+public enum RelayRole: String, Sendable, Hashable, Codable {
+    /// The wallet that serves requests.
+    case sender
+    /// The app or gift receiver that sends them.
+    case recipient
+}
+
+/// A request carried over the relay.
+public struct RelayRequest: Sendable, Hashable {
+    public var requestID: String
+    public var provider: ProviderID
+    public var url: String
+    public var method: String
+    public var headers: [String: String]
+    public var body: String?
+
+    public init(
+        requestID: String, provider: ProviderID, url: String, method: String, headers: [String: String] = [:],
+        body: String? = nil
+    ) {
+        self.requestID = requestID
+        self.provider = provider
+        self.url = url
+        self.method = method
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// The error of a failed relay request.
+public struct RelayError: Sendable, Hashable, Codable {
+    public var code: String
+    public var message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The wire form of a ``ByokyError``.
+    public init(_ error: ByokyError) {
+        self.init(code: error.code.rawValue, message: error.message)
+    }
+}
