@@ -76,7 +76,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ByokyCoreTests",
-            dependencies: ["ByokyCore", "ByokyTesting"],
+            dependencies: [
+                "ByokyCore",
+                "ByokyTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

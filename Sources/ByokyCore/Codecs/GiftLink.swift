@@ -61,7 +61,15 @@ public struct GiftLink: Sendable, Hashable {
 
     /// Encodes the link (JSON, UTF-8, URL-safe base64 without padding).
     public func encoded() -> String {
-        Base64.encodeURLSafe((try? JSONCoding.encode(WireForm(self))) ?? [])
+        Base64.encodeURLSafe(
+            JSONWriter.object([
+                ("v", .number(Double(version))), ("id", giftID.map(JSONValue.string)),
+                ("p", provider.map(JSONValue.string)), ("n", providerName.map(JSONValue.string)),
+                ("s", senderLabel.map(JSONValue.string)), ("t", authToken.map(JSONValue.string)),
+                ("m", maxTokens.map(JSONValue.number)), ("e", expiresAt.map(JSONValue.number)),
+                ("r", relayURL.map(JSONValue.string)),
+            ])
+        )
     }
 
     /// The web URL of the link: `https://byoky.com/gift/<encoded>`.
@@ -113,27 +121,5 @@ public struct GiftLink: Sendable, Hashable {
             return .invalid(reason: "Unknown provider")
         }
         return .valid
-    }
-
-    /// The JSON object in the original's key order.
-    private struct WireForm: Encodable {
-        let link: GiftLink
-
-        init(_ link: GiftLink) { self.link = link }
-
-        enum CodingKeys: String, CodingKey { case v, id, p, n, s, t, m, e, r }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(link.version, forKey: .v)
-            try container.encodeIfPresent(link.giftID, forKey: .id)
-            try container.encodeIfPresent(link.provider, forKey: .p)
-            try container.encodeIfPresent(link.providerName, forKey: .n)
-            try container.encodeIfPresent(link.senderLabel, forKey: .s)
-            try container.encodeIfPresent(link.authToken, forKey: .t)
-            try container.encodeIfPresent(link.maxTokens.map(JSONValue.number), forKey: .m)
-            try container.encodeIfPresent(link.expiresAt.map(JSONValue.number), forKey: .e)
-            try container.encodeIfPresent(link.relayURL, forKey: .r)
-        }
     }
 }

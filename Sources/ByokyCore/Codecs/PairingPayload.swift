@@ -42,7 +42,12 @@ public struct PairingPayload: Sendable, Hashable, Codable {
 
     /// The encoded payload.
     public func encoded() -> String {
-        Base64.encodeURLSafe((try? JSONCoding.encode(self)) ?? [])
+        Base64.encodeURLSafe(
+            JSONWriter.object([
+                ("v", .number(Double(version))), ("r", .string(relayURL)), ("id", .string(roomID)),
+                ("t", .string(authToken)), ("o", .string(appOrigin)),
+            ])
+        )
     }
 
     /// Decodes a payload, stripping one accepted URL prefix; `nil` when it is too long, malformed,

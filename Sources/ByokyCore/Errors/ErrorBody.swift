@@ -15,21 +15,36 @@ public enum ErrorBody {
     /// (used by the local providers and by the wallet's own API).
     public static func json(for error: ByokyError, family: APIFamily?) -> [UInt8] {
         let status = error.httpStatus
-        let body: any Encodable =
-            switch family {
-            case .anthropic:
-                AnthropicError(error: .init(type: anthropicType(status: status), message: error.message))
-            case .openai, nil:
-                OpenAIError(
-                    error: .init(message: error.message, type: openAIType(status: status), code: error.code.rawValue)
+        let message = JSONValue.string(error.message)
+        switch family {
+        case .anthropic:
+            return JSONWriter.object([
+                ("type", .string("error")),
+                ("error", .object(["type": .string(anthropicType(status: status)), "message": message])),
+            ])
+        case .openai, nil:
+            return JSONWriter.object([
+                (
+                    "error",
+                    .object([
+                        "message": message, "type": .string(openAIType(status: status)), "param": .null,
+                        "code": .string(error.code.rawValue),
+                    ])
                 )
-            case .gemini:
-                GeminiError(error: .init(code: status, message: error.message, status: googleStatus(status: status)))
-            case .cohere:
-                CohereError(message: error.message)
-            }
-        // Encoding these fixed shapes of strings and integers cannot fail.
-        return (try? JSONCoding.encode(body)) ?? Array(#"{"error":{"message":"internal error"}}"#.utf8)
+            ])
+        case .gemini:
+            return JSONWriter.object([
+                (
+                    "error",
+                    .object([
+                        "code": .number(Double(status)), "message": message,
+                        "status": .string(googleStatus(status: status)),
+                    ])
+                )
+            ])
+        case .cohere:
+            return JSONWriter.object([("message", message)])
+        }
     }
 
     /// The error as one server-sent event, for a failure after a stream's head was sent.
@@ -89,48 +104,5 @@ public enum ErrorBody {
         case 502, 503: "UNAVAILABLE"
         default: "INTERNAL"
         }
-    }
-
-    private struct AnthropicError: Encodable {
-        struct Detail: Encodable {
-            let type: String
-            let message: String
-        }
-        let type = "error"
-        let error: Detail
-
-        init(error: Detail) { self.error = error }
-    }
-
-    private struct OpenAIError: Encodable {
-        struct Detail: Encodable {
-            let message: String
-            let type: String
-            let code: String
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(message, forKey: .message)
-                try container.encode(type, forKey: .type)
-                try container.encodeNil(forKey: .param)
-                try container.encode(code, forKey: .code)
-            }
-
-            enum CodingKeys: String, CodingKey { case message, type, param, code }
-        }
-        let error: Detail
-    }
-
-    private struct GeminiError: Encodable {
-        struct Detail: Encodable {
-            let code: Int
-            let message: String
-            let status: String
-        }
-        let error: Detail
-    }
-
-    private struct CohereError: Encodable {
-        let message: String
     }
 }

@@ -27,7 +27,7 @@ public enum ResponseHeaderPolicy {
 
     /// The headers of `headers` that may be passed to the app.
     public static func filter(
-        _ headers: some Sequence<(name: String, value: String)>,
+        _ headers: [(name: String, value: String)],
         bodyIsRewritten: Bool
     ) -> [(name: String, value: String)] {
         headers.filter { forwards($0.name, bodyIsRewritten: bodyIsRewritten) }

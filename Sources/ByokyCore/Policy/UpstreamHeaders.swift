@@ -40,7 +40,7 @@ public enum UpstreamHeaders {
     /// - Throws: ``ByokyError`` `INVALID_KEY` when the stored credential could not be a header value.
     public static func build(
         for provider: ProviderID,
-        clientHeaders: some Sequence<(name: String, value: String)>,
+        clientHeaders: [(name: String, value: String)],
         credential: SecretString,
         authMethod: AuthMethod = .apiKey
     ) throws -> [String: String] {

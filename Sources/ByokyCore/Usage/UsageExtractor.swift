@@ -19,7 +19,8 @@ public enum UsageExtractor {
         if family == .gemini || (family == nil && report.usageMetadata != nil), let gemini = report.usageMetadata {
             return geminiUsage(gemini)
         }
-        if let cohere = report.usage?.tokens ?? report.usage?.billed_units,
+        let counts = report.usage ?? report.delta?.usage ?? report.response?.usage
+        if let cohere = counts?.tokens ?? counts?.billed_units,
             let input = tokenCount(cohere.input_tokens), let output = tokenCount(cohere.output_tokens)
         {
             return TokenUsage(inputTokens: input, outputTokens: output)
@@ -27,7 +28,7 @@ public enum UsageExtractor {
         if provider == .groq, let groq = report.x_groq?.usage, let usage = openAIUsage(groq) {
             return usage
         }
-        if let counts = report.usage ?? report.response?.usage {
+        if let counts {
             if family == .anthropic { return anthropicUsage(counts) }
             return openAIUsage(counts) ?? responsesUsage(counts)
         }

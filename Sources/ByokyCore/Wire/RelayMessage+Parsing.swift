@@ -198,7 +198,9 @@ extension RelayMessage {
             object["giftId"] = .string(giftID)
             object["usedTokens"] = .number(Double(usedTokens))
         }
-        return (try? JSONCoding.encode(JSONValue.object(object))) ?? []
+        var writer = JSONWriter()
+        writer.write(.object(object))
+        return writer.bytes
     }
 }
 

@@ -1,0 +1,81 @@
+package import Foundation
+
+/// Runs Python scripts that check Byoky's formats against independent implementations
+/// (the `cryptography` package, and later the official provider SDKs).
+///
+/// The interpreter is `$BYOKY_PYTHON`, else `.venv/bin/python3` at the package root (made by
+/// `scripts/setup-python.sh`), else `python3` on the `PATH`. Tests that need it are enabled when
+/// an interpreter with the needed modules exists, and always under CI (`CI=true`), so a missing
+/// set-up fails CI instead of skipping silently.
+package enum PythonInterop {
+    /// The package root, found from this file's path.
+    package static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The folder of interop scripts.
+    package static let scriptsFolder = packageRoot.appendingPathComponent("Tests/Interop")
+
+    /// Whether the tests run under CI.
+    package static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// The interpreter to use.
+    package static var interpreter: String {
+        if let configured = ProcessInfo.processInfo.environment["BYOKY_PYTHON"], !configured.isEmpty {
+            return configured
+        }
+        let venv = packageRoot.appendingPathComponent(".venv/bin/python3").path
+        if FileManager.default.isExecutableFile(atPath: venv) { return venv }
+        return "/usr/bin/env"
+    }
+
+    private static var interpreterArguments: [String] { interpreter == "/usr/bin/env" ? ["python3"] : [] }
+
+    /// Whether an interpreter can import every module in `modules`.
+    package static func canImport(_ modules: [String]) -> Bool {
+        let script = modules.map { "import \($0)" }.joined(separator: "; ")
+        return (try? run(arguments: ["-c", script], input: nil)) != nil
+    }
+
+    /// Whether tests needing `modules` should run: under CI always, elsewhere when available.
+    package static func isEnabled(needing modules: [String]) -> Bool {
+        isCI || canImport(modules)
+    }
+
+    /// Runs `Tests/Interop/<script>` with `arguments`, feeding `input` on standard input.
+    ///
+    /// - Returns: standard output.
+    /// - Throws: ``Failure`` with standard error when the script exits non-zero.
+    package static func runScript(_ script: String, arguments: [String] = [], input: String? = nil) throws -> String {
+        try run(arguments: [scriptsFolder.appendingPathComponent(script).path] + arguments, input: input)
+    }
+
+    /// A script that failed.
+    package struct Failure: Error, CustomStringConvertible {
+        package let status: Int32
+        package let standardError: String
+        package var description: String { "python exited with \(status): \(standardError)" }
+    }
+
+    private static func run(arguments: [String], input: String?) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: interpreter)
+        process.arguments = interpreterArguments + arguments
+        let stdout = Pipe()
+        let stderr = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(status: process.terminationStatus, standardError: String(decoding: errors, as: UTF8.self))
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import ByokyCore
+
+extension ByokyCommand {
+    /// `byoky providers`: what the wallet can hold keys for.
+    struct Providers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the providers the wallet supports, with their API family and base URL."
+        )
+
+        func run() async throws {
+            for provider in ProviderRegistry.all {
+                var notes: [String] = [provider.family.map { "family: \($0.rawValue)" } ?? "local server"]
+                if provider.requiresCustomBaseURL { notes.append("needs a base URL") }
+                if provider.authMethods.contains(.oauth) { notes.append("setup tokens accepted") }
+                print("\(provider.id.rawValue)\t\(provider.displayName)\t\(provider.baseURL)\t\(notes.joined(separator: ", "))")
+            }
+        }
+    }
+}
