@@ -4,5 +4,6 @@
 /// (see DESIGN.md §2); its contents arrive with the wallet issue.
 package enum ByokyWalletModule {
     /// What this module owns, in one line.
-    package static let role = "The encrypted wallet and its proxy engine: credentials, sessions, routing, allowances, audit log."
+    package static let role =
+        "The encrypted wallet and its proxy engine: credentials, sessions, routing, allowances, audit log."
 }

@@ -7,14 +7,27 @@ struct BackupFileTests {
             exportedAt: 42,
             credentials: [
                 ByokyBackup.Credential(
-                    id: "a", provider: .ollama, label: "Local", authMethod: .apiKey, secret: SecretString(""),
-                    baseURL: "http://127.0.0.1:11434", createdAt: 1
+                    id: "a",
+                    provider: .ollama,
+                    label: "Local",
+                    authMethod: .apiKey,
+                    secret: SecretString(""),
+                    baseURL: "http://127.0.0.1:11434",
+                    createdAt: 1
                 )
             ],
             gifts: [
                 ByokyBackup.Gift(
-                    id: "g", credentialID: "a", provider: .ollama, label: "gift", authToken: SecretString("gft_x"),
-                    maxTokens: 100, usedTokens: 5, expiresAt: 9, createdAt: 1, isActive: true,
+                    id: "g",
+                    credentialID: "a",
+                    provider: .ollama,
+                    label: "gift",
+                    authToken: SecretString("gft_x"),
+                    maxTokens: 100,
+                    usedTokens: 5,
+                    expiresAt: 9,
+                    createdAt: 1,
+                    isActive: true,
                     relayURL: "wss://relay.example"
                 )
             ]
@@ -32,7 +45,10 @@ struct BackupFileTests {
         let version3 = try ExtensionCrypto.encrypt(#"{"version":3,"credentials":[]}"#, password: password)
         #expect(throws: ByokyError(.invalidRequest, "")) { try ByokyBackupFile.open(version3, password: password) }
         #expect(throws: ByokyError(.payloadTooLarge, "")) {
-            try ByokyBackupFile.open(String(repeating: "A", count: ByokyBackupFile.maximumFileLength + 4), password: password)
+            try ByokyBackupFile.open(
+                String(repeating: "A", count: ByokyBackupFile.maximumFileLength + 4),
+                password: password
+            )
         }
     }
 

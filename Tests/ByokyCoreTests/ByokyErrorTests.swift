@@ -84,7 +84,9 @@ struct ByokyErrorTests {
 
     @Test func streamErrorEventsParseBackWithTheirFamilyShape() throws {
         var decoder = SSEDecoder()
-        let anthropic = try decoder.feed(ErrorBody.sseEvent(for: ByokyError(.streamTruncated, "cut"), family: .anthropic))
+        let anthropic = try decoder.feed(
+            ErrorBody.sseEvent(for: ByokyError(.streamTruncated, "cut"), family: .anthropic)
+        )
         #expect(anthropic.count == 1)
         #expect(anthropic.first?.type == "error")
         #expect(try object(anthropic[0].data)["type"] as? String == "error")

@@ -52,7 +52,9 @@ struct CryptoInteropTests {
         #expect(opened["plaintext"] as? String == plaintext)
 
         let theirs = try python(["op": "encrypt", "password": password, "plaintext": plaintext])
-        #expect(try ExtensionCrypto.decrypt(try #require(theirs["ciphertext"] as? String), password: password) == plaintext)
+        #expect(
+            try ExtensionCrypto.decrypt(try #require(theirs["ciphertext"] as? String), password: password) == plaintext
+        )
 
         let ourHash = try ExtensionCrypto.hashPassword(password)
         #expect(try python(["op": "verify", "password": password, "hash": ourHash])["valid"] as? Bool == true)
@@ -68,20 +70,36 @@ struct CryptoInteropTests {
             exportedAt: 1_764_100_000_000,
             credentials: [
                 ByokyBackup.Credential(
-                    id: "k1", provider: .openai, label: "Personal", authMethod: .apiKey,
-                    secret: SecretString("sk-proj-ROUNDTRIP"), createdAt: 1_764_000_000_000
+                    id: "k1",
+                    provider: .openai,
+                    label: "Personal",
+                    authMethod: .apiKey,
+                    secret: SecretString("sk-proj-ROUNDTRIP"),
+                    createdAt: 1_764_000_000_000
                 ),
                 ByokyBackup.Credential(
-                    id: "k2", provider: .anthropic, label: "Claude Code", authMethod: .oauth,
-                    secret: SecretString("sk-ant-oat01-RT"), refreshToken: SecretString("rt-RT"),
+                    id: "k2",
+                    provider: .anthropic,
+                    label: "Claude Code",
+                    authMethod: .oauth,
+                    secret: SecretString("sk-ant-oat01-RT"),
+                    refreshToken: SecretString("rt-RT"),
                     createdAt: 1_764_000_000_001
                 ),
             ],
             giftedCredentials: [
                 ByokyBackup.GiftedCredential(
-                    id: "r1", giftID: "g1", provider: .gemini, providerName: "Google Gemini", senderLabel: "Cy",
-                    authToken: SecretString("gft_rt"), maxTokens: 10, usedTokens: 1, expiresAt: 1_900_000_000_000,
-                    relayURL: "wss://relay.byoky.com", createdAt: 1_764_000_000_000
+                    id: "r1",
+                    giftID: "g1",
+                    provider: .gemini,
+                    providerName: "Google Gemini",
+                    senderLabel: "Cy",
+                    authToken: SecretString("gft_rt"),
+                    maxTokens: 10,
+                    usedTokens: 1,
+                    expiresAt: 1_900_000_000_000,
+                    relayURL: "wss://relay.byoky.com",
+                    createdAt: 1_764_000_000_000
                 )
             ]
         )

@@ -24,7 +24,9 @@ struct CryptoTests {
 
     @Test func extensionDecryptRejectsWrongPasswordTamperingAndGarbage() throws {
         let sealed = try ExtensionCrypto.encrypt("secret", password: Self.password)
-        #expect(throws: ByokyError(.decryptFailed, "")) { try ExtensionCrypto.decrypt(sealed, password: "other-password") }
+        #expect(throws: ByokyError(.decryptFailed, "")) {
+            try ExtensionCrypto.decrypt(sealed, password: "other-password")
+        }
         var characters = Array(sealed)
         characters[20] = characters[20] == "A" ? "B" : "A"
         #expect(throws: ByokyError(.decryptFailed, "")) {
@@ -110,11 +112,16 @@ struct CryptoTests {
     @Test func pbkdf2MatchesThePublishedSHA256Vector() throws {
         // RFC 7914 §11 test vector for PBKDF2-HMAC-SHA256 (P="passwd", S="salt", c=1, dkLen=64), first 32 bytes.
         let key = try KDF.Insecure.PBKDF2.deriveKey(
-            from: Array("passwd".utf8), salt: Array("salt".utf8), using: .sha256, outputByteCount: 32,
+            from: Array("passwd".utf8),
+            salt: Array("salt".utf8),
+            using: .sha256,
+            outputByteCount: 32,
             unsafeUncheckedRounds: 1
         )
-        #expect(key.withUnsafeBytes { Hex.encode($0) }
-            == "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc")
+        #expect(
+            key.withUnsafeBytes { Hex.encode($0) }
+                == "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
+        )
     }
 
     @Test func constantTimeEqualsComparesContentAndLength() {

@@ -7,8 +7,12 @@ struct GiftLinkTests {
 
     static func sample() -> GiftLink {
         GiftLink(
-            giftID: "0d9f5c1e-4a4b-4d1e-9a43-3f2b9c1d2e3f", provider: .anthropic, senderLabel: "Ana 🎁",
-            authToken: "gft_0123456789abcdef0123456789abcdef", maxTokens: 50_000, expiresAt: now + 86_400_000,
+            giftID: "0d9f5c1e-4a4b-4d1e-9a43-3f2b9c1d2e3f",
+            provider: .anthropic,
+            senderLabel: "Ana 🎁",
+            authToken: "gft_0123456789abcdef0123456789abcdef",
+            maxTokens: 50_000,
+            expiresAt: now + 86_400_000,
             relayURL: "wss://relay.byoky.com"
         )
     }
@@ -28,10 +32,28 @@ struct GiftLinkTests {
     }
 
     @Test func usesTheRegistryNameOrTheIDForUnknownProviders() {
-        #expect(GiftLink(giftID: "g", provider: .openai, senderLabel: "s", authToken: "t", maxTokens: 1, expiresAt: 1,
-            relayURL: "wss://r").providerName == "OpenAI")
-        #expect(GiftLink(giftID: "g", provider: "acme", senderLabel: "s", authToken: "t", maxTokens: 1, expiresAt: 1,
-            relayURL: "wss://r").providerName == "acme")
+        #expect(
+            GiftLink(
+                giftID: "g",
+                provider: .openai,
+                senderLabel: "s",
+                authToken: "t",
+                maxTokens: 1,
+                expiresAt: 1,
+                relayURL: "wss://r"
+            ).providerName == "OpenAI"
+        )
+        #expect(
+            GiftLink(
+                giftID: "g",
+                provider: "acme",
+                senderLabel: "s",
+                authToken: "t",
+                maxTokens: 1,
+                expiresAt: 1,
+                relayURL: "wss://r"
+            ).providerName == "acme"
+        )
     }
 
     @Test(arguments: ["byoky://gift/", "https://byoky.com/gift#", "https://byoky.com/gift/", ""])
@@ -55,7 +77,8 @@ struct GiftLinkTests {
     }
 
     @Test(arguments: [
-        "", "!!!!", Base64.encodeURLSafe(Array("not json".utf8)), Base64.encodeURLSafe(Array(#"{"v":2,"id":"x"}"#.utf8)),
+        "", "!!!!", Base64.encodeURLSafe(Array("not json".utf8)),
+        Base64.encodeURLSafe(Array(#"{"v":2,"id":"x"}"#.utf8)),
         Base64.encodeURLSafe(Array(#"{"id":"x"}"#.utf8)), Base64.encodeURLSafe(Array("[1]".utf8)),
         String(repeating: "A", count: 8193),
     ])
@@ -95,7 +118,10 @@ struct GiftLinkTests {
         #expect(reason { $0.provider = "acme" } == nil)
         var unknown = valid
         unknown.provider = "acme"
-        #expect(unknown.validate(nowMilliseconds: Self.now, requireKnownProvider: true) == .invalid(reason: "Unknown provider"))
+        #expect(
+            unknown.validate(nowMilliseconds: Self.now, requireKnownProvider: true)
+                == .invalid(reason: "Unknown provider")
+        )
     }
 
     @Test func budgetArithmetic() {
@@ -146,8 +172,10 @@ struct GiftShortLinkTests {
     }
 
     @Test func resolutionURLStripsTrailingSlashes() {
-        #expect(GiftShortLink.resolutionURL(vaultBase: "https://vault.byoky.com//", id: "AbCd1234")
-            == "https://vault.byoky.com/gift-links/AbCd1234")
+        #expect(
+            GiftShortLink.resolutionURL(vaultBase: "https://vault.byoky.com//", id: "AbCd1234")
+                == "https://vault.byoky.com/gift-links/AbCd1234"
+        )
     }
 }
 

@@ -16,69 +16,154 @@ struct ProviderRegistryTests {
 
     static let table: [Row] = [
         Row(
-            id: .anthropic, name: "Anthropic", family: .anthropic, baseURL: "https://api.anthropic.com",
-            chatPath: "/v1/messages", authHeader: "x-api-key", requiresBase: false, models: "/v1/models"
+            id: .anthropic,
+            name: "Anthropic",
+            family: .anthropic,
+            baseURL: "https://api.anthropic.com",
+            chatPath: "/v1/messages",
+            authHeader: "x-api-key",
+            requiresBase: false,
+            models: "/v1/models"
         ),
         Row(
-            id: .openai, name: "OpenAI", family: .openai, baseURL: "https://api.openai.com",
-            chatPath: "/v1/chat/completions", authHeader: "authorization", requiresBase: false, models: "/v1/models"
+            id: .openai,
+            name: "OpenAI",
+            family: .openai,
+            baseURL: "https://api.openai.com",
+            chatPath: "/v1/chat/completions",
+            authHeader: "authorization",
+            requiresBase: false,
+            models: "/v1/models"
         ),
         Row(
-            id: .gemini, name: "Google Gemini", family: .gemini, baseURL: "https://generativelanguage.googleapis.com",
-            chatPath: "/v1beta/models/{model}:generateContent", authHeader: "x-goog-api-key", requiresBase: false,
+            id: .gemini,
+            name: "Google Gemini",
+            family: .gemini,
+            baseURL: "https://generativelanguage.googleapis.com",
+            chatPath: "/v1beta/models/{model}:generateContent",
+            authHeader: "x-goog-api-key",
+            requiresBase: false,
             models: "/v1beta/models"
         ),
         Row(
-            id: .mistral, name: "Mistral", family: .openai, baseURL: "https://api.mistral.ai",
-            chatPath: "/v1/chat/completions", authHeader: "authorization", requiresBase: false, models: "/v1/models"
+            id: .mistral,
+            name: "Mistral",
+            family: .openai,
+            baseURL: "https://api.mistral.ai",
+            chatPath: "/v1/chat/completions",
+            authHeader: "authorization",
+            requiresBase: false,
+            models: "/v1/models"
         ),
         Row(
-            id: .cohere, name: "Cohere", family: .cohere, baseURL: "https://api.cohere.com", chatPath: "/v2/chat",
-            authHeader: "authorization", requiresBase: false, models: "/v1/models"
+            id: .cohere,
+            name: "Cohere",
+            family: .cohere,
+            baseURL: "https://api.cohere.com",
+            chatPath: "/v2/chat",
+            authHeader: "authorization",
+            requiresBase: false,
+            models: "/v1/models"
         ),
         Row(
-            id: .xai, name: "xAI (Grok)", family: .openai, baseURL: "https://api.x.ai", chatPath: "/v1/chat/completions",
-            authHeader: "authorization", requiresBase: false, models: "/v1/models"
+            id: .xai,
+            name: "xAI (Grok)",
+            family: .openai,
+            baseURL: "https://api.x.ai",
+            chatPath: "/v1/chat/completions",
+            authHeader: "authorization",
+            requiresBase: false,
+            models: "/v1/models"
         ),
         Row(
-            id: .deepseek, name: "DeepSeek", family: .openai, baseURL: "https://api.deepseek.com",
-            chatPath: "/chat/completions", authHeader: "authorization", requiresBase: false, models: "/models"
+            id: .deepseek,
+            name: "DeepSeek",
+            family: .openai,
+            baseURL: "https://api.deepseek.com",
+            chatPath: "/chat/completions",
+            authHeader: "authorization",
+            requiresBase: false,
+            models: "/models"
         ),
         Row(
-            id: .perplexity, name: "Perplexity", family: .openai, baseURL: "https://api.perplexity.ai",
-            chatPath: "/chat/completions", authHeader: "authorization", requiresBase: false, models: nil
+            id: .perplexity,
+            name: "Perplexity",
+            family: .openai,
+            baseURL: "https://api.perplexity.ai",
+            chatPath: "/chat/completions",
+            authHeader: "authorization",
+            requiresBase: false,
+            models: nil
         ),
         Row(
-            id: .groq, name: "Groq", family: .openai, baseURL: "https://api.groq.com",
-            chatPath: "/openai/v1/chat/completions", authHeader: "authorization", requiresBase: false,
+            id: .groq,
+            name: "Groq",
+            family: .openai,
+            baseURL: "https://api.groq.com",
+            chatPath: "/openai/v1/chat/completions",
+            authHeader: "authorization",
+            requiresBase: false,
             models: "/openai/v1/models"
         ),
         Row(
-            id: .together, name: "Together AI", family: .openai, baseURL: "https://api.together.xyz",
-            chatPath: "/v1/chat/completions", authHeader: "authorization", requiresBase: false, models: "/v1/models"
+            id: .together,
+            name: "Together AI",
+            family: .openai,
+            baseURL: "https://api.together.xyz",
+            chatPath: "/v1/chat/completions",
+            authHeader: "authorization",
+            requiresBase: false,
+            models: "/v1/models"
         ),
         Row(
-            id: .fireworks, name: "Fireworks AI", family: .openai, baseURL: "https://api.fireworks.ai",
-            chatPath: "/inference/v1/chat/completions", authHeader: "authorization", requiresBase: false,
+            id: .fireworks,
+            name: "Fireworks AI",
+            family: .openai,
+            baseURL: "https://api.fireworks.ai",
+            chatPath: "/inference/v1/chat/completions",
+            authHeader: "authorization",
+            requiresBase: false,
             models: "/inference/v1/models"
         ),
         Row(
-            id: .openrouter, name: "OpenRouter", family: .openai, baseURL: "https://openrouter.ai/api",
-            chatPath: "/api/v1/chat/completions", authHeader: "authorization", requiresBase: false,
+            id: .openrouter,
+            name: "OpenRouter",
+            family: .openai,
+            baseURL: "https://openrouter.ai/api",
+            chatPath: "/api/v1/chat/completions",
+            authHeader: "authorization",
+            requiresBase: false,
             models: "/api/v1/models"
         ),
         Row(
-            id: .azureOpenAI, name: "Azure OpenAI", family: .openai, baseURL: "https://YOUR_RESOURCE.openai.azure.com",
-            chatPath: "/v1/chat/completions", authHeader: "api-key", requiresBase: true,
+            id: .azureOpenAI,
+            name: "Azure OpenAI",
+            family: .openai,
+            baseURL: "https://YOUR_RESOURCE.openai.azure.com",
+            chatPath: "/v1/chat/completions",
+            authHeader: "api-key",
+            requiresBase: true,
             models: "/openai/models?api-version=2024-10-21"
         ),
         Row(
-            id: .ollama, name: "Ollama (local)", family: nil, baseURL: "http://localhost:11434",
-            chatPath: "/v1/chat/completions", authHeader: "authorization", requiresBase: true, models: "/api/tags"
+            id: .ollama,
+            name: "Ollama (local)",
+            family: nil,
+            baseURL: "http://localhost:11434",
+            chatPath: "/v1/chat/completions",
+            authHeader: "authorization",
+            requiresBase: true,
+            models: "/api/tags"
         ),
         Row(
-            id: .lmStudio, name: "LM Studio (local)", family: nil, baseURL: "http://localhost:1234",
-            chatPath: "/v1/chat/completions", authHeader: "authorization", requiresBase: true, models: "/v1/models"
+            id: .lmStudio,
+            name: "LM Studio (local)",
+            family: nil,
+            baseURL: "http://localhost:1234",
+            chatPath: "/v1/chat/completions",
+            authHeader: "authorization",
+            requiresBase: true,
+            models: "/v1/models"
         ),
     ]
 
@@ -142,10 +227,14 @@ struct ProviderRegistryTests {
     }
 
     @Test func geminiChatPathCarriesTheEncodedModelAndStreamingMode() {
-        #expect(APIFamily.geminiChatPath(model: "gemini-2.5-pro", streaming: false)
-            == "/v1beta/models/gemini-2.5-pro:generateContent")
-        #expect(APIFamily.geminiChatPath(model: "a/b c", streaming: true)
-            == "/v1beta/models/a%2Fb%20c:streamGenerateContent?alt=sse")
+        #expect(
+            APIFamily.geminiChatPath(model: "gemini-2.5-pro", streaming: false)
+                == "/v1beta/models/gemini-2.5-pro:generateContent"
+        )
+        #expect(
+            APIFamily.geminiChatPath(model: "a/b c", streaming: true)
+                == "/v1beta/models/a%2Fb%20c:streamGenerateContent?alt=sse"
+        )
     }
 
     @Test func authSchemesWriteAndReadTheirHeader() {

@@ -16,7 +16,8 @@ struct ProviderURLPolicyTests {
         Case(provider: .openai, url: "https://api.openai.com/v1/chat/completions", base: nil, allowed: true),
         Case(
             provider: .gemini,
-            url: "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-pro:generateContent", base: nil,
+            url: "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-pro:generateContent",
+            base: nil,
             allowed: true
         ),
         Case(provider: .openai, url: "https://api.openai.com/v1/embeddings", base: nil, allowed: true),
@@ -48,36 +49,68 @@ struct ProviderURLPolicyTests {
         Case(provider: "acme", url: "https://api.acme.com/v1", base: nil, allowed: false),
         // Providers that need the credential's base URL.
         Case(
-            provider: .azureOpenAI, url: "https://team.openai.azure.com/openai/deployments/x/chat/completions",
-            base: "https://team.openai.azure.com", allowed: true
+            provider: .azureOpenAI,
+            url: "https://team.openai.azure.com/openai/deployments/x/chat/completions",
+            base: "https://team.openai.azure.com",
+            allowed: true
         ),
         Case(provider: .azureOpenAI, url: "https://team.openai.azure.com/v1", base: nil, allowed: false),
-        Case(provider: .azureOpenAI, url: "https://other.openai.azure.com/v1", base: "https://team.openai.azure.com",
-            allowed: false),
-        Case(provider: .azureOpenAI, url: "http://team.openai.azure.com/v1", base: "http://team.openai.azure.com",
-            allowed: false),
-        Case(provider: .ollama, url: "http://localhost:11434/v1/chat/completions", base: "http://localhost:11434",
-            allowed: true),
+        Case(
+            provider: .azureOpenAI,
+            url: "https://other.openai.azure.com/v1",
+            base: "https://team.openai.azure.com",
+            allowed: false
+        ),
+        Case(
+            provider: .azureOpenAI,
+            url: "http://team.openai.azure.com/v1",
+            base: "http://team.openai.azure.com",
+            allowed: false
+        ),
+        Case(
+            provider: .ollama,
+            url: "http://localhost:11434/v1/chat/completions",
+            base: "http://localhost:11434",
+            allowed: true
+        ),
         Case(provider: .ollama, url: "http://[::1]:11434/api/tags", base: "http://[::1]:11434", allowed: true),
         Case(provider: .lmStudio, url: "http://127.0.0.1:1234/v1/models", base: "http://127.0.0.1:1234", allowed: true),
         Case(provider: .ollama, url: "http://192.168.1.5:11434/v1", base: "http://192.168.1.5:11434", allowed: false),
         Case(provider: .ollama, url: "http://localhost:11434/v1", base: nil, allowed: false),
         Case(provider: .ollama, url: "http://localhost:9999/v1", base: "http://localhost:11434", allowed: false),
         // An owner-set base URL on a cloud provider (self-hosted gateway or test upstream).
-        Case(provider: .anthropic, url: "http://127.0.0.1:5555/v1/messages", base: "http://127.0.0.1:5555",
-            allowed: true),
-        Case(provider: .anthropic, url: "https://api.anthropic.com/v1/messages", base: "http://127.0.0.1:5555",
-            allowed: false),
+        Case(
+            provider: .anthropic,
+            url: "http://127.0.0.1:5555/v1/messages",
+            base: "http://127.0.0.1:5555",
+            allowed: true
+        ),
+        Case(
+            provider: .anthropic,
+            url: "https://api.anthropic.com/v1/messages",
+            base: "http://127.0.0.1:5555",
+            allowed: false
+        ),
         Case(provider: .openai, url: "http://10.0.0.2/v1", base: "http://10.0.0.2", allowed: false),
-        Case(provider: .openai, url: "https://gw.example.com/llm/v1/chat", base: "https://gw.example.com/llm",
-            allowed: true),
-        Case(provider: .openai, url: "https://gw.example.com/other", base: "https://gw.example.com/llm/",
-            allowed: false),
+        Case(
+            provider: .openai,
+            url: "https://gw.example.com/llm/v1/chat",
+            base: "https://gw.example.com/llm",
+            allowed: true
+        ),
+        Case(
+            provider: .openai,
+            url: "https://gw.example.com/other",
+            base: "https://gw.example.com/llm/",
+            allowed: false
+        ),
     ]
 
     @Test(arguments: cases)
     func decidesWhetherAURLMayReceiveTheKey(item: Case) {
-        let result = Result { try ProviderURLPolicy.validate(item.url, provider: item.provider, credentialBaseURL: item.base) }
+        let result = Result {
+            try ProviderURLPolicy.validate(item.url, provider: item.provider, credentialBaseURL: item.base)
+        }
         switch result {
         case .success: #expect(item.allowed)
         case .failure(let error):
@@ -123,7 +156,9 @@ struct UpstreamHeadersTests {
 
     @Test func anthropicAPIKeyGetsXAPIKeyAndDefaultVersion() throws {
         let headers = try UpstreamHeaders.build(
-            for: .anthropic, clientHeaders: [("Content-Type", "application/json")], credential: SecretString("sk-ant")
+            for: .anthropic,
+            clientHeaders: [("Content-Type", "application/json")],
+            credential: SecretString("sk-ant")
         )
         #expect(headers["x-api-key"] == "sk-ant")
         #expect(headers["anthropic-version"] == "2023-06-01")
@@ -136,13 +171,17 @@ struct UpstreamHeadersTests {
     @Test func anthropicKeepsTheClientVersionAndDropsBlockedBetas() throws {
         let headers = try UpstreamHeaders.build(
             for: .anthropic,
-            clientHeaders: [("anthropic-version", "2024-01-01"), ("anthropic-beta", "context-1m-2025-08-07, files-api")],
+            clientHeaders: [
+                ("anthropic-version", "2024-01-01"), ("anthropic-beta", "context-1m-2025-08-07, files-api"),
+            ],
             credential: SecretString("k")
         )
         #expect(headers["anthropic-version"] == "2024-01-01")
         #expect(headers["anthropic-beta"] == "files-api")
         let onlyBlocked = try UpstreamHeaders.build(
-            for: .anthropic, clientHeaders: [("anthropic-beta", "context-1m-2025-08-07")], credential: SecretString("k")
+            for: .anthropic,
+            clientHeaders: [("anthropic-beta", "context-1m-2025-08-07")],
+            credential: SecretString("k")
         )
         #expect(onlyBlocked["anthropic-beta"] == nil)
     }
@@ -154,17 +193,23 @@ struct UpstreamHeadersTests {
                 ("anthropic-beta", "my-beta,oauth-2025-04-20"), ("authorization", "Bearer fake"), ("x-api-key", "fake"),
                 ("accept", "text/event-stream"),
             ],
-            credential: SecretString("sk-ant-oat01-x"), authMethod: .oauth
+            credential: SecretString("sk-ant-oat01-x"),
+            authMethod: .oauth
         )
         #expect(headers["authorization"] == "Bearer sk-ant-oat01-x")
         #expect(headers["x-api-key"] == nil)
         #expect(headers["user-agent"] == "claude-cli/2.1.76")
         #expect(headers["x-app"] == "cli")
         #expect(headers["accept"] == "text/event-stream")
-        #expect(headers["anthropic-beta"]
-            == "my-beta,oauth-2025-04-20,claude-code-20250219,fine-grained-tool-streaming-2025-05-14,interleaved-thinking-2025-05-14")
+        #expect(
+            headers["anthropic-beta"]
+                == "my-beta,oauth-2025-04-20,claude-code-20250219,fine-grained-tool-streaming-2025-05-14,interleaved-thinking-2025-05-14"
+        )
         let defaults = try UpstreamHeaders.build(
-            for: .anthropic, clientHeaders: [Header](), credential: SecretString("t"), authMethod: .oauth
+            for: .anthropic,
+            clientHeaders: [Header](),
+            credential: SecretString("t"),
+            authMethod: .oauth
         )
         #expect(defaults["accept"] == "application/json")
         #expect(defaults["anthropic-version"] == "2023-06-01")
@@ -175,7 +220,9 @@ struct UpstreamHeadersTests {
     ])
     func bearerProvidersGetAuthorizationOnly(provider: ProviderID) throws {
         let headers = try UpstreamHeaders.build(
-            for: provider, clientHeaders: [("authorization", "Bearer byk_session")], credential: SecretString("real")
+            for: provider,
+            clientHeaders: [("authorization", "Bearer byk_session")],
+            credential: SecretString("real")
         )
         #expect(headers["authorization"] == "Bearer real")
         #expect(headers["x-api-key"] == nil && headers["api-key"] == nil && headers["x-goog-api-key"] == nil)
@@ -184,11 +231,19 @@ struct UpstreamHeadersTests {
     @Test func geminiAzureAndLocalProvidersUseTheirOwnHeaders() throws {
         let gemini = try UpstreamHeaders.build(for: .gemini, clientHeaders: [Header](), credential: SecretString("g"))
         #expect(gemini == ["x-goog-api-key": "g"])
-        let azure = try UpstreamHeaders.build(for: .azureOpenAI, clientHeaders: [Header](), credential: SecretString("a"))
+        let azure = try UpstreamHeaders.build(
+            for: .azureOpenAI,
+            clientHeaders: [Header](),
+            credential: SecretString("a")
+        )
         #expect(azure == ["api-key": "a"])
         let ollama = try UpstreamHeaders.build(for: .ollama, clientHeaders: [Header](), credential: SecretString(""))
         #expect(ollama.isEmpty)
-        let lmStudio = try UpstreamHeaders.build(for: .lmStudio, clientHeaders: [Header](), credential: SecretString("l"))
+        let lmStudio = try UpstreamHeaders.build(
+            for: .lmStudio,
+            clientHeaders: [Header](),
+            credential: SecretString("l")
+        )
         #expect(lmStudio == ["authorization": "Bearer l"])
     }
 
@@ -206,7 +261,9 @@ struct UpstreamHeadersTests {
 
     @Test func repeatedHeadersAreJoined() throws {
         let headers = try UpstreamHeaders.build(
-            for: .anthropic, clientHeaders: [("anthropic-beta", "a"), ("Anthropic-Beta", "b")], credential: SecretString("k")
+            for: .anthropic,
+            clientHeaders: [("anthropic-beta", "a"), ("Anthropic-Beta", "b")],
+            credential: SecretString("k")
         )
         #expect(headers["anthropic-beta"] == "a,b")
     }

@@ -22,8 +22,11 @@ struct SSEDecoderTests {
             stream: "event: ping\r\ndata: x\r\n\r\ndata: y\r\n\r\n",
             events: [ServerSentEvent(type: "ping", data: "x"), ServerSentEvent(data: "y")]
         ),
-        Sample(name: "CR", stream: "data: a\rdata: b\r\rdata: c\r\r",
-            events: [ServerSentEvent(data: "a\nb"), ServerSentEvent(data: "c")]),
+        Sample(
+            name: "CR",
+            stream: "data: a\rdata: b\r\rdata: c\r\r",
+            events: [ServerSentEvent(data: "a\nb"), ServerSentEvent(data: "c")]
+        ),
         Sample(
             name: "mixed line ends and multi-line data",
             stream: "data: line1\r\ndata: line2\rdata:line3\n\n",
@@ -85,7 +88,9 @@ struct SSEDecoderTests {
     }
 
     @Test func crAtTheEndOfAChunkAndLFAtTheStartOfTheNextAreOneLineEnd() throws {
-        #expect(try decode([Array("data: a\r".utf8), Array("\n\r".utf8), Array("\n".utf8)]) == [ServerSentEvent(data: "a")])
+        #expect(
+            try decode([Array("data: a\r".utf8), Array("\n\r".utf8), Array("\n".utf8)]) == [ServerSentEvent(data: "a")]
+        )
     }
 
     @Test func doneMarkerAndTextAccessors() {
@@ -132,7 +137,11 @@ struct SSEDecoderTests {
         for try await event in AsyncChunks(chunks).decode(using: ServerSentEventByteDecoder()) {
             events.append(event)
         }
-        #expect(events == [ServerSentEvent(data: "one"), ServerSentEvent(data: "two"), ServerSentEvent(type: "e", data: "three")])
+        #expect(
+            events == [
+                ServerSentEvent(data: "one"), ServerSentEvent(data: "two"), ServerSentEvent(type: "e", data: "three"),
+            ]
+        )
     }
 
     private func decode(_ chunks: [[UInt8]]) throws -> [ServerSentEvent] {
@@ -165,8 +174,10 @@ struct SSEWriterTests {
         writer.writeEvent(type: "delta", data: "a\nb\r\nc\rd", id: "9", retry: 100)
         writer.writeComment("ping")
         writer.writeComment()
-        #expect(String(decoding: writer.takeBytes(), as: UTF8.self)
-            == "event: delta\nid: 9\nretry: 100\ndata: a\ndata: b\ndata: c\ndata: d\n\n: ping\n:\n")
+        #expect(
+            String(decoding: writer.takeBytes(), as: UTF8.self)
+                == "event: delta\nid: 9\nretry: 100\ndata: a\ndata: b\ndata: c\ndata: d\n\n: ping\n:\n"
+        )
         #expect(writer.takeBytes().isEmpty)
     }
 
@@ -180,12 +191,15 @@ struct SSEWriterTests {
 
     @Test func writerOutputDecodesToTheSameEvents() throws {
         let events = [
-            ServerSentEvent(type: "a", data: ""), ServerSentEvent(data: "\n\n"), ServerSentEvent(data: "x\r\ny", id: "i"),
+            ServerSentEvent(type: "a", data: ""), ServerSentEvent(data: "\n\n"),
+            ServerSentEvent(data: "x\r\ny", id: "i"),
         ]
         var writer = SSEWriter()
-        events.forEach { writer.write($0) }
+        for event in events { writer.write(event) }
         var decoder = SSEDecoder()
-        #expect(try decoder.feed(writer.takeBytes())
-            == [events[0], events[1], ServerSentEvent(data: "x\ny", id: "i")])
+        #expect(
+            try decoder.feed(writer.takeBytes())
+                == [events[0], events[1], ServerSentEvent(data: "x\ny", id: "i")]
+        )
     }
 }

@@ -1,7 +1,8 @@
-@testable import ByokyCore
 import ByokyTesting
 import Foundation
 import Testing
+
+@testable import ByokyCore
 
 struct UsageExtractorTests {
     private func usage(_ json: String, _ provider: ProviderID) -> TokenUsage? {
@@ -32,52 +33,71 @@ struct UsageExtractorTests {
         .cohere, .ollama, .lmStudio,
     ])
     func openAICompatibleUsageWorksForEveryProvider(provider: ProviderID) {
-        #expect(usage(#"{"usage":{"prompt_tokens":3,"completion_tokens":4}}"#, provider)
-            == TokenUsage(inputTokens: 3, outputTokens: 4))
+        #expect(
+            usage(#"{"usage":{"prompt_tokens":3,"completion_tokens":4}}"#, provider)
+                == TokenUsage(inputTokens: 3, outputTokens: 4)
+        )
     }
 
     @Test func groqExtraUsageBlock() {
-        #expect(usage(#"{"x_groq":{"usage":{"prompt_tokens":5,"completion_tokens":6}}}"#, .groq)
-            == TokenUsage(inputTokens: 5, outputTokens: 6))
+        #expect(
+            usage(#"{"x_groq":{"usage":{"prompt_tokens":5,"completion_tokens":6}}}"#, .groq)
+                == TokenUsage(inputTokens: 5, outputTokens: 6)
+        )
     }
 
     @Test func geminiAddsThoughtsToOutput() {
-        #expect(usage(
-            #"{"candidates":[],"usageMetadata":{"promptTokenCount":9,"candidatesTokenCount":20,"thoughtsTokenCount":5,"cachedContentTokenCount":2}}"#,
-            .gemini
-        ) == TokenUsage(inputTokens: 9, outputTokens: 25, cacheReadTokens: 2, reasoningTokens: 5))
-        #expect(usage(#"{"usageMetadata":{"promptTokenCount":9}}"#, .gemini) == TokenUsage(inputTokens: 9, outputTokens: 0))
+        #expect(
+            usage(
+                #"{"candidates":[],"usageMetadata":{"promptTokenCount":9,"candidatesTokenCount":20,"thoughtsTokenCount":5,"cachedContentTokenCount":2}}"#,
+                .gemini
+            ) == TokenUsage(inputTokens: 9, outputTokens: 25, cacheReadTokens: 2, reasoningTokens: 5)
+        )
+        #expect(
+            usage(#"{"usageMetadata":{"promptTokenCount":9}}"#, .gemini) == TokenUsage(inputTokens: 9, outputTokens: 0)
+        )
         #expect(usage(#"{"candidates":[]}"#, .gemini) == nil)
     }
 
     @Test func geminiArrayStreamUsesTheLastReport() {
-        #expect(usage(
-            #"[{"usageMetadata":{"promptTokenCount":9,"candidatesTokenCount":1}},{"usageMetadata":{"promptTokenCount":9,"candidatesTokenCount":20}},{"candidates":[]}]"#,
-            .gemini
-        ) == TokenUsage(inputTokens: 9, outputTokens: 20))
+        #expect(
+            usage(
+                #"[{"usageMetadata":{"promptTokenCount":9,"candidatesTokenCount":1}},{"usageMetadata":{"promptTokenCount":9,"candidatesTokenCount":20}},{"candidates":[]}]"#,
+                .gemini
+            ) == TokenUsage(inputTokens: 9, outputTokens: 20)
+        )
     }
 
     @Test func cohereV2PrefersTokensOverBilledUnits() {
-        #expect(usage(
-            #"{"usage":{"billed_units":{"input_tokens":5,"output_tokens":7},"tokens":{"input_tokens":70,"output_tokens":7}}}"#,
-            .cohere
-        ) == TokenUsage(inputTokens: 70, outputTokens: 7))
+        #expect(
+            usage(
+                #"{"usage":{"billed_units":{"input_tokens":5,"output_tokens":7},"tokens":{"input_tokens":70,"output_tokens":7}}}"#,
+                .cohere
+            ) == TokenUsage(inputTokens: 70, outputTokens: 7)
+        )
     }
 
     @Test func responsesAPIUsage() {
-        #expect(usage(
-            #"{"object":"response","usage":{"input_tokens":10,"input_tokens_details":{"cached_tokens":3},"output_tokens":20,"output_tokens_details":{"reasoning_tokens":6}}}"#,
-            .openai
-        ) == TokenUsage(inputTokens: 10, outputTokens: 20, cacheReadTokens: 3, reasoningTokens: 6))
+        #expect(
+            usage(
+                #"{"object":"response","usage":{"input_tokens":10,"input_tokens_details":{"cached_tokens":3},"output_tokens":20,"output_tokens_details":{"reasoning_tokens":6}}}"#,
+                .openai
+            ) == TokenUsage(inputTokens: 10, outputTokens: 20, cacheReadTokens: 3, reasoningTokens: 6)
+        )
     }
 
     @Test func unknownShapesAndBadValuesGiveNoUsage() {
         #expect(usage(#"{"object":"list","data":[],"usage":{"prompt_tokens":8}}"#, .openai) == nil)
         #expect(usage("not json", .openai) == nil)
         #expect(usage(#"{"usage":"lots"}"#, .openai) == nil)
-        #expect(usage(#"{"usage":{"prompt_tokens":-4,"completion_tokens":2.9}}"#, .openai)
-            == TokenUsage(inputTokens: 0, outputTokens: 2))
-        #expect(usage(#"{"usage":{"prompt_tokens":0,"completion_tokens":0}}"#, .openai) == TokenUsage(inputTokens: 0, outputTokens: 0))
+        #expect(
+            usage(#"{"usage":{"prompt_tokens":-4,"completion_tokens":2.9}}"#, .openai)
+                == TokenUsage(inputTokens: 0, outputTokens: 2)
+        )
+        #expect(
+            usage(#"{"usage":{"prompt_tokens":0,"completion_tokens":0}}"#, .openai)
+                == TokenUsage(inputTokens: 0, outputTokens: 0)
+        )
         #expect(usage(#"{"usage":{"prompt_tokens":128000,"completion_tokens":4096}}"#, .openai)?.totalTokens == 132_096)
     }
 }
@@ -162,11 +182,21 @@ struct UsageMeterTests {
     }
 
     static let cases: [Case] = [
-        Case(provider: .anthropic, stream: anthropicStream,
-            expected: TokenUsage(inputTokens: 35, outputTokens: 42, cacheReadTokens: 10, cacheWriteTokens: 0)),
-        Case(provider: .openai, stream: openAIStream,
-            expected: TokenUsage(inputTokens: 12, outputTokens: 30, cacheReadTokens: 4, reasoningTokens: 8)),
-        Case(provider: .gemini, stream: geminiStream, expected: TokenUsage(inputTokens: 9, outputTokens: 25, reasoningTokens: 5)),
+        Case(
+            provider: .anthropic,
+            stream: anthropicStream,
+            expected: TokenUsage(inputTokens: 35, outputTokens: 42, cacheReadTokens: 10, cacheWriteTokens: 0)
+        ),
+        Case(
+            provider: .openai,
+            stream: openAIStream,
+            expected: TokenUsage(inputTokens: 12, outputTokens: 30, cacheReadTokens: 4, reasoningTokens: 8)
+        ),
+        Case(
+            provider: .gemini,
+            stream: geminiStream,
+            expected: TokenUsage(inputTokens: 9, outputTokens: 25, reasoningTokens: 5)
+        ),
         Case(provider: .cohere, stream: cohereStream, expected: TokenUsage(inputTokens: 70, outputTokens: 7)),
         Case(provider: .openai, stream: responsesStream, expected: TokenUsage(inputTokens: 10, outputTokens: 20)),
     ]
@@ -176,16 +206,18 @@ struct UsageMeterTests {
         let bytes = Array(item.stream.utf8)
         for chunks in ChunkSplits.everySplitPoint(bytes) {
             var meter = UsageMeter(provider: item.provider, contentType: "text/event-stream")
-            chunks.forEach { meter.consume($0) }
+            for chunk in chunks { meter.consume(chunk) }
             #expect(meter.finish() == item.expected, "split at \(chunks[0].count)")
         }
         var sniffing = UsageMeter(provider: item.provider)
-        ChunkSplits.fixedSize(bytes, size: 7).forEach { sniffing.consume($0) }
+        for chunk in ChunkSplits.fixedSize(bytes, size: 7) { sniffing.consume(chunk) }
         #expect(sniffing.finish() == item.expected)
     }
 
     @Test func aCancelledAnthropicStreamReportsPartialUsage() {
-        let cut = String(Self.anthropicStream.prefix(upTo: Self.anthropicStream.range(of: "event: message_delta")!.lowerBound))
+        let cut = String(
+            Self.anthropicStream.prefix(upTo: Self.anthropicStream.range(of: "event: message_delta")!.lowerBound)
+        )
         var meter = UsageMeter(provider: .anthropic, contentType: "text/event-stream")
         meter.consume(Array(cut.utf8))
         let usage = meter.finish()
@@ -197,7 +229,7 @@ struct UsageMeterTests {
     @Test func jsonBodiesAreReadAtTheEndAndBounded() {
         var meter = UsageMeter(provider: .openai, contentType: "application/json; charset=utf-8")
         let body = Array(#"{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}}"#.utf8)
-        ChunkSplits.fixedSize(body, size: 5).forEach { meter.consume($0) }
+        for chunk in ChunkSplits.fixedSize(body, size: 5) { meter.consume(chunk) }
         #expect(meter.finish() == TokenUsage(inputTokens: 1, outputTokens: 2))
 
         var bounded = UsageMeter(provider: .openai, contentType: "application/json", maximumJSONBodySize: 10)
@@ -228,13 +260,17 @@ enum UsageMeterProbe {
 
 struct StreamUsageOptionsTests {
     private func inject(_ body: String, _ provider: ProviderID) -> String? {
-        StreamUsageOptions.injected(into: Array(body.utf8), provider: provider).map { String(decoding: $0, as: UTF8.self) }
+        StreamUsageOptions.injected(into: Array(body.utf8), provider: provider).map {
+            String(decoding: $0, as: UTF8.self)
+        }
     }
 
     @Test(arguments: [ProviderID.openai, .azureOpenAI, .together, .deepseek])
     func addsIncludeUsageToStreamingRequests(provider: ProviderID) {
-        #expect(inject(#"{"model":"m","stream":true,"seed":9007199254740993}"#, provider)
-            == #"{"model":"m","stream":true,"seed":9007199254740993,"stream_options":{"include_usage":true}}"#)
+        #expect(
+            inject(#"{"model":"m","stream":true,"seed":9007199254740993}"#, provider)
+                == #"{"model":"m","stream":true,"seed":9007199254740993,"stream_options":{"include_usage":true}}"#
+        )
     }
 
     @Test func mergesExistingStreamOptions() throws {

@@ -5,7 +5,9 @@ import Testing
 struct CommandLineTests {
     static let executable: URL = {
         var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        while url.path != "/"
+            && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
+        {
             url.deleteLastPathComponent()
         }
         let candidates = [".build/debug/byoky", ".build/release/byoky"].map { url.appendingPathComponent($0) }

@@ -33,8 +33,15 @@ public struct GiftLink: Sendable, Hashable {
     public static let acceptedPrefixes = ["byoky://gift/", "https://byoky.com/gift#", "https://byoky.com/gift/"]
 
     public init(
-        version: Int = 1, giftID: String?, provider: String?, providerName: String?, senderLabel: String?,
-        authToken: String?, maxTokens: Double?, expiresAt: Double?, relayURL: String?
+        version: Int = 1,
+        giftID: String?,
+        provider: String?,
+        providerName: String?,
+        senderLabel: String?,
+        authToken: String?,
+        maxTokens: Double?,
+        expiresAt: Double?,
+        relayURL: String?
     ) {
         self.version = version
         self.giftID = giftID
@@ -49,13 +56,23 @@ public struct GiftLink: Sendable, Hashable {
 
     /// The link for a gift, naming the provider by its registry display name.
     public init(
-        giftID: String, provider: ProviderID, senderLabel: String, authToken: String, maxTokens: Int,
-        expiresAt: Int64, relayURL: String
+        giftID: String,
+        provider: ProviderID,
+        senderLabel: String,
+        authToken: String,
+        maxTokens: Int,
+        expiresAt: Int64,
+        relayURL: String
     ) {
         self.init(
-            giftID: giftID, provider: provider.rawValue, providerName: ProviderRegistry.displayName(of: provider),
-            senderLabel: senderLabel, authToken: authToken, maxTokens: Double(maxTokens),
-            expiresAt: Double(expiresAt), relayURL: relayURL
+            giftID: giftID,
+            provider: provider.rawValue,
+            providerName: ProviderRegistry.displayName(of: provider),
+            senderLabel: senderLabel,
+            authToken: authToken,
+            maxTokens: Double(maxTokens),
+            expiresAt: Double(expiresAt),
+            relayURL: relayURL
         )
     }
 
@@ -90,10 +107,15 @@ public struct GiftLink: Sendable, Hashable {
             let object = JSONCoding.parse(bytes)?.objectValue, object["v"]?.numberValue == 1
         else { return nil }
         return GiftLink(
-            version: 1, giftID: object["id"]?.stringValue, provider: object["p"]?.stringValue,
-            providerName: object["n"]?.stringValue, senderLabel: object["s"]?.stringValue,
-            authToken: object["t"]?.stringValue, maxTokens: object["m"]?.numberValue,
-            expiresAt: object["e"]?.numberValue, relayURL: object["r"]?.stringValue
+            version: 1,
+            giftID: object["id"]?.stringValue,
+            provider: object["p"]?.stringValue,
+            providerName: object["n"]?.stringValue,
+            senderLabel: object["s"]?.stringValue,
+            authToken: object["t"]?.stringValue,
+            maxTokens: object["m"]?.numberValue,
+            expiresAt: object["e"]?.numberValue,
+            relayURL: object["r"]?.stringValue
         )
     }
 

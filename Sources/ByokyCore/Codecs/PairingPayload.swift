@@ -35,7 +35,9 @@ public struct PairingPayload: Sendable, Hashable, Codable {
     /// A new payload with a random room id (UUID) and a 256-bit token (64 hex characters).
     public static func generate(relayURL: String, appOrigin: String) -> PairingPayload {
         PairingPayload(
-            relayURL: relayURL, roomID: SecureRandom.uuid(), authToken: SecureRandom.hexToken(byteCount: 32),
+            relayURL: relayURL,
+            roomID: SecureRandom.uuid(),
+            authToken: SecureRandom.hexToken(byteCount: 32),
             appOrigin: appOrigin
         )
     }

@@ -20,8 +20,15 @@ public struct ByokyBackup: Sendable, Hashable {
         public var expiresAt: Int64?
 
         public init(
-            id: String, provider: ProviderID, label: String, authMethod: AuthMethod, secret: SecretString,
-            refreshToken: SecretString? = nil, baseURL: String? = nil, createdAt: Int64, lastUsedAt: Int64? = nil,
+            id: String,
+            provider: ProviderID,
+            label: String,
+            authMethod: AuthMethod,
+            secret: SecretString,
+            refreshToken: SecretString? = nil,
+            baseURL: String? = nil,
+            createdAt: Int64,
+            lastUsedAt: Int64? = nil,
             expiresAt: Int64? = nil
         ) {
             self.id = id
@@ -52,8 +59,17 @@ public struct ByokyBackup: Sendable, Hashable {
         public var relayURL: String
 
         public init(
-            id: String, credentialID: String, provider: ProviderID, label: String, authToken: SecretString,
-            maxTokens: Int, usedTokens: Int, expiresAt: Int64, createdAt: Int64, isActive: Bool, relayURL: String
+            id: String,
+            credentialID: String,
+            provider: ProviderID,
+            label: String,
+            authToken: SecretString,
+            maxTokens: Int,
+            usedTokens: Int,
+            expiresAt: Int64,
+            createdAt: Int64,
+            isActive: Bool,
+            relayURL: String
         ) {
             self.id = id
             self.credentialID = credentialID
@@ -84,8 +100,16 @@ public struct ByokyBackup: Sendable, Hashable {
         public var createdAt: Int64
 
         public init(
-            id: String, giftID: String, provider: ProviderID, providerName: String, senderLabel: String,
-            authToken: SecretString, maxTokens: Int, usedTokens: Int, expiresAt: Int64, relayURL: String,
+            id: String,
+            giftID: String,
+            provider: ProviderID,
+            providerName: String,
+            senderLabel: String,
+            authToken: SecretString,
+            maxTokens: Int,
+            usedTokens: Int,
+            expiresAt: Int64,
+            relayURL: String,
             createdAt: Int64
         ) {
             self.id = id
@@ -112,8 +136,11 @@ public struct ByokyBackup: Sendable, Hashable {
     public var unreadableRefreshTokens: Int
 
     public init(
-        exportedAt: Int64, credentials: [Credential] = [], gifts: [Gift] = [],
-        giftedCredentials: [GiftedCredential] = [], unreadableRefreshTokens: Int = 0
+        exportedAt: Int64,
+        credentials: [Credential] = [],
+        gifts: [Gift] = [],
+        giftedCredentials: [GiftedCredential] = [],
+        unreadableRefreshTokens: Int = 0
     ) {
         self.exportedAt = exportedAt
         self.credentials = credentials

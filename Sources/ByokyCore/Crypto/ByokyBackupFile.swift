@@ -19,12 +19,17 @@ public enum ByokyBackupFile {
             let sealedSecret = try encrypt(credential.secret)
             credentials.append(
                 FileCredential(
-                    id: credential.id, providerId: credential.provider.rawValue, label: credential.label,
-                    authMethod: credential.authMethod.rawValue, createdAt: credential.createdAt,
-                    lastUsedAt: credential.lastUsedAt, baseUrl: credential.baseURL,
+                    id: credential.id,
+                    providerId: credential.provider.rawValue,
+                    label: credential.label,
+                    authMethod: credential.authMethod.rawValue,
+                    createdAt: credential.createdAt,
+                    lastUsedAt: credential.lastUsedAt,
+                    baseUrl: credential.baseURL,
                     encryptedKey: credential.authMethod == .apiKey ? sealedSecret : nil,
                     encryptedAccessToken: credential.authMethod == .oauth ? sealedSecret : nil,
-                    encryptedRefreshToken: try credential.refreshToken.map(encrypt), expiresAt: credential.expiresAt
+                    encryptedRefreshToken: try credential.refreshToken.map(encrypt),
+                    expiresAt: credential.expiresAt
                 )
             )
         }
@@ -32,10 +37,17 @@ public enum ByokyBackupFile {
         for gift in backup.gifts {
             gifts.append(
                 FileGift(
-                    id: gift.id, credentialId: gift.credentialID, providerId: gift.provider.rawValue,
-                    label: gift.label, authToken: try encrypt(gift.authToken), maxTokens: gift.maxTokens,
-                    usedTokens: gift.usedTokens, expiresAt: gift.expiresAt, createdAt: gift.createdAt,
-                    active: gift.isActive, relayUrl: gift.relayURL
+                    id: gift.id,
+                    credentialId: gift.credentialID,
+                    providerId: gift.provider.rawValue,
+                    label: gift.label,
+                    authToken: try encrypt(gift.authToken),
+                    maxTokens: gift.maxTokens,
+                    usedTokens: gift.usedTokens,
+                    expiresAt: gift.expiresAt,
+                    createdAt: gift.createdAt,
+                    active: gift.isActive,
+                    relayUrl: gift.relayURL
                 )
             )
         }
@@ -43,15 +55,25 @@ public enum ByokyBackupFile {
         for item in backup.giftedCredentials {
             gifted.append(
                 FileGiftedCredential(
-                    id: item.id, giftId: item.giftID, providerId: item.provider.rawValue,
-                    providerName: item.providerName, senderLabel: item.senderLabel,
-                    authToken: try encrypt(item.authToken), maxTokens: item.maxTokens, usedTokens: item.usedTokens,
-                    expiresAt: item.expiresAt, relayUrl: item.relayURL, createdAt: item.createdAt
+                    id: item.id,
+                    giftId: item.giftID,
+                    providerId: item.provider.rawValue,
+                    providerName: item.providerName,
+                    senderLabel: item.senderLabel,
+                    authToken: try encrypt(item.authToken),
+                    maxTokens: item.maxTokens,
+                    usedTokens: item.usedTokens,
+                    expiresAt: item.expiresAt,
+                    relayUrl: item.relayURL,
+                    createdAt: item.createdAt
                 )
             )
         }
         let file = FileContents(
-            version: version, exportedAt: backup.exportedAt, credentials: credentials, gifts: gifts,
+            version: version,
+            exportedAt: backup.exportedAt,
+            credentials: credentials,
+            gifts: gifts,
             giftedCredentials: gifted
         )
         return try ExtensionCrypto.encrypt(try JSONCoding.encodeString(file), password: password)
@@ -99,29 +121,50 @@ public enum ByokyBackupFile {
             }
             backup.credentials.append(
                 ByokyBackup.Credential(
-                    id: item.id, provider: ProviderID(item.providerId), label: item.label, authMethod: method,
-                    secret: try decrypt(sealed), refreshToken: refreshToken, baseURL: item.baseUrl,
-                    createdAt: item.createdAt, lastUsedAt: item.lastUsedAt, expiresAt: item.expiresAt
+                    id: item.id,
+                    provider: ProviderID(item.providerId),
+                    label: item.label,
+                    authMethod: method,
+                    secret: try decrypt(sealed),
+                    refreshToken: refreshToken,
+                    baseURL: item.baseUrl,
+                    createdAt: item.createdAt,
+                    lastUsedAt: item.lastUsedAt,
+                    expiresAt: item.expiresAt
                 )
             )
         }
         for item in file.gifts ?? [] {
             backup.gifts.append(
                 ByokyBackup.Gift(
-                    id: item.id, credentialID: item.credentialId, provider: ProviderID(item.providerId),
-                    label: item.label, authToken: try decrypt(item.authToken), maxTokens: item.maxTokens,
-                    usedTokens: item.usedTokens, expiresAt: item.expiresAt, createdAt: item.createdAt,
-                    isActive: item.active, relayURL: item.relayUrl
+                    id: item.id,
+                    credentialID: item.credentialId,
+                    provider: ProviderID(item.providerId),
+                    label: item.label,
+                    authToken: try decrypt(item.authToken),
+                    maxTokens: item.maxTokens,
+                    usedTokens: item.usedTokens,
+                    expiresAt: item.expiresAt,
+                    createdAt: item.createdAt,
+                    isActive: item.active,
+                    relayURL: item.relayUrl
                 )
             )
         }
         for item in file.giftedCredentials ?? [] {
             backup.giftedCredentials.append(
                 ByokyBackup.GiftedCredential(
-                    id: item.id, giftID: item.giftId, provider: ProviderID(item.providerId),
-                    providerName: item.providerName, senderLabel: item.senderLabel,
-                    authToken: try decrypt(item.authToken), maxTokens: item.maxTokens, usedTokens: item.usedTokens,
-                    expiresAt: item.expiresAt, relayURL: item.relayUrl, createdAt: item.createdAt
+                    id: item.id,
+                    giftID: item.giftId,
+                    provider: ProviderID(item.providerId),
+                    providerName: item.providerName,
+                    senderLabel: item.senderLabel,
+                    authToken: try decrypt(item.authToken),
+                    maxTokens: item.maxTokens,
+                    usedTokens: item.usedTokens,
+                    expiresAt: item.expiresAt,
+                    relayURL: item.relayUrl,
+                    createdAt: item.createdAt
                 )
             )
         }

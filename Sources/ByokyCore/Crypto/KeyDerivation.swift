@@ -52,7 +52,11 @@ public struct KeyDerivation: Sendable, Hashable, Codable {
     /// Raw PBKDF2-HMAC-SHA256 with a 32-byte output.
     package static func pbkdf2(password: [UInt8], salt: [UInt8], iterations: Int) throws -> SymmetricKey {
         try KDF.Insecure.PBKDF2.deriveKey(
-            from: password, salt: salt, using: .sha256, outputByteCount: 32, rounds: iterations
+            from: password,
+            salt: salt,
+            using: .sha256,
+            outputByteCount: 32,
+            rounds: iterations
         )
     }
 }

@@ -14,7 +14,8 @@ extension ByokyError {
     /// The wallet cannot serve `provider` for this session.
     public static func providerUnavailable(_ provider: ProviderID) -> ByokyError {
         ByokyError(
-            .providerUnavailable, "Provider \"\(provider.rawValue)\" is not available",
+            .providerUnavailable,
+            "Provider \"\(provider.rawValue)\" is not available",
             details: ["providerId": provider.rawValue]
         )
     }
@@ -38,7 +39,8 @@ extension ByokyError {
     /// The provider reports the account is out of quota.
     public static func quotaExceeded(_ provider: ProviderID) -> ByokyError {
         ByokyError(
-            .quotaExceeded, "Quota exceeded for \(provider.rawValue) — check your billing",
+            .quotaExceeded,
+            "Quota exceeded for \(provider.rawValue) — check your billing",
             details: ["providerId": provider.rawValue]
         )
     }
@@ -51,7 +53,8 @@ extension ByokyError {
     /// An OAuth token needs the owner to sign in again.
     public static func tokenExpired(_ provider: ProviderID) -> ByokyError {
         ByokyError(
-            .tokenExpired, "OAuth token expired for \(provider.rawValue) — re-authentication required",
+            .tokenExpired,
+            "OAuth token expired for \(provider.rawValue) — re-authentication required",
             details: ["providerId": provider.rawValue]
         )
     }
@@ -68,7 +71,11 @@ extension ByokyError {
 
     /// A body, frame or field is larger than `limit` bytes.
     public static func payloadTooLarge(_ what: String, limit: Int) -> ByokyError {
-        ByokyError(.payloadTooLarge, "\(what) is larger than the limit of \(limit) bytes", details: ["limit": String(limit)])
+        ByokyError(
+            .payloadTooLarge,
+            "\(what) is larger than the limit of \(limit) bytes",
+            details: ["limit": String(limit)]
+        )
     }
 
     /// The feature is not built yet; `feature` names it for the reader.

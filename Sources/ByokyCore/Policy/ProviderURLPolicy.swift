@@ -58,7 +58,8 @@ public enum ProviderURLPolicy {
             return base
         case "http":
             throw ByokyError(
-                .invalidURL, "Only https is allowed for \(provider.displayName) (http only to localhost)"
+                .invalidURL,
+                "Only https is allowed for \(provider.displayName) (http only to localhost)"
             )
         default:
             throw ByokyError(.invalidURL, "Unsupported URL scheme for \(provider.displayName)")

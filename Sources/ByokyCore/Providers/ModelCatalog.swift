@@ -10,8 +10,14 @@ public struct ModelCapabilities: Sendable, Hashable, Codable {
     public var reasoning: Bool
 
     public init(
-        tools: Bool = true, toolChoice: Bool = true, parallelToolCalls: Bool = true, vision: Bool = true,
-        structuredOutput: Bool = true, systemPrompt: Bool = true, streaming: Bool = true, reasoning: Bool = true
+        tools: Bool = true,
+        toolChoice: Bool = true,
+        parallelToolCalls: Bool = true,
+        vision: Bool = true,
+        structuredOutput: Bool = true,
+        systemPrompt: Bool = true,
+        streaming: Bool = true,
+        reasoning: Bool = true
     ) {
         self.tools = tools
         self.toolChoice = toolChoice
@@ -48,13 +54,23 @@ public enum ModelCatalog {
         model("gpt-5.4", .openai, .openai, "GPT-5.4", 1_000_000, 128_000),
         model("gpt-5.4-mini", .openai, .openai, "GPT-5.4 mini", 400_000, 128_000),
         model(
-            "gpt-5.4-nano", .openai, .openai, "GPT-5.4 nano", 400_000, 128_000,
+            "gpt-5.4-nano",
+            .openai,
+            .openai,
+            "GPT-5.4 nano",
+            400_000,
+            128_000,
             ModelCapabilities(vision: false)
         ),
         model("gemini-2.5-pro", .gemini, .gemini, "Gemini 2.5 Pro", 1_000_000, 65_536),
         model("gemini-2.5-flash", .gemini, .gemini, "Gemini 2.5 Flash", 1_000_000, 65_536),
         model(
-            "command-a-03-2025", .cohere, .cohere, "Command A", 256_000, 8_000,
+            "command-a-03-2025",
+            .cohere,
+            .cohere,
+            "Command A",
+            256_000,
+            8_000,
             ModelCapabilities(vision: false, structuredOutput: false)
         ),
     ]
@@ -80,12 +96,22 @@ public enum ModelCatalog {
     }
 
     private static func model(
-        _ id: String, _ provider: ProviderID, _ family: APIFamily, _ name: String, _ context: Int, _ output: Int,
+        _ id: String,
+        _ provider: ProviderID,
+        _ family: APIFamily,
+        _ name: String,
+        _ context: Int,
+        _ output: Int,
         _ capabilities: ModelCapabilities = ModelCapabilities()
     ) -> ModelInfo {
         ModelInfo(
-            id: id, provider: provider, family: family, displayName: name, contextWindow: context,
-            maxOutputTokens: output, capabilities: capabilities
+            id: id,
+            provider: provider,
+            family: family,
+            displayName: name,
+            contextWindow: context,
+            maxOutputTokens: output,
+            capabilities: capabilities
         )
     }
 }

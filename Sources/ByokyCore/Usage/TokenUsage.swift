@@ -19,8 +19,12 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     public var isComplete: Bool
 
     public init(
-        inputTokens: Int, outputTokens: Int, cacheReadTokens: Int? = nil, cacheWriteTokens: Int? = nil,
-        reasoningTokens: Int? = nil, isComplete: Bool = true
+        inputTokens: Int,
+        outputTokens: Int,
+        cacheReadTokens: Int? = nil,
+        cacheWriteTokens: Int? = nil,
+        reasoningTokens: Int? = nil,
+        isComplete: Bool = true
     ) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens

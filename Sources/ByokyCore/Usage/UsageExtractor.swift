@@ -40,8 +40,10 @@ public enum UsageExtractor {
         let thoughts = tokenCount(counts.thoughtsTokenCount)
         let candidates = tokenCount(counts.candidatesTokenCount) ?? 0
         return TokenUsage(
-            inputTokens: prompt, outputTokens: candidates + (thoughts ?? 0),
-            cacheReadTokens: tokenCount(counts.cachedContentTokenCount), reasoningTokens: thoughts
+            inputTokens: prompt,
+            outputTokens: candidates + (thoughts ?? 0),
+            cacheReadTokens: tokenCount(counts.cachedContentTokenCount),
+            reasoningTokens: thoughts
         )
     }
 
@@ -52,8 +54,10 @@ public enum UsageExtractor {
         let cacheRead = tokenCount(counts.cache_read_input_tokens)
         let cacheWrite = tokenCount(counts.cache_creation_input_tokens)
         return TokenUsage(
-            inputTokens: input + (cacheRead ?? 0) + (cacheWrite ?? 0), outputTokens: output,
-            cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite
+            inputTokens: input + (cacheRead ?? 0) + (cacheWrite ?? 0),
+            outputTokens: output,
+            cacheReadTokens: cacheRead,
+            cacheWriteTokens: cacheWrite
         )
     }
 
@@ -62,7 +66,8 @@ public enum UsageExtractor {
             return nil
         }
         return TokenUsage(
-            inputTokens: input, outputTokens: output,
+            inputTokens: input,
+            outputTokens: output,
             cacheReadTokens: tokenCount(counts.prompt_tokens_details?.cached_tokens),
             reasoningTokens: tokenCount(counts.completion_tokens_details?.reasoning_tokens)
         )
@@ -74,7 +79,8 @@ public enum UsageExtractor {
             return nil
         }
         return TokenUsage(
-            inputTokens: input, outputTokens: output,
+            inputTokens: input,
+            outputTokens: output,
             cacheReadTokens: tokenCount(counts.input_tokens_details?.cached_tokens),
             reasoningTokens: tokenCount(counts.output_tokens_details?.reasoning_tokens)
         )

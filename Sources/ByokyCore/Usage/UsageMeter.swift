@@ -185,8 +185,11 @@ public struct UsageMeter: Sendable {
         func usage(isComplete: Bool) -> TokenUsage? {
             guard input != nil || output != nil else { return nil }
             return TokenUsage(
-                inputTokens: (input ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0), outputTokens: output ?? 0,
-                cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite, reasoningTokens: reasoning,
+                inputTokens: (input ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0),
+                outputTokens: output ?? 0,
+                cacheReadTokens: cacheRead,
+                cacheWriteTokens: cacheWrite,
+                reasoningTokens: reasoning,
                 isComplete: isComplete && input != nil && output != nil
             )
         }

@@ -31,14 +31,20 @@ public enum RelayFrameError: Error, Sendable, Hashable, CustomStringConvertible 
 
 extension RelayMessage {
     /// Parses a text frame.
-    public static func parse(_ text: String, maximumSize: Int = defaultMaximumSize) throws(RelayFrameError)
+    public static func parse(
+        _ text: String,
+        maximumSize: Int = defaultMaximumSize
+    ) throws(RelayFrameError)
         -> RelayMessage
     {
         try parse(Array(text.utf8), maximumSize: maximumSize)
     }
 
     /// Parses a frame's UTF-8 bytes.
-    public static func parse(_ bytes: [UInt8], maximumSize: Int = defaultMaximumSize) throws(RelayFrameError)
+    public static func parse(
+        _ bytes: [UInt8],
+        maximumSize: Int = defaultMaximumSize
+    ) throws(RelayFrameError)
         -> RelayMessage
     {
         guard bytes.count <= maximumSize else { throw .tooLarge(limit: maximumSize) }
@@ -58,15 +64,20 @@ extension RelayMessage {
         case "relay:request":
             return .request(
                 RelayRequest(
-                    requestID: try fields.string("requestId"), provider: ProviderID(try fields.string("providerId")),
-                    url: try fields.string("url"), method: try fields.string("method"),
-                    headers: try fields.headers("headers") ?? [:], body: try fields.optionalString("body")
+                    requestID: try fields.string("requestId"),
+                    provider: ProviderID(try fields.string("providerId")),
+                    url: try fields.string("url"),
+                    method: try fields.string("method"),
+                    headers: try fields.headers("headers") ?? [:],
+                    body: try fields.optionalString("body")
                 )
             )
         case "relay:response:meta":
             return .responseMeta(
-                requestID: try fields.string("requestId"), status: try fields.integer("status"),
-                statusText: try fields.optionalString("statusText"), headers: try fields.headers("headers")
+                requestID: try fields.string("requestId"),
+                status: try fields.integer("status"),
+                statusText: try fields.optionalString("statusText"),
+                headers: try fields.headers("headers")
             )
         case "relay:response:chunk":
             return .responseChunk(requestID: try fields.string("requestId"), chunk: try fields.string("chunk"))
@@ -95,7 +106,8 @@ extension RelayMessage {
             return .pairAck
         case "relay:vault:offer":
             return .vaultOffer(
-                vaultURL: try fields.string("vaultUrl"), appSessionToken: try fields.string("appSessionToken"),
+                vaultURL: try fields.string("vaultUrl"),
+                appSessionToken: try fields.string("appSessionToken"),
                 providers: try fields.providers("providers")
             )
         case "relay:vault:offer:failed":
@@ -106,12 +118,15 @@ extension RelayMessage {
             }
             let priority = try fields.optionalNumber("priority").map { min(1, max(0, Int($0.rounded(.down)))) }
             return .auth(
-                roomID: try fields.string("roomId"), authToken: try fields.string("authToken"), role: role,
+                roomID: try fields.string("roomId"),
+                authToken: try fields.string("authToken"),
+                role: role,
                 priority: priority
             )
         case "relay:auth:result":
             return .authResult(
-                success: try fields.bool("success"), error: try fields.optionalString("error"),
+                success: try fields.bool("success"),
+                error: try fields.optionalString("error"),
                 peerOnline: try fields.optionalBool("peerOnline")
             )
         case "relay:peer:status":
@@ -271,7 +286,9 @@ private struct Fields {
                 let method = member["authMethod"]?.stringValue.flatMap(AuthMethod.init(rawValue:))
             else { throw .invalidField(type: type, field: name) }
             providers[key] = ProviderAvailability(
-                available: available, authMethod: method, gift: member["gift"]?.boolValue
+                available: available,
+                authMethod: method,
+                gift: member["gift"]?.boolValue
             )
         }
         return providers

@@ -89,7 +89,11 @@ public struct RelayRequest: Sendable, Hashable {
     public var body: String?
 
     public init(
-        requestID: String, provider: ProviderID, url: String, method: String, headers: [String: String] = [:],
+        requestID: String,
+        provider: ProviderID,
+        url: String,
+        method: String,
+        headers: [String: String] = [:],
         body: String? = nil
     ) {
         self.requestID = requestID

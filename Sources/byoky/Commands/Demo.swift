@@ -23,7 +23,9 @@ extension ByokyCommand {
             print("1. Providers the wallet can hold keys for (\(ProviderRegistry.all.count)):")
             for provider in ProviderRegistry.all {
                 let family = provider.family?.rawValue ?? "local"
-                print("   \(provider.id.rawValue.padding(toLength: 13)) \(provider.displayName.padding(toLength: 18)) \(family)")
+                print(
+                    "   \(provider.id.rawValue.padding(toLength: 13)) \(provider.displayName.padding(toLength: 18)) \(family)"
+                )
             }
             print("")
             let key = SecretString("sk-demo-" + SecureRandom.hexToken(byteCount: 12))
@@ -32,7 +34,9 @@ extension ByokyCommand {
             print("")
             let error = ByokyError(.noCredential, "No anthropic API key found. Add a anthropic key to your wallet.")
             print("3. An app using the Anthropic SDK would get this error in Anthropic's own format:")
-            print("   HTTP \(error.httpStatus) \(String(decoding: ErrorBody.json(for: error, family: .anthropic), as: UTF8.self))")
+            print(
+                "   HTTP \(error.httpStatus) \(String(decoding: ErrorBody.json(for: error, family: .anthropic), as: UTF8.self))"
+            )
             print("")
             print("Next: `swift test` runs the test suite.")
         }

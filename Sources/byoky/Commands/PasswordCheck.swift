@@ -7,7 +7,8 @@ extension ByokyCommand {
         static let configuration = CommandConfiguration(
             commandName: "password-check",
             abstract: "Score a password (read from standard input) with the wallet's strength rules.",
-            discussion: "The password is read from standard input, never from the command line. Exits 1 when it is too weak."
+            discussion:
+                "The password is read from standard input, never from the command line. Exits 1 when it is too weak."
         )
 
         func run() async throws {

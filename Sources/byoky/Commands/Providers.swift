@@ -13,7 +13,9 @@ extension ByokyCommand {
                 var notes: [String] = [provider.family.map { "family: \($0.rawValue)" } ?? "local server"]
                 if provider.requiresCustomBaseURL { notes.append("needs a base URL") }
                 if provider.authMethods.contains(.oauth) { notes.append("setup tokens accepted") }
-                print("\(provider.id.rawValue)\t\(provider.displayName)\t\(provider.baseURL)\t\(notes.joined(separator: ", "))")
+                print(
+                    "\(provider.id.rawValue)\t\(provider.displayName)\t\(provider.baseURL)\t\(notes.joined(separator: ", "))"
+                )
             }
         }
     }
