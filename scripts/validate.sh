@@ -3,5 +3,5 @@
 #   swift format --in-place --parallel --recursive Package.swift Sources Tests Benchmarks
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift format lint --strict --parallel --recursive Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
+swift format lint --strict --parallel --recursive Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks Benchmarks/Sources
 echo "format: ok"
