@@ -44,7 +44,7 @@ struct RelayMessageTests {
         #expect(try parse(#"{"type":"relay:response:done","requestId":"r"}"#) == .responseDone(requestID: "r"))
         #expect(
             try parse(#"{"type":"relay:response:error","requestId":"r","error":{"code":"PROXY_ERROR","message":"m"}}"#)
-                == .responseError(requestID: "r", error: RelayError(code: "PROXY_ERROR", message: "m"))
+                == .responseError(requestID: "r", error: WireError(code: "PROXY_ERROR", message: "m"))
         )
         #expect(try parse(#"{"type":"relay:ping","ts":5}"#) == .ping(ts: 5))
         #expect(try parse(#"{"type":"relay:pong","ts":5}"#) == .pong(ts: 5))
@@ -150,7 +150,7 @@ struct RelayMessageTests {
             ),
             .responseMeta(requestID: "1", status: 429, statusText: nil, headers: ["retry-after": "2"]),
             .responseChunk(requestID: "1", chunk: "ünï\n"), .responseDone(requestID: "1"),
-            .responseError(requestID: "1", error: RelayError(.giftBudgetExhausted("x"))),
+            .responseError(requestID: "1", error: WireError(.giftBudgetExhausted("x"))),
             .responseError(requestID: "2", error: nil), .ping(ts: 1_764_000_000_000), .pong(ts: 1),
             .pairHello(providers: providers), .pairAck,
             .vaultOffer(vaultURL: "https://v", appSessionToken: "t", providers: providers),

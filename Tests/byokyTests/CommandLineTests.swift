@@ -1,3 +1,4 @@
+import ByokyTesting
 import Foundation
 import Testing
 
@@ -18,29 +19,8 @@ struct CommandLineTests {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }()
 
-    struct Output {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    func run(_ arguments: [String], input: String? = nil) throws -> Output {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    func run(_ arguments: [String], input: String? = nil) throws -> ProcessRunner.Output {
+        try ProcessRunner.run(Self.executable, arguments: arguments, input: input)
     }
 
     @Test(.timeLimit(.minutes(1)))

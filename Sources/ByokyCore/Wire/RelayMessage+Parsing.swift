@@ -85,12 +85,12 @@ extension RelayMessage {
             return .responseDone(requestID: try fields.string("requestId"))
         case "relay:response:error":
             let requestID = try fields.string("requestId")
-            var error: RelayError?
+            var error: WireError?
             if let raw = object["error"], !raw.isNull {
                 guard let code = raw["code"]?.stringValue, let message = raw["message"]?.stringValue else {
                     throw .invalidField(type: type, field: "error")
                 }
-                error = RelayError(code: code, message: message)
+                error = WireError(code: code, message: message)
             }
             return .responseError(requestID: requestID, error: error)
         case "relay:ping":

@@ -15,7 +15,7 @@ public enum RelayMessage: Sendable, Hashable {
     /// The response ended normally.
     case responseDone(requestID: String)
     /// The request failed.
-    case responseError(requestID: String, error: RelayError?)
+    case responseError(requestID: String, error: WireError?)
     /// Keep-alive; `ts` is the sender's clock in Unix milliseconds.
     case ping(ts: Double)
     case pong(ts: Double)
@@ -102,21 +102,5 @@ public struct RelayRequest: Sendable, Hashable {
         self.method = method
         self.headers = headers
         self.body = body
-    }
-}
-
-/// The error of a failed relay request.
-public struct RelayError: Sendable, Hashable, Codable {
-    public var code: String
-    public var message: String
-
-    public init(code: String, message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    /// The wire form of a ``ByokyError``.
-    public init(_ error: ByokyError) {
-        self.init(code: error.code.rawValue, message: error.message)
     }
 }

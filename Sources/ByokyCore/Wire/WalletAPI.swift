@@ -201,7 +201,7 @@ public struct WalletHealth: Sendable, Hashable, Codable {
     }
 }
 
-/// An error on the wallet API.
+/// An error on the wire: in wallet API responses and in failed relay requests.
 public struct WireError: Sendable, Hashable, Codable {
     public var code: String
     public var message: String

@@ -58,24 +58,12 @@ package enum PythonInterop {
     }
 
     private static func run(arguments: [String], input: String?) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: interpreter)
-        process.arguments = interpreterArguments + arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(status: process.terminationStatus, standardError: String(decoding: errors, as: UTF8.self))
-        }
-        return String(decoding: output, as: UTF8.self)
+        let output = try ProcessRunner.run(
+            URL(fileURLWithPath: interpreter),
+            arguments: interpreterArguments + arguments,
+            input: input
+        )
+        guard output.status == 0 else { throw Failure(status: output.status, standardError: output.stderr) }
+        return output.stdout
     }
 }

@@ -1,0 +1,60 @@
+package import Foundation
+
+/// Runs a program to completion, feeding standard input and collecting its output.
+package enum ProcessRunner {
+    /// What a finished program left behind.
+    package struct Output: Sendable {
+        package let status: Int32
+        package let stdout: String
+        package let stderr: String
+    }
+
+    /// Runs `executable` with `arguments`; `input` (if any) is written to standard input, which is then closed.
+    package static func run(_ executable: URL, arguments: [String], input: String? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let stdout = Pipe()
+        let stderr = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        // Drain stderr on another thread so a chatty program cannot block on a full pipe.
+        let errors = DataSlot()
+        let drain = Thread { errors.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
+        drain.start()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let errorOutput = errors.wait()
+        return Output(
+            status: process.terminationStatus,
+            stdout: String(decoding: output, as: UTF8.self),
+            stderr: String(decoding: errorOutput, as: UTF8.self)
+        )
+    }
+}
+
+/// A one-shot box that a reader thread fills and the caller waits for.
+private final class DataSlot: @unchecked Sendable {
+    // Guarded by `condition`.
+    private var data: Data?
+    private let condition = NSCondition()
+
+    func set(_ value: Data) {
+        condition.lock()
+        data = value
+        condition.signal()
+        condition.unlock()
+    }
+
+    func wait() -> Data {
+        condition.lock()
+        defer { condition.unlock() }
+        while data == nil { condition.wait() }
+        return data ?? Data()
+    }
+}
