@@ -22,12 +22,20 @@ let package = Package(
         .library(name: "ByokyRelay", targets: ["ByokyRelay"]),
         .library(name: "ByokyVault", targets: ["ByokyVault"]),
         .library(name: "ByokyMarketplace", targets: ["ByokyMarketplace"]),
+        .library(name: "ByokyMockProvider", targets: ["ByokyMockProvider"]),
         .executable(name: "byoky", targets: ["byoky"]),
+        .executable(name: "byoky-mock-provider", targets: ["byoky-mock-provider"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
     ],
     targets: [
         // Layer 0: pure values, formats and policies. No networking, no I/O.
@@ -62,6 +70,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "ByokyMarketplace", dependencies: ["ByokyCore", "ByokyStore"], swiftSettings: swiftSettings),
+        // A deterministic fake upstream that speaks all four API families (tests, benchmarks, demo).
+        .target(
+            name: "ByokyMockProvider",
+            dependencies: [
+                "ByokyCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Shared test helpers (fixtures, chunking, interop runners). Used by tests only.
         .target(name: "ByokyTesting", dependencies: ["ByokyCore"], swiftSettings: swiftSettings),
         // Executables: argument parsing and wiring only.
@@ -84,6 +103,27 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "byoky-mock-provider",
+            dependencies: [
+                "ByokyMockProvider",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ByokyMockProviderTests",
+            dependencies: [
+                "ByokyMockProvider",
+                "ByokyCore",
+                "ByokyTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

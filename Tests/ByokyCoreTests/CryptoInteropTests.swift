@@ -44,27 +44,27 @@ struct CryptoInteropTests {
     }
 
     @Test(.enabled(if: PythonInterop.isEnabled(needing: ["cryptography"])))
-    func independentImplementationOpensOurCiphertextAndWeOpensTheirs() throws {
+    func independentImplementationOpensOurCiphertextAndWeOpensTheirs() async throws {
         let password = "interop password 🔐 42"
         let plaintext = "sk-proj-ünïcødé-\(SecureRandom.hexToken(byteCount: 8))"
         let ours = try ExtensionCrypto.encrypt(plaintext, password: password)
-        let opened = try python(["op": "decrypt", "password": password, "ciphertext": ours])
+        let opened = try await python(["op": "decrypt", "password": password, "ciphertext": ours])
         #expect(opened["plaintext"] as? String == plaintext)
 
-        let theirs = try python(["op": "encrypt", "password": password, "plaintext": plaintext])
+        let theirs = try await python(["op": "encrypt", "password": password, "plaintext": plaintext])
         #expect(
             try ExtensionCrypto.decrypt(try #require(theirs["ciphertext"] as? String), password: password) == plaintext
         )
 
         let ourHash = try ExtensionCrypto.hashPassword(password)
-        #expect(try python(["op": "verify", "password": password, "hash": ourHash])["valid"] as? Bool == true)
-        #expect(try python(["op": "verify", "password": "nope", "hash": ourHash])["valid"] as? Bool == false)
-        let theirHash = try #require(try python(["op": "hash", "password": password])["hash"] as? String)
+        #expect(try await python(["op": "verify", "password": password, "hash": ourHash])["valid"] as? Bool == true)
+        #expect(try await python(["op": "verify", "password": "nope", "hash": ourHash])["valid"] as? Bool == false)
+        let theirHash = try #require(try await python(["op": "hash", "password": password])["hash"] as? String)
         #expect(ExtensionCrypto.verifyPassword(password, against: theirHash))
     }
 
     @Test(.enabled(if: PythonInterop.isEnabled(needing: ["cryptography"])))
-    func backupFilesMoveBothWays() throws {
+    func backupFilesMoveBothWays() async throws {
         let password = "backup-Password#2026"
         let backup = ByokyBackup(
             exportedAt: 1_764_100_000_000,
@@ -104,7 +104,7 @@ struct CryptoInteropTests {
             ]
         )
         let file = try ByokyBackupFile.seal(backup, password: password)
-        let imported = try python(["op": "import", "password": password, "file": file])
+        let imported = try await python(["op": "import", "password": password, "file": file])
         let contents = try #require(imported["backup"] as? [String: Any])
         let credentials = try #require(contents["credentials"] as? [[String: Any]])
         #expect(credentials.map { $0["secret"] as? String } == ["sk-proj-ROUNDTRIP", "sk-ant-oat01-RT"])
@@ -113,7 +113,7 @@ struct CryptoInteropTests {
         let gifted = try #require(contents["giftedCredentials"] as? [[String: Any]])
         #expect(gifted.first?["authToken"] as? String == "gft_rt")
 
-        let exported = try python([
+        let exported = try await python([
             "op": "export", "password": password,
             "backup": [
                 "exportedAt": 5,
@@ -130,9 +130,9 @@ struct CryptoInteropTests {
         #expect(reopened.credentials.first?.provider == .mistral)
     }
 
-    private func python(_ request: [String: Any]) throws -> [String: Any] {
+    private func python(_ request: [String: Any]) async throws -> [String: Any] {
         let input = String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self)
-        let output = try PythonInterop.runScript("crypto_interop.py", input: input)
+        let output = try await PythonInterop.runScript("crypto_interop.py", input: input)
         return try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
     }
 }

@@ -20,7 +20,7 @@ struct CommandLineTests {
     }()
 
     func run(_ arguments: [String], input: String? = nil) throws -> ProcessRunner.Output {
-        try ProcessRunner.run(Self.executable, arguments: arguments, input: input)
+        try ProcessRunner.runBlocking(Self.executable, arguments: arguments, input: input)
     }
 
     @Test(.timeLimit(.minutes(1)))

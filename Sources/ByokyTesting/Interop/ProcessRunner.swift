@@ -9,8 +9,24 @@ package enum ProcessRunner {
         package let stderr: String
     }
 
-    /// Runs `executable` with `arguments`; `input` (if any) is written to standard input, which is then closed.
-    package static func run(_ executable: URL, arguments: [String], input: String? = nil) throws -> Output {
+    /// Runs the program on its own thread, so waiting for it never blocks Swift's cooperative pool
+    /// (which in-process servers under test need to answer the program).
+    package static func run(
+        _ executable: URL,
+        arguments: [String],
+        input: String? = nil
+    ) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try runBlocking(executable, arguments: arguments, input: input) })
+            }
+            thread.start()
+        }
+    }
+
+    /// Runs `executable` with `arguments`, blocking the calling thread; `input` (if any) is written
+    /// to standard input, which is then closed.
+    package static func runBlocking(_ executable: URL, arguments: [String], input: String? = nil) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

@@ -34,7 +34,7 @@ package enum PythonInterop {
     /// Whether an interpreter can import every module in `modules`.
     package static func canImport(_ modules: [String]) -> Bool {
         let script = modules.map { "import \($0)" }.joined(separator: "; ")
-        return (try? run(arguments: ["-c", script], input: nil)) != nil
+        return (try? runBlocking(arguments: ["-c", script], input: nil)) != nil
     }
 
     /// Whether tests needing `modules` should run: under CI always, elsewhere when available.
@@ -46,8 +46,18 @@ package enum PythonInterop {
     ///
     /// - Returns: standard output.
     /// - Throws: ``Failure`` with standard error when the script exits non-zero.
-    package static func runScript(_ script: String, arguments: [String] = [], input: String? = nil) throws -> String {
-        try run(arguments: [scriptsFolder.appendingPathComponent(script).path] + arguments, input: input)
+    package static func runScript(
+        _ script: String,
+        arguments: [String] = [],
+        input: String? = nil
+    ) async throws -> String {
+        let output = try await ProcessRunner.run(
+            URL(fileURLWithPath: interpreter),
+            arguments: interpreterArguments + [scriptsFolder.appendingPathComponent(script).path] + arguments,
+            input: input
+        )
+        guard output.status == 0 else { throw Failure(status: output.status, standardError: output.stderr) }
+        return output.stdout
     }
 
     /// A script that failed.
@@ -57,8 +67,8 @@ package enum PythonInterop {
         package var description: String { "python exited with \(status): \(standardError)" }
     }
 
-    private static func run(arguments: [String], input: String?) throws -> String {
-        let output = try ProcessRunner.run(
+    private static func runBlocking(arguments: [String], input: String?) throws -> String {
+        let output = try ProcessRunner.runBlocking(
             URL(fileURLWithPath: interpreter),
             arguments: interpreterArguments + arguments,
             input: input

@@ -1,0 +1,172 @@
+import ByokyCore
+import Hummingbird
+import NIOCore
+
+/// Answers one request in the family it arrived in.
+struct MockHandler: Sendable {
+    let configuration: MockProvider.Configuration
+
+    func respond(
+        to request: Request,
+        context: BasicRequestContext,
+        family: APIFamily,
+        model pathModel: String?,
+        geminiMethod: String? = nil
+    ) async throws -> Response {
+        if let failure = checkAuth(request, family: family) { return failure }
+        let body = try await request.body.collect(upTo: MockProvider.maximumRequestSize)
+        guard let parsed = JSONCoding.parse(body.readableBytesView), case .object(let object) = parsed else {
+            return error(.invalidRequest, "The request body is not a JSON object", family: family)
+        }
+        guard let model = pathModel ?? object["model"]?.stringValue, !model.isEmpty else {
+            return error(.invalidRequest, "model: field required", family: family)
+        }
+        if model.hasPrefix("mock-error-"), let status = Int(model.dropFirst("mock-error-".count)) {
+            return error(status: status, "Mock error \(status) requested by the model name", family: family)
+        }
+        let reply = MockReply(
+            family: family,
+            request: object,
+            model: model,
+            bodySize: body.readableBytes,
+            defaultWordCount: configuration.defaultWordCount
+        )
+        if configuration.responseDelay > .zero { try await Task.sleep(for: configuration.responseDelay) }
+
+        let streaming: Bool
+        var geminiArray = false
+        if family == .gemini {
+            streaming = geminiMethod == "streamGenerateContent"
+            geminiArray = streaming && request.uri.queryParameters.get("alt") != "sse"
+            guard streaming || geminiMethod == "generateContent" else {
+                return error(.notFound, "Unknown Gemini method \(geminiMethod ?? "")", family: family)
+            }
+        } else {
+            streaming = object["stream"] == .bool(true)
+        }
+
+        if !streaming {
+            return json(MockRenderer.body(reply, family: family))
+        }
+        let includeUsage = object["stream_options"]?["include_usage"] == .bool(true)
+        let events = MockRenderer.events(reply, family: family, includeUsage: includeUsage)
+        if geminiArray {
+            // Without alt=sse Gemini streams one JSON array of responses.
+            let items = events.map { String(decoding: $0.data, as: UTF8.self) }
+            return json(Array(("[" + items.joined(separator: ",\n") + "]").utf8))
+        }
+        return stream(events, crlf: family == .gemini)
+    }
+
+    func modelList(for request: Request, family: APIFamily? = nil) -> Response {
+        let isAnthropic =
+            request.headers[.init("anthropic-version")!] != nil
+            || request.headers[.init("x-api-key")!] != nil
+        let ids = ModelCatalog.all.map(\.id)
+        let value: JSONValue
+        if family == .gemini {
+            value = .object([
+                "models": .array(
+                    ModelCatalog.models(in: .gemini).map {
+                        .object([
+                            "name": .string("models/\($0.id)"), "displayName": .string($0.displayName),
+                            "inputTokenLimit": .number(Double($0.contextWindow)),
+                            "supportedGenerationMethods": .array([.string("generateContent")]),
+                        ])
+                    }
+                )
+            ])
+        } else if isAnthropic {
+            value = .object([
+                "data": .array(
+                    ModelCatalog.models(in: .anthropic).map {
+                        .object([
+                            "type": .string("model"), "id": .string($0.id), "display_name": .string($0.displayName),
+                            "created_at": .string("2026-01-01T00:00:00Z"),
+                        ])
+                    }
+                ),
+                "has_more": .bool(false),
+            ])
+        } else {
+            value = .object([
+                "object": .string("list"),
+                "data": .array(
+                    ids.map {
+                        .object([
+                            "id": .string($0), "object": .string("model"), "created": .number(1_764_000_000),
+                            "owned_by": .string("byoky-mock"),
+                        ])
+                    }
+                ),
+            ])
+        }
+        var writer = JSONWriter()
+        writer.write(value)
+        return json(writer.bytes)
+    }
+
+    func error(_ code: ByokyError.Code, _ message: String, family: APIFamily) -> Response {
+        error(status: code.httpStatus, message, family: family)
+    }
+
+    func error(status: Int, _ message: String, family: APIFamily) -> Response {
+        let code: ByokyError.Code =
+            switch status {
+            case 400: .invalidRequest
+            case 401: .unauthorized
+            case 403: .originNotAllowed
+            case 404: .notFound
+            case 429: .rateLimited
+            case 503: .bridgeUnavailable
+            default: .internalError
+            }
+        let body = ErrorBody.json(for: ByokyError(code, message), family: family)
+        var response = json(body)
+        response.status = HTTPResponse.Status(code: status)
+        return response
+    }
+
+    private func checkAuth(_ request: Request, family: APIFamily) -> Response? {
+        guard let expected = configuration.apiKey else { return nil }
+        var presented: [String] = []
+        for name in ["x-api-key", "api-key", "x-goog-api-key"] {
+            if let value = request.headers[.init(name)!] { presented.append(value) }
+        }
+        if let authorization = request.headers[.authorization],
+            let token = UpstreamAuthScheme.bearer.credential(fromHeaderValue: authorization)
+        {
+            presented.append(token)
+        }
+        if family == .gemini, let key = request.uri.queryParameters.get("key") { presented.append(key) }
+        if presented.contains(where: { ConstantTime.equals($0, expected) }) { return nil }
+        return error(.unauthorized, "Invalid API key", family: family)
+    }
+
+    private func json(_ bytes: [UInt8]) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "application/json", .init("request-id")!: "req_mock"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes))
+        )
+    }
+
+    private func stream(_ events: [ServerSentEvent], crlf: Bool) -> Response {
+        let delay = configuration.eventDelay
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: .init { writer in
+                for event in events {
+                    var sse = SSEWriter()
+                    sse.write(event)
+                    var bytes = sse.takeBytes()
+                    if crlf { bytes = MockRenderer.crlfLineEnds(bytes) }
+                    try await writer.write(ByteBuffer(bytes: bytes))
+                    if delay > .zero { try await Task.sleep(for: delay) }
+                }
+                try await writer.finish(nil)
+            }
+        )
+    }
+}

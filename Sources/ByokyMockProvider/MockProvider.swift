@@ -1,0 +1,84 @@
+import ByokyCore
+public import Hummingbird
+
+/// A deterministic stand-in for the real providers, speaking all four API families at their real
+/// paths with real JSON bodies and exact server-sent event sequences.
+///
+/// - Replies echo the start of the last user message, then count words up to the configured length.
+/// - A request that offers tools (and does not end in a tool result) gets a call to its first tool,
+///   with arguments filled from the tool's JSON Schema.
+/// - The model name steers it: `mock-error-<status>` answers that error in the family's format,
+///   `mock-words-<n>` makes the reply `n` words long.
+/// - When ``Configuration/apiKey`` is set, each request must carry it in its family's auth header.
+public enum MockProvider {
+    /// How the mock behaves.
+    public struct Configuration: Sendable {
+        /// The key every request must present; `nil` accepts any request.
+        public var apiKey: String?
+        /// Delay before the response head.
+        public var responseDelay: Duration
+        /// Delay between stream events.
+        public var eventDelay: Duration
+        /// Words in a reply when the model name does not say.
+        public var defaultWordCount: Int
+
+        public init(
+            apiKey: String? = nil,
+            responseDelay: Duration = .zero,
+            eventDelay: Duration = .zero,
+            defaultWordCount: Int = 12
+        ) {
+            self.apiKey = apiKey
+            self.responseDelay = responseDelay
+            self.eventDelay = eventDelay
+            self.defaultWordCount = defaultWordCount
+        }
+    }
+
+    /// The largest request body the mock reads.
+    public static let maximumRequestSize = 32 * 1024 * 1024
+
+    /// A router with every route of the mock.
+    public static func makeRouter(configuration: Configuration = Configuration()) -> Router<BasicRequestContext> {
+        let router = Router()
+        let handler = MockHandler(configuration: configuration)
+        router.get("/health") { _, _ in "ok" }
+        router.post("/v1/messages") { request, context in
+            try await handler.respond(to: request, context: context, family: .anthropic, model: nil)
+        }
+        for path in [
+            "/v1/chat/completions", "/chat/completions", "/openai/v1/chat/completions",
+            "/inference/v1/chat/completions",
+            "/api/v1/chat/completions", "/openai/deployments/{deployment}/chat/completions",
+        ] {
+            router.post(RouterPath(path)) { request, context in
+                try await handler.respond(to: request, context: context, family: .openai, model: nil)
+            }
+        }
+        // Gemini serves the same methods under the stable `v1` and the `v1beta` paths.
+        for prefix in ["/v1beta/models/{action}", "/v1/models/{action}"] {
+            router.post(RouterPath(prefix)) { request, context in
+                let action = context.parameters.get("action") ?? ""
+                guard let colon = action.lastIndex(of: ":") else {
+                    return handler.error(.notFound, "Unknown Gemini method", family: .gemini)
+                }
+                return try await handler.respond(
+                    to: request,
+                    context: context,
+                    family: .gemini,
+                    model: String(action[..<colon]),
+                    geminiMethod: String(action[action.index(after: colon)...])
+                )
+            }
+        }
+        router.post("/v2/chat") { request, context in
+            try await handler.respond(to: request, context: context, family: .cohere, model: nil)
+        }
+        router.get("/v1/models") { request, _ in
+            let isGemini = request.headers[.init("x-goog-api-key")!] != nil
+            return handler.modelList(for: request, family: isGemini ? .gemini : nil)
+        }
+        router.get("/v1beta/models") { request, _ in handler.modelList(for: request, family: .gemini) }
+        return router
+    }
+}

@@ -1,0 +1,126 @@
+import ByokyCore
+
+/// What the mock will answer to one request, independent of the family it is written in.
+struct MockReply: Sendable {
+    /// A call to one of the request's tools.
+    struct ToolCall: Sendable {
+        let id: String
+        let name: String
+        let arguments: JSONValue
+        /// The arguments as compact JSON text (how OpenAI and Cohere carry them).
+        var argumentsText: String {
+            var writer = JSONWriter()
+            writer.write(arguments)
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+    }
+
+    let model: String
+    /// The reply's words, each a stream delta (all but the last end in a space).
+    let words: [String]
+    let toolCall: ToolCall?
+    let inputTokens: Int
+
+    var text: String { words.joined() }
+    var outputTokens: Int { toolCall == nil ? words.count : 10 }
+
+    /// Reads a parsed request of `family` and decides the reply.
+    init(family: APIFamily, request: [String: JSONValue], model: String, bodySize: Int, defaultWordCount: Int) {
+        self.model = model
+        inputTokens = max(1, bodySize / 4)
+        let conversation = Self.lastTurn(family: family, request: request)
+        var wordCount = defaultWordCount
+        if model.hasPrefix("mock-words-"), let count = Int(model.dropFirst("mock-words-".count)) {
+            wordCount = max(1, min(count, 1_000_000))
+        }
+        let prompt = conversation.text.split(separator: " ").prefix(6).map(String.init)
+        var plain = ["Mock", "reply", "to:"] + prompt
+        var index = 1
+        while plain.count < wordCount {
+            plain.append("word\(index)")
+            index += 1
+        }
+        plain = Array(plain.prefix(wordCount))
+        words = plain.enumerated().map { $0.offset == plain.count - 1 ? $0.element : $0.element + " " }
+
+        if !conversation.endsWithToolResult, let tool = Self.firstTool(family: family, request: request) {
+            toolCall = ToolCall(
+                id: Self.toolCallID(family: family, name: tool.name),
+                name: tool.name,
+                arguments: Self.arguments(for: tool.schema)
+            )
+        } else {
+            toolCall = nil
+        }
+    }
+
+    private static func toolCallID(family: APIFamily, name: String) -> String {
+        switch family {
+        case .anthropic: "toolu_mock_\(name)"
+        case .openai: "call_mock_\(name)"
+        case .gemini: "gemini_mock_\(name)"
+        case .cohere: "cohere_mock_\(name)"
+        }
+    }
+
+    /// The text of the last message and whether it carries a tool result.
+    private static func lastTurn(
+        family: APIFamily,
+        request: [String: JSONValue]
+    ) -> (text: String, endsWithToolResult: Bool) {
+        let listKey = family == .gemini ? "contents" : "messages"
+        guard let last = request[listKey]?.arrayValue?.last else { return ("", false) }
+        switch family {
+        case .anthropic:
+            if let text = last["content"]?.stringValue { return (text, false) }
+            let blocks = last["content"]?.arrayValue ?? []
+            let isToolResult = blocks.contains { $0["type"]?.stringValue == "tool_result" }
+            return (blocks.compactMap { $0["text"]?.stringValue }.joined(separator: " "), isToolResult)
+        case .openai, .cohere:
+            if last["role"]?.stringValue == "tool" { return (last["content"]?.stringValue ?? "", true) }
+            if let text = last["content"]?.stringValue { return (text, false) }
+            let parts = last["content"]?.arrayValue ?? []
+            return (parts.compactMap { $0["text"]?.stringValue }.joined(separator: " "), false)
+        case .gemini:
+            let parts = last["parts"]?.arrayValue ?? []
+            let isToolResult = parts.contains { $0["functionResponse"] != nil }
+            return (parts.compactMap { $0["text"]?.stringValue }.joined(separator: " "), isToolResult)
+        }
+    }
+
+    /// The first tool the request offers, with its parameter schema.
+    private static func firstTool(
+        family: APIFamily,
+        request: [String: JSONValue]
+    ) -> (name: String, schema: JSONValue?)? {
+        if request["tool_choice"]?.stringValue == "none" { return nil }
+        guard let first = request["tools"]?.arrayValue?.first else { return nil }
+        switch family {
+        case .anthropic:
+            return first["name"]?.stringValue.map { ($0, first["input_schema"]) }
+        case .openai, .cohere:
+            return first["function"]?["name"]?.stringValue.map { ($0, first["function"]?["parameters"]) }
+        case .gemini:
+            guard let declaration = first["functionDeclarations"]?.arrayValue?.first else { return nil }
+            return declaration["name"]?.stringValue.map { ($0, declaration["parameters"]) }
+        }
+    }
+
+    /// Arguments that satisfy `schema`: each required property (or every property when none are
+    /// required) gets a value of its type.
+    private static func arguments(for schema: JSONValue?) -> JSONValue {
+        guard let properties = schema?["properties"]?.objectValue else { return .object([:]) }
+        let required = schema?["required"]?.arrayValue?.compactMap(\.stringValue) ?? Array(properties.keys)
+        var arguments: [String: JSONValue] = [:]
+        for name in required {
+            switch (properties[name]?["type"]?.stringValue ?? "string").lowercased() {
+            case "integer", "number": arguments[name] = .number(1)
+            case "boolean": arguments[name] = .bool(true)
+            case "array": arguments[name] = .array([])
+            case "object": arguments[name] = .object([:])
+            default: arguments[name] = .string("mock")
+            }
+        }
+        return .object(arguments)
+    }
+}

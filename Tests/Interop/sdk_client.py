@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""Drives an official provider SDK against a base URL and prints what the SDK understood.
+
+The SDKs' strict parsers referee Byoky's output: if a body or stream is not exactly what the real
+provider sends, the SDK raises or returns the wrong thing.
+
+Reads one JSON request on stdin:
+  {"family": "anthropic|openai|gemini|cohere", "base_url": ..., "api_key": ..., "model": ...,
+   "mode": "plain|stream", "tools": bool, "prompt": "..."}
+Prints one JSON object:
+  {"text": ..., "tool_name": ..., "tool_args": {...}, "stop_reason": ..., "input_tokens": n,
+   "output_tokens": n}
+On an API error prints {"error_status": n, "error_type": "<SDK exception class>", "message": ...}.
+"""
+import json
+import sys
+
+WEATHER_SCHEMA = {
+    "type": "object",
+    "properties": {"city": {"type": "string"}, "days": {"type": "integer"}},
+    "required": ["city", "days"],
+}
+
+
+def run_anthropic(req):
+    import anthropic
+
+    client = anthropic.Anthropic(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+    kwargs = dict(
+        model=req["model"], max_tokens=256, messages=[{"role": "user", "content": req["prompt"]}]
+    )
+    if req.get("tools"):
+        kwargs["tools"] = [{"name": "get_weather", "description": "Weather", "input_schema": WEATHER_SCHEMA}]
+    try:
+        if req["mode"] == "stream":
+            with client.messages.stream(**kwargs) as stream:
+                for _ in stream:
+                    pass
+                message = stream.get_final_message()
+        else:
+            message = client.messages.create(**kwargs)
+    except anthropic.APIStatusError as error:
+        return {"error_status": error.status_code, "error_type": type(error).__name__, "message": error.message}
+    result = {
+        "stop_reason": message.stop_reason,
+        "input_tokens": message.usage.input_tokens,
+        "output_tokens": message.usage.output_tokens,
+        "text": "".join(b.text for b in message.content if b.type == "text"),
+    }
+    for block in message.content:
+        if block.type == "tool_use":
+            result["tool_name"] = block.name
+            result["tool_args"] = block.input
+    return result
+
+
+def run_openai(req):
+    import openai
+
+    client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+    kwargs = dict(model=req["model"], messages=[{"role": "user", "content": req["prompt"]}])
+    if req.get("tools"):
+        kwargs["tools"] = [
+            {"type": "function", "function": {"name": "get_weather", "description": "Weather", "parameters": WEATHER_SCHEMA}}
+        ]
+    try:
+        if req["mode"] == "stream":
+            text, finish, usage, calls = "", None, None, {}
+            stream = client.chat.completions.create(stream=True, stream_options={"include_usage": True}, **kwargs)
+            for chunk in stream:
+                if chunk.usage:
+                    usage = chunk.usage
+                for choice in chunk.choices:
+                    if choice.delta.content:
+                        text += choice.delta.content
+                    for call in choice.delta.tool_calls or []:
+                        entry = calls.setdefault(call.index, {"name": "", "arguments": ""})
+                        if call.function and call.function.name:
+                            entry["name"] = call.function.name
+                        if call.function and call.function.arguments:
+                            entry["arguments"] += call.function.arguments
+                    if choice.finish_reason:
+                        finish = choice.finish_reason
+            result = {"text": text, "stop_reason": finish}
+            if usage:
+                result["input_tokens"] = usage.prompt_tokens
+                result["output_tokens"] = usage.completion_tokens
+            if calls:
+                first = calls[min(calls)]
+                result["tool_name"] = first["name"]
+                result["tool_args"] = json.loads(first["arguments"])
+            return result
+        completion = client.chat.completions.create(**kwargs)
+    except openai.APIStatusError as error:
+        return {"error_status": error.status_code, "error_type": type(error).__name__, "message": error.message}
+    choice = completion.choices[0]
+    result = {
+        "text": choice.message.content or "",
+        "stop_reason": choice.finish_reason,
+        "input_tokens": completion.usage.prompt_tokens,
+        "output_tokens": completion.usage.completion_tokens,
+    }
+    if choice.message.tool_calls:
+        call = choice.message.tool_calls[0]
+        result["tool_name"] = call.function.name
+        result["tool_args"] = json.loads(call.function.arguments)
+    return result
+
+
+def run_gemini(req):
+    from google import genai
+    from google.genai import errors, types
+
+    client = genai.Client(api_key=req["api_key"], http_options=types.HttpOptions(base_url=req["base_url"]))
+    config = None
+    if req.get("tools"):
+        config = types.GenerateContentConfig(
+            tools=[
+                types.Tool(
+                    function_declarations=[
+                        types.FunctionDeclaration(name="get_weather", description="Weather", parameters=WEATHER_SCHEMA)
+                    ]
+                )
+            ],
+            automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
+        )
+    try:
+        if req["mode"] == "stream":
+            chunks = list(client.models.generate_content_stream(model=req["model"], contents=req["prompt"], config=config))
+        else:
+            chunks = [client.models.generate_content(model=req["model"], contents=req["prompt"], config=config)]
+    except errors.APIError as error:
+        return {"error_status": error.code, "error_type": type(error).__name__, "message": error.message}
+    text, result = "", {}
+    for chunk in chunks:
+        for candidate in chunk.candidates or []:
+            if candidate.finish_reason:
+                result["stop_reason"] = candidate.finish_reason.name if hasattr(candidate.finish_reason, "name") else str(candidate.finish_reason)
+            for part in (candidate.content.parts if candidate.content else None) or []:
+                if part.text:
+                    text += part.text
+                if part.function_call:
+                    result["tool_name"] = part.function_call.name
+                    result["tool_args"] = dict(part.function_call.args or {})
+        if chunk.usage_metadata:
+            result["input_tokens"] = chunk.usage_metadata.prompt_token_count
+            result["output_tokens"] = (chunk.usage_metadata.candidates_token_count or 0) + (
+                chunk.usage_metadata.thoughts_token_count or 0
+            )
+    result["text"] = text
+    return result
+
+
+def run_cohere(req):
+    import cohere
+
+    client = cohere.ClientV2(api_key=req["api_key"], base_url=req["base_url"])
+    kwargs = dict(model=req["model"], messages=[{"role": "user", "content": req["prompt"]}])
+    if req.get("tools"):
+        kwargs["tools"] = [
+            {"type": "function", "function": {"name": "get_weather", "description": "Weather", "parameters": WEATHER_SCHEMA}}
+        ]
+    try:
+        if req["mode"] == "stream":
+            text, result, args = "", {}, ""
+            for event in client.chat_stream(**kwargs):
+                if event.type == "content-delta":
+                    text += event.delta.message.content.text
+                elif event.type == "tool-call-start":
+                    result["tool_name"] = event.delta.message.tool_calls.function.name
+                elif event.type == "tool-call-delta":
+                    args += event.delta.message.tool_calls.function.arguments
+                elif event.type == "message-end":
+                    result["stop_reason"] = event.delta.finish_reason
+                    result["input_tokens"] = int(event.delta.usage.tokens.input_tokens)
+                    result["output_tokens"] = int(event.delta.usage.tokens.output_tokens)
+            result["text"] = text
+            if args:
+                result["tool_args"] = json.loads(args)
+            return result
+        response = client.chat(**kwargs)
+    except cohere.core.api_error.ApiError as error:
+        return {"error_status": error.status_code, "error_type": type(error).__name__, "message": str(error.body)}
+    result = {
+        "stop_reason": response.finish_reason,
+        "input_tokens": int(response.usage.tokens.input_tokens),
+        "output_tokens": int(response.usage.tokens.output_tokens),
+        "text": "".join(c.text for c in (response.message.content or []) if c.type == "text"),
+    }
+    if response.message.tool_calls:
+        call = response.message.tool_calls[0]
+        result["tool_name"] = call.function.name
+        result["tool_args"] = json.loads(call.function.arguments)
+    return result
+
+
+def main():
+    req = json.load(sys.stdin)
+    runner = {"anthropic": run_anthropic, "openai": run_openai, "gemini": run_gemini, "cohere": run_cohere}[req["family"]]
+    json.dump(runner(req), sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
