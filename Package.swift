@@ -35,7 +35,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
-        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Layer 0: pure values, formats and policies. No networking, no I/O.
@@ -51,15 +51,44 @@ let package = Package(
         // Layer 1: cross-family translation (pure, no I/O).
         .target(name: "ByokyTranslate", dependencies: ["ByokyCore"], swiftSettings: swiftSettings),
         // Layer 1: persistence.
-        .target(name: "ByokyStore", dependencies: ["ByokyCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "ByokyStore",
+            dependencies: [
+                "ByokyCore",
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Layer 2: the wallet and its proxy engine.
         .target(
             name: "ByokyWallet",
-            dependencies: ["ByokyCore", "ByokyTranslate", "ByokyStore"],
+            dependencies: [
+                "ByokyCore",
+                "ByokyTranslate",
+                "ByokyStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Layer 3: the daemon that serves the wallet on loopback.
-        .target(name: "ByokyDaemon", dependencies: ["ByokyWallet"], swiftSettings: swiftSettings),
+        .target(
+            name: "ByokyDaemon",
+            dependencies: [
+                "ByokyCore",
+                "ByokyWallet",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Apps' side.
         .target(name: "ByokySDK", dependencies: ["ByokyCore"], swiftSettings: swiftSettings),
         // Servers an operator runs.
@@ -119,6 +148,31 @@ let package = Package(
             dependencies: [
                 "ByokyMockProvider",
                 "ByokyCore",
+                "ByokyTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ByokyWalletTests",
+            dependencies: [
+                "ByokyWallet",
+                "ByokyStore",
+                "ByokyCore",
+                "ByokyTesting",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ByokyDaemonTests",
+            dependencies: [
+                "ByokyDaemon",
+                "ByokyWallet",
+                "ByokyStore",
+                "ByokyCore",
+                "ByokyMockProvider",
                 "ByokyTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

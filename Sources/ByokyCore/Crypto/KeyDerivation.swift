@@ -50,13 +50,16 @@ public struct KeyDerivation: Sendable, Hashable, Codable {
     }
 
     /// Raw PBKDF2-HMAC-SHA256 with a 32-byte output.
+    ///
+    /// swift-crypto's checked variant refuses fewer than 210,000 rounds; callers enforce Byoky's own
+    /// bounds (``deriveKey(from:)`` requires 100,000 or more), so the unchecked one is used.
     package static func pbkdf2(password: [UInt8], salt: [UInt8], iterations: Int) throws -> SymmetricKey {
         try KDF.Insecure.PBKDF2.deriveKey(
             from: password,
             salt: salt,
             using: .sha256,
             outputByteCount: 32,
-            rounds: iterations
+            unsafeUncheckedRounds: iterations
         )
     }
 }

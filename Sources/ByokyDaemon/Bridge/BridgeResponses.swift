@@ -1,0 +1,53 @@
+import ByokyCore
+import ByokyWallet
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Turns wallet answers into Hummingbird responses.
+enum BridgeResponses {
+    /// An error in the family's format (OpenAI-compatible when there is none), with its Byoky code.
+    static func error(_ error: ByokyError, family: APIFamily?) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[HTTPField.Name(ErrorBody.codeHeaderName)!] = error.code.rawValue
+        if let retryAfter = error.details["retryAfter"] { headers[.retryAfter] = retryAfter }
+        return Response(
+            status: .init(code: error.httpStatus),
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: ErrorBody.json(for: error, family: family)))
+        )
+    }
+
+    /// JSON for the wallet API.
+    static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes))
+        )
+    }
+
+    /// A proxied response, streamed.
+    static func proxied(_ response: ProxyResponse) -> Response {
+        var headers = HTTPFields()
+        for (name, value) in response.headers {
+            guard let field = HTTPField.Name(name), field != .contentLength else { continue }
+            headers.append(HTTPField(name: field, value: value))
+        }
+        let body = response.body
+        return Response(
+            status: .init(code: response.status),
+            headers: headers,
+            body: .init { writer in
+                do {
+                    for try await chunk in body { try await writer.write(chunk) }
+                } catch {
+                    await body.abandon()
+                    throw error
+                }
+                try await writer.finish(nil)
+            }
+        )
+    }
+}

@@ -1,0 +1,133 @@
+public import AsyncHTTPClient
+import ByokyCore
+public import ByokyWallet
+import Hummingbird
+public import Logging
+import NIOCore
+
+/// The wallet daemon: the loopback bridge apps and CLI tools talk to.
+///
+/// Routes:
+/// - `/{provider}/…`: any provider-native request (`/anthropic/v1/messages`,
+///   `/openai/v1/chat/completions`, `/gemini/v1beta/models/{model}:generateContent`, `/cohere/v2/chat`, …),
+///   authenticated by the session key in the provider's own auth header.
+/// - `GET /v1/health`: liveness and lock state.
+///
+/// Every request must be addressed to a loopback host name (DNS-rebinding defence).
+public struct WalletDaemon: Sendable {
+    /// Where the daemon listens.
+    public struct Configuration: Sendable {
+        /// Listen address; keep it on loopback.
+        public var host: String
+        /// Listen port; 0 picks a free one.
+        public var port: Int
+        /// Proxy limits.
+        public var proxy: ProxyEngine.Configuration
+
+        public init(host: String = "127.0.0.1", port: Int = 19280, proxy: ProxyEngine.Configuration = .init()) {
+            self.host = host
+            self.port = port
+            self.proxy = proxy
+        }
+    }
+
+    public let wallet: Wallet
+    public let configuration: Configuration
+    let engine: ProxyEngine
+
+    public init(wallet: Wallet, httpClient: HTTPClient, configuration: Configuration = Configuration()) {
+        self.wallet = wallet
+        self.configuration = configuration
+        self.engine = ProxyEngine(wallet: wallet, httpClient: httpClient, configuration: configuration.proxy)
+    }
+
+    /// Runs the daemon until `body` returns (or, with `body` waiting forever, until cancelled);
+    /// `body` receives the bound port.
+    public func withRunningServer<Result: Sendable>(
+        logger: Logger? = nil,
+        _ body: @Sendable (Int) async throws -> Result
+    ) async throws -> Result {
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        var quiet = Logger(label: "byoky.daemon")
+        quiet.logLevel = .warning
+        let app = Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            logger: logger ?? quiet
+        )
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            defer { group.cancelAll() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next(), port > 0 else {
+                throw ByokyError(
+                    .internalError,
+                    "Cannot listen on \(configuration.host):\(configuration.port) — is another byoky already running?"
+                )
+            }
+            return try await body(port)
+        }
+    }
+
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        let wallet = self.wallet
+        let engine = self.engine
+        let limit = configuration.proxy.maximumRequestBodySize
+
+        router.get("/v1/health") { request, _ in
+            if let refusal = Self.refuseNonLoopback(request) { return refusal }
+            return BridgeResponses.json(
+                WalletAPI.encode(WalletHealth(version: ByokyVersion.current, locked: !wallet.isUnlocked))
+            )
+        }
+        let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
+            if let refusal = Self.refuseNonLoopback(request) { return refusal }
+            let providerID = ProviderID(context.parameters.get("provider") ?? "")
+            guard let provider = ProviderRegistry.provider(providerID) else {
+                return BridgeResponses.error(
+                    ByokyError(.notFound, "Unknown provider \"\(providerID.rawValue)\" — see `byoky providers`"),
+                    family: nil
+                )
+            }
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: limit)
+            } catch {
+                return BridgeResponses.error(.payloadTooLarge("Request body", limit: limit), family: provider.family)
+            }
+            let prefix = "/" + providerID.rawValue
+            var path = String(request.uri.path.dropFirst(prefix.count))
+            if path.isEmpty { path = "/" }
+            if let query = request.uri.query, !query.isEmpty { path += "?" + query }
+            let proxyRequest = ProxyRequest(
+                provider: providerID,
+                method: request.method.rawValue,
+                pathAndQuery: path,
+                headers: request.headers.map { (name: $0.name.canonicalName, value: $0.value) },
+                body: body
+            )
+            let key = SessionKeyExtractor.sessionKey(headers: request.headers, query: request.uri.query)
+            return BridgeResponses.proxied(await engine.handle(proxyRequest, sessionKey: key))
+        }
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            router.on("/{provider}/**", method: method, use: handler)
+        }
+        return router
+    }
+
+    /// A refusal for requests not addressed to a loopback host name, else `nil`.
+    static func refuseNonLoopback(_ request: Request) -> Response? {
+        guard let host = request.head.authority, HostCheck.isLoopback(host) else {
+            return BridgeResponses.error(
+                ByokyError(.originNotAllowed, "The byoky bridge only answers requests addressed to localhost"),
+                family: nil
+            )
+        }
+        return nil
+    }
+}

@@ -1,0 +1,91 @@
+import SQLiteKit
+
+/// The schema, as numbered steps applied in order, each once, each in a transaction.
+enum Migrations {
+    static let steps: [(version: Int, statements: [String])] = [
+        (
+            1,
+            [
+                """
+                CREATE TABLE wallet_settings (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE credentials (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    provider TEXT NOT NULL,
+                    label TEXT NOT NULL UNIQUE,
+                    auth_method TEXT NOT NULL,
+                    sealed_secret TEXT NOT NULL,
+                    masked_secret TEXT NOT NULL,
+                    base_url TEXT,
+                    created_at INTEGER NOT NULL,
+                    last_used_at INTEGER
+                )
+                """,
+                """
+                CREATE TABLE sessions (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    key_hash TEXT NOT NULL UNIQUE,
+                    app_name TEXT NOT NULL,
+                    app_origin TEXT,
+                    providers TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    revoked_at INTEGER
+                )
+                """,
+                """
+                CREATE TABLE request_log (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    session_id TEXT,
+                    app_name TEXT NOT NULL,
+                    provider TEXT NOT NULL,
+                    actual_provider TEXT NOT NULL,
+                    model TEXT,
+                    method TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    input_tokens INTEGER,
+                    output_tokens INTEGER,
+                    latency_ms INTEGER NOT NULL,
+                    error_code TEXT,
+                    created_at INTEGER NOT NULL
+                )
+                """,
+                "CREATE INDEX request_log_by_time ON request_log (created_at)",
+                "CREATE INDEX request_log_by_session ON request_log (session_id, created_at)",
+            ]
+        )
+    ]
+
+    static func apply(to database: any SQLDatabase) async throws {
+        try await database.raw(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)"
+        ).run()
+        let current = try await currentVersion(of: database)
+        for step in steps where step.version > current {
+            try await database.raw("BEGIN IMMEDIATE").run()
+            do {
+                for statement in step.statements { try await database.raw(SQLQueryString(statement)).run() }
+                try await database.raw(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (\(bind: step.version), \(bind: WallClock.nowMilliseconds()))"
+                ).run()
+                try await database.raw("COMMIT").run()
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    static func currentVersion(of database: any SQLDatabase) async throws -> Int {
+        struct Row: Decodable { let version: Int? }
+        let row = try await database.raw("SELECT MAX(version) AS version FROM schema_migrations").first(
+            decoding: Row.self
+        )
+        return row?.version ?? 0
+    }
+}

@@ -1,0 +1,117 @@
+import SQLiteKit
+
+extension WalletStore {
+    // MARK: Settings
+
+    /// The setting `key`, or `nil`.
+    public func setting(_ key: String) async throws -> String? {
+        struct Row: Decodable { let value: String }
+        return try await database.raw("SELECT value FROM wallet_settings WHERE key = \(bind: key)")
+            .first(decoding: Row.self)?.value
+    }
+
+    /// Sets (or replaces) the setting `key`.
+    public func setSetting(_ key: String, to value: String) async throws {
+        try await database.raw(
+            "INSERT INTO wallet_settings (key, value) VALUES (\(bind: key), \(bind: value)) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+        ).run()
+    }
+
+    /// Inserts `key` only when it is not set yet; returns whether it was inserted.
+    public func insertSettingIfAbsent(_ key: String, value: String) async throws -> Bool {
+        try await database.raw(
+            "INSERT INTO wallet_settings (key, value) VALUES (\(bind: key), \(bind: value)) ON CONFLICT(key) DO NOTHING"
+        ).run()
+        return try await setting(key) == value
+    }
+
+    // MARK: Credentials
+
+    /// Adds a credential. - Throws: when the id or label is taken.
+    public func insert(_ credential: CredentialRecord) async throws {
+        try await database.insert(into: "credentials").model(credential).run()
+    }
+
+    /// Every credential, oldest first.
+    public func credentials() async throws -> [CredentialRecord] {
+        try await database.raw("SELECT * FROM credentials ORDER BY created_at, rowid").all(
+            decoding: CredentialRecord.self
+        )
+    }
+
+    /// The credential with `id` or `label`.
+    public func credential(idOrLabel: String) async throws -> CredentialRecord? {
+        try await database.raw(
+            "SELECT * FROM credentials WHERE id = \(bind: idOrLabel) OR label = \(bind: idOrLabel) LIMIT 1"
+        ).first(decoding: CredentialRecord.self)
+    }
+
+    /// Removes a credential; returns whether one was removed.
+    public func deleteCredential(id: String) async throws -> Bool {
+        let before = try await credential(idOrLabel: id)
+        try await database.raw("DELETE FROM credentials WHERE id = \(bind: id)").run()
+        return before != nil
+    }
+
+    /// Renames a credential.
+    public func renameCredential(id: String, to label: String) async throws {
+        try await database.raw("UPDATE credentials SET label = \(bind: label) WHERE id = \(bind: id)").run()
+    }
+
+    /// Marks a credential as used now.
+    public func touchCredential(id: String, at time: Int64) async throws {
+        try await database.raw("UPDATE credentials SET last_used_at = \(bind: time) WHERE id = \(bind: id)").run()
+    }
+
+    // MARK: Sessions
+
+    /// Adds a session.
+    public func insert(_ session: SessionRecord) async throws {
+        try await database.insert(into: "sessions").model(session).run()
+    }
+
+    /// The session whose key hashes to `keyHash`.
+    public func session(keyHash: String) async throws -> SessionRecord? {
+        try await database.raw("SELECT * FROM sessions WHERE key_hash = \(bind: keyHash)").first(
+            decoding: SessionRecord.self
+        )
+    }
+
+    /// Every session, newest first.
+    public func sessions() async throws -> [SessionRecord] {
+        try await database.raw("SELECT * FROM sessions ORDER BY created_at DESC, rowid DESC").all(
+            decoding: SessionRecord.self
+        )
+    }
+
+    /// Revokes a session (idempotent); returns whether it was active.
+    public func revokeSession(id: String, at time: Int64) async throws -> Bool {
+        let active = try await database.raw(
+            "SELECT * FROM sessions WHERE id = \(bind: id) AND revoked_at IS NULL"
+        ).first(decoding: SessionRecord.self)
+        try await database.raw(
+            "UPDATE sessions SET revoked_at = \(bind: time) WHERE id = \(bind: id) AND revoked_at IS NULL"
+        ).run()
+        return active != nil
+    }
+
+    // MARK: Audit log
+
+    /// Appends to the audit log.
+    public func insert(_ entry: RequestLogRecord) async throws {
+        try await database.insert(into: "request_log").model(entry).run()
+    }
+
+    /// The newest `limit` entries, newest first, optionally for one session.
+    public func requestLog(limit: Int = 100, sessionID: String? = nil) async throws -> [RequestLogRecord] {
+        if let sessionID {
+            return try await database.raw(
+                "SELECT * FROM request_log WHERE session_id = \(bind: sessionID) ORDER BY created_at DESC, rowid DESC LIMIT \(bind: limit)"
+            ).all(decoding: RequestLogRecord.self)
+        }
+        return try await database.raw(
+            "SELECT * FROM request_log ORDER BY created_at DESC, rowid DESC LIMIT \(bind: limit)"
+        )
+        .all(decoding: RequestLogRecord.self)
+    }
+}

@@ -1,0 +1,206 @@
+public import AsyncHTTPClient
+import ByokyCore
+import ByokyStore
+public import NIOCore
+import NIOHTTP1
+
+/// Serves app requests with the owner's keys: checks the session's grant, picks the credential,
+/// validates the upstream URL, injects the key, forwards the request and streams the answer back,
+/// recording usage in the audit log.
+public struct ProxyEngine: Sendable {
+    /// Limits and timeouts.
+    public struct Configuration: Sendable {
+        /// The largest request body accepted (default 32 MiB).
+        public var maximumRequestBodySize: Int
+        /// How long to wait for the upstream's response head.
+        public var headTimeout: TimeAmount
+
+        public init(maximumRequestBodySize: Int = 32 * 1024 * 1024, headTimeout: TimeAmount = .seconds(120)) {
+            self.maximumRequestBodySize = maximumRequestBodySize
+            self.headTimeout = headTimeout
+        }
+    }
+
+    let wallet: Wallet
+    let httpClient: HTTPClient
+    let configuration: Configuration
+
+    public init(wallet: Wallet, httpClient: HTTPClient, configuration: Configuration = Configuration()) {
+        self.wallet = wallet
+        self.httpClient = httpClient
+        self.configuration = configuration
+    }
+
+    /// An HTTP client configured for upstream calls: idle (read) timeout rather than a wall-clock
+    /// limit, so long generations are not cut; no redirects, which could carry the key elsewhere.
+    public static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(120))
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    /// Handles `request` for the app holding `sessionKey`. Failures come back as responses in the
+    /// provider family's error format, never as thrown errors.
+    public func handle(_ request: ProxyRequest, sessionKey: String?) async -> ProxyResponse {
+        let started = ContinuousClock.now
+        let family = ProviderRegistry.provider(request.provider)?.family
+        var draft = RequestLogEntryDraft(
+            sessionID: nil,
+            appName: "unknown",
+            provider: request.provider,
+            actualProvider: request.provider,
+            model: Self.model(of: request),
+            method: request.method,
+            path: request.path,
+            status: 0,
+            errorCode: nil,
+            createdAt: wallet.now(),
+            started: started
+        )
+        do {
+            guard let sessionKey, !sessionKey.isEmpty else {
+                throw ByokyError(.unauthorized, "Missing session key — pass your byoky session key as the API key")
+            }
+            let session = try await wallet.authenticate(sessionKey: sessionKey)
+            draft.sessionID = session.id
+            draft.appName = session.appName
+            return try await forward(request, session: session, draft: &draft)
+        } catch {
+            let failure = (error as? ByokyError) ?? ByokyError(.internalError, "The wallet could not serve the request")
+            draft.status = failure.httpStatus
+            draft.errorCode = failure.code.rawValue
+            // Requests without a valid session are not the owner's traffic; they stay out of the log.
+            let completion = RequestCompletion(
+                entry: draft,
+                store: wallet.store,
+                provider: request.provider,
+                contentType: nil,
+                shouldLog: draft.sessionID != nil
+            )
+            return ProxyResponse(
+                status: failure.httpStatus,
+                headers: [("content-type", "application/json"), (ErrorBody.codeHeaderName, failure.code.rawValue)],
+                body: ProxyResponseBody(
+                    storage: .buffer(ByteBuffer(bytes: ErrorBody.json(for: failure, family: family))),
+                    completion: completion
+                )
+            )
+        }
+    }
+
+    private func forward(
+        _ request: ProxyRequest,
+        session: ByokyStore.SessionRecord,
+        draft: inout RequestLogEntryDraft
+    ) async throws -> ProxyResponse {
+        guard let provider = ProviderRegistry.provider(request.provider) else {
+            throw ByokyError(.notFound, "Unknown provider \"\(request.provider.rawValue)\"")
+        }
+        guard session.providerIDs.contains(request.provider.rawValue) else {
+            throw ByokyError.providerUnavailable(request.provider)
+        }
+        guard request.body.readableBytes <= configuration.maximumRequestBodySize else {
+            throw ByokyError.payloadTooLarge("Request body", limit: configuration.maximumRequestBodySize)
+        }
+        let credentials = try await wallet.credentials()
+        guard let credential = credentials.first(where: { $0.provider == request.provider.rawValue }) else {
+            throw ByokyError(
+                .noCredential,
+                Self.noCredentialMessage(for: request.provider, held: credentials.map(\.provider))
+            )
+        }
+        let secret = try wallet.secret(of: credential)
+        let base = try ProviderURLPolicy.baseURL(for: provider, credentialBaseURL: credential.baseURL)
+        var basePath = base.path
+        if basePath.hasSuffix("/") { basePath.removeLast() }
+        let pathAndQuery = Self.removingKeyParameter(from: request.pathAndQuery, provider: request.provider)
+        let url = base.origin + basePath + pathAndQuery
+        try ProviderURLPolicy.validate(url, provider: request.provider, credentialBaseURL: credential.baseURL)
+
+        let headers = try UpstreamHeaders.build(
+            for: request.provider,
+            clientHeaders: request.headers,
+            credential: secret,
+            authMethod: AuthMethod(rawValue: credential.authMethod) ?? .apiKey
+        )
+        var body = request.body
+        if let injected = StreamUsageOptions.injected(into: Array(body.readableBytesView), provider: request.provider) {
+            body = ByteBuffer(bytes: injected)
+        }
+
+        var upstream = HTTPClientRequest(url: url)
+        upstream.method = HTTPMethod(rawValue: request.method.uppercased())
+        for (name, value) in headers { upstream.headers.add(name: name, value: value) }
+        if body.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(request.method.uppercased()) {
+            upstream.body = .bytes(body)
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await httpClient.execute(upstream, timeout: configuration.headTimeout)
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw ByokyError(.upstreamTimeout, "\(provider.displayName) did not answer in time", underlying: error)
+        } catch {
+            throw ByokyError(.upstreamUnreachable, "Could not reach \(provider.displayName)", underlying: error)
+        }
+        try? await wallet.store.touchCredential(id: credential.id, at: wallet.now())
+
+        let contentType = response.headers.first(name: "content-type")
+        draft.status = Int(response.status.code)
+        let responseHeaders = ResponseHeaderPolicy.filter(
+            response.headers.map { (name: $0.name, value: $0.value) },
+            bodyIsRewritten: false
+        )
+        let completion = RequestCompletion(
+            entry: draft,
+            store: wallet.store,
+            provider: request.provider,
+            contentType: contentType
+        )
+        return ProxyResponse(
+            status: Int(response.status.code),
+            headers: responseHeaders,
+            body: ProxyResponseBody(
+                storage: .upstream(
+                    response.body,
+                    family: provider.family,
+                    isEventStream: contentType?.lowercased().contains("text/event-stream") == true
+                ),
+                completion: completion
+            )
+        )
+    }
+
+    /// The request's model: the body's `model`, or the model in a Gemini path.
+    static func model(of request: ProxyRequest) -> String? {
+        if let range = request.path.firstRange(of: "/models/") {
+            let rest = request.path[range.upperBound...]
+            if let colon = rest.firstIndex(of: ":") { return String(rest[..<colon]) }
+        }
+        guard request.body.readableBytes > 0, request.body.readableBytes <= 10_485_760,
+            request.body.readableBytesView.first == UInt8(ascii: "{")
+        else { return nil }
+        struct ModelOnly: Decodable { let model: String? }
+        return (try? JSONCoding.decode(ModelOnly.self, from: request.body.readableBytesView))?.model
+    }
+
+    /// Drops a Gemini `key` query parameter: on the bridge it holds the session key, which must
+    /// never travel upstream.
+    static func removingKeyParameter(from pathAndQuery: String, provider: ProviderID) -> String {
+        guard provider == .gemini, let question = pathAndQuery.firstIndex(of: "?") else { return pathAndQuery }
+        let path = pathAndQuery[..<question]
+        let kept = pathAndQuery[pathAndQuery.index(after: question)...].split(separator: "&").filter {
+            !$0.hasPrefix("key=") && $0 != "key"
+        }
+        return kept.isEmpty ? String(path) : path + "?" + kept.joined(separator: "&")
+    }
+
+    /// The original's three messages for a provider the wallet holds no key for.
+    static func noCredentialMessage(for provider: ProviderID, held: [String]) -> String {
+        let distinct = Array(Set(held)).sorted()
+        if distinct.isEmpty { return "No API keys in your wallet. Add a key for any provider to get started." }
+        return "No \(provider.rawValue) API key found. You have keys for: \(distinct.joined(separator: ", ")). "
+            + "Add a \(provider.rawValue) key, or assign this app to one of those providers."
+    }
+}

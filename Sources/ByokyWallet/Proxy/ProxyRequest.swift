@@ -1,0 +1,35 @@
+public import ByokyCore
+public import NIOCore
+
+/// A provider-native request from an app, as any transport delivers it.
+public struct ProxyRequest: Sendable {
+    /// The provider the app addressed (`/anthropic/…` on the bridge).
+    public var provider: ProviderID
+    /// The HTTP method.
+    public var method: String
+    /// The provider-native path and query, e.g. `/v1/messages` or `/v1beta/models/m:generateContent?alt=sse`.
+    public var pathAndQuery: String
+    /// The app's headers (filtered by ``UpstreamHeaders`` before going upstream).
+    public var headers: [(name: String, value: String)]
+    /// The body.
+    public var body: ByteBuffer
+
+    public init(
+        provider: ProviderID,
+        method: String,
+        pathAndQuery: String,
+        headers: [(name: String, value: String)],
+        body: ByteBuffer
+    ) {
+        self.provider = provider
+        self.method = method
+        self.pathAndQuery = pathAndQuery
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The path without its query.
+    public var path: String {
+        String(pathAndQuery[..<(pathAndQuery.firstIndex(of: "?") ?? pathAndQuery.endIndex)])
+    }
+}

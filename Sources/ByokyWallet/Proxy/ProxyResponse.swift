@@ -1,0 +1,110 @@
+import AsyncHTTPClient
+import ByokyCore
+public import NIOCore
+
+/// The answer to a ``ProxyRequest``: a head, then a body to forward.
+public struct ProxyResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: ProxyResponseBody
+}
+
+/// A response body on its way from the provider (or the wallet) to the app.
+///
+/// Iterate it once. Chunks are passed on as they arrive (back-pressure comes from the reader),
+/// usage is metered on the way, and the request is recorded in the audit log when the body ends.
+/// If the reader stops early (the app went away), call ``abandon()`` so that is recorded too. A
+/// failure in the middle of an event stream becomes a final error event in the app's format, so
+/// the app sees an error, never a clean end.
+public struct ProxyResponseBody: AsyncSequence, Sendable {
+    public typealias Element = ByteBuffer
+
+    enum Storage: Sendable {
+        case buffer(ByteBuffer)
+        case upstream(HTTPClientResponse.Body, family: APIFamily?, isEventStream: Bool)
+    }
+
+    let storage: Storage
+    let completion: RequestCompletion
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(storage: storage, completion: completion)
+    }
+
+    /// Records that the app stopped reading before the end (no effect once the body has ended).
+    public func abandon() async {
+        await completion.finish(usage: completion.partialUsage(), errorCode: "CLIENT_CLOSED")
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        private enum Phase {
+            case buffer(ByteBuffer)
+            case upstream(HTTPClientResponse.Body.AsyncIterator, family: APIFamily?, isEventStream: Bool)
+            case finalEvent(ByteBuffer)
+            case done
+        }
+
+        private var phase: Phase
+        private let completion: RequestCompletion
+
+        init(storage: Storage, completion: RequestCompletion) {
+            self.completion = completion
+            switch storage {
+            case .buffer(let buffer): phase = .buffer(buffer)
+            case .upstream(let body, let family, let isEventStream):
+                phase = .upstream(body.makeAsyncIterator(), family: family, isEventStream: isEventStream)
+            }
+        }
+
+        @concurrent public mutating func next() async throws -> ByteBuffer? {
+            switch phase {
+            case .buffer(let buffer):
+                phase = .done
+                await completion.finish(usage: nil, errorCode: nil)
+                return buffer
+            case .finalEvent(let buffer):
+                phase = .done
+                return buffer
+            case .done:
+                return nil
+            case .upstream(var upstream, let family, let isEventStream):
+                let chunk: ByteBuffer?
+                do {
+                    chunk = try await upstream.next()
+                } catch {
+                    let failure = ByokyError(.streamTruncated, "The provider's response ended early", underlying: error)
+                    await completion.finish(usage: completion.partialUsage(), errorCode: failure.code.rawValue)
+                    guard isEventStream else {
+                        phase = .done
+                        throw failure
+                    }
+                    phase = .done
+                    return ByteBuffer(bytes: ErrorBody.sseEvent(for: failure, family: family))
+                }
+                guard let chunk else {
+                    phase = .done
+                    await completion.finish(usage: completion.partialUsage(), errorCode: nil)
+                    return nil
+                }
+                completion.meter(chunk)
+                phase = .upstream(upstream, family: family, isEventStream: isEventStream)
+                return chunk
+            }
+        }
+    }
+}
+
+extension ProxyResponseBody {
+    /// Reads the whole body into one buffer (for tests and small bodies).
+    public func collect(upTo limit: Int) async throws -> ByteBuffer {
+        var collected = ByteBuffer()
+        for try await var chunk in self {
+            guard collected.readableBytes + chunk.readableBytes <= limit else {
+                await abandon()
+                throw ByokyError.payloadTooLarge("Response body", limit: limit)
+            }
+            collected.writeBuffer(&chunk)
+        }
+        return collected
+    }
+}

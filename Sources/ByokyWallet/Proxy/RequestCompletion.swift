@@ -1,0 +1,105 @@
+import ByokyCore
+import ByokyStore
+import NIOCore
+import Synchronization
+
+/// Records one proxied request in the audit log exactly once, when its body is done.
+final class RequestCompletion: Sendable {
+    private struct State {
+        var entry: RequestLogEntryDraft
+        var isFinished = false
+        var meter: UsageMeter
+    }
+
+    private let state: Mutex<State>
+    private let store: WalletStore
+    private let provider: ProviderID
+    private let contentType: String?
+    private let started: ContinuousClock.Instant
+    private let shouldLog: Bool
+
+    init(
+        entry: RequestLogEntryDraft,
+        store: WalletStore,
+        provider: ProviderID,
+        contentType: String?,
+        shouldLog: Bool = true
+    ) {
+        self.state = Mutex(
+            State(entry: entry, isFinished: !shouldLog, meter: UsageMeter(provider: provider, contentType: contentType))
+        )
+        self.shouldLog = shouldLog
+        self.store = store
+        self.provider = provider
+        self.contentType = contentType
+        self.started = entry.started
+    }
+
+    /// Feeds a body chunk to the usage meter.
+    func meter(_ chunk: ByteBuffer) {
+        state.withLock { state in
+            chunk.withUnsafeReadableBytes { state.meter.consume($0) }
+        }
+    }
+
+    /// The usage metered so far (complete when the body has ended).
+    func partialUsage() -> TokenUsage? {
+        state.withLock { $0.meter.finish() }
+    }
+
+    /// Writes the log entry (only the first call does).
+    func finish(usage: TokenUsage?, errorCode: String?) async {
+        let entry: RequestLogEntryDraft? = state.withLock { state in
+            guard !state.isFinished else { return nil }
+            state.isFinished = true
+            return state.entry
+        }
+        guard let entry else { return }
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Int(
+            elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        )
+        let record = entry.record(
+            inputTokens: usage?.inputTokens,
+            outputTokens: usage?.outputTokens,
+            latency: milliseconds,
+            errorCode: errorCode ?? entry.errorCode
+        )
+        // The audit log is best effort: a full disk must not turn a served answer into a failure.
+        try? await store.insert(record)
+    }
+}
+
+/// What is known of a request before its body is done.
+struct RequestLogEntryDraft: Sendable {
+    var sessionID: String?
+    var appName: String
+    var provider: ProviderID
+    var actualProvider: ProviderID
+    var model: String?
+    var method: String
+    var path: String
+    var status: Int
+    var errorCode: String?
+    var createdAt: Int64
+    var started: ContinuousClock.Instant
+
+    func record(inputTokens: Int?, outputTokens: Int?, latency: Int, errorCode: String?) -> RequestLogRecord {
+        RequestLogRecord(
+            id: SecureRandom.uuid(),
+            sessionID: sessionID,
+            appName: appName,
+            provider: provider.rawValue,
+            actualProvider: actualProvider.rawValue,
+            model: model,
+            method: method,
+            path: path,
+            status: status,
+            inputTokens: inputTokens,
+            outputTokens: outputTokens,
+            latencyMilliseconds: latency,
+            errorCode: errorCode,
+            createdAt: createdAt
+        )
+    }
+}

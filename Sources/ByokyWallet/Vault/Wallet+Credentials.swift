@@ -1,0 +1,126 @@
+public import ByokyCore
+public import ByokyStore
+
+extension Wallet {
+    /// Adds a credential and returns its record.
+    ///
+    /// - Parameters:
+    ///   - provider: A registry provider.
+    ///   - secret: The API key or setup token.
+    ///   - label: A unique name; defaults to the provider's name (numbered when taken).
+    ///   - baseURL: Required for Azure OpenAI, Ollama and LM Studio; allowed for any provider.
+    /// - Throws: ``ByokyError`` `INVALID_REQUEST` (unknown provider, empty key, label taken),
+    ///   `INVALID_URL` (bad base URL), `WALLET_LOCKED`.
+    @discardableResult
+    public func addCredential(
+        provider providerID: ProviderID,
+        secret: SecretString,
+        label: String? = nil,
+        baseURL: String? = nil,
+        authMethod: AuthMethod? = nil
+    ) async throws -> CredentialRecord {
+        let key = try requireDataKey()
+        guard let provider = ProviderRegistry.provider(providerID) else {
+            let known = ProviderRegistry.ids.map(\.rawValue).joined(separator: ", ")
+            throw ByokyError(.invalidRequest, "Unknown provider \"\(providerID.rawValue)\". Known: \(known)")
+        }
+        guard !secret.isEmpty || provider.isLocal else {
+            throw ByokyError(.invalidRequest, "The key is empty")
+        }
+        guard UpstreamHeaders.isSafeHeaderValue(secret.exposedValue), secret.exposedValue.utf8.count <= 8192 else {
+            throw ByokyError(.invalidRequest, "The key contains line breaks or is too long")
+        }
+        var normalizedBase: String?
+        if let baseURL {
+            normalizedBase = try ProviderURLPolicy.baseURL(for: provider, credentialBaseURL: baseURL).description
+            if normalizedBase?.hasSuffix("/") == true { normalizedBase?.removeLast() }
+        } else if provider.requiresCustomBaseURL {
+            throw ByokyError(.invalidURL, "\(provider.displayName) needs --base-url (e.g. \(provider.baseURL))")
+        }
+        let method =
+            authMethod ?? (providerID == .anthropic && secret.exposedValue.hasPrefix("sk-ant-oat") ? .oauth : .apiKey)
+        guard provider.authMethods.contains(method) else {
+            throw ByokyError(.invalidRequest, "\(provider.displayName) does not accept \(method.rawValue) credentials")
+        }
+
+        let existing = Set(try await store.credentials().map(\.label))
+        var chosen = label ?? provider.displayName
+        if label == nil {
+            var number = 2
+            while existing.contains(chosen) {
+                chosen = "\(provider.displayName) \(number)"
+                number += 1
+            }
+        } else if existing.contains(chosen) {
+            throw ByokyError(.invalidRequest, "A key named \"\(chosen)\" already exists; choose another --label")
+        }
+        guard !chosen.isEmpty, chosen.count <= 100 else {
+            throw ByokyError(.invalidRequest, "A key label must be 1 to 100 characters")
+        }
+
+        let id = SecureRandom.uuid()
+        let sealed = try SecretBox.seal(
+            Array(secret.exposedValue.utf8),
+            using: key,
+            authenticating: Self.associatedData(credentialID: id)
+        )
+        let record = CredentialRecord(
+            id: id,
+            provider: providerID.rawValue,
+            label: chosen,
+            authMethod: method.rawValue,
+            sealedSecret: Base64.encode(sealed),
+            maskedSecret: maskKey(secret.exposedValue),
+            baseURL: normalizedBase,
+            createdAt: now()
+        )
+        try await store.insert(record)
+        return record
+    }
+
+    /// Every credential (masked; listing needs no unlock).
+    public func credentials() async throws -> [CredentialRecord] {
+        try await store.credentials()
+    }
+
+    /// Removes the credential with this id or label.
+    public func removeCredential(_ idOrLabel: String) async throws {
+        guard let record = try await store.credential(idOrLabel: idOrLabel) else {
+            throw ByokyError(.notFound, "No key named \"\(idOrLabel)\" — see `byoky key list`")
+        }
+        _ = try await store.deleteCredential(id: record.id)
+    }
+
+    /// Renames the credential with this id or label.
+    public func renameCredential(_ idOrLabel: String, to label: String) async throws {
+        guard let record = try await store.credential(idOrLabel: idOrLabel) else {
+            throw ByokyError(.notFound, "No key named \"\(idOrLabel)\" — see `byoky key list`")
+        }
+        guard try await store.credential(idOrLabel: label) == nil else {
+            throw ByokyError(.invalidRequest, "A key named \"\(label)\" already exists")
+        }
+        try await store.renameCredential(id: record.id, to: label)
+    }
+
+    /// The plain secret of a credential (for the proxy engine only).
+    func secret(of record: CredentialRecord) throws -> SecretString {
+        let key = try requireDataKey()
+        guard let sealed = Base64.decode(record.sealedSecret) else {
+            throw ByokyError(.decryptFailed, "The stored key \"\(record.label)\" is damaged")
+        }
+        do {
+            let plain = try SecretBox.open(
+                sealed,
+                using: key,
+                authenticating: Self.associatedData(credentialID: record.id)
+            )
+            return SecretString(String(decoding: plain, as: UTF8.self))
+        } catch {
+            throw ByokyError(.decryptFailed, "The stored key \"\(record.label)\" could not be decrypted")
+        }
+    }
+
+    static func associatedData(credentialID: String) -> [UInt8] {
+        Array("byoky.credential.v1:\(credentialID)".utf8)
+    }
+}

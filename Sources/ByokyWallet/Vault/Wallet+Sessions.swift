@@ -1,0 +1,71 @@
+public import ByokyCore
+public import ByokyStore
+
+/// A newly created session: its record and the key to hand to the app (shown once, never stored).
+public struct SessionGrant: Sendable {
+    public let record: SessionRecord
+    public let key: SecretString
+}
+
+extension Wallet {
+    /// The default session lifetime: 24 hours.
+    public static let defaultSessionLifetime: Int64 = 24 * 60 * 60 * 1000
+
+    /// Creates a session for an app.
+    ///
+    /// - Parameters:
+    ///   - app: The app's self-declared identity.
+    ///   - providers: The providers granted; empty grants every provider the wallet holds a key for.
+    ///   - lifetime: Milliseconds until it expires.
+    public func createSession(
+        app: AppIdentity,
+        providers: [ProviderID] = [],
+        lifetime: Int64 = Wallet.defaultSessionLifetime
+    ) async throws -> SessionGrant {
+        guard !app.name.isEmpty, app.name.count <= 200 else {
+            throw ByokyError(.invalidRequest, "An app name must be 1 to 200 characters")
+        }
+        for provider in providers where ProviderRegistry.provider(provider) == nil {
+            throw ByokyError(.invalidRequest, "Unknown provider \"\(provider.rawValue)\"")
+        }
+        let granted =
+            providers.isEmpty
+            ? Array(Set(try await store.credentials().map(\.provider))).sorted() : providers.map(\.rawValue)
+        let key = SecretString(SecureRandom.sessionKey())
+        let created = now()
+        let record = SessionRecord(
+            id: SecureRandom.uuid(),
+            keyHash: SecureHash.sha256Hex(key.exposedValue),
+            appName: app.name,
+            appOrigin: app.origin,
+            providers: granted.joined(separator: ","),
+            createdAt: created,
+            expiresAt: created + lifetime
+        )
+        try await store.insert(record)
+        return SessionGrant(record: record, key: key)
+    }
+
+    /// The live session for `key`.
+    ///
+    /// - Throws: ``ByokyError`` `UNAUTHORIZED` for an unknown or revoked key, `SESSION_EXPIRED`.
+    public func authenticate(sessionKey key: String) async throws -> SessionRecord {
+        guard key.hasPrefix("byk_"), key.utf8.count <= 128,
+            let record = try await store.session(keyHash: SecureHash.sha256Hex(key))
+        else {
+            throw ByokyError(.unauthorized, "Invalid session key — connect the app to your byoky wallet again")
+        }
+        guard record.revokedAt == nil else {
+            throw ByokyError(.unauthorized, "This session was revoked — connect the app again")
+        }
+        guard record.expiresAt > now() else { throw ByokyError.sessionExpired() }
+        return record
+    }
+
+    /// Revokes the session with `id`.
+    public func revokeSession(id: String) async throws {
+        guard try await store.revokeSession(id: id, at: now()) else {
+            throw ByokyError(.notFound, "No active session \(id)")
+        }
+    }
+}

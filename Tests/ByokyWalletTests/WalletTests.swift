@@ -1,0 +1,215 @@
+import ByokyCore
+import ByokyTesting
+import ByokyWallet
+import Synchronization
+import Testing
+
+@testable import ByokyStore
+
+/// A controllable clock for expiry and back-off.
+final class TestClock: Sendable {
+    private let value = Mutex<Int64>(1_764_000_000_000)
+    var now: Int64 { value.withLock { $0 } }
+    func advance(milliseconds: Int64) { value.withLock { $0 += milliseconds } }
+}
+
+@Suite(.timeLimit(.minutes(1)))
+struct WalletTests {
+    static let password = "Correct-Horse-Battery-9"
+
+    static func withWallet(
+        initialized: Bool = true,
+        clock: TestClock = TestClock(),
+        _ body: (Wallet, TemporaryFolder) async throws -> Void
+    ) async throws {
+        try await TemporaryFolder.with { folder in
+            let wallet = try await Wallet.open(home: WalletHome(path: folder.path + "/home"), now: { clock.now })
+            do {
+                if initialized { try await wallet.initialize(password: password, iterations: 100_000) }
+                try await body(wallet, folder)
+            } catch {
+                try? await wallet.close()
+                throw error
+            }
+            try await wallet.close()
+        }
+    }
+
+    @Test func initializeUnlockAndLock() async throws {
+        try await Self.withWallet(initialized: false) { wallet, folder in
+            #expect(try await !wallet.isInitialized())
+            await #expect(throws: ByokyError(.invalidRequest, "")) { try await wallet.initialize(password: "weak") }
+            try await wallet.initialize(password: Self.password, iterations: 100_000)
+            #expect(wallet.isUnlocked)
+            await #expect(throws: ByokyError(.invalidRequest, "")) {
+                try await wallet.initialize(password: Self.password, iterations: 100_000)
+            }
+            wallet.lock()
+            #expect(!wallet.isUnlocked)
+            await #expect(throws: ByokyError(.unauthorized, "")) {
+                try await wallet.unlock(password: "wrong password!!")
+            }
+            try await wallet.unlock(password: Self.password)
+            #expect(wallet.isUnlocked)
+        }
+    }
+
+    @Test func databaseAndFolderAreOwnerOnly() async throws {
+        try await Self.withWallet { wallet, folder in
+            #expect(FilePermissionsProbe.mode(of: folder.path + "/home") == 0o700)
+            #expect(FilePermissionsProbe.mode(of: wallet.store.path) == 0o600)
+            let version = try await wallet.store.schemaVersion()
+            #expect(version == 1)
+        }
+    }
+
+    @Test func wrongPasswordsBackOffAndTheBackOffSurvivesReopening() async throws {
+        let clock = TestClock()
+        try await TemporaryFolder.with { folder in
+            let home = WalletHome(path: folder.path)
+            let wallet = try await Wallet.open(home: home, now: { clock.now })
+            try await wallet.initialize(password: Self.password, iterations: 100_000)
+            wallet.lock()
+            for _ in 0..<5 {
+                await #expect(throws: ByokyError(.unauthorized, "")) {
+                    try await wallet.unlock(password: "nope nope nope")
+                }
+            }
+            await #expect(throws: ByokyError(.tooManyRequests, "")) { try await wallet.unlock(password: Self.password) }
+            try await wallet.close()
+
+            let reopened = try await Wallet.open(home: home, now: { clock.now })
+            await #expect(throws: ByokyError(.tooManyRequests, "")) {
+                try await reopened.unlock(password: Self.password)
+            }
+            clock.advance(milliseconds: 61_000)
+            await #expect(throws: ByokyError(.unauthorized, "")) {
+                try await reopened.unlock(password: "still wrong!!")
+            }
+            clock.advance(milliseconds: 61_000)
+            await #expect(throws: ByokyError(.tooManyRequests, "")) {
+                try await reopened.unlock(password: Self.password)
+            }
+            clock.advance(milliseconds: 60_000)
+            try await reopened.unlock(password: Self.password)
+            reopened.lock()
+            await #expect(throws: ByokyError(.unauthorized, "")) {
+                try await reopened.unlock(password: "wrong again!!")
+            }
+            try await reopened.unlock(password: Self.password)
+            try await reopened.close()
+        }
+    }
+
+    @Test func changingThePasswordKeepsTheSecrets() async throws {
+        try await Self.withWallet { wallet, _ in
+            let record = try await wallet.addCredential(provider: .openai, secret: SecretString("sk-proj-keepme"))
+            try await wallet.changePassword(from: Self.password, to: "Another-Strong-Pass-7")
+            wallet.lock()
+            await #expect(throws: ByokyError(.unauthorized, "")) { try await wallet.unlock(password: Self.password) }
+            try await wallet.unlock(password: "Another-Strong-Pass-7")
+            #expect(try await wallet.credentials().first?.id == record.id)
+        }
+    }
+
+    @Test func credentialsAreSealedMaskedAndNamedUniquely() async throws {
+        try await Self.withWallet { wallet, folder in
+            let first = try await wallet.addCredential(
+                provider: .anthropic,
+                secret: SecretString("sk-ant-api03-CANARY-123456")
+            )
+            let second = try await wallet.addCredential(
+                provider: .anthropic,
+                secret: SecretString("sk-ant-api03-other-99")
+            )
+            #expect(first.label == "Anthropic")
+            #expect(second.label == "Anthropic 2")
+            #expect(first.maskedSecret == "sk-a...3456")
+            #expect(first.authMethod == "api_key")
+            let setupToken = try await wallet.addCredential(
+                provider: .anthropic,
+                secret: SecretString("sk-ant-oat01-token"),
+                label: "cc"
+            )
+            #expect(setupToken.authMethod == "oauth")
+            await #expect(throws: ByokyError(.invalidRequest, "")) {
+                try await wallet.addCredential(provider: .openai, secret: SecretString("k"), label: "cc")
+            }
+            await #expect(throws: ByokyError(.invalidRequest, "")) {
+                try await wallet.addCredential(provider: "acme", secret: SecretString("k"))
+            }
+            await #expect(throws: ByokyError(.invalidRequest, "")) {
+                try await wallet.addCredential(provider: .openai, secret: SecretString("a\nb"))
+            }
+            await #expect(throws: ByokyError(.invalidURL, "")) {
+                try await wallet.addCredential(provider: .azureOpenAI, secret: SecretString("k"))
+            }
+            await #expect(throws: ByokyError(.invalidURL, "")) {
+                try await wallet.addCredential(
+                    provider: .openai,
+                    secret: SecretString("k"),
+                    baseURL: "http://evil.example"
+                )
+            }
+            let local = try await wallet.addCredential(
+                provider: .ollama,
+                secret: SecretString(""),
+                baseURL: "http://127.0.0.1:11434/"
+            )
+            #expect(local.baseURL == "http://127.0.0.1:11434")
+
+            try await wallet.renameCredential("Anthropic 2", to: "work")
+            try await wallet.removeCredential("cc")
+            #expect(try await wallet.credentials().map(\.label) == ["Anthropic", "work", "Ollama (local)"])
+            await #expect(throws: ByokyError(.notFound, "")) { try await wallet.removeCredential("cc") }
+
+            wallet.lock()
+            await #expect(throws: ByokyError(.walletLocked, "")) {
+                try await wallet.addCredential(provider: .openai, secret: SecretString("k"))
+            }
+            #expect(try await wallet.credentials().count == 3)
+            try await wallet.close()
+            let canary = Array("CANARY".utf8)
+            let files = folder.allFileContents()
+            #expect(!files.isEmpty)
+            #expect(files.firstRange(of: canary) == nil)
+        }
+    }
+
+    @Test func sessionsAuthenticateExpireAndRevoke() async throws {
+        let clock = TestClock()
+        try await Self.withWallet(clock: clock) { wallet, _ in
+            try await wallet.addCredential(provider: .openai, secret: SecretString("sk-proj-x"))
+            let grant = try await wallet.createSession(app: AppIdentity(name: "Chat"), lifetime: 60_000)
+            #expect(grant.key.exposedValue.hasPrefix("byk_"))
+            #expect(grant.record.providerIDs == ["openai"])
+            #expect(grant.record.keyHash != grant.key.exposedValue)
+            #expect(try await wallet.authenticate(sessionKey: grant.key.exposedValue).id == grant.record.id)
+            await #expect(throws: ByokyError(.unauthorized, "")) {
+                try await wallet.authenticate(sessionKey: "byk_nope")
+            }
+            await #expect(throws: ByokyError(.unauthorized, "")) {
+                try await wallet.authenticate(sessionKey: "sk-proj-x")
+            }
+
+            clock.advance(milliseconds: 61_000)
+            await #expect(throws: ByokyError(.sessionExpired, "")) {
+                try await wallet.authenticate(sessionKey: grant.key.exposedValue)
+            }
+            let other = try await wallet.createSession(app: AppIdentity(name: "Tool"), providers: [.anthropic])
+            #expect(other.record.providerIDs == ["anthropic"])
+            try await wallet.revokeSession(id: other.record.id)
+            await #expect(throws: ByokyError(.unauthorized, "")) {
+                try await wallet.authenticate(sessionKey: other.key.exposedValue)
+            }
+            await #expect(throws: ByokyError(.notFound, "")) { try await wallet.revokeSession(id: other.record.id) }
+            await #expect(throws: ByokyError(.invalidRequest, "")) {
+                try await wallet.createSession(app: AppIdentity(name: "x"), providers: ["acme"])
+            }
+        }
+    }
+}
+
+enum FilePermissionsProbe {
+    static func mode(of path: String) -> UInt32? { FilePermissions.mode(of: path) }
+}
