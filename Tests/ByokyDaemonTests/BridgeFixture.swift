@@ -1,0 +1,98 @@
+import AsyncHTTPClient
+import ByokyCore
+import ByokyDaemon
+import ByokyMockProvider
+import ByokyTesting
+import ByokyWallet
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A real wallet (SQLite in a temporary folder), the mock provider and the daemon, all on loopback.
+struct BridgeFixture: Sendable {
+    /// The upstream key: it must never leave the wallet except to the mock.
+    static let canary = "sk-upstream-CANARY-4242"
+
+    let wallet: Wallet
+    let port: Int
+    let sessionKey: String
+    let folder: TemporaryFolder
+
+    static func with(
+        grant providers: [ProviderID] = [],
+        maximumRequestBodySize: Int = 32 * 1024 * 1024,
+        _ body: @Sendable (BridgeFixture) async throws -> Void
+    ) async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let wallet = try await Wallet.open(home: WalletHome(path: folder.path))
+        let httpClient = ProxyEngine.makeHTTPClient()
+        do {
+            try await wallet.initialize(password: "Fixture-Password-77", iterations: 100_000)
+            try await MockProvider.withRunningServer(configuration: .init(apiKey: canary)) { mockPort in
+                for provider in [ProviderID.anthropic, .openai, .gemini, .cohere] {
+                    try await wallet.addCredential(
+                        provider: provider,
+                        secret: SecretString(canary),
+                        baseURL: "http://127.0.0.1:\(mockPort)"
+                    )
+                }
+                let grant = try await wallet.createSession(app: AppIdentity(name: "Bridge test"), providers: providers)
+                let daemon = WalletDaemon(
+                    wallet: wallet,
+                    httpClient: httpClient,
+                    configuration: .init(port: 0, proxy: .init(maximumRequestBodySize: maximumRequestBodySize))
+                )
+                try await daemon.withRunningServer { port in
+                    try await body(
+                        BridgeFixture(wallet: wallet, port: port, sessionKey: grant.key.exposedValue, folder: folder)
+                    )
+                }
+            }
+        } catch {
+            try? await httpClient.shutdown()
+            try? await wallet.close()
+            throw error
+        }
+        try await httpClient.shutdown()
+        try await wallet.close()
+    }
+
+    struct Exchange: Sendable {
+        let status: Int
+        let headers: [(String, String)]
+        let body: [UInt8]
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]) ?? [:] }
+        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
+    }
+
+    func send(
+        _ method: HTTPMethod = .POST,
+        _ path: String,
+        body: String? = nil,
+        headers: [(String, String)] = []
+    ) async throws -> Exchange {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        request.headers.add(name: "content-type", value: "application/json")
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let collected = try await response.body.collect(upTo: 16 * 1024 * 1024)
+        return Exchange(
+            status: Int(response.status.code),
+            headers: response.headers.map { ($0.name, $0.value) },
+            body: Array(collected.readableBytesView)
+        )
+    }
+
+    /// The auth header a stock SDK of `provider` would send with the session key.
+    func authHeader(for provider: ProviderID) -> (String, String) {
+        switch provider {
+        case .anthropic: ("x-api-key", sessionKey)
+        case .gemini: ("x-goog-api-key", sessionKey)
+        default: ("authorization", "Bearer \(sessionKey)")
+        }
+    }
+}
