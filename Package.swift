@@ -81,11 +81,13 @@ let package = Package(
             dependencies: [
                 "ByokyCore",
                 "ByokyWallet",
+                "ByokyHTTPServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -99,11 +101,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "ByokyMarketplace", dependencies: ["ByokyCore", "ByokyStore"], swiftSettings: swiftSettings),
+        // Runs a Hummingbird router for the duration of some work (daemon, mock provider).
+        .target(
+            name: "ByokyHTTPServer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // A deterministic fake upstream that speaks all four API families (tests, benchmarks, demo).
         .target(
             name: "ByokyMockProvider",
             dependencies: [
                 "ByokyCore",
+                "ByokyHTTPServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -117,8 +131,14 @@ let package = Package(
             name: "byoky",
             dependencies: [
                 "ByokyCore",
+                "ByokyStore",
+                "ByokyWallet",
                 "ByokyDaemon",
+                "ByokyMockProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -56,7 +56,8 @@ struct MockProviderCommand: AsyncParsableCommand {
             router: MockProvider.makeRouter(configuration: configuration),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
-                print("byoky-mock-provider listening on http://\(host):\(channel.localAddress?.port ?? 0)")
+                let line = "byoky-mock-provider listening on http://\(host):\(channel.localAddress?.port ?? 0)\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
             }
         )
         try await app.runService()

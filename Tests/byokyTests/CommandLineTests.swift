@@ -24,21 +24,27 @@ struct CommandLineTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func demoRunsAndExitsZeroWithoutShowingTheKey() throws {
+    func demoRunsTheWholeFlowAndShowsNoKey() throws {
         let result = try run(["demo"])
-        #expect(result.status == 0)
-        #expect(result.stdout.contains("anthropic"))
-        #expect(result.stdout.contains("<redacted>"))
-        #expect(result.stdout.contains(#""type":"error""#))
-        let masked = try #require(result.stdout.split(separator: "\n").first { $0.contains("masked") })
-        #expect(masked.contains("sk-d..."))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("POST /anthropic/v1/messages → 200: \"Mock reply to: Hello from the byoky demo"))
+        #expect(result.stdout.contains("(stream) → 200"))
+        #expect(result.stdout.contains("tool call get_weather"))
+        #expect(result.stdout.contains("A guessed session key → 401"))
+        #expect(result.stdout.contains("demo-chat\tanthropic\tclaude-sonnet-4-6\t200"))
+        #expect(result.stdout.contains("Revoked the session"))
+        #expect(result.stdout.firstRange(of: /sk-mock-[0-9a-f]{32}/) == nil)
+        #expect(result.stdout.firstRange(of: /byk_[0-9a-f]{32}/) == nil)
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
     }
 
     @Test(.timeLimit(.minutes(1)))
     func helpExplainsTheCommands() throws {
         let result = try run(["--help"])
         #expect(result.status == 0)
-        for word in ["demo", "providers", "password-check", "session"] { #expect(result.stdout.contains(word)) }
+        for word in ["demo", "init", "key", "serve", "exec", "sessions", "revoke", "log", "status", "providers"] {
+            #expect(result.stdout.contains(word))
+        }
         #expect(try run(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
     }
 

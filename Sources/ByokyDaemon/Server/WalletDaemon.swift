@@ -1,9 +1,11 @@
 public import AsyncHTTPClient
 import ByokyCore
+import ByokyHTTPServer
 public import ByokyWallet
 import Hummingbird
 public import Logging
 import NIOCore
+import UnixSignals
 
 /// The wallet daemon: the loopback bridge apps and CLI tools talk to.
 ///
@@ -47,30 +49,37 @@ public struct WalletDaemon: Sendable {
         logger: Logger? = nil,
         _ body: @Sendable (Int) async throws -> Result
     ) async throws -> Result {
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        var quiet = Logger(label: "byoky.daemon")
+        quiet.logLevel = .warning
+        do {
+            return try await HTTPServerRunner.withRunningServer(
+                router: makeRouter(),
+                host: configuration.host,
+                port: configuration.port,
+                logger: logger ?? quiet,
+                body
+            )
+        } catch is HTTPServerRunner.BindFailure {
+            throw ByokyError(
+                .internalError,
+                "Cannot listen on \(configuration.host):\(configuration.port) — is another byoky already running?"
+            )
+        }
+    }
+
+    /// Runs the daemon until SIGINT or SIGTERM, then shuts down gracefully (in-flight streams finish).
+    ///
+    /// - Parameter onReady: called once with the bound port.
+    public func run(logger: Logger? = nil, onReady: @escaping @Sendable (Int) -> Void) async throws {
         var quiet = Logger(label: "byoky.daemon")
         quiet.logLevel = .warning
         let app = Application(
             router: makeRouter(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
+            onServerRunning: { channel in onReady(channel.localAddress?.port ?? 0) },
             logger: logger ?? quiet
         )
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            defer { group.cancelAll() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                throw ByokyError(
-                    .internalError,
-                    "Cannot listen on \(configuration.host):\(configuration.port) — is another byoky already running?"
-                )
-            }
-            return try await body(port)
-        }
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 
     func makeRouter() -> Router<BasicRequestContext> {

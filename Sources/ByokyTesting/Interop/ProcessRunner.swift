@@ -14,11 +14,16 @@ package enum ProcessRunner {
     package static func run(
         _ executable: URL,
         arguments: [String],
-        input: String? = nil
+        input: String? = nil,
+        environment: [String: String]? = nil
     ) async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                continuation.resume(with: Result { try runBlocking(executable, arguments: arguments, input: input) })
+                continuation.resume(
+                    with: Result {
+                        try runBlocking(executable, arguments: arguments, input: input, environment: environment)
+                    }
+                )
             }
             thread.start()
         }
@@ -26,10 +31,16 @@ package enum ProcessRunner {
 
     /// Runs `executable` with `arguments`, blocking the calling thread; `input` (if any) is written
     /// to standard input, which is then closed.
-    package static func runBlocking(_ executable: URL, arguments: [String], input: String? = nil) throws -> Output {
+    package static func runBlocking(
+        _ executable: URL,
+        arguments: [String],
+        input: String? = nil,
+        environment: [String: String]? = nil
+    ) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let stdout = Pipe()
         let stderr = Pipe()
         let stdin = Pipe()

@@ -1,0 +1,80 @@
+import ArgumentParser
+import ByokyCore
+import ByokyStore
+import ByokyWallet
+import Foundation
+
+extension ByokyCommand {
+    /// `byoky exec -- <command>`: runs a tool on wallet keys without giving it a key.
+    struct Exec: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Run a command with a fresh session pointed at the running bridge; revoke it when the command ends.",
+            discussion: """
+                Sets ANTHROPIC_BASE_URL/ANTHROPIC_API_KEY, OPENAI_BASE_URL/OPENAI_API_KEY, GEMINI_API_KEY,
+                GOOGLE_GEMINI_BASE_URL, CO_API_KEY/CO_API_URL, BYOKY_BRIDGE_URL and BYOKY_SESSION_KEY for the
+                command. The values are a session key and the bridge, never your provider keys.
+                Example: byoky exec --app my-script -- python3 chat.py
+                """
+        )
+
+        @Option(help: "The app name shown in logs.") var app = "exec"
+        @Option(help: "Providers to grant, comma-separated (default: every provider you have a key for).")
+        var providers: String?
+        @Option(help: "The bridge address.") var bridge = "http://127.0.0.1:19280"
+        @Option(help: "Session lifetime in minutes.") var minutes = 24 * 60
+        @OptionGroup var options: WalletOptions
+        @Argument(parsing: .captureForPassthrough, help: "The command to run, after --.") var command: [String] = []
+
+        func validate() throws {
+            guard !command.filter({ $0 != "--" }).isEmpty else {
+                throw ValidationError("Name a command to run after --, e.g. `byoky exec -- python3 chat.py`")
+            }
+        }
+
+        func run() async throws {
+            let arguments = Array(command.drop { $0 == "--" })
+            let granted = (providers ?? "").split(separator: ",").map { ProviderID(String($0)) }
+            let grant = try await reportingErrors {
+                try await withWallet(options) { wallet in
+                    try await wallet.createSession(
+                        app: AppIdentity(name: app),
+                        providers: granted,
+                        lifetime: Int64(minutes) * 60_000
+                    )
+                }
+            }
+            var environment = ProcessInfo.processInfo.environment
+            let key = grant.key.exposedValue
+            let base = bridge.hasSuffix("/") ? String(bridge.dropLast()) : bridge
+            environment["BYOKY_BRIDGE_URL"] = base
+            environment["BYOKY_SESSION_KEY"] = key
+            environment["ANTHROPIC_BASE_URL"] = base + "/anthropic"
+            environment["ANTHROPIC_API_KEY"] = key
+            environment["OPENAI_BASE_URL"] = base + "/openai/v1"
+            environment["OPENAI_API_KEY"] = key
+            environment["GEMINI_API_KEY"] = key
+            environment["GOOGLE_API_KEY"] = key
+            environment["GOOGLE_GEMINI_BASE_URL"] = base + "/gemini"
+            environment["CO_API_KEY"] = key
+            environment["CO_API_URL"] = base + "/cohere"
+
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = arguments
+            process.environment = environment
+            var status: Int32 = 127
+            do {
+                try process.run()
+                process.waitUntilExit()
+                status = process.terminationStatus
+            } catch {
+                FileHandle.standardError.write(Data("Error: cannot run \(arguments[0])\n".utf8))
+            }
+            try await reportingErrors {
+                try await withWallet(options) { try await $0.revokeSession(id: grant.record.id) }
+            }
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+}

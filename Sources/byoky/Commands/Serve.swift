@@ -1,0 +1,58 @@
+import ArgumentParser
+import AsyncHTTPClient
+import ByokyCore
+import ByokyDaemon
+import ByokyWallet
+import Foundation
+
+extension ByokyCommand {
+    /// `byoky serve`: runs the wallet daemon and its loopback bridge.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Unlock the wallet and serve apps on the local bridge until Ctrl-C.",
+            discussion: """
+                Apps and tools point their provider base URL at http://127.0.0.1:<port>/<provider>
+                (e.g. /anthropic, /openai/v1) and use a session key as their API key; `byoky exec`
+                sets that up for a command.
+                """
+        )
+
+        @Option(help: "Port of the bridge.") var port = 19280
+        @Option(help: "Address to listen on (loopback only is safe).") var host = "127.0.0.1"
+        @OptionGroup var options: WalletOptions
+
+        func validate() throws {
+            guard ["127.0.0.1", "localhost", "::1"].contains(host) else {
+                throw ValidationError("--host must be a loopback address (127.0.0.1, localhost or ::1)")
+            }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                try await withWallet(options, unlock: true) { wallet in
+                    let client = ProxyEngine.makeHTTPClient()
+                    let daemon = WalletDaemon(
+                        wallet: wallet,
+                        httpClient: client,
+                        configuration: .init(host: host, port: port)
+                    )
+                    do {
+                        try await daemon.run { bound in
+                            // Written unbuffered, so scripts reading a pipe see the address at once.
+                            let line =
+                                "byoky \(ByokyVersion.current) serving on http://\(host):\(bound) — Ctrl-C to stop\n"
+                            FileHandle.standardOutput.write(Data(line.utf8))
+                        }
+                    } catch {
+                        try? await client.shutdown()
+                        throw ByokyError(
+                            .internalError,
+                            "Cannot serve on \(host):\(port) — is another byoky running? Try --port"
+                        )
+                    }
+                    try await client.shutdown()
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import ByokyCore
+import ByokyStore
+import ByokyWallet
+
+extension ByokyCommand {
+    /// `byoky sessions`: apps holding sessions.
+    struct Sessions: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List app sessions (active first).")
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: WalletOptions
+
+        struct Item: Encodable {
+            let id: String
+            let app: String
+            let providers: [String]
+            let expiresAt: Int64
+            let revoked: Bool
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let records = try await withWallet(options) { try await $0.store.sessions() }
+                let items = records.map {
+                    Item(
+                        id: $0.id,
+                        app: $0.appName,
+                        providers: $0.providerIDs,
+                        expiresAt: $0.expiresAt,
+                        revoked: $0.revokedAt != nil
+                    )
+                }
+                if json { return try printJSON(items) }
+                if items.isEmpty { return print("No sessions yet.") }
+                for item in items {
+                    print(
+                        "\(item.id)\t\(item.app)\t\(item.providers.joined(separator: ","))\t\(item.revoked ? "revoked" : "active")"
+                    )
+                }
+            }
+        }
+    }
+
+    /// `byoky revoke <session>`.
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an app's session at once.")
+        @Argument(help: "The session id (see `byoky sessions`).") var session: String
+        @OptionGroup var options: WalletOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                try await withWallet(options) { try await $0.revokeSession(id: session) }
+                print("Revoked \(session).")
+            }
+        }
+    }
+
+    /// `byoky log`: the audit log.
+    struct Log: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show recent requests: app, provider, model, status, tokens, latency (never keys or prompts)."
+        )
+        @Option(help: "How many entries.") var limit = 20
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: WalletOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let entries = try await withWallet(options) { try await $0.store.requestLog(limit: limit) }
+                if json { return try printJSON(entries) }
+                if entries.isEmpty { return print("No requests yet.") }
+                for entry in entries { print(LogFormatter.line(for: entry)) }
+            }
+        }
+    }
+}
+
+/// One human line per audit-log entry.
+enum LogFormatter {
+    static func line(for entry: RequestLogRecord) -> String {
+        let tokens =
+            "\(entry.inputTokens.map(String.init) ?? "?") in / \(entry.outputTokens.map(String.init) ?? "?") out"
+        let error = entry.errorCode.map { " \($0)" } ?? ""
+        return
+            "\(entry.appName)\t\(entry.provider)\t\(entry.model ?? "-")\t\(entry.status)\(error)\t\(tokens)\t\(entry.latencyMilliseconds) ms"
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import ByokyCore
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads passwords and keys from a file, standard input or a hidden terminal prompt — never from
+/// the command line, where other users could see them in the process list.
+enum SecretInput {
+    /// The master password: `--password-file`, else `$BYOKY_PASSWORD_FILE`, else a hidden prompt.
+    static func password(file: String?, prompt: String = "Master password: ") throws -> String {
+        if let path = file ?? ProcessInfo.processInfo.environment["BYOKY_PASSWORD_FILE"], !path.isEmpty {
+            return try readFirstLine(of: path, what: "password file")
+        }
+        guard isatty(STDIN_FILENO) == 1 else {
+            throw ValidationError("No terminal to ask for the master password; pass --password-file <path>")
+        }
+        return try hiddenPrompt(prompt)
+    }
+
+    /// A new master password, asked twice when prompting, and checked for strength.
+    static func newPassword(file: String?) throws -> String {
+        let password: String
+        if let path = file ?? ProcessInfo.processInfo.environment["BYOKY_PASSWORD_FILE"], !path.isEmpty {
+            password = try readFirstLine(of: path, what: "password file")
+        } else {
+            guard isatty(STDIN_FILENO) == 1 else {
+                throw ValidationError("No terminal to ask for a master password; pass --password-file <path>")
+            }
+            password = try hiddenPrompt("Choose a master password (12+ characters): ")
+            guard try hiddenPrompt("Repeat it: ") == password else {
+                throw ValidationError("The two passwords differ; nothing was changed")
+            }
+        }
+        let strength = PasswordStrength(password)
+        guard strength.isAcceptable else {
+            throw ValidationError(
+                "The master password is too weak (\(strength.label)): \(strength.feedback.joined(separator: "; "))"
+            )
+        }
+        return password
+    }
+
+    /// A secret being stored: standard input when it is not a terminal, else a hidden prompt.
+    static func secret(prompt: String) throws -> SecretString {
+        if isatty(STDIN_FILENO) == 1 { return SecretString(try hiddenPrompt(prompt)) }
+        guard let line = readLine(strippingNewline: true) else {
+            throw ValidationError("Expected the key on standard input, got nothing")
+        }
+        return SecretString(line.trimmingCharacters(in: .whitespaces))
+    }
+
+    private static func readFirstLine(of path: String, what: String) throws -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("Cannot read the \(what) \(path)")
+        }
+        return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+            .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+    }
+
+    private static func hiddenPrompt(_ prompt: String) throws -> String {
+        FileHandle.standardError.write(Data(prompt.utf8))
+        var original = termios()
+        tcgetattr(STDIN_FILENO, &original)
+        var hidden = original
+        hidden.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &hidden)
+        defer {
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &original)
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        guard let line = readLine(strippingNewline: true) else { throw ValidationError("No input") }
+        return line
+    }
+}

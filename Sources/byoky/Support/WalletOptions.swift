@@ -1,0 +1,70 @@
+import ArgumentParser
+import ByokyCore
+import ByokyWallet
+import Foundation
+
+/// Options shared by commands that open the wallet.
+struct WalletOptions: ParsableArguments {
+    @Option(
+        name: .customLong("password-file"),
+        help: "File whose first line is the master password (or set BYOKY_PASSWORD_FILE). Default: ask."
+    )
+    var passwordFile: String?
+
+    /// `$BYOKY_HOME`, `$XDG_DATA_HOME/byoky` or `~/.local/share/byoky`.
+    var home: WalletHome { WalletHome.fromEnvironment(ProcessInfo.processInfo.environment) }
+
+    /// Opens the wallet; with `unlock`, asks for the password and unlocks it.
+    func openWallet(unlock: Bool = false) async throws -> Wallet {
+        let wallet = try await Wallet.open(home: home)
+        do {
+            guard try await wallet.isInitialized() else {
+                throw ByokyError(.invalidRequest, "No wallet in \(home.path) yet — run `byoky init` first")
+            }
+            if unlock { try await wallet.unlock(password: try SecretInput.password(file: passwordFile)) }
+            return wallet
+        } catch {
+            try? await wallet.close()
+            throw error
+        }
+    }
+}
+
+/// Runs `body` with an open wallet and closes it afterwards, turning wallet errors into one line.
+func withWallet<Result>(
+    _ options: WalletOptions,
+    unlock: Bool = false,
+    _ body: (Wallet) async throws -> Result
+) async throws -> Result {
+    let wallet = try await options.openWallet(unlock: unlock)
+    do {
+        let result = try await body(wallet)
+        try await wallet.close()
+        return result
+    } catch {
+        try? await wallet.close()
+        throw error
+    }
+}
+
+extension ByokyError {
+    /// The error as the one line the CLI prints.
+    var commandLineError: ValidationError { ValidationError(message) }
+}
+
+/// Runs `body`, printing a ``ByokyError`` as one line and exiting 1.
+func reportingErrors<Result>(_ body: () async throws -> Result) async throws -> Result {
+    do {
+        return try await body()
+    } catch let error as ByokyError {
+        FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+/// Prints `value` as JSON on standard output.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

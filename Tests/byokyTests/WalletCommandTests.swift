@@ -1,0 +1,177 @@
+import ByokyTesting
+import Foundation
+import Testing
+
+/// The `byoky` command as an owner uses it: a real binary, a real wallet folder, real servers.
+@Suite(.timeLimit(.minutes(2)))
+struct WalletCommandTests {
+    static let password = "Command-Line-Pass-42"
+
+    /// A wallet folder with a password file, and a way to run `byoky` against it.
+    struct Home {
+        let folder: TemporaryFolder
+        var passwordFile: String { folder.path + "/password" }
+        var environment: [String: String] {
+            var environment = ProcessInfo.processInfo.environment
+            environment["BYOKY_HOME"] = folder.path + "/wallet"
+            environment["BYOKY_PASSWORD_FILE"] = nil
+            return environment
+        }
+
+        func byoky(_ arguments: [String], input: String? = nil) async throws -> ProcessRunner.Output {
+            try await ProcessRunner.run(
+                CommandLineTests.executable,
+                arguments: arguments,
+                input: input,
+                environment: environment
+            )
+        }
+
+        static func with(initialized: Bool = true, _ body: (Home) async throws -> Void) async throws {
+            try await TemporaryFolder.with { folder in
+                let home = Home(folder: folder)
+                try "\(password)\n".write(toFile: home.passwordFile, atomically: true, encoding: .utf8)
+                if initialized {
+                    let result = try await home.byoky(["init", "--password-file", home.passwordFile])
+                    #expect(result.status == 0, "\(result.stderr)")
+                }
+                try await body(home)
+            }
+        }
+    }
+
+    @Test func setUpStoreAndManageKeys() async throws {
+        try await Home.with(initialized: false) { home in
+            let before = try await home.byoky(["key", "list"])
+            #expect(before.status == 1)
+            #expect(before.stderr.contains("byoky init"))
+
+            let weakFile = home.folder.path + "/weak"
+            try "short\n".write(toFile: weakFile, atomically: true, encoding: .utf8)
+            let weak = try await home.byoky(["init", "--password-file", weakFile])
+            #expect(weak.status != 0)
+            #expect(weak.stderr.contains("too weak"))
+
+            #expect(try await home.byoky(["init", "--password-file", home.passwordFile]).status == 0)
+            let again = try await home.byoky(["init", "--password-file", home.passwordFile])
+            #expect(again.status == 1)
+            #expect(again.stderr.contains("already exists"))
+
+            let add = try await home.byoky(
+                ["key", "add", "anthropic", "--password-file", home.passwordFile],
+                input: "sk-ant-api03-CLIKEY-123456\n"
+            )
+            #expect(add.status == 0, "\(add.stderr)")
+            #expect(add.stdout.contains("Added \"Anthropic\" (anthropic, sk-a...3456)"))
+
+            let wrongFile = home.folder.path + "/wrong"
+            try "Not-The-Password-99\n".write(toFile: wrongFile, atomically: true, encoding: .utf8)
+            let wrong = try await home.byoky(["key", "add", "openai", "--password-file", wrongFile], input: "sk-x\n")
+            #expect(wrong.status == 1)
+            #expect(wrong.stderr.contains("Wrong master password"))
+
+            let azure = try await home.byoky(
+                ["key", "add", "azure_openai", "--password-file", home.passwordFile],
+                input: "az-key\n"
+            )
+            #expect(azure.status == 1)
+            #expect(azure.stderr.contains("--base-url"))
+
+            let list = try await home.byoky(["key", "list", "--json"])
+            #expect(list.status == 0)
+            let items = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+            #expect(items.count == 1)
+            #expect(items.first?["masked"] as? String == "sk-a...3456")
+            #expect(!list.stdout.contains("CLIKEY"))
+
+            #expect(try await home.byoky(["key", "rename", "Anthropic", "work"]).status == 0)
+            #expect(try await home.byoky(["key", "list"]).stdout.hasPrefix("work\tanthropic"))
+            #expect(try await home.byoky(["key", "remove", "work"]).status == 0)
+            #expect(try await home.byoky(["key", "list"]).stdout.contains("No keys yet"))
+            let status = try await home.byoky(["status", "--json"])
+            #expect(status.stdout.contains("\"keys\" : 0"))
+            let log = try await home.byoky(["log"])
+            #expect(log.stdout.contains("No requests yet"))
+        }
+    }
+
+    @Test func execHandsTheCommandASessionNotAKeyAndRevokesIt() async throws {
+        try await Home.with { home in
+            _ = try await home.byoky(
+                ["key", "add", "openai", "--password-file", home.passwordFile],
+                input: "sk-proj-EXEC\n"
+            )
+            let out = home.folder.path + "/env"
+            let result = try await home.byoky([
+                "exec", "--app", "env-dump", "--", "/bin/sh", "-c",
+                "printf '%s %s %s' \"$OPENAI_BASE_URL\" \"$OPENAI_API_KEY\" \"$ANTHROPIC_BASE_URL\" > \(out)",
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+            let parts = try String(contentsOfFile: out, encoding: .utf8).split(separator: " ").map(String.init)
+            #expect(parts.count == 3)
+            #expect(parts.first == "http://127.0.0.1:19280/openai/v1")
+            #expect(parts.dropFirst().first?.hasPrefix("byk_") == true)
+            #expect(parts.last == "http://127.0.0.1:19280/anthropic")
+
+            let sessions = try await home.byoky(["sessions", "--json"])
+            let items = try #require(
+                try JSONSerialization.jsonObject(with: Data(sessions.stdout.utf8)) as? [[String: Any]]
+            )
+            #expect(items.first?["app"] as? String == "env-dump")
+            #expect(items.first?["revoked"] as? Bool == true)
+
+            let failing = try await home.byoky(["exec", "--", "/bin/sh", "-c", "exit 3"])
+            #expect(failing.status == 3)
+            let nothing = try await home.byoky(["exec"])
+            #expect(nothing.status != 0)
+            #expect(nothing.stderr.contains("after --"))
+        }
+    }
+
+    @Test func serveAnswersAToolThroughTheRealDaemonAndStopsCleanly() async throws {
+        try await Home.with { home in
+            let binaries = CommandLineTests.executable.deletingLastPathComponent()
+            let upstreamKeyFile = home.folder.path + "/upstream"
+            try "sk-upstream-SERVE\n".write(toFile: upstreamKeyFile, atomically: true, encoding: .utf8)
+            let mock = try BackgroundProcess(
+                binaries.appendingPathComponent("byoky-mock-provider"),
+                arguments: ["--port", "0", "--api-key-file", upstreamKeyFile]
+            )
+            let mockPort = try await mock.announcedPort()
+            let added = try await home.byoky(
+                [
+                    "key", "add", "anthropic", "--base-url", "http://127.0.0.1:\(mockPort)", "--password-file",
+                    home.passwordFile,
+                ],
+                input: "sk-upstream-SERVE\n"
+            )
+            #expect(added.status == 0, "\(added.stderr)")
+
+            let daemon = try BackgroundProcess(
+                CommandLineTests.executable,
+                arguments: ["serve", "--port", "0", "--password-file", home.passwordFile],
+                environment: home.environment
+            )
+            let port = try await daemon.announcedPort()
+            let script = """
+                import json, os, urllib.request
+                body = json.dumps({"model": "claude-sonnet-4-6", "max_tokens": 32,
+                                   "messages": [{"role": "user", "content": "through serve"}]}).encode()
+                request = urllib.request.Request(os.environ["ANTHROPIC_BASE_URL"] + "/v1/messages", data=body,
+                    headers={"x-api-key": os.environ["ANTHROPIC_API_KEY"], "content-type": "application/json"})
+                print(json.load(urllib.request.urlopen(request))["content"][0]["text"])
+                """
+            let run = try await home.byoky([
+                "exec", "--app", "py-tool", "--bridge", "http://127.0.0.1:\(port)", "--", "python3", "-c", script,
+            ])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("Mock reply to: through serve"))
+
+            let log = try await home.byoky(["log"])
+            #expect(log.stdout.contains("py-tool\tanthropic\tclaude-sonnet-4-6\t200"))
+            #expect(await daemon.terminate() == 0)
+            await mock.terminate()
+            #expect(!daemon.printed.contains("sk-upstream"))
+        }
+    }
+}
