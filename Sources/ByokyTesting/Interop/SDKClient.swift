@@ -1,0 +1,60 @@
+package import ByokyCore
+import Foundation
+
+/// Drives `Tests/Interop/sdk_client.py`: one official provider SDK call against a base URL.
+package enum SDKClient {
+    /// One cell of the family × streaming × tools matrix.
+    package struct Case: Sendable, CustomStringConvertible {
+        package let family: APIFamily
+        package let streaming: Bool
+        package let tools: Bool
+
+        package init(family: APIFamily, streaming: Bool, tools: Bool) {
+            self.family = family
+            self.streaming = streaming
+            self.tools = tools
+        }
+
+        package var description: String {
+            "\(family.rawValue) \(streaming ? "stream" : "plain")\(tools ? " tools" : "")"
+        }
+    }
+
+    /// Every family, plain and streaming, with and without tools.
+    package static let matrix: [Case] = APIFamily.allCases.flatMap { family in
+        [false, true].flatMap { streaming in
+            [false, true].map { Case(family: family, streaming: streaming, tools: $0) }
+        }
+    }
+
+    /// The Python modules the client needs.
+    package static let modules = ["anthropic", "openai", "google.genai", "cohere"]
+
+    /// The text the mock answers to the prompt "Hello there" with its default length.
+    package static let mockReplyToHelloThere = "Mock reply to: Hello there word1 word2 word3 word4 word5 word6 word7"
+
+    /// The base URL an SDK of `family` is given for a server whose provider routes start at `root`.
+    package static func baseURL(root: String, family: APIFamily) -> String {
+        family == .openai ? root + "/v1" : root
+    }
+
+    /// Calls the SDK and returns what it understood (or `error_status`/`error_type` on an API error).
+    package static func run(
+        _ item: Case,
+        baseURL: String,
+        apiKey: String,
+        prompt: String = "Hello there"
+    ) async throws -> [String: Any] {
+        let request: [String: Any] = [
+            "family": item.family.rawValue, "base_url": baseURL, "api_key": apiKey,
+            "model": ModelCatalog.defaultModel(for: item.family), "mode": item.streaming ? "stream" : "plain",
+            "tools": item.tools, "prompt": prompt,
+        ]
+        let input = String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self)
+        let output = try await PythonInterop.runScript("sdk_client.py", input: input)
+        guard let result = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] else {
+            throw CocoaError(.propertyListReadCorrupt)
+        }
+        return result
+    }
+}
