@@ -2,10 +2,22 @@ package import Hummingbird
 package import Logging
 import NIOCore
 import ServiceLifecycle
+import UnixSignals
 
 /// Runs a Hummingbird router on a loopback port for the duration of a piece of work, shared by
 /// the wallet daemon and the mock provider.
 package enum HTTPServerRunner {
+    /// One server: a router and where it listens.
+    package struct Server {
+        package let router: Router<BasicRequestContext>
+        package let address: BindAddress
+
+        package init(router: Router<BasicRequestContext>, address: BindAddress) {
+            self.router = router
+            self.address = address
+        }
+    }
+
     /// Starts the server, calls `body` with the bound port, then shuts the server down gracefully
     /// (in-flight responses finish) when `body` returns or throws.
     ///
@@ -17,31 +29,39 @@ package enum HTTPServerRunner {
         logger: Logger,
         _ body: @Sendable (Int) async throws -> Result
     ) async throws -> Result {
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: nil),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
+        try await withRunningServers(
+            [Server(router: router, address: .hostname(host, port: port))],
             logger: logger
-        )
+        ) { ports in try await body(ports[0]) }
+    }
+
+    /// Starts every server, calls `body` with their bound ports (0 for a Unix socket) in order,
+    /// then shuts them all down gracefully when `body` returns or throws.
+    package static func withRunningServers<Result: Sendable>(
+        _ servers: [Server],
+        logger: Logger,
+        _ body: @Sendable ([Int]) async throws -> Result
+    ) async throws -> Result {
+        let (applications, readiness) = makeApplications(servers, logger: logger)
         let services = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger)
+            configuration: .init(services: applications, gracefulShutdownSignals: [], logger: logger)
         )
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await services.run()
-                portContinuation.finish()
+                for (_, continuation) in readiness { continuation.finish() }
             }
-            var iterator = ports.makeAsyncIterator()
-            guard let bound = await iterator.next(), bound > 0 else {
-                group.cancelAll()
-                throw BindFailure(host: host, port: port)
+            var ports: [Int] = []
+            for (index, (stream, _)) in readiness.enumerated() {
+                var iterator = stream.makeAsyncIterator()
+                guard let bound = await iterator.next(), bound >= 0 else {
+                    group.cancelAll()
+                    throw BindFailure(address: "\(servers[index].address)")
+                }
+                ports.append(bound)
             }
             do {
-                let result = try await body(bound)
+                let result = try await body(ports)
                 await services.triggerGracefulShutdown()
                 try await group.waitForAll()
                 return result
@@ -53,10 +73,62 @@ package enum HTTPServerRunner {
         }
     }
 
+    /// Runs every server until SIGINT or SIGTERM, then shuts down gracefully; `onReady` gets the ports.
+    package static func runUntilSignalled(
+        _ servers: [Server],
+        logger: Logger,
+        onReady: @escaping @Sendable ([Int]) -> Void
+    ) async throws {
+        let (applications, readiness) = makeApplications(servers, logger: logger)
+        let services = ServiceGroup(
+            configuration: .init(services: applications, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await services.run()
+                for (_, continuation) in readiness { continuation.finish() }
+            }
+            var ports: [Int] = []
+            for (index, (stream, _)) in readiness.enumerated() {
+                var iterator = stream.makeAsyncIterator()
+                guard let bound = await iterator.next(), bound >= 0 else {
+                    group.cancelAll()
+                    throw BindFailure(address: "\(servers[index].address)")
+                }
+                ports.append(bound)
+            }
+            onReady(ports)
+            try await group.waitForAll()
+        }
+    }
+
+    private static func makeApplications(
+        _ servers: [Server],
+        logger: Logger
+    ) -> ([any Service], [(AsyncStream<Int>, AsyncStream<Int>.Continuation)]) {
+        var applications: [any Service] = []
+        var readiness: [(AsyncStream<Int>, AsyncStream<Int>.Continuation)] = []
+        for server in servers {
+            let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+            readiness.append((stream, continuation))
+            applications.append(
+                Application(
+                    router: server.router,
+                    configuration: .init(address: server.address, serverName: nil),
+                    onServerRunning: { channel in
+                        continuation.yield(channel.localAddress?.port ?? 0)
+                        continuation.finish()
+                    },
+                    logger: logger
+                )
+            )
+        }
+        return (applications, readiness)
+    }
+
     /// The server could not listen on the address.
     package struct BindFailure: Error, CustomStringConvertible {
-        package let host: String
-        package let port: Int
-        package var description: String { "cannot listen on \(host):\(port)" }
+        package let address: String
+        package var description: String { "cannot listen on \(address)" }
     }
 }

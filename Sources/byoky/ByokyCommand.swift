@@ -23,7 +23,8 @@ struct ByokyCommand: AsyncParsableCommand {
             """,
         version: ByokyVersion.current,
         subcommands: [
-            Demo.self, Init.self, Key.self, Serve.self, Exec.self, Sessions.self, Revoke.self, Log.self, Status.self,
+            Demo.self, Init.self, Key.self, Serve.self, Exec.self, Pending.self, Approve.self, Deny.self, Sessions.self,
+            Revoke.self, Log.self, Status.self,
             Providers.self, PasswordCheck.self,
         ]
     )

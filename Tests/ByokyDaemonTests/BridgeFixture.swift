@@ -14,6 +14,7 @@ struct BridgeFixture: Sendable {
     static let canary = "sk-upstream-CANARY-4242"
 
     let wallet: Wallet
+    let daemon: WalletDaemon
     let port: Int
     let sessionKey: String
     let folder: TemporaryFolder
@@ -41,11 +42,21 @@ struct BridgeFixture: Sendable {
                 let daemon = WalletDaemon(
                     wallet: wallet,
                     httpClient: httpClient,
-                    configuration: .init(port: 0, proxy: .init(maximumRequestBodySize: maximumRequestBodySize))
+                    configuration: .init(
+                        port: 0,
+                        proxy: .init(maximumRequestBodySize: maximumRequestBodySize),
+                        controlSocketPath: folder.path + "/control.sock"
+                    )
                 )
                 try await daemon.withRunningServer { port in
                     try await body(
-                        BridgeFixture(wallet: wallet, port: port, sessionKey: grant.key.exposedValue, folder: folder)
+                        BridgeFixture(
+                            wallet: wallet,
+                            daemon: daemon,
+                            port: port,
+                            sessionKey: grant.key.exposedValue,
+                            folder: folder
+                        )
                     )
                 }
             }
@@ -80,6 +91,21 @@ struct BridgeFixture: Sendable {
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let collected = try await response.body.collect(upTo: 16 * 1024 * 1024)
+        return Exchange(
+            status: Int(response.status.code),
+            headers: response.headers.map { ($0.name, $0.value) },
+            body: Array(collected.readableBytesView)
+        )
+    }
+
+    /// Sends a request to the owner's control socket.
+    func control(_ method: HTTPMethod, _ path: String, body: String? = nil) async throws -> Exchange {
+        let socket = (folder.path + "/control.sock").replacingOccurrences(of: "/", with: "%2F")
+        var request = HTTPClientRequest(url: "http+unix://\(socket)\(path)")
+        request.method = method
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let collected = try await response.body.collect(upTo: 1_048_576)
         return Exchange(
             status: Int(response.status.code),
             headers: response.headers.map { ($0.name, $0.value) },

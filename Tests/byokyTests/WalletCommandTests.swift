@@ -169,9 +169,36 @@ struct WalletCommandTests {
 
             let log = try await home.byoky(["log"])
             #expect(log.stdout.contains("py-tool\tanthropic\tclaude-sonnet-4-6\t200"))
+
+            // An app asks to connect; the owner sees it and approves it from another terminal.
+            let connect = """
+                import json, sys, urllib.request
+                body = json.dumps({"app": {"name": "Py app"}, "providers": [{"id": "anthropic", "required": True}]}).encode()
+                request = urllib.request.Request(sys.argv[1] + "/v1/connect", data=body, headers={"content-type": "application/json"})
+                print(json.load(urllib.request.urlopen(request))["requestId"])
+                """
+            let asked = try await ProcessRunner.run(
+                URL(fileURLWithPath: "/usr/bin/env"),
+                arguments: ["python3", "-c", connect, "http://127.0.0.1:\(port)"]
+            )
+            let requestID = asked.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(!requestID.isEmpty, "\(asked.stderr)")
+            _ = try await daemon.waitForOutput(containing: "byoky approve \(requestID)")
+            #expect(
+                try await home.byoky(["pending"]).stdout.contains(
+                    "\"Py app\" (unverified name) asks for anthropic (required)"
+                )
+            )
+            let approved = try await home.byoky(["approve"])
+            #expect(approved.status == 0, "\(approved.stderr)")
+            #expect(approved.stdout.contains("Approved: the app may use anthropic."))
+            #expect(try await home.byoky(["pending"]).stdout.contains("No apps are waiting"))
             #expect(await daemon.terminate() == 0)
             await mock.terminate()
             #expect(!daemon.printed.contains("sk-upstream"))
+            let stopped = try await home.byoky(["pending"])
+            #expect(stopped.status == 1)
+            #expect(stopped.stderr.contains("start it with `byoky serve`"))
         }
     }
 }

@@ -5,7 +5,14 @@ public import ByokyWallet
 import Hummingbird
 public import Logging
 import NIOCore
+import Synchronization
 import UnixSignals
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The wallet daemon: the loopback bridge apps and CLI tools talk to.
 ///
@@ -16,7 +23,7 @@ import UnixSignals
 /// - `GET /v1/health`: liveness and lock state.
 ///
 /// Every request must be addressed to a loopback host name (DNS-rebinding defence).
-public struct WalletDaemon: Sendable {
+public final class WalletDaemon: Sendable {
     /// Where the daemon listens.
     public struct Configuration: Sendable {
         /// Listen address; keep it on loopback.
@@ -25,22 +32,65 @@ public struct WalletDaemon: Sendable {
         public var port: Int
         /// Proxy limits.
         public var proxy: ProxyEngine.Configuration
+        /// The owner's control socket (mode 0600); `nil` serves none.
+        public var controlSocketPath: String?
+        /// Called when an app asks to connect (e.g. to show it in the owner's terminal).
+        public var onConnectRequest: @Sendable (PendingApproval) -> Void
 
-        public init(host: String = "127.0.0.1", port: Int = 19280, proxy: ProxyEngine.Configuration = .init()) {
+        public init(
+            host: String = "127.0.0.1",
+            port: Int = 19280,
+            proxy: ProxyEngine.Configuration = .init(),
+            controlSocketPath: String? = nil,
+            onConnectRequest: @escaping @Sendable (PendingApproval) -> Void = { _ in }
+        ) {
             self.host = host
             self.port = port
             self.proxy = proxy
+            self.controlSocketPath = controlSocketPath
+            self.onConnectRequest = onConnectRequest
         }
     }
 
     public let wallet: Wallet
     public let configuration: Configuration
+    /// Connect requests waiting for the owner.
+    public let approvals = ApprovalBook()
     let engine: ProxyEngine
+    private let boundPort = Mutex<Int>(0)
 
     public init(wallet: Wallet, httpClient: HTTPClient, configuration: Configuration = Configuration()) {
         self.wallet = wallet
         self.configuration = configuration
         self.engine = ProxyEngine(wallet: wallet, httpClient: httpClient, configuration: configuration.proxy)
+    }
+
+    /// The bridge's base URL once it listens.
+    var bridgeURL: String {
+        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        return "http://\(host):\(boundPort.withLock { $0 })"
+    }
+
+    private func servers() throws -> [HTTPServerRunner.Server] {
+        var servers = [
+            HTTPServerRunner.Server(
+                router: makeRouter(),
+                address: .hostname(configuration.host, port: configuration.port)
+            )
+        ]
+        if let socket = configuration.controlSocketPath {
+            unlink(socket)
+            let routes = ControlRoutes(wallet: wallet, approvals: approvals, bridgeURL: { [self] in bridgeURL })
+            servers.append(
+                HTTPServerRunner.Server(router: routes.makeRouter(), address: .unixDomainSocket(path: socket))
+            )
+        }
+        return servers
+    }
+
+    private func markReady(_ ports: [Int]) {
+        boundPort.withLock { $0 = ports[0] }
+        if let socket = configuration.controlSocketPath { chmod(socket, 0o600) }
     }
 
     /// Runs the daemon until `body` returns (or, with `body` waiting forever, until cancelled);
@@ -52,13 +102,10 @@ public struct WalletDaemon: Sendable {
         var quiet = Logger(label: "byoky.daemon")
         quiet.logLevel = .warning
         do {
-            return try await HTTPServerRunner.withRunningServer(
-                router: makeRouter(),
-                host: configuration.host,
-                port: configuration.port,
-                logger: logger ?? quiet,
-                body
-            )
+            return try await HTTPServerRunner.withRunningServers(try servers(), logger: logger ?? quiet) { ports in
+                markReady(ports)
+                return try await body(ports[0])
+            }
         } catch is HTTPServerRunner.BindFailure {
             throw ByokyError(
                 .internalError,
@@ -73,13 +120,11 @@ public struct WalletDaemon: Sendable {
     public func run(logger: Logger? = nil, onReady: @escaping @Sendable (Int) -> Void) async throws {
         var quiet = Logger(label: "byoky.daemon")
         quiet.logLevel = .warning
-        let app = Application(
-            router: makeRouter(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            onServerRunning: { channel in onReady(channel.localAddress?.port ?? 0) },
-            logger: logger ?? quiet
-        )
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        try await HTTPServerRunner.runUntilSignalled(try servers(), logger: logger ?? quiet) { ports in
+            self.markReady(ports)
+            onReady(ports[0])
+        }
+        if let socket = configuration.controlSocketPath { unlink(socket) }
     }
 
     func makeRouter() -> Router<BasicRequestContext> {
@@ -88,6 +133,12 @@ public struct WalletDaemon: Sendable {
         let engine = self.engine
         let limit = configuration.proxy.maximumRequestBodySize
 
+        WalletAPIRoutes(
+            wallet: wallet,
+            approvals: approvals,
+            bridgeURL: { [self] in bridgeURL },
+            onConnectRequest: configuration.onConnectRequest
+        ).register(on: router)
         router.get("/v1/health") { request, _ in
             if let refusal = Self.refuseNonLoopback(request) { return refusal }
             return BridgeResponses.json(

@@ -55,16 +55,25 @@ package final class BackgroundProcess: Sendable {
         return port
     }
 
-    /// Sends SIGTERM and waits (at most `timeout`) for the program to exit; returns its status.
+    /// Sends SIGTERM and waits (at most `timeout`, then SIGKILL) for the program to exit; returns its status.
     @discardableResult
     package func terminate(timeout: Duration = .seconds(10)) async -> Int32 {
-        if process.isRunning { process.terminate() }
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
+        let process = self.process
+        guard process.isRunning else { return process.terminationStatus }
+        let pid = process.processIdentifier
+        process.terminate()
+        let killer = Thread {
+            Thread.sleep(forTimeInterval: Double(timeout.components.seconds))
+            kill(pid, SIGKILL)
         }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        killer.start()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                process.waitUntilExit()
+                continuation.resume()
+            }.start()
+        }
+        killer.cancel()
         return process.terminationStatus
     }
 }

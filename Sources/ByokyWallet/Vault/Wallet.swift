@@ -12,7 +12,7 @@ public final class Wallet: Sendable {
     /// The database.
     public let store: WalletStore
     /// Unix milliseconds now; injectable for tests of expiry and back-off.
-    let now: @Sendable () -> Int64
+    public let now: @Sendable () -> Int64
     private let dataKey = Mutex<SymmetricKey?>(nil)
 
     static let wrappedKeySetting = "vault.wrapped_data_key"

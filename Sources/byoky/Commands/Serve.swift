@@ -31,11 +31,18 @@ extension ByokyCommand {
             try await reportingErrors {
                 try await withWallet(options, unlock: true) { wallet in
                     let client = ProxyEngine.makeHTTPClient()
-                    let daemon = WalletDaemon(
-                        wallet: wallet,
-                        httpClient: client,
-                        configuration: .init(host: host, port: port)
+                    let configuration = WalletDaemon.Configuration(
+                        host: host,
+                        port: port,
+                        controlSocketPath: options.home.controlSocketPath,
+                        onConnectRequest: { approval in
+                            let line =
+                                "\nConnect request: \(ApprovalFormatter.describe(approval))\n"
+                                + "  approve: byoky approve \(approval.id)    deny: byoky deny \(approval.id)\n"
+                            FileHandle.standardOutput.write(Data(line.utf8))
+                        }
                     )
+                    let daemon = WalletDaemon(wallet: wallet, httpClient: client, configuration: configuration)
                     do {
                         try await daemon.run { bound in
                             // Written unbuffered, so scripts reading a pipe see the address at once.

@@ -1,0 +1,100 @@
+import ByokyCore
+import ByokyStore
+import ByokyWallet
+import Hummingbird
+import NIOCore
+
+/// The app-facing wallet API under `/v1/` on the bridge port.
+struct WalletAPIRoutes: Sendable {
+    let wallet: Wallet
+    let approvals: ApprovalBook
+    let bridgeURL: @Sendable () -> String
+    let onConnectRequest: @Sendable (PendingApproval) -> Void
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/connect") { request, _ in
+            try await guarded(request) { try await connect(request) }
+        }
+        router.get("/v1/connect/{id}") { request, context in
+            try await guarded(request) {
+                try await status(id: context.parameters.get("id") ?? "", request: request)
+            }
+        }
+        router.get("/v1/session") { request, _ in
+            try await guarded(request) {
+                guard let session = try? await authenticate(request) else {
+                    return BridgeResponses.json(WalletAPI.encode(SessionStatus(connected: false)))
+                }
+                let providers = try await wallet.availability(for: session.providerIDs.map { ProviderID($0) })
+                return BridgeResponses.json(
+                    WalletAPI.encode(SessionStatus(connected: true, expiresAt: session.expiresAt, providers: providers))
+                )
+            }
+        }
+        router.get("/v1/session/usage") { request, _ in
+            try await guarded(request) {
+                let session = try await authenticate(request)
+                return BridgeResponses.json(WalletAPI.encode(try await wallet.usage(ofSession: session.id)))
+            }
+        }
+        router.post("/v1/session/disconnect") { request, _ in
+            try await guarded(request) {
+                let session = try await authenticate(request)
+                try await wallet.revokeSession(id: session.id)
+                return BridgeResponses.json(WalletAPI.encode(SessionStatus(connected: false)))
+            }
+        }
+    }
+
+    private func connect(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: WalletAPI.maximumBodySize + 1)
+        var connect = try WalletAPI.decode(ConnectRequest.self, from: Array(body.readableBytesView))
+        if let origin = request.headers[.origin] {
+            // A browser names its page's origin; the app may not claim another.
+            guard connect.app.origin == nil || connect.app.origin == origin else {
+                throw ByokyError(.originNotAllowed, "The app's origin does not match the page making the request")
+            }
+            connect.app.origin = origin
+        }
+        if connect.reconnectOnly == true {
+            throw ByokyError(.userRejected, "No earlier approval to restore — connect again")
+        }
+        let approval = try approvals.submit(connect, now: wallet.now())
+        onConnectRequest(approval)
+        return BridgeResponses.json(
+            WalletAPI.encode(ConnectTicket(requestId: approval.id, expiresAt: approval.expiresAt)),
+            status: .accepted
+        )
+    }
+
+    private func status(id: String, request: Request) async throws -> Response {
+        let wait = min(30, max(0, Int(request.uri.queryParameters.get("wait") ?? "0") ?? 0))
+        let deadline = ContinuousClock.now + .seconds(wait)
+        while true {
+            guard let status = approvals.status(of: id, now: wallet.now()) else {
+                throw ByokyError(.notFound, "No connect request \(id)")
+            }
+            if status.status != .pending || ContinuousClock.now >= deadline {
+                return BridgeResponses.json(WalletAPI.encode(status))
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    private func authenticate(_ request: Request) async throws -> SessionRecord {
+        guard let key = SessionKeyExtractor.sessionKey(headers: request.headers, query: nil) else {
+            throw ByokyError(.unauthorized, "Missing session key")
+        }
+        return try await wallet.authenticate(sessionKey: key)
+    }
+
+    /// Loopback check, then the handler; errors become the wallet API's error JSON.
+    private func guarded(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
+        if let refusal = WalletDaemon.refuseNonLoopback(request) { return refusal }
+        do {
+            return try await body()
+        } catch let error as ByokyError {
+            return BridgeResponses.error(error, family: nil)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import ByokyCore
+import ByokyWallet
+import Hummingbird
+import NIOCore
+
+/// The owner's control API, served only on the Unix socket in the wallet's owner-only folder
+/// (the socket's file permissions are the authentication).
+struct ControlRoutes: Sendable {
+    let wallet: Wallet
+    let approvals: ApprovalBook
+    let bridgeURL: @Sendable () -> String
+
+    struct ApproveBody: Decodable {
+        let providers: [ProviderID]?
+    }
+
+    struct ControlStatus: Encodable {
+        let unlocked: Bool
+        let bridge: String
+        let pendingApprovals: Int
+    }
+
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/status") { _, _ in
+            BridgeResponses.json(
+                WalletAPI.encode(
+                    ControlStatus(
+                        unlocked: wallet.isUnlocked,
+                        bridge: bridgeURL(),
+                        pendingApprovals: approvals.pending(now: wallet.now()).count
+                    )
+                )
+            )
+        }
+        router.get("/approvals") { _, _ in
+            BridgeResponses.json(WalletAPI.encode(approvals.pending(now: wallet.now())))
+        }
+        router.post("/approvals/{id}/approve") { request, context in
+            try await answer(context) { approval in
+                let body = try await request.body.collect(upTo: WalletAPI.maximumBodySize)
+                let subset =
+                    body.readableBytes == 0
+                    ? nil : try WalletAPI.decode(ApproveBody.self, from: Array(body.readableBytesView)).providers
+                return try await wallet.approve(approval, providers: subset, bridgeURL: bridgeURL())
+            }
+        }
+        router.post("/approvals/{id}/deny") { _, context in
+            try await answer(context) { approval in
+                ConnectStatus(requestId: approval.id, status: .denied, error: WireError(ByokyError.userRejected()))
+            }
+        }
+        return router
+    }
+
+    /// Decides a pending request and tells the owner the outcome (never the session key).
+    private func answer(
+        _ context: BasicRequestContext,
+        _ decide: (PendingApproval) async throws -> ConnectStatus
+    ) async throws -> Response {
+        do {
+            let id = context.parameters.get("id") ?? ""
+            guard let approval = approvals.pendingApproval(id, now: wallet.now()) else {
+                throw ByokyError(.notFound, "No waiting connect request \(id) — see `byoky pending`")
+            }
+            let status = try await decide(approval)
+            approvals.decide(id, status)
+            var redacted = status
+            redacted.session?.sessionKey = ""
+            return BridgeResponses.json(WalletAPI.encode(redacted))
+        } catch let error as ByokyError {
+            return BridgeResponses.error(error, family: nil)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+public import ByokyCore
+import ByokyStore
+
+extension Wallet {
+    /// What the wallet can serve of each requested provider: available when it holds a key.
+    public func availability(for providers: [ProviderID]) async throws -> [String: ProviderAvailability] {
+        let credentials = try await store.credentials()
+        var result: [String: ProviderAvailability] = [:]
+        for provider in providers {
+            let credential = credentials.first { $0.provider == provider.rawValue }
+            result[provider.rawValue] = ProviderAvailability(
+                available: credential != nil,
+                authMethod: credential.flatMap { AuthMethod(rawValue: $0.authMethod) } ?? .apiKey
+            )
+        }
+        return result
+    }
+
+    /// Approves a connect request: creates the session and returns the app's answer.
+    ///
+    /// - Parameters:
+    ///   - approval: The request.
+    ///   - providers: The subset the owner grants (`nil` grants everything asked for).
+    ///   - bridgeURL: The bridge address the app should use.
+    /// - Returns: `approved` with the session, or `denied` with `PROVIDER_UNAVAILABLE` when a
+    ///   required provider is not granted or has no key.
+    public func approve(
+        _ approval: PendingApproval,
+        providers subset: [ProviderID]? = nil,
+        bridgeURL: String
+    ) async throws -> ConnectStatus {
+        let asked = approval.providers.map(\.id)
+        let granted = asked.filter { subset?.contains($0) ?? true }
+        let availability = try await availability(for: granted)
+        for requirement in approval.providers where requirement.required {
+            guard availability[requirement.id.rawValue]?.available == true else {
+                return ConnectStatus(
+                    requestId: approval.id,
+                    status: .denied,
+                    error: WireError(ByokyError.providerUnavailable(requirement.id))
+                )
+            }
+        }
+        let usable = granted.filter { availability[$0.rawValue]?.available == true }
+        guard !usable.isEmpty else {
+            return ConnectStatus(
+                requestId: approval.id,
+                status: .denied,
+                error: WireError(
+                    code: ByokyError.Code.providerUnavailable.rawValue,
+                    message: "No requested provider is available"
+                )
+            )
+        }
+        let grant = try await createSession(app: approval.app, providers: usable)
+        var offered = availability
+        for provider in asked where offered[provider.rawValue] == nil {
+            offered[provider.rawValue] = ProviderAvailability(available: false, authMethod: .apiKey)
+        }
+        return ConnectStatus(
+            requestId: approval.id,
+            status: .approved,
+            session: ConnectResponse(
+                sessionKey: grant.key.exposedValue,
+                proxyUrl: bridgeURL,
+                providers: offered,
+                expiresAt: grant.record.expiresAt
+            )
+        )
+    }
+
+    /// The session's usage so far, from the audit log.
+    public func usage(ofSession id: String) async throws -> SessionUsage {
+        let entries = try await store.requestLog(limit: 100_000, sessionID: id)
+        var byProvider: [String: SessionUsage.ProviderUsage] = [:]
+        for entry in entries {
+            var usage =
+                byProvider[entry.provider] ?? SessionUsage.ProviderUsage(requests: 0, inputTokens: 0, outputTokens: 0)
+            usage.requests += 1
+            usage.inputTokens += entry.inputTokens ?? 0
+            usage.outputTokens += entry.outputTokens ?? 0
+            byProvider[entry.provider] = usage
+        }
+        return SessionUsage(
+            requests: entries.count,
+            inputTokens: byProvider.values.reduce(0) { $0 + $1.inputTokens },
+            outputTokens: byProvider.values.reduce(0) { $0 + $1.outputTokens },
+            byProvider: byProvider
+        )
+    }
+}

@@ -1,0 +1,58 @@
+import AsyncHTTPClient
+import ByokyCore
+import ByokyWallet
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Talks to a running daemon over its owner-only control socket.
+struct ControlClient {
+    let socketPath: String
+
+    init(home: WalletHome) {
+        socketPath = home.controlSocketPath
+    }
+
+    /// Sends a request and decodes the JSON answer.
+    ///
+    /// - Throws: ``ByokyError`` `BRIDGE_UNAVAILABLE` when no daemon listens, or the daemon's error.
+    func send<Answer: Decodable>(
+        _ method: HTTPMethod,
+        _ path: String,
+        body: [UInt8]? = nil,
+        as type: Answer.Type
+    )
+        async throws -> Answer
+    {
+        let encodedPath = socketPath.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(
+            of: "/",
+            with: "%2F"
+        )
+        let unavailable = ByokyError(.bridgeUnavailable, "No running wallet — start it with `byoky serve`")
+        guard FileManager.default.fileExists(atPath: socketPath) else { throw unavailable }
+        var request = HTTPClientRequest(url: "http+unix://\(encodedPath)\(path)")
+        request.method = method
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        // A stale socket refuses at once; without this the client would retry until the deadline.
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let status: UInt
+        let collected: [UInt8]
+        do {
+            let response = try await client.execute(request, timeout: .seconds(30))
+            status = response.status.code
+            collected = Array(try await response.body.collect(upTo: 1_048_576).readableBytesView)
+            try? await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw unavailable
+        }
+        guard status < 300 else {
+            let envelope = try? JSONDecoder().decode(WireErrorEnvelope.self, from: Data(collected))
+            throw envelope?.error.byokyError
+                ?? ByokyError(.internalError, "The wallet answered \(status)")
+        }
+        return try JSONDecoder().decode(Answer.self, from: Data(collected))
+    }
+}
