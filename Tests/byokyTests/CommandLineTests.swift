@@ -4,6 +4,17 @@ import Testing
 
 /// Runs the built `byoky` executable and checks what a user sees.
 struct CommandLineTests {
+    /// The package root.
+    static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/"
+            && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
+        {
+            url.deleteLastPathComponent()
+        }
+        return url
+    }()
+
     static let executable: URL = {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/"

@@ -201,4 +201,55 @@ struct WalletCommandTests {
             #expect(stopped.stderr.contains("start it with `byoky serve`"))
         }
     }
+
+    @Test func importsTheExtensionsBackupFormatAndExportsItAgain() async throws {
+        try await Home.with { home in
+            let fixture = CommandLineTests.packageRoot.appendingPathComponent(
+                "Tests/ByokyCoreTests/Fixtures/crypto/vectors.json"
+            )
+            let vectors = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: fixture)) as? [String: Any]
+            )
+            let backup = try #require(vectors["backup"] as? [String: Any])
+            let file = home.folder.path + "/extension.byoky"
+            try (backup["file"] as? String ?? "").write(toFile: file, atomically: true, encoding: .utf8)
+            let exportPassword = home.folder.path + "/export-password"
+            try "\(backup["password"] as? String ?? "")\n".write(
+                toFile: exportPassword,
+                atomically: true,
+                encoding: .utf8
+            )
+
+            let imported = try await home.byoky([
+                "import", file, "--export-password-file", exportPassword, "--password-file", home.passwordFile,
+            ])
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(imported.stdout.contains("Imported 3 key(s); 0 already in the wallet."))
+            let list = try await home.byoky(["key", "list"])
+            #expect(list.stdout.contains("Azure\tazure_openai\tazur...TURE\thttps://example.openai.azure.com"))
+
+            let again = try await home.byoky([
+                "import", file, "--export-password-file", exportPassword, "--password-file", home.passwordFile,
+            ])
+            #expect(again.stdout.contains("Imported 0 key(s); 3 already in the wallet."))
+            let wrong = try await home.byoky([
+                "import", file, "--export-password-file", home.passwordFile, "--password-file", home.passwordFile,
+            ])
+            #expect(wrong.status == 1)
+            #expect(wrong.stderr.contains("Wrong password or corrupted file"))
+
+            let out = home.folder.path + "/out.byoky"
+            let exported = try await home.byoky([
+                "export", out, "--export-password-file", exportPassword, "--password-file", home.passwordFile,
+            ])
+            #expect(exported.status == 0, "\(exported.stderr)")
+            #expect(exported.stdout.contains("Exported 3 key(s)"))
+            let attributes = try FileManager.default.attributesOfItem(atPath: out)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            let refused = try await home.byoky([
+                "export", out, "--export-password-file", exportPassword, "--password-file", home.passwordFile,
+            ])
+            #expect(refused.stderr.contains("--force"))
+        }
+    }
 }

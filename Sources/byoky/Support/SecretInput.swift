@@ -22,16 +22,18 @@ enum SecretInput {
         return try hiddenPrompt(prompt)
     }
 
-    /// A new master password, asked twice when prompting, and checked for strength.
-    static func newPassword(file: String?) throws -> String {
+    /// A new password (the master password, or a backup's), asked twice when prompting, and
+    /// checked for strength.
+    static func newPassword(file: String?, purpose: String = "master") throws -> String {
         let password: String
-        if let path = file ?? ProcessInfo.processInfo.environment["BYOKY_PASSWORD_FILE"], !path.isEmpty {
+        let fallback = purpose == "master" ? ProcessInfo.processInfo.environment["BYOKY_PASSWORD_FILE"] : nil
+        if let path = file ?? fallback, !path.isEmpty {
             password = try readFirstLine(of: path, what: "password file")
         } else {
             guard isatty(STDIN_FILENO) == 1 else {
-                throw ValidationError("No terminal to ask for a master password; pass --password-file <path>")
+                throw ValidationError("No terminal to ask for a \(purpose) password; pass it in a file")
             }
-            password = try hiddenPrompt("Choose a master password (12+ characters): ")
+            password = try hiddenPrompt("Choose a \(purpose) password (12+ characters): ")
             guard try hiddenPrompt("Repeat it: ") == password else {
                 throw ValidationError("The two passwords differ; nothing was changed")
             }
@@ -39,7 +41,7 @@ enum SecretInput {
         let strength = PasswordStrength(password)
         guard strength.isAcceptable else {
             throw ValidationError(
-                "The master password is too weak (\(strength.label)): \(strength.feedback.joined(separator: "; "))"
+                "The \(purpose) password is too weak (\(strength.label)): \(strength.feedback.joined(separator: "; "))"
             )
         }
         return password

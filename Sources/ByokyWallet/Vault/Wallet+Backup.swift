@@ -1,0 +1,73 @@
+public import ByokyCore
+public import ByokyStore
+
+extension Wallet {
+    /// Every credential with its secret, as a `.byoky` backup (gifts come with the relay).
+    public func exportBackup() async throws -> ByokyBackup {
+        var backup = ByokyBackup(exportedAt: now())
+        for record in try await store.credentials() {
+            let method = AuthMethod(rawValue: record.authMethod) ?? .apiKey
+            backup.credentials.append(
+                ByokyBackup.Credential(
+                    id: record.id,
+                    provider: ProviderID(record.provider),
+                    label: record.label,
+                    authMethod: method,
+                    secret: try secret(of: record),
+                    baseURL: record.baseURL,
+                    createdAt: record.createdAt,
+                    lastUsedAt: record.lastUsedAt
+                )
+            )
+        }
+        return backup
+    }
+
+    /// What an import did.
+    public struct ImportReport: Sendable {
+        /// Credentials added (with new ids).
+        public var added: [CredentialRecord]
+        /// Credentials skipped because the same provider and key are already in the wallet.
+        public var duplicates: Int
+        /// Credentials skipped because Byoky cannot use them, with the reason.
+        public var skipped: [String]
+    }
+
+    /// Adds the backup's credentials to the wallet. Nothing already stored is replaced: a key the
+    /// wallet holds is skipped, and a label that is taken gets a number.
+    public func importBackup(_ backup: ByokyBackup) async throws -> ImportReport {
+        var report = ImportReport(added: [], duplicates: 0, skipped: [])
+        var held: Set<String> = []
+        for record in try await store.credentials() {
+            held.insert(record.provider + "\u{0}" + (try secret(of: record)).exposedValue)
+        }
+        let labels = Set(try await store.credentials().map(\.label))
+        for credential in backup.credentials {
+            let fingerprint = credential.provider.rawValue + "\u{0}" + credential.secret.exposedValue
+            guard !held.contains(fingerprint) else {
+                report.duplicates += 1
+                continue
+            }
+            var label = credential.label
+            var number = 2
+            while labels.contains(label) || report.added.contains(where: { $0.label == label }) {
+                label = "\(credential.label) \(number)"
+                number += 1
+            }
+            do {
+                let record = try await addCredential(
+                    provider: credential.provider,
+                    secret: credential.secret,
+                    label: label,
+                    baseURL: credential.baseURL,
+                    authMethod: credential.authMethod
+                )
+                report.added.append(record)
+                held.insert(fingerprint)
+            } catch let error as ByokyError where error.code == .invalidRequest || error.code == .invalidURL {
+                report.skipped.append("\(credential.label): \(error.message)")
+            }
+        }
+        return report
+    }
+}
