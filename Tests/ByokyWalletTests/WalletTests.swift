@@ -59,7 +59,8 @@ struct WalletTests {
             #expect(FilePermissionsProbe.mode(of: folder.path + "/home") == 0o700)
             #expect(FilePermissionsProbe.mode(of: wallet.store.path) == 0o600)
             let version = try await wallet.store.schemaVersion()
-            #expect(version == 1)
+            #expect(version == WalletStore.latestSchemaVersion)
+            #expect(version >= 2)
         }
     }
 

@@ -58,7 +58,22 @@ enum Migrations {
                 "CREATE INDEX request_log_by_time ON request_log (created_at)",
                 "CREATE INDEX request_log_by_session ON request_log (session_id, created_at)",
             ]
-        )
+        ),
+        (
+            2,
+            [
+                """
+                CREATE TABLE allowances (
+                    app_name TEXT NOT NULL,
+                    provider TEXT NOT NULL,
+                    period TEXT NOT NULL,
+                    token_limit INTEGER NOT NULL,
+                    PRIMARY KEY (app_name, provider, period)
+                )
+                """,
+                "CREATE INDEX request_log_by_app ON request_log (app_name, created_at)",
+            ]
+        ),
     ]
 
     static func apply(to database: any SQLDatabase) async throws {

@@ -62,6 +62,9 @@ public final class WalletStore: Sendable {
         try await connection.close()
     }
 
+    /// The schema version this build writes.
+    public static var latestSchemaVersion: Int { Migrations.steps.last?.version ?? 0 }
+
     /// The schema version the database is at.
     public func schemaVersion() async throws -> Int {
         try await Migrations.currentVersion(of: database)

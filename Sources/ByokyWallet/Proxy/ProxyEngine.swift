@@ -24,6 +24,7 @@ public struct ProxyEngine: Sendable {
     let wallet: Wallet
     let httpClient: HTTPClient
     let configuration: Configuration
+    let allowances = AllowanceGate()
 
     public init(wallet: Wallet, httpClient: HTTPClient, configuration: Configuration = Configuration()) {
         self.wallet = wallet
@@ -130,6 +131,13 @@ public struct ProxyEngine: Sendable {
             body = ByteBuffer(bytes: injected)
         }
 
+        let reservation = try await allowances.reserve(
+            app: session.appName,
+            provider: request.provider,
+            estimate: TokenEstimate.worstCase(for: request, model: draft.model),
+            store: wallet.store,
+            now: wallet.now()
+        )
         var upstream = HTTPClientRequest(url: url)
         upstream.method = HTTPMethod(rawValue: request.method.uppercased())
         for (name, value) in headers { upstream.headers.add(name: name, value: value) }
@@ -140,8 +148,10 @@ public struct ProxyEngine: Sendable {
         do {
             response = try await httpClient.execute(upstream, timeout: configuration.headTimeout)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            if let reservation { allowances.settle(reservation, tokens: 0) }
             throw ByokyError(.upstreamTimeout, "\(provider.displayName) did not answer in time", underlying: error)
         } catch {
+            if let reservation { allowances.settle(reservation, tokens: 0) }
             throw ByokyError(.upstreamUnreachable, "Could not reach \(provider.displayName)", underlying: error)
         }
         try? await wallet.store.touchCredential(id: credential.id, at: wallet.now())
@@ -152,11 +162,17 @@ public struct ProxyEngine: Sendable {
             response.headers.map { (name: $0.name, value: $0.value) },
             bodyIsRewritten: false
         )
+        let gate = allowances
         let completion = RequestCompletion(
             entry: draft,
             store: wallet.store,
             provider: request.provider,
-            contentType: contentType
+            contentType: contentType,
+            settle: { usage, status in
+                guard let reservation else { return }
+                // Unknown usage counts as the reserved worst case; a failed request costs nothing.
+                gate.settle(reservation, tokens: status < 400 ? usage?.totalTokens ?? reservation.amount : 0)
+            }
         )
         return ProxyResponse(
             status: Int(response.status.code),

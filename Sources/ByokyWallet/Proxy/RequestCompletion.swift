@@ -17,14 +17,17 @@ final class RequestCompletion: Sendable {
     private let contentType: String?
     private let started: ContinuousClock.Instant
     private let shouldLog: Bool
+    private let settle: @Sendable (TokenUsage?, Int) -> Void
 
     init(
         entry: RequestLogEntryDraft,
         store: WalletStore,
         provider: ProviderID,
         contentType: String?,
-        shouldLog: Bool = true
+        shouldLog: Bool = true,
+        settle: @escaping @Sendable (TokenUsage?, Int) -> Void = { _, _ in }
     ) {
+        self.settle = settle
         self.state = Mutex(
             State(entry: entry, isFinished: !shouldLog, meter: UsageMeter(provider: provider, contentType: contentType))
         )
@@ -67,6 +70,7 @@ final class RequestCompletion: Sendable {
         )
         // The audit log is best effort: a full disk must not turn a served answer into a failure.
         try? await store.insert(record)
+        settle(usage, entry.status)
     }
 }
 

@@ -1,0 +1,133 @@
+import ByokyCore
+import ByokyStore
+import NIOCore
+import Synchronization
+
+/// Enforces the owner's token caps with reserve-then-settle.
+///
+/// Before a request goes upstream its worst case (estimated input plus the most output it asked
+/// for) is reserved against every cap that applies, under one lock; when its body has ended the
+/// reservation is replaced by the real usage. A request that would push any cap past its limit is
+/// refused, so concurrent requests can never overshoot a cap together.
+///
+/// Usage already recorded is read from the audit log once per cap and period, then kept up to
+/// date in memory, so the check itself never waits on the database.
+final class AllowanceGate: Sendable {
+    fileprivate struct Window: Hashable {
+        let app: String
+        let provider: String
+        let period: AllowancePeriod
+        let start: Int64
+    }
+
+    /// A reserved amount, to be settled exactly once.
+    struct Reservation: Sendable {
+        fileprivate let id: Int
+        fileprivate let windows: [Window]
+        let amount: Int
+    }
+
+    private struct State {
+        var consumed: [Window: Int] = [:]
+        var reserved: [Int: (windows: [Window], amount: Int)] = [:]
+        var nextID = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Reserves `estimate` tokens for `app` calling `provider`, or throws `ALLOWANCE_EXCEEDED`.
+    ///
+    /// - Returns: `nil` when no cap applies (nothing to settle).
+    func reserve(
+        app: String,
+        provider: ProviderID,
+        estimate: Int,
+        store: WalletStore,
+        now: Int64
+    ) async throws -> Reservation? {
+        let caps = try await store.allowances(app: app).filter {
+            $0.provider.isEmpty || $0.provider == provider.rawValue
+        }
+        guard !caps.isEmpty else { return nil }
+        var windows: [(Window, limit: Int)] = []
+        for cap in caps {
+            guard let period = AllowancePeriod(rawValue: cap.period) else { continue }
+            let window = Window(
+                app: app,
+                provider: cap.provider,
+                period: period,
+                start: period.windowStart(containing: now)
+            )
+            if state.withLock({ $0.consumed[window] == nil }) {
+                let used = try await store.tokensUsed(app: app, provider: cap.provider, since: window.start)
+                state.withLock { state in
+                    if state.consumed[window] == nil { state.consumed[window] = used }
+                }
+            }
+            windows.append((window, cap.tokenLimit))
+        }
+        return try state.withLock { state in
+            for (window, limit) in windows {
+                let used = state.consumed[window] ?? 0
+                let reserved = state.reserved.values.filter { $0.windows.contains(window) }.reduce(0) { $0 + $1.amount }
+                if used + reserved + estimate > limit {
+                    let scope = window.provider.isEmpty ? "all providers" : window.provider
+                    let per = window.period == .lifetime ? "in total" : "per \(window.period.rawValue)"
+                    throw ByokyError(
+                        .allowanceExceeded,
+                        "Token allowance for \(app) (\(scope), \(per)) would be exceeded: \(used + reserved) of \(limit) tokens used or reserved, this request may need \(estimate)",
+                        details: ["limit": String(limit), "used": String(used)]
+                    )
+                }
+            }
+            let id = state.nextID
+            state.nextID += 1
+            let covered = windows.map(\.0)
+            state.reserved[id] = (covered, estimate)
+            return Reservation(id: id, windows: covered, amount: estimate)
+        }
+    }
+
+    /// Replaces a reservation with what the request really used.
+    func settle(_ reservation: Reservation, tokens: Int) {
+        state.withLock { state in
+            guard state.reserved.removeValue(forKey: reservation.id) != nil else { return }
+            for window in reservation.windows { state.consumed[window, default: 0] += tokens }
+        }
+    }
+
+    /// Forgets what was read from the log (after the owner changes caps).
+    func reset() {
+        state.withLock { $0.consumed.removeAll() }
+    }
+}
+
+/// The most tokens a request may use: its estimated input plus the output it allows itself.
+enum TokenEstimate {
+    /// Output assumed when a request sets no limit and the model is not in the catalog.
+    static let defaultMaximumOutput = 4096
+
+    static func worstCase(for request: ProxyRequest, model: String?) -> Int {
+        let input = max(1, request.body.readableBytes / 4)
+        return input + maximumOutput(of: request, model: model)
+    }
+
+    static func maximumOutput(of request: ProxyRequest, model: String?) -> Int {
+        struct Limits: Decodable {
+            struct Generation: Decodable { let maxOutputTokens: Double? }
+            let max_tokens: Double?
+            let max_completion_tokens: Double?
+            let max_output_tokens: Double?
+            let generationConfig: Generation?
+        }
+        if request.body.readableBytes <= 10_485_760,
+            let limits = try? JSONCoding.decode(Limits.self, from: request.body.readableBytesView),
+            let value = limits.max_tokens ?? limits.max_completion_tokens ?? limits.max_output_tokens
+                ?? limits.generationConfig?.maxOutputTokens,
+            value.isFinite, value > 0
+        {
+            return Int(min(value, 10_000_000))
+        }
+        return model.flatMap(ModelCatalog.model)?.maxOutputTokens ?? defaultMaximumOutput
+    }
+}

@@ -1,0 +1,86 @@
+import ByokyCore
+import ByokyStore
+import ByokyTesting
+import ByokyWallet
+import Foundation
+import NIOHTTP1
+import Testing
+
+@Suite(.timeLimit(.minutes(2)))
+struct AllowanceTests {
+    static let body = #"{"model":"claude-sonnet-4-6","max_tokens":40,"messages":[{"role":"user","content":"Hi"}]}"#
+
+    @Test func sixtyFourConcurrentRequestsNeverOvershootACap() async throws {
+        try await BridgeFixture.with { bridge in
+            let cap = 600
+            try await bridge.wallet.setAllowance(app: "Bridge test", tokens: cap, period: .lifetime)
+            let statuses = try await withThrowingTaskGroup(of: BridgeFixture.Exchange.self) { group in
+                for _ in 0..<64 {
+                    group.addTask {
+                        try await bridge.send(
+                            .POST,
+                            "/anthropic/v1/messages",
+                            body: Self.body,
+                            headers: [bridge.authHeader(for: .anthropic)]
+                        )
+                    }
+                }
+                var exchanges: [BridgeFixture.Exchange] = []
+                for try await exchange in group { exchanges.append(exchange) }
+                return exchanges
+            }
+            let served = statuses.filter { $0.status == 200 }
+            let refused = statuses.filter { $0.status == 429 }
+            #expect(served.count + refused.count == 64)
+            #expect(!served.isEmpty)
+            #expect(!refused.isEmpty)
+            #expect(refused.allSatisfy { $0.header("x-byoky-error-code") == "ALLOWANCE_EXCEEDED" })
+            #expect(((refused.first?.json["error"] as? [String: Any])?["type"] as? String) == "rate_limit_error")
+            let used = try await bridge.wallet.store.tokensUsed(app: "Bridge test", provider: "", since: 0)
+            #expect(used <= cap)
+            #expect(used > 0)
+            #expect(try await bridge.wallet.allowanceStatuses().first?.used == used)
+        }
+    }
+
+    @Test func perProviderCapsLeaveOtherProvidersAlone() async throws {
+        try await BridgeFixture.with { bridge in
+            try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 0, provider: .anthropic, period: .day)
+            let blocked = try await bridge.send(
+                .POST,
+                "/anthropic/v1/messages",
+                body: Self.body,
+                headers: [bridge.authHeader(for: .anthropic)]
+            )
+            #expect(blocked.status == 429)
+            #expect(blocked.text.contains("anthropic, per day"))
+            let other = BridgeTests.routes[1]
+            let allowed = try await bridge.send(
+                .POST,
+                other.path,
+                body: other.body,
+                headers: [bridge.authHeader(for: .openai)]
+            )
+            #expect(allowed.status == 200)
+            try await bridge.wallet.removeAllowance(app: "Bridge test", provider: .anthropic, period: .day)
+            let freed = try await bridge.send(
+                .POST,
+                "/anthropic/v1/messages",
+                body: Self.body,
+                headers: [bridge.authHeader(for: .anthropic)]
+            )
+            #expect(freed.status == 200)
+        }
+    }
+}
+
+struct AllowancePeriodTests {
+    @Test func windowsStartAtUTCDayAndMonthBoundaries() {
+        let time: Int64 = 1_795_733_550_498  // 2026-11-26T20:52:30.498Z
+        #expect(AllowancePeriod.lifetime.windowStart(containing: time) == 0)
+        #expect(AllowancePeriod.day.windowStart(containing: time) == 1_795_651_200_000)  // 2026-11-26T00:00Z
+        #expect(AllowancePeriod.month.windowStart(containing: time) == 1_793_491_200_000)  // 2026-11-01T00:00Z
+        #expect(AllowancePeriod.month.windowStart(containing: 1_709_251_199_999) == 1_706_745_600_000)  // Feb 2024
+        #expect(AllowancePeriod.month.windowStart(containing: 1_709_251_200_000) == 1_709_251_200_000)  // 2024-03-01
+    }
+}
