@@ -260,4 +260,50 @@ struct WalletCommandTests {
             #expect(refused.stderr.contains("--force"))
         }
     }
+
+    @Test func killingTheDaemonLosesNoAcknowledgedRecord() async throws {
+        try await Home.with { home in
+            let binaries = CommandLineTests.executable.deletingLastPathComponent()
+            let mock = try BackgroundProcess(
+                binaries.appendingPathComponent("byoky-mock-provider"),
+                arguments: ["--port", "0"]
+            )
+            let mockPort = try await mock.announcedPort()
+            _ = try await home.byoky(
+                [
+                    "key", "add", "openai", "--base-url", "http://127.0.0.1:\(mockPort)", "--password-file",
+                    home.passwordFile,
+                ],
+                input: "sk-any\n"
+            )
+            let daemon = try BackgroundProcess(
+                CommandLineTests.executable,
+                arguments: ["serve", "--port", "0", "--password-file", home.passwordFile],
+                environment: home.environment
+            )
+            let port = try await daemon.announcedPort()
+            let script = """
+                import json, os, sys, urllib.request
+                body = json.dumps({"model": "gpt-5.5", "messages": [{"role": "user", "content": "x"}]}).encode()
+                for i in range(int(sys.argv[1])):
+                    request = urllib.request.Request(os.environ["OPENAI_BASE_URL"] + "/chat/completions", data=body,
+                        headers={"authorization": "Bearer " + os.environ["OPENAI_API_KEY"], "content-type": "application/json"})
+                    urllib.request.urlopen(request).read()
+                    print(i + 1, flush=True)
+                """
+            let run = try await home.byoky([
+                "exec", "--app", "durable", "--bridge", "http://127.0.0.1:\(port)", "--", "python3", "-c", script, "25",
+            ])
+            #expect(run.status == 0, "\(run.stderr)")
+            let acknowledged = run.stdout.split(separator: "\n").count
+            #expect(acknowledged == 25)
+            daemon.killAbruptly()
+            await mock.terminate()
+            let log = try await home.byoky(["log", "--limit", "100", "--json"])
+            let entries = try #require(
+                try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]]
+            )
+            #expect(entries.filter { $0["appName"] as? String == "durable" }.count == acknowledged)
+        }
+    }
 }

@@ -55,6 +55,13 @@ package final class BackgroundProcess: Sendable {
         return port
     }
 
+    /// Kills the program at once (SIGKILL), as a crash or power cut would, and waits for it.
+    package func killAbruptly() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     /// Sends SIGTERM and waits (at most `timeout`, then SIGKILL) for the program to exit; returns its status.
     @discardableResult
     package func terminate(timeout: Duration = .seconds(10)) async -> Int32 {
@@ -64,7 +71,7 @@ package final class BackgroundProcess: Sendable {
         process.terminate()
         let killer = Thread {
             Thread.sleep(forTimeInterval: Double(timeout.components.seconds))
-            kill(pid, SIGKILL)
+            Foundation.kill(pid, SIGKILL)
         }
         killer.start()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

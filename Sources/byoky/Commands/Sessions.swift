@@ -67,11 +67,46 @@ extension ByokyCommand {
         func run() async throws {
             try await reportingErrors {
                 let entries = try await withWallet(options) { try await $0.store.requestLog(limit: limit) }
-                if json { return try printJSON(entries) }
+                if json { return try printJSON(entries.map(LogItem.init)) }
                 if entries.isEmpty { return print("No requests yet.") }
                 for entry in entries { print(LogFormatter.line(for: entry)) }
             }
         }
+    }
+}
+
+/// An audit-log entry as `byoky log --json` prints it.
+struct LogItem: Encodable {
+    let id: String
+    let sessionId: String?
+    let appName: String
+    let provider: String
+    let actualProvider: String
+    let model: String?
+    let method: String
+    let path: String
+    let status: Int
+    let inputTokens: Int?
+    let outputTokens: Int?
+    let latencyMs: Int
+    let errorCode: String?
+    let createdAt: Int64
+
+    init(_ entry: RequestLogRecord) {
+        id = entry.id
+        sessionId = entry.sessionID
+        appName = entry.appName
+        provider = entry.provider
+        actualProvider = entry.actualProvider
+        model = entry.model
+        method = entry.method
+        path = entry.path
+        status = entry.status
+        inputTokens = entry.inputTokens
+        outputTokens = entry.outputTokens
+        latencyMs = entry.latencyMilliseconds
+        errorCode = entry.errorCode
+        createdAt = entry.createdAt
     }
 }
 
