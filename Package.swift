@@ -80,6 +80,7 @@ let package = Package(
             name: "ByokyDaemon",
             dependencies: [
                 "ByokyCore",
+                "ByokyStore",
                 "ByokyWallet",
                 "ByokyHTTPServer",
                 .product(name: "Hummingbird", package: "hummingbird"),

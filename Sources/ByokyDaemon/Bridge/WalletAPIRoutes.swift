@@ -85,16 +85,28 @@ struct WalletAPIRoutes: Sendable {
         guard let key = SessionKeyExtractor.sessionKey(headers: request.headers, query: nil) else {
             throw ByokyError(.unauthorized, "Missing session key")
         }
-        return try await wallet.authenticate(sessionKey: key)
+        let session = try await wallet.authenticate(sessionKey: key)
+        let origin = request.headers[.origin]
+        guard session.appOrigin == origin || (session.appOrigin == nil && origin == nil) else {
+            throw ByokyError(.originNotAllowed, "This session is bound to another origin")
+        }
+        return session
     }
 
     /// Loopback check, then the handler; errors become the wallet API's error JSON.
     private func guarded(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
         if let refusal = WalletDaemon.refuseNonLoopback(request) { return refusal }
+        var response: Response
         do {
-            return try await body()
+            response = try await body()
         } catch let error as ByokyError {
-            return BridgeResponses.error(error, family: nil)
+            response = BridgeResponses.error(error, family: nil)
         }
+        // Browsers may read wallet API answers; session routes above already refused other origins.
+        if let origin = request.headers[.origin] {
+            response.headers[.accessControlAllowOrigin] = origin
+            response.headers[.vary] = "origin"
+        }
+        return response
     }
 }

@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 import ByokyCore
 import ByokyHTTPServer
+import ByokyStore
 public import ByokyWallet
 import Hummingbird
 public import Logging
@@ -177,7 +178,40 @@ public final class WalletDaemon: Sendable {
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             router.on("/{provider}/**", method: method, use: handler)
         }
+        let preflight: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            if let refusal = Self.refuseNonLoopback(request) { return refusal }
+            return try await Self.preflight(request, wallet: wallet)
+        }
+        // Concrete routes must list OPTIONS themselves: the router does not fall back to wildcards.
+        for path in [
+            "/{provider}/**", "/v1/connect", "/v1/connect/{id}", "/v1/session", "/v1/session/usage",
+            "/v1/session/disconnect", "/v1/health",
+        ] {
+            router.on(RouterPath(path), method: .options, use: preflight)
+        }
         return router
+    }
+
+    /// Answers a CORS preflight: the wallet API's connect routes for any page (the owner still
+    /// approves), everything else only for an origin that holds a live session.
+    static func preflight(_ request: Request, wallet: Wallet) async throws -> Response {
+        guard let origin = request.headers[.origin] else { return Response(status: .noContent) }
+        let isConnect = request.uri.path.hasPrefix("/v1/connect")
+        let hasSession = isConnect ? true : try await wallet.store.hasLiveSession(origin: origin, now: wallet.now())
+        guard hasSession else {
+            return BridgeResponses.error(
+                ByokyError(.originNotAllowed, "No session of this wallet belongs to \(origin)"),
+                family: nil
+            )
+        }
+        var headers = HTTPFields()
+        headers[.accessControlAllowOrigin] = origin
+        headers[.accessControlAllowMethods] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
+        headers[.accessControlAllowHeaders] =
+            request.headers[.accessControlRequestHeaders] ?? "content-type, authorization, x-api-key"
+        headers[.accessControlMaxAge] = "600"
+        headers[.vary] = "origin"
+        return Response(status: .noContent, headers: headers)
     }
 
     /// A refusal for requests not addressed to a loopback host name, else `nil`.

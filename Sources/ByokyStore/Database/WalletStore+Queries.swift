@@ -84,6 +84,13 @@ extension WalletStore {
         )
     }
 
+    /// Whether some unrevoked, unexpired session is bound to the web origin `origin`.
+    public func hasLiveSession(origin: String, now: Int64) async throws -> Bool {
+        try await database.raw(
+            "SELECT * FROM sessions WHERE app_origin = \(bind: origin) AND revoked_at IS NULL AND expires_at > \(bind: now) LIMIT 1"
+        ).first(decoding: SessionRecord.self) != nil
+    }
+
     /// Revokes a session (idempotent); returns whether it was active.
     public func revokeSession(id: String, at time: Int64) async throws -> Bool {
         let active = try await database.raw(

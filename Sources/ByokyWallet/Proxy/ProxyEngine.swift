@@ -65,6 +65,7 @@ public struct ProxyEngine: Sendable {
                 throw ByokyError(.unauthorized, "Missing session key — pass your byoky session key as the API key")
             }
             let session = try await wallet.authenticate(sessionKey: sessionKey)
+            try Self.checkOrigin(of: request, against: session)
             draft.sessionID = session.id
             draft.appName = session.appName
             return try await forward(request, session: session, draft: &draft)
@@ -174,9 +175,14 @@ public struct ProxyEngine: Sendable {
                 gate.settle(reservation, tokens: status < 400 ? usage?.totalTokens ?? reservation.amount : 0)
             }
         )
+        var headersForApp = responseHeaders
+        if let origin = session.appOrigin {
+            headersForApp.append((name: "access-control-allow-origin", value: origin))
+            headersForApp.append((name: "vary", value: "origin"))
+        }
         return ProxyResponse(
             status: Int(response.status.code),
-            headers: responseHeaders,
+            headers: headersForApp,
             body: ProxyResponseBody(
                 storage: .upstream(
                     response.body,
@@ -186,6 +192,21 @@ public struct ProxyEngine: Sendable {
                 completion: completion
             )
         )
+    }
+
+    /// A web session answers only its own origin; a session made for a program answers no web page.
+    static func checkOrigin(of request: ProxyRequest, against session: ByokyStore.SessionRecord) throws {
+        let origin = request.headers.first { $0.name.lowercased() == "origin" }?.value
+        switch (session.appOrigin, origin) {
+        case (nil, nil):
+            return
+        case (let bound?, let sent?) where bound == sent:
+            return
+        case (nil, _?):
+            throw ByokyError(.originNotAllowed, "This session belongs to a program, not a web page")
+        case (_?, _):
+            throw ByokyError(.originNotAllowed, "This session is bound to another origin")
+        }
     }
 
     /// The request's model: the body's `model`, or the model in a Gemini path.
