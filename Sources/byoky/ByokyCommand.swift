@@ -24,7 +24,7 @@ struct ByokyCommand: AsyncParsableCommand {
         version: ByokyVersion.current,
         subcommands: [
             Demo.self, Init.self, Key.self, Serve.self, Exec.self, Pending.self, Approve.self, Deny.self, Sessions.self,
-            Revoke.self, Limit.self, Log.self, Status.self, Export.self, Import.self,
+            Revoke.self, Group.self, Limit.self, Log.self, Status.self, Export.self, Import.self,
             Providers.self, PasswordCheck.self,
         ]
     )

@@ -102,7 +102,7 @@ struct BridgeTests {
     }
 
     @Test func hostileRequestsGetTheRightStatusAndChangeNothing() async throws {
-        try await BridgeFixture.with(grant: [.anthropic, .openai, .mistral], maximumRequestBodySize: 4096) { bridge in
+        try await BridgeFixture.with(grant: [.anthropic, .openai, .ollama], maximumRequestBodySize: 4096) { bridge in
             let anthropic = Self.routes[0]
             let key = bridge.authHeader(for: .anthropic)
 
@@ -140,14 +140,14 @@ struct BridgeTests {
 
             let noKey = try await bridge.send(
                 .POST,
-                "/mistral/v1/chat/completions",
+                "/ollama/v1/chat/completions",
                 body: #"{"model":"m"}"#,
-                headers: [bridge.authHeader(for: .mistral)]
+                headers: [bridge.authHeader(for: .ollama)]
             )
             #expect(noKey.status == 403)
             #expect(noKey.header("x-byoky-error-code") == "NO_CREDENTIAL")
             #expect(
-                noKey.text.contains("No mistral API key found. You have keys for: anthropic, cohere, gemini, openai.")
+                noKey.text.contains("No ollama API key found. You have keys for: anthropic, cohere, gemini, openai.")
             )
 
             let unknown = try await bridge.send(.POST, "/acme/v1/chat", body: "{}", headers: [key])

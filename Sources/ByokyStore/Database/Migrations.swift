@@ -74,6 +74,27 @@ enum Migrations {
                 "CREATE INDEX request_log_by_app ON request_log (app_name, created_at)",
             ]
         ),
+        (
+            3,
+            [
+                """
+                CREATE TABLE groups (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL UNIQUE,
+                    provider TEXT NOT NULL,
+                    credential_id TEXT,
+                    model TEXT,
+                    created_at INTEGER NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE app_groups (
+                    app_name TEXT PRIMARY KEY NOT NULL,
+                    group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE
+                )
+                """,
+            ]
+        ),
     ]
 
     static func apply(to database: any SQLDatabase) async throws {

@@ -3,14 +3,20 @@ import ByokyStore
 
 extension Wallet {
     /// What the wallet can serve of each requested provider: available when it holds a key.
-    public func availability(for providers: [ProviderID]) async throws -> [String: ProviderAvailability] {
+    public func availability(
+        for providers: [ProviderID],
+        app: String? = nil
+    ) async throws -> [String: ProviderAvailability] {
         let credentials = try await store.credentials()
+        let group = try await app.asyncMap { try await store.group(forApp: $0) } ?? nil
         var result: [String: ProviderAvailability] = [:]
         for provider in providers {
-            let credential = credentials.first { $0.provider == provider.rawValue }
+            let route = RouteResolver.resolve(requested: provider, group: group, credentials: credentials)
+            // Routes that need translation are not offered until this build can translate.
+            let usable = route.flatMap { $0.kind == .translate ? nil : $0 }
             result[provider.rawValue] = ProviderAvailability(
-                available: credential != nil,
-                authMethod: credential.flatMap { AuthMethod(rawValue: $0.authMethod) } ?? .apiKey
+                available: usable != nil,
+                authMethod: usable.flatMap { AuthMethod(rawValue: $0.credential.authMethod) } ?? .apiKey
             )
         }
         return result
@@ -31,7 +37,7 @@ extension Wallet {
     ) async throws -> ConnectStatus {
         let asked = approval.providers.map(\.id)
         let granted = asked.filter { subset?.contains($0) ?? true }
-        let availability = try await availability(for: granted)
+        let availability = try await availability(for: granted, app: approval.app.name)
         for requirement in approval.providers where requirement.required {
             guard availability[requirement.id.rawValue]?.available == true else {
                 return ConnectStatus(
@@ -87,5 +93,13 @@ extension Wallet {
             outputTokens: byProvider.values.reduce(0) { $0 + $1.outputTokens },
             byProvider: byProvider
         )
+    }
+}
+
+extension Optional {
+    /// `map` with an async transform.
+    fileprivate func asyncMap<Mapped>(_ transform: (Wrapped) async throws -> Mapped) async rethrows -> Mapped? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

@@ -107,28 +107,70 @@ public struct ProxyEngine: Sendable {
             throw ByokyError.payloadTooLarge("Request body", limit: configuration.maximumRequestBodySize)
         }
         let credentials = try await wallet.credentials()
-        guard let credential = credentials.first(where: { $0.provider == request.provider.rawValue }) else {
+        let group = try await wallet.store.group(forApp: session.appName)
+        guard let route = RouteResolver.resolve(requested: request.provider, group: group, credentials: credentials)
+        else {
             throw ByokyError(
                 .noCredential,
-                Self.noCredentialMessage(for: request.provider, held: credentials.map(\.provider))
+                RouteResolver.noCredentialMessage(
+                    for: request.provider,
+                    held: credentials.map(\.provider),
+                    group: group
+                )
             )
         }
+        guard route.kind != .translate else {
+            throw ByokyError(
+                .notImplemented,
+                "This app is routed from \(request.provider.rawValue) to \(route.target.rawValue), which needs "
+                    + "cross-provider translation; it is not in this build of byoky yet"
+            )
+        }
+        guard let target = ProviderRegistry.provider(route.target) else {
+            throw ByokyError(.internalError, "The route names an unknown provider")
+        }
+        draft.actualProvider = route.target
+        let credential = route.credential
         let secret = try wallet.secret(of: credential)
-        let base = try ProviderURLPolicy.baseURL(for: provider, credentialBaseURL: credential.baseURL)
+        let base = try ProviderURLPolicy.baseURL(for: target, credentialBaseURL: credential.baseURL)
         var basePath = base.path
         if basePath.hasSuffix("/") { basePath.removeLast() }
-        let pathAndQuery = Self.removingKeyParameter(from: request.pathAndQuery, provider: request.provider)
+        var pathAndQuery = Self.removingKeyParameter(from: request.pathAndQuery, provider: request.provider)
+        var body = request.body
+        switch route.kind {
+        case .swap:
+            guard request.path.hasSuffix("/chat/completions"), let chatPath = target.chatPath else {
+                throw ByokyError(
+                    .translationNotSupported,
+                    "This app is routed to \(target.displayName); only chat requests can move between providers"
+                )
+            }
+            pathAndQuery = chatPath
+        case .direct, .translate:
+            break
+        }
+        if let model = route.model {
+            draft.model = model
+            if provider.family == .gemini {
+                pathAndQuery = Self.replacingGeminiModel(in: pathAndQuery, with: model)
+            } else if let patched = JSONPatch.settingTopLevelString(
+                "model",
+                to: model,
+                in: Array(body.readableBytesView)
+            ) {
+                body = ByteBuffer(bytes: patched)
+            }
+        }
         let url = base.origin + basePath + pathAndQuery
-        try ProviderURLPolicy.validate(url, provider: request.provider, credentialBaseURL: credential.baseURL)
+        try ProviderURLPolicy.validate(url, provider: route.target, credentialBaseURL: credential.baseURL)
 
         let headers = try UpstreamHeaders.build(
-            for: request.provider,
+            for: route.target,
             clientHeaders: request.headers,
             credential: secret,
             authMethod: AuthMethod(rawValue: credential.authMethod) ?? .apiKey
         )
-        var body = request.body
-        if let injected = StreamUsageOptions.injected(into: Array(body.readableBytesView), provider: request.provider) {
+        if let injected = StreamUsageOptions.injected(into: Array(body.readableBytesView), provider: route.target) {
             body = ByteBuffer(bytes: injected)
         }
 
@@ -150,10 +192,10 @@ public struct ProxyEngine: Sendable {
             response = try await httpClient.execute(upstream, timeout: configuration.headTimeout)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             if let reservation { allowances.settle(reservation, tokens: 0) }
-            throw ByokyError(.upstreamTimeout, "\(provider.displayName) did not answer in time", underlying: error)
+            throw ByokyError(.upstreamTimeout, "\(target.displayName) did not answer in time", underlying: error)
         } catch {
             if let reservation { allowances.settle(reservation, tokens: 0) }
-            throw ByokyError(.upstreamUnreachable, "Could not reach \(provider.displayName)", underlying: error)
+            throw ByokyError(.upstreamUnreachable, "Could not reach \(target.displayName)", underlying: error)
         }
         try? await wallet.store.touchCredential(id: credential.id, at: wallet.now())
 
@@ -167,7 +209,7 @@ public struct ProxyEngine: Sendable {
         let completion = RequestCompletion(
             entry: draft,
             store: wallet.store,
-            provider: request.provider,
+            provider: route.target,
             contentType: contentType,
             settle: { usage, status in
                 guard let reservation else { return }
@@ -207,6 +249,14 @@ public struct ProxyEngine: Sendable {
         case (_?, _):
             throw ByokyError(.originNotAllowed, "This session is bound to another origin")
         }
+    }
+
+    /// A Gemini path with its model replaced (`/v1beta/models/{model}:method`).
+    static func replacingGeminiModel(in pathAndQuery: String, with model: String) -> String {
+        guard let range = pathAndQuery.firstRange(of: "/models/") else { return pathAndQuery }
+        let rest = pathAndQuery[range.upperBound...]
+        guard let colon = rest.firstIndex(of: ":") else { return pathAndQuery }
+        return pathAndQuery[..<range.upperBound] + APIFamily.percentEncodePathSegment(model) + rest[colon...]
     }
 
     /// The request's model: the body's `model`, or the model in a Gemini path.

@@ -1,0 +1,34 @@
+/// A routing group: apps assigned to it are served by `provider`, optionally with a pinned key
+/// and model, whatever provider they ask for.
+public struct GroupRecord: Sendable, Hashable, Codable, Identifiable {
+    public var id: String
+    public var name: String
+    public var provider: String
+    /// A pinned credential; when it no longer exists the group serves nothing (no silent fallback).
+    public var credentialID: String?
+    /// The model requests are sent to (required to move an app across API families).
+    public var model: String?
+    public var createdAt: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, provider, model
+        case credentialID = "credential_id"
+        case createdAt = "created_at"
+    }
+
+    public init(
+        id: String,
+        name: String,
+        provider: String,
+        credentialID: String?,
+        model: String?,
+        createdAt: Int64
+    ) {
+        self.id = id
+        self.name = name
+        self.provider = provider
+        self.credentialID = credentialID
+        self.model = model
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,103 @@
+public import ByokyCore
+public import ByokyStore
+
+/// Where one request goes: which key serves it, at which provider, and how.
+public struct Route: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// The provider asked for, maybe with the group's model.
+        case direct
+        /// Another provider of the same API family (no translation needed).
+        case swap
+        /// A provider of another API family (needs translation).
+        case translate
+    }
+
+    public let kind: Kind
+    public let credential: CredentialRecord
+    /// The provider the request goes to.
+    public let target: ProviderID
+    /// The model to use instead of the app's, if any.
+    public let model: String?
+}
+
+/// Decides a route per request, in the original wallet's order: cross-family group route,
+/// same-family swap, direct (with the group's pins), and, for apps in no group, an automatic
+/// cross-family route to a key the owner has.
+public enum RouteResolver {
+    public static func resolve(
+        requested: ProviderID,
+        group: GroupRecord?,
+        credentials: [CredentialRecord]
+    ) -> Route? {
+        if let group, group.provider != requested.rawValue {
+            let target = ProviderID(group.provider)
+            if let model = group.model, !model.isEmpty, ProviderRegistry.needsTranslation(from: requested, to: target),
+                let credential = pinnedOrFirst(group: group, provider: target, in: credentials)
+            {
+                return Route(kind: .translate, credential: credential, target: target, model: model)
+            }
+            if ProviderRegistry.areSameFamily(requested, target),
+                let credential = pinnedOrFirst(group: group, provider: target, in: credentials)
+            {
+                let model = group.model.flatMap { $0.isEmpty ? nil : $0 }
+                return Route(kind: .swap, credential: credential, target: target, model: model)
+            }
+        }
+        if let group, group.provider == requested.rawValue {
+            guard let credential = pinnedOrFirst(group: group, provider: requested, in: credentials) else { return nil }
+            let model = group.model.flatMap { $0.isEmpty ? nil : $0 }
+            return Route(kind: .direct, credential: credential, target: requested, model: model)
+        }
+        if let credential = credentials.first(where: { $0.provider == requested.rawValue }) {
+            return Route(kind: .direct, credential: credential, target: requested, model: nil)
+        }
+        guard group == nil, ProviderRegistry.provider(requested)?.family != nil else { return nil }
+        let candidates = credentials.filter {
+            ProviderRegistry.needsTranslation(from: requested, to: ProviderID($0.provider))
+        }.sorted { lhs, rhs in
+            let left = (lhs.lastUsedAt ?? 0, -(familyRank(lhs)), lhs.createdAt)
+            let right = (rhs.lastUsedAt ?? 0, -(familyRank(rhs)), rhs.createdAt)
+            return left > right
+        }
+        guard let best = candidates.first,
+            let targetFamily = ProviderRegistry.provider(ProviderID(best.provider))?.family
+        else { return nil }
+        return Route(
+            kind: .translate,
+            credential: best,
+            target: ProviderID(best.provider),
+            model: ModelCatalog.defaultModel(for: targetFamily)
+        )
+    }
+
+    /// The original's message for a request no key can serve.
+    public static func noCredentialMessage(
+        for requested: ProviderID,
+        held: [String],
+        group: GroupRecord?
+    ) -> String {
+        if let group, group.provider != requested.rawValue {
+            return "No \(group.provider) API key found. Add a \(group.provider) key to your wallet, "
+                + "or assign this app to a provider you already have a key for."
+        }
+        let distinct = Array(Set(held)).sorted()
+        if distinct.isEmpty { return "No API keys in your wallet. Add a key for any provider to get started." }
+        return "No \(requested.rawValue) API key found. You have keys for: \(distinct.joined(separator: ", ")). "
+            + "Add a \(requested.rawValue) key, or assign this app to one of those providers."
+    }
+
+    private static func pinnedOrFirst(
+        group: GroupRecord,
+        provider: ProviderID,
+        in credentials: [CredentialRecord]
+    ) -> CredentialRecord? {
+        if let pin = group.credentialID {
+            return credentials.first { $0.id == pin && $0.provider == provider.rawValue }
+        }
+        return credentials.first { $0.provider == provider.rawValue }
+    }
+
+    private static func familyRank(_ credential: CredentialRecord) -> Int {
+        ProviderRegistry.provider(ProviderID(credential.provider))?.family?.autoRoutePreference ?? 99
+    }
+}

@@ -1,0 +1,70 @@
+public import ByokyCore
+public import ByokyStore
+
+extension Wallet {
+    /// Creates a routing group.
+    ///
+    /// - Parameters:
+    ///   - name: A unique name.
+    ///   - provider: The provider the group's apps are served by.
+    ///   - model: The model to use (required for apps that speak another API family).
+    ///   - key: A credential (label or id) to pin; by default the provider's first key.
+    @discardableResult
+    public func addGroup(
+        name: String,
+        provider: ProviderID,
+        model: String? = nil,
+        key: String? = nil
+    ) async throws
+        -> GroupRecord
+    {
+        guard !name.isEmpty, name.count <= 100 else {
+            throw ByokyError(.invalidRequest, "A group name must be 1 to 100 characters")
+        }
+        guard ProviderRegistry.provider(provider) != nil else {
+            throw ByokyError(.invalidRequest, "Unknown provider \"\(provider.rawValue)\"")
+        }
+        var pinned: String?
+        if let key {
+            guard let credential = try await store.credential(idOrLabel: key) else {
+                throw ByokyError(.notFound, "No key named \"\(key)\" — see `byoky key list`")
+            }
+            guard credential.provider == provider.rawValue else {
+                throw ByokyError(
+                    .invalidRequest,
+                    "The key \"\(key)\" is for \(credential.provider), not \(provider.rawValue)"
+                )
+            }
+            pinned = credential.id
+        }
+        guard try await store.group(idOrName: name) == nil else {
+            throw ByokyError(.invalidRequest, "A group named \"\(name)\" already exists")
+        }
+        let group = GroupRecord(
+            id: SecureRandom.uuid(),
+            name: name,
+            provider: provider.rawValue,
+            credentialID: pinned,
+            model: model.flatMap { $0.isEmpty ? nil : $0 },
+            createdAt: now()
+        )
+        try await store.insert(group)
+        return group
+    }
+
+    /// Deletes a group; its apps go back to direct routing.
+    public func removeGroup(_ name: String) async throws {
+        guard let group = try await store.group(idOrName: name) else {
+            throw ByokyError(.notFound, "No group named \"\(name)\" — see `byoky group list`")
+        }
+        try await store.deleteGroup(id: group.id)
+    }
+
+    /// Routes an app (by name) through a group; takes effect on its next request.
+    public func assign(app: String, toGroup name: String) async throws {
+        guard let group = try await store.group(idOrName: name) else {
+            throw ByokyError(.notFound, "No group named \"\(name)\" — see `byoky group list`")
+        }
+        try await store.assign(app: app, toGroup: group.id)
+    }
+}

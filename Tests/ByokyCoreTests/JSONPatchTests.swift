@@ -1,0 +1,31 @@
+import ByokyCore
+import Testing
+
+struct JSONPatchTests {
+    private func patch(_ json: String, _ value: String = "gpt-5.5") -> String? {
+        JSONPatch.settingTopLevelString("model", to: value, in: Array(json.utf8)).map {
+            String(decoding: $0, as: UTF8.self)
+        }
+    }
+
+    @Test func replacesOnlyTheTopLevelValue() {
+        #expect(
+            patch(#"{"model": "old", "seed": 9007199254740993, "tools":[{"model":"inner"}]}"#)
+                == #"{"model": "gpt-5.5", "seed": 9007199254740993, "tools":[{"model":"inner"}]}"#
+        )
+        #expect(
+            patch(#"{"messages":[{"content":"say \"model\": x"}],"model":null}"#)
+                == #"{"messages":[{"content":"say \"model\": x"}],"model":"gpt-5.5"}"#
+        )
+        #expect(
+            patch(#"{"a":{"model":"x"},"model":{"n":[1,2]},"z":1}"#) == #"{"a":{"model":"x"},"model":"gpt-5.5","z":1}"#
+        )
+    }
+
+    @Test func addsTheMemberWhenAbsentAndEscapesTheValue() {
+        #expect(patch(#"{"messages":[]}"#, #"we"ird"#) == #"{"messages":[],"model":"we\"ird"}"#)
+        #expect(patch("{}") == #"{"model":"gpt-5.5"}"#)
+        #expect(patch("[1]") == nil)
+        #expect(patch("not json") == nil)
+    }
+}

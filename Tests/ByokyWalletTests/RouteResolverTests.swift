@@ -1,0 +1,149 @@
+import ByokyCore
+import ByokyStore
+import ByokyWallet
+import Testing
+
+struct RouteResolverTests {
+    static func key(_ id: String, _ provider: String, created: Int64 = 1, lastUsed: Int64? = nil) -> CredentialRecord {
+        CredentialRecord(
+            id: id,
+            provider: provider,
+            label: id,
+            authMethod: "api_key",
+            sealedSecret: "",
+            maskedSecret: "",
+            baseURL: nil,
+            createdAt: created,
+            lastUsedAt: lastUsed
+        )
+    }
+
+    static func group(_ provider: String, model: String? = nil, pin: String? = nil) -> GroupRecord {
+        GroupRecord(id: "g", name: "g", provider: provider, credentialID: pin, model: model, createdAt: 1)
+    }
+
+    static let anthropicKey = key("a1", "anthropic")
+    static let openAIKey = key("o1", "openai")
+
+    @Test func crossFamilyGroupsTranslateToTheGroupsModel() throws {
+        let route = try #require(
+            RouteResolver.resolve(
+                requested: .openai,
+                group: Self.group("anthropic", model: "claude-opus-4-7"),
+                credentials: [Self.anthropicKey]
+            )
+        )
+        #expect(route.kind == .translate)
+        #expect(route.target == .anthropic)
+        #expect(route.model == "claude-opus-4-7")
+        #expect(
+            RouteResolver.resolve(requested: .openai, group: Self.group("anthropic"), credentials: [Self.anthropicKey])
+                == nil
+        )
+    }
+
+    @Test func pinsAreStrict() throws {
+        let second = Self.key("a2", "anthropic")
+        let pinned = try #require(
+            RouteResolver.resolve(
+                requested: .anthropic,
+                group: Self.group("anthropic", pin: "a2"),
+                credentials: [Self.anthropicKey, second]
+            )
+        )
+        #expect(pinned.credential.id == "a2")
+        #expect(
+            RouteResolver.resolve(
+                requested: .anthropic,
+                group: Self.group("anthropic", pin: "gone"),
+                credentials: [Self.anthropicKey]
+            ) == nil
+        )
+    }
+
+    @Test func sameFamilyGroupsSwapWithOrWithoutAModel() throws {
+        let swap = try #require(
+            RouteResolver.resolve(requested: .groq, group: Self.group("openai"), credentials: [Self.openAIKey])
+        )
+        #expect(swap.kind == .swap)
+        #expect(swap.target == .openai)
+        #expect(swap.model == nil)
+        let withModel = try #require(
+            RouteResolver.resolve(
+                requested: .groq,
+                group: Self.group("openai", model: "gpt-5.4"),
+                credentials: [Self.openAIKey]
+            )
+        )
+        #expect(withModel.kind == .swap)
+        #expect(withModel.model == "gpt-5.4")
+        let crossWins = try #require(
+            RouteResolver.resolve(
+                requested: .openai,
+                group: Self.group("anthropic", model: "m"),
+                credentials: [Self.anthropicKey, Self.openAIKey]
+            )
+        )
+        #expect(crossWins.kind == .translate)
+    }
+
+    @Test func directRoutesUseTheGroupsModelOnlyForTheirOwnProvider() throws {
+        let plain = try #require(RouteResolver.resolve(requested: .openai, group: nil, credentials: [Self.openAIKey]))
+        #expect(plain.kind == .direct)
+        #expect(plain.model == nil)
+        let override = try #require(
+            RouteResolver.resolve(
+                requested: .openai,
+                group: Self.group("openai", model: "gpt-5.4-mini"),
+                credentials: [Self.openAIKey]
+            )
+        )
+        #expect(override.kind == .direct)
+        #expect(override.model == "gpt-5.4-mini")
+        #expect(
+            RouteResolver.resolve(requested: .openai, group: Self.group("openai"), credentials: [Self.anthropicKey])
+                == nil
+        )
+    }
+
+    @Test func appsInNoGroupFallBackToAKeyOfAnotherFamily() throws {
+        let toClaude = try #require(
+            RouteResolver.resolve(requested: .openai, group: nil, credentials: [Self.anthropicKey])
+        )
+        #expect(toClaude.kind == .translate)
+        #expect(toClaude.model == "claude-sonnet-4-6")
+        let toGPT = try #require(RouteResolver.resolve(requested: .gemini, group: nil, credentials: [Self.openAIKey]))
+        #expect(toGPT.model == "gpt-5.5")
+        #expect(
+            RouteResolver.resolve(requested: .openai, group: nil, credentials: [Self.anthropicKey, Self.openAIKey])?
+                .kind == .direct
+        )
+        #expect(
+            RouteResolver.resolve(requested: .gemini, group: Self.group("gemini"), credentials: [Self.openAIKey]) == nil
+        )
+        #expect(RouteResolver.resolve(requested: .ollama, group: nil, credentials: [Self.openAIKey]) == nil)
+
+        let recent = Self.key("g1", "gemini", lastUsed: 500)
+        let older = Self.key("a9", "anthropic", lastUsed: 100)
+        #expect(RouteResolver.resolve(requested: .openai, group: nil, credentials: [older, recent])?.target == .gemini)
+        let tie = [Self.key("c1", "cohere"), Self.key("g2", "gemini"), Self.key("a3", "anthropic")]
+        #expect(RouteResolver.resolve(requested: .openai, group: nil, credentials: tie)?.target == .anthropic)
+        let byAge = [Self.key("x1", "anthropic", created: 1), Self.key("x2", "anthropic", created: 9)]
+        #expect(RouteResolver.resolve(requested: .openai, group: nil, credentials: byAge)?.credential.id == "x2")
+    }
+
+    @Test func noCredentialMessagesMatchTheOriginal() {
+        #expect(
+            RouteResolver.noCredentialMessage(for: .openai, held: ["openai"], group: Self.group("anthropic"))
+                .hasPrefix("No anthropic API key found")
+        )
+        #expect(
+            RouteResolver.noCredentialMessage(for: .anthropic, held: ["openai", "gemini"], group: nil)
+                .contains("You have keys for: gemini, openai. Add a anthropic key")
+        )
+        #expect(
+            RouteResolver.noCredentialMessage(for: .anthropic, held: [], group: nil)
+                == "No API keys in your wallet. Add a key for any provider to get started."
+        )
+    }
+}
