@@ -13,7 +13,8 @@ import Darwin
 ///
 /// The file and its WAL side files are created readable by the owner only (0600) in an
 /// owner-only folder (0700). Every write is one SQL statement or transaction, so a crash never
-/// leaves half a record; `synchronous=FULL` makes acknowledged writes survive a killed process.
+/// leaves half a record. WAL with `synchronous=NORMAL` keeps every acknowledged write through a
+/// killed process (only a power cut can drop the last commits), without an fsync per request.
 public final class WalletStore: Sendable {
     /// Where the database lives.
     public let path: String
@@ -45,7 +46,7 @@ public final class WalletStore: Sendable {
         let store = WalletStore(path: path, connection: connection)
         do {
             try await store.database.raw("PRAGMA journal_mode=WAL").run()
-            try await store.database.raw("PRAGMA synchronous=FULL").run()
+            try await store.database.raw("PRAGMA synchronous=NORMAL").run()
             try await store.database.raw("PRAGMA foreign_keys=ON").run()
             try await store.database.raw("PRAGMA busy_timeout=5000").run()
             try await Migrations.apply(to: store.database)
