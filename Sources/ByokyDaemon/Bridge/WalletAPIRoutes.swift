@@ -10,6 +10,8 @@ struct WalletAPIRoutes: Sendable {
     let approvals: ApprovalBook
     let bridgeURL: @Sendable () -> String
     let onConnectRequest: @Sendable (PendingApproval) -> Void
+    /// How often the event stream looks for changes.
+    var pollIntervalMilliseconds = 1000
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/connect") { request, _ in
@@ -36,6 +38,9 @@ struct WalletAPIRoutes: Sendable {
                 let session = try await authenticate(request)
                 return BridgeResponses.json(WalletAPI.encode(try await wallet.usage(ofSession: session.id)))
             }
+        }
+        router.get("/v1/events") { request, _ in
+            try await guarded(request) { try await events(request) }
         }
         router.post("/v1/session/disconnect") { request, _ in
             try await guarded(request) {
@@ -79,6 +84,51 @@ struct WalletAPIRoutes: Sendable {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
+    }
+
+    /// A server-sent event stream for one session: `providers.updated` when what the app may use
+    /// changes (keys, groups), and `session.revoked` (then the stream ends) when the session is
+    /// revoked or expires. Checked once a second; a comment keeps idle connections open.
+    private func events(_ request: Request) async throws -> Response {
+        let session = try await authenticate(request)
+        let wallet = self.wallet
+        let providers = session.providerIDs.map { ProviderID($0) }
+        let interval = Duration.milliseconds(pollIntervalMilliseconds)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: .init { writer in
+                var last = try await wallet.availability(for: providers, app: session.appName)
+                var sse = SSEWriter()
+                sse.writeComment("connected")
+                try await writer.write(ByteBuffer(bytes: sse.takeBytes()))
+                var ticks = 0
+                while !Task.isCancelled {
+                    try await Task.sleep(for: interval)
+                    ticks += 1
+                    let live = try? await wallet.store.session(keyHash: session.keyHash)
+                    if live == nil || live?.revokedAt != nil || (live?.expiresAt ?? 0) <= wallet.now() {
+                        sse.writeEvent(
+                            type: "session.revoked",
+                            data: WalletAPI.encode(WalletEvent(type: .sessionRevoked))
+                        )
+                        try await writer.write(ByteBuffer(bytes: sse.takeBytes()))
+                        break
+                    }
+                    let now = try await wallet.availability(for: providers, app: session.appName)
+                    if now != last {
+                        last = now
+                        let event = WalletEvent(type: .providersUpdated, providers: now)
+                        sse.writeEvent(type: "providers.updated", data: WalletAPI.encode(event))
+                        try await writer.write(ByteBuffer(bytes: sse.takeBytes()))
+                    } else if ticks % 15 == 0 {
+                        sse.writeComment("keep-alive")
+                        try await writer.write(ByteBuffer(bytes: sse.takeBytes()))
+                    }
+                }
+                try await writer.finish(nil)
+            }
+        )
     }
 
     private func authenticate(_ request: Request) async throws -> SessionRecord {

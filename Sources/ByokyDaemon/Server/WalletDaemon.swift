@@ -185,7 +185,7 @@ public final class WalletDaemon: Sendable {
         // Concrete routes must list OPTIONS themselves: the router does not fall back to wildcards.
         for path in [
             "/{provider}/**", "/v1/connect", "/v1/connect/{id}", "/v1/session", "/v1/session/usage",
-            "/v1/session/disconnect", "/v1/health",
+            "/v1/session/disconnect", "/v1/health", "/v1/events",
         ] {
             router.on(RouterPath(path), method: .options, use: preflight)
         }
