@@ -1,7 +1,7 @@
 package import Hummingbird
 package import Logging
 import NIOCore
-import ServiceLifecycle
+package import ServiceLifecycle
 import UnixSignals
 
 /// Runs a Hummingbird router on a loopback port for the duration of a piece of work, shared by
@@ -39,12 +39,13 @@ package enum HTTPServerRunner {
     /// then shuts them all down gracefully when `body` returns or throws.
     package static func withRunningServers<Result: Sendable>(
         _ servers: [Server],
+        alongside extraServices: [any Service] = [],
         logger: Logger,
         _ body: @Sendable ([Int]) async throws -> Result
     ) async throws -> Result {
         let (applications, readiness) = makeApplications(servers, logger: logger)
         let services = ServiceGroup(
-            configuration: .init(services: applications, gracefulShutdownSignals: [], logger: logger)
+            configuration: .init(services: applications + extraServices, gracefulShutdownSignals: [], logger: logger)
         )
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -76,12 +77,17 @@ package enum HTTPServerRunner {
     /// Runs every server until SIGINT or SIGTERM, then shuts down gracefully; `onReady` gets the ports.
     package static func runUntilSignalled(
         _ servers: [Server],
+        alongside extraServices: [any Service] = [],
         logger: Logger,
         onReady: @escaping @Sendable ([Int]) -> Void
     ) async throws {
         let (applications, readiness) = makeApplications(servers, logger: logger)
         let services = ServiceGroup(
-            configuration: .init(services: applications, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(
+                services: applications + extraServices,
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {

@@ -22,6 +22,7 @@ struct BridgeFixture: Sendable {
     static func with(
         grant providers: [ProviderID] = [],
         maximumRequestBodySize: Int = 32 * 1024 * 1024,
+        autoLockAfter: Duration? = nil,
         _ body: @Sendable (BridgeFixture) async throws -> Void
     ) async throws {
         let folder = try TemporaryFolder()
@@ -45,7 +46,8 @@ struct BridgeFixture: Sendable {
                     configuration: .init(
                         port: 0,
                         proxy: .init(maximumRequestBodySize: maximumRequestBodySize),
-                        controlSocketPath: folder.path + "/control.sock"
+                        controlSocketPath: folder.path + "/control.sock",
+                        autoLockAfter: autoLockAfter
                     )
                 )
                 try await daemon.withRunningServer { port in

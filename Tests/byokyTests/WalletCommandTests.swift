@@ -201,6 +201,19 @@ struct WalletCommandTests {
             #expect(approved.status == 0, "\(approved.stderr)")
             #expect(approved.stdout.contains("Approved: the app may use anthropic."))
             #expect(try await home.byoky(["pending"]).stdout.contains("No apps are waiting"))
+
+            let lock = try await home.byoky(["lock"])
+            #expect(lock.status == 0, "\(lock.stderr)")
+            let lockedRun = try await home.byoky([
+                "exec", "--bridge", "http://127.0.0.1:\(port)", "--", "python3", "-c", script,
+            ])
+            #expect(lockedRun.status != 0)
+            let wrongFile = home.folder.path + "/wrong-unlock"
+            try "Wrong-Password-Here-1\n".write(toFile: wrongFile, atomically: true, encoding: .utf8)
+            let refused = try await home.byoky(["unlock", "--password-file", wrongFile])
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("Wrong master password"))
+            #expect(try await home.byoky(["unlock", "--password-file", home.passwordFile]).stdout.contains("Unlocked"))
             #expect(await daemon.terminate() == 0)
             await mock.terminate()
             #expect(!daemon.printed.contains("sk-upstream"))

@@ -9,12 +9,17 @@ struct ControlRoutes: Sendable {
     let wallet: Wallet
     let approvals: ApprovalBook
     let bridgeURL: @Sendable () -> String
+    let autoLock: AutoLock?
+
+    struct UnlockBody: Decodable {
+        let password: String
+    }
 
     struct ApproveBody: Decodable {
         let providers: [ProviderID]?
     }
 
-    struct ControlStatus: Encodable {
+    struct ControlStatus: Codable {
         let unlocked: Bool
         let bridge: String
         let pendingApprovals: Int
@@ -32,6 +37,25 @@ struct ControlRoutes: Sendable {
                     )
                 )
             )
+        }
+        router.post("/lock") { _, _ in
+            wallet.lock()
+            return BridgeResponses.json(
+                WalletAPI.encode(ControlStatus(unlocked: false, bridge: bridgeURL(), pendingApprovals: 0))
+            )
+        }
+        router.post("/unlock") { request, _ in
+            do {
+                let body = try await request.body.collect(upTo: WalletAPI.maximumBodySize)
+                let unlock = try WalletAPI.decode(UnlockBody.self, from: Array(body.readableBytesView))
+                try await wallet.unlock(password: unlock.password)
+                autoLock?.touch()
+                return BridgeResponses.json(
+                    WalletAPI.encode(ControlStatus(unlocked: true, bridge: bridgeURL(), pendingApprovals: 0))
+                )
+            } catch let error as ByokyError {
+                return BridgeResponses.error(error, family: nil)
+            }
         }
         router.get("/approvals") { _, _ in
             BridgeResponses.json(WalletAPI.encode(approvals.pending(now: wallet.now())))

@@ -37,14 +37,18 @@ public final class WalletDaemon: Sendable {
         public var controlSocketPath: String?
         /// Called when an app asks to connect (e.g. to show it in the owner's terminal).
         public var onConnectRequest: @Sendable (PendingApproval) -> Void
+        /// Lock the wallet after this long without requests; `nil` never locks.
+        public var autoLockAfter: Duration?
 
         public init(
             host: String = "127.0.0.1",
             port: Int = 19280,
             proxy: ProxyEngine.Configuration = .init(),
             controlSocketPath: String? = nil,
+            autoLockAfter: Duration? = nil,
             onConnectRequest: @escaping @Sendable (PendingApproval) -> Void = { _ in }
         ) {
+            self.autoLockAfter = autoLockAfter
             self.host = host
             self.port = port
             self.proxy = proxy
@@ -58,12 +62,14 @@ public final class WalletDaemon: Sendable {
     /// Connect requests waiting for the owner.
     public let approvals = ApprovalBook()
     let engine: ProxyEngine
+    let autoLock: AutoLock?
     private let boundPort = Mutex<Int>(0)
 
     public init(wallet: Wallet, httpClient: HTTPClient, configuration: Configuration = Configuration()) {
         self.wallet = wallet
         self.configuration = configuration
         self.engine = ProxyEngine(wallet: wallet, httpClient: httpClient, configuration: configuration.proxy)
+        self.autoLock = configuration.autoLockAfter.map { AutoLock(wallet: wallet, idleLimit: $0) }
     }
 
     /// The bridge's base URL once it listens.
@@ -81,7 +87,12 @@ public final class WalletDaemon: Sendable {
         ]
         if let socket = configuration.controlSocketPath {
             unlink(socket)
-            let routes = ControlRoutes(wallet: wallet, approvals: approvals, bridgeURL: { [self] in bridgeURL })
+            let routes = ControlRoutes(
+                wallet: wallet,
+                approvals: approvals,
+                bridgeURL: { [self] in bridgeURL },
+                autoLock: autoLock
+            )
             servers.append(
                 HTTPServerRunner.Server(router: routes.makeRouter(), address: .unixDomainSocket(path: socket))
             )
@@ -103,7 +114,11 @@ public final class WalletDaemon: Sendable {
         var quiet = Logger(label: "byoky.daemon")
         quiet.logLevel = .warning
         do {
-            return try await HTTPServerRunner.withRunningServers(try servers(), logger: logger ?? quiet) { ports in
+            return try await HTTPServerRunner.withRunningServers(
+                try servers(),
+                alongside: autoLock.map { [$0] } ?? [],
+                logger: logger ?? quiet
+            ) { ports in
                 markReady(ports)
                 return try await body(ports[0])
             }
@@ -121,7 +136,11 @@ public final class WalletDaemon: Sendable {
     public func run(logger: Logger? = nil, onReady: @escaping @Sendable (Int) -> Void) async throws {
         var quiet = Logger(label: "byoky.daemon")
         quiet.logLevel = .warning
-        try await HTTPServerRunner.runUntilSignalled(try servers(), logger: logger ?? quiet) { ports in
+        try await HTTPServerRunner.runUntilSignalled(
+            try servers(),
+            alongside: autoLock.map { [$0] } ?? [],
+            logger: logger ?? quiet
+        ) { ports in
             self.markReady(ports)
             onReady(ports[0])
         }
@@ -132,6 +151,7 @@ public final class WalletDaemon: Sendable {
         let router = Router()
         let wallet = self.wallet
         let engine = self.engine
+        let autoLock = self.autoLock
         let limit = configuration.proxy.maximumRequestBodySize
 
         WalletAPIRoutes(
@@ -173,6 +193,7 @@ public final class WalletDaemon: Sendable {
                 body: body
             )
             let key = SessionKeyExtractor.sessionKey(headers: request.headers, query: request.uri.query)
+            autoLock?.touch()
             return BridgeResponses.proxied(await engine.handle(proxyRequest, sessionKey: key))
         }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {

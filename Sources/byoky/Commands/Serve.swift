@@ -19,6 +19,8 @@ extension ByokyCommand {
 
         @Option(help: "Port of the bridge.") var port = 19280
         @Option(help: "Address to listen on (loopback only is safe).") var host = "127.0.0.1"
+        @Option(help: "Lock the wallet after this many minutes without requests (0: never).")
+        var autoLockMinutes = 20
         @OptionGroup var options: WalletOptions
 
         func validate() throws {
@@ -35,6 +37,7 @@ extension ByokyCommand {
                         host: host,
                         port: port,
                         controlSocketPath: options.home.controlSocketPath,
+                        autoLockAfter: autoLockMinutes > 0 ? .seconds(autoLockMinutes * 60) : nil,
                         onConnectRequest: { approval in
                             let line =
                                 "\nConnect request: \(ApprovalFormatter.describe(approval))\n"
