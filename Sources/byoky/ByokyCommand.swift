@@ -25,7 +25,7 @@ struct ByokyCommand: AsyncParsableCommand {
         subcommands: [
             Demo.self, Init.self, Key.self, Serve.self, Lock.self, Unlock.self, Exec.self, Pending.self, Approve.self,
             Deny.self, Sessions.self,
-            Revoke.self, Group.self, Limit.self, Log.self, Status.self, Export.self, Import.self,
+            Revoke.self, Group.self, Limit.self, Usage.self, Log.self, Status.self, Export.self, Import.self,
             Providers.self, PasswordCheck.self,
         ]
     )

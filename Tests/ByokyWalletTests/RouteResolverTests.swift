@@ -1,7 +1,8 @@
 import ByokyCore
 import ByokyStore
-import ByokyWallet
 import Testing
+
+@testable import ByokyWallet
 
 struct RouteResolverTests {
     static func key(_ id: String, _ provider: String, created: Int64 = 1, lastUsed: Int64? = nil) -> CredentialRecord {
@@ -145,5 +146,15 @@ struct RouteResolverTests {
             RouteResolver.noCredentialMessage(for: .anthropic, held: [], group: nil)
                 == "No API keys in your wallet. Add a key for any provider to get started."
         )
+    }
+}
+
+struct ThrottledWritesTests {
+    @Test func letsOneWritePerIntervalPerKey() {
+        let writes = ThrottledWrites(interval: 1000)
+        #expect(writes.shouldWrite("a", now: 0))
+        #expect(!writes.shouldWrite("a", now: 999))
+        #expect(writes.shouldWrite("b", now: 999))
+        #expect(writes.shouldWrite("a", now: 1000))
     }
 }

@@ -177,6 +177,9 @@ struct WalletCommandTests {
 
             let log = try await home.byoky(["log"])
             #expect(log.stdout.contains("py-tool\tanthropic\tclaude-sonnet-4-6\t200"))
+            let usage = try await home.byoky(["usage", "--period", "day"])
+            #expect(usage.stdout.contains("py-tool\tanthropic\t1 requests\t"))
+            #expect(try await home.byoky(["log", "--app", "nobody"]).stdout.contains("No requests yet"))
 
             // An app asks to connect; the owner sees it and approves it from another terminal.
             let connect = """

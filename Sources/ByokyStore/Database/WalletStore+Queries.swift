@@ -109,16 +109,18 @@ extension WalletStore {
         try await database.insert(into: "request_log").model(entry).run()
     }
 
-    /// The newest `limit` entries, newest first, optionally for one session.
-    public func requestLog(limit: Int = 100, sessionID: String? = nil) async throws -> [RequestLogRecord] {
-        if let sessionID {
-            return try await database.raw(
-                "SELECT * FROM request_log WHERE session_id = \(bind: sessionID) ORDER BY created_at DESC, rowid DESC LIMIT \(bind: limit)"
-            ).all(decoding: RequestLogRecord.self)
-        }
-        return try await database.raw(
-            "SELECT * FROM request_log ORDER BY created_at DESC, rowid DESC LIMIT \(bind: limit)"
-        )
-        .all(decoding: RequestLogRecord.self)
+    /// The newest `limit` entries, newest first, optionally only for one session, app or provider.
+    public func requestLog(
+        limit: Int = 100,
+        sessionID: String? = nil,
+        app: String? = nil,
+        provider: String? = nil
+    ) async throws -> [RequestLogRecord] {
+        var query = database.select().column("*").from("request_log")
+        if let sessionID { query = query.where("session_id", .equal, sessionID) }
+        if let app { query = query.where("app_name", .equal, app) }
+        if let provider { query = query.where("provider", .equal, provider) }
+        return try await query.orderBy("created_at", .descending).orderBy("rowid", .descending).limit(limit)
+            .all(decoding: RequestLogRecord.self)
     }
 }

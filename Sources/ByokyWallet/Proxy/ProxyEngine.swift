@@ -25,6 +25,7 @@ public struct ProxyEngine: Sendable {
     let httpClient: HTTPClient
     let configuration: Configuration
     let allowances = AllowanceGate()
+    let lastUsedWrites = ThrottledWrites(interval: 60_000)
 
     public init(wallet: Wallet, httpClient: HTTPClient, configuration: Configuration = Configuration()) {
         self.wallet = wallet
@@ -197,7 +198,9 @@ public struct ProxyEngine: Sendable {
             if let reservation { allowances.settle(reservation, tokens: 0) }
             throw ByokyError(.upstreamUnreachable, "Could not reach \(target.displayName)", underlying: error)
         }
-        try? await wallet.store.touchCredential(id: credential.id, at: wallet.now())
+        if lastUsedWrites.shouldWrite(credential.id, now: wallet.now()) {
+            try? await wallet.store.touchCredential(id: credential.id, at: wallet.now())
+        }
 
         let contentType = response.headers.first(name: "content-type")
         draft.status = Int(response.status.code)

@@ -61,12 +61,16 @@ extension ByokyCommand {
             abstract: "Show recent requests: app, provider, model, status, tokens, latency (never keys or prompts)."
         )
         @Option(help: "How many entries.") var limit = 20
+        @Option(help: "Only this app.") var app: String?
+        @Option(help: "Only requests for this provider.") var provider: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: WalletOptions
 
         func run() async throws {
             try await reportingErrors {
-                let entries = try await withWallet(options) { try await $0.store.requestLog(limit: limit) }
+                let entries = try await withWallet(options) {
+                    try await $0.store.requestLog(limit: limit, app: app, provider: provider)
+                }
                 if json { return try printJSON(entries.map(LogItem.init)) }
                 if entries.isEmpty { return print("No requests yet.") }
                 for entry in entries { print(LogFormatter.line(for: entry)) }

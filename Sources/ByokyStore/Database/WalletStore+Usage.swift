@@ -1,0 +1,40 @@
+import SQLiteKit
+
+/// Requests and tokens of one app on one provider.
+public struct UsageSummaryRow: Sendable, Hashable, Codable {
+    public let appName: String
+    public let provider: String
+    public let requests: Int
+    public let inputTokens: Int
+    public let outputTokens: Int
+
+    enum CodingKeys: String, CodingKey {
+        case provider, requests
+        case appName = "app_name"
+        case inputTokens = "input_tokens"
+        case outputTokens = "output_tokens"
+    }
+}
+
+extension WalletStore {
+    /// Requests and tokens since `since` (Unix ms), by app and provider, optionally for one app.
+    public func usageSummary(since: Int64, app: String? = nil) async throws -> [UsageSummaryRow] {
+        if let app {
+            return try await database.raw(
+                """
+                SELECT app_name, provider, COUNT(*) AS requests, SUM(COALESCE(input_tokens, 0)) AS input_tokens,
+                SUM(COALESCE(output_tokens, 0)) AS output_tokens FROM request_log
+                WHERE created_at >= \(bind: since) AND app_name = \(bind: app) GROUP BY app_name, provider
+                ORDER BY app_name, provider
+                """
+            ).all(decoding: UsageSummaryRow.self)
+        }
+        return try await database.raw(
+            """
+            SELECT app_name, provider, COUNT(*) AS requests, SUM(COALESCE(input_tokens, 0)) AS input_tokens,
+            SUM(COALESCE(output_tokens, 0)) AS output_tokens FROM request_log
+            WHERE created_at >= \(bind: since) GROUP BY app_name, provider ORDER BY app_name, provider
+            """
+        ).all(decoding: UsageSummaryRow.self)
+    }
+}
