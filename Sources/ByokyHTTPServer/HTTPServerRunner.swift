@@ -52,14 +52,12 @@ package enum HTTPServerRunner {
                 try await services.run()
                 for (_, continuation) in readiness { continuation.finish() }
             }
-            var ports: [Int] = []
-            for (index, (stream, _)) in readiness.enumerated() {
-                var iterator = stream.makeAsyncIterator()
-                guard let bound = await iterator.next(), bound >= 0 else {
-                    group.cancelAll()
-                    throw BindFailure(address: "\(servers[index].address)")
-                }
-                ports.append(bound)
+            let ports: [Int]
+            do {
+                ports = try await boundPorts(readiness, servers: servers)
+            } catch {
+                group.cancelAll()
+                throw error
             }
             do {
                 let result = try await body(ports)
@@ -94,18 +92,32 @@ package enum HTTPServerRunner {
                 try await services.run()
                 for (_, continuation) in readiness { continuation.finish() }
             }
-            var ports: [Int] = []
-            for (index, (stream, _)) in readiness.enumerated() {
-                var iterator = stream.makeAsyncIterator()
-                guard let bound = await iterator.next(), bound >= 0 else {
-                    group.cancelAll()
-                    throw BindFailure(address: "\(servers[index].address)")
-                }
-                ports.append(bound)
+            let ports: [Int]
+            do {
+                ports = try await boundPorts(readiness, servers: servers)
+            } catch {
+                group.cancelAll()
+                throw error
             }
             onReady(ports)
             try await group.waitForAll()
         }
+    }
+
+    /// Waits for each server to report its port; a server that stops first failed to bind.
+    private static func boundPorts(
+        _ readiness: [(AsyncStream<Int>, AsyncStream<Int>.Continuation)],
+        servers: [Server]
+    ) async throws -> [Int] {
+        var ports: [Int] = []
+        for (index, (stream, _)) in readiness.enumerated() {
+            var iterator = stream.makeAsyncIterator()
+            guard let bound = await iterator.next(), bound >= 0 else {
+                throw BindFailure(address: "\(servers[index].address)")
+            }
+            ports.append(bound)
+        }
+        return ports
     }
 
     private static func makeApplications(
