@@ -1,5 +1,6 @@
 import ByokyCore
 import ByokyStore
+import Synchronization
 import Testing
 
 @testable import ByokyWallet
@@ -157,4 +158,31 @@ struct ThrottledWritesTests {
         #expect(writes.shouldWrite("b", now: 999))
         #expect(writes.shouldWrite("a", now: 1000))
     }
+}
+
+struct ReadCacheTests {
+    @Test func servesFromMemoryUntilExpiryOrInvalidation() async throws {
+        let cache = ReadCache(lifetime: .milliseconds(200))
+        let loads = LoadCounter()
+        let load: @Sendable () async throws -> [CredentialRecord] = {
+            loads.increment()
+            return []
+        }
+        _ = try await cache.credentials(load: load)
+        _ = try await cache.credentials(load: load)
+        #expect(loads.count == 1)
+        cache.invalidate()
+        _ = try await cache.credentials(load: load)
+        #expect(loads.count == 2)
+        try await Task.sleep(for: .milliseconds(250))
+        _ = try await cache.credentials(load: load)
+        #expect(loads.count == 3)
+        #expect(try await cache.session(keyHash: "h", load: { nil }) == nil)
+    }
+}
+
+final class LoadCounter: Sendable {
+    private let value = Mutex(0)
+    var count: Int { value.withLock { $0 } }
+    func increment() { value.withLock { $0 += 1 } }
 }

@@ -217,6 +217,14 @@ struct WalletCommandTests {
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("Wrong master password"))
             #expect(try await home.byoky(["unlock", "--password-file", home.passwordFile]).stdout.contains("Unlocked"))
+
+            // A change made from another terminal reaches the running daemon at once.
+            #expect(try await home.byoky(["key", "remove", "Anthropic"]).status == 0)
+            let afterRemoval = try await home.byoky([
+                "exec", "--bridge", "http://127.0.0.1:\(port)", "--", "python3", "-c", script,
+            ])
+            #expect(afterRemoval.status != 0)
+            #expect(afterRemoval.stderr.contains("403") || afterRemoval.stderr.contains("501"))
             #expect(await daemon.terminate() == 0)
             await mock.terminate()
             #expect(!daemon.printed.contains("sk-upstream"))

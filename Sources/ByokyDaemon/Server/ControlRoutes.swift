@@ -38,6 +38,12 @@ struct ControlRoutes: Sendable {
                 )
             )
         }
+        router.post("/invalidate") { _, _ in
+            wallet.invalidateCaches()
+            return BridgeResponses.json(
+                WalletAPI.encode(ControlStatus(unlocked: wallet.isUnlocked, bridge: bridgeURL(), pendingApprovals: 0))
+            )
+        }
         router.post("/lock") { _, _ in
             wallet.lock()
             return BridgeResponses.json(

@@ -42,10 +42,11 @@ final class AllowanceGate: Sendable {
         app: String,
         provider: ProviderID,
         estimate: Int,
+        caps allCaps: [AllowanceRecord],
         store: WalletStore,
         now: Int64
     ) async throws -> Reservation? {
-        let caps = try await store.allowances(app: app).filter {
+        let caps = allCaps.filter {
             $0.provider.isEmpty || $0.provider == provider.rawValue
         }
         guard !caps.isEmpty else { return nil }

@@ -22,6 +22,12 @@ extension Wallet {
                 tokenLimit: tokens
             )
         )
+        cache.invalidate()
+    }
+
+    /// An app's caps (cached for the request path).
+    func allowances(forApp app: String) async throws -> [AllowanceRecord] {
+        try await cache.allowances(forApp: app) { try await store.allowances(app: app) }
     }
 
     /// A cap with what has been used of it in the current period.
@@ -59,9 +65,12 @@ extension Wallet {
     /// Removes a cap.
     public func removeAllowance(app: String, provider: ProviderID? = nil, period: AllowancePeriod = .month) async throws
     {
-        guard try await store.removeAllowance(app: app, provider: provider?.rawValue ?? "", period: period.rawValue)
-        else {
-            throw ByokyError(.notFound, "No such limit — see `byoky limit list`")
-        }
+        let removed = try await store.removeAllowance(
+            app: app,
+            provider: provider?.rawValue ?? "",
+            period: period.rawValue
+        )
+        cache.invalidate()
+        guard removed else { throw ByokyError(.notFound, "No such limit — see `byoky limit list`") }
     }
 }

@@ -8,7 +8,7 @@ extension Wallet {
         app: String? = nil
     ) async throws -> [String: ProviderAvailability] {
         let credentials = try await store.credentials()
-        let group = try await app.asyncMap { try await store.group(forApp: $0) } ?? nil
+        let group = try await app.asyncMap { try await self.group(forApp: $0) } ?? nil
         var result: [String: ProviderAvailability] = [:]
         for provider in providers {
             let route = RouteResolver.resolve(requested: provider, group: group, credentials: credentials)

@@ -108,7 +108,7 @@ public struct ProxyEngine: Sendable {
             throw ByokyError.payloadTooLarge("Request body", limit: configuration.maximumRequestBodySize)
         }
         let credentials = try await wallet.credentials()
-        let group = try await wallet.store.group(forApp: session.appName)
+        let group = try await wallet.group(forApp: session.appName)
         guard let route = RouteResolver.resolve(requested: request.provider, group: group, credentials: credentials)
         else {
             throw ByokyError(
@@ -179,6 +179,7 @@ public struct ProxyEngine: Sendable {
             app: session.appName,
             provider: request.provider,
             estimate: TokenEstimate.worstCase(for: request, model: draft.model),
+            caps: try await wallet.allowances(forApp: session.appName),
             store: wallet.store,
             now: wallet.now()
         )

@@ -49,6 +49,7 @@ extension Wallet {
             createdAt: now()
         )
         try await store.insert(group)
+        cache.invalidate()
         return group
     }
 
@@ -58,6 +59,7 @@ extension Wallet {
             throw ByokyError(.notFound, "No group named \"\(name)\" — see `byoky group list`")
         }
         try await store.deleteGroup(id: group.id)
+        cache.invalidate()
     }
 
     /// Routes an app (by name) through a group; takes effect on its next request.
@@ -66,5 +68,18 @@ extension Wallet {
             throw ByokyError(.notFound, "No group named \"\(name)\" — see `byoky group list`")
         }
         try await store.assign(app: app, toGroup: group.id)
+        cache.invalidate()
+    }
+
+    /// Takes an app out of its group; returns whether it was in one.
+    public func unassign(app: String) async throws -> Bool {
+        let had = try await store.unassign(app: app)
+        cache.invalidate()
+        return had
+    }
+
+    /// The group an app is in (cached for the request path).
+    public func group(forApp app: String) async throws -> GroupRecord? {
+        try await cache.group(forApp: app) { try await store.group(forApp: app) }
     }
 }

@@ -75,12 +75,13 @@ extension Wallet {
             createdAt: now()
         )
         try await store.insert(record)
+        cache.invalidate()
         return record
     }
 
     /// Every credential (masked; listing needs no unlock).
     public func credentials() async throws -> [CredentialRecord] {
-        try await store.credentials()
+        try await cache.credentials { try await store.credentials() }
     }
 
     /// Removes the credential with this id or label.
@@ -89,6 +90,7 @@ extension Wallet {
             throw ByokyError(.notFound, "No key named \"\(idOrLabel)\" — see `byoky key list`")
         }
         _ = try await store.deleteCredential(id: record.id)
+        cache.invalidate()
     }
 
     /// Renames the credential with this id or label.
@@ -100,6 +102,7 @@ extension Wallet {
             throw ByokyError(.invalidRequest, "A key named \"\(label)\" already exists")
         }
         try await store.renameCredential(id: record.id, to: label)
+        cache.invalidate()
     }
 
     /// The plain secret of a credential (for the proxy engine only).

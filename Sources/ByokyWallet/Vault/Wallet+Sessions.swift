@@ -51,7 +51,10 @@ extension Wallet {
     /// - Throws: ``ByokyError`` `UNAUTHORIZED` for an unknown or revoked key, `SESSION_EXPIRED`.
     public func authenticate(sessionKey key: String) async throws -> SessionRecord {
         guard key.hasPrefix("byk_"), key.utf8.count <= 128,
-            let record = try await store.session(keyHash: SecureHash.sha256Hex(key))
+            let record = try await cache.session(
+                keyHash: SecureHash.sha256Hex(key),
+                load: { [store] in try await store.session(keyHash: SecureHash.sha256Hex(key)) }
+            )
         else {
             throw ByokyError(.unauthorized, "Invalid session key — connect the app to your byoky wallet again")
         }
@@ -64,8 +67,8 @@ extension Wallet {
 
     /// Revokes the session with `id`.
     public func revokeSession(id: String) async throws {
-        guard try await store.revokeSession(id: id, at: now()) else {
-            throw ByokyError(.notFound, "No active session \(id)")
-        }
+        let revoked = try await store.revokeSession(id: id, at: now())
+        cache.invalidate()
+        guard revoked else { throw ByokyError(.notFound, "No active session \(id)") }
     }
 }

@@ -14,6 +14,8 @@ public final class Wallet: Sendable {
     /// Unix milliseconds now; injectable for tests of expiry and back-off.
     public let now: @Sendable () -> Int64
     private let dataKey = Mutex<SymmetricKey?>(nil)
+    /// Recently read records for the request path.
+    let cache = ReadCache()
 
     static let wrappedKeySetting = "vault.wrapped_data_key"
 
@@ -59,6 +61,11 @@ public final class Wallet: Sendable {
             throw ByokyError(.invalidRequest, "This wallet is already set up; use `byoky unlock`")
         }
         dataKey.withLock { $0 = key }
+    }
+
+    /// Drops every cached read, e.g. after another process changed the store.
+    public func invalidateCaches() {
+        cache.invalidate()
     }
 
     /// Whether the wallet is unlocked.

@@ -53,7 +53,7 @@ extension ByokyCommand {
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw ByokyError(.notFound, "Cannot read \(file)")
                 }
-                let report = try await withWallet(options, unlock: true) { wallet in
+                let report = try await withWallet(options, unlock: true, changes: true) { wallet in
                     let password = try SecretInput.password(file: exportPasswordFile, prompt: "Backup password: ")
                     let backup = try ByokyBackupFile.open(String(decoding: data, as: UTF8.self), password: password)
                     let report = try await wallet.importBackup(backup)

@@ -72,7 +72,7 @@ extension ByokyCommand {
                 FileHandle.standardError.write(Data("Error: cannot run \(arguments[0])\n".utf8))
             }
             try await reportingErrors {
-                try await withWallet(options) { try await $0.revokeSession(id: grant.record.id) }
+                try await withWallet(options, changes: true) { try await $0.revokeSession(id: grant.record.id) }
             }
             if status != 0 { throw ExitCode(status) }
         }

@@ -28,7 +28,7 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let group = try await withWallet(options) {
+                    let group = try await withWallet(options, changes: true) {
                         try await $0.addGroup(name: name, provider: ProviderID(provider), model: model, key: key)
                     }
                     print("Created group \"\(group.name)\" → \(group.provider)\(group.model.map { " (\($0))" } ?? "").")
@@ -83,7 +83,7 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    try await withWallet(options) { try await $0.assign(app: app, toGroup: group) }
+                    try await withWallet(options, changes: true) { try await $0.assign(app: app, toGroup: group) }
                     print("\(app) now goes through \"\(group)\".")
                 }
             }
@@ -96,7 +96,7 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let had = try await withWallet(options) { try await $0.store.unassign(app: app) }
+                    let had = try await withWallet(options, changes: true) { try await $0.unassign(app: app) }
                     print(had ? "\(app) is no longer in a group." : "\(app) was not in a group.")
                 }
             }
@@ -111,7 +111,7 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    try await withWallet(options) { try await $0.removeGroup(name) }
+                    try await withWallet(options, changes: true) { try await $0.removeGroup(name) }
                     print("Removed group \"\(name)\".")
                 }
             }

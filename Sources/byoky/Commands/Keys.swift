@@ -38,7 +38,7 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    try await withWallet(options, unlock: true) { wallet in
+                    try await withWallet(options, unlock: true, changes: true) { wallet in
                         let local = ProviderRegistry.provider(ProviderID(provider))?.isLocal == true
                         let secret = try SecretInput.secret(
                             prompt: local ? "API key (press Enter for none): " : "API key for \(provider): "
@@ -102,7 +102,7 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    try await withWallet(options) { try await $0.renameCredential(key, to: label) }
+                    try await withWallet(options, changes: true) { try await $0.renameCredential(key, to: label) }
                     print("Renamed \"\(key)\" to \"\(label)\".")
                 }
             }
@@ -115,7 +115,7 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    try await withWallet(options) { try await $0.removeCredential(key) }
+                    try await withWallet(options, changes: true) { try await $0.removeCredential(key) }
                     print("Removed \"\(key)\".")
                 }
             }

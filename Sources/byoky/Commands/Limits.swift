@@ -25,7 +25,7 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    try await withWallet(options) { wallet in
+                    try await withWallet(options, changes: true) { wallet in
                         try await wallet.setAllowance(
                             app: app,
                             tokens: tokens,
@@ -66,7 +66,7 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    try await withWallet(options) { wallet in
+                    try await withWallet(options, changes: true) { wallet in
                         try await wallet.removeAllowance(
                             app: app,
                             provider: provider.map { ProviderID($0) },

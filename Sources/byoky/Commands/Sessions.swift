@@ -49,7 +49,7 @@ extension ByokyCommand {
 
         func run() async throws {
             try await reportingErrors {
-                try await withWallet(options) { try await $0.revokeSession(id: session) }
+                try await withWallet(options, changes: true) { try await $0.revokeSession(id: session) }
                 print("Revoked \(session).")
             }
         }

@@ -55,4 +55,10 @@ struct ControlClient {
         }
         return try JSONDecoder().decode(Answer.self, from: Data(collected))
     }
+
+    /// Tells a running daemon the store changed (best effort: nothing to do when none runs).
+    func announceChange() async {
+        struct Answer: Decodable {}
+        _ = try? await send(.POST, "/invalidate", as: Answer.self)
+    }
 }

@@ -31,15 +31,19 @@ struct WalletOptions: ParsableArguments {
 }
 
 /// Runs `body` with an open wallet and closes it afterwards, turning wallet errors into one line.
+///
+/// With `changes`, a running daemon is told afterwards so it drops its cached reads at once.
 func withWallet<Result>(
     _ options: WalletOptions,
     unlock: Bool = false,
+    changes: Bool = false,
     _ body: (Wallet) async throws -> Result
 ) async throws -> Result {
     let wallet = try await options.openWallet(unlock: unlock)
     do {
         let result = try await body(wallet)
         try await wallet.close()
+        if changes { await ControlClient(home: options.home).announceChange() }
         return result
     } catch {
         try? await wallet.close()

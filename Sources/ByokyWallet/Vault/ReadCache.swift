@@ -1,0 +1,92 @@
+import ByokyStore
+import Synchronization
+
+/// Recently read wallet records, so the request path does not ask the database each time.
+///
+/// Entries expire after ``lifetime`` (bounding staleness from changes made by another process that
+/// did not announce them), and ``invalidate()`` drops everything at once; the wallet calls it on
+/// every change it makes, and the daemon when the CLI reports a change.
+final class ReadCache: Sendable {
+    /// How long an entry is trusted.
+    let lifetime: Duration
+
+    private struct Entry<Value: Sendable>: Sendable {
+        let value: Value
+        let loadedAt: ContinuousClock.Instant
+    }
+
+    private struct State {
+        var generation = 0
+        var credentials: Entry<[CredentialRecord]>?
+        var sessions: [String: Entry<SessionRecord>] = [:]
+        var groups: [String: Entry<GroupRecord?>] = [:]
+        var allowances: [String: Entry<[AllowanceRecord]>] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    init(lifetime: Duration = .seconds(1)) {
+        self.lifetime = lifetime
+    }
+
+    /// Forgets everything.
+    func invalidate() {
+        state.withLock { state in
+            state = State(generation: state.generation + 1)
+        }
+    }
+
+    func credentials(load: () async throws -> [CredentialRecord]) async throws -> [CredentialRecord] {
+        try await cached(\.credentials, load: load)
+    }
+
+    /// A session by key hash; only sessions that exist are kept (a new session is found at once).
+    func session(keyHash: String, load: () async throws -> SessionRecord?) async throws -> SessionRecord? {
+        let now = ContinuousClock.now
+        if let hit = state.withLock({ $0.sessions[keyHash] }), now - hit.loadedAt < lifetime { return hit.value }
+        let generation = state.withLock { $0.generation }
+        guard let loaded = try await load() else { return nil }
+        state.withLock { state in
+            if state.generation == generation { state.sessions[keyHash] = Entry(value: loaded, loadedAt: now) }
+        }
+        return loaded
+    }
+
+    func group(forApp app: String, load: () async throws -> GroupRecord?) async throws -> GroupRecord? {
+        try await cached(\.groups, key: app, load: load)
+    }
+
+    func allowances(forApp app: String, load: () async throws -> [AllowanceRecord]) async throws -> [AllowanceRecord] {
+        try await cached(\.allowances, key: app, load: load)
+    }
+
+    private func cached<Value: Sendable>(
+        _ path: WritableKeyPath<State, Entry<Value>?>,
+        load: () async throws -> Value
+    ) async throws -> Value {
+        let now = ContinuousClock.now
+        if let hit = state.withLock({ $0[keyPath: path] }), now - hit.loadedAt < lifetime { return hit.value }
+        let generation = state.withLock { $0.generation }
+        let loaded = try await load()
+        state.withLock { state in
+            // A change since the load started makes the loaded value suspect: do not keep it.
+            if state.generation == generation { state[keyPath: path] = Entry(value: loaded, loadedAt: now) }
+        }
+        return loaded
+    }
+
+    private func cached<Value: Sendable>(
+        _ path: WritableKeyPath<State, [String: Entry<Value>]>,
+        key: String,
+        load: () async throws -> Value
+    ) async throws -> Value {
+        let now = ContinuousClock.now
+        if let hit = state.withLock({ $0[keyPath: path][key] }), now - hit.loadedAt < lifetime { return hit.value }
+        let generation = state.withLock { $0.generation }
+        let loaded = try await load()
+        state.withLock { state in
+            if state.generation == generation { state[keyPath: path][key] = Entry(value: loaded, loadedAt: now) }
+        }
+        return loaded
+    }
+}
