@@ -23,6 +23,7 @@ struct BridgeFixture: Sendable {
         grant providers: [ProviderID] = [],
         maximumRequestBodySize: Int = 32 * 1024 * 1024,
         autoLockAfter: Duration? = nil,
+        upstreamEventDelay: Duration = .zero,
         _ body: @Sendable (BridgeFixture) async throws -> Void
     ) async throws {
         let folder = try TemporaryFolder()
@@ -31,7 +32,8 @@ struct BridgeFixture: Sendable {
         let httpClient = ProxyEngine.makeHTTPClient()
         do {
             try await wallet.initialize(password: "Fixture-Password-77", iterations: 100_000)
-            try await MockProvider.withRunningServer(configuration: .init(apiKey: canary)) { mockPort in
+            let mock = MockProvider.Configuration(apiKey: canary, eventDelay: upstreamEventDelay)
+            try await MockProvider.withRunningServer(configuration: mock) { mockPort in
                 for provider in [ProviderID.anthropic, .openai, .gemini, .cohere] {
                     try await wallet.addCredential(
                         provider: provider,

@@ -207,6 +207,14 @@ struct WalletTests {
             await #expect(throws: ByokyError(.invalidRequest, "")) {
                 try await wallet.createSession(app: AppIdentity(name: "x"), providers: ["acme"])
             }
+            let first = try await wallet.createSession(app: AppIdentity(name: "One"))
+            let second = try await wallet.createSession(app: AppIdentity(name: "Two"))
+            #expect(try await wallet.revokeAllSessions() == 2)
+            for grant in [first, second] {
+                await #expect(throws: ByokyError(.unauthorized, "")) {
+                    try await wallet.authenticate(sessionKey: grant.key.exposedValue)
+                }
+            }
         }
     }
 }

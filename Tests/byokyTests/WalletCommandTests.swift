@@ -128,6 +128,14 @@ struct WalletCommandTests {
             #expect(items.first?["app"] as? String == "env-dump")
             #expect(items.first?["revoked"] as? Bool == true)
 
+            let keep = home.folder.path + "/keep"
+            let longRunning = try await home.byoky([
+                "exec", "--app", "second", "--", "/bin/sh", "-c", "printf '%s' \"$OPENAI_API_KEY\" > \(keep)",
+            ])
+            #expect(longRunning.status == 0)
+            #expect(try await home.byoky(["revoke"]).status != 0)
+            let revokedAll = try await home.byoky(["revoke", "--all"])
+            #expect(revokedAll.stdout.contains("Revoked 0 session(s)."))
             let failing = try await home.byoky(["exec", "--", "/bin/sh", "-c", "exit 3"])
             #expect(failing.status == 3)
             let nothing = try await home.byoky(["exec"])

@@ -84,6 +84,13 @@ extension WalletStore {
         )
     }
 
+    /// Revokes every active session; returns how many there were.
+    public func revokeAllSessions(at time: Int64) async throws -> Int {
+        let active = try await sessions().filter { $0.revokedAt == nil && $0.expiresAt > time }.count
+        try await database.raw("UPDATE sessions SET revoked_at = \(bind: time) WHERE revoked_at IS NULL").run()
+        return active
+    }
+
     /// Whether some unrevoked, unexpired session is bound to the web origin `origin`.
     public func hasLiveSession(origin: String, now: Int64) async throws -> Bool {
         try await database.raw(

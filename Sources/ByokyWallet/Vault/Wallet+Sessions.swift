@@ -65,6 +65,14 @@ extension Wallet {
         return record
     }
 
+    /// Revokes every session at once; returns how many were active.
+    @discardableResult
+    public func revokeAllSessions() async throws -> Int {
+        let count = try await store.revokeAllSessions(at: now())
+        cache.invalidate()
+        return count
+    }
+
     /// Revokes the session with `id`.
     public func revokeSession(id: String) async throws {
         let revoked = try await store.revokeSession(id: id, at: now())

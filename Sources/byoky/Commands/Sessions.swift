@@ -41,16 +41,26 @@ extension ByokyCommand {
         }
     }
 
-    /// `byoky revoke <session>`.
+    /// `byoky revoke <session>` or `byoky revoke --all`.
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke an app's session at once.")
-        @Argument(help: "The session id (see `byoky sessions`).") var session: String
+        static let configuration = CommandConfiguration(abstract: "Revoke an app's session (or every session) at once.")
+        @Argument(help: "The session id (see `byoky sessions`).") var session: String?
+        @Flag(help: "Revoke every active session.") var all = false
         @OptionGroup var options: WalletOptions
+
+        func validate() throws {
+            guard (session == nil) != !all else { throw ValidationError("Name one session id, or pass --all") }
+        }
 
         func run() async throws {
             try await reportingErrors {
-                try await withWallet(options, changes: true) { try await $0.revokeSession(id: session) }
-                print("Revoked \(session).")
+                if all {
+                    let count = try await withWallet(options, changes: true) { try await $0.revokeAllSessions() }
+                    return print("Revoked \(count) session(s).")
+                }
+                let id = session ?? ""
+                try await withWallet(options, changes: true) { try await $0.revokeSession(id: id) }
+                print("Revoked \(id).")
             }
         }
     }
