@@ -26,6 +26,8 @@ printf 'sk-bench-upstream\n' | "$bin/byoky" key add anthropic --base-url "http:/
 "$bin/byoky" serve --port 0 --password-file "$work/password" > "$work/serve.log" &
 for _ in $(seq 50); do grep -q http "$work/serve.log" 2>/dev/null && break; sleep 0.1; done
 bridge=$(grep -o '127.0.0.1:[0-9]*' "$work/serve.log" | head -1)
+sleep 1
+echo "daemon RSS idle: $(ps -o rss= -p "$(pgrep -f "$bin/byoky serve" | head -1)") KiB"
 
 script=Benchmarks/Bridge/post.lua
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; duration ${duration}s per run"

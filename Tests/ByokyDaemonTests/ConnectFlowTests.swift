@@ -136,4 +136,22 @@ struct ApprovalBookTests {
             )
         }
     }
+
+    @Test func appNamesCannotCarryTerminalControlCharacters() {
+        let book = ApprovalBook()
+        for name in ["A\nB", "evil\u{1B}[2Jname", "bell\u{07}", "c1\u{9B}x"] {
+            #expect(throws: ByokyError(.invalidRequest, "")) {
+                try book.submit(
+                    ConnectRequest(app: AppIdentity(name: name), providers: [ProviderRequirement(id: .openai)]),
+                    now: 0
+                )
+            }
+        }
+        #expect(
+            (try? book.submit(
+                ConnectRequest(app: AppIdentity(name: "Notes 📝 app"), providers: [ProviderRequirement(id: .openai)]),
+                now: 0
+            )) != nil
+        )
+    }
 }

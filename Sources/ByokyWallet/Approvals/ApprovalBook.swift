@@ -34,9 +34,11 @@ public final class ApprovalBook: Sendable {
     /// - Throws: ``ByokyError`` `INVALID_REQUEST` (no providers, unknown ones, a bad name) or
     ///   `TOO_MANY_REQUESTS`.
     public func submit(_ request: ConnectRequest, now: Int64) throws -> PendingApproval {
+        // The name is shown in the owner's terminal: no control characters (escape sequences could
+        // rewrite what the owner sees).
         guard !request.app.name.isEmpty, request.app.name.count <= 100,
-            UpstreamHeaders.isSafeHeaderValue(request.app.name)
-        else { throw ByokyError(.invalidRequest, "The app name must be 1 to 100 characters on one line") }
+            !request.app.name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        else { throw ByokyError(.invalidRequest, "The app name must be 1 to 100 printable characters") }
         guard !request.providers.isEmpty, request.providers.count <= 20 else {
             throw ByokyError(.invalidRequest, "Ask for 1 to 20 providers")
         }
