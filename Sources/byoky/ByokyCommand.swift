@@ -23,7 +23,8 @@ struct ByokyCommand: AsyncParsableCommand {
             """,
         version: ByokyVersion.current,
         subcommands: [
-            Demo.self, Init.self, Key.self, Serve.self, Lock.self, Unlock.self, Exec.self, Pending.self, Approve.self,
+            Demo.self, Init.self, Key.self, Serve.self, Lock.self, Unlock.self, Passwd.self, Exec.self, Pending.self,
+            Approve.self,
             Deny.self, Sessions.self,
             Revoke.self, Group.self, Limit.self, Usage.self, Log.self, Status.self, Export.self, Import.self,
             Providers.self, PasswordCheck.self,

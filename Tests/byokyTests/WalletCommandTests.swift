@@ -88,6 +88,23 @@ struct WalletCommandTests {
             #expect(try await home.byoky(["key", "list"]).stdout.hasPrefix("work\tanthropic"))
             #expect(try await home.byoky(["key", "remove", "work"]).status == 0)
             #expect(try await home.byoky(["key", "list"]).stdout.contains("No keys yet"))
+            let newPassword = home.folder.path + "/new-password"
+            try "Brand-New-Password-55\n".write(toFile: newPassword, atomically: true, encoding: .utf8)
+            let changed = try await home.byoky([
+                "passwd", "--password-file", home.passwordFile, "--new-password-file", newPassword,
+            ])
+            #expect(changed.status == 0, "\(changed.stderr)")
+            let oldRefused = try await home.byoky(
+                ["key", "add", "openai", "--password-file", home.passwordFile],
+                input: "sk-x\n"
+            )
+            #expect(oldRefused.stderr.contains("Wrong master password"))
+            let newWorks = try await home.byoky(
+                ["key", "add", "openai", "--password-file", newPassword],
+                input: "sk-x\n"
+            )
+            #expect(newWorks.status == 0, "\(newWorks.stderr)")
+            #expect(try await home.byoky(["key", "remove", "OpenAI"]).status == 0)
             let limit = try await home.byoky(["limit", "set", "my-app", "5000", "--period", "day"])
             #expect(limit.status == 0, "\(limit.stderr)")
             #expect(try await home.byoky(["limit", "list"]).stdout.contains("my-app\tall\tper day\t0 / 5000 tokens"))
