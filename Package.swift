@@ -94,7 +94,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Apps' side.
-        .target(name: "ByokySDK", dependencies: ["ByokyCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "ByokySDK",
+            dependencies: [
+                "ByokyCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Servers an operator runs.
         .target(name: "ByokyRelay", dependencies: ["ByokyCore"], swiftSettings: swiftSettings),
         .target(
@@ -200,6 +209,20 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ByokySDKTests",
+            dependencies: [
+                "ByokySDK",
+                "ByokyCore",
+                "ByokyDaemon",
+                "ByokyWallet",
+                "ByokyMockProvider",
+                "ByokyTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

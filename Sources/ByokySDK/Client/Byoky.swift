@@ -1,0 +1,97 @@
+import AsyncHTTPClient
+public import ByokyCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The entry point for apps: asks the owner's byoky wallet for a session.
+///
+/// ```swift
+/// let byoky = Byoky(options: .init(appName: "Notes"))
+/// let session = try await byoky.connect(providers: [ProviderRequirement(id: .anthropic, required: true)])
+/// let fetch = session.createFetch(.anthropic)
+/// let response = try await fetch(ByokyFetch.Request(url: "https://api.anthropic.com/v1/messages", body: …))
+/// ```
+public struct Byoky: Sendable {
+    /// How the SDK finds and talks to the wallet.
+    public struct Options: Sendable {
+        /// The name the owner sees when approving (shown as unverified).
+        public var appName: String
+        /// The wallet's bridge; `byoky serve` listens on this address by default.
+        public var bridgeURL: String
+        /// How long `connect` waits for the owner's answer.
+        public var connectTimeout: Duration
+
+        public init(
+            appName: String,
+            bridgeURL: String = "http://127.0.0.1:19280",
+            connectTimeout: Duration = .seconds(120)
+        ) {
+            self.appName = appName
+            self.bridgeURL = bridgeURL.hasSuffix("/") ? String(bridgeURL.dropLast()) : bridgeURL
+            self.connectTimeout = connectTimeout
+        }
+    }
+
+    public let options: Options
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    /// Asks the wallet for the providers, waits for the owner to approve, and returns the session.
+    ///
+    /// - Throws: ``ByokyError`` — `WALLET_NOT_INSTALLED` (no wallet answers; the message says what to
+    ///   run), `USER_REJECTED`, `PROVIDER_UNAVAILABLE`, `TIMEOUT`, or the wallet's own error.
+    public func connect(providers: [ProviderRequirement]) async throws -> ByokySession {
+        let request = ConnectRequest(app: AppIdentity(name: options.appName), providers: providers)
+        let ticket = try await WalletClient.send(
+            .POST,
+            options.bridgeURL + "/v1/connect",
+            body: WalletAPI.encode(request),
+            as: ConnectTicket.self
+        )
+        let deadline = ContinuousClock.now + options.connectTimeout
+        while ContinuousClock.now < deadline {
+            let remaining = deadline - ContinuousClock.now
+            let wait = max(1, min(25, Int(remaining.components.seconds)))
+            let status = try await WalletClient.send(
+                .GET,
+                options.bridgeURL + "/v1/connect/\(ticket.requestId)?wait=\(wait)",
+                as: ConnectStatus.self
+            )
+            switch status.status {
+            case .pending:
+                continue
+            case .approved:
+                guard let granted = status.session else {
+                    throw ByokyError(.invalidResponse, "The wallet approved but sent no session")
+                }
+                return ByokySession(response: granted, bridgeURL: options.bridgeURL)
+            case .denied, .expired:
+                throw status.error?.byokyError ?? ByokyError.userRejected()
+            }
+        }
+        throw ByokyError(.timeout, "The wallet owner did not answer in time")
+    }
+
+    /// Whether a wallet answers at ``Options/bridgeURL``.
+    public func isWalletRunning() async -> Bool {
+        (try? await WalletClient.send(.GET, options.bridgeURL + "/v1/health", as: WalletHealth.self)) != nil
+    }
+
+    /// What to tell a user who has no wallet running.
+    public static func installHint() -> String {
+        "Install byoky and run `byoky serve` (see https://byoky.com); then try again."
+    }
+
+    /// Connecting through a byoky vault is designed but not built yet.
+    public func connectViaVault(
+        vaultURL: String,
+        username: String,
+        password: String,
+        providers: [ProviderRequirement]
+    ) async throws -> ByokySession {
+        throw ByokyError.notImplemented("Connecting through a byoky vault")
+    }
+}

@@ -1,0 +1,150 @@
+import AsyncHTTPClient
+import ByokyCore
+import ByokyDaemon
+import ByokyMockProvider
+import ByokySDK
+import ByokyTesting
+import ByokyWallet
+import Foundation
+import NIOCore
+import Testing
+
+/// The Swift SDK against a real wallet daemon and the mock provider.
+@Suite(.timeLimit(.minutes(2)))
+struct ByokySDKTests {
+    /// Runs a wallet with anthropic and openai keys (pointed at the mock) and a daemon; `owner`
+    /// answers connect requests the way `byoky approve`/`deny` would.
+    static func withWallet(
+        approve: Bool = true,
+        _ body: @Sendable (String, Wallet) async throws -> Void
+    ) async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let wallet = try await Wallet.open(home: WalletHome(path: folder.path))
+        let client = ProxyEngine.makeHTTPClient()
+        do {
+            try await wallet.initialize(password: "SDK-Test-Password-1", iterations: 100_000)
+            try await MockProvider.withRunningServer { mockPort in
+                for provider in [ProviderID.anthropic, .openai] {
+                    try await wallet.addCredential(
+                        provider: provider,
+                        secret: SecretString("sk-mock"),
+                        baseURL: "http://127.0.0.1:\(mockPort)"
+                    )
+                }
+                let daemon = WalletDaemon(wallet: wallet, httpClient: client, configuration: .init(port: 0))
+                try await daemon.withRunningServer { port in
+                    let bridge = "http://127.0.0.1:\(port)"
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            // The owner: answers the first connect request that arrives.
+                            for _ in 0..<200 {
+                                if let pending = daemon.approvals.pending(now: wallet.now()).first {
+                                    let status =
+                                        approve
+                                        ? try await wallet.approve(pending, bridgeURL: bridge)
+                                        : ConnectStatus(
+                                            requestId: pending.id,
+                                            status: .denied,
+                                            error: WireError(ByokyError.userRejected())
+                                        )
+                                    daemon.approvals.decide(pending.id, status)
+                                    return
+                                }
+                                try await Task.sleep(for: .milliseconds(50))
+                            }
+                        }
+                        try await body(bridge, wallet)
+                        try await group.waitForAll()
+                    }
+                }
+            }
+        } catch {
+            try? await client.shutdown()
+            try? await wallet.close()
+            throw error
+        }
+        try await client.shutdown()
+        try await wallet.close()
+    }
+
+    @Test func connectFetchStreamUsageAndDisconnect() async throws {
+        try await Self.withWallet { bridge, _ in
+            let byoky = Byoky(options: .init(appName: "SDK test", bridgeURL: bridge))
+            #expect(await byoky.isWalletRunning())
+            let session = try await byoky.connect(providers: [
+                ProviderRequirement(id: .anthropic, required: true), ProviderRequirement(id: .gemini),
+            ])
+            #expect(session.sessionKey.hasPrefix("byk_"))
+            #expect(session.providers["anthropic"]?.available == true)
+            #expect(session.providers["gemini"]?.available == false)
+            #expect(session.baseURL(for: .anthropic) == "\(bridge)/anthropic")
+
+            let fetch = session.createFetch(.anthropic)
+            let body = Array(
+                #"{"model":"claude-sonnet-4-6","max_tokens":64,"messages":[{"role":"user","content":"From Swift"}]}"#
+                    .utf8
+            )
+            let plain = try await fetch(
+                ByokyFetch.Request(
+                    url: "https://api.anthropic.com/v1/messages",
+                    headers: [("content-type", "application/json")],
+                    body: body
+                )
+            )
+            #expect(plain.status == 200)
+            let text = String(buffer: try await plain.body.collect(upTo: 1_048_576))
+            #expect(text.contains("Mock reply to: From Swift"))
+
+            let streamBody = Array(
+                #"{"model":"claude-sonnet-4-6","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"Stream"}]}"#
+                    .utf8
+            )
+            let streamed = try await fetch(
+                ByokyFetch.Request(
+                    url: "https://api.anthropic.com/v1/messages",
+                    headers: [("content-type", "application/json")],
+                    body: streamBody
+                )
+            )
+            var decoder = SSEDecoder()
+            var events: [ServerSentEvent] = []
+            for try await chunk in streamed.body { events += try decoder.feed(Array(chunk.readableBytesView)) }
+            #expect(events.last?.type == "message_stop")
+
+            await #expect(throws: ByokyError(.invalidURL, "")) {
+                _ = try await fetch(ByokyFetch.Request(url: "https://api.anthropic.com.evil.example/v1/messages"))
+            }
+
+            let usage = try await session.usage()
+            #expect(usage.requests == 2)
+            #expect(usage.byProvider["anthropic"]?.outputTokens == 24)
+            #expect(await session.isConnected())
+            try await session.disconnect()
+            #expect(await !session.isConnected())
+            let after = try await fetch(ByokyFetch.Request(url: "https://api.anthropic.com/v1/messages", body: body))
+            #expect(after.status == 401)
+        }
+    }
+
+    @Test func deniedAndMissingWalletsRaiseTypedErrors() async throws {
+        try await Self.withWallet(approve: false) { bridge, _ in
+            let byoky = Byoky(options: .init(appName: "Denied app", bridgeURL: bridge))
+            await #expect(throws: ByokyError(.userRejected, "")) {
+                _ = try await byoky.connect(providers: [ProviderRequirement(id: .anthropic)])
+            }
+        }
+        let nowhere = Byoky(options: .init(appName: "x", bridgeURL: "http://127.0.0.1:9"))
+        #expect(await !nowhere.isWalletRunning())
+        do {
+            _ = try await nowhere.connect(providers: [ProviderRequirement(id: .anthropic)])
+            Issue.record("connect should fail without a wallet")
+        } catch let error as ByokyError {
+            #expect(error.code == .walletNotInstalled)
+            #expect(error.message.contains("byoky serve"))
+        }
+        await #expect(throws: ByokyError(.notImplemented, "")) {
+            _ = try await nowhere.connectViaVault(vaultURL: "https://v", username: "u", password: "p", providers: [])
+        }
+    }
+}
