@@ -69,11 +69,12 @@ struct ByokySDKTests {
     }
 
     @Test func connectFetchStreamUsageAndDisconnect() async throws {
-        try await Self.withWallet { bridge, _ in
+        try await Self.withWallet { bridge, wallet in
             let byoky = Byoky(options: .init(appName: "SDK test", bridgeURL: bridge))
             #expect(await byoky.isWalletRunning())
             let session = try await byoky.connect(providers: [
                 ProviderRequirement(id: .anthropic, required: true), ProviderRequirement(id: .gemini),
+                ProviderRequirement(id: .openai),
             ])
             #expect(session.sessionKey.hasPrefix("byk_"))
             #expect(session.providers["anthropic"]?.available == true)
@@ -115,6 +116,15 @@ struct ByokySDKTests {
             await #expect(throws: ByokyError(.invalidURL, "")) {
                 _ = try await fetch(ByokyFetch.Request(url: "https://api.anthropic.com.evil.example/v1/messages"))
             }
+
+            let walletEvents = try await session.events()
+            async let firstEvent: WalletEvent? = {
+                var iterator = walletEvents.makeAsyncIterator()
+                return try await iterator.next()
+            }()
+            try await wallet.removeCredential("OpenAI")
+            let update = try await firstEvent
+            #expect(update?.type == .providersUpdated)
 
             let usage = try await session.usage()
             #expect(usage.requests == 2)
