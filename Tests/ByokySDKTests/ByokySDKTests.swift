@@ -70,7 +70,12 @@ struct ByokySDKTests {
 
     @Test func connectFetchStreamUsageAndDisconnect() async throws {
         try await Self.withWallet { bridge, wallet in
-            let byoky = Byoky(options: .init(appName: "SDK test", bridgeURL: bridge))
+            let sessionFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "byoky-sdk-\(UUID().uuidString).json"
+            ).path
+            defer { try? FileManager.default.removeItem(atPath: sessionFile) }
+            let byoky = Byoky(options: .init(appName: "SDK test", bridgeURL: bridge, sessionFile: sessionFile))
+            #expect(await byoky.tryReconnect() == nil)
             #expect(await byoky.isWalletRunning())
             let session = try await byoky.connect(providers: [
                 ProviderRequirement(id: .anthropic, required: true), ProviderRequirement(id: .gemini),
@@ -130,7 +135,13 @@ struct ByokySDKTests {
             #expect(usage.requests == 2)
             #expect(usage.byProvider["anthropic"]?.outputTokens == 24)
             #expect(await session.isConnected())
+            let attributes = try FileManager.default.attributesOfItem(atPath: sessionFile)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            let restored = await byoky.tryReconnect()
+            #expect(restored?.sessionKey == session.sessionKey)
             try await session.disconnect()
+            #expect(await byoky.tryReconnect() == nil)
+            #expect(!FileManager.default.fileExists(atPath: sessionFile))
             #expect(await !session.isConnected())
             let after = try await fetch(ByokyFetch.Request(url: "https://api.anthropic.com/v1/messages", body: body))
             #expect(after.status == 401)

@@ -21,13 +21,18 @@ public struct Byoky: Sendable {
         public var bridgeURL: String
         /// How long `connect` waits for the owner's answer.
         public var connectTimeout: Duration
+        /// Where to keep the session between launches (mode 0600), for ``Byoky/tryReconnect()``;
+        /// `nil` keeps nothing.
+        public var sessionFile: String?
 
         public init(
             appName: String,
             bridgeURL: String = "http://127.0.0.1:19280",
-            connectTimeout: Duration = .seconds(120)
+            connectTimeout: Duration = .seconds(120),
+            sessionFile: String? = nil
         ) {
             self.appName = appName
+            self.sessionFile = sessionFile
             self.bridgeURL = bridgeURL.hasSuffix("/") ? String(bridgeURL.dropLast()) : bridgeURL
             self.connectTimeout = connectTimeout
         }
@@ -67,12 +72,28 @@ public struct Byoky: Sendable {
                 guard let granted = status.session else {
                     throw ByokyError(.invalidResponse, "The wallet approved but sent no session")
                 }
-                return ByokySession(response: granted, bridgeURL: options.bridgeURL)
+                let session = ByokySession(response: granted, bridgeURL: options.bridgeURL, file: options.sessionFile)
+                session.save()
+                return session
             case .denied, .expired:
                 throw status.error?.byokyError ?? ByokyError.userRejected()
             }
         }
         throw ByokyError(.timeout, "The wallet owner did not answer in time")
+    }
+
+    /// The session saved by an earlier ``connect(providers:)`` if the wallet still honours it, else `nil`
+    /// (and the saved copy is deleted).
+    public func tryReconnect() async -> ByokySession? {
+        guard let path = options.sessionFile, let data = FileManager.default.contents(atPath: path),
+            let saved = try? JSONDecoder().decode(ConnectResponse.self, from: data)
+        else { return nil }
+        let session = ByokySession(response: saved, bridgeURL: options.bridgeURL, file: path)
+        guard await session.isConnected() else {
+            try? FileManager.default.removeItem(atPath: path)
+            return nil
+        }
+        return session
     }
 
     /// Whether a wallet answers at ``Options/bridgeURL``.

@@ -13,7 +13,11 @@ public final class ByokySession: Sendable {
     /// When the session ends (Unix milliseconds).
     public let expiresAt: Int64
 
-    init(response: ConnectResponse, bridgeURL: String) {
+    /// Where the session is saved between launches, if anywhere.
+    let file: String?
+
+    init(response: ConnectResponse, bridgeURL: String, file: String? = nil) {
+        self.file = file
         sessionKey = response.sessionKey
         proxyURL = response.proxyUrl.isEmpty ? bridgeURL : response.proxyUrl
         providers = response.providers
@@ -46,8 +50,25 @@ public final class ByokySession: Sendable {
         return status?.connected == true
     }
 
+    /// Saves the session for the next launch (owner-only file).
+    func save() {
+        guard let file else { return }
+        let saved = ConnectResponse(
+            sessionKey: sessionKey,
+            proxyUrl: proxyURL,
+            providers: providers,
+            expiresAt: expiresAt
+        )
+        _ = FileManager.default.createFile(
+            atPath: file,
+            contents: Data(WalletAPI.encode(saved)),
+            attributes: [.posixPermissions: 0o600]
+        )
+    }
+
     /// Ends the session; the key stops working at once.
     public func disconnect() async throws {
+        if let file { try? FileManager.default.removeItem(atPath: file) }
         _ = try await WalletClient.send(
             .POST,
             proxyURL + "/v1/session/disconnect",
