@@ -1,4 +1,4 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 public import ByokyCore
 import Foundation
 import NIOCore
