@@ -9,6 +9,10 @@ import Foundation
 import NIOCore
 import Testing
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// The Swift SDK against a real wallet daemon and the mock provider.
 @Suite(.timeLimit(.minutes(2)))
 struct ByokySDKTests {
@@ -122,6 +126,26 @@ struct ByokySDKTests {
                 _ = try await fetch(ByokyFetch.Request(url: "https://api.anthropic.com.evil.example/v1/messages"))
             }
 
+            var urlRequest = URLRequest(url: URL(string: "https://api.openai.com/v1/chat/completions")!)
+            urlRequest.httpMethod = "POST"
+            urlRequest.setValue("Bearer sk-should-be-dropped", forHTTPHeaderField: "Authorization")
+            urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            urlRequest.httpBody = Data(
+                #"{"model":"gpt-5.5","messages":[{"role":"user","content":"via URLSession"}]}"#.utf8
+            )
+            let authorized = try session.authorize(urlRequest, for: .openai)
+            #expect(authorized.url?.absoluteString == "\(bridge)/openai/v1/chat/completions")
+            #expect(authorized.value(forHTTPHeaderField: "Authorization") == "Bearer \(session.sessionKey)")
+            let (data, urlResponse) = try await URLSession.shared.data(for: authorized)
+            #expect((urlResponse as? HTTPURLResponse)?.statusCode == 200)
+            #expect(String(decoding: data, as: UTF8.self).contains("Mock reply to: via URLSession"))
+            #expect(throws: ByokyError(.invalidURL, "")) {
+                try session.authorize(
+                    URLRequest(url: URL(string: "https://evil.example/v1/chat/completions")!),
+                    for: .openai
+                )
+            }
+
             let walletEvents = try await session.events()
             async let firstEvent: WalletEvent? = {
                 var iterator = walletEvents.makeAsyncIterator()
@@ -132,7 +156,7 @@ struct ByokySDKTests {
             #expect(update?.type == .providersUpdated)
 
             let usage = try await session.usage()
-            #expect(usage.requests == 2)
+            #expect(usage.requests == 3)
             #expect(usage.byProvider["anthropic"]?.outputTokens == 24)
             #expect(await session.isConnected())
             let attributes = try FileManager.default.attributesOfItem(atPath: sessionFile)
