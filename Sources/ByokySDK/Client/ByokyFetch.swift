@@ -38,28 +38,15 @@ public struct ByokyFetch: Sendable {
     /// - Throws: ``ByokyError`` `INVALID_URL` when the URL is not the provider's, or
     ///   `WALLET_NOT_INSTALLED` when the wallet does not answer.
     public func callAsFunction(_ request: Request) async throws -> Response {
-        guard let entry = ProviderRegistry.provider(provider) else {
-            throw ByokyError(.invalidURL, "Unknown provider \"\(provider.rawValue)\"")
-        }
-        let target: AbsoluteURL
-        if entry.requiresCustomBaseURL {
-            guard let parsed = AbsoluteURL(request.url) else { throw ByokyError(.invalidURL, "Not a valid URL") }
-            target = parsed
-        } else {
-            target = try ProviderURLPolicy.validate(request.url, provider: provider)
-        }
-        var relative = target.pathAndQuery
-        if !entry.requiresCustomBaseURL, let base = AbsoluteURL(entry.baseURL), base.path != "/" {
-            relative = String(relative.dropFirst(base.path.count))
-        }
-        var outgoing = HTTPClientRequest(url: "\(bridgeURL)/\(provider.rawValue)\(relative)")
+        var outgoing = HTTPClientRequest(
+            url: try BridgeRoute.url(for: request.url, provider: provider, bridgeURL: bridgeURL)
+        )
         outgoing.method = HTTPMethod(rawValue: request.method.uppercased())
-        let authNames: Set<String> = ["authorization", "x-api-key", "x-goog-api-key", "api-key"]
-        for (name, value) in request.headers where !authNames.contains(name.lowercased()) {
+        for (name, value) in request.headers where !BridgeRoute.appAuthHeaders.contains(name.lowercased()) {
             outgoing.headers.add(name: name, value: value)
         }
-        let scheme = entry.authScheme == .optionalBearer ? .bearer : entry.authScheme
-        outgoing.headers.replaceOrAdd(name: scheme.headerName, value: scheme.headerValue(for: sessionKey) ?? sessionKey)
+        let auth = BridgeRoute.authHeader(for: provider, sessionKey: sessionKey)
+        outgoing.headers.replaceOrAdd(name: auth.name, value: auth.value)
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         do {
             let response = try await WalletClient.http.execute(outgoing, timeout: .seconds(600))

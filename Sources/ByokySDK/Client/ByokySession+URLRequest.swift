@@ -17,24 +17,15 @@ extension ByokySession {
     ///
     /// - Throws: ``ByokyError`` `INVALID_URL` when the URL is not `provider`'s.
     public func authorize(_ request: URLRequest, for provider: ProviderID) throws -> URLRequest {
-        guard let url = request.url?.absoluteString, let entry = ProviderRegistry.provider(provider) else {
-            throw ByokyError(.invalidURL, "The request has no URL")
-        }
-        let target = try ProviderURLPolicy.validate(url, provider: provider)
-        var relative = target.pathAndQuery
-        if let base = AbsoluteURL(entry.baseURL), base.path != "/" {
-            relative = String(relative.dropFirst(base.path.count))
-        }
-        guard let rewritten = URL(string: "\(proxyURL)/\(provider.rawValue)\(relative)") else {
+        guard let url = request.url?.absoluteString else { throw ByokyError(.invalidURL, "The request has no URL") }
+        guard let rewritten = URL(string: try BridgeRoute.url(for: url, provider: provider, bridgeURL: proxyURL)) else {
             throw ByokyError(.invalidURL, "The request's path cannot be sent to the wallet")
         }
         var authorized = request
         authorized.url = rewritten
-        for name in ["Authorization", "x-api-key", "x-goog-api-key", "api-key"] {
-            authorized.setValue(nil, forHTTPHeaderField: name)
-        }
-        let scheme = entry.authScheme == .optionalBearer ? .bearer : entry.authScheme
-        authorized.setValue(scheme.headerValue(for: sessionKey), forHTTPHeaderField: scheme.headerName)
+        for name in BridgeRoute.appAuthHeaders { authorized.setValue(nil, forHTTPHeaderField: name) }
+        let auth = BridgeRoute.authHeader(for: provider, sessionKey: sessionKey)
+        authorized.setValue(auth.value, forHTTPHeaderField: auth.name)
         return authorized
     }
 }
