@@ -217,6 +217,7 @@ let package = Package(
             dependencies: [
                 "ByokySDK",
                 "ByokyCore",
+                "ByokyStore",
                 "ByokyDaemon",
                 "ByokyWallet",
                 "ByokyMockProvider",

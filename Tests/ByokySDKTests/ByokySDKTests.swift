@@ -3,6 +3,7 @@ import ByokyCore
 import ByokyDaemon
 import ByokyMockProvider
 import ByokySDK
+import ByokyStore
 import ByokyTesting
 import ByokyWallet
 import Foundation
@@ -190,6 +191,46 @@ struct ByokySDKTests {
         }
         await #expect(throws: ByokyError(.notImplemented, "")) {
             _ = try await nowhere.connectViaVault(vaultURL: "https://v", username: "u", password: "p", providers: [])
+        }
+        await #expect(throws: ByokyError(.notImplemented, "")) {
+            _ = try await nowhere.connect(providers: [ProviderRequirement(id: .anthropic)], useRelay: true) { _ in
+                Issue.record("no pairing code before the relay exists")
+            }
+        }
+    }
+}
+
+/// Cancelling a streaming fetch reaches the wallet, which stops and records what was used.
+@Suite(.timeLimit(.minutes(1)))
+struct ByokySDKCancellationTests {
+    @Test func cancellingAFetchMidStreamIsSeenByTheWallet() async throws {
+        try await ByokySDKTests.withWallet { bridge, wallet in
+            let session = try await Byoky(options: .init(appName: "Cancel test", bridgeURL: bridge)).connect(
+                providers: [ProviderRequirement(id: .anthropic)]
+            )
+            let fetch = session.createFetch(.anthropic)
+            let body = Array(
+                #"{"model":"mock-words-200000","max_tokens":1000,"stream":true,"messages":[{"role":"user","content":"go"}]}"#
+                    .utf8
+            )
+            let reader = Task {
+                let response = try await fetch(
+                    ByokyFetch.Request(url: "https://api.anthropic.com/v1/messages", body: body)
+                )
+                var received = 0
+                for try await chunk in response.body { received += chunk.readableBytes }
+                return received
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            reader.cancel()
+            _ = try? await reader.value
+            var recorded: String?
+            let deadline = ContinuousClock.now + .seconds(15)
+            while recorded == nil, ContinuousClock.now < deadline {
+                recorded = try await wallet.store.requestLog().first?.errorCode
+                if recorded == nil { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(recorded == "CLIENT_CLOSED")
         }
     }
 }

@@ -96,6 +96,20 @@ public struct Byoky: Sendable {
         return session
     }
 
+    /// Connects through the byoky relay instead of a local wallet: the app shows a pairing code
+    /// (`onPairingReady`) that the owner's wallet scans or types.
+    ///
+    /// - Important: The relay transport arrives with the relay server; until then this throws
+    ///   `NOT_IMPLEMENTED` without calling `onPairingReady`.
+    public func connect(
+        providers: [ProviderRequirement],
+        useRelay: Bool,
+        onPairingReady: @Sendable (String) -> Void = { _ in }
+    ) async throws -> ByokySession {
+        guard useRelay else { return try await connect(providers: providers) }
+        throw ByokyError.notImplemented("Connecting through the byoky relay")
+    }
+
     /// Whether a wallet answers at ``Options/bridgeURL``.
     public func isWalletRunning() async -> Bool {
         (try? await WalletClient.send(.GET, options.bridgeURL + "/v1/health", as: WalletHealth.self)) != nil
