@@ -43,9 +43,43 @@ package enum HTTPServerRunner {
         logger: Logger,
         _ body: @Sendable ([Int]) async throws -> Result
     ) async throws -> Result {
+        try await run(servers, alongside: extraServices, signals: [], logger: logger, untilSignalled: false, body)
+    }
+
+    /// Runs every server until SIGINT or SIGTERM, then shuts down gracefully; `onReady` gets the ports.
+    package static func runUntilSignalled(
+        _ servers: [Server],
+        alongside extraServices: [any Service] = [],
+        logger: Logger,
+        onReady: @escaping @Sendable ([Int]) -> Void
+    ) async throws {
+        try await run(
+            servers,
+            alongside: extraServices,
+            signals: [.sigterm, .sigint],
+            logger: logger,
+            untilSignalled: true
+        ) { ports in onReady(ports) }
+    }
+
+    /// Runs the servers and extra services in one service group. With `untilSignalled`, `body` only
+    /// announces readiness and the group runs until a signal; otherwise the group is shut down
+    /// gracefully as soon as `body` returns or throws.
+    private static func run<Result: Sendable>(
+        _ servers: [Server],
+        alongside extraServices: [any Service],
+        signals: [UnixSignal],
+        logger: Logger,
+        untilSignalled: Bool,
+        _ body: @Sendable ([Int]) async throws -> Result
+    ) async throws -> Result {
         let (applications, readiness) = makeApplications(servers, logger: logger)
         let services = ServiceGroup(
-            configuration: .init(services: applications + extraServices, gracefulShutdownSignals: [], logger: logger)
+            configuration: .init(
+                services: applications + extraServices,
+                gracefulShutdownSignals: signals,
+                logger: logger
+            )
         )
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -61,7 +95,7 @@ package enum HTTPServerRunner {
             }
             do {
                 let result = try await body(ports)
-                await services.triggerGracefulShutdown()
+                if !untilSignalled { await services.triggerGracefulShutdown() }
                 try await group.waitForAll()
                 return result
             } catch {
@@ -69,38 +103,6 @@ package enum HTTPServerRunner {
                 try? await group.waitForAll()
                 throw error
             }
-        }
-    }
-
-    /// Runs every server until SIGINT or SIGTERM, then shuts down gracefully; `onReady` gets the ports.
-    package static func runUntilSignalled(
-        _ servers: [Server],
-        alongside extraServices: [any Service] = [],
-        logger: Logger,
-        onReady: @escaping @Sendable ([Int]) -> Void
-    ) async throws {
-        let (applications, readiness) = makeApplications(servers, logger: logger)
-        let services = ServiceGroup(
-            configuration: .init(
-                services: applications + extraServices,
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await services.run()
-                for (_, continuation) in readiness { continuation.finish() }
-            }
-            let ports: [Int]
-            do {
-                ports = try await boundPorts(readiness, servers: servers)
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            onReady(ports)
-            try await group.waitForAll()
         }
     }
 
