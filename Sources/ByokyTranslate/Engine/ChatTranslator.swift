@@ -1,0 +1,117 @@
+public import ByokyCore
+
+/// Translates one request and its answer between two API families.
+///
+/// ```swift
+/// let outbound = try ChatTranslator.translateRequest(body, path: "/v1/messages", from: .anthropic,
+///                                                    to: provider, model: "gpt-5.4", requestID: id)
+/// // send outbound.body to outbound.path, then:
+/// let reply = outbound.translator.translateResponse(upstreamBody, status: 200)
+/// var stream = outbound.translator.makeStreamTranslator()   // for event streams
+/// ```
+public struct ChatTranslator: Sendable {
+    /// The facts of this translation.
+    public let context: TranslationContext
+
+    public init(context: TranslationContext) { self.context = context }
+
+    /// A translated request.
+    public struct OutboundRequest: Sendable {
+        /// The body to send upstream.
+        public var body: [UInt8]
+        /// The path (and query) of the target's chat endpoint.
+        public var path: String
+        /// The translator for the answer.
+        public var translator: ChatTranslator
+        /// What the translation left out.
+        public var report: TranslationReport
+    }
+
+    /// Translates an app's chat request for `provider`'s family and `model`.
+    ///
+    /// Throws a ``ByokyError`` (to be sent to the app in its own format) for a path that is not the
+    /// source family's chat endpoint, a body that is not JSON, or a feature the target cannot express.
+    public static func translateRequest(
+        _ body: some Collection<UInt8>,
+        path: String,
+        from sourceFamily: APIFamily,
+        to provider: Provider,
+        model: String,
+        requestID: String
+    ) throws(ByokyError) -> OutboundRequest {
+        guard let targetFamily = provider.family else {
+            throw ByokyError(.translationNotSupported, "\(provider.displayName) does not take translated requests.")
+        }
+        guard let endpoint = ChatEndpoint.match(path: path, family: sourceFamily) else {
+            throw ByokyError(
+                .translationNotSupported,
+                "This app is routed to \(provider.displayName), and only chat requests can be translated; "
+                    + "this endpoint (\(Self.describe(path))) cannot. Route the app to a \(sourceFamily.rawValue) provider to use it.",
+                details: ["target": targetFamily.rawValue]
+            )
+        }
+        let node: JSONNode
+        do {
+            node = try JSONNode.parse(body)
+        } catch {
+            throw .malformedRequest(error.description)
+        }
+        var request = try sourceFamily.adapter.readRequest(node)
+        if let model = endpoint.model { request.model = model }
+        if endpoint.isStreaming { request.isStreaming = true }
+        let context = TranslationContext(
+            sourceFamily: sourceFamily,
+            targetFamily: targetFamily,
+            targetProvider: provider.id,
+            sourceModel: request.model,
+            targetModel: model,
+            isStreaming: request.isStreaming,
+            includeStreamUsage: request.includeStreamUsage,
+            requestID: requestID
+        )
+        var report = TranslationReport()
+        let outbound = try targetFamily.adapter.writeRequest(request, context: context, report: &report)
+        return OutboundRequest(
+            body: outbound.jsonBytes,
+            path: ChatEndpoint.targetPath(provider: provider, model: model, isStreaming: request.isStreaming),
+            translator: ChatTranslator(context: context),
+            report: report
+        )
+    }
+
+    /// Translates a whole (non-stream) upstream answer; error bodies become the app's error format
+    /// with the same status. An answer that cannot be read becomes a 502 in the app's format.
+    public func translateResponse(_ body: some Collection<UInt8>, status: Int) -> (status: Int, body: [UInt8], report: TranslationReport) {
+        let source = context.sourceFamily.adapter
+        let target = context.targetFamily.adapter
+        var report = TranslationReport()
+        let node = try? JSONNode.parse(body)
+        guard (200..<300).contains(status) else {
+            let error = target.readError(node, status: status)
+            return (status, source.writeError(error).jsonBytes, report)
+        }
+        do throws(ByokyError) {
+            guard let node else { throw ByokyError.malformedUpstream(context.targetFamily, "the body is not JSON") }
+            let response = try target.readResponse(node, context: context)
+            return (status, source.writeResponse(response, context: context, report: &report).jsonBytes, report)
+        } catch {
+            let failure = ProviderErrorInfo(type: "api_error", message: error.message, status: 502)
+            return (502, source.writeError(failure).jsonBytes, report)
+        }
+    }
+
+    /// The error body for `error` in the app's format.
+    public func errorBody(_ error: ByokyError) -> [UInt8] {
+        ErrorBody.json(for: error, family: context.sourceFamily)
+    }
+
+    /// A translator for the upstream's event stream.
+    public func makeStreamTranslator() -> StreamTranslator {
+        StreamTranslator(context: context)
+    }
+
+    private static func describe(_ path: String) -> String {
+        let clean = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
+        return String(clean.prefix(80))
+    }
+}

@@ -1,0 +1,64 @@
+internal import ByokyCore
+
+/// Translates an upstream event stream into the app's family, incrementally: feed bytes as they
+/// arrive (split anywhere), send what comes back. Memory stays flat: at most one upstream event is held.
+public struct StreamTranslator: Sendable {
+    private var decoder: SSEDecoder
+    private var reader: any StreamEventReader
+    private var writer: any StreamEventWriter
+    private var events: [StreamEvent] = []
+    private var usage = ChatUsage()
+
+    init(context: TranslationContext, maximumEventSize: Int = 16 * 1024 * 1024) {
+        decoder = SSEDecoder(maximumEventSize: maximumEventSize)
+        reader = context.targetFamily.adapter.makeStreamReader(context: context)
+        writer = context.sourceFamily.adapter.makeStreamWriter(context: context)
+    }
+
+    /// Whether the upstream's final event has been seen.
+    public var isComplete: Bool { reader.isComplete }
+
+    /// The usage reported so far (final once the stream is complete).
+    public var reportedUsage: ChatUsage { usage }
+
+    /// What the translation left out so far.
+    public var report: TranslationReport { writer.report }
+
+    /// Translates `bytes` and returns the bytes to send to the app (possibly none).
+    public mutating func translate(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        var output: [UInt8] = []
+        do {
+            try decoder.feed(bytes) { event in
+                reader.read(event, into: &events)
+            }
+        } catch {
+            events.append(
+                .error(ProviderErrorInfo(type: "api_error", message: "An upstream stream event was too large to translate.", status: 502))
+            )
+        }
+        drain(into: &output)
+        return output
+    }
+
+    /// Ends the stream: returns the closing bytes; an upstream that ended early yields an error event.
+    public mutating func finish() -> [UInt8] {
+        var output: [UInt8] = []
+        if decoder.finish(), !reader.isComplete {
+            // A partial last event is not a finished stream.
+        }
+        reader.finish(into: &events)
+        drain(into: &output)
+        return output
+    }
+
+    private mutating func drain(into output: inout [UInt8]) {
+        for event in events {
+            switch event {
+            case .messageStart(_, _, let reported), .messageDelta(_, _, let reported): usage.merge(reported)
+            default: break
+            }
+            writer.write(event, to: &output)
+        }
+        events.removeAll(keepingCapacity: true)
+    }
+}

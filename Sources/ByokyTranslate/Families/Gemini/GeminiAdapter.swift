@@ -1,0 +1,97 @@
+internal import ByokyCore
+
+/// Gemini `generateContent` / `streamGenerateContent?alt=sse`. The model and streaming live in the
+/// URL, not the body.
+enum GeminiAdapter: FamilyAdapter {
+    static let family = APIFamily.gemini
+
+    /// Google's documented placeholder for a function call replayed without its thought signature.
+    static let skipSignature = "skip_thought_signature_validator"
+
+    static func stopReason(from value: String?, hadToolCall: Bool) -> StopReason {
+        switch value {
+        case "STOP": hadToolCall ? .toolUse : .endTurn
+        case "MAX_TOKENS": .maxTokens
+        case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY": .refusal
+        case "MALFORMED_FUNCTION_CALL", "UNEXPECTED_TOOL_CALL": .error
+        case "LANGUAGE", "OTHER": .other
+        default: hadToolCall ? .toolUse : .endTurn
+        }
+    }
+
+    static func finishReasonValue(_ reason: StopReason) -> String {
+        switch reason {
+        case .endTurn, .stopSequence, .toolUse, .pauseTurn: "STOP"
+        case .maxTokens, .contextWindowExceeded: "MAX_TOKENS"
+        case .refusal: "SAFETY"
+        case .error: "MALFORMED_FUNCTION_CALL"
+        case .other: "OTHER"
+        }
+    }
+
+    static func readUsage(_ node: JSONNode?) -> ChatUsage {
+        guard let node else { return ChatUsage() }
+        let thoughts = node["thoughtsTokenCount"]?.intValue ?? 0
+        return ChatUsage(
+            inputTokens: node["promptTokenCount"]?.intValue ?? 0,
+            outputTokens: (node["candidatesTokenCount"]?.intValue ?? 0) + thoughts,
+            cacheReadTokens: node["cachedContentTokenCount"]?.intValue ?? 0,
+            reasoningTokens: thoughts
+        )
+    }
+
+    static func usageNode(_ usage: ChatUsage) -> JSONNode {
+        .object([
+            "promptTokenCount": .int(usage.inputTokens),
+            "candidatesTokenCount": .int(max(0, usage.outputTokens - usage.reasoningTokens)),
+            "totalTokenCount": .int(usage.totalTokens),
+            "cachedContentTokenCount": usage.cacheReadTokens > 0 ? .int(usage.cacheReadTokens) : nil,
+            "thoughtsTokenCount": usage.reasoningTokens > 0 ? .int(usage.reasoningTokens) : nil,
+        ])
+    }
+
+    static func readError(_ body: JSONNode?, status: Int) -> ProviderErrorInfo {
+        let error = body?["error"]
+        return ProviderErrorInfo(
+            type: error?["status"]?.stringValue ?? ErrorBody.googleStatus(status: status),
+            message: error?["message"]?.stringValue ?? "Gemini API error (HTTP \(status))",
+            status: error?["code"]?.intValue ?? status
+        )
+    }
+
+    static func writeError(_ error: ProviderErrorInfo) -> JSONNode {
+        .object([
+            "error": .object([
+                "code": .int(error.status),
+                "message": .string(error.message),
+                "status": .string(ErrorBody.googleStatus(status: error.status)),
+            ])
+        ])
+    }
+
+    static func makeStreamReader(context: TranslationContext) -> any StreamEventReader {
+        GeminiStreamReader(context: context)
+    }
+
+    static func makeStreamWriter(context: TranslationContext) -> any StreamEventWriter {
+        GeminiStreamWriter(context: context)
+    }
+
+    /// A tool result's text as Gemini's `response` object: JSON objects as they are, anything else
+    /// under `result` (or `error` for a failed call).
+    static func responseObject(_ result: ToolResult) -> JSONNode {
+        let text = result.text
+        if !result.isError, let node = try? JSONNode.parse(text), node.objectValue != nil { return node }
+        return .object([result.isError ? "error" : "result": .string(text)])
+    }
+
+    /// Media as a Gemini part.
+    static func mediaPart(_ source: MediaSource) -> JSONNode {
+        switch source {
+        case .base64(let mediaType, let data):
+            .object(["inlineData": .object(["mimeType": .string(mediaType), "data": .string(data)])])
+        case .url(let url, let mediaType):
+            .object(["fileData": .object(["mimeType": mediaType.map(JSONNode.string), "fileUri": .string(url)])])
+        }
+    }
+}

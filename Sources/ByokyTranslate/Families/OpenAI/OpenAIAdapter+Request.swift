@@ -1,0 +1,333 @@
+internal import ByokyCore
+
+extension OpenAIAdapter {
+    static func readRequest(_ body: JSONNode) throws(ByokyError) -> ChatRequest {
+        guard let root = body.objectValue else { throw .malformedRequest("the body must be a JSON object") }
+        var request = ChatRequest()
+        request.model = root["model"]?.stringValue
+        var pendingResults: [ContentBlock] = []
+        func flushResults() {
+            guard !pendingResults.isEmpty else { return }
+            request.messages.append(ChatMessage(role: .user, content: pendingResults))
+            pendingResults = []
+        }
+        guard let messages = root["messages"]?.arrayValue else { throw .malformedRequest("messages must be an array") }
+        for message in messages {
+            switch message["role"]?.stringValue {
+            case "system", "developer":
+                let text = flattenedText(message["content"])
+                if !text.isEmpty {
+                    request.system.append(SystemPart(text: text, isDeveloper: message["role"]?.stringValue == "developer"))
+                }
+            case "user":
+                var blocks = pendingResults
+                pendingResults = []
+                blocks.append(contentsOf: try readUserContent(message["content"], request: &request))
+                request.messages.append(ChatMessage(role: .user, content: blocks))
+            case "assistant":
+                flushResults()
+                var blocks: [ContentBlock] = []
+                for key in ["reasoning_content", "reasoning"] {
+                    if let text = message[key]?.stringValue, !text.isEmpty {
+                        blocks.append(.thinking(Thinking(text: text, origin: .summary)))
+                    }
+                }
+                let text = flattenedText(message["content"])
+                if !text.isEmpty { blocks.append(.text(text)) }
+                for call in message["tool_calls"]?.arrayValue ?? [] {
+                    guard let function = call["function"], let name = function["name"]?.stringValue else {
+                        request.unsupportedFeatures.append("OpenAI custom (non-function) tool calls")
+                        continue
+                    }
+                    blocks.append(
+                        .toolUse(
+                            ToolUse(
+                                id: call["id"]?.stringValue ?? "",
+                                name: name,
+                                arguments: .parse(function["arguments"]?.stringValue ?? "")
+                            )
+                        )
+                    )
+                }
+                request.messages.append(ChatMessage(role: .assistant, content: blocks))
+            case "tool":
+                pendingResults.append(
+                    .toolResult(
+                        ToolResult(
+                            toolUseID: message["tool_call_id"]?.stringValue ?? "",
+                            content: [.text(flattenedText(message["content"]))]
+                        )
+                    )
+                )
+            case "function":
+                request.unsupportedFeatures.append("legacy OpenAI function messages")
+            default:
+                throw .malformedRequest("unknown message role")
+            }
+        }
+        flushResults()
+        request.maxTokens = root["max_completion_tokens"]?.intValue ?? root["max_tokens"]?.intValue
+        request.temperature = root["temperature"]?.doubleValue
+        request.topP = root["top_p"]?.doubleValue
+        switch root["stop"] {
+        case .string(let stop)?: request.stopSequences = stop.isEmpty ? [] : [stop]
+        case .array(let stops)?: request.stopSequences = stops.compactMap(\.stringValue).filter { !$0.isEmpty }
+        default: break
+        }
+        request.isStreaming = root["stream"]?.boolValue ?? false
+        request.includeStreamUsage = root["stream_options"]?["include_usage"]?.boolValue ?? false
+        request.userID = root["user"]?.stringValue ?? root["safety_identifier"]?.stringValue
+        request.candidateCount = root["n"]?.intValue
+        request.seed = root["seed"]?.intValue
+        request.frequencyPenalty = root["frequency_penalty"]?.doubleValue
+        request.presencePenalty = root["presence_penalty"]?.doubleValue
+        if let effort = root["reasoning_effort"]?.stringValue {
+            request.reasoning = ReasoningRequest(effort: effort, isEnabled: effort != "none")
+        }
+        switch root["response_format"]?["type"]?.stringValue {
+        case "json_object": request.responseFormat = .json
+        case "json_schema":
+            let spec = root["response_format"]?["json_schema"]
+            request.responseFormat = .jsonSchema(
+                name: spec?["name"]?.stringValue,
+                schema: spec?["schema"] ?? .object(JSONObject()),
+                strict: spec?["strict"]?.boolValue
+            )
+        default: break
+        }
+        for tool in root["tools"]?.arrayValue ?? [] {
+            guard tool["type"]?.stringValue == "function", let function = tool["function"],
+                let name = function["name"]?.stringValue
+            else {
+                request.unsupportedFeatures.append("OpenAI '\(tool["type"]?.stringValue ?? "unknown")' tools")
+                continue
+            }
+            request.tools.append(
+                ToolDefinition(
+                    name: name,
+                    description: function["description"]?.stringValue,
+                    parameters: SchemaAdapter.objectRoot(function["parameters"]),
+                    strict: function["strict"]?.boolValue
+                )
+            )
+        }
+        switch root["tool_choice"] {
+        case .string("none")?: request.toolChoice = ToolChoice.none
+        case .string("required")?: request.toolChoice = .any
+        case .string("auto")?: request.toolChoice = .auto
+        case .object(let choice)?:
+            if let name = choice["function"]?["name"]?.stringValue { request.toolChoice = .tool(name: name) }
+        default: break
+        }
+        request.parallelToolCalls = root["parallel_tool_calls"]?.boolValue
+        if root["logprobs"]?.boolValue == true { request.unsupportedFeatures.append("logprobs") }
+        if root["logit_bias"]?.objectValue?.isEmpty == false { request.unsupportedFeatures.append("logit_bias") }
+        if let modalities = root["modalities"]?.arrayValue, modalities.contains(.string("audio")) {
+            request.unsupportedFeatures.append("audio output")
+        }
+        if root["functions"] != nil { request.unsupportedFeatures.append("legacy OpenAI functions") }
+        return request
+    }
+
+    private static func readUserContent(_ content: JSONNode?, request: inout ChatRequest) throws(ByokyError) -> [ContentBlock] {
+        switch content {
+        case .string(let text)?:
+            return text.isEmpty ? [] : [.text(text)]
+        case .array(let parts)?:
+            var blocks: [ContentBlock] = []
+            for part in parts {
+                switch part["type"]?.stringValue {
+                case "text":
+                    blocks.append(.text(part["text"]?.stringValue ?? ""))
+                case "image_url":
+                    let url = part["image_url"]?["url"]?.stringValue ?? part["image_url"]?.stringValue ?? ""
+                    guard let source = MediaSource.parse(url: url) else {
+                        throw .malformedRequest("image_url must be an http(s) URL or a base64 data URL")
+                    }
+                    blocks.append(.image(source))
+                case "file":
+                    let file = part["file"]
+                    guard let data = file?["file_data"]?.stringValue, let source = MediaSource.parse(url: data) else {
+                        request.unsupportedFeatures.append("OpenAI file references (file_id)")
+                        continue
+                    }
+                    blocks.append(.document(source, title: file?["filename"]?.stringValue))
+                case let type:
+                    request.unsupportedFeatures.append("OpenAI '\(type ?? "unknown")' content parts")
+                }
+            }
+            return blocks
+        case nil, .null?:
+            return []
+        default:
+            throw .malformedRequest("message content must be a string or an array of parts")
+        }
+    }
+
+    /// Providers that take `max_completion_tokens` and reject sampling parameters on reasoning models.
+    private static func isOpenAIProper(_ provider: ProviderID) -> Bool {
+        provider == .openai || provider == .azureOpenAI
+    }
+
+    private static func isReasoningModel(_ model: String) -> Bool {
+        let name = model.lowercased()
+        return name.hasPrefix("o1") || name.hasPrefix("o3") || name.hasPrefix("o4") || name.hasPrefix("gpt-5")
+    }
+
+    static func writeRequest(
+        _ request: ChatRequest,
+        context: TranslationContext,
+        report: inout TranslationReport
+    ) throws(ByokyError) -> JSONNode {
+        try RequestChecks.refuseUnsupported(request, target: .openai)
+        let provider = context.targetProvider
+        var messages: [JSONNode] = []
+        for part in request.system {
+            let role = part.isDeveloper && isOpenAIProper(provider) ? "developer" : "system"
+            messages.append(.object(["role": .string(role), "content": .string(part.text)]))
+        }
+        for message in request.messages {
+            switch message.role {
+            case .user:
+                var parts: [JSONNode] = []
+                var hasMedia = false
+                for block in message.content {
+                    switch block {
+                    case .toolResult(let result):
+                        var text = result.text
+                        if result.isError {
+                            text = "Error: " + text
+                            report.note("tool error flag sent as an 'Error:' prefix")
+                        }
+                        messages.append(
+                            .object([
+                                "role": .string("tool"),
+                                "tool_call_id": .string(ToolCallID.forTarget(result.toolUseID, family: .openai, provider: provider)),
+                                "content": .string(text),
+                            ])
+                        )
+                        for case .image(let source) in result.content {
+                            hasMedia = true
+                            parts.append(.object(["type": .string("image_url"), "image_url": .object(["url": .string(source.urlString)])]))
+                            report.note("images in tool results sent in the following user message")
+                        }
+                    case .text(let text):
+                        parts.append(.object(["type": .string("text"), "text": .string(text)]))
+                    case .image(let source):
+                        hasMedia = true
+                        parts.append(.object(["type": .string("image_url"), "image_url": .object(["url": .string(source.urlString)])]))
+                    case .document(let source, let title):
+                        guard isOpenAIProper(provider), case .base64 = source, source.mediaType == "application/pdf" else {
+                            throw .unsupported("documents (only OpenAI itself takes base64 PDFs)", target: .openai)
+                        }
+                        hasMedia = true
+                        parts.append(
+                            .object([
+                                "type": .string("file"),
+                                "file": .object(["filename": .string(title ?? "document.pdf"), "file_data": .string(source.urlString)]),
+                            ])
+                        )
+                    case .toolUse, .thinking, .redactedThinking:
+                        continue
+                    }
+                }
+                guard !parts.isEmpty else { continue }
+                let content: JSONNode =
+                    hasMedia ? .array(parts) : .string(parts.compactMap { $0["text"]?.stringValue }.joined(separator: "\n"))
+                messages.append(.object(["role": .string("user"), "content": content]))
+            case .assistant:
+                var texts: [String] = []
+                var calls: [JSONNode] = []
+                for block in message.content {
+                    switch block {
+                    case .text(let text): texts.append(text)
+                    case .toolUse(let call):
+                        calls.append(
+                            .object([
+                                "id": .string(ToolCallID.forTarget(call.id, family: .openai, provider: provider)),
+                                "type": .string("function"),
+                                "function": .object(["name": .string(call.name), "arguments": .string(call.arguments.jsonText)]),
+                            ])
+                        )
+                    case .thinking, .redactedThinking:
+                        report.note("thinking in earlier turns dropped: the OpenAI API takes none back")
+                    case .image, .document, .toolResult:
+                        continue
+                    }
+                }
+                messages.append(
+                    .object([
+                        "role": .string("assistant"),
+                        "content": texts.isEmpty ? .null : .string(texts.joined(separator: "\n")),
+                        "tool_calls": calls.isEmpty ? nil : .array(calls),
+                    ])
+                )
+            }
+        }
+        let reasoningTarget = isOpenAIProper(provider) && isReasoningModel(context.targetModel)
+        var temperature = request.temperature
+        var topP = request.topP
+        var reasoningEffort: JSONNode?
+        if reasoningTarget {
+            if temperature != nil || topP != nil { report.note("temperature and top_p dropped: reasoning models reject them") }
+            temperature = nil
+            topP = nil
+            if let reasoning = request.reasoning {
+                reasoningEffort = .string(reasoning.isEnabled ? reasoning.resolvedEffort : "minimal")
+            }
+        } else if request.reasoning?.isEnabled == true {
+            report.note("reasoning request dropped: the target model takes no reasoning setting")
+        }
+        if request.topK != nil { report.note("top_k dropped: the OpenAI API has none") }
+        var responseFormat: JSONNode?
+        switch request.responseFormat {
+        case .json?: responseFormat = .object(["type": .string("json_object")])
+        case .jsonSchema(let name, let schema, let strict)?:
+            responseFormat = .object([
+                "type": .string("json_schema"),
+                "json_schema": .object(["name": .string(name ?? "response"), "schema": schema, "strict": strict.map(JSONNode.bool)]),
+            ])
+        case nil: break
+        }
+        let tools: [JSONNode] = request.tools.map { tool in
+            .object([
+                "type": .string("function"),
+                "function": .object([
+                    "name": .string(tool.name),
+                    "description": tool.description.map(JSONNode.string),
+                    "parameters": SchemaAdapter.objectRoot(tool.parameters),
+                    "strict": tool.strict.map(JSONNode.bool),
+                ]),
+            ])
+        }
+        var toolChoice: JSONNode?
+        switch request.toolChoice {
+        case .auto?: toolChoice = .string("auto")
+        case .any?: toolChoice = .string("required")
+        case .none?: toolChoice = .string("none")
+        case .tool(let name)?: toolChoice = .object(["type": .string("function"), "function": .object(["name": .string(name)])])
+        case nil: break
+        }
+        let tokenKey = isOpenAIProper(provider) ? "max_completion_tokens" : "max_tokens"
+        return .object([
+            "model": .string(context.targetModel),
+            "messages": .array(messages),
+            tokenKey: request.maxTokens.map(JSONNode.int),
+            "temperature": temperature.map(JSONNode.double),
+            "top_p": topP.map(JSONNode.double),
+            "stop": request.stopSequences.isEmpty ? nil : .array(request.stopSequences.map(JSONNode.string)),
+            "stream": request.isStreaming ? .bool(true) : nil,
+            "stream_options": request.isStreaming ? .object(["include_usage": .bool(true)]) : nil,
+            "user": request.userID.map(JSONNode.string),
+            "n": request.candidateCount.map(JSONNode.int),
+            "seed": request.seed.map(JSONNode.int),
+            "frequency_penalty": request.frequencyPenalty.map(JSONNode.double),
+            "presence_penalty": request.presencePenalty.map(JSONNode.double),
+            "reasoning_effort": reasoningEffort,
+            "response_format": responseFormat,
+            "tools": tools.isEmpty ? nil : .array(tools),
+            "tool_choice": tools.isEmpty ? nil : toolChoice,
+            "parallel_tool_calls": tools.isEmpty ? nil : request.parallelToolCalls.map(JSONNode.bool),
+        ])
+    }
+}
