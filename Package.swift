@@ -176,6 +176,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ByokyTranslateTests",
+            dependencies: ["ByokyTranslate", "ByokyCore", "ByokyTesting"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ByokyMockProviderTests",
             dependencies: [
                 "ByokyMockProvider",

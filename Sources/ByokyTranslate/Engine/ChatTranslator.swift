@@ -69,6 +69,7 @@ public struct ChatTranslator: Sendable {
             includeStreamUsage: request.includeStreamUsage,
             requestID: requestID
         )
+        if targetFamily != .cohere { ToolPlanAsText.apply(to: &request) }
         var report = TranslationReport()
         let outbound = try targetFamily.adapter.writeRequest(request, context: context, report: &report)
         return OutboundRequest(
@@ -92,7 +93,8 @@ public struct ChatTranslator: Sendable {
         }
         do throws(ByokyError) {
             guard let node else { throw ByokyError.malformedUpstream(context.targetFamily, "the body is not JSON") }
-            let response = try target.readResponse(node, context: context)
+            var response = try target.readResponse(node, context: context)
+            if context.sourceFamily != .cohere { response.content = ToolPlanAsText.apply(to: response.content) }
             return (status, source.writeResponse(response, context: context, report: &report).jsonBytes, report)
         } catch {
             let failure = ProviderErrorInfo(type: "api_error", message: error.message, status: 502)

@@ -8,11 +8,13 @@ public struct StreamTranslator: Sendable {
     private var writer: any StreamEventWriter
     private var events: [StreamEvent] = []
     private var usage = ChatUsage()
+    private var planRewriter: ToolPlanAsText.StreamRewriter?
 
     init(context: TranslationContext, maximumEventSize: Int = 16 * 1024 * 1024) {
         decoder = SSEDecoder(maximumEventSize: maximumEventSize)
         reader = context.targetFamily.adapter.makeStreamReader(context: context)
         writer = context.sourceFamily.adapter.makeStreamWriter(context: context)
+        planRewriter = context.sourceFamily == .cohere ? nil : ToolPlanAsText.StreamRewriter()
     }
 
     /// Whether the upstream's final event has been seen.
@@ -52,7 +54,11 @@ public struct StreamTranslator: Sendable {
     }
 
     private mutating func drain(into output: inout [UInt8]) {
-        for event in events {
+        for var event in events {
+            if var rewriter = planRewriter {
+                event = rewriter.rewrite(event)
+                planRewriter = rewriter
+            }
             switch event {
             case .messageStart(_, _, let reported), .messageDelta(_, _, let reported): usage.merge(reported)
             default: break
