@@ -9,3 +9,7 @@ fi
 flags=(-Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error)
 swift build --build-tests "${flags[@]}"
 swift test --skip-build "$@"
+# A short libFuzzer run over the translators (whole runs only, not filtered ones).
+if [ "$#" -eq 0 ] && [ "${BYOKY_SKIP_FUZZ:-}" != "1" ]; then
+    scripts/fuzz.sh "${BYOKY_FUZZ_SECONDS:-30}"
+fi

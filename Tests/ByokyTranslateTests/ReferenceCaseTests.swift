@@ -9,10 +9,12 @@ import Testing
     // MARK: Requests
 
     @Test func developerRoleSurvivesAsSystemAndAsDeveloper() throws {
-        let body = #"{"model":"gpt-5.4","messages":[{"role":"developer","content":"Be terse."},{"role":"user","content":"Hi"}]}"#
+        let body =
+            #"{"model":"gpt-5.4","messages":[{"role":"developer","content":"Be terse."},{"role":"user","content":"Hi"}]}"#
         let toClaude = try Translate.request(body, from: .openai, to: .anthropic, model: "claude-sonnet-4-6").body
         #expect(toClaude["system"]?.stringValue == "Be terse.")
-        let anthropicBody = #"{"model":"m","max_tokens":10,"system":"Be terse.","messages":[{"role":"user","content":"Hi"}]}"#
+        let anthropicBody =
+            #"{"model":"m","max_tokens":10,"system":"Be terse.","messages":[{"role":"user","content":"Hi"}]}"#
         let toOpenAI = try Translate.request(anthropicBody, from: .anthropic, to: .openai, model: "gpt-5.4").body
         #expect(toOpenAI["messages"]?.arrayValue?.first?["role"]?.stringValue == "system")
         // OpenAI → OpenAI-family target keeps the developer role only where the API has it.
@@ -25,7 +27,11 @@ import Testing
         let translated = try Translate.request(body, from: .openai, to: .anthropic, model: "claude-sonnet-4-6").body
         #expect(translated["stop_sequences"] == nil)
         let mixed = #"{"model":"gpt-5.4","stop":["A",null,""],"messages":[{"role":"user","content":"Hi"}]}"#
-        #expect(try Translate.request(mixed, from: .openai, to: .anthropic, model: "claude-sonnet-4-6").body["stop_sequences"] == .array([.string("A")]))
+        #expect(
+            try Translate.request(mixed, from: .openai, to: .anthropic, model: "claude-sonnet-4-6").body[
+                "stop_sequences"
+            ] == .array([.string("A")])
+        )
     }
 
     @Test func missingMaxTokensUsesTheTargetModelsLimit() throws {
@@ -38,14 +44,20 @@ import Testing
 
     @Test func claudeGetsTemperatureOrTopPNotBoth() throws {
         let body = #"{"model":"gpt-5.4","temperature":1.7,"top_p":0.9,"messages":[{"role":"user","content":"Hi"}]}"#
-        let (translated, outbound) = try Translate.request(body, from: .openai, to: .anthropic, model: "claude-sonnet-4-6")
+        let (translated, outbound) = try Translate.request(
+            body,
+            from: .openai,
+            to: .anthropic,
+            model: "claude-sonnet-4-6"
+        )
         #expect(translated["temperature"]?.doubleValue == 1.0)
         #expect(translated["top_p"] == nil)
         #expect(outbound.report.notes.contains { $0.contains("top_p") })
     }
 
     @Test func reasoningTargetsTakeMaxCompletionTokensAndNoSampling() throws {
-        let body = #"{"model":"m","max_tokens":256,"temperature":0.7,"thinking":{"type":"enabled","budget_tokens":4000},"messages":[{"role":"user","content":"Hi"}]}"#
+        let body =
+            #"{"model":"m","max_tokens":256,"temperature":0.7,"thinking":{"type":"enabled","budget_tokens":4000},"messages":[{"role":"user","content":"Hi"}]}"#
         let toGPT = try Translate.request(body, from: .anthropic, to: .openai, model: "gpt-5.4").body
         #expect(toGPT["max_completion_tokens"]?.intValue == 256)
         #expect(toGPT["max_tokens"] == nil)
@@ -63,26 +75,35 @@ import Testing
     }
 
     @Test func thinkingCarriesAcrossFamilies() throws {
-        let effort = #"{"model":"gpt-5.4","reasoning_effort":"high","max_completion_tokens":40000,"messages":[{"role":"user","content":"Hi"}]}"#
+        let effort =
+            #"{"model":"gpt-5.4","reasoning_effort":"high","max_completion_tokens":40000,"messages":[{"role":"user","content":"Hi"}]}"#
         let toClaude = try Translate.request(effort, from: .openai, to: .anthropic, model: "claude-sonnet-4-6").body
         #expect(toClaude["thinking"]?["type"]?.stringValue == "enabled")
         #expect((toClaude["thinking"]?["budget_tokens"]?.intValue ?? 0) >= 1024)
         #expect((toClaude["thinking"]?["budget_tokens"]?.intValue ?? 0) < (toClaude["max_tokens"]?.intValue ?? 0))
-        let budget = #"{"model":"m","max_tokens":8000,"thinking":{"type":"enabled","budget_tokens":2048},"messages":[{"role":"user","content":"Hi"}]}"#
+        let budget =
+            #"{"model":"m","max_tokens":8000,"thinking":{"type":"enabled","budget_tokens":2048},"messages":[{"role":"user","content":"Hi"}]}"#
         let toGemini = try Translate.request(budget, from: .anthropic, to: .gemini, model: "gemini-2.5-flash").body
         #expect(toGemini["generationConfig"]?["thinkingConfig"]?["thinkingBudget"]?.intValue == 2048)
         #expect(toGemini["generationConfig"]?["thinkingConfig"]?["includeThoughts"] == .bool(true))
     }
 
     @Test func geminiBudgetZeroTurnsThinkingOffInsteadOfSendingZero() throws {
-        let body = #"{"contents":[{"role":"user","parts":[{"text":"Hi"}]}],"generationConfig":{"thinkingConfig":{"thinkingBudget":0}}}"#
+        let body =
+            #"{"contents":[{"role":"user","parts":[{"text":"Hi"}]}],"generationConfig":{"thinkingConfig":{"thinkingBudget":0}}}"#
         let translated = try Translate.request(body, from: .gemini, to: .anthropic, model: "claude-sonnet-4-6").body
         #expect(translated["thinking"] == nil)
     }
 
     @Test func unsignedThinkingIsNeverSentToClaude() throws {
-        let body = #"{"model":"gpt-5.4","messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello","reasoning_content":"user greets"},{"role":"user","content":"Again"}]}"#
-        let (translated, outbound) = try Translate.request(body, from: .openai, to: .anthropic, model: "claude-sonnet-4-6")
+        let body =
+            #"{"model":"gpt-5.4","messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello","reasoning_content":"user greets"},{"role":"user","content":"Again"}]}"#
+        let (translated, outbound) = try Translate.request(
+            body,
+            from: .openai,
+            to: .anthropic,
+            model: "claude-sonnet-4-6"
+        )
         #expect(!translated.jsonString.contains("\"thinking\""))
         #expect(outbound.report.notes.contains { $0.contains("thinking dropped") })
     }
@@ -90,14 +111,21 @@ import Testing
     @Test func cohereToolPlanBecomesAssistantText() throws {
         let body = try Fixtures.bytes("cohere/request.json")
         let outbound = try ChatTranslator.translateRequest(
-            body, path: "/v2/chat", from: .cohere, to: ProviderRegistry.provider(.anthropic)!, model: "claude-sonnet-4-6", requestID: "r")
+            body,
+            path: "/v2/chat",
+            from: .cohere,
+            to: ProviderRegistry.provider(.anthropic)!,
+            model: "claude-sonnet-4-6",
+            requestID: "r"
+        )
         let assistant = try JSONNode.parse(outbound.body)["messages"]?.arrayValue?[1]["content"]?.arrayValue
         #expect(assistant?.first?["type"]?.stringValue == "text")
         #expect(assistant?.first?["text"]?.stringValue == "I will check both cities.")
     }
 
     @Test func geminiToolResultsCarryTheFunctionName() throws {
-        let body = #"{"model":"m","max_tokens":10,"messages":[{"role":"user","content":"weather?"},{"role":"assistant","content":[{"type":"tool_use","id":"fc1","name":"get_weather","input":{"city":"Tokyo"}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"fc1","content":"{\"temp\":18}"}]}]}"#
+        let body =
+            #"{"model":"m","max_tokens":10,"messages":[{"role":"user","content":"weather?"},{"role":"assistant","content":[{"type":"tool_use","id":"fc1","name":"get_weather","input":{"city":"Tokyo"}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"fc1","content":"{\"temp\":18}"}]}]}"#
         let translated = try Translate.request(body, from: .anthropic, to: .gemini, model: "gemini-2.5-flash").body
         let response = translated["contents"]?.arrayValue?[2]["parts"]?.arrayValue?.first?["functionResponse"]
         #expect(response?["name"]?.stringValue == "get_weather")
@@ -106,13 +134,18 @@ import Testing
     }
 
     @Test func toolErrorsReachGeminiAsErrors() throws {
-        let body = #"{"model":"m","max_tokens":10,"messages":[{"role":"user","content":"w?"},{"role":"assistant","content":[{"type":"tool_use","id":"fc1","name":"f","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"fc1","content":"boom","is_error":true}]}]}"#
+        let body =
+            #"{"model":"m","max_tokens":10,"messages":[{"role":"user","content":"w?"},{"role":"assistant","content":[{"type":"tool_use","id":"fc1","name":"f","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"fc1","content":"boom","is_error":true}]}]}"#
         let translated = try Translate.request(body, from: .anthropic, to: .gemini, model: "gemini-2.5-flash").body
-        #expect(translated["contents"]?.arrayValue?[2]["parts"]?.arrayValue?.first?["functionResponse"]?["response"] == .object(["error": .string("boom")]))
+        #expect(
+            translated["contents"]?.arrayValue?[2]["parts"]?.arrayValue?.first?["functionResponse"]?["response"]
+                == .object(["error": .string("boom")])
+        )
     }
 
     @Test func geminiThreeGetsAThoughtSignatureOnReplayedCalls() throws {
-        let body = #"{"model":"gpt-5.4","messages":[{"role":"user","content":"w?"},{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}},{"id":"c2","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"c1","content":"a"},{"role":"tool","tool_call_id":"c2","content":"b"}]}"#
+        let body =
+            #"{"model":"gpt-5.4","messages":[{"role":"user","content":"w?"},{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}},{"id":"c2","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"c1","content":"a"},{"role":"tool","tool_call_id":"c2","content":"b"}]}"#
         let translated = try Translate.request(body, from: .openai, to: .gemini, model: "gemini-3-pro-preview").body
         let parts = translated["contents"]?.arrayValue?[1]["parts"]?.arrayValue ?? []
         #expect(parts.count == 2)
@@ -121,9 +154,12 @@ import Testing
     }
 
     @Test func schemasAreAdaptedForGemini() throws {
-        let body = ##"{"model":"gpt-5.4","messages":[{"role":"user","content":"Hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"kind":{"const":"a"},"when":{"type":["string","null"]},"item":{"$ref":"#/$defs/Item"}},"$defs":{"Item":{"type":"object","properties":{"n":{"type":"integer"}}}}}}}]}"##
+        let body =
+            ##"{"model":"gpt-5.4","messages":[{"role":"user","content":"Hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"kind":{"const":"a"},"when":{"type":["string","null"]},"item":{"$ref":"#/$defs/Item"}},"$defs":{"Item":{"type":"object","properties":{"n":{"type":"integer"}}}}}}}]}"##
         let translated = try Translate.request(body, from: .openai, to: .gemini, model: "gemini-2.5-flash").body
-        let parameters = try #require(translated["tools"]?.arrayValue?.first?["functionDeclarations"]?.arrayValue?.first?["parameters"])
+        let parameters = try #require(
+            translated["tools"]?.arrayValue?.first?["functionDeclarations"]?.arrayValue?.first?["parameters"]
+        )
         #expect(parameters["$schema"] == nil)
         #expect(parameters["additionalProperties"] == nil)
         #expect(parameters["$defs"] == nil)
@@ -136,7 +172,13 @@ import Testing
     @Test func geminiUppercaseTypesBecomeJSONSchema() throws {
         let body = try Fixtures.bytes("gemini/request.json")
         let outbound = try ChatTranslator.translateRequest(
-            body, path: Fixtures.chatPath(.gemini), from: .gemini, to: ProviderRegistry.provider(.openai)!, model: "gpt-4.1", requestID: "r")
+            body,
+            path: Fixtures.chatPath(.gemini),
+            from: .gemini,
+            to: ProviderRegistry.provider(.openai)!,
+            model: "gpt-4.1",
+            requestID: "r"
+        )
         let parameters = try JSONNode.parse(outbound.body)["tools"]?.arrayValue?.first?["function"]?["parameters"]
         #expect(parameters?["type"]?.stringValue == "object")
         #expect(parameters?["properties"]?["location"]?["type"]?.stringValue == "string")
@@ -145,39 +187,74 @@ import Testing
     @Test func geminiSourceReadsModelAndStreamingFromTheURL() throws {
         let body = #"{"contents":[{"role":"user","parts":[{"text":"Hi"}]}]}"#
         let (translated, outbound) = try Translate.request(
-            body, from: .gemini, to: .anthropic, model: "claude-sonnet-4-6", path: "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse")
+            body,
+            from: .gemini,
+            to: .anthropic,
+            model: "claude-sonnet-4-6",
+            path: "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse"
+        )
         #expect(translated["stream"] == .bool(true))
         #expect(outbound.translator.context.sourceModel == "gemini-2.5-pro")
         #expect(outbound.translator.context.isStreaming)
-        let toGemini = try Translate.request(#"{"model":"m","max_tokens":5,"stream":true,"messages":[{"role":"user","content":"Hi"}]}"#, from: .anthropic, to: .gemini, model: "gemini-2.5-flash").outbound
+        let toGemini = try Translate.request(
+            #"{"model":"m","max_tokens":5,"stream":true,"messages":[{"role":"user","content":"Hi"}]}"#,
+            from: .anthropic,
+            to: .gemini,
+            model: "gemini-2.5-flash"
+        ).outbound
         #expect(toGemini.path == "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse")
     }
 
     @Test func providerChatPathsAreUsed() throws {
         let body = #"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"Hi"}]}"#
-        #expect(try Translate.request(body, from: .anthropic, to: .groq, model: "x").outbound.path == "/openai/v1/chat/completions")
-        #expect(try Translate.request(body, from: .anthropic, to: .deepseek, model: "x").outbound.path == "/chat/completions")
+        #expect(
+            try Translate.request(body, from: .anthropic, to: .groq, model: "x").outbound.path
+                == "/openai/v1/chat/completions"
+        )
+        #expect(
+            try Translate.request(body, from: .anthropic, to: .deepseek, model: "x").outbound.path
+                == "/chat/completions"
+        )
         #expect(try Translate.request(body, from: .anthropic, to: .cohere, model: "x").outbound.path == "/v2/chat")
-        #expect(try Translate.request(#"{"model":"m","messages":[{"role":"user","content":"Hi"}]}"#, from: .openai, to: .anthropic, model: "x").outbound.path == "/v1/messages")
+        #expect(
+            try Translate.request(
+                #"{"model":"m","messages":[{"role":"user","content":"Hi"}]}"#,
+                from: .openai,
+                to: .anthropic,
+                model: "x"
+            ).outbound.path == "/v1/messages"
+        )
     }
 
     @Test func pdfDocumentsGoWhereTheTargetTakesThem() throws {
-        let body = #"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0x"}},{"type":"text","text":"Summarise"}]}]}"#
+        let body =
+            #"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0x"}},{"type":"text","text":"Summarise"}]}]}"#
         let toOpenAI = try Translate.request(body, from: .anthropic, to: .openai, model: "gpt-4.1").body
         let file = toOpenAI["messages"]?.arrayValue?.first?["content"]?.arrayValue?.first
         #expect(file?["type"]?.stringValue == "file")
         #expect(file?["file"]?["file_data"]?.stringValue == "data:application/pdf;base64,JVBERi0x")
         let toGemini = try Translate.request(body, from: .anthropic, to: .gemini, model: "gemini-2.5-flash").body
-        #expect(toGemini["contents"]?.arrayValue?.first?["parts"]?.arrayValue?.first?["inlineData"]?["mimeType"]?.stringValue == "application/pdf")
-        #expect(throws: ByokyError.self) { try Translate.request(body, from: .anthropic, to: .cohere, model: "command-a-03-2025") }
+        #expect(
+            toGemini["contents"]?.arrayValue?.first?["parts"]?.arrayValue?.first?["inlineData"]?["mimeType"]?
+                .stringValue == "application/pdf"
+        )
+        #expect(throws: ByokyError.self) {
+            try Translate.request(body, from: .anthropic, to: .cohere, model: "command-a-03-2025")
+        }
         // A Gemini PDF is a document, not an image.
-        let gemini = #"{"contents":[{"role":"user","parts":[{"inlineData":{"mimeType":"application/pdf","data":"JVBERi0x"}},{"text":"Summarise"}]}]}"#
+        let gemini =
+            #"{"contents":[{"role":"user","parts":[{"inlineData":{"mimeType":"application/pdf","data":"JVBERi0x"}},{"text":"Summarise"}]}]}"#
         let toClaude = try Translate.request(gemini, from: .gemini, to: .anthropic, model: "claude-sonnet-4-6").body
-        #expect(toClaude["messages"]?.arrayValue?.first?["content"]?.arrayValue?.first?["type"]?.stringValue == "document")
+        #expect(
+            toClaude["messages"]?.arrayValue?.first?["content"]?.arrayValue?.first?["type"]?.stringValue == "document"
+        )
     }
 
     @Test func dataURLsWithParametersAreRead() throws {
-        #expect(MediaSource.parse(url: "data:image/png;name=x.png;base64,QUJD") == .base64(mediaType: "image/png", data: "QUJD"))
+        #expect(
+            MediaSource.parse(url: "data:image/png;name=x.png;base64,QUJD")
+                == .base64(mediaType: "image/png", data: "QUJD")
+        )
         #expect(MediaSource.parse(url: "ftp://example.com/x.png") == nil)
     }
 
@@ -186,14 +263,38 @@ import Testing
     @Test func whatTheTargetCannotExpressIsRefused() throws {
         let cases: [(String, APIFamily, ProviderID, String)] = [
             (#"{"model":"m","n":2,"messages":[{"role":"user","content":"Hi"}]}"#, .openai, .anthropic, "completions"),
-            (#"{"model":"m","max_tokens":5,"tools":[{"type":"web_search_20250305","name":"web_search"}],"messages":[{"role":"user","content":"Hi"}]}"#, .anthropic, .openai, "web_search"),
-            (#"{"model":"m","messages":[{"role":"user","content":"Hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],"tool_choice":{"type":"function","function":{"name":"f"}}}"#, .openai, .cohere, "named tool"),
-            (#"{"model":"m","messages":[{"role":"user","content":"Hi"}],"tools":[{"type":"function","function":{"name":"f"}}],"response_format":{"type":"json_object"}}"#, .openai, .gemini, "JSON response format"),
-            (#"{"model":"m","messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}}]}]}"#, .openai, .anthropic, "input_audio"),
-            (#"{"model":"m","messages":[{"role":"user","content":"Hi"}],"logprobs":true}"#, .openai, .gemini, "logprobs"),
-            (#"{"contents":[{"role":"user","parts":[{"text":"Hi"}]}],"tools":[{"googleSearch":{}}]}"#, .gemini, .anthropic, "googleSearch"),
-            (#"{"model":"m","messages":[{"role":"user","content":"Hi"}],"documents":[{"data":{"text":"x"}}]}"#, .cohere, .openai, "RAG"),
-            (#"{"model":"m","messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{not json"}}]},{"role":"tool","tool_call_id":"c","content":"x"}]}"#, .openai, .anthropic, "not a JSON object"),
+            (
+                #"{"model":"m","max_tokens":5,"tools":[{"type":"web_search_20250305","name":"web_search"}],"messages":[{"role":"user","content":"Hi"}]}"#,
+                .anthropic, .openai, "web_search"
+            ),
+            (
+                #"{"model":"m","messages":[{"role":"user","content":"Hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],"tool_choice":{"type":"function","function":{"name":"f"}}}"#,
+                .openai, .cohere, "named tool"
+            ),
+            (
+                #"{"model":"m","messages":[{"role":"user","content":"Hi"}],"tools":[{"type":"function","function":{"name":"f"}}],"response_format":{"type":"json_object"}}"#,
+                .openai, .gemini, "JSON response format"
+            ),
+            (
+                #"{"model":"m","messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}}]}]}"#,
+                .openai, .anthropic, "input_audio"
+            ),
+            (
+                #"{"model":"m","messages":[{"role":"user","content":"Hi"}],"logprobs":true}"#, .openai, .gemini,
+                "logprobs"
+            ),
+            (
+                #"{"contents":[{"role":"user","parts":[{"text":"Hi"}]}],"tools":[{"googleSearch":{}}]}"#, .gemini,
+                .anthropic, "googleSearch"
+            ),
+            (
+                #"{"model":"m","messages":[{"role":"user","content":"Hi"}],"documents":[{"data":{"text":"x"}}]}"#,
+                .cohere, .openai, "RAG"
+            ),
+            (
+                #"{"model":"m","messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{not json"}}]},{"role":"tool","tool_call_id":"c","content":"x"}]}"#,
+                .openai, .anthropic, "not a JSON object"
+            ),
         ]
         for (body, source, target, phrase) in cases {
             do {
@@ -207,7 +308,8 @@ import Testing
     }
 
     @Test func jsonSchemaReachesClaudeAsStructuredOutput() throws {
-        let body = #"{"model":"m","messages":[{"role":"user","content":"Hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"r","schema":{"type":"object","properties":{"a":{"type":"string"}}}}}}"#
+        let body =
+            #"{"model":"m","messages":[{"role":"user","content":"Hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"r","schema":{"type":"object","properties":{"a":{"type":"string"}}}}}}"#
         let translated = try Translate.request(body, from: .openai, to: .anthropic, model: "claude-sonnet-4-6").body
         #expect(translated["output_config"]?["format"]?["type"]?.stringValue == "json_schema")
         #expect(translated["output_config"]?["format"]?["schema"]?["properties"]?["a"] != nil)
@@ -215,16 +317,27 @@ import Testing
 
     @Test func onlyChatEndpointsTranslate() throws {
         let cases: [(APIFamily, String)] = [
-            (.openai, "/v1/embeddings"), (.openai, "/v1/responses"), (.openai, "/v1/models"), (.anthropic, "/v1/messages/count_tokens"),
-            (.anthropic, "/v1/messages/batches"), (.gemini, "/v1beta/models/gemini-2.5-flash:embedContent"), (.gemini, "/v1beta/files"),
+            (.openai, "/v1/embeddings"), (.openai, "/v1/responses"), (.openai, "/v1/models"),
+            (.anthropic, "/v1/messages/count_tokens"),
+            (.anthropic, "/v1/messages/batches"), (.gemini, "/v1beta/models/gemini-2.5-flash:embedContent"),
+            (.gemini, "/v1beta/files"),
             (.cohere, "/v2/embed"),
         ]
         for (family, path) in cases {
             #expect(throws: ByokyError.self) {
-                _ = try Translate.request("{}", from: family, to: family == .anthropic ? .openai : .anthropic, model: "m", path: path)
+                _ = try Translate.request(
+                    "{}",
+                    from: family,
+                    to: family == .anthropic ? .openai : .anthropic,
+                    model: "m",
+                    path: path
+                )
             }
         }
-        #expect(ChatEndpoint.match(path: "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse", family: .gemini)?.isStreaming == true)
+        #expect(
+            ChatEndpoint.match(path: "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse", family: .gemini)?
+                .isStreaming == true
+        )
         #expect(ChatEndpoint.match(path: "/openai/v1/chat/completions", family: .openai) != nil)
     }
 
@@ -240,22 +353,28 @@ import Testing
     // MARK: Responses
 
     @Test func refusalsAreCarried() throws {
-        let openAI = #"{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4.1","choices":[{"index":0,"message":{"role":"assistant","content":null,"refusal":"I can't help with that."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":6,"total_tokens":11}}"#
+        let openAI =
+            #"{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4.1","choices":[{"index":0,"message":{"role":"assistant","content":null,"refusal":"I can't help with that."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":6,"total_tokens":11}}"#
         let claude = try Translate.response(openAI, from: .openai, to: .anthropic)
         #expect(claude["stop_reason"]?.stringValue == "refusal")
         #expect(claude["content"]?.arrayValue?.first?["text"]?.stringValue == "I can't help with that.")
-        let blocked = #"{"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":4,"totalTokenCount":4},"modelVersion":"gemini-2.5-flash"}"#
+        let blocked =
+            #"{"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":4,"totalTokenCount":4},"modelVersion":"gemini-2.5-flash"}"#
         let fromGemini = try Translate.response(blocked, from: .gemini, to: .openai)
         #expect(fromGemini["choices"]?.arrayValue?.first?["finish_reason"]?.stringValue == "content_filter")
-        #expect(fromGemini["choices"]?.arrayValue?.first?["message"]?["refusal"]?.stringValue?.contains("SAFETY") == true)
+        #expect(
+            fromGemini["choices"]?.arrayValue?.first?["message"]?["refusal"]?.stringValue?.contains("SAFETY") == true
+        )
     }
 
     @Test func cacheAndReasoningTokensAreCounted() throws {
-        let claude = #"{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"ok"}],"stop_reason":"end_turn","usage":{"input_tokens":10,"cache_read_input_tokens":90,"cache_creation_input_tokens":0,"output_tokens":5}}"#
+        let claude =
+            #"{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"ok"}],"stop_reason":"end_turn","usage":{"input_tokens":10,"cache_read_input_tokens":90,"cache_creation_input_tokens":0,"output_tokens":5}}"#
         let openAI = try Translate.response(claude, from: .anthropic, to: .openai)
         #expect(openAI["usage"]?["prompt_tokens"]?.intValue == 100)
         #expect(openAI["usage"]?["prompt_tokens_details"]?["cached_tokens"]?.intValue == 90)
-        let gemini = #"{"candidates":[{"content":{"parts":[{"text":"ok"}],"role":"model"},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":5,"thoughtsTokenCount":100,"totalTokenCount":115}}"#
+        let gemini =
+            #"{"candidates":[{"content":{"parts":[{"text":"ok"}],"role":"model"},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":5,"thoughtsTokenCount":100,"totalTokenCount":115}}"#
         let fromGemini = try Translate.response(gemini, from: .gemini, to: .anthropic)
         #expect(fromGemini["usage"]?["output_tokens"]?.intValue == 105)
         let back = try Translate.response(claude, from: .anthropic, to: .anthropic)
@@ -264,23 +383,40 @@ import Testing
     }
 
     @Test func claudeThinkingReachesOpenAIAppsAsReasoningContent() throws {
-        let claude = #"{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"thinking","thinking":"Let me think.","signature":"sig"},{"type":"text","text":"42"}],"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":2}}"#
+        let claude =
+            #"{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"thinking","thinking":"Let me think.","signature":"sig"},{"type":"text","text":"42"}],"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":2}}"#
         let openAI = try Translate.response(claude, from: .anthropic, to: .openai)
         #expect(openAI["choices"]?.arrayValue?.first?["message"]?["reasoning_content"]?.stringValue == "Let me think.")
         #expect(openAI["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue == "42")
         let gemini = try Translate.response(claude, from: .anthropic, to: .gemini)
-        #expect(gemini["candidates"]?.arrayValue?.first?["content"]?["parts"]?.arrayValue?.first?["thought"] == .bool(true))
+        #expect(
+            gemini["candidates"]?.arrayValue?.first?["content"]?["parts"]?.arrayValue?.first?["thought"] == .bool(true)
+        )
     }
 
     @Test func stopReasonTables() throws {
-        let openAI: [(String, StopReason)] = [("stop", .endTurn), ("length", .maxTokens), ("tool_calls", .toolUse), ("function_call", .toolUse), ("content_filter", .refusal), ("weird", .endTurn)]
+        let openAI: [(String, StopReason)] = [
+            ("stop", .endTurn), ("length", .maxTokens), ("tool_calls", .toolUse), ("function_call", .toolUse),
+            ("content_filter", .refusal), ("weird", .endTurn),
+        ]
         for (value, reason) in openAI { #expect(OpenAIAdapter.stopReason(from: value) == reason) }
-        let gemini: [(String, StopReason)] = [("STOP", .endTurn), ("MAX_TOKENS", .maxTokens), ("SAFETY", .refusal), ("RECITATION", .refusal), ("BLOCKLIST", .refusal), ("PROHIBITED_CONTENT", .refusal), ("SPII", .refusal), ("MALFORMED_FUNCTION_CALL", .error), ("LANGUAGE", .other), ("OTHER", .other)]
+        let gemini: [(String, StopReason)] = [
+            ("STOP", .endTurn), ("MAX_TOKENS", .maxTokens), ("SAFETY", .refusal), ("RECITATION", .refusal),
+            ("BLOCKLIST", .refusal), ("PROHIBITED_CONTENT", .refusal), ("SPII", .refusal),
+            ("MALFORMED_FUNCTION_CALL", .error), ("LANGUAGE", .other), ("OTHER", .other),
+        ]
         for (value, reason) in gemini { #expect(GeminiAdapter.stopReason(from: value, hadToolCall: false) == reason) }
         #expect(GeminiAdapter.stopReason(from: "STOP", hadToolCall: true) == .toolUse)
-        let cohere: [(String, StopReason)] = [("COMPLETE", .endTurn), ("STOP_SEQUENCE", .stopSequence), ("MAX_TOKENS", .maxTokens), ("TOOL_CALL", .toolUse), ("ERROR", .error), ("TIMEOUT", .other)]
+        let cohere: [(String, StopReason)] = [
+            ("COMPLETE", .endTurn), ("STOP_SEQUENCE", .stopSequence), ("MAX_TOKENS", .maxTokens),
+            ("TOOL_CALL", .toolUse), ("ERROR", .error), ("TIMEOUT", .other),
+        ]
         for (value, reason) in cohere { #expect(CohereAdapter.stopReason(from: value) == reason) }
-        let anthropic: [(String, StopReason)] = [("end_turn", .endTurn), ("max_tokens", .maxTokens), ("stop_sequence", .stopSequence), ("tool_use", .toolUse), ("refusal", .refusal), ("pause_turn", .pauseTurn), ("model_context_window_exceeded", .contextWindowExceeded)]
+        let anthropic: [(String, StopReason)] = [
+            ("end_turn", .endTurn), ("max_tokens", .maxTokens), ("stop_sequence", .stopSequence),
+            ("tool_use", .toolUse), ("refusal", .refusal), ("pause_turn", .pauseTurn),
+            ("model_context_window_exceeded", .contextWindowExceeded),
+        ]
         for (value, reason) in anthropic { #expect(AnthropicAdapter.stopReason(from: value) == reason) }
         // Out of the IR every reason has a value in every family.
         for reason in StopReason.allCases {
@@ -294,7 +430,8 @@ import Testing
     }
 
     @Test func stopSequenceMatchSurvivesClaudeToClaudeShape() throws {
-        let claude = #"{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"a"}],"stop_reason":"stop_sequence","stop_sequence":"END","usage":{"input_tokens":1,"output_tokens":1}}"#
+        let claude =
+            #"{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"a"}],"stop_reason":"stop_sequence","stop_sequence":"END","usage":{"input_tokens":1,"output_tokens":1}}"#
         let back = try Translate.response(claude, from: .anthropic, to: .anthropic)
         #expect(back["stop_sequence"]?.stringValue == "END")
     }

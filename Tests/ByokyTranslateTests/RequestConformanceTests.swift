@@ -12,7 +12,12 @@ import Testing
         let body = try Fixtures.bytes("\(source.rawValue)/request.json")
         let (provider, model) = Fixtures.target(target)
         let outbound = try ChatTranslator.translateRequest(
-            body, path: Fixtures.chatPath(source), from: source, to: provider, model: model, requestID: "req1"
+            body,
+            path: Fixtures.chatPath(source),
+            from: source,
+            to: provider,
+            model: model,
+            requestID: "req1"
         )
         let original = try source.adapter.readRequest(try JSONNode.parse(body))
         let translated = try target.adapter.readRequest(try JSONNode.parse(outbound.body))
@@ -41,7 +46,12 @@ import Testing
         let body = try Fixtures.bytes("\(source.rawValue)/request.json")
         let (provider, model) = Fixtures.target(target)
         let outbound = try ChatTranslator.translateRequest(
-            body, path: Fixtures.chatPath(source), from: source, to: provider, model: model, requestID: "req1"
+            body,
+            path: Fixtures.chatPath(source),
+            from: source,
+            to: provider,
+            model: model,
+            requestID: "req1"
         )
         let translated = try target.adapter.readRequest(try JSONNode.parse(outbound.body))
         var callIDs: [String] = []
@@ -61,8 +71,12 @@ import Testing
     func mistralGetsNineCharacterIDs(source: APIFamily) throws {
         let body = try Fixtures.bytes("\(source.rawValue)/request.json")
         let outbound = try ChatTranslator.translateRequest(
-            body, path: Fixtures.chatPath(source), from: source, to: ProviderRegistry.provider(.mistral)!,
-            model: "mistral-large-latest", requestID: "req1"
+            body,
+            path: Fixtures.chatPath(source),
+            from: source,
+            to: ProviderRegistry.provider(.mistral)!,
+            model: "mistral-large-latest",
+            requestID: "req1"
         )
         let translated = try OpenAIAdapter.readRequest(try JSONNode.parse(outbound.body))
         let ids = translated.messages.flatMap(\.content).compactMap { block -> String? in

@@ -15,7 +15,9 @@ import Testing
         #expect(translated.status == 200)
         let expected = try target.adapter.readResponse(try JSONNode.parse(upstream), context: context)
         let actual = try source.adapter.readResponse(try JSONNode.parse(translated.body), context: context)
-        var expectedDigest = AnswerDigest(ChatResponse(content: ToolPlanAsText.apply(to: expected.content), from: expected))
+        var expectedDigest = AnswerDigest(
+            ChatResponse(content: ToolPlanAsText.apply(to: expected.content), from: expected)
+        )
         if source == .cohere { expectedDigest = AnswerDigest(expected) }
         #expect(AnswerDigest(actual) == expectedDigest)
         #expect(actual.stopReason == (kind == "tool" ? .toolUse : .endTurn))
@@ -32,9 +34,12 @@ import Testing
         let (source, target) = try RequestConformanceTests.families(pair)
         let context = Fixtures.context(from: source, to: target)
         let bodies: [APIFamily: String] = [
-            .anthropic: #"{"type":"error","error":{"type":"rate_limit_error","message":"Number of requests has exceeded your rate limit"}}"#,
-            .openai: #"{"error":{"message":"Rate limit reached for requests","type":"requests","param":null,"code":"rate_limit_exceeded"}}"#,
-            .gemini: #"{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED"}}"#,
+            .anthropic:
+                #"{"type":"error","error":{"type":"rate_limit_error","message":"Number of requests has exceeded your rate limit"}}"#,
+            .openai:
+                #"{"error":{"message":"Rate limit reached for requests","type":"requests","param":null,"code":"rate_limit_exceeded"}}"#,
+            .gemini:
+                #"{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED"}}"#,
             .cohere: #"{"message":"You are using a Trial key, which is limited to 10 API calls / minute."}"#,
         ]
         let translated = ChatTranslator(context: context).translateResponse(Array(bodies[target]!.utf8), status: 429)
@@ -58,7 +63,9 @@ import Testing
     func unreadableAnswerIsA502InTheAppsFormat(pair: String) throws {
         let (source, target) = try RequestConformanceTests.families(pair)
         let translated = ChatTranslator(context: Fixtures.context(from: source, to: target)).translateResponse(
-            Array("<html>gateway</html>".utf8), status: 200)
+            Array("<html>gateway</html>".utf8),
+            status: 200
+        )
         #expect(translated.status == 502)
         #expect(try JSONNode.parse(translated.body).objectValue != nil)
     }

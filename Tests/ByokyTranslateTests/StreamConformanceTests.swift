@@ -59,7 +59,10 @@ import Testing
         let whole = Self.translate([upstream], context: context)
         #expect(whole.count > upstream.count / 4)
         for seed in 1...4 {
-            #expect(Self.translate(ChunkSplits.random(upstream, seed: UInt64(seed), maximumSize: 97), context: context) == whole)
+            #expect(
+                Self.translate(ChunkSplits.random(upstream, seed: UInt64(seed), maximumSize: 97), context: context)
+                    == whole
+            )
         }
     }
 
@@ -70,7 +73,9 @@ import Testing
         let upstream = try Fixtures.bytes("\(target.rawValue)/stream-text.sse")
         // Cut inside the event that carries the second half of the text (before any finish).
         let marker = Array("Paris".utf8)
-        let offset = try #require((0..<upstream.count).first { Array(upstream[$0..<min($0 + marker.count, upstream.count)]) == marker })
+        let offset = try #require(
+            (0..<upstream.count).first { Array(upstream[$0..<min($0 + marker.count, upstream.count)]) == marker }
+        )
         let cut = Array(upstream.prefix(offset))
         let output = Self.translate([cut], context: context)
         let accumulated = try StreamAccumulator.read(output, family: source, context: context)
@@ -83,7 +88,10 @@ import Testing
     func appModelIsEchoedInStreams(pair: String) throws {
         let (source, target) = try RequestConformanceTests.families(pair)
         let context = Fixtures.context(from: source, to: target, streaming: true)
-        let output = String(decoding: Self.translate([try Fixtures.bytes("\(target.rawValue)/stream-text.sse")], context: context), as: UTF8.self)
+        let output = String(
+            decoding: Self.translate([try Fixtures.bytes("\(target.rawValue)/stream-text.sse")], context: context),
+            as: UTF8.self
+        )
         if source != .cohere {
             #expect(output.contains("\"app-model\""))
             #expect(!output.contains(Fixtures.target(target).1))

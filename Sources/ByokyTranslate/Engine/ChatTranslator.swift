@@ -82,7 +82,10 @@ public struct ChatTranslator: Sendable {
 
     /// Translates a whole (non-stream) upstream answer; error bodies become the app's error format
     /// with the same status. An answer that cannot be read becomes a 502 in the app's format.
-    public func translateResponse(_ body: some Collection<UInt8>, status: Int) -> (status: Int, body: [UInt8], report: TranslationReport) {
+    public func translateResponse(
+        _ body: some Collection<UInt8>,
+        status: Int
+    ) -> (status: Int, body: [UInt8], report: TranslationReport) {
         let source = context.sourceFamily.adapter
         let target = context.targetFamily.adapter
         var report = TranslationReport()

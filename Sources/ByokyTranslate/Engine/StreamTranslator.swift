@@ -35,7 +35,13 @@ public struct StreamTranslator: Sendable {
             }
         } catch {
             events.append(
-                .error(ProviderErrorInfo(type: "api_error", message: "An upstream stream event was too large to translate.", status: 502))
+                .error(
+                    ProviderErrorInfo(
+                        type: "api_error",
+                        message: "An upstream stream event was too large to translate.",
+                        status: 502
+                    )
+                )
             )
         }
         drain(into: &output)

@@ -18,6 +18,9 @@ extension ByokyError {
 
     /// The upstream's answer could not be read.
     static func malformedUpstream(_ family: APIFamily, _ what: String) -> ByokyError {
-        ByokyError(.translationFailed, "The \(family.rawValue) upstream sent an answer that could not be translated: \(what).")
+        ByokyError(
+            .translationFailed,
+            "The \(family.rawValue) upstream sent an answer that could not be translated: \(what)."
+        )
     }
 }

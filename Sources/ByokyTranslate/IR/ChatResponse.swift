@@ -40,7 +40,10 @@ public struct ChatUsage: Sendable, Hashable {
     public var reasoningTokens = 0
 
     public init(
-        inputTokens: Int = 0, outputTokens: Int = 0, cacheReadTokens: Int = 0, cacheWriteTokens: Int = 0,
+        inputTokens: Int = 0,
+        outputTokens: Int = 0,
+        cacheReadTokens: Int = 0,
+        cacheWriteTokens: Int = 0,
         reasoningTokens: Int = 0
     ) {
         self.inputTokens = inputTokens

@@ -58,7 +58,9 @@ extension JSONNode {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<offset]))
                 runStart = offset + 1
                 if let escape {
-                    bytes.append(contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
+                    bytes.append(
+                        contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount)
+                    )
                 } else {
                     let digits: StaticString = "0123456789abcdef"
                     bytes.append(contentsOf: #"\u00"#.utf8)

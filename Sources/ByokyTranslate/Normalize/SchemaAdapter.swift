@@ -76,7 +76,9 @@ enum SchemaAdapter {
         }
         if let enumValues = result["enum"]?.arrayValue {
             // Gemini enums are strings.
-            result["enum"] = .array(enumValues.map { value in value.stringValue.map(JSONNode.string) ?? .string(value.jsonString) })
+            result["enum"] = .array(
+                enumValues.map { value in value.stringValue.map(JSONNode.string) ?? .string(value.jsonString) }
+            )
             if result["type"] == nil || result["type"]?.stringValue != "string" { result["type"] = .string("string") }
         }
         return .object(result)

@@ -12,7 +12,8 @@ enum ToolCallID {
         }
         switch family {
         case .anthropic:
-            if !id.isEmpty, id.utf8.count <= 64, id.utf8.allSatisfy({ isAlphanumeric($0) || $0 == 0x5F || $0 == 0x2D }) {
+            if !id.isEmpty, id.utf8.count <= 64, id.utf8.allSatisfy({ isAlphanumeric($0) || $0 == 0x5F || $0 == 0x2D })
+            {
                 return id
             }
             return "toolu_" + SecureHash.sha256Hex(id).prefix(24)

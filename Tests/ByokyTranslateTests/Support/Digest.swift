@@ -1,3 +1,5 @@
+import ByokyCore
+
 @testable import ByokyTranslate
 
 /// The meaning of a conversation, with the spelling differences between families taken out:
@@ -22,7 +24,9 @@ struct ConversationDigest: Equatable, CustomStringConvertible {
                     callOrder[call.id] = position
                     parts.append("call#\(position):\(call.name)(\(Self.canonical(call.arguments)))")
                 case .toolResult(let result):
-                    parts.append("result#\(callOrder[result.toolUseID].map(String.init) ?? "?"):\(Self.unwrap(result.text))")
+                    parts.append(
+                        "result#\(callOrder[result.toolUseID].map(String.init) ?? "?"):\(Self.unwrap(result.text))"
+                    )
                 case .thinking(let thinking): parts.append("thinking:\(thinking.text)")
                 case .redactedThinking: parts.append("redacted")
                 }
@@ -43,7 +47,10 @@ struct ConversationDigest: Equatable, CustomStringConvertible {
     static func canonical(_ node: JSONNode) -> String {
         switch node {
         case .object(let object):
-            "{" + object.members.sorted { $0.key < $1.key }.map { "\($0.key):\(canonical($0.value))" }.joined(separator: ",") + "}"
+            "{"
+                + object.members.sorted { $0.key < $1.key }.map { "\($0.key):\(canonical($0.value))" }.joined(
+                    separator: ","
+                ) + "}"
         case .array(let items): "[" + items.map(canonical).joined(separator: ",") + "]"
         default: node.jsonString
         }
@@ -143,8 +150,6 @@ struct StreamAccumulator {
         return accumulator
     }
 }
-
-import ByokyCore
 
 struct SSEDecoderBox {
     var decoder = SSEDecoder()

@@ -19,7 +19,10 @@ enum Fixtures {
         switch family {
         case .anthropic: "/v1/messages"
         case .openai: "/v1/chat/completions"
-        case .gemini: streaming ? "/v1beta/models/gemini-2.5-flash:streamGenerateContent" : "/v1beta/models/gemini-2.5-flash:generateContent"
+        case .gemini:
+            streaming
+                ? "/v1beta/models/gemini-2.5-flash:streamGenerateContent"
+                : "/v1beta/models/gemini-2.5-flash:generateContent"
         case .cohere: "/v2/chat"
         }
     }
@@ -39,13 +42,25 @@ enum Fixtures {
         APIFamily.allCases.flatMap { source in APIFamily.allCases.filter { $0 != source }.map { (source, $0) } }
     }
 
-    static func context(from source: APIFamily, to target: APIFamily, streaming: Bool = false, includeUsage: Bool = true)
+    static func context(
+        from source: APIFamily,
+        to target: APIFamily,
+        streaming: Bool = false,
+        includeUsage: Bool = true
+    )
         -> TranslationContext
     {
         let (provider, model) = Self.target(target)
         return TranslationContext(
-            sourceFamily: source, targetFamily: target, targetProvider: provider.id, sourceModel: "app-model",
-            targetModel: model, isStreaming: streaming, includeStreamUsage: includeUsage, requestID: "req1", createdAt: 1_700_000_000
+            sourceFamily: source,
+            targetFamily: target,
+            targetProvider: provider.id,
+            sourceModel: "app-model",
+            targetModel: model,
+            isStreaming: streaming,
+            includeStreamUsage: includeUsage,
+            requestID: "req1",
+            createdAt: 1_700_000_000
         )
     }
 }

@@ -21,15 +21,28 @@ enum LongStream {
         }
         events.append(.toolArgumentsDelta(index: 1, json: "]}"))
         events.append(.blockStop(index: 1))
-        events.append(.messageDelta(stopReason: .toolUse, stopSequence: nil, usage: ChatUsage(inputTokens: 100, outputTokens: count)))
+        events.append(
+            .messageDelta(
+                stopReason: .toolUse,
+                stopSequence: nil,
+                usage: ChatUsage(inputTokens: 100, outputTokens: count)
+            )
+        )
         events.append(.messageStop)
         return events
     }
 
     static func make(family: APIFamily, events count: Int) throws -> [UInt8] {
         let context = TranslationContext(
-            sourceFamily: family, targetFamily: family, targetProvider: Fixtures.target(family).0.id, sourceModel: "m",
-            targetModel: "m", isStreaming: true, includeStreamUsage: true, requestID: "long", createdAt: 1
+            sourceFamily: family,
+            targetFamily: family,
+            targetProvider: Fixtures.target(family).0.id,
+            sourceModel: "m",
+            targetModel: "m",
+            isStreaming: true,
+            includeStreamUsage: true,
+            requestID: "long",
+            createdAt: 1
         )
         var writer = family.adapter.makeStreamWriter(context: context)
         var output: [UInt8] = []

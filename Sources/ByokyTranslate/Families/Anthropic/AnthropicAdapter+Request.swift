@@ -34,7 +34,9 @@ extension AnthropicAdapter {
         request.temperature = root["temperature"]?.doubleValue
         request.topP = root["top_p"]?.doubleValue
         request.topK = root["top_k"]?.intValue
-        request.stopSequences = (root["stop_sequences"]?.arrayValue ?? []).compactMap(\.stringValue).filter { !$0.isEmpty }
+        request.stopSequences = (root["stop_sequences"]?.arrayValue ?? []).compactMap(\.stringValue).filter {
+            !$0.isEmpty
+        }
         request.isStreaming = root["stream"]?.boolValue ?? false
         request.userID = root["metadata"]?["user_id"]?.stringValue
         for tool in root["tools"]?.arrayValue ?? [] {
@@ -68,7 +70,11 @@ extension AnthropicAdapter {
         }
         let format = root["output_config"]?["format"] ?? root["output_format"]
         if let format, format["type"]?.stringValue == "json_schema" {
-            request.responseFormat = .jsonSchema(name: nil, schema: format["schema"] ?? .object(JSONObject()), strict: true)
+            request.responseFormat = .jsonSchema(
+                name: nil,
+                schema: format["schema"] ?? .object(JSONObject()),
+                strict: true
+            )
         }
         if root["container"] != nil || root["mcp_servers"] != nil {
             request.unsupportedFeatures.append("Anthropic containers and MCP servers")
@@ -188,7 +194,9 @@ extension AnthropicAdapter {
             let budget = max(1024, reasoning.resolvedBudget(maxTokens: request.maxTokens))
             if maxTokens <= budget { maxTokens = budget + (request.maxTokens ?? 4096) }
             thinking = .object(["type": .string("enabled"), "budget_tokens": .int(budget)])
-            if temperature != nil || topK != nil { report.note("temperature and top_k dropped: Anthropic thinking needs defaults") }
+            if temperature != nil || topK != nil {
+                report.note("temperature and top_k dropped: Anthropic thinking needs defaults")
+            }
             temperature = nil
             topK = nil
             if let value = topP, value < 0.95 { topP = 0.95 }
@@ -270,10 +278,13 @@ extension AnthropicAdapter {
         case .image(let source):
             return .object(["type": .string("image"), "source": sourceNode(source)])
         case .document(let source, let title):
-            guard source.mediaType == nil || source.mediaType == "application/pdf" || source.mediaType == "text/plain" else {
+            guard source.mediaType == nil || source.mediaType == "application/pdf" || source.mediaType == "text/plain"
+            else {
                 throw .unsupported("documents of type \(source.mediaType ?? "unknown")", target: .anthropic)
             }
-            return .object(["type": .string("document"), "source": sourceNode(source), "title": title.map(JSONNode.string)])
+            return .object([
+                "type": .string("document"), "source": sourceNode(source), "title": title.map(JSONNode.string),
+            ])
         case .toolUse(let call):
             guard case .json(let input) = call.arguments, input.objectValue != nil else {
                 throw .unsupported("tool-call arguments that are not a JSON object", target: .anthropic)
@@ -293,7 +304,9 @@ extension AnthropicAdapter {
                 parts.allSatisfy({ $0["type"]?.stringValue == "text" }) ? .string(result.text) : .array(parts)
             return .object([
                 "type": .string("tool_result"),
-                "tool_use_id": .string(ToolCallID.forTarget(result.toolUseID, family: .anthropic, provider: context.targetProvider)),
+                "tool_use_id": .string(
+                    ToolCallID.forTarget(result.toolUseID, family: .anthropic, provider: context.targetProvider)
+                ),
                 "content": content,
                 "is_error": result.isError ? .bool(true) : nil,
             ])
@@ -302,7 +315,9 @@ extension AnthropicAdapter {
                 report.note("thinking dropped: only signed Claude thinking can be sent back to Claude")
                 return nil
             }
-            return .object(["type": .string("thinking"), "thinking": .string(thinking.text), "signature": .string(signature)])
+            return .object([
+                "type": .string("thinking"), "thinking": .string(thinking.text), "signature": .string(signature),
+            ])
         case .redactedThinking(let data):
             return .object(["type": .string("redacted_thinking"), "data": .string(data)])
         }

@@ -17,14 +17,20 @@ struct AnthropicStreamReader: StreamEventReader {
             hasStarted = true
             let message = json["message"]
             usage = AnthropicAdapter.readUsage(message?["usage"])
-            events.append(.messageStart(id: message?["id"]?.stringValue, model: message?["model"]?.stringValue, usage: usage))
+            events.append(
+                .messageStart(id: message?["id"]?.stringValue, model: message?["model"]?.stringValue, usage: usage)
+            )
         case "content_block_start":
             guard let upstreamIndex = json["index"]?.intValue, let block = json["content_block"] else { return }
             let kind: StreamBlock
             switch block["type"]?.stringValue {
             case "text": kind = .text
             case "tool_use":
-                kind = .toolUse(id: block["id"]?.stringValue ?? "", name: block["name"]?.stringValue ?? "", thoughtSignature: nil)
+                kind = .toolUse(
+                    id: block["id"]?.stringValue ?? "",
+                    name: block["name"]?.stringValue ?? "",
+                    thoughtSignature: nil
+                )
             case "thinking": kind = .thinking(origin: .anthropic)
             case "redacted_thinking": kind = .redactedThinking(data: block["data"]?.stringValue ?? "")
             default: return
@@ -44,13 +50,15 @@ struct AnthropicStreamReader: StreamEventReader {
             case "text_delta": events.append(.textDelta(index: index, text: delta["text"]?.stringValue ?? ""))
             case "input_json_delta":
                 events.append(.toolArgumentsDelta(index: index, json: delta["partial_json"]?.stringValue ?? ""))
-            case "thinking_delta": events.append(.thinkingDelta(index: index, text: delta["thinking"]?.stringValue ?? ""))
+            case "thinking_delta":
+                events.append(.thinkingDelta(index: index, text: delta["thinking"]?.stringValue ?? ""))
             case "signature_delta":
                 events.append(.thinkingSignature(index: index, signature: delta["signature"]?.stringValue ?? ""))
             default: return
             }
         case "content_block_stop":
-            guard let upstreamIndex = json["index"]?.intValue, let index = blockIndices.removeValue(forKey: upstreamIndex)
+            guard let upstreamIndex = json["index"]?.intValue,
+                let index = blockIndices.removeValue(forKey: upstreamIndex)
             else { return }
             events.append(.blockStop(index: index))
         case "message_delta":

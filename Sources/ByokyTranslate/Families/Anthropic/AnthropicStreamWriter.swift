@@ -45,7 +45,11 @@ struct AnthropicStreamWriter: StreamEventWriter {
             }
             openBlocks.insert(index)
             nextIndex = max(nextIndex, index + 1)
-            frame("content_block_start", ["type": .string("content_block_start"), "index": .int(index), "content_block": node], &output)
+            frame(
+                "content_block_start",
+                ["type": .string("content_block_start"), "index": .int(index), "content_block": node],
+                &output
+            )
         case .textDelta(let index, let text):
             delta(index, ["type": .string("text_delta"), "text": .string(text)], &output)
         case .toolArgumentsDelta(let index, let json):
@@ -88,7 +92,10 @@ struct AnthropicStreamWriter: StreamEventWriter {
                 openBlocks.insert(index)
                 frame(
                     "content_block_start",
-                    ["type": .string("content_block_start"), "index": .int(index), "content_block": .object(["type": .string("text"), "text": .string("")])],
+                    [
+                        "type": .string("content_block_start"), "index": .int(index),
+                        "content_block": .object(["type": .string("text"), "text": .string("")]),
+                    ],
                     &output
                 )
             }
@@ -96,7 +103,10 @@ struct AnthropicStreamWriter: StreamEventWriter {
         case .error(let error):
             frame(
                 "error",
-                ["type": .string("error"), "error": .object(["type": .string(Self.errorType(error)), "message": .string(error.message)])],
+                [
+                    "type": .string("error"),
+                    "error": .object(["type": .string(Self.errorType(error)), "message": .string(error.message)]),
+                ],
                 &output
             )
             isDone = true
@@ -121,9 +131,14 @@ struct AnthropicStreamWriter: StreamEventWriter {
             "content": .array([]),
             "stop_reason": .null,
             "stop_sequence": .null,
-            "usage": AnthropicAdapter.usageNode(ChatUsage(
-                inputTokens: usage.inputTokens, outputTokens: 0, cacheReadTokens: usage.cacheReadTokens,
-                cacheWriteTokens: usage.cacheWriteTokens)),
+            "usage": AnthropicAdapter.usageNode(
+                ChatUsage(
+                    inputTokens: usage.inputTokens,
+                    outputTokens: 0,
+                    cacheReadTokens: usage.cacheReadTokens,
+                    cacheWriteTokens: usage.cacheWriteTokens
+                )
+            ),
         ])
         frame("message_start", ["type": .string("message_start"), "message": message], &output)
     }
@@ -138,7 +153,11 @@ struct AnthropicStreamWriter: StreamEventWriter {
 
     private func delta(_ index: Int, _ delta: KeyValuePairs<String, JSONNode?>, _ output: inout [UInt8]) {
         guard openBlocks.contains(index) else { return }
-        frame("content_block_delta", ["type": .string("content_block_delta"), "index": .int(index), "delta": .object(delta)], &output)
+        frame(
+            "content_block_delta",
+            ["type": .string("content_block_delta"), "index": .int(index), "delta": .object(delta)],
+            &output
+        )
     }
 
     private func frame(_ name: String, _ members: KeyValuePairs<String, JSONNode?>, _ output: inout [UInt8]) {

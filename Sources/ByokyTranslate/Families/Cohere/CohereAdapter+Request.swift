@@ -22,7 +22,9 @@ extension CohereAdapter {
                         switch part["type"]?.stringValue {
                         case "text": blocks.append(.text(part["text"]?.stringValue ?? ""))
                         case "image_url":
-                            guard let url = part["image_url"]?["url"]?.stringValue, let source = MediaSource.parse(url: url) else {
+                            guard let url = part["image_url"]?["url"]?.stringValue,
+                                let source = MediaSource.parse(url: url)
+                            else {
                                 throw .malformedRequest("image_url must be an http(s) URL or a base64 data URL")
                             }
                             blocks.append(.image(source))
@@ -55,7 +57,10 @@ extension CohereAdapter {
                 }
                 pendingResults.append(
                     .toolResult(
-                        ToolResult(toolUseID: message["tool_call_id"]?.stringValue ?? "", content: [.text(texts.joined(separator: "\n"))])
+                        ToolResult(
+                            toolUseID: message["tool_call_id"]?.stringValue ?? "",
+                            content: [.text(texts.joined(separator: "\n"))]
+                        )
                     )
                 )
             default:
@@ -67,7 +72,9 @@ extension CohereAdapter {
         request.temperature = root["temperature"]?.doubleValue
         request.topP = root["p"]?.doubleValue
         request.topK = root["k"]?.intValue
-        request.stopSequences = (root["stop_sequences"]?.arrayValue ?? []).compactMap(\.stringValue).filter { !$0.isEmpty }
+        request.stopSequences = (root["stop_sequences"]?.arrayValue ?? []).compactMap(\.stringValue).filter {
+            !$0.isEmpty
+        }
         request.isStreaming = root["stream"]?.boolValue ?? false
         request.seed = root["seed"]?.intValue
         request.frequencyPenalty = root["frequency_penalty"]?.doubleValue
@@ -125,7 +132,11 @@ extension CohereAdapter {
         let provider = context.targetProvider
         var messages: [JSONNode] = []
         if !request.system.isEmpty {
-            messages.append(.object(["role": .string("system"), "content": .string(request.system.map(\.text).joined(separator: "\n\n"))]))
+            messages.append(
+                .object([
+                    "role": .string("system"), "content": .string(request.system.map(\.text).joined(separator: "\n\n")),
+                ])
+            )
         }
         for message in request.messages {
             switch message.role {
@@ -143,7 +154,9 @@ extension CohereAdapter {
                         messages.append(
                             .object([
                                 "role": .string("tool"),
-                                "tool_call_id": .string(ToolCallID.forTarget(result.toolUseID, family: .cohere, provider: provider)),
+                                "tool_call_id": .string(
+                                    ToolCallID.forTarget(result.toolUseID, family: .cohere, provider: provider)
+                                ),
                                 "content": .string(text),
                             ])
                         )
@@ -151,7 +164,11 @@ extension CohereAdapter {
                         parts.append(.object(["type": .string("text"), "text": .string(text)]))
                     case .image(let source):
                         hasMedia = true
-                        parts.append(.object(["type": .string("image_url"), "image_url": .object(["url": .string(source.urlString)])]))
+                        parts.append(
+                            .object([
+                                "type": .string("image_url"), "image_url": .object(["url": .string(source.urlString)]),
+                            ])
+                        )
                     case .document:
                         throw .unsupported("documents in messages", target: .cohere)
                     case .toolUse, .thinking, .redactedThinking:
@@ -160,7 +177,8 @@ extension CohereAdapter {
                 }
                 guard !parts.isEmpty else { continue }
                 let content: JSONNode =
-                    hasMedia ? .array(parts) : .string(parts.compactMap { $0["text"]?.stringValue }.joined(separator: "\n"))
+                    hasMedia
+                    ? .array(parts) : .string(parts.compactMap { $0["text"]?.stringValue }.joined(separator: "\n"))
                 messages.append(.object(["role": .string("user"), "content": content]))
             case .assistant:
                 var content: [JSONNode] = []
@@ -168,7 +186,8 @@ extension CohereAdapter {
                 var calls: [JSONNode] = []
                 for block in message.content {
                     switch block {
-                    case .text(let text): if !text.isEmpty { content.append(.object(["type": .string("text"), "text": .string(text)])) }
+                    case .text(let text):
+                        if !text.isEmpty { content.append(.object(["type": .string("text"), "text": .string(text)])) }
                     case .thinking(let thinking) where thinking.origin == .toolPlan: plan.append(thinking.text)
                     case .thinking, .redactedThinking:
                         report.note("thinking in earlier turns dropped: Cohere takes back only tool plans")
@@ -189,7 +208,8 @@ extension CohereAdapter {
         var responseFormat: JSONNode?
         switch request.responseFormat {
         case .json?: responseFormat = .object(["type": .string("json_object")])
-        case .jsonSchema(_, let schema, _)?: responseFormat = .object(["type": .string("json_object"), "json_schema": schema])
+        case .jsonSchema(_, let schema, _)?:
+            responseFormat = .object(["type": .string("json_object"), "json_schema": schema])
         case nil: break
         }
         var toolChoice: JSONNode?
@@ -202,7 +222,10 @@ extension CohereAdapter {
         if let reasoning = request.reasoning {
             thinking =
                 reasoning.isEnabled
-                ? .object(["type": .string("enabled"), "token_budget": .int(reasoning.resolvedBudget(maxTokens: request.maxTokens))])
+                ? .object([
+                    "type": .string("enabled"),
+                    "token_budget": .int(reasoning.resolvedBudget(maxTokens: request.maxTokens)),
+                ])
                 : .object(["type": .string("disabled")])
         }
         if request.parallelToolCalls == false { report.note("parallel_tool_calls=false not expressible for Cohere") }

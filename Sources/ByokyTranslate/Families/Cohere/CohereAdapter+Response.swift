@@ -25,18 +25,22 @@ extension CohereAdapter {
             switch block {
             case .text(let text): content.append(.object(["type": .string("text"), "text": .string(text)]))
             case .thinking(let thinking) where thinking.origin == .toolPlan: plan.append(thinking.text)
-            case .thinking(let thinking): content.append(.object(["type": .string("thinking"), "thinking": .string(thinking.text)]))
+            case .thinking(let thinking):
+                content.append(.object(["type": .string("thinking"), "thinking": .string(thinking.text)]))
             case .toolUse(let call):
                 calls.append(
                     .object([
                         "id": .string(call.id), "type": .string("function"),
-                        "function": .object(["name": .string(call.name), "arguments": .string(call.arguments.jsonText)]),
+                        "function": .object(["name": .string(call.name), "arguments": .string(call.arguments.jsonText)]
+                        ),
                     ])
                 )
             case .redactedThinking, .image, .document, .toolResult: continue
             }
         }
-        if let refusal = response.refusal, content.isEmpty { content.append(.object(["type": .string("text"), "text": .string(refusal)])) }
+        if let refusal = response.refusal, content.isEmpty {
+            content.append(.object(["type": .string("text"), "text": .string(refusal)]))
+        }
         return .object([
             "id": .string(response.id ?? context.requestID),
             "finish_reason": .string(finishReasonValue(response.stopReason)),

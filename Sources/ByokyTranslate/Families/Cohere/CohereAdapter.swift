@@ -35,7 +35,9 @@ enum CohereAdapter: FamilyAdapter {
     }
 
     static func usageNode(_ usage: ChatUsage) -> JSONNode {
-        let counts: JSONNode = .object(["input_tokens": .int(usage.inputTokens), "output_tokens": .int(usage.outputTokens)])
+        let counts: JSONNode = .object([
+            "input_tokens": .int(usage.inputTokens), "output_tokens": .int(usage.outputTokens),
+        ])
         return .object(["billed_units": counts, "tokens": counts])
     }
 
@@ -80,7 +82,8 @@ enum CohereAdapter: FamilyAdapter {
             for item in items {
                 switch item["type"]?.stringValue {
                 case "text": blocks.append(.text(item["text"]?.stringValue ?? ""))
-                case "thinking": blocks.append(.thinking(Thinking(text: item["thinking"]?.stringValue ?? "", origin: .summary)))
+                case "thinking":
+                    blocks.append(.thinking(Thinking(text: item["thinking"]?.stringValue ?? "", origin: .summary)))
                 default: continue
                 }
             }
@@ -90,7 +93,8 @@ enum CohereAdapter: FamilyAdapter {
             blocks.append(
                 .toolUse(
                     ToolUse(
-                        id: call["id"]?.stringValue ?? ToolCallID.minted(requestID: context?.requestID ?? "cohere", index: index),
+                        id: call["id"]?.stringValue
+                            ?? ToolCallID.minted(requestID: context?.requestID ?? "cohere", index: index),
                         name: call["function"]?["name"]?.stringValue ?? "",
                         arguments: .parse(call["function"]?["arguments"]?.stringValue ?? "")
                     )

@@ -44,7 +44,10 @@ struct CohereStreamReader: StreamEventReader {
             closePlan(into: &events)
             let call = message?["tool_calls"]
             let id = call?["id"]?.stringValue ?? ToolCallID.minted(requestID: context.requestID, index: upstreamIndex)
-            let index = open(.toolUse(id: id, name: call?["function"]?["name"]?.stringValue ?? "", thoughtSignature: nil), into: &events)
+            let index = open(
+                .toolUse(id: id, name: call?["function"]?["name"]?.stringValue ?? "", thoughtSignature: nil),
+                into: &events
+            )
             toolIndices[upstreamIndex] = index
             if let arguments = call?["function"]?["arguments"]?.stringValue, !arguments.isEmpty {
                 events.append(.toolArgumentsDelta(index: index, json: arguments))
@@ -59,7 +62,9 @@ struct CohereStreamReader: StreamEventReader {
         case "message-end":
             isComplete = true
             closePlan(into: &events)
-            for index in (contentIndices.values.sorted() + toolIndices.values.sorted()) { events.append(.blockStop(index: index)) }
+            for index in (contentIndices.values.sorted() + toolIndices.values.sorted()) {
+                events.append(.blockStop(index: index))
+            }
             let delta = json["delta"]
             if let error = delta?["error"]?.stringValue {
                 events.append(.error(ProviderErrorInfo(type: "api_error", message: error, status: 500)))

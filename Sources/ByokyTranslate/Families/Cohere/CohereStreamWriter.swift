@@ -37,16 +37,24 @@ struct CohereStreamWriter: StreamEventWriter {
             case .text:
                 kinds[index] = (.content, contentCount)
                 emit(
-                    "content-start", index: contentCount,
-                    delta: ["message": .object(["content": .object(["type": .string("text"), "text": .string("")])])], &output)
+                    "content-start",
+                    index: contentCount,
+                    delta: ["message": .object(["content": .object(["type": .string("text"), "text": .string("")])])],
+                    &output
+                )
                 contentCount += 1
             case .thinking(.toolPlan):
                 kinds[index] = (.plan, 0)
             case .thinking, .redactedThinking:
                 kinds[index] = (.content, contentCount)
                 emit(
-                    "content-start", index: contentCount,
-                    delta: ["message": .object(["content": .object(["type": .string("thinking"), "thinking": .string("")])])], &output)
+                    "content-start",
+                    index: contentCount,
+                    delta: [
+                        "message": .object(["content": .object(["type": .string("thinking"), "thinking": .string("")])])
+                    ],
+                    &output
+                )
                 contentCount += 1
             case .toolUse(let callID, let name, _):
                 kinds[index] = (.tool, toolCount)
@@ -59,23 +67,35 @@ struct CohereStreamWriter: StreamEventWriter {
             }
         case .textDelta(let index, let text):
             guard case (.content, let position)? = kinds[index] else { return }
-            emit("content-delta", index: position, delta: ["message": .object(["content": .object(["text": .string(text)])])], &output)
+            emit(
+                "content-delta",
+                index: position,
+                delta: ["message": .object(["content": .object(["text": .string(text)])])],
+                &output
+            )
         case .thinkingDelta(let index, let text):
             switch kinds[index] {
             case (.plan, _)?:
                 emit("tool-plan-delta", index: nil, delta: ["message": .object(["tool_plan": .string(text)])], &output)
             case (.content, let position)?:
                 emit(
-                    "content-delta", index: position,
-                    delta: ["message": .object(["content": .object(["thinking": .string(text)])])], &output)
+                    "content-delta",
+                    index: position,
+                    delta: ["message": .object(["content": .object(["thinking": .string(text)])])],
+                    &output
+                )
             default: return
             }
         case .toolArgumentsDelta(let index, let json):
             guard case (.tool, let position)? = kinds[index] else { return }
             emit(
-                "tool-call-delta", index: position,
-                delta: ["message": .object(["tool_calls": .object(["function": .object(["arguments": .string(json)])])])],
-                &output)
+                "tool-call-delta",
+                index: position,
+                delta: [
+                    "message": .object(["tool_calls": .object(["function": .object(["arguments": .string(json)])])])
+                ],
+                &output
+            )
         case .blockStop(let index):
             switch kinds.removeValue(forKey: index) {
             case (.content, let position)?: emit("content-end", index: position, delta: nil, &output)
@@ -86,9 +106,17 @@ struct CohereStreamWriter: StreamEventWriter {
             ensureStarted(&output)
             stopReason = .refusal
             emit(
-                "content-start", index: contentCount,
-                delta: ["message": .object(["content": .object(["type": .string("text"), "text": .string("")])])], &output)
-            emit("content-delta", index: contentCount, delta: ["message": .object(["content": .object(["text": .string(text)])])], &output)
+                "content-start",
+                index: contentCount,
+                delta: ["message": .object(["content": .object(["type": .string("text"), "text": .string("")])])],
+                &output
+            )
+            emit(
+                "content-delta",
+                index: contentCount,
+                delta: ["message": .object(["content": .object(["text": .string(text)])])],
+                &output
+            )
             emit("content-end", index: contentCount, delta: nil, &output)
             contentCount += 1
         case .thinkingSignature:
@@ -99,15 +127,23 @@ struct CohereStreamWriter: StreamEventWriter {
         case .messageStop:
             ensureStarted(&output)
             emit(
-                "message-end", index: nil,
+                "message-end",
+                index: nil,
                 delta: [
-                    "finish_reason": .string(CohereAdapter.finishReasonValue(stopReason)), "usage": CohereAdapter.usageNode(usage),
+                    "finish_reason": .string(CohereAdapter.finishReasonValue(stopReason)),
+                    "usage": CohereAdapter.usageNode(usage),
                 ],
-                &output)
+                &output
+            )
             isDone = true
         case .error(let error):
             ensureStarted(&output)
-            emit("message-end", index: nil, delta: ["finish_reason": .string("ERROR"), "error": .string(error.message)], &output)
+            emit(
+                "message-end",
+                index: nil,
+                delta: ["finish_reason": .string("ERROR"), "error": .string(error.message)],
+                &output
+            )
             isDone = true
         }
     }
@@ -118,7 +154,8 @@ struct CohereStreamWriter: StreamEventWriter {
         let message: JSONNode = .object(["role": .string("assistant"), "content": .array([]), "tool_calls": .array([])])
         SSEFrame.append(
             event: "message-start",
-            json: .object(["id": .string(id), "type": .string("message-start"), "delta": .object(["message": message])]),
+            json: .object(["id": .string(id), "type": .string("message-start"), "delta": .object(["message": message])]
+            ),
             to: &output
         )
     }

@@ -29,7 +29,10 @@ extension GeminiAdapter {
                     )
                     blocks.append(try media(source, request: &request))
                 } else if let file = part["fileData"] {
-                    let source = MediaSource.url(file["fileUri"]?.stringValue ?? "", mediaType: file["mimeType"]?.stringValue)
+                    let source = MediaSource.url(
+                        file["fileUri"]?.stringValue ?? "",
+                        mediaType: file["mimeType"]?.stringValue
+                    )
                     blocks.append(try media(source, request: &request))
                 } else if let call = part["functionCall"] {
                     let name = call["name"]?.stringValue ?? ""
@@ -78,7 +81,9 @@ extension GeminiAdapter {
         request.topP = config?["topP"]?.doubleValue
         request.topK = config?["topK"]?.intValue
         request.maxTokens = config?["maxOutputTokens"]?.intValue
-        request.stopSequences = (config?["stopSequences"]?.arrayValue ?? []).compactMap(\.stringValue).filter { !$0.isEmpty }
+        request.stopSequences = (config?["stopSequences"]?.arrayValue ?? []).compactMap(\.stringValue).filter {
+            !$0.isEmpty
+        }
         request.candidateCount = config?["candidateCount"]?.intValue
         request.seed = config?["seed"]?.intValue
         request.presencePenalty = config?["presencePenalty"]?.doubleValue
@@ -108,7 +113,8 @@ extension GeminiAdapter {
                 continue
             }
             for declaration in declarations {
-                let parameters = declaration["parametersJsonSchema"] ?? declaration["parameters"].map(SchemaAdapter.fromGemini)
+                let parameters =
+                    declaration["parametersJsonSchema"] ?? declaration["parameters"].map(SchemaAdapter.fromGemini)
                 request.tools.append(
                     ToolDefinition(
                         name: declaration["name"]?.stringValue ?? "",
@@ -185,7 +191,8 @@ extension GeminiAdapter {
                     parts.append(
                         .object([
                             "functionResponse": .object([
-                                "id": .string(result.toolUseID), "name": .string(name), "response": responseObject(result),
+                                "id": .string(result.toolUseID), "name": .string(name),
+                                "response": responseObject(result),
                             ])
                         ])
                     )
@@ -195,7 +202,12 @@ extension GeminiAdapter {
                     }
                 case .thinking(let thinking):
                     if let signature = thinking.signature, thinking.origin == .summary {
-                        parts.append(.object(["text": .string(thinking.text), "thought": .bool(true), "thoughtSignature": .string(signature)]))
+                        parts.append(
+                            .object([
+                                "text": .string(thinking.text), "thought": .bool(true),
+                                "thoughtSignature": .string(signature),
+                            ])
+                        )
                     } else {
                         report.note("thinking in earlier turns dropped: Gemini takes back only its own")
                     }
@@ -205,14 +217,18 @@ extension GeminiAdapter {
             }
             parts.append(contentsOf: trailingMedia)
             guard !parts.isEmpty else { continue }
-            contents.append(.object(["role": .string(message.role == .assistant ? "model" : "user"), "parts": .array(parts)]))
+            contents.append(
+                .object(["role": .string(message.role == .assistant ? "model" : "user"), "parts": .array(parts)])
+            )
         }
         var config = JSONObject()
         if let value = request.temperature { config["temperature"] = .double(value) }
         if let value = request.topP { config["topP"] = .double(value) }
         if let value = request.topK { config["topK"] = .int(value) }
         if let value = request.maxTokens { config["maxOutputTokens"] = .int(value) }
-        if !request.stopSequences.isEmpty { config["stopSequences"] = .array(request.stopSequences.prefix(5).map(JSONNode.string)) }
+        if !request.stopSequences.isEmpty {
+            config["stopSequences"] = .array(request.stopSequences.prefix(5).map(JSONNode.string))
+        }
         if request.stopSequences.count > 5 { throw .unsupported("more than 5 stop sequences", target: .gemini) }
         if let value = request.seed { config["seed"] = .int(value) }
         if let value = request.presencePenalty { config["presencePenalty"] = .double(value) }
@@ -227,7 +243,10 @@ extension GeminiAdapter {
         if let reasoning = request.reasoning {
             config["thinkingConfig"] =
                 reasoning.isEnabled
-                ? .object(["thinkingBudget": .int(reasoning.resolvedBudget(maxTokens: request.maxTokens)), "includeThoughts": .bool(true)])
+                ? .object([
+                    "thinkingBudget": .int(reasoning.resolvedBudget(maxTokens: request.maxTokens)),
+                    "includeThoughts": .bool(true),
+                ])
                 : .object(["thinkingBudget": .int(0)])
         }
         var toolConfig: JSONNode?
@@ -237,7 +256,9 @@ extension GeminiAdapter {
         case .none?: toolConfig = .object(["functionCallingConfig": .object(["mode": .string("NONE")])])
         case .tool(let name)?:
             toolConfig = .object([
-                "functionCallingConfig": .object(["mode": .string("ANY"), "allowedFunctionNames": .array([.string(name)])])
+                "functionCallingConfig": .object([
+                    "mode": .string("ANY"), "allowedFunctionNames": .array([.string(name)]),
+                ])
             ])
         case nil: break
         }

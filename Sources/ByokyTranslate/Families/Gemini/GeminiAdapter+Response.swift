@@ -27,7 +27,8 @@ extension GeminiAdapter {
                 response.content.append(
                     .toolUse(
                         ToolUse(
-                            id: call["id"]?.stringValue ?? ToolCallID.minted(requestID: context.requestID, index: response.content.count),
+                            id: call["id"]?.stringValue
+                                ?? ToolCallID.minted(requestID: context.requestID, index: response.content.count),
                             name: call["name"]?.stringValue ?? "",
                             arguments: .json(call["args"] ?? .object(JSONObject())),
                             thoughtSignature: signature
@@ -39,7 +40,9 @@ extension GeminiAdapter {
         }
         response.stopReason = stopReason(from: candidate["finishReason"]?.stringValue, hadToolCall: hadToolCall)
         if response.stopReason == .refusal {
-            response.refusal = candidate["finishMessage"]?.stringValue ?? "Gemini stopped for safety (\(candidate["finishReason"]?.stringValue ?? "SAFETY"))."
+            response.refusal =
+                candidate["finishMessage"]?.stringValue
+                ?? "Gemini stopped for safety (\(candidate["finishReason"]?.stringValue ?? "SAFETY"))."
         }
         return response
     }
@@ -53,7 +56,8 @@ extension GeminiAdapter {
         for block in response.content {
             switch block {
             case .text(let text): parts.append(.object(["text": .string(text)]))
-            case .thinking(let thinking): parts.append(.object(["text": .string(thinking.text), "thought": .bool(true)]))
+            case .thinking(let thinking):
+                parts.append(.object(["text": .string(thinking.text), "thought": .bool(true)]))
             case .toolUse(let call):
                 parts.append(
                     .object([

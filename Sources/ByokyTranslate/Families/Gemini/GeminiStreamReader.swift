@@ -27,7 +27,11 @@ struct GeminiStreamReader: StreamEventReader {
         if !hasStarted {
             hasStarted = true
             events.append(
-                .messageStart(id: frame["responseId"]?.stringValue, model: frame["modelVersion"]?.stringValue, usage: ChatUsage())
+                .messageStart(
+                    id: frame["responseId"]?.stringValue,
+                    model: frame["modelVersion"]?.stringValue,
+                    usage: ChatUsage()
+                )
             )
         }
         if frame["usageMetadata"] != nil { usage = GeminiAdapter.readUsage(frame["usageMetadata"]) }
@@ -55,10 +59,16 @@ struct GeminiStreamReader: StreamEventReader {
                 let id = call["id"]?.stringValue ?? ToolCallID.minted(requestID: context.requestID, index: callCount)
                 callCount += 1
                 let index = open(
-                    .toolUse(id: id, name: call["name"]?.stringValue ?? "", thoughtSignature: part["thoughtSignature"]?.stringValue),
+                    .toolUse(
+                        id: id,
+                        name: call["name"]?.stringValue ?? "",
+                        thoughtSignature: part["thoughtSignature"]?.stringValue
+                    ),
                     into: &events
                 )
-                events.append(.toolArgumentsDelta(index: index, json: (call["args"] ?? .object(JSONObject())).jsonString))
+                events.append(
+                    .toolArgumentsDelta(index: index, json: (call["args"] ?? .object(JSONObject())).jsonString)
+                )
                 events.append(.blockStop(index: index))
             }
         }

@@ -60,7 +60,9 @@ struct GeminiStreamWriter: StreamEventWriter {
             usage.merge(update)
         case .messageStop:
             let candidate: JSONNode = .object([
-                "content": .object(["role": .string("model"), "parts": .array([.object(["text": .string(refusal ?? "")])])]),
+                "content": .object([
+                    "role": .string("model"), "parts": .array([.object(["text": .string(refusal ?? "")])]),
+                ]),
                 "finishReason": .string(GeminiAdapter.finishReasonValue(refusal == nil ? stopReason : .refusal)),
                 "finishMessage": refusal.map(JSONNode.string),
                 "index": .int(0),

@@ -17,7 +17,9 @@ extension OpenAIAdapter {
             case "system", "developer":
                 let text = flattenedText(message["content"])
                 if !text.isEmpty {
-                    request.system.append(SystemPart(text: text, isDeveloper: message["role"]?.stringValue == "developer"))
+                    request.system.append(
+                        SystemPart(text: text, isDeveloper: message["role"]?.stringValue == "developer")
+                    )
                 }
             case "user":
                 var blocks = pendingResults
@@ -129,7 +131,10 @@ extension OpenAIAdapter {
         return request
     }
 
-    private static func readUserContent(_ content: JSONNode?, request: inout ChatRequest) throws(ByokyError) -> [ContentBlock] {
+    private static func readUserContent(
+        _ content: JSONNode?,
+        request: inout ChatRequest
+    ) throws(ByokyError) -> [ContentBlock] {
         switch content {
         case .string(let text)?:
             return text.isEmpty ? [] : [.text(text)]
@@ -202,29 +207,44 @@ extension OpenAIAdapter {
                         messages.append(
                             .object([
                                 "role": .string("tool"),
-                                "tool_call_id": .string(ToolCallID.forTarget(result.toolUseID, family: .openai, provider: provider)),
+                                "tool_call_id": .string(
+                                    ToolCallID.forTarget(result.toolUseID, family: .openai, provider: provider)
+                                ),
                                 "content": .string(text),
                             ])
                         )
                         for case .image(let source) in result.content {
                             hasMedia = true
-                            parts.append(.object(["type": .string("image_url"), "image_url": .object(["url": .string(source.urlString)])]))
+                            parts.append(
+                                .object([
+                                    "type": .string("image_url"),
+                                    "image_url": .object(["url": .string(source.urlString)]),
+                                ])
+                            )
                             report.note("images in tool results sent in the following user message")
                         }
                     case .text(let text):
                         parts.append(.object(["type": .string("text"), "text": .string(text)]))
                     case .image(let source):
                         hasMedia = true
-                        parts.append(.object(["type": .string("image_url"), "image_url": .object(["url": .string(source.urlString)])]))
+                        parts.append(
+                            .object([
+                                "type": .string("image_url"), "image_url": .object(["url": .string(source.urlString)]),
+                            ])
+                        )
                     case .document(let source, let title):
-                        guard isOpenAIProper(provider), case .base64 = source, source.mediaType == "application/pdf" else {
+                        guard isOpenAIProper(provider), case .base64 = source, source.mediaType == "application/pdf"
+                        else {
                             throw .unsupported("documents (only OpenAI itself takes base64 PDFs)", target: .openai)
                         }
                         hasMedia = true
                         parts.append(
                             .object([
                                 "type": .string("file"),
-                                "file": .object(["filename": .string(title ?? "document.pdf"), "file_data": .string(source.urlString)]),
+                                "file": .object([
+                                    "filename": .string(title ?? "document.pdf"),
+                                    "file_data": .string(source.urlString),
+                                ]),
                             ])
                         )
                     case .toolUse, .thinking, .redactedThinking:
@@ -233,7 +253,8 @@ extension OpenAIAdapter {
                 }
                 guard !parts.isEmpty else { continue }
                 let content: JSONNode =
-                    hasMedia ? .array(parts) : .string(parts.compactMap { $0["text"]?.stringValue }.joined(separator: "\n"))
+                    hasMedia
+                    ? .array(parts) : .string(parts.compactMap { $0["text"]?.stringValue }.joined(separator: "\n"))
                 messages.append(.object(["role": .string("user"), "content": content]))
             case .assistant:
                 var texts: [String] = []
@@ -246,7 +267,9 @@ extension OpenAIAdapter {
                             .object([
                                 "id": .string(ToolCallID.forTarget(call.id, family: .openai, provider: provider)),
                                 "type": .string("function"),
-                                "function": .object(["name": .string(call.name), "arguments": .string(call.arguments.jsonText)]),
+                                "function": .object([
+                                    "name": .string(call.name), "arguments": .string(call.arguments.jsonText),
+                                ]),
                             ])
                         )
                     case .thinking, .redactedThinking:
@@ -269,7 +292,9 @@ extension OpenAIAdapter {
         var topP = request.topP
         var reasoningEffort: JSONNode?
         if reasoningTarget {
-            if temperature != nil || topP != nil { report.note("temperature and top_p dropped: reasoning models reject them") }
+            if temperature != nil || topP != nil {
+                report.note("temperature and top_p dropped: reasoning models reject them")
+            }
             temperature = nil
             topP = nil
             if let reasoning = request.reasoning {
@@ -285,7 +310,9 @@ extension OpenAIAdapter {
         case .jsonSchema(let name, let schema, let strict)?:
             responseFormat = .object([
                 "type": .string("json_schema"),
-                "json_schema": .object(["name": .string(name ?? "response"), "schema": schema, "strict": strict.map(JSONNode.bool)]),
+                "json_schema": .object([
+                    "name": .string(name ?? "response"), "schema": schema, "strict": strict.map(JSONNode.bool),
+                ]),
             ])
         case nil: break
         }
@@ -305,7 +332,8 @@ extension OpenAIAdapter {
         case .auto?: toolChoice = .string("auto")
         case .any?: toolChoice = .string("required")
         case .none?: toolChoice = .string("none")
-        case .tool(let name)?: toolChoice = .object(["type": .string("function"), "function": .object(["name": .string(name)])])
+        case .tool(let name)?:
+            toolChoice = .object(["type": .string("function"), "function": .object(["name": .string(name)])])
         case nil: break
         }
         let tokenKey = isOpenAIProper(provider) ? "max_completion_tokens" : "max_tokens"

@@ -51,7 +51,8 @@ extension OpenAIAdapter {
                     .object([
                         "id": .string(call.id),
                         "type": .string("function"),
-                        "function": .object(["name": .string(call.name), "arguments": .string(call.arguments.jsonText)]),
+                        "function": .object(["name": .string(call.name), "arguments": .string(call.arguments.jsonText)]
+                        ),
                     ])
                 )
             case .redactedThinking, .image, .document, .toolResult:

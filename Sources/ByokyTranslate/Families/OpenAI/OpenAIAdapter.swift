@@ -46,7 +46,8 @@ enum OpenAIAdapter: FamilyAdapter {
         let error = body?["error"]
         return ProviderErrorInfo(
             type: error?["type"]?.stringValue ?? ErrorBody.openAIType(status: status),
-            message: error?["message"]?.stringValue ?? body?["message"]?.stringValue ?? "OpenAI API error (HTTP \(status))",
+            message: error?["message"]?.stringValue ?? body?["message"]?.stringValue
+                ?? "OpenAI API error (HTTP \(status))",
             status: status
         )
     }

@@ -38,7 +38,9 @@ struct OpenAIStreamReader: StreamEventReader {
         }
         if !hasStarted {
             hasStarted = true
-            events.append(.messageStart(id: chunk["id"]?.stringValue, model: chunk["model"]?.stringValue, usage: ChatUsage()))
+            events.append(
+                .messageStart(id: chunk["id"]?.stringValue, model: chunk["model"]?.stringValue, usage: ChatUsage())
+            )
         }
         if let reported = chunk["usage"], reported.objectValue != nil { usage = OpenAIAdapter.readUsage(reported) }
         guard let choice = chunk["choices"]?.arrayValue?.first else { return }
@@ -130,7 +132,9 @@ struct OpenAIStreamReader: StreamEventReader {
                 // A call that never named its function still reaches the app, under an empty name.
                 let id = state.id ?? ToolCallID.minted(requestID: context.requestID, index: key)
                 let index = open(.toolUse(id: id, name: state.name ?? "", thoughtSignature: nil), into: &events)
-                if !state.pendingArguments.isEmpty { events.append(.toolArgumentsDelta(index: index, json: state.pendingArguments)) }
+                if !state.pendingArguments.isEmpty {
+                    events.append(.toolArgumentsDelta(index: index, json: state.pendingArguments))
+                }
                 state.blockIndex = index
             }
             if let index = state.blockIndex { events.append(.blockStop(index: index)) }

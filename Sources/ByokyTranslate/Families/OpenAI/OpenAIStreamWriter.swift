@@ -49,7 +49,9 @@ struct OpenAIStreamWriter: StreamEventWriter {
             guard let toolIndex = toolIndices[index] else { return }
             chunk(
                 delta: .object([
-                    "tool_calls": .array([.object(["index": .int(toolIndex), "function": .object(["arguments": .string(json)])])])
+                    "tool_calls": .array([
+                        .object(["index": .int(toolIndex), "function": .object(["arguments": .string(json)])])
+                    ])
                 ]),
                 &output
             )
@@ -70,7 +72,11 @@ struct OpenAIStreamWriter: StreamEventWriter {
             ensureStarted(&output)
             chunk(delta: .object(JSONObject()), finishReason: .string(finishReason ?? "stop"), &output)
             if context.includeStreamUsage {
-                SSEFrame.append(event: nil, json: chunkNode(choices: .array([]), usage: OpenAIAdapter.usageNode(usage)), to: &output)
+                SSEFrame.append(
+                    event: nil,
+                    json: chunkNode(choices: .array([]), usage: OpenAIAdapter.usageNode(usage)),
+                    to: &output
+                )
             }
             SSEFrame.append(data: "[DONE]", to: &output)
             isDone = true
@@ -87,7 +93,9 @@ struct OpenAIStreamWriter: StreamEventWriter {
     }
 
     private func chunk(delta: JSONNode, finishReason: JSONNode = .null, _ output: inout [UInt8]) {
-        let choice: JSONNode = .object(["index": .int(0), "delta": delta, "logprobs": .null, "finish_reason": finishReason])
+        let choice: JSONNode = .object([
+            "index": .int(0), "delta": delta, "logprobs": .null, "finish_reason": finishReason,
+        ])
         SSEFrame.append(event: nil, json: chunkNode(choices: .array([choice]), usage: nil), to: &output)
     }
 

@@ -1,0 +1,20 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// libFuzzer targets, in their own package so only they are built with `-sanitize=fuzzer`.
+/// Run them with `scripts/fuzz.sh` from the repository root.
+let package = Package(
+    name: "byoky-fuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "byoky-swift", path: "../")],
+    targets: [
+        .executableTarget(
+            name: "TranslateFuzz",
+            dependencies: [
+                .product(name: "ByokyTranslate", package: "byoky-swift"),
+                .product(name: "ByokyCore", package: "byoky-swift"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        )
+    ]
+)

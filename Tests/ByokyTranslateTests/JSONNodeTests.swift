@@ -1,0 +1,49 @@
+import Testing
+
+@testable import ByokyTranslate
+
+@Suite struct JSONNodeTests {
+    @Test func keepsMemberOrderAndNumberText() throws {
+        let text = #"{"z":1,"a":[true,false,null],"m":{"y":0.1,"b":12345678901234567890,"e":-1.5e-7}}"#
+        let node = try JSONNode.parse(text)
+        #expect(node.jsonString == text)
+        #expect(node["m"]?["b"] == .number("12345678901234567890"))
+        #expect(node.objectValue?.members.map(\.key) == ["z", "a", "m"])
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        let node = try JSONNode.parse(#""a\"b\\c\/d\n\t\u00e9\ud83d\ude00\ud800x""#)
+        #expect(node.stringValue == "a\"b\\c/d\n\té😀\u{FFFD}x")
+        // Written back, it parses to the same string.
+        #expect(try JSONNode.parse(node.jsonString) == node)
+        #expect(JSONNode.string("\u{01}\u{1F}").jsonString == #""\u0001\u001f""#)
+    }
+
+    @Test func rejectsInvalidJSONWithAnOffset() {
+        let cases = [
+            "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "tru", "\"\u{01}\"", "\"abc", "{} x", "[1 2]", "\"\\x\"",
+            "1e",
+        ]
+        for text in cases {
+            #expect(throws: JSONParseError.self, "\(text)") { try JSONNode.parse(text) }
+        }
+    }
+
+    @Test func refusesDeepNesting() throws {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParseError.self) { try JSONNode.parse(deep) }
+        let fine = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
+        #expect(throws: Never.self) { try JSONNode.parse(fine) }
+    }
+
+    @Test func lastDuplicateKeyWins() throws {
+        #expect(try JSONNode.parse(#"{"a":1,"a":2}"#)["a"] == .number("2"))
+    }
+
+    @Test func equivalenceIgnoresMemberOrder() throws {
+        let left = try JSONNode.parse(#"{"a":1,"b":[{"x":1,"y":2}]}"#)
+        let right = try JSONNode.parse(#"{"b":[{"y":2,"x":1.0}],"a":1}"#)
+        #expect(left.isEquivalent(to: right))
+        #expect(!left.isEquivalent(to: try JSONNode.parse(#"{"a":1,"b":[]}"#)))
+    }
+}
