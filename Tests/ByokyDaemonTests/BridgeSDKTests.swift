@@ -6,7 +6,7 @@ import Testing
 
 /// The official Python SDKs, pointed at the bridge with a session key as their API key, work
 /// unchanged: plain, streaming and tool calls for every family.
-@Suite(.enabled(if: PythonInterop.isEnabled(needing: SDKClient.modules)))
+@Suite(.serialized, .enabled(if: PythonInterop.isEnabled(needing: SDKClient.modules)))
 struct BridgeSDKTests {
     @Test(.timeLimit(.minutes(3)), arguments: SDKClient.matrix)
     func officialSDKWorksThroughTheBridge(item: SDKClient.Case) async throws {

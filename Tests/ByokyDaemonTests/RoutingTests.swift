@@ -15,18 +15,22 @@ struct RoutingTests {
     @Test func sameFamilySwapSendsAGroqAppToOpenAIWithTheGroupsModel() async throws {
         try await BridgeFixture.with(grant: [.groq, .openai, .anthropic]) { bridge in
             let auth = bridge.authHeader(for: .groq)
-            // No groq key and no group: the automatic route picks a key of another family, which
-            // needs translation.
+            // No groq key and no group: the automatic route picks a key of another family (Anthropic
+            // first) and translates; the app still sees an OpenAI-shaped answer under its own model name.
             let before = try await bridge.send(.POST, Self.groqPath, body: Self.groqBody, headers: [auth])
-            #expect(before.status == 501)
-            #expect(before.header("x-byoky-error-code") == "NOT_IMPLEMENTED")
+            #expect(before.status == 200, "\(before.text)")
+            #expect(before.json["object"] as? String == "chat.completion")
+            #expect(before.json["model"] as? String == "llama-3.3-70b-versatile")
+            let automatic = try #require(try await bridge.wallet.store.requestLog().first)
+            #expect(automatic.actualProvider == "anthropic")
+            #expect(automatic.model == "claude-sonnet-4-6")
 
             try await bridge.wallet.addGroup(name: "cheap", provider: .openai, model: "gpt-5.4-mini")
             try await bridge.wallet.assign(app: "Bridge test", toGroup: "cheap")
             let after = try await bridge.send(.POST, Self.groqPath, body: Self.groqBody, headers: [auth])
             #expect(after.status == 200, "\(after.text)")
             #expect(after.json["model"] as? String == "gpt-5.4-mini")
-            let entry = try #require(try await bridge.wallet.store.requestLog().first)
+            let entry = try #require(try await bridge.wallet.store.requestLog().first { $0.actualProvider == "openai" })
             #expect(entry.provider == "groq")
             #expect(entry.actualProvider == "openai")
             #expect(entry.model == "gpt-5.4-mini")
@@ -65,7 +69,7 @@ struct RoutingTests {
         }
     }
 
-    @Test func crossFamilyRoutesSayTranslationIsNotBuiltYet() async throws {
+    @Test func crossFamilyGroupTranslatesPlainAndStreamingRequests() async throws {
         try await BridgeFixture.with { bridge in
             try await bridge.wallet.addGroup(name: "claude", provider: .anthropic, model: "claude-sonnet-4-6")
             try await bridge.wallet.assign(app: "Bridge test", toGroup: "claude")
@@ -76,10 +80,45 @@ struct RoutingTests {
                 body: route.body,
                 headers: [bridge.authHeader(for: .openai)]
             )
-            #expect(response.status == 501)
+            #expect(response.status == 200, "\(response.text)")
+            #expect(response.json["object"] as? String == "chat.completion")
+            #expect(response.json["model"] as? String == "gpt-5.5")
+            let choice = (response.json["choices"] as? [[String: Any]])?.first
             #expect(
-                ((response.json["error"] as? [String: Any])?["message"] as? String)?.contains("translation") == true
+                ((choice?["message"] as? [String: Any])?["content"] as? String)?.hasPrefix("Mock reply to: Hi bridge")
+                    == true
             )
+            let entry = try #require(try await bridge.wallet.store.requestLog().first)
+            #expect(entry.actualProvider == "anthropic")
+            #expect(entry.model == "claude-sonnet-4-6")
+            #expect((entry.outputTokens ?? 0) > 0)
+
+            let streamed = try await bridge.send(
+                .POST,
+                route.streamPath,
+                body: route.streamBody,
+                headers: [bridge.authHeader(for: .openai)]
+            )
+            #expect(streamed.status == 200)
+            #expect(streamed.header("content-type")?.hasPrefix("text/event-stream") == true)
+            var decoder = SSEDecoder()
+            let events = try decoder.feed(streamed.body)
+            #expect(events.last?.isDoneMarker == true)
+            #expect(streamed.text.contains("chat.completion.chunk"))
+            let streamEntry = try #require(try await bridge.wallet.store.requestLog().first)
+            #expect((streamEntry.outputTokens ?? 0) > 0)
+            #expect(streamEntry.errorCode == nil)
+
+            // Endpoints other than chat are refused in the app's own error format.
+            let embeddings = try await bridge.send(
+                .POST,
+                "/openai/v1/embeddings",
+                body: #"{"model":"x","input":"hi"}"#,
+                headers: [bridge.authHeader(for: .openai)]
+            )
+            #expect(embeddings.status == 400)
+            #expect(embeddings.header("x-byoky-error-code") == "TRANSLATION_NOT_SUPPORTED")
+            #expect((embeddings.json["error"] as? [String: Any])?["type"] as? String == "invalid_request_error")
             await #expect(throws: ByokyError(.notFound, "")) {
                 try await bridge.wallet.assign(app: "x", toGroup: "nope")
             }

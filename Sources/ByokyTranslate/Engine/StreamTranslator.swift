@@ -9,6 +9,7 @@ public struct StreamTranslator: Sendable {
     private var events: [StreamEvent] = []
     private var usage = ChatUsage()
     private var planRewriter: ToolPlanAsText.StreamRewriter?
+    private var sawError = false
 
     init(context: TranslationContext, maximumEventSize: Int = 16 * 1024 * 1024) {
         decoder = SSEDecoder(maximumEventSize: maximumEventSize)
@@ -19,6 +20,9 @@ public struct StreamTranslator: Sendable {
 
     /// Whether the upstream's final event has been seen.
     public var isComplete: Bool { reader.isComplete }
+
+    /// After ``finish()``: whether the stream ended with its final event and no error.
+    public private(set) var isCleanFinish = false
 
     /// The usage reported so far (final once the stream is complete).
     public var reportedUsage: ChatUsage { usage }
@@ -51,11 +55,11 @@ public struct StreamTranslator: Sendable {
     /// Ends the stream: returns the closing bytes; an upstream that ended early yields an error event.
     public mutating func finish() -> [UInt8] {
         var output: [UInt8] = []
-        if decoder.finish(), !reader.isComplete {
-            // A partial last event is not a finished stream.
-        }
+        decoder.finish()
         reader.finish(into: &events)
         drain(into: &output)
+        // A stream that ended early got an error event from the reader.
+        isCleanFinish = !sawError
         return output
     }
 
@@ -67,6 +71,7 @@ public struct StreamTranslator: Sendable {
             }
             switch event {
             case .messageStart(_, _, let reported), .messageDelta(_, _, let reported): usage.merge(reported)
+            case .error: sawError = true
             default: break
             }
             writer.write(event, to: &output)

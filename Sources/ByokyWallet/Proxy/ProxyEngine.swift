@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 import ByokyCore
 import ByokyStore
+import ByokyTranslate
 public import NIOCore
 import NIOHTTP1
 
@@ -120,13 +121,6 @@ public struct ProxyEngine: Sendable {
                 )
             )
         }
-        guard route.kind != .translate else {
-            throw ByokyError(
-                .notImplemented,
-                "This app is routed from \(request.provider.rawValue) to \(route.target.rawValue), which needs "
-                    + "cross-provider translation; it is not in this build of byoky yet"
-            )
-        }
         guard let target = ProviderRegistry.provider(route.target) else {
             throw ByokyError(.internalError, "The route names an unknown provider")
         }
@@ -138,6 +132,7 @@ public struct ProxyEngine: Sendable {
         if basePath.hasSuffix("/") { basePath.removeLast() }
         var pathAndQuery = Self.removingKeyParameter(from: request.pathAndQuery, provider: request.provider)
         var body = request.body
+        var translation: ChatTranslator.OutboundRequest?
         switch route.kind {
         case .swap:
             guard request.path.hasSuffix("/chat/completions"), let chatPath = target.chatPath else {
@@ -147,10 +142,26 @@ public struct ProxyEngine: Sendable {
                 )
             }
             pathAndQuery = chatPath
-        case .direct, .translate:
+        case .translate:
+            guard let sourceFamily = provider.family, let model = route.model else {
+                throw ByokyError(.translationNotSupported, "\(provider.displayName) requests cannot be translated")
+            }
+            let outbound = try ChatTranslator.translateRequest(
+                body.readableBytesView,
+                path: pathAndQuery,
+                from: sourceFamily,
+                to: target,
+                model: model,
+                requestID: SecureRandom.hexToken(byteCount: 12)
+            )
+            translation = outbound
+            draft.model = model
+            pathAndQuery = outbound.path
+            body = ByteBuffer(bytes: outbound.body)
+        case .direct:
             break
         }
-        if let model = route.model {
+        if let model = route.model, translation == nil {
             draft.model = model
             if provider.family == .gemini {
                 pathAndQuery = Self.replacingGeminiModel(in: pathAndQuery, with: model)
@@ -167,7 +178,8 @@ public struct ProxyEngine: Sendable {
 
         let headers = try UpstreamHeaders.build(
             for: route.target,
-            clientHeaders: request.headers,
+            // A translated body is new JSON: the app's own provider headers mean nothing to the target.
+            clientHeaders: translation == nil ? request.headers : [("content-type", "application/json")],
             credential: secret,
             authMethod: AuthMethod(rawValue: credential.authMethod) ?? .apiKey
         )
@@ -205,9 +217,9 @@ public struct ProxyEngine: Sendable {
 
         let contentType = response.headers.first(name: "content-type")
         draft.status = Int(response.status.code)
-        let responseHeaders = ResponseHeaderPolicy.filter(
+        var responseHeaders = ResponseHeaderPolicy.filter(
             response.headers.map { (name: $0.name, value: $0.value) },
-            bodyIsRewritten: false
+            bodyIsRewritten: translation != nil
         )
         let gate = allowances
         let completion = RequestCompletion(
@@ -221,14 +233,21 @@ public struct ProxyEngine: Sendable {
                 gate.settle(reservation, tokens: status < 400 ? usage?.totalTokens ?? reservation.amount : 0)
             }
         )
-        var headersForApp = responseHeaders
         if let origin = session.appOrigin {
-            headersForApp.append((name: "access-control-allow-origin", value: origin))
-            headersForApp.append((name: "vary", value: "origin"))
+            responseHeaders.append((name: "access-control-allow-origin", value: origin))
+            responseHeaders.append((name: "vary", value: "origin"))
+        }
+        if let translation {
+            return try await translatedResponse(
+                response,
+                translation: translation,
+                headers: responseHeaders,
+                completion: completion
+            )
         }
         return ProxyResponse(
             status: Int(response.status.code),
-            headers: headersForApp,
+            headers: responseHeaders,
             body: ProxyResponseBody(
                 storage: .upstream(
                     response.body,

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ByokyCore
+import ByokyTranslate
 public import NIOCore
 
 /// The answer to a ``ProxyRequest``: a head, then a body to forward.
@@ -22,6 +23,8 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
     enum Storage: Sendable {
         case buffer(ByteBuffer)
         case upstream(HTTPClientResponse.Body, family: APIFamily?, isEventStream: Bool)
+        /// An upstream event stream translated into the app's family on the way.
+        case translatedStream(HTTPClientResponse.Body, StreamTranslator)
     }
 
     let storage: Storage
@@ -40,6 +43,7 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
         private enum Phase {
             case buffer(ByteBuffer)
             case upstream(HTTPClientResponse.Body.AsyncIterator, family: APIFamily?, isEventStream: Bool)
+            case translated(HTTPClientResponse.Body.AsyncIterator, StreamTranslator)
             case finalEvent(ByteBuffer)
             case done
         }
@@ -53,6 +57,8 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
             case .buffer(let buffer): phase = .buffer(buffer)
             case .upstream(let body, let family, let isEventStream):
                 phase = .upstream(body.makeAsyncIterator(), family: family, isEventStream: isEventStream)
+            case .translatedStream(let body, let translator):
+                phase = .translated(body.makeAsyncIterator(), translator)
             }
         }
 
@@ -60,13 +66,42 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
             switch phase {
             case .buffer(let buffer):
                 phase = .done
-                await completion.finish(usage: nil, errorCode: nil)
+                await completion.finish(usage: completion.partialUsage(), errorCode: nil)
                 return buffer
             case .finalEvent(let buffer):
                 phase = .done
                 return buffer
             case .done:
                 return nil
+            case .translated(var upstream, var translator):
+                // Loop until the translator has bytes for the app: not every upstream chunk completes an event.
+                while true {
+                    let chunk: ByteBuffer?
+                    do {
+                        chunk = try await upstream.next()
+                    } catch {
+                        // The translator turns the cut into an error event in the app's format.
+                        phase = .done
+                        await completion.finish(
+                            usage: completion.partialUsage(),
+                            errorCode: ByokyError.Code.streamTruncated.rawValue
+                        )
+                        return ByteBuffer(bytes: translator.finish())
+                    }
+                    guard let chunk else {
+                        let closing = translator.finish()
+                        let errorCode = translator.isCleanFinish ? nil : ByokyError.Code.streamTruncated.rawValue
+                        phase = .done
+                        await completion.finish(usage: completion.partialUsage(), errorCode: errorCode)
+                        return closing.isEmpty ? nil : ByteBuffer(bytes: closing)
+                    }
+                    completion.meter(chunk)
+                    let output = translator.translate(chunk.readableBytesView)
+                    if !output.isEmpty {
+                        phase = .translated(upstream, translator)
+                        return ByteBuffer(bytes: output)
+                    }
+                }
             case .upstream(var upstream, let family, let isEventStream):
                 let chunk: ByteBuffer?
                 do {

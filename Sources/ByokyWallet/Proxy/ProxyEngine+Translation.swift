@@ -1,0 +1,70 @@
+import AsyncHTTPClient
+import ByokyCore
+import ByokyTranslate
+import NIOCore
+import NIOHTTP1
+
+extension ProxyEngine {
+    /// The largest whole (non-stream) upstream answer translated in memory.
+    static let maximumTranslatedBodySize = 64 * 1024 * 1024
+
+    /// The header that lists what a translation left out (never secrets or prompt text).
+    static let translationNotesHeader = "x-byoky-translation-notes"
+
+    /// Turns the target's answer into the app's family: event streams event by event as they
+    /// arrive, whole answers (and error bodies) at once. Usage is metered on the upstream's bytes.
+    func translatedResponse(
+        _ response: HTTPClientResponse,
+        translation: ChatTranslator.OutboundRequest,
+        headers: [(name: String, value: String)],
+        completion: RequestCompletion
+    ) async throws -> ProxyResponse {
+        let status = Int(response.status.code)
+        let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
+        var headers = headers.filter { $0.name.lowercased() != "content-type" }
+        if (200..<300).contains(status), contentType.contains("text/event-stream") {
+            headers.append((name: "content-type", value: "text/event-stream; charset=utf-8"))
+            headers.append((name: "cache-control", value: "no-cache"))
+            if let notes = translation.report.headerValue {
+                headers.append((name: Self.translationNotesHeader, value: notes))
+            }
+            return ProxyResponse(
+                status: status,
+                headers: headers,
+                body: ProxyResponseBody(
+                    storage: .translatedStream(response.body, translation.translator.makeStreamTranslator()),
+                    completion: completion
+                )
+            )
+        }
+        var upstream = ByteBuffer()
+        do {
+            for try await var chunk in response.body {
+                guard upstream.readableBytes + chunk.readableBytes <= Self.maximumTranslatedBodySize else {
+                    throw ByokyError.payloadTooLarge("The provider's answer", limit: Self.maximumTranslatedBodySize)
+                }
+                completion.meter(chunk)
+                upstream.writeBuffer(&chunk)
+            }
+        } catch let error as ByokyError {
+            await completion.finish(usage: completion.partialUsage(), errorCode: error.code.rawValue)
+            throw error
+        } catch {
+            await completion.finish(
+                usage: completion.partialUsage(),
+                errorCode: ByokyError.Code.streamTruncated.rawValue
+            )
+            throw ByokyError(.streamTruncated, "The provider's response ended early", underlying: error)
+        }
+        let translated = translation.translator.translateResponse(upstream.readableBytesView, status: status)
+        var notes = translation.report
+        for note in translated.report.notes { notes.note(note) }
+        headers.append((name: "content-type", value: "application/json"))
+        if let value = notes.headerValue { headers.append((name: Self.translationNotesHeader, value: value)) }
+        return ProxyResponse(
+            status: translated.status,
+            headers: headers,
+            body: ProxyResponseBody(storage: .buffer(ByteBuffer(bytes: translated.body)), completion: completion)
+        )
+    }
+}
