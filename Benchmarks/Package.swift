@@ -22,7 +22,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "byoky-bench",
-            dependencies: [.product(name: "ByokyCore", package: "byoky-swift")],
+            dependencies: [
+                .product(name: "ByokyCore", package: "byoky-swift"),
+                .product(name: "ByokyTranslate", package: "byoky-swift"),
+            ],
             path: "Sources/byoky-bench"
         ),
     ]

@@ -76,3 +76,32 @@ enum StreamCorpus {
         return bytes
     }
 }
+
+extension StreamCorpus {
+    /// One long Anthropic answer of at least `byteCount` bytes: text deltas, a tool call, the end.
+    static func longAnthropic(byteCount: Int) -> [UInt8] {
+        let turn = anthropicTurn
+        // The turn's middle (text deltas) repeated; its head and tail once.
+        let text = String(decoding: turn, as: UTF8.self)
+        let events = text.split(separator: "\n\n", omittingEmptySubsequences: true).map { Array(($0 + "\n\n").utf8) }
+        let head = events.prefix(3).joined()
+        let middle = Array(events[3..<43].joined())
+        let tail = events[43...].joined()
+        var bytes = Array(head)
+        bytes.reserveCapacity(byteCount + middle.count + tail.count)
+        while bytes.count < byteCount { bytes += middle }
+        return bytes + tail
+    }
+
+    /// One long OpenAI answer of at least `byteCount` bytes: content chunks, the finish, usage, `[DONE]`.
+    static func longOpenAI(byteCount: Int) -> [UInt8] {
+        let text = String(decoding: openAITurn, as: UTF8.self)
+        let events = text.split(separator: "\n\n", omittingEmptySubsequences: true).map { Array(($0 + "\n\n").utf8) }
+        let middle = Array(events[0..<40].joined())
+        let tail = events[40...].joined()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(byteCount + middle.count + tail.count)
+        while bytes.count < byteCount { bytes += middle }
+        return bytes + tail
+    }
+}

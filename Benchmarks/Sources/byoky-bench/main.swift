@@ -67,3 +67,6 @@ stream.withUnsafeBytes { buffer in
         return meter.finish()?.outputTokens ?? -1
     }
 }
+
+TranslationBench.runStreams(megabytes: megabytes, runs: runs, chunkSize: chunkSize)
+TranslationBench.runRequest(runs: runs)

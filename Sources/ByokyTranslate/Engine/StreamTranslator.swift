@@ -33,6 +33,7 @@ public struct StreamTranslator: Sendable {
     /// Translates `bytes` and returns the bytes to send to the app (possibly none).
     public mutating func translate(_ bytes: some Sequence<UInt8>) -> [UInt8] {
         var output: [UInt8] = []
+        output.reserveCapacity(bytes.underestimatedCount * 2 + 512)
         do {
             try decoder.feed(bytes) { event in
                 reader.read(event, into: &events)

@@ -98,7 +98,7 @@ struct JSONNodeParser {
 
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONNode {
         index &+= 1
-        var object = JSONObject()
+        var object = JSONObject(capacity: 6)
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index &+= 1

@@ -51,7 +51,14 @@ struct AnthropicStreamWriter: StreamEventWriter {
                 &output
             )
         case .textDelta(let index, let text):
-            delta(index, ["type": .string("text_delta"), "text": .string(text)], &output)
+            // The hot path: written straight to bytes.
+            guard openBlocks.contains(index) else { return }
+            output.append(contentsOf: "event: content_block_delta\ndata: ".utf8)
+            output.append(contentsOf: #"{"type":"content_block_delta","index":"#.utf8)
+            output.append(contentsOf: String(index).utf8)
+            output.append(contentsOf: #","delta":{"type":"text_delta","text":"#.utf8)
+            JSONNode.writeString(text, to: &output)
+            output.append(contentsOf: "}}\n\n".utf8)
         case .toolArgumentsDelta(let index, let json):
             delta(index, ["type": .string("input_json_delta"), "partial_json": .string(json)], &output)
         case .thinkingDelta(let index, let text):

@@ -11,6 +11,9 @@ struct OpenAIStreamWriter: StreamEventWriter {
     private var toolIndices: [Int: Int] = [:]
     private var usage = ChatUsage()
     private var finishReason: String?
+    /// The bytes before and after a chunk's `delta` object, fixed once the stream has started.
+    private var deltaPrefix: [UInt8] = []
+    private var deltaSuffix: [UInt8] = []
 
     init(context: TranslationContext) {
         self.context = context
@@ -44,7 +47,12 @@ struct OpenAIStreamWriter: StreamEventWriter {
             ensureStarted(&output)
         case .textDelta(_, let text):
             ensureStarted(&output)
-            chunk(delta: .object(["content": .string(text)]), &output)
+            // The hot path: written straight to bytes.
+            output.append(contentsOf: deltaPrefix)
+            output.append(contentsOf: #"{"content":"#.utf8)
+            JSONNode.writeString(text, to: &output)
+            output.append(UInt8(ascii: "}"))
+            output.append(contentsOf: deltaSuffix)
         case .toolArgumentsDelta(let index, let json):
             guard let toolIndex = toolIndices[index] else { return }
             chunk(
@@ -89,6 +97,21 @@ struct OpenAIStreamWriter: StreamEventWriter {
     private mutating func ensureStarted(_ output: inout [UInt8]) {
         guard !hasStarted else { return }
         hasStarted = true
+        // Split a chunk with a placeholder delta into the bytes around it.
+        var sample: [UInt8] = Array("data: ".utf8)
+        let placeholder: JSONNode = .string("\u{1}")
+        let choice: JSONNode = .object([
+            "index": .int(0), "delta": placeholder, "logprobs": .null, "finish_reason": .null,
+        ])
+        chunkNode(choices: .array([choice]), usage: nil).write(to: &sample)
+        sample.append(contentsOf: "\n\n".utf8)
+        let marker = Array(#""\u0001""#.utf8)
+        if let start = (0...(sample.count - marker.count)).first(where: {
+            sample[$0..<($0 + marker.count)].elementsEqual(marker)
+        }) {
+            deltaPrefix = Array(sample[..<start])
+            deltaSuffix = Array(sample[(start + marker.count)...])
+        }
         chunk(delta: .object(["role": .string("assistant"), "content": .string("")]), &output)
     }
 
