@@ -517,3 +517,19 @@ import Testing
         #expect(cohere.contains("\"finish_reason\":\"ERROR\""))
     }
 }
+
+extension ReferenceCaseTests {
+    @Test func imageURLsReachGeminiWithAMediaType() throws {
+        let body =
+            #"{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/cat.png"}},{"type":"text","text":"What is this?"}]}]}"#
+        let translated = try Translate.request(body, from: .openai, to: .gemini, model: "gemini-2.5-flash").body
+        let file = translated["contents"]?.arrayValue?.first?["parts"]?.arrayValue?.first?["fileData"]
+        #expect(file?["fileUri"]?.stringValue == "https://example.com/cat.png")
+        #expect(file?["mimeType"]?.stringValue == "image/png")
+        let toClaude = try Translate.request(body, from: .openai, to: .anthropic, model: "claude-sonnet-4-6").body
+        #expect(
+            toClaude["messages"]?.arrayValue?.first?["content"]?.arrayValue?.first?["source"]?["type"]?.stringValue
+                == "url"
+        )
+    }
+}

@@ -91,7 +91,19 @@ enum GeminiAdapter: FamilyAdapter {
         case .base64(let mediaType, let data):
             .object(["inlineData": .object(["mimeType": .string(mediaType), "data": .string(data)])])
         case .url(let url, let mediaType):
-            .object(["fileData": .object(["mimeType": mediaType.map(JSONNode.string), "fileUri": .string(url)])])
+            .object([
+                "fileData": .object(["mimeType": .string(mediaType ?? guessedMediaType(url)), "fileUri": .string(url)])
+            ])
         }
+    }
+
+    /// Gemini needs a MIME type with every file URL; guess it from the extension (images by default).
+    static func guessedMediaType(_ url: String) -> String {
+        let path = url.split(separator: "?").first.map { $0.lowercased() } ?? ""
+        let types = [
+            ".png": "image/png", ".webp": "image/webp", ".gif": "image/gif", ".pdf": "application/pdf",
+            ".heic": "image/heic",
+        ]
+        return types.first { path.hasSuffix($0.key) }?.value ?? "image/jpeg"
     }
 }
