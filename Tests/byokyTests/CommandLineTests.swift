@@ -43,6 +43,11 @@ struct CommandLineTests {
         #expect(result.stdout.contains("tool call get_weather"))
         #expect(result.stdout.contains("A guessed session key → 401"))
         #expect(result.stdout.contains("demo-chat\tanthropic\tclaude-sonnet-4-6\t200"))
+        #expect(
+            result.stdout.contains(
+                "Routed to Claude: POST /openai/v1/chat/completions → 200 (chat.completion, model gpt-5.5)"
+            )
+        )
         #expect(result.stdout.contains("Revoked the session"))
         #expect(result.stdout.firstRange(of: /sk-mock-[0-9a-f]{32}/) == nil)
         #expect(result.stdout.firstRange(of: /byk_[0-9a-f]{32}/) == nil)

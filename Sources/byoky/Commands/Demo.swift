@@ -17,8 +17,9 @@ extension ByokyCommand {
             discussion: """
                 Creates a throw-away wallet in a temporary folder, starts a mock provider and the bridge
                 on free loopback ports, stores a key, connects an app, and sends a plain, a streaming and a
-                tool-call request through the bridge the way a stock SDK would. Then it prints the usage
-                and the audit log, revokes the session, and deletes everything.
+                tool-call request through the bridge the way a stock SDK would, then routes the app to another
+                API family (an OpenAI request answered by Claude, translated both ways). Then it prints the
+                usage and the audit log, revokes the session, and deletes everything.
                 """
         )
 
@@ -104,6 +105,24 @@ extension ByokyCommand {
                         "   POST /anthropic/v1/messages (tools) → \(tool.status): tool call \(call?["name"] as? String ?? "?") \(input)"
                     )
 
+                    try await wallet.addGroup(name: "claude", provider: .anthropic, model: "claude-sonnet-4-6")
+                    try await wallet.assign(app: "demo-chat", toGroup: "claude")
+                    let moved = try await post(
+                        "\(bridge)/openai/v1/chat/completions",
+                        headers: [("authorization", "Bearer \(key)")],
+                        body:
+                            #"{"model":"gpt-5.5","messages":[{"role":"user","content":"Which model answers me?"}]}"#
+                    )
+                    let movedText =
+                        (((moved.json["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"]
+                            as? String) ?? moved.text
+                    print(
+                        "   Routed to Claude: POST /openai/v1/chat/completions → \(moved.status) "
+                            + "(\(moved.json["object"] as? String ?? "?"), model \(moved.json["model"] as? String ?? "?")): "
+                            + "\"\(movedText)\" — an OpenAI-shaped answer translated from the Anthropic API"
+                    )
+                    try await wallet.removeGroup("claude")
+
                     let stolen = try await post(
                         "\(bridge)/anthropic/v1/messages",
                         headers: [("x-api-key", "byk_guessed")],
@@ -117,9 +136,6 @@ extension ByokyCommand {
                 }
                 try await wallet.revokeSession(id: grant.record.id)
                 print("\n6. Revoked the session; the app's key stopped working at once.")
-                print(
-                    "   Cross-provider routing (e.g. an OpenAI app answered by Claude) arrives with the translation engine."
-                )
             }
             print(
                 "\nDone; the throw-away wallet was deleted. Try `byoky --help`, or run the tests with ./scripts/test.sh."

@@ -12,8 +12,12 @@ extension ByokyCommand {
                 Example: send an app built for OpenAI to Groq instead (same API family, no translation):
                   byoky group add fast --provider groq --model llama-3.3-70b-versatile
                   byoky group assign my-app fast
-                Changes apply to the app's next request. Routing to another API family (e.g. an OpenAI
-                app to Claude) needs the translation engine, which is not in this build yet.
+                Or answer an app built for OpenAI with Claude (another API family: requests, answers and
+                streams are translated, and the app still sees OpenAI's format):
+                  byoky group add claude --provider anthropic --model claude-sonnet-4-6
+                  byoky group assign my-app claude
+                Changes apply to the app's next request. Only chat requests can cross families; other
+                endpoints (embeddings, model lists) get a clear error in the app's own format.
                 """,
             subcommands: [Add.self, List.self, Assign.self, Unassign.self, Remove.self]
         )

@@ -130,7 +130,10 @@ enum LogFormatter {
         let tokens =
             "\(entry.inputTokens.map(String.init) ?? "?") in / \(entry.outputTokens.map(String.init) ?? "?") out"
         let error = entry.errorCode.map { " \($0)" } ?? ""
+        // A routed request shows where it went: `openai→anthropic`.
+        let provider =
+            entry.actualProvider == entry.provider ? entry.provider : "\(entry.provider)→\(entry.actualProvider)"
         return
-            "\(entry.appName)\t\(entry.provider)\t\(entry.model ?? "-")\t\(entry.status)\(error)\t\(tokens)\t\(entry.latencyMilliseconds) ms"
+            "\(entry.appName)\t\(provider)\t\(entry.model ?? "-")\t\(entry.status)\(error)\t\(tokens)\t\(entry.latencyMilliseconds) ms"
     }
 }
