@@ -533,3 +533,39 @@ extension ReferenceCaseTests {
         )
     }
 }
+
+extension ReferenceCaseTests {
+    @Test func remainingListedLosses() throws {
+        // Citations cannot be carried, so asking for them is refused.
+        let cited =
+            #"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"text","media_type":"text/plain","data":"The sky is blue."},"citations":{"enabled":true}},{"type":"text","text":"Colour?"}]}]}"#
+        #expect(throws: ByokyError.self) {
+            try Translate.request(cited, from: .anthropic, to: .openai, model: "gpt-4.1")
+        }
+        // Images returned by a tool reach Cohere in the next user message.
+        let imageResult =
+            #"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"Draw"},{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"draw","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[{"type":"text","text":"done"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"QUJD"}}]}]}]}"#
+        let cohere = try Translate.request(imageResult, from: .anthropic, to: .cohere, model: "command-a-03-2025").body
+        #expect(cohere.jsonString.contains("data:image/png;base64,QUJD"))
+        let openAI = try Translate.request(imageResult, from: .anthropic, to: .openai, model: "gpt-4.1").body
+        #expect(openAI.jsonString.contains("data:image/png;base64,QUJD"))
+        // A temperature above Claude's range is lowered, and the owner is told.
+        let hot = #"{"model":"gpt-5.4","temperature":1.5,"messages":[{"role":"user","content":"Hi"}]}"#
+        #expect(
+            try Translate.request(hot, from: .openai, to: .anthropic, model: "claude-sonnet-4-6").outbound.report.notes
+                .contains { $0.contains("temperature") }
+        )
+        // Groq's stream usage under x_groq is read.
+        let groq = """
+            data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"llama","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":null}]}
+
+            data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"llama","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"x_groq":{"usage":{"prompt_tokens":7,"completion_tokens":3,"total_tokens":10}}}
+
+            data: [DONE]
+
+
+            """
+        let claude = Translate.stream(groq, from: .openai, to: .anthropic)
+        #expect(claude.contains("\"input_tokens\":7,\"output_tokens\":3"))
+    }
+}

@@ -88,6 +88,9 @@ extension AnthropicAdapter {
         case "text":
             return [.text(item["text"]?.stringValue ?? "")]
         case "image", "document":
+            if item["citations"]?["enabled"]?.boolValue == true {
+                request.unsupportedFeatures.append("document citations")
+            }
             guard let source = try readSource(item["source"]) else { return [] }
             switch source {
             case .text(let text): return [.text(text)]
@@ -188,6 +191,9 @@ extension AnthropicAdapter {
         var maxTokens = request.maxTokens ?? defaultMaxTokens
         var thinking: JSONNode?
         var temperature = request.temperature.map { min(max($0, 0), 1) }
+        if let asked = request.temperature, asked > 1 {
+            report.note("temperature \(asked) lowered to 1, Claude's maximum")
+        }
         var topP = request.topP
         var topK = request.topK
         if let reasoning = request.reasoning, reasoning.isEnabled {

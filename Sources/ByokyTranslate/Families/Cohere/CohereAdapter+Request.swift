@@ -160,6 +160,16 @@ extension CohereAdapter {
                                 "content": .string(text),
                             ])
                         )
+                        for case .image(let source) in result.content {
+                            hasMedia = true
+                            parts.append(
+                                .object([
+                                    "type": .string("image_url"),
+                                    "image_url": .object(["url": .string(source.urlString)]),
+                                ])
+                            )
+                            report.note("images in tool results sent in the following user message")
+                        }
                     case .text(let text):
                         parts.append(.object(["type": .string("text"), "text": .string(text)]))
                     case .image(let source):

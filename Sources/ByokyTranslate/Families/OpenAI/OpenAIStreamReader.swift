@@ -43,6 +43,10 @@ struct OpenAIStreamReader: StreamEventReader {
             )
         }
         if let reported = chunk["usage"], reported.objectValue != nil { usage = OpenAIAdapter.readUsage(reported) }
+        // Groq reports stream usage under `x_groq`.
+        if let reported = chunk["x_groq"]?["usage"], reported.objectValue != nil {
+            usage = OpenAIAdapter.readUsage(reported)
+        }
         guard let choice = chunk["choices"]?.arrayValue?.first else { return }
         if let delta = choice["delta"] {
             for key in ["reasoning_content", "reasoning"] {
