@@ -47,3 +47,22 @@ run "direct to the mock" "http://$mock" sk-bench-upstream 32
     BENCH_KEY=\$ANTHROPIC_API_KEY wrk -t1 -c32 -d${duration}s --latency -s $script http://$bridge/anthropic/v1/messages | grep -E 'Requests/sec|^ +(50|90|99)%|Non-2xx'
 "
 echo "daemon RSS after load: $(ps -o rss= -p "$(pgrep -f "$bin/byoky serve" | head -1)") KiB"
+
+# Time to first byte and whole-stream time of a 500-word stream (≈ 500 events), direct and
+# through the bridge: the difference over the event count is the added per-event latency.
+echo "== 500-event stream, direct: $(Benchmarks/Bridge/stream-timing.sh "http://$mock/v1/messages" sk-bench-upstream)"
+"$bin/byoky" exec --app stream-bench --bridge "http://$bridge" -- /bin/sh -c "
+    echo \"== 500-event stream, bridge: \$(Benchmarks/Bridge/stream-timing.sh http://$bridge/anthropic/v1/messages \$ANTHROPIC_API_KEY)\"
+"
+
+# The translated path: the same Anthropic request, answered by the OpenAI API (on the mock).
+printf 'sk-bench-upstream\n' | "$bin/byoky" key add openai --base-url "http://$mock" --password-file "$work/password" >/dev/null
+"$bin/byoky" group add gpt --provider openai --model gpt-5.4 >/dev/null
+"$bin/byoky" exec --app translated --bridge "http://$bridge" -- /bin/sh -c "
+    '$bin/byoky' group assign translated gpt >/dev/null
+    BENCH_KEY=\$ANTHROPIC_API_KEY wrk -t1 -c4 -d2s -s $script http://$bridge/anthropic/v1/messages >/dev/null
+    echo '== translated anthropic→openai through the bridge (c=1)'
+    BENCH_KEY=\$ANTHROPIC_API_KEY wrk -t1 -c1 -d${duration}s --latency -s $script http://$bridge/anthropic/v1/messages | grep -E 'Requests/sec|^ +(50|90|99)%|Non-2xx'
+    echo '== translated anthropic→openai through the bridge (c=32)'
+    BENCH_KEY=\$ANTHROPIC_API_KEY wrk -t1 -c32 -d${duration}s --latency -s $script http://$bridge/anthropic/v1/messages | grep -E 'Requests/sec|^ +(50|90|99)%|Non-2xx'
+"

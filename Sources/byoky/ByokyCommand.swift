@@ -2,7 +2,6 @@ import ArgumentParser
 import ByokyCore
 
 /// The `byoky` command: the wallet owner's tool.
-@main
 struct ByokyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "byoky",

@@ -24,7 +24,16 @@ public enum ProviderURLPolicy {
         guard let provider = ProviderRegistry.provider(providerID) else {
             throw ByokyError(.invalidURL, "Unknown provider \"\(providerID.rawValue)\"")
         }
-        let base = try baseURL(for: provider, credentialBaseURL: credentialBaseURL)
+        return try validate(
+            url,
+            under: try baseURL(for: provider, credentialBaseURL: credentialBaseURL),
+            provider: provider
+        )
+    }
+
+    /// Checks that `url` stays on `base`'s origin and under its path (for a base already checked
+    /// with ``baseURL(for:credentialBaseURL:)``).
+    public static func validate(_ url: String, under base: AbsoluteURL, provider: Provider) throws -> AbsoluteURL {
         guard let target = AbsoluteURL(url) else {
             throw ByokyError(.invalidURL, "The request URL is not a valid absolute URL")
         }

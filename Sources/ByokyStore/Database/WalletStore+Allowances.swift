@@ -36,6 +36,7 @@ extension WalletStore {
     /// Input plus output tokens of an app's successful requests since `since` (Unix ms), for one
     /// provider or (with an empty `provider`) all of them.
     public func tokensUsed(app: String, provider: String, since: Int64) async throws -> Int {
+        await logWriter.waitUntilWritten()
         struct Row: Decodable { let total: Int? }
         let row =
             if provider.isEmpty {

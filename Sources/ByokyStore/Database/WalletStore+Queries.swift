@@ -111,9 +111,20 @@ extension WalletStore {
 
     // MARK: Audit log
 
-    /// Appends to the audit log.
+    /// Appends to the audit log now.
     public func insert(_ entry: RequestLogRecord) async throws {
         try await database.insert(into: "request_log").model(entry).run()
+    }
+
+    /// Appends to the audit log without waiting: entries are written in batches just after the
+    /// call; `onWritten` runs once this one is stored. Log queries see every queued entry.
+    public func enqueue(_ entry: RequestLogRecord, onWritten: @escaping @Sendable () -> Void = {}) {
+        logWriter.enqueue(entry, onWritten: onWritten)
+    }
+
+    /// Returns once every audit-log entry queued so far is written.
+    public func waitForQueuedLogEntries() async {
+        await logWriter.waitUntilWritten()
     }
 
     /// The newest `limit` entries, newest first, optionally only for one session, app or provider.
@@ -123,6 +134,7 @@ extension WalletStore {
         app: String? = nil,
         provider: String? = nil
     ) async throws -> [RequestLogRecord] {
+        await logWriter.waitUntilWritten()
         var query = database.select().column("*").from("request_log")
         if let sessionID { query = query.where("session_id", .equal, sessionID) }
         if let app { query = query.where("app_name", .equal, app) }

@@ -19,6 +19,7 @@ public struct UsageSummaryRow: Sendable, Hashable, Codable {
 extension WalletStore {
     /// Requests and tokens since `since` (Unix ms), by app and provider, optionally for one app.
     public func usageSummary(since: Int64, app: String? = nil) async throws -> [UsageSummaryRow] {
+        await logWriter.waitUntilWritten()
         if let app {
             return try await database.raw(
                 """

@@ -19,12 +19,14 @@ public final class WalletStore: Sendable {
     /// Where the database lives.
     public let path: String
     let database: any SQLDatabase
+    let logWriter: RequestLogWriter
     private let connection: SQLiteConnection
 
     private init(path: String, connection: SQLiteConnection) {
         self.path = path
         self.connection = connection
         self.database = connection.sql()
+        self.logWriter = RequestLogWriter(database: database)
     }
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -58,8 +60,9 @@ public final class WalletStore: Sendable {
         return store
     }
 
-    /// Closes the database.
+    /// Closes the database, after writing every queued audit-log entry.
     public func close() async throws {
+        await logWriter.waitUntilWritten()
         try await connection.close()
     }
 

@@ -174,7 +174,7 @@ public struct ProxyEngine: Sendable {
             }
         }
         let url = base.origin + basePath + pathAndQuery
-        try ProviderURLPolicy.validate(url, provider: route.target, credentialBaseURL: credential.baseURL)
+        _ = try ProviderURLPolicy.validate(url, under: base, provider: target)
 
         let headers = try UpstreamHeaders.build(
             for: route.target,
@@ -291,8 +291,7 @@ public struct ProxyEngine: Sendable {
         guard request.body.readableBytes > 0, request.body.readableBytes <= 10_485_760,
             request.body.readableBytesView.first == UInt8(ascii: "{")
         else { return nil }
-        struct ModelOnly: Decodable { let model: String? }
-        return (try? JSONCoding.decode(ModelOnly.self, from: request.body.readableBytesView))?.model
+        return (try? JSONNode.parse(request.body.readableBytesView))?["model"]?.stringValue
     }
 
     /// Drops a Gemini `key` query parameter: on the bridge it holds the session key, which must

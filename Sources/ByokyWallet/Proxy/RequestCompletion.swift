@@ -68,9 +68,10 @@ final class RequestCompletion: Sendable {
             latency: milliseconds,
             errorCode: errorCode ?? entry.errorCode
         )
-        // The audit log is best effort: a full disk must not turn a served answer into a failure.
-        try? await store.insert(record)
-        settle(usage, entry.status)
+        // Written just after the response, off its path; the allowance is settled once it is stored.
+        let settle = self.settle
+        let status = entry.status
+        store.enqueue(record) { settle(usage, status) }
     }
 }
 
@@ -90,7 +91,7 @@ struct RequestLogEntryDraft: Sendable {
 
     func record(inputTokens: Int?, outputTokens: Int?, latency: Int, errorCode: String?) -> RequestLogRecord {
         RequestLogRecord(
-            id: SecureRandom.uuid(),
+            id: LogEntryID.next(),
             sessionID: sessionID,
             appName: appName,
             provider: provider.rawValue,
