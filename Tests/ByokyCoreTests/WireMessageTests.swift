@@ -157,7 +157,9 @@ struct RelayMessageTests {
             .vaultOfferFailed(reason: "token_expired"),
             .auth(roomID: "r", authToken: "t", role: .recipient, priority: 0),
             .authResult(success: true, error: nil, peerOnline: true), .peerStatus(online: false),
-            .usage(giftID: "g", usedTokens: 99),
+            .usage(giftID: "g", usedTokens: 99), .requestCancel(requestID: "1"),
+            .responseData(requestID: "1", bytes: [0, 0xFF]),
+            .hello(sessionID: "relay_y", providers: nil, correlationID: "user-1"),
         ]
         #expect(Set(frames.map(\.type)) == RelayMessage.knownTypes)
         for frame in frames {

@@ -60,7 +60,11 @@ extension RelayMessage {
         let fields = Fields(type: type, object: object)
         switch type {
         case "relay:hello":
-            return .hello(sessionID: try fields.string("sessionId"), providers: try fields.providers("providers"))
+            return .hello(
+                sessionID: try fields.string("sessionId"),
+                providers: try fields.providers("providers"),
+                correlationID: try fields.optionalString("correlationId")
+            )
         case "relay:request":
             return .request(
                 RelayRequest(
@@ -69,7 +73,8 @@ extension RelayMessage {
                     url: try fields.string("url"),
                     method: try fields.string("method"),
                     headers: try fields.headers("headers") ?? [:],
-                    body: try fields.optionalString("body")
+                    body: try fields.optionalString("body"),
+                    bodyEncoding: try fields.optionalString("bodyEncoding")
                 )
             )
         case "relay:response:meta":
@@ -80,7 +85,15 @@ extension RelayMessage {
                 headers: try fields.headers("headers")
             )
         case "relay:response:chunk":
-            return .responseChunk(requestID: try fields.string("requestId"), chunk: try fields.string("chunk"))
+            let requestID = try fields.string("requestId")
+            let chunk = try fields.string("chunk")
+            if try fields.optionalString("encoding") == "base64" {
+                guard let bytes = Base64.decode(chunk) else { throw .invalidField(type: type, field: "chunk") }
+                return .responseData(requestID: requestID, bytes: bytes)
+            }
+            return .responseChunk(requestID: requestID, chunk: chunk)
+        case "relay:request:cancel":
+            return .requestCancel(requestID: try fields.string("requestId"))
         case "relay:response:done":
             return .responseDone(requestID: try fields.string("requestId"))
         case "relay:response:error":
@@ -161,9 +174,10 @@ extension RelayMessage {
             )
         }
         switch self {
-        case .hello(let sessionID, let providers):
+        case .hello(let sessionID, let providers, let correlationID):
             object["sessionId"] = .string(sessionID)
             if let providers { object["providers"] = providersValue(providers) }
+            if let correlationID { object["correlationId"] = .string(correlationID) }
         case .request(let request):
             object["requestId"] = .string(request.requestID)
             object["providerId"] = .string(request.provider.rawValue)
@@ -171,6 +185,7 @@ extension RelayMessage {
             object["method"] = .string(request.method)
             object["headers"] = .object(request.headers.mapValues(JSONValue.string))
             if let body = request.body { object["body"] = .string(body) }
+            if let encoding = request.bodyEncoding { object["bodyEncoding"] = .string(encoding) }
         case .responseMeta(let requestID, let status, let statusText, let headers):
             object["requestId"] = .string(requestID)
             object["status"] = .number(Double(status))
@@ -179,7 +194,11 @@ extension RelayMessage {
         case .responseChunk(let requestID, let chunk):
             object["requestId"] = .string(requestID)
             object["chunk"] = .string(chunk)
-        case .responseDone(let requestID):
+        case .responseData(let requestID, let bytes):
+            object["requestId"] = .string(requestID)
+            object["chunk"] = .string(Base64.encode(bytes))
+            object["encoding"] = .string("base64")
+        case .responseDone(let requestID), .requestCancel(let requestID):
             object["requestId"] = .string(requestID)
         case .responseError(let requestID, let error):
             object["requestId"] = .string(requestID)

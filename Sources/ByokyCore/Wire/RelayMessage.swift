@@ -5,13 +5,20 @@
 /// bodies, multiplexing and end-to-end encryption.
 public enum RelayMessage: Sendable, Hashable {
     /// Backend relay: the app's front end announces itself (`sessionId` is never the session key).
-    case hello(sessionID: String, providers: [String: ProviderAvailability]?)
+    /// `correlationID` (our addition, `correlationId`) is chosen by the app so its backend can tell
+    /// which of its users a connection belongs to.
+    case hello(sessionID: String, providers: [String: ProviderAvailability]?, correlationID: String? = nil)
     /// A provider request to run through the wallet.
     case request(RelayRequest)
     /// The response head.
     case responseMeta(requestID: String, status: Int, statusText: String?, headers: [String: String]?)
-    /// A piece of the response body.
+    /// A piece of the response body, as text (v1).
     case responseChunk(requestID: String, chunk: String)
+    /// A piece of the response body as bytes: a `relay:response:chunk` with `"encoding":"base64"`
+    /// (our addition, so binary bodies survive).
+    case responseData(requestID: String, bytes: [UInt8])
+    /// The requester gave up on a request (our addition, `relay:request:cancel`).
+    case requestCancel(requestID: String)
     /// The response ended normally.
     case responseDone(requestID: String)
     /// The request failed.
@@ -47,7 +54,8 @@ public enum RelayMessage: Sendable, Hashable {
         case .hello: "relay:hello"
         case .request: "relay:request"
         case .responseMeta: "relay:response:meta"
-        case .responseChunk: "relay:response:chunk"
+        case .responseChunk, .responseData: "relay:response:chunk"
+        case .requestCancel: "relay:request:cancel"
         case .responseDone: "relay:response:done"
         case .responseError: "relay:response:error"
         case .ping: "relay:ping"
@@ -68,6 +76,7 @@ public enum RelayMessage: Sendable, Hashable {
         "relay:hello", "relay:request", "relay:response:meta", "relay:response:chunk", "relay:response:done",
         "relay:response:error", "relay:ping", "relay:pong", "relay:pair:hello", "relay:pair:ack", "relay:vault:offer",
         "relay:vault:offer:failed", "relay:auth", "relay:auth:result", "relay:peer:status", "relay:usage",
+        "relay:request:cancel",
     ]
 }
 
@@ -87,6 +96,8 @@ public struct RelayRequest: Sendable, Hashable {
     public var method: String
     public var headers: [String: String]
     public var body: String?
+    /// `"base64"` when ``body`` holds base64 of arbitrary bytes; `nil` for UTF-8 text.
+    public var bodyEncoding: String?
 
     public init(
         requestID: String,
@@ -94,7 +105,8 @@ public struct RelayRequest: Sendable, Hashable {
         url: String,
         method: String,
         headers: [String: String] = [:],
-        body: String? = nil
+        body: String? = nil,
+        bodyEncoding: String? = nil
     ) {
         self.requestID = requestID
         self.provider = provider
@@ -102,5 +114,32 @@ public struct RelayRequest: Sendable, Hashable {
         self.method = method
         self.headers = headers
         self.body = body
+        self.bodyEncoding = bodyEncoding
+    }
+
+    /// A request whose body is arbitrary bytes: UTF-8 text travels as is, anything else as base64.
+    public init(
+        requestID: String,
+        provider: ProviderID,
+        url: String,
+        method: String,
+        headers: [String: String] = [:],
+        bodyBytes: [UInt8]?
+    ) {
+        self.init(requestID: requestID, provider: provider, url: url, method: method, headers: headers)
+        guard let bodyBytes else { return }
+        if let text = String(validating: bodyBytes, as: UTF8.self) {
+            body = text
+        } else {
+            body = Base64.encode(bodyBytes)
+            bodyEncoding = "base64"
+        }
+    }
+
+    /// The body's bytes, decoding base64 when ``bodyEncoding`` says so; `nil` for a malformed body.
+    public var bodyBytes: [UInt8]? {
+        guard let body else { return nil }
+        if bodyEncoding == "base64" { return Base64.decode(body) }
+        return Array(body.utf8)
     }
 }
