@@ -3,6 +3,7 @@ import ByokyStore
 import ByokyWallet
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// The app-facing wallet API under `/v1/` on the bridge port.
 struct WalletAPIRoutes: Sendable {
@@ -88,7 +89,8 @@ struct WalletAPIRoutes: Sendable {
 
     /// A server-sent event stream for one session: `providers.updated` when what the app may use
     /// changes (keys, groups), and `session.revoked` (then the stream ends) when the session is
-    /// revoked or expires. Checked once a second; a comment keeps idle connections open.
+    /// revoked or expires. Checked once a second; a comment keeps idle connections open. The stream
+    /// ends when the daemon shuts down, so open streams never hold up a restart; the SDK reconnects.
     private func events(_ request: Request) async throws -> Response {
         let session = try await authenticate(request)
         let wallet = self.wallet
@@ -103,8 +105,12 @@ struct WalletAPIRoutes: Sendable {
                 sse.writeComment("connected")
                 try await writer.write(ByteBuffer(bytes: sse.takeBytes()))
                 var ticks = 0
-                while !Task.isCancelled {
-                    try await Task.sleep(for: interval)
+                while !Task.isCancelled, !Task.isShuttingDownGracefully {
+                    do {
+                        try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+                    } catch {
+                        break
+                    }
                     ticks += 1
                     let live = try? await wallet.store.session(keyHash: session.keyHash)
                     if live == nil || live?.revokedAt != nil || (live?.expiresAt ?? 0) <= wallet.now() {

@@ -24,14 +24,23 @@ public struct Byoky: Sendable {
         /// Where to keep the session between launches (mode 0600), for ``Byoky/tryReconnect()``;
         /// `nil` keeps nothing.
         public var sessionFile: String?
+        /// The relay for ``Byoky/connect(providers:useRelay:onPairingReady:)`` (`wss://`, or `ws://` to loopback).
+        public var relayURL: String
+        /// The web origin of a browser-hosted app; the session is bound to it (and the owner sees a
+        /// verified origin instead of a self-declared name). `nil` for programs.
+        public var appOrigin: String?
 
         public init(
             appName: String,
             bridgeURL: String = "http://127.0.0.1:19280",
             connectTimeout: Duration = .seconds(120),
-            sessionFile: String? = nil
+            sessionFile: String? = nil,
+            relayURL: String = "wss://relay.byoky.com",
+            appOrigin: String? = nil
         ) {
             self.appName = appName
+            self.relayURL = relayURL
+            self.appOrigin = appOrigin
             self.sessionFile = sessionFile
             self.bridgeURL = bridgeURL.hasSuffix("/") ? String(bridgeURL.dropLast()) : bridgeURL
             self.connectTimeout = connectTimeout
@@ -49,11 +58,15 @@ public struct Byoky: Sendable {
     /// - Throws: ``ByokyError`` — `WALLET_NOT_INSTALLED` (no wallet answers; the message says what to
     ///   run), `USER_REJECTED`, `PROVIDER_UNAVAILABLE`, `TIMEOUT`, or the wallet's own error.
     public func connect(providers: [ProviderRequirement]) async throws -> ByokySession {
-        let request = ConnectRequest(app: AppIdentity(name: options.appName), providers: providers)
+        let request = ConnectRequest(
+            app: AppIdentity(name: options.appName, origin: options.appOrigin),
+            providers: providers
+        )
         let ticket = try await WalletClient.send(
             .POST,
             options.bridgeURL + "/v1/connect",
             body: WalletAPI.encode(request),
+            headers: options.appOrigin.map { [("origin", $0)] } ?? [],
             as: ConnectTicket.self
         )
         let deadline = ContinuousClock.now + options.connectTimeout
@@ -72,7 +85,12 @@ public struct Byoky: Sendable {
                 guard let granted = status.session else {
                     throw ByokyError(.invalidResponse, "The wallet approved but sent no session")
                 }
-                let session = ByokySession(response: granted, bridgeURL: options.bridgeURL, file: options.sessionFile)
+                let session = ByokySession(
+                    response: granted,
+                    bridgeURL: options.bridgeURL,
+                    file: options.sessionFile,
+                    appOrigin: options.appOrigin
+                )
                 session.save()
                 return session
             case .denied, .expired:
@@ -88,7 +106,12 @@ public struct Byoky: Sendable {
         guard let path = options.sessionFile, let data = FileManager.default.contents(atPath: path),
             let saved = try? JSONDecoder().decode(ConnectResponse.self, from: data)
         else { return nil }
-        let session = ByokySession(response: saved, bridgeURL: options.bridgeURL, file: path)
+        let session = ByokySession(
+            response: saved,
+            bridgeURL: options.bridgeURL,
+            file: path,
+            appOrigin: options.appOrigin
+        )
         guard await session.isConnected() else {
             try? FileManager.default.removeItem(atPath: path)
             return nil
@@ -120,12 +143,17 @@ public struct Byoky: Sendable {
         "Install byoky and run `byoky serve` (see https://byoky.com); then try again."
     }
 
-    /// Connecting through a byoky vault is designed but not built yet.
+    /// Connects through a byoky vault server (for apps with no local wallet): logs in as
+    /// `username`, asks for `providers` for `appOrigin` (defaults to ``Options/appOrigin``).
+    ///
+    /// - Important: The vault server is designed but not built yet; until then this throws
+    ///   `NOT_IMPLEMENTED`.
     public func connectViaVault(
         vaultURL: String,
         username: String,
         password: String,
-        providers: [ProviderRequirement]
+        providers: [ProviderRequirement],
+        appOrigin: String? = nil
     ) async throws -> ByokySession {
         throw ByokyError.notImplemented("Connecting through a byoky vault")
     }

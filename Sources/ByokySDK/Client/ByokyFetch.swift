@@ -32,6 +32,8 @@ public struct ByokyFetch: Sendable {
     let provider: ProviderID
     let bridgeURL: String
     let sessionKey: String
+    /// The web origin the session is bound to, if any.
+    var origin: String? = nil
 
     /// Sends `request`. Cancelling the task cancels the request, upstream included.
     ///
@@ -47,6 +49,7 @@ public struct ByokyFetch: Sendable {
         }
         let auth = BridgeRoute.authHeader(for: provider, sessionKey: sessionKey)
         outgoing.headers.replaceOrAdd(name: auth.name, value: auth.value)
+        if let origin { outgoing.headers.replaceOrAdd(name: "origin", value: origin) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         do {
             let response = try await WalletClient.http.execute(outgoing, timeout: .seconds(600))

@@ -26,6 +26,7 @@ extension ByokySession {
         for name in BridgeRoute.appAuthHeaders { authorized.setValue(nil, forHTTPHeaderField: name) }
         let auth = BridgeRoute.authHeader(for: provider, sessionKey: sessionKey)
         authorized.setValue(auth.value, forHTTPHeaderField: auth.name)
+        if let appOrigin { authorized.setValue(appOrigin, forHTTPHeaderField: "Origin") }
         return authorized
     }
 }

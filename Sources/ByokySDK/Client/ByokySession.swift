@@ -8,20 +8,54 @@ public final class ByokySession: Sendable {
     public let sessionKey: String
     /// The wallet's bridge address.
     public let proxyURL: String
-    /// What the session may use, by provider id.
-    public let providers: [String: ProviderAvailability]
+    /// What the session may use, by provider id (kept up to date once a handler or
+    /// ``updates()`` follows the wallet's events).
     /// When the session ends (Unix milliseconds).
     public let expiresAt: Int64
 
     /// Where the session is saved between launches, if anywhere.
     let file: String?
+    let watcher: SessionWatcher
 
-    init(response: ConnectResponse, bridgeURL: String, file: String? = nil) {
+    public var providers: [String: ProviderAvailability] { watcher.providers }
+
+    /// The web origin the session is bound to, sent with every request; `nil` for programs.
+    public let appOrigin: String?
+
+    init(response: ConnectResponse, bridgeURL: String, file: String? = nil, appOrigin: String? = nil) {
         self.file = file
+        self.appOrigin = appOrigin
         sessionKey = response.sessionKey
         proxyURL = response.proxyUrl.isEmpty ? bridgeURL : response.proxyUrl
-        providers = response.providers
+        watcher = SessionWatcher(providers: response.providers)
         expiresAt = response.expiresAt
+    }
+
+    deinit { watcher.stop() }
+
+    /// Calls `handler` once when the session ends: the owner revoked it, it expired, or the
+    /// app disconnected. The SDK follows the wallet's event stream for it and reconnects to the
+    /// stream when the wallet restarts (the session itself survives a restart).
+    public func onDisconnect(_ handler: @escaping @Sendable () -> Void) {
+        watcher.onDisconnect(handler, session: self)
+    }
+
+    /// Calls `handler` with the new provider list whenever the owner changes what the session may use.
+    public func onProvidersUpdated(_ handler: @escaping @Sendable ([String: ProviderAvailability]) -> Void) {
+        watcher.onProvidersUpdated(handler, session: self)
+    }
+
+    /// The session's events as a sequence that survives wallet restarts: provider updates, then
+    /// `session.revoked` at the end.
+    public func updates() -> AsyncStream<WalletEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: WalletEvent.self)
+        onProvidersUpdated { providers in continuation.yield(WalletEvent(type: .providersUpdated, providers: providers))
+        }
+        onDisconnect {
+            continuation.yield(WalletEvent(type: .sessionRevoked))
+            continuation.finish()
+        }
+        return stream
     }
 
     /// The base URL a provider SDK should use for `provider` (OpenAI-style clients: the `/v1` form).
@@ -31,7 +65,7 @@ public final class ByokySession: Sendable {
 
     /// A fetch function that sends requests written for `provider`'s real URL through the wallet.
     public func createFetch(_ provider: ProviderID) -> ByokyFetch {
-        ByokyFetch(provider: provider, bridgeURL: proxyURL, sessionKey: sessionKey)
+        ByokyFetch(provider: provider, bridgeURL: proxyURL, sessionKey: sessionKey, origin: appOrigin)
     }
 
     /// Requests and tokens used by this session so far.
@@ -69,6 +103,7 @@ public final class ByokySession: Sendable {
     /// Ends the session; the key stops working at once.
     public func disconnect() async throws {
         if let file { try? FileManager.default.removeItem(atPath: file) }
+        defer { watcher.markDisconnected() }
         _ = try await WalletClient.send(
             .POST,
             proxyURL + "/v1/session/disconnect",
@@ -77,5 +112,7 @@ public final class ByokySession: Sendable {
         )
     }
 
-    private var authHeaders: [(String, String)] { [("x-api-key", sessionKey)] }
+    var authHeaders: [(String, String)] {
+        [("x-api-key", sessionKey)] + (appOrigin.map { [("origin", $0)] } ?? [])
+    }
 }

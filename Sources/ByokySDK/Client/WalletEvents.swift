@@ -42,7 +42,7 @@ extension ByokySession {
     /// `session.revoked`, when the wallet goes away, or when the task is cancelled.
     public func events() async throws -> WalletEvents {
         var request = HTTPClientRequest(url: proxyURL + "/v1/events")
-        request.headers.add(name: "x-api-key", value: sessionKey)
+        for (name, value) in authHeaders { request.headers.add(name: name, value: value) }
         let response: HTTPClientResponse
         do {
             response = try await WalletClient.http.execute(request, timeout: .seconds(30))

@@ -1,0 +1,143 @@
+import AsyncHTTPClient
+import ByokyCore
+import ByokyDaemon
+import ByokyMockProvider
+import ByokySDK
+import ByokyStore
+import ByokyTesting
+import ByokyWallet
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+import Testing
+
+/// Session events and the life of a session across a wallet restart.
+@Suite(.timeLimit(.minutes(2)))
+struct SessionLifecycleTests {
+    /// A loopback port nobody listens on right now.
+    static func freePort() throws -> Int {
+        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).wait()
+        defer { try? channel.close().wait() }
+        return channel.localAddress?.port ?? 0
+    }
+
+    /// Approves the first connect request `daemon` receives.
+    static func approveFirst(_ daemon: WalletDaemon, wallet: Wallet, bridge: String) async throws {
+        for _ in 0..<200 {
+            if let pending = daemon.approvals.pending(now: wallet.now()).first {
+                daemon.approvals.decide(pending.id, try await wallet.approve(pending, bridgeURL: bridge))
+                return
+            }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+    }
+
+    static func waitFor(_ condition: @Sendable () -> Bool) async throws {
+        for _ in 0..<400 where !condition() { try await Task.sleep(for: .milliseconds(25)) }
+    }
+
+    @Test func handlersHearProviderUpdatesAndTheEndEvenAcrossAWalletRestart() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let sessionFile = folder.path + "/session.json"
+        let wallet = try await Wallet.open(home: WalletHome(path: folder.path + "/wallet"))
+        let client = ProxyEngine.makeHTTPClient()
+        let port = try Self.freePort()
+        let bridge = "http://127.0.0.1:\(port)"
+        let updates = Mutex<[[String: ProviderAvailability]]>([])
+        let ended = Mutex(false)
+        do {
+            try await wallet.initialize(password: "Lifecycle-Password-1", iterations: 100_000)
+            try await MockProvider.withRunningServer(configuration: .init()) { mockPort in
+                for provider in [ProviderID.anthropic, .openai] {
+                    try await wallet.addCredential(
+                        provider: provider,
+                        secret: SecretString("sk-mock"),
+                        baseURL: "http://127.0.0.1:\(mockPort)"
+                    )
+                }
+                let byoky = Byoky(options: .init(appName: "Lifecycle app", bridgeURL: bridge, sessionFile: sessionFile))
+                let daemon = WalletDaemon(wallet: wallet, httpClient: client, configuration: .init(port: port))
+                let session = try await daemon.withRunningServer { _ in
+                    async let approval: Void = Self.approveFirst(daemon, wallet: wallet, bridge: bridge)
+                    let session = try await byoky.connect(providers: [
+                        ProviderRequirement(id: .anthropic, required: true), ProviderRequirement(id: .openai),
+                    ])
+                    try await approval
+                    session.onProvidersUpdated { providers in updates.withLock { $0.append(providers) } }
+                    session.onDisconnect { ended.withLock { $0 = true } }
+                    try await Task.sleep(for: .milliseconds(200))
+                    return session
+                }
+                // The wallet stopped. Start it again on the same port: the session is still valid.
+                let restarted = WalletDaemon(wallet: wallet, httpClient: client, configuration: .init(port: port))
+                try await restarted.withRunningServer { _ in
+                    let restored = try #require(await byoky.tryReconnect())
+                    #expect(restored.sessionKey == session.sessionKey)
+                    let answer = try await restored.createFetch(.anthropic)(
+                        ByokyFetch.Request(
+                            url: "https://api.anthropic.com/v1/messages",
+                            headers: [("content-type", "application/json")],
+                            body: Array(
+                                #"{"model":"m","max_tokens":8,"messages":[{"role":"user","content":"again"}]}"#.utf8
+                            )
+                        )
+                    )
+                    #expect(answer.status == 200)
+                    // The original session's watcher found the restarted wallet by itself.
+                    try await Task.sleep(for: .milliseconds(800))
+                    try await wallet.removeCredential("OpenAI")
+                    try await Self.waitFor { !updates.withLock { $0.isEmpty } }
+                    #expect(updates.withLock { $0.last?["openai"]?.available } == false)
+                    #expect(session.providers["openai"]?.available == false)
+                    #expect(!ended.withLock { $0 })
+                    let record = try #require(try await wallet.store.sessions().first { $0.appName == "Lifecycle app" })
+                    try await wallet.revokeSession(id: record.id)
+                    try await Self.waitFor { ended.withLock { $0 } }
+                    #expect(ended.withLock { $0 })
+                    #expect(await byoky.tryReconnect() == nil)
+                }
+            }
+        } catch {
+            try? await client.shutdown()
+            try? await wallet.close()
+            throw error
+        }
+        try await client.shutdown()
+        try await wallet.close()
+    }
+}
+
+extension SessionLifecycleTests {
+    @Test func aSessionBoundToAWebOriginSendsItEverywhere() async throws {
+        try await ByokySDKTests.withWallet { bridge, wallet in
+            let byoky = Byoky(
+                options: .init(appName: "Web notes", bridgeURL: bridge, appOrigin: "https://notes.example")
+            )
+            let session = try await byoky.connect(providers: [ProviderRequirement(id: .anthropic, required: true)])
+            #expect(session.appOrigin == "https://notes.example")
+            let record = try #require(try await wallet.store.sessions().first { $0.appName == "Web notes" })
+            #expect(record.appOrigin == "https://notes.example")
+            let answer = try await session.createFetch(.anthropic)(
+                ByokyFetch.Request(
+                    url: "https://api.anthropic.com/v1/messages",
+                    headers: [("content-type", "application/json")],
+                    body: Array(#"{"model":"m","max_tokens":8,"messages":[{"role":"user","content":"web"}]}"#.utf8)
+                )
+            )
+            #expect(answer.status == 200)
+            #expect(await session.isConnected())
+            #expect(try await session.usage().requests == 1)
+            // The same key without the origin is refused: a stolen key is useless to another page or program.
+            var request = HTTPClientRequest(url: bridge + "/anthropic/v1/messages")
+            request.method = .POST
+            request.headers.add(name: "x-api-key", value: session.sessionKey)
+            request.body = .bytes(ByteBuffer(string: #"{"model":"m","max_tokens":8,"messages":[]}"#))
+            let refused = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            #expect(refused.status.code == 403)
+        }
+    }
+}
