@@ -9,7 +9,10 @@ fi
 flags=(-Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error)
 swift build --build-tests "${flags[@]}"
 swift test --skip-build "$@"
-# A short libFuzzer run over the translators (whole runs only, not filtered ones).
-if [ "$#" -eq 0 ] && [ "${BYOKY_SKIP_FUZZ:-}" != "1" ]; then
-    scripts/fuzz.sh "${BYOKY_FUZZ_SECONDS:-30}"
+# Whole runs only (not filtered ones): the examples must build, and a short libFuzzer run over the translators.
+if [ "$#" -eq 0 ]; then
+    swift build --package-path Examples --scratch-path .build-examples -Xswiftc -warnings-as-errors
+    if [ "${BYOKY_SKIP_FUZZ:-}" != "1" ]; then
+        scripts/fuzz.sh "${BYOKY_FUZZ_SECONDS:-30}"
+    fi
 fi

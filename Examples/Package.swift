@@ -1,0 +1,37 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Examples of apps built on the Byoky SDK. Build them with
+/// `swift build --package-path Examples` from the repository root.
+let package = Package(
+    name: "byoky-examples",
+    platforms: [.macOS(.v15), .iOS(.v18)],
+    dependencies: [
+        .package(name: "byoky-swift", path: "../"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // A terminal chat app: connects to the local wallet and streams answers.
+        .executableTarget(
+            name: "byoky-chat",
+            dependencies: [
+                .product(name: "ByokySDK", package: "byoky-swift"),
+                .product(name: "ByokyCore", package: "byoky-swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // An app backend that uses its users' wallets through their front ends (backend relay).
+        .executableTarget(
+            name: "relay-backend",
+            dependencies: [
+                .product(name: "ByokySDK", package: "byoky-swift"),
+                .product(name: "ByokyCore", package: "byoky-swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+    ]
+)
