@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "ByokyMockProvider", targets: ["ByokyMockProvider"]),
         .executable(name: "byoky", targets: ["byoky"]),
         .executable(name: "byoky-mock-provider", targets: ["byoky-mock-provider"]),
+        .executable(name: "byoky-relay", targets: ["byoky-relay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -110,7 +111,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Servers an operator runs.
-        .target(name: "ByokyRelay", dependencies: ["ByokyCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "ByokyRelay",
+            dependencies: [
+                "ByokyCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "WSCore", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "byoky-relay",
+            dependencies: [
+                "ByokyRelay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ByokyVault",
             dependencies: ["ByokyCore", "ByokyTranslate", "ByokyStore", "ByokyWallet"],
@@ -185,6 +206,22 @@ let package = Package(
             name: "ByokyTranslateTests",
             dependencies: ["ByokyTranslate", "ByokyCore", "ByokyTesting"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ByokyRelayTests",
+            dependencies: [
+                "ByokyRelay",
+                "ByokyCore",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

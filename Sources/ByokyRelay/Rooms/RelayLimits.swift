@@ -1,0 +1,18 @@
+/// The relay's limits, with the original relay's values as defaults.
+public struct RelayLimits: Sendable {
+    /// The largest frame accepted (20 MB).
+    public var maximumFrameSize = 20 * 1024 * 1024
+    /// Live senders per room.
+    public var sendersPerRoom = 4
+    /// Recipients per room.
+    public var recipientsPerRoom = 50
+    /// Authentication attempts per room and role per ``authWindow``.
+    public var authAttempts = 10
+    public var authWindow: Duration = .seconds(60)
+    /// A room with no frame from anyone for this long is closed.
+    public var idleTimeout: Duration = .seconds(300)
+    /// How often idle rooms are looked for.
+    public var sweepInterval: Duration = .seconds(60)
+
+    public init() {}
+}

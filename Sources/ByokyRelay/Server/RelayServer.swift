@@ -1,0 +1,100 @@
+import ByokyCore
+import Foundation
+public import Hummingbird
+import HummingbirdWebSocket
+public import Logging
+import NIOCore
+import ServiceLifecycle
+import WSCore
+
+/// The relay as an HTTP server: WebSocket upgrades on any path (as the original), `GET /health`
+/// and `GET /metrics`.
+public struct RelayServer: Sendable {
+    public let hub: RelayHub
+
+    public init(limits: RelayLimits = .init()) {
+        hub = RelayHub(limits: limits)
+    }
+
+    /// Serves one WebSocket until it closes.
+    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+        let peer = RelayPeer(id: SecureRandom.hexToken(byteCount: 8))
+        hub.metrics.connectionOpened()
+        defer { hub.metrics.connectionClosed() }
+        let hub = self.hub
+        await withTaskGroup(of: Void.self) { group in
+            // Either side ending ends the connection: the socket closing, or the relay closing the
+            // peer (idle sweep).
+            group.addTask {
+                for await frame in peer.outbound {
+                    do { try await outbound.write(.text(frame)) } catch { break }
+                }
+            }
+            group.addTask {
+                do {
+                    for try await message in inbound.messages(maxSize: hub.limits.maximumFrameSize) {
+                        guard case .text(let text) = message else { continue }
+                        guard text.utf8.count <= hub.limits.maximumFrameSize else { break }
+                        hub.receive(text, from: peer)
+                    }
+                } catch {}
+            }
+            await group.next()
+            hub.leave(peer)
+            peer.close()
+            group.cancelAll()
+        }
+    }
+
+    /// A Hummingbird application for the relay on `host:port`.
+    public func makeApplication(
+        host: String,
+        port: Int,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let webSockets = Router(context: BasicWebSocketRequestContext.self)
+        webSockets.ws("/**") { inbound, outbound, _ in await self.serve(inbound: inbound, outbound: outbound) }
+        webSockets.ws("/") { inbound, outbound, _ in await self.serve(inbound: inbound, outbound: outbound) }
+        let router = Router()
+        let hub = self.hub
+        router.get("/health") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok","rooms":\#(hub.roomCount)}"#))
+            )
+        }
+        router.get("/metrics") { _, _ in
+            let counts = hub.snapshot()
+            let text = hub.metrics.render(rooms: counts.rooms, senders: counts.senders, recipients: counts.recipients)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: text))
+            )
+        }
+        var configuration = WebSocketServerConfiguration(maxFrameSize: hub.limits.maximumFrameSize)
+        configuration.autoPing = .enabled(timePeriod: .seconds(30))
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: webSockets, configuration: .init(ws: configuration)),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            services: [RelaySweeper(hub: hub)],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+}
+
+/// Closes idle rooms periodically.
+struct RelaySweeper: Service {
+    let hub: RelayHub
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: hub.limits.sweepInterval) }
+            hub.sweep()
+        }
+    }
+}

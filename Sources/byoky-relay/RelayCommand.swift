@@ -1,0 +1,33 @@
+import ArgumentParser
+import ByokyRelay
+import Hummingbird
+import Logging
+
+/// `byoky-relay`: the WebSocket relay for pairing, remote apps and token gifts.
+@main
+struct RelayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "byoky-relay",
+        abstract: "Run the byoky relay: WebSocket rooms joining wallets with apps and gift receivers.",
+        discussion: """
+            Wallets (senders) and apps or gift receivers (recipients) meet in rooms; the relay routes
+            requests and answers between them and never holds a key. It speaks the original relay:*
+            frames (v1) and version 2 rooms whose ids prove the sender. Put it behind a TLS proxy:
+            clients require wss:// except on loopback. GET /health and GET /metrics (Prometheus)
+            are served on the same port. See docs/relay-protocol.md.
+            """
+    )
+
+    @Option(help: "Port to listen on (0 picks a free one and prints it).") var port = 8787
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+
+    func run() async throws {
+        var logger = Logger(label: "byoky.relay")
+        logger.logLevel = .info
+        let relay = RelayServer()
+        let app = relay.makeApplication(host: host, port: port, logger: logger) { bound in
+            print("byoky-relay listening on ws://\(host):\(bound) (health: http://\(host):\(bound)/health)")
+        }
+        try await app.runService()
+    }
+}

@@ -1,0 +1,196 @@
+import AsyncHTTPClient
+import ByokyCore
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import ByokyRelay
+
+/// The relay's rooms over real WebSockets on loopback (reference Part 2, and the v2 fixes).
+@Suite(.timeLimit(.minutes(2)))
+struct RelayServerTests {
+    @Test func pairingRoomJoinsAnAppAndAWallet() async throws {
+        try await RelayFixture.with { relay in
+            let app = try await relay.connect()
+            let first = try await app.auth(room: "pair-room", token: "t0ken", role: "recipient")
+            #expect(first["success"] == .bool(true))
+            #expect(first["peerOnline"] == .bool(false))
+            let wallet = try await relay.connect()
+            let joined = try await wallet.auth(room: "pair-room", token: "t0ken", role: "sender")
+            #expect(joined["success"] == .bool(true))
+            #expect(joined["peerOnline"] == .bool(true))
+            #expect(try await app.next("relay:peer:status")["online"] == .bool(true))
+            wallet.send(
+                #"{"type":"relay:pair:hello","providers":{"anthropic":{"available":true,"authMethod":"api_key"}}}"#
+            )
+            #expect(try await app.next("relay:pair:hello")["providers"]?["anthropic"] != nil)
+            app.send(#"{"type":"relay:pair:ack"}"#)
+            _ = try await wallet.next("relay:pair:ack")
+            // Frames before auth, and unknown frames, are dropped.
+            let stranger = try await relay.connect()
+            stranger.send(
+                #"{"type":"relay:request","requestId":"x","providerId":"openai","url":"u","method":"GET","headers":{}}"#
+            )
+            #expect(await !wallet.receives("relay:request"))
+            wallet.close()
+            #expect(try await app.next("relay:peer:status")["online"] == .bool(false))
+        }
+    }
+
+    @Test func answersReachOnlyTheRecipientThatAsked() async throws {
+        try await RelayFixture.with { relay in
+            let wallet = try await relay.connect()
+            _ = try await wallet.auth(room: "gift-1", token: "secret", role: "sender")
+            let alice = try await relay.connect()
+            let bob = try await relay.connect()
+            _ = try await alice.auth(room: "gift-1", token: "secret", role: "recipient")
+            _ = try await bob.auth(room: "gift-1", token: "secret", role: "recipient")
+            for peer in [alice, bob] {
+                peer.send(
+                    #"{"type":"relay:request","requestId":"1","providerId":"anthropic","url":"https://api.anthropic.com/v1/messages","method":"POST","headers":{}}"#
+                )
+            }
+            let first = try await wallet.next("relay:request")
+            let second = try await wallet.next("relay:request")
+            let tags = [first, second].compactMap { $0["requestId"]?.stringValue }
+            #expect(tags.count == 2 && Set(tags).count == 2)
+            #expect(tags.allSatisfy { $0.hasPrefix("r:") && $0.hasSuffix(":1") })
+            // Answer only the first one.
+            let tag = tags[0]
+            wallet.send(#"{"type":"relay:response:meta","requestId":"\#(tag)","status":200,"headers":{}}"#)
+            wallet.send(#"{"type":"relay:response:chunk","requestId":"\#(tag)","chunk":"hello"}"#)
+            wallet.send(#"{"type":"relay:response:done","requestId":"\#(tag)"}"#)
+            let asker = await alice.receives("relay:response:done") ? alice : bob
+            let other = asker === alice ? bob : alice
+            #expect(try await asker.next("relay:response:chunk")["requestId"] == .string("1"))
+            #expect(await !other.receives("relay:response:chunk"))
+            // A forged tag for a recipient that does not exist goes nowhere; a cancel is tagged too.
+            wallet.send(#"{"type":"relay:response:done","requestId":"r:ffff:1"}"#)
+            asker.send(#"{"type":"relay:request:cancel","requestId":"1"}"#)
+            #expect(try await wallet.next("relay:request:cancel")["requestId"]?.stringValue?.hasPrefix("r:") == true)
+            // Usage reaches every recipient.
+            wallet.send(#"{"type":"relay:usage","giftId":"gift-1","usedTokens":120}"#)
+            #expect(try await alice.next("relay:usage")["usedTokens"] == .number(120))
+            #expect(try await bob.next("relay:usage")["usedTokens"] == .number(120))
+        }
+    }
+
+    @Test func sendersFailOverByPriority() async throws {
+        try await RelayFixture.with { relay in
+            let vault = try await relay.connect()
+            _ = try await vault.auth(room: "gift-2", token: "k", role: "sender", priority: 0)
+            let device = try await relay.connect()
+            _ = try await device.auth(room: "gift-2", token: "k", role: "sender", priority: 1)
+            let app = try await relay.connect()
+            _ = try await app.auth(room: "gift-2", token: "k", role: "recipient")
+            let request =
+                #"{"type":"relay:request","requestId":"a","providerId":"openai","url":"u","method":"POST","headers":{}}"#
+            app.send(request)
+            _ = try await device.next("relay:request")
+            #expect(await !vault.receives("relay:request"))
+            device.send(#"{"type":"relay:usage","giftId":"gift-2","usedTokens":5}"#)
+            #expect(try await vault.next("relay:usage")["usedTokens"] == .number(5))
+            device.close()
+            try await Task.sleep(for: .milliseconds(100))
+            app.send(request)
+            _ = try await vault.next("relay:request")
+            #expect(
+                await !app.receives("relay:peer:status", within: .milliseconds(200))
+                    || app.frames_.contains {
+                        $0["type"] == .string("relay:peer:status") && $0["online"] == .bool(true)
+                    }
+            )
+        }
+    }
+
+    @Test func authIsCheckedCappedAndRateLimited() async throws {
+        var limits = RelayLimits()
+        limits.sendersPerRoom = 2
+        limits.recipientsPerRoom = 1
+        limits.authAttempts = 3
+        try await RelayFixture.with(limits: limits) { relay in
+            let owner = try await relay.connect()
+            _ = try await owner.auth(room: "room-a", token: "right", role: "sender")
+            let intruder = try await relay.connect()
+            #expect(
+                try await intruder.auth(room: "room-a", token: "wrong", role: "sender")["error"]
+                    == .string("auth token mismatch")
+            )
+            intruder.send(#"{"type":"relay:auth","roomId":7}"#)
+            #expect(try await intruder.next("relay:auth:result")["error"] == .string("invalid auth payload"))
+            let second = try await relay.connect()
+            #expect(try await second.auth(room: "room-a", token: "right", role: "sender")["success"] == .bool(true))
+            #expect(
+                try await intruder.auth(room: "room-a", token: "right", role: "sender")["error"]
+                    == .string("too many auth attempts")
+            )
+            let third = try await relay.connect()
+            let capped = try await third.auth(room: "room-b", token: "x", role: "recipient")
+            #expect(capped["success"] == .bool(true))
+            let fourth = try await relay.connect()
+            #expect(
+                try await fourth.auth(room: "room-b", token: "x", role: "recipient")["error"]
+                    == .string("recipient cap reached")
+            )
+            let fifth = try await relay.connect()
+            _ = try await fifth.auth(room: "room-c", token: "x", role: "sender")
+            let sixth = try await relay.connect()
+            _ = try await sixth.auth(room: "room-c", token: "x", role: "sender")
+            let seventh = try await relay.connect()
+            #expect(
+                try await seventh.auth(room: "room-c", token: "x", role: "sender")["error"]
+                    == .string("sender cap reached")
+            )
+        }
+    }
+
+    @Test func versionTwoRoomsOnlyLetTheKeyHolderSend() async throws {
+        try await RelayFixture.with { relay in
+            let senderKey = "giver-secret-" + SecureRandom.hexToken(byteCount: 16)
+            let room = RelayHub.roomID(senderKey: senderKey)
+            #expect(room.hasPrefix("v2_"))
+            // A link holder cannot create or lock the room before the giver is there.
+            let early = try await relay.connect()
+            #expect(try await early.auth(room: room, token: "link-token", role: "recipient")["success"] == .bool(false))
+            #expect(
+                try await early.auth(room: room, token: "guess", role: "sender")["error"]
+                    == .string("sender key does not match the room")
+            )
+            let giver = try await relay.connect()
+            #expect(
+                try await giver.auth(room: room, token: "link-token", role: "sender", senderKey: senderKey)["success"]
+                    == .bool(true)
+            )
+            let holder = try await relay.connect()
+            #expect(try await holder.auth(room: room, token: "link-token", role: "recipient")["success"] == .bool(true))
+            // Knowing the link's token is not enough to act as the sender.
+            let impostor = try await relay.connect()
+            #expect(try await impostor.auth(room: room, token: "link-token", role: "sender")["success"] == .bool(false))
+        }
+    }
+
+    @Test func healthMetricsAndIdleSweep() async throws {
+        try await RelayFixture.with { relay in
+            let peer = try await relay.connect()
+            _ = try await peer.auth(room: "idle", token: "t", role: "recipient")
+            let health = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(relay.port)/health"),
+                timeout: .seconds(5)
+            )
+            #expect(health.status == .ok)
+            #expect(String(buffer: try await health.body.collect(upTo: 4096)).contains(#""rooms":1"#))
+            let metrics = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(relay.port)/metrics"),
+                timeout: .seconds(5)
+            )
+            let text = String(buffer: try await metrics.body.collect(upTo: 65536))
+            #expect(text.contains("byoky_relay_rooms 1"))
+            #expect(text.contains("byoky_relay_peers{role=\"recipient\"} 1"))
+            #expect(text.contains("byoky_relay_frames_total"))
+            relay.relay.hub.sweep(now: .now + .seconds(3600))
+            for _ in 0..<200 where !peer.closed { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(peer.closed)
+            #expect(relay.relay.hub.roomCount == 0)
+        }
+    }
+}
