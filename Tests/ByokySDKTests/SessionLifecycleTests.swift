@@ -13,6 +13,10 @@ import NIOPosix
 import Synchronization
 import Testing
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// Session events and the life of a session across a wallet restart.
 @Suite(.timeLimit(.minutes(2)))
 struct SessionLifecycleTests {
@@ -138,6 +142,26 @@ extension SessionLifecycleTests {
             request.body = .bytes(ByteBuffer(string: #"{"model":"m","max_tokens":8,"messages":[]}"#))
             let refused = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
             #expect(refused.status.code == 403)
+        }
+    }
+}
+
+extension SessionLifecycleTests {
+    @Test func aURLSessionConfigurationRoutesProviderRequestsThroughTheWallet() async throws {
+        try await ByokySDKTests.withWallet { bridge, _ in
+            let session = try await Byoky(options: .init(appName: "URLSession app", bridgeURL: bridge))
+                .connect(providers: [ProviderRequirement(id: .openai, required: true)])
+            let urlSession = URLSession(configuration: session.makeURLSessionConfiguration())
+            var request = URLRequest(url: URL(string: "https://api.openai.com/v1/chat/completions")!)
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue("Bearer sk-the-app-never-had-one", forHTTPHeaderField: "Authorization")
+            request.httpBody = Data(
+                #"{"model":"gpt-5.5","messages":[{"role":"user","content":"via configuration"}]}"#.utf8
+            )
+            let (data, response) = try await urlSession.data(for: request)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            #expect(String(decoding: data, as: UTF8.self).contains("Mock reply to: via configuration"))
         }
     }
 }
