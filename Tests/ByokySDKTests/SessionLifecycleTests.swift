@@ -165,3 +165,39 @@ extension SessionLifecycleTests {
         }
     }
 }
+
+extension SessionLifecycleTests {
+    @Test func connectGivesUpWithATimeoutWhenTheOwnerNeverAnswers() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let wallet = try await Wallet.open(home: WalletHome(path: folder.path))
+        let client = ProxyEngine.makeHTTPClient()
+        do {
+            try await wallet.initialize(password: "Timeout-Password-1", iterations: 100_000)
+            let daemon = WalletDaemon(wallet: wallet, httpClient: client, configuration: .init(port: 0))
+            try await daemon.withRunningServer { port in
+                let byoky = Byoky(
+                    options: .init(
+                        appName: "Patient app",
+                        bridgeURL: "http://127.0.0.1:\(port)",
+                        connectTimeout: .seconds(1)
+                    )
+                )
+                let started = ContinuousClock.now
+                do {
+                    _ = try await byoky.connect(providers: [ProviderRequirement(id: .anthropic)])
+                    Issue.record("connect should time out")
+                } catch let error as ByokyError {
+                    #expect(error.code == .timeout)
+                }
+                #expect(ContinuousClock.now - started < .seconds(10))
+            }
+        } catch {
+            try? await client.shutdown()
+            try? await wallet.close()
+            throw error
+        }
+        try await client.shutdown()
+        try await wallet.close()
+    }
+}
