@@ -93,6 +93,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "WSCore", package: "swift-websocket"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -265,6 +267,7 @@ let package = Package(
             name: "ByokySDKTests",
             dependencies: [
                 "ByokySDK",
+                "ByokyRelay",
                 "ByokyCore",
                 "ByokyStore",
                 "ByokyDaemon",

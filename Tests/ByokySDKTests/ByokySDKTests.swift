@@ -193,10 +193,15 @@ struct ByokySDKTests {
         await #expect(throws: ByokyError(.notImplemented, "")) {
             _ = try await nowhere.connectViaVault(vaultURL: "https://v", username: "u", password: "p", providers: [])
         }
-        await #expect(throws: ByokyError(.notImplemented, "")) {
-            _ = try await nowhere.connect(providers: [ProviderRequirement(id: .anthropic)], useRelay: true) { _ in
-                Issue.record("no pairing code before the relay exists")
+        let noRelay = Byoky(options: .init(appName: "x", bridgeURL: "http://127.0.0.1:9", relayURL: "ws://127.0.0.1:9"))
+        await #expect(throws: ByokyError(.relayConnectionFailed, "")) {
+            _ = try await noRelay.connect(providers: [ProviderRequirement(id: .anthropic)], useRelay: true) { _ in
+                Issue.record("no pairing code without a relay")
             }
+        }
+        let plainRelay = Byoky(options: .init(appName: "x", relayURL: "ws://relay.example"))
+        await #expect(throws: ByokyError(.invalidURL, "")) {
+            _ = try await plainRelay.connect(providers: [ProviderRequirement(id: .anthropic)], useRelay: true)
         }
     }
 }

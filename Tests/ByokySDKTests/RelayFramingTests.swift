@@ -1,6 +1,6 @@
-import ByokyCore
 import Testing
 
+@testable import ByokyCore
 @testable import ByokySDK
 
 /// Relay framing details: text never cut inside a character, binary bodies, our added frames.

@@ -21,6 +21,13 @@ enum BridgeRoute {
         return "\(bridgeURL)/\(provider.rawValue)\(relative)"
     }
 
+    /// Checks that `url` is `provider`'s real address (before it goes to a paired wallet).
+    ///
+    /// - Throws: ``ByokyError`` `INVALID_URL`.
+    static func checkProviderURL(_ url: String, provider: ProviderID) throws {
+        _ = try self.url(for: url, provider: provider, bridgeURL: "http://relay")
+    }
+
     /// The header that carries the session key for `provider`, and its value.
     static func authHeader(for provider: ProviderID, sessionKey: String) -> (name: String, value: String) {
         let declared = ProviderRegistry.provider(provider)?.authScheme ?? .bearer

@@ -119,18 +119,39 @@ public struct Byoky: Sendable {
         return session
     }
 
-    /// Connects through the byoky relay instead of a local wallet: the app shows a pairing code
-    /// (`onPairingReady`) that the owner's wallet scans or types.
+    /// Connects through a byoky relay instead of a local wallet: the app shows the pairing code
+    /// passed to `onPairingReady` (as text or a QR code), the owner runs `byoky pair <code>` on
+    /// their machine and approves, and requests then flow app → relay → wallet → provider.
     ///
-    /// - Important: The relay transport arrives with the relay server; until then this throws
-    ///   `NOT_IMPLEMENTED` without calling `onPairingReady`.
+    /// - Throws: ``ByokyError`` `INVALID_URL` for a relay that is neither `wss:` nor loopback `ws:`,
+    ///   `RELAY_CONNECTION_FAILED`, `TIMEOUT` (no wallet joined within ``Options/connectTimeout``),
+    ///   or `PROVIDER_UNAVAILABLE` when the wallet does not offer a required provider.
     public func connect(
         providers: [ProviderRequirement],
         useRelay: Bool,
         onPairingReady: @Sendable (String) -> Void = { _ in }
     ) async throws -> ByokySession {
         guard useRelay else { return try await connect(providers: providers) }
-        throw ByokyError.notImplemented("Connecting through the byoky relay")
+        guard ProviderURLPolicy.isAllowedRelayURL(options.relayURL) else {
+            throw ByokyError(.invalidURL, "The relay URL must use wss://, or ws:// to localhost")
+        }
+        let payload = PairingPayload.generate(
+            relayURL: options.relayURL,
+            appOrigin: options.appOrigin ?? options.appName
+        )
+        let link = PairedLink(payload: payload, requestTimeout: .seconds(120))
+        let offered: [String: ProviderAvailability]
+        do {
+            offered = try await link.pair(timeout: options.connectTimeout, onPairingReady: onPairingReady)
+        } catch {
+            link.close()
+            throw error
+        }
+        for requirement in providers where requirement.required && offered[requirement.id.rawValue]?.available != true {
+            link.close()
+            throw ByokyError.providerUnavailable(requirement.id)
+        }
+        return ByokySession(pairedLink: link, providers: offered, appOrigin: options.appOrigin)
     }
 
     /// Whether a wallet answers at ``Options/bridgeURL``.

@@ -1,4 +1,4 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 import ByokyCore
 import Foundation
 import NIOCore
@@ -26,7 +26,13 @@ public struct ByokyFetch: Sendable {
     public struct Response: Sendable {
         public let status: Int
         public let headers: [(String, String)]
-        public let body: HTTPClientResponse.Body
+        public let body: FetchBody
+
+        public init(status: Int, headers: [(String, String)], body: FetchBody) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
     }
 
     let provider: ProviderID
@@ -34,12 +40,31 @@ public struct ByokyFetch: Sendable {
     let sessionKey: String
     /// The web origin the session is bound to, if any.
     var origin: String? = nil
+    /// The relay room of a paired session; `nil` sends to the local bridge.
+    var relay: RelayConnection? = nil
 
     /// Sends `request`. Cancelling the task cancels the request, upstream included.
     ///
     /// - Throws: ``ByokyError`` `INVALID_URL` when the URL is not the provider's, or
     ///   `WALLET_NOT_INSTALLED` when the wallet does not answer.
     public func callAsFunction(_ request: Request) async throws -> Response {
+        if let relay {
+            try BridgeRoute.checkProviderURL(request.url, provider: provider)
+            let answer = try await RelayFetch(provider: provider, connection: relay)(request)
+            let bytes = answer.body
+            let stream = AsyncThrowingStream<ByteBuffer, any Error> { continuation in
+                let pump = Task {
+                    do {
+                        for try await piece in bytes { continuation.yield(ByteBuffer(bytes: piece)) }
+                        continuation.finish()
+                    } catch {
+                        continuation.finish(throwing: error)
+                    }
+                }
+                continuation.onTermination = { _ in pump.cancel() }
+            }
+            return Response(status: answer.status, headers: answer.headers, body: FetchBody(stream))
+        }
         var outgoing = HTTPClientRequest(
             url: try BridgeRoute.url(for: request.url, provider: provider, bridgeURL: bridgeURL)
         )
@@ -56,7 +81,7 @@ public struct ByokyFetch: Sendable {
             return Response(
                 status: Int(response.status.code),
                 headers: response.headers.map { ($0.name, $0.value) },
-                body: response.body
+                body: FetchBody(response.body)
             )
         } catch {
             throw ByokyError.walletNotInstalled(hint: "The byoky wallet did not answer — \(Byoky.installHint())")

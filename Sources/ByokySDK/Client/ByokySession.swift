@@ -8,15 +8,17 @@ public final class ByokySession: Sendable {
     public let sessionKey: String
     /// The wallet's bridge address.
     public let proxyURL: String
-    /// What the session may use, by provider id (kept up to date once a handler or
-    /// ``updates()`` follows the wallet's events).
-    /// When the session ends (Unix milliseconds).
+    /// When the session ends (Unix milliseconds; 0 for a paired session, which lasts while the wallet serves it).
     public let expiresAt: Int64
 
     /// Where the session is saved between launches, if anywhere.
     let file: String?
     let watcher: SessionWatcher
+    /// The relay room a paired session talks through; `nil` for a session of the local wallet.
+    let pairedLink: PairedLink?
 
+    /// What the session may use, by provider id (kept up to date once a handler or
+    /// ``updates()`` follows the wallet's events).
     public var providers: [String: ProviderAvailability] { watcher.providers }
 
     /// The web origin the session is bound to, sent with every request; `nil` for programs.
@@ -29,7 +31,22 @@ public final class ByokySession: Sendable {
         proxyURL = response.proxyUrl.isEmpty ? bridgeURL : response.proxyUrl
         watcher = SessionWatcher(providers: response.providers)
         expiresAt = response.expiresAt
+        pairedLink = nil
     }
+
+    /// A session served by a wallet elsewhere, through a relay room (see ``Byoky/connect(providers:useRelay:onPairingReady:)``).
+    init(pairedLink: PairedLink, providers: [String: ProviderAvailability], appOrigin: String?) {
+        self.pairedLink = pairedLink
+        self.appOrigin = appOrigin
+        file = nil
+        sessionKey = "relay_" + pairedLink.payload.roomID
+        proxyURL = ""
+        expiresAt = 0
+        watcher = SessionWatcher(providers: providers)
+    }
+
+    /// Whether requests go through a relay to a paired wallet rather than to the local bridge.
+    public var isPaired: Bool { pairedLink != nil }
 
     deinit { watcher.stop() }
 
@@ -65,16 +82,32 @@ public final class ByokySession: Sendable {
 
     /// A fetch function that sends requests written for `provider`'s real URL through the wallet.
     public func createFetch(_ provider: ProviderID) -> ByokyFetch {
-        ByokyFetch(provider: provider, bridgeURL: proxyURL, sessionKey: sessionKey, origin: appOrigin)
+        ByokyFetch(
+            provider: provider,
+            bridgeURL: proxyURL,
+            sessionKey: sessionKey,
+            origin: appOrigin,
+            relay: pairedLink?.connection
+        )
     }
 
     /// Requests and tokens used by this session so far.
     public func usage() async throws -> SessionUsage {
-        try await WalletClient.send(.GET, proxyURL + "/v1/session/usage", headers: authHeaders, as: SessionUsage.self)
+        if pairedLink != nil {
+            // The paired wallet keeps the audit log; the relay has no usage query yet.
+            return SessionUsage(requests: 0, inputTokens: 0, outputTokens: 0, byProvider: [:])
+        }
+        return try await WalletClient.send(
+            .GET,
+            proxyURL + "/v1/session/usage",
+            headers: authHeaders,
+            as: SessionUsage.self
+        )
     }
 
     /// Whether the wallet still honours this session.
     public func isConnected() async -> Bool {
+        if let pairedLink { return pairedLink.isConnected }
         let status = try? await WalletClient.send(
             .GET,
             proxyURL + "/v1/session",
@@ -104,6 +137,10 @@ public final class ByokySession: Sendable {
     public func disconnect() async throws {
         if let file { try? FileManager.default.removeItem(atPath: file) }
         defer { watcher.markDisconnected() }
+        if let pairedLink {
+            pairedLink.close()
+            return
+        }
         _ = try await WalletClient.send(
             .POST,
             proxyURL + "/v1/session/disconnect",

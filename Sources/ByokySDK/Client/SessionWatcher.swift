@@ -38,6 +38,8 @@ final class SessionWatcher: Sendable {
     }
 
     private func start(_ session: ByokySession) {
+        // A paired session has no wallet event stream to follow (its relay link reports the end).
+        guard session.pairedLink == nil else { return }
         state.withLock { state in
             guard state.task == nil, !state.isDisconnected else { return }
             state.task = Task { [weak session] in await self.watch(session) }

@@ -1,13 +1,15 @@
 /// Splits a byte stream into UTF-8 text pieces without cutting a character: bytes of a character
 /// that continues in the next chunk are carried over. Once the stream proves not to be UTF-8, it
 /// reports that, and the caller sends the rest as bytes.
-struct UTF8Carry: Sendable {
+package struct UTF8Carry: Sendable {
+    package init() {}
+
     private var carried: [UInt8] = []
-    private(set) var isBinary = false
+    package private(set) var isBinary = false
 
     /// The text that `chunk` completes, or `nil` when the stream is not UTF-8 (then `pendingBytes`
     /// holds everything not yet sent).
-    mutating func text(for chunk: some Sequence<UInt8>) -> String? {
+    package mutating func text(for chunk: some Sequence<UInt8>) -> String? {
         carried.append(contentsOf: chunk)
         guard !isBinary else { return nil }
         // A character is at most 4 bytes: try the whole buffer, then without up to 3 trailing bytes.
@@ -23,7 +25,7 @@ struct UTF8Carry: Sendable {
     }
 
     /// Takes the bytes not yet sent (after ``text(for:)`` returned `nil`, or at the end of the stream).
-    mutating func takePendingBytes() -> [UInt8] {
+    package mutating func takePendingBytes() -> [UInt8] {
         defer { carried = [] }
         return carried
     }

@@ -1,0 +1,87 @@
+import ArgumentParser
+import AsyncHTTPClient
+import ByokyCore
+import ByokyDaemon
+import ByokyStore
+import ByokyWallet
+import Foundation
+
+extension ByokyCommand {
+    /// `byoky pair <code>`: serve an app that has no local wallet, through a relay.
+    struct Pair: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve an app on another device through the relay, using the pairing code it shows.",
+            discussion: """
+                The app shows a pairing code (or a byoky://pair/… link). This command shows who the app
+                claims to be and which providers it would get, asks you to approve, then serves its
+                requests with your keys — routing, limits and the audit log apply as for local apps —
+                until you press Ctrl-C or revoke its session (`byoky sessions`, `byoky revoke`).
+                Example: byoky pair byoky://pair/eyJ2Ijox… --providers anthropic
+                """
+        )
+
+        @OptionGroup var options: WalletOptions
+        @Argument(help: "The pairing code or link the app shows.") var code: String
+        @Option(help: "Providers to offer, comma-separated (default: every provider you hold a key for).")
+        var providers: String?
+        @Flag(help: "Approve without asking (for scripts).") var yes = false
+
+        func run() async throws {
+            try await reportingErrors {
+                guard let payload = PairingPayload.decode(code) else {
+                    throw ByokyError(.invalidRequest, "That is not a byoky pairing code — copy it again from the app")
+                }
+                guard ProviderURLPolicy.isAllowedRelayURL(payload.relayURL) else {
+                    throw ByokyError(.invalidURL, "The code names a relay that is neither wss:// nor local — refusing")
+                }
+                try await withWallet(options, unlock: true) { wallet in
+                    let held = Set(try await wallet.credentials().map(\.provider))
+                    let chosen =
+                        providers.map { $0.split(separator: ",").map { ProviderID(String($0)) } }
+                        ?? held.sorted().map { ProviderID(rawValue: $0) }
+                    for provider in chosen where !held.contains(provider.rawValue) {
+                        throw ByokyError(
+                            .invalidRequest,
+                            "You hold no \(provider.rawValue) key — add one first or leave it out"
+                        )
+                    }
+                    guard !chosen.isEmpty else {
+                        throw ByokyError(.invalidRequest, "No keys to offer — add one with `byoky key add`")
+                    }
+                    print("\"\(payload.appOrigin)\" (unverified) asks to pair through \(payload.relayURL)")
+                    print("It would use: \(chosen.map(\.rawValue).joined(separator: ", "))")
+                    if !yes {
+                        print("Approve? [y/N] ", terminator: "")
+                        guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                            print("Not approved.")
+                            return
+                        }
+                    }
+                    let client = ProxyEngine.makeHTTPClient()
+                    let host = PairingHost(
+                        payload: payload,
+                        wallet: wallet,
+                        engine: ProxyEngine(wallet: wallet, httpClient: client),
+                        providers: chosen
+                    )
+                    do {
+                        try await host.run { event in
+                            let line: String
+                            switch event {
+                            case .joined: line = "Joined the relay room; waiting for the app…"
+                            case .paired: line = "Paired. Serving \"\(payload.appOrigin)\" — Ctrl-C to stop."
+                            case .served(let provider, let status): line = "  \(provider) → \(status)"
+                            case .ended(let reason): line = "Pairing ended: \(reason)."
+                            }
+                            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                        }
+                    } catch {
+                        try? await client.shutdown()
+                        throw error
+                    }
+                    try await client.shutdown()
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import AsyncHTTPClient
+import ByokyCore
+import ByokyDaemon
+import ByokyMockProvider
+import ByokyRelay
+import ByokySDK
+import ByokyStore
+import ByokyTesting
+import ByokyWallet
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// Relay pairing end to end: an app with no local wallet shows a pairing code, the owner's wallet
+/// (another home) joins through a real relay, and the app's requests flow app → relay → wallet →
+/// provider, streaming included.
+@Suite(.timeLimit(.minutes(2)))
+struct PairingTests {
+    static func withRelay(_ body: @Sendable (Int) async throws -> Void) async throws {
+        var logger = Logger(label: "relay")
+        logger.logLevel = .critical
+        let bound = Mutex<Int?>(nil)
+        let app = RelayServer().makeApplication(host: "127.0.0.1", port: 0, logger: logger) { port in
+            bound.withLock { $0 = port }
+        }
+        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var port: Int?
+            for _ in 0..<300 where port == nil {
+                port = bound.withLock { $0 }
+                if port == nil { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            do {
+                try await body(try #require(port))
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    @Test func anAppPairsWithAWalletThroughTheRelay() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let wallet = try await Wallet.open(home: WalletHome(path: folder.path))
+        let client = ProxyEngine.makeHTTPClient()
+        do {
+            try await wallet.initialize(password: "Pairing-Password-1", iterations: 100_000)
+            try await MockProvider.withRunningServer(configuration: .init()) { mockPort in
+                try await wallet.addCredential(
+                    provider: .anthropic,
+                    secret: SecretString("sk-mock"),
+                    baseURL: "http://127.0.0.1:\(mockPort)"
+                )
+                try await Self.withRelay { relayPort in
+                    let engine = ProxyEngine(wallet: wallet, httpClient: client)
+                    let code = Mutex<String?>(nil)
+                    let byoky = Byoky(
+                        options: .init(
+                            appName: "Phone-less app",
+                            connectTimeout: .seconds(20),
+                            relayURL: "ws://127.0.0.1:\(relayPort)",
+                            appOrigin: "https://app.example"
+                        )
+                    )
+                    // The owner's side: waits for the code the app shows, then runs `byoky pair <code>`.
+                    let owner = Task {
+                        var shown: String?
+                        for _ in 0..<400 where shown == nil {
+                            shown = code.withLock { $0 }
+                            if shown == nil { try await Task.sleep(for: .milliseconds(10)) }
+                        }
+                        let text = try #require(shown)
+                        let payload = try #require(PairingPayload.decode(text))
+                        #expect(payload.appOrigin == "https://app.example")
+                        try await PairingHost(payload: payload, wallet: wallet, engine: engine, providers: [.anthropic])
+                            .run()
+                    }
+                    let session = try await byoky.connect(
+                        providers: [ProviderRequirement(id: .anthropic, required: true)],
+                        useRelay: true
+                    ) { pairingCode in code.withLock { $0 = pairingCode } }
+                    #expect(session.isPaired)
+                    #expect(session.providers["anthropic"]?.available == true)
+                    #expect(await session.isConnected())
+
+                    let fetch = session.createFetch(.anthropic)
+                    let plain = try await fetch(
+                        ByokyFetch.Request(
+                            url: "https://api.anthropic.com/v1/messages",
+                            headers: [("content-type", "application/json")],
+                            body: Array(
+                                #"{"model":"claude-sonnet-4-6","max_tokens":32,"messages":[{"role":"user","content":"paired"}]}"#
+                                    .utf8
+                            )
+                        )
+                    )
+                    #expect(plain.status == 200)
+                    #expect(
+                        String(buffer: try await plain.body.collect(upTo: 1_048_576)).contains("Mock reply to: paired")
+                    )
+                    let streamed = try await fetch(
+                        ByokyFetch.Request(
+                            url: "https://api.anthropic.com/v1/messages",
+                            headers: [("content-type", "application/json")],
+                            body: Array(
+                                #"{"model":"claude-sonnet-4-6","max_tokens":32,"stream":true,"messages":[{"role":"user","content":"paired"}]}"#
+                                    .utf8
+                            )
+                        )
+                    )
+                    let events = String(buffer: try await streamed.body.collect(upTo: 1_048_576))
+                    #expect(events.contains("event: message_stop"))
+                    // A URL that is not the provider's never leaves the app.
+                    await #expect(throws: ByokyError.self) {
+                        _ = try await fetch(ByokyFetch.Request(url: "https://evil.example/v1/messages", body: []))
+                    }
+                    // The wallet served them under its own rules and logged them.
+                    let log = try await wallet.store.requestLog()
+                    #expect(log.count == 2)
+                    #expect(
+                        log.allSatisfy { $0.appName == "https://app.example (paired, unverified)" && $0.status == 200 }
+                    )
+                    // The wallet going away makes the app's requests fail fast.
+                    owner.cancel()
+                    for _ in 0..<200 where await session.isConnected() { try await Task.sleep(for: .milliseconds(20)) }
+                    #expect(await !session.isConnected())
+                    do {
+                        _ = try await fetch(ByokyFetch.Request(url: "https://api.anthropic.com/v1/messages", body: []))
+                        Issue.record("requests must fail once the wallet left")
+                    } catch let error as ByokyError {
+                        #expect(error.code == .relayDisconnected)
+                    }
+                    try await session.disconnect()
+                }
+            }
+        } catch {
+            try? await client.shutdown()
+            try? await wallet.close()
+            throw error
+        }
+        try await client.shutdown()
+        try await wallet.close()
+    }
+}
