@@ -286,7 +286,9 @@ let package = Package(
         ),
         .testTarget(
             name: "byokyTests",
-            dependencies: ["byoky", "ByokyTesting"],
+            dependencies: [
+                "byoky", "ByokyTesting", "ByokySDK", "ByokyCore", .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ByokyRelay
+import Foundation
 import Hummingbird
 import Logging
 
@@ -26,7 +27,9 @@ struct RelayCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let relay = RelayServer()
         let app = relay.makeApplication(host: host, port: port, logger: logger) { bound in
-            print("byoky-relay listening on ws://\(host):\(bound) (health: http://\(host):\(bound)/health)")
+            // Written unbuffered, so scripts reading a pipe see the address at once.
+            let line = "byoky-relay listening on ws://\(host):\(bound) (health: http://\(host):\(bound)/health)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
         }
         try await app.runService()
     }

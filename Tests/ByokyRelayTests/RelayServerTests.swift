@@ -60,7 +60,12 @@ struct RelayServerTests {
             wallet.send(#"{"type":"relay:response:meta","requestId":"\#(tag)","status":200,"headers":{}}"#)
             wallet.send(#"{"type":"relay:response:chunk","requestId":"\#(tag)","chunk":"hello"}"#)
             wallet.send(#"{"type":"relay:response:done","requestId":"\#(tag)"}"#)
-            let asker = await alice.receives("relay:response:done") ? alice : bob
+            var answered: TestPeer?
+            for _ in 0..<500 where answered == nil {
+                if await alice.receives("relay:response:done", within: .milliseconds(5)) { answered = alice }
+                if await bob.receives("relay:response:done", within: .milliseconds(5)) { answered = bob }
+            }
+            let asker = try #require(answered)
             let other = asker === alice ? bob : alice
             #expect(try await asker.next("relay:response:chunk")["requestId"] == .string("1"))
             #expect(await !other.receives("relay:response:chunk"))

@@ -22,6 +22,18 @@ public struct RelayServer: Sendable {
         hub.metrics.connectionOpened()
         defer { hub.metrics.connectionClosed() }
         let hub = self.hub
+        // A shutting-down relay closes its sockets instead of waiting for clients to leave.
+        await cancelWhenGracefulShutdown {
+            await Self.pump(peer: peer, hub: hub, inbound: inbound, outbound: outbound)
+        }
+    }
+
+    private static func pump(
+        peer: RelayPeer,
+        hub: RelayHub,
+        inbound: WebSocketInboundStream,
+        outbound: WebSocketOutboundWriter
+    ) async {
         await withTaskGroup(of: Void.self) { group in
             // Either side ending ends the connection: the socket closing, or the relay closing the
             // peer (idle sweep).
@@ -92,7 +104,7 @@ struct RelaySweeper: Service {
     let hub: RelayHub
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: hub.limits.sweepInterval) }
             hub.sweep()
         }

@@ -68,7 +68,7 @@ public struct ByokyServer: Sendable {
             }
             if let interval = configuration.pingInterval {
                 group.addTask {
-                    while !connection.isClosed {
+                    while !connection.isClosed, !Task.isCancelled {
                         try? await Task.sleep(for: interval)
                         writer.send(.ping(ts: (Date().timeIntervalSince1970 * 1000).rounded()))
                     }

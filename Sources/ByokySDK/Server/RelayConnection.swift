@@ -173,7 +173,7 @@ final class RelayConnection: Sendable {
                 writer.send(.requestCancel(requestID: requestID))
                 return
             }
-            try? await Task.sleep(until: deadline, clock: .continuous)
+            do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
         }
     }
 

@@ -48,12 +48,12 @@ extension ByokyCommand {
                     guard !chosen.isEmpty else {
                         throw ByokyError(.invalidRequest, "No keys to offer — add one with `byoky key add`")
                     }
-                    print("\"\(payload.appOrigin)\" (unverified) asks to pair through \(payload.relayURL)")
-                    print("It would use: \(chosen.map(\.rawValue).joined(separator: ", "))")
+                    Self.say("\"\(payload.appOrigin)\" (unverified) asks to pair through \(payload.relayURL)\n")
+                    Self.say("It would use: \(chosen.map(\.rawValue).joined(separator: ", "))\n")
                     if !yes {
-                        print("Approve? [y/N] ", terminator: "")
+                        Self.say("Approve? [y/N] ")
                         guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
-                            print("Not approved.")
+                            Self.say("Not approved.\n")
                             return
                         }
                     }
@@ -73,7 +73,7 @@ extension ByokyCommand {
                             case .served(let provider, let status): line = "  \(provider) → \(status)"
                             case .ended(let reason): line = "Pairing ended: \(reason)."
                             }
-                            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                            Self.say(line + "\n")
                         }
                     } catch {
                         try? await client.shutdown()
@@ -82,6 +82,11 @@ extension ByokyCommand {
                     try await client.shutdown()
                 }
             }
+        }
+
+        /// Writes to the terminal at once (a piped stdout would otherwise hold the text back).
+        static func say(_ text: String) {
+            FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
 }

@@ -1,0 +1,91 @@
+import ByokyCore
+import ByokySDK
+import ByokyTesting
+import Foundation
+import NIOCore
+import Synchronization
+import Testing
+
+/// `byoky pair` with real processes: the relay (`byoky-relay`), the owner's wallet (`byoky pair`
+/// in its own home) and the mock provider; the app is the Swift SDK in this test.
+@Suite(.timeLimit(.minutes(2)))
+struct PairCommandTests {
+    @Test func ownerPairsAnAppFromTheCommandLine() async throws {
+        try await WalletCommandTests.Home.with { home in
+            let binaries = CommandLineTests.executable.deletingLastPathComponent()
+            let mock = try BackgroundProcess(
+                binaries.appendingPathComponent("byoky-mock-provider"),
+                arguments: ["--port", "0"]
+            )
+            let relay = try BackgroundProcess(
+                binaries.appendingPathComponent("byoky-relay"),
+                arguments: ["--port", "0"]
+            )
+            let mockPort = try await mock.announcedPort()
+            let relayPort = try await relay.announcedPort()
+            let added = try await home.byoky(
+                [
+                    "key", "add", "anthropic", "--base-url", "http://127.0.0.1:\(mockPort)", "--password-file",
+                    home.passwordFile,
+                ],
+                input: "sk-canary-PAIR-0042\n"
+            )
+            #expect(added.status == 0, "\(added.stderr)")
+
+            let shown = Mutex<String?>(nil)
+            let byoky = Byoky(
+                options: .init(
+                    appName: "Remote app",
+                    connectTimeout: .seconds(30),
+                    relayURL: "ws://127.0.0.1:\(relayPort)",
+                    appOrigin: "https://remote.example"
+                )
+            )
+            let pairing = Task {
+                try await byoky.connect(
+                    providers: [ProviderRequirement(id: .anthropic, required: true)],
+                    useRelay: true
+                ) { code in
+                    shown.withLock { $0 = code }
+                }
+            }
+            var code: String?
+            for _ in 0..<500 where code == nil {
+                code = shown.withLock { $0 }
+                if code == nil { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            let pairCode = try #require(code)
+            var environment = ProcessInfo.processInfo.environment
+            environment["BYOKY_HOME"] = home.folder.path + "/wallet"
+            let owner = try BackgroundProcess(
+                CommandLineTests.executable,
+                arguments: ["pair", pairCode, "--yes", "--password-file", home.passwordFile],
+                environment: environment
+            )
+            let session = try await pairing.value
+            _ = try await owner.waitForOutput(containing: "Paired.")
+            #expect(owner.printed.contains("\"https://remote.example\" (unverified) asks to pair"))
+            let answer = try await session.createFetch(.anthropic)(
+                ByokyFetch.Request(
+                    url: "https://api.anthropic.com/v1/messages",
+                    headers: [("content-type", "application/json")],
+                    body: Array(
+                        #"{"model":"claude-sonnet-4-6","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"over the relay"}]}"#
+                            .utf8
+                    )
+                )
+            )
+            #expect(answer.status == 200)
+            let text = String(buffer: try await answer.body.collect(upTo: 1_048_576))
+            #expect(text.contains("event: message_stop"))
+            #expect(!text.contains("sk-canary"))
+            _ = try await owner.waitForOutput(containing: "anthropic → 200")
+            #expect(await owner.terminate() == 0 || !owner.printed.isEmpty)
+            let log = try await home.byoky(["log"])
+            #expect(log.stdout.contains("https://remote.example (paired, unverified)\tanthropic"))
+            for process in [relay, mock] { await process.terminate() }
+            #expect(!owner.printed.contains("sk-canary"))
+            #expect(!relay.printed.contains("sk-canary"))
+        }
+    }
+}
