@@ -80,9 +80,16 @@ struct PairCommandTests {
             #expect(text.contains("event: message_stop"))
             #expect(!text.contains("sk-canary"))
             _ = try await owner.waitForOutput(containing: "anthropic → 200")
+            // The audit entry is written just after the answer; another process sees it shortly.
+            var logged = false
+            for _ in 0..<100 where !logged {
+                logged = try await home.byoky(["log"]).stdout.contains(
+                    "https://remote.example (paired, unverified)\tanthropic"
+                )
+                if !logged { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(logged)
             #expect(await owner.terminate() == 0 || !owner.printed.isEmpty)
-            let log = try await home.byoky(["log"])
-            #expect(log.stdout.contains("https://remote.example (paired, unverified)\tanthropic"))
             for process in [relay, mock] { await process.terminate() }
             #expect(!owner.printed.contains("sk-canary"))
             #expect(!relay.printed.contains("sk-canary"))
