@@ -22,6 +22,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // How Swift LLM clients (URLSession-based, base-URL-based) run on a byoky session.
+        .executableTarget(
+            name: "provider-clients",
+            dependencies: [
+                .product(name: "ByokySDK", package: "byoky-swift"),
+                .product(name: "ByokyCore", package: "byoky-swift"),
+            ]
+        ),
         // An app backend that uses its users' wallets through their front ends (backend relay).
         .executableTarget(
             name: "relay-backend",
