@@ -144,6 +144,7 @@ struct WalletCommandTests {
             )
             #expect(items.first?["app"] as? String == "env-dump")
             #expect(items.first?["revoked"] as? Bool == true)
+            #expect(try await home.byoky(["apps", "--json"]).stdout == sessions.stdout)
 
             let keep = home.folder.path + "/keep"
             let longRunning = try await home.byoky([

@@ -6,7 +6,10 @@ import ByokyWallet
 extension ByokyCommand {
     /// `byoky sessions`: apps holding sessions.
     struct Sessions: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List app sessions (active first).")
+        static let configuration = CommandConfiguration(
+            abstract: "List app sessions (active first); `byoky apps` is the same.",
+            aliases: ["apps"]
+        )
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: WalletOptions
 
