@@ -199,3 +199,19 @@ struct RelayServerTests {
         }
     }
 }
+
+extension RelayServerTests {
+    @Test func anOversizedFrameEndsTheConnection() async throws {
+        var limits = RelayLimits()
+        limits.maximumFrameSize = 4096
+        try await RelayFixture.with(limits: limits) { relay in
+            let peer = try await relay.connect()
+            _ = try await peer.auth(room: "big", token: "t", role: "recipient")
+            peer.send(#"{"type":"relay:ping","ts":1,"pad":""# + String(repeating: "x", count: 8192) + #""}"#)
+            for _ in 0..<300 where !peer.closed { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(peer.closed)
+            for _ in 0..<100 where relay.relay.hub.roomCount > 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(relay.relay.hub.roomCount == 0)
+        }
+    }
+}
