@@ -180,13 +180,13 @@ struct RelayServerTests {
             _ = try await peer.auth(room: "idle", token: "t", role: "recipient")
             let health = try await HTTPClient.shared.execute(
                 HTTPClientRequest(url: "http://127.0.0.1:\(relay.port)/health"),
-                timeout: .seconds(5)
+                timeout: .seconds(30)
             )
             #expect(health.status == .ok)
             #expect(String(buffer: try await health.body.collect(upTo: 4096)).contains(#""rooms":1"#))
             let metrics = try await HTTPClient.shared.execute(
                 HTTPClientRequest(url: "http://127.0.0.1:\(relay.port)/metrics"),
-                timeout: .seconds(5)
+                timeout: .seconds(30)
             )
             let text = String(buffer: try await metrics.body.collect(upTo: 65536))
             #expect(text.contains("byoky_relay_rooms 1"))
