@@ -141,55 +141,15 @@ extension CohereAdapter {
         for message in request.messages {
             switch message.role {
             case .user:
-                var parts: [JSONNode] = []
-                var hasMedia = false
-                for block in message.content {
-                    switch block {
-                    case .toolResult(let result):
-                        var text = result.text
-                        if result.isError {
-                            text = "Error: " + text
-                            report.note("tool error flag sent as an 'Error:' prefix")
-                        }
-                        messages.append(
-                            .object([
-                                "role": .string("tool"),
-                                "tool_call_id": .string(
-                                    ToolCallID.forTarget(result.toolUseID, family: .cohere, provider: provider)
-                                ),
-                                "content": .string(text),
-                            ])
-                        )
-                        for case .image(let source) in result.content {
-                            hasMedia = true
-                            parts.append(
-                                .object([
-                                    "type": .string("image_url"),
-                                    "image_url": .object(["url": .string(source.urlString)]),
-                                ])
-                            )
-                            report.note("images in tool results sent in the following user message")
-                        }
-                    case .text(let text):
-                        parts.append(.object(["type": .string("text"), "text": .string(text)]))
-                    case .image(let source):
-                        hasMedia = true
-                        parts.append(
-                            .object([
-                                "type": .string("image_url"), "image_url": .object(["url": .string(source.urlString)]),
-                            ])
-                        )
-                    case .document:
-                        throw .unsupported("documents in messages", target: .cohere)
-                    case .toolUse, .thinking, .redactedThinking:
-                        continue
-                    }
+                messages += try ChatMessagesShape.messages(
+                    for: message,
+                    family: .cohere,
+                    provider: provider,
+                    report: &report
+                ) {
+                    _,
+                    _ throws(ByokyError) in throw .unsupported("documents in messages", target: .cohere)
                 }
-                guard !parts.isEmpty else { continue }
-                let content: JSONNode =
-                    hasMedia
-                    ? .array(parts) : .string(parts.compactMap { $0["text"]?.stringValue }.joined(separator: "\n"))
-                messages.append(.object(["role": .string("user"), "content": content]))
             case .assistant:
                 var content: [JSONNode] = []
                 var plan: [String] = []

@@ -28,13 +28,7 @@ extension CohereAdapter {
             case .thinking(let thinking):
                 content.append(.object(["type": .string("thinking"), "thinking": .string(thinking.text)]))
             case .toolUse(let call):
-                calls.append(
-                    .object([
-                        "id": .string(call.id), "type": .string("function"),
-                        "function": .object(["name": .string(call.name), "arguments": .string(call.arguments.jsonText)]
-                        ),
-                    ])
-                )
+                calls.append(ChatMessagesShape.toolCallNode(call, id: call.id))
             case .redactedThinking, .image, .document, .toolResult: continue
             }
         }

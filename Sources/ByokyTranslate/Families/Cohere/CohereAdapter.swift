@@ -62,11 +62,7 @@ enum CohereAdapter: FamilyAdapter {
     }
 
     static func toolCallNode(_ call: ToolUse, provider: ProviderID) -> JSONNode {
-        .object([
-            "id": .string(ToolCallID.forTarget(call.id, family: .cohere, provider: provider)),
-            "type": .string("function"),
-            "function": .object(["name": .string(call.name), "arguments": .string(call.arguments.jsonText)]),
-        ])
+        ChatMessagesShape.toolCallNode(call, id: ToolCallID.forTarget(call.id, family: .cohere, provider: provider))
     }
 
     /// Reads an assistant message's blocks in Cohere's order: tool plan, content, tool calls.

@@ -194,68 +194,24 @@ extension OpenAIAdapter {
         for message in request.messages {
             switch message.role {
             case .user:
-                var parts: [JSONNode] = []
-                var hasMedia = false
-                for block in message.content {
-                    switch block {
-                    case .toolResult(let result):
-                        var text = result.text
-                        if result.isError {
-                            text = "Error: " + text
-                            report.note("tool error flag sent as an 'Error:' prefix")
-                        }
-                        messages.append(
-                            .object([
-                                "role": .string("tool"),
-                                "tool_call_id": .string(
-                                    ToolCallID.forTarget(result.toolUseID, family: .openai, provider: provider)
-                                ),
-                                "content": .string(text),
-                            ])
-                        )
-                        for case .image(let source) in result.content {
-                            hasMedia = true
-                            parts.append(
-                                .object([
-                                    "type": .string("image_url"),
-                                    "image_url": .object(["url": .string(source.urlString)]),
-                                ])
-                            )
-                            report.note("images in tool results sent in the following user message")
-                        }
-                    case .text(let text):
-                        parts.append(.object(["type": .string("text"), "text": .string(text)]))
-                    case .image(let source):
-                        hasMedia = true
-                        parts.append(
-                            .object([
-                                "type": .string("image_url"), "image_url": .object(["url": .string(source.urlString)]),
-                            ])
-                        )
-                    case .document(let source, let title):
-                        guard isOpenAIProper(provider), case .base64 = source, source.mediaType == "application/pdf"
-                        else {
-                            throw .unsupported("documents (only OpenAI itself takes base64 PDFs)", target: .openai)
-                        }
-                        hasMedia = true
-                        parts.append(
-                            .object([
-                                "type": .string("file"),
-                                "file": .object([
-                                    "filename": .string(title ?? "document.pdf"),
-                                    "file_data": .string(source.urlString),
-                                ]),
-                            ])
-                        )
-                    case .toolUse, .thinking, .redactedThinking:
-                        continue
+                messages += try ChatMessagesShape.messages(
+                    for: message,
+                    family: .openai,
+                    provider: provider,
+                    report: &report
+                ) {
+                    source,
+                    title throws(ByokyError) in
+                    guard isOpenAIProper(provider), case .base64 = source, source.mediaType == "application/pdf" else {
+                        throw .unsupported("documents (only OpenAI itself takes base64 PDFs)", target: .openai)
                     }
+                    return .object([
+                        "type": .string("file"),
+                        "file": .object([
+                            "filename": .string(title ?? "document.pdf"), "file_data": .string(source.urlString),
+                        ]),
+                    ])
                 }
-                guard !parts.isEmpty else { continue }
-                let content: JSONNode =
-                    hasMedia
-                    ? .array(parts) : .string(parts.compactMap { $0["text"]?.stringValue }.joined(separator: "\n"))
-                messages.append(.object(["role": .string("user"), "content": content]))
             case .assistant:
                 var texts: [String] = []
                 var calls: [JSONNode] = []
@@ -264,13 +220,10 @@ extension OpenAIAdapter {
                     case .text(let text): texts.append(text)
                     case .toolUse(let call):
                         calls.append(
-                            .object([
-                                "id": .string(ToolCallID.forTarget(call.id, family: .openai, provider: provider)),
-                                "type": .string("function"),
-                                "function": .object([
-                                    "name": .string(call.name), "arguments": .string(call.arguments.jsonText),
-                                ]),
-                            ])
+                            ChatMessagesShape.toolCallNode(
+                                call,
+                                id: ToolCallID.forTarget(call.id, family: .openai, provider: provider)
+                            )
                         )
                     case .thinking, .redactedThinking:
                         report.note("thinking in earlier turns dropped: the OpenAI API takes none back")

@@ -47,14 +47,7 @@ extension OpenAIAdapter {
             case .text(let text): texts.append(text)
             case .thinking(let thinking): reasoning.append(thinking.text)
             case .toolUse(let call):
-                calls.append(
-                    .object([
-                        "id": .string(call.id),
-                        "type": .string("function"),
-                        "function": .object(["name": .string(call.name), "arguments": .string(call.arguments.jsonText)]
-                        ),
-                    ])
-                )
+                calls.append(ChatMessagesShape.toolCallNode(call, id: call.id))
             case .redactedThinking, .image, .document, .toolResult:
                 continue
             }
