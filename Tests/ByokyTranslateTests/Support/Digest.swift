@@ -140,22 +140,13 @@ struct StreamAccumulator {
 
     /// Reads a whole stream in `family`'s format.
     static func read(_ bytes: [UInt8], family: APIFamily, context: TranslationContext) throws -> StreamAccumulator {
-        var decoder = SSEDecoderBox()
+        var decoder = SSEDecoder()
         var reader = family.adapter.makeStreamReader(context: context)
         var events: [StreamEvent] = []
-        for event in try decoder.events(bytes) { reader.read(event, into: &events) }
+        for event in try decoder.feed(bytes) { reader.read(event, into: &events) }
         reader.finish(into: &events)
         var accumulator = StreamAccumulator()
         for event in events { accumulator.add(event) }
         return accumulator
-    }
-}
-
-struct SSEDecoderBox {
-    var decoder = SSEDecoder()
-    mutating func events(_ bytes: [UInt8]) throws -> [ServerSentEvent] {
-        var events = try decoder.feed(bytes)
-        if decoder.finish() { events += [] }
-        return events
     }
 }

@@ -6,7 +6,7 @@ struct AnthropicStreamReader: StreamEventReader {
     private var hasStarted = false
     /// Maps upstream block indices to ours (blocks we skip, such as server-tool blocks, leave no gap).
     private var blockIndices: [Int: Int] = [:]
-    private var nextIndex = 0
+    private var blocks = BlockNumbering()
     private var usage = ChatUsage()
 
     mutating func read(_ event: ServerSentEvent, into events: inout [StreamEvent]) {
@@ -35,10 +35,8 @@ struct AnthropicStreamReader: StreamEventReader {
             case "redacted_thinking": kind = .redactedThinking(data: block["data"]?.stringValue ?? "")
             default: return
             }
-            let index = nextIndex
-            nextIndex += 1
+            let index = blocks.open(kind, into: &events)
             blockIndices[upstreamIndex] = index
-            events.append(.blockStart(index: index, block: kind))
             if case .text = kind, let text = block["text"]?.stringValue, !text.isEmpty {
                 events.append(.textDelta(index: index, text: text))
             }

@@ -5,7 +5,7 @@ struct CohereStreamReader: StreamEventReader {
     private let context: TranslationContext
     private(set) var isComplete = false
     private var hasStarted = false
-    private var nextIndex = 0
+    private var blocks = BlockNumbering()
     /// Our block index for each upstream content or tool-call index.
     private var contentIndices: [Int: Int] = [:]
     private var toolIndices: [Int: Int] = [:]
@@ -23,9 +23,9 @@ struct CohereStreamReader: StreamEventReader {
             hasStarted = true
             events.append(.messageStart(id: json["id"]?.stringValue, model: nil, usage: ChatUsage()))
         case "content-start":
-            closePlan(into: &events)
+            BlockNumbering.close(&planIndex, into: &events)
             let isThinking = message?["content"]?["type"]?.stringValue == "thinking"
-            contentIndices[upstreamIndex] = open(isThinking ? .thinking(origin: .summary) : .text, into: &events)
+            contentIndices[upstreamIndex] = blocks.open(isThinking ? .thinking(origin: .summary) : .text, into: &events)
         case "content-delta":
             guard let index = contentIndices[upstreamIndex] else { return }
             let content = message?["content"]
@@ -38,13 +38,13 @@ struct CohereStreamReader: StreamEventReader {
             if let index = contentIndices.removeValue(forKey: upstreamIndex) { events.append(.blockStop(index: index)) }
         case "tool-plan-delta":
             guard let text = message?["tool_plan"]?.stringValue else { return }
-            if planIndex == nil { planIndex = open(.thinking(origin: .toolPlan), into: &events) }
+            if planIndex == nil { planIndex = blocks.open(.thinking(origin: .toolPlan), into: &events) }
             events.append(.thinkingDelta(index: planIndex ?? 0, text: text))
         case "tool-call-start":
-            closePlan(into: &events)
+            BlockNumbering.close(&planIndex, into: &events)
             let call = message?["tool_calls"]
             let id = call?["id"]?.stringValue ?? ToolCallID.minted(requestID: context.requestID, index: upstreamIndex)
-            let index = open(
+            let index = blocks.open(
                 .toolUse(id: id, name: call?["function"]?["name"]?.stringValue ?? "", thoughtSignature: nil),
                 into: &events
             )
@@ -61,7 +61,7 @@ struct CohereStreamReader: StreamEventReader {
             if let index = toolIndices.removeValue(forKey: upstreamIndex) { events.append(.blockStop(index: index)) }
         case "message-end":
             isComplete = true
-            closePlan(into: &events)
+            BlockNumbering.close(&planIndex, into: &events)
             for index in (contentIndices.values.sorted() + toolIndices.values.sorted()) {
                 events.append(.blockStop(index: index))
             }
@@ -80,20 +80,6 @@ struct CohereStreamReader: StreamEventReader {
             events.append(.messageStop)
         default:
             return
-        }
-    }
-
-    private mutating func open(_ block: StreamBlock, into events: inout [StreamEvent]) -> Int {
-        let index = nextIndex
-        nextIndex += 1
-        events.append(.blockStart(index: index, block: block))
-        return index
-    }
-
-    private mutating func closePlan(into events: inout [StreamEvent]) {
-        if let index = planIndex {
-            events.append(.blockStop(index: index))
-            planIndex = nil
         }
     }
 

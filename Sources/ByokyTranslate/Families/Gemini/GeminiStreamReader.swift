@@ -7,7 +7,7 @@ struct GeminiStreamReader: StreamEventReader {
     private(set) var isComplete = false
     private var hasStarted = false
     private var sawFinish = false
-    private var nextIndex = 0
+    private var blocks = BlockNumbering()
     private var textIndex: Int?
     private var thinkingIndex: Int?
     private var callCount = 0
@@ -45,20 +45,20 @@ struct GeminiStreamReader: StreamEventReader {
             if let text = part["text"]?.stringValue {
                 guard !text.isEmpty else { continue }
                 if part["thought"]?.boolValue == true {
-                    close(&textIndex, into: &events)
-                    if thinkingIndex == nil { thinkingIndex = open(.thinking(origin: .summary), into: &events) }
+                    BlockNumbering.close(&textIndex, into: &events)
+                    if thinkingIndex == nil { thinkingIndex = blocks.open(.thinking(origin: .summary), into: &events) }
                     events.append(.thinkingDelta(index: thinkingIndex ?? 0, text: text))
                 } else {
-                    close(&thinkingIndex, into: &events)
-                    if textIndex == nil { textIndex = open(.text, into: &events) }
+                    BlockNumbering.close(&thinkingIndex, into: &events)
+                    if textIndex == nil { textIndex = blocks.open(.text, into: &events) }
                     events.append(.textDelta(index: textIndex ?? 0, text: text))
                 }
             } else if let call = part["functionCall"] {
-                close(&textIndex, into: &events)
-                close(&thinkingIndex, into: &events)
+                BlockNumbering.close(&textIndex, into: &events)
+                BlockNumbering.close(&thinkingIndex, into: &events)
                 let id = call["id"]?.stringValue ?? ToolCallID.minted(requestID: context.requestID, index: callCount)
                 callCount += 1
-                let index = open(
+                let index = blocks.open(
                     .toolUse(
                         id: id,
                         name: call["name"]?.stringValue ?? "",
@@ -81,20 +81,6 @@ struct GeminiStreamReader: StreamEventReader {
         }
     }
 
-    private mutating func open(_ block: StreamBlock, into events: inout [StreamEvent]) -> Int {
-        let index = nextIndex
-        nextIndex += 1
-        events.append(.blockStart(index: index, block: block))
-        return index
-    }
-
-    private func close(_ index: inout Int?, into events: inout [StreamEvent]) {
-        if let open = index {
-            events.append(.blockStop(index: open))
-            index = nil
-        }
-    }
-
     mutating func finish(into events: inout [StreamEvent]) {
         guard !isComplete else { return }
         isComplete = true
@@ -102,8 +88,8 @@ struct GeminiStreamReader: StreamEventReader {
             events.append(Self.truncation(.gemini))
             return
         }
-        close(&textIndex, into: &events)
-        close(&thinkingIndex, into: &events)
+        BlockNumbering.close(&textIndex, into: &events)
+        BlockNumbering.close(&thinkingIndex, into: &events)
         if let refusal { events.append(.refusalDelta(text: refusal)) }
         events.append(
             .messageDelta(

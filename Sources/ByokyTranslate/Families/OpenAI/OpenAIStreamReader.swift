@@ -14,7 +14,7 @@ struct OpenAIStreamReader: StreamEventReader {
     private let context: TranslationContext
     private(set) var isComplete = false
     private var hasStarted = false
-    private var nextIndex = 0
+    private var blocks = BlockNumbering()
     private var textIndex: Int?
     private var thinkingIndex: Int?
     private var tools: [Int: ToolState] = [:]
@@ -52,15 +52,15 @@ struct OpenAIStreamReader: StreamEventReader {
             for key in ["reasoning_content", "reasoning"] {
                 if let text = delta[key]?.stringValue, !text.isEmpty {
                     if thinkingIndex == nil {
-                        closeText(into: &events)
-                        thinkingIndex = open(.thinking(origin: .summary), into: &events)
+                        BlockNumbering.close(&textIndex, into: &events)
+                        thinkingIndex = blocks.open(.thinking(origin: .summary), into: &events)
                     }
                     events.append(.thinkingDelta(index: thinkingIndex ?? 0, text: text))
                 }
             }
             if let text = delta["content"]?.stringValue, !text.isEmpty {
-                closeThinking(into: &events)
-                if textIndex == nil { textIndex = open(.text, into: &events) }
+                BlockNumbering.close(&thinkingIndex, into: &events)
+                if textIndex == nil { textIndex = blocks.open(.text, into: &events) }
                 events.append(.textDelta(index: textIndex ?? 0, text: text))
             }
             if let refusal = delta["refusal"]?.stringValue, !refusal.isEmpty {
@@ -87,10 +87,10 @@ struct OpenAIStreamReader: StreamEventReader {
         } else {
             state.pendingArguments += fragment
             if let name = state.name {
-                closeText(into: &events)
-                closeThinking(into: &events)
+                BlockNumbering.close(&textIndex, into: &events)
+                BlockNumbering.close(&thinkingIndex, into: &events)
                 let id = state.id ?? ToolCallID.minted(requestID: context.requestID, index: toolOrder.count - 1)
-                let index = open(.toolUse(id: id, name: name, thoughtSignature: nil), into: &events)
+                let index = blocks.open(.toolUse(id: id, name: name, thoughtSignature: nil), into: &events)
                 state.blockIndex = index
                 if !state.pendingArguments.isEmpty {
                     events.append(.toolArgumentsDelta(index: index, json: state.pendingArguments))
@@ -101,41 +101,20 @@ struct OpenAIStreamReader: StreamEventReader {
         tools[key] = state
     }
 
-    private mutating func open(_ block: StreamBlock, into events: inout [StreamEvent]) -> Int {
-        let index = nextIndex
-        nextIndex += 1
-        events.append(.blockStart(index: index, block: block))
-        return index
-    }
-
-    private mutating func closeText(into events: inout [StreamEvent]) {
-        if let index = textIndex {
-            events.append(.blockStop(index: index))
-            textIndex = nil
-        }
-    }
-
-    private mutating func closeThinking(into events: inout [StreamEvent]) {
-        if let index = thinkingIndex {
-            events.append(.blockStop(index: index))
-            thinkingIndex = nil
-        }
-    }
-
     private mutating func end(into events: inout [StreamEvent]) {
         isComplete = true
         guard hasStarted else {
             events.append(Self.truncation(.openai))
             return
         }
-        closeThinking(into: &events)
-        closeText(into: &events)
+        BlockNumbering.close(&thinkingIndex, into: &events)
+        BlockNumbering.close(&textIndex, into: &events)
         for key in toolOrder {
             guard var state = tools[key] else { continue }
             if state.blockIndex == nil {
                 // A call that never named its function still reaches the app, under an empty name.
                 let id = state.id ?? ToolCallID.minted(requestID: context.requestID, index: key)
-                let index = open(.toolUse(id: id, name: state.name ?? "", thoughtSignature: nil), into: &events)
+                let index = blocks.open(.toolUse(id: id, name: state.name ?? "", thoughtSignature: nil), into: &events)
                 if !state.pendingArguments.isEmpty {
                     events.append(.toolArgumentsDelta(index: index, json: state.pendingArguments))
                 }
