@@ -66,3 +66,20 @@ import Testing
         }
     }
 }
+
+extension RelayFramingTests {
+    @Test func bodyFramerSendsTextThenBytesThenDone() {
+        var framer = RelayBodyFramer(requestID: "r1")
+        let euro = Array("€".utf8)
+        #expect(framer.frame(for: Array("a".utf8) + euro.prefix(1)) == .responseChunk(requestID: "r1", chunk: "a"))
+        #expect(framer.frame(for: euro.dropFirst()) == .responseChunk(requestID: "r1", chunk: "€"))
+        // A byte that can never be UTF-8 switches to bytes at once; the rest of the body follows as bytes.
+        #expect(framer.frame(for: [0xFF]) == .responseData(requestID: "r1", bytes: [0xFF]))
+        #expect(framer.frame(for: [0x41]) == .responseData(requestID: "r1", bytes: [0x41]))
+        #expect(framer.finish() == [.responseDone(requestID: "r1")])
+        // A lead byte at the end of a text chunk is held for the next one.
+        var held = RelayBodyFramer(requestID: "r2")
+        #expect(held.frame(for: [0x41, 0xC3]) == .responseChunk(requestID: "r2", chunk: "A"))
+        #expect(held.finish() == [.responseData(requestID: "r2", bytes: [0xC3]), .responseDone(requestID: "r2")])
+    }
+}

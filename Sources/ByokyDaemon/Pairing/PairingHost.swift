@@ -149,23 +149,17 @@ public struct PairingHost: Sendable {
             var fields: [String: String] = [:]
             for header in response.headers { fields[header.name.lowercased()] = header.value }
             send(.responseMeta(requestID: request.requestID, status: response.status, statusText: nil, headers: fields))
-            var carry = UTF8Carry()
+            var framer = RelayBodyFramer(requestID: request.requestID)
             do {
                 for try await chunk in response.body {
                     try Task.checkCancellation()
-                    if let text = carry.text(for: chunk.readableBytesView) {
-                        if !text.isEmpty { send(.responseChunk(requestID: request.requestID, chunk: text)) }
-                    } else {
-                        send(.responseData(requestID: request.requestID, bytes: carry.takePendingBytes()))
-                    }
+                    if let frame = framer.frame(for: chunk.readableBytesView) { send(frame) }
                 }
             } catch {
                 await response.body.abandon()
                 throw error
             }
-            let rest = carry.takePendingBytes()
-            if !rest.isEmpty { send(.responseData(requestID: request.requestID, bytes: rest)) }
-            send(.responseDone(requestID: request.requestID))
+            for frame in framer.finish() { send(frame) }
             onEvent(.served(provider: request.provider.rawValue, status: response.status))
         } catch {
             let failure = (error as? ByokyError) ?? ByokyError(.proxyError, "The wallet could not serve the request")

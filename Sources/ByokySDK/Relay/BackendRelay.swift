@@ -186,18 +186,12 @@ public final class BackendRelay: Sendable {
             writer.send(
                 .responseMeta(requestID: request.requestID, status: response.status, statusText: nil, headers: headers)
             )
-            var carry = UTF8Carry()
+            var framer = RelayBodyFramer(requestID: request.requestID)
             for try await chunk in response.body {
                 try Task.checkCancellation()
-                if let text = carry.text(for: chunk.readableBytesView) {
-                    if !text.isEmpty { writer.send(.responseChunk(requestID: request.requestID, chunk: text)) }
-                } else {
-                    writer.send(.responseData(requestID: request.requestID, bytes: carry.takePendingBytes()))
-                }
+                if let frame = framer.frame(for: chunk.readableBytesView) { writer.send(frame) }
             }
-            let rest = carry.takePendingBytes()
-            if !rest.isEmpty { writer.send(.responseData(requestID: request.requestID, bytes: rest)) }
-            writer.send(.responseDone(requestID: request.requestID))
+            for frame in framer.finish() { writer.send(frame) }
         } catch {
             let failure =
                 (error as? ByokyError)
