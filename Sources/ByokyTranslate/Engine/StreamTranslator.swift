@@ -7,7 +7,6 @@ public struct StreamTranslator: Sendable {
     private var reader: any StreamEventReader
     private var writer: any StreamEventWriter
     private var events: [StreamEvent] = []
-    private var usage = ChatUsage()
     private var planRewriter: ToolPlanAsText.StreamRewriter?
     private var sawError = false
 
@@ -15,7 +14,9 @@ public struct StreamTranslator: Sendable {
         decoder = SSEDecoder(maximumEventSize: maximumEventSize)
         reader = context.targetFamily.adapter.makeStreamReader(context: context)
         writer = context.sourceFamily.adapter.makeStreamWriter(context: context)
-        planRewriter = context.sourceFamily == .cohere ? nil : ToolPlanAsText.StreamRewriter()
+        // Only a Cohere upstream sends tool plans, and only a Cohere app wants them as plans.
+        planRewriter =
+            context.targetFamily == .cohere && context.sourceFamily != .cohere ? ToolPlanAsText.StreamRewriter() : nil
     }
 
     /// Whether the upstream's final event has been seen.
@@ -23,9 +24,6 @@ public struct StreamTranslator: Sendable {
 
     /// After ``finish()``: whether the stream ended with its final event and no error.
     public private(set) var isCleanFinish = false
-
-    /// The usage reported so far (final once the stream is complete).
-    public var reportedUsage: ChatUsage { usage }
 
     /// What the translation left out so far.
     public var report: TranslationReport { writer.report }
@@ -70,11 +68,7 @@ public struct StreamTranslator: Sendable {
                 event = rewriter.rewrite(event)
                 planRewriter = rewriter
             }
-            switch event {
-            case .messageStart(_, _, let reported), .messageDelta(_, _, let reported): usage.merge(reported)
-            case .error: sawError = true
-            default: break
-            }
+            if case .error = event { sawError = true }
             writer.write(event, to: &output)
         }
         events.removeAll(keepingCapacity: true)
