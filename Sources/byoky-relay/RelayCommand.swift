@@ -21,11 +21,30 @@ struct RelayCommand: AsyncParsableCommand {
 
     @Option(help: "Port to listen on (0 picks a free one and prints it).") var port = 8787
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(
+        help: ArgumentHelp(
+            "Append every frame peers send to this file (room secrets redacted), to audit what the relay sees.",
+            discussion: "End-to-end encrypted frames appear as ciphertext. Created with mode 0600.",
+            valueName: "path"
+        )
+    )
+    var traceFrames: String?
 
     func run() async throws {
         var logger = Logger(label: "byoky.relay")
         logger.logLevel = .info
-        let relay = RelayServer()
+        var trace: (@Sendable (String) -> Void)?
+        if let traceFrames {
+            let descriptor = open(traceFrames, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+            guard descriptor >= 0 else {
+                throw ValidationError("Cannot write the frame trace to \(traceFrames) — check the folder exists")
+            }
+            trace = { frame in
+                let line = Array((frame + "\n").utf8)
+                _ = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            }
+        }
+        let relay = RelayServer(frameTrace: trace)
         let app = relay.makeApplication(host: host, port: port, logger: logger) { bound in
             // Written unbuffered, so scripts reading a pipe see the address at once.
             let line = "byoky-relay listening on ws://\(host):\(bound) (health: http://\(host):\(bound)/health)\n"

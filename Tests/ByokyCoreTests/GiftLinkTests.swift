@@ -78,7 +78,7 @@ struct GiftLinkTests {
 
     @Test(arguments: [
         "", "!!!!", Base64.encodeURLSafe(Array("not json".utf8)),
-        Base64.encodeURLSafe(Array(#"{"v":2,"id":"x"}"#.utf8)),
+        Base64.encodeURLSafe(Array(#"{"v":3,"id":"x"}"#.utf8)),
         Base64.encodeURLSafe(Array(#"{"id":"x"}"#.utf8)), Base64.encodeURLSafe(Array("[1]".utf8)),
         String(repeating: "A", count: 8193),
     ])
@@ -100,7 +100,9 @@ struct GiftLinkTests {
             if case .invalid(let reason) = link.validate(nowMilliseconds: Self.now) { return reason }
             return nil
         }
-        #expect(reason { $0.version = 2 } == "Unsupported gift version")
+        #expect(reason { $0.version = 3 } == "Unsupported gift version")
+        #expect(reason { $0.version = 2 } == "Missing relay room")
+        #expect(reason { $0.version = 2; $0.roomID = "v2_abc" } == "Missing or invalid giver key")
         #expect(reason { $0.giftID = "" } == "Missing gift ID")
         #expect(reason { $0.provider = nil } == "Missing provider")
         #expect(reason { $0.authToken = nil } == "Missing auth token")

@@ -160,6 +160,9 @@ struct RelayMessageTests {
             .usage(giftID: "g", usedTokens: 99), .requestCancel(requestID: "1"),
             .responseData(requestID: "1", bytes: [0, 0xFF]),
             .hello(sessionID: "relay_y", providers: nil, correlationID: "user-1"),
+            .auth(roomID: "v2_r", authToken: "t", role: .sender, priority: 1, senderKey: "k"),
+            .sealedRequest(requestID: "3", encapsulatedKey: "ZW5j", ciphertext: "Y3Q"),
+            .sealedResponse(requestID: "3", sequence: 7, ciphertext: "Y3Q"),
         ]
         #expect(Set(frames.map(\.type)) == RelayMessage.knownTypes)
         for frame in frames {

@@ -1,11 +1,16 @@
-/// The shareable payload of a token gift, in the original's v1 format.
+/// The shareable payload of a token gift.
 ///
 /// On the wire it is a JSON object with short keys in the order `v id p n s t m e r`, UTF-8,
 /// then URL-safe base64 without padding. Decoding is lenient about field presence (as the
-/// original is); ``validate(nowMilliseconds:)`` then says what is wrong, in the original's words.
+/// original is); ``validate(nowMilliseconds:requireKnownProvider:)`` then says what is wrong, in
+/// the original's words.
 ///
-/// - Important: `t` is a bearer secret of the v1 protocol: whoever holds the link can spend the
-///   gift. Treat links like keys.
+/// Version 1 is the original's: the room is the gift id, and anyone holding the link could join
+/// it as the sender. Version 2 (ours) adds `room`, a version 2 room id derived from a key only
+/// the giver holds, and `pk`, the giver's X25519 public key, to which every request is sealed
+/// end to end (``RelaySealing``). Neither carries a secret of the giver's.
+///
+/// - Important: `t` lets its holder spend the gift (up to its budget). Treat links like keys.
 public struct GiftLink: Sendable, Hashable {
     /// The format version; only 1 exists today. A v2 format will carry a different value here.
     public var version: Int
@@ -25,6 +30,10 @@ public struct GiftLink: Sendable, Hashable {
     public var expiresAt: Double?
     /// The relay URL (`r`).
     public var relayURL: String?
+    /// Version 2: the relay room (`room`), `v2_` + base64url SHA-256 of the giver's sender key.
+    public var roomID: String?
+    /// Version 2: the giver's X25519 public key, base64url (`pk`).
+    public var publicKey: String?
 
     /// The largest encoded link or URL accepted.
     public static let maximumLength = 8192
@@ -41,9 +50,13 @@ public struct GiftLink: Sendable, Hashable {
         authToken: String?,
         maxTokens: Double?,
         expiresAt: Double?,
-        relayURL: String?
+        relayURL: String?,
+        roomID: String? = nil,
+        publicKey: String? = nil
     ) {
         self.version = version
+        self.roomID = roomID
+        self.publicKey = publicKey
         self.giftID = giftID
         self.provider = provider
         self.providerName = providerName
@@ -62,9 +75,12 @@ public struct GiftLink: Sendable, Hashable {
         authToken: String,
         maxTokens: Int,
         expiresAt: Int64,
-        relayURL: String
+        relayURL: String,
+        roomID: String? = nil,
+        publicKey: String? = nil
     ) {
         self.init(
+            version: roomID == nil ? 1 : 2,
             giftID: giftID,
             provider: provider.rawValue,
             providerName: ProviderRegistry.displayName(of: provider),
@@ -72,7 +88,9 @@ public struct GiftLink: Sendable, Hashable {
             authToken: authToken,
             maxTokens: Double(maxTokens),
             expiresAt: Double(expiresAt),
-            relayURL: relayURL
+            relayURL: relayURL,
+            roomID: roomID,
+            publicKey: publicKey
         )
     }
 
@@ -84,7 +102,8 @@ public struct GiftLink: Sendable, Hashable {
                 ("p", provider.map(JSONValue.string)), ("n", providerName.map(JSONValue.string)),
                 ("s", senderLabel.map(JSONValue.string)), ("t", authToken.map(JSONValue.string)),
                 ("m", maxTokens.map(JSONValue.number)), ("e", expiresAt.map(JSONValue.number)),
-                ("r", relayURL.map(JSONValue.string)),
+                ("r", relayURL.map(JSONValue.string)), ("room", roomID.map(JSONValue.string)),
+                ("pk", publicKey.map(JSONValue.string)),
             ])
         )
     }
@@ -95,7 +114,7 @@ public struct GiftLink: Sendable, Hashable {
     /// The web URL for an already encoded link.
     public static func url(forEncoded encoded: String) -> String { "https://byoky.com/gift/\(encoded)" }
 
-    /// Decodes an encoded link or any accepted URL form; `nil` on any failure or a version other than 1.
+    /// Decodes an encoded link or any accepted URL form; `nil` on any failure or a version other than 1 or 2.
     public static func decode(_ input: String) -> GiftLink? {
         guard input.utf8.count <= maximumLength else { return nil }
         var encoded = Substring(input)
@@ -104,10 +123,11 @@ public struct GiftLink: Sendable, Hashable {
             break
         }
         guard !encoded.isEmpty, let bytes = Base64.decodeURLSafe(String(encoded)),
-            let object = JSONCoding.parse(bytes)?.objectValue, object["v"]?.numberValue == 1
+            let object = JSONCoding.parse(bytes)?.objectValue, let version = object["v"]?.numberValue,
+            version == 1 || version == 2
         else { return nil }
         return GiftLink(
-            version: 1,
+            version: Int(version),
             giftID: object["id"]?.stringValue,
             provider: object["p"]?.stringValue,
             providerName: object["n"]?.stringValue,
@@ -115,7 +135,9 @@ public struct GiftLink: Sendable, Hashable {
             authToken: object["t"]?.stringValue,
             maxTokens: object["m"]?.numberValue,
             expiresAt: object["e"]?.numberValue,
-            relayURL: object["r"]?.stringValue
+            relayURL: object["r"]?.stringValue,
+            roomID: object["room"]?.stringValue,
+            publicKey: object["pk"]?.stringValue
         )
     }
 
@@ -128,7 +150,7 @@ public struct GiftLink: Sendable, Hashable {
     /// Checks the link in the original's order and with its messages, then (when `requireKnownProvider`)
     /// that the provider is one Byoky knows.
     public func validate(nowMilliseconds: Int64, requireKnownProvider: Bool = false) -> Validation {
-        guard version == 1 else { return .invalid(reason: "Unsupported gift version") }
+        guard version == 1 || version == 2 else { return .invalid(reason: "Unsupported gift version") }
         guard let giftID, !giftID.isEmpty else { return .invalid(reason: "Missing gift ID") }
         guard let provider, !provider.isEmpty else { return .invalid(reason: "Missing provider") }
         guard let authToken, !authToken.isEmpty else { return .invalid(reason: "Missing auth token") }
@@ -138,6 +160,14 @@ public struct GiftLink: Sendable, Hashable {
         guard let relay = AbsoluteURL(relayURL) else { return .invalid(reason: "Invalid relay URL") }
         guard relay.scheme == "wss" || (relay.scheme == "ws" && relay.isLoopbackHost) else {
             return .invalid(reason: "Relay URL must use wss://")
+        }
+        if version == 2 {
+            guard let roomID, roomID.hasPrefix("v2_"), roomID.utf8.count <= 256 else {
+                return .invalid(reason: "Missing relay room")
+            }
+            guard let publicKey, RelaySealing.isPublicKey(publicKey) else {
+                return .invalid(reason: "Missing or invalid giver key")
+            }
         }
         if requireKnownProvider, ProviderRegistry.provider(ProviderID(provider)) == nil {
             return .invalid(reason: "Unknown provider")

@@ -134,7 +134,8 @@ extension RelayMessage {
                 roomID: try fields.string("roomId"),
                 authToken: try fields.string("authToken"),
                 role: role,
-                priority: priority
+                priority: priority,
+                senderKey: try fields.optionalString("senderKey")
             )
         case "relay:auth:result":
             return .authResult(
@@ -153,6 +154,18 @@ extension RelayMessage {
                 giftID = try fields.string("roomId")
             }
             return .usage(giftID: giftID, usedTokens: try fields.integer("usedTokens"))
+        case "relay:request:sealed":
+            return .sealedRequest(
+                requestID: try fields.string("requestId"),
+                encapsulatedKey: try fields.string("enc"),
+                ciphertext: try fields.string("ct")
+            )
+        case "relay:response:sealed":
+            return .sealedResponse(
+                requestID: try fields.string("requestId"),
+                sequence: try fields.integer("seq"),
+                ciphertext: try fields.string("ct")
+            )
         default:
             throw .unknownType(type)
         }
@@ -217,11 +230,12 @@ extension RelayMessage {
             if let providers { object["providers"] = providersValue(providers) }
         case .vaultOfferFailed(let reason):
             object["reason"] = .string(reason)
-        case .auth(let roomID, let authToken, let role, let priority):
+        case .auth(let roomID, let authToken, let role, let priority, let senderKey):
             object["roomId"] = .string(roomID)
             object["authToken"] = .string(authToken)
             object["role"] = .string(role.rawValue)
             if let priority { object["priority"] = .number(Double(priority)) }
+            if let senderKey { object["senderKey"] = .string(senderKey) }
         case .authResult(let success, let error, let peerOnline):
             object["success"] = .bool(success)
             if let error { object["error"] = .string(error) }
@@ -231,6 +245,14 @@ extension RelayMessage {
         case .usage(let giftID, let usedTokens):
             object["giftId"] = .string(giftID)
             object["usedTokens"] = .number(Double(usedTokens))
+        case .sealedRequest(let requestID, let encapsulatedKey, let ciphertext):
+            object["requestId"] = .string(requestID)
+            object["enc"] = .string(encapsulatedKey)
+            object["ct"] = .string(ciphertext)
+        case .sealedResponse(let requestID, let sequence, let ciphertext):
+            object["requestId"] = .string(requestID)
+            object["seq"] = .number(Double(sequence))
+            object["ct"] = .string(ciphertext)
         }
         var writer = JSONWriter()
         writer.write(.object(object))

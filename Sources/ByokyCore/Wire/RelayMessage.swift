@@ -34,14 +34,19 @@ public enum RelayMessage: Sendable, Hashable {
     case vaultOffer(vaultURL: String, appSessionToken: String, providers: [String: ProviderAvailability]?)
     /// Pairing: the wallet could not make a vault offer.
     case vaultOfferFailed(reason: String)
-    /// Joining a room.
-    case auth(roomID: String, authToken: String, role: RelayRole, priority: Int?)
-    /// The relay's answer to ``auth(roomID:authToken:role:priority:)``.
+    /// Joining a room. `senderKey` proves a sender of a version 2 room (`v2_` + its hash).
+    case auth(roomID: String, authToken: String, role: RelayRole, priority: Int?, senderKey: String? = nil)
+    /// The relay's answer to ``auth(roomID:authToken:role:priority:senderKey:)``.
     case authResult(success: Bool, error: String?, peerOnline: Bool?)
     /// The other side of the room came online or went offline.
     case peerStatus(online: Bool)
     /// A gift's giver reports the tokens used so far.
     case usage(giftID: String, usedTokens: Int)
+    /// A ``request(_:)`` frame sealed end to end to the wallet (see ``RelaySealing``); the relay
+    /// sees only the request id.
+    case sealedRequest(requestID: String, encapsulatedKey: String, ciphertext: String)
+    /// One response frame (meta, chunk, done or error) sealed end to end, numbered from 0.
+    case sealedResponse(requestID: String, sequence: Int, ciphertext: String)
 
     /// The largest frame the core parser accepts by default (the relay server allows 20 MB).
     public static let defaultMaximumSize = 1_048_576
@@ -68,6 +73,8 @@ public enum RelayMessage: Sendable, Hashable {
         case .authResult: "relay:auth:result"
         case .peerStatus: "relay:peer:status"
         case .usage: "relay:usage"
+        case .sealedRequest: "relay:request:sealed"
+        case .sealedResponse: "relay:response:sealed"
         }
     }
 
@@ -76,7 +83,7 @@ public enum RelayMessage: Sendable, Hashable {
         "relay:hello", "relay:request", "relay:response:meta", "relay:response:chunk", "relay:response:done",
         "relay:response:error", "relay:ping", "relay:pong", "relay:pair:hello", "relay:pair:ack", "relay:vault:offer",
         "relay:vault:offer:failed", "relay:auth", "relay:auth:result", "relay:peer:status", "relay:usage",
-        "relay:request:cancel",
+        "relay:request:cancel", "relay:request:sealed", "relay:response:sealed",
     ]
 }
 

@@ -1,11 +1,7 @@
 public import ByokyCore
 import ByokyStore
 public import ByokyWallet
-import Logging
-import NIOCore
 import Synchronization
-import WSClient
-import WSCore
 
 /// The wallet's side of relay pairing: joins the app's relay room as the sender, offers the
 /// approved providers, and serves the app's requests through the normal proxy engine (routing,
@@ -47,73 +43,31 @@ public struct PairingHost: Sendable {
         let grant = try await wallet.createSession(app: AppIdentity(name: appName), providers: providers)
         let sessionKey = grant.key.exposedValue
         let offered = try await wallet.availability(for: providers, app: appName)
-        var logger = Logger(label: "byoky.pairing-host")
-        logger.logLevel = .critical
         let failure = Mutex<ByokyError?>(nil)
-        _ = try await WebSocketClient.connect(
+        let socket = RelaySenderSocket(
             url: payload.relayURL,
-            configuration: .init(maxFrameSize: RelayMessage.relayMaximumFrameSize),
-            logger: logger
-        ) { inbound, outbound, _ in
-            let (frames, sender) = AsyncStream.makeStream(of: RelayMessage.self)
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await frame in frames {
-                        do { try await outbound.write(.text(String(decoding: frame.encoded(), as: UTF8.self))) } catch {
-                            break
-                        }
-                    }
+            auth: .auth(roomID: payload.roomID, authToken: payload.authToken, role: .sender, priority: 1)
+        )
+        let requests = socket.requests
+        try await socket.run { frame, send in
+            switch frame {
+            case .authResult(let success, let error, _):
+                guard success else {
+                    failure.withLock { $0 = ByokyError.relayConnectionFailed(error ?? "the relay refused the room") }
+                    return false
                 }
-                group.addTask {
-                    // Keep the room alive.
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(30))
-                        sender.yield(.ping(ts: 0))
-                    }
+                onEvent(.joined)
+                send(.pairHello(providers: offered))
+            case .pairAck:
+                onEvent(.paired)
+            case .request(let request):
+                requests.start(request.requestID) {
+                    await self.serve(request, sessionKey: sessionKey, send: send, onEvent: onEvent)
                 }
-                sender.yield(.auth(roomID: payload.roomID, authToken: payload.authToken, role: .sender, priority: 1))
-                let requests = InFlightRequests()
-                do {
-                    for try await message in inbound.messages(maxSize: RelayMessage.relayMaximumFrameSize) {
-                        guard case .text(let text) = message,
-                            let frame = try? RelayMessage.parse(text, maximumSize: RelayMessage.relayMaximumFrameSize)
-                        else { continue }
-                        switch frame {
-                        case .authResult(let success, let error, _):
-                            guard success else {
-                                failure.withLock {
-                                    $0 = ByokyError.relayConnectionFailed(error ?? "the relay refused the room")
-                                }
-                                break
-                            }
-                            onEvent(.joined)
-                            sender.yield(.pairHello(providers: offered))
-                        case .pairAck:
-                            onEvent(.paired)
-                        case .request(let request):
-                            let host = self
-                            let task = Task {
-                                await host.serve(
-                                    request,
-                                    sessionKey: sessionKey,
-                                    send: { sender.yield($0) },
-                                    onEvent: onEvent
-                                )
-                                requests.remove(request.requestID)
-                            }
-                            requests.add(task, for: request.requestID)
-                        case .requestCancel(let requestID):
-                            requests.remove(requestID)?.cancel()
-                        default:
-                            continue
-                        }
-                        if failure.withLock({ $0 != nil }) { break }
-                    }
-                } catch {}
-                requests.cancelAll()
-                sender.finish()
-                group.cancelAll()
+            default:
+                break
             }
+            return true
         }
         if let error = failure.withLock({ $0 }) { throw error }
         onEvent(.ended(reason: "the relay connection closed"))
@@ -127,72 +81,11 @@ public struct PairingHost: Sendable {
         onEvent: @Sendable (Event) -> Void
     ) async {
         do {
-            guard let pathAndQuery = Self.pathAndQuery(of: request.url, provider: request.provider) else {
-                throw ByokyError(.invalidURL, "The request URL is not \(request.provider.rawValue)'s address")
-            }
-            guard let body = request.body == nil ? [] : request.bodyBytes else {
-                throw ByokyError(.invalidRequest, "The request body is not valid base64")
-            }
-            let headers = request.headers.filter { !["origin", "host"].contains($0.key.lowercased()) }.map {
-                (name: $0.key, value: $0.value)
-            }
-            let response = await engine.handle(
-                ProxyRequest(
-                    provider: request.provider,
-                    method: request.method,
-                    pathAndQuery: pathAndQuery,
-                    headers: headers,
-                    body: ByteBuffer(bytes: body)
-                ),
-                sessionKey: sessionKey
-            )
-            var fields: [String: String] = [:]
-            for header in response.headers { fields[header.name.lowercased()] = header.value }
-            send(.responseMeta(requestID: request.requestID, status: response.status, statusText: nil, headers: fields))
-            var framer = RelayBodyFramer(requestID: request.requestID)
-            do {
-                for try await chunk in response.body {
-                    try Task.checkCancellation()
-                    if let frame = framer.frame(for: chunk.readableBytesView) { send(frame) }
-                }
-            } catch {
-                await response.body.abandon()
-                throw error
-            }
-            for frame in framer.finish() { send(frame) }
+            let response = await engine.handle(try RelayResponder.proxyRequest(from: request), sessionKey: sessionKey)
+            try await RelayResponder.stream(response, requestID: request.requestID, send: send)
             onEvent(.served(provider: request.provider.rawValue, status: response.status))
         } catch {
-            let failure = (error as? ByokyError) ?? ByokyError(.proxyError, "The wallet could not serve the request")
-            send(
-                .responseError(
-                    requestID: request.requestID,
-                    error: WireError(code: failure.code.rawValue, message: failure.message)
-                )
-            )
+            send(RelayResponder.errorFrame(requestID: request.requestID, error))
         }
-    }
-
-    /// The provider-native path for a request written for the provider's real URL.
-    static func pathAndQuery(of url: String, provider: ProviderID) -> String? {
-        guard let entry = ProviderRegistry.provider(provider), !entry.requiresCustomBaseURL,
-            let target = try? ProviderURLPolicy.validate(url, provider: provider),
-            let base = AbsoluteURL(entry.baseURL)
-        else { return nil }
-        let basePath = base.path == "/" ? "" : base.path
-        return String(target.pathAndQuery.dropFirst(basePath.count))
-    }
-}
-
-/// The relayed requests being served, by request id.
-final class InFlightRequests: Sendable {
-    private let tasks = Mutex<[String: Task<Void, Never>]>([:])
-
-    func add(_ task: Task<Void, Never>, for id: String) { tasks.withLock { $0[id] = task } }
-
-    @discardableResult
-    func remove(_ id: String) -> Task<Void, Never>? { tasks.withLock { $0.removeValue(forKey: id) } }
-
-    func cancelAll() {
-        for task in tasks.withLock({ Array($0.values) }) { task.cancel() }
     }
 }

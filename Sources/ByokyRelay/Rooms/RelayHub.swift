@@ -39,13 +39,16 @@ public final class RelayHub: Sendable {
     let metrics = RelayMetrics()
     private let state = Mutex(State())
 
-    public init(limits: RelayLimits = .init()) {
+    let frameTrace: (@Sendable (String) -> Void)?
+
+    public init(limits: RelayLimits = .init(), frameTrace: (@Sendable (String) -> Void)? = nil) {
         self.limits = limits
+        self.frameTrace = frameTrace
     }
 
     /// The version 2 room id for a sender key: `v2_` and the base64url SHA-256 of the key.
     public static func roomID(senderKey: String) -> String {
-        "v2_" + Base64.encodeURLSafe(Array(SHA256.hash(data: Array(senderKey.utf8))))
+        RelaySealing.roomID(senderKey: senderKey)
     }
 
     /// Rooms open now.
@@ -59,13 +62,24 @@ public final class RelayHub: Sendable {
         guard case .object(let object)? = JSONCoding.parse(Array(text.utf8)),
             let type = object["type"]?.stringValue
         else { return }
+        if let frameTrace {
+            if type == "relay:auth" {
+                var redacted = object
+                for field in ["authToken", "senderKey"] where redacted[field] != nil {
+                    redacted[field] = .string("[redacted]")
+                }
+                frameTrace(Self.encode(redacted))
+            } else {
+                frameTrace(text)
+            }
+        }
         guard let membership = state.withLock({ $0.members[peer.id] }) else {
             if type == "relay:auth" { authenticate(object, peer: peer) }
             return
         }
         touch(membership.roomID)
         switch (membership.role, type) {
-        case (.recipient, "relay:request"), (.recipient, "relay:request:cancel"):
+        case (.recipient, "relay:request"), (.recipient, "relay:request:cancel"), (.recipient, "relay:request:sealed"):
             guard let requestID = object["requestId"]?.stringValue else { return }
             var tagged = object
             tagged["requestId"] = .string("r:\(peer.id):\(requestID)")
@@ -73,7 +87,7 @@ public final class RelayHub: Sendable {
         case (.recipient, "relay:pair:ack"):
             activeSender(in: membership.roomID)?.send(text)
         case (.sender, "relay:response:meta"), (.sender, "relay:response:chunk"), (.sender, "relay:response:done"),
-            (.sender, "relay:response:error"):
+            (.sender, "relay:response:error"), (.sender, "relay:response:sealed"):
             guard let tag = object["requestId"]?.stringValue, tag.hasPrefix("r:") else { return }
             let rest = tag.dropFirst(2)
             guard let colon = rest.firstIndex(of: ":") else { return }

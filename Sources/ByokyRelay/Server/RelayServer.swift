@@ -12,8 +12,10 @@ import WSCore
 public struct RelayServer: Sendable {
     public let hub: RelayHub
 
-    public init(limits: RelayLimits = .init()) {
-        hub = RelayHub(limits: limits)
+    /// - Parameter frameTrace: hears every frame a peer sends (with `relay:auth` secrets redacted),
+    ///   for auditing what the relay can see; `nil` (the default) records nothing.
+    public init(limits: RelayLimits = .init(), frameTrace: (@Sendable (String) -> Void)? = nil) {
+        hub = RelayHub(limits: limits, frameTrace: frameTrace)
     }
 
     /// Serves one WebSocket until it closes.

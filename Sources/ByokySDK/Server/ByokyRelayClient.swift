@@ -37,8 +37,8 @@ public struct RelayFetch: Sendable {
     /// - Throws: ``ByokyError`` `RELAY_DISCONNECTED` when the connection is or becomes closed,
     ///   `TIMEOUT` when the front end stays silent too long, or the front end's error (code kept).
     public func callAsFunction(_ request: ByokyFetch.Request) async throws -> Response {
-        let connection = self.connection
-        let requestID = connection.makeRequestID()
+        let requests = connection.requests
+        let requestID = requests.makeRequestID()
         var headers: [String: String] = [:]
         for (name, value) in request.headers { headers[name] = value }
         let relayed = RelayRequest(
@@ -49,17 +49,7 @@ public struct RelayFetch: Sendable {
             headers: headers,
             bodyBytes: request.body
         )
-        let (body, bodyContinuation) = AsyncThrowingStream.makeStream(of: [UInt8].self, throwing: (any Error).self)
-        bodyContinuation.onTermination = { termination in
-            if case .cancelled = termination { connection.cancel(requestID) }
-        }
-        let head = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                connection.start(relayed, head: continuation, body: bodyContinuation)
-            }
-        } onCancel: {
-            connection.cancel(requestID)
-        }
-        return Response(status: head.status, headers: head.headers, body: body)
+        let answer = try await requests.perform(.request(relayed), requestID: requestID)
+        return Response(status: answer.head.status, headers: answer.head.headers, body: answer.body)
     }
 }

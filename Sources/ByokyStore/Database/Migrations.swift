@@ -95,6 +95,47 @@ enum Migrations {
                 """,
             ]
         ),
+        (
+            4,
+            [
+                """
+                CREATE TABLE gifts (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    credential_id TEXT NOT NULL,
+                    provider TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    relay_url TEXT NOT NULL,
+                    room_id TEXT NOT NULL UNIQUE,
+                    sealed_sender_key TEXT NOT NULL,
+                    sealed_token TEXT NOT NULL,
+                    sealed_private_key TEXT NOT NULL,
+                    public_key TEXT NOT NULL,
+                    max_tokens INTEGER NOT NULL,
+                    used_tokens INTEGER NOT NULL DEFAULT 0,
+                    expires_at INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    revoked_at INTEGER
+                )
+                """,
+                """
+                CREATE TABLE received_gifts (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    provider TEXT NOT NULL,
+                    sender_label TEXT NOT NULL,
+                    relay_url TEXT NOT NULL,
+                    room_id TEXT NOT NULL,
+                    public_key TEXT,
+                    sealed_token TEXT NOT NULL,
+                    max_tokens INTEGER NOT NULL,
+                    used_tokens INTEGER NOT NULL DEFAULT 0,
+                    expires_at INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    ended_reason TEXT
+                )
+                """,
+                "ALTER TABLE groups ADD COLUMN gift_id TEXT",
+            ]
+        ),
     ]
 
     static func apply(to database: any SQLDatabase) async throws {

@@ -9,10 +9,13 @@ public struct GroupRecord: Sendable, Hashable, Codable, Identifiable {
     /// The model requests are sent to (required to move an app across API families).
     public var model: String?
     public var createdAt: Int64
+    /// A pinned received gift (instead of a credential); its provider must be ``provider``.
+    public var giftID: String?
 
     enum CodingKeys: String, CodingKey {
         case id, name, provider, model
         case credentialID = "credential_id"
+        case giftID = "gift_id"
         case createdAt = "created_at"
     }
 
@@ -22,8 +25,10 @@ public struct GroupRecord: Sendable, Hashable, Codable, Identifiable {
         provider: String,
         credentialID: String?,
         model: String?,
-        createdAt: Int64
+        createdAt: Int64,
+        giftID: String? = nil
     ) {
+        self.giftID = giftID
         self.id = id
         self.name = name
         self.provider = provider

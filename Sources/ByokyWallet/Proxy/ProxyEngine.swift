@@ -26,6 +26,7 @@ public struct ProxyEngine: Sendable {
     let httpClient: HTTPClient
     let configuration: Configuration
     let allowances = AllowanceGate()
+    let giftLedger = GiftLedger()
     let lastUsedWrites = ThrottledWrites(interval: 60_000)
 
     public init(wallet: Wallet, httpClient: HTTPClient, configuration: Configuration = Configuration()) {
@@ -83,15 +84,24 @@ public struct ProxyEngine: Sendable {
                 contentType: nil,
                 shouldLog: draft.sessionID != nil
             )
-            return ProxyResponse(
-                status: failure.httpStatus,
-                headers: [("content-type", "application/json"), (ErrorBody.codeHeaderName, failure.code.rawValue)],
-                body: ProxyResponseBody(
-                    storage: .buffer(ByteBuffer(bytes: ErrorBody.json(for: failure, family: family))),
-                    completion: completion
-                )
-            )
+            return Self.errorResponse(failure, family: family, completion: completion)
         }
+    }
+
+    /// An error answer in the provider family's format, with the byoky code in a header.
+    static func errorResponse(
+        _ failure: ByokyError,
+        family: APIFamily?,
+        completion: RequestCompletion
+    ) -> ProxyResponse {
+        ProxyResponse(
+            status: failure.httpStatus,
+            headers: [("content-type", "application/json"), (ErrorBody.codeHeaderName, failure.code.rawValue)],
+            body: ProxyResponseBody(
+                storage: .buffer(ByteBuffer(bytes: ErrorBody.json(for: failure, family: family))),
+                completion: completion
+            )
+        )
     }
 
     private func forward(
@@ -128,8 +138,7 @@ public struct ProxyEngine: Sendable {
         let credential = route.credential
         let secret = try wallet.secret(of: credential)
         let base = try ProviderURLPolicy.baseURL(for: target, credentialBaseURL: credential.baseURL)
-        var basePath = base.path
-        if basePath.hasSuffix("/") { basePath.removeLast() }
+        let basePath = Self.trimmedPath(of: base)
         var pathAndQuery = Self.removingKeyParameter(from: request.pathAndQuery, provider: request.provider)
         var body = request.body
         var translation: ChatTranslator.OutboundRequest?
@@ -173,20 +182,6 @@ public struct ProxyEngine: Sendable {
                 body = ByteBuffer(bytes: patched)
             }
         }
-        let url = base.origin + basePath + pathAndQuery
-        _ = try ProviderURLPolicy.validate(url, under: base, provider: target)
-
-        let headers = try UpstreamHeaders.build(
-            for: route.target,
-            // A translated body is new JSON: the app's own provider headers mean nothing to the target.
-            clientHeaders: translation == nil ? request.headers : [("content-type", "application/json")],
-            credential: secret,
-            authMethod: AuthMethod(rawValue: credential.authMethod) ?? .apiKey
-        )
-        if let injected = StreamUsageOptions.injected(into: Array(body.readableBytesView), provider: route.target) {
-            body = ByteBuffer(bytes: injected)
-        }
-
         let reservation = try await allowances.reserve(
             app: session.appName,
             provider: request.provider,
@@ -195,24 +190,22 @@ public struct ProxyEngine: Sendable {
             store: wallet.store,
             now: wallet.now()
         )
-        var upstream = HTTPClientRequest(url: url)
-        upstream.method = HTTPMethod(rawValue: request.method.uppercased())
-        for (name, value) in headers { upstream.headers.add(name: name, value: value) }
-        if body.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(request.method.uppercased()) {
-            upstream.body = .bytes(body)
-        }
         let response: HTTPClientResponse
         do {
-            response = try await httpClient.execute(upstream, timeout: configuration.headTimeout)
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            if let reservation { allowances.settle(reservation, tokens: 0) }
-            throw ByokyError(.upstreamTimeout, "\(target.displayName) did not answer in time", underlying: error)
+            response = try await sendUpstream(
+                method: request.method,
+                url: base.origin + basePath + pathAndQuery,
+                base: base,
+                target: target,
+                // A translated body is new JSON: the app's own provider headers mean nothing to the target.
+                clientHeaders: translation == nil ? request.headers : [("content-type", "application/json")],
+                credential: credential,
+                secret: secret,
+                body: body
+            )
         } catch {
             if let reservation { allowances.settle(reservation, tokens: 0) }
-            throw ByokyError(.upstreamUnreachable, "Could not reach \(target.displayName)", underlying: error)
-        }
-        if lastUsedWrites.shouldWrite(credential.id, now: wallet.now()) {
-            try? await wallet.store.touchCredential(id: credential.id, at: wallet.now())
+            throw error
         }
 
         let contentType = response.headers.first(name: "content-type")
@@ -257,6 +250,58 @@ public struct ProxyEngine: Sendable {
                 completion: completion
             )
         )
+    }
+
+    /// Sends a request upstream with the credential's key injected, after checking its URL stays
+    /// under the provider's base. Header allow-list and stream usage options apply.
+    ///
+    /// - Throws: ``ByokyError`` `INVALID_URL`, `UPSTREAM_TIMEOUT`, `UPSTREAM_UNREACHABLE`.
+    func sendUpstream(
+        method: String,
+        url: String,
+        base: AbsoluteURL,
+        target: Provider,
+        clientHeaders: [(name: String, value: String)],
+        credential: CredentialRecord,
+        secret: SecretString,
+        body: ByteBuffer
+    ) async throws -> HTTPClientResponse {
+        _ = try ProviderURLPolicy.validate(url, under: base, provider: target)
+        let headers = try UpstreamHeaders.build(
+            for: target.id,
+            clientHeaders: clientHeaders,
+            credential: secret,
+            authMethod: AuthMethod(rawValue: credential.authMethod) ?? .apiKey
+        )
+        var body = body
+        if let injected = StreamUsageOptions.injected(into: Array(body.readableBytesView), provider: target.id) {
+            body = ByteBuffer(bytes: injected)
+        }
+        var upstream = HTTPClientRequest(url: url)
+        upstream.method = HTTPMethod(rawValue: method.uppercased())
+        for (name, value) in headers { upstream.headers.add(name: name, value: value) }
+        if body.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(method.uppercased()) {
+            upstream.body = .bytes(body)
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await httpClient.execute(upstream, timeout: configuration.headTimeout)
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw ByokyError(.upstreamTimeout, "\(target.displayName) did not answer in time", underlying: error)
+        } catch {
+            throw ByokyError(.upstreamUnreachable, "Could not reach \(target.displayName)", underlying: error)
+        }
+        if lastUsedWrites.shouldWrite(credential.id, now: wallet.now()) {
+            try? await wallet.store.touchCredential(id: credential.id, at: wallet.now())
+        }
+        return response
+    }
+
+    /// A base URL's path without a trailing slash (empty for the root).
+    static func trimmedPath(of base: AbsoluteURL) -> String {
+        var path = base.path
+        if path.hasSuffix("/") { path.removeLast() }
+        return path
     }
 
     /// A web session answers only its own origin; a session made for a program answers no web page.

@@ -21,6 +21,7 @@ final class ReadCache: Sendable {
         var sessions: [String: Entry<SessionRecord>] = [:]
         var groups: [String: Entry<GroupRecord?>] = [:]
         var allowances: [String: Entry<[AllowanceRecord]>] = [:]
+        var receivedGifts: Entry<[ReceivedGiftRecord]>?
     }
 
     private let state = Mutex(State())
@@ -38,6 +39,10 @@ final class ReadCache: Sendable {
 
     func credentials(load: () async throws -> [CredentialRecord]) async throws -> [CredentialRecord] {
         try await cached(\.credentials, load: load)
+    }
+
+    func receivedGifts(load: () async throws -> [ReceivedGiftRecord]) async throws -> [ReceivedGiftRecord] {
+        try await cached(\.receivedGifts, load: load)
     }
 
     /// A session by key hash; only sessions that exist are kept (a new session is found at once).

@@ -1,0 +1,194 @@
+import Crypto
+import Foundation
+
+/// End-to-end encryption of the frames between an app (or gift receiver) and a wallet, so the
+/// relay in between routes only ciphertext.
+///
+/// Each request is sealed with HPKE (X25519, HKDF-SHA256, ChaCha20-Poly1305) to the wallet's
+/// X25519 public key, with `info` binding it to the room. Both ends then derive a response key from
+/// the HPKE exporter, and every response frame is sealed with ChaCha20-Poly1305 under that key, a
+/// nonce made from its sequence number and the request id as associated data. A frame replayed,
+/// reordered, moved to another request or altered fails to open.
+///
+/// A pairing adds a pre-shared key (carried only in the pairing code, never seen by the relay), so
+/// a relay that swapped in its own public key still could not read or answer requests.
+public enum RelaySealing {
+    static let suite = HPKE.Ciphersuite.Curve25519_SHA256_ChachaPoly
+    static let responseContext = Data("byoky relay v2 response".utf8)
+    static let pskIdentifier = Data("byoky pairing".utf8)
+
+    /// The `info` of a room's HPKE contexts.
+    static func info(roomID: String) -> Data { Data("byoky relay v2 room \(roomID)".utf8) }
+
+    /// The version 2 room id for a sender key: `v2_` and the base64url SHA-256 of the key, so
+    /// only whoever holds the key can prove to be the room's sender.
+    public static func roomID(senderKey: String) -> String {
+        "v2_" + Base64.encodeURLSafe(Array(SHA256.hash(data: Array(senderKey.utf8))))
+    }
+
+    /// A new wallet key pair: the private key's raw bytes (a secret) and the public key's, both base64url.
+    public static func generateKeyPair() -> (privateKey: String, publicKey: String) {
+        let key = Curve25519.KeyAgreement.PrivateKey()
+        return (Base64.encodeURLSafe(key.rawRepresentation), Base64.encodeURLSafe(key.publicKey.rawRepresentation))
+    }
+
+    /// Whether `text` is a base64url X25519 public key.
+    public static func isPublicKey(_ text: String) -> Bool {
+        Base64.decodeURLSafe(text).flatMap { try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: $0) } != nil
+    }
+
+    /// The requester's side: seals `plaintext` (a whole `relay:request` frame) to `publicKey`.
+    ///
+    /// - Returns: the encapsulated key and ciphertext (base64url) for the `relay:request:sealed`
+    ///   frame, and the opener for the answer's frames.
+    /// - Throws: ``ByokyError`` `DECRYPT_FAILED` for a malformed public key.
+    public static func sealRequest(
+        _ plaintext: [UInt8],
+        to publicKey: String,
+        roomID: String,
+        requestID: String,
+        presharedKey: [UInt8]? = nil
+    ) throws -> (encapsulatedKey: String, ciphertext: String, opener: ResponseOpener) {
+        do {
+            guard let raw = Base64.decodeURLSafe(publicKey) else { throw ByokyError.sealingFailed }
+            let recipient = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw)
+            var sender: HPKE.Sender
+            if let presharedKey {
+                sender = try HPKE.Sender(
+                    recipientKey: recipient,
+                    ciphersuite: suite,
+                    info: info(roomID: roomID),
+                    presharedKey: SymmetricKey(data: presharedKey),
+                    presharedKeyIdentifier: pskIdentifier
+                )
+            } else {
+                sender = try HPKE.Sender(recipientKey: recipient, ciphersuite: suite, info: info(roomID: roomID))
+            }
+            let ciphertext = try sender.seal(plaintext, authenticating: Data(requestID.utf8))
+            let key = try sender.exportSecret(context: responseContext, outputByteCount: 32)
+            return (
+                Base64.encodeURLSafe(sender.encapsulatedKey), Base64.encodeURLSafe(ciphertext),
+                ResponseOpener(key: key, requestID: requestID)
+            )
+        } catch let error as ByokyError {
+            throw error
+        } catch {
+            throw ByokyError.sealingFailed
+        }
+    }
+
+    /// The wallet's side: opens a sealed request with its private key.
+    ///
+    /// - Returns: the request frame's bytes and the sealer for the answer's frames.
+    /// - Throws: ``ByokyError`` `DECRYPT_FAILED` when the frame was not sealed to this key, for this
+    ///   room and request, with this pre-shared key, or was altered.
+    public static func openRequest(
+        encapsulatedKey: String,
+        ciphertext: String,
+        privateKey: String,
+        roomID: String,
+        requestID: String,
+        presharedKey: [UInt8]? = nil
+    ) throws -> (plaintext: [UInt8], sealer: ResponseSealer) {
+        do {
+            guard let rawKey = Base64.decodeURLSafe(privateKey), let enc = Base64.decodeURLSafe(encapsulatedKey),
+                let sealed = Base64.decodeURLSafe(ciphertext)
+            else { throw ByokyError.sealingFailed }
+            let key = try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: rawKey)
+            var recipient: HPKE.Recipient
+            if let presharedKey {
+                recipient = try HPKE.Recipient(
+                    privateKey: key,
+                    ciphersuite: suite,
+                    info: info(roomID: roomID),
+                    encapsulatedKey: Data(enc),
+                    presharedKey: SymmetricKey(data: presharedKey),
+                    presharedKeyIdentifier: pskIdentifier
+                )
+            } else {
+                recipient = try HPKE.Recipient(
+                    privateKey: key,
+                    ciphersuite: suite,
+                    info: info(roomID: roomID),
+                    encapsulatedKey: Data(enc)
+                )
+            }
+            let plaintext = try recipient.open(sealed, authenticating: Data(requestID.utf8))
+            let responseKey = try recipient.exportSecret(context: responseContext, outputByteCount: 32)
+            return (Array(plaintext), ResponseSealer(key: responseKey, requestID: requestID))
+        } catch {
+            throw ByokyError.sealingFailed
+        }
+    }
+
+    /// Seals the answer's frames, numbering them from 0.
+    public struct ResponseSealer: Sendable {
+        let key: SymmetricKey
+        let requestID: String
+        private var next: UInt64 = 0
+
+        init(key: SymmetricKey, requestID: String) {
+            self.key = key
+            self.requestID = requestID
+        }
+
+        /// Seals one frame; returns its sequence number and base64url ciphertext.
+        public mutating func seal(_ plaintext: [UInt8]) -> (sequence: Int, ciphertext: String) {
+            let sequence = next
+            next += 1
+            // A 12-byte nonce made from a counter never repeats under one key.
+            let box = try! ChaChaPoly.seal(
+                plaintext,
+                using: key,
+                nonce: RelaySealing.nonce(sequence),
+                authenticating: Data(requestID.utf8)
+            )
+            return (Int(sequence), Base64.encodeURLSafe(box.ciphertext + box.tag))
+        }
+    }
+
+    /// Opens the answer's frames, which must arrive in order.
+    public struct ResponseOpener: Sendable {
+        let key: SymmetricKey
+        let requestID: String
+        private var next: UInt64 = 0
+
+        init(key: SymmetricKey, requestID: String) {
+            self.key = key
+            self.requestID = requestID
+        }
+
+        /// Opens frame `sequence`. - Throws: ``ByokyError`` `DECRYPT_FAILED` for a frame out of
+        /// order, for another request, or altered.
+        public mutating func open(sequence: Int, ciphertext: String) throws -> [UInt8] {
+            guard sequence >= 0, UInt64(sequence) == next, let bytes = Base64.decodeURLSafe(ciphertext),
+                bytes.count >= 16
+            else { throw ByokyError.sealingFailed }
+            do {
+                let box = try ChaChaPoly.SealedBox(
+                    nonce: RelaySealing.nonce(next),
+                    ciphertext: bytes.dropLast(16),
+                    tag: bytes.suffix(16)
+                )
+                let plaintext = try ChaChaPoly.open(box, using: key, authenticating: Data(requestID.utf8))
+                next += 1
+                return Array(plaintext)
+            } catch {
+                throw ByokyError.sealingFailed
+            }
+        }
+    }
+
+    static func nonce(_ sequence: UInt64) -> ChaChaPoly.Nonce {
+        var bytes = [UInt8](repeating: 0, count: 12)
+        for index in 0..<8 { bytes[11 - index] = UInt8(truncatingIfNeeded: sequence >> (8 * UInt64(index))) }
+        return try! ChaChaPoly.Nonce(data: bytes)
+    }
+}
+
+extension ByokyError {
+    /// A sealed relay frame that does not open (wrong key, altered, replayed or out of order).
+    static var sealingFailed: ByokyError {
+        ByokyError(.decryptFailed, "An end-to-end encrypted relay frame did not open")
+    }
+}

@@ -1,0 +1,184 @@
+public import ByokyCore
+public import ByokyStore
+public import ByokyWallet
+import Synchronization
+
+/// The giver's side of gifts: keeps one relay connection, as the room's proven sender, for every
+/// gift the wallet gives, and serves the receivers' end-to-end sealed requests with the gift's
+/// credential through ``ProxyEngine/serveGift(_:gift:onSettled:)``.
+///
+/// Every request re-reads its gift from the store, so a revocation or expiry takes effect on the
+/// next request, whoever made the change. Gifts that ended less than ``lingering`` ago stay
+/// connected so receivers hear `GIFT_REVOKED` or `GIFT_EXPIRED` (410) rather than "offline".
+/// Dropped connections come back with back-off (1 s doubling to 30 s).
+public final class GiftHost: Sendable {
+    /// How long an ended gift keeps answering with its reason.
+    public static let lingering: Int64 = 7 * 24 * 3_600_000
+
+    /// What happened, for the owner's terminal and for tests.
+    public enum Event: Sendable, Equatable {
+        case online(giftID: String)
+        case offline(giftID: String, reason: String)
+        case served(giftID: String, status: Int, usedTokens: Int?)
+    }
+
+    let wallet: Wallet
+    let engine: ProxyEngine
+    let onEvent: @Sendable (Event) -> Void
+    private let running = Mutex<[String: Task<Void, Never>]>([:])
+
+    public init(wallet: Wallet, engine: ProxyEngine, onEvent: @escaping @Sendable (Event) -> Void = { _ in }) {
+        self.wallet = wallet
+        self.engine = engine
+        self.onEvent = onEvent
+    }
+
+    /// The gifts being hosted now.
+    public var hostedGiftIDs: Set<String> { running.withLock { Set($0.keys) } }
+
+    /// Starts hosting gifts that should be hosted and stops the rest; call after any change to
+    /// the gifts (the daemon calls it on start and when the CLI reports a change).
+    public func reconcile() async {
+        guard wallet.isUnlocked, let gifts = try? await wallet.gifts() else { return }
+        let now = wallet.now()
+        let wanted = Dictionary(
+            gifts.filter { gift in
+                let ended = min(gift.revokedAt ?? .max, gift.expiresAt)
+                return ended > now - Self.lingering
+            }.map { ($0.id, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        let stale: [Task<Void, Never>] = running.withLock { running in
+            let gone = running.keys.filter { wanted[$0] == nil }
+            return gone.compactMap { running.removeValue(forKey: $0) }
+        }
+        for task in stale { task.cancel() }
+        for (id, gift) in wanted {
+            let alreadyRunning = running.withLock { $0[id] != nil }
+            guard !alreadyRunning else { continue }
+            let task = Task { await self.host(gift) }
+            running.withLock { $0[id] = task }
+        }
+    }
+
+    /// Stops hosting every gift.
+    public func stop() {
+        for task in running.withLock({ running in
+            defer { running.removeAll() }
+            return Array(running.values)
+        }) { task.cancel() }
+    }
+
+    /// Keeps one gift's room served until cancelled.
+    private func host(_ gift: GiftRecord) async {
+        var delay = Duration.seconds(1)
+        while !Task.isCancelled {
+            let reason: String
+            do {
+                let secrets = try wallet.hostingSecrets(of: gift)
+                let socket = RelaySenderSocket(
+                    url: gift.relayURL,
+                    auth: .auth(
+                        roomID: gift.roomID,
+                        authToken: secrets.token.exposedValue,
+                        role: .sender,
+                        priority: 1,
+                        senderKey: secrets.senderKey.exposedValue
+                    )
+                )
+                let requests = socket.requests
+                let refused = Mutex<String?>(nil)
+                try await socket.run { frame, send in
+                    switch frame {
+                    case .authResult(let success, let error, _):
+                        guard success else {
+                            refused.withLock { $0 = error ?? "the relay refused the room" }
+                            return false
+                        }
+                        self.onEvent(.online(giftID: gift.id))
+                    case .sealedRequest(let requestID, let encapsulatedKey, let ciphertext):
+                        requests.start(requestID) {
+                            await self.serve(
+                                requestID: requestID,
+                                encapsulatedKey: encapsulatedKey,
+                                ciphertext: ciphertext,
+                                gift: gift,
+                                privateKey: secrets.privateKey.exposedValue,
+                                send: send
+                            )
+                        }
+                    case .request(let request):
+                        send(
+                            RelayResponder.errorFrame(
+                                requestID: request.requestID,
+                                ByokyError(.giftAuthFailed, "This gift takes only end-to-end encrypted requests")
+                            )
+                        )
+                    default:
+                        break
+                    }
+                    return true
+                }
+                reason = refused.withLock { $0 } ?? "the relay connection closed"
+                if refused.withLock({ $0 == nil }) { delay = .seconds(1) }
+            } catch {
+                reason = "the relay could not be reached"
+            }
+            onEvent(.offline(giftID: gift.id, reason: reason))
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(30))
+        }
+    }
+
+    /// Opens one sealed request, serves it, and seals every answer frame back.
+    private func serve(
+        requestID: String,
+        encapsulatedKey: String,
+        ciphertext: String,
+        gift hosted: GiftRecord,
+        privateKey: String,
+        send: @escaping @Sendable (RelayMessage) -> Void
+    ) async {
+        let opened: (plaintext: [UInt8], sealer: RelaySealing.ResponseSealer)
+        do {
+            opened = try RelaySealing.openRequest(
+                encapsulatedKey: encapsulatedKey,
+                ciphertext: ciphertext,
+                privateKey: privateKey,
+                roomID: hosted.roomID,
+                requestID: requestID
+            )
+        } catch {
+            // Nothing can be sealed back to a requester whose frame does not open.
+            send(RelayResponder.errorFrame(requestID: requestID, error))
+            return
+        }
+        let sealer = Mutex(opened.sealer)
+        let sealedSend: @Sendable (RelayMessage) -> Void = { frame in
+            let (sequence, sealed) = sealer.withLock { $0.seal(frame.encoded()) }
+            send(.sealedResponse(requestID: requestID, sequence: sequence, ciphertext: sealed))
+        }
+        let settled = Mutex<Int?>(nil)
+        do {
+            guard case .request(let request)? = try? RelayMessage.parse(
+                opened.plaintext,
+                maximumSize: RelayMessage.relayMaximumFrameSize
+            ), request.requestID == requestID
+            else { throw ByokyError(.invalidFrame, "The sealed frame is not a request") }
+            let gift = try await wallet.gift(hosted.id)
+            let giftID = gift.id
+            let wallet = self.wallet
+            let response = await engine.serveGift(try RelayResponder.proxyRequest(from: request), gift: gift) { used in
+                settled.withLock { $0 = used }
+                Task {
+                    try? await wallet.recordGiftUsage(id: giftID, usedTokens: used)
+                    send(.usage(giftID: giftID, usedTokens: used))
+                }
+            }
+            try await RelayResponder.stream(response, requestID: requestID, send: sealedSend)
+            onEvent(.served(giftID: gift.id, status: response.status, usedTokens: settled.withLock { $0 }))
+        } catch {
+            sealedSend(RelayResponder.errorFrame(requestID: requestID, error))
+        }
+    }
+}

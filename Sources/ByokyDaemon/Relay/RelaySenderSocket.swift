@@ -1,0 +1,92 @@
+import ByokyCore
+import Logging
+import Synchronization
+import WSClient
+import WSCore
+
+/// One WebSocket connection to a relay room as its sender (a wallet serving pairings or gifts).
+///
+/// Sends `auth` first, pings every 30 s to keep the room alive, and hands every parsed frame to
+/// `handle` with a way to send frames back. Returns when the socket closes or the task is
+/// cancelled; in-flight request tasks registered in ``requests`` are cancelled then.
+struct RelaySenderSocket {
+    let url: String
+    let auth: RelayMessage
+
+    /// The request tasks being served, by request id.
+    let requests = InFlightRequests()
+
+    /// Runs the connection.
+    ///
+    /// - Parameter handle: called for each frame; return `false` to close the connection.
+    /// - Throws: when the relay cannot be reached.
+    func run(
+        handle: @escaping @Sendable (RelayMessage, _ send: @escaping @Sendable (RelayMessage) -> Void) async -> Bool
+    ) async throws {
+        var logger = Logger(label: "byoky.relay-sender")
+        logger.logLevel = .critical
+        let requests = self.requests
+        let auth = self.auth
+        _ = try await WebSocketClient.connect(
+            url: url,
+            configuration: .init(maxFrameSize: RelayMessage.relayMaximumFrameSize),
+            logger: logger
+        ) { inbound, outbound, _ in
+            let (frames, sender) = AsyncStream.makeStream(of: RelayMessage.self)
+            let send: @Sendable (RelayMessage) -> Void = { sender.yield($0) }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await frame in frames {
+                        do { try await outbound.write(.text(String(decoding: frame.encoded(), as: UTF8.self))) } catch {
+                            break
+                        }
+                    }
+                }
+                group.addTask {
+                    // Keep the room alive.
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(30))
+                        sender.yield(.ping(ts: 0))
+                    }
+                }
+                send(auth)
+                do {
+                    for try await message in inbound.messages(maxSize: RelayMessage.relayMaximumFrameSize) {
+                        guard case .text(let text) = message,
+                            let frame = try? RelayMessage.parse(text, maximumSize: RelayMessage.relayMaximumFrameSize)
+                        else { continue }
+                        if case .requestCancel(let requestID) = frame {
+                            requests.remove(requestID)?.cancel()
+                            continue
+                        }
+                        guard await handle(frame, send) else { break }
+                    }
+                } catch {}
+                requests.cancelAll()
+                sender.finish()
+                group.cancelAll()
+            }
+        }
+    }
+}
+
+/// The relayed requests being served, by request id.
+final class InFlightRequests: Sendable {
+    private let tasks = Mutex<[String: Task<Void, Never>]>([:])
+
+    /// Runs `work` as the task serving `id` (a cancel frame for `id` cancels it).
+    func start(_ id: String, _ work: @escaping @Sendable () async -> Void) {
+        let task = Task {
+            await work()
+            self.remove(id)
+        }
+        tasks.withLock { $0[id] = task }
+    }
+
+    @discardableResult
+    func remove(_ id: String) -> Task<Void, Never>? { tasks.withLock { $0.removeValue(forKey: id) } }
+
+    func cancelAll() {
+        for task in tasks.withLock({ Array($0.values) }) { task.cancel() }
+    }
+}

@@ -1,0 +1,113 @@
+import AsyncHTTPClient
+public import ByokyCore
+public import ByokyStore
+import NIOCore
+import NIOHTTP1
+
+extension ProxyEngine {
+    /// The giver's side of a gift: serves one request that arrived through the relay with the
+    /// gift's own credential (no routing, no translation), within its expiry and budget.
+    ///
+    /// The giver enforces everything here, so a receiver that changes its own wallet gains
+    /// nothing. Failures come back as responses in the provider's error format: `GIFT_REVOKED` or
+    /// `GIFT_EXPIRED` (410), `GIFT_BUDGET_EXHAUSTED` (429), `PROVIDER_UNAVAILABLE` (403).
+    ///
+    /// - Parameter onSettled: hears the gift's new total of used tokens once the answer has ended.
+    public func serveGift(
+        _ request: ProxyRequest,
+        gift: GiftRecord,
+        onSettled: @escaping @Sendable (Int) -> Void
+    ) async -> ProxyResponse {
+        let family = ProviderRegistry.provider(request.provider)?.family
+        var draft = RequestLogEntryDraft(
+            sessionID: nil,
+            appName: "gift \(gift.id.prefix(8)) (\(gift.label))",
+            provider: request.provider,
+            actualProvider: request.provider,
+            model: Self.model(of: request),
+            method: request.method,
+            path: request.path,
+            status: 0,
+            errorCode: nil,
+            createdAt: wallet.now(),
+            started: ContinuousClock.now
+        )
+        do {
+            guard gift.revokedAt == nil else { throw ByokyError(.giftRevoked, "The giver revoked this gift") }
+            guard !GiftBudget.isExpired(expiresAt: gift.expiresAt, now: wallet.now()) else {
+                throw ByokyError(.giftExpired, "This gift has expired")
+            }
+            guard request.provider.rawValue == gift.provider, let target = ProviderRegistry.provider(request.provider),
+                let credential = try await wallet.credentials().first(where: { $0.id == gift.credentialID })
+            else { throw ByokyError.providerUnavailable(request.provider) }
+            guard request.body.readableBytes <= configuration.maximumRequestBodySize else {
+                throw ByokyError.payloadTooLarge("Request body", limit: configuration.maximumRequestBodySize)
+            }
+            let reservation = try giftLedger.reserve(
+                gift,
+                estimate: TokenEstimate.worstCase(for: request, model: draft.model)
+            )
+            let response: HTTPClientResponse
+            do {
+                let base = try ProviderURLPolicy.baseURL(for: target, credentialBaseURL: credential.baseURL)
+                response = try await sendUpstream(
+                    method: request.method,
+                    url: base.origin + Self.trimmedPath(of: base)
+                        + Self.removingKeyParameter(from: request.pathAndQuery, provider: request.provider),
+                    base: base,
+                    target: target,
+                    clientHeaders: request.headers,
+                    credential: credential,
+                    secret: try wallet.secret(of: credential),
+                    body: request.body
+                )
+            } catch {
+                giftLedger.settle(reservation, tokens: 0, maximum: gift.maxTokens)
+                throw error
+            }
+            let contentType = response.headers.first(name: "content-type")
+            draft.status = Int(response.status.code)
+            let ledger = giftLedger
+            let completion = RequestCompletion(
+                entry: draft,
+                store: wallet.store,
+                provider: request.provider,
+                contentType: contentType,
+                settle: { usage, status in
+                    // Unknown usage counts as the reserved worst case; a failed request costs nothing.
+                    let tokens = status < 400 ? usage?.totalTokens ?? reservation.amount : 0
+                    onSettled(ledger.settle(reservation, tokens: tokens, maximum: gift.maxTokens))
+                }
+            )
+            return ProxyResponse(
+                status: Int(response.status.code),
+                headers: ResponseHeaderPolicy.filter(
+                    response.headers.map { (name: $0.name, value: $0.value) },
+                    bodyIsRewritten: false
+                ),
+                body: ProxyResponseBody(
+                    storage: .upstream(
+                        response.body,
+                        family: family,
+                        isEventStream: contentType?.lowercased().contains("text/event-stream") == true
+                    ),
+                    completion: completion
+                )
+            )
+        } catch {
+            let failure = (error as? ByokyError) ?? ByokyError(.internalError, "The wallet could not serve the request")
+            draft.status = failure.httpStatus
+            draft.errorCode = failure.code.rawValue
+            return Self.errorResponse(
+                failure,
+                family: family,
+                completion: RequestCompletion(
+                    entry: draft,
+                    store: wallet.store,
+                    provider: request.provider,
+                    contentType: nil
+                )
+            )
+        }
+    }
+}

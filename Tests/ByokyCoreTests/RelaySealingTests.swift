@@ -1,0 +1,101 @@
+import ByokyCore
+import Testing
+
+@Suite struct RelaySealingTests {
+    let room = RelaySealing.roomID(senderKey: "sender-key")
+
+    @Test func aSealedRequestAndItsAnswerOpenOnlyForTheirEnds() throws {
+        let wallet = RelaySealing.generateKeyPair()
+        let request = Array(#"{"type":"relay:request","requestId":"r1","body":"secret prompt"}"#.utf8)
+        var sealed = try RelaySealing.sealRequest(request, to: wallet.publicKey, roomID: room, requestID: "r1")
+        #expect(!sealed.ciphertext.contains("secret"))
+        var opened = try RelaySealing.openRequest(
+            encapsulatedKey: sealed.encapsulatedKey,
+            ciphertext: sealed.ciphertext,
+            privateKey: wallet.privateKey,
+            roomID: room,
+            requestID: "r1"
+        )
+        #expect(opened.plaintext == request)
+
+        let first = opened.sealer.seal(Array("meta".utf8))
+        let second = opened.sealer.seal(Array("chunk".utf8))
+        #expect((first.sequence, second.sequence) == (0, 1))
+        // Out of order fails, and a failed frame does not advance the opener.
+        #expect(throws: ByokyError.self) { try sealed.opener.open(sequence: 1, ciphertext: second.ciphertext) }
+        #expect(try sealed.opener.open(sequence: 0, ciphertext: first.ciphertext) == Array("meta".utf8))
+        #expect(try sealed.opener.open(sequence: 1, ciphertext: second.ciphertext) == Array("chunk".utf8))
+        // Replaying a frame fails.
+        #expect(throws: ByokyError.self) { try sealed.opener.open(sequence: 1, ciphertext: second.ciphertext) }
+    }
+
+    @Test func theWrongKeyRoomRequestOrPresharedKeyFailsToOpen() throws {
+        let wallet = RelaySealing.generateKeyPair()
+        let other = RelaySealing.generateKeyPair()
+        let psk = SecureRandom.bytes(32)
+        let sealed = try RelaySealing.sealRequest(
+            Array("hello".utf8),
+            to: wallet.publicKey,
+            roomID: room,
+            requestID: "r1",
+            presharedKey: psk
+        )
+        func open(key: String = wallet.privateKey, room: String? = nil, id: String = "r1", psk: [UInt8]?) throws {
+            _ = try RelaySealing.openRequest(
+                encapsulatedKey: sealed.encapsulatedKey,
+                ciphertext: sealed.ciphertext,
+                privateKey: key,
+                roomID: room ?? self.room,
+                requestID: id,
+                presharedKey: psk
+            )
+        }
+        try open(psk: psk)
+        #expect(throws: ByokyError.self) { try open(key: other.privateKey, psk: psk) }
+        #expect(throws: ByokyError.self) { try open(room: "v2_other", psk: psk) }
+        #expect(throws: ByokyError.self) { try open(id: "r2", psk: psk) }
+        #expect(throws: ByokyError.self) { try open(psk: nil) }
+        #expect(throws: ByokyError.self) { try open(psk: SecureRandom.bytes(32)) }
+        let error = try? #require(throws: ByokyError.self) { try open(psk: nil) }
+        #expect(error?.code == .decryptFailed)
+        #expect(throws: ByokyError.self) {
+            try RelaySealing.sealRequest([1], to: "not-a-key", roomID: room, requestID: "r")
+        }
+    }
+
+    @Test func anAnswerFrameMovedToAnotherRequestFailsToOpen() throws {
+        let wallet = RelaySealing.generateKeyPair()
+        var one = try RelaySealing.sealRequest([1], to: wallet.publicKey, roomID: room, requestID: "one")
+        let two = try RelaySealing.sealRequest([2], to: wallet.publicKey, roomID: room, requestID: "two")
+        var twoOpened = try RelaySealing.openRequest(
+            encapsulatedKey: two.encapsulatedKey,
+            ciphertext: two.ciphertext,
+            privateKey: wallet.privateKey,
+            roomID: room,
+            requestID: "two"
+        )
+        let frame = twoOpened.sealer.seal([9])
+        #expect(throws: ByokyError.self) { try one.opener.open(sequence: frame.sequence, ciphertext: frame.ciphertext) }
+    }
+
+    @Test func versionTwoGiftLinksCarryTheRoomAndKeyButNoGiverSecret() throws {
+        let keys = RelaySealing.generateKeyPair()
+        let link = GiftLink(
+            giftID: "g1",
+            provider: .anthropic,
+            senderLabel: "Ana",
+            authToken: "gft_token",
+            maxTokens: 1000,
+            expiresAt: 4_000_000_000_000,
+            relayURL: "ws://127.0.0.1:8787",
+            roomID: room,
+            publicKey: keys.publicKey
+        )
+        #expect(link.version == 2)
+        let decoded = try #require(GiftLink.decode(link.url()))
+        #expect(decoded == link)
+        #expect(decoded.validate(nowMilliseconds: 1) == .valid)
+        let text = String(decoding: Base64.decodeURLSafe(link.encoded()) ?? [], as: UTF8.self)
+        #expect(!text.contains("sender-key") && !text.contains(keys.privateKey))
+    }
+}
