@@ -9,17 +9,17 @@ import Testing
         let request = Array(#"{"type":"relay:request","requestId":"r1","body":"secret prompt"}"#.utf8)
         var sealed = try RelaySealing.sealRequest(request, to: wallet.publicKey, roomID: room, requestID: "r1")
         #expect(!sealed.ciphertext.contains("secret"))
-        var opened = try RelaySealing.openRequest(
+        let opened = try RelaySealing.openRequest(
             encapsulatedKey: sealed.encapsulatedKey,
             ciphertext: sealed.ciphertext,
             privateKey: wallet.privateKey,
-            roomID: room,
-            requestID: "r1"
+            roomID: room
         )
         #expect(opened.plaintext == request)
+        var sealer = opened.sealer(requestID: "r1")
 
-        let first = opened.sealer.seal(Array("meta".utf8))
-        let second = opened.sealer.seal(Array("chunk".utf8))
+        let first = sealer.seal(Array("meta".utf8))
+        let second = sealer.seal(Array("chunk".utf8))
         #expect((first.sequence, second.sequence) == (0, 1))
         // Out of order fails, and a failed frame does not advance the opener.
         #expect(throws: ByokyError.self) { try sealed.opener.open(sequence: 1, ciphertext: second.ciphertext) }
@@ -29,7 +29,7 @@ import Testing
         #expect(throws: ByokyError.self) { try sealed.opener.open(sequence: 1, ciphertext: second.ciphertext) }
     }
 
-    @Test func theWrongKeyRoomRequestOrPresharedKeyFailsToOpen() throws {
+    @Test func theWrongKeyRoomOrPresharedKeyFailsToOpen() throws {
         let wallet = RelaySealing.generateKeyPair()
         let other = RelaySealing.generateKeyPair()
         let psk = SecureRandom.bytes(32)
@@ -40,20 +40,18 @@ import Testing
             requestID: "r1",
             presharedKey: psk
         )
-        func open(key: String = wallet.privateKey, room: String? = nil, id: String = "r1", psk: [UInt8]?) throws {
+        func open(key: String = wallet.privateKey, room: String? = nil, psk: [UInt8]?) throws {
             _ = try RelaySealing.openRequest(
                 encapsulatedKey: sealed.encapsulatedKey,
                 ciphertext: sealed.ciphertext,
                 privateKey: key,
                 roomID: room ?? self.room,
-                requestID: id,
                 presharedKey: psk
             )
         }
         try open(psk: psk)
         #expect(throws: ByokyError.self) { try open(key: other.privateKey, psk: psk) }
         #expect(throws: ByokyError.self) { try open(room: "v2_other", psk: psk) }
-        #expect(throws: ByokyError.self) { try open(id: "r2", psk: psk) }
         #expect(throws: ByokyError.self) { try open(psk: nil) }
         #expect(throws: ByokyError.self) { try open(psk: SecureRandom.bytes(32)) }
         let error = try? #require(throws: ByokyError.self) { try open(psk: nil) }
@@ -67,14 +65,14 @@ import Testing
         let wallet = RelaySealing.generateKeyPair()
         var one = try RelaySealing.sealRequest([1], to: wallet.publicKey, roomID: room, requestID: "one")
         let two = try RelaySealing.sealRequest([2], to: wallet.publicKey, roomID: room, requestID: "two")
-        var twoOpened = try RelaySealing.openRequest(
+        let twoOpened = try RelaySealing.openRequest(
             encapsulatedKey: two.encapsulatedKey,
             ciphertext: two.ciphertext,
             privateKey: wallet.privateKey,
-            roomID: room,
-            requestID: "two"
+            roomID: room
         )
-        let frame = twoOpened.sealer.seal([9])
+        var sealer = twoOpened.sealer(requestID: "two")
+        let frame = sealer.seal([9])
         #expect(throws: ByokyError.self) { try one.opener.open(sequence: frame.sequence, ciphertext: frame.ciphertext) }
     }
 

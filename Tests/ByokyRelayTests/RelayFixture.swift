@@ -16,29 +16,8 @@ struct RelayFixture {
     static func with(limits: RelayLimits = .init(), _ body: @Sendable (RelayFixture) async throws -> Void) async throws
     {
         let relay = RelayServer(limits: limits)
-        var logger = Logger(label: "relay-test")
-        logger.logLevel = .critical
-        let bound = Mutex<Int?>(nil)
-        let app = relay.makeApplication(host: "127.0.0.1", port: 0, logger: logger) { port in
-            bound.withLock { $0 = port }
-        }
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var port: Int?
-            for _ in 0..<300 where port == nil {
-                port = bound.withLock { $0 }
-                if port == nil { try await Task.sleep(for: .milliseconds(10)) }
-            }
-            guard let port else { throw ByokyError(.timeout, "relay did not start") }
-            do {
-                try await body(RelayFixture(port: port, relay: relay))
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+        try await relay.withRunningServer { port in
+            try await body(RelayFixture(port: port, relay: relay))
         }
     }
 

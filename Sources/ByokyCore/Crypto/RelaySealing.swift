@@ -5,10 +5,12 @@ import Foundation
 /// relay in between routes only ciphertext.
 ///
 /// Each request is sealed with HPKE (X25519, HKDF-SHA256, ChaCha20-Poly1305) to the wallet's
-/// X25519 public key, with `info` binding it to the room. Both ends then derive a response key from
-/// the HPKE exporter, and every response frame is sealed with ChaCha20-Poly1305 under that key, a
-/// nonce made from its sequence number and the request id as associated data. A frame replayed,
-/// reordered, moved to another request or altered fails to open.
+/// X25519 public key, with `info` binding it to the room; the sealed frame carries the request's
+/// own id (the relay re-tags the outer one on its way to the wallet). Both ends then derive a
+/// response key from the HPKE exporter, and every response frame is sealed with ChaCha20-Poly1305
+/// under that key, a nonce made from its sequence number and the request id as associated data. An
+/// answer frame replayed, reordered, moved to another request or altered fails to open; a wallet
+/// refuses a request whose encapsulated key it has seen before.
 ///
 /// A pairing adds a pre-shared key (carried only in the pairing code, never seen by the relay), so
 /// a relay that swapped in its own public key still could not read or answer requests.
@@ -64,7 +66,7 @@ public enum RelaySealing {
             } else {
                 sender = try HPKE.Sender(recipientKey: recipient, ciphersuite: suite, info: info(roomID: roomID))
             }
-            let ciphertext = try sender.seal(plaintext, authenticating: Data(requestID.utf8))
+            let ciphertext = try sender.seal(plaintext)
             let key = try sender.exportSecret(context: responseContext, outputByteCount: 32)
             return (
                 Base64.encodeURLSafe(sender.encapsulatedKey), Base64.encodeURLSafe(ciphertext),
@@ -77,19 +79,29 @@ public enum RelaySealing {
         }
     }
 
+    /// A request opened by the wallet.
+    public struct OpenedRequest: Sendable {
+        /// The request frame's bytes.
+        public let plaintext: [UInt8]
+        let responseKey: SymmetricKey
+
+        /// The sealer for the answer to the request with this (inner, untagged) id.
+        public func sealer(requestID: String) -> ResponseSealer {
+            ResponseSealer(key: responseKey, requestID: requestID)
+        }
+    }
+
     /// The wallet's side: opens a sealed request with its private key.
     ///
-    /// - Returns: the request frame's bytes and the sealer for the answer's frames.
     /// - Throws: ``ByokyError`` `DECRYPT_FAILED` when the frame was not sealed to this key, for this
-    ///   room and request, with this pre-shared key, or was altered.
+    ///   room, with this pre-shared key, or was altered.
     public static func openRequest(
         encapsulatedKey: String,
         ciphertext: String,
         privateKey: String,
         roomID: String,
-        requestID: String,
         presharedKey: [UInt8]? = nil
-    ) throws -> (plaintext: [UInt8], sealer: ResponseSealer) {
+    ) throws -> OpenedRequest {
         do {
             guard let rawKey = Base64.decodeURLSafe(privateKey), let enc = Base64.decodeURLSafe(encapsulatedKey),
                 let sealed = Base64.decodeURLSafe(ciphertext)
@@ -113,9 +125,9 @@ public enum RelaySealing {
                     encapsulatedKey: Data(enc)
                 )
             }
-            let plaintext = try recipient.open(sealed, authenticating: Data(requestID.utf8))
+            let plaintext = try recipient.open(sealed)
             let responseKey = try recipient.exportSecret(context: responseContext, outputByteCount: 32)
-            return (Array(plaintext), ResponseSealer(key: responseKey, requestID: requestID))
+            return OpenedRequest(plaintext: Array(plaintext), responseKey: responseKey)
         } catch {
             throw ByokyError.sealingFailed
         }

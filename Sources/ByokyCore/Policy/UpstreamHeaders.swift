@@ -47,6 +47,18 @@ public enum UpstreamHeaders {
         guard isSafeHeaderValue(credential.exposedValue) else {
             throw ByokyError(.invalidKey, "The stored credential for \(provider.rawValue) is not a valid header value")
         }
+        var headers = forwarded(clientHeaders)
+        let scheme = ProviderRegistry.provider(provider)?.authScheme ?? .bearer
+        if provider == .anthropic {
+            applyAnthropicPolicy(to: &headers, credential: credential, authMethod: authMethod)
+        } else if let value = scheme.headerValue(for: credential.exposedValue) {
+            headers[scheme.headerName] = value
+        }
+        return headers
+    }
+
+    /// The app's headers that may travel on (the allow-list; no credential of any kind).
+    public static func forwarded(_ clientHeaders: [(name: String, value: String)]) -> [String: String] {
         var headers: [String: String] = [:]
         for (name, value) in clientHeaders {
             let lowered = name.lowercased()
@@ -58,13 +70,6 @@ public enum UpstreamHeaders {
             } else {
                 headers[lowered] = value
             }
-        }
-
-        let scheme = ProviderRegistry.provider(provider)?.authScheme ?? .bearer
-        if provider == .anthropic {
-            applyAnthropicPolicy(to: &headers, credential: credential, authMethod: authMethod)
-        } else if let value = scheme.headerValue(for: credential.exposedValue) {
-            headers[scheme.headerName] = value
         }
         return headers
     }

@@ -78,6 +78,16 @@ public enum RelayMessage: Sendable, Hashable {
         }
     }
 
+    /// The request an answer frame (meta, chunk, done, error) belongs to; `nil` for other frames.
+    public var answerRequestID: String? {
+        switch self {
+        case .responseMeta(let id, _, _, _), .responseChunk(let id, _), .responseData(let id, _), .responseDone(let id),
+            .responseError(let id, _):
+            id
+        default: nil
+        }
+    }
+
     /// Every frame type of protocol version 1.
     public static let knownTypes: Set<String> = [
         "relay:hello", "relay:request", "relay:response:meta", "relay:response:chunk", "relay:response:done",

@@ -26,6 +26,8 @@ public final class GiftHost: Sendable {
     let engine: ProxyEngine
     let onEvent: @Sendable (Event) -> Void
     private let running = Mutex<[String: Task<Void, Never>]>([:])
+    private let online = Mutex<Set<String>>([])
+    private let replays = ReplayGuard()
 
     public init(wallet: Wallet, engine: ProxyEngine, onEvent: @escaping @Sendable (Event) -> Void = { _ in }) {
         self.wallet = wallet
@@ -35,6 +37,9 @@ public final class GiftHost: Sendable {
 
     /// The gifts being hosted now.
     public var hostedGiftIDs: Set<String> { running.withLock { Set($0.keys) } }
+
+    /// The gifts whose relay room this wallet holds right now (receivers can reach them).
+    public var onlineGiftIDs: Set<String> { online.withLock { $0 } }
 
     /// Starts hosting gifts that should be hosted and stops the rest; call after any change to
     /// the gifts (the daemon calls it on start and when the CLI reports a change).
@@ -95,6 +100,7 @@ public final class GiftHost: Sendable {
                             refused.withLock { $0 = error ?? "the relay refused the room" }
                             return false
                         }
+                        self.online.withLock { _ = $0.insert(gift.id) }
                         self.onEvent(.online(giftID: gift.id))
                     case .sealedRequest(let requestID, let encapsulatedKey, let ciphertext):
                         requests.start(requestID) {
@@ -124,6 +130,7 @@ public final class GiftHost: Sendable {
             } catch {
                 reason = "the relay could not be reached"
             }
+            online.withLock { _ = $0.remove(gift.id) }
             onEvent(.offline(giftID: gift.id, reason: reason))
             try? await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(30))
@@ -139,32 +146,40 @@ public final class GiftHost: Sendable {
         privateKey: String,
         send: @escaping @Sendable (RelayMessage) -> Void
     ) async {
-        let opened: (plaintext: [UInt8], sealer: RelaySealing.ResponseSealer)
+        // A request the relay replays (same encapsulated key) is refused, so it cannot spend twice.
+        guard replays.firstUse(encapsulatedKey) else {
+            return send(
+                RelayResponder.errorFrame(requestID: requestID, ByokyError(.invalidFrame, "A replayed request was refused"))
+            )
+        }
+        let opened: RelaySealing.OpenedRequest
+        let request: RelayRequest
         do {
             opened = try RelaySealing.openRequest(
                 encapsulatedKey: encapsulatedKey,
                 ciphertext: ciphertext,
                 privateKey: privateKey,
-                roomID: hosted.roomID,
-                requestID: requestID
+                roomID: hosted.roomID
             )
+            // The relay tags the outer id (`r:<peer>:<id>`); the sealed one is the requester's own.
+            guard case .request(let inner)? = try? RelayMessage.parse(
+                opened.plaintext,
+                maximumSize: RelayMessage.relayMaximumFrameSize
+            ), requestID == inner.requestID || requestID.hasSuffix(":" + inner.requestID)
+            else { throw ByokyError(.invalidFrame, "The sealed frame is not this request") }
+            request = inner
         } catch {
             // Nothing can be sealed back to a requester whose frame does not open.
             send(RelayResponder.errorFrame(requestID: requestID, error))
             return
         }
-        let sealer = Mutex(opened.sealer)
+        let sealer = Mutex(opened.sealer(requestID: request.requestID))
         let sealedSend: @Sendable (RelayMessage) -> Void = { frame in
             let (sequence, sealed) = sealer.withLock { $0.seal(frame.encoded()) }
             send(.sealedResponse(requestID: requestID, sequence: sequence, ciphertext: sealed))
         }
         let settled = Mutex<Int?>(nil)
         do {
-            guard case .request(let request)? = try? RelayMessage.parse(
-                opened.plaintext,
-                maximumSize: RelayMessage.relayMaximumFrameSize
-            ), request.requestID == requestID
-            else { throw ByokyError(.invalidFrame, "The sealed frame is not a request") }
             let gift = try await wallet.gift(hosted.id)
             let giftID = gift.id
             let wallet = self.wallet
@@ -175,7 +190,7 @@ public final class GiftHost: Sendable {
                     send(.usage(giftID: giftID, usedTokens: used))
                 }
             }
-            try await RelayResponder.stream(response, requestID: requestID, send: sealedSend)
+            try await RelayResponder.stream(response, requestID: request.requestID, send: sealedSend)
             onEvent(.served(giftID: gift.id, status: response.status, usedTokens: settled.withLock { $0 }))
         } catch {
             sealedSend(RelayResponder.errorFrame(requestID: requestID, error))

@@ -10,6 +10,14 @@ struct ControlRoutes: Sendable {
     let approvals: ApprovalBook
     let bridgeURL: @Sendable () -> String
     let autoLock: AutoLock?
+    /// Hears that the wallet changed: the CLI changed the store, or it was locked or unlocked.
+    let onChange: @Sendable () async -> Void
+    /// The gifts whose relay rooms the daemon holds now.
+    let onlineGifts: @Sendable () -> Set<String>
+
+    struct OnlineGifts: Codable {
+        let online: [String]
+    }
 
     struct UnlockBody: Decodable {
         let password: String
@@ -40,12 +48,14 @@ struct ControlRoutes: Sendable {
         }
         router.post("/invalidate") { _, _ in
             wallet.invalidateCaches()
+            await onChange()
             return BridgeResponses.json(
                 WalletAPI.encode(ControlStatus(unlocked: wallet.isUnlocked, bridge: bridgeURL(), pendingApprovals: 0))
             )
         }
         router.post("/lock") { _, _ in
             wallet.lock()
+            await onChange()
             return BridgeResponses.json(
                 WalletAPI.encode(ControlStatus(unlocked: false, bridge: bridgeURL(), pendingApprovals: 0))
             )
@@ -56,12 +66,16 @@ struct ControlRoutes: Sendable {
                 let unlock = try WalletAPI.decode(UnlockBody.self, from: Array(body.readableBytesView))
                 try await wallet.unlock(password: unlock.password)
                 autoLock?.touch()
+                await onChange()
                 return BridgeResponses.json(
                     WalletAPI.encode(ControlStatus(unlocked: true, bridge: bridgeURL(), pendingApprovals: 0))
                 )
             } catch let error as ByokyError {
                 return BridgeResponses.error(error, family: nil)
             }
+        }
+        router.get("/gifts/online") { _, _ in
+            BridgeResponses.json(WalletAPI.encode(OnlineGifts(online: onlineGifts().sorted())))
         }
         router.get("/approvals") { _, _ in
             BridgeResponses.json(WalletAPI.encode(approvals.pending(now: wallet.now())))

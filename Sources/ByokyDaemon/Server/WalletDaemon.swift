@@ -39,6 +39,8 @@ public final class WalletDaemon: Sendable {
         public var onConnectRequest: @Sendable (PendingApproval) -> Void
         /// Lock the wallet after this long without requests; `nil` never locks.
         public var autoLockAfter: Duration?
+        /// Hears about the gifts this wallet gives coming online, going offline and being used.
+        public var onGiftEvent: @Sendable (GiftHost.Event) -> Void
 
         public init(
             host: String = "127.0.0.1",
@@ -46,9 +48,11 @@ public final class WalletDaemon: Sendable {
             proxy: ProxyEngine.Configuration = .init(),
             controlSocketPath: String? = nil,
             autoLockAfter: Duration? = nil,
-            onConnectRequest: @escaping @Sendable (PendingApproval) -> Void = { _ in }
+            onConnectRequest: @escaping @Sendable (PendingApproval) -> Void = { _ in },
+            onGiftEvent: @escaping @Sendable (GiftHost.Event) -> Void = { _ in }
         ) {
             self.autoLockAfter = autoLockAfter
+            self.onGiftEvent = onGiftEvent
             self.host = host
             self.port = port
             self.proxy = proxy
@@ -62,6 +66,8 @@ public final class WalletDaemon: Sendable {
     /// Connect requests waiting for the owner.
     public let approvals = ApprovalBook()
     let engine: ProxyEngine
+    /// Serves the gifts this wallet gives, through their relays.
+    public let giftHost: GiftHost
     let autoLock: AutoLock?
     private let boundPort = Mutex<Int>(0)
 
@@ -69,6 +75,7 @@ public final class WalletDaemon: Sendable {
         self.wallet = wallet
         self.configuration = configuration
         self.engine = ProxyEngine(wallet: wallet, httpClient: httpClient, configuration: configuration.proxy)
+        self.giftHost = GiftHost(wallet: wallet, engine: engine, onEvent: configuration.onGiftEvent)
         self.autoLock = configuration.autoLockAfter.map { AutoLock(wallet: wallet, idleLimit: $0) }
     }
 
@@ -91,7 +98,11 @@ public final class WalletDaemon: Sendable {
                 wallet: wallet,
                 approvals: approvals,
                 bridgeURL: { [self] in bridgeURL },
-                autoLock: autoLock
+                autoLock: autoLock,
+                onChange: { [giftHost, wallet] in
+                    if wallet.isUnlocked { await giftHost.reconcile() } else { giftHost.stop() }
+                },
+                onlineGifts: { [giftHost] in giftHost.onlineGiftIDs }
             )
             servers.append(
                 HTTPServerRunner.Server(router: routes.makeRouter(), address: .unixDomainSocket(path: socket))
@@ -103,6 +114,14 @@ public final class WalletDaemon: Sendable {
     private func markReady(_ ports: [Int]) {
         boundPort.withLock { $0 = ports[0] }
         if let socket = configuration.controlSocketPath { chmod(socket, 0o600) }
+        let giftHost = self.giftHost
+        Task { await giftHost.reconcile() }
+    }
+
+    /// Ends gift hosting and gift connections when the daemon stops.
+    private func stopRelays() {
+        giftHost.stop()
+        engine.closeGiftConnections()
     }
 
     /// Runs the daemon until `body` returns (or, with `body` waiting forever, until cancelled);
@@ -120,6 +139,7 @@ public final class WalletDaemon: Sendable {
                 logger: logger ?? quiet
             ) { ports in
                 markReady(ports)
+                defer { stopRelays() }
                 return try await body(ports[0])
             }
         } catch is HTTPServerRunner.BindFailure {
@@ -144,6 +164,7 @@ public final class WalletDaemon: Sendable {
             self.markReady(ports)
             onReady(ports[0])
         }
+        stopRelays()
         if let socket = configuration.controlSocketPath { unlink(socket) }
     }
 

@@ -5,6 +5,7 @@ import HummingbirdWebSocket
 public import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 import WSCore
 
 /// The relay as an HTTP server: WebSocket upgrades on any path (as the original), `GET /health`
@@ -98,6 +99,45 @@ public struct RelayServer: Sendable {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
+    }
+}
+
+extension RelayServer {
+    /// Runs the relay on `host` and a free port while `body` runs (for tests, benchmarks and
+    /// embedding), then shuts it down gracefully.
+    public func withRunningServer<Result: Sendable>(
+        host: String = "127.0.0.1",
+        _ body: @Sendable (Int) async throws -> Result
+    ) async throws -> Result {
+        var logger = Logger(label: "byoky.relay")
+        logger.logLevel = .critical
+        let bound = Mutex<Int?>(nil)
+        let app = makeApplication(host: host, port: 0, logger: logger) { port in
+            bound.withLock { $0 = port }
+        }
+        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var port: Int?
+            for _ in 0..<1000 where port == nil {
+                port = bound.withLock { $0 }
+                if port == nil { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            guard let port else {
+                await group.triggerGracefulShutdown()
+                throw ByokyError(.timeout, "The relay did not start")
+            }
+            let result: Result
+            do {
+                result = try await body(port)
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        }
     }
 }
 

@@ -38,6 +38,12 @@ extension WalletStore {
         try await database.insert(into: "received_gifts").model(gift).run()
     }
 
+    /// Writes a received gift's record whole, replacing the stored one.
+    public func replace(_ gift: ReceivedGiftRecord) async throws {
+        try await database.raw("DELETE FROM received_gifts WHERE id = \(bind: gift.id)").run()
+        try await insert(gift)
+    }
+
     /// Every gift received, oldest first.
     public func receivedGifts() async throws -> [ReceivedGiftRecord] {
         try await database.raw("SELECT * FROM received_gifts ORDER BY created_at, rowid").all(

@@ -9,14 +9,27 @@ extension Wallet {
     ) async throws -> [String: ProviderAvailability] {
         let credentials = try await store.credentials()
         let group = try await app.asyncMap { try await self.group(forApp: $0) } ?? nil
+        let gifts = try await receivedGifts()
         var result: [String: ProviderAvailability] = [:]
         for provider in providers {
+            if let gift = try? RouteResolver.gift(
+                requested: provider,
+                group: group,
+                credentials: credentials,
+                gifts: gifts,
+                now: now()
+            ) {
+                result[provider.rawValue] = ProviderAvailability(
+                    available: RouteResolver.isUsable(gift, now: now()),
+                    authMethod: .apiKey,
+                    gift: true
+                )
+                continue
+            }
             let route = RouteResolver.resolve(requested: provider, group: group, credentials: credentials)
-            // Routes that need translation are not offered until this build can translate.
-            let usable = route.flatMap { $0.kind == .translate ? nil : $0 }
             result[provider.rawValue] = ProviderAvailability(
-                available: usable != nil,
-                authMethod: usable.flatMap { AuthMethod(rawValue: $0.credential.authMethod) } ?? .apiKey
+                available: route != nil,
+                authMethod: route.flatMap { AuthMethod(rawValue: $0.credential.authMethod) } ?? .apiKey
             )
         }
         return result

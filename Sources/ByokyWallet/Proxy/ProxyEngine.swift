@@ -27,6 +27,7 @@ public struct ProxyEngine: Sendable {
     let configuration: Configuration
     let allowances = AllowanceGate()
     let giftLedger = GiftLedger()
+    let gifts = GiftRelayClient()
     let lastUsedWrites = ThrottledWrites(interval: 60_000)
 
     public init(wallet: Wallet, httpClient: HTTPClient, configuration: Configuration = Configuration()) {
@@ -120,6 +121,16 @@ public struct ProxyEngine: Sendable {
         }
         let credentials = try await wallet.credentials()
         let group = try await wallet.group(forApp: session.appName)
+        if let gift = try RouteResolver.gift(
+            requested: request.provider,
+            group: group,
+            credentials: credentials,
+            gifts: try await wallet.receivedGifts(),
+            now: wallet.now()
+        ) {
+            draft.actualProvider = request.provider
+            return try await forwardThroughGift(request, gift: gift, session: session, draft: &draft)
+        }
         guard let route = RouteResolver.resolve(requested: request.provider, group: group, credentials: credentials)
         else {
             throw ByokyError(

@@ -23,6 +23,8 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
     enum Storage: Sendable {
         case buffer(ByteBuffer)
         case upstream(HTTPClientResponse.Body, family: APIFamily?, isEventStream: Bool)
+        /// An answer that came through a relay (a received gift's giver).
+        case relayed(AsyncThrowingStream<[UInt8], any Error>, family: APIFamily?, isEventStream: Bool)
         /// An upstream event stream translated into the app's family on the way.
         case translatedStream(HTTPClientResponse.Body, StreamTranslator)
     }
@@ -40,9 +42,15 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
     }
 
     public struct Iterator: AsyncIteratorProtocol {
+        /// Where a passed-through body comes from.
+        private enum Source {
+            case http(HTTPClientResponse.Body.AsyncIterator)
+            case relay(AsyncThrowingStream<[UInt8], any Error>.AsyncIterator)
+        }
+
         private enum Phase {
             case buffer(ByteBuffer)
-            case upstream(HTTPClientResponse.Body.AsyncIterator, family: APIFamily?, isEventStream: Bool)
+            case upstream(Source, family: APIFamily?, isEventStream: Bool)
             case translated(HTTPClientResponse.Body.AsyncIterator, StreamTranslator)
             case finalEvent(ByteBuffer)
             case done
@@ -56,7 +64,9 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
             switch storage {
             case .buffer(let buffer): phase = .buffer(buffer)
             case .upstream(let body, let family, let isEventStream):
-                phase = .upstream(body.makeAsyncIterator(), family: family, isEventStream: isEventStream)
+                phase = .upstream(.http(body.makeAsyncIterator()), family: family, isEventStream: isEventStream)
+            case .relayed(let body, let family, let isEventStream):
+                phase = .upstream(.relay(body.makeAsyncIterator()), family: family, isEventStream: isEventStream)
             case .translatedStream(let body, let translator):
                 phase = .translated(body.makeAsyncIterator(), translator)
             }
@@ -105,7 +115,14 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
             case .upstream(var upstream, let family, let isEventStream):
                 let chunk: ByteBuffer?
                 do {
-                    chunk = try await upstream.next()
+                    switch upstream {
+                    case .http(var iterator):
+                        chunk = try await iterator.next()
+                        upstream = .http(iterator)
+                    case .relay(var iterator):
+                        chunk = try await iterator.next().map { ByteBuffer(bytes: $0) }
+                        upstream = .relay(iterator)
+                    }
                 } catch {
                     let failure = ByokyError(.streamTruncated, "The provider's response ended early", underlying: error)
                     await completion.finish(usage: completion.partialUsage(), errorCode: failure.code.rawValue)

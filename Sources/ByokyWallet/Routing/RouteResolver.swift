@@ -101,3 +101,41 @@ public enum RouteResolver {
         ProviderRegistry.provider(ProviderID(credential.provider))?.family?.autoRoutePreference ?? 99
     }
 }
+
+extension RouteResolver {
+    /// The received gift that serves a request, if one does: the gift the app's group pins, or,
+    /// when none of the owner's own keys can serve the provider, a gift for it (a usable one
+    /// first; an ended one so the app hears why).
+    ///
+    /// - Throws: ``ByokyError`` `NO_CREDENTIAL` when the pinned gift is gone,
+    ///   `TRANSLATION_NOT_SUPPORTED` when the pinned gift is for another provider than the app asks.
+    public static func gift(
+        requested: ProviderID,
+        group: GroupRecord?,
+        credentials: [CredentialRecord],
+        gifts: [ReceivedGiftRecord],
+        now: Int64
+    ) throws -> ReceivedGiftRecord? {
+        if let group, let pin = group.giftID {
+            guard group.provider == requested.rawValue else {
+                throw ByokyError(
+                    .translationNotSupported,
+                    "This app's group uses a \(group.provider) gift; gifts serve only their own provider's API"
+                )
+            }
+            guard let gift = gifts.first(where: { $0.id == pin }) else {
+                throw ByokyError(.noCredential, "The gift this app's group uses is gone — pin another key or gift")
+            }
+            return gift
+        }
+        guard resolve(requested: requested, group: group, credentials: credentials) == nil else { return nil }
+        let candidates = gifts.filter { $0.provider == requested.rawValue }
+        return candidates.first { isUsable($0, now: now) } ?? candidates.first
+    }
+
+    /// Whether a received gift may still serve, as far as this wallet knows (the giver decides).
+    public static func isUsable(_ gift: ReceivedGiftRecord, now: Int64) -> Bool {
+        gift.endedReason == nil && !GiftBudget.isExpired(expiresAt: gift.expiresAt, now: now)
+            && !GiftBudget.isExhausted(used: gift.usedTokens, max: gift.maxTokens)
+    }
+}

@@ -9,12 +9,14 @@ extension Wallet {
     ///   - provider: The provider the group's apps are served by.
     ///   - model: The model to use (required for apps that speak another API family).
     ///   - key: A credential (label or id) to pin; by default the provider's first key.
+    ///   - gift: A received gift (id or its first characters) to pin instead of a key.
     @discardableResult
     public func addGroup(
         name: String,
         provider: ProviderID,
         model: String? = nil,
-        key: String? = nil
+        key: String? = nil,
+        gift: String? = nil
     ) async throws
         -> GroupRecord
     {
@@ -37,6 +39,22 @@ extension Wallet {
             }
             pinned = credential.id
         }
+        var pinnedGift: String?
+        if let gift {
+            guard key == nil else { throw ByokyError(.invalidRequest, "Pin a key or a gift, not both") }
+            let received = try Self.unique(
+                try await store.receivedGifts(idPrefix: gift),
+                prefix: gift,
+                listing: "byoky gift received"
+            )
+            guard received.provider == provider.rawValue else {
+                throw ByokyError(
+                    .invalidRequest,
+                    "The gift \"\(gift)\" is for \(received.provider), not \(provider.rawValue); gifts serve only their own provider"
+                )
+            }
+            pinnedGift = received.id
+        }
         guard try await store.group(idOrName: name) == nil else {
             throw ByokyError(.invalidRequest, "A group named \"\(name)\" already exists")
         }
@@ -46,7 +64,8 @@ extension Wallet {
             provider: provider.rawValue,
             credentialID: pinned,
             model: model.flatMap { $0.isEmpty ? nil : $0 },
-            createdAt: now()
+            createdAt: now(),
+            giftID: pinnedGift
         )
         try await store.insert(group)
         cache.invalidate()

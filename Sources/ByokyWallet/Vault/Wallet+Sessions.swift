@@ -30,7 +30,10 @@ extension Wallet {
         }
         let granted =
             providers.isEmpty
-            ? Array(Set(try await store.credentials().map(\.provider))).sorted() : providers.map(\.rawValue)
+            ? Array(
+                Set(try await store.credentials().map(\.provider))
+                    .union(try await store.receivedGifts().map(\.provider))
+            ).sorted() : providers.map(\.rawValue)
         let key = SecretString(SecureRandom.sessionKey())
         let created = now()
         let record = SessionRecord(

@@ -28,12 +28,20 @@ extension ByokyCommand {
             @Option(help: "The provider its apps are served by.") var provider: String
             @Option(help: "The model to use.") var model: String?
             @Option(help: "Pin one of your keys (label or id).") var key: String?
+            @Option(help: "Pin a gift you received (its id, see `byoky gift received`) instead of a key.")
+            var gift: String?
             @OptionGroup var options: WalletOptions
 
             func run() async throws {
                 try await reportingErrors {
                     let group = try await withWallet(options, changes: true) {
-                        try await $0.addGroup(name: name, provider: ProviderID(provider), model: model, key: key)
+                        try await $0.addGroup(
+                            name: name,
+                            provider: ProviderID(provider),
+                            model: model,
+                            key: key,
+                            gift: gift
+                        )
                     }
                     print("Created group \"\(group.name)\" → \(group.provider)\(group.model.map { " (\($0))" } ?? "").")
                 }

@@ -1,0 +1,256 @@
+import ArgumentParser
+import ByokyCore
+import ByokyStore
+import ByokyWallet
+import Foundation
+import NIOHTTP1
+
+extension ByokyCommand {
+    /// `byoky gift …`: share a token budget on one of your keys without sharing the key.
+    struct Gift: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Share a token budget on one of your keys — never the key itself.",
+            discussion: """
+                The giver creates a gift and sends its link; the receiver redeems it and uses it like a
+                key. Requests travel through a relay to the giver's running wallet (`byoky serve`), which
+                calls the provider with its own key and enforces the budget and expiry; the relay sees
+                only ciphertext. Revoke a gift at any time.
+                  giver:    byoky gift create --key Anthropic --budget 200000 --expires 7d
+                  receiver: byoky gift redeem        (paste the link; it is read from standard input)
+                """,
+            subcommands: [Create.self, List.self, Link.self, Revoke.self, Redeem.self, Received.self, Forget.self]
+        )
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Create a gift on one of your keys and print its link.",
+                discussion: "Keep `byoky serve` running: your wallet serves the gift's requests."
+            )
+            @Option(help: "The key to spend (label or id, see `byoky key list`).") var key: String
+            @Option(help: "Tokens the gift may use in total (input plus output).") var budget: Int
+            @Option(help: "How long the gift lasts: e.g. 30m, 12h, 7d (at most 90d).") var expires: String
+            @Option(help: "The relay (wss://…; ws:// only on this machine).") var relay = Wallet.defaultGiftRelayURL
+            @Option(help: "Your name as the receiver sees it.") var label: String?
+            @Flag(help: "Print JSON.") var json = false
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    guard let lifetime = GiftDuration.milliseconds(expires) else {
+                        throw ByokyError(.invalidRequest, "--expires takes a number and a unit: 30m, 12h or 7d")
+                    }
+                    let (gift, link) = try await withWallet(options, unlock: true, changes: true) { wallet in
+                        try await wallet.createGift(
+                            key: key,
+                            budget: budget,
+                            lifetime: lifetime,
+                            relayURL: relay,
+                            label: label
+                        )
+                    }
+                    if json {
+                        return try printJSON(GiftItem(gift, online: nil).with(link: link.url()))
+                    }
+                    print("Gift \(gift.id.prefix(8)) — \(budget) tokens of \(gift.provider), until \(formatTime(gift.expiresAt)).")
+                    print("Send this link to the receiver (it lets them spend the budget; treat it like a key):")
+                    print(link.url())
+                    print("Your wallet serves the gift while `byoky serve` runs. Revoke: byoky gift revoke \(gift.id.prefix(8))")
+                }
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List the gifts you give: used and left, expiry, and whether your wallet serves them now."
+            )
+            @Flag(help: "Print JSON.") var json = false
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    struct Online: Decodable { let online: [String] }
+                    let online = try? await ControlClient(home: options.home).send(
+                        .GET,
+                        "/gifts/online",
+                        as: Online.self
+                    )
+                    let gifts = try await withWallet(options) { try await $0.gifts() }
+                    let items = gifts.map { GiftItem($0, online: online.map { Set($0.online) }) }
+                    if json { return try printJSON(items) }
+                    if items.isEmpty { return print("No gifts. Create one with `byoky gift create`.") }
+                    for item in items {
+                        let serving = item.online.map { $0 ? "online" : "offline" } ?? "offline (no `byoky serve`)"
+                        print(
+                            "\(item.id.prefix(8))\t\(item.provider)\t\(item.usedTokens)/\(item.maxTokens) used, \(item.remainingTokens) left\tuntil \(formatTime(item.expiresAt))\t\(item.status)\t\(serving)"
+                        )
+                    }
+                }
+            }
+        }
+
+        struct Link: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Print a gift's link again.")
+            @Argument(help: "The gift's id (or its first characters).") var id: String
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    let url = try await withWallet(options, unlock: true) { wallet in
+                        try wallet.link(for: try await wallet.gift(id)).url()
+                    }
+                    print(url)
+                }
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Stop a gift at once; its receiver's requests get GIFT_REVOKED."
+            )
+            @Argument(help: "The gift's id (or its first characters).") var id: String
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    let gift = try await withWallet(options, changes: true) { try await $0.revokeGift(id) }
+                    print("Revoked gift \(gift.id.prefix(8)) (\(gift.usedTokens) of \(gift.maxTokens) tokens were used).")
+                }
+            }
+        }
+
+        struct Redeem: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Store a gift link you received; apps can then use that provider through it.",
+                discussion: """
+                    The link is read from standard input (or a hidden prompt), never from the command line.
+                    Example: pbpaste | byoky gift redeem
+                    Apps asking for the gift's provider use it when you hold no key of your own for that
+                    provider; to pin it: byoky group add friend --provider anthropic --gift <id>.
+                    """
+            )
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    let link = try SecretInput.secret(prompt: "Gift link: ")
+                    let gift = try await withWallet(options, unlock: true, changes: true) {
+                        try await $0.redeemGift(link: link.exposedValue)
+                    }
+                    print(
+                        "Redeemed gift \(gift.id.prefix(8)) from \(gift.senderLabel): \(gift.maxTokens) tokens of \(gift.provider) until \(formatTime(gift.expiresAt))."
+                    )
+                }
+            }
+        }
+
+        struct Received: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List the gifts you received.")
+            @Flag(help: "Print JSON.") var json = false
+            @OptionGroup var options: WalletOptions
+
+            struct Item: Encodable {
+                let id: String
+                let provider: String
+                let from: String
+                let maxTokens: Int
+                let usedTokens: Int
+                let expiresAt: Int64
+                let status: String
+            }
+
+            func run() async throws {
+                try await reportingErrors {
+                    let items = try await withWallet(options) { wallet in
+                        let now = wallet.now()
+                        return try await wallet.receivedGifts().map { gift in
+                            Item(
+                                id: gift.id,
+                                provider: gift.provider,
+                                from: gift.senderLabel,
+                                maxTokens: gift.maxTokens,
+                                usedTokens: gift.usedTokens,
+                                expiresAt: gift.expiresAt,
+                                status: gift.endedReason.map { $0 == "GIFT_REVOKED" ? "revoked" : "expired" }
+                                    ?? (GiftBudget.isExpired(expiresAt: gift.expiresAt, now: now)
+                                        ? "expired"
+                                        : GiftBudget.isExhausted(used: gift.usedTokens, max: gift.maxTokens)
+                                            ? "used up" : "active")
+                            )
+                        }
+                    }
+                    if json { return try printJSON(items) }
+                    if items.isEmpty { return print("No gifts received. Redeem a link with `byoky gift redeem`.") }
+                    for item in items {
+                        print(
+                            "\(item.id.prefix(8))\t\(item.provider)\tfrom \(item.from)\t\(item.usedTokens)/\(item.maxTokens) used\tuntil \(formatTime(item.expiresAt))\t\(item.status)"
+                        )
+                    }
+                }
+            }
+        }
+
+        struct Forget: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Remove a gift you received.")
+            @Argument(help: "The gift's id (or its first characters).") var id: String
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    let gift = try await withWallet(options, changes: true) { try await $0.removeReceivedGift(id) }
+                    print("Forgot gift \(gift.id.prefix(8)) from \(gift.senderLabel).")
+                }
+            }
+        }
+    }
+}
+
+/// A given gift as `gift list` and `gift create --json` show it.
+struct GiftItem: Encodable {
+    let id: String
+    let provider: String
+    let label: String
+    let maxTokens: Int
+    let usedTokens: Int
+    let remainingTokens: Int
+    let expiresAt: Int64
+    let status: String
+    let online: Bool?
+    var link: String?
+
+    init(_ gift: GiftRecord, online: Set<String>?) {
+        id = gift.id
+        provider = gift.provider
+        label = gift.label
+        maxTokens = gift.maxTokens
+        usedTokens = gift.usedTokens
+        remainingTokens = GiftBudget.remaining(used: gift.usedTokens, max: gift.maxTokens)
+        expiresAt = gift.expiresAt
+        let now = WallClock.nowMilliseconds()
+        status =
+            gift.revokedAt != nil
+            ? "revoked"
+            : GiftBudget.isExpired(expiresAt: gift.expiresAt, now: now)
+                ? "expired" : GiftBudget.isExhausted(used: gift.usedTokens, max: gift.maxTokens) ? "used up" : "active"
+        self.online = online.map { $0.contains(gift.id) }
+    }
+
+    func with(link: String) -> GiftItem {
+        var copy = self
+        copy.link = link
+        return copy
+    }
+}
+
+/// Parses `30m`, `12h`, `7d` (and `45s`) into milliseconds.
+enum GiftDuration {
+    static func milliseconds(_ text: String) -> Int64? {
+        guard let unit = text.last, let value = Int64(text.dropLast()), value > 0, value <= 1_000_000 else { return nil }
+        switch unit {
+        case "s": return value * 1000
+        case "m": return value * 60_000
+        case "h": return value * 3_600_000
+        case "d": return value * 86_400_000
+        default: return nil
+        }
+    }
+}
