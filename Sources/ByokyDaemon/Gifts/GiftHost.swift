@@ -77,6 +77,7 @@ public final class GiftHost: Sendable {
     /// Keeps one gift's room served until cancelled.
     private func host(_ gift: GiftRecord) async {
         var delay = Duration.seconds(1)
+        var attempts = 0
         while !Task.isCancelled {
             let reason: String
             do {
@@ -130,8 +131,10 @@ public final class GiftHost: Sendable {
             } catch {
                 reason = "the relay could not be reached"
             }
-            online.withLock { _ = $0.remove(gift.id) }
-            onEvent(.offline(giftID: gift.id, reason: reason))
+            // Reported when the gift goes offline, and on the first failure; not on every retry.
+            let wasOnline = online.withLock { $0.remove(gift.id) != nil }
+            if wasOnline || attempts == 0 { onEvent(.offline(giftID: gift.id, reason: reason)) }
+            attempts += 1
             try? await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(30))
         }

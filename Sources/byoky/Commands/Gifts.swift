@@ -11,12 +11,13 @@ extension ByokyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Share a token budget on one of your keys — never the key itself.",
             discussion: """
-                The giver creates a gift and sends its link; the receiver redeems it and uses it like a
-                key. Requests travel through a relay to the giver's running wallet (`byoky serve`), which
-                calls the provider with its own key and enforces the budget and expiry; the relay sees
+                The giver creates a gift and sends its link; the receiver redeems it and uses it like a \
+                key. Requests travel through a relay to the giver's running wallet (`byoky serve`), which \
+                calls the provider with its own key and enforces the budget and expiry; the relay sees \
                 only ciphertext. Revoke a gift at any time.
+
                   giver:    byoky gift create --key Anthropic --budget 200000 --expires 7d
-                  receiver: byoky gift redeem        (paste the link; it is read from standard input)
+                  receiver: byoky gift redeem   (the link is read from standard input)
                 """,
             subcommands: [Create.self, List.self, Link.self, Revoke.self, Redeem.self, Received.self, Forget.self]
         )
@@ -122,10 +123,12 @@ extension ByokyCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Store a gift link you received; apps can then use that provider through it.",
                 discussion: """
-                    The link is read from standard input (or a hidden prompt), never from the command line.
-                    Example: pbpaste | byoky gift redeem
-                    Apps asking for the gift's provider use it when you hold no key of your own for that
-                    provider; to pin it: byoky group add friend --provider anthropic --gift <id>.
+                    The link is read from standard input (or a hidden prompt), never from the command line. \
+                    Apps asking for the gift's provider use it when you hold no key of your own for that \
+                    provider.
+
+                      pbpaste | byoky gift redeem
+                      byoky group add friend --provider anthropic --gift <id>   (pin it for some apps)
                     """
             )
             @OptionGroup var options: WalletOptions

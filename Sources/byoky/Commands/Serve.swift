@@ -43,6 +43,16 @@ extension ByokyCommand {
                                 "\nConnect request: \(ApprovalFormatter.describe(approval))\n"
                                 + "  approve: byoky approve \(approval.id)    deny: byoky deny \(approval.id)\n"
                             FileHandle.standardOutput.write(Data(line.utf8))
+                        },
+                        onGiftEvent: { event in
+                            let line: String
+                            switch event {
+                            case .online(let id): line = "Gift \(id.prefix(8)) is online (serving through its relay)"
+                            case .offline(let id, let reason): line = "Gift \(id.prefix(8)) is offline: \(reason)"
+                            case .served(let id, let status, let used):
+                                line = "Gift \(id.prefix(8)) → \(status)\(used.map { ", \($0) tokens used" } ?? "")"
+                            }
+                            FileHandle.standardOutput.write(Data((line + "\n").utf8))
                         }
                     )
                     let daemon = WalletDaemon(wallet: wallet, httpClient: client, configuration: configuration)
