@@ -190,12 +190,22 @@ struct PairingPayloadTests {
             #expect(PairingPayload.decode(prefix + payload.encoded()) == payload)
         }
         let json = String(decoding: try #require(Base64.decodeURLSafe(payload.encoded())), as: UTF8.self)
-        for key in ["\"v\":1", "\"r\":", "\"id\":", "\"t\":", "\"o\":"] { #expect(json.contains(key)) }
+        for key in ["\"v\":2", "\"r\":", "\"id\":", "\"t\":", "\"o\":", "\"k\":"] { #expect(json.contains(key)) }
+        #expect(payload.presharedKeyBytes?.count == 32)
+        // The original's version 1 codes still decode (no key: the pairing is not sealed).
+        let v1 = PairingPayload(relayURL: "wss://r", roomID: "i", authToken: "t", appOrigin: "o")
+        #expect(v1.version == 1)
+        #expect(PairingPayload.decode(v1.encoded()) == v1)
     }
 
     @Test func rejectsOtherVersionsOversizeAndGarbage() {
-        let v2 = Base64.encodeURLSafe(Array(#"{"v":2,"r":"wss://r","id":"i","t":"t","o":"o"}"#.utf8))
-        #expect(PairingPayload.decode(v2) == nil)
+        // Version 2 without a 32-byte key, and unknown versions, are refused.
+        let keyless = Base64.encodeURLSafe(Array(#"{"v":2,"r":"wss://r","id":"i","t":"t","o":"o"}"#.utf8))
+        #expect(PairingPayload.decode(keyless) == nil)
+        let shortKey = Base64.encodeURLSafe(Array(#"{"v":2,"r":"wss://r","id":"i","t":"t","o":"o","k":"AAAA"}"#.utf8))
+        #expect(PairingPayload.decode(shortKey) == nil)
+        let v3 = Base64.encodeURLSafe(Array(#"{"v":3,"r":"wss://r","id":"i","t":"t","o":"o"}"#.utf8))
+        #expect(PairingPayload.decode(v3) == nil)
         #expect(PairingPayload.decode(String(repeating: "A", count: 2049)) == nil)
         #expect(PairingPayload.decode("%%") == nil)
         #expect(PairingPayload.decode(Base64.encodeURLSafe(Array(#"{"v":1}"#.utf8))) == nil)

@@ -76,6 +76,19 @@ import Testing
         #expect(throws: ByokyError.self) { try one.opener.open(sequence: frame.sequence, ciphertext: frame.ciphertext) }
     }
 
+    @Test func onlyTheHolderOfThePairingKeyCanProveAPublicKey() {
+        let wallet = RelaySealing.generateKeyPair()
+        let impostor = RelaySealing.generateKeyPair()
+        let psk = SecureRandom.bytes(32)
+        let proof = RelaySealing.pairingProof(publicKey: wallet.publicKey, presharedKey: psk)
+        #expect(RelaySealing.verifyPairingProof(proof, publicKey: wallet.publicKey, presharedKey: psk))
+        // A relay swapping in its own key cannot reuse the proof or make one without the key.
+        #expect(!RelaySealing.verifyPairingProof(proof, publicKey: impostor.publicKey, presharedKey: psk))
+        let forged = RelaySealing.pairingProof(publicKey: impostor.publicKey, presharedKey: SecureRandom.bytes(32))
+        #expect(!RelaySealing.verifyPairingProof(forged, publicKey: impostor.publicKey, presharedKey: psk))
+        #expect(!RelaySealing.verifyPairingProof(proof, publicKey: "not-a-key", presharedKey: psk))
+    }
+
     @Test func versionTwoGiftLinksCarryTheRoomAndKeyButNoGiverSecret() throws {
         let keys = RelaySealing.generateKeyPair()
         let link = GiftLink(

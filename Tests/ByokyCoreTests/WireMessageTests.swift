@@ -163,6 +163,15 @@ struct RelayMessageTests {
             .auth(roomID: "v2_r", authToken: "t", role: .sender, priority: 1, senderKey: "k"),
             .sealedRequest(requestID: "3", encapsulatedKey: "ZW5j", ciphertext: "Y3Q"),
             .sealedResponse(requestID: "3", sequence: 7, ciphertext: "Y3Q"),
+            .pairHello(providers: providers, publicKey: "cGs", proof: "cHJvb2Y"),
+            .sessionUsage(
+                SessionUsage(
+                    requests: 2,
+                    inputTokens: 10,
+                    outputTokens: 5,
+                    byProvider: ["anthropic": .init(requests: 2, inputTokens: 10, outputTokens: 5)]
+                )
+            ),
         ]
         #expect(Set(frames.map(\.type)) == RelayMessage.knownTypes)
         for frame in frames {

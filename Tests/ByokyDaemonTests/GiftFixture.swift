@@ -166,12 +166,3 @@ struct GiftFixture: Sendable {
         try #require(try await receiver.receivedGifts().first { $0.id == gift.id })
     }
 }
-
-/// A value shared between tasks.
-final class Locked<Value: Sendable>: Sendable {
-    private let value: Mutex<Value>
-
-    init(_ value: Value) { self.value = Mutex(value) }
-
-    func withLock<Result>(_ body: (inout Value) -> Result) -> Result { value.withLock { body(&$0) } }
-}

@@ -2,6 +2,7 @@ import ByokyCore
 import ByokyDaemon
 import ByokyRelay
 import ByokyStore
+import ByokyTesting
 import ByokyWallet
 import Foundation
 import Testing

@@ -1,7 +1,9 @@
 /// The payload an app shows (as a code or QR) so the owner's wallet can pair with it through a relay.
 ///
 /// The v1 format is the original's: `{"v":1,"r":relayURL,"id":roomID,"t":authToken,"o":appOrigin}`,
-/// encoded like a gift link. ``version`` leaves room for the end-to-end-encrypted v2.
+/// encoded like a gift link. Version 2 (ours, what the SDK makes) adds `k`, a random 256-bit key
+/// that travels only in the code: the wallet proves it holds it, and every request and answer is
+/// sealed with it mixed in (``RelaySealing``), so the relay can neither read nor forge them.
 public struct PairingPayload: Sendable, Hashable, Codable {
     public var version: Int
     public var relayURL: String
@@ -10,6 +12,8 @@ public struct PairingPayload: Sendable, Hashable, Codable {
     public var authToken: String
     /// The origin or name the app claims; self-declared, so the wallet shows it as unverified.
     public var appOrigin: String
+    /// Version 2: the pre-shared key (base64url of 32 bytes). A secret, like ``authToken``.
+    public var presharedKey: String?
 
     /// The largest encoded payload accepted.
     public static let maximumLength = 2048
@@ -22,24 +26,40 @@ public struct PairingPayload: Sendable, Hashable, Codable {
         case roomID = "id"
         case authToken = "t"
         case appOrigin = "o"
+        case presharedKey = "k"
     }
 
-    public init(version: Int = 1, relayURL: String, roomID: String, authToken: String, appOrigin: String) {
-        self.version = version
+    public init(
+        version: Int? = nil,
+        relayURL: String,
+        roomID: String,
+        authToken: String,
+        appOrigin: String,
+        presharedKey: String? = nil
+    ) {
+        self.version = version ?? (presharedKey == nil ? 1 : 2)
+        self.presharedKey = presharedKey
         self.relayURL = relayURL
         self.roomID = roomID
         self.authToken = authToken
         self.appOrigin = appOrigin
     }
 
-    /// A new payload with a random room id (UUID) and a 256-bit token (64 hex characters).
+    /// A new version 2 payload with a random room id (UUID), a 256-bit token (64 hex characters)
+    /// and a 256-bit pre-shared key.
     public static func generate(relayURL: String, appOrigin: String) -> PairingPayload {
         PairingPayload(
             relayURL: relayURL,
             roomID: SecureRandom.uuid(),
             authToken: SecureRandom.hexToken(byteCount: 32),
-            appOrigin: appOrigin
+            appOrigin: appOrigin,
+            presharedKey: SecureRandom.base64URLToken(byteCount: 32)
         )
+    }
+
+    /// The pre-shared key's bytes, when the payload has a well-formed one.
+    public var presharedKeyBytes: [UInt8]? {
+        presharedKey.flatMap(Base64.decodeURLSafe).flatMap { $0.count == 32 ? $0 : nil }
     }
 
     /// The encoded payload.
@@ -47,13 +67,13 @@ public struct PairingPayload: Sendable, Hashable, Codable {
         Base64.encodeURLSafe(
             JSONWriter.object([
                 ("v", .number(Double(version))), ("r", .string(relayURL)), ("id", .string(roomID)),
-                ("t", .string(authToken)), ("o", .string(appOrigin)),
+                ("t", .string(authToken)), ("o", .string(appOrigin)), ("k", presharedKey.map(JSONValue.string)),
             ])
         )
     }
 
     /// Decodes a payload, stripping one accepted URL prefix; `nil` when it is too long, malformed,
-    /// or of a version other than 1.
+    /// of a version other than 1 or 2, or a version 2 payload without a 32-byte key.
     public static func decode(_ input: String) -> PairingPayload? {
         var encoded = Substring(input.trimmingASCIIWhitespace())
         for prefix in acceptedPrefixes where encoded.hasPrefix(prefix) {
@@ -62,7 +82,8 @@ public struct PairingPayload: Sendable, Hashable, Codable {
         }
         guard !encoded.isEmpty, encoded.utf8.count <= maximumLength,
             let bytes = Base64.decodeURLSafe(String(encoded)),
-            let payload = try? JSONCoding.decode(PairingPayload.self, from: bytes), payload.version == 1
+            let payload = try? JSONCoding.decode(PairingPayload.self, from: bytes),
+            payload.version == 1 || (payload.version == 2 && payload.presharedKeyBytes != nil)
         else { return nil }
         return payload
     }

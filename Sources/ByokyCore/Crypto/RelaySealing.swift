@@ -34,6 +34,25 @@ public enum RelaySealing {
         return (Base64.encodeURLSafe(key.rawRepresentation), Base64.encodeURLSafe(key.publicKey.rawRepresentation))
     }
 
+    /// The wallet's proof, in a version 2 pairing, that it read the pairing code: HMAC-SHA256 of its
+    /// public key under the code's pre-shared key (base64url). A relay that swapped in its own key
+    /// cannot make one.
+    public static func pairingProof(publicKey: String, presharedKey: [UInt8]) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Array("byoky pairing hello \(publicKey)".utf8),
+            using: SymmetricKey(data: presharedKey)
+        )
+        return Base64.encodeURLSafe(Array(mac))
+    }
+
+    /// Whether `proof` is the right one for `publicKey` (compared in constant time).
+    public static func verifyPairingProof(_ proof: String, publicKey: String, presharedKey: [UInt8]) -> Bool {
+        ConstantTime.equals(
+            Array(pairingProof(publicKey: publicKey, presharedKey: presharedKey).utf8),
+            Array(proof.utf8)
+        ) && isPublicKey(publicKey)
+    }
+
     /// Whether `text` is a base64url X25519 public key.
     public static func isPublicKey(_ text: String) -> Bool {
         Base64.decodeURLSafe(text).flatMap { try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: $0) } != nil

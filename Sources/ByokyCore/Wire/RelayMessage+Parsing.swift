@@ -114,7 +114,11 @@ extension RelayMessage {
             guard let providers = try fields.providers("providers") else {
                 throw .missingField(type: type, field: "providers")
             }
-            return .pairHello(providers: providers)
+            return .pairHello(
+                providers: providers,
+                publicKey: try fields.optionalString("publicKey"),
+                proof: try fields.optionalString("proof")
+            )
         case "relay:pair:ack":
             return .pairAck
         case "relay:vault:offer":
@@ -154,6 +158,10 @@ extension RelayMessage {
                 giftID = try fields.string("roomId")
             }
             return .usage(giftID: giftID, usedTokens: try fields.integer("usedTokens"))
+        case "relay:pair:usage":
+            guard let usage = try? JSONCoding.decode(SessionUsage.self, from: JSONCoding.encode(JSONValue.object(object)))
+            else { throw .invalidField(type: type, field: "requests") }
+            return .sessionUsage(usage)
         case "relay:request:sealed":
             return .sealedRequest(
                 requestID: try fields.string("requestId"),
@@ -220,8 +228,10 @@ extension RelayMessage {
             }
         case .ping(let ts), .pong(let ts):
             object["ts"] = .number(ts)
-        case .pairHello(let providers):
+        case .pairHello(let providers, let publicKey, let proof):
             object["providers"] = providersValue(providers)
+            if let publicKey { object["publicKey"] = .string(publicKey) }
+            if let proof { object["proof"] = .string(proof) }
         case .pairAck:
             break
         case .vaultOffer(let vaultURL, let token, let providers):
@@ -245,6 +255,10 @@ extension RelayMessage {
         case .usage(let giftID, let usedTokens):
             object["giftId"] = .string(giftID)
             object["usedTokens"] = .number(Double(usedTokens))
+        case .sessionUsage(let usage):
+            if case .object(let fields)? = (try? JSONCoding.encode(usage)).flatMap(JSONCoding.parse) {
+                object.merge(fields) { current, _ in current }
+            }
         case .sealedRequest(let requestID, let encapsulatedKey, let ciphertext):
             object["requestId"] = .string(requestID)
             object["enc"] = .string(encapsulatedKey)

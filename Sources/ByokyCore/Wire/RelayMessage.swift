@@ -26,8 +26,10 @@ public enum RelayMessage: Sendable, Hashable {
     /// Keep-alive; `ts` is the sender's clock in Unix milliseconds.
     case ping(ts: Double)
     case pong(ts: Double)
-    /// Pairing: the wallet lists what it offers.
-    case pairHello(providers: [String: ProviderAvailability])
+    /// Pairing: the wallet lists what it offers. In a version 2 pairing it adds its X25519
+    /// `publicKey` and `proof`, a MAC over that key with the code's pre-shared key
+    /// (``RelaySealing/pairingProof(publicKey:presharedKey:)``).
+    case pairHello(providers: [String: ProviderAvailability], publicKey: String? = nil, proof: String? = nil)
     /// Pairing: the app accepts.
     case pairAck
     /// Pairing: the wallet offers a vault session as fallback.
@@ -42,6 +44,9 @@ public enum RelayMessage: Sendable, Hashable {
     case peerStatus(online: Bool)
     /// A gift's giver reports the tokens used so far.
     case usage(giftID: String, usedTokens: Int)
+    /// Pairing: the wallet reports the paired session's usage after each request (our addition,
+    /// `relay:pair:usage`).
+    case sessionUsage(SessionUsage)
     /// A ``request(_:)`` frame sealed end to end to the wallet (see ``RelaySealing``); the relay
     /// sees only the request id.
     case sealedRequest(requestID: String, encapsulatedKey: String, ciphertext: String)
@@ -73,6 +78,7 @@ public enum RelayMessage: Sendable, Hashable {
         case .authResult: "relay:auth:result"
         case .peerStatus: "relay:peer:status"
         case .usage: "relay:usage"
+        case .sessionUsage: "relay:pair:usage"
         case .sealedRequest: "relay:request:sealed"
         case .sealedResponse: "relay:response:sealed"
         }
@@ -93,7 +99,7 @@ public enum RelayMessage: Sendable, Hashable {
         "relay:hello", "relay:request", "relay:response:meta", "relay:response:chunk", "relay:response:done",
         "relay:response:error", "relay:ping", "relay:pong", "relay:pair:hello", "relay:pair:ack", "relay:vault:offer",
         "relay:vault:offer:failed", "relay:auth", "relay:auth:result", "relay:peer:status", "relay:usage",
-        "relay:request:cancel", "relay:request:sealed", "relay:response:sealed",
+        "relay:request:cancel", "relay:request:sealed", "relay:response:sealed", "relay:pair:usage",
     ]
 }
 

@@ -148,6 +148,18 @@ public final class RelayRequestBook: Sendable {
         send(.requestCancel(requestID: requestID))
     }
 
+    /// Fails every pending request with `error`; later requests go ahead (the connection came back).
+    public func failPending(_ error: ByokyError) {
+        let pending = state.withLock { state in
+            defer { state.pending = [:] }
+            return Array(state.pending.values)
+        }
+        for request in pending {
+            request.head?.resume(throwing: error)
+            request.body.finish(throwing: error)
+        }
+    }
+
     /// Fails every pending request with `error`, and every later one.
     public func close(_ error: ByokyError) {
         let pending = state.withLock { state in

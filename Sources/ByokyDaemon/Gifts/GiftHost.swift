@@ -93,6 +93,12 @@ public final class GiftHost: Sendable {
                     )
                 )
                 let requests = socket.requests
+                let opener = SealedRequestServer(
+                    privateKey: secrets.privateKey,
+                    roomID: gift.roomID,
+                    presharedKey: nil,
+                    replays: replays
+                )
                 let refused = Mutex<String?>(nil)
                 try await socket.run { frame, send in
                     switch frame {
@@ -104,15 +110,16 @@ public final class GiftHost: Sendable {
                         self.online.withLock { _ = $0.insert(gift.id) }
                         self.onEvent(.online(giftID: gift.id))
                     case .sealedRequest(let requestID, let encapsulatedKey, let ciphertext):
-                        requests.start(requestID) {
-                            await self.serve(
+                        guard
+                            let (request, sendSealed) = opener.open(
                                 requestID: requestID,
                                 encapsulatedKey: encapsulatedKey,
                                 ciphertext: ciphertext,
-                                gift: gift,
-                                privateKey: secrets.privateKey.exposedValue,
                                 send: send
                             )
+                        else { break }
+                        requests.start(requestID) {
+                            await self.serve(request, gift: gift, send: send, sendSealed: sendSealed)
                         }
                     case .request(let request):
                         send(
@@ -140,47 +147,13 @@ public final class GiftHost: Sendable {
         }
     }
 
-    /// Opens one sealed request, serves it, and seals every answer frame back.
+    /// Serves one opened request with the gift, sealing every answer frame back.
     private func serve(
-        requestID: String,
-        encapsulatedKey: String,
-        ciphertext: String,
+        _ request: RelayRequest,
         gift hosted: GiftRecord,
-        privateKey: String,
-        send: @escaping @Sendable (RelayMessage) -> Void
+        send: @escaping @Sendable (RelayMessage) -> Void,
+        sendSealed: @escaping @Sendable (RelayMessage) -> Void
     ) async {
-        // A request the relay replays (same encapsulated key) is refused, so it cannot spend twice.
-        guard replays.firstUse(encapsulatedKey) else {
-            return send(
-                RelayResponder.errorFrame(requestID: requestID, ByokyError(.invalidFrame, "A replayed request was refused"))
-            )
-        }
-        let opened: RelaySealing.OpenedRequest
-        let request: RelayRequest
-        do {
-            opened = try RelaySealing.openRequest(
-                encapsulatedKey: encapsulatedKey,
-                ciphertext: ciphertext,
-                privateKey: privateKey,
-                roomID: hosted.roomID
-            )
-            // The relay tags the outer id (`r:<peer>:<id>`); the sealed one is the requester's own.
-            guard case .request(let inner)? = try? RelayMessage.parse(
-                opened.plaintext,
-                maximumSize: RelayMessage.relayMaximumFrameSize
-            ), requestID == inner.requestID || requestID.hasSuffix(":" + inner.requestID)
-            else { throw ByokyError(.invalidFrame, "The sealed frame is not this request") }
-            request = inner
-        } catch {
-            // Nothing can be sealed back to a requester whose frame does not open.
-            send(RelayResponder.errorFrame(requestID: requestID, error))
-            return
-        }
-        let sealer = Mutex(opened.sealer(requestID: request.requestID))
-        let sealedSend: @Sendable (RelayMessage) -> Void = { frame in
-            let (sequence, sealed) = sealer.withLock { $0.seal(frame.encoded()) }
-            send(.sealedResponse(requestID: requestID, sequence: sequence, ciphertext: sealed))
-        }
         let settled = Mutex<Int?>(nil)
         do {
             let gift = try await wallet.gift(hosted.id)
@@ -193,10 +166,10 @@ public final class GiftHost: Sendable {
                     send(.usage(giftID: giftID, usedTokens: used))
                 }
             }
-            try await RelayResponder.stream(response, requestID: request.requestID, send: sealedSend)
+            try await RelayResponder.stream(response, requestID: request.requestID, send: sendSealed)
             onEvent(.served(giftID: gift.id, status: response.status, usedTokens: settled.withLock { $0 }))
         } catch {
-            sealedSend(RelayResponder.errorFrame(requestID: requestID, error))
+            sendSealed(RelayResponder.errorFrame(requestID: request.requestID, error))
         }
     }
 }

@@ -13,6 +13,8 @@ public struct PairingHost: Sendable {
         case joined
         case paired
         case served(provider: String, status: Int)
+        /// The relay connection dropped; reconnecting.
+        case reconnecting
         case ended(reason: String)
     }
 
@@ -32,60 +34,144 @@ public struct PairingHost: Sendable {
     /// The name the paired app gets in the wallet (sessions, log): its claimed origin, marked unverified.
     public var appName: String { "\(payload.appOrigin) (paired, unverified)" }
 
-    /// Serves the pairing; `onEvent` hears about progress.
+    /// Serves the pairing until the task is cancelled or the owner revokes its session; a dropped
+    /// relay connection is reopened with back-off. `onEvent` hears about progress.
+    ///
+    /// In a version 2 pairing the wallet sends a fresh public key with a proof made with the code's
+    /// pre-shared key, and serves only requests sealed to that key.
     ///
     /// - Throws: ``ByokyError`` `INVALID_URL` for a relay that is neither `wss:` nor loopback `ws:`,
-    ///   `RELAY_CONNECTION_FAILED` when the relay refuses the room.
+    ///   `RELAY_CONNECTION_FAILED` when the relay refuses the room on the first connection.
     public func run(onEvent: @escaping @Sendable (Event) -> Void = { _ in }) async throws {
         guard ProviderURLPolicy.isAllowedRelayURL(payload.relayURL) else {
             throw ByokyError(.invalidURL, "The pairing code names a relay that is neither wss:// nor local")
         }
         let grant = try await wallet.createSession(app: AppIdentity(name: appName), providers: providers)
         let sessionKey = grant.key.exposedValue
-        let offered = try await wallet.availability(for: providers, app: appName)
-        let failure = Mutex<ByokyError?>(nil)
-        let socket = RelaySenderSocket(
-            url: payload.relayURL,
-            auth: .auth(roomID: payload.roomID, authToken: payload.authToken, role: .sender, priority: 1)
-        )
-        let requests = socket.requests
-        try await socket.run { frame, send in
-            switch frame {
-            case .authResult(let success, let error, _):
-                guard success else {
-                    failure.withLock { $0 = ByokyError.relayConnectionFailed(error ?? "the relay refused the room") }
-                    return false
-                }
-                onEvent(.joined)
-                send(.pairHello(providers: offered))
-            case .pairAck:
-                onEvent(.paired)
-            case .request(let request):
-                requests.start(request.requestID) {
-                    await self.serve(request, sessionKey: sessionKey, send: send, onEvent: onEvent)
-                }
-            default:
+        let keys = payload.presharedKeyBytes.map { _ in RelaySealing.generateKeyPair() }
+        let opener = keys.map {
+            SealedRequestServer(
+                privateKey: SecretString($0.privateKey),
+                roomID: payload.roomID,
+                presharedKey: payload.presharedKeyBytes,
+                replays: ReplayGuard()
+            )
+        }
+        let wallet = self.wallet
+        var joinedOnce = false
+        var delay = Duration.milliseconds(250)
+        var endReason = "stopped"
+        while !Task.isCancelled {
+            guard (try? await wallet.authenticate(sessionKey: sessionKey)) != nil else {
+                endReason = "its session was revoked"
                 break
             }
-            return true
+            let offered = try await wallet.availability(for: providers, app: appName)
+            let hello = RelayMessage.pairHello(
+                providers: offered,
+                publicKey: keys?.publicKey,
+                proof: keys.flatMap { keys in
+                    payload.presharedKeyBytes.map { RelaySealing.pairingProof(publicKey: keys.publicKey, presharedKey: $0) }
+                }
+            )
+            let failure = Mutex<ByokyError?>(nil)
+            let joined = Mutex(false)
+            let socket = RelaySenderSocket(
+                url: payload.relayURL,
+                auth: .auth(roomID: payload.roomID, authToken: payload.authToken, role: .sender, priority: 1)
+            )
+            let requests = socket.requests
+            // Ends the connection when the owner revokes the session.
+            let watcher = Task {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(1))
+                    guard (try? await wallet.authenticate(sessionKey: sessionKey)) != nil else {
+                        socket.close()
+                        return
+                    }
+                }
+            }
+            do {
+                try await socket.run { frame, send in
+                    switch frame {
+                    case .authResult(let success, let error, _):
+                        guard success else {
+                            failure.withLock { $0 = ByokyError.relayConnectionFailed(error ?? "the relay refused the room") }
+                            return false
+                        }
+                        joined.withLock { $0 = true }
+                        onEvent(.joined)
+                        send(hello)
+                    case .peerStatus(true):
+                        // The app came back after a drop: offer again so it can check the key.
+                        send(hello)
+                    case .pairAck:
+                        onEvent(.paired)
+                    case .sealedRequest(let requestID, let encapsulatedKey, let ciphertext):
+                        guard
+                            let (request, sendSealed) = opener?.open(
+                                requestID: requestID,
+                                encapsulatedKey: encapsulatedKey,
+                                ciphertext: ciphertext,
+                                send: send
+                            )
+                        else { break }
+                        requests.start(requestID) {
+                            await self.serve(request, sessionKey: sessionKey, send: send, reply: sendSealed, onEvent: onEvent)
+                        }
+                    case .request(let request):
+                        guard opener == nil else {
+                            send(
+                                RelayResponder.errorFrame(
+                                    requestID: request.requestID,
+                                    ByokyError(.invalidFrame, "This pairing takes only end-to-end encrypted requests")
+                                )
+                            )
+                            break
+                        }
+                        requests.start(request.requestID) {
+                            await self.serve(request, sessionKey: sessionKey, send: send, reply: send, onEvent: onEvent)
+                        }
+                    default:
+                        break
+                    }
+                    return true
+                }
+            } catch {}
+            watcher.cancel()
+            if let error = failure.withLock({ $0 }), !joinedOnce { throw error }
+            if joined.withLock({ $0 }) {
+                joinedOnce = true
+                delay = .milliseconds(250)
+            }
+            if Task.isCancelled { break }
+            onEvent(.reconnecting)
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(10))
         }
-        if let error = failure.withLock({ $0 }) { throw error }
-        onEvent(.ended(reason: "the relay connection closed"))
+        try? await wallet.revokeSession(id: grant.record.id)
+        onEvent(.ended(reason: endReason))
     }
 
-    /// Runs one relayed request through the proxy engine and streams the answer back.
+    /// Runs one relayed request through the proxy engine, streams the answer back with `reply`
+    /// (sealed in a version 2 pairing), then reports the session's usage.
     private func serve(
         _ request: RelayRequest,
         sessionKey: String,
         send: @Sendable (RelayMessage) -> Void,
+        reply: @Sendable (RelayMessage) -> Void,
         onEvent: @Sendable (Event) -> Void
     ) async {
         do {
             let response = await engine.handle(try RelayResponder.proxyRequest(from: request), sessionKey: sessionKey)
-            try await RelayResponder.stream(response, requestID: request.requestID, send: send)
+            try await RelayResponder.stream(response, requestID: request.requestID, send: reply)
             onEvent(.served(provider: request.provider.rawValue, status: response.status))
         } catch {
-            send(RelayResponder.errorFrame(requestID: request.requestID, error))
+            reply(RelayResponder.errorFrame(requestID: request.requestID, error))
+        }
+        if let session = try? await wallet.authenticate(sessionKey: sessionKey) {
+            await wallet.store.waitForQueuedLogEntries()
+            if let usage = try? await wallet.usage(ofSession: session.id) { send(.sessionUsage(usage)) }
         }
     }
 }

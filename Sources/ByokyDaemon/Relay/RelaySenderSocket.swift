@@ -9,12 +9,23 @@ import WSCore
 /// Sends `auth` first, pings every 30 s to keep the room alive, and hands every parsed frame to
 /// `handle` with a way to send frames back. Returns when the socket closes or the task is
 /// cancelled; in-flight request tasks registered in ``requests`` are cancelled then.
-struct RelaySenderSocket {
+final class RelaySenderSocket: Sendable {
     let url: String
     let auth: RelayMessage
 
     /// The request tasks being served, by request id.
     let requests = InFlightRequests()
+    private let connection = Mutex<Task<Void, any Error>?>(nil)
+
+    init(url: String, auth: RelayMessage) {
+        self.url = url
+        self.auth = auth
+    }
+
+    /// Ends the connection (``run(handle:)`` returns).
+    func close() {
+        connection.withLock { $0?.cancel() }
+    }
 
     /// Runs the connection.
     ///
@@ -27,6 +38,8 @@ struct RelaySenderSocket {
         logger.logLevel = .critical
         let requests = self.requests
         let auth = self.auth
+        let url = self.url
+        let task = Task {
         _ = try await WebSocketClient.connect(
             url: url,
             configuration: .init(maxFrameSize: RelayMessage.relayMaximumFrameSize),
@@ -66,6 +79,13 @@ struct RelaySenderSocket {
                 sender.finish()
                 group.cancelAll()
             }
+        }
+        }
+        connection.withLock { $0 = task }
+        try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
         }
     }
 }

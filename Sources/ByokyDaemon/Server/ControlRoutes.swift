@@ -15,8 +15,16 @@ struct ControlRoutes: Sendable {
     /// The gifts whose relay rooms the daemon holds now.
     let onlineGifts: @Sendable () -> Set<String>
 
+    /// The pairings the daemon serves.
+    let pairings: PairingBook
+
     struct OnlineGifts: Codable {
         let online: [String]
+    }
+
+    struct PairBody: Decodable {
+        let code: String
+        let providers: [ProviderID]
     }
 
     struct UnlockBody: Decodable {
@@ -76,6 +84,30 @@ struct ControlRoutes: Sendable {
         }
         router.get("/gifts/online") { _, _ in
             BridgeResponses.json(WalletAPI.encode(OnlineGifts(online: onlineGifts().sorted())))
+        }
+        router.get("/pairings") { _, _ in
+            BridgeResponses.json(WalletAPI.encode(pairings.list()))
+        }
+        router.post("/pairings") { request, _ in
+            do {
+                let body = try await request.body.collect(upTo: WalletAPI.maximumBodySize)
+                let pair = try WalletAPI.decode(PairBody.self, from: Array(body.readableBytesView))
+                guard let payload = PairingPayload.decode(pair.code) else {
+                    throw ByokyError(.invalidRequest, "That is not a byoky pairing code")
+                }
+                return BridgeResponses.json(WalletAPI.encode(try pairings.start(payload, providers: pair.providers)))
+            } catch let error as ByokyError {
+                return BridgeResponses.error(error, family: nil)
+            }
+        }
+        router.delete("/pairings/{id}") { _, context in
+            guard pairings.stop(context.parameters.get("id") ?? "") else {
+                return BridgeResponses.error(
+                    ByokyError(.notFound, "No pairing with that id — see `byoky pairings`"),
+                    family: nil
+                )
+            }
+            return BridgeResponses.json(WalletAPI.encode(pairings.list()))
         }
         router.get("/approvals") { _, _ in
             BridgeResponses.json(WalletAPI.encode(approvals.pending(now: wallet.now())))

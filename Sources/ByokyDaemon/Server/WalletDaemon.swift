@@ -68,6 +68,8 @@ public final class WalletDaemon: Sendable {
     let engine: ProxyEngine
     /// Serves the gifts this wallet gives, through their relays.
     public let giftHost: GiftHost
+    /// The relay pairings this daemon serves.
+    public let pairings: PairingBook
     let autoLock: AutoLock?
     private let boundPort = Mutex<Int>(0)
 
@@ -76,6 +78,7 @@ public final class WalletDaemon: Sendable {
         self.configuration = configuration
         self.engine = ProxyEngine(wallet: wallet, httpClient: httpClient, configuration: configuration.proxy)
         self.giftHost = GiftHost(wallet: wallet, engine: engine, onEvent: configuration.onGiftEvent)
+        self.pairings = PairingBook(wallet: wallet, engine: engine)
         self.autoLock = configuration.autoLockAfter.map { AutoLock(wallet: wallet, idleLimit: $0) }
     }
 
@@ -102,7 +105,8 @@ public final class WalletDaemon: Sendable {
                 onChange: { [giftHost, wallet] in
                     if wallet.isUnlocked { await giftHost.reconcile() } else { giftHost.stop() }
                 },
-                onlineGifts: { [giftHost] in giftHost.onlineGiftIDs }
+                onlineGifts: { [giftHost] in giftHost.onlineGiftIDs },
+                pairings: pairings
             )
             servers.append(
                 HTTPServerRunner.Server(router: routes.makeRouter(), address: .unixDomainSocket(path: socket))
@@ -121,6 +125,7 @@ public final class WalletDaemon: Sendable {
     /// Ends gift hosting and gift connections when the daemon stops.
     private func stopRelays() {
         giftHost.stop()
+        pairings.stopAll()
         engine.closeGiftConnections()
     }
 

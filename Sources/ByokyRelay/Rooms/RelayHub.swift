@@ -102,7 +102,8 @@ public final class RelayHub: Sendable {
                 return (Array(room.recipients.values), room.senders.map(\.peer).filter { $0.id != peer.id })
             }
             for other in recipients + senders { other.send(text) }
-        case (.sender, "relay:pair:hello"), (.sender, "relay:vault:offer"), (.sender, "relay:vault:offer:failed"):
+        case (.sender, "relay:pair:hello"), (.sender, "relay:vault:offer"), (.sender, "relay:vault:offer:failed"),
+            (.sender, "relay:pair:usage"):
             for recipient in state.withLock({ Array($0.rooms[membership.roomID]?.recipients.values ?? [:].values) }) {
                 recipient.send(text)
             }

@@ -103,16 +103,17 @@ public struct RelayServer: Sendable {
 }
 
 extension RelayServer {
-    /// Runs the relay on `host` and a free port while `body` runs (for tests, benchmarks and
+    /// Runs the relay on `host` and `port` (0: a free one) while `body` runs (for tests, benchmarks and
     /// embedding), then shuts it down gracefully.
     public func withRunningServer<Result: Sendable>(
         host: String = "127.0.0.1",
+        port requestedPort: Int = 0,
         _ body: @Sendable (Int) async throws -> Result
     ) async throws -> Result {
         var logger = Logger(label: "byoky.relay")
         logger.logLevel = .critical
         let bound = Mutex<Int?>(nil)
-        let app = makeApplication(host: host, port: 0, logger: logger) { port in
+        let app = makeApplication(host: host, port: requestedPort, logger: logger) { port in
             bound.withLock { $0 = port }
         }
         let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)

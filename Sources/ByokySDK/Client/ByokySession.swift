@@ -93,9 +93,9 @@ public final class ByokySession: Sendable {
 
     /// Requests and tokens used by this session so far.
     public func usage() async throws -> SessionUsage {
-        if pairedLink != nil {
-            // The paired wallet keeps the audit log; the relay has no usage query yet.
-            return SessionUsage(requests: 0, inputTokens: 0, outputTokens: 0, byProvider: [:])
+        if let pairedLink {
+            // The paired wallet reports the session's usage after each request.
+            return pairedLink.usage ?? SessionUsage(requests: 0, inputTokens: 0, outputTokens: 0, byProvider: [:])
         }
         return try await WalletClient.send(
             .GET,

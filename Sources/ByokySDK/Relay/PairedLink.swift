@@ -6,8 +6,12 @@ import WSClient
 import WSCore
 
 /// The app's side of relay pairing: a recipient connection to the relay room that the owner's
-/// wallet joins after scanning or typing the pairing code. Requests go over it as `relay:request`
-/// frames and come back as the wallet's streamed answers.
+/// wallet joins after scanning or typing the pairing code.
+///
+/// In a version 2 pairing the wallet's hello must carry a proof made with the code's pre-shared
+/// key, and every request and answer is then sealed end to end. A dropped relay connection is
+/// reopened with back-off; while the wallet is unreachable requests fail at once with
+/// `RELAY_DISCONNECTED` instead of hanging, and they go through again once it is back.
 final class PairedLink: Sendable {
     private struct State {
         var authResult: CheckedContinuation<Void, any Error>?
@@ -15,24 +19,32 @@ final class PairedLink: Sendable {
         var isOpen = false
         var peerOnline = false
         var failure: ByokyError?
+        var paired = false
+        var closed = false
+        var usage: SessionUsage?
     }
 
     let payload: PairingPayload
     let connection: RelayConnection
-    private let writer = RelayFrameWriter()
     private let state = Mutex(State())
     private let runner = Mutex<Task<Void, Never>?>(nil)
+    /// The writer of the connection open now (frames sent while none is open are dropped).
+    private let writer = CurrentWriter()
 
     init(payload: PairingPayload, requestTimeout: Duration) {
         self.payload = payload
         var configuration = ByokyServer.Configuration()
         configuration.requestTimeout = requestTimeout
         configuration.pingInterval = nil
-        connection = RelayConnection(writer: writer, configuration: configuration)
+        let writer = self.writer
+        connection = RelayConnection(configuration: configuration) { frame in writer.send(frame) }
     }
 
     /// Whether the relay connection is open and the wallet is in the room.
-    var isConnected: Bool { state.withLock { $0.isOpen && $0.peerOnline } }
+    var isConnected: Bool { state.withLock { $0.isOpen && $0.peerOnline && !$0.closed } }
+
+    /// The wallet's latest report of this session's usage.
+    var usage: SessionUsage? { state.withLock { $0.usage } }
 
     /// Joins the room, calls `onPairingReady` with the code, waits for the wallet's offer and accepts it.
     func pair(
@@ -57,47 +69,80 @@ final class PairedLink: Sendable {
             }
             if let failure { continuation.resume(throwing: failure) }
         }
-        writer.send(.pairAck)
+        state.withLock { $0.paired = true }
+        connection.send(.pairAck)
         return providers
     }
 
+    /// Keeps a connection to the room open until ``close()``: reconnects with back-off after a drop.
     private func start() {
         let task = Task {
-            var logger = Logger(label: "byoky.pairing")
-            logger.logLevel = .critical
-            do {
-                _ = try await WebSocketClient.connect(
-                    url: payload.relayURL,
-                    configuration: .init(maxFrameSize: RelayMessage.relayMaximumFrameSize),
-                    logger: logger
-                ) { inbound, outbound, _ in
-                    self.state.withLock { $0.isOpen = true }
-                    await withTaskGroup(of: Void.self) { group in
-                        group.addTask { await self.writer.run(on: outbound) }
-                        self.writer.send(
-                            .auth(
-                                roomID: self.payload.roomID,
-                                authToken: self.payload.authToken,
-                                role: .recipient,
-                                priority: nil
-                            )
-                        )
-                        do {
-                            for try await message in inbound.messages(maxSize: RelayMessage.relayMaximumFrameSize) {
-                                guard case .text(let text) = message else { continue }
-                                self.receive(text)
-                            }
-                        } catch {}
-                        self.writer.finish()
-                        group.cancelAll()
-                    }
+            var delay = Duration.milliseconds(250)
+            while !Task.isCancelled, !state.withLock({ $0.closed }) {
+                let opened = await runOnce()
+                let paired = state.withLock { $0.paired }
+                guard paired else {
+                    fail(ByokyError.relayConnectionFailed("the relay connection closed"))
+                    return
                 }
-            } catch {}
-            self.state.withLock { $0.isOpen = false }
-            self.fail(ByokyError.relayConnectionFailed("the relay connection closed"))
-            self.connection.close(reason: "The relay connection closed")
+                connection.suspend(ByokyError(.relayDisconnected, "The relay connection dropped; reconnecting"))
+                if opened { delay = .milliseconds(250) }
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(10))
+            }
         }
         runner.withLock { $0 = task }
+    }
+
+    /// One connection to the relay; returns whether it opened.
+    private func runOnce() async -> Bool {
+        var logger = Logger(label: "byoky.pairing")
+        logger.logLevel = .critical
+        let writer = RelayFrameWriter()
+        do {
+            _ = try await WebSocketClient.connect(
+                url: payload.relayURL,
+                configuration: .init(maxFrameSize: RelayMessage.relayMaximumFrameSize),
+                logger: logger
+            ) { inbound, outbound, _ in
+                self.state.withLock { $0.isOpen = true }
+                self.writer.replace(with: writer)
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await writer.run(on: outbound) }
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: .seconds(30))
+                            writer.send(.ping(ts: (Date().timeIntervalSince1970 * 1000).rounded()))
+                        }
+                    }
+                    writer.send(
+                        .auth(
+                            roomID: self.payload.roomID,
+                            authToken: self.payload.authToken,
+                            role: .recipient,
+                            priority: nil
+                        )
+                    )
+                    do {
+                        for try await message in inbound.messages(maxSize: RelayMessage.relayMaximumFrameSize) {
+                            guard case .text(let text) = message else { continue }
+                            self.receive(text)
+                        }
+                    } catch {}
+                    writer.finish()
+                    group.cancelAll()
+                }
+            }
+        } catch {
+            state.withLock { $0.isOpen = false }
+            return false
+        }
+        state.withLock {
+            $0.isOpen = false
+            $0.peerOnline = false
+        }
+        self.writer.replace(with: nil)
+        return true
     }
 
     private func receive(_ text: String) {
@@ -119,19 +164,33 @@ final class PairedLink: Sendable {
                     throwing: ByokyError.relayConnectionFailed(error ?? "the relay refused the pairing room")
                 )
             }
-        case .pairHello(let providers):
+        case .pairHello(let providers, let publicKey, let proof):
+            if let presharedKey = payload.presharedKeyBytes {
+                // Version 2: only the wallet that read the code can prove it.
+                guard let publicKey, let proof,
+                    RelaySealing.verifyPairingProof(proof, publicKey: publicKey, presharedKey: presharedKey)
+                else { return }
+                connection.useSealing(
+                    SealedRequestChannel(publicKey: publicKey, roomID: payload.roomID, presharedKey: presharedKey)
+                )
+            }
             let offered = providers.filter { $0.value.authMethod == .apiKey || $0.value.authMethod == .oauth }
-            let waiter = state.withLock { state in
+            let (waiter, paired) = state.withLock { state in
                 state.peerOnline = true
                 defer { state.hello = nil }
-                return state.hello
+                return (state.hello, state.paired)
             }
             waiter?.resume(returning: offered)
+            if paired {
+                // The wallet came back (after a drop on either side).
+                connection.send(.pairAck)
+                connection.resume()
+            }
         case .peerStatus(let online):
             state.withLock { $0.peerOnline = online }
-            if !online {
-                connection.close(reason: "The wallet went offline")
-            }
+            if !online { connection.suspend(ByokyError(.relayDisconnected, "The wallet went offline")) }
+        case .sessionUsage(let usage):
+            state.withLock { $0.usage = usage }
         default:
             connection.receive(text)
         }
@@ -151,8 +210,25 @@ final class PairedLink: Sendable {
     }
 
     func close() {
+        state.withLock { $0.closed = true }
         runner.withLock { $0?.cancel() }
-        writer.finish()
+        writer.replace(with: nil)?.finish()
         connection.close(reason: "The app disconnected")
+    }
+}
+
+/// The frame writer of whichever relay connection is open now.
+private final class CurrentWriter: Sendable {
+    private let writer = Mutex<RelayFrameWriter?>(nil)
+
+    func send(_ frame: RelayMessage) { writer.withLock { $0 }?.send(frame) }
+
+    /// Installs `next`; returns the one it replaces.
+    @discardableResult
+    func replace(with next: RelayFrameWriter?) -> RelayFrameWriter? {
+        writer.withLock { current in
+            defer { current = next }
+            return current
+        }
     }
 }

@@ -37,8 +37,7 @@ public struct RelayFetch: Sendable {
     /// - Throws: ``ByokyError`` `RELAY_DISCONNECTED` when the connection is or becomes closed,
     ///   `TIMEOUT` when the front end stays silent too long, or the front end's error (code kept).
     public func callAsFunction(_ request: ByokyFetch.Request) async throws -> Response {
-        let requests = connection.requests
-        let requestID = requests.makeRequestID()
+        let requestID = connection.requests.makeRequestID()
         var headers: [String: String] = [:]
         for (name, value) in request.headers { headers[name] = value }
         let relayed = RelayRequest(
@@ -49,7 +48,7 @@ public struct RelayFetch: Sendable {
             headers: headers,
             bodyBytes: request.body
         )
-        let answer = try await requests.perform(.request(relayed), requestID: requestID)
+        let answer = try await connection.perform(relayed)
         return Response(status: answer.head.status, headers: answer.head.headers, body: answer.body)
     }
 }

@@ -50,7 +50,7 @@ public struct ByokyServer: Sendable {
         _ body: @escaping @Sendable (ByokyRelayClient) async throws -> Void
     ) async throws {
         let writer = RelayFrameWriter()
-        let connection = RelayConnection(writer: writer, configuration: configuration)
+        let connection = RelayConnection(configuration: configuration) { writer.send($0) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await writer.run(on: outbound) }
             group.addTask {

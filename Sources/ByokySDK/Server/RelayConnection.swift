@@ -9,21 +9,58 @@ final class RelayConnection: Sendable {
         var client: ByokyRelayClient?
         var helloWaiters: [CheckedContinuation<ByokyRelayClient, any Error>] = []
         var closeReason: String?
+        /// Why requests fail at once for now (a paired wallet that is offline), if they do.
+        var suspension: ByokyError?
+        /// Seals requests end to end (a version 2 pairing).
+        var sealing: SealedRequestChannel?
     }
 
-    let writer: RelayFrameWriter
+    let send: @Sendable (RelayMessage) -> Void
     let configuration: ByokyServer.Configuration
     let requests: RelayRequestBook
     private let state = Mutex(State())
 
-    init(writer: RelayFrameWriter, configuration: ByokyServer.Configuration) {
-        self.writer = writer
+    init(configuration: ByokyServer.Configuration, send: @escaping @Sendable (RelayMessage) -> Void) {
+        self.send = send
         self.configuration = configuration
         requests = RelayRequestBook(
             requestTimeout: configuration.requestTimeout,
             silenceError: { ByokyError(.timeout, "The front end did not answer the relayed request in time") },
-            send: { writer.send($0) }
+            send: send
         )
+    }
+
+    /// Sends a request (sealed when the connection seals) and waits for its answer.
+    ///
+    /// - Throws: ``ByokyError`` `RELAY_DISCONNECTED` at once while the connection is suspended or
+    ///   closed, or what the request book throws.
+    func perform(_ request: RelayRequest) async throws -> RelayRequestBook.Answer {
+        let (suspension, sealing) = state.withLock { ($0.suspension, $0.sealing) }
+        if let suspension { throw suspension }
+        guard let sealing else { return try await requests.perform(.request(request), requestID: request.requestID) }
+        do {
+            return try await requests.perform(try sealing.seal(request), requestID: request.requestID)
+        } catch {
+            sealing.forget(request.requestID)
+            throw error
+        }
+    }
+
+    /// Seals every later request with `channel`.
+    func useSealing(_ channel: SealedRequestChannel) {
+        state.withLock { $0.sealing = channel }
+    }
+
+    /// Fails pending requests and every new one with `error` until ``resume()``.
+    func suspend(_ error: ByokyError) {
+        state.withLock { $0.suspension = error }
+        state.withLock { $0.sealing }?.clear()
+        requests.failPending(error)
+    }
+
+    /// Lets requests through again.
+    func resume() {
+        state.withLock { $0.suspension = nil }
     }
 
     var isClosed: Bool { state.withLock { $0.closeReason != nil } }
@@ -53,7 +90,16 @@ final class RelayConnection: Sendable {
             }
             for waiter in waiters { waiter.resume(returning: client) }
         case .ping(let ts):
-            writer.send(.pong(ts: ts))
+            send(.pong(ts: ts))
+        case .sealedResponse(let requestID, let sequence, let ciphertext):
+            do {
+                let sealing = state.withLock { $0.sealing }
+                if let inner = try sealing?.open(requestID: requestID, sequence: sequence, ciphertext: ciphertext) {
+                    requests.deliver(inner)
+                }
+            } catch {
+                requests.fail(requestID, error as? ByokyError ?? ByokyError(.decryptFailed, "A frame did not open"))
+            }
         default:
             requests.deliver(frame)
         }

@@ -26,7 +26,11 @@ extension Wallet {
                 )
                 continue
             }
-            let route = RouteResolver.resolve(requested: provider, group: group, credentials: credentials)
+            // An automatic cross-family route still serves requests, but is not offered at connect:
+            // moving an app to another family is the owner's call, made with a group.
+            let route = RouteResolver.resolve(requested: provider, group: group, credentials: credentials).flatMap {
+                $0.kind == .translate && group == nil ? nil : $0
+            }
             result[provider.rawValue] = ProviderAvailability(
                 available: route != nil,
                 authMethod: route.flatMap { AuthMethod(rawValue: $0.credential.authMethod) } ?? .apiKey

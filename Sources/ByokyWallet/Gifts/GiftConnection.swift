@@ -17,12 +17,13 @@ final class GiftConnection: Sendable {
     private struct State {
         var isReady = false
         var readyWaiters: [CheckedContinuation<Void, any Error>] = []
-        var openers: [String: RelaySealing.ResponseOpener] = [:]
         var closeError: ByokyError?
     }
 
     let gift: ReceivedGiftRecord
     let requests: RelayRequestBook
+    /// Seals requests to a version 2 gift's giver; `nil` for a v1 gift.
+    private let sealing: SealedRequestChannel?
     private let token: SecretString
     private let onUsage: @Sendable (Int) -> Void
     private let outgoing: AsyncStream<RelayMessage>.Continuation
@@ -39,6 +40,7 @@ final class GiftConnection: Sendable {
         self.gift = gift
         self.token = token
         self.onUsage = onUsage
+        sealing = gift.publicKey.map { SealedRequestChannel(publicKey: $0, roomID: gift.roomID) }
         let (frames, outgoing) = AsyncStream.makeStream(of: RelayMessage.self)
         self.frames = frames
         self.outgoing = outgoing
@@ -77,28 +79,14 @@ final class GiftConnection: Sendable {
     /// Sends one request (sealed for a v2 gift) and returns the answer.
     func perform(_ request: RelayRequest) async throws -> RelayRequestBook.Answer {
         try await waitUntilReady()
-        guard let publicKey = gift.publicKey else {
+        guard let sealing else {
             return try await requests.perform(.request(request), requestID: request.requestID)
         }
-        let sealed = try RelaySealing.sealRequest(
-            RelayMessage.request(request).encoded(),
-            to: publicKey,
-            roomID: gift.roomID,
-            requestID: request.requestID
-        )
         // The opener lives until the answer's last frame (the body comes after this call returns).
-        state.withLock { $0.openers[request.requestID] = sealed.opener }
         do {
-            return try await requests.perform(
-                .sealedRequest(
-                    requestID: request.requestID,
-                    encapsulatedKey: sealed.encapsulatedKey,
-                    ciphertext: sealed.ciphertext
-                ),
-                requestID: request.requestID
-            )
+            return try await requests.perform(try sealing.seal(request), requestID: request.requestID)
         } catch {
-            forgetOpener(request.requestID)
+            sealing.forget(request.requestID)
             throw error
         }
     }
@@ -113,7 +101,7 @@ final class GiftConnection: Sendable {
         for waiter in waiters { waiter.resume(throwing: state.withLock { $0.closeError } ?? error) }
         requests.close(state.withLock { $0.closeError } ?? error)
         outgoing.finish()
-        state.withLock { $0.openers.removeAll() }
+        sealing?.clear()
         runner.withLock { $0.task?.cancel() }
     }
 
@@ -190,34 +178,16 @@ final class GiftConnection: Sendable {
         case .usage(_, let usedTokens):
             onUsage(usedTokens)
         case .sealedResponse(let requestID, let sequence, let ciphertext):
-            let opened: Result<[UInt8], ByokyError>? = state.withLock { state in
-                guard var opener = state.openers[requestID] else { return nil }
-                defer { state.openers[requestID] = opener }
-                do { return .success(try opener.open(sequence: sequence, ciphertext: ciphertext)) } catch {
-                    return .failure(error as? ByokyError ?? ByokyError(.decryptFailed, "A relay frame did not open"))
+            do {
+                if let inner = try sealing?.open(requestID: requestID, sequence: sequence, ciphertext: ciphertext) {
+                    requests.deliver(inner)
                 }
-            }
-            switch opened {
-            case .success(let plaintext):
-                guard let inner = try? RelayMessage.parse(plaintext, maximumSize: RelayMessage.relayMaximumFrameSize),
-                    inner.answerRequestID == requestID
-                else { return requests.fail(requestID, ByokyError(.invalidFrame, "The giver sent a malformed frame")) }
-                requests.deliver(inner)
-                if case .responseDone = inner { forgetOpener(requestID) }
-                if case .responseError = inner { forgetOpener(requestID) }
-            case .failure(let error):
-                forgetOpener(requestID)
-                requests.fail(requestID, error)
-            case nil:
-                return
+            } catch {
+                requests.fail(requestID, error as? ByokyError ?? ByokyError(.decryptFailed, "A frame did not open"))
             }
         default:
             requests.deliver(frame)
         }
-    }
-
-    private func forgetOpener(_ requestID: String) {
-        state.withLock { _ = $0.openers.removeValue(forKey: requestID) }
     }
 
     private func markReady() {

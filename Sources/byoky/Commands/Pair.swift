@@ -5,6 +5,7 @@ import ByokyDaemon
 import ByokyStore
 import ByokyWallet
 import Foundation
+import NIOHTTP1
 
 extension ByokyCommand {
     /// `byoky pair <code>`: serve an app that has no local wallet, through a relay.
@@ -12,11 +13,16 @@ extension ByokyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Serve an app on another device through the relay, using the pairing code it shows.",
             discussion: """
-                The app shows a pairing code (or a byoky://pair/… link). This command shows who the app
-                claims to be and which providers it would get, asks you to approve, then serves its
-                requests with your keys — routing, limits and the audit log apply as for local apps —
-                until you press Ctrl-C or revoke its session (`byoky sessions`, `byoky revoke`).
-                Example: byoky pair byoky://pair/eyJ2Ijox… --providers anthropic
+                The app shows a pairing code (or a byoky://pair/… link). This command shows who the app \
+                claims to be and which providers it would get, asks you to approve, then serves its \
+                requests with your keys — routing, limits and the audit log apply as for local apps. \
+                Requests and answers are end-to-end encrypted with a key only the code carries.
+
+                When `byoky serve` runs, the wallet takes the pairing over and serves it alongside \
+                others (see `byoky pairings`); otherwise this command serves it until Ctrl-C. Revoking \
+                its session (`byoky revoke`) ends it either way.
+
+                  byoky pair byoky://pair/eyJ2Ijox… --providers anthropic
                 """
         )
 
@@ -25,6 +31,7 @@ extension ByokyCommand {
         @Option(help: "Providers to offer, comma-separated (default: every provider you hold a key for).")
         var providers: String?
         @Flag(help: "Approve without asking (for scripts).") var yes = false
+        @Flag(help: "Serve in this terminal even when `byoky serve` runs.") var foreground = false
 
         func run() async throws {
             try await reportingErrors {
@@ -57,6 +64,11 @@ extension ByokyCommand {
                             return
                         }
                     }
+                    if !foreground, let item = await Self.handOver(code: code, providers: chosen, home: options.home) {
+                        Self.say("The running wallet serves this pairing now (id \(item.id)).\n")
+                        Self.say("See `byoky pairings`; stop it with `byoky pairings stop \(item.id)`.\n")
+                        return
+                    }
                     let client = ProxyEngine.makeHTTPClient()
                     let host = PairingHost(
                         payload: payload,
@@ -71,6 +83,7 @@ extension ByokyCommand {
                             case .joined: line = "Joined the relay room; waiting for the app…"
                             case .paired: line = "Paired. Serving \"\(payload.appOrigin)\" — Ctrl-C to stop."
                             case .served(let provider, let status): line = "  \(provider) → \(status)"
+                            case .reconnecting: line = "The relay connection dropped; reconnecting…"
                             case .ended(let reason): line = "Pairing ended: \(reason)."
                             }
                             Self.say(line + "\n")
@@ -82,6 +95,21 @@ extension ByokyCommand {
                     try await client.shutdown()
                 }
             }
+        }
+
+        /// Gives the pairing to a running daemon; `nil` when none runs.
+        static func handOver(code: String, providers: [ProviderID], home: WalletHome) async -> PairingBook.Item? {
+            struct Body: Encodable {
+                let code: String
+                let providers: [ProviderID]
+            }
+            guard let body = try? JSONEncoder().encode(Body(code: code, providers: providers)) else { return nil }
+            return try? await ControlClient(home: home).send(
+                .POST,
+                "/pairings",
+                body: Array(body),
+                as: PairingBook.Item.self
+            )
         }
 
         /// Writes to the terminal at once (a piped stdout would otherwise hold the text back).
