@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The test command: prepares the Python interop environment, then builds with warnings as
+# The test command: prepares the Python interop environment and the QR decoder, then builds with warnings as
 # errors and runs `swift test`. Extra arguments go to `swift test` (e.g. --filter SSE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${BYOKY_SKIP_PYTHON_SETUP:-}" != "1" ]; then
     scripts/setup-python.sh
 fi
+scripts/setup-tools.sh
 flags=(-Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error)
 swift build --build-tests "${flags[@]}"
 swift test --skip-build "$@"

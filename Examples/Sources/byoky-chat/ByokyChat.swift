@@ -15,11 +15,24 @@ struct ByokyChat: AsyncParsableCommand {
     @Option(help: "anthropic or openai.") var provider = "anthropic"
     @Option(help: "The model to ask for (the wallet owner may route it elsewhere).") var model: String?
     @Option(help: "The wallet's bridge.") var bridge = "http://127.0.0.1:19280"
+    @Option(help: "Pair with a wallet on another machine through this relay (wss://…) instead.")
+    var relay: String?
 
     func run() async throws {
         let provider = ProviderID(rawValue: provider)
         guard [.anthropic, .openai].contains(provider) else {
             throw ValidationError("--provider must be anthropic or openai")
+        }
+        if let relay {
+            let byoky = Byoky(options: .init(appName: "byoky-chat", relayURL: relay))
+            let session = try await byoky.connect(
+                providers: [ProviderRequirement(id: provider, required: true)],
+                useRelay: true
+            ) { code in
+                print(Byoky.pairingQRCode(for: code))
+                print("On the wallet's machine run:\n  byoky pair \(Byoky.pairingURL(for: code))")
+            }
+            return try await chat(through: session, provider: provider)
         }
         let sessionFile = FileManager.default.homeDirectoryForCurrentUser.path + "/.byoky-chat-session.json"
         let byoky = Byoky(options: .init(appName: "byoky-chat", bridgeURL: bridge, sessionFile: sessionFile))
@@ -34,6 +47,11 @@ struct ByokyChat: AsyncParsableCommand {
             print("Asking your wallet for \(provider.rawValue); approve it with `byoky approve`…")
             session = try await byoky.connect(providers: [ProviderRequirement(id: provider, required: true)])
         }
+        try await chat(through: session, provider: provider)
+    }
+
+    /// Reads the user's lines and streams the answers until an empty line.
+    func chat(through session: ByokySession, provider: ProviderID) async throws {
         session.onDisconnect { print("\n(The wallet ended this session.)") }
         let chat = Conversation(
             provider: provider,

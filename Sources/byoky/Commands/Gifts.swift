@@ -32,6 +32,7 @@ extension ByokyCommand {
             @Option(help: "How long the gift lasts: e.g. 30m, 12h, 7d (at most 90d).") var expires: String
             @Option(help: "The relay (wss://…; ws:// only on this machine).") var relay = Wallet.defaultGiftRelayURL
             @Option(help: "Your name as the receiver sees it.") var label: String?
+            @Flag(help: "Also print the link as a QR code.") var qr = false
             @Flag(help: "Print JSON.") var json = false
             @OptionGroup var options: WalletOptions
 
@@ -55,6 +56,7 @@ extension ByokyCommand {
                     print("Gift \(gift.id.prefix(8)) — \(budget) tokens of \(gift.provider), until \(formatTime(gift.expiresAt)).")
                     print("Send this link to the receiver (it lets them spend the budget; treat it like a key):")
                     print(link.url())
+                    if qr { print(try QRCode(encoding: Array(link.url().utf8), errorCorrection: .low).terminalText()) }
                     print("Your wallet serves the gift while `byoky serve` runs. Revoke: byoky gift revoke \(gift.id.prefix(8))")
                 }
             }
@@ -92,6 +94,7 @@ extension ByokyCommand {
         struct Link: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Print a gift's link again.")
             @Argument(help: "The gift's id (or its first characters).") var id: String
+            @Flag(help: "Also print the link as a QR code.") var qr = false
             @OptionGroup var options: WalletOptions
 
             func run() async throws {
@@ -100,6 +103,7 @@ extension ByokyCommand {
                         try wallet.link(for: try await wallet.gift(id)).url()
                     }
                     print(url)
+                    if qr { print(try QRCode(encoding: Array(url.utf8), errorCorrection: .low).terminalText()) }
                 }
             }
         }
