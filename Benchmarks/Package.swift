@@ -9,6 +9,9 @@ let package = Package(
     dependencies: [
         .package(name: "byoky-swift", path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         .executableTarget(
@@ -27,6 +30,16 @@ let package = Package(
                 .product(name: "ByokyTranslate", package: "byoky-swift"),
             ],
             path: "Sources/byoky-bench"
+        ),
+        .executableTarget(
+            name: "byoky-relay-bench",
+            dependencies: [
+                .product(name: "ByokyCore", package: "byoky-swift"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
+            path: "Sources/byoky-relay-bench"
         ),
     ]
 )

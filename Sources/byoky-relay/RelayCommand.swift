@@ -1,7 +1,8 @@
 import ArgumentParser
 import ByokyRelay
 import Foundation
-import Hummingbird
+import ServiceLifecycle
+import UnixSignals
 import Logging
 
 /// `byoky-relay`: the WebSocket relay for pairing, remote apps and token gifts.
@@ -45,11 +46,16 @@ struct RelayCommand: AsyncParsableCommand {
             }
         }
         let relay = RelayServer(frameTrace: trace)
-        let app = relay.makeApplication(host: host, port: port, logger: logger) { bound in
+        let service = relay.makeService(host: host, port: port, logger: logger) { bound in
             // Written unbuffered, so scripts reading a pipe see the address at once.
             let line = "byoky-relay listening on ws://\(host):\(bound) (health: http://\(host):\(bound)/health)\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
-        try await app.runService()
+        let group = ServiceGroup(
+            services: [service],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        try await group.run()
     }
 }

@@ -1,22 +1,24 @@
-/// One WebSocket connected to the relay: an outbound queue of text frames.
+/// One WebSocket connected to the relay, as the rooms see it: an id, a way to send it a text
+/// frame, and a way to close it. Both are safe to call from any thread.
 final class RelayPeer: Sendable {
     /// A random id, used to tag the requests a recipient sends.
     let id: String
-    private let continuation: AsyncStream<String>.Continuation
-    let outbound: AsyncStream<String>
+    private let sendFrame: @Sendable (String) -> Void
+    private let closeConnection: @Sendable () -> Void
 
-    init(id: String) {
+    init(id: String, send: @escaping @Sendable (String) -> Void, close: @escaping @Sendable () -> Void) {
         self.id = id
-        (outbound, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
+        self.sendFrame = send
+        self.closeConnection = close
     }
 
-    /// Queues a frame for this peer.
+    /// Sends a text frame to this peer.
     func send(_ frame: String) {
-        continuation.yield(frame)
+        sendFrame(frame)
     }
 
-    /// Ends the outbound queue, which closes the socket.
+    /// Closes the connection (a close frame, then the socket).
     func close() {
-        continuation.finish()
+        closeConnection()
     }
 }

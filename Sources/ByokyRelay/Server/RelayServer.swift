@@ -1,17 +1,19 @@
 import ByokyCore
-import Foundation
-public import Hummingbird
-import HummingbirdWebSocket
 public import Logging
-import NIOCore
-import ServiceLifecycle
+public import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+public import ServiceLifecycle
 import Synchronization
-import WSCore
 
-/// The relay as an HTTP server: WebSocket upgrades on any path (as the original), `GET /health`
-/// and `GET /metrics`.
+/// The relay as a network server: WebSocket upgrades on any path (as the original), `GET /health`
+/// and `GET /metrics`, built directly on SwiftNIO so that a connection needs no task of its own.
 public struct RelayServer: Sendable {
     public let hub: RelayHub
+    let connections = ConnectionRegistry()
+    /// How often the relay pings each client (a client that misses a pong is disconnected).
+    public var pingInterval: TimeAmount = .seconds(30)
 
     /// - Parameter frameTrace: hears every frame a peer sends (with `relay:auth` secrets redacted),
     ///   for auditing what the relay can see; `nil` (the default) records nothing.
@@ -19,86 +21,100 @@ public struct RelayServer: Sendable {
         hub = RelayHub(limits: limits, frameTrace: frameTrace)
     }
 
-    /// Serves one WebSocket until it closes.
-    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
-        let peer = RelayPeer(id: SecureRandom.hexToken(byteCount: 8))
-        hub.metrics.connectionOpened()
-        defer { hub.metrics.connectionClosed() }
-        let hub = self.hub
-        // A shutting-down relay closes its sockets instead of waiting for clients to leave.
-        await cancelWhenGracefulShutdown {
-            await Self.pump(peer: peer, hub: hub, inbound: inbound, outbound: outbound)
-        }
-    }
-
-    private static func pump(
-        peer: RelayPeer,
-        hub: RelayHub,
-        inbound: WebSocketInboundStream,
-        outbound: WebSocketOutboundWriter
-    ) async {
-        await withTaskGroup(of: Void.self) { group in
-            // Either side ending ends the connection: the socket closing, or the relay closing the
-            // peer (idle sweep).
-            group.addTask {
-                for await frame in peer.outbound {
-                    do { try await outbound.write(.text(frame)) } catch { break }
-                }
-            }
-            group.addTask {
-                do {
-                    for try await message in inbound.messages(maxSize: hub.limits.maximumFrameSize) {
-                        guard case .text(let text) = message else { continue }
-                        guard text.utf8.count <= hub.limits.maximumFrameSize else { break }
-                        hub.receive(text, from: peer)
-                    }
-                } catch {}
-            }
-            await group.next()
-            hub.leave(peer)
-            peer.close()
-            group.cancelAll()
-        }
-    }
-
-    /// A Hummingbird application for the relay on `host:port`.
-    public func makeApplication(
+    /// The relay as a service: listens on `host:port` (0 picks a free port, passed to
+    /// `onServerRunning`), sweeps idle rooms, and on graceful shutdown closes every connection.
+    public func makeService(
         host: String,
         port: Int,
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
-        let webSockets = Router(context: BasicWebSocketRequestContext.self)
-        webSockets.ws("/**") { inbound, outbound, _ in await self.serve(inbound: inbound, outbound: outbound) }
-        webSockets.ws("/") { inbound, outbound, _ in await self.serve(inbound: inbound, outbound: outbound) }
-        let router = Router()
+    ) -> some Service {
+        RelayService(server: self, host: host, port: port, logger: logger, onServerRunning: onServerRunning)
+    }
+
+    func track(_ channel: any Channel) {
+        connections.add(channel)
+    }
+
+    func closeAllConnections() async {
+        await connections.closeAll()
+    }
+
+    /// Sets up a new connection's pipeline: HTTP, upgradable to the relay's WebSocket handler.
+    func configure(_ channel: any Channel) -> EventLoopFuture<Void> {
         let hub = self.hub
-        router.get("/health") { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok","rooms":\#(hub.roomCount)}"#))
-            )
-        }
-        router.get("/metrics") { _, _ in
-            let counts = hub.snapshot()
-            let text = hub.metrics.render(rooms: counts.rooms, senders: counts.senders, recipients: counts.recipients)
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/plain; version=0.0.4"],
-                body: .init(byteBuffer: ByteBuffer(string: text))
-            )
-        }
-        var configuration = WebSocketServerConfiguration(maxFrameSize: hub.limits.maximumFrameSize)
-        configuration.autoPing = .enabled(timePeriod: .seconds(30))
-        return Application(
-            router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: webSockets, configuration: .init(ws: configuration)),
-            configuration: .init(address: .hostname(host, port: port), serverName: nil),
-            services: [RelaySweeper(hub: hub)],
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
-            logger: logger
+        let pingInterval = self.pingInterval
+        let maximumFrameSize = hub.limits.maximumFrameSize
+        let http = RelayHTTPHandler(hub: hub)
+        let upgrader = NIOWebSocketServerUpgrader(
+            maxFrameSize: maximumFrameSize,
+            shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(HTTPHeaders()) },
+            upgradePipelineHandler: { channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        NIOWebSocketFrameAggregator(
+                            minNonFinalFragmentSize: 0,
+                            maxAccumulatedFrameCount: 1024,
+                            maxAccumulatedFrameSize: maximumFrameSize
+                        )
+                    )
+                    try channel.pipeline.syncOperations.addHandler(
+                        RelayWebSocketHandler(hub: hub, pingInterval: pingInterval)
+                    )
+                }
+            }
         )
+        return channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                withServerUpgrade: (
+                    upgraders: [upgrader],
+                    completionHandler: { context in
+                        context.pipeline.syncOperations.removeHandler(http, promise: nil)
+                    }
+                )
+            )
+            try channel.pipeline.syncOperations.addHandler(http)
+        }
+    }
+}
+
+/// Runs the relay's listening socket and sweeper until graceful shutdown.
+struct RelayService: Service {
+    let server: RelayServer
+    let host: String
+    let port: Int
+    let logger: Logger
+    let onServerRunning: @Sendable (Int) async -> Void
+
+    func run() async throws {
+        let server = self.server
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                server.track(channel)
+                return server.configure(channel)
+            }
+            .bind(host: host, port: port)
+            .get()
+        logger.info("byoky relay listening", metadata: ["address": "\(listener.localAddress?.description ?? "?")"])
+        await onServerRunning(listener.localAddress?.port ?? port)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: server.hub.limits.sweepInterval) }
+                    server.hub.sweep()
+                }
+            }
+            await withGracefulShutdownHandler {
+                try? await listener.closeFuture.get()
+            } onGracefulShutdown: {
+                listener.close(promise: nil)
+            }
+            group.cancelAll()
+        }
+        await server.closeAllConnections()
     }
 }
 
@@ -113,7 +129,7 @@ extension RelayServer {
         var logger = Logger(label: "byoky.relay")
         logger.logLevel = .critical
         let bound = Mutex<Int?>(nil)
-        let app = makeApplication(host: host, port: requestedPort, logger: logger) { port in
+        let app = makeService(host: host, port: requestedPort, logger: logger) { port in
             bound.withLock { $0 = port }
         }
         let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
@@ -142,14 +158,3 @@ extension RelayServer {
     }
 }
 
-/// Closes idle rooms periodically.
-struct RelaySweeper: Service {
-    let hub: RelayHub
-
-    func run() async throws {
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: hub.limits.sweepInterval) }
-            hub.sweep()
-        }
-    }
-}
