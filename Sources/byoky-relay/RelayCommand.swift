@@ -30,6 +30,17 @@ struct RelayCommand: AsyncParsableCommand {
         )
     )
     var traceFrames: String?
+    @Option(help: "Recipients allowed in one room (a gift shared by many, a busy pairing).")
+    var recipientsPerRoom = RelayLimits().recipientsPerRoom
+    @Option(help: "Senders allowed in one room.") var sendersPerRoom = RelayLimits().sendersPerRoom
+    @Option(help: "Join attempts per room and role per minute (failed ones included).")
+    var authAttemptsPerMinute = RelayLimits().authAttempts
+
+    func validate() throws {
+        guard recipientsPerRoom > 0, sendersPerRoom > 0, authAttemptsPerMinute > 0 else {
+            throw ValidationError("Room limits must be at least 1")
+        }
+    }
 
     func run() async throws {
         var logger = Logger(label: "byoky.relay")
@@ -45,7 +56,11 @@ struct RelayCommand: AsyncParsableCommand {
                 _ = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
             }
         }
-        let relay = RelayServer(frameTrace: trace)
+        var limits = RelayLimits()
+        limits.recipientsPerRoom = recipientsPerRoom
+        limits.sendersPerRoom = sendersPerRoom
+        limits.authAttempts = authAttemptsPerMinute
+        let relay = RelayServer(limits: limits, frameTrace: trace)
         let service = relay.makeService(host: host, port: port, logger: logger) { bound in
             // Written unbuffered, so scripts reading a pipe see the address at once.
             let line = "byoky-relay listening on ws://\(host):\(bound) (health: http://\(host):\(bound)/health)\n"
