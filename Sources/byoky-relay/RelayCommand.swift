@@ -1,9 +1,9 @@
 import ArgumentParser
 import ByokyRelay
 import Foundation
+import Logging
 import ServiceLifecycle
 import UnixSignals
-import Logging
 
 /// `byoky-relay`: the WebSocket relay for pairing, remote apps and token gifts.
 @main

@@ -102,7 +102,12 @@ struct GiftLinkTests {
         }
         #expect(reason { $0.version = 3 } == "Unsupported gift version")
         #expect(reason { $0.version = 2 } == "Missing relay room")
-        #expect(reason { $0.version = 2; $0.roomID = "v2_abc" } == "Missing or invalid giver key")
+        #expect(
+            reason {
+                $0.version = 2
+                $0.roomID = "v2_abc"
+            } == "Missing or invalid giver key"
+        )
         #expect(reason { $0.giftID = "" } == "Missing gift ID")
         #expect(reason { $0.provider = nil } == "Missing provider")
         #expect(reason { $0.authToken = nil } == "Missing auth token")

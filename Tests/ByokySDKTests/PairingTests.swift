@@ -123,7 +123,11 @@ struct PairingTests {
                     let frames = trace.withLock { $0 }
                     #expect(frames.contains { $0.contains("relay:request:sealed") })
                     #expect(frames.contains { $0.contains("relay:pair:hello") && $0.contains("proof") })
-                    #expect(!frames.contains { $0.contains("paired\"") || $0.contains("Mock reply") || $0.contains("claude-sonnet") })
+                    #expect(
+                        !frames.contains {
+                            $0.contains("paired\"") || $0.contains("Mock reply") || $0.contains("claude-sonnet")
+                        }
+                    )
                     // The wallet going away makes the app's requests fail fast.
                     owner.cancel()
                     for _ in 0..<200 where await session.isConnected() { try await Task.sleep(for: .milliseconds(20)) }
@@ -175,7 +179,10 @@ extension PairingTests {
                 let request = ByokyFetch.Request(
                     url: "https://api.anthropic.com/v1/messages",
                     headers: [("content-type", "application/json")],
-                    body: Array(#"{"model":"claude-sonnet-4-6","max_tokens":8,"messages":[{"role":"user","content":"hi"}]}"#.utf8)
+                    body: Array(
+                        #"{"model":"claude-sonnet-4-6","max_tokens":8,"messages":[{"role":"user","content":"hi"}]}"#
+                            .utf8
+                    )
                 )
                 let owner = Task {
                     var shown: String?
@@ -185,7 +192,8 @@ extension PairingTests {
                     }
                     let text = try #require(shown)
                     let payload = try #require(PairingPayload.decode(text))
-                    try await PairingHost(payload: payload, wallet: wallet, engine: engine, providers: [.anthropic]).run()
+                    try await PairingHost(payload: payload, wallet: wallet, engine: engine, providers: [.anthropic])
+                        .run()
                 }
                 let session = try await Self.withRelay(port: relayPort) { _ in
                     let session = try await byoky.connect(

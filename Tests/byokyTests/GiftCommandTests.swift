@@ -78,7 +78,8 @@ struct GiftCommandTests {
                     -d '{"model":"claude-sonnet-4-6","max_tokens":32,"stream":true,"messages":[{"role":"user","content":"\(prompt)"}]}'
                     """
                 let exec = [
-                    "exec", "--app", "curl", "--providers", "anthropic", "--bridge", "http://127.0.0.1:\(bridgePort)", "--",
+                    "exec", "--app", "curl", "--providers", "anthropic", "--bridge", "http://127.0.0.1:\(bridgePort)",
+                    "--",
                     "sh", "-c", curl,
                 ]
                 let streamed = try await receiver.byoky(exec)

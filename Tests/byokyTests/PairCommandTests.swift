@@ -106,11 +106,17 @@ extension PairCommandTests {
                 binaries.appendingPathComponent("byoky-mock-provider"),
                 arguments: ["--port", "0"]
             )
-            let relay = try BackgroundProcess(binaries.appendingPathComponent("byoky-relay"), arguments: ["--port", "0"])
+            let relay = try BackgroundProcess(
+                binaries.appendingPathComponent("byoky-relay"),
+                arguments: ["--port", "0"]
+            )
             let mockPort = try await mock.announcedPort()
             let relayPort = try await relay.announcedPort()
             _ = try await home.byoky(
-                ["key", "add", "anthropic", "--base-url", "http://127.0.0.1:\(mockPort)", "--password-file", home.passwordFile],
+                [
+                    "key", "add", "anthropic", "--base-url", "http://127.0.0.1:\(mockPort)", "--password-file",
+                    home.passwordFile,
+                ],
                 input: "sk-canary-PAIRS-0043\n"
             )
             let serve = try BackgroundProcess(
@@ -151,7 +157,9 @@ extension PairCommandTests {
             let request = ByokyFetch.Request(
                 url: "https://api.anthropic.com/v1/messages",
                 headers: [("content-type", "application/json")],
-                body: Array(#"{"model":"claude-sonnet-4-6","max_tokens":8,"messages":[{"role":"user","content":"hi"}]}"#.utf8)
+                body: Array(
+                    #"{"model":"claude-sonnet-4-6","max_tokens":8,"messages":[{"role":"user","content":"hi"}]}"#.utf8
+                )
             )
             for session in sessions {
                 #expect(try await session.createFetch(.anthropic)(request).status == 200)
@@ -163,7 +171,11 @@ extension PairCommandTests {
                 let state: String
             }
             let items = try JSONDecoder().decode([Item].self, from: Data(listed.stdout.utf8))
-            #expect(Set(items.map(\.app)) == ["https://one.example (paired, unverified)", "https://two.example (paired, unverified)"])
+            #expect(
+                Set(items.map(\.app)) == [
+                    "https://one.example (paired, unverified)", "https://two.example (paired, unverified)",
+                ]
+            )
             #expect(items.allSatisfy { $0.state == "serving" })
 
             // Stopping one pairing ends that app's access only.

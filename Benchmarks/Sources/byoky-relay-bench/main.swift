@@ -139,7 +139,8 @@ let echoServer = Application(
 Task { try await echoServer.runService() }
 try await Task.sleep(for: .milliseconds(500))
 
-let machine = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+let machine =
+    (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
     .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
     .trimmingCharacters(in: .whitespaces) ?? "unknown"
 print("machine: \(machine), \(ProcessInfo.processInfo.activeProcessorCount) cores")
@@ -184,7 +185,8 @@ do {
             sent += 1
         }
     }
-    let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18
+    let seconds =
+        Double((ContinuousClock.now - start).components.attoseconds) / 1e18
         + Double((ContinuousClock.now - start).components.seconds)
     print(
         "one room, 64 in flight: \(Int(Double(total) / seconds)) requests/s, \(Int(Double(total * 3) / seconds)) frames/s"

@@ -55,7 +55,8 @@ public struct QRCode: Sendable, Hashable {
     /// - Throws: ``EncodingError/tooLong(bytes:)`` for more than version 40 holds (2,331 bytes at
     ///   medium error correction).
     public init(encoding bytes: [UInt8], errorCorrection: ErrorCorrection = .medium) throws {
-        guard let version = (1...40).first(where: { Self.fits(bytes.count, version: $0, level: errorCorrection) }) else {
+        guard let version = (1...40).first(where: { Self.fits(bytes.count, version: $0, level: errorCorrection) })
+        else {
             throw EncodingError.tooLong(bytes: bytes.count)
         }
         let codewords = Self.interleavedCodewords(

@@ -159,7 +159,8 @@ extension RelayMessage {
             }
             return .usage(giftID: giftID, usedTokens: try fields.integer("usedTokens"))
         case "relay:pair:usage":
-            guard let usage = try? JSONCoding.decode(SessionUsage.self, from: JSONCoding.encode(JSONValue.object(object)))
+            guard
+                let usage = try? JSONCoding.decode(SessionUsage.self, from: JSONCoding.encode(JSONValue.object(object)))
             else { throw .invalidField(type: type, field: "requests") }
             return .sessionUsage(usage)
         case "relay:request:sealed":

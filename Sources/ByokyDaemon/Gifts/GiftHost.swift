@@ -1,5 +1,5 @@
-public import ByokyCore
-public import ByokyStore
+import ByokyCore
+import ByokyStore
 public import ByokyWallet
 import Synchronization
 

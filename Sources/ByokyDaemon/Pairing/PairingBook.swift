@@ -1,5 +1,5 @@
 public import ByokyCore
-public import ByokyWallet
+import ByokyWallet
 import Synchronization
 
 /// The pairings a running daemon serves, each in a task of its own, so one wallet can serve

@@ -71,7 +71,9 @@ public struct PairingHost: Sendable {
                 providers: offered,
                 publicKey: keys?.publicKey,
                 proof: keys.flatMap { keys in
-                    payload.presharedKeyBytes.map { RelaySealing.pairingProof(publicKey: keys.publicKey, presharedKey: $0) }
+                    payload.presharedKeyBytes.map {
+                        RelaySealing.pairingProof(publicKey: keys.publicKey, presharedKey: $0)
+                    }
                 }
             )
             let failure = Mutex<ByokyError?>(nil)
@@ -96,7 +98,9 @@ public struct PairingHost: Sendable {
                     switch frame {
                     case .authResult(let success, let error, _):
                         guard success else {
-                            failure.withLock { $0 = ByokyError.relayConnectionFailed(error ?? "the relay refused the room") }
+                            failure.withLock {
+                                $0 = ByokyError.relayConnectionFailed(error ?? "the relay refused the room")
+                            }
                             return false
                         }
                         joined.withLock { $0 = true }
@@ -117,7 +121,13 @@ public struct PairingHost: Sendable {
                             )
                         else { break }
                         requests.start(requestID) {
-                            await self.serve(request, sessionKey: sessionKey, send: send, reply: sendSealed, onEvent: onEvent)
+                            await self.serve(
+                                request,
+                                sessionKey: sessionKey,
+                                send: send,
+                                reply: sendSealed,
+                                onEvent: onEvent
+                            )
                         }
                     case .request(let request):
                         guard opener == nil else {

@@ -48,7 +48,10 @@ enum RelayResponder {
     /// The error frame for a failure.
     static func errorFrame(requestID: String, _ error: any Error) -> RelayMessage {
         let failure = (error as? ByokyError) ?? ByokyError(.proxyError, "The wallet could not serve the request")
-        return .responseError(requestID: requestID, error: WireError(code: failure.code.rawValue, message: failure.message))
+        return .responseError(
+            requestID: requestID,
+            error: WireError(code: failure.code.rawValue, message: failure.message)
+        )
     }
 
     /// The provider-native path for a request written for the provider's real URL.

@@ -40,46 +40,51 @@ final class RelaySenderSocket: Sendable {
         let auth = self.auth
         let url = self.url
         let task = Task {
-        _ = try await WebSocketClient.connect(
-            url: url,
-            configuration: .init(maxFrameSize: RelayMessage.relayMaximumFrameSize),
-            logger: logger
-        ) { inbound, outbound, _ in
-            let (frames, sender) = AsyncStream.makeStream(of: RelayMessage.self)
-            let send: @Sendable (RelayMessage) -> Void = { sender.yield($0) }
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await frame in frames {
-                        do { try await outbound.write(.text(String(decoding: frame.encoded(), as: UTF8.self))) } catch {
-                            break
+            _ = try await WebSocketClient.connect(
+                url: url,
+                configuration: .init(maxFrameSize: RelayMessage.relayMaximumFrameSize),
+                logger: logger
+            ) { inbound, outbound, _ in
+                let (frames, sender) = AsyncStream.makeStream(of: RelayMessage.self)
+                let send: @Sendable (RelayMessage) -> Void = { sender.yield($0) }
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for await frame in frames {
+                            do {
+                                try await outbound.write(.text(String(decoding: frame.encoded(), as: UTF8.self)))
+                            } catch {
+                                break
+                            }
                         }
                     }
-                }
-                group.addTask {
-                    // Keep the room alive.
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(30))
-                        sender.yield(.ping(ts: 0))
-                    }
-                }
-                send(auth)
-                do {
-                    for try await message in inbound.messages(maxSize: RelayMessage.relayMaximumFrameSize) {
-                        guard case .text(let text) = message,
-                            let frame = try? RelayMessage.parse(text, maximumSize: RelayMessage.relayMaximumFrameSize)
-                        else { continue }
-                        if case .requestCancel(let requestID) = frame {
-                            requests.remove(requestID)?.cancel()
-                            continue
+                    group.addTask {
+                        // Keep the room alive.
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: .seconds(30))
+                            sender.yield(.ping(ts: 0))
                         }
-                        guard await handle(frame, send) else { break }
                     }
-                } catch {}
-                requests.cancelAll()
-                sender.finish()
-                group.cancelAll()
+                    send(auth)
+                    do {
+                        for try await message in inbound.messages(maxSize: RelayMessage.relayMaximumFrameSize) {
+                            guard case .text(let text) = message,
+                                let frame = try? RelayMessage.parse(
+                                    text,
+                                    maximumSize: RelayMessage.relayMaximumFrameSize
+                                )
+                            else { continue }
+                            if case .requestCancel(let requestID) = frame {
+                                requests.remove(requestID)?.cancel()
+                                continue
+                            }
+                            guard await handle(frame, send) else { break }
+                        }
+                    } catch {}
+                    requests.cancelAll()
+                    sender.finish()
+                    group.cancelAll()
+                }
             }
-        }
         }
         connection.withLock { $0 = task }
         try await withTaskCancellationHandler {

@@ -22,7 +22,12 @@ struct SealedRequestServer: Sendable {
     ) -> (request: RelayRequest, sendSealed: @Sendable (RelayMessage) -> Void)? {
         // A request the relay replays (same encapsulated key) is refused, so it cannot run twice.
         guard replays.firstUse(encapsulatedKey) else {
-            send(RelayResponder.errorFrame(requestID: requestID, ByokyError(.invalidFrame, "A replayed request was refused")))
+            send(
+                RelayResponder.errorFrame(
+                    requestID: requestID,
+                    ByokyError(.invalidFrame, "A replayed request was refused")
+                )
+            )
             return nil
         }
         do {
@@ -34,10 +39,11 @@ struct SealedRequestServer: Sendable {
                 presharedKey: presharedKey
             )
             // The relay tags the outer id (`r:<peer>:<id>`); the sealed one is the requester's own.
-            guard case .request(let request)? = try? RelayMessage.parse(
-                opened.plaintext,
-                maximumSize: RelayMessage.relayMaximumFrameSize
-            ), requestID == request.requestID || requestID.hasSuffix(":" + request.requestID)
+            guard
+                case .request(let request)? = try? RelayMessage.parse(
+                    opened.plaintext,
+                    maximumSize: RelayMessage.relayMaximumFrameSize
+                ), requestID == request.requestID || requestID.hasSuffix(":" + request.requestID)
             else { throw ByokyError(.invalidFrame, "The sealed frame is not this request") }
             let sealer = Mutex(opened.sealer(requestID: request.requestID))
             return (

@@ -64,12 +64,14 @@ public struct RelayServer: Sendable {
                 }
             }
         )
+        // The plain-HTTP handler leaves the pipeline once a connection is upgraded.
+        let boundHTTP = NIOLoopBound(http, eventLoop: channel.eventLoop)
         return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                 withServerUpgrade: (
                     upgraders: [upgrader],
                     completionHandler: { context in
-                        context.pipeline.syncOperations.removeHandler(http, promise: nil)
+                        context.pipeline.syncOperations.removeHandler(boundHTTP.value, promise: nil)
                     }
                 )
             )
@@ -157,4 +159,3 @@ extension RelayServer {
         }
     }
 }
-

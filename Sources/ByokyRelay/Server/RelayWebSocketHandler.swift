@@ -94,7 +94,8 @@ final class RelayWebSocketHandler: ChannelInboundHandler, RemovableChannelHandle
             var data = frame.unmaskedData
             let code = data.readSlice(length: 2) ?? context.channel.allocator.buffer(capacity: 0)
             let reply = WebSocketFrame(fin: true, opcode: .connectionClose, data: code)
-            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in context.close(promise: nil) }
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in channel.close(promise: nil) }
         default:
             // Binary frames carry nothing in this protocol.
             return

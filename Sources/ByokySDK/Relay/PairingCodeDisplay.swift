@@ -1,4 +1,4 @@
-public import ByokyCore
+import ByokyCore
 
 extension Byoky {
     /// The link form of a pairing code (`byoky://pair/<code>`), which wallets accept as well.

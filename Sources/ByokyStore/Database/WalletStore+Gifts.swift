@@ -10,7 +10,9 @@ extension WalletStore {
 
     /// Every gift given, newest first.
     public func gifts() async throws -> [GiftRecord] {
-        try await database.raw("SELECT * FROM gifts ORDER BY created_at DESC, rowid DESC").all(decoding: GiftRecord.self)
+        try await database.raw("SELECT * FROM gifts ORDER BY created_at DESC, rowid DESC").all(
+            decoding: GiftRecord.self
+        )
     }
 
     /// The gifts given whose id starts with `prefix`.
@@ -21,7 +23,9 @@ extension WalletStore {
 
     /// Records the tokens a gift has used.
     public func setGiftUsage(id: String, usedTokens: Int) async throws {
-        try await database.raw("UPDATE gifts SET used_tokens = MAX(used_tokens, \(bind: usedTokens)) WHERE id = \(bind: id)").run()
+        try await database.raw(
+            "UPDATE gifts SET used_tokens = MAX(used_tokens, \(bind: usedTokens)) WHERE id = \(bind: id)"
+        ).run()
     }
 
     /// Marks a gift revoked (kept, so `gift list` still shows what it used).

@@ -36,12 +36,13 @@ final class AllowanceGate: Sendable {
     private let state = Mutex(State())
 
     /// Reserves `estimate` tokens for `app` calling `provider`, or throws `ALLOWANCE_EXCEEDED`.
+    /// The estimate is worked out only when a cap applies.
     ///
     /// - Returns: `nil` when no cap applies (nothing to settle).
     func reserve(
         app: String,
         provider: ProviderID,
-        estimate: Int,
+        estimate estimateRequest: @autoclosure () -> Int,
         caps allCaps: [AllowanceRecord],
         store: WalletStore,
         now: Int64
@@ -50,6 +51,7 @@ final class AllowanceGate: Sendable {
             $0.provider.isEmpty || $0.provider == provider.rawValue
         }
         guard !caps.isEmpty else { return nil }
+        let estimate = estimateRequest()
         var windows: [(Window, limit: Int)] = []
         for cap in caps {
             guard let period = AllowancePeriod(rawValue: cap.period) else { continue }

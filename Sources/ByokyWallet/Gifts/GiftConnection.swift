@@ -126,7 +126,9 @@ final class GiftConnection: Sendable {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for await frame in frames {
-                            do { try await outbound.write(.text(String(decoding: frame.encoded(), as: UTF8.self))) } catch {
+                            do {
+                                try await outbound.write(.text(String(decoding: frame.encoded(), as: UTF8.self)))
+                            } catch {
                                 break
                             }
                         }
@@ -138,7 +140,12 @@ final class GiftConnection: Sendable {
                         }
                     }
                     self.outgoing.yield(
-                        .auth(roomID: self.gift.roomID, authToken: self.token.exposedValue, role: .recipient, priority: nil)
+                        .auth(
+                            roomID: self.gift.roomID,
+                            authToken: self.token.exposedValue,
+                            role: .recipient,
+                            priority: nil
+                        )
                     )
                     do {
                         for try await message in inbound.messages(maxSize: RelayMessage.relayMaximumFrameSize) {

@@ -112,7 +112,9 @@ extension Wallet {
 
     /// What the giver's relay host needs to serve a gift: the room's sender key, the recipients'
     /// token and the private key requests are sealed to.
-    public func hostingSecrets(of gift: GiftRecord) throws -> (senderKey: SecretString, token: SecretString, privateKey: SecretString) {
+    public func hostingSecrets(
+        of gift: GiftRecord
+    ) throws -> (senderKey: SecretString, token: SecretString, privateKey: SecretString) {
         (
             SecretString(try openGiftSecret(gift.sealedSenderKey, id: gift.id, field: "sender-key")),
             SecretString(try openGiftSecret(gift.sealedToken, id: gift.id, field: "token")),

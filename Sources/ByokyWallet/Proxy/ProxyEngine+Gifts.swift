@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-public import ByokyCore
+import ByokyCore
 public import ByokyStore
 import NIOCore
 import NIOHTTP1

@@ -53,11 +53,15 @@ extension ByokyCommand {
                     if json {
                         return try printJSON(GiftItem(gift, online: nil).with(link: link.url()))
                     }
-                    print("Gift \(gift.id.prefix(8)) — \(budget) tokens of \(gift.provider), until \(formatTime(gift.expiresAt)).")
+                    print(
+                        "Gift \(gift.id.prefix(8)) — \(budget) tokens of \(gift.provider), until \(formatTime(gift.expiresAt))."
+                    )
                     print("Send this link to the receiver (it lets them spend the budget; treat it like a key):")
                     print(link.url())
                     if qr { print(try QRCode(encoding: Array(link.url().utf8), errorCorrection: .low).terminalText()) }
-                    print("Your wallet serves the gift while `byoky serve` runs. Revoke: byoky gift revoke \(gift.id.prefix(8))")
+                    print(
+                        "Your wallet serves the gift while `byoky serve` runs. Revoke: byoky gift revoke \(gift.id.prefix(8))"
+                    )
                 }
             }
         }
@@ -118,7 +122,9 @@ extension ByokyCommand {
             func run() async throws {
                 try await reportingErrors {
                     let gift = try await withWallet(options, changes: true) { try await $0.revokeGift(id) }
-                    print("Revoked gift \(gift.id.prefix(8)) (\(gift.usedTokens) of \(gift.maxTokens) tokens were used).")
+                    print(
+                        "Revoked gift \(gift.id.prefix(8)) (\(gift.usedTokens) of \(gift.maxTokens) tokens were used)."
+                    )
                 }
             }
         }
@@ -251,7 +257,9 @@ struct GiftItem: Encodable {
 /// Parses `30m`, `12h`, `7d` (and `45s`) into milliseconds.
 enum GiftDuration {
     static func milliseconds(_ text: String) -> Int64? {
-        guard let unit = text.last, let value = Int64(text.dropLast()), value > 0, value <= 1_000_000 else { return nil }
+        guard let unit = text.last, let value = Int64(text.dropLast()), value > 0, value <= 1_000_000 else {
+            return nil
+        }
         switch unit {
         case "s": return value * 1000
         case "m": return value * 60_000

@@ -78,7 +78,8 @@ func formatTime(_ milliseconds: Int64) -> String {
     let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     return date.formatted(
         Date.VerbatimFormatStyle(
-            format: "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits) UTC",
+            format:
+                "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits) UTC",
             timeZone: .gmt,
             calendar: Calendar(identifier: .gregorian)
         )
