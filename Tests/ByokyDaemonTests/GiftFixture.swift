@@ -30,7 +30,7 @@ struct GiftFixture: Sendable {
     let trace: Locked<[String]>
     let events: Locked<[GiftHost.Event]>
     let clock: Locked<Int64>
-    let httpClient: HTTPClient
+    let httpClient: UpstreamClient
 
     static func with(
         budget: Int = 1_000_000,

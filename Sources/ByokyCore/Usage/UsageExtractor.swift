@@ -3,14 +3,8 @@ public enum UsageExtractor {
     /// Usage from a JSON response body of `provider`, or `nil` when the body reports none
     /// (or reports it only in part, e.g. Anthropic usage without `output_tokens`).
     public static func usage(fromJSON body: some Collection<UInt8>, provider: ProviderID) -> TokenUsage? {
-        if let report = try? JSONCoding.decode(UsageReport.self, from: body) {
-            return usage(from: report, provider: provider)
-        }
         // Gemini without `alt=sse` streams a JSON array of responses; the last with usage counts.
-        if let reports = try? JSONCoding.decode([UsageReport].self, from: body) {
-            return reports.reversed().lazy.compactMap { usage(from: $0, provider: provider) }.first
-        }
-        return nil
+        UsageReport.reports(in: body).reversed().lazy.compactMap { usage(from: $0, provider: provider) }.first
     }
 
     /// Usage from one decoded object, following the provider's family rules.

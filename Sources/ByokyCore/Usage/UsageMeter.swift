@@ -104,7 +104,7 @@ public struct UsageMeter: Sendable {
 
     private mutating func observe(_ event: ServerSentEvent) {
         guard Self.mayCarryUsage(event.data),
-            let report = try? JSONCoding.decode(UsageReport.self, from: event.data)
+            let report = (try? JSONNode.parse(event.data)).flatMap(UsageReport.init)
         else { return }
         switch family {
         case .anthropic:

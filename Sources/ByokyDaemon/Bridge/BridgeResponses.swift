@@ -39,7 +39,8 @@ enum BridgeResponses {
         return Response(
             status: .init(code: response.status),
             headers: headers,
-            body: .init { writer in
+            // A known length is sent as `content-length`, without chunked framing.
+            body: .init(contentLength: body.knownLength) { writer in
                 do {
                     for try await chunk in body { try await writer.write(chunk) }
                 } catch {

@@ -1,4 +1,3 @@
-public import AsyncHTTPClient
 import ByokyCore
 import ByokyHTTPServer
 import ByokyStore
@@ -73,7 +72,7 @@ public final class WalletDaemon: Sendable {
     let autoLock: AutoLock?
     private let boundPort = Mutex<Int>(0)
 
-    public init(wallet: Wallet, httpClient: HTTPClient, configuration: Configuration = Configuration()) {
+    public init(wallet: Wallet, httpClient: UpstreamClient, configuration: Configuration = Configuration()) {
         self.wallet = wallet
         self.configuration = configuration
         self.engine = ProxyEngine(wallet: wallet, httpClient: httpClient, configuration: configuration.proxy)

@@ -5,8 +5,8 @@ import Synchronization
 /// multi-row insert per batch), so no request waits on the database. Readers of the log wait for
 /// entries still queued, so a query always sees every request that finished before it.
 ///
-/// The cost: a process killed in the few milliseconds between a response and its batch loses
-/// those entries. Credentials, sessions and settings are still written before they are acknowledged.
+/// The cost: a process killed in the few milliseconds between a response and its batch (entries
+/// gather for ``gatherInterval``) loses those entries. Credentials, sessions and settings are still written before they are acknowledged.
 final class RequestLogWriter: Sendable {
     private struct Pending: Sendable {
         let entry: RequestLogRecord
@@ -21,6 +21,9 @@ final class RequestLogWriter: Sendable {
 
     /// The most rows in one insert (SQLite binds at most 32,766 parameters per statement).
     static let maximumBatch = 500
+    /// How long a batch gathers entries before it is written (unless a reader is waiting), so a
+    /// steady stream of requests costs one insert per interval rather than one per request.
+    static let gatherInterval: Duration = .milliseconds(5)
 
     private let state = Mutex(State())
     private let database: any SQLDatabase
@@ -54,6 +57,9 @@ final class RequestLogWriter: Sendable {
 
     private func writeUntilEmpty() async {
         while true {
+            if state.withLock({ $0.waiters.isEmpty && $0.pending.count < Self.maximumBatch }) {
+                try? await Task.sleep(for: Self.gatherInterval)
+            }
             let batch: [Pending]? = state.withLock { state in
                 guard !state.pending.isEmpty else {
                     state.isWriting = false
@@ -67,8 +73,17 @@ final class RequestLogWriter: Sendable {
                 return batch
             }
             guard let batch else { return }
-            // The audit log is best effort: a full disk must not turn served answers into failures.
-            try? await database.insert(into: "request_log").models(batch.map(\.entry)).run()
+            // Absent values are written as NULL, so rows with and without e.g. token counts share
+            // one statement. The audit log is best effort: a full disk must not turn served
+            // answers into failures; a batch that fails is retried row by row.
+            do {
+                try await database.insert(into: "request_log")
+                    .models(batch.map(\.entry), nilEncodingStrategy: .asNil).run()
+            } catch {
+                for item in batch {
+                    try? await database.insert(into: "request_log").model(item.entry, nilEncodingStrategy: .asNil).run()
+                }
+            }
             for item in batch { item.onWritten() }
         }
     }

@@ -1,3 +1,5 @@
+import ByokyCore
+
 /// Appends server-sent-event frames with a JSON payload.
 enum SSEFrame {
     /// `event: <name>\ndata: <json>\n\n` (or without the event line when `name` is nil).

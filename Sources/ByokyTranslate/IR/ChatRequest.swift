@@ -1,3 +1,5 @@
+public import ByokyCore
+
 /// A chat request in family-neutral form: what every family adapter reads requests into and
 /// writes them out of.
 public struct ChatRequest: Sendable, Hashable {

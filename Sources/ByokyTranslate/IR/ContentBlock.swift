@@ -1,3 +1,5 @@
+public import ByokyCore
+
 /// One piece of a message.
 public enum ContentBlock: Sendable, Hashable {
     case text(String)

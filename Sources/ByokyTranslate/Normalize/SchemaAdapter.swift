@@ -1,3 +1,5 @@
+import ByokyCore
+
 /// Rewrites a tool or output JSON Schema into what a target accepts.
 enum SchemaAdapter {
     /// The keywords of Gemini's schema subset (OpenAPI 3.0 `Schema` object).

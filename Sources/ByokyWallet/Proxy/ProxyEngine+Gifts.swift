@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import ByokyCore
 public import ByokyStore
 import NIOCore
@@ -47,7 +46,7 @@ extension ProxyEngine {
                 gift,
                 estimate: TokenEstimate.worstCase(for: request, model: draft.model)
             )
-            let response: HTTPClientResponse
+            let response: UpstreamClient.Response
             do {
                 let base = try ProviderURLPolicy.baseURL(for: target, credentialBaseURL: credential.baseURL)
                 response = try await sendUpstream(
@@ -66,7 +65,7 @@ extension ProxyEngine {
                 throw error
             }
             let contentType = response.headers.first(name: "content-type")
-            draft.status = Int(response.status.code)
+            draft.status = response.status
             let ledger = giftLedger
             let completion = RequestCompletion(
                 entry: draft,
@@ -80,7 +79,7 @@ extension ProxyEngine {
                 }
             )
             return ProxyResponse(
-                status: Int(response.status.code),
+                status: response.status,
                 headers: ResponseHeaderPolicy.filter(
                     response.headers.map { (name: $0.name, value: $0.value) },
                     bodyIsRewritten: false

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import ByokyCore
 import ByokyTranslate
 import NIOCore
@@ -14,12 +13,12 @@ extension ProxyEngine {
     /// Turns the target's answer into the app's family: event streams event by event as they
     /// arrive, whole answers (and error bodies) at once. Usage is metered on the upstream's bytes.
     func translatedResponse(
-        _ response: HTTPClientResponse,
+        _ response: UpstreamClient.Response,
         translation: ChatTranslator.OutboundRequest,
         headers: [(name: String, value: String)],
         completion: RequestCompletion
     ) async throws -> ProxyResponse {
-        let status = Int(response.status.code)
+        let status = response.status
         let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
         var headers = headers.filter { $0.name.lowercased() != "content-type" }
         if (200..<300).contains(status), contentType.contains("text/event-stream") {

@@ -1,4 +1,3 @@
-public import AsyncHTTPClient
 import ByokyCore
 import ByokyStore
 import ByokyTranslate
@@ -23,27 +22,23 @@ public struct ProxyEngine: Sendable {
     }
 
     let wallet: Wallet
-    let httpClient: HTTPClient
+    let httpClient: UpstreamClient
     let configuration: Configuration
     let allowances = AllowanceGate()
     let giftLedger = GiftLedger()
     let gifts = GiftRelayClient()
     let lastUsedWrites = ThrottledWrites(interval: 60_000)
 
-    public init(wallet: Wallet, httpClient: HTTPClient, configuration: Configuration = Configuration()) {
+    public init(wallet: Wallet, httpClient: UpstreamClient, configuration: Configuration = Configuration()) {
         self.wallet = wallet
         self.httpClient = httpClient
         self.configuration = configuration
     }
 
-    /// An HTTP client configured for upstream calls: idle (read) timeout rather than a wall-clock
-    /// limit, so long generations are not cut; no redirects, which could carry the key elsewhere.
-    public static func makeHTTPClient() -> HTTPClient {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(120))
-        configuration.redirectConfiguration = .disallow
-        configuration.decompression = .disabled
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    /// A client for upstream calls: idle (read) timeout rather than a wall-clock limit, so long
+    /// generations are not cut; no redirects, which could carry the key elsewhere.
+    public static func makeHTTPClient() -> UpstreamClient {
+        UpstreamClient()
     }
 
     /// Handles `request` for the app holding `sessionKey`. Failures come back as responses in the
@@ -201,7 +196,7 @@ public struct ProxyEngine: Sendable {
             store: wallet.store,
             now: wallet.now()
         )
-        let response: HTTPClientResponse
+        let response: UpstreamClient.Response
         do {
             response = try await sendUpstream(
                 method: request.method,
@@ -220,7 +215,7 @@ public struct ProxyEngine: Sendable {
         }
 
         let contentType = response.headers.first(name: "content-type")
-        draft.status = Int(response.status.code)
+        draft.status = response.status
         var responseHeaders = ResponseHeaderPolicy.filter(
             response.headers.map { (name: $0.name, value: $0.value) },
             bodyIsRewritten: translation != nil
@@ -250,7 +245,7 @@ public struct ProxyEngine: Sendable {
             )
         }
         return ProxyResponse(
-            status: Int(response.status.code),
+            status: response.status,
             headers: responseHeaders,
             body: ProxyResponseBody(
                 storage: .upstream(
@@ -276,8 +271,8 @@ public struct ProxyEngine: Sendable {
         credential: CredentialRecord,
         secret: SecretString,
         body: ByteBuffer
-    ) async throws -> HTTPClientResponse {
-        _ = try ProviderURLPolicy.validate(url, under: base, provider: target)
+    ) async throws -> UpstreamClient.Response {
+        let address = try ProviderURLPolicy.validate(url, under: base, provider: target)
         let headers = try UpstreamHeaders.build(
             for: target.id,
             clientHeaders: clientHeaders,
@@ -288,17 +283,18 @@ public struct ProxyEngine: Sendable {
         if let injected = StreamUsageOptions.injected(into: Array(body.readableBytesView), provider: target.id) {
             body = ByteBuffer(bytes: injected)
         }
-        var upstream = HTTPClientRequest(url: url)
-        upstream.method = HTTPMethod(rawValue: method.uppercased())
-        for (name, value) in headers { upstream.headers.add(name: name, value: value) }
-        if body.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(method.uppercased()) {
-            upstream.body = .bytes(body)
-        }
-        let response: HTTPClientResponse
+        let sendsBody = body.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(method.uppercased())
+        let response: UpstreamClient.Response
         do {
-            response = try await httpClient.execute(upstream, timeout: configuration.headTimeout)
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            throw ByokyError(.upstreamTimeout, "\(target.displayName) did not answer in time", underlying: error)
+            response = try await httpClient.execute(
+                method: method.uppercased(),
+                url: address,
+                headers: headers.map { ($0.key, $0.value) },
+                body: sendsBody ? body : nil,
+                headTimeout: configuration.headTimeout
+            )
+        } catch UpstreamError.headTimeout, UpstreamError.idleTimeout {
+            throw ByokyError(.upstreamTimeout, "\(target.displayName) did not answer in time")
         } catch {
             throw ByokyError(.upstreamUnreachable, "Could not reach \(target.displayName)", underlying: error)
         }

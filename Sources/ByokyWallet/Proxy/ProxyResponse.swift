@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import ByokyCore
 import ByokyTranslate
 public import NIOCore
@@ -22,36 +21,53 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
 
     enum Storage: Sendable {
         case buffer(ByteBuffer)
-        case upstream(HTTPClientResponse.Body, family: APIFamily?, isEventStream: Bool)
+        case upstream(UpstreamBody, family: APIFamily?, isEventStream: Bool)
         /// An answer that came through a relay (a received gift's giver).
         case relayed(AsyncThrowingStream<[UInt8], any Error>, family: APIFamily?, isEventStream: Bool)
         /// An upstream event stream translated into the app's family on the way.
-        case translatedStream(HTTPClientResponse.Body, StreamTranslator)
+        case translatedStream(UpstreamBody, StreamTranslator)
     }
 
     let storage: Storage
     let completion: RequestCompletion
 
+    /// The body's length when it is known before it is read (a buffered answer, or a provider's
+    /// answer passed on unchanged with a `content-length`), so it can be sent without chunking.
+    public var knownLength: Int? {
+        switch storage {
+        case .buffer(let buffer): buffer.readableBytes
+        // An event stream may end with an error event of ours: its length is not the provider's.
+        case .upstream(let body, _, let isEventStream): isEventStream ? nil : body.declaredLength
+        case .translatedStream, .relayed: nil
+        }
+    }
+
     public func makeAsyncIterator() -> Iterator {
         Iterator(storage: storage, completion: completion)
     }
 
-    /// Records that the app stopped reading before the end (no effect once the body has ended).
+    /// Records that the app stopped reading before the end (no effect once the body has ended),
+    /// and stops the provider's answer.
     public func abandon() async {
+        switch storage {
+        case .upstream(let body, _, _), .translatedStream(let body, _): body.cancel()
+        case .buffer, .relayed: break
+        }
         await completion.finish(usage: completion.partialUsage(), errorCode: "CLIENT_CLOSED")
     }
 
     public struct Iterator: AsyncIteratorProtocol {
         /// Where a passed-through body comes from.
         private enum Source {
-            case http(HTTPClientResponse.Body.AsyncIterator)
+            case http(UpstreamBody.AsyncIterator)
             case relay(AsyncThrowingStream<[UInt8], any Error>.AsyncIterator)
         }
 
         private enum Phase {
             case buffer(ByteBuffer)
-            case upstream(Source, family: APIFamily?, isEventStream: Bool)
-            case translated(HTTPClientResponse.Body.AsyncIterator, StreamTranslator)
+            /// `remaining`: bytes still to come of a body whose length the provider declared.
+            case upstream(Source, family: APIFamily?, isEventStream: Bool, remaining: Int?)
+            case translated(UpstreamBody.AsyncIterator, StreamTranslator)
             case finalEvent(ByteBuffer)
             case done
         }
@@ -64,9 +80,19 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
             switch storage {
             case .buffer(let buffer): phase = .buffer(buffer)
             case .upstream(let body, let family, let isEventStream):
-                phase = .upstream(.http(body.makeAsyncIterator()), family: family, isEventStream: isEventStream)
+                phase = .upstream(
+                    .http(body.makeAsyncIterator()),
+                    family: family,
+                    isEventStream: isEventStream,
+                    remaining: isEventStream ? nil : body.declaredLength
+                )
             case .relayed(let body, let family, let isEventStream):
-                phase = .upstream(.relay(body.makeAsyncIterator()), family: family, isEventStream: isEventStream)
+                phase = .upstream(
+                    .relay(body.makeAsyncIterator()),
+                    family: family,
+                    isEventStream: isEventStream,
+                    remaining: nil
+                )
             case .translatedStream(let body, let translator):
                 phase = .translated(body.makeAsyncIterator(), translator)
             }
@@ -112,7 +138,7 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
                         return ByteBuffer(bytes: output)
                     }
                 }
-            case .upstream(var upstream, let family, let isEventStream):
+            case .upstream(var upstream, let family, let isEventStream, var remaining):
                 let chunk: ByteBuffer?
                 do {
                     switch upstream {
@@ -139,7 +165,17 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
                     return nil
                 }
                 completion.meter(chunk)
-                phase = .upstream(upstream, family: family, isEventStream: isEventStream)
+                if let left = remaining {
+                    remaining = left - chunk.readableBytes
+                    // The last declared byte: record the request before the app can see the end
+                    // (with a content-length, the app knows the answer is complete at once).
+                    if left - chunk.readableBytes <= 0 {
+                        phase = .done
+                        await completion.finish(usage: completion.partialUsage(), errorCode: nil)
+                        return chunk
+                    }
+                }
+                phase = .upstream(upstream, family: family, isEventStream: isEventStream, remaining: remaining)
                 return chunk
             }
         }

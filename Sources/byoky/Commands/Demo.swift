@@ -42,7 +42,7 @@ extension ByokyCommand {
             try await wallet.close()
         }
 
-        private func runDemo(wallet: Wallet, client: HTTPClient, upstreamKey: String) async throws {
+        private func runDemo(wallet: Wallet, client: UpstreamClient, upstreamKey: String) async throws {
             print("byoky \(ByokyVersion.current) demo — a throw-away wallet, a mock provider and the bridge\n")
             try await wallet.initialize(password: "demo-" + SecureRandom.hexToken(byteCount: 12))
             print("1. Created an encrypted wallet (AES-256-GCM, key from PBKDF2-SHA256 × 600,000).")

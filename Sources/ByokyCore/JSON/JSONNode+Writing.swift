@@ -39,7 +39,7 @@ extension JSONNode {
     /// The compact JSON text of this value.
     public var jsonString: String { String(decoding: jsonBytes, as: UTF8.self) }
 
-    static func writeString(_ text: String, to bytes: inout [UInt8]) {
+    package static func writeString(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in

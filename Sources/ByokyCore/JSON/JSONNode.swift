@@ -141,13 +141,13 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     }
 
     /// An empty object with room for `capacity` members.
-    init(capacity: Int) {
+    package init(capacity: Int) {
         members = []
         members.reserveCapacity(capacity)
     }
 
     /// Appends a member without looking for an existing one (the parser's fast path).
-    mutating func appendUnchecked(_ key: String, _ value: JSONNode) {
+    package mutating func appendUnchecked(_ key: String, _ value: JSONNode) {
         members.append(Member(key: key, value: value))
     }
 

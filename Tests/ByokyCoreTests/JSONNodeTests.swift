@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ByokyTranslate
+@testable import ByokyCore
 
 @Suite struct JSONNodeTests {
     @Test func keepsMemberOrderAndNumberText() throws {

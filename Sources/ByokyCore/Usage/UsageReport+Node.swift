@@ -1,0 +1,72 @@
+extension UsageReport {
+    /// Reads the usage-bearing parts of a parsed object (the same lenient reading as `Decodable`:
+    /// wrong types count as absent). Faster than `JSONDecoder`, which the proxy felt per request.
+    init?(_ node: JSONNode) {
+        guard case .object = node else { return nil }
+        type = node["type"]?.stringValue
+        usage = Counts(node["usage"])
+        usageMetadata = GeminiCounts(node["usageMetadata"])
+        message = Nested(node["message"])
+        delta = Nested(node["delta"])
+        x_groq = Nested(node["x_groq"])
+        response = Nested(node["response"])
+    }
+
+    /// Parses `bytes` as one object, or as an array of objects (Gemini without `alt=sse`).
+    static func reports(in bytes: some Collection<UInt8>) -> [UsageReport] {
+        guard let node = try? JSONNode.parse(bytes) else { return [] }
+        if let elements = node.arrayValue { return elements.compactMap(UsageReport.init) }
+        return UsageReport(node).map { [$0] } ?? []
+    }
+}
+
+extension UsageReport.Counts {
+    init?(_ node: JSONNode?) {
+        guard let node, case .object = node else { return nil }
+        input_tokens = node["input_tokens"]?.doubleValue
+        output_tokens = node["output_tokens"]?.doubleValue
+        prompt_tokens = node["prompt_tokens"]?.doubleValue
+        completion_tokens = node["completion_tokens"]?.doubleValue
+        cache_read_input_tokens = node["cache_read_input_tokens"]?.doubleValue
+        cache_creation_input_tokens = node["cache_creation_input_tokens"]?.doubleValue
+        prompt_tokens_details = Details(node["prompt_tokens_details"])
+        completion_tokens_details = Details(node["completion_tokens_details"])
+        input_tokens_details = Details(node["input_tokens_details"])
+        output_tokens_details = Details(node["output_tokens_details"])
+        tokens = CohereTokens(node["tokens"])
+        billed_units = CohereTokens(node["billed_units"])
+    }
+}
+
+extension UsageReport.Counts.Details {
+    init?(_ node: JSONNode?) {
+        guard let node, case .object = node else { return nil }
+        cached_tokens = node["cached_tokens"]?.doubleValue
+        reasoning_tokens = node["reasoning_tokens"]?.doubleValue
+    }
+}
+
+extension UsageReport.Counts.CohereTokens {
+    init?(_ node: JSONNode?) {
+        guard let node, case .object = node else { return nil }
+        input_tokens = node["input_tokens"]?.doubleValue
+        output_tokens = node["output_tokens"]?.doubleValue
+    }
+}
+
+extension UsageReport.GeminiCounts {
+    init?(_ node: JSONNode?) {
+        guard let node, case .object = node else { return nil }
+        promptTokenCount = node["promptTokenCount"]?.doubleValue
+        candidatesTokenCount = node["candidatesTokenCount"]?.doubleValue
+        thoughtsTokenCount = node["thoughtsTokenCount"]?.doubleValue
+        cachedContentTokenCount = node["cachedContentTokenCount"]?.doubleValue
+    }
+}
+
+extension UsageReport.Nested {
+    init?(_ node: JSONNode?) {
+        guard let node, case .object = node else { return nil }
+        usage = UsageReport.Counts(node["usage"])
+    }
+}

@@ -1,0 +1,163 @@
+public import NIOCore
+import Synchronization
+
+/// A response body arriving from the provider, read chunk by chunk.
+///
+/// Back-pressure: when more than ``highWatermark`` bytes wait unread, the connection stops
+/// reading from the socket until the reader has drained them below ``lowWatermark``. Iterate it
+/// once; ``cancel()`` (the app went away) closes the connection.
+public final class UpstreamBody: AsyncSequence, Sendable {
+    public typealias Element = ByteBuffer
+
+    static let highWatermark = 256 * 1024
+    static let lowWatermark = 64 * 1024
+
+    private struct State {
+        var chunks: [ByteBuffer] = []
+        var head = 0
+        var buffered = 0
+        var finished = false
+        var failure: (any Error)?
+        var waiter: CheckedContinuation<ByteBuffer?, any Error>?
+        var paused = false
+        var cancelled = false
+        var declaredLength: Int?
+    }
+
+    private let state = Mutex(State())
+    /// The `content-length` the provider declared, if any (known once the head has arrived).
+    public var declaredLength: Int? { state.withLock { $0.declaredLength } }
+    /// Asks the connection to read again (after a pause).
+    private let resumeReading: @Sendable () -> Void
+    /// Closes the connection (the reader gave up).
+    private let closeConnection: @Sendable () -> Void
+
+    init(resumeReading: @escaping @Sendable () -> Void, closeConnection: @escaping @Sendable () -> Void) {
+        self.resumeReading = resumeReading
+        self.closeConnection = closeConnection
+    }
+
+    /// A body that is already complete (tests, empty answers).
+    init(complete chunks: [ByteBuffer]) {
+        resumeReading = {}
+        closeConnection = {}
+        state.withLock {
+            $0.chunks = chunks
+            $0.finished = true
+            $0.declaredLength = chunks.reduce(0) { $0 + $1.readableBytes }
+        }
+    }
+
+    /// Records the provider's `content-length` (from the response head).
+    func declare(length: Int?) {
+        state.withLock { $0.declaredLength = length }
+    }
+
+    // MARK: Producer (the connection's event loop)
+
+    /// Adds a chunk; returns whether the connection should stop reading for now.
+    func append(_ chunk: ByteBuffer) -> Bool {
+        let (waiter, pause) = state.withLock { state -> (CheckedContinuation<ByteBuffer?, any Error>?, Bool) in
+            guard !state.cancelled else { return (nil, false) }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return (waiter, false)
+            }
+            state.chunks.append(chunk)
+            state.buffered += chunk.readableBytes
+            if state.buffered > Self.highWatermark { state.paused = true }
+            return (nil, state.paused)
+        }
+        waiter?.resume(returning: chunk)
+        return pause
+    }
+
+    /// Ends the body, with `error` if it failed.
+    func finish(_ error: (any Error)? = nil) {
+        let waiter = state.withLock { state -> CheckedContinuation<ByteBuffer?, any Error>? in
+            guard !state.finished else { return nil }
+            state.finished = true
+            state.failure = error
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        if let error { waiter?.resume(throwing: error) } else { waiter?.resume(returning: nil) }
+    }
+
+    // MARK: Consumer
+
+    /// Stops the body: the connection is closed and not reused.
+    public func cancel() {
+        let waiter = state.withLock { state -> CheckedContinuation<ByteBuffer?, any Error>? in
+            state.cancelled = true
+            state.chunks = []
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(throwing: CancellationError())
+        closeConnection()
+    }
+
+    func next() async throws -> ByteBuffer? {
+        enum Step {
+            case chunk(ByteBuffer, resume: Bool)
+            case end
+            case failure(any Error)
+            case wait
+        }
+        let step = state.withLock { state -> Step in
+            if state.head < state.chunks.count {
+                let chunk = state.chunks[state.head]
+                state.head += 1
+                if state.head == state.chunks.count {
+                    state.chunks.removeAll(keepingCapacity: true)
+                    state.head = 0
+                }
+                state.buffered -= chunk.readableBytes
+                let resume = state.paused && state.buffered < Self.lowWatermark
+                if resume { state.paused = false }
+                return .chunk(chunk, resume: resume)
+            }
+            if let failure = state.failure { return .failure(failure) }
+            if state.finished || state.cancelled { return .end }
+            return .wait
+        }
+        switch step {
+        case .chunk(let chunk, let resume):
+            if resume { resumeReading() }
+            return chunk
+        case .end:
+            return nil
+        case .failure(let error):
+            throw error
+        case .wait:
+            return try await withCheckedThrowingContinuation { continuation in
+                let immediate = state.withLock { state -> Result<ByteBuffer?, any Error>? in
+                    if state.head < state.chunks.count {
+                        let chunk = state.chunks[state.head]
+                        state.head += 1
+                        state.buffered -= chunk.readableBytes
+                        return .success(chunk)
+                    }
+                    if let failure = state.failure { return .failure(failure) }
+                    if state.finished || state.cancelled { return .success(nil) }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let immediate { continuation.resume(with: immediate) }
+            }
+        }
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let body: UpstreamBody
+
+        public mutating func next() async throws -> ByteBuffer? {
+            try await body.next()
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(body: self)
+    }
+}

@@ -1,0 +1,74 @@
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// One keep-alive HTTP/1.1 connection to a provider, carrying one request at a time.
+final class UpstreamConnection: Sendable {
+    let channel: any Channel
+    private let reused = Mutex(false)
+
+    init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    var isUsable: Bool { channel.isActive }
+
+    /// Whether this connection served a request before (so a failure may just mean the provider
+    /// closed it while it sat in the pool).
+    var wasReused: Bool {
+        get { reused.withLock { $0 } }
+        set { reused.withLock { $0 = newValue } }
+    }
+
+    /// Runs `body` with the connection's handler, on its event loop.
+    private static func withHandler(
+        _ channel: any Channel,
+        _ body: (UpstreamResponseHandler, ChannelHandlerContext) -> Void
+    ) -> Bool {
+        guard let context = try? channel.pipeline.syncOperations.context(handlerType: UpstreamResponseHandler.self),
+            let handler = context.handler as? UpstreamResponseHandler
+        else { return false }
+        body(handler, context)
+        return true
+    }
+
+    /// Sends `request` and waits for the response head (at most `headTimeout`).
+    ///
+    /// - Parameter onIdle: called when the response has ended and the connection may be reused.
+    func send(
+        _ request: HTTPRequestHead,
+        body: ByteBuffer?,
+        headTimeout: TimeAmount,
+        onIdle: @escaping @Sendable () -> Void
+    ) async throws -> (HTTPResponseHead, UpstreamBody) {
+        let loop = channel.eventLoop
+        let promise = loop.makePromise(of: HTTPResponseHead.self)
+        let channel = self.channel
+        let response = UpstreamBody(
+            resumeReading: {
+                loop.execute {
+                    _ = Self.withHandler(channel) { handler, context in handler.resumeReading(context: context) }
+                }
+            },
+            closeConnection: { channel.close(promise: nil) }
+        )
+        loop.execute {
+            let started = Self.withHandler(channel) { handler, context in
+                handler.onIdle = onIdle
+                handler.start(request, body: body, head: promise, response: response, context: context)
+            }
+            if !started { promise.fail(UpstreamError.connectionClosed) }
+        }
+        let timeout = loop.scheduleTask(in: headTimeout) {
+            _ = Self.withHandler(channel) { handler, _ in handler.fail(.headTimeout) }
+            channel.close(promise: nil)
+        }
+        defer { timeout.cancel() }
+        let head = try await promise.futureResult.get()
+        return (head, response)
+    }
+
+    func close() {
+        channel.close(promise: nil)
+    }
+}

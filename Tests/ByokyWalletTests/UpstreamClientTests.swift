@@ -1,0 +1,117 @@
+import ByokyCore
+import ByokyMockProvider
+import ByokyWallet
+import NIOCore
+import Testing
+
+/// The proxy's own HTTP/1.1 client against the mock provider on loopback: streaming with
+/// back-pressure, keep-alive reuse, idle and head timeouts, cancellation.
+@Suite(.timeLimit(.minutes(1)))
+struct UpstreamClientTests {
+    static func request(words: Int, stream: Bool) -> ByteBuffer {
+        ByteBuffer(
+            string:
+                #"{"model":"claude-sonnet-4-6","max_tokens":\#(words),"stream":\#(stream),"messages":[{"role":"user","content":"words:\#(words)"}]}"#
+        )
+    }
+
+    static func send(
+        _ client: UpstreamClient,
+        port: Int,
+        words: Int = 8,
+        stream: Bool = false,
+        headTimeout: TimeAmount = .seconds(60)
+    ) async throws -> UpstreamClient.Response {
+        try await client.execute(
+            method: "POST",
+            url: try #require(AbsoluteURL("http://127.0.0.1:\(port)/v1/messages")),
+            headers: [
+                ("content-type", "application/json"), ("x-api-key", "sk-upstream"), ("anthropic-version", "2023-06-01"),
+            ],
+            body: request(words: words, stream: stream),
+            headTimeout: headTimeout
+        )
+    }
+
+    @Test func aLargeStreamArrivesWholeThroughASlowReader() async throws {
+        try await MockProvider.withRunningServer(configuration: .init(apiKey: "sk-upstream", defaultWordCount: 20_000))
+        {
+            port in
+            let client = UpstreamClient()
+            let response = try await Self.send(client, port: port, words: 20_000, stream: true)
+            #expect(response.status == 200)
+            var received = ByteBuffer()
+            var chunks = 0
+            for try await var chunk in response.body {
+                received.writeBuffer(&chunk)
+                chunks += 1
+                // A slow reader: the connection must pause rather than buffer without bound.
+                if chunks % 20 == 0 { try await Task.sleep(for: .milliseconds(1)) }
+            }
+            let text = String(buffer: received)
+            #expect(text.hasPrefix("event: message_start"))
+            #expect(text.contains("event: message_stop"))
+            #expect(received.readableBytes > 1_000_000)
+            // The connection went back to the pool and serves the next request.
+            for _ in 0..<20 {
+                let next = try await Self.send(client, port: port)
+                #expect(next.status == 200)
+                #expect(next.body.declaredLength != nil)
+                var total = 0
+                for try await chunk in next.body { total += chunk.readableBytes }
+                #expect(total == next.body.declaredLength)
+            }
+            try await client.shutdown()
+        }
+    }
+
+    @Test func silenceEndsARequestWithATimeout() async throws {
+        try await MockProvider.withRunningServer(
+            configuration: .init(apiKey: "sk-upstream", responseDelay: .seconds(2))
+        ) {
+            port in
+            let client = UpstreamClient()
+            await #expect(throws: UpstreamError.headTimeout) {
+                _ = try await Self.send(client, port: port, headTimeout: .milliseconds(200))
+            }
+            try await client.shutdown()
+        }
+        try await MockProvider.withRunningServer(configuration: .init(apiKey: "sk-upstream", eventDelay: .seconds(2))) {
+            port in
+            var configuration = UpstreamClient.Configuration()
+            configuration.readIdleTimeout = .milliseconds(300)
+            let client = UpstreamClient(configuration: configuration)
+            let response = try await Self.send(client, port: port, words: 5, stream: true)
+            await #expect(throws: UpstreamError.idleTimeout) {
+                for try await _ in response.body {}
+            }
+            try await client.shutdown()
+        }
+    }
+
+    @Test func cancellingABodyClosesItsConnectionOnly() async throws {
+        try await MockProvider.withRunningServer(
+            configuration: .init(apiKey: "sk-upstream", eventDelay: .milliseconds(50))
+        ) { port in
+            let client = UpstreamClient()
+            let response = try await Self.send(client, port: port, words: 50, stream: true)
+            var iterator = response.body.makeAsyncIterator()
+            #expect(try await iterator.next() != nil)
+            response.body.cancel()
+            // A cancelled body ends at once; nothing more arrives.
+            #expect(try await iterator.next() == nil)
+            // Other requests go on.
+            #expect(try await Self.send(client, port: port).status == 200)
+            try await client.shutdown()
+            await #expect(throws: UpstreamError.shutDown) { _ = try await Self.send(client, port: port) }
+        }
+    }
+
+    @Test func anUnreachableProviderFailsToConnect() async throws {
+        let client = UpstreamClient()
+        await #expect(throws: UpstreamError.connectFailed) {
+            _ = try await Self.send(client, port: 1)
+        }
+        try await client.shutdown()
+    }
+}
