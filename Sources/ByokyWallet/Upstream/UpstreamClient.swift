@@ -39,11 +39,19 @@ public final class UpstreamClient: Sendable {
     public let configuration: Configuration
     private let idle = Mutex<[Origin: [UpstreamConnection]]>([:])
     private let isShutDown = Mutex(false)
-    private let tlsContext: NIOSSLContext?
+    /// Made on the first `https` connection (loading the system's trust roots costs memory a
+    /// wallet that only talks to local models never needs).
+    private let tlsContext = Mutex<NIOSSLContext?>(nil)
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
-        tlsContext = try? NIOSSLContext(configuration: .makeClientConfiguration())
+    }
+
+    private func tls() -> NIOSSLContext? {
+        tlsContext.withLock { context in
+            if context == nil { context = try? NIOSSLContext(configuration: .makeClientConfiguration()) }
+            return context
+        }
     }
 
     /// Sends a request and returns once the response head has arrived (within `headTimeout`).
@@ -136,7 +144,7 @@ public final class UpstreamClient: Sendable {
     }
 
     private func connect(to origin: Origin) async throws -> UpstreamConnection {
-        let tls = origin.scheme == "https" ? tlsContext : nil
+        let tls = origin.scheme == "https" ? tls() : nil
         if origin.scheme == "https", tls == nil { throw UpstreamError.connectFailed }
         let readIdle = configuration.readIdleTimeout
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton.any())
