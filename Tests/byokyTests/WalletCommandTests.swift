@@ -357,3 +357,42 @@ struct WalletCommandTests {
         }
     }
 }
+
+extension WalletCommandTests {
+    /// With `byoky serve` running unlocked, key commands go through the control socket: no master
+    /// password is asked, and the daemon uses a new key at once.
+    @Test(.timeLimit(.minutes(2)))
+    func keyCommandsGoThroughARunningDaemon() async throws {
+        try await Home.with { home in
+            let serve = try BackgroundProcess(
+                CommandLineTests.executable,
+                arguments: ["serve", "--port", "0", "--password-file", home.passwordFile],
+                environment: home.environment
+            )
+            _ = try await serve.announcedPort()
+            // No --password-file and no terminal: only the daemon can take it.
+            let added = try await home.byoky(
+                ["key", "add", "anthropic", "--label", "via-daemon"],
+                input: "sk-ant-DAEMON-123456\n"
+            )
+            #expect(added.status == 0, "\(added.stderr)")
+            #expect(added.stdout.contains("Added \"via-daemon\" (anthropic, sk-a...3456)"))
+            let listed = try await home.byoky(["key", "list", "--json"])
+            #expect(listed.stdout.contains("\"via-daemon\""))
+            #expect(!listed.stdout.contains("DAEMON"))
+            #expect(try await home.byoky(["key", "rename", "via-daemon", "renamed"]).status == 0)
+            #expect(try await home.byoky(["key", "list"]).stdout.contains("renamed\tanthropic"))
+            let removed = try await home.byoky(["key", "remove", "renamed"])
+            #expect(removed.status == 0)
+            let missing = try await home.byoky(["key", "remove", "renamed"])
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("No key named \"renamed\""))
+            await serve.terminate()
+            // With no daemon, the same command needs the password again.
+            let locked = try await home.byoky(["key", "add", "openai"], input: "sk-x\n")
+            #expect(locked.status != 0)
+            #expect(locked.stderr.contains("password"))
+            #expect(!serve.printed.contains("DAEMON"))
+        }
+    }
+}

@@ -85,6 +85,7 @@ struct ControlRoutes: Sendable {
         router.get("/gifts/online") { _, _ in
             BridgeResponses.json(WalletAPI.encode(OnlineGifts(online: onlineGifts().sorted())))
         }
+        addKeyRoutes(to: router)
         router.get("/pairings") { _, _ in
             BridgeResponses.json(WalletAPI.encode(pairings.list()))
         }

@@ -2,6 +2,8 @@ import ArgumentParser
 import ByokyCore
 import ByokyStore
 import ByokyWallet
+import Foundation
+import NIOHTTP1
 
 extension ByokyCommand {
     /// `byoky key …`: the owner's provider keys.
@@ -19,6 +21,8 @@ extension ByokyCommand {
                       byoky key add anthropic
                       printf '%s' "$KEY" | byoky key add openai --label work --password-file ~/.byoky-pass
                       byoky key add ollama --base-url http://127.0.0.1:11434
+                    While `byoky serve` runs unlocked, the key goes to it over the owner-only control socket \
+                    and no master password is asked.
                     """
             )
 
@@ -36,13 +40,30 @@ extension ByokyCommand {
 
             @OptionGroup var options: WalletOptions
 
+            struct Body: Encodable {
+                let provider: String
+                let secret: String
+                let label: String?
+                let baseURL: String?
+            }
+
             func run() async throws {
                 try await reportingErrors {
-                    try await withWallet(options, unlock: true, changes: true) { wallet in
-                        let local = ProviderRegistry.provider(ProviderID(provider))?.isLocal == true
-                        let secret = try SecretInput.secret(
-                            prompt: local ? "API key (press Enter for none): " : "API key for \(provider): "
+                    let local = ProviderRegistry.provider(ProviderID(provider))?.isLocal == true
+                    let prompt = local ? "API key (press Enter for none): " : "API key for \(provider): "
+                    if let daemon = await ControlClient.unlockedDaemon(home: options.home) {
+                        let secret = try SecretInput.secret(prompt: prompt)
+                        let body = Body(provider: provider, secret: secret.exposedValue, label: label, baseURL: baseURL)
+                        let item = try await daemon.send(
+                            .POST,
+                            "/keys",
+                            body: Array(try JSONEncoder().encode(body)),
+                            as: List.Item.self
                         )
+                        return print("Added \"\(item.label)\" (\(item.provider), \(item.masked)).")
+                    }
+                    try await withWallet(options, unlock: true, changes: true) { wallet in
+                        let secret = try SecretInput.secret(prompt: prompt)
                         let record = try await wallet.addCredential(
                             provider: ProviderID(provider),
                             secret: secret,
@@ -61,7 +82,7 @@ extension ByokyCommand {
             @Flag(help: "Print JSON.") var json = false
             @OptionGroup var options: WalletOptions
 
-            struct Item: Encodable {
+            struct Item: Codable {
                 let id: String
                 let label: String
                 let provider: String
@@ -73,23 +94,31 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
+                    if let daemon = await ControlClient.unlockedDaemon(home: options.home) {
+                        return try show(try await daemon.send(.GET, "/keys", as: [Item].self))
+                    }
                     let records = try await withWallet(options) { try await $0.credentials() }
-                    let items = records.map {
-                        Item(
-                            id: $0.id,
-                            label: $0.label,
-                            provider: $0.provider,
-                            masked: $0.maskedSecret,
-                            baseURL: $0.baseURL,
-                            createdAt: $0.createdAt,
-                            lastUsedAt: $0.lastUsedAt
-                        )
-                    }
-                    if json { return try printJSON(items) }
-                    if items.isEmpty { return print("No keys yet. Add one with `byoky key add <provider>`.") }
-                    for item in items {
-                        print("\(item.label)\t\(item.provider)\t\(item.masked)\(item.baseURL.map { "\t\($0)" } ?? "")")
-                    }
+                    try show(
+                        records.map {
+                            Item(
+                                id: $0.id,
+                                label: $0.label,
+                                provider: $0.provider,
+                                masked: $0.maskedSecret,
+                                baseURL: $0.baseURL,
+                                createdAt: $0.createdAt,
+                                lastUsedAt: $0.lastUsedAt
+                            )
+                        }
+                    )
+                }
+            }
+
+            func show(_ items: [Item]) throws {
+                if json { return try printJSON(items) }
+                if items.isEmpty { return print("No keys yet. Add one with `byoky key add <provider>`.") }
+                for item in items {
+                    print("\(item.label)\t\(item.provider)\t\(item.masked)\(item.baseURL.map { "\t\($0)" } ?? "")")
                 }
             }
         }
@@ -102,7 +131,16 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    try await withWallet(options, changes: true) { try await $0.renameCredential(key, to: label) }
+                    if let daemon = await ControlClient.unlockedDaemon(home: options.home) {
+                        _ = try await daemon.send(
+                            .POST,
+                            "/keys/\(ControlClient.pathComponent(key))/rename",
+                            body: Array(try JSONEncoder().encode(["label": label])),
+                            as: [List.Item].self
+                        )
+                    } else {
+                        try await withWallet(options, changes: true) { try await $0.renameCredential(key, to: label) }
+                    }
                     print("Renamed \"\(key)\" to \"\(label)\".")
                 }
             }
@@ -115,7 +153,15 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    try await withWallet(options, changes: true) { try await $0.removeCredential(key) }
+                    if let daemon = await ControlClient.unlockedDaemon(home: options.home) {
+                        _ = try await daemon.send(
+                            .DELETE,
+                            "/keys/\(ControlClient.pathComponent(key))",
+                            as: [List.Item].self
+                        )
+                    } else {
+                        try await withWallet(options, changes: true) { try await $0.removeCredential(key) }
+                    }
                     print("Removed \"\(key)\".")
                 }
             }

@@ -44,7 +44,7 @@ extension ByokyCommand {
                 try await reportingErrors {
                     _ = try await ControlClient(home: options.home).send(
                         .DELETE,
-                        "/pairings/\(id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+                        "/pairings/\(ControlClient.pathComponent(id))",
                         as: [PairingBook.Item].self
                     )
                     print("Stopped pairing \(id).")

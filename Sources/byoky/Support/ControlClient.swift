@@ -56,6 +56,21 @@ struct ControlClient {
         return try JSONDecoder().decode(Answer.self, from: Data(collected))
     }
 
+    /// `text` escaped for use as one path segment.
+    static func pathComponent(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+            ?? ""
+    }
+
+    /// A client for the daemon when one runs and is unlocked (it can then do the work without the
+    /// master password); `nil` otherwise, and the CLI works on the store itself.
+    static func unlockedDaemon(home: WalletHome) async -> ControlClient? {
+        struct Status: Decodable { let unlocked: Bool }
+        let client = ControlClient(home: home)
+        guard let status = try? await client.send(.GET, "/status", as: Status.self), status.unlocked else { return nil }
+        return client
+    }
+
     /// Tells a running daemon the store changed (best effort: nothing to do when none runs).
     func announceChange() async {
         struct Answer: Decodable {}
