@@ -8,27 +8,6 @@ import NIOCore
 /// The owner's keys over the control socket, so the CLI works through a running (unlocked)
 /// daemon without asking for the master password again.
 extension ControlRoutes {
-    /// A key as the control socket shows it: masked, never the secret.
-    struct KeyItem: Codable, Sendable {
-        let id: String
-        let label: String
-        let provider: String
-        let masked: String
-        let baseURL: String?
-        let createdAt: Int64
-        let lastUsedAt: Int64?
-
-        init(_ record: CredentialRecord) {
-            id = record.id
-            label = record.label
-            provider = record.provider
-            masked = record.maskedSecret
-            baseURL = record.baseURL
-            createdAt = record.createdAt
-            lastUsedAt = record.lastUsedAt
-        }
-    }
-
     struct AddKeyBody: Decodable {
         let provider: ProviderID
         let secret: String
@@ -42,13 +21,13 @@ extension ControlRoutes {
 
     func addKeyRoutes(to router: Router<BasicRequestContext>) {
         router.get("/keys") { _, _ in
-            await Self.answer { try await wallet.credentials().map(KeyItem.init) }
+            await Self.answer { try await wallet.credentials().map(CredentialSummary.init) }
         }
         router.post("/keys") { request, _ in
             await Self.answer {
                 let body = try await request.body.collect(upTo: WalletAPI.maximumBodySize)
                 let add = try WalletAPI.decode(AddKeyBody.self, from: Array(body.readableBytesView))
-                return KeyItem(
+                return CredentialSummary(
                     try await wallet.addCredential(
                         provider: add.provider,
                         secret: SecretString(add.secret),
@@ -63,13 +42,13 @@ extension ControlRoutes {
                 let body = try await request.body.collect(upTo: WalletAPI.maximumBodySize)
                 let rename = try WalletAPI.decode(RenameKeyBody.self, from: Array(body.readableBytesView))
                 try await wallet.renameCredential(Self.segment(context, "key"), to: rename.label)
-                return try await wallet.credentials().map(KeyItem.init)
+                return try await wallet.credentials().map(CredentialSummary.init)
             }
         }
         router.delete("/keys/{key}") { _, context in
             await Self.answer {
                 try await wallet.removeCredential(Self.segment(context, "key"))
-                return try await wallet.credentials().map(KeyItem.init)
+                return try await wallet.credentials().map(CredentialSummary.init)
             }
         }
     }

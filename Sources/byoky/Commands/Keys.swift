@@ -82,15 +82,7 @@ extension ByokyCommand {
             @Flag(help: "Print JSON.") var json = false
             @OptionGroup var options: WalletOptions
 
-            struct Item: Codable {
-                let id: String
-                let label: String
-                let provider: String
-                let masked: String
-                let baseURL: String?
-                let createdAt: Int64
-                let lastUsedAt: Int64?
-            }
+            typealias Item = CredentialSummary
 
             func run() async throws {
                 try await reportingErrors {
@@ -98,19 +90,7 @@ extension ByokyCommand {
                         return try show(try await daemon.send(.GET, "/keys", as: [Item].self))
                     }
                     let records = try await withWallet(options) { try await $0.credentials() }
-                    try show(
-                        records.map {
-                            Item(
-                                id: $0.id,
-                                label: $0.label,
-                                provider: $0.provider,
-                                masked: $0.maskedSecret,
-                                baseURL: $0.baseURL,
-                                createdAt: $0.createdAt,
-                                lastUsedAt: $0.lastUsedAt
-                            )
-                        }
-                    )
+                    try show(records.map(CredentialSummary.init))
                 }
             }
 
