@@ -57,6 +57,18 @@ struct GiftCommandTests {
                     if !online { try await Task.sleep(for: .milliseconds(50)) }
                 }
                 #expect(online)
+                // With the giver's wallet running, gift commands need no password: the daemon does them.
+                let relinked = try await giver.byoky(["gift", "link", String(gift.id.prefix(8))])
+                #expect(
+                    relinked.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == gift.link,
+                    "\(relinked.stderr)"
+                )
+                let second = try await giver.byoky([
+                    "gift", "create", "--key", "Anthropic", "--budget", "10", "--expires", "1h", "--relay",
+                    "ws://127.0.0.1:\(relayPort)", "--json",
+                ])
+                #expect(second.status == 0, "\(second.stderr)")
+                #expect(second.stdout.contains(#""status" : "active""#))
 
                 let redeemed = try await receiver.byoky(
                     ["gift", "redeem", "--password-file", receiver.passwordFile],

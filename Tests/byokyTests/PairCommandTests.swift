@@ -149,7 +149,8 @@ extension PairCommandTests {
                     if code == nil { try await Task.sleep(for: .milliseconds(20)) }
                 }
                 let pairCode = try #require(code)
-                let handed = try await home.byoky(["pair", pairCode, "--yes", "--password-file", home.passwordFile])
+                // No password: the running wallet takes the pairing over the control socket.
+                let handed = try await home.byoky(["pair", pairCode, "--yes"])
                 #expect(handed.status == 0, "\(handed.stderr)")
                 #expect(handed.stdout.contains("The running wallet serves this pairing now"))
                 sessions.append(try await pairing.value)

@@ -86,6 +86,7 @@ struct ControlRoutes: Sendable {
             BridgeResponses.json(WalletAPI.encode(OnlineGifts(online: onlineGifts().sorted())))
         }
         addKeyRoutes(to: router)
+        addGiftRoutes(to: router)
         router.get("/pairings") { _, _ in
             BridgeResponses.json(WalletAPI.encode(pairings.list()))
         }

@@ -41,24 +41,41 @@ extension ByokyCommand {
                     guard let lifetime = GiftDuration.milliseconds(expires) else {
                         throw ByokyError(.invalidRequest, "--expires takes a number and a unit: 30m, 12h or 7d")
                     }
-                    let (gift, link) = try await withWallet(options, unlock: true, changes: true) { wallet in
-                        try await wallet.createGift(
+                    let gift: GiftSummary
+                    if let daemon = await ControlClient.unlockedDaemon(home: options.home) {
+                        let body = GiftCreationRequest(
                             key: key,
                             budget: budget,
                             lifetime: lifetime,
                             relayURL: relay,
                             label: label
                         )
+                        gift = try await daemon.send(
+                            .POST,
+                            "/gifts",
+                            body: Array(try JSONEncoder().encode(body)),
+                            as: GiftSummary.self
+                        )
+                    } else {
+                        gift = try await withWallet(options, unlock: true, changes: true) { wallet in
+                            let (record, link) = try await wallet.createGift(
+                                key: key,
+                                budget: budget,
+                                lifetime: lifetime,
+                                relayURL: relay,
+                                label: label
+                            )
+                            return GiftSummary(record, now: wallet.now(), link: link.url())
+                        }
                     }
-                    if json {
-                        return try printJSON(GiftItem(gift, online: nil).with(link: link.url()))
-                    }
+                    if json { return try printJSON(gift) }
+                    let link = gift.link ?? ""
                     print(
                         "Gift \(gift.id.prefix(8)) — \(budget) tokens of \(gift.provider), until \(formatTime(gift.expiresAt))."
                     )
                     print("Send this link to the receiver (it lets them spend the budget; treat it like a key):")
-                    print(link.url())
-                    if qr { print(try QRCode(encoding: Array(link.url().utf8), errorCorrection: .low).terminalText()) }
+                    print(link)
+                    if qr { print(try QRCode(encoding: Array(link.utf8), errorCorrection: .low).terminalText()) }
                     print(
                         "Your wallet serves the gift while `byoky serve` runs. Revoke: byoky gift revoke \(gift.id.prefix(8))"
                     )
@@ -81,8 +98,11 @@ extension ByokyCommand {
                         "/gifts/online",
                         as: Online.self
                     )
-                    let gifts = try await withWallet(options) { try await $0.gifts() }
-                    let items = gifts.map { GiftItem($0, online: online.map { Set($0.online) }) }
+                    let items = try await withWallet(options) { wallet in
+                        try await wallet.gifts().map {
+                            GiftSummary($0, now: wallet.now(), online: online.map { Set($0.online) })
+                        }
+                    }
                     if json { return try printJSON(items) }
                     if items.isEmpty { return print("No gifts. Create one with `byoky gift create`.") }
                     for item in items {
@@ -103,8 +123,18 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let url = try await withWallet(options, unlock: true) { wallet in
-                        try wallet.link(for: try await wallet.gift(id)).url()
+                    let url: String
+                    if let daemon = await ControlClient.unlockedDaemon(home: options.home) {
+                        let gift = try await daemon.send(
+                            .GET,
+                            "/gifts/\(ControlClient.pathComponent(id))/link",
+                            as: GiftSummary.self
+                        )
+                        url = gift.link ?? ""
+                    } else {
+                        url = try await withWallet(options, unlock: true) { wallet in
+                            try wallet.link(for: try await wallet.gift(id)).url()
+                        }
                     }
                     print(url)
                     if qr { print(try QRCode(encoding: Array(url.utf8), errorCorrection: .low).terminalText()) }
@@ -146,11 +176,21 @@ extension ByokyCommand {
             func run() async throws {
                 try await reportingErrors {
                     let link = try SecretInput.secret(prompt: "Gift link: ")
-                    let gift = try await withWallet(options, unlock: true, changes: true) {
-                        try await $0.redeemGift(link: link.exposedValue)
+                    let gift: ReceivedGiftSummary
+                    if let daemon = await ControlClient.unlockedDaemon(home: options.home) {
+                        gift = try await daemon.send(
+                            .POST,
+                            "/gifts/redeem",
+                            body: Array(try JSONEncoder().encode(["link": link.exposedValue])),
+                            as: ReceivedGiftSummary.self
+                        )
+                    } else {
+                        gift = try await withWallet(options, unlock: true, changes: true) { wallet in
+                            ReceivedGiftSummary(try await wallet.redeemGift(link: link.exposedValue), now: wallet.now())
+                        }
                     }
                     print(
-                        "Redeemed gift \(gift.id.prefix(8)) from \(gift.senderLabel): \(gift.maxTokens) tokens of \(gift.provider) until \(formatTime(gift.expiresAt))."
+                        "Redeemed gift \(gift.id.prefix(8)) from \(gift.from): \(gift.maxTokens) tokens of \(gift.provider) until \(formatTime(gift.expiresAt))."
                     )
                 }
             }
@@ -161,35 +201,10 @@ extension ByokyCommand {
             @Flag(help: "Print JSON.") var json = false
             @OptionGroup var options: WalletOptions
 
-            struct Item: Encodable {
-                let id: String
-                let provider: String
-                let from: String
-                let maxTokens: Int
-                let usedTokens: Int
-                let expiresAt: Int64
-                let status: String
-            }
-
             func run() async throws {
                 try await reportingErrors {
                     let items = try await withWallet(options) { wallet in
-                        let now = wallet.now()
-                        return try await wallet.receivedGifts().map { gift in
-                            Item(
-                                id: gift.id,
-                                provider: gift.provider,
-                                from: gift.senderLabel,
-                                maxTokens: gift.maxTokens,
-                                usedTokens: gift.usedTokens,
-                                expiresAt: gift.expiresAt,
-                                status: gift.endedReason.map { $0 == "GIFT_REVOKED" ? "revoked" : "expired" }
-                                    ?? (GiftBudget.isExpired(expiresAt: gift.expiresAt, now: now)
-                                        ? "expired"
-                                        : GiftBudget.isExhausted(used: gift.usedTokens, max: gift.maxTokens)
-                                            ? "used up" : "active")
-                            )
-                        }
+                        try await wallet.receivedGifts().map { ReceivedGiftSummary($0, now: wallet.now()) }
                     }
                     if json { return try printJSON(items) }
                     if items.isEmpty { return print("No gifts received. Redeem a link with `byoky gift redeem`.") }
@@ -214,43 +229,6 @@ extension ByokyCommand {
                 }
             }
         }
-    }
-}
-
-/// A given gift as `gift list` and `gift create --json` show it.
-struct GiftItem: Encodable {
-    let id: String
-    let provider: String
-    let label: String
-    let maxTokens: Int
-    let usedTokens: Int
-    let remainingTokens: Int
-    let expiresAt: Int64
-    let status: String
-    let online: Bool?
-    var link: String?
-
-    init(_ gift: GiftRecord, online: Set<String>?) {
-        id = gift.id
-        provider = gift.provider
-        label = gift.label
-        maxTokens = gift.maxTokens
-        usedTokens = gift.usedTokens
-        remainingTokens = GiftBudget.remaining(used: gift.usedTokens, max: gift.maxTokens)
-        expiresAt = gift.expiresAt
-        let now = WallClock.nowMilliseconds()
-        status =
-            gift.revokedAt != nil
-            ? "revoked"
-            : GiftBudget.isExpired(expiresAt: gift.expiresAt, now: now)
-                ? "expired" : GiftBudget.isExhausted(used: gift.usedTokens, max: gift.maxTokens) ? "used up" : "active"
-        self.online = online.map { $0.contains(gift.id) }
-    }
-
-    func with(link: String) -> GiftItem {
-        var copy = self
-        copy.link = link
-        return copy
     }
 }
 

@@ -41,34 +41,18 @@ extension ByokyCommand {
                 guard ProviderURLPolicy.isAllowedRelayURL(payload.relayURL) else {
                     throw ByokyError(.invalidURL, "The code names a relay that is neither wss:// nor local — refusing")
                 }
+                // A running, unlocked wallet serves the pairing itself: no password is asked.
+                if !foreground, let daemon = await ControlClient.unlockedDaemon(home: options.home) {
+                    let keys = try await daemon.send(.GET, "/keys", as: [CredentialSummary].self)
+                    guard let chosen = try approve(payload, held: Set(keys.map(\.provider))) else { return }
+                    let item = try await Self.handOver(code: code, providers: chosen, to: daemon)
+                    Self.say("The running wallet serves this pairing now (id \(item.id)).\n")
+                    Self.say("See `byoky pairings`; stop it with `byoky pairings stop \(item.id)`.\n")
+                    return
+                }
                 try await withWallet(options, unlock: true) { wallet in
-                    let held = Set(try await wallet.credentials().map(\.provider))
-                    let chosen =
-                        providers.map { $0.split(separator: ",").map { ProviderID(String($0)) } }
-                        ?? held.sorted().map { ProviderID(rawValue: $0) }
-                    for provider in chosen where !held.contains(provider.rawValue) {
-                        throw ByokyError(
-                            .invalidRequest,
-                            "You hold no \(provider.rawValue) key — add one first or leave it out"
-                        )
-                    }
-                    guard !chosen.isEmpty else {
-                        throw ByokyError(.invalidRequest, "No keys to offer — add one with `byoky key add`")
-                    }
-                    Self.say("\"\(payload.appOrigin)\" (unverified) asks to pair through \(payload.relayURL)\n")
-                    Self.say("It would use: \(chosen.map(\.rawValue).joined(separator: ", "))\n")
-                    if !yes {
-                        Self.say("Approve? [y/N] ")
-                        guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
-                            Self.say("Not approved.\n")
-                            return
-                        }
-                    }
-                    if !foreground, let item = await Self.handOver(code: code, providers: chosen, home: options.home) {
-                        Self.say("The running wallet serves this pairing now (id \(item.id)).\n")
-                        Self.say("See `byoky pairings`; stop it with `byoky pairings stop \(item.id)`.\n")
-                        return
-                    }
+                    guard let chosen = try approve(payload, held: Set(try await wallet.credentials().map(\.provider)))
+                    else { return }
                     let client = ProxyEngine.makeHTTPClient()
                     let host = PairingHost(
                         payload: payload,
@@ -97,19 +81,46 @@ extension ByokyCommand {
             }
         }
 
-        /// Gives the pairing to a running daemon; `nil` when none runs.
-        static func handOver(code: String, providers: [ProviderID], home: WalletHome) async -> PairingBook.Item? {
+        /// Shows the request and asks the owner; returns the providers to offer, or `nil` when not approved.
+        func approve(_ payload: PairingPayload, held: Set<String>) throws -> [ProviderID]? {
+            let chosen =
+                providers.map { $0.split(separator: ",").map { ProviderID(String($0)) } }
+                ?? held.sorted().map { ProviderID(rawValue: $0) }
+            for provider in chosen where !held.contains(provider.rawValue) {
+                throw ByokyError(
+                    .invalidRequest,
+                    "You hold no \(provider.rawValue) key — add one first or leave it out"
+                )
+            }
+            guard !chosen.isEmpty else {
+                throw ByokyError(.invalidRequest, "No keys to offer — add one with `byoky key add`")
+            }
+            Self.say("\"\(payload.appOrigin)\" (unverified) asks to pair through \(payload.relayURL)\n")
+            Self.say("It would use: \(chosen.map(\.rawValue).joined(separator: ", "))\n")
+            if !yes {
+                Self.say("Approve? [y/N] ")
+                guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                    Self.say("Not approved.\n")
+                    return nil
+                }
+            }
+            return chosen
+        }
+
+        /// Gives the pairing to the running daemon. - Throws: the daemon's error.
+        static func handOver(
+            code: String,
+            providers: [ProviderID],
+            to daemon: ControlClient
+        ) async throws
+            -> PairingBook.Item
+        {
             struct Body: Encodable {
                 let code: String
                 let providers: [ProviderID]
             }
-            guard let body = try? JSONEncoder().encode(Body(code: code, providers: providers)) else { return nil }
-            return try? await ControlClient(home: home).send(
-                .POST,
-                "/pairings",
-                body: Array(body),
-                as: PairingBook.Item.self
-            )
+            let body = try JSONEncoder().encode(Body(code: code, providers: providers))
+            return try await daemon.send(.POST, "/pairings", body: Array(body), as: PairingBook.Item.self)
         }
 
         /// Writes to the terminal at once (a piped stdout would otherwise hold the text back).
