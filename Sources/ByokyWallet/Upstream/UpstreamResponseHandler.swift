@@ -84,7 +84,10 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, exchange != nil, !readPaused {
+        // Silence counts only in the middle of an answer: waiting for the head has its own limit.
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, let current = exchange,
+            current.head == nil, !readPaused
+        {
             fail(UpstreamError.idleTimeout)
             context.close(promise: nil)
             return
