@@ -18,19 +18,7 @@ extension ProxyEngine {
         onSettled: @escaping @Sendable (Int) -> Void
     ) async -> ProxyResponse {
         let family = ProviderRegistry.provider(request.provider)?.family
-        var draft = RequestLogEntryDraft(
-            sessionID: nil,
-            appName: "gift \(gift.id.prefix(8)) (\(gift.label))",
-            provider: request.provider,
-            actualProvider: request.provider,
-            model: Self.model(of: request),
-            method: request.method,
-            path: request.path,
-            status: 0,
-            errorCode: nil,
-            createdAt: wallet.now(),
-            started: ContinuousClock.now
-        )
+        var draft = logDraft(for: request, appName: "gift \(gift.id.prefix(8)) (\(gift.label))")
         do {
             guard gift.revokedAt == nil else { throw ByokyError(.giftRevoked, "The giver revoked this gift") }
             guard !GiftBudget.isExpired(expiresAt: gift.expiresAt, now: wallet.now()) else {

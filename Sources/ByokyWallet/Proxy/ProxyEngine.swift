@@ -44,21 +44,8 @@ public struct ProxyEngine: Sendable {
     /// Handles `request` for the app holding `sessionKey`. Failures come back as responses in the
     /// provider family's error format, never as thrown errors.
     public func handle(_ request: ProxyRequest, sessionKey: String?) async -> ProxyResponse {
-        let started = ContinuousClock.now
         let family = ProviderRegistry.provider(request.provider)?.family
-        var draft = RequestLogEntryDraft(
-            sessionID: nil,
-            appName: "unknown",
-            provider: request.provider,
-            actualProvider: request.provider,
-            model: Self.model(of: request),
-            method: request.method,
-            path: request.path,
-            status: 0,
-            errorCode: nil,
-            createdAt: wallet.now(),
-            started: started
-        )
+        var draft = logDraft(for: request, appName: "unknown")
         do {
             guard let sessionKey, !sessionKey.isEmpty else {
                 throw ByokyError(.unauthorized, "Missing session key — pass your byoky session key as the API key")
@@ -82,6 +69,23 @@ public struct ProxyEngine: Sendable {
             )
             return Self.errorResponse(failure, family: family, completion: completion)
         }
+    }
+
+    /// The audit-log entry of a request as it starts, before its app and outcome are known.
+    func logDraft(for request: ProxyRequest, appName: String) -> RequestLogEntryDraft {
+        RequestLogEntryDraft(
+            sessionID: nil,
+            appName: appName,
+            provider: request.provider,
+            actualProvider: request.provider,
+            model: Self.model(of: request),
+            method: request.method,
+            path: request.path,
+            status: 0,
+            errorCode: nil,
+            createdAt: wallet.now(),
+            started: ContinuousClock.now
+        )
     }
 
     /// An error answer in the provider family's format, with the byoky code in a header.
