@@ -395,4 +395,96 @@ extension WalletCommandTests {
             #expect(!serve.printed.contains("DAEMON"))
         }
     }
+
+    /// Groups, limits, sessions, the log, usage and gift listings go through a running daemon: a
+    /// second home that holds nothing but a link to the daemon's control socket (no store, so the
+    /// store path would fail) manages the first wallet.
+    @Test(.timeLimit(.minutes(2)))
+    func ownerCommandsGoThroughARunningDaemon() async throws {
+        try await Home.with { home in
+            let binaries = CommandLineTests.executable.deletingLastPathComponent()
+            let upstreamKeyFile = home.folder.path + "/upstream"
+            try "sk-upstream-OWNER\n".write(toFile: upstreamKeyFile, atomically: true, encoding: .utf8)
+            let mock = try BackgroundProcess(
+                binaries.appendingPathComponent("byoky-mock-provider"),
+                arguments: ["--port", "0", "--api-key-file", upstreamKeyFile]
+            )
+            let mockPort = try await mock.announcedPort()
+            let added = try await home.byoky(
+                [
+                    "key", "add", "anthropic", "--base-url", "http://127.0.0.1:\(mockPort)", "--password-file",
+                    home.passwordFile,
+                ],
+                input: "sk-upstream-OWNER\n"
+            )
+            #expect(added.status == 0, "\(added.stderr)")
+            let daemon = try BackgroundProcess(
+                CommandLineTests.executable,
+                arguments: ["serve", "--port", "0", "--password-file", home.passwordFile],
+                environment: home.environment
+            )
+            let port = try await daemon.announcedPort()
+            let script = """
+                import json, os, urllib.request
+                body = json.dumps({"model": "claude-sonnet-4-6", "max_tokens": 32,
+                                   "messages": [{"role": "user", "content": "hello"}]}).encode()
+                request = urllib.request.Request(os.environ["ANTHROPIC_BASE_URL"] + "/v1/messages", data=body,
+                    headers={"x-api-key": os.environ["ANTHROPIC_API_KEY"], "content-type": "application/json"})
+                print(json.load(urllib.request.urlopen(request))["content"][0]["text"])
+                """
+            let run = try await home.byoky([
+                "exec", "--app", "py tool", "--bridge", "http://127.0.0.1:\(port)", "--", "python3", "-c", script,
+            ])
+            #expect(run.status == 0, "\(run.stderr)")
+
+            let remoteFolder = home.folder.path + "/remote"
+            try FileManager.default.createDirectory(atPath: remoteFolder, withIntermediateDirectories: false)
+            try FileManager.default.createSymbolicLink(
+                atPath: remoteFolder + "/control.sock",
+                withDestinationPath: home.folder.path + "/wallet/control.sock"
+            )
+            var environment = home.environment
+            environment["BYOKY_HOME"] = remoteFolder
+            func remote(_ arguments: [String]) async throws -> ProcessRunner.Output {
+                try await ProcessRunner.run(CommandLineTests.executable, arguments: arguments, environment: environment)
+            }
+
+            let group = try await remote([
+                "group", "add", "fast", "--provider", "anthropic", "--model", "claude-haiku-4-5", "--key", "Anthropic",
+            ])
+            #expect(group.status == 0, "\(group.stderr)")
+            #expect(group.stdout.contains("Created group \"fast\" → anthropic (claude-haiku-4-5)."))
+            #expect(try await remote(["group", "assign", "py tool", "fast"]).stdout.contains("now goes through"))
+            let groups = try await remote(["group", "list"])
+            #expect(groups.stdout.contains("fast\tanthropic\tclaude-haiku-4-5\tAnthropic\tpy tool"), "\(groups)")
+            let limit = try await remote(["limit", "set", "py tool", "5000", "--period", "day"])
+            #expect(limit.status == 0, "\(limit.stderr)")
+            #expect(try await remote(["limit", "list"]).stdout.contains("py tool\tall\tper day\t"))
+            let log = try await remote(["log", "--app", "py tool"])
+            #expect(log.stdout.contains("py tool\tanthropic\tclaude-sonnet-4-6\t200"), "\(log)")
+            #expect(try await remote(["log", "--app", "nobody"]).stdout.contains("No requests yet"))
+            let usage = try await remote(["usage", "--period", "day", "--json"])
+            #expect(usage.stdout.contains("\"requests\" : 1"), "\(usage)")
+            let sessions = try await remote(["sessions", "--json"])
+            #expect(sessions.stdout.contains("\"app\" : \"py tool\""), "\(sessions)")
+            #expect(try await remote(["revoke", "--all"]).stdout.contains("Revoked 0 session(s)."))
+            #expect(try await remote(["gift", "list"]).stdout.contains("No gifts."))
+            #expect(try await remote(["gift", "received"]).stdout.contains("No gifts received."))
+            let missing = try await remote(["group", "remove", "nothing"])
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("No group named \"nothing\""))
+            #expect(try await remote(["group", "unassign", "py tool"]).stdout.contains("is no longer in a group"))
+            #expect(try await remote(["limit", "remove", "py tool", "--period", "day"]).status == 0)
+            #expect(try await remote(["group", "remove", "fast"]).status == 0)
+
+            #expect(await daemon.terminate() == 0)
+            await mock.terminate()
+            // The changes are in the first wallet's store; the second home has none of its own.
+            #expect(try await home.byoky(["group", "list"]).stdout.contains("No groups"))
+            #expect(try await home.byoky(["limit", "list"]).stdout.contains("No limits set"))
+            let alone = try await remote(["group", "list"])
+            #expect(alone.status == 1)
+            #expect(alone.stderr.contains("byoky init"))
+        }
+    }
 }

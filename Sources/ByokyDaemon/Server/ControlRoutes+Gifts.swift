@@ -4,18 +4,38 @@ import ByokyWallet
 import Hummingbird
 import NIOCore
 
-/// Gift operations that need the unlocked wallet, over the control socket: a running daemon
-/// makes and redeems gifts without the master password being asked again.
+/// Gifts over the control socket: a running daemon makes and redeems gifts without the master
+/// password being asked again, and revoking one stops its relay room at once.
 extension ControlRoutes {
     struct RedeemGiftBody: Decodable {
         let link: String
     }
 
     func addGiftRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/gifts") { _, _ in
+            await Self.answer {
+                let online = onlineGifts()
+                return try await wallet.gifts().map { GiftSummary($0, now: wallet.now(), online: online) }
+            }
+        }
+        router.delete("/gifts/{id}") { _, context in
+            await Self.answer {
+                let gift = try await wallet.revokeGift(Self.segment(context, "id"))
+                await onChange()
+                return GiftSummary(gift, now: wallet.now())
+            }
+        }
+        router.get("/gifts/received") { _, _ in
+            await Self.answer { try await wallet.receivedGifts().map { ReceivedGiftSummary($0, now: wallet.now()) } }
+        }
+        router.delete("/gifts/received/{id}") { _, context in
+            await Self.answer {
+                ReceivedGiftSummary(try await wallet.removeReceivedGift(Self.segment(context, "id")), now: wallet.now())
+            }
+        }
         router.post("/gifts") { request, _ in
             await Self.answer {
-                let body = try await request.body.collect(upTo: WalletAPI.maximumBodySize)
-                let create = try WalletAPI.decode(GiftCreationRequest.self, from: Array(body.readableBytesView))
+                let create = try await Self.decode(GiftCreationRequest.self, from: request)
                 let (gift, link) = try await wallet.createGift(
                     key: create.key,
                     budget: create.budget,
@@ -35,8 +55,7 @@ extension ControlRoutes {
         }
         router.post("/gifts/redeem") { request, _ in
             await Self.answer {
-                let body = try await request.body.collect(upTo: WalletAPI.maximumBodySize)
-                let redeem = try WalletAPI.decode(RedeemGiftBody.self, from: Array(body.readableBytesView))
+                let redeem = try await Self.decode(RedeemGiftBody.self, from: request)
                 return ReceivedGiftSummary(try await wallet.redeemGift(link: redeem.link), now: wallet.now())
             }
         }

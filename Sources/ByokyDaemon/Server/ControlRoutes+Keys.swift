@@ -25,8 +25,7 @@ extension ControlRoutes {
         }
         router.post("/keys") { request, _ in
             await Self.answer {
-                let body = try await request.body.collect(upTo: WalletAPI.maximumBodySize)
-                let add = try WalletAPI.decode(AddKeyBody.self, from: Array(body.readableBytesView))
+                let add = try await Self.decode(AddKeyBody.self, from: request)
                 return CredentialSummary(
                     try await wallet.addCredential(
                         provider: add.provider,
@@ -39,8 +38,7 @@ extension ControlRoutes {
         }
         router.post("/keys/{key}/rename") { request, context in
             await Self.answer {
-                let body = try await request.body.collect(upTo: WalletAPI.maximumBodySize)
-                let rename = try WalletAPI.decode(RenameKeyBody.self, from: Array(body.readableBytesView))
+                let rename = try await Self.decode(RenameKeyBody.self, from: request)
                 try await wallet.renameCredential(Self.segment(context, "key"), to: rename.label)
                 return try await wallet.credentials().map(CredentialSummary.init)
             }
@@ -50,23 +48,6 @@ extension ControlRoutes {
                 try await wallet.removeCredential(Self.segment(context, "key"))
                 return try await wallet.credentials().map(CredentialSummary.init)
             }
-        }
-    }
-
-    /// A path parameter, percent-decoded.
-    static func segment(_ context: BasicRequestContext, _ name: String) -> String {
-        let raw = context.parameters.get(name) ?? ""
-        return raw.removingPercentEncoding ?? raw
-    }
-
-    /// Runs `body` and answers with its JSON, or with the error in the control socket's format.
-    static func answer(_ body: () async throws -> some Encodable) async -> Response {
-        do {
-            return BridgeResponses.json(WalletAPI.encode(try await body()))
-        } catch let error as ByokyError {
-            return BridgeResponses.error(error, family: nil)
-        } catch {
-            return BridgeResponses.error(ByokyError(.invalidRequest, "The request could not be read"), family: nil)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ByokyCore
 import ByokyWallet
+import Foundation
 import Hummingbird
 import NIOCore
 
@@ -69,17 +70,12 @@ struct ControlRoutes: Sendable {
             )
         }
         router.post("/unlock") { request, _ in
-            do {
-                let body = try await request.body.collect(upTo: WalletAPI.maximumBodySize)
-                let unlock = try WalletAPI.decode(UnlockBody.self, from: Array(body.readableBytesView))
+            await Self.answer {
+                let unlock = try await Self.decode(UnlockBody.self, from: request)
                 try await wallet.unlock(password: unlock.password)
                 autoLock?.touch()
                 await onChange()
-                return BridgeResponses.json(
-                    WalletAPI.encode(ControlStatus(unlocked: true, bridge: bridgeURL(), pendingApprovals: 0))
-                )
-            } catch let error as ByokyError {
-                return BridgeResponses.error(error, family: nil)
+                return ControlStatus(unlocked: true, bridge: bridgeURL(), pendingApprovals: 0)
             }
         }
         router.get("/gifts/online") { _, _ in
@@ -87,19 +83,18 @@ struct ControlRoutes: Sendable {
         }
         addKeyRoutes(to: router)
         addGiftRoutes(to: router)
+        addRoutingRoutes(to: router)
+        addSessionRoutes(to: router)
         router.get("/pairings") { _, _ in
             BridgeResponses.json(WalletAPI.encode(pairings.list()))
         }
         router.post("/pairings") { request, _ in
-            do {
-                let body = try await request.body.collect(upTo: WalletAPI.maximumBodySize)
-                let pair = try WalletAPI.decode(PairBody.self, from: Array(body.readableBytesView))
+            await Self.answer {
+                let pair = try await Self.decode(PairBody.self, from: request)
                 guard let payload = PairingPayload.decode(pair.code) else {
                     throw ByokyError(.invalidRequest, "That is not a byoky pairing code")
                 }
-                return BridgeResponses.json(WalletAPI.encode(try pairings.start(payload, providers: pair.providers)))
-            } catch let error as ByokyError {
-                return BridgeResponses.error(error, family: nil)
+                return try pairings.start(payload, providers: pair.providers)
             }
         }
         router.delete("/pairings/{id}") { _, context in
@@ -148,6 +143,29 @@ struct ControlRoutes: Sendable {
             return BridgeResponses.json(WalletAPI.encode(redacted))
         } catch let error as ByokyError {
             return BridgeResponses.error(error, family: nil)
+        }
+    }
+
+    /// A path parameter, percent-decoded.
+    static func segment(_ context: BasicRequestContext, _ name: String) -> String {
+        let raw = context.parameters.get(name) ?? ""
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    /// The request's JSON body (at most ``WalletAPI/maximumBodySize`` bytes) as `type`.
+    static func decode<Body: Decodable>(_ type: Body.Type, from request: Request) async throws -> Body {
+        let body = try await request.body.collect(upTo: WalletAPI.maximumBodySize)
+        return try WalletAPI.decode(type, from: Array(body.readableBytesView))
+    }
+
+    /// Runs `body` and answers with its JSON, or with the error in the control socket's format.
+    static func answer(_ body: () async throws -> some Encodable) async -> Response {
+        do {
+            return BridgeResponses.json(WalletAPI.encode(try await body()))
+        } catch let error as ByokyError {
+            return BridgeResponses.error(error, family: nil)
+        } catch {
+            return BridgeResponses.error(ByokyError(.invalidRequest, "The request could not be read"), family: nil)
         }
     }
 }

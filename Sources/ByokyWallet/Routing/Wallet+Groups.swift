@@ -72,6 +72,20 @@ extension Wallet {
         return group
     }
 
+    /// Creates a group as `request` asks; returns it as listings show it.
+    public func addGroup(_ request: GroupCreationRequest) async throws -> GroupSummary {
+        let group = try await addGroup(
+            name: request.name,
+            provider: ProviderID(request.provider),
+            model: request.model,
+            key: request.key,
+            gift: request.gift
+        )
+        let created = try await groupSummaries().first { $0.name == group.name }
+        guard let created else { throw ByokyError(.internalError, "The group \"\(group.name)\" was not stored") }
+        return created
+    }
+
     /// Deletes a group; its apps go back to direct routing.
     public func removeGroup(_ name: String) async throws {
         guard let group = try await store.group(idOrName: name) else {
@@ -95,6 +109,25 @@ extension Wallet {
         let had = try await store.unassign(app: app)
         cache.invalidate()
         return had
+    }
+
+    /// Every group with its pinned key's label and its apps.
+    public func groupSummaries() async throws -> [GroupSummary] {
+        let assignments = try await store.assignments()
+        let labels = Dictionary(
+            try await credentials().map { ($0.id, $0.label) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        return try await store.groups().map { group in
+            GroupSummary(
+                name: group.name,
+                provider: group.provider,
+                model: group.model,
+                pinnedKey: group.credentialID.flatMap { labels[$0] },
+                pinnedGift: group.giftID,
+                apps: assignments.filter { $0.group == group.name }.map(\.app)
+            )
+        }
     }
 
     /// The group an app is in (cached for the request path).

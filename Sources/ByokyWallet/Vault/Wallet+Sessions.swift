@@ -68,6 +68,11 @@ extension Wallet {
         return record
     }
 
+    /// Every session, as listings show it (active first).
+    public func sessionSummaries() async throws -> [SessionSummary] {
+        try await store.sessions().map(SessionSummary.init)
+    }
+
     /// Revokes every session at once; returns how many were active.
     @discardableResult
     public func revokeAllSessions() async throws -> Int {

@@ -131,7 +131,7 @@ extension ByokyCommand {
                     print("   A guessed session key → \(stolen.status) in Anthropic's own error format\n")
                 }
                 print("5. Audit log (tokens metered from the responses, streams included; no keys, no prompts):")
-                for entry in try await wallet.store.requestLog().reversed() {
+                for entry in try await wallet.log(limit: 100).reversed() {
                     print("   " + LogFormatter.line(for: entry))
                 }
                 try await wallet.revokeSession(id: grant.record.id)

@@ -92,16 +92,8 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    struct Online: Decodable { let online: [String] }
-                    let online = try? await ControlClient(home: options.home).send(
-                        .GET,
-                        "/gifts/online",
-                        as: Online.self
-                    )
-                    let items = try await withWallet(options) { wallet in
-                        try await wallet.gifts().map {
-                            GiftSummary($0, now: wallet.now(), online: online.map { Set($0.online) })
-                        }
+                    let items = try await throughDaemon(options, { .get("/gifts") }) { wallet in
+                        try await wallet.gifts().map { GiftSummary($0, now: wallet.now()) }
                     }
                     if json { return try printJSON(items) }
                     if items.isEmpty { return print("No gifts. Create one with `byoky gift create`.") }
@@ -151,7 +143,11 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let gift = try await withWallet(options, changes: true) { try await $0.revokeGift(id) }
+                    let gift = try await throughDaemon(
+                        options,
+                        { .delete("/gifts/\(ControlClient.pathComponent(id))") },
+                        changes: true
+                    ) { wallet in GiftSummary(try await wallet.revokeGift(id), now: wallet.now()) }
                     print(
                         "Revoked gift \(gift.id.prefix(8)) (\(gift.usedTokens) of \(gift.maxTokens) tokens were used)."
                     )
@@ -203,7 +199,7 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let items = try await withWallet(options) { wallet in
+                    let items = try await throughDaemon(options, { .get("/gifts/received") }) { wallet in
                         try await wallet.receivedGifts().map { ReceivedGiftSummary($0, now: wallet.now()) }
                     }
                     if json { return try printJSON(items) }
@@ -224,8 +220,12 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let gift = try await withWallet(options, changes: true) { try await $0.removeReceivedGift(id) }
-                    print("Forgot gift \(gift.id.prefix(8)) from \(gift.senderLabel).")
+                    let gift = try await throughDaemon(
+                        options,
+                        { .delete("/gifts/received/\(ControlClient.pathComponent(id))") },
+                        changes: true
+                    ) { wallet in ReceivedGiftSummary(try await wallet.removeReceivedGift(id), now: wallet.now()) }
+                    print("Forgot gift \(gift.id.prefix(8)) from \(gift.from).")
                 }
             }
         }

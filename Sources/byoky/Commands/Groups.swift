@@ -3,6 +3,11 @@ import ByokyCore
 import ByokyStore
 import ByokyWallet
 
+/// Whether a command changed something (the control socket's answer for assignments).
+struct Changed: Codable {
+    let changed: Bool
+}
+
 extension ByokyCommand {
     /// `byoky group …`: route apps to the provider, key and model you choose.
     struct Group: AsyncParsableCommand {
@@ -34,14 +39,15 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let group = try await withWallet(options, changes: true) {
-                        try await $0.addGroup(
-                            name: name,
-                            provider: ProviderID(provider),
-                            model: model,
-                            key: key,
-                            gift: gift
-                        )
+                    let request = GroupCreationRequest(
+                        name: name,
+                        provider: provider,
+                        model: model,
+                        key: key,
+                        gift: gift
+                    )
+                    let group = try await throughDaemon(options, { try .post("/groups", request) }, changes: true) {
+                        try await $0.addGroup(request)
                     }
                     print("Created group \"\(group.name)\" → \(group.provider)\(group.model.map { " (\($0))" } ?? "").")
                 }
@@ -53,35 +59,17 @@ extension ByokyCommand {
             @Flag(help: "Print JSON.") var json = false
             @OptionGroup var options: WalletOptions
 
-            struct Item: Encodable {
-                let name: String
-                let provider: String
-                let model: String?
-                let pinnedKey: String?
-                let apps: [String]
-            }
-
             func run() async throws {
                 try await reportingErrors {
-                    let items = try await withWallet(options) { wallet in
-                        let assignments = try await wallet.store.assignments()
-                        let credentials = try await wallet.credentials()
-                        return try await wallet.store.groups().map { group in
-                            Item(
-                                name: group.name,
-                                provider: group.provider,
-                                model: group.model,
-                                pinnedKey: group.credentialID.flatMap { id in credentials.first { $0.id == id }?.label
-                                },
-                                apps: assignments.filter { $0.group == group.name }.map(\.app)
-                            )
-                        }
+                    let items = try await throughDaemon(options, { .get("/groups") }) {
+                        try await $0.groupSummaries()
                     }
                     if json { return try printJSON(items) }
                     if items.isEmpty { return print("No groups. Create one with `byoky group add`.") }
                     for item in items {
                         let apps = item.apps.isEmpty ? "no apps" : item.apps.joined(separator: ", ")
-                        print("\(item.name)\t\(item.provider)\t\(item.model ?? "-")\t\(item.pinnedKey ?? "-")\t\(apps)")
+                        let pin = item.pinnedKey ?? item.pinnedGift.map { "gift \($0.prefix(8))" } ?? "-"
+                        print("\(item.name)\t\(item.provider)\t\(item.model ?? "-")\t\(pin)\t\(apps)")
                     }
                 }
             }
@@ -95,7 +83,14 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    try await withWallet(options, changes: true) { try await $0.assign(app: app, toGroup: group) }
+                    _ = try await throughDaemon(
+                        options,
+                        { try .put("/assignments/\(ControlClient.pathComponent(app))", ["group": group]) },
+                        changes: true
+                    ) { wallet in
+                        try await wallet.assign(app: app, toGroup: group)
+                        return Changed(changed: true)
+                    }
                     print("\(app) now goes through \"\(group)\".")
                 }
             }
@@ -108,7 +103,11 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let had = try await withWallet(options, changes: true) { try await $0.unassign(app: app) }
+                    let had = try await throughDaemon(
+                        options,
+                        { .delete("/assignments/\(ControlClient.pathComponent(app))") },
+                        changes: true
+                    ) { Changed(changed: try await $0.unassign(app: app)) }.changed
                     print(had ? "\(app) is no longer in a group." : "\(app) was not in a group.")
                 }
             }
@@ -123,7 +122,14 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    try await withWallet(options, changes: true) { try await $0.removeGroup(name) }
+                    _ = try await throughDaemon(
+                        options,
+                        { .delete("/groups/\(ControlClient.pathComponent(name))") },
+                        changes: true
+                    ) { wallet in
+                        try await wallet.removeGroup(name)
+                        return try await wallet.groupSummaries()
+                    }
                     print("Removed group \"\(name)\".")
                 }
             }

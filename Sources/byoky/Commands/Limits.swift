@@ -25,13 +25,20 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    try await withWallet(options, changes: true) { wallet in
+                    let setting = AllowanceSetting(
+                        app: app,
+                        tokens: tokens,
+                        provider: provider,
+                        period: try parsePeriod(period)
+                    )
+                    _ = try await throughDaemon(options, { try .put("/limits", setting) }, changes: true) { wallet in
                         try await wallet.setAllowance(
                             app: app,
                             tokens: tokens,
                             provider: provider.map { ProviderID($0) },
-                            period: try parsePeriod(period)
+                            period: setting.period
                         )
+                        return try await wallet.allowanceStatuses()
                     }
                     print("\(app) may use \(tokens) tokens per \(period)\(provider.map { " on \($0)" } ?? "").")
                 }
@@ -45,7 +52,9 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let statuses = try await withWallet(options) { try await $0.allowanceStatuses() }
+                    let statuses = try await throughDaemon(options, { .get("/limits") }) {
+                        try await $0.allowanceStatuses()
+                    }
                     if json { return try printJSON(statuses) }
                     if statuses.isEmpty { return print("No limits set.") }
                     for status in statuses {
@@ -66,12 +75,18 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    try await withWallet(options, changes: true) { wallet in
+                    let window = try parsePeriod(period)
+                    let request = ControlRequest.delete(
+                        "/limits",
+                        query: [("app", app), ("provider", provider), ("period", window.rawValue)]
+                    )
+                    _ = try await throughDaemon(options, { request }, changes: true) { wallet in
                         try await wallet.removeAllowance(
                             app: app,
                             provider: provider.map { ProviderID($0) },
-                            period: try parsePeriod(period)
+                            period: window
                         )
+                        return try await wallet.allowanceStatuses()
                     }
                     print("Removed the limit.")
                 }

@@ -13,26 +13,9 @@ extension ByokyCommand {
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: WalletOptions
 
-        struct Item: Encodable {
-            let id: String
-            let app: String
-            let providers: [String]
-            let expiresAt: Int64
-            let revoked: Bool
-        }
-
         func run() async throws {
             try await reportingErrors {
-                let records = try await withWallet(options) { try await $0.store.sessions() }
-                let items = records.map {
-                    Item(
-                        id: $0.id,
-                        app: $0.appName,
-                        providers: $0.providerIDs,
-                        expiresAt: $0.expiresAt,
-                        revoked: $0.revokedAt != nil
-                    )
-                }
+                let items = try await throughDaemon(options, { .get("/sessions") }) { try await $0.sessionSummaries() }
                 if json { return try printJSON(items) }
                 if items.isEmpty { return print("No sessions yet.") }
                 for item in items {
@@ -58,11 +41,20 @@ extension ByokyCommand {
         func run() async throws {
             try await reportingErrors {
                 if all {
-                    let count = try await withWallet(options, changes: true) { try await $0.revokeAllSessions() }
-                    return print("Revoked \(count) session(s).")
+                    let answer = try await throughDaemon(options, { .delete("/sessions") }, changes: true) {
+                        RevokedCount(revoked: try await $0.revokeAllSessions())
+                    }
+                    return print("Revoked \(answer.revoked) session(s).")
                 }
                 let id = session ?? ""
-                try await withWallet(options, changes: true) { try await $0.revokeSession(id: id) }
+                _ = try await throughDaemon(
+                    options,
+                    { .delete("/sessions/\(ControlClient.pathComponent(id))") },
+                    changes: true
+                ) { wallet in
+                    try await wallet.revokeSession(id: id)
+                    return RevokedCount(revoked: 1)
+                }
                 print("Revoked \(id).")
             }
         }
@@ -81,10 +73,14 @@ extension ByokyCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let entries = try await withWallet(options) {
-                    try await $0.store.requestLog(limit: limit, app: app, provider: provider)
+                let request = ControlRequest.get(
+                    "/log",
+                    query: [("limit", String(limit)), ("app", app), ("provider", provider)]
+                )
+                let entries = try await throughDaemon(options, { request }) {
+                    try await $0.log(limit: limit, app: app, provider: provider)
                 }
-                if json { return try printJSON(entries.map(LogItem.init)) }
+                if json { return try printJSON(entries) }
                 if entries.isEmpty { return print("No requests yet.") }
                 for entry in entries { print(LogFormatter.line(for: entry)) }
             }
@@ -92,44 +88,14 @@ extension ByokyCommand {
     }
 }
 
-/// An audit-log entry as `byoky log --json` prints it.
-struct LogItem: Encodable {
-    let id: String
-    let sessionId: String?
-    let appName: String
-    let provider: String
-    let actualProvider: String
-    let model: String?
-    let method: String
-    let path: String
-    let status: Int
-    let inputTokens: Int?
-    let outputTokens: Int?
-    let latencyMs: Int
-    let errorCode: String?
-    let createdAt: Int64
-
-    init(_ entry: RequestLogRecord) {
-        id = entry.id
-        sessionId = entry.sessionID
-        appName = entry.appName
-        provider = entry.provider
-        actualProvider = entry.actualProvider
-        model = entry.model
-        method = entry.method
-        path = entry.path
-        status = entry.status
-        inputTokens = entry.inputTokens
-        outputTokens = entry.outputTokens
-        latencyMs = entry.latencyMilliseconds
-        errorCode = entry.errorCode
-        createdAt = entry.createdAt
-    }
+/// How many sessions a revoke ended (the control socket's answer).
+struct RevokedCount: Codable {
+    let revoked: Int
 }
 
 /// One human line per audit-log entry.
 enum LogFormatter {
-    static func line(for entry: RequestLogRecord) -> String {
+    static func line(for entry: LogEntrySummary) -> String {
         let tokens =
             "\(entry.inputTokens.map(String.init) ?? "?") in / \(entry.outputTokens.map(String.init) ?? "?") out"
         let error = entry.errorCode.map { " \($0)" } ?? ""
@@ -137,6 +103,6 @@ enum LogFormatter {
         let provider =
             entry.actualProvider == entry.provider ? entry.provider : "\(entry.provider)→\(entry.actualProvider)"
         return
-            "\(entry.appName)\t\(provider)\t\(entry.model ?? "-")\t\(entry.status)\(error)\t\(tokens)\t\(entry.latencyMilliseconds) ms"
+            "\(entry.appName)\t\(provider)\t\(entry.model ?? "-")\t\(entry.status)\(error)\t\(tokens)\t\(entry.latencyMs) ms"
     }
 }

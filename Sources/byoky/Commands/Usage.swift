@@ -14,14 +14,6 @@ extension ByokyCommand {
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: WalletOptions
 
-        struct Item: Encodable {
-            let app: String
-            let provider: String
-            let requests: Int
-            let inputTokens: Int
-            let outputTokens: Int
-        }
-
         func validate() throws {
             guard AllowancePeriod(rawValue: period) != nil else {
                 throw ValidationError("--period must be day, month or lifetime")
@@ -31,18 +23,8 @@ extension ByokyCommand {
         func run() async throws {
             try await reportingErrors {
                 let window = AllowancePeriod(rawValue: period) ?? .month
-                let rows = try await withWallet(options) { wallet in
-                    try await wallet.store.usageSummary(since: window.windowStart(containing: wallet.now()), app: app)
-                }
-                let items = rows.map {
-                    Item(
-                        app: $0.appName,
-                        provider: $0.provider,
-                        requests: $0.requests,
-                        inputTokens: $0.inputTokens,
-                        outputTokens: $0.outputTokens
-                    )
-                }
+                let request = ControlRequest.get("/usage", query: [("period", window.rawValue), ("app", app)])
+                let items = try await throughDaemon(options, { request }) { try await $0.usage(in: window, app: app) }
                 if json { return try printJSON(items) }
                 if items.isEmpty { return print("No requests this \(period).") }
                 for item in items {

@@ -62,6 +62,19 @@ struct ControlClient {
             ?? ""
     }
 
+    /// Sends `request` and decodes the JSON answer.
+    func send<Answer: Decodable>(_ request: ControlRequest, as type: Answer.Type) async throws -> Answer {
+        try await send(request.method, request.path, body: request.body, as: type)
+    }
+
+    /// A client for the daemon when one runs (locked or not); `nil` otherwise.
+    static func runningDaemon(home: WalletHome) async -> ControlClient? {
+        struct Status: Decodable { let unlocked: Bool }
+        let client = ControlClient(home: home)
+        guard (try? await client.send(.GET, "/status", as: Status.self)) != nil else { return nil }
+        return client
+    }
+
     /// A client for the daemon when one runs and is unlocked (it can then do the work without the
     /// master password); `nil` otherwise, and the CLI works on the store itself.
     static func unlockedDaemon(home: WalletHome) async -> ControlClient? {
@@ -75,5 +88,36 @@ struct ControlClient {
     func announceChange() async {
         struct Answer: Decodable {}
         _ = try? await send(.POST, "/invalidate", as: Answer.self)
+    }
+}
+
+/// One call to the control socket: method, path (with its query) and JSON body.
+struct ControlRequest {
+    let method: HTTPMethod
+    let path: String
+    var body: [UInt8]?
+
+    static func get(_ path: String, query: [(String, String?)] = []) -> ControlRequest {
+        ControlRequest(method: .GET, path: path + queryString(query))
+    }
+
+    static func delete(_ path: String, query: [(String, String?)] = []) -> ControlRequest {
+        ControlRequest(method: .DELETE, path: path + queryString(query))
+    }
+
+    static func post(_ path: String, _ body: some Encodable) throws -> ControlRequest {
+        ControlRequest(method: .POST, path: path, body: Array(try JSONEncoder().encode(body)))
+    }
+
+    static func put(_ path: String, _ body: some Encodable) throws -> ControlRequest {
+        ControlRequest(method: .PUT, path: path, body: Array(try JSONEncoder().encode(body)))
+    }
+
+    /// `?name=value&…` for the pairs with a value, each escaped; empty when none has one.
+    private static func queryString(_ pairs: [(String, String?)]) -> String {
+        let present = pairs.compactMap { name, value in
+            value.map { "\(name)=\(ControlClient.pathComponent($0))" }
+        }
+        return present.isEmpty ? "" : "?" + present.joined(separator: "&")
     }
 }

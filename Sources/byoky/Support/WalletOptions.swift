@@ -51,6 +51,22 @@ func withWallet<Result>(
     }
 }
 
+/// Runs an owner command through a running daemon when one answers (it applies the change at
+/// once and needs no password), else on the store itself with `store`.
+///
+/// With `changes`, the store path tells a daemon that starts meanwhile to drop its cached reads.
+func throughDaemon<Answer: Decodable>(
+    _ options: WalletOptions,
+    _ request: () throws -> ControlRequest,
+    changes: Bool = false,
+    orStore store: (Wallet) async throws -> Answer
+) async throws -> Answer {
+    if let daemon = await ControlClient.runningDaemon(home: options.home) {
+        return try await daemon.send(try request(), as: Answer.self)
+    }
+    return try await withWallet(options, changes: changes, store)
+}
+
 extension ByokyError {
     /// The error as the one line the CLI prints.
     var commandLineError: ValidationError { ValidationError(message) }
