@@ -1,5 +1,6 @@
 import ByokyCore
 import Logging
+import NIOPosix
 import SQLiteKit
 
 #if canImport(Glibc)
@@ -21,12 +22,18 @@ public final class WalletStore: Sendable {
     let database: any SQLDatabase
     let logWriter: RequestLogWriter
     private let connection: SQLiteConnection
+    /// The audit-log writer's own connection and thread (see ``RequestLogWriter``).
+    private let logConnection: SQLiteConnection
+    private let logThread: NIOThreadPool
 
-    private init(path: String, connection: SQLiteConnection) {
+    private init(path: String, connection: SQLiteConnection, logConnection: SQLiteConnection, logThread: NIOThreadPool)
+    {
         self.path = path
         self.connection = connection
         self.database = connection.sql()
-        self.logWriter = RequestLogWriter(database: database)
+        self.logConnection = logConnection
+        self.logThread = logThread
+        self.logWriter = RequestLogWriter(connection: logConnection, executor: BackgroundExecutor(pool: logThread))
     }
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -45,24 +52,50 @@ public final class WalletStore: Sendable {
         } catch {
             throw ByokyError(.internalError, "Cannot open the wallet database at \(path)", underlying: error)
         }
-        let store = WalletStore(path: path, connection: connection)
         do {
-            try await store.database.raw("PRAGMA journal_mode=WAL").run()
-            try await store.database.raw("PRAGMA synchronous=NORMAL").run()
-            try await store.database.raw("PRAGMA foreign_keys=ON").run()
-            try await store.database.raw("PRAGMA busy_timeout=5000").run()
-            try await Migrations.apply(to: store.database)
+            let database = connection.sql()
+            try await database.raw("PRAGMA journal_mode=WAL").run()
+            try await Self.configure(database)
+            try await database.raw("PRAGMA foreign_keys=ON").run()
+            try await Migrations.apply(to: database)
         } catch {
             try? await connection.close()
             throw ByokyError(.internalError, "Cannot prepare the wallet database at \(path)", underlying: error)
         }
+        let logThread = NIOThreadPool(numberOfThreads: 1)
+        logThread.start()
+        let logConnection: SQLiteConnection
+        do {
+            try await logThread.runIfActive { BackgroundPriority.lowerCurrentThread() }
+            logConnection = try await SQLiteConnection.open(
+                storage: .file(path: path),
+                threadPool: logThread,
+                logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton.any()
+            )
+            try await Self.configure(logConnection.sql())
+        } catch {
+            try? await connection.close()
+            try? await logThread.shutdownGracefully()
+            throw ByokyError(.internalError, "Cannot open the wallet database at \(path)", underlying: error)
+        }
+        let store = WalletStore(path: path, connection: connection, logConnection: logConnection, logThread: logThread)
         for file in [path, path + "-wal", path + "-shm"] { FilePermissions.restrictToOwner(file) }
         return store
+    }
+
+    /// Per-connection settings: WAL with `synchronous=NORMAL`, and a wait (not a failure) while
+    /// the other connection writes.
+    private static func configure(_ database: any SQLDatabase) async throws {
+        try await database.raw("PRAGMA synchronous=NORMAL").run()
+        try await database.raw("PRAGMA busy_timeout=5000").run()
     }
 
     /// Closes the database, after writing every queued audit-log entry.
     public func close() async throws {
         await logWriter.waitUntilWritten()
+        try? await logConnection.close()
+        try? await logThread.shutdownGracefully()
         try await connection.close()
     }
 
