@@ -14,6 +14,16 @@ struct JSONWriterTests {
         #expect(parsed["z"] as? String == "quote\" slash\\ nl\n tab\t ctl\u{1} é🔑")
     }
 
+    @Test func bothWritersEscapeControlCharactersAsJavaScriptDoes() throws {
+        let text = "bell\u{7} back\u{8} feed\u{C} end\u{1F} \"q\" \\"
+        let expected = #""bell\u0007 back\b feed\f end\u001f \"q\" \\""#
+        var writer = JSONWriter()
+        writer.write(.string(text))
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == expected)
+        #expect(JSONNode.string(text).jsonString == expected)
+        #expect(try JSONNode.parse(Array(expected.utf8)) == .string(text))
+    }
+
     @Test func unorderedObjectsAreWrittenWithSortedKeys() {
         var writer = JSONWriter()
         writer.write(.object(["b": .number(1), "a": .object(["d": .null, "c": .string("x")])]))

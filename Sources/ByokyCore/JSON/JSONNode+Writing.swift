@@ -39,6 +39,8 @@ extension JSONNode {
     /// The compact JSON text of this value.
     public var jsonString: String { String(decoding: jsonBytes, as: UTF8.self) }
 
+    /// Appends `text` as a JSON string, escaped as `JSON.stringify` does (short escapes for
+    /// `"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`; `\u00XX` for other control characters).
     package static func writeString(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
@@ -52,6 +54,8 @@ extension JSONNode {
                 case 0x0A: escape = #"\n"#
                 case 0x0D: escape = #"\r"#
                 case 0x09: escape = #"\t"#
+                case 0x08: escape = #"\b"#
+                case 0x0C: escape = #"\f"#
                 case 0x00..<0x20: escape = nil
                 default: continue
                 }
