@@ -13,10 +13,7 @@ extension ControlRoutes {
 
     func addGiftRoutes(to router: Router<BasicRequestContext>) {
         router.get("/gifts") { _, _ in
-            await Self.answer {
-                let online = onlineGifts()
-                return try await wallet.gifts().map { GiftSummary($0, now: wallet.now(), online: online) }
-            }
+            await Self.answer { try await wallet.giftSummaries(online: onlineGifts()) }
         }
         router.delete("/gifts/{id}") { _, context in
             await Self.answer {
@@ -26,7 +23,7 @@ extension ControlRoutes {
             }
         }
         router.get("/gifts/received") { _, _ in
-            await Self.answer { try await wallet.receivedGifts().map { ReceivedGiftSummary($0, now: wallet.now()) } }
+            await Self.answer { try await wallet.receivedGiftSummaries() }
         }
         router.delete("/gifts/received/{id}") { _, context in
             await Self.answer {

@@ -77,6 +77,12 @@ extension Wallet {
         try await store.gifts()
     }
 
+    /// Every gift given as listings show it; `online` (the gifts whose relay rooms a running
+    /// daemon holds) fills in ``GiftSummary/online``.
+    public func giftSummaries(online: Set<String>? = nil) async throws -> [GiftSummary] {
+        try await gifts().map { GiftSummary($0, now: now(), online: online) }
+    }
+
     /// The gift given whose id is or starts with `idPrefix`.
     ///
     /// - Throws: ``ByokyError`` `NOT_FOUND`, or `INVALID_REQUEST` when the prefix is ambiguous.
@@ -175,6 +181,11 @@ extension Wallet {
     /// Every gift received.
     public func receivedGifts() async throws -> [ReceivedGiftRecord] {
         try await cache.receivedGifts { try await store.receivedGifts() }
+    }
+
+    /// Every gift received, as listings show it.
+    public func receivedGiftSummaries() async throws -> [ReceivedGiftSummary] {
+        try await receivedGifts().map { ReceivedGiftSummary($0, now: now()) }
     }
 
     /// Forgets a received gift (and unpins it from groups).

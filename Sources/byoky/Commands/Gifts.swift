@@ -92,16 +92,11 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let items = try await throughDaemon(options, { .get("/gifts") }) { wallet in
-                        try await wallet.gifts().map { GiftSummary($0, now: wallet.now()) }
-                    }
-                    if json { return try printJSON(items) }
-                    if items.isEmpty { return print("No gifts. Create one with `byoky gift create`.") }
-                    for item in items {
-                        let serving = item.online.map { $0 ? "online" : "offline" } ?? "offline (no `byoky serve`)"
-                        print(
-                            "\(item.id.prefix(8))\t\(item.provider)\t\(item.usedTokens)/\(item.maxTokens) used, \(item.remainingTokens) left\tuntil \(formatTime(item.expiresAt))\t\(item.status)\t\(serving)"
-                        )
+                    let items = try await throughDaemon(options, { .get("/gifts") }) { try await $0.giftSummaries() }
+                    try printListing(items, json: json, empty: "No gifts. Create one with `byoky gift create`.") {
+                        let serving = $0.online.map { $0 ? "online" : "offline" } ?? "offline (no `byoky serve`)"
+                        return
+                            "\($0.id.prefix(8))\t\($0.provider)\t\($0.usedTokens)/\($0.maxTokens) used, \($0.remainingTokens) left\tuntil \(formatTime($0.expiresAt))\t\($0.status)\t\(serving)"
                     }
                 }
             }
@@ -199,15 +194,15 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let items = try await throughDaemon(options, { .get("/gifts/received") }) { wallet in
-                        try await wallet.receivedGifts().map { ReceivedGiftSummary($0, now: wallet.now()) }
+                    let items = try await throughDaemon(options, { .get("/gifts/received") }) {
+                        try await $0.receivedGiftSummaries()
                     }
-                    if json { return try printJSON(items) }
-                    if items.isEmpty { return print("No gifts received. Redeem a link with `byoky gift redeem`.") }
-                    for item in items {
-                        print(
-                            "\(item.id.prefix(8))\t\(item.provider)\tfrom \(item.from)\t\(item.usedTokens)/\(item.maxTokens) used\tuntil \(formatTime(item.expiresAt))\t\(item.status)"
-                        )
+                    try printListing(
+                        items,
+                        json: json,
+                        empty: "No gifts received. Redeem a link with `byoky gift redeem`."
+                    ) {
+                        "\($0.id.prefix(8))\t\($0.provider)\tfrom \($0.from)\t\($0.usedTokens)/\($0.maxTokens) used\tuntil \(formatTime($0.expiresAt))\t\($0.status)"
                     }
                 }
             }

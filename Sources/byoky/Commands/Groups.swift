@@ -64,12 +64,11 @@ extension ByokyCommand {
                     let items = try await throughDaemon(options, { .get("/groups") }) {
                         try await $0.groupSummaries()
                     }
-                    if json { return try printJSON(items) }
-                    if items.isEmpty { return print("No groups. Create one with `byoky group add`.") }
-                    for item in items {
+                    try printListing(items, json: json, empty: "No groups. Create one with `byoky group add`.") {
+                        item in
                         let apps = item.apps.isEmpty ? "no apps" : item.apps.joined(separator: ", ")
                         let pin = item.pinnedKey ?? item.pinnedGift.map { "gift \($0.prefix(8))" } ?? "-"
-                        print("\(item.name)\t\(item.provider)\t\(item.model ?? "-")\t\(pin)\t\(apps)")
+                        return "\(item.name)\t\(item.provider)\t\(item.model ?? "-")\t\(pin)\t\(apps)"
                     }
                 }
             }

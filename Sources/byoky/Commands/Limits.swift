@@ -55,12 +55,8 @@ extension ByokyCommand {
                     let statuses = try await throughDaemon(options, { .get("/limits") }) {
                         try await $0.allowanceStatuses()
                     }
-                    if json { return try printJSON(statuses) }
-                    if statuses.isEmpty { return print("No limits set.") }
-                    for status in statuses {
-                        print(
-                            "\(status.app)\t\(status.provider ?? "all")\tper \(status.period.rawValue)\t\(status.used) / \(status.limit) tokens"
-                        )
+                    try printListing(statuses, json: json, empty: "No limits set.") {
+                        "\($0.app)\t\($0.provider ?? "all")\tper \($0.period.rawValue)\t\($0.used) / \($0.limit) tokens"
                     }
                 }
             }

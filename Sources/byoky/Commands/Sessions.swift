@@ -16,12 +16,8 @@ extension ByokyCommand {
         func run() async throws {
             try await reportingErrors {
                 let items = try await throughDaemon(options, { .get("/sessions") }) { try await $0.sessionSummaries() }
-                if json { return try printJSON(items) }
-                if items.isEmpty { return print("No sessions yet.") }
-                for item in items {
-                    print(
-                        "\(item.id)\t\(item.app)\t\(item.providers.joined(separator: ","))\t\(item.revoked ? "revoked" : "active")"
-                    )
+                try printListing(items, json: json, empty: "No sessions yet.") {
+                    "\($0.id)\t\($0.app)\t\($0.providers.joined(separator: ","))\t\($0.revoked ? "revoked" : "active")"
                 }
             }
         }
@@ -80,9 +76,7 @@ extension ByokyCommand {
                 let entries = try await throughDaemon(options, { request }) {
                     try await $0.log(limit: limit, app: app, provider: provider)
                 }
-                if json { return try printJSON(entries) }
-                if entries.isEmpty { return print("No requests yet.") }
-                for entry in entries { print(LogFormatter.line(for: entry)) }
+                try printListing(entries, json: json, empty: "No requests yet.", line: LogFormatter.line(for:))
             }
         }
     }

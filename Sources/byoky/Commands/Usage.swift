@@ -25,12 +25,8 @@ extension ByokyCommand {
                 let window = AllowancePeriod(rawValue: period) ?? .month
                 let request = ControlRequest.get("/usage", query: [("period", window.rawValue), ("app", app)])
                 let items = try await throughDaemon(options, { request }) { try await $0.usage(in: window, app: app) }
-                if json { return try printJSON(items) }
-                if items.isEmpty { return print("No requests this \(period).") }
-                for item in items {
-                    print(
-                        "\(item.app)\t\(item.provider)\t\(item.requests) requests\t\(item.inputTokens) in / \(item.outputTokens) out"
-                    )
+                try printListing(items, json: json, empty: "No requests this \(period).") {
+                    "\($0.app)\t\($0.provider)\t\($0.requests) requests\t\($0.inputTokens) in / \($0.outputTokens) out"
                 }
             }
         }

@@ -89,6 +89,18 @@ func printJSON(_ value: some Encodable) throws {
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
+/// Prints a listing: JSON with `json`, `empty` when there is nothing, else one line per item.
+func printListing<Item: Encodable>(
+    _ items: [Item],
+    json: Bool,
+    empty: String,
+    line: (Item) -> String
+) throws {
+    if json { return try printJSON(items) }
+    if items.isEmpty { return print(empty) }
+    for item in items { print(line(item)) }
+}
+
 /// A Unix-milliseconds time for people: `2026-11-27 14:05 UTC`.
 func formatTime(_ milliseconds: Int64) -> String {
     let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
