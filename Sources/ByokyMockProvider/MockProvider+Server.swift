@@ -11,8 +11,7 @@ extension MockProvider {
         port: Int = 0,
         _ body: @Sendable (Int) async throws -> Result
     ) async throws -> Result {
-        var logger = Logger(label: "byoky.mock-provider")
-        logger.logLevel = .critical
+        let logger = StandardErrorLogHandler.logger(label: "byoky.mock-provider", level: .critical)
         do {
             return try await HTTPServerRunner.withRunningServer(
                 router: makeRouter(configuration: configuration),

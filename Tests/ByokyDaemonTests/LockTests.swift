@@ -11,6 +11,8 @@ struct LockTests {
         try await BridgeFixture.with { bridge in
             let route = BridgeTests.routes[1]
             let auth = bridge.authHeader(for: .openai)
+            // Served once first, so the key has been opened; locking must forget it too.
+            #expect(try await bridge.send(.POST, route.path, body: route.body, headers: [auth]).status == 200)
             #expect(try await bridge.control(.POST, "/lock").status == 200)
             #expect(!bridge.wallet.isUnlocked)
             let locked = try await bridge.send(.POST, route.path, body: route.body, headers: [auth])

@@ -1,10 +1,10 @@
 import ByokyCore
 import ByokyTesting
-import ByokyWallet
 import Synchronization
 import Testing
 
 @testable import ByokyStore
+@testable import ByokyWallet
 
 /// A controllable clock for expiry and back-off.
 final class TestClock: Sendable {
@@ -110,6 +110,22 @@ struct WalletTests {
             await #expect(throws: ByokyError(.unauthorized, "")) { try await wallet.unlock(password: Self.password) }
             try await wallet.unlock(password: "Another-Strong-Pass-7")
             #expect(try await wallet.credentials().first?.id == record.id)
+        }
+    }
+
+    @Test func openedSecretsFollowTheStoredSealAndTheLock() async throws {
+        try await Self.withWallet { wallet, _ in
+            let record = try await wallet.addCredential(provider: .openai, secret: SecretString("sk-proj-opened-1"))
+            #expect(try wallet.secret(of: record).exposedValue == "sk-proj-opened-1")
+            // The same id with other sealed text is opened again, not answered from memory.
+            var damaged = record
+            damaged.sealedSecret = String(record.sealedSecret.dropLast(4)) + "AAAA"
+            #expect(throws: ByokyError(.decryptFailed, "")) { try wallet.secret(of: damaged) }
+            #expect(try wallet.secret(of: record).exposedValue == "sk-proj-opened-1")
+            wallet.lock()
+            #expect(throws: ByokyError(.walletLocked, "")) { try wallet.secret(of: record) }
+            try await wallet.unlock(password: Self.password)
+            #expect(try wallet.secret(of: record).exposedValue == "sk-proj-opened-1")
         }
     }
 

@@ -15,98 +15,95 @@ public struct AbsoluteURL: Sendable, Hashable, CustomStringConvertible {
     public let path: String
     /// The query without `?`, if any.
     public let query: String?
+    /// `scheme://host[:port]`, with an IPv6 host in brackets and the default port left out.
+    public let origin: String
 
     /// Parses `text`; returns `nil` for anything this type refuses (see the type's documentation).
     public init?(_ text: String) {
+        // Every check below works on bytes: once this passes, the text is printable ASCII.
         let bytes = Array(text.utf8)
-        guard !bytes.isEmpty, bytes.count <= 8192 else { return nil }
-        for byte in bytes where byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\\") {
-            return nil
-        }
-        guard let schemeEnd = text.firstRange(of: "://") else { return nil }
-        let scheme = text[..<schemeEnd.lowerBound].lowercased()
-        guard let first = scheme.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first),
-            scheme.utf8.allSatisfy({ Self.isSchemeByte($0) })
+        guard !bytes.isEmpty, bytes.count <= 8192,
+            !bytes.contains(where: { $0 <= 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\\") })
         else { return nil }
 
-        let rest = text[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        guard !authority.isEmpty, !authority.contains("@"), !authority.contains("%") else { return nil }
+        // The scheme ends at the first colon, which must open "://".
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon > 0, colon + 2 < bytes.count,
+            bytes[colon + 1] == UInt8(ascii: "/"), bytes[colon + 2] == UInt8(ascii: "/")
+        else { return nil }
+        let schemeBytes = bytes[..<colon].map(Self.lowercased)
+        guard (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(schemeBytes[0]),
+            schemeBytes.allSatisfy(Self.isSchemeByte)
+        else { return nil }
 
-        var hostPart: Substring
-        var portPart: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            hostPart = authority[authority.index(after: authority.startIndex)..<close]
-            let afterClose = authority[authority.index(after: close)...]
+        let authorityStart = colon + 3
+        let authorityEnd =
+            bytes[authorityStart...].firstIndex {
+                $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#")
+            } ?? bytes.endIndex
+        let authority = bytes[authorityStart..<authorityEnd]
+        guard !authority.isEmpty, !authority.contains(UInt8(ascii: "@")), !authority.contains(UInt8(ascii: "%"))
+        else { return nil }
+
+        let hostBytes: ArraySlice<UInt8>
+        var portBytes: ArraySlice<UInt8>?
+        if authority.first == UInt8(ascii: "[") {
+            guard let close = authority.firstIndex(of: UInt8(ascii: "]")) else { return nil }
+            hostBytes = authority[(authority.startIndex + 1)..<close]
+            let afterClose = authority[(close + 1)...]
             if !afterClose.isEmpty {
-                guard afterClose.hasPrefix(":") else { return nil }
-                portPart = afterClose.dropFirst()
+                guard afterClose.first == UInt8(ascii: ":") else { return nil }
+                portBytes = afterClose.dropFirst()
             }
-            guard !hostPart.isEmpty, hostPart.contains(":"),
-                hostPart.utf8.allSatisfy({ Self.isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
+            guard !hostBytes.isEmpty, hostBytes.contains(UInt8(ascii: ":")),
+                hostBytes.allSatisfy({ Self.isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
             else { return nil }
         } else {
-            if let colon = authority.firstIndex(of: ":") {
-                hostPart = authority[..<colon]
-                portPart = authority[authority.index(after: colon)...]
+            if let portColon = authority.firstIndex(of: UInt8(ascii: ":")) {
+                hostBytes = authority[..<portColon]
+                portBytes = authority[(portColon + 1)...]
             } else {
-                hostPart = authority
+                hostBytes = authority
             }
-            let labels = hostPart.split(separator: ".", omittingEmptySubsequences: false)
-            guard !hostPart.isEmpty,
-                labels.allSatisfy({ label in
-                    !label.isEmpty && label.utf8.count <= 63
-                        && label.utf8.allSatisfy { Self.isHostByte($0) }
-                        && !label.hasPrefix("-") && !label.hasSuffix("-")
+            guard !hostBytes.isEmpty,
+                hostBytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy({ label in
+                    !label.isEmpty && label.count <= 63 && label.allSatisfy(Self.isHostByte)
+                        && label.first != UInt8(ascii: "-") && label.last != UInt8(ascii: "-")
                 })
             else { return nil }
         }
         var port: Int?
-        if let portPart {
-            guard !portPart.isEmpty, portPart.utf8.count <= 5, portPart.utf8.allSatisfy({ Self.isDigit($0) }),
-                let value = Int(portPart), (1...65535).contains(value)
-            else { return nil }
+        if let portBytes {
+            guard !portBytes.isEmpty, portBytes.count <= 5, portBytes.allSatisfy(Self.isDigit) else { return nil }
+            let value = portBytes.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+            guard (1...65535).contains(value) else { return nil }
             port = value
         }
 
-        var tail = rest[authorityEnd...]
-        if let hash = tail.firstIndex(of: "#") { tail = tail[..<hash] }
-        var path: Substring = tail
-        var query: Substring?
-        if let questionMark = tail.firstIndex(of: "?") {
-            path = tail[..<questionMark]
-            query = tail[tail.index(after: questionMark)...]
+        var tail = bytes[authorityEnd...]
+        if let hash = tail.firstIndex(of: UInt8(ascii: "#")) { tail = tail[..<hash] }
+        var pathBytes = tail
+        var queryBytes: ArraySlice<UInt8>?
+        if let questionMark = tail.firstIndex(of: UInt8(ascii: "?")) {
+            pathBytes = tail[..<questionMark]
+            queryBytes = tail[(questionMark + 1)...]
         }
-        if path.isEmpty { path = "/" }
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard !segments.contains(where: { $0 == "." || $0 == ".." }) else { return nil }
+        let isDotSegment: (ArraySlice<UInt8>) -> Bool = { segment in
+            !segment.isEmpty && segment.count <= 2 && segment.allSatisfy { $0 == UInt8(ascii: ".") }
+        }
+        guard !pathBytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).contains(where: isDotSegment)
+        else { return nil }
 
-        self.scheme = scheme
-        self.host = hostPart.lowercased()
+        self.scheme = String(decoding: schemeBytes, as: UTF8.self)
+        self.host = String(decoding: hostBytes.map(Self.lowercased), as: UTF8.self)
         self.port = port
-        self.path = String(path)
-        self.query = query.map(String.init)
+        self.path = pathBytes.isEmpty ? "/" : String(decoding: pathBytes, as: UTF8.self)
+        self.query = queryBytes.map { String(decoding: $0, as: UTF8.self) }
+        self.origin = Self.origin(scheme: scheme, host: host, port: port)
     }
 
     /// The port used to connect: the explicit one, else the scheme's default (80/443), else `nil`.
     public var effectivePort: Int? {
-        if let port { return port }
-        switch scheme {
-        case "http", "ws": return 80
-        case "https", "wss": return 443
-        default: return nil
-        }
-    }
-
-    /// `scheme://host[:port]`, with an IPv6 host in brackets and the default port left out.
-    public var origin: String {
-        let hostText = host.contains(":") ? "[\(host)]" : host
-        if let port, port != Self.defaultPort(for: scheme) {
-            return "\(scheme)://\(hostText):\(port)"
-        }
-        return "\(scheme)://\(hostText)"
+        port ?? Self.defaultPort(for: scheme)
     }
 
     /// Whether the host is one of the exact loopback names `localhost`, `127.0.0.1` or `::1`.
@@ -121,12 +118,24 @@ public struct AbsoluteURL: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { origin + pathAndQuery }
 
+    private static func origin(scheme: String, host: String, port: Int?) -> String {
+        let hostText = host.contains(":") ? "[\(host)]" : host
+        if let port, port != defaultPort(for: scheme) {
+            return "\(scheme)://\(hostText):\(port)"
+        }
+        return "\(scheme)://\(hostText)"
+    }
+
     private static func defaultPort(for scheme: String) -> Int? {
         switch scheme {
         case "http", "ws": 80
         case "https", "wss": 443
         default: nil
         }
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }

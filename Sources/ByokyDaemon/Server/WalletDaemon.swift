@@ -134,8 +134,7 @@ public final class WalletDaemon: Sendable {
         logger: Logger? = nil,
         _ body: @Sendable (Int) async throws -> Result
     ) async throws -> Result {
-        var quiet = Logger(label: "byoky.daemon")
-        quiet.logLevel = .warning
+        let quiet = StandardErrorLogHandler.logger(label: "byoky.daemon")
         do {
             return try await HTTPServerRunner.withRunningServers(
                 try servers(),
@@ -158,8 +157,7 @@ public final class WalletDaemon: Sendable {
     ///
     /// - Parameter onReady: called once with the bound port.
     public func run(logger: Logger? = nil, onReady: @escaping @Sendable (Int) -> Void) async throws {
-        var quiet = Logger(label: "byoky.daemon")
-        quiet.logLevel = .warning
+        let quiet = StandardErrorLogHandler.logger(label: "byoky.daemon")
         try await HTTPServerRunner.runUntilSignalled(
             try servers(),
             alongside: autoLock.map { [$0] } ?? [],

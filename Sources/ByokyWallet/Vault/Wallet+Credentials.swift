@@ -107,19 +107,20 @@ extension Wallet {
 
     /// The plain secret of a credential (for the proxy engine only).
     func secret(of record: CredentialRecord) throws -> SecretString {
-        let key = try requireDataKey()
-        guard let sealed = Base64.decode(record.sealedSecret) else {
-            throw ByokyError(.decryptFailed, "The stored key \"\(record.label)\" is damaged")
-        }
-        do {
-            let plain = try SecretBox.open(
-                sealed,
-                using: key,
-                authenticating: Self.associatedData(credentialID: record.id)
-            )
-            return SecretString(String(decoding: plain, as: UTF8.self))
-        } catch {
-            throw ByokyError(.decryptFailed, "The stored key \"\(record.label)\" could not be decrypted")
+        try openedSecret(credentialID: record.id, sealed: record.sealedSecret) { key in
+            guard let sealed = Base64.decode(record.sealedSecret) else {
+                throw ByokyError(.decryptFailed, "The stored key \"\(record.label)\" is damaged")
+            }
+            do {
+                let plain = try SecretBox.open(
+                    sealed,
+                    using: key,
+                    authenticating: Self.associatedData(credentialID: record.id)
+                )
+                return SecretString(String(decoding: plain, as: UTF8.self))
+            } catch {
+                throw ByokyError(.decryptFailed, "The stored key \"\(record.label)\" could not be decrypted")
+            }
         }
     }
 

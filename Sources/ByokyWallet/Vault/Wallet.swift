@@ -13,7 +13,7 @@ public final class Wallet: Sendable {
     public let store: WalletStore
     /// Unix milliseconds now; injectable for tests of expiry and back-off.
     public let now: @Sendable () -> Int64
-    private let dataKey = Mutex<SymmetricKey?>(nil)
+    private let vault = Mutex<UnlockedVault?>(nil)
     /// Recently read records for the request path.
     let cache = ReadCache()
 
@@ -60,7 +60,7 @@ public final class Wallet: Sendable {
         guard try await store.insertSettingIfAbsent(Self.wrappedKeySetting, value: text) else {
             throw ByokyError(.invalidRequest, "This wallet is already set up; use `byoky unlock`")
         }
-        dataKey.withLock { $0 = key }
+        setDataKey(key)
     }
 
     /// Drops every cached read, e.g. after another process changed the store.
@@ -69,22 +69,40 @@ public final class Wallet: Sendable {
     }
 
     /// Whether the wallet is unlocked.
-    public var isUnlocked: Bool { dataKey.withLock { $0 != nil } }
+    public var isUnlocked: Bool { vault.withLock { $0 != nil } }
 
-    /// Forgets the data key.
+    /// Forgets the data key and every opened secret.
     public func lock() {
-        dataKey.withLock { $0 = nil }
+        vault.withLock { $0 = nil }
     }
 
     func setDataKey(_ key: SymmetricKey) {
-        dataKey.withLock { $0 = key }
+        vault.withLock { $0 = UnlockedVault(dataKey: key) }
     }
 
     /// The data key, or `WALLET_LOCKED`.
     func requireDataKey() throws -> SymmetricKey {
-        guard let key = dataKey.withLock({ $0 }) else {
+        guard let key = vault.withLock({ $0?.dataKey }) else {
             throw ByokyError(.walletLocked, "The wallet is locked — run `byoky unlock` or start `byoky serve`")
         }
         return key
+    }
+
+    /// The secret of credential `id` sealed as `sealed`: the one opened before, or `open(dataKey)`
+    /// remembered for next time. `WALLET_LOCKED` when locked.
+    func openedSecret(
+        credentialID id: String,
+        sealed: String,
+        open: (SymmetricKey) throws -> SecretString
+    ) throws -> SecretString {
+        if let hit = vault.withLock({ $0?.secret(credentialID: id, sealed: sealed) }) { return hit }
+        let key = try requireDataKey()
+        let secret = try open(key)
+        vault.withLock { vault in
+            // Only into the vault the key came from: a lock and unlock in between started a new one.
+            guard vault?.dataKey == key else { return }
+            vault?.remember(secret, credentialID: id, sealed: sealed)
+        }
+        return secret
     }
 }
