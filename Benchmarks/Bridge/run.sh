@@ -5,13 +5,15 @@
 # or the release mock provider when nginx is missing or BENCH_UPSTREAM=mock. A throw-away wallet
 # serves on loopback and wrk (Debian's `wrk` package) drives the upstream directly and through the
 # bridge: concurrency 1 for latency percentiles, concurrency 32 for throughput. The paced stream
-# always comes from the mock provider. Usage: Benchmarks/Bridge/run.sh [seconds]
+# always comes from the mock provider. The binaries are the release build the README installs:
+# `swift build -c release --static-swift-stdlib` (one self-contained file each).
+# Usage: Benchmarks/Bridge/run.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-10}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-swift build -c release --product byoky >/dev/null
-swift build -c release --product byoky-mock-provider >/dev/null
+swift build -c release --static-swift-stdlib --product byoky >/dev/null
+swift build -c release --static-swift-stdlib --product byoky-mock-provider >/dev/null
 bin=.build/release
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT

@@ -29,3 +29,23 @@ struct JSONPatchTests {
         #expect(patch("not json") == nil)
     }
 }
+
+/// Reading one top-level member without parsing the document.
+struct JSONTopLevelScannerTests {
+    static func model(_ json: String) -> String? {
+        JSONTopLevelScanner.string(forKey: "model", in: Array(json.utf8))
+    }
+
+    @Test func findsOnlyTheTopLevelStringAndDecodesIt() {
+        #expect(Self.model(#"{"model":"claude-sonnet-4-6","max_tokens":5}"#) == "claude-sonnet-4-6")
+        #expect(Self.model(#" { "messages": [{"model":"inner"}], "model" : "a\"b\u00e9" } "#) == "a\"bé")
+        #expect(Self.model(#"{"messages":[{"content":"\"model\":\"fake\""}],"model":"real"}"#) == "real")
+        #expect(Self.model(#"{"a":{"model":"nested"}}"#) == nil)
+        #expect(Self.model(#"{"model":null}"#) == nil)
+        #expect(Self.model(#"{"model":{"name":"x"}}"#) == nil)
+        #expect(Self.model(#"{"model":"first","model":"last"}"#) == "last")
+        #expect(Self.model(#"[{"model":"x"}]"#) == nil)
+        #expect(Self.model(#"{"model":"unterminated"#) == nil)
+        #expect(Self.model("") == nil)
+    }
+}

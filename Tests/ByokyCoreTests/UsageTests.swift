@@ -287,3 +287,17 @@ struct StreamUsageOptionsTests {
         #expect(inject("not json", .openai) == nil)
     }
 }
+
+struct ContentTypeTests {
+    @Test func recognisesStreamsAndJSONWhateverTheCase() {
+        #expect(ContentType.isEventStream("text/event-stream; charset=utf-8"))
+        #expect(ContentType.isEventStream("Text/Event-Stream"))
+        #expect(!ContentType.isEventStream("text/event-strea"))
+        #expect(!ContentType.isEventStream("application/json"))
+        #expect(!ContentType.isEventStream(nil))
+        #expect(ContentType.isJSON("application/problem+JSON"))
+        #expect(ContentType.isJSON("json"))
+        #expect(!ContentType.isJSON("text/plain"))
+        #expect(!ContentType.isJSON(""))
+    }
+}

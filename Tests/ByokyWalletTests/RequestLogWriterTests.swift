@@ -1,9 +1,11 @@
-import ByokyStore
 import ByokyTesting
+import Synchronization
 import Testing
 
+@testable import ByokyStore
+
 /// The audit log's batched writer against a real SQLite file.
-@Suite struct RequestLogWriterTests {
+@Suite(.timeLimit(.minutes(1))) struct RequestLogWriterTests {
     static func entry(_ index: Int, tokens: Int?) -> RequestLogRecord {
         RequestLogRecord(
             id: "log-\(index)",
@@ -35,6 +37,61 @@ import Testing
                 try await store.tokensUsed(app: "app", provider: "", since: 0) == 2
                     * (0..<40).filter { !$0.isMultiple(of: 3) }.reduce(0, +)
             )
+            try await store.close()
+        }
+    }
+}
+
+/// A thread that never gets a turn: jobs wait until ``release()``.
+final class StarvedExecutor: TaskExecutor, Sendable {
+    private let held = Mutex<[UnownedJob]>([])
+    private let released = Mutex(false)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let runNow = released.withLock { $0 }
+        if runNow {
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        } else {
+            held.withLock { $0.append(job) }
+        }
+    }
+
+    /// Lets the held jobs (and later ones) run, on the calling thread.
+    func release() {
+        released.withLock { $0 = true }
+        for job in held.withLock({ jobs in defer { jobs = [] }; return jobs }) {
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        }
+    }
+
+    var heldJobs: Int { held.withLock { $0.count } }
+}
+
+extension RequestLogWriterTests {
+    @Test func aStarvedWriterThreadNeitherLetsTheQueueGrowNorHoldsUpReaders() async throws {
+        try await TemporaryFolder.with { folder in
+            let starved = StarvedExecutor()
+            let store = try await WalletStore.open(at: folder.path + "/wallet.sqlite", logExecutor: starved)
+            let count = RequestLogWriter.catchUpBacklog + 300
+            for index in 0..<count { store.enqueue(Self.entry(index, tokens: 1)) }
+            // The idle lane never ran; with no reader waiting, the catch-up lane alone takes the
+            // queue down to less than one batch.
+            #expect(starved.heldJobs == 1)
+            var written = 0
+            for _ in 0..<200 where written <= count - RequestLogWriter.maximumBatch {
+                try await Task.sleep(for: .milliseconds(10))
+                written = try await store.storedLogEntryCount()
+            }
+            #expect(written > count - RequestLogWriter.maximumBatch)
+            #expect(written < count)
+            let log = try await store.requestLog(limit: count + 10)
+            #expect(log.count == count)
+            #expect(Set(log.map(\.id)).count == count)
+            starved.release()
+            // Once it runs, the idle lane finds nothing left and stops; later entries go its way.
+            store.enqueue(Self.entry(count, tokens: 1))
+            #expect(try await store.requestLog(limit: count + 10).count == count + 1)
             try await store.close()
         }
     }

@@ -38,10 +38,9 @@ public struct UsageMeter: Sendable {
         self.provider = provider
         self.family = ProviderRegistry.provider(provider)?.family
         self.maximumJSONBodySize = maximumJSONBodySize
-        let lowered = contentType?.lowercased() ?? ""
-        if lowered.contains("text/event-stream") {
+        if ContentType.isEventStream(contentType) {
             mode = .eventStream
-        } else if lowered.contains("json") {
+        } else if ContentType.isJSON(contentType) {
             mode = .json
         } else {
             mode = .undecided

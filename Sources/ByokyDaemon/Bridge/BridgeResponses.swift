@@ -28,14 +28,17 @@ enum BridgeResponses {
         )
     }
 
-    /// A proxied response, streamed.
-    static func proxied(_ response: ProxyResponse) -> Response {
+    /// A proxied response: in one piece when the whole answer is already here, else streamed.
+    static func proxied(_ response: ProxyResponse) async -> Response {
         var headers = HTTPFields()
         for (name, value) in response.headers {
             guard let field = HTTPField.Name(name), field != .contentLength else { continue }
             headers.append(HTTPField(name: field, value: value))
         }
         let body = response.body
+        if let whole = await body.takeIfComplete() {
+            return Response(status: .init(code: response.status), headers: headers, body: .init(byteBuffer: whole))
+        }
         return Response(
             status: .init(code: response.status),
             headers: headers,

@@ -217,7 +217,7 @@ public final class WalletDaemon: Sendable {
             )
             let key = SessionKeyExtractor.sessionKey(headers: request.headers, query: request.uri.query)
             autoLock?.touch()
-            return BridgeResponses.proxied(await engine.handle(proxyRequest, sessionKey: key))
+            return await BridgeResponses.proxied(await engine.handle(proxyRequest, sessionKey: key))
         }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             router.on("/{provider}/**", method: method, use: handler)

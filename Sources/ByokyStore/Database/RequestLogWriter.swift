@@ -5,14 +5,27 @@ import Synchronization
 /// multi-row insert per batch), so no request waits on the database. Readers of the log wait for
 /// entries still queued, so a query always sees every request that finished before it.
 ///
-/// The writer keeps off the request path: its loop and its statements run on a low-priority
-/// thread with a connection of their own (see ``WalletStore``), so a batch never queues before a
-/// request's read and takes no turn on an event loop. Rows are bound directly
-/// (no `Encodable` round trip): a batch costs one prepared statement and its inserts.
+/// Two lanes write. The idle lane is the usual one: its loop and statements run on a thread of
+/// their own with a connection of their own, at the lowest scheduling class the system offers
+/// (see ``BackgroundPriority``), so a batch never takes a core from a request that wants one.
+/// Under sustained full load that thread gets almost no time; the catch-up lane then writes with
+/// the store's main connection at normal priority: once ``catchUpBacklog`` entries wait, and
+/// whenever a reader waits. The queue stays bounded and readers never wait on a starved thread.
+/// Rows are bound directly (no `Encodable` round trip): a batch costs one prepared statement.
 ///
 /// The cost: a process killed in the few milliseconds between a response and its batch (entries
-/// gather for ``gatherInterval``) loses those entries. Credentials, sessions and settings are still written before they are acknowledged.
+/// gather for ``gatherInterval``) loses those entries. Credentials, sessions and settings are
+/// still written before they are acknowledged.
 final class RequestLogWriter: Sendable {
+    /// A way of writing batches: its connection and where its loop runs.
+    struct Lane: Sendable {
+        let connection: SQLiteConnection
+        /// `nil`: the loop runs on the default executor.
+        let executor: (any TaskExecutor)?
+    }
+
+    private enum LaneName { case idle, catchUp }
+
     private struct Pending: Sendable {
         let entry: RequestLogRecord
         let onWritten: @Sendable () -> Void
@@ -20,8 +33,18 @@ final class RequestLogWriter: Sendable {
 
     private struct State {
         var pending: [Pending] = []
-        var isWriting = false
+        var idleLaneRunning = false
+        var catchUpLaneRunning = false
+        /// Batches taken from `pending` and not yet written.
+        var inFlight = 0
         var waiters: [CheckedContinuation<Void, Never>] = []
+
+        /// Resumes the waiting readers once nothing is queued or being written.
+        mutating func releaseWaitersIfSettled() {
+            guard pending.isEmpty, inFlight == 0 else { return }
+            for waiter in waiters { waiter.resume() }
+            waiters = []
+        }
     }
 
     /// The most rows in one insert (SQLite binds at most 32,766 parameters per statement).
@@ -29,67 +52,90 @@ final class RequestLogWriter: Sendable {
     /// How long a batch gathers entries before it is written (unless a reader is waiting), so a
     /// steady stream of requests costs one insert per interval rather than one per request.
     static let gatherInterval: Duration = .milliseconds(5)
+    /// Queued entries that start the catch-up lane (about a megabyte of memory).
+    static let catchUpBacklog = 2_000
 
     private let state = Mutex(State())
-    private let connection: SQLiteConnection
-    private let executor: BackgroundExecutor
+    private let idle: Lane
+    private let catchUp: Lane
 
-    init(connection: SQLiteConnection, executor: BackgroundExecutor) {
-        self.connection = connection
-        self.executor = executor
+    init(idle: Lane, catchUp: Lane) {
+        self.idle = idle
+        self.catchUp = catchUp
     }
 
     /// Queues `entry`; `onWritten` runs once it is in the database (or the write failed).
     func enqueue(_ entry: RequestLogRecord, onWritten: @escaping @Sendable () -> Void) {
-        let startWriter = state.withLock { state in
+        let (startIdle, startCatchUp) = state.withLock { state in
             state.pending.append(Pending(entry: entry, onWritten: onWritten))
-            guard !state.isWriting else { return false }
-            state.isWriting = true
-            return true
+            let startIdle = !state.idleLaneRunning
+            state.idleLaneRunning = true
+            let startCatchUp = !state.catchUpLaneRunning && state.pending.count >= Self.catchUpBacklog
+            if startCatchUp { state.catchUpLaneRunning = true }
+            return (startIdle, startCatchUp)
         }
-        if startWriter {
-            Task(executorPreference: executor) { await self.writeUntilEmpty() }
-        }
+        if startIdle { start(.idle) }
+        if startCatchUp { start(.catchUp) }
     }
 
     /// Returns once every entry queued before the call is written.
     func waitUntilWritten() async {
         await withCheckedContinuation { continuation in
-            let isIdle = state.withLock { state in
-                if !state.isWriting, state.pending.isEmpty { return true }
+            let (isSettled, startCatchUp) = state.withLock { state in
+                if state.pending.isEmpty, state.inFlight == 0 { return (true, false) }
                 state.waiters.append(continuation)
-                return false
+                let startCatchUp = !state.catchUpLaneRunning && !state.pending.isEmpty
+                if startCatchUp { state.catchUpLaneRunning = true }
+                return (false, startCatchUp)
             }
-            if isIdle { continuation.resume() }
+            if isSettled { continuation.resume() }
+            if startCatchUp { start(.catchUp) }
         }
     }
 
-    private func writeUntilEmpty() async {
+    private func start(_ name: LaneName) {
+        let lane = name == .idle ? idle : catchUp
+        if let executor = lane.executor {
+            Task(executorPreference: executor) { await self.drain(name, lane: lane) }
+        } else {
+            Task { await self.drain(name, lane: lane) }
+        }
+    }
+
+    private func drain(_ name: LaneName, lane: Lane) async {
         while true {
-            if state.withLock({ $0.waiters.isEmpty && $0.pending.count < Self.maximumBatch }) {
+            if name == .idle, state.withLock({ $0.waiters.isEmpty && $0.pending.count < Self.maximumBatch }) {
                 try? await Task.sleep(for: Self.gatherInterval)
             }
             let batch: [Pending]? = state.withLock { state in
-                guard !state.pending.isEmpty else {
-                    state.isWriting = false
-                    for waiter in state.waiters { waiter.resume() }
-                    state.waiters = []
+                // The catch-up lane stops once the queue is short again and nobody waits.
+                let done =
+                    state.pending.isEmpty
+                    || (name == .catchUp && state.waiters.isEmpty && state.pending.count < Self.maximumBatch)
+                if done {
+                    if name == .idle { state.idleLaneRunning = false } else { state.catchUpLaneRunning = false }
+                    state.releaseWaitersIfSettled()
                     return nil
                 }
                 let count = min(state.pending.count, Self.maximumBatch)
                 let batch = Array(state.pending.prefix(count))
                 state.pending.removeFirst(count)
+                state.inFlight += 1
                 return batch
             }
             guard let batch else { return }
             // The audit log is best effort: a full disk must not turn served answers into
             // failures; a batch that fails is retried row by row.
             do {
-                try await insert(batch.map(\.entry))
+                try await insert(batch.map(\.entry), on: lane.connection)
             } catch {
-                for item in batch { try? await insert([item.entry]) }
+                for item in batch { try? await insert([item.entry], on: lane.connection) }
             }
             for item in batch { item.onWritten() }
+            state.withLock { state in
+                state.inFlight -= 1
+                state.releaseWaitersIfSettled()
+            }
         }
     }
 
@@ -100,7 +146,7 @@ final class RequestLogWriter: Sendable {
     private static let rowPlaceholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
 
     /// One multi-row insert; absent values are NULL.
-    private func insert(_ entries: [RequestLogRecord]) async throws {
+    private func insert(_ entries: [RequestLogRecord], on connection: SQLiteConnection) async throws {
         let sql =
             "INSERT INTO request_log (\(Self.columns.joined(separator: ", "))) VALUES "
             + Array(repeating: Self.rowPlaceholders, count: entries.count).joined(separator: ",")

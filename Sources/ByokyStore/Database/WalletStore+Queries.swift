@@ -122,6 +122,12 @@ extension WalletStore {
         logWriter.enqueue(entry, onWritten: onWritten)
     }
 
+    /// How many audit-log rows are stored right now, without waiting for queued ones (tests of the
+    /// writer).
+    func storedLogEntryCount() async throws -> Int {
+        try await database.raw("SELECT COUNT(*) AS n FROM request_log").first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     /// Returns once every audit-log entry queued so far is written.
     public func waitForQueuedLogEntries() async {
         await logWriter.waitUntilWritten()

@@ -26,20 +26,35 @@ public final class WalletStore: Sendable {
     private let logConnection: SQLiteConnection
     private let logThread: NIOThreadPool
 
-    private init(path: String, connection: SQLiteConnection, logConnection: SQLiteConnection, logThread: NIOThreadPool)
-    {
+    private init(
+        path: String,
+        connection: SQLiteConnection,
+        logConnection: SQLiteConnection,
+        logThread: NIOThreadPool,
+        logExecutor: (any TaskExecutor)?
+    ) {
         self.path = path
         self.connection = connection
         self.database = connection.sql()
         self.logConnection = logConnection
         self.logThread = logThread
-        self.logWriter = RequestLogWriter(connection: logConnection, executor: BackgroundExecutor(pool: logThread))
+        self.logWriter = RequestLogWriter(
+            idle: .init(connection: logConnection, executor: logExecutor ?? BackgroundExecutor(pool: logThread)),
+            catchUp: .init(connection: connection, executor: nil)
+        )
     }
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
     /// - Throws: ``ByokyError`` `INTERNAL_ERROR` naming the path when it cannot be opened.
     public static func open(at path: String) async throws -> WalletStore {
+        try await open(at: path, logExecutor: nil)
+    }
+
+    /// Opens the store with the audit log's idle lane running its loop on `logExecutor` (tests
+    /// stand in a starved thread); `nil` gives it its own low-priority thread.
+
+    static func open(at path: String, logExecutor: (any TaskExecutor)?) async throws -> WalletStore {
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         if !folder.isEmpty { try FilePermissions.makeOwnerOnlyFolder(folder) }
         let previousMask = umask(0o077)
@@ -79,7 +94,13 @@ public final class WalletStore: Sendable {
             try? await logThread.shutdownGracefully()
             throw ByokyError(.internalError, "Cannot open the wallet database at \(path)", underlying: error)
         }
-        let store = WalletStore(path: path, connection: connection, logConnection: logConnection, logThread: logThread)
+        let store = WalletStore(
+            path: path,
+            connection: connection,
+            logConnection: logConnection,
+            logThread: logThread,
+            logExecutor: logExecutor
+        )
         for file in [path, path + "-wal", path + "-shm"] { FilePermissions.restrictToOwner(file) }
         return store
     }

@@ -76,7 +76,7 @@ extension ProxyEngine {
                     storage: .upstream(
                         response.body,
                         family: family,
-                        isEventStream: contentType?.lowercased().contains("text/event-stream") == true
+                        isEventStream: ContentType.isEventStream(contentType)
                     ),
                     completion: completion
                 )

@@ -74,7 +74,7 @@ extension ProxyEngine {
                 storage: .relayed(
                     answer.body,
                     family: family,
-                    isEventStream: contentType?.lowercased().contains("text/event-stream") == true
+                    isEventStream: ContentType.isEventStream(contentType)
                 ),
                 completion: RequestCompletion(
                     entry: draft,

@@ -19,9 +19,8 @@ extension ProxyEngine {
         completion: RequestCompletion
     ) async throws -> ProxyResponse {
         let status = response.status
-        let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
         var headers = headers.filter { $0.name.lowercased() != "content-type" }
-        if (200..<300).contains(status), contentType.contains("text/event-stream") {
+        if (200..<300).contains(status), ContentType.isEventStream(response.headers.first(name: "content-type")) {
             headers.append((name: "content-type", value: "text/event-stream; charset=utf-8"))
             headers.append((name: "cache-control", value: "no-cache"))
             if let notes = translation.report.headerValue {

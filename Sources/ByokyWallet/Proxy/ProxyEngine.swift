@@ -255,7 +255,7 @@ public struct ProxyEngine: Sendable {
                 storage: .upstream(
                     response.body,
                     family: provider.family,
-                    isEventStream: contentType?.lowercased().contains("text/event-stream") == true
+                    isEventStream: ContentType.isEventStream(contentType)
                 ),
                 completion: completion
             )
@@ -347,7 +347,7 @@ public struct ProxyEngine: Sendable {
         guard request.body.readableBytes > 0, request.body.readableBytes <= 10_485_760,
             request.body.readableBytesView.first == UInt8(ascii: "{")
         else { return nil }
-        return (try? JSONNode.parse(request.body.readableBytesView))?["model"]?.stringValue
+        return JSONTopLevelScanner.string(forKey: "model", in: Array(request.body.readableBytesView))
     }
 
     /// Drops a Gemini `key` query parameter: on the bridge it holds the session key, which must

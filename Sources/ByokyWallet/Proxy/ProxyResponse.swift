@@ -42,6 +42,30 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
         }
     }
 
+    /// The whole body in one buffer when all of it is already here (a buffered answer, or a
+    /// provider's plain answer that has fully arrived), with the request recorded; `nil` when it
+    /// must be streamed, and then it is untouched. Sending a complete answer in one write saves
+    /// the app a wake-up and the wallet a system call.
+    public func takeIfComplete() async -> ByteBuffer? {
+        let whole: ByteBuffer
+        switch storage {
+        case .buffer(let buffer):
+            whole = buffer
+        case .upstream(let body, _, isEventStream: false):
+            guard let chunks = body.takeAllIfFinished() else { return nil }
+            var joined = chunks.count == 1 ? chunks[0] : ByteBuffer()
+            if chunks.count != 1 {
+                for chunk in chunks { joined.writeImmutableBuffer(chunk) }
+            }
+            completion.meter(joined)
+            whole = joined
+        case .upstream, .relayed, .translatedStream:
+            return nil
+        }
+        await completion.finish(usage: completion.partialUsage(), errorCode: nil)
+        return whole
+    }
+
     public func makeAsyncIterator() -> Iterator {
         Iterator(storage: storage, completion: completion)
     }

@@ -84,6 +84,19 @@ public final class UpstreamBody: AsyncSequence, Sendable {
         if let error { waiter?.resume(throwing: error) } else { waiter?.resume(returning: nil) }
     }
 
+    /// Every chunk at once when the provider's answer has already ended cleanly, so it can be sent
+    /// on in one write; `nil` while it is still arriving (then iterate as usual).
+    func takeAllIfFinished() -> [ByteBuffer]? {
+        state.withLock { state in
+            guard state.finished, state.failure == nil, !state.cancelled, state.waiter == nil else { return nil }
+            let taken = Array(state.chunks[state.head...])
+            state.chunks.removeAll()
+            state.head = 0
+            state.buffered = 0
+            return taken
+        }
+    }
+
     // MARK: Consumer
 
     /// Stops the body: the connection is closed and not reused.

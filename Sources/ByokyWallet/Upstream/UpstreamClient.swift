@@ -116,10 +116,13 @@ public final class UpstreamClient: Sendable {
     private func connection(to origin: Origin, fresh: Bool) async throws -> UpstreamConnection {
         guard !isShutDown.withLock({ $0 }) else { throw UpstreamError.shutDown }
         if !fresh {
-            // Prefer a connection on the event loop this task runs on: no thread hop to use it.
+            // On an event loop, only a connection on that same loop is taken: using one on another
+            // loop would cost two thread hops per request, more than a new connection costs once.
+            let onEventLoop = MultiThreadedEventLoopGroup.singleton.any().inEventLoop
             while let pooled = idle.withLock({ pools -> UpstreamConnection? in
                 guard var connections = pools[origin], !connections.isEmpty else { return nil }
-                let index = connections.lastIndex { $0.channel.eventLoop.inEventLoop } ?? connections.count - 1
+                let local = connections.lastIndex { $0.channel.eventLoop.inEventLoop }
+                guard let index = local ?? (onEventLoop ? nil : connections.count - 1) else { return nil }
                 let chosen = connections.remove(at: index)
                 pools[origin] = connections
                 return chosen

@@ -1,4 +1,4 @@
-public import ByokyCore
+import ByokyCore
 import Crypto
 
 /// What the wallet holds in memory while unlocked: the data key, and the credentials it has
