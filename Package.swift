@@ -175,10 +175,13 @@ let package = Package(
         ),
         // Shared test helpers (fixtures, chunking, interop runners). Used by tests only.
         .target(name: "ByokyTesting", dependencies: ["ByokyCore"], swiftSettings: swiftSettings),
+        // Reaches the Swift runtime's global-executor hook in a statically linked `byoky` too.
+        .target(name: "CByokyConcurrencyHook"),
         // Executables: argument parsing and wiring only.
         .executableTarget(
             name: "byoky",
             dependencies: [
+                "CByokyConcurrencyHook",
                 "ByokyCore",
                 "ByokyStore",
                 "ByokyWallet",

@@ -131,8 +131,10 @@ public final class UpstreamBody: AsyncSequence, Sendable {
                 if resume { state.paused = false }
                 return .chunk(chunk, resume: resume)
             }
+            // A body its reader cancelled just ends, even if closing the connection failed it since.
+            if state.cancelled { return .end }
             if let failure = state.failure { return .failure(failure) }
-            if state.finished || state.cancelled { return .end }
+            if state.finished { return .end }
             return .wait
         }
         switch step {
@@ -152,8 +154,9 @@ public final class UpstreamBody: AsyncSequence, Sendable {
                         state.buffered -= chunk.readableBytes
                         return .success(chunk)
                     }
+                    if state.cancelled { return .success(nil) }
                     if let failure = state.failure { return .failure(failure) }
-                    if state.finished || state.cancelled { return .success(nil) }
+                    if state.finished { return .success(nil) }
                     state.waiter = continuation
                     return nil
                 }
