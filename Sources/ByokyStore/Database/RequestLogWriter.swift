@@ -17,7 +17,7 @@ import Darwin
 /// their own with a connection of their own, at the lowest scheduling class the system offers
 /// (see ``BackgroundPriority``), so a batch never takes a core from a request that wants one.
 /// Under sustained full load that thread gets almost no time; the catch-up lane then writes with
-/// the store's main connection at normal priority: once an entry has waited ``writeDeadline``,
+/// a connection of its own at normal priority: once an entry has waited ``writeDeadline``,
 /// once ``catchUpBacklog`` entries wait, and whenever a reader waits. So the queue stays bounded,
 /// entries reach the file within a few tens of milliseconds, and readers never wait on a starved
 /// thread.

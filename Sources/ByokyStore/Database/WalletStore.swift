@@ -22,14 +22,18 @@ public final class WalletStore: Sendable {
     let database: any SQLDatabase
     let logWriter: RequestLogWriter
     private let connection: SQLiteConnection
-    /// The audit-log writer's own connection and thread (see ``RequestLogWriter``).
+    /// The audit-log writer's own connections: its idle lane's, on a thread of its own, and its
+    /// catch-up lane's, so a backlog being written never queues ahead of the wallet's reads
+    /// (see ``RequestLogWriter``).
     private let logConnection: SQLiteConnection
+    private let catchUpConnection: SQLiteConnection
     private let logThread: NIOThreadPool
 
     private init(
         path: String,
         connection: SQLiteConnection,
         logConnection: SQLiteConnection,
+        catchUpConnection: SQLiteConnection,
         logThread: NIOThreadPool,
         logExecutor: (any TaskExecutor)?
     ) {
@@ -37,10 +41,11 @@ public final class WalletStore: Sendable {
         self.connection = connection
         self.database = connection.sql()
         self.logConnection = logConnection
+        self.catchUpConnection = catchUpConnection
         self.logThread = logThread
         self.logWriter = RequestLogWriter(
             idle: .init(connection: logConnection, executor: logExecutor ?? BackgroundExecutor(pool: logThread)),
-            catchUp: .init(connection: connection, executor: nil)
+            catchUp: .init(connection: catchUpConnection, executor: nil)
         )
     }
 
@@ -94,10 +99,21 @@ public final class WalletStore: Sendable {
             try? await logThread.shutdownGracefully()
             throw ByokyError(.internalError, "Cannot open the wallet database at \(path)", underlying: error)
         }
+        let catchUpConnection: SQLiteConnection
+        do {
+            catchUpConnection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            try await Self.configure(catchUpConnection.sql())
+        } catch {
+            try? await logConnection.close()
+            try? await connection.close()
+            try? await logThread.shutdownGracefully()
+            throw ByokyError(.internalError, "Cannot open the wallet database at \(path)", underlying: error)
+        }
         let store = WalletStore(
             path: path,
             connection: connection,
             logConnection: logConnection,
+            catchUpConnection: catchUpConnection,
             logThread: logThread,
             logExecutor: logExecutor
         )
@@ -116,6 +132,7 @@ public final class WalletStore: Sendable {
     public func close() async throws {
         await logWriter.waitUntilWritten()
         try? await logConnection.close()
+        try? await catchUpConnection.close()
         try? await logThread.shutdownGracefully()
         try await connection.close()
     }
