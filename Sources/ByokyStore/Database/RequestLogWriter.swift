@@ -30,7 +30,8 @@ import Darwin
 final class RequestLogWriter: Sendable {
     /// A way of writing batches: its connection and where its loop runs.
     struct Lane: Sendable {
-        let connection: SQLiteConnection
+        /// The connection its batches go through.
+        let connection: @Sendable () async -> SQLiteConnection
         /// `nil`: the loop runs on the default executor.
         let executor: (any TaskExecutor)?
     }
@@ -175,10 +176,11 @@ final class RequestLogWriter: Sendable {
             guard let batch else { return }
             // The audit log is best effort: a full disk must not turn served answers into
             // failures; a batch that fails is retried row by row.
+            let connection = await lane.connection()
             do {
-                try await insert(batch.map(\.entry), on: lane.connection)
+                try await insert(batch.map(\.entry), on: connection)
             } catch {
-                for item in batch { try? await insert([item.entry], on: lane.connection) }
+                for item in batch { try? await insert([item.entry], on: connection) }
             }
             for item in batch { item.onWritten() }
             state.withLock { state in

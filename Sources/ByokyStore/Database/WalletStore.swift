@@ -26,14 +26,14 @@ public final class WalletStore: Sendable {
     /// catch-up lane's, so a backlog being written never queues ahead of the wallet's reads
     /// (see ``RequestLogWriter``).
     private let logConnection: SQLiteConnection
-    private let catchUpConnection: SQLiteConnection
+    private let catchUpConnection: LazyConnection
     private let logThread: NIOThreadPool
 
     private init(
         path: String,
         connection: SQLiteConnection,
         logConnection: SQLiteConnection,
-        catchUpConnection: SQLiteConnection,
+        catchUpConnection: LazyConnection,
         logThread: NIOThreadPool,
         logExecutor: (any TaskExecutor)?
     ) {
@@ -44,8 +44,12 @@ public final class WalletStore: Sendable {
         self.catchUpConnection = catchUpConnection
         self.logThread = logThread
         self.logWriter = RequestLogWriter(
-            idle: .init(connection: logConnection, executor: logExecutor ?? BackgroundExecutor(pool: logThread)),
-            catchUp: .init(connection: catchUpConnection, executor: nil)
+            idle: .init(connection: { logConnection }, executor: logExecutor ?? BackgroundExecutor(pool: logThread)),
+            catchUp: .init(
+                // Should the catch-up connection not open, the store's own connection writes.
+                connection: { (try? await catchUpConnection.connection()) ?? connection },
+                executor: nil
+            )
         )
     }
 
@@ -99,15 +103,10 @@ public final class WalletStore: Sendable {
             try? await logThread.shutdownGracefully()
             throw ByokyError(.internalError, "Cannot open the wallet database at \(path)", underlying: error)
         }
-        let catchUpConnection: SQLiteConnection
-        do {
-            catchUpConnection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            try await Self.configure(catchUpConnection.sql())
-        } catch {
-            try? await logConnection.close()
-            try? await connection.close()
-            try? await logThread.shutdownGracefully()
-            throw ByokyError(.internalError, "Cannot open the wallet database at \(path)", underlying: error)
+        let catchUpConnection = LazyConnection { [logger] in
+            let opened = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            try await Self.configure(opened.sql())
+            return opened
         }
         let store = WalletStore(
             path: path,
@@ -132,7 +131,7 @@ public final class WalletStore: Sendable {
     public func close() async throws {
         await logWriter.waitUntilWritten()
         try? await logConnection.close()
-        try? await catchUpConnection.close()
+        await catchUpConnection.close()
         try? await logThread.shutdownGracefully()
         try await connection.close()
     }
