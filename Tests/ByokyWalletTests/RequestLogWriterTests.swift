@@ -60,7 +60,10 @@ final class StarvedExecutor: TaskExecutor, Sendable {
     /// Lets the held jobs (and later ones) run, on the calling thread.
     func release() {
         released.withLock { $0 = true }
-        for job in held.withLock({ jobs in defer { jobs = [] }; return jobs }) {
+        for job in held.withLock({ jobs in
+            defer { jobs = [] }
+            return jobs
+        }) {
             job.runSynchronously(on: asUnownedTaskExecutor())
         }
     }

@@ -90,7 +90,10 @@ public struct AbsoluteURL: Sendable, Hashable, CustomStringConvertible {
         let isDotSegment: (ArraySlice<UInt8>) -> Bool = { segment in
             !segment.isEmpty && segment.count <= 2 && segment.allSatisfy { $0 == UInt8(ascii: ".") }
         }
-        guard !pathBytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).contains(where: isDotSegment)
+        guard
+            !pathBytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).contains(
+                where: isDotSegment
+            )
         else { return nil }
 
         self.scheme = String(decoding: schemeBytes, as: UTF8.self)
