@@ -70,6 +70,7 @@ let package = Package(
             name: "ByokyWallet",
             dependencies: [
                 "ByokyCore",
+                "ByokyRelaySocket",
                 "ByokyTranslate",
                 "ByokyStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -88,6 +89,7 @@ let package = Package(
             name: "ByokyDaemon",
             dependencies: [
                 "ByokyCore",
+                "ByokyRelaySocket",
                 "ByokyStore",
                 "ByokyWallet",
                 "ByokyHTTPServer",
@@ -108,6 +110,7 @@ let package = Package(
             name: "ByokySDK",
             dependencies: [
                 "ByokyCore",
+                "ByokyRelaySocket",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -140,6 +143,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A client's WebSocket to a relay room (wallet pairings and gifts, paired apps).
+        .target(
+            name: "ByokyRelaySocket",
+            dependencies: [
+                "ByokyCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "WSCore", package: "swift-websocket"),
             ],
             swiftSettings: swiftSettings
         ),

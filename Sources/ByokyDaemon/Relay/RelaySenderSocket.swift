@@ -1,8 +1,6 @@
 import ByokyCore
-import Logging
+import ByokyRelaySocket
 import Synchronization
-import WSClient
-import WSCore
 
 /// One WebSocket connection to a relay room as its sender (a wallet serving pairings or gifts).
 ///
@@ -34,57 +32,27 @@ final class RelaySenderSocket: Sendable {
     func run(
         handle: @escaping @Sendable (RelayMessage, _ send: @escaping @Sendable (RelayMessage) -> Void) async -> Bool
     ) async throws {
-        var logger = Logger(label: "byoky.relay-sender")
-        logger.logLevel = .critical
         let requests = self.requests
         let auth = self.auth
         let url = self.url
         let task = Task {
-            _ = try await WebSocketClient.connect(
+            let writer = RelayFrameWriter()
+            let send: @Sendable (RelayMessage) -> Void = { writer.send($0) }
+            defer { requests.cancelAll() }
+            try await RelayRoomSocket.run(
                 url: url,
-                configuration: .init(maxFrameSize: RelayMessage.relayMaximumFrameSize),
-                logger: logger
-            ) { inbound, outbound, _ in
-                let (frames, sender) = AsyncStream.makeStream(of: RelayMessage.self)
-                let send: @Sendable (RelayMessage) -> Void = { sender.yield($0) }
-                await withTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for await frame in frames {
-                            do {
-                                try await outbound.write(.text(String(decoding: frame.encoded(), as: UTF8.self)))
-                            } catch {
-                                break
-                            }
-                        }
+                writer: writer,
+                opened: { send(auth) },
+                receive: { text in
+                    guard let frame = try? RelayMessage.parse(text, maximumSize: RelayMessage.relayMaximumFrameSize)
+                    else { return true }
+                    if case .requestCancel(let requestID) = frame {
+                        requests.remove(requestID)?.cancel()
+                        return true
                     }
-                    group.addTask {
-                        // Keep the room alive.
-                        while !Task.isCancelled {
-                            try? await Task.sleep(for: .seconds(30))
-                            sender.yield(.ping(ts: 0))
-                        }
-                    }
-                    send(auth)
-                    do {
-                        for try await message in inbound.messages(maxSize: RelayMessage.relayMaximumFrameSize) {
-                            guard case .text(let text) = message,
-                                let frame = try? RelayMessage.parse(
-                                    text,
-                                    maximumSize: RelayMessage.relayMaximumFrameSize
-                                )
-                            else { continue }
-                            if case .requestCancel(let requestID) = frame {
-                                requests.remove(requestID)?.cancel()
-                                continue
-                            }
-                            guard await handle(frame, send) else { break }
-                        }
-                    } catch {}
-                    requests.cancelAll()
-                    sender.finish()
-                    group.cancelAll()
+                    return await handle(frame, send)
                 }
-            }
+            )
         }
         connection.withLock { $0 = task }
         try await withTaskCancellationHandler {

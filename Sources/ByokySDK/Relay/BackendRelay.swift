@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ByokyCore
+import ByokyRelaySocket
 import Foundation
 import Logging
 import NIOCore

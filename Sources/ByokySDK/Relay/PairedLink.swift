@@ -1,9 +1,7 @@
 import ByokyCore
+import ByokyRelaySocket
 import Foundation
-import Logging
 import Synchronization
-import WSClient
-import WSCore
 
 /// The app's side of relay pairing: a recipient connection to the relay room that the owner's
 /// wallet joins after scanning or typing the pairing code.
@@ -96,25 +94,15 @@ final class PairedLink: Sendable {
 
     /// One connection to the relay; returns whether it opened.
     private func runOnce() async -> Bool {
-        var logger = Logger(label: "byoky.pairing")
-        logger.logLevel = .critical
         let writer = RelayFrameWriter()
         do {
-            _ = try await WebSocketClient.connect(
+            try await RelayRoomSocket.run(
                 url: payload.relayURL,
-                configuration: .init(maxFrameSize: RelayMessage.relayMaximumFrameSize),
-                logger: logger
-            ) { inbound, outbound, _ in
-                self.state.withLock { $0.isOpen = true }
-                self.writer.replace(with: writer)
-                await withTaskGroup(of: Void.self) { group in
-                    group.addTask { await writer.run(on: outbound) }
-                    group.addTask {
-                        while !Task.isCancelled {
-                            try? await Task.sleep(for: .seconds(30))
-                            writer.send(.ping(ts: (Date().timeIntervalSince1970 * 1000).rounded()))
-                        }
-                    }
+                writer: writer,
+                ping: { .ping(ts: (Date().timeIntervalSince1970 * 1000).rounded()) },
+                opened: {
+                    self.state.withLock { $0.isOpen = true }
+                    self.writer.replace(with: writer)
                     writer.send(
                         .auth(
                             roomID: self.payload.roomID,
@@ -123,16 +111,12 @@ final class PairedLink: Sendable {
                             priority: nil
                         )
                     )
-                    do {
-                        for try await message in inbound.messages(maxSize: RelayMessage.relayMaximumFrameSize) {
-                            guard case .text(let text) = message else { continue }
-                            self.receive(text)
-                        }
-                    } catch {}
-                    writer.finish()
-                    group.cancelAll()
+                },
+                receive: { text in
+                    self.receive(text)
+                    return true
                 }
-            }
+            )
         } catch {
             state.withLock { $0.isOpen = false }
             return false

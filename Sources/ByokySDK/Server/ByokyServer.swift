@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyRelaySocket
 import Foundation
 import Synchronization
 public import WSCore

@@ -1,9 +1,7 @@
 import ByokyCore
+import ByokyRelaySocket
 import ByokyStore
-import Logging
 import Synchronization
-import WSClient
-import WSCore
 
 /// A receiver's connection to one gift's relay room, carrying any number of requests at once.
 ///
@@ -26,8 +24,8 @@ final class GiftConnection: Sendable {
     private let sealing: SealedRequestChannel?
     private let token: SecretString
     private let onUsage: @Sendable (Int) -> Void
-    private let outgoing: AsyncStream<RelayMessage>.Continuation
-    private let frames: AsyncStream<RelayMessage>
+    /// Frames for the relay; queued ones go out once the socket opens.
+    private let writer = RelayFrameWriter()
     private let state = Mutex(State())
     private let runner = Mutex<(started: Bool, task: Task<Void, Never>?)>((false, nil))
 
@@ -41,13 +39,11 @@ final class GiftConnection: Sendable {
         self.token = token
         self.onUsage = onUsage
         sealing = gift.publicKey.map { SealedRequestChannel(publicKey: $0, roomID: gift.roomID) }
-        let (frames, outgoing) = AsyncStream.makeStream(of: RelayMessage.self)
-        self.frames = frames
-        self.outgoing = outgoing
+        let writer = self.writer
         requests = RelayRequestBook(
             requestTimeout: requestTimeout,
             silenceError: { ByokyError(.giftTimeout, "The gift's giver did not answer in time") },
-            send: { outgoing.yield($0) }
+            send: { writer.send($0) }
         )
     }
 
@@ -100,7 +96,7 @@ final class GiftConnection: Sendable {
         }
         for waiter in waiters { waiter.resume(throwing: state.withLock { $0.closeError } ?? error) }
         requests.close(state.withLock { $0.closeError } ?? error)
-        outgoing.finish()
+        writer.finish()
         sealing?.clear()
         runner.withLock { $0.task?.cancel() }
     }
@@ -114,32 +110,12 @@ final class GiftConnection: Sendable {
     }
 
     private func run() async {
-        var logger = Logger(label: "byoky.gift-connection")
-        logger.logLevel = .critical
-        let frames = self.frames
         do {
-            _ = try await WebSocketClient.connect(
+            try await RelayRoomSocket.run(
                 url: gift.relayURL,
-                configuration: .init(maxFrameSize: RelayMessage.relayMaximumFrameSize),
-                logger: logger
-            ) { inbound, outbound, _ in
-                await withTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for await frame in frames {
-                            do {
-                                try await outbound.write(.text(String(decoding: frame.encoded(), as: UTF8.self)))
-                            } catch {
-                                break
-                            }
-                        }
-                    }
-                    group.addTask {
-                        while !Task.isCancelled {
-                            try? await Task.sleep(for: .seconds(30))
-                            self.outgoing.yield(.ping(ts: 0))
-                        }
-                    }
-                    self.outgoing.yield(
+                writer: writer,
+                opened: {
+                    self.writer.send(
                         .auth(
                             roomID: self.gift.roomID,
                             authToken: self.token.exposedValue,
@@ -147,16 +123,12 @@ final class GiftConnection: Sendable {
                             priority: nil
                         )
                     )
-                    do {
-                        for try await message in inbound.messages(maxSize: RelayMessage.relayMaximumFrameSize) {
-                            guard case .text(let text) = message else { continue }
-                            self.receive(text)
-                            if self.isClosed { break }
-                        }
-                    } catch {}
-                    group.cancelAll()
+                },
+                receive: { text in
+                    self.receive(text)
+                    return !self.isClosed
                 }
-            }
+            )
             close(ByokyError(.giftSenderOffline, "The relay connection to the gift's giver closed"))
         } catch {
             close(ByokyError(.giftRelayError, "Could not reach the gift's relay"))
