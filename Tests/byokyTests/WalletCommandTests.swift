@@ -27,6 +27,40 @@ struct WalletCommandTests {
             )
         }
 
+        /// A running mock provider, a key for it in this wallet, and `byoky serve` on a free port.
+        struct Serving {
+            let mock: BackgroundProcess
+            let daemon: BackgroundProcess
+            let port: Int
+        }
+
+        /// Starts the mock provider (checking `upstreamKey`), stores that key for `provider` with
+        /// the mock as its base URL, and starts the daemon.
+        func serveWithMock(provider: String = "anthropic", upstreamKey: String) async throws -> Serving {
+            let binaries = CommandLineTests.executable.deletingLastPathComponent()
+            let upstreamKeyFile = folder.path + "/upstream"
+            try "\(upstreamKey)\n".write(toFile: upstreamKeyFile, atomically: true, encoding: .utf8)
+            let mock = try BackgroundProcess(
+                binaries.appendingPathComponent("byoky-mock-provider"),
+                arguments: ["--port", "0", "--api-key-file", upstreamKeyFile]
+            )
+            let mockPort = try await mock.announcedPort()
+            let added = try await byoky(
+                [
+                    "key", "add", provider, "--base-url", "http://127.0.0.1:\(mockPort)", "--password-file",
+                    passwordFile,
+                ],
+                input: "\(upstreamKey)\n"
+            )
+            #expect(added.status == 0, "\(added.stderr)")
+            let daemon = try BackgroundProcess(
+                CommandLineTests.executable,
+                arguments: ["serve", "--port", "0", "--password-file", passwordFile],
+                environment: environment
+            )
+            return Serving(mock: mock, daemon: daemon, port: try await daemon.announcedPort())
+        }
+
         static func with(initialized: Bool = true, _ body: (Home) async throws -> Void) async throws {
             try await TemporaryFolder.with { folder in
                 let home = Home(folder: folder)
@@ -164,29 +198,8 @@ struct WalletCommandTests {
 
     @Test func serveAnswersAToolThroughTheRealDaemonAndStopsCleanly() async throws {
         try await Home.with { home in
-            let binaries = CommandLineTests.executable.deletingLastPathComponent()
-            let upstreamKeyFile = home.folder.path + "/upstream"
-            try "sk-upstream-SERVE\n".write(toFile: upstreamKeyFile, atomically: true, encoding: .utf8)
-            let mock = try BackgroundProcess(
-                binaries.appendingPathComponent("byoky-mock-provider"),
-                arguments: ["--port", "0", "--api-key-file", upstreamKeyFile]
-            )
-            let mockPort = try await mock.announcedPort()
-            let added = try await home.byoky(
-                [
-                    "key", "add", "anthropic", "--base-url", "http://127.0.0.1:\(mockPort)", "--password-file",
-                    home.passwordFile,
-                ],
-                input: "sk-upstream-SERVE\n"
-            )
-            #expect(added.status == 0, "\(added.stderr)")
-
-            let daemon = try BackgroundProcess(
-                CommandLineTests.executable,
-                arguments: ["serve", "--port", "0", "--password-file", home.passwordFile],
-                environment: home.environment
-            )
-            let port = try await daemon.announcedPort()
+            let serving = try await home.serveWithMock(upstreamKey: "sk-upstream-SERVE")
+            let (mock, daemon, port) = (serving.mock, serving.daemon, serving.port)
             let script = """
                 import json, os, urllib.request
                 body = json.dumps({"model": "claude-sonnet-4-6", "max_tokens": 32,
@@ -313,25 +326,8 @@ struct WalletCommandTests {
 
     @Test func killingTheDaemonLosesNoAcknowledgedRecord() async throws {
         try await Home.with { home in
-            let binaries = CommandLineTests.executable.deletingLastPathComponent()
-            let mock = try BackgroundProcess(
-                binaries.appendingPathComponent("byoky-mock-provider"),
-                arguments: ["--port", "0"]
-            )
-            let mockPort = try await mock.announcedPort()
-            _ = try await home.byoky(
-                [
-                    "key", "add", "openai", "--base-url", "http://127.0.0.1:\(mockPort)", "--password-file",
-                    home.passwordFile,
-                ],
-                input: "sk-any\n"
-            )
-            let daemon = try BackgroundProcess(
-                CommandLineTests.executable,
-                arguments: ["serve", "--port", "0", "--password-file", home.passwordFile],
-                environment: home.environment
-            )
-            let port = try await daemon.announcedPort()
+            let serving = try await home.serveWithMock(provider: "openai", upstreamKey: "sk-any")
+            let (mock, daemon, port) = (serving.mock, serving.daemon, serving.port)
             let script = """
                 import json, os, sys, urllib.request
                 body = json.dumps({"model": "gpt-5.5", "messages": [{"role": "user", "content": "x"}]}).encode()
@@ -402,28 +398,8 @@ extension WalletCommandTests {
     @Test(.timeLimit(.minutes(2)))
     func ownerCommandsGoThroughARunningDaemon() async throws {
         try await Home.with { home in
-            let binaries = CommandLineTests.executable.deletingLastPathComponent()
-            let upstreamKeyFile = home.folder.path + "/upstream"
-            try "sk-upstream-OWNER\n".write(toFile: upstreamKeyFile, atomically: true, encoding: .utf8)
-            let mock = try BackgroundProcess(
-                binaries.appendingPathComponent("byoky-mock-provider"),
-                arguments: ["--port", "0", "--api-key-file", upstreamKeyFile]
-            )
-            let mockPort = try await mock.announcedPort()
-            let added = try await home.byoky(
-                [
-                    "key", "add", "anthropic", "--base-url", "http://127.0.0.1:\(mockPort)", "--password-file",
-                    home.passwordFile,
-                ],
-                input: "sk-upstream-OWNER\n"
-            )
-            #expect(added.status == 0, "\(added.stderr)")
-            let daemon = try BackgroundProcess(
-                CommandLineTests.executable,
-                arguments: ["serve", "--port", "0", "--password-file", home.passwordFile],
-                environment: home.environment
-            )
-            let port = try await daemon.announcedPort()
+            let serving = try await home.serveWithMock(upstreamKey: "sk-upstream-OWNER")
+            let (mock, daemon, port) = (serving.mock, serving.daemon, serving.port)
             let script = """
                 import json, os, urllib.request
                 body = json.dumps({"model": "claude-sonnet-4-6", "max_tokens": 32,

@@ -9,10 +9,6 @@ extension ControlRoutes {
         let group: String
     }
 
-    struct Changed: Codable {
-        let changed: Bool
-    }
-
     func addRoutingRoutes(to router: Router<BasicRequestContext>) {
         router.get("/groups") { _, _ in
             await Self.answer { try await wallet.groupSummaries() }

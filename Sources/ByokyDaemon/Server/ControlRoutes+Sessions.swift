@@ -4,10 +4,6 @@ import Hummingbird
 
 /// App sessions, the audit log and usage over the control socket.
 extension ControlRoutes {
-    struct RevokedCount: Codable {
-        let revoked: Int
-    }
-
     func addSessionRoutes(to router: Router<BasicRequestContext>) {
         router.get("/sessions") { _, _ in
             await Self.answer { try await wallet.sessionSummaries() }

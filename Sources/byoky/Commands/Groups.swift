@@ -3,11 +3,6 @@ import ByokyCore
 import ByokyStore
 import ByokyWallet
 
-/// Whether a command changed something (the control socket's answer for assignments).
-struct Changed: Codable {
-    let changed: Bool
-}
-
 extension ByokyCommand {
     /// `byoky group …`: route apps to the provider, key and model you choose.
     struct Group: AsyncParsableCommand {

@@ -82,11 +82,6 @@ extension ByokyCommand {
     }
 }
 
-/// How many sessions a revoke ended (the control socket's answer).
-struct RevokedCount: Codable {
-    let revoked: Int
-}
-
 /// One human line per audit-log entry.
 enum LogFormatter {
     static func line(for entry: LogEntrySummary) -> String {
