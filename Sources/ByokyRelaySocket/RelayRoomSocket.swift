@@ -10,40 +10,56 @@ public enum RelayRoomSocket {
     /// How often a ping keeps the room alive.
     public static let keepAliveInterval: Duration = .seconds(30)
 
+    /// Limits and timers of one connection.
+    public struct Options: Sendable {
+        /// The largest frame sent or read.
+        public var maximumFrameSize = RelayMessage.relayMaximumFrameSize
+        /// How often the keep-alive frame goes out.
+        public var keepAliveInterval = RelayRoomSocket.keepAliveInterval
+        /// Whether the WebSocket layer pings too (besides the relay's own ping frames).
+        public var webSocketPings = true
+
+        public init() {}
+    }
+
     /// Connects to `url` and runs until the relay closes the socket, `receive` returns `false` or
     /// the task is cancelled; `writer` is finished then.
     ///
     /// - Parameters:
     ///   - writer: The frames to send; frames queued before the socket opens go first.
-    ///   - ping: The keep-alive frame, made every ``keepAliveInterval``.
+    ///   - options: Frame size limit and keep-alive timing.
+    ///   - ping: The keep-alive frame, made every ``Options/keepAliveInterval``.
     ///   - opened: Called once the socket is up (queue the `auth` frame here).
     ///   - receive: Called with each text frame; return `false` to close the socket.
     /// - Throws: When the relay cannot be reached.
     public static func run(
         url: String,
         writer: RelayFrameWriter,
+        options: Options = Options(),
         ping: @escaping @Sendable () -> RelayMessage = { .ping(ts: 0) },
         opened: @escaping @Sendable () -> Void,
         receive: @escaping @Sendable (String) async -> Bool
     ) async throws {
         var logger = Logger(label: "byoky.relay-socket")
         logger.logLevel = .critical
-        _ = try await WebSocketClient.connect(
-            url: url,
-            configuration: .init(maxFrameSize: RelayMessage.relayMaximumFrameSize),
-            logger: logger
-        ) { inbound, outbound, _ in
+        var configuration = WebSocketClientConfiguration(maxFrameSize: options.maximumFrameSize)
+        if !options.webSocketPings { configuration.autoPing = .disabled }
+        _ = try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) {
+            inbound,
+            outbound,
+            _ in
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await writer.run(on: outbound) }
                 group.addTask {
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: keepAliveInterval)
+                        try? await Task.sleep(for: options.keepAliveInterval)
+                        guard !Task.isCancelled else { return }
                         writer.send(ping())
                     }
                 }
                 opened()
                 do {
-                    for try await message in inbound.messages(maxSize: RelayMessage.relayMaximumFrameSize) {
+                    for try await message in inbound.messages(maxSize: options.maximumFrameSize) {
                         guard case .text(let text) = message else { continue }
                         guard await receive(text) else { break }
                     }

@@ -2,11 +2,8 @@ import AsyncHTTPClient
 import ByokyCore
 import ByokyRelaySocket
 import Foundation
-import Logging
 import NIOCore
 import Synchronization
-import WSClient
-import WSCore
 
 /// The front end's side of a backend relay: keeps a WebSocket open to the app's own backend and
 /// serves the backend's provider requests through this session, so the backend never holds a key.
@@ -94,18 +91,39 @@ public final class BackendRelay: Sendable {
         var backoff = configuration.initialBackoff
         while !Task.isCancelled, status != .closed {
             state.withLock { $0.status = .connecting }
-            var logger = Logger(label: "byoky.relay-client")
-            logger.logLevel = .critical
-            var wsConfiguration = WebSocketClientConfiguration(maxFrameSize: configuration.maximumFrameSize)
-            wsConfiguration.autoPing = .disabled
             let opened = Mutex(false)
-            _ = try? await WebSocketClient.connect(url: url, configuration: wsConfiguration, logger: logger) {
-                inbound,
-                outbound,
-                _ in
-                opened.withLock { $0 = true }
-                await self.serve(inbound: inbound, outbound: outbound)
-            }
+            var options = RelayRoomSocket.Options()
+            options.maximumFrameSize = configuration.maximumFrameSize
+            options.keepAliveInterval = configuration.pingInterval
+            options.webSocketPings = false
+            let writer = RelayFrameWriter()
+            let maximumFrameSize = configuration.maximumFrameSize
+            _ = try? await RelayRoomSocket.run(
+                url: url,
+                writer: writer,
+                options: options,
+                ping: { .ping(ts: Self.nowMilliseconds()) },
+                opened: {
+                    opened.withLock { $0 = true }
+                    self.state.withLock { state in
+                        state.status = .connected
+                        state.connections += 1
+                    }
+                    writer.send(
+                        .hello(
+                            sessionID: self.sessionID,
+                            providers: self.session.providers,
+                            correlationID: self.correlationID
+                        )
+                    )
+                },
+                receive: { text in
+                    if let frame = try? RelayMessage.parse(text, maximumSize: maximumFrameSize) {
+                        self.handle(frame, writer: writer)
+                    }
+                    return true
+                }
+            )
             let cancelled = state.withLock { state in
                 if state.status != .closed { state.status = .disconnected }
                 let tasks = Array(state.inFlight.values)
@@ -117,35 +135,6 @@ public final class BackendRelay: Sendable {
             guard !Task.isCancelled, status != .closed else { break }
             try? await Task.sleep(for: backoff)
             backoff = min(backoff * 2, configuration.maximumBackoff)
-        }
-    }
-
-    private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
-        let writer = RelayFrameWriter()
-        state.withLock { state in
-            state.status = .connected
-            state.connections += 1
-        }
-        writer.send(.hello(sessionID: sessionID, providers: session.providers, correlationID: correlationID))
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await writer.run(on: outbound) }
-            group.addTask { [configuration] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: configuration.pingInterval)
-                    guard !Task.isCancelled else { return }
-                    writer.send(.ping(ts: Self.nowMilliseconds()))
-                }
-            }
-            do {
-                for try await message in inbound.messages(maxSize: configuration.maximumFrameSize) {
-                    guard case .text(let text) = message,
-                        let frame = try? RelayMessage.parse(text, maximumSize: configuration.maximumFrameSize)
-                    else { continue }
-                    handle(frame, writer: writer)
-                }
-            } catch {}
-            writer.finish()
-            group.cancelAll()
         }
     }
 
