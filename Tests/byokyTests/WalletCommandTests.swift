@@ -196,18 +196,24 @@ struct WalletCommandTests {
         }
     }
 
+    /// A Python program that sends `content` to Claude through the bridge `byoky exec` gives it,
+    /// with the standard library only, and prints the answer's text.
+    static func anthropicMessageScript(_ content: String) -> String {
+        """
+        import json, os, urllib.request
+        body = json.dumps({"model": "claude-sonnet-4-6", "max_tokens": 32,
+                           "messages": [{"role": "user", "content": "\(content)"}]}).encode()
+        request = urllib.request.Request(os.environ["ANTHROPIC_BASE_URL"] + "/v1/messages", data=body,
+            headers={"x-api-key": os.environ["ANTHROPIC_API_KEY"], "content-type": "application/json"})
+        print(json.load(urllib.request.urlopen(request))["content"][0]["text"])
+        """
+    }
+
     @Test func serveAnswersAToolThroughTheRealDaemonAndStopsCleanly() async throws {
         try await Home.with { home in
             let serving = try await home.serveWithMock(upstreamKey: "sk-upstream-SERVE")
             let (mock, daemon, port) = (serving.mock, serving.daemon, serving.port)
-            let script = """
-                import json, os, urllib.request
-                body = json.dumps({"model": "claude-sonnet-4-6", "max_tokens": 32,
-                                   "messages": [{"role": "user", "content": "through serve"}]}).encode()
-                request = urllib.request.Request(os.environ["ANTHROPIC_BASE_URL"] + "/v1/messages", data=body,
-                    headers={"x-api-key": os.environ["ANTHROPIC_API_KEY"], "content-type": "application/json"})
-                print(json.load(urllib.request.urlopen(request))["content"][0]["text"])
-                """
+            let script = Self.anthropicMessageScript("through serve")
             let run = try await home.byoky([
                 "exec", "--app", "py-tool", "--bridge", "http://127.0.0.1:\(port)", "--", "python3", "-c", script,
             ])
@@ -400,14 +406,7 @@ extension WalletCommandTests {
         try await Home.with { home in
             let serving = try await home.serveWithMock(upstreamKey: "sk-upstream-OWNER")
             let (mock, daemon, port) = (serving.mock, serving.daemon, serving.port)
-            let script = """
-                import json, os, urllib.request
-                body = json.dumps({"model": "claude-sonnet-4-6", "max_tokens": 32,
-                                   "messages": [{"role": "user", "content": "hello"}]}).encode()
-                request = urllib.request.Request(os.environ["ANTHROPIC_BASE_URL"] + "/v1/messages", data=body,
-                    headers={"x-api-key": os.environ["ANTHROPIC_API_KEY"], "content-type": "application/json"})
-                print(json.load(urllib.request.urlopen(request))["content"][0]["text"])
-                """
+            let script = Self.anthropicMessageScript("hello")
             let run = try await home.byoky([
                 "exec", "--app", "py tool", "--bridge", "http://127.0.0.1:\(port)", "--", "python3", "-c", script,
             ])

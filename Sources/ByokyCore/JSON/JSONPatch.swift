@@ -6,7 +6,9 @@ public enum JSONPatch {
     public static func settingTopLevelString(_ key: String, to value: String, in document: [UInt8]) -> [UInt8]? {
         guard case .object(let object)? = JSONCoding.parse(document) else { return nil }
         let encoded = JSONWriter.object([("v", .string(value))]).dropFirst(5).dropLast()
-        if object[key] != nil, let span = JSONTopLevelScanner.valueSpan(ofKey: key, in: document) {
+        if object[key] != nil,
+            let span = document.withUnsafeBytes({ JSONTopLevelScanner.valueSpan(ofKey: key, in: $0) })
+        {
             return Array(document[..<span.lowerBound]) + encoded + Array(document[span.upperBound...])
         }
         guard let closing = document.lastIndex(of: UInt8(ascii: "}")) else { return nil }

@@ -5,15 +5,20 @@
 public enum JSONTopLevelScanner {
     /// The string value of top-level member `key` (the last one, as parsers keep); `nil` when the
     /// member is missing or not a string.
-    public static func string(forKey key: String, in bytes: [UInt8]) -> String? {
+    public static func string(forKey key: String, in bytes: UnsafeRawBufferPointer) -> String? {
         guard let span = valueSpan(ofKey: key, in: bytes), bytes[span.lowerBound] == UInt8(ascii: "\"") else {
             return nil
         }
-        return (try? JSONNode.parse(bytes[span]))?.stringValue
+        return (try? JSONNode.parse(UnsafeRawBufferPointer(rebasing: bytes[span])))?.stringValue
+    }
+
+    /// The same, for bytes in an array.
+    public static func string(forKey key: String, in bytes: [UInt8]) -> String? {
+        bytes.withUnsafeBytes { string(forKey: key, in: $0) }
     }
 
     /// The byte range of the value of top-level member `key` (the last one, as parsers keep).
-    static func valueSpan(ofKey key: String, in bytes: [UInt8]) -> Range<Int>? {
+    static func valueSpan(ofKey key: String, in bytes: UnsafeRawBufferPointer) -> Range<Int>? {
         var depth = 0
         var index = 0
         var found: Range<Int>?
@@ -35,12 +40,12 @@ public enum JSONTopLevelScanner {
                 let end = stringEnd(from: index, in: bytes)
                 if depth == 1 && expectingKey {
                     expectingKey = false
-                    let name = String(decoding: bytes[(index + 1)..<(end - 1)], as: UTF8.self)
+                    let isKey = end - 1 > index && bytes[(index + 1)..<(end - 1)].elementsEqual(key.utf8)
                     var cursor = end
                     while cursor < bytes.count, bytes[cursor] != UInt8(ascii: ":") { cursor += 1 }
                     cursor += 1
-                    while cursor < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[cursor]) { cursor += 1 }
-                    if name == key, cursor < bytes.count {
+                    while cursor < bytes.count, isWhitespace(bytes[cursor]) { cursor += 1 }
+                    if isKey, cursor < bytes.count {
                         found = cursor..<valueEnd(from: cursor, in: bytes)
                     }
                     index = cursor
@@ -54,8 +59,12 @@ public enum JSONTopLevelScanner {
         return found
     }
 
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
     /// The index just past the string that starts with the quote at `start`.
-    private static func stringEnd(from start: Int, in bytes: [UInt8]) -> Int {
+    private static func stringEnd(from start: Int, in bytes: UnsafeRawBufferPointer) -> Int {
         var index = start + 1
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "\\") {
@@ -69,7 +78,7 @@ public enum JSONTopLevelScanner {
     }
 
     /// The index just past the value that starts at `start`.
-    private static func valueEnd(from start: Int, in bytes: [UInt8]) -> Int {
+    private static func valueEnd(from start: Int, in bytes: UnsafeRawBufferPointer) -> Int {
         if bytes[start] == UInt8(ascii: "\"") { return stringEnd(from: start, in: bytes) }
         var depth = 0
         var index = start

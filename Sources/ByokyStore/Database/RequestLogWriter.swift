@@ -59,6 +59,13 @@ final class RequestLogWriter: Sendable {
             pending.first.map { now - $0.queuedAt >= RequestLogWriter.writeDeadline } ?? false
         }
 
+        /// Marks the catch-up lane running when `needed` and it is not already; whether to start it.
+        mutating func claimCatchUpLane(if needed: Bool) -> Bool {
+            guard needed, !catchUpLaneRunning else { return false }
+            catchUpLaneRunning = true
+            return true
+        }
+
         /// Resumes the waiting readers once nothing is queued or being written.
         mutating func releaseWaitersIfSettled() {
             guard pending.isEmpty, inFlight == 0 else { return }
@@ -92,8 +99,7 @@ final class RequestLogWriter: Sendable {
             state.pending.append(Pending(entry: entry, onWritten: onWritten, queuedAt: .now))
             let startIdle = !state.idleLaneRunning
             state.idleLaneRunning = true
-            let startCatchUp = !state.catchUpLaneRunning && state.pending.count >= Self.catchUpBacklog
-            if startCatchUp { state.catchUpLaneRunning = true }
+            let startCatchUp = state.claimCatchUpLane(if: state.pending.count >= Self.catchUpBacklog)
             let scheduleCheck = !state.deadlineCheckScheduled
             state.deadlineCheckScheduled = true
             return (startIdle, startCatchUp, scheduleCheck)
@@ -110,8 +116,7 @@ final class RequestLogWriter: Sendable {
         let delay = TimeAmount.milliseconds(Int64(Self.writeDeadline / .milliseconds(1)))
         MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: delay) {
             let (startCatchUp, scheduleAgain) = self.state.withLock { state in
-                let startCatchUp = !state.catchUpLaneRunning && state.isOverdue(now: .now)
-                if startCatchUp { state.catchUpLaneRunning = true }
+                let startCatchUp = state.claimCatchUpLane(if: state.isOverdue(now: .now))
                 state.deadlineCheckScheduled = !state.pending.isEmpty
                 return (startCatchUp, state.deadlineCheckScheduled)
             }
@@ -126,8 +131,7 @@ final class RequestLogWriter: Sendable {
             let (isSettled, startCatchUp) = state.withLock { state in
                 if state.pending.isEmpty, state.inFlight == 0 { return (true, false) }
                 state.waiters.append(continuation)
-                let startCatchUp = !state.catchUpLaneRunning && !state.pending.isEmpty
-                if startCatchUp { state.catchUpLaneRunning = true }
+                let startCatchUp = state.claimCatchUpLane(if: !state.pending.isEmpty)
                 return (false, startCatchUp)
             }
             if isSettled { continuation.resume() }

@@ -62,7 +62,6 @@ public final class WalletStore: Sendable {
 
     /// Opens the store with the audit log's idle lane running its loop on `logExecutor` (tests
     /// stand in a starved thread); `nil` gives it its own low-priority thread.
-
     static func open(at path: String, logExecutor: (any TaskExecutor)?) async throws -> WalletStore {
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         if !folder.isEmpty { try FilePermissions.makeOwnerOnlyFolder(folder) }

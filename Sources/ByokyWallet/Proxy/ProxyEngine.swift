@@ -347,7 +347,7 @@ public struct ProxyEngine: Sendable {
         guard request.body.readableBytes > 0, request.body.readableBytes <= 10_485_760,
             request.body.readableBytesView.first == UInt8(ascii: "{")
         else { return nil }
-        return JSONTopLevelScanner.string(forKey: "model", in: Array(request.body.readableBytesView))
+        return request.body.withUnsafeReadableBytes { JSONTopLevelScanner.string(forKey: "model", in: $0) }
     }
 
     /// Drops a Gemini `key` query parameter: on the bridge it holds the session key, which must

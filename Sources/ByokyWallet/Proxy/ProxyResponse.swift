@@ -53,10 +53,8 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
             whole = buffer
         case .upstream(let body, _, isEventStream: false):
             guard let chunks = body.takeAllIfFinished() else { return nil }
-            var joined = chunks.count == 1 ? chunks[0] : ByteBuffer()
-            if chunks.count != 1 {
-                for chunk in chunks { joined.writeImmutableBuffer(chunk) }
-            }
+            var joined = chunks.first ?? ByteBuffer()
+            for chunk in chunks.dropFirst() { joined.writeImmutableBuffer(chunk) }
             completion.meter(joined)
             whole = joined
         case .upstream, .relayed, .translatedStream:
