@@ -15,6 +15,12 @@ let package = Package(
                 .product(name: "ByokyCore", package: "byoky-swift"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
-        )
+        ),
+        // PathDecodingOracle.swift is a link to the test helper of the same name (one oracle for tests and fuzzing).
+        .executableTarget(
+            name: "PathFuzz",
+            dependencies: [.product(name: "ByokyCore", package: "byoky-swift")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
     ]
 )

@@ -21,17 +21,50 @@ public enum MockProvider {
         public var eventDelay: Duration
         /// Words in a reply when the model name does not say.
         public var defaultWordCount: Int
+        /// Hears every request that reaches the mock, routed or not (tests check what got through).
+        public var onRequest: (@Sendable (ObservedRequest) -> Void)?
 
         public init(
             apiKey: String? = nil,
             responseDelay: Duration = .zero,
             eventDelay: Duration = .zero,
-            defaultWordCount: Int = 12
+            defaultWordCount: Int = 12,
+            onRequest: (@Sendable (ObservedRequest) -> Void)? = nil
         ) {
             self.apiKey = apiKey
             self.responseDelay = responseDelay
             self.eventDelay = eventDelay
             self.defaultWordCount = defaultWordCount
+            self.onRequest = onRequest
+        }
+    }
+
+    /// What the mock saw of a request: enough for a test to tell whether a key reached it.
+    public struct ObservedRequest: Sendable {
+        /// The method, e.g. `POST`.
+        public let method: String
+        /// The path as it arrived, still percent-encoded, without the query.
+        public let path: String
+        /// Whether the request carried the configured ``Configuration/apiKey`` in any header.
+        public let carriedKey: Bool
+    }
+
+    /// Reports each request to ``Configuration/onRequest`` before routing.
+    struct ObservingMiddleware: RouterMiddleware {
+        typealias Context = BasicRequestContext
+        let configuration: Configuration
+
+        @concurrent func handle(
+            _ request: Request,
+            context: BasicRequestContext,
+            next: @concurrent (Request, BasicRequestContext) async throws -> Response
+        ) async throws -> Response {
+            if let observe = configuration.onRequest {
+                let key = configuration.apiKey
+                let carriedKey = key.map { key in request.headers.contains { $0.value.contains(key) } } ?? false
+                observe(ObservedRequest(method: request.method.rawValue, path: request.uri.path, carriedKey: carriedKey))
+            }
+            return try await next(request, context)
         }
     }
 
@@ -41,6 +74,7 @@ public enum MockProvider {
     /// A router with every route of the mock.
     public static func makeRouter(configuration: Configuration = Configuration()) -> Router<BasicRequestContext> {
         let router = Router()
+        if configuration.onRequest != nil { router.add(middleware: ObservingMiddleware(configuration: configuration)) }
         let handler = MockHandler(configuration: configuration)
         router.get("/health") { _, _ in "ok" }
         router.post("/v1/messages") { request, context in

@@ -18,6 +18,10 @@ struct BridgeFixture: Sendable {
     let port: Int
     let sessionKey: String
     let folder: TemporaryFolder
+    /// The mock provider's port (for credentials of more providers).
+    let mockPort: Int
+    /// Every request that reached the mock provider.
+    let upstreamRequests: Locked<[MockProvider.ObservedRequest]>
 
     static func with(
         grant providers: [ProviderID] = [],
@@ -30,9 +34,12 @@ struct BridgeFixture: Sendable {
         defer { folder.remove() }
         let wallet = try await Wallet.open(home: WalletHome(path: folder.path))
         let httpClient = ProxyEngine.makeHTTPClient()
+        let upstreamRequests = Locked<[MockProvider.ObservedRequest]>([])
         do {
             try await wallet.initialize(password: "Fixture-Password-77", iterations: 100_000)
-            let mock = MockProvider.Configuration(apiKey: canary, eventDelay: upstreamEventDelay)
+            let mock = MockProvider.Configuration(apiKey: canary, eventDelay: upstreamEventDelay) { request in
+                upstreamRequests.withLock { $0.append(request) }
+            }
             try await MockProvider.withRunningServer(configuration: mock) { mockPort in
                 for provider in [ProviderID.anthropic, .openai, .gemini, .cohere] {
                     try await wallet.addCredential(
@@ -59,7 +66,9 @@ struct BridgeFixture: Sendable {
                             daemon: daemon,
                             port: port,
                             sessionKey: grant.key.exposedValue,
-                            folder: folder
+                            folder: folder,
+                            mockPort: mockPort,
+                            upstreamRequests: upstreamRequests
                         )
                     )
                 }

@@ -31,6 +31,8 @@ struct GiftFixture: Sendable {
     let events: Locked<[GiftHost.Event]>
     let clock: Locked<Int64>
     let httpClient: UpstreamClient
+    /// Every request that reached the mock provider.
+    let upstreamRequests: Locked<[MockProvider.ObservedRequest]>
 
     static func with(
         budget: Int = 1_000_000,
@@ -51,11 +53,15 @@ struct GiftFixture: Sendable {
         let receiver = try await Wallet.open(home: WalletHome(path: receiverFolder.path))
         let httpClient = ProxyEngine.makeHTTPClient()
         let trace = Locked<[String]>([])
+        let upstreamRequests = Locked<[MockProvider.ObservedRequest]>([])
         let relay = RelayServer(limits: relayLimits) { frame in trace.withLock { $0.append(frame) } }
         do {
             try await giver.initialize(password: "Giver-Password-77", iterations: 100_000)
             try await receiver.initialize(password: "Receiver-Password-77", iterations: 100_000)
-            try await MockProvider.withRunningServer(configuration: .init(apiKey: canary)) { mockPort in
+            let mock = MockProvider.Configuration(apiKey: canary) { request in
+                upstreamRequests.withLock { $0.append(request) }
+            }
+            try await MockProvider.withRunningServer(configuration: mock) { mockPort in
                 try await relay.withRunningServer { relayPort in
                     try await giver.addCredential(
                         provider: .anthropic,
@@ -94,7 +100,8 @@ struct GiftFixture: Sendable {
                         trace: trace,
                         events: events,
                         clock: clock,
-                        httpClient: httpClient
+                        httpClient: httpClient,
+                        upstreamRequests: upstreamRequests
                     )
                     await host.reconcile()
                     try await ready.waitUntilOnline()
@@ -137,6 +144,7 @@ struct GiftFixture: Sendable {
         _ prompt: String = "Hello through a gift",
         maxTokens: Int = 32,
         stream: Bool = false,
+        path: String = "/v1/messages",
         engine: ProxyEngine? = nil
     ) async throws -> (status: Int, code: String?, text: String) {
         let body =
@@ -145,7 +153,7 @@ struct GiftFixture: Sendable {
             ProxyRequest(
                 provider: .anthropic,
                 method: "POST",
-                pathAndQuery: "/v1/messages",
+                pathAndQuery: path,
                 headers: [("content-type", "application/json"), ("x-api-key", sessionKey)],
                 body: ByteBuffer(string: body)
             ),

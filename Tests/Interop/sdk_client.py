@@ -89,6 +89,11 @@ def run_openai(req):
                 first = calls[min(calls)]
                 result["tool_name"] = first["name"]
                 result["tool_args"] = json.loads(first["arguments"])
+            # Without stream_options no chunk may lack a choice: strict code reads choices[0].
+            for chunk in client.chat.completions.create(stream=True, **kwargs):
+                if not chunk.choices:
+                    return {"error_status": 0, "error_type": "UnaskedUsageChunk", "message": "a chunk without choices"}
+                chunk.choices[0].delta
             return result
         completion = client.chat.completions.create(**kwargs)
     except openai.APIStatusError as error:

@@ -2,7 +2,8 @@
 ///
 /// Built for security checks, so it refuses rather than repairs: user info (`user@host`), raw
 /// non-ASCII hosts (IDN must arrive as punycode), percent-encoded hosts, empty labels, trailing
-/// dots, backslashes, whitespace and control characters are all errors. Scheme and host are
+/// dots, backslashes, whitespace and control characters are all errors, and so is a path whose
+/// segments percent-decoding would change (``PathSegmentPolicy``). Scheme and host are
 /// lower-cased; the default port of the scheme is dropped from ``origin``.
 public struct AbsoluteURL: Sendable, Hashable, CustomStringConvertible {
     /// The lower-cased scheme, e.g. `https`.
@@ -87,14 +88,8 @@ public struct AbsoluteURL: Sendable, Hashable, CustomStringConvertible {
             pathBytes = tail[..<questionMark]
             queryBytes = tail[(questionMark + 1)...]
         }
-        let isDotSegment: (ArraySlice<UInt8>) -> Bool = { segment in
-            !segment.isEmpty && segment.count <= 2 && segment.allSatisfy { $0 == UInt8(ascii: ".") }
-        }
-        guard
-            !pathBytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).contains(
-                where: isDotSegment
-            )
-        else { return nil }
+        // Dot segments, encoded separators and `//`, plain or percent-encoded (PathSegmentPolicy).
+        guard PathSegmentPolicy.isSafe(pathBytes) else { return nil }
 
         self.scheme = String(decoding: schemeBytes, as: UTF8.self)
         self.host = String(decoding: hostBytes.map(Self.lowercased), as: UTF8.self)

@@ -35,7 +35,7 @@ public enum ProviderURLPolicy {
     /// with ``baseURL(for:credentialBaseURL:)``).
     public static func validate(_ url: String, under base: AbsoluteURL, provider: Provider) throws -> AbsoluteURL {
         guard let target = AbsoluteURL(url) else {
-            throw ByokyError(.invalidURL, "The request URL is not a valid absolute URL")
+            throw ByokyError(.invalidURL, pathRefusal(in: url) ?? "The request URL is not a valid absolute URL")
         }
         guard target.origin == base.origin else {
             throw ByokyError(.invalidURL, "The request URL is not on \(provider.displayName)'s origin \(base.origin)")
@@ -45,6 +45,16 @@ public enum ProviderURLPolicy {
             throw ByokyError(.invalidURL, "The request URL is outside \(provider.displayName)'s base path \(basePath)")
         }
         return target
+    }
+
+    /// Why the path of the URL `text` is refused (``PathSegmentPolicy``), if that is why it does not parse.
+    static func pathRefusal(in text: String) -> String? {
+        let bytes = Array(text.utf8)
+        guard let schemeEnd = bytes.firstRange(of: Array("://".utf8))?.upperBound else { return nil }
+        guard let pathStart = bytes[schemeEnd...].firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        let tail = bytes[pathStart...]
+        let path = tail.prefix { $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+        return PathSegmentPolicy.refusal(of: path)
     }
 
     /// The parsed base URL requests for `provider` must stay under.

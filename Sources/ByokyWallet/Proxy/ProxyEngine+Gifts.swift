@@ -20,6 +20,7 @@ extension ProxyEngine {
         let family = ProviderRegistry.provider(request.provider)?.family
         var draft = logDraft(for: request, appName: "gift \(gift.id.prefix(8)) (\(gift.label))")
         do {
+            try request.checkPath()
             guard gift.revokedAt == nil else { throw ByokyError(.giftRevoked, "The giver revoked this gift") }
             guard !GiftBudget.isExpired(expiresAt: gift.expiresAt, now: wallet.now()) else {
                 throw ByokyError(.giftExpired, "This gift has expired")
@@ -35,9 +36,10 @@ extension ProxyEngine {
                 estimate: TokenEstimate.worstCase(for: request, model: draft.model)
             )
             let response: UpstreamClient.Response
+            let addedStreamUsage: Bool
             do {
                 let base = try ProviderURLPolicy.baseURL(for: target, credentialBaseURL: credential.baseURL)
-                response = try await sendUpstream(
+                (response, addedStreamUsage) = try await sendUpstream(
                     method: request.method,
                     url: base.origin + Self.trimmedPath(of: base)
                         + Self.removingKeyParameter(from: request.pathAndQuery, provider: request.provider),
@@ -76,7 +78,8 @@ extension ProxyEngine {
                     storage: .upstream(
                         response.body,
                         family: family,
-                        isEventStream: ContentType.isEventStream(contentType)
+                        isEventStream: ContentType.isEventStream(contentType),
+                        dropsUsageOnlyChunk: addedStreamUsage
                     ),
                     completion: completion
                 )

@@ -47,6 +47,7 @@ public struct ProxyEngine: Sendable {
         let family = ProviderRegistry.provider(request.provider)?.family
         var draft = logDraft(for: request, appName: "unknown")
         do {
+            try request.checkPath()
             guard let sessionKey, !sessionKey.isEmpty else {
                 throw ByokyError(.unauthorized, "Missing session key — pass your byoky session key as the API key")
             }
@@ -201,8 +202,9 @@ public struct ProxyEngine: Sendable {
             now: wallet.now()
         )
         let response: UpstreamClient.Response
+        let addedStreamUsage: Bool
         do {
-            response = try await sendUpstream(
+            (response, addedStreamUsage) = try await sendUpstream(
                 method: request.method,
                 url: base.origin + basePath + pathAndQuery,
                 base: base,
@@ -255,7 +257,8 @@ public struct ProxyEngine: Sendable {
                 storage: .upstream(
                     response.body,
                     family: provider.family,
-                    isEventStream: ContentType.isEventStream(contentType)
+                    isEventStream: ContentType.isEventStream(contentType),
+                    dropsUsageOnlyChunk: addedStreamUsage
                 ),
                 completion: completion
             )
@@ -264,6 +267,9 @@ public struct ProxyEngine: Sendable {
 
     /// Sends a request upstream with the credential's key injected, after checking its URL stays
     /// under the provider's base. Header allow-list and stream usage options apply.
+    ///
+    /// - Returns: the response, and whether the wallet added `stream_options.include_usage` that the
+    ///   app did not ask for (the provider's usage-only chunk must then not reach the app).
     ///
     /// - Throws: ``ByokyError`` `INVALID_URL`, `UPSTREAM_TIMEOUT`, `UPSTREAM_UNREACHABLE`.
     func sendUpstream(
@@ -275,7 +281,7 @@ public struct ProxyEngine: Sendable {
         credential: CredentialRecord,
         secret: SecretString,
         body: ByteBuffer
-    ) async throws -> UpstreamClient.Response {
+    ) async throws -> (response: UpstreamClient.Response, addedStreamUsage: Bool) {
         let address = try ProviderURLPolicy.validate(url, under: base, provider: target)
         let headers = try UpstreamHeaders.build(
             for: target.id,
@@ -284,9 +290,8 @@ public struct ProxyEngine: Sendable {
             authMethod: AuthMethod(rawValue: credential.authMethod) ?? .apiKey
         )
         var body = body
-        if let injected = StreamUsageOptions.injected(into: Array(body.readableBytesView), provider: target.id) {
-            body = ByteBuffer(bytes: injected)
-        }
+        let injected = StreamUsageOptions.injected(into: Array(body.readableBytesView), provider: target.id)
+        if let injected { body = ByteBuffer(bytes: injected) }
         let sendsBody = body.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(method.uppercased())
         let response: UpstreamClient.Response
         do {
@@ -305,7 +310,7 @@ public struct ProxyEngine: Sendable {
         if lastUsedWrites.shouldWrite(credential.id, now: wallet.now()) {
             try? await wallet.store.touchCredential(id: credential.id, at: wallet.now())
         }
-        return response
+        return (response, injected != nil)
     }
 
     /// A base URL's path without a trailing slash (empty for the root).

@@ -32,4 +32,15 @@ public struct ProxyRequest: Sendable {
     public var path: String {
         String(pathAndQuery[..<(pathAndQuery.firstIndex(of: "?") ?? pathAndQuery.endIndex)])
     }
+
+    /// Refuses a path whose segments percent-decoding would change (``PathSegmentPolicy``): checked
+    /// on every transport before a session, route or key is looked at.
+    ///
+    /// - Throws: ``ByokyError`` `INVALID_URL`, saying what is wrong with the path.
+    public func checkPath() throws {
+        let pathBytes = pathAndQuery.utf8.prefix { $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+        if let reason = PathSegmentPolicy.refusal(of: pathBytes) {
+            throw ByokyError(.invalidURL, reason)
+        }
+    }
 }

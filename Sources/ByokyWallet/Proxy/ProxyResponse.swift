@@ -21,7 +21,9 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
 
     enum Storage: Sendable {
         case buffer(ByteBuffer)
-        case upstream(UpstreamBody, family: APIFamily?, isEventStream: Bool)
+        /// `dropsUsageOnlyChunk`: the wallet asked for stream usage the app did not ask for, so the
+        /// provider's extra usage chunk is metered, then left out (``UnrequestedUsageFilter``).
+        case upstream(UpstreamBody, family: APIFamily?, isEventStream: Bool, dropsUsageOnlyChunk: Bool = false)
         /// An answer that came through a relay (a received gift's giver).
         case relayed(AsyncThrowingStream<[UInt8], any Error>, family: APIFamily?, isEventStream: Bool)
         /// An upstream event stream translated into the app's family on the way.
@@ -37,7 +39,7 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
         switch storage {
         case .buffer(let buffer): buffer.readableBytes
         // An event stream may end with an error event of ours: its length is not the provider's.
-        case .upstream(let body, _, let isEventStream): isEventStream ? nil : body.declaredLength
+        case .upstream(let body, _, let isEventStream, _): isEventStream ? nil : body.declaredLength
         case .translatedStream, .relayed: nil
         }
     }
@@ -51,7 +53,7 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
         switch storage {
         case .buffer(let buffer):
             whole = buffer
-        case .upstream(let body, _, isEventStream: false):
+        case .upstream(let body, _, isEventStream: false, _):
             guard let chunks = body.takeAllIfFinished() else { return nil }
             var joined = chunks.first ?? ByteBuffer()
             for chunk in chunks.dropFirst() { joined.writeImmutableBuffer(chunk) }
@@ -72,7 +74,7 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
     /// and stops the provider's answer.
     public func abandon() async {
         switch storage {
-        case .upstream(let body, _, _), .translatedStream(let body, _): body.cancel()
+        case .upstream(let body, _, _, _), .translatedStream(let body, _): body.cancel()
         case .buffer, .relayed: break
         }
         await completion.finish(usage: completion.partialUsage(), errorCode: "CLIENT_CLOSED")
@@ -87,8 +89,15 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
 
         private enum Phase {
             case buffer(ByteBuffer)
-            /// `remaining`: bytes still to come of a body whose length the provider declared.
-            case upstream(Source, family: APIFamily?, isEventStream: Bool, remaining: Int?)
+            /// `remaining`: bytes still to come of a body whose length the provider declared;
+            /// `filter`: set when the provider's usage-only chunk must not reach the app.
+            case upstream(
+                Source,
+                family: APIFamily?,
+                isEventStream: Bool,
+                remaining: Int?,
+                filter: UnrequestedUsageFilter?
+            )
             case translated(UpstreamBody.AsyncIterator, StreamTranslator)
             case finalEvent(ByteBuffer)
             case done
@@ -101,19 +110,21 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
             self.completion = completion
             switch storage {
             case .buffer(let buffer): phase = .buffer(buffer)
-            case .upstream(let body, let family, let isEventStream):
+            case .upstream(let body, let family, let isEventStream, let dropsUsageOnlyChunk):
                 phase = .upstream(
                     .http(body.makeAsyncIterator()),
                     family: family,
                     isEventStream: isEventStream,
-                    remaining: isEventStream ? nil : body.declaredLength
+                    remaining: isEventStream ? nil : body.declaredLength,
+                    filter: dropsUsageOnlyChunk && isEventStream ? UnrequestedUsageFilter() : nil
                 )
             case .relayed(let body, let family, let isEventStream):
                 phase = .upstream(
                     .relay(body.makeAsyncIterator()),
                     family: family,
                     isEventStream: isEventStream,
-                    remaining: nil
+                    remaining: nil,
+                    filter: nil
                 )
             case .translatedStream(let body, let translator):
                 phase = .translated(body.makeAsyncIterator(), translator)
@@ -160,45 +171,71 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
                         return ByteBuffer(bytes: output)
                     }
                 }
-            case .upstream(var upstream, let family, let isEventStream, var remaining):
-                let chunk: ByteBuffer?
-                do {
-                    switch upstream {
-                    case .http(var iterator):
-                        chunk = try await iterator.next()
-                        upstream = .http(iterator)
-                    case .relay(var iterator):
-                        chunk = try await iterator.next().map { ByteBuffer(bytes: $0) }
-                        upstream = .relay(iterator)
-                    }
-                } catch {
-                    let failure = ByokyError(.streamTruncated, "The provider's response ended early", underlying: error)
-                    await completion.finish(usage: completion.partialUsage(), errorCode: failure.code.rawValue)
-                    guard isEventStream else {
+            case .upstream(var upstream, let family, let isEventStream, var remaining, var filter):
+                // Loop only while a filter holds back a whole chunk (part of an event, or the usage chunk).
+                while true {
+                    let chunk: ByteBuffer?
+                    do {
+                        switch upstream {
+                        case .http(var iterator):
+                            chunk = try await iterator.next()
+                            upstream = .http(iterator)
+                        case .relay(var iterator):
+                            chunk = try await iterator.next().map { ByteBuffer(bytes: $0) }
+                            upstream = .relay(iterator)
+                        }
+                    } catch {
+                        let failure = ByokyError(
+                            .streamTruncated,
+                            "The provider's response ended early",
+                            underlying: error
+                        )
+                        await completion.finish(usage: completion.partialUsage(), errorCode: failure.code.rawValue)
                         phase = .done
-                        throw failure
+                        guard isEventStream else { throw failure }
+                        var closing = ByteBuffer(bytes: filter?.finish() ?? [])
+                        closing.writeBytes(ErrorBody.sseEvent(for: failure, family: family))
+                        return closing
                     }
-                    phase = .done
-                    return ByteBuffer(bytes: ErrorBody.sseEvent(for: failure, family: family))
-                }
-                guard let chunk else {
-                    phase = .done
-                    await completion.finish(usage: completion.partialUsage(), errorCode: nil)
-                    return nil
-                }
-                completion.meter(chunk)
-                if let left = remaining {
-                    remaining = left - chunk.readableBytes
-                    // The last declared byte: record the request before the app can see the end
-                    // (with a content-length, the app knows the answer is complete at once).
-                    if left - chunk.readableBytes <= 0 {
+                    guard let chunk else {
                         phase = .done
                         await completion.finish(usage: completion.partialUsage(), errorCode: nil)
-                        return chunk
+                        guard let rest = filter?.finish(), !rest.isEmpty else { return nil }
+                        return ByteBuffer(bytes: rest)
                     }
+                    completion.meter(chunk)
+                    if var active = filter {
+                        let kept = active.filter(chunk.readableBytesView)
+                        filter = active
+                        phase = .upstream(
+                            upstream,
+                            family: family,
+                            isEventStream: isEventStream,
+                            remaining: nil,
+                            filter: filter
+                        )
+                        if kept.isEmpty { continue }
+                        return ByteBuffer(bytes: kept)
+                    }
+                    if let left = remaining {
+                        remaining = left - chunk.readableBytes
+                        // The last declared byte: record the request before the app can see the end
+                        // (with a content-length, the app knows the answer is complete at once).
+                        if left - chunk.readableBytes <= 0 {
+                            phase = .done
+                            await completion.finish(usage: completion.partialUsage(), errorCode: nil)
+                            return chunk
+                        }
+                    }
+                    phase = .upstream(
+                        upstream,
+                        family: family,
+                        isEventStream: isEventStream,
+                        remaining: remaining,
+                        filter: nil
+                    )
+                    return chunk
                 }
-                phase = .upstream(upstream, family: family, isEventStream: isEventStream, remaining: remaining)
-                return chunk
             }
         }
     }

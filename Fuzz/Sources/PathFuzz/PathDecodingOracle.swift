@@ -1,0 +1,1 @@
+../../../Sources/ByokyTesting/Policy/PathDecodingOracle.swift
