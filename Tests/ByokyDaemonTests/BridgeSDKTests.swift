@@ -25,9 +25,9 @@ struct BridgeSDKTests {
                 #expect(result["text"] as? String == SDKClient.mockReplyToHelloThere)
             }
             let log = try await bridge.wallet.store.requestLog()
-            #expect(log.count == 1)
-            #expect(log.first?.status == 200)
-            #expect(log.first?.outputTokens == (item.tools ? 10 : 12))
+            #expect(log.count == item.requestCount)
+            #expect(log.allSatisfy { $0.status == 200 })
+            #expect(log.allSatisfy { $0.outputTokens == (item.tools ? 10 : 12) })
         }
     }
 

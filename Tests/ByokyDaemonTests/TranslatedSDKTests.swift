@@ -67,12 +67,12 @@ struct TranslatedSDKTests {
             #expect((result["input_tokens"] as? Int ?? 0) > 0, "\(result)")
 
             let log = try await bridge.wallet.store.requestLog()
-            #expect(log.count == 1)
-            #expect(log.first?.provider == pair.app.rawValue)
-            #expect(log.first?.actualProvider == upstream.id.rawValue)
-            #expect(log.first?.status == 200)
-            #expect(log.first?.outputTokens == (pair.tools ? 10 : 12))
-            #expect(log.first?.errorCode == nil)
+            #expect(log.count == SDKClient.Case(family: pair.app, streaming: pair.streaming, tools: pair.tools).requestCount)
+            #expect(log.allSatisfy { $0.provider == pair.app.rawValue })
+            #expect(log.allSatisfy { $0.actualProvider == upstream.id.rawValue })
+            #expect(log.allSatisfy { $0.status == 200 })
+            #expect(log.allSatisfy { $0.outputTokens == (pair.tools ? 10 : 12) })
+            #expect(log.allSatisfy { $0.errorCode == nil })
         }
     }
 }

@@ -18,12 +18,16 @@ struct WalletCommandTests {
             return environment
         }
 
-        func byoky(_ arguments: [String], input: String? = nil) async throws -> ProcessRunner.Output {
+        func byoky(
+            _ arguments: [String],
+            input: String? = nil,
+            extraEnvironment: [String: String] = [:]
+        ) async throws -> ProcessRunner.Output {
             try await ProcessRunner.run(
                 CommandLineTests.executable,
                 arguments: arguments,
                 input: input,
-                environment: environment
+                environment: environment.merging(extraEnvironment) { $1 }
             )
         }
 
@@ -327,6 +331,49 @@ struct WalletCommandTests {
                 "export", out, "--export-password-file", exportPassword, "--password-file", home.passwordFile,
             ])
             #expect(refused.stderr.contains("--force"))
+        }
+    }
+
+    /// A backup's password, and the new password of `passwd`, never come from the wallet's own
+    /// password file: they are read from their own file, standard input or a prompt.
+    @Test func separatePasswordsNeverFallBackToTheMasterPassword() async throws {
+        try await Home.with { home in
+            let master = ["BYOKY_PASSWORD_FILE": home.passwordFile]
+            let added = try await home.byoky(["key", "add", "openai"], input: "sk-backup-CANARY-1\n", extraEnvironment: master)
+            #expect(added.status == 0, "\(added.stderr)")
+            let out = home.folder.path + "/stdin.byoky"
+            let backupPassword = "Backup-Only-Secret-93!"
+            let exported = try await home.byoky(["export", out], input: backupPassword + "\n", extraEnvironment: master)
+            #expect(exported.status == 0, "\(exported.stderr)")
+            #expect(exported.stdout.contains("Exported 1 key(s)"))
+
+            // Sealed with the password from stdin, not the master password.
+            let withMaster = try await home.byoky(
+                ["import", out, "--export-password-file", home.passwordFile],
+                extraEnvironment: master
+            )
+            #expect(withMaster.status == 1)
+            #expect(withMaster.stderr.contains("Wrong password or corrupted file"))
+            let noPassword = try await home.byoky(["import", out], input: "", extraEnvironment: master)
+            #expect(noPassword.status != 0)
+            #expect(noPassword.stderr.contains("Expected the backup password on standard input"))
+            let fromStdin = try await home.byoky(["import", out], input: backupPassword + "\n", extraEnvironment: master)
+            #expect(fromStdin.status == 0, "\(fromStdin.stderr)")
+            #expect(fromStdin.stdout.contains("Imported 0 key(s); 1 already in the wallet."))
+            let weak = try await home.byoky(["export", out, "--force"], input: "short\n", extraEnvironment: master)
+            #expect(weak.status != 0)
+            #expect(weak.stderr.contains("too weak"))
+
+            // passwd: the new password from stdin, while the old one comes from $BYOKY_PASSWORD_FILE.
+            let newPassword = "Another-Master-Pass-61!"
+            let changed = try await home.byoky(["passwd"], input: newPassword + "\n", extraEnvironment: master)
+            #expect(changed.status == 0, "\(changed.stderr)")
+            let newFile = home.folder.path + "/new-password"
+            try "\(newPassword)\n".write(toFile: newFile, atomically: true, encoding: .utf8)
+            let reopened = try await home.byoky(["export", out, "--force", "--password-file", newFile], input: backupPassword + "\n")
+            #expect(reopened.status == 0, "\(reopened.stderr)")
+            let stale = try await home.byoky(["export", out, "--force"], input: backupPassword + "\n", extraEnvironment: master)
+            #expect(stale.status == 1)
         }
     }
 

@@ -9,7 +9,8 @@ extension ByokyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write an encrypted .byoky backup of your keys (readable by the byoky browser extension too).",
             discussion:
-                "The backup has its own password (12+ characters), asked twice or read from --export-password-file."
+                "The backup has its own password (12+ characters, never the master password): read from "
+                + "--export-password-file, else from standard input when it is not a terminal, else asked twice."
         )
         @Argument(help: "The file to write, e.g. byoky-vault-2026-11-26.byoky.") var file: String
         @Option(name: .customLong("export-password-file"), help: "File whose first line is the backup's password.")
@@ -23,7 +24,7 @@ extension ByokyCommand {
                     throw ByokyError(.invalidRequest, "\(file) exists; pass --force to replace it")
                 }
                 let backup = try await withWallet(options, unlock: true) { try await $0.exportBackup() }
-                let password = try SecretInput.newPassword(file: exportPasswordFile, purpose: "backup")
+                let password = try SecretInput.separatePassword(file: exportPasswordFile, purpose: "backup", isNew: true)
                 let text = try ByokyBackupFile.seal(backup, password: password)
                 guard
                     FileManager.default.createFile(
@@ -41,7 +42,9 @@ extension ByokyCommand {
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add the keys from a .byoky backup (from byoky or the byoky browser extension).",
-            discussion: "Keys already in the wallet are kept; nothing is replaced."
+            discussion:
+                "Keys already in the wallet are kept; nothing is replaced. The backup's password is read from "
+                + "--export-password-file, else from standard input when it is not a terminal, else asked."
         )
         @Argument(help: "The .byoky file.") var file: String
         @Option(name: .customLong("export-password-file"), help: "File whose first line is the backup's password.")
@@ -54,7 +57,7 @@ extension ByokyCommand {
                     throw ByokyError(.notFound, "Cannot read \(file)")
                 }
                 let report = try await withWallet(options, unlock: true, changes: true) { wallet in
-                    let password = try SecretInput.password(file: exportPasswordFile, prompt: "Backup password: ")
+                    let password = try SecretInput.separatePassword(file: exportPasswordFile, purpose: "backup", isNew: false)
                     let backup = try ByokyBackupFile.open(String(decoding: data, as: UTF8.self), password: password)
                     let report = try await wallet.importBackup(backup)
                     if backup.unreadableRefreshTokens > 0 {

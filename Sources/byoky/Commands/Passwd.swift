@@ -7,7 +7,9 @@ extension ByokyCommand {
     struct Passwd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change the master password (your keys are not re-encrypted, only the key that opens them).",
-            discussion: "The new password comes from --new-password-file, or is asked twice."
+            discussion:
+                "The new password comes from --new-password-file, else from standard input when it is not a "
+                + "terminal, else it is asked twice; never from $BYOKY_PASSWORD_FILE, which holds the current one."
         )
         @Option(name: .customLong("new-password-file"), help: "File whose first line is the new password.")
         var newPasswordFile: String?
@@ -17,7 +19,7 @@ extension ByokyCommand {
             try await reportingErrors {
                 try await withWallet(options) { wallet in
                     let old = try SecretInput.password(file: options.passwordFile, prompt: "Current master password: ")
-                    let new = try SecretInput.newPassword(file: newPasswordFile)
+                    let new = try SecretInput.separatePassword(file: newPasswordFile, purpose: "new master", isNew: true)
                     try await wallet.changePassword(from: old, to: new)
                 }
                 print("Master password changed. A running `byoky serve` keeps working; use the new one to unlock.")

@@ -22,22 +22,51 @@ enum SecretInput {
         return try hiddenPrompt(prompt)
     }
 
-    /// A new password (the master password, or a backup's), asked twice when prompting, and
-    /// checked for strength.
-    static func newPassword(file: String?, purpose: String = "master") throws -> String {
+    /// A new master password: `--password-file`, else `$BYOKY_PASSWORD_FILE`, else asked twice at
+    /// a hidden prompt; checked for strength.
+    static func newPassword(file: String?) throws -> String {
         let password: String
-        let fallback = purpose == "master" ? ProcessInfo.processInfo.environment["BYOKY_PASSWORD_FILE"] : nil
-        if let path = file ?? fallback, !path.isEmpty {
+        if let path = file ?? ProcessInfo.processInfo.environment["BYOKY_PASSWORD_FILE"], !path.isEmpty {
             password = try readFirstLine(of: path, what: "password file")
         } else {
             guard isatty(STDIN_FILENO) == 1 else {
-                throw ValidationError("No terminal to ask for a \(purpose) password; pass it in a file")
+                throw ValidationError("No terminal to ask for a master password; pass it in a file")
             }
-            password = try hiddenPrompt("Choose a \(purpose) password (12+ characters): ")
-            guard try hiddenPrompt("Repeat it: ") == password else {
-                throw ValidationError("The two passwords differ; nothing was changed")
-            }
+            password = try confirmedPrompt(purpose: "master")
         }
+        return try checkedStrength(password, purpose: "master")
+    }
+
+    /// A password that must not be taken from the wallet's own password file: a backup's
+    /// password, or the new master password of `byoky passwd`. Read from `file`, else the first
+    /// line of standard input when it is not a terminal, else a hidden prompt (asked twice and
+    /// checked for strength when `isNew`). It never falls back to `$BYOKY_PASSWORD_FILE`.
+    static func separatePassword(file: String?, purpose: String, isNew: Bool) throws -> String {
+        let password: String
+        if let file, !file.isEmpty {
+            password = try readFirstLine(of: file, what: "\(purpose) password file")
+        } else if isatty(STDIN_FILENO) != 1 {
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                throw ValidationError("Expected the \(purpose) password on standard input, got nothing")
+            }
+            password = line.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+        } else if isNew {
+            password = try confirmedPrompt(purpose: purpose)
+        } else {
+            password = try hiddenPrompt("The \(purpose) password: ")
+        }
+        return isNew ? try checkedStrength(password, purpose: purpose) : password
+    }
+
+    private static func confirmedPrompt(purpose: String) throws -> String {
+        let password = try hiddenPrompt("Choose a \(purpose) password (12+ characters): ")
+        guard try hiddenPrompt("Repeat it: ") == password else {
+            throw ValidationError("The two passwords differ; nothing was changed")
+        }
+        return password
+    }
+
+    private static func checkedStrength(_ password: String, purpose: String) throws -> String {
         let strength = PasswordStrength(password)
         guard strength.isAcceptable else {
             throw ValidationError(
