@@ -1,4 +1,5 @@
 // swift-tools-version:6.2
+import Foundation
 import PackageDescription
 
 /// Examples of apps built on the Byoky SDK. Build them with
@@ -18,7 +19,6 @@ let package = Package(
             name: "byoky-chat",
             dependencies: [
                 .product(name: "ByokySDK", package: "byoky-swift"),
-                .product(name: "ByokyCore", package: "byoky-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -27,7 +27,6 @@ let package = Package(
             name: "provider-clients",
             dependencies: [
                 .product(name: "ByokySDK", package: "byoky-swift"),
-                .product(name: "ByokyCore", package: "byoky-swift"),
             ]
         ),
         // An app backend that uses its users' wallets through their front ends (backend relay).
@@ -35,7 +34,6 @@ let package = Package(
             name: "relay-backend",
             dependencies: [
                 .product(name: "ByokySDK", package: "byoky-swift"),
-                .product(name: "ByokyCore", package: "byoky-swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -43,3 +41,20 @@ let package = Package(
         ),
     ]
 )
+
+// The Swift blocks of README.md and docs/*.md, compiled as an app would (scripts/extract-snippets.py
+// writes them to DocSnippets/, which scripts/test.sh does before building this package).
+let snippets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("DocSnippets")
+if FileManager.default.fileExists(atPath: snippets.path) {
+    package.targets.append(
+        .executableTarget(
+            name: "DocSnippets",
+            dependencies: [
+                .product(name: "ByokySDK", package: "byoky-swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
+            path: "DocSnippets"
+        )
+    )
+}

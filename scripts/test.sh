@@ -10,8 +10,10 @@ scripts/setup-tools.sh
 flags=(-Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error)
 swift build --build-tests "${flags[@]}"
 swift test --skip-build "$@"
-# Whole runs only (not filtered ones): the examples must build, and a short libFuzzer run over the translators.
+# Whole runs only (not filtered ones): the examples and doc snippets must build, and short libFuzzer runs.
 if [ "$#" -eq 0 ]; then
+    # The examples and every Swift block of README.md and docs/ compile as an app outside this package.
+    scripts/extract-snippets.py
     swift build --package-path Examples --scratch-path .build-examples -Xswiftc -warnings-as-errors
     if [ "${BYOKY_SKIP_FUZZ:-}" != "1" ]; then
         scripts/fuzz.sh "${BYOKY_FUZZ_SECONDS:-30}"

@@ -1,5 +1,4 @@
 import ArgumentParser
-import ByokyCore
 import ByokySDK
 import Foundation
 

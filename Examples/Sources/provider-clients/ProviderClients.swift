@@ -1,4 +1,3 @@
-import ByokyCore
 import ByokySDK
 import Foundation
 

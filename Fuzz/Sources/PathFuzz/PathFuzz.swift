@@ -16,3 +16,21 @@ public func pathFuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     return 0
 }
+
+/// SwiftPM links an executable's entry point under `<Module>_main`; hand it to libFuzzer's driver.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafeRawPointer, Int) -> CInt
+) -> CInt
+
+@_cdecl("PathFuzz_main")
+public func fuzzMain(
+    _ argc: CInt,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments) { start, count in pathFuzz(start, count) }
+}
