@@ -15,7 +15,12 @@ struct MockHandler: Sendable {
     ) async throws -> Response {
         if let failure = checkAuth(request, family: family) { return failure }
         let body = try await request.body.collect(upTo: MockProvider.maximumRequestSize)
-        guard let parsed = JSONCoding.parse(body.readableBytesView), case .object(let object) = parsed else {
+        var bytes = Array(body.readableBytesView)
+        // Like Google's servers, read Gemini field names in snake_case as well as camelCase.
+        if family == .gemini, let node = try? JSONNode.parse(bytes) {
+            bytes = Array(GeminiFieldNames.normalized(node).jsonString.utf8)
+        }
+        guard let parsed = JSONCoding.parse(bytes), case .object(let object) = parsed else {
             return error(.invalidRequest, "The request body is not a JSON object", family: family)
         }
         guard let model = pathModel ?? object["model"]?.stringValue, !model.isEmpty else {

@@ -301,3 +301,15 @@ struct ContentTypeTests {
         #expect(!ContentType.isJSON(""))
     }
 }
+
+/// Gemini usage in snake_case (proto3 JSON allows it) is metered like camelCase.
+@Test func geminiSnakeCaseUsageIsMetered() {
+    var meter = UsageMeter(provider: .gemini, contentType: "text/event-stream")
+    meter.consume(
+        Array(#"data: {"candidates":[],"usage_metadata":{"prompt_token_count":7,"candidates_token_count":3}}"#.utf8)
+            + [0x0A, 0x0A]
+    )
+    let usage = meter.finish()
+    #expect(usage?.inputTokens == 7)
+    #expect(usage?.outputTokens == 3)
+}

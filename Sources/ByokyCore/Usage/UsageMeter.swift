@@ -125,7 +125,7 @@ public struct UsageMeter: Sendable {
     }
 
     /// A cheap byte scan: does the event name a usage object (`"usage":{`, `"usageMetadata":{`,
-    /// `"x_groq":{`)? Events without one are not decoded.
+    /// `"usage_metadata":{`, `"x_groq":{`)? Events without one are not decoded.
     static func mayCarryUsage(_ data: [UInt8]) -> Bool {
         data.withUnsafeBytes { bytes in
             let count = bytes.count
@@ -133,6 +133,7 @@ public struct UsageMeter: Sendable {
             while index < count {
                 if bytes[index] == UInt8(ascii: "\""), index + 6 < count {
                     if matches(bytes, at: index + 1, "usage\"") || matches(bytes, at: index + 1, "usageMetadata\"")
+                        || matches(bytes, at: index + 1, "usage_metadata\"")
                         || matches(bytes, at: index + 1, "x_groq\"")
                     {
                         var cursor = index + 1

@@ -5,7 +5,8 @@ extension UsageReport {
         guard case .object = node else { return nil }
         type = node["type"]?.stringValue
         usage = Counts(node["usage"])
-        usageMetadata = GeminiCounts(node["usageMetadata"])
+        // Gemini field names may be snake_case too (proto3 JSON).
+        usageMetadata = GeminiCounts(node["usageMetadata"] ?? node["usage_metadata"])
         message = Nested(node["message"])
         delta = Nested(node["delta"])
         x_groq = Nested(node["x_groq"])
@@ -56,7 +57,8 @@ extension UsageReport.Counts.CohereTokens {
 
 extension UsageReport.GeminiCounts {
     init?(_ node: JSONNode?) {
-        guard let node, case .object = node else { return nil }
+        guard let given = node, case .object = given else { return nil }
+        let node = GeminiFieldNames.normalized(given)
         promptTokenCount = node["promptTokenCount"]?.doubleValue
         candidatesTokenCount = node["candidatesTokenCount"]?.doubleValue
         thoughtsTokenCount = node["thoughtsTokenCount"]?.doubleValue

@@ -117,16 +117,22 @@ enum TokenEstimate {
 
     static func maximumOutput(of request: ProxyRequest, model: String?) -> Int {
         struct Limits: Decodable {
-            struct Generation: Decodable { let maxOutputTokens: Double? }
+            // Gemini's names come in camelCase or snake_case (proto3 JSON).
+            struct Generation: Decodable {
+                let maxOutputTokens: Double?
+                let max_output_tokens: Double?
+            }
             let max_tokens: Double?
             let max_completion_tokens: Double?
             let max_output_tokens: Double?
             let generationConfig: Generation?
+            let generation_config: Generation?
         }
         if request.body.readableBytes <= 10_485_760,
             let limits = try? JSONCoding.decode(Limits.self, from: request.body.readableBytesView),
             let value = limits.max_tokens ?? limits.max_completion_tokens ?? limits.max_output_tokens
-                ?? limits.generationConfig?.maxOutputTokens,
+                ?? limits.generationConfig?.maxOutputTokens ?? limits.generationConfig?.max_output_tokens
+                ?? limits.generation_config?.maxOutputTokens ?? limits.generation_config?.max_output_tokens,
             value.isFinite, value > 0
         {
             return Int(min(value, 10_000_000))

@@ -2,6 +2,7 @@ internal import ByokyCore
 
 extension GeminiAdapter {
     static func readResponse(_ body: JSONNode, context: TranslationContext) throws(ByokyError) -> ChatResponse {
+        let body = GeminiFieldNames.normalized(body)
         var response = ChatResponse()
         response.id = body["responseId"]?.stringValue
         response.model = body["modelVersion"]?.stringValue

@@ -51,7 +51,7 @@ enum GeminiAdapter: FamilyAdapter {
     }
 
     static func readError(_ body: JSONNode?, status: Int) -> ProviderErrorInfo {
-        let error = body?["error"]
+        let error = body.map(GeminiFieldNames.normalized)?["error"]
         return ProviderErrorInfo(
             type: error?["status"]?.stringValue ?? ErrorBody.googleStatus(status: status),
             message: error?["message"]?.stringValue ?? "Gemini API error (HTTP \(status))",

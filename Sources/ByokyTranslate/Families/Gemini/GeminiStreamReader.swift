@@ -18,7 +18,8 @@ struct GeminiStreamReader: StreamEventReader {
     init(context: TranslationContext) { self.context = context }
 
     mutating func read(_ event: ServerSentEvent, into events: inout [StreamEvent]) {
-        guard !isComplete, let frame = try? JSONNode.parse(event.data) else { return }
+        guard !isComplete, let parsed = try? JSONNode.parse(event.data) else { return }
+        let frame = GeminiFieldNames.normalized(parsed)
         if let error = frame["error"] {
             isComplete = true
             events.append(.error(GeminiAdapter.readError(frame, status: error["code"]?.intValue ?? 500)))
