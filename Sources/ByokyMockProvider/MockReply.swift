@@ -18,8 +18,15 @@ struct MockReply: Sendable {
     let model: String
     /// The reply's words, each a stream delta (all but the last end in a space).
     let words: [String]
-    let toolCall: ToolCall?
+    /// The calls the reply makes (`mock-parallel-<n>` and `mock-interleaved-<n>` make `n`; only
+    /// the OpenAI family renders more than one).
+    let toolCalls: [ToolCall]
+    /// Whether an OpenAI stream interleaves the calls' deltas by `index` (`mock-interleaved-<n>`).
+    let interleavesCalls: Bool
     let inputTokens: Int
+
+    /// The first call, if any.
+    var toolCall: ToolCall? { toolCalls.first }
 
     var text: String { words.joined() }
     var outputTokens: Int { toolCall == nil ? words.count : 10 }
@@ -43,14 +50,23 @@ struct MockReply: Sendable {
         plain = Array(plain.prefix(wordCount))
         words = plain.enumerated().map { $0.offset == plain.count - 1 ? $0.element : $0.element + " " }
 
+        var callCount = 1
+        interleavesCalls = model.hasPrefix("mock-interleaved-")
+        for prefix in ["mock-parallel-", "mock-interleaved-"] where model.hasPrefix(prefix) {
+            callCount = max(1, min(Int(model.dropFirst(prefix.count)) ?? 1, 16))
+        }
         if !conversation.endsWithToolResult, let tool = Self.firstTool(family: family, request: request) {
-            toolCall = ToolCall(
-                id: Self.toolCallID(family: family, name: tool.name),
-                name: tool.name,
-                arguments: Self.arguments(for: tool.schema)
-            )
+            toolCalls = (0..<callCount).map { number in
+                // The first call keeps the plain id and values; later ones are numbered.
+                let suffix = number == 0 ? "" : String(number + 1)
+                return ToolCall(
+                    id: Self.toolCallID(family: family, name: tool.name) + (suffix.isEmpty ? "" : "_" + suffix),
+                    name: tool.name,
+                    arguments: Self.arguments(for: tool.schema, suffix: suffix)
+                )
+            }
         } else {
-            toolCall = nil
+            toolCalls = []
         }
     }
 
@@ -108,7 +124,7 @@ struct MockReply: Sendable {
 
     /// Arguments that satisfy `schema`: each required property (or every property when none are
     /// required) gets a value of its type.
-    private static func arguments(for schema: JSONValue?) -> JSONValue {
+    private static func arguments(for schema: JSONValue?, suffix: String) -> JSONValue {
         guard let properties = schema?["properties"]?.objectValue else { return .object([:]) }
         let required = schema?["required"]?.arrayValue?.compactMap(\.stringValue) ?? Array(properties.keys)
         var arguments: [String: JSONValue] = [:]
@@ -118,7 +134,7 @@ struct MockReply: Sendable {
             case "boolean": arguments[name] = .bool(true)
             case "array": arguments[name] = .array([])
             case "object": arguments[name] = .object([:])
-            default: arguments[name] = .string("mock")
+            default: arguments[name] = .string("mock" + suffix)
             }
         }
         return .object(arguments)

@@ -47,10 +47,11 @@ def run_anthropic(req):
         "output_tokens": message.usage.output_tokens,
         "text": "".join(b.text for b in message.content if b.type == "text"),
     }
-    for block in message.content:
-        if block.type == "tool_use":
-            result["tool_name"] = block.name
-            result["tool_args"] = block.input
+    calls = [block for block in message.content if block.type == "tool_use"]
+    if calls:
+        result["tool_name"] = calls[0].name
+        result["tool_args"] = calls[0].input
+        result["tool_calls"] = [{"id": c.id, "name": c.name, "args": c.input} for c in calls]
     return result
 
 
@@ -167,21 +168,30 @@ def run_cohere(req):
         ]
     try:
         if req["mode"] == "stream":
-            text, result, args = "", {}, ""
+            text, result, calls = "", {}, []
             for event in client.chat_stream(**kwargs):
                 if event.type == "content-delta":
                     text += event.delta.message.content.text
                 elif event.type == "tool-call-start":
-                    result["tool_name"] = event.delta.message.tool_calls.function.name
+                    call = event.delta.message.tool_calls
+                    if event.index != len(calls):
+                        return {"error_status": 0, "error_type": "BadToolCallIndex", "message": str(event.index)}
+                    calls.append({"id": call.id, "name": call.function.name, "args": call.function.arguments or ""})
                 elif event.type == "tool-call-delta":
-                    args += event.delta.message.tool_calls.function.arguments
+                    if event.index != len(calls) - 1:
+                        return {"error_status": 0, "error_type": "InterleavedToolCall", "message": str(event.index)}
+                    calls[-1]["args"] += event.delta.message.tool_calls.function.arguments
                 elif event.type == "message-end":
                     result["stop_reason"] = event.delta.finish_reason
                     result["input_tokens"] = int(event.delta.usage.tokens.input_tokens)
                     result["output_tokens"] = int(event.delta.usage.tokens.output_tokens)
             result["text"] = text
-            if args:
-                result["tool_args"] = json.loads(args)
+            if calls:
+                for call in calls:
+                    call["args"] = json.loads(call["args"])
+                result["tool_name"] = calls[0]["name"]
+                result["tool_args"] = calls[0]["args"]
+                result["tool_calls"] = calls
             return result
         response = client.chat(**kwargs)
     except cohere.core.api_error.ApiError as error:
@@ -196,6 +206,10 @@ def run_cohere(req):
         call = response.message.tool_calls[0]
         result["tool_name"] = call.function.name
         result["tool_args"] = json.loads(call.function.arguments)
+        result["tool_calls"] = [
+            {"id": c.id, "name": c.function.name, "args": json.loads(c.function.arguments)}
+            for c in response.message.tool_calls
+        ]
     return result
 
 

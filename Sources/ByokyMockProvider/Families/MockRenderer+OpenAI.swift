@@ -13,14 +13,16 @@ extension MockRenderer {
 
     static func openAICompletion(_ reply: MockReply) -> JSONValue {
         var message: [String: JSONValue] = ["role": .string("assistant"), "refusal": .null]
-        if let call = reply.toolCall {
+        if !reply.toolCalls.isEmpty {
             message["content"] = .null
-            message["tool_calls"] = .array([
-                .object([
-                    "id": .string(call.id), "type": .string("function"),
-                    "function": .object(["name": .string(call.name), "arguments": .string(call.argumentsText)]),
-                ])
-            ])
+            message["tool_calls"] = .array(
+                reply.toolCalls.map { call in
+                    .object([
+                        "id": .string(call.id), "type": .string("function"),
+                        "function": .object(["name": .string(call.name), "arguments": .string(call.argumentsText)]),
+                    ])
+                }
+            )
         } else {
             message["content"] = .string(reply.text)
         }
@@ -53,32 +55,40 @@ extension MockRenderer {
             return event(nil, .object(object))
         }
         var events: [ServerSentEvent] = []
-        if let call = reply.toolCall {
-            events.append(
-                chunk(
+        if !reply.toolCalls.isEmpty {
+            // Each call: a first delta with id and name, then its argument fragments.
+            var perCall: [[JSONValue]] = reply.toolCalls.enumerated().map { index, call in
+                var deltas: [JSONValue] = [
                     .object([
-                        "role": .string("assistant"), "content": .null,
-                        "tool_calls": .array([
-                            .object([
-                                "index": .number(0), "id": .string(call.id), "type": .string("function"),
-                                "function": .object(["name": .string(call.name), "arguments": .string("")]),
-                            ])
-                        ]),
-                    ]),
-                    finishReason: nil
-                )
-            )
-            for fragment in fragments(of: call.argumentsText) {
-                events.append(
-                    chunk(
-                        .object([
-                            "tool_calls": .array([
-                                .object(["index": .number(0), "function": .object(["arguments": .string(fragment)])])
-                            ])
-                        ]),
-                        finishReason: nil
+                        "index": .number(Double(index)), "id": .string(call.id), "type": .string("function"),
+                        "function": .object(["name": .string(call.name), "arguments": .string("")]),
+                    ])
+                ]
+                for fragment in fragments(of: call.argumentsText) {
+                    deltas.append(
+                        .object(["index": .number(Double(index)), "function": .object(["arguments": .string(fragment)])])
                     )
-                )
+                }
+                return deltas
+            }
+            var ordered: [JSONValue] = []
+            if reply.interleavesCalls {
+                // Round robin over the calls, as some OpenAI-compatible servers stream parallel calls.
+                while perCall.contains(where: { !$0.isEmpty }) {
+                    for index in perCall.indices where !perCall[index].isEmpty {
+                        ordered.append(perCall[index].removeFirst())
+                    }
+                }
+            } else {
+                ordered = perCall.flatMap { $0 }
+            }
+            for (position, toolDelta) in ordered.enumerated() {
+                var delta: [String: JSONValue] = ["tool_calls": .array([toolDelta])]
+                if position == 0 {
+                    delta["role"] = .string("assistant")
+                    delta["content"] = .null
+                }
+                events.append(chunk(.object(delta), finishReason: nil))
             }
             events.append(chunk(.object([:]), finishReason: "tool_calls"))
         } else {

@@ -1,13 +1,17 @@
 internal import ByokyCore
 
 /// Translates an upstream event stream into the app's family, incrementally: feed bytes as they
-/// arrive (split anywhere), send what comes back. Memory stays flat: at most one upstream event is held.
+/// arrive (split anywhere), send what comes back. Memory stays flat: at most one upstream event is
+/// held, besides parallel tool calls that wait for the open block (``BlockSequencer``).
 public struct StreamTranslator: Sendable {
     private var decoder: SSEDecoder
     private var reader: any StreamEventReader
     private var writer: any StreamEventWriter
     private var events: [StreamEvent] = []
     private var planRewriter: ToolPlanAsText.StreamRewriter?
+    /// For app families whose grammar keeps one block open at a time.
+    private var sequencer: BlockSequencer?
+    private var sequenced: [StreamEvent] = []
     private var sawError = false
 
     init(context: TranslationContext, maximumEventSize: Int = 16 * 1024 * 1024) {
@@ -17,6 +21,8 @@ public struct StreamTranslator: Sendable {
         // Only a Cohere upstream sends tool plans, and only a Cohere app wants them as plans.
         planRewriter =
             context.targetFamily == .cohere && context.sourceFamily != .cohere ? ToolPlanAsText.StreamRewriter() : nil
+        // OpenAI interleaves parallel tool calls; Anthropic's and Cohere's streams write one block at a time.
+        sequencer = [.anthropic, .cohere].contains(context.sourceFamily) ? BlockSequencer() : nil
     }
 
     /// Whether the upstream's final event has been seen.
@@ -69,7 +75,14 @@ public struct StreamTranslator: Sendable {
                 planRewriter = rewriter
             }
             if case .error = event { sawError = true }
-            writer.write(event, to: &output)
+            if var active = sequencer {
+                active.sequence(event, into: &sequenced)
+                sequencer = active
+                for ready in sequenced { writer.write(ready, to: &output) }
+                sequenced.removeAll(keepingCapacity: true)
+            } else {
+                writer.write(event, to: &output)
+            }
         }
         events.removeAll(keepingCapacity: true)
     }
