@@ -377,6 +377,26 @@ struct WalletCommandTests {
         }
     }
 
+    @Test func logRetentionAndPruneFromTheCommandLine() async throws {
+        try await Home.with { home in
+            let shown = try await home.byoky(["log", "retention"])
+            #expect(shown.stdout.contains("The log keeps 90 day(s) of rows."), "\(shown.stderr)")
+            let set = try await home.byoky(["log", "retention", "30d"])
+            #expect(set.status == 0, "\(set.stderr)")
+            #expect(set.stdout.contains("The log keeps 30 day(s) of rows."))
+            let pruned = try await home.byoky(["log", "prune", "--older-than", "7d"])
+            #expect(pruned.status == 0, "\(pruned.stderr)")
+            #expect(pruned.stdout.contains("Removed 0 log row(s) older than 7 day(s)."))
+            let bad = try await home.byoky(["log", "prune", "--older-than", "soon"])
+            #expect(bad.status == 1)
+            #expect(bad.stderr.contains("--older-than takes a number of days"))
+            // `byoky log` alone still lists the log.
+            let listed = try await home.byoky(["log", "--limit", "5"])
+            #expect(listed.status == 0, "\(listed.stderr)")
+            #expect(listed.stdout.contains("No requests yet."))
+        }
+    }
+
     @Test func killingTheDaemonLosesNoAcknowledgedRecord() async throws {
         try await Home.with { home in
             let serving = try await home.serveWithMock(provider: "openai", upstreamKey: "sk-any")

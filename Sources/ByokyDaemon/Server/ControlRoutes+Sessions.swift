@@ -2,7 +2,7 @@ import ByokyCore
 import ByokyWallet
 import Hummingbird
 
-/// App sessions, the audit log and usage over the control socket.
+/// App sessions, the audit log (and its retention) and usage over the control socket.
 extension ControlRoutes {
     func addSessionRoutes(to router: Router<BasicRequestContext>) {
         router.get("/sessions") { _, _ in
@@ -25,6 +25,19 @@ extension ControlRoutes {
                     app: query.get("app"),
                     provider: query.get("provider")
                 )
+            }
+        }
+        router.post("/log/prune") { request, _ in
+            await Self.answer { try await wallet.pruneLog(Self.decode(LogPruneRequest.self, from: request)) }
+        }
+        router.get("/log/retention") { _, _ in
+            await Self.answer { try await wallet.logRetention() }
+        }
+        router.put("/log/retention") { request, _ in
+            await Self.answer {
+                let retention = try await Self.decode(LogRetention.self, from: request)
+                try await wallet.setLogRetention(retention)
+                return try await wallet.logRetention()
             }
         }
         router.get("/usage") { request, _ in

@@ -6,6 +6,7 @@ import Hummingbird
 public import Logging
 import NIOCore
 import Synchronization
+import ServiceLifecycle
 import UnixSignals
 
 #if canImport(Glibc)
@@ -121,6 +122,11 @@ public final class WalletDaemon: Sendable {
         Task { await giftHost.reconcile() }
     }
 
+    /// What runs beside the servers: the log's retention, and auto-lock when set.
+    private var backgroundServices: [any Service] {
+        [LogPruner(wallet: wallet)] + (autoLock.map { [$0] } ?? [])
+    }
+
     /// Ends gift hosting and gift connections when the daemon stops.
     private func stopRelays() {
         giftHost.stop()
@@ -138,7 +144,7 @@ public final class WalletDaemon: Sendable {
         do {
             return try await HTTPServerRunner.withRunningServers(
                 try servers(),
-                alongside: autoLock.map { [$0] } ?? [],
+                alongside: backgroundServices,
                 logger: logger ?? quiet
             ) { ports in
                 markReady(ports)
@@ -160,7 +166,7 @@ public final class WalletDaemon: Sendable {
         let quiet = StandardErrorLogHandler.logger(label: "byoky.daemon")
         try await HTTPServerRunner.runUntilSignalled(
             try servers(),
-            alongside: autoLock.map { [$0] } ?? [],
+            alongside: backgroundServices,
             logger: logger ?? quiet
         ) { ports in
             self.markReady(ports)

@@ -136,6 +136,24 @@ enum Migrations {
                 "ALTER TABLE groups ADD COLUMN gift_id TEXT",
             ]
         ),
+        (
+            5,
+            [
+                // Per-day totals of pruned audit-log rows, so usage and caps stay exact after a prune.
+                """
+                CREATE TABLE usage_days (
+                    day INTEGER NOT NULL,
+                    app_name TEXT NOT NULL,
+                    provider TEXT NOT NULL,
+                    requests INTEGER NOT NULL,
+                    input_tokens INTEGER NOT NULL,
+                    output_tokens INTEGER NOT NULL,
+                    counted_tokens INTEGER NOT NULL,
+                    PRIMARY KEY (day, app_name, provider)
+                )
+                """
+            ]
+        ),
     ]
 
     static func apply(to database: any SQLDatabase) async throws {

@@ -33,28 +33,23 @@ extension WalletStore {
         return existing
     }
 
-    /// Input plus output tokens of an app's successful requests since `since` (Unix ms), for one
-    /// provider or (with an empty `provider`) all of them.
+    /// Input plus output tokens of an app's successful requests since `since` (Unix ms, a UTC day
+    /// boundary or earlier), for one provider or (with an empty `provider`) all of them: the audit
+    /// log's rows plus the per-day totals of rows pruned from it.
     public func tokensUsed(app: String, provider: String, since: Int64) async throws -> Int {
         await logWriter.waitUntilWritten()
         struct Row: Decodable { let total: Int? }
-        let row =
-            if provider.isEmpty {
-                try await database.raw(
-                    """
-                    SELECT SUM(COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0)) AS total FROM request_log
-                    WHERE app_name = \(bind: app) AND created_at >= \(bind: since) AND status < 400
-                    """
-                ).first(decoding: Row.self)
-            } else {
-                try await database.raw(
-                    """
-                    SELECT SUM(COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0)) AS total FROM request_log
-                    WHERE app_name = \(bind: app) AND provider = \(bind: provider) AND created_at >= \(bind: since)
-                    AND status < 400
-                    """
-                ).first(decoding: Row.self)
-            }
+        let allProviders = provider.isEmpty
+        let row = try await database.raw(
+            """
+            SELECT COALESCE((SELECT SUM(COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0)) FROM request_log
+                    WHERE app_name = \(bind: app) AND (\(bind: allProviders) OR provider = \(bind: provider))
+                    AND created_at >= \(bind: since) AND status < 400), 0)
+                + COALESCE((SELECT SUM(counted_tokens) FROM usage_days
+                    WHERE app_name = \(bind: app) AND (\(bind: allProviders) OR provider = \(bind: provider))
+                    AND day * \(bind: Self.dayMilliseconds) >= \(bind: since)), 0) AS total
+            """
+        ).first(decoding: Row.self)
         return row?.total ?? 0
     }
 }

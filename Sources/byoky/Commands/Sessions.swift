@@ -56,29 +56,107 @@ extension ByokyCommand {
         }
     }
 
-    /// `byoky log`: the audit log.
+    /// `byoky log`: the audit log, and how long it is kept.
     struct Log: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show recent requests: app, provider, model, status, tokens, latency (never keys or prompts)."
+            abstract: "Show recent requests: app, provider, model, status, tokens, latency (never keys or prompts).",
+            discussion: """
+                Rows older than the retention (default 90 days) are pruned by a running `byoky serve`; their
+                tokens stay in per-day totals, so `byoky usage` and token caps are unchanged by a prune.
+                """,
+            subcommands: [Show.self, Prune.self, Retention.self],
+            defaultSubcommand: Show.self
         )
-        @Option(help: "How many entries.") var limit = 20
-        @Option(help: "Only this app.") var app: String?
-        @Option(help: "Only requests for this provider.") var provider: String?
-        @Flag(help: "Print JSON.") var json = false
-        @OptionGroup var options: WalletOptions
 
-        func run() async throws {
-            try await reportingErrors {
-                let request = ControlRequest.get(
-                    "/log",
-                    query: [("limit", String(limit)), ("app", app), ("provider", provider)]
-                )
-                let entries = try await throughDaemon(options, { request }) {
-                    try await $0.log(limit: limit, app: app, provider: provider)
+        /// `byoky log [show]`.
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Show recent requests (the default).")
+            @Option(help: "How many entries.") var limit = 20
+            @Option(help: "Only this app.") var app: String?
+            @Option(help: "Only requests for this provider.") var provider: String?
+            @Flag(help: "Print JSON.") var json = false
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    let request = ControlRequest.get(
+                        "/log",
+                        query: [("limit", String(limit)), ("app", app), ("provider", provider)]
+                    )
+                    let entries = try await throughDaemon(options, { request }) {
+                        try await $0.log(limit: limit, app: app, provider: provider)
+                    }
+                    try printListing(entries, json: json, empty: "No requests yet.", line: LogFormatter.line(for:))
                 }
-                try printListing(entries, json: json, empty: "No requests yet.", line: LogFormatter.line(for:))
             }
         }
+
+        /// `byoky log prune --older-than 30d`.
+        struct Prune: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Remove audit-log rows older than a number of days now (usage and caps stay exact)."
+            )
+            @Option(name: .customLong("older-than"), help: "Days of rows to keep, e.g. 30d.") var olderThan: String
+            @Flag(help: "Print JSON.") var json = false
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    guard let days = LogDays.parse(olderThan), days > 0 else {
+                        throw ByokyError(.invalidRequest, "--older-than takes a number of days, e.g. 30d")
+                    }
+                    let prune = LogPruneRequest(olderThanDays: days)
+                    let report = try await throughDaemon(options, { try .post("/log/prune", prune) }, changes: true) {
+                        try await $0.pruneLog(prune)
+                    }
+                    if json { return try printJSON(report) }
+                    print(
+                        "Removed \(report.removedRows) log row(s) older than \(days) day(s)"
+                            + (report.vacuumed ? "; the database was compacted." : ".")
+                    )
+                }
+            }
+        }
+
+        /// `byoky log retention [DAYS]`.
+        struct Retention: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Show or set how long audit-log rows are kept (e.g. 90d; 0 keeps them for ever)."
+            )
+            @Argument(help: "New retention, e.g. 30d (0 for ever); leave out to show the current one.")
+            var days: String?
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    var retention: LogRetention
+                    if let days {
+                        guard let value = LogDays.parse(days) else {
+                            throw ByokyError(.invalidRequest, "Give the retention in days, e.g. 30d, or 0 for ever")
+                        }
+                        let wanted = LogRetention(days: value)
+                        retention = try await throughDaemon(options, { try .put("/log/retention", wanted) }, changes: true) {
+                            try await $0.setLogRetention(wanted)
+                            return try await $0.logRetention()
+                        }
+                    } else {
+                        retention = try await throughDaemon(options, { .get("/log/retention") }) {
+                            try await $0.logRetention()
+                        }
+                    }
+                    print(retention.days == 0 ? "The log keeps every row." : "The log keeps \(retention.days) day(s) of rows.")
+                }
+            }
+        }
+    }
+}
+
+/// Days as the log commands take them: `30d` or `30`.
+enum LogDays {
+    static func parse(_ text: String) -> Int? {
+        let digits = text.hasSuffix("d") ? String(text.dropLast()) : text
+        guard let value = Int(digits), value >= 0, value <= 36_500 else { return nil }
+        return value
     }
 }
 
