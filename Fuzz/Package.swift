@@ -6,7 +6,10 @@ import PackageDescription
 let package = Package(
     name: "byoky-fuzz",
     platforms: [.macOS(.v15)],
-    dependencies: [.package(name: "byoky-swift", path: "../")],
+    dependencies: [
+        .package(name: "byoky-swift", path: "../"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
     targets: [
         .executableTarget(
             name: "TranslateFuzz",
@@ -20,6 +23,15 @@ let package = Package(
         .executableTarget(
             name: "PathFuzz",
             dependencies: [.product(name: "ByokyCore", package: "byoky-swift")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        // One executable for the parsers of outside input; BYOKY_FUZZ_TARGET picks the parser.
+        .executableTarget(
+            name: "ParsersFuzz",
+            dependencies: [
+                .product(name: "ByokyCore", package: "byoky-swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
     ]

@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in Fuzz/ and runs them.
-#   scripts/fuzz.sh [seconds] [target...]   (default 30 s for TranslateFuzz, a third of it for PathFuzz)
-# Seeds: the translation conformance fixtures, and Fuzz/Corpus/<target>/ where checked in.
-# Findings land in .build-fuzz/artifacts.
+#   scripts/fuzz.sh [seconds] [target...]
+#     seconds: TranslateFuzz's budget (default 30, what CI runs); every other target gets a sixth.
+#     target:  TranslateFuzz, PathFuzz, or a parser of ParsersFuzz: sse json relay links backup url
+#              (default: all of them).
+#   FUZZ_RUNS=10000000 scripts/fuzz.sh 0 [target...]   a campaign: that many inputs per target.
+# Seeds: the translation fixtures (TranslateFuzz, sse, json) and Fuzz/Corpus/<target>/; the corpus
+# grows in .build-fuzz/corpus/<target>, findings land in .build-fuzz/artifacts/<target>-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(TranslateFuzz PathFuzz)
+[ "${#targets[@]}" -gt 0 ] || targets=(TranslateFuzz PathFuzz sse json relay links backup url)
 mkdir -p .build-fuzz/artifacts
-for target in "${targets[@]}"; do
+build() {
     swift build --package-path Fuzz --scratch-path .build-fuzz -c release \
-        -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library --product "$target"
+        -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library --product "$1"
+}
+for target in "${targets[@]}"; do
     corpus=.build-fuzz/corpus/$target
     mkdir -p "$corpus"
-    budget="$seconds"
     case "$target" in
     TranslateFuzz)
+        executable=TranslateFuzz
         # Each fixture prefixed with every operation/pair selector that applies to it.
         for file in Tests/ByokyTranslateTests/Fixtures/*/*; do
             for selector in $(seq 0 47); do
@@ -26,13 +32,39 @@ for target in "${targets[@]}"; do
             done
         done
         ;;
+    PathFuzz) executable=PathFuzz ;;
+    sse | json)
+        executable=ParsersFuzz
+        pattern='*.sse'
+        [ "$target" = json ] && pattern='*.json'
+        for file in Tests/ByokyTranslateTests/Fixtures/*/$pattern; do
+            cp -n "$file" "$corpus/$(basename "$(dirname "$file")")-$(basename "$file")"
+        done
+        ;;
+    relay | links | backup | url) executable=ParsersFuzz ;;
     *)
-        budget=$(( (seconds + 2) / 3 ))
+        echo "fuzz: unknown target $target" >&2
+        exit 2
         ;;
     esac
+    build "$executable" >/dev/null
+    budget=$seconds
+    [ "$target" = TranslateFuzz ] || budget=$(((seconds + 5) / 6))
+    limit=(-max_total_time="$budget")
+    [ -n "${FUZZ_RUNS:-}" ] && limit=(-runs="$FUZZ_RUNS")
     seeds=()
     [ -d "Fuzz/Corpus/$target" ] && seeds=("Fuzz/Corpus/$target")
-    echo "== $target for ${budget} s"
-    ".build-fuzz/release/$target" "$corpus" "${seeds[@]}" -max_total_time="$budget" -rss_limit_mb=1024 \
-        -timeout=5 -artifact_prefix=.build-fuzz/artifacts/ -print_final_stats=1 2>&1 | tail -n 15
+    echo "== $target (${FUZZ_RUNS:+$FUZZ_RUNS runs}${FUZZ_RUNS:-$budget s})"
+    log=".build-fuzz/$target.log"
+    status=0
+    BYOKY_FUZZ_TARGET=$target ".build-fuzz/release/$executable" "$corpus" "${seeds[@]}" "${limit[@]}" \
+        -rss_limit_mb=1024 -timeout=5 -max_len=65536 -artifact_prefix=".build-fuzz/artifacts/$target-" \
+        -print_final_stats=1 >"$log" 2>&1 || status=$?
+    grep -E "^(stat::(number_of_executed_units|average_exec_per_sec|new_units_added)|#[0-9]+ *DONE)" "$log" || true
+    # A finding (a crash, a failed check, a time-out or memory blow-up) fails the run.
+    if [ "$status" -ne 0 ]; then
+        grep -E "runtime failure|ERROR|SUMMARY|Test unit written" "$log" | head -n 8 >&2 || true
+        echo "fuzz: $target failed (exit $status); the whole output is in $log" >&2
+        exit 1
+    fi
 done

@@ -94,6 +94,18 @@ public enum ByokyBackupFile {
         } catch {
             throw ByokyError(.decryptFailed, "Wrong password or corrupted file", underlying: error)
         }
+        return try backup(
+            fromJSON: json,
+            decrypt: { value in SecretString(try ExtensionCrypto.decrypt(value, password: password)) }
+        )
+    }
+
+    /// Reads a decrypted backup document; `decrypt` opens each sealed value in it. (Separate from
+    /// ``open(_:password:)`` so the parser can be fuzzed without a key derivation per input.)
+    public static func backup(
+        fromJSON json: String,
+        decrypt: (String) throws -> SecretString
+    ) throws -> ByokyBackup {
         guard json.utf16.count <= maximumJSONLength else {
             throw ByokyError.payloadTooLarge("Backup contents", limit: maximumJSONLength)
         }
@@ -106,7 +118,6 @@ public enum ByokyBackupFile {
         guard file.version == version else {
             throw ByokyError(.invalidRequest, "Unsupported backup version \(file.version)")
         }
-        let decrypt = { (value: String) in SecretString(try ExtensionCrypto.decrypt(value, password: password)) }
 
         var backup = ByokyBackup(exportedAt: file.exportedAt ?? 0)
         for item in file.credentials {
