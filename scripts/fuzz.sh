@@ -54,7 +54,7 @@ for target in "${targets[@]}"; do
     [ -n "${FUZZ_RUNS:-}" ] && limit=(-runs="$FUZZ_RUNS")
     seeds=()
     [ -d "Fuzz/Corpus/$target" ] && seeds=("Fuzz/Corpus/$target")
-    echo "== $target (${FUZZ_RUNS:+$FUZZ_RUNS runs}${FUZZ_RUNS:-$budget s})"
+    if [ -n "${FUZZ_RUNS:-}" ]; then echo "== $target ($FUZZ_RUNS runs)"; else echo "== $target ($budget s)"; fi
     log=".build-fuzz/$target.log"
     status=0
     BYOKY_FUZZ_TARGET=$target ".build-fuzz/release/$executable" "$corpus" "${seeds[@]}" "${limit[@]}" \
