@@ -35,6 +35,11 @@ enum BridgeResponses {
             guard let field = HTTPField.Name(name), field != .contentLength else { continue }
             headers.append(HTTPField(name: field, value: value))
         }
+        // A web session's own page may read the answer (the engine checked the request's origin).
+        if let origin = response.allowedOrigin {
+            headers[.accessControlAllowOrigin] = origin
+            headers[.vary] = "origin"
+        }
         let body = response.body
         if let whole = await body.takeIfComplete() {
             return Response(status: .init(code: response.status), headers: headers, body: .init(byteBuffer: whole))

@@ -91,6 +91,29 @@ final class AllowanceGate: Sendable {
         }
     }
 
+    /// ``reserve(app:provider:estimate:caps:store:now:)`` as a hold that settles itself; `nil`
+    /// when no cap applies.
+    func hold(
+        app: String,
+        provider: ProviderID,
+        estimate: @autoclosure () -> Int,
+        caps: [AllowanceRecord],
+        store: WalletStore,
+        now: Int64
+    ) async throws -> BudgetHold? {
+        guard
+            let reservation = try await reserve(
+                app: app,
+                provider: provider,
+                estimate: estimate(),
+                caps: caps,
+                store: store,
+                now: now
+            )
+        else { return nil }
+        return BudgetHold(amount: reservation.amount) { [self] used in settle(reservation, tokens: used) }
+    }
+
     /// Replaces a reservation with what the request really used.
     func settle(_ reservation: Reservation, tokens: Int) {
         state.withLock { state in

@@ -56,6 +56,15 @@ final class GiftLedger: Sendable {
         }
     }
 
+    /// ``reserve(_:estimate:)`` as a hold that settles itself; `onSettled` hears the gift's new
+    /// total of used tokens.
+    func hold(_ gift: GiftRecord, estimate: Int, onSettled: @escaping @Sendable (Int) -> Void) throws -> BudgetHold {
+        let reservation = try reserve(gift, estimate: estimate)
+        return BudgetHold(amount: reservation.amount) { [self] used in
+            onSettled(settle(reservation, tokens: used, maximum: gift.maxTokens))
+        }
+    }
+
     /// Replaces a reservation with what the request used; returns the gift's new total.
     @discardableResult
     func settle(_ reservation: Reservation, tokens: Int, maximum: Int) -> Int {

@@ -31,57 +31,31 @@ extension ProxyEngine {
             guard request.body.readableBytes <= configuration.maximumRequestBodySize else {
                 throw ByokyError.payloadTooLarge("Request body", limit: configuration.maximumRequestBodySize)
             }
-            let reservation = try giftLedger.reserve(
+            let hold = try giftLedger.hold(
                 gift,
-                estimate: TokenEstimate.worstCase(for: request, model: draft.model)
+                estimate: TokenEstimate.worstCase(for: request, model: draft.model),
+                onSettled: onSettled
             )
-            let response: UpstreamClient.Response
-            let addedStreamUsage: Bool
-            do {
-                let base = try ProviderURLPolicy.baseURL(for: target, credentialBaseURL: credential.baseURL)
-                (response, addedStreamUsage) = try await sendUpstream(
-                    method: request.method,
-                    url: base.origin + Self.trimmedPath(of: base)
-                        + Self.removingKeyParameter(from: request.pathAndQuery, provider: request.provider),
-                    base: base,
-                    target: target,
-                    clientHeaders: request.headers,
-                    credential: credential,
-                    secret: try wallet.secret(of: credential),
-                    body: request.body
-                )
-            } catch {
-                giftLedger.settle(reservation, tokens: 0, maximum: gift.maxTokens)
-                throw error
-            }
-            let contentType = response.headers.first(name: "content-type")
+            let (response, addedStreamUsage) = try await send(
+                request,
+                to: target,
+                pathAndQuery: Self.removingKeyParameter(from: request.pathAndQuery, provider: request.provider),
+                body: request.body,
+                clientHeaders: request.headers,
+                credential: credential,
+                hold: hold
+            )
             draft.status = response.status
-            let ledger = giftLedger
-            let completion = RequestCompletion(
-                entry: draft,
-                store: wallet.store,
-                provider: request.provider,
-                contentType: contentType,
-                settle: { usage, status in
-                    // Unknown usage counts as the reserved worst case; a failed request costs nothing.
-                    let tokens = status < 400 ? usage?.totalTokens ?? reservation.amount : 0
-                    onSettled(ledger.settle(reservation, tokens: tokens, maximum: gift.maxTokens))
-                }
-            )
-            return ProxyResponse(
-                status: response.status,
-                headers: ResponseHeaderPolicy.filter(
-                    response.headers.map { (name: $0.name, value: $0.value) },
-                    bodyIsRewritten: false
-                ),
-                body: ProxyResponseBody(
-                    storage: .upstream(
-                        response.body,
-                        family: family,
-                        isEventStream: ContentType.isEventStream(contentType),
-                        dropsUsageOnlyChunk: addedStreamUsage
-                    ),
-                    completion: completion
+            return Self.passedThrough(
+                response,
+                family: family,
+                dropsUsageOnlyChunk: addedStreamUsage,
+                completion: RequestCompletion(
+                    entry: draft,
+                    store: wallet.store,
+                    provider: request.provider,
+                    contentType: response.headers.first(name: "content-type"),
+                    hold: hold
                 )
             )
         } catch {

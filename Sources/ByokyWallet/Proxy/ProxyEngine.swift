@@ -110,155 +110,115 @@ public struct ProxyEngine: Sendable {
         session: ByokyStore.SessionRecord,
         draft: inout RequestLogEntryDraft
     ) async throws -> ProxyResponse {
-        guard let provider = ProviderRegistry.provider(request.provider) else {
-            throw ByokyError(.notFound, "Unknown provider \"\(request.provider.rawValue)\"")
-        }
-        guard session.providerIDs.contains(request.provider.rawValue) else {
-            throw ByokyError.providerUnavailable(request.provider)
-        }
-        guard request.body.readableBytes <= configuration.maximumRequestBodySize else {
-            throw ByokyError.payloadTooLarge("Request body", limit: configuration.maximumRequestBodySize)
-        }
-        let credentials = try await wallet.credentials()
-        let group = try await wallet.group(forApp: session.appName)
-        if let gift = try RouteResolver.gift(
-            requested: request.provider,
-            group: group,
-            credentials: credentials,
-            gifts: try await wallet.receivedGifts(),
-            now: wallet.now()
-        ) {
-            draft.actualProvider = request.provider
-            return try await forwardThroughGift(request, gift: gift, session: session, draft: &draft)
-        }
-        guard let route = RouteResolver.resolve(requested: request.provider, group: group, credentials: credentials)
-        else {
-            throw ByokyError(
-                .noCredential,
-                RouteResolver.noCredentialMessage(
-                    for: request.provider,
-                    held: credentials.map(\.provider),
-                    group: group
-                )
-            )
-        }
-        guard let target = ProviderRegistry.provider(route.target) else {
-            throw ByokyError(.internalError, "The route names an unknown provider")
-        }
-        draft.actualProvider = route.target
-        let credential = route.credential
-        let secret = try wallet.secret(of: credential)
-        let base = try ProviderURLPolicy.baseURL(for: target, credentialBaseURL: credential.baseURL)
-        let basePath = Self.trimmedPath(of: base)
-        var pathAndQuery = Self.removingKeyParameter(from: request.pathAndQuery, provider: request.provider)
-        var body = request.body
-        var translation: ChatTranslator.OutboundRequest?
-        switch route.kind {
-        case .swap:
-            guard request.path.hasSuffix("/chat/completions"), let chatPath = target.chatPath else {
-                throw ByokyError(
-                    .translationNotSupported,
-                    "This app is routed to \(target.displayName); only chat requests can move between providers"
-                )
-            }
-            pathAndQuery = chatPath
-        case .translate:
-            guard let sourceFamily = provider.family, let model = route.model else {
-                throw ByokyError(.translationNotSupported, "\(provider.displayName) requests cannot be translated")
-            }
-            let outbound = try ChatTranslator.translateRequest(
-                body.readableBytesView,
-                path: pathAndQuery,
-                from: sourceFamily,
-                to: target,
-                model: model,
+        let plan = try RequestPlanner.plan(
+            request,
+            inputs: RequestPlanner.Inputs(
+                grantedProviders: session.providerIDs,
+                group: try await wallet.group(forApp: session.appName),
+                credentials: try await wallet.credentials(),
+                receivedGifts: try await wallet.receivedGifts(),
+                now: wallet.now(),
+                maximumBodySize: configuration.maximumRequestBodySize,
                 requestID: SecureRandom.hexToken(byteCount: 12)
             )
-            translation = outbound
-            draft.model = model
-            pathAndQuery = outbound.path
-            body = ByteBuffer(bytes: outbound.body)
-        case .direct:
-            break
-        }
-        if let model = route.model, translation == nil {
-            draft.model = model
-            if provider.family == .gemini {
-                pathAndQuery = Self.replacingGeminiModel(in: pathAndQuery, with: model)
-            } else if let patched = JSONPatch.settingTopLevelString(
-                "model",
-                to: model,
-                in: Array(body.readableBytesView)
-            ) {
-                body = ByteBuffer(bytes: patched)
-            }
-        }
-        let reservation = try await allowances.reserve(
+        )
+        draft.actualProvider = plan.target.id
+        draft.model = plan.model
+        let hold = try await allowances.hold(
             app: session.appName,
             provider: request.provider,
-            estimate: TokenEstimate.worstCase(for: request, model: draft.model),
+            estimate: plan.estimate(for: request),
             caps: try await wallet.allowances(forApp: session.appName),
             store: wallet.store,
             now: wallet.now()
         )
-        let response: UpstreamClient.Response
-        let addedStreamUsage: Bool
-        do {
-            (response, addedStreamUsage) = try await sendUpstream(
-                method: request.method,
-                url: base.origin + basePath + pathAndQuery,
-                base: base,
-                target: target,
-                // A translated body is new JSON: the app's own provider headers mean nothing to the target.
-                clientHeaders: translation == nil ? request.headers : [("content-type", "application/json")],
-                credential: credential,
-                secret: secret,
-                body: body
-            )
-        } catch {
-            if let reservation { allowances.settle(reservation, tokens: 0) }
-            throw error
+        let credential: CredentialRecord
+        switch plan.source {
+        case .receivedGift(let gift):
+            return try await forwardThroughGift(request, plan: plan, gift: gift, hold: hold, draft: draft)
+                .allowing(origin: session.appOrigin)
+        case .credential(let own):
+            credential = own
         }
-
-        let contentType = response.headers.first(name: "content-type")
-        draft.status = response.status
-        var responseHeaders = ResponseHeaderPolicy.filter(
-            response.headers.map { (name: $0.name, value: $0.value) },
-            bodyIsRewritten: translation != nil
+        let (response, addedStreamUsage) = try await send(
+            request,
+            to: plan.target,
+            pathAndQuery: plan.pathAndQuery,
+            body: plan.body,
+            // A translated body is new JSON: the app's own provider headers mean nothing to the target.
+            clientHeaders: plan.translation == nil ? request.headers : [("content-type", "application/json")],
+            credential: credential,
+            hold: hold
         )
-        let gate = allowances
+        draft.status = response.status
         let completion = RequestCompletion(
             entry: draft,
             store: wallet.store,
-            provider: route.target,
-            contentType: contentType,
-            settle: { usage, status in
-                guard let reservation else { return }
-                // Unknown usage counts as the reserved worst case; a failed request costs nothing.
-                gate.settle(reservation, tokens: status < 400 ? usage?.totalTokens ?? reservation.amount : 0)
-            }
+            provider: plan.target.id,
+            contentType: response.headers.first(name: "content-type"),
+            hold: hold
         )
-        if let origin = session.appOrigin {
-            responseHeaders.append((name: "access-control-allow-origin", value: origin))
-            responseHeaders.append((name: "vary", value: "origin"))
-        }
-        if let translation {
-            return try await translatedResponse(
+        guard let translation = plan.translation else {
+            return Self.passedThrough(
                 response,
-                translation: translation,
-                headers: responseHeaders,
+                family: plan.requested.family,
+                dropsUsageOnlyChunk: addedStreamUsage,
                 completion: completion
+            ).allowing(origin: session.appOrigin)
+        }
+        let headers = ResponseHeaderPolicy.filter(
+            response.headers.map { (name: $0.name, value: $0.value) },
+            bodyIsRewritten: true
+        )
+        return try await translatedResponse(response, translation: translation, headers: headers, completion: completion)
+            .allowing(origin: session.appOrigin)
+    }
+
+    /// Sends the request with `credential`'s key to `target` under `hold`, which is given back
+    /// when sending fails.
+    func send(
+        _ request: ProxyRequest,
+        to target: Provider,
+        pathAndQuery: String,
+        body: ByteBuffer,
+        clientHeaders: [(name: String, value: String)],
+        credential: CredentialRecord,
+        hold: BudgetHold?
+    ) async throws -> (response: UpstreamClient.Response, addedStreamUsage: Bool) {
+        try await BudgetHold.sending(holding: hold) {
+            let base = try ProviderURLPolicy.baseURL(for: target, credentialBaseURL: credential.baseURL)
+            return try await sendUpstream(
+                method: request.method,
+                url: base.origin + Self.trimmedPath(of: base) + pathAndQuery,
+                base: base,
+                target: target,
+                clientHeaders: clientHeaders,
+                credential: credential,
+                secret: try wallet.secret(of: credential),
+                body: body
             )
         }
-        return ProxyResponse(
+    }
+
+    /// The provider's answer passed on to the app as it comes, metered and logged by `completion`.
+    static func passedThrough(
+        _ response: UpstreamClient.Response,
+        family: APIFamily?,
+        dropsUsageOnlyChunk: Bool,
+        completion: RequestCompletion
+    ) -> ProxyResponse {
+        ProxyResponse(
             status: response.status,
-            headers: responseHeaders,
+            headers: ResponseHeaderPolicy.filter(
+                response.headers.map { (name: $0.name, value: $0.value) },
+                bodyIsRewritten: false
+            ),
             body: ProxyResponseBody(
                 storage: .upstream(
                     response.body,
-                    family: provider.family,
-                    isEventStream: ContentType.isEventStream(contentType),
-                    dropsUsageOnlyChunk: addedStreamUsage
+                    family: family,
+                    isEventStream: ContentType.isEventStream(response.headers.first(name: "content-type")),
+                    dropsUsageOnlyChunk: dropsUsageOnlyChunk
                 ),
                 completion: completion
             )
@@ -364,13 +324,5 @@ public struct ProxyEngine: Sendable {
             !$0.hasPrefix("key=") && $0 != "key"
         }
         return kept.isEmpty ? String(path) : path + "?" + kept.joined(separator: "&")
-    }
-
-    /// The original's three messages for a provider the wallet holds no key for.
-    static func noCredentialMessage(for provider: ProviderID, held: [String]) -> String {
-        let distinct = Array(Set(held)).sorted()
-        if distinct.isEmpty { return "No API keys in your wallet. Add a key for any provider to get started." }
-        return "No \(provider.rawValue) API key found. You have keys for: \(distinct.joined(separator: ", ")). "
-            + "Add a \(provider.rawValue) key, or assign this app to one of those providers."
     }
 }

@@ -7,6 +7,16 @@ public struct ProxyResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: ProxyResponseBody
+    /// The web origin whose session this answers, when it is one: the bridge lets that page read
+    /// the answer (CORS is the HTTP edge's job, not the engine's).
+    public var allowedOrigin: String? = nil
+
+    /// The response, readable by the page at `origin`.
+    func allowing(origin: String?) -> ProxyResponse {
+        var copy = self
+        copy.allowedOrigin = origin
+        return copy
+    }
 }
 
 /// A response body on its way from the provider (or the wallet) to the app.

@@ -17,7 +17,7 @@ final class RequestCompletion: Sendable {
     private let contentType: String?
     private let started: ContinuousClock.Instant
     private let shouldLog: Bool
-    private let settle: @Sendable (TokenUsage?, Int) -> Void
+    private let hold: BudgetHold?
 
     init(
         entry: RequestLogEntryDraft,
@@ -25,9 +25,9 @@ final class RequestCompletion: Sendable {
         provider: ProviderID,
         contentType: String?,
         shouldLog: Bool = true,
-        settle: @escaping @Sendable (TokenUsage?, Int) -> Void = { _, _ in }
+        hold: BudgetHold? = nil
     ) {
-        self.settle = settle
+        self.hold = hold
         self.state = Mutex(
             State(entry: entry, isFinished: !shouldLog, meter: UsageMeter(provider: provider, contentType: contentType))
         )
@@ -68,10 +68,10 @@ final class RequestCompletion: Sendable {
             latency: milliseconds,
             errorCode: errorCode ?? entry.errorCode
         )
-        // Written just after the response, off its path; the allowance is settled once it is stored.
-        let settle = self.settle
+        // Written just after the response, off its path; the budget is settled once it is stored.
+        let hold = self.hold
         let status = entry.status
-        store.enqueue(record) { settle(usage, status) }
+        store.enqueue(record) { hold?.settle(usage: usage, status: status) }
     }
 }
 

@@ -1,0 +1,39 @@
+public import ByokyCore
+public import ByokyStore
+public import ByokyTranslate
+public import NIOCore
+
+/// Everything decided about one app request before anything is sent: which key or received gift
+/// serves it, at which provider, under which path, with which body, and how many tokens to hold
+/// against the app's caps. Made by ``RequestPlanner``, without I/O.
+public struct RequestPlan: Sendable {
+    /// What serves the request.
+    public enum Source: Sendable {
+        /// One of the owner's keys.
+        case credential(CredentialRecord)
+        /// A gift the owner received: the giver's wallet serves it through the relay.
+        case receivedGift(ReceivedGiftRecord)
+    }
+
+    public let source: Source
+    /// The provider the app addressed.
+    public let requested: Provider
+    /// The provider that answers (the requested one, or the route's target).
+    public let target: Provider
+    /// How the route reaches the target (`direct` for a gift).
+    public let kind: Route.Kind
+    /// The path and query to send, under the target's base URL (the session key's `key` parameter removed).
+    public let pathAndQuery: String
+    /// The body to send (the app's, with the group's model set, or a translation).
+    public let body: ByteBuffer
+    /// The translation of request and answer, for a cross-family route.
+    public let translation: ChatTranslator.OutboundRequest?
+    /// The model the audit log records.
+    public let model: String?
+
+    /// The worst case in tokens for `request` (estimated input plus the output it allows itself),
+    /// worked out only when a budget applies.
+    func estimate(for request: ProxyRequest) -> Int {
+        TokenEstimate.worstCase(for: request, model: model)
+    }
+}

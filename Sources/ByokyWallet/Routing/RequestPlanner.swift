@@ -1,0 +1,155 @@
+import ByokyCore
+public import ByokyStore
+import ByokyTranslate
+import NIOCore
+
+/// Decides a ``RequestPlan`` once per request, from values the engine read before: the session's
+/// grant, the app's group, the owner's keys and received gifts. Pure: no I/O, so every routing
+/// case is tested without a server.
+public enum RequestPlanner {
+    /// What the planner needs to know besides the request.
+    public struct Inputs: Sendable {
+        /// The providers the app's session may use.
+        public var grantedProviders: [String]
+        public var group: GroupRecord?
+        public var credentials: [CredentialRecord]
+        public var receivedGifts: [ReceivedGiftRecord]
+        /// Unix ms.
+        public var now: Int64
+        /// The largest request body accepted.
+        public var maximumBodySize: Int
+        /// The id a translated request carries (random per request).
+        public var requestID: String
+
+        public init(
+            grantedProviders: [String],
+            group: GroupRecord?,
+            credentials: [CredentialRecord],
+            receivedGifts: [ReceivedGiftRecord],
+            now: Int64,
+            maximumBodySize: Int,
+            requestID: String
+        ) {
+            self.grantedProviders = grantedProviders
+            self.group = group
+            self.credentials = credentials
+            self.receivedGifts = receivedGifts
+            self.now = now
+            self.maximumBodySize = maximumBodySize
+            self.requestID = requestID
+        }
+    }
+
+    /// The plan for `request`.
+    ///
+    /// - Throws: ``ByokyError``: `NOT_FOUND` (unknown provider), `PROVIDER_UNAVAILABLE` (not
+    ///   granted), `PAYLOAD_TOO_LARGE`, `NO_CREDENTIAL`, `GIFT_REVOKED`/`GIFT_EXPIRED`,
+    ///   `TRANSLATION_NOT_SUPPORTED`, or a translation's refusal in the app's terms.
+    public static func plan(_ request: ProxyRequest, inputs: Inputs) throws -> RequestPlan {
+        guard let requested = ProviderRegistry.provider(request.provider) else {
+            throw ByokyError(.notFound, "Unknown provider \"\(request.provider.rawValue)\"")
+        }
+        guard inputs.grantedProviders.contains(request.provider.rawValue) else {
+            throw ByokyError.providerUnavailable(request.provider)
+        }
+        guard request.body.readableBytes <= inputs.maximumBodySize else {
+            throw ByokyError.payloadTooLarge("Request body", limit: inputs.maximumBodySize)
+        }
+        let appModel = ProxyEngine.model(of: request)
+        let pathAndQuery = ProxyEngine.removingKeyParameter(from: request.pathAndQuery, provider: request.provider)
+        if let gift = try RouteResolver.gift(
+            requested: request.provider,
+            group: inputs.group,
+            credentials: inputs.credentials,
+            gifts: inputs.receivedGifts,
+            now: inputs.now
+        ) {
+            if let reason = gift.endedReason {
+                throw reason == ByokyError.Code.giftRevoked.rawValue
+                    ? ByokyError(.giftRevoked, "The giver revoked this gift")
+                    : ByokyError(.giftExpired, "This gift has expired")
+            }
+            guard !GiftBudget.isExpired(expiresAt: gift.expiresAt, now: inputs.now) else {
+                throw ByokyError(.giftExpired, "This gift has expired")
+            }
+            // The relayed request names the provider's real address, which a custom base URL has not.
+            guard !requested.requiresCustomBaseURL else { throw ByokyError.providerUnavailable(request.provider) }
+            return RequestPlan(
+                source: .receivedGift(gift),
+                requested: requested,
+                target: requested,
+                kind: .direct,
+                pathAndQuery: pathAndQuery,
+                body: request.body,
+                translation: nil,
+                model: appModel
+            )
+        }
+        guard
+            let route = RouteResolver.resolve(
+                requested: request.provider,
+                group: inputs.group,
+                credentials: inputs.credentials
+            )
+        else {
+            throw ByokyError(
+                .noCredential,
+                RouteResolver.noCredentialMessage(
+                    for: request.provider,
+                    held: inputs.credentials.map(\.provider),
+                    group: inputs.group
+                )
+            )
+        }
+        guard let target = ProviderRegistry.provider(route.target) else {
+            throw ByokyError(.internalError, "The route names an unknown provider")
+        }
+        var path = pathAndQuery
+        var body = request.body
+        var translation: ChatTranslator.OutboundRequest?
+        switch route.kind {
+        case .swap:
+            guard request.path.hasSuffix("/chat/completions"), let chatPath = target.chatPath else {
+                throw ByokyError(
+                    .translationNotSupported,
+                    "This app is routed to \(target.displayName); only chat requests can move between providers"
+                )
+            }
+            path = chatPath
+        case .translate:
+            guard let sourceFamily = requested.family, let model = route.model else {
+                throw ByokyError(.translationNotSupported, "\(requested.displayName) requests cannot be translated")
+            }
+            let outbound = try ChatTranslator.translateRequest(
+                body.readableBytesView,
+                path: path,
+                from: sourceFamily,
+                to: target,
+                model: model,
+                requestID: inputs.requestID
+            )
+            translation = outbound
+            path = outbound.path
+            body = ByteBuffer(bytes: outbound.body)
+        case .direct:
+            break
+        }
+        if let model = route.model, translation == nil {
+            if requested.family == .gemini {
+                path = ProxyEngine.replacingGeminiModel(in: path, with: model)
+            } else if let patched = JSONPatch.settingTopLevelString("model", to: model, in: Array(body.readableBytesView)) {
+                body = ByteBuffer(bytes: patched)
+            }
+        }
+        return RequestPlan(
+            source: .credential(route.credential),
+            requested: requested,
+            target: target,
+            kind: route.kind,
+            pathAndQuery: path,
+            body: body,
+            translation: translation,
+            model: route.model ?? appModel
+        )
+    }
+}

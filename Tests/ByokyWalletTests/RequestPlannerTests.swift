@@ -1,0 +1,186 @@
+import ByokyCore
+import ByokyStore
+import NIOCore
+import Testing
+
+@testable import ByokyWallet
+
+/// Every routing decision, made without I/O: which key or gift, which provider, path and body.
+struct RequestPlannerTests {
+    static let now: Int64 = 1_800_000_000_000
+
+    static func key(_ provider: ProviderID, id: String? = nil, baseURL: String? = nil) -> CredentialRecord {
+        CredentialRecord(
+            id: id ?? "key-\(provider.rawValue)",
+            provider: provider.rawValue,
+            label: provider.rawValue,
+            authMethod: "api_key",
+            sealedSecret: "sealed",
+            maskedSecret: "sk-...",
+            baseURL: baseURL,
+            createdAt: 1
+        )
+    }
+
+    static func group(_ provider: ProviderID, model: String? = nil, key: String? = nil, gift: String? = nil)
+        -> GroupRecord
+    {
+        GroupRecord(id: "g", name: "g", provider: provider.rawValue, credentialID: key, model: model, createdAt: 1, giftID: gift)
+    }
+
+    static func gift(_ provider: ProviderID, ended: String? = nil, expiresAt: Int64 = now + 60_000) -> ReceivedGiftRecord {
+        ReceivedGiftRecord(
+            id: "gift-1",
+            provider: provider.rawValue,
+            senderLabel: "Ana",
+            relayURL: "wss://relay.example",
+            roomID: "v2_room",
+            publicKey: nil,
+            sealedToken: "sealed",
+            maxTokens: 1000,
+            expiresAt: expiresAt,
+            createdAt: 1,
+            endedReason: ended
+        )
+    }
+
+    static func request(_ provider: ProviderID, _ path: String, _ body: String) -> ProxyRequest {
+        ProxyRequest(provider: provider, method: "POST", pathAndQuery: path, headers: [], body: ByteBuffer(string: body))
+    }
+
+    static func plan(
+        _ request: ProxyRequest,
+        granted: [ProviderID]? = nil,
+        group: GroupRecord? = nil,
+        keys: [CredentialRecord],
+        gifts: [ReceivedGiftRecord] = [],
+        limit: Int = 1_000_000
+    ) throws -> RequestPlan {
+        try RequestPlanner.plan(
+            request,
+            inputs: .init(
+                grantedProviders: (granted ?? [request.provider]).map(\.rawValue),
+                group: group,
+                credentials: keys,
+                receivedGifts: gifts,
+                now: now,
+                maximumBodySize: limit,
+                requestID: "req-1"
+            )
+        )
+    }
+
+    static let anthropicBody = #"{"model":"claude-sonnet-4-6","max_tokens":64,"messages":[{"role":"user","content":"Hi"}]}"#
+    static let openAIBody = #"{"model":"gpt-5.5","messages":[{"role":"user","content":"Hi"}]}"#
+
+    static func text(_ buffer: ByteBuffer) -> String { String(buffer: buffer) }
+
+    static func code(of body: () throws -> RequestPlan) -> String? {
+        do {
+            _ = try body()
+            return nil
+        } catch let error as ByokyError {
+            return error.code.rawValue
+        } catch {
+            return "other"
+        }
+    }
+
+    @Test func directRequestsKeepPathBodyAndModel() throws {
+        let plan = try Self.plan(Self.request(.anthropic, "/v1/messages", Self.anthropicBody), keys: [Self.key(.anthropic)])
+        guard case .credential(let key) = plan.source else { throw ByokyError(.internalError, "no key") }
+        #expect(key.id == "key-anthropic")
+        #expect(plan.target.id == .anthropic && plan.kind == .direct)
+        #expect(plan.pathAndQuery == "/v1/messages")
+        #expect(Self.text(plan.body) == Self.anthropicBody)
+        #expect(plan.translation == nil)
+        #expect(plan.model == "claude-sonnet-4-6")
+        #expect(plan.estimate(for: Self.request(.anthropic, "/v1/messages", Self.anthropicBody)) > 64)
+    }
+
+    @Test func geminiKeepsNoSessionKeyInTheQueryAndTakesTheGroupsModelInThePath() throws {
+        let plan = try Self.plan(
+            Self.request(.gemini, "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse&key=byk_secret", "{}"),
+            group: Self.group(.gemini, model: "gemini-2.5-flash"),
+            keys: [Self.key(.gemini)]
+        )
+        #expect(plan.pathAndQuery == "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse")
+        #expect(plan.model == "gemini-2.5-flash")
+    }
+
+    @Test func aGroupOnTheSameProviderSetsTheModelInTheBody() throws {
+        let plan = try Self.plan(
+            Self.request(.anthropic, "/v1/messages", Self.anthropicBody),
+            group: Self.group(.anthropic, model: "claude-opus-4-7"),
+            keys: [Self.key(.anthropic), Self.key(.anthropic, id: "second")]
+        )
+        #expect(Self.text(plan.body).contains(#""model":"claude-opus-4-7""#))
+        #expect(plan.model == "claude-opus-4-7")
+        let pinned = try Self.plan(
+            Self.request(.anthropic, "/v1/messages", Self.anthropicBody),
+            group: Self.group(.anthropic, key: "second"),
+            keys: [Self.key(.anthropic), Self.key(.anthropic, id: "second")]
+        )
+        guard case .credential(let key) = pinned.source else { throw ByokyError(.internalError, "no key") }
+        #expect(key.id == "second")
+    }
+
+    @Test func sameFamilySwapsMoveOnlyChatRequests() throws {
+        let groq = Self.request(.groq, "/openai/v1/chat/completions", Self.openAIBody)
+        let plan = try Self.plan(groq, group: Self.group(.openai, model: "gpt-5.4-mini"), keys: [Self.key(.openai)])
+        #expect(plan.kind == .swap && plan.target.id == .openai)
+        #expect(plan.pathAndQuery == "/v1/chat/completions")
+        #expect(Self.text(plan.body).contains(#""model":"gpt-5.4-mini""#))
+        let models = Self.request(.groq, "/openai/v1/models", "")
+        #expect(Self.code { try Self.plan(models, group: Self.group(.openai), keys: [Self.key(.openai)]) } == "TRANSLATION_NOT_SUPPORTED")
+    }
+
+    @Test func crossFamilyRoutesTranslate() throws {
+        let app = Self.request(.openai, "/v1/chat/completions", Self.openAIBody)
+        let plan = try Self.plan(
+            app,
+            group: Self.group(.anthropic, model: "claude-sonnet-4-6"),
+            keys: [Self.key(.anthropic)]
+        )
+        #expect(plan.kind == .translate && plan.target.id == .anthropic)
+        #expect(plan.translation != nil)
+        #expect(plan.pathAndQuery == "/v1/messages")
+        let body = try JSONNode.parse(plan.body.readableBytesView)
+        #expect(body["model"]?.stringValue == "claude-sonnet-4-6")
+        #expect(body["max_tokens"] != nil)
+        // No group and no key of the app's own: the automatic route picks a key of another family.
+        let automatic = try Self.plan(app, keys: [Self.key(.gemini)])
+        #expect(automatic.kind == .translate && automatic.target.id == .gemini)
+        #expect(automatic.pathAndQuery.hasPrefix("/v1beta/models/"))
+    }
+
+    @Test func refusalsCarryTheirCodes() {
+        let app = Self.request(.anthropic, "/v1/messages", Self.anthropicBody)
+        #expect(Self.code { try Self.plan(Self.request("acme", "/v1/x", "{}"), granted: ["acme"], keys: []) } == "NOT_FOUND")
+        #expect(Self.code { try Self.plan(app, granted: [.openai], keys: [Self.key(.anthropic)]) } == "PROVIDER_UNAVAILABLE")
+        #expect(Self.code { try Self.plan(app, keys: [Self.key(.anthropic)], limit: 10) } == "PAYLOAD_TOO_LARGE")
+        #expect(Self.code { try Self.plan(app, keys: []) } == "NO_CREDENTIAL")
+        #expect(Self.code { try Self.plan(app, group: Self.group(.anthropic, key: "gone"), keys: [Self.key(.anthropic)]) } == "NO_CREDENTIAL")
+    }
+
+    @Test func receivedGiftsServeWhenPinnedOrWhenNoKeyCan() throws {
+        let app = Self.request(.anthropic, "/v1/messages", Self.anthropicBody)
+        let fallback = try Self.plan(app, keys: [], gifts: [Self.gift(.anthropic)])
+        guard case .receivedGift(let gift) = fallback.source else { throw ByokyError(.internalError, "no gift") }
+        #expect(gift.id == "gift-1" && fallback.pathAndQuery == "/v1/messages")
+        let pinned = try Self.plan(
+            app,
+            group: Self.group(.anthropic, gift: "gift-1"),
+            keys: [Self.key(.anthropic)],
+            gifts: [Self.gift(.anthropic)]
+        )
+        guard case .receivedGift = pinned.source else { throw ByokyError(.internalError, "the pin was ignored") }
+        let ownKeyFirst = try Self.plan(app, keys: [Self.key(.anthropic)], gifts: [Self.gift(.anthropic)])
+        guard case .credential = ownKeyFirst.source else { throw ByokyError(.internalError, "a gift beat the key") }
+
+        #expect(Self.code { try Self.plan(app, keys: [], gifts: [Self.gift(.anthropic, ended: "GIFT_REVOKED")]) } == "GIFT_REVOKED")
+        #expect(Self.code { try Self.plan(app, keys: [], gifts: [Self.gift(.anthropic, expiresAt: Self.now - 1)]) } == "GIFT_EXPIRED")
+        let ollama = Self.request(.ollama, "/v1/chat/completions", Self.openAIBody)
+        #expect(Self.code { try Self.plan(ollama, keys: [], gifts: [Self.gift(.ollama)]) } == "PROVIDER_UNAVAILABLE")
+    }
+}
