@@ -20,8 +20,6 @@ let package = Package(
         .library(name: "ByokyDaemon", targets: ["ByokyDaemon"]),
         .library(name: "ByokySDK", targets: ["ByokySDK"]),
         .library(name: "ByokyRelay", targets: ["ByokyRelay"]),
-        .library(name: "ByokyVault", targets: ["ByokyVault"]),
-        .library(name: "ByokyMarketplace", targets: ["ByokyMarketplace"]),
         .library(name: "ByokyMockProvider", targets: ["ByokyMockProvider"]),
         .executable(name: "byoky", targets: ["byoky"]),
         .executable(name: "byoky-mock-provider", targets: ["byoky-mock-provider"]),
@@ -157,12 +155,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(
-            name: "ByokyVault",
-            dependencies: ["ByokyCore", "ByokyTranslate", "ByokyStore", "ByokyWallet"],
-            swiftSettings: swiftSettings
-        ),
-        .target(name: "ByokyMarketplace", dependencies: ["ByokyCore", "ByokyStore"], swiftSettings: swiftSettings),
         // Runs a Hummingbird router for the duration of some work (daemon, mock provider).
         .target(
             name: "ByokyHTTPServer",
