@@ -92,49 +92,32 @@ public final class GiftHost: Sendable {
                         senderKey: secrets.senderKey.exposedValue
                     )
                 )
-                let requests = socket.requests
-                let opener = SealedRequestServer(
-                    privateKey: secrets.privateKey,
-                    roomID: gift.roomID,
-                    presharedKey: nil,
-                    replays: replays
+                let connection = RelayRoomConnection(
+                    socket: socket,
+                    opener: SealedRequestServer(
+                        privateKey: secrets.privateKey,
+                        roomID: gift.roomID,
+                        presharedKey: nil,
+                        replays: replays
+                    ),
+                    plainRefusal: ByokyError(.giftAuthFailed, "This gift takes only end-to-end encrypted requests")
                 )
-                let refused = Mutex<String?>(nil)
-                try await socket.run { frame, send in
-                    switch frame {
-                    case .authResult(let success, let error, _):
-                        guard success else {
-                            refused.withLock { $0 = error ?? "the relay refused the room" }
-                            return false
-                        }
+                let outcome = try await connection.run(
+                    onJoined: { _ in
                         self.online.withLock { _ = $0.insert(gift.id) }
                         self.onEvent(.online(giftID: gift.id))
-                    case .sealedRequest(let requestID, let encapsulatedKey, let ciphertext):
-                        guard
-                            let (request, sendSealed) = opener.open(
-                                requestID: requestID,
-                                encapsulatedKey: encapsulatedKey,
-                                ciphertext: ciphertext,
-                                send: send
-                            )
-                        else { break }
-                        requests.start(requestID) {
-                            await self.serve(request, gift: gift, send: send, sendSealed: sendSealed)
-                        }
-                    case .request(let request):
-                        send(
-                            RelayResponder.errorFrame(
-                                requestID: request.requestID,
-                                ByokyError(.giftAuthFailed, "This gift takes only end-to-end encrypted requests")
-                            )
-                        )
-                    default:
-                        break
+                    },
+                    serve: { request, send, reply in
+                        await self.serve(request, gift: gift, send: send, sendSealed: reply)
                     }
-                    return true
+                )
+                switch outcome {
+                case .refused(let why):
+                    reason = why
+                case .closed:
+                    reason = "the relay connection closed"
+                    delay = .seconds(1)
                 }
-                reason = refused.withLock { $0 } ?? "the relay connection closed"
-                if refused.withLock({ $0 == nil }) { delay = .seconds(1) }
             } catch {
                 reason = "the relay could not be reached"
             }

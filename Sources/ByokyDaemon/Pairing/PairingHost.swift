@@ -1,7 +1,6 @@
 public import ByokyCore
 import ByokyStore
 public import ByokyWallet
-import Synchronization
 
 /// The wallet's side of relay pairing: joins the app's relay room as the sender, offers the
 /// approved providers, and serves the app's requests through the normal proxy engine (routing,
@@ -76,13 +75,10 @@ public struct PairingHost: Sendable {
                     }
                 }
             )
-            let failure = Mutex<ByokyError?>(nil)
-            let joined = Mutex(false)
             let socket = RelaySenderSocket(
                 url: payload.relayURL,
                 auth: .auth(roomID: payload.roomID, authToken: payload.authToken, role: .sender, priority: 1)
             )
-            let requests = socket.requests
             // Ends the connection when the owner revokes the session.
             let watcher = Task {
                 while !Task.isCancelled {
@@ -93,66 +89,38 @@ public struct PairingHost: Sendable {
                     }
                 }
             }
-            do {
-                try await socket.run { frame, send in
+            let connection = RelayRoomConnection(
+                socket: socket,
+                opener: opener,
+                plainRefusal: opener == nil
+                    ? nil : ByokyError(.invalidFrame, "This pairing takes only end-to-end encrypted requests")
+            )
+            let outcome = try? await connection.run(
+                onJoined: { send in
+                    onEvent(.joined)
+                    send(hello)
+                },
+                onFrame: { frame, send in
                     switch frame {
-                    case .authResult(let success, let error, _):
-                        guard success else {
-                            failure.withLock {
-                                $0 = ByokyError.relayConnectionFailed(error ?? "the relay refused the room")
-                            }
-                            return false
-                        }
-                        joined.withLock { $0 = true }
-                        onEvent(.joined)
-                        send(hello)
-                    case .peerStatus(true):
-                        // The app came back after a drop: offer again so it can check the key.
-                        send(hello)
-                    case .pairAck:
-                        onEvent(.paired)
-                    case .sealedRequest(let requestID, let encapsulatedKey, let ciphertext):
-                        guard
-                            let (request, sendSealed) = opener?.open(
-                                requestID: requestID,
-                                encapsulatedKey: encapsulatedKey,
-                                ciphertext: ciphertext,
-                                send: send
-                            )
-                        else { break }
-                        requests.start(requestID) {
-                            await self.serve(
-                                request,
-                                sessionKey: sessionKey,
-                                send: send,
-                                reply: sendSealed,
-                                onEvent: onEvent
-                            )
-                        }
-                    case .request(let request):
-                        guard opener == nil else {
-                            send(
-                                RelayResponder.errorFrame(
-                                    requestID: request.requestID,
-                                    ByokyError(.invalidFrame, "This pairing takes only end-to-end encrypted requests")
-                                )
-                            )
-                            break
-                        }
-                        requests.start(request.requestID) {
-                            await self.serve(request, sessionKey: sessionKey, send: send, reply: send, onEvent: onEvent)
-                        }
-                    default:
-                        break
+                    // The app came back after a drop: offer again so it can check the key.
+                    case .peerStatus(true): send(hello)
+                    case .pairAck: onEvent(.paired)
+                    default: break
                     }
-                    return true
+                },
+                serve: { request, send, reply in
+                    await self.serve(request, sessionKey: sessionKey, send: send, reply: reply, onEvent: onEvent)
                 }
-            } catch {}
+            )
             watcher.cancel()
-            if let error = failure.withLock({ $0 }), !joinedOnce { throw error }
-            if joined.withLock({ $0 }) {
+            switch outcome {
+            case .refused(let reason)?:
+                if !joinedOnce { throw ByokyError.relayConnectionFailed(reason) }
+            case .closed(joined: true)?:
                 joinedOnce = true
                 delay = .milliseconds(250)
+            case .closed(joined: false)?, nil:
+                break
             }
             if Task.isCancelled { break }
             onEvent(.reconnecting)
