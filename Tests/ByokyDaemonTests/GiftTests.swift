@@ -85,7 +85,7 @@ struct GiftTests {
             let expired = try await fixture.ask()
             #expect(expired.status == 410)
             #expect(expired.code == "GIFT_EXPIRED")
-            #expect(try await fixture.received().endedReason == "GIFT_EXPIRED")
+            #expect(try await fixture.received().endedReason == .expired)
             #expect(try await fixture.ask().code == "GIFT_EXPIRED")
             fixture.clock.withLock { $0 = 0 }
             var revived = try await fixture.received()
@@ -98,7 +98,7 @@ struct GiftTests {
             let revoked = try await fixture.ask()
             #expect(revoked.status == 410)
             #expect(revoked.code == "GIFT_REVOKED")
-            #expect(try await fixture.received().endedReason == "GIFT_REVOKED")
+            #expect(try await fixture.received().endedReason == .revoked)
             // A receiver that clears its own record still cannot spend the gift.
             var cleared = try await fixture.received()
             cleared.endedReason = nil

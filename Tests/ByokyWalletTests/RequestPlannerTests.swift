@@ -14,7 +14,7 @@ struct RequestPlannerTests {
             id: id ?? "key-\(provider.rawValue)",
             provider: provider.rawValue,
             label: provider.rawValue,
-            authMethod: "api_key",
+            authMethod: .apiKey,
             sealedSecret: "sealed",
             maskedSecret: "sk-...",
             baseURL: baseURL,
@@ -28,7 +28,7 @@ struct RequestPlannerTests {
         GroupRecord(id: "g", name: "g", provider: provider.rawValue, credentialID: key, model: model, createdAt: 1, giftID: gift)
     }
 
-    static func gift(_ provider: ProviderID, ended: String? = nil, expiresAt: Int64 = now + 60_000) -> ReceivedGiftRecord {
+    static func gift(_ provider: ProviderID, ended: GiftEndReason? = nil, expiresAt: Int64 = now + 60_000) -> ReceivedGiftRecord {
         ReceivedGiftRecord(
             id: "gift-1",
             provider: provider.rawValue,
@@ -59,7 +59,7 @@ struct RequestPlannerTests {
         try RequestPlanner.plan(
             request,
             inputs: .init(
-                grantedProviders: (granted ?? [request.provider]).map(\.rawValue),
+                grantedProviders: granted ?? [request.provider],
                 group: group,
                 credentials: keys,
                 receivedGifts: gifts,
@@ -178,7 +178,7 @@ struct RequestPlannerTests {
         let ownKeyFirst = try Self.plan(app, keys: [Self.key(.anthropic)], gifts: [Self.gift(.anthropic)])
         guard case .credential = ownKeyFirst.source else { throw ByokyError(.internalError, "a gift beat the key") }
 
-        #expect(Self.code { try Self.plan(app, keys: [], gifts: [Self.gift(.anthropic, ended: "GIFT_REVOKED")]) } == "GIFT_REVOKED")
+        #expect(Self.code { try Self.plan(app, keys: [], gifts: [Self.gift(.anthropic, ended: .revoked)]) } == "GIFT_REVOKED")
         #expect(Self.code { try Self.plan(app, keys: [], gifts: [Self.gift(.anthropic, expiresAt: Self.now - 1)]) } == "GIFT_EXPIRED")
         let ollama = Self.request(.ollama, "/v1/chat/completions", Self.openAIBody)
         #expect(Self.code { try Self.plan(ollama, keys: [], gifts: [Self.gift(.ollama)]) } == "PROVIDER_UNAVAILABLE")

@@ -11,7 +11,7 @@ struct RouteResolverTests {
             id: id,
             provider: provider,
             label: id,
-            authMethod: "api_key",
+            authMethod: .apiKey,
             sealedSecret: "",
             maskedSecret: "",
             baseURL: nil,

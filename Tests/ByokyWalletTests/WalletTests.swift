@@ -142,13 +142,13 @@ struct WalletTests {
             #expect(first.label == "Anthropic")
             #expect(second.label == "Anthropic 2")
             #expect(first.maskedSecret == "sk-a...3456")
-            #expect(first.authMethod == "api_key")
+            #expect(first.authMethod == .apiKey)
             let setupToken = try await wallet.addCredential(
                 provider: .anthropic,
                 secret: SecretString("sk-ant-oat01-token"),
                 label: "cc"
             )
-            #expect(setupToken.authMethod == "oauth")
+            #expect(setupToken.authMethod == .oauth)
             await #expect(throws: ByokyError(.invalidRequest, "")) {
                 try await wallet.addCredential(provider: .openai, secret: SecretString("k"), label: "cc")
             }

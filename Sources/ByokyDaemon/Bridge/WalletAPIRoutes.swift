@@ -28,7 +28,7 @@ struct WalletAPIRoutes: Sendable {
                 guard let session = try? await authenticate(request) else {
                     return BridgeResponses.json(WalletAPI.encode(SessionStatus(connected: false)))
                 }
-                let providers = try await wallet.availability(for: session.providerIDs.map { ProviderID($0) })
+                let providers = try await wallet.availability(for: session.providerIDs)
                 return BridgeResponses.json(
                     WalletAPI.encode(SessionStatus(connected: true, expiresAt: session.expiresAt, providers: providers))
                 )
@@ -94,7 +94,7 @@ struct WalletAPIRoutes: Sendable {
     private func events(_ request: Request) async throws -> Response {
         let session = try await authenticate(request)
         let wallet = self.wallet
-        let providers = session.providerIDs.map { ProviderID($0) }
+        let providers = session.providerIDs
         let interval = Duration.milliseconds(pollIntervalMilliseconds)
         return Response(
             status: .ok,

@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyStore
 import ByokyWallet
 import Hummingbird
 

@@ -6,7 +6,7 @@ extension WalletStore {
         try await database.raw(
             """
             INSERT INTO allowances (app_name, provider, period, token_limit)
-            VALUES (\(bind: allowance.appName), \(bind: allowance.provider), \(bind: allowance.period), \(bind: allowance.tokenLimit))
+            VALUES (\(bind: allowance.appName), \(bind: allowance.provider), \(bind: allowance.period.rawValue), \(bind: allowance.tokenLimit))
             ON CONFLICT(app_name, provider, period) DO UPDATE SET token_limit = excluded.token_limit
             """
         ).run()
@@ -25,10 +25,10 @@ extension WalletStore {
     }
 
     /// Removes a cap; returns whether one was removed.
-    public func removeAllowance(app: String, provider: String, period: String) async throws -> Bool {
+    public func removeAllowance(app: String, provider: String, period: AllowancePeriod) async throws -> Bool {
         let existing = try await allowances(app: app).contains { $0.provider == provider && $0.period == period }
         try await database.raw(
-            "DELETE FROM allowances WHERE app_name = \(bind: app) AND provider = \(bind: provider) AND period = \(bind: period)"
+            "DELETE FROM allowances WHERE app_name = \(bind: app) AND provider = \(bind: provider) AND period = \(bind: period.rawValue)"
         ).run()
         return existing
     }

@@ -63,7 +63,7 @@ extension WalletStore {
     }
 
     /// Records what the giver reported: tokens used, and why the gift ended if it did.
-    public func updateReceivedGift(id: String, usedTokens: Int? = nil, endedReason: String? = nil) async throws {
+    public func updateReceivedGift(id: String, usedTokens: Int? = nil, endedReason: GiftEndReason? = nil) async throws {
         if let usedTokens {
             try await database.raw(
                 "UPDATE received_gifts SET used_tokens = MAX(used_tokens, \(bind: usedTokens)) WHERE id = \(bind: id)"
@@ -71,7 +71,7 @@ extension WalletStore {
         }
         if let endedReason {
             try await database.raw(
-                "UPDATE received_gifts SET ended_reason = \(bind: endedReason) WHERE id = \(bind: id)"
+                "UPDATE received_gifts SET ended_reason = \(bind: endedReason.rawValue) WHERE id = \(bind: id)"
             ).run()
         }
     }

@@ -4,8 +4,8 @@ public struct AllowanceRecord: Sendable, Hashable, Codable {
     public var appName: String
     /// The provider the cap applies to, or empty for all providers together.
     public var provider: String
-    /// `lifetime`, `day` or `month` (calendar periods in UTC).
-    public var period: String
+    /// Calendar periods in UTC.
+    public var period: AllowancePeriod
     public var tokenLimit: Int
 
     enum CodingKeys: String, CodingKey {
@@ -14,7 +14,7 @@ public struct AllowanceRecord: Sendable, Hashable, Codable {
         case tokenLimit = "token_limit"
     }
 
-    public init(appName: String, provider: String, period: String, tokenLimit: Int) {
+    public init(appName: String, provider: String, period: AllowancePeriod, tokenLimit: Int) {
         self.appName = appName
         self.provider = provider
         self.period = period

@@ -1,10 +1,12 @@
+public import ByokyCore
+
 /// A stored provider credential. The secret is sealed; only the wallet's data key opens it.
 public struct CredentialRecord: Sendable, Hashable, Codable, Identifiable {
     public var id: String
     public var provider: String
     /// A name unique in the wallet, e.g. `Anthropic` or `work`.
     public var label: String
-    public var authMethod: String
+    public var authMethod: AuthMethod
     /// base64 of `nonce ‖ ciphertext ‖ tag` under the data key, bound to `credential:<id>`.
     public var sealedSecret: String
     /// The secret masked for display (`sk-a...cdef`), kept so listing needs no unlock.
@@ -28,7 +30,7 @@ public struct CredentialRecord: Sendable, Hashable, Codable, Identifiable {
         id: String,
         provider: String,
         label: String,
-        authMethod: String,
+        authMethod: AuthMethod,
         sealedSecret: String,
         maskedSecret: String,
         baseURL: String?,

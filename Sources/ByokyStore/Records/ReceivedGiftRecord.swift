@@ -17,7 +17,7 @@ public struct ReceivedGiftRecord: Sendable, Hashable, Codable, Identifiable {
     public var expiresAt: Int64
     public var createdAt: Int64
     /// Why the gift stopped working (`GIFT_EXPIRED`, `GIFT_REVOKED`), as the giver said.
-    public var endedReason: String?
+    public var endedReason: GiftEndReason?
 
     enum CodingKeys: String, CodingKey {
         case id, provider
@@ -45,7 +45,7 @@ public struct ReceivedGiftRecord: Sendable, Hashable, Codable, Identifiable {
         usedTokens: Int = 0,
         expiresAt: Int64,
         createdAt: Int64,
-        endedReason: String? = nil
+        endedReason: GiftEndReason? = nil
     ) {
         self.id = id
         self.provider = provider

@@ -1,3 +1,5 @@
+public import ByokyCore
+
 /// An app's session. The key itself is never stored, only its SHA-256.
 public struct SessionRecord: Sendable, Hashable, Codable, Identifiable {
     public var id: String
@@ -42,6 +44,6 @@ public struct SessionRecord: Sendable, Hashable, Codable, Identifiable {
         self.revokedAt = revokedAt
     }
 
-    /// The granted provider ids.
-    public var providerIDs: [String] { providers.split(separator: ",").map(String.init) }
+    /// The granted providers.
+    public var providerIDs: [ProviderID] { providers.split(separator: ",").map { ProviderID(String($0)) } }
 }

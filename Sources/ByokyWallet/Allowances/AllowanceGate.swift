@@ -54,7 +54,7 @@ final class AllowanceGate: Sendable {
         let estimate = estimateRequest()
         var windows: [(Window, limit: Int)] = []
         for cap in caps {
-            guard let period = AllowancePeriod(rawValue: cap.period) else { continue }
+            let period = cap.period
             let window = Window(
                 app: app,
                 provider: cap.provider,

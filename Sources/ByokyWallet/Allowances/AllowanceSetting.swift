@@ -1,3 +1,5 @@
+public import ByokyStore
+
 /// A token cap as `byoky limit set` asks a running wallet for it, over the control socket.
 public struct AllowanceSetting: Codable, Sendable, Hashable {
     public let app: String

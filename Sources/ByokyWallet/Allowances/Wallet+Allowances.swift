@@ -1,5 +1,5 @@
 public import ByokyCore
-import ByokyStore
+public import ByokyStore
 
 extension Wallet {
     /// Caps `app` at `tokens` (input plus output) per `period`, for one provider or all of them.
@@ -18,7 +18,7 @@ extension Wallet {
             AllowanceRecord(
                 appName: app,
                 provider: provider?.rawValue ?? "",
-                period: period.rawValue,
+                period: period,
                 tokenLimit: tokens
             )
         )
@@ -43,7 +43,7 @@ extension Wallet {
     public func allowanceStatuses() async throws -> [AllowanceStatus] {
         var result: [AllowanceStatus] = []
         for cap in try await store.allowances() {
-            let period = AllowancePeriod(rawValue: cap.period) ?? .lifetime
+            let period = cap.period
             let used = try await store.tokensUsed(
                 app: cap.appName,
                 provider: cap.provider,
@@ -68,7 +68,7 @@ extension Wallet {
         let removed = try await store.removeAllowance(
             app: app,
             provider: provider?.rawValue ?? "",
-            period: period.rawValue
+            period: period
         )
         cache.invalidate()
         guard removed else { throw ByokyError(.notFound, "No such limit — see `byoky limit list`") }

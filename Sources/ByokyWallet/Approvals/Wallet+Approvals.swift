@@ -33,7 +33,7 @@ extension Wallet {
             }
             result[provider.rawValue] = ProviderAvailability(
                 available: route != nil,
-                authMethod: route.flatMap { AuthMethod(rawValue: $0.credential.authMethod) } ?? .apiKey
+                authMethod: route?.credential.authMethod ?? .apiKey
             )
         }
         return result

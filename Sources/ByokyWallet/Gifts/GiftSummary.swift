@@ -54,7 +54,7 @@ public struct ReceivedGiftSummary: Codable, Sendable, Hashable {
         usedTokens = gift.usedTokens
         expiresAt = gift.expiresAt
         status =
-            gift.endedReason.map { $0 == ByokyError.Code.giftRevoked.rawValue ? "revoked" : "expired" }
+            gift.endedReason.map { $0 == .revoked ? "revoked" : "expired" }
             ?? (GiftBudget.isExpired(expiresAt: gift.expiresAt, now: now)
                 ? "expired" : GiftBudget.isExhausted(used: gift.usedTokens, max: gift.maxTokens) ? "used up" : "active")
     }

@@ -207,7 +207,7 @@ extension Wallet {
     }
 
     /// Records what a giver reported about a received gift.
-    public func noteReceivedGift(id: String, usedTokens: Int? = nil, endedReason: String? = nil) async {
+    public func noteReceivedGift(id: String, usedTokens: Int? = nil, endedReason: GiftEndReason? = nil) async {
         try? await store.updateReceivedGift(id: id, usedTokens: usedTokens, endedReason: endedReason)
         cache.invalidate()
     }

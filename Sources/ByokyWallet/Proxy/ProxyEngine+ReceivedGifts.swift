@@ -34,9 +34,9 @@ extension ProxyEngine {
         }
         let headers = answer.head.headers.map { (name: $0.0, value: $0.1) }
         if let code = headers.first(where: { $0.name.lowercased() == ErrorBody.codeHeaderName })?.value,
-            [ByokyError.Code.giftExpired.rawValue, ByokyError.Code.giftRevoked.rawValue].contains(code)
+            let ended = GiftEndReason(code: code)
         {
-            await wallet.noteReceivedGift(id: gift.id, endedReason: code)
+            await wallet.noteReceivedGift(id: gift.id, endedReason: ended)
         }
         let contentType = headers.first { $0.name.lowercased() == "content-type" }?.value
         draft.status = answer.head.status

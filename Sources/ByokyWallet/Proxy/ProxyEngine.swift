@@ -247,7 +247,7 @@ public struct ProxyEngine: Sendable {
             for: target.id,
             clientHeaders: clientHeaders,
             credential: secret,
-            authMethod: AuthMethod(rawValue: credential.authMethod) ?? .apiKey
+            authMethod: credential.authMethod
         )
         var body = body
         let injected = StreamUsageOptions.injected(into: Array(body.readableBytesView), provider: target.id)

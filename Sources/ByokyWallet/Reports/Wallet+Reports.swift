@@ -1,4 +1,4 @@
-import ByokyStore
+public import ByokyStore
 
 extension Wallet {
     /// The newest `limit` audit-log entries (1 to 10,000), newest first, optionally for one app or

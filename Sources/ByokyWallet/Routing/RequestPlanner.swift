@@ -1,4 +1,4 @@
-import ByokyCore
+public import ByokyCore
 public import ByokyStore
 import ByokyTranslate
 import NIOCore
@@ -10,7 +10,7 @@ public enum RequestPlanner {
     /// What the planner needs to know besides the request.
     public struct Inputs: Sendable {
         /// The providers the app's session may use.
-        public var grantedProviders: [String]
+        public var grantedProviders: [ProviderID]
         public var group: GroupRecord?
         public var credentials: [CredentialRecord]
         public var receivedGifts: [ReceivedGiftRecord]
@@ -22,7 +22,7 @@ public enum RequestPlanner {
         public var requestID: String
 
         public init(
-            grantedProviders: [String],
+            grantedProviders: [ProviderID],
             group: GroupRecord?,
             credentials: [CredentialRecord],
             receivedGifts: [ReceivedGiftRecord],
@@ -49,7 +49,7 @@ public enum RequestPlanner {
         guard let requested = ProviderRegistry.provider(request.provider) else {
             throw ByokyError(.notFound, "Unknown provider \"\(request.provider.rawValue)\"")
         }
-        guard inputs.grantedProviders.contains(request.provider.rawValue) else {
+        guard inputs.grantedProviders.contains(request.provider) else {
             throw ByokyError.providerUnavailable(request.provider)
         }
         guard request.body.readableBytes <= inputs.maximumBodySize else {
@@ -64,11 +64,7 @@ public enum RequestPlanner {
             gifts: inputs.receivedGifts,
             now: inputs.now
         ) {
-            if let reason = gift.endedReason {
-                throw reason == ByokyError.Code.giftRevoked.rawValue
-                    ? ByokyError(.giftRevoked, "The giver revoked this gift")
-                    : ByokyError(.giftExpired, "This gift has expired")
-            }
+            if let reason = gift.endedReason { throw reason.error }
             guard !GiftBudget.isExpired(expiresAt: gift.expiresAt, now: inputs.now) else {
                 throw ByokyError(.giftExpired, "This gift has expired")
             }

@@ -1,3 +1,4 @@
+import ByokyCore
 public import ByokyStore
 
 /// An app's session as listings show it (`byoky sessions --json`, the control socket's
@@ -15,7 +16,7 @@ public struct SessionSummary: Codable, Sendable, Hashable {
         id = record.id
         app = record.appName
         origin = record.appOrigin
-        providers = record.providerIDs
+        providers = record.providerIDs.map(\.rawValue)
         createdAt = record.createdAt
         expiresAt = record.expiresAt
         revoked = record.revokedAt != nil

@@ -6,7 +6,7 @@ extension Wallet {
     public func exportBackup() async throws -> ByokyBackup {
         var backup = ByokyBackup(exportedAt: now())
         for record in try await store.credentials() {
-            let method = AuthMethod(rawValue: record.authMethod) ?? .apiKey
+            let method = record.authMethod
             backup.credentials.append(
                 ByokyBackup.Credential(
                     id: record.id,

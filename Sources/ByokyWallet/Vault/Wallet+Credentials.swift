@@ -68,7 +68,7 @@ extension Wallet {
             id: id,
             provider: providerID.rawValue,
             label: chosen,
-            authMethod: method.rawValue,
+            authMethod: method,
             sealedSecret: Base64.encode(sealed),
             maskedSecret: maskKey(secret.exposedValue),
             baseURL: normalizedBase,

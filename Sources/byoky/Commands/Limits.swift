@@ -1,5 +1,6 @@
 import ArgumentParser
 import ByokyCore
+import ByokyStore
 import ByokyWallet
 
 extension ByokyCommand {
