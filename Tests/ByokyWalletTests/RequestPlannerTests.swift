@@ -12,7 +12,7 @@ struct RequestPlannerTests {
     static func key(_ provider: ProviderID, id: String? = nil, baseURL: String? = nil) -> CredentialRecord {
         CredentialRecord(
             id: id ?? "key-\(provider.rawValue)",
-            provider: provider.rawValue,
+            provider: provider,
             label: provider.rawValue,
             authMethod: .apiKey,
             sealedSecret: "sealed",
@@ -25,13 +25,13 @@ struct RequestPlannerTests {
     static func group(_ provider: ProviderID, model: String? = nil, key: String? = nil, gift: String? = nil)
         -> GroupRecord
     {
-        GroupRecord(id: "g", name: "g", provider: provider.rawValue, credentialID: key, model: model, createdAt: 1, giftID: gift)
+        GroupRecord(id: "g", name: "g", provider: provider, credentialID: key, model: model, createdAt: 1, giftID: gift)
     }
 
     static func gift(_ provider: ProviderID, ended: GiftEndReason? = nil, expiresAt: Int64 = now + 60_000) -> ReceivedGiftRecord {
         ReceivedGiftRecord(
             id: "gift-1",
-            provider: provider.rawValue,
+            provider: provider,
             senderLabel: "Ana",
             relayURL: "wss://relay.example",
             roomID: "v2_room",

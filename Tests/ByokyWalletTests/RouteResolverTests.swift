@@ -9,7 +9,7 @@ struct RouteResolverTests {
     static func key(_ id: String, _ provider: String, created: Int64 = 1, lastUsed: Int64? = nil) -> CredentialRecord {
         CredentialRecord(
             id: id,
-            provider: provider,
+            provider: ProviderID(provider),
             label: id,
             authMethod: .apiKey,
             sealedSecret: "",
@@ -21,7 +21,7 @@ struct RouteResolverTests {
     }
 
     static func group(_ provider: String, model: String? = nil, pin: String? = nil) -> GroupRecord {
-        GroupRecord(id: "g", name: "g", provider: provider, credentialID: pin, model: model, createdAt: 1)
+        GroupRecord(id: "g", name: "g", provider: ProviderID(provider), credentialID: pin, model: model, createdAt: 1)
     }
 
     static let anthropicKey = key("a1", "anthropic")

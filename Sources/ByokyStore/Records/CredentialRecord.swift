@@ -3,7 +3,7 @@ public import ByokyCore
 /// A stored provider credential. The secret is sealed; only the wallet's data key opens it.
 public struct CredentialRecord: Sendable, Hashable, Codable, Identifiable {
     public var id: String
-    public var provider: String
+    public var provider: ProviderID
     /// A name unique in the wallet, e.g. `Anthropic` or `work`.
     public var label: String
     public var authMethod: AuthMethod
@@ -28,7 +28,7 @@ public struct CredentialRecord: Sendable, Hashable, Codable, Identifiable {
 
     public init(
         id: String,
-        provider: String,
+        provider: ProviderID,
         label: String,
         authMethod: AuthMethod,
         sealedSecret: String,

@@ -1,3 +1,5 @@
+public import ByokyCore
+
 /// A gift this wallet gives: a token budget on one of its credentials, served through a relay.
 ///
 /// Secrets (the sender key that proves the relay room, the recipients' token and the private key
@@ -5,7 +7,7 @@
 public struct GiftRecord: Sendable, Hashable, Codable, Identifiable {
     public var id: String
     public var credentialID: String
-    public var provider: String
+    public var provider: ProviderID
     /// The giver's name as the receiver sees it.
     public var label: String
     public var relayURL: String
@@ -42,7 +44,7 @@ public struct GiftRecord: Sendable, Hashable, Codable, Identifiable {
     public init(
         id: String,
         credentialID: String,
-        provider: String,
+        provider: ProviderID,
         label: String,
         relayURL: String,
         roomID: String,

@@ -1,9 +1,11 @@
+public import ByokyCore
+
 /// A routing group: apps assigned to it are served by `provider`, optionally with a pinned key
 /// and model, whatever provider they ask for.
 public struct GroupRecord: Sendable, Hashable, Codable, Identifiable {
     public var id: String
     public var name: String
-    public var provider: String
+    public var provider: ProviderID
     /// A pinned credential; when it no longer exists the group serves nothing (no silent fallback).
     public var credentialID: String?
     /// The model requests are sent to (required to move an app across API families).
@@ -22,7 +24,7 @@ public struct GroupRecord: Sendable, Hashable, Codable, Identifiable {
     public init(
         id: String,
         name: String,
-        provider: String,
+        provider: ProviderID,
         credentialID: String?,
         model: String?,
         createdAt: Int64,

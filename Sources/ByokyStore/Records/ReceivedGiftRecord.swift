@@ -1,8 +1,10 @@
+public import ByokyCore
+
 /// A gift this wallet received: a link to spend someone else's budget through a relay.
 public struct ReceivedGiftRecord: Sendable, Hashable, Codable, Identifiable {
     /// The gift's id (the giver's).
     public var id: String
-    public var provider: String
+    public var provider: ProviderID
     public var senderLabel: String
     public var relayURL: String
     /// The relay room: the gift id for an original (v1) gift, `v2_…` for ours.
@@ -35,7 +37,7 @@ public struct ReceivedGiftRecord: Sendable, Hashable, Codable, Identifiable {
 
     public init(
         id: String,
-        provider: String,
+        provider: ProviderID,
         senderLabel: String,
         relayURL: String,
         roomID: String,

@@ -19,7 +19,7 @@ public struct GiftSummary: Codable, Sendable, Hashable {
 
     public init(_ gift: GiftRecord, now: Int64, online: Set<String>? = nil, link: String? = nil) {
         id = gift.id
-        provider = gift.provider
+        provider = gift.provider.rawValue
         label = gift.label
         maxTokens = gift.maxTokens
         usedTokens = gift.usedTokens
@@ -48,7 +48,7 @@ public struct ReceivedGiftSummary: Codable, Sendable, Hashable {
 
     public init(_ gift: ReceivedGiftRecord, now: Int64) {
         id = gift.id
-        provider = gift.provider
+        provider = gift.provider.rawValue
         from = gift.senderLabel
         maxTokens = gift.maxTokens
         usedTokens = gift.usedTokens

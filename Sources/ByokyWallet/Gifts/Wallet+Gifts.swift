@@ -105,7 +105,7 @@ extension Wallet {
     public func link(for gift: GiftRecord) throws -> GiftLink {
         GiftLink(
             giftID: gift.id,
-            provider: ProviderID(gift.provider),
+            provider: gift.provider,
             senderLabel: gift.label,
             authToken: try openGiftSecret(gift.sealedToken, id: gift.id, field: "token"),
             maxTokens: gift.maxTokens,
@@ -157,7 +157,7 @@ extension Wallet {
         }
         let gift = ReceivedGiftRecord(
             id: giftID,
-            provider: provider,
+            provider: ProviderID(provider),
             senderLabel: String((link.senderLabel ?? "unknown").prefix(200)),
             relayURL: relayURL,
             roomID: link.roomID ?? giftID,

@@ -25,7 +25,7 @@ extension ProxyEngine {
             guard !GiftBudget.isExpired(expiresAt: gift.expiresAt, now: wallet.now()) else {
                 throw ByokyError(.giftExpired, "This gift has expired")
             }
-            guard request.provider.rawValue == gift.provider, let target = ProviderRegistry.provider(request.provider),
+            guard request.provider == gift.provider, let target = ProviderRegistry.provider(request.provider),
                 let credential = try await wallet.credentials().first(where: { $0.id == gift.credentialID })
             else { throw ByokyError.providerUnavailable(request.provider) }
             guard request.body.readableBytes <= configuration.maximumRequestBodySize else {

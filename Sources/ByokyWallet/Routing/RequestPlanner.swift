@@ -92,7 +92,7 @@ public enum RequestPlanner {
                 .noCredential,
                 RouteResolver.noCredentialMessage(
                     for: request.provider,
-                    held: inputs.credentials.map(\.provider),
+                    held: inputs.credentials.map(\.provider.rawValue),
                     group: inputs.group
                 )
             )

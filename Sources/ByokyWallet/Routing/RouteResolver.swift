@@ -29,8 +29,8 @@ public enum RouteResolver {
         group: GroupRecord?,
         credentials: [CredentialRecord]
     ) -> Route? {
-        if let group, group.provider != requested.rawValue {
-            let target = ProviderID(group.provider)
+        if let group, group.provider != requested {
+            let target = group.provider
             if let model = group.model, !model.isEmpty, ProviderRegistry.needsTranslation(from: requested, to: target),
                 let credential = pinnedOrFirst(group: group, provider: target, in: credentials)
             {
@@ -43,29 +43,29 @@ public enum RouteResolver {
                 return Route(kind: .swap, credential: credential, target: target, model: model)
             }
         }
-        if let group, group.provider == requested.rawValue {
+        if let group, group.provider == requested {
             guard let credential = pinnedOrFirst(group: group, provider: requested, in: credentials) else { return nil }
             let model = group.model.flatMap { $0.isEmpty ? nil : $0 }
             return Route(kind: .direct, credential: credential, target: requested, model: model)
         }
-        if let credential = credentials.first(where: { $0.provider == requested.rawValue }) {
+        if let credential = credentials.first(where: { $0.provider == requested }) {
             return Route(kind: .direct, credential: credential, target: requested, model: nil)
         }
         guard group == nil, ProviderRegistry.provider(requested)?.family != nil else { return nil }
         let candidates = credentials.filter {
-            ProviderRegistry.needsTranslation(from: requested, to: ProviderID($0.provider))
+            ProviderRegistry.needsTranslation(from: requested, to: $0.provider)
         }.sorted { lhs, rhs in
             let left = (lhs.lastUsedAt ?? 0, -(familyRank(lhs)), lhs.createdAt)
             let right = (rhs.lastUsedAt ?? 0, -(familyRank(rhs)), rhs.createdAt)
             return left > right
         }
         guard let best = candidates.first,
-            let targetFamily = ProviderRegistry.provider(ProviderID(best.provider))?.family
+            let targetFamily = ProviderRegistry.provider(best.provider)?.family
         else { return nil }
         return Route(
             kind: .translate,
             credential: best,
-            target: ProviderID(best.provider),
+            target: best.provider,
             model: ModelCatalog.defaultModel(for: targetFamily)
         )
     }
@@ -76,7 +76,7 @@ public enum RouteResolver {
         held: [String],
         group: GroupRecord?
     ) -> String {
-        if let group, group.provider != requested.rawValue {
+        if let group, group.provider != requested {
             return "No \(group.provider) API key found. Add a \(group.provider) key to your wallet, "
                 + "or assign this app to a provider you already have a key for."
         }
@@ -92,13 +92,13 @@ public enum RouteResolver {
         in credentials: [CredentialRecord]
     ) -> CredentialRecord? {
         if let pin = group.credentialID {
-            return credentials.first { $0.id == pin && $0.provider == provider.rawValue }
+            return credentials.first { $0.id == pin && $0.provider == provider }
         }
-        return credentials.first { $0.provider == provider.rawValue }
+        return credentials.first { $0.provider == provider }
     }
 
     private static func familyRank(_ credential: CredentialRecord) -> Int {
-        ProviderRegistry.provider(ProviderID(credential.provider))?.family?.autoRoutePreference ?? 99
+        ProviderRegistry.provider(credential.provider)?.family?.autoRoutePreference ?? 99
     }
 }
 
@@ -117,7 +117,7 @@ extension RouteResolver {
         now: Int64
     ) throws -> ReceivedGiftRecord? {
         if let group, let pin = group.giftID {
-            guard group.provider == requested.rawValue else {
+            guard group.provider == requested else {
                 throw ByokyError(
                     .translationNotSupported,
                     "This app's group uses a \(group.provider) gift; gifts serve only their own provider's API"
@@ -129,7 +129,7 @@ extension RouteResolver {
             return gift
         }
         guard resolve(requested: requested, group: group, credentials: credentials) == nil else { return nil }
-        let candidates = gifts.filter { $0.provider == requested.rawValue }
+        let candidates = gifts.filter { $0.provider == requested }
         return candidates.first { isUsable($0, now: now) } ?? candidates.first
     }
 

@@ -31,7 +31,7 @@ extension Wallet {
             guard let credential = try await store.credential(idOrLabel: key) else {
                 throw ByokyError(.notFound, "No key named \"\(key)\" — see `byoky key list`")
             }
-            guard credential.provider == provider.rawValue else {
+            guard credential.provider == provider else {
                 throw ByokyError(
                     .invalidRequest,
                     "The key \"\(key)\" is for \(credential.provider), not \(provider.rawValue)"
@@ -47,7 +47,7 @@ extension Wallet {
                 prefix: gift,
                 listing: "byoky gift received"
             )
-            guard received.provider == provider.rawValue else {
+            guard received.provider == provider else {
                 throw ByokyError(
                     .invalidRequest,
                     "The gift \"\(gift)\" is for \(received.provider), not \(provider.rawValue); gifts serve only their own provider"
@@ -61,7 +61,7 @@ extension Wallet {
         let group = GroupRecord(
             id: SecureRandom.uuid(),
             name: name,
-            provider: provider.rawValue,
+            provider: provider,
             credentialID: pinned,
             model: model.flatMap { $0.isEmpty ? nil : $0 },
             createdAt: now(),
@@ -121,7 +121,7 @@ extension Wallet {
         return try await store.groups().map { group in
             GroupSummary(
                 name: group.name,
-                provider: group.provider,
+                provider: group.provider.rawValue,
                 model: group.model,
                 pinnedKey: group.credentialID.flatMap { labels[$0] },
                 pinnedGift: group.giftID,

@@ -1,3 +1,4 @@
+import ByokyCore
 public import ByokyStore
 
 /// A stored key as listings show it: masked, never the secret (the CLI's `key list --json` and
@@ -14,7 +15,7 @@ public struct CredentialSummary: Codable, Sendable, Hashable {
     public init(_ record: CredentialRecord) {
         id = record.id
         label = record.label
-        provider = record.provider
+        provider = record.provider.rawValue
         masked = record.maskedSecret
         baseURL = record.baseURL
         createdAt = record.createdAt

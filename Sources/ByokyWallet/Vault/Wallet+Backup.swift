@@ -10,7 +10,7 @@ extension Wallet {
             backup.credentials.append(
                 ByokyBackup.Credential(
                     id: record.id,
-                    provider: ProviderID(record.provider),
+                    provider: record.provider,
                     label: record.label,
                     authMethod: method,
                     secret: try secret(of: record),
@@ -39,7 +39,7 @@ extension Wallet {
         var report = ImportReport(added: [], duplicates: 0, skipped: [])
         var held: Set<String> = []
         for record in try await store.credentials() {
-            held.insert(record.provider + "\u{0}" + (try secret(of: record)).exposedValue)
+            held.insert(record.provider.rawValue + "\u{0}" + (try secret(of: record)).exposedValue)
         }
         let labels = Set(try await store.credentials().map(\.label))
         for credential in backup.credentials {

@@ -66,7 +66,7 @@ extension Wallet {
         )
         let record = CredentialRecord(
             id: id,
-            provider: providerID.rawValue,
+            provider: providerID,
             label: chosen,
             authMethod: method,
             sealedSecret: Base64.encode(sealed),

@@ -33,7 +33,7 @@ extension Wallet {
             ? Array(
                 Set(try await store.credentials().map(\.provider))
                     .union(try await store.receivedGifts().map(\.provider))
-            ).sorted() : providers.map(\.rawValue)
+            ).sorted().map(\.rawValue) : providers.map(\.rawValue)
         let key = SecretString(SecureRandom.sessionKey())
         let created = now()
         let record = SessionRecord(
