@@ -37,6 +37,7 @@ struct GiftFixture: Sendable {
     static func with(
         budget: Int = 1_000_000,
         relayLimits: RelayLimits = .init(),
+        provider: ProviderID = .anthropic,
         _ body: @Sendable (GiftFixture) async throws -> Void
     ) async throws {
         let giverFolder = try TemporaryFolder()
@@ -64,12 +65,12 @@ struct GiftFixture: Sendable {
             try await MockProvider.withRunningServer(configuration: mock) { mockPort in
                 try await relay.withRunningServer { relayPort in
                     try await giver.addCredential(
-                        provider: .anthropic,
+                        provider: provider,
                         secret: SecretString(canary),
                         baseURL: "http://127.0.0.1:\(mockPort)"
                     )
                     let (gift, link) = try await giver.createGift(
-                        key: "Anthropic",
+                        key: ProviderRegistry.displayName(of: provider),
                         budget: budget,
                         lifetime: 3_600_000,
                         relayURL: "ws://127.0.0.1:\(relayPort)",
@@ -84,7 +85,7 @@ struct GiftFixture: Sendable {
                     try await receiver.redeemGift(link: link.url())
                     let grant = try await receiver.createSession(
                         app: AppIdentity(name: "Receiver app"),
-                        providers: [.anthropic]
+                        providers: [provider]
                     )
                     let ready = GiftFixture(
                         giver: giver,

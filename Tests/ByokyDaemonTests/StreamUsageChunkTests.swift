@@ -1,5 +1,6 @@
 import ByokyCore
 import ByokyMockProvider
+import NIOCore
 import NIOHTTP1
 import ByokyStore
 import ByokyTesting
@@ -39,6 +40,24 @@ struct StreamUsageChunkTests {
         return (object["choices"] as? [Any])?.isEmpty == true && object["usage"] is [String: Any]
     }
 
+    /// Streams once without asking for usage (no usage-only chunk may arrive) and once asking
+    /// (it must be the last before `[DONE]`); returns both streams' payloads.
+    static func streamTwice(
+        _ bridge: BridgeFixture,
+        path: String,
+        auth: (String, String)
+    ) async throws -> (plain: [String], withUsage: [String]) {
+        let unasked = try await bridge.send(.POST, path, body: body(askingForUsage: false), headers: [auth])
+        #expect(unasked.status == 200, "\(unasked.text)")
+        let plain = try dataPayloads(unasked.body)
+        #expect(!plain.contains(where: isUsageOnly), "\(plain.suffix(3))")
+        #expect(plain.last == "[DONE]")
+        let asked = try await bridge.send(.POST, path, body: body(askingForUsage: true), headers: [auth])
+        let withUsage = try dataPayloads(asked.body)
+        #expect(withUsage.dropLast().last.map(isUsageOnly) == true, "\(withUsage.suffix(2))")
+        return (plain, withUsage)
+    }
+
     @Test(arguments: openAICompatible)
     func theUsageChunkReachesOnlyAppsThatAskedForIt(provider: ProviderID) async throws {
         try await BridgeFixture.with(grant: [provider]) { bridge in
@@ -52,16 +71,8 @@ struct StreamUsageChunkTests {
             let path = "/\(provider.rawValue)" + Self.chatPath(for: provider)
             let auth = bridge.authHeader(for: provider)
 
-            let unasked = try await bridge.send(.POST, path, body: Self.body(askingForUsage: false), headers: [auth])
-            #expect(unasked.status == 200, "\(unasked.text)")
-            let plain = try Self.dataPayloads(unasked.body)
-            #expect(!plain.contains(where: Self.isUsageOnly), "\(plain.suffix(3))")
-            #expect(plain.last == "[DONE]")
+            let (plain, withUsage) = try await Self.streamTwice(bridge, path: path, auth: auth)
             #expect(plain.dropLast().last?.contains(#""finish_reason":"stop""#) == true)
-
-            let asked = try await bridge.send(.POST, path, body: Self.body(askingForUsage: true), headers: [auth])
-            let withUsage = try Self.dataPayloads(asked.body)
-            #expect(withUsage.dropLast().last.map(Self.isUsageOnly) == true, "\(withUsage.suffix(2))")
             #expect(withUsage.count == plain.count + 1)
 
             // Metered either way where the wallet asks for usage: the dropped chunk was counted first.
@@ -88,17 +99,36 @@ struct StreamUsageChunkTests {
             try await bridge.wallet.assign(app: "Bridge test", toGroup: route == .translated ? "claude" : "gpt")
             let (provider, path): (ProviderID, String) =
                 route == .translated ? (.openai, "/openai/v1/chat/completions") : (.groq, "/groq/openai/v1/chat/completions")
-            let auth = bridge.authHeader(for: provider)
-            let unasked = try await bridge.send(.POST, path, body: Self.body(askingForUsage: false), headers: [auth])
-            #expect(unasked.status == 200, "\(unasked.text)")
-            let plain = try Self.dataPayloads(unasked.body)
-            #expect(!plain.contains(where: Self.isUsageOnly), "\(plain.suffix(3))")
-            #expect(plain.last == "[DONE]")
-
-            let asked = try await bridge.send(.POST, path, body: Self.body(askingForUsage: true), headers: [auth])
-            #expect(try Self.dataPayloads(asked.body).dropLast().last.map(Self.isUsageOnly) == true)
+            _ = try await Self.streamTwice(bridge, path: path, auth: bridge.authHeader(for: provider))
             let log = try await bridge.wallet.store.requestLog()
             #expect(log.allSatisfy { $0.outputTokens == 12 }, "\(log.map(\.outputTokens))")
+        }
+    }
+
+    /// Through a received gift the giver's wallet adds the option; the receiver's app still sees
+    /// no usage chunk, and the giver still counts the tokens.
+    @Test func aGiftsOpenAIStreamHasNoUnaskedUsageChunk() async throws {
+        try await GiftFixture.with(provider: .openai) { fixture in
+            let response = await fixture.receiverEngine.handle(
+                ProxyRequest(
+                    provider: .openai,
+                    method: "POST",
+                    pathAndQuery: "/v1/chat/completions",
+                    headers: [("content-type", "application/json")],
+                    body: ByteBuffer(string: Self.body(askingForUsage: false))
+                ),
+                sessionKey: fixture.sessionKey
+            )
+            #expect(response.status == 200)
+            let payloads = try Self.dataPayloads(Array(try await response.body.collect(upTo: 1_048_576).readableBytesView))
+            #expect(!payloads.contains(where: Self.isUsageOnly), "\(payloads.suffix(3))")
+            #expect(payloads.last == "[DONE]")
+            var used = 0
+            for _ in 0..<200 where used == 0 {
+                used = try await fixture.giverUsed()
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(used > 12, "the giver metered the stream from the chunk it dropped")
         }
     }
 }
