@@ -65,7 +65,8 @@ struct RequestPlannerTests {
                 receivedGifts: gifts,
                 now: now,
                 maximumBodySize: limit,
-                requestID: "req-1"
+                requestID: "req-1",
+                appModel: ProxyEngine.model(of: request)
             )
         )
     }

@@ -119,7 +119,7 @@ public struct ProxyEngine: Sendable {
                 receivedGifts: try await wallet.receivedGifts(),
                 now: wallet.now(),
                 maximumBodySize: configuration.maximumRequestBodySize,
-                requestID: SecureRandom.hexToken(byteCount: 12)
+                appModel: draft.model
             )
         )
         draft.actualProvider = plan.target.id
@@ -305,9 +305,13 @@ public struct ProxyEngine: Sendable {
 
     /// The request's model: the body's `model`, or the model in a Gemini path.
     static func model(of request: ProxyRequest) -> String? {
-        if let range = request.path.firstRange(of: "/models/") {
-            let rest = request.path[range.upperBound...]
-            if let colon = rest.firstIndex(of: ":") { return String(rest[..<colon]) }
+        // The path is scanned as bytes (a String search here cost more than the body scan).
+        let path = request.pathAndQuery.utf8.prefix { $0 != UInt8(ascii: "?") }
+        let marker = "/models/".utf8
+        if let start = path.firstRange(of: marker)?.upperBound,
+            let colon = path[start...].firstIndex(of: UInt8(ascii: ":"))
+        {
+            return String(decoding: path[start..<colon], as: UTF8.self)
         }
         guard request.body.readableBytes > 0, request.body.readableBytes <= 10_485_760,
             request.body.readableBytesView.first == UInt8(ascii: "{")

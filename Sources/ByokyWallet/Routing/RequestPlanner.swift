@@ -18,8 +18,10 @@ public enum RequestPlanner {
         public var now: Int64
         /// The largest request body accepted.
         public var maximumBodySize: Int
-        /// The id a translated request carries (random per request).
-        public var requestID: String
+        /// The id a translated request carries; `nil` makes a random one, only when one is needed.
+        public var requestID: String?
+        /// The model the app's request names (body or Gemini path), read once by the engine.
+        public var appModel: String?
 
         public init(
             grantedProviders: [ProviderID],
@@ -28,7 +30,8 @@ public enum RequestPlanner {
             receivedGifts: [ReceivedGiftRecord],
             now: Int64,
             maximumBodySize: Int,
-            requestID: String
+            requestID: String? = nil,
+            appModel: String?
         ) {
             self.grantedProviders = grantedProviders
             self.group = group
@@ -37,6 +40,7 @@ public enum RequestPlanner {
             self.now = now
             self.maximumBodySize = maximumBodySize
             self.requestID = requestID
+            self.appModel = appModel
         }
     }
 
@@ -55,7 +59,7 @@ public enum RequestPlanner {
         guard request.body.readableBytes <= inputs.maximumBodySize else {
             throw ByokyError.payloadTooLarge("Request body", limit: inputs.maximumBodySize)
         }
-        let appModel = ProxyEngine.model(of: request)
+        let appModel = inputs.appModel
         let pathAndQuery = ProxyEngine.removingKeyParameter(from: request.pathAndQuery, provider: request.provider)
         if let gift = try RouteResolver.gift(
             requested: request.provider,
@@ -122,7 +126,7 @@ public enum RequestPlanner {
                 from: sourceFamily,
                 to: target,
                 model: model,
-                requestID: inputs.requestID
+                requestID: inputs.requestID ?? SecureRandom.hexToken(byteCount: 12)
             )
             translation = outbound
             path = outbound.path

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Where the bridge spends its instructions per request, counted by valgrind's callgrind (repeatable
+# on a noisy machine: instructions, not seconds). A throw-away wallet serves the nginx upstream of
+# run.sh; after a warm-up the counters are zeroed (the start and the unlock's key derivation are not
+# counted), wrk sends requests at concurrency 1 for a fixed time, and the counters are dumped.
+# Usage: Benchmarks/Bridge/profile.sh [seconds]   (default 20; needs valgrind, nginx, wrk)
+# Prints instructions per request, inclusive, for the functions that matter, demangled.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+duration=${1:-20}
+for tool in valgrind callgrind_control callgrind_annotate objcopy nginx wrk; do
+    command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install valgrind nginx wrk" >&2; exit 1; }
+done
+swift build -c release --static-swift-stdlib --product byoky >/dev/null
+bin=.build/release
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; [ -n "${PROFILE_KEEP:-}" ] || rm -rf "$work"' EXIT
+export BYOKY_HOME="$work/wallet"
+printf 'Bench-Password-2026\n' > "$work/password"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+sed -e "s|WORK|$work|g" -e "s|PROXYPORT|$(free_port)|g" -e "s|PORT|$port|g" Benchmarks/Bridge/nginx.conf.template \
+    > "$work/nginx.conf"
+nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" &
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/v1/messages" && break; sleep 0.1; done
+"$bin/byoky" init --password-file "$work/password" >/dev/null
+printf 'sk-bench-upstream\n' | "$bin/byoky" key add anthropic --base-url "http://127.0.0.1:$port" \
+    --password-file "$work/password" >/dev/null
+# Valgrind 3.19 cannot read the DWARF 5 of a Swift build: profile a copy without debug info
+# (function names come from the symbol table).
+objcopy --strip-debug "$bin/byoky" "$work/byoky"
+valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
+    "$work/byoky" serve --port 0 --password-file "$work/password" > "$work/serve.log" 2>&1 &
+daemon=$!
+for _ in $(seq 600); do grep -q "http://127.0.0.1" "$work/serve.log" 2>/dev/null && break; sleep 0.1; done
+bridge=$(grep -o '127.0.0.1:[0-9]*' "$work/serve.log" | head -1)
+"$bin/byoky" exec --app profile --bridge "http://$bridge" -- /bin/sh -c "
+    BENCH_KEY=\$ANTHROPIC_API_KEY wrk -t1 -c1 -d3s -s Benchmarks/Bridge/post.lua http://$bridge/anthropic/v1/messages >/dev/null
+    callgrind_control -z $daemon >/dev/null 2>&1
+    BENCH_KEY=\$ANTHROPIC_API_KEY wrk -t1 -c1 -d${duration}s -s Benchmarks/Bridge/post.lua http://$bridge/anthropic/v1/messages > $work/wrk.txt
+    callgrind_control -d $daemon >/dev/null 2>&1
+"
+requests=$(awk '/requests in/ { print $1 }' "$work/wrk.txt")
+kill -INT "$daemon"; wait "$daemon" 2>/dev/null || true
+# The dump made right after the load holds exactly the requests (counters were zeroed before).
+dump=$(ls "$work"/callgrind.out.* | head -1)
+total=$(callgrind_annotate "$dump" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }')
+echo "requests: $requests; instructions: $total; per request: $((total / requests))"
+# Inclusive instructions per request of the 40 heaviest functions, demangled.
+callgrind_annotate --inclusive=yes --threshold=100 "$dump" 2>/dev/null \
+    | awk -v n="$requests" '/^ *[0-9,]+ / { count = $1; gsub(",", "", count); $1 = ""; printf "%10.0f %s\n", count / n, $0 }' \
+    | head -n 60 | swift demangle --simplified | cut -c1-200
