@@ -11,9 +11,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
+        // libFuzzer's driver for SwiftPM executables, shared by every target.
+        .target(name: "FuzzSupport"),
         .executableTarget(
             name: "TranslateFuzz",
             dependencies: [
+                "FuzzSupport",
                 .product(name: "ByokyTranslate", package: "byoky-swift"),
                 .product(name: "ByokyCore", package: "byoky-swift"),
             ],
@@ -22,13 +25,14 @@ let package = Package(
         // PathDecodingOracle.swift is a link to the test helper of the same name (one oracle for tests and fuzzing).
         .executableTarget(
             name: "PathFuzz",
-            dependencies: [.product(name: "ByokyCore", package: "byoky-swift")],
+            dependencies: ["FuzzSupport", .product(name: "ByokyCore", package: "byoky-swift")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         // One executable for the parsers of outside input; BYOKY_FUZZ_TARGET picks the parser.
         .executableTarget(
             name: "ParsersFuzz",
             dependencies: [
+                "FuzzSupport",
                 .product(name: "ByokyCore", package: "byoky-swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -1,4 +1,5 @@
 import ByokyCore
+import FuzzSupport
 import Crypto
 
 #if canImport(Glibc)
@@ -105,21 +106,9 @@ func fuzzURL(_ bytes: [UInt8]) {
     _ = ProviderURLPolicy.isAllowedRelayURL(text)
 }
 
-/// SwiftPM links an executable's entry point under `<Module>_main`; hand it to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafeRawPointer, Int) -> CInt
-) -> CInt
-
+/// The entry point SwiftPM links for this executable: libFuzzer's driver (FuzzSupport).
 @_cdecl("ParsersFuzz_main")
-public func fuzzMain(
-    _ argc: CInt,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
-) -> CInt {
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
     _ = Target.current
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { start, count in parsersFuzz(start, count) }
+    return runFuzzer(argc, argv) { start, count in parsersFuzz(start, count) }
 }

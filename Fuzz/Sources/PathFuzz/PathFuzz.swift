@@ -1,4 +1,5 @@
 import ByokyCore
+import FuzzSupport
 
 /// Differential fuzzing of the wallet's path rule: `PathSegmentPolicy` must agree with
 /// `PathDecodingOracle` (a plainer model that decodes the whole path) on every input, and a URL
@@ -17,20 +18,8 @@ public func pathFuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     return 0
 }
 
-/// SwiftPM links an executable's entry point under `<Module>_main`; hand it to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafeRawPointer, Int) -> CInt
-) -> CInt
-
+/// The entry point SwiftPM links for this executable: libFuzzer's driver (FuzzSupport).
 @_cdecl("PathFuzz_main")
-public func fuzzMain(
-    _ argc: CInt,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
-) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { start, count in pathFuzz(start, count) }
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    return runFuzzer(argc, argv) { start, count in pathFuzz(start, count) }
 }
