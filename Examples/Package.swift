@@ -26,7 +26,7 @@ let package = Package(
         .executableTarget(
             name: "provider-clients",
             dependencies: [
-                .product(name: "ByokySDK", package: "byoky-swift"),
+                .product(name: "ByokySDK", package: "byoky-swift")
             ]
         ),
         // An app backend that uses its users' wallets through their front ends (backend relay).

@@ -62,7 +62,9 @@ public enum MockProvider {
             if let observe = configuration.onRequest {
                 let key = configuration.apiKey
                 let carriedKey = key.map { key in request.headers.contains { $0.value.contains(key) } } ?? false
-                observe(ObservedRequest(method: request.method.rawValue, path: request.uri.path, carriedKey: carriedKey))
+                observe(
+                    ObservedRequest(method: request.method.rawValue, path: request.uri.path, carriedKey: carriedKey)
+                )
             }
             return try await next(request, context)
         }

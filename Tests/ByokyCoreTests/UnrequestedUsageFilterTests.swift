@@ -5,8 +5,10 @@ import Testing
 /// The usage-only chunk leaves an OpenAI stream; every other byte stays as it came, wherever the
 /// stream is cut into chunks.
 struct UnrequestedUsageFilterTests {
-    static let usage = #"{"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"#
-    static let first = #"{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hé"},"finish_reason":null}],"usage":null}"#
+    static let usage =
+        #"{"id":"c1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"#
+    static let first =
+        #"{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hé"},"finish_reason":null}],"usage":null}"#
     static let finish = #"{"id":"c1","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":null}"#
 
     struct Case: Sendable, CustomTestStringConvertible {

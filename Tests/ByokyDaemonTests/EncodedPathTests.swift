@@ -1,10 +1,10 @@
 import ByokyCore
 import ByokyMockProvider
-import NIOHTTP1
 import ByokyStore
 import ByokyTesting
 import ByokyWallet
 import NIOCore
+import NIOHTTP1
 import Testing
 
 @testable import ByokyDaemon

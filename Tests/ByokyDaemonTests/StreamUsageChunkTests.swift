@@ -1,11 +1,11 @@
 import ByokyCore
 import ByokyMockProvider
-import NIOCore
-import NIOHTTP1
 import ByokyStore
 import ByokyTesting
 import ByokyWallet
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Testing
 
 /// The wallet adds `stream_options.include_usage` to meter OpenAI-family streams; the usage-only
@@ -98,7 +98,8 @@ struct StreamUsageChunkTests {
             }
             try await bridge.wallet.assign(app: "Bridge test", toGroup: route == .translated ? "claude" : "gpt")
             let (provider, path): (ProviderID, String) =
-                route == .translated ? (.openai, "/openai/v1/chat/completions") : (.groq, "/groq/openai/v1/chat/completions")
+                route == .translated
+                ? (.openai, "/openai/v1/chat/completions") : (.groq, "/groq/openai/v1/chat/completions")
             _ = try await Self.streamTwice(bridge, path: path, auth: bridge.authHeader(for: provider))
             let log = try await bridge.wallet.store.requestLog()
             #expect(log.allSatisfy { $0.outputTokens == 12 }, "\(log.map(\.outputTokens))")
@@ -120,7 +121,9 @@ struct StreamUsageChunkTests {
                 sessionKey: fixture.sessionKey
             )
             #expect(response.status == 200)
-            let payloads = try Self.dataPayloads(Array(try await response.body.collect(upTo: 1_048_576).readableBytesView))
+            let payloads = try Self.dataPayloads(
+                Array(try await response.body.collect(upTo: 1_048_576).readableBytesView)
+            )
             #expect(!payloads.contains(where: Self.isUsageOnly), "\(payloads.suffix(3))")
             #expect(payloads.last == "[DONE]")
             var used = 0

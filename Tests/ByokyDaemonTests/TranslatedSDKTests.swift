@@ -67,7 +67,9 @@ struct TranslatedSDKTests {
             #expect((result["input_tokens"] as? Int ?? 0) > 0, "\(result)")
 
             let log = try await bridge.wallet.store.requestLog()
-            #expect(log.count == SDKClient.Case(family: pair.app, streaming: pair.streaming, tools: pair.tools).requestCount)
+            #expect(
+                log.count == SDKClient.Case(family: pair.app, streaming: pair.streaming, tools: pair.tools).requestCount
+            )
             #expect(log.allSatisfy { $0.provider == pair.app.rawValue })
             #expect(log.allSatisfy { $0.actualProvider == upstream.id.rawValue })
             #expect(log.allSatisfy { $0.status == 200 })

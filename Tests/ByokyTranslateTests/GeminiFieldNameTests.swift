@@ -76,7 +76,9 @@ import Testing
 
     @Test func errorsAndDataKeysAreReadAsMeant() throws {
         let error = try JSONNode.parse(#"{"error":{"code":429,"message":"Slow down","status":"RESOURCE_EXHAUSTED"}}"#)
-        #expect(GeminiAdapter.readError(Self.snakeCased(error), status: 500) == GeminiAdapter.readError(error, status: 500))
+        #expect(
+            GeminiAdapter.readError(Self.snakeCased(error), status: 500) == GeminiAdapter.readError(error, status: 500)
+        )
         // Field names change; the app's own names (arguments, schema properties) do not.
         let mixed = try JSONNode.parse(
             #"{"contents":[{"role":"model","parts":[{"function_call":{"name":"f","args":{"user_id":1,"fullName":"x"}}}]}],"tools":[{"function_declarations":[{"name":"f","parameters":{"type":"OBJECT","properties":{"user_id":{"type":"INTEGER","max_items":2}},"property_ordering":["user_id"]}}]}],"generation_config":{"maxOutputTokens":7,"stop_sequences":["E"]}}"#

@@ -33,7 +33,8 @@ import Testing
     static func upstream(calls: Int, interleaved: Bool, leadingText: Bool) -> [UInt8] {
         func chunk(_ delta: String, finish: String? = nil) -> String {
             let reason = finish.map { "\"\($0)\"" } ?? "null"
-            return #"data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-5.5","choices":[{"index":0,"delta":\#(delta),"finish_reason":\#(reason)}]}"#
+            return
+                #"data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-5.5","choices":[{"index":0,"delta":\#(delta),"finish_reason":\#(reason)}]}"#
                 + "\n\n"
         }
         var text = chunk(#"{"role":"assistant","content":""}"#)
@@ -49,13 +50,16 @@ import Testing
         }
         if interleaved {
             while perCall.contains(where: { !$0.isEmpty }) {
-                for index in perCall.indices where !perCall[index].isEmpty { text += chunk(perCall[index].removeFirst()) }
+                for index in perCall.indices where !perCall[index].isEmpty {
+                    text += chunk(perCall[index].removeFirst())
+                }
             }
         } else {
             for deltas in perCall { for delta in deltas { text += chunk(delta) } }
         }
         text += chunk("{}", finish: "tool_calls")
-        text += #"data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-5.5","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":9,"total_tokens":14}}"#
+        text +=
+            #"data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-5.5","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":9,"total_tokens":14}}"#
             + "\n\ndata: [DONE]\n\n"
         return Array(text.utf8)
     }
@@ -76,7 +80,10 @@ import Testing
             #expect(grammar.calls.map(\.name) == Array(repeating: "get_weather", count: item.calls))
             // Ids keep their order and stay distinct (each family writes its own id form).
             #expect(Set(grammar.calls.map(\.id)).count == item.calls)
-            #expect(grammar.calls.enumerated().allSatisfy { $0.element.id.contains("call_\($0.offset)") }, "\(grammar.calls)")
+            #expect(
+                grammar.calls.enumerated().allSatisfy { $0.element.id.contains("call_\($0.offset)") },
+                "\(grammar.calls)"
+            )
             if !grammar.violations.isEmpty || grammar.calls.map(\.arguments) != expected { break }
         }
     }
@@ -87,7 +94,10 @@ import Testing
         sequencer.sequence(.blockStart(index: 0, block: .text), into: &out)
         sequencer.sequence(.textDelta(index: 0, text: "a"), into: &out)
         #expect(out.count == 2)
-        sequencer.sequence(.blockStart(index: 1, block: .toolUse(id: "x", name: "f", thoughtSignature: nil)), into: &out)
+        sequencer.sequence(
+            .blockStart(index: 1, block: .toolUse(id: "x", name: "f", thoughtSignature: nil)),
+            into: &out
+        )
         #expect(out.count == 2, "a second block waits while the first is open")
         sequencer.sequence(.blockStop(index: 0), into: &out)
         #expect(out.count == 4)

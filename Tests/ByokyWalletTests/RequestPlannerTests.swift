@@ -22,13 +22,22 @@ struct RequestPlannerTests {
         )
     }
 
-    static func group(_ provider: ProviderID, model: String? = nil, key: String? = nil, gift: String? = nil)
+    static func group(
+        _ provider: ProviderID,
+        model: String? = nil,
+        key: String? = nil,
+        gift: String? = nil
+    )
         -> GroupRecord
     {
         GroupRecord(id: "g", name: "g", provider: provider, credentialID: key, model: model, createdAt: 1, giftID: gift)
     }
 
-    static func gift(_ provider: ProviderID, ended: GiftEndReason? = nil, expiresAt: Int64 = now + 60_000) -> ReceivedGiftRecord {
+    static func gift(
+        _ provider: ProviderID,
+        ended: GiftEndReason? = nil,
+        expiresAt: Int64 = now + 60_000
+    ) -> ReceivedGiftRecord {
         ReceivedGiftRecord(
             id: "gift-1",
             provider: provider,
@@ -45,7 +54,13 @@ struct RequestPlannerTests {
     }
 
     static func request(_ provider: ProviderID, _ path: String, _ body: String) -> ProxyRequest {
-        ProxyRequest(provider: provider, method: "POST", pathAndQuery: path, headers: [], body: ByteBuffer(string: body))
+        ProxyRequest(
+            provider: provider,
+            method: "POST",
+            pathAndQuery: path,
+            headers: [],
+            body: ByteBuffer(string: body)
+        )
     }
 
     static func plan(
@@ -71,7 +86,8 @@ struct RequestPlannerTests {
         )
     }
 
-    static let anthropicBody = #"{"model":"claude-sonnet-4-6","max_tokens":64,"messages":[{"role":"user","content":"Hi"}]}"#
+    static let anthropicBody =
+        #"{"model":"claude-sonnet-4-6","max_tokens":64,"messages":[{"role":"user","content":"Hi"}]}"#
     static let openAIBody = #"{"model":"gpt-5.5","messages":[{"role":"user","content":"Hi"}]}"#
 
     static func text(_ buffer: ByteBuffer) -> String { String(buffer: buffer) }
@@ -88,7 +104,10 @@ struct RequestPlannerTests {
     }
 
     @Test func directRequestsKeepPathBodyAndModel() throws {
-        let plan = try Self.plan(Self.request(.anthropic, "/v1/messages", Self.anthropicBody), keys: [Self.key(.anthropic)])
+        let plan = try Self.plan(
+            Self.request(.anthropic, "/v1/messages", Self.anthropicBody),
+            keys: [Self.key(.anthropic)]
+        )
         guard case .credential(let key) = plan.source else { throw ByokyError(.internalError, "no key") }
         #expect(key.id == "key-anthropic")
         #expect(plan.target.id == .anthropic && plan.kind == .direct)
@@ -133,7 +152,10 @@ struct RequestPlannerTests {
         #expect(plan.pathAndQuery == "/v1/chat/completions")
         #expect(Self.text(plan.body).contains(#""model":"gpt-5.4-mini""#))
         let models = Self.request(.groq, "/openai/v1/models", "")
-        #expect(Self.code { try Self.plan(models, group: Self.group(.openai), keys: [Self.key(.openai)]) } == "TRANSLATION_NOT_SUPPORTED")
+        #expect(
+            Self.code { try Self.plan(models, group: Self.group(.openai), keys: [Self.key(.openai)]) }
+                == "TRANSLATION_NOT_SUPPORTED"
+        )
     }
 
     @Test func crossFamilyRoutesTranslate() throws {
@@ -157,11 +179,18 @@ struct RequestPlannerTests {
 
     @Test func refusalsCarryTheirCodes() {
         let app = Self.request(.anthropic, "/v1/messages", Self.anthropicBody)
-        #expect(Self.code { try Self.plan(Self.request("acme", "/v1/x", "{}"), granted: ["acme"], keys: []) } == "NOT_FOUND")
-        #expect(Self.code { try Self.plan(app, granted: [.openai], keys: [Self.key(.anthropic)]) } == "PROVIDER_UNAVAILABLE")
+        #expect(
+            Self.code { try Self.plan(Self.request("acme", "/v1/x", "{}"), granted: ["acme"], keys: []) } == "NOT_FOUND"
+        )
+        #expect(
+            Self.code { try Self.plan(app, granted: [.openai], keys: [Self.key(.anthropic)]) } == "PROVIDER_UNAVAILABLE"
+        )
         #expect(Self.code { try Self.plan(app, keys: [Self.key(.anthropic)], limit: 10) } == "PAYLOAD_TOO_LARGE")
         #expect(Self.code { try Self.plan(app, keys: []) } == "NO_CREDENTIAL")
-        #expect(Self.code { try Self.plan(app, group: Self.group(.anthropic, key: "gone"), keys: [Self.key(.anthropic)]) } == "NO_CREDENTIAL")
+        #expect(
+            Self.code { try Self.plan(app, group: Self.group(.anthropic, key: "gone"), keys: [Self.key(.anthropic)]) }
+                == "NO_CREDENTIAL"
+        )
     }
 
     @Test func receivedGiftsServeWhenPinnedOrWhenNoKeyCan() throws {
@@ -179,8 +208,14 @@ struct RequestPlannerTests {
         let ownKeyFirst = try Self.plan(app, keys: [Self.key(.anthropic)], gifts: [Self.gift(.anthropic)])
         guard case .credential = ownKeyFirst.source else { throw ByokyError(.internalError, "a gift beat the key") }
 
-        #expect(Self.code { try Self.plan(app, keys: [], gifts: [Self.gift(.anthropic, ended: .revoked)]) } == "GIFT_REVOKED")
-        #expect(Self.code { try Self.plan(app, keys: [], gifts: [Self.gift(.anthropic, expiresAt: Self.now - 1)]) } == "GIFT_EXPIRED")
+        #expect(
+            Self.code { try Self.plan(app, keys: [], gifts: [Self.gift(.anthropic, ended: .revoked)]) }
+                == "GIFT_REVOKED"
+        )
+        #expect(
+            Self.code { try Self.plan(app, keys: [], gifts: [Self.gift(.anthropic, expiresAt: Self.now - 1)]) }
+                == "GIFT_EXPIRED"
+        )
         let ollama = Self.request(.ollama, "/v1/chat/completions", Self.openAIBody)
         #expect(Self.code { try Self.plan(ollama, keys: [], gifts: [Self.gift(.ollama)]) } == "PROVIDER_UNAVAILABLE")
     }

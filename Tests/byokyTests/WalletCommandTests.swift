@@ -339,11 +339,19 @@ struct WalletCommandTests {
     @Test func separatePasswordsNeverFallBackToTheMasterPassword() async throws {
         try await Home.with { home in
             let master = ["BYOKY_PASSWORD_FILE": home.passwordFile]
-            let added = try await home.byoky(["key", "add", "openai"], input: "sk-backup-CANARY-1\n", extraEnvironment: master)
+            let added = try await home.byoky(
+                ["key", "add", "openai"],
+                input: "sk-backup-CANARY-1\n",
+                extraEnvironment: master
+            )
             #expect(added.status == 0, "\(added.stderr)")
             let out = home.folder.path + "/stdin.byoky"
             let backupPassword = "Backup-Only-Secret-93!"
-            let exported = try await home.byoky(["export", out], input: backupPassword + "\n", extraEnvironment: master)
+            let exported = try await home.byoky(
+                ["export", out],
+                input: backupPassword + "\n",
+                extraEnvironment: master
+            )
             #expect(exported.status == 0, "\(exported.stderr)")
             #expect(exported.stdout.contains("Exported 1 key(s)"))
 
@@ -357,7 +365,11 @@ struct WalletCommandTests {
             let noPassword = try await home.byoky(["import", out], input: "", extraEnvironment: master)
             #expect(noPassword.status != 0)
             #expect(noPassword.stderr.contains("Expected the backup password on standard input"))
-            let fromStdin = try await home.byoky(["import", out], input: backupPassword + "\n", extraEnvironment: master)
+            let fromStdin = try await home.byoky(
+                ["import", out],
+                input: backupPassword + "\n",
+                extraEnvironment: master
+            )
             #expect(fromStdin.status == 0, "\(fromStdin.stderr)")
             #expect(fromStdin.stdout.contains("Imported 0 key(s); 1 already in the wallet."))
             let weak = try await home.byoky(["export", out, "--force"], input: "short\n", extraEnvironment: master)
@@ -370,9 +382,16 @@ struct WalletCommandTests {
             #expect(changed.status == 0, "\(changed.stderr)")
             let newFile = home.folder.path + "/new-password"
             try "\(newPassword)\n".write(toFile: newFile, atomically: true, encoding: .utf8)
-            let reopened = try await home.byoky(["export", out, "--force", "--password-file", newFile], input: backupPassword + "\n")
+            let reopened = try await home.byoky(
+                ["export", out, "--force", "--password-file", newFile],
+                input: backupPassword + "\n"
+            )
             #expect(reopened.status == 0, "\(reopened.stderr)")
-            let stale = try await home.byoky(["export", out, "--force"], input: backupPassword + "\n", extraEnvironment: master)
+            let stale = try await home.byoky(
+                ["export", out, "--force"],
+                input: backupPassword + "\n",
+                extraEnvironment: master
+            )
             #expect(stale.status == 1)
         }
     }

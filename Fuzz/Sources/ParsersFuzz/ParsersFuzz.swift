@@ -1,6 +1,6 @@
 import ByokyCore
-import FuzzSupport
 import Crypto
+import FuzzSupport
 
 #if canImport(Glibc)
 import Glibc

@@ -21,5 +21,5 @@ public func pathFuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
 /// The entry point SwiftPM links for this executable: libFuzzer's driver (FuzzSupport).
 @_cdecl("PathFuzz_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    return runFuzzer(argc, argv) { start, count in pathFuzz(start, count) }
+    runFuzzer(argc, argv) { start, count in pathFuzz(start, count) }
 }

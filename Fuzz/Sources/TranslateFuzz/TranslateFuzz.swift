@@ -1,6 +1,6 @@
 import ByokyCore
-import FuzzSupport
 import ByokyTranslate
+import FuzzSupport
 
 /// One fuzz input: the first byte picks the operation (request, response or stream translation)
 /// and the pair of families; the rest is the body or stream. Any crash, hang or runaway output is a bug.
@@ -65,5 +65,5 @@ public func translateFuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
 /// The entry point SwiftPM links for this executable: libFuzzer's driver (FuzzSupport).
 @_cdecl("TranslateFuzz_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    return runFuzzer(argc, argv) { start, count in translateFuzz(start, count) }
+    runFuzzer(argc, argv) { start, count in translateFuzz(start, count) }
 }

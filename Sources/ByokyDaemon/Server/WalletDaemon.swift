@@ -5,8 +5,8 @@ public import ByokyWallet
 import Hummingbird
 public import Logging
 import NIOCore
-import Synchronization
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 #if canImport(Glibc)

@@ -66,7 +66,9 @@ extension MockRenderer {
                 ]
                 for fragment in fragments(of: call.argumentsText) {
                     deltas.append(
-                        .object(["index": .number(Double(index)), "function": .object(["arguments": .string(fragment)])])
+                        .object([
+                            "index": .number(Double(index)), "function": .object(["arguments": .string(fragment)]),
+                        ])
                     )
                 }
                 return deltas

@@ -170,8 +170,13 @@ public struct ProxyEngine: Sendable {
             response.headers.map { (name: $0.name, value: $0.value) },
             bodyIsRewritten: true
         )
-        return try await translatedResponse(response, translation: translation, headers: headers, completion: completion)
-            .allowing(origin: session.appOrigin)
+        return try await translatedResponse(
+            response,
+            translation: translation,
+            headers: headers,
+            completion: completion
+        )
+        .allowing(origin: session.appOrigin)
     }
 
     /// Sends the request with `credential`'s key to `target` under `hold`, which is given back

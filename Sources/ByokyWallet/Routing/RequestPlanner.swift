@@ -137,7 +137,11 @@ public enum RequestPlanner {
         if let model = route.model, translation == nil {
             if requested.family == .gemini {
                 path = ProxyEngine.replacingGeminiModel(in: path, with: model)
-            } else if let patched = JSONPatch.settingTopLevelString("model", to: model, in: Array(body.readableBytesView)) {
+            } else if let patched = JSONPatch.settingTopLevelString(
+                "model",
+                to: model,
+                in: Array(body.readableBytesView)
+            ) {
                 body = ByteBuffer(bytes: patched)
             }
         }

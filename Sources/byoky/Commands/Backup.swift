@@ -24,7 +24,11 @@ extension ByokyCommand {
                     throw ByokyError(.invalidRequest, "\(file) exists; pass --force to replace it")
                 }
                 let backup = try await withWallet(options, unlock: true) { try await $0.exportBackup() }
-                let password = try SecretInput.separatePassword(file: exportPasswordFile, purpose: "backup", isNew: true)
+                let password = try SecretInput.separatePassword(
+                    file: exportPasswordFile,
+                    purpose: "backup",
+                    isNew: true
+                )
                 let text = try ByokyBackupFile.seal(backup, password: password)
                 guard
                     FileManager.default.createFile(
@@ -57,7 +61,11 @@ extension ByokyCommand {
                     throw ByokyError(.notFound, "Cannot read \(file)")
                 }
                 let report = try await withWallet(options, unlock: true, changes: true) { wallet in
-                    let password = try SecretInput.separatePassword(file: exportPasswordFile, purpose: "backup", isNew: false)
+                    let password = try SecretInput.separatePassword(
+                        file: exportPasswordFile,
+                        purpose: "backup",
+                        isNew: false
+                    )
                     let backup = try ByokyBackupFile.open(String(decoding: data, as: UTF8.self), password: password)
                     let report = try await wallet.importBackup(backup)
                     if backup.unreadableRefreshTokens > 0 {

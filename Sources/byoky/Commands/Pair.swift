@@ -51,7 +51,11 @@ extension ByokyCommand {
                     return
                 }
                 try await withWallet(options, unlock: true) { wallet in
-                    guard let chosen = try approve(payload, held: Set(try await wallet.credentials().map(\.provider.rawValue)))
+                    guard
+                        let chosen = try approve(
+                            payload,
+                            held: Set(try await wallet.credentials().map(\.provider.rawValue))
+                        )
                     else { return }
                     let client = ProxyEngine.makeHTTPClient()
                     let host = PairingHost(

@@ -19,7 +19,11 @@ extension ByokyCommand {
             try await reportingErrors {
                 try await withWallet(options) { wallet in
                     let old = try SecretInput.password(file: options.passwordFile, prompt: "Current master password: ")
-                    let new = try SecretInput.separatePassword(file: newPasswordFile, purpose: "new master", isNew: true)
+                    let new = try SecretInput.separatePassword(
+                        file: newPasswordFile,
+                        purpose: "new master",
+                        isNew: true
+                    )
                     try await wallet.changePassword(from: old, to: new)
                 }
                 print("Master password changed. A running `byoky serve` keeps working; use the new one to unlock.")

@@ -135,7 +135,11 @@ extension ByokyCommand {
                             throw ByokyError(.invalidRequest, "Give the retention in days, e.g. 30d, or 0 for ever")
                         }
                         let wanted = LogRetention(days: value)
-                        retention = try await throughDaemon(options, { try .put("/log/retention", wanted) }, changes: true) {
+                        retention = try await throughDaemon(
+                            options,
+                            { try .put("/log/retention", wanted) },
+                            changes: true
+                        ) {
                             try await $0.setLogRetention(wanted)
                             return try await $0.logRetention()
                         }
@@ -144,7 +148,10 @@ extension ByokyCommand {
                             try await $0.logRetention()
                         }
                     }
-                    print(retention.days == 0 ? "The log keeps every row." : "The log keeps \(retention.days) day(s) of rows.")
+                    print(
+                        retention.days == 0
+                            ? "The log keeps every row." : "The log keeps \(retention.days) day(s) of rows."
+                    )
                 }
             }
         }

@@ -3,7 +3,9 @@ internal import ByokyCore
 extension GeminiAdapter {
     static func readRequest(_ body: JSONNode) throws(ByokyError) -> ChatRequest {
         // Field names may come in snake_case too (proto3 JSON); read them as camelCase.
-        guard let root = GeminiFieldNames.normalized(body).objectValue else { throw .malformedRequest("the body must be a JSON object") }
+        guard let root = GeminiFieldNames.normalized(body).objectValue else {
+            throw .malformedRequest("the body must be a JSON object")
+        }
         var request = ChatRequest()
         for part in root["systemInstruction"]?["parts"]?.arrayValue ?? [] {
             if let text = part["text"]?.stringValue, !text.isEmpty { request.system.append(SystemPart(text: text)) }
