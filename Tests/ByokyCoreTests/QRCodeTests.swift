@@ -11,12 +11,12 @@ import Testing
     }
 
     /// Decodes a PBM image of `code` with zbarimg.
-    static func decode(_ code: QRCode) throws -> String {
+    static func decode(_ code: QRCode) async throws -> String {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let path = folder.path + "/code.pbm"
         try code.portableBitmap().write(toFile: path, atomically: true, encoding: .ascii)
-        let output = try ProcessRunner.runBlocking(
+        let output = try await ProcessRunner.run(
             URL(fileURLWithPath: try #require(zbarimg)),
             arguments: ["--quiet", "--raw", "-Sbinary", path]
         )
@@ -27,20 +27,20 @@ import Testing
     }
 
     @Test(.enabled(if: zbarimg != nil), arguments: [1, 14, 17, 50, 120, 300, 700, 1_200])
-    func zbarReadsBackWhatWasEncoded(length: Int) throws {
+    func zbarReadsBackWhatWasEncoded(length: Int) async throws {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_:/.")
         var generator = SeededGenerator(seed: UInt64(length))
         let text = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
         let code = try QRCode(encoding: Array(text.utf8))
-        #expect(try Self.decode(code) == text)
+        #expect(try await Self.decode(code) == text)
     }
 
     @Test(.enabled(if: zbarimg != nil), arguments: QRCode.ErrorCorrection.allCases)
-    func everyErrorCorrectionLevelReads(level: QRCode.ErrorCorrection) throws {
+    func everyErrorCorrectionLevelReads(level: QRCode.ErrorCorrection) async throws {
         let payload = PairingPayload.generate(relayURL: "wss://relay.byoky.com", appOrigin: "https://app.example")
         let text = "byoky://pair/" + payload.encoded()
         let code = try QRCode(encoding: Array(text.utf8), errorCorrection: level)
-        #expect(try Self.decode(code) == text)
+        #expect(try await Self.decode(code) == text)
     }
 
     @Test func choosesTheSmallestVersionAndRefusesTooMuch() throws {

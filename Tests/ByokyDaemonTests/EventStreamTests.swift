@@ -9,7 +9,7 @@ import NIOHTTP1
 import Testing
 
 /// Apps learn of revocation and of changed providers through `GET /v1/events`.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct EventStreamTests {
     @Test func reportsChangedProvidersThenRevocationAndEnds() async throws {
         try await BridgeFixture.with { bridge in

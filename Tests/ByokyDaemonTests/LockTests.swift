@@ -5,7 +5,7 @@ import NIOHTTP1
 import Testing
 
 /// A locked wallet keeps no key in memory and serves nothing until the owner unlocks it.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct LockTests {
     @Test func lockingStopsServingUntilUnlocked() async throws {
         try await BridgeFixture.with { bridge in

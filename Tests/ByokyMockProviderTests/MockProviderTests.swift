@@ -7,7 +7,7 @@ import NIOHTTP1
 import Testing
 
 /// The mock provider over real loopback HTTP.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct MockProviderTests {
     struct Exchange: Sendable {
         let status: Int

@@ -207,7 +207,7 @@ struct ByokySDKTests {
 }
 
 /// Cancelling a streaming fetch reaches the wallet, which stops and records what was used.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct ByokySDKCancellationTests {
     @Test func cancellingAFetchMidStreamIsSeenByTheWallet() async throws {
         try await ByokySDKTests.withWallet(upstreamEventDelay: .milliseconds(20)) { bridge, wallet in

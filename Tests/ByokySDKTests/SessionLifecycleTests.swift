@@ -21,11 +21,12 @@ import FoundationNetworking
 @Suite(.timeLimit(.minutes(2)))
 struct SessionLifecycleTests {
     /// A loopback port nobody listens on right now.
-    static func freePort() throws -> Int {
-        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).wait()
-        defer { try? channel.close().wait() }
-        return channel.localAddress?.port ?? 0
+    static func freePort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close()
+        return port
     }
 
     /// Approves the first connect request `daemon` receives.
@@ -49,7 +50,7 @@ struct SessionLifecycleTests {
         let sessionFile = folder.path + "/session.json"
         let wallet = try await Wallet.open(home: WalletHome(path: folder.path + "/wallet"))
         let client = ProxyEngine.makeHTTPClient()
-        let port = try Self.freePort()
+        let port = try await Self.freePort()
         let bridge = "http://127.0.0.1:\(port)"
         let updates = Mutex<[[String: ProviderAvailability]]>([])
         let ended = Mutex(false)

@@ -5,7 +5,7 @@ import Testing
 
 @testable import ByokyWallet
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct BackupTests {
     @Test func exportedKeysImportIntoAnotherWalletUnchanged() async throws {
         try await TemporaryFolder.with { folder in

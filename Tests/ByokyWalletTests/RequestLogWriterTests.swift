@@ -5,7 +5,7 @@ import Testing
 @testable import ByokyStore
 
 /// The audit log's batched writer against a real SQLite file.
-@Suite(.timeLimit(.minutes(1))) struct RequestLogWriterTests {
+@Suite(.timeLimit(.minutes(3))) struct RequestLogWriterTests {
     static func entry(_ index: Int, tokens: Int?) -> RequestLogRecord {
         RequestLogRecord(
             id: "log-\(index)",

@@ -6,7 +6,7 @@ import Testing
 
 /// The proxy's own HTTP/1.1 client against the mock provider on loopback: streaming with
 /// back-pressure, keep-alive reuse, idle and head timeouts, cancellation.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct UpstreamClientTests {
     static func request(words: Int, stream: Bool) -> ByteBuffer {
         ByteBuffer(

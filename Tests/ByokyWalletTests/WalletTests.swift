@@ -13,7 +13,7 @@ final class TestClock: Sendable {
     func advance(milliseconds: Int64) { value.withLock { $0 += milliseconds } }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct WalletTests {
     static let password = "Correct-Horse-Battery-9"
 

@@ -11,6 +11,9 @@ Prints one JSON object:
   {"text": ..., "tool_name": ..., "tool_args": {...}, "stop_reason": ..., "input_tokens": n,
    "output_tokens": n}
 On an API error prints {"error_status": n, "error_type": "<SDK exception class>", "message": ...}.
+
+With --serve it answers one request per line of stdin with one line of stdout, until stdin ends:
+the tests keep a few of these running, so the SDKs are imported once, not once per request.
 """
 import json
 import sys
@@ -213,10 +216,27 @@ def run_cohere(req):
     return result
 
 
+RUNNERS = {"anthropic": run_anthropic, "openai": run_openai, "gemini": run_gemini, "cohere": run_cohere}
+
+
+def serve():
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            req = json.loads(line)
+            answer = RUNNERS[req["family"]](req)
+        except Exception as error:  # noqa: BLE001 - the test sees what went wrong
+            answer = {"worker_error": f"{type(error).__name__}: {error}"}
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+
+
 def main():
+    if "--serve" in sys.argv:
+        return serve()
     req = json.load(sys.stdin)
-    runner = {"anthropic": run_anthropic, "openai": run_openai, "gemini": run_gemini, "cohere": run_cohere}[req["family"]]
-    json.dump(runner(req), sys.stdout)
+    json.dump(RUNNERS[req["family"]](req), sys.stdout)
 
 
 if __name__ == "__main__":

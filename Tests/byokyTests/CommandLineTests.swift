@@ -30,13 +30,14 @@ struct CommandLineTests {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }()
 
-    func run(_ arguments: [String], input: String? = nil) throws -> ProcessRunner.Output {
-        try ProcessRunner.runBlocking(Self.executable, arguments: arguments, input: input)
+    /// Runs the binary on a thread of its own (waiting must not hold a cooperative pool thread).
+    func run(_ arguments: [String], input: String? = nil) async throws -> ProcessRunner.Output {
+        try await ProcessRunner.run(Self.executable, arguments: arguments, input: input)
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func demoRunsTheWholeFlowAndShowsNoKey() throws {
-        let result = try run(["demo"])
+    @Test(.timeLimit(.minutes(3)))
+    func demoRunsTheWholeFlowAndShowsNoKey() async throws {
+        let result = try await run(["demo"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("POST /anthropic/v1/messages → 200: \"Mock reply to: Hello from the byoky demo"))
         #expect(result.stdout.contains("(stream) → 200"))
@@ -54,40 +55,40 @@ struct CommandLineTests {
         #expect(result.stderr.isEmpty, "\(result.stderr)")
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func helpExplainsTheCommands() throws {
-        let result = try run(["--help"])
+    @Test(.timeLimit(.minutes(3)))
+    func helpExplainsTheCommands() async throws {
+        let result = try await run(["--help"])
         #expect(result.status == 0)
         for word in ["demo", "init", "key", "serve", "exec", "sessions", "revoke", "log", "status", "providers"] {
             #expect(result.stdout.contains(word))
         }
-        #expect(try run(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+        #expect(try await run(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func providersListsAllFifteen() throws {
-        let result = try run(["providers"])
+    @Test(.timeLimit(.minutes(3)))
+    func providersListsAllFifteen() async throws {
+        let result = try await run(["providers"])
         #expect(result.status == 0)
         #expect(result.stdout.split(separator: "\n").count == 15)
         #expect(result.stdout.contains("azure_openai\tAzure OpenAI"))
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func passwordCheckReadsStandardInputAndFailsWeakPasswords() throws {
-        let strong = try run(["password-check"], input: "Xk9$mP2vL8@nQ4wR!\n")
+    @Test(.timeLimit(.minutes(3)))
+    func passwordCheckReadsStandardInputAndFailsWeakPasswords() async throws {
+        let strong = try await run(["password-check"], input: "Xk9$mP2vL8@nQ4wR!\n")
         #expect(strong.status == 0)
         #expect(strong.stdout.hasPrefix("Very strong (4/4)"))
-        let weak = try run(["password-check"], input: "short\n")
+        let weak = try await run(["password-check"], input: "short\n")
         #expect(weak.status == 1)
         #expect(weak.stdout.contains("Use at least 12 characters"))
-        let none = try run(["password-check"], input: "")
+        let none = try await run(["password-check"], input: "")
         #expect(none.status != 0)
         #expect(none.stderr.contains("standard input"))
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func unknownCommandsSayWhatToDo() throws {
-        let result = try run(["frobnicate"])
+    @Test(.timeLimit(.minutes(3)))
+    func unknownCommandsSayWhatToDo() async throws {
+        let result = try await run(["frobnicate"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("byoky --help") || result.stderr.contains("Usage"))
     }

@@ -14,9 +14,10 @@ import Darwin
 /// entries still queued, so a query always sees every request that finished before it.
 ///
 /// Two lanes write. The idle lane is the usual one: its loop and statements run on a thread of
-/// their own with a connection of their own, at the lowest scheduling class the system offers
-/// (see ``BackgroundPriority``), so a batch never takes a core from a request that wants one.
-/// Under sustained full load that thread gets almost no time; the catch-up lane then writes with
+/// their own with a connection of their own, between requests. (It runs at normal priority: at
+/// a lower one, or in the idle scheduling class, a machine busy with other work starved it for
+/// seconds to minutes, and opening or closing the wallet waited as long.) Under sustained full
+/// load that thread gets little time; the catch-up lane then writes with
 /// a connection of its own at normal priority: once an entry has waited ``writeDeadline``,
 /// once ``catchUpBacklog`` entries wait, and whenever a reader waits. So the queue stays bounded,
 /// entries reach the file within a few tens of milliseconds, and readers never wait on a starved

@@ -61,7 +61,7 @@ public final class WalletStore: Sendable {
     }
 
     /// Opens the store with the audit log's idle lane running its loop on `logExecutor` (tests
-    /// stand in a starved thread); `nil` gives it its own low-priority thread.
+    /// stand in a starved thread); `nil` gives it a thread of its own.
     static func open(at path: String, logExecutor: (any TaskExecutor)?) async throws -> WalletStore {
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         if !folder.isEmpty { try FilePermissions.makeOwnerOnlyFolder(folder) }
@@ -89,7 +89,6 @@ public final class WalletStore: Sendable {
         logThread.start()
         let logConnection: SQLiteConnection
         do {
-            try await logThread.runIfActive { BackgroundPriority.lowerCurrentThread() }
             logConnection = try await SQLiteConnection.open(
                 storage: .file(path: path),
                 threadPool: logThread,

@@ -1,4 +1,5 @@
 package import Foundation
+import Synchronization
 
 /// Runs Python scripts that check Byoky's formats against independent implementations
 /// (the `cryptography` package, and later the official provider SDKs).
@@ -29,13 +30,24 @@ package enum PythonInterop {
         return "/usr/bin/env"
     }
 
-    private static var interpreterArguments: [String] { interpreter == "/usr/bin/env" ? ["python3"] : [] }
+    static var interpreterArguments: [String] { interpreter == "/usr/bin/env" ? ["python3"] : [] }
 
-    /// Whether an interpreter can import every module in `modules`.
+    /// Whether an interpreter has every module in `modules` installed. Found without importing
+    /// them (importing the provider SDKs takes seconds), and asked once per set of modules: test
+    /// traits ask while tests run, on threads the other tests need.
     package static func canImport(_ modules: [String]) -> Bool {
-        let script = modules.map { "import \($0)" }.joined(separator: "; ")
-        return (try? runBlocking(arguments: ["-c", script], input: nil)) != nil
+        let key = modules.sorted().joined(separator: ",")
+        if let known = importable.withLock({ $0[key] }) { return known }
+        let list = modules.map { "'\($0)'" }.joined(separator: ", ")
+        let script =
+            "import importlib.util, sys; "
+            + "sys.exit(0 if all(importlib.util.find_spec(m) is not None for m in [\(list)]) else 1)"
+        let answer = (try? runBlocking(arguments: ["-c", script], input: nil)) != nil
+        importable.withLock { $0[key] = answer }
+        return answer
     }
+
+    private static let importable = Mutex<[String: Bool]>([:])
 
     /// Whether tests needing `modules` should run: under CI always, elsewhere when available.
     package static func isEnabled(needing modules: [String]) -> Bool {
@@ -49,12 +61,14 @@ package enum PythonInterop {
     package static func runScript(
         _ script: String,
         arguments: [String] = [],
-        input: String? = nil
+        input: String? = nil,
+        environment: [String: String]? = nil
     ) async throws -> String {
         let output = try await ProcessRunner.run(
             URL(fileURLWithPath: interpreter),
             arguments: interpreterArguments + [scriptsFolder.appendingPathComponent(script).path] + arguments,
-            input: input
+            input: input,
+            environment: environment
         )
         guard output.status == 0 else { throw Failure(status: output.status, standardError: output.stderr) }
         return output.stdout

@@ -1,7 +1,8 @@
 package import ByokyCore
 import Foundation
 
-/// Drives `Tests/Interop/sdk_client.py`: one official provider SDK call against a base URL.
+/// Drives `Tests/Interop/sdk_client.py`: one official provider SDK call against a base URL, made
+/// by one of a few long-running copies of the script (`--serve`).
 package enum SDKClient {
     /// One cell of the family × streaming × tools matrix.
     package struct Case: Sendable, CustomStringConvertible {
@@ -31,6 +32,9 @@ package enum SDKClient {
         }
     }
 
+    /// Two long-running clients: the SDKs are imported once each, not once per request.
+    static let workers = PythonWorkerPool(script: "sdk_client.py", size: 2)
+
     /// The Python modules the client needs.
     package static let modules = ["anthropic", "openai", "google.genai", "cohere"]
 
@@ -55,9 +59,12 @@ package enum SDKClient {
             "tools": item.tools, "prompt": prompt,
         ]
         let input = String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self)
-        let output = try await PythonInterop.runScript("sdk_client.py", input: input)
+        let output = try await workers.call(input)
         guard let result = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] else {
             throw CocoaError(.propertyListReadCorrupt)
+        }
+        if let failure = result["worker_error"] as? String {
+            throw PythonInterop.Failure(status: 1, standardError: failure)
         }
         return result
     }
