@@ -51,6 +51,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Layer 0: the files of Web/ (the browser SDK), embedded by the EmbedWebFiles plugin.
+        .target(
+            name: "ByokyWebFiles",
+            dependencies: ["ByokyCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedWebFiles"]
+        ),
+        .executableTarget(name: "byoky-embed-web", swiftSettings: swiftSettings),
+        .plugin(name: "EmbedWebFiles", capability: .buildTool(), dependencies: ["byoky-embed-web"]),
         // Layer 1: cross-family translation (pure, no I/O).
         .target(name: "ByokyTranslate", dependencies: ["ByokyCore"], swiftSettings: swiftSettings),
         // Layer 1: persistence.
@@ -91,6 +100,7 @@ let package = Package(
                 "ByokyStore",
                 "ByokyWallet",
                 "ByokyHTTPServer",
+                "ByokyWebFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -180,7 +190,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Shared test helpers (fixtures, chunking, interop runners). Used by tests only.
-        .target(name: "ByokyTesting", dependencies: ["ByokyCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "ByokyTesting",
+            dependencies: [
+                "ByokyCore",
+                "ByokySDK",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Reaches the Swift runtime's global-executor hook in a statically linked `byoky` too.
         .target(name: "CByokyConcurrencyHook"),
         // Executables: argument parsing and wiring only.

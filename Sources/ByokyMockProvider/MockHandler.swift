@@ -60,7 +60,46 @@ struct MockHandler: Sendable {
             let items = events.map { String(decoding: $0.data, as: UTF8.self) }
             return json(Array(("[" + items.joined(separator: ",\n") + "]").utf8))
         }
-        return stream(events, crlf: family == .gemini)
+        return stream(events, crlf: family == .gemini, delay: Self.eventDelay(model: model) ?? configuration.eventDelay)
+    }
+
+    /// The pause between stream events a `mock-paced-<ms>` model asks for (at most 2 s).
+    static func eventDelay(model: String) -> Duration? {
+        guard model.hasPrefix("mock-paced-"), let milliseconds = Int(model.dropFirst("mock-paced-".count)) else {
+            return nil
+        }
+        return .milliseconds(min(max(milliseconds, 0), 2000))
+    }
+
+    /// `POST /v1/files` (OpenAI): reads the multipart upload and answers the file object OpenAI
+    /// answers, with the uploaded part's name and size.
+    func uploadFile(_ request: Request) async throws -> Response {
+        if let failure = checkAuth(request, family: .openai) { return failure }
+        let body = try await request.body.collect(upTo: MockProvider.maximumRequestSize)
+        guard let contentType = request.headers[.contentType],
+            let parts = MockMultipart.parts(of: Array(body.readableBytesView), contentType: contentType)
+        else {
+            return error(.invalidRequest, "The upload is not multipart/form-data", family: .openai)
+        }
+        guard let file = parts.first(where: { $0.name == "file" && $0.filename != nil }) else {
+            return error(.invalidRequest, "file: field required", family: .openai)
+        }
+        let purpose = parts.first { $0.name == "purpose" }.map { String(decoding: $0.body, as: UTF8.self) }
+        var writer = JSONWriter()
+        writer.write(
+            .object([
+                "object": .string("file"),
+                "id": .string("file-mock\(file.body.count)"),
+                "purpose": .string(purpose ?? "user_data"),
+                "filename": .string(file.filename ?? ""),
+                "bytes": .number(Double(file.body.count)),
+                "created_at": .number(1_764_000_000),
+                "expires_at": .null,
+                "status": .string("processed"),
+                "status_details": .null,
+            ])
+        )
+        return json(writer.bytes)
     }
 
     func modelList(for request: Request, family: APIFamily? = nil) -> Response {
@@ -156,9 +195,8 @@ struct MockHandler: Sendable {
         )
     }
 
-    private func stream(_ events: [ServerSentEvent], crlf: Bool) -> Response {
-        let delay = configuration.eventDelay
-        return Response(
+    private func stream(_ events: [ServerSentEvent], crlf: Bool, delay: Duration) -> Response {
+        Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: .init { writer in

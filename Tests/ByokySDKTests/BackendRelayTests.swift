@@ -1,6 +1,7 @@
 import ByokyCore
 import ByokySDK
 import ByokyStore
+import ByokyTesting
 import ByokyWallet
 import Foundation
 import Hummingbird
@@ -15,63 +16,6 @@ import Testing
 /// backend (a real Hummingbird WebSocket server using `ByokyServer`) over loopback.
 @Suite(.timeLimit(.minutes(2)))
 struct BackendRelayTests {
-    /// The clients the backend has seen, in arrival order.
-    final class Clients: Sendable {
-        private let clients = Mutex<[ByokyRelayClient]>([])
-
-        func add(_ client: ByokyRelayClient) { clients.withLock { $0.append(client) } }
-
-        /// The `index`-th client to connect, waiting for it (bounded).
-        func client(_ index: Int = 0) async throws -> ByokyRelayClient {
-            for _ in 0..<400 {
-                if let client = clients.withLock({ $0.count > index ? $0[index] : nil }) { return client }
-                try await Task.sleep(for: .milliseconds(25))
-            }
-            throw ByokyError(.timeout, "no relay client connected")
-        }
-    }
-
-    /// Runs an app backend with a `ByokyServer` WebSocket route at `/byoky` on a free loopback port.
-    static func withBackend(
-        configuration: ByokyServer.Configuration = .init(),
-        _ body: @Sendable (Int, Clients) async throws -> Void
-    ) async throws {
-        let clients = Clients()
-        let server = ByokyServer(configuration: configuration)
-        let router = Router(context: BasicWebSocketRequestContext.self)
-        router.ws("/byoky") { inbound, outbound, _ in
-            try await server.handleConnection(inbound: inbound, outbound: outbound) { client in clients.add(client) }
-        }
-        let port = Mutex<Int?>(nil)
-        var logger = Logger(label: "backend")
-        logger.logLevel = .critical
-        let app = Application(
-            router: Router(),
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } },
-            logger: logger
-        )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let serviceGroup = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-            group.addTask { try await serviceGroup.run() }
-            var bound: Int?
-            for _ in 0..<200 where bound == nil {
-                bound = port.withLock { $0 }
-                if bound == nil { try await Task.sleep(for: .milliseconds(10)) }
-            }
-            let boundPort = try #require(bound)
-            do {
-                try await body(boundPort, clients)
-            } catch {
-                await serviceGroup.triggerGracefulShutdown()
-                throw error
-            }
-            await serviceGroup.triggerGracefulShutdown()
-            try await group.waitForAll()
-        }
-    }
-
     static let plainBody = Array(
         #"{"model":"claude-sonnet-4-6","max_tokens":64,"messages":[{"role":"user","content":"via relay"}]}"#.utf8
     )
@@ -98,7 +42,7 @@ struct BackendRelayTests {
         try await ByokySDKTests.withWallet { bridge, wallet in
             let session = try await Byoky(options: .init(appName: "Relay app", bridgeURL: bridge))
                 .connect(providers: [ProviderRequirement(id: .anthropic, required: true)])
-            try await Self.withBackend { port, clients in
+            try await RelayBackend.with { port, clients in
                 let relay = try session.createRelay("ws://127.0.0.1:\(port)/byoky", correlationID: "user-42")
                 defer { relay.close() }
                 try await relay.waitUntilConnected()
@@ -151,7 +95,7 @@ struct BackendRelayTests {
         try await ByokySDKTests.withWallet(upstreamEventDelay: .milliseconds(40)) { bridge, wallet in
             let session = try await Byoky(options: .init(appName: "Relay drop", bridgeURL: bridge))
                 .connect(providers: [ProviderRequirement(id: .anthropic, required: true)])
-            try await Self.withBackend { port, clients in
+            try await RelayBackend.with { port, clients in
                 let relay = try session.createRelay("ws://127.0.0.1:\(port)/byoky")
                 try await relay.waitUntilConnected()
                 let client = try await clients.client()
@@ -189,7 +133,7 @@ struct BackendRelayTests {
         try await ByokySDKTests.withWallet(upstreamEventDelay: .milliseconds(40)) { bridge, _ in
             let session = try await Byoky(options: .init(appName: "Relay cancel", bridgeURL: bridge))
                 .connect(providers: [ProviderRequirement(id: .anthropic, required: true)])
-            try await Self.withBackend { port, clients in
+            try await RelayBackend.with { port, clients in
                 let relay = try session.createRelay("ws://127.0.0.1:\(port)/byoky")
                 defer { relay.close() }
                 try await relay.waitUntilConnected()
@@ -219,7 +163,7 @@ struct BackendRelayTests {
                 .connect(providers: [ProviderRequirement(id: .anthropic, required: true)])
             var configuration = ByokyServer.Configuration()
             configuration.maximumFrameSize = 2048
-            try await Self.withBackend(configuration: configuration) { port, clients in
+            try await RelayBackend.with(configuration: configuration) { port, clients in
                 var relayConfiguration = BackendRelay.Configuration()
                 relayConfiguration.initialBackoff = .milliseconds(50)
                 let relay = try session.createRelay("ws://127.0.0.1:\(port)/byoky", configuration: relayConfiguration)

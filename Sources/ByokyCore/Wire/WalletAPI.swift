@@ -66,6 +66,13 @@ public struct ProviderRequirement: Sendable, Hashable, Codable {
         self.id = id
         self.required = required
     }
+
+    /// `required` may be left out (as the original SDK's apps do): it then means `false`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(ProviderID.self, forKey: .id)
+        required = try container.decodeIfPresent(Bool.self, forKey: .required) ?? false
+    }
 }
 
 /// `POST /v1/connect`.

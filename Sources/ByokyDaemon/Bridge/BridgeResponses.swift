@@ -29,16 +29,17 @@ enum BridgeResponses {
     }
 
     /// A proxied response: in one piece when the whole answer is already here, else streamed.
-    static func proxied(_ response: ProxyResponse) async -> Response {
+    ///
+    /// A page may read an answer its session's origin earned (the engine checked it), and any
+    /// error: an app must see why its request failed (a revoked session, a bad URL) to react.
+    static func proxied(_ response: ProxyResponse, requestOrigin: String?) async -> Response {
         var headers = HTTPFields()
         for (name, value) in response.headers {
             guard let field = HTTPField.Name(name), field != .contentLength else { continue }
             headers.append(HTTPField(name: field, value: value))
         }
-        // A web session's own page may read the answer (the engine checked the request's origin).
-        if let origin = response.allowedOrigin {
-            headers[.accessControlAllowOrigin] = origin
-            headers[.vary] = "origin"
+        if let origin = response.allowedOrigin ?? (response.status >= 400 ? requestOrigin : nil) {
+            BridgeCORS.allow(origin, in: &headers)
         }
         let body = response.body
         if let whole = await body.takeIfComplete() {

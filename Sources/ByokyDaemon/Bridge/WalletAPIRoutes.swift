@@ -77,7 +77,9 @@ struct WalletAPIRoutes: Sendable {
         let wait = min(30, max(0, Int(request.uri.queryParameters.get("wait") ?? "0") ?? 0))
         let deadline = ContinuousClock.now + .seconds(wait)
         while true {
-            guard let status = approvals.status(of: id, now: wallet.now()) else {
+            guard approvals.isVisible(id, to: request.headers[.origin]),
+                let status = approvals.status(of: id, now: wallet.now())
+            else {
                 throw ByokyError(.notFound, "No connect request \(id)")
             }
             if status.status != .pending || ContinuousClock.now >= deadline {
@@ -159,10 +161,7 @@ struct WalletAPIRoutes: Sendable {
             response = BridgeResponses.error(error, family: nil)
         }
         // Browsers may read wallet API answers; session routes above already refused other origins.
-        if let origin = request.headers[.origin] {
-            response.headers[.accessControlAllowOrigin] = origin
-            response.headers[.vary] = "origin"
-        }
+        if let origin = request.headers[.origin] { BridgeCORS.allow(origin, in: &response.headers) }
         return response
     }
 }

@@ -189,11 +189,15 @@ public final class WalletDaemon: Sendable {
             bridgeURL: { [self] in bridgeURL },
             onConnectRequest: configuration.onConnectRequest
         ).register(on: router)
+        WebFileRoutes.register(on: router)
         router.get("/v1/health") { request, _ in
             if let refusal = Self.refuseNonLoopback(request) { return refusal }
-            return BridgeResponses.json(
+            var response = BridgeResponses.json(
                 WalletAPI.encode(WalletHealth(version: ByokyVersion.current, locked: !wallet.isUnlocked))
             )
+            // Any page may find out that a wallet runs here (that is how the SDK detects it).
+            if let origin = request.headers[.origin] { BridgeCORS.allow(origin, in: &response.headers) }
+            return response
         }
         let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
             if let refusal = Self.refuseNonLoopback(request) { return refusal }
@@ -223,7 +227,10 @@ public final class WalletDaemon: Sendable {
             )
             let key = SessionKeyExtractor.sessionKey(headers: request.headers, query: request.uri.query)
             autoLock?.touch()
-            return await BridgeResponses.proxied(await engine.handle(proxyRequest, sessionKey: key))
+            return await BridgeResponses.proxied(
+                await engine.handle(proxyRequest, sessionKey: key),
+                requestOrigin: request.headers[.origin]
+            )
         }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             router.on("/{provider}/**", method: method, use: handler)
@@ -242,26 +249,20 @@ public final class WalletDaemon: Sendable {
         return router
     }
 
-    /// Answers a CORS preflight: the wallet API's connect routes for any page (the owner still
-    /// approves), everything else only for an origin that holds a live session.
+    /// Answers a CORS preflight: the wallet API (`/v1/…`) for any page (connecting needs the owner's
+    /// approval, everything else a session key), a provider route only for an origin that holds a
+    /// live session.
     static func preflight(_ request: Request, wallet: Wallet) async throws -> Response {
         guard let origin = request.headers[.origin] else { return Response(status: .noContent) }
-        let isConnect = request.uri.path.hasPrefix("/v1/connect")
-        let hasSession = isConnect ? true : try await wallet.store.hasLiveSession(origin: origin, now: wallet.now())
+        let isWalletAPI = request.uri.path.hasPrefix("/v1/")
+        let hasSession = isWalletAPI ? true : try await wallet.store.hasLiveSession(origin: origin, now: wallet.now())
         guard hasSession else {
             return BridgeResponses.error(
                 ByokyError(.originNotAllowed, "No session of this wallet belongs to \(origin)"),
                 family: nil
             )
         }
-        var headers = HTTPFields()
-        headers[.accessControlAllowOrigin] = origin
-        headers[.accessControlAllowMethods] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
-        headers[.accessControlAllowHeaders] =
-            request.headers[.accessControlRequestHeaders] ?? "content-type, authorization, x-api-key"
-        headers[.accessControlMaxAge] = "600"
-        headers[.vary] = "origin"
-        return Response(status: .noContent, headers: headers)
+        return BridgeCORS.preflightAnswer(for: request, origin: origin)
     }
 
     /// A refusal for requests not addressed to a loopback host name, else `nil`.

@@ -12,8 +12,10 @@ public struct PendingApproval: Sendable, Hashable, Codable {
 
 /// Connect requests from apps and the owner's answers, held in the daemon's memory.
 ///
-/// Bounded: at most ``maximumPending`` requests wait at once, and one app name may file at most
-/// ``maximumPerAppPerMinute`` a minute, so a misbehaving app cannot flood the owner's terminal.
+/// Bounded: at most ``maximumPending`` requests wait at once, and one app may file at most
+/// ``maximumPerAppPerMinute`` a minute, so a misbehaving app cannot flood the owner. A web app is
+/// counted by its origin (a hostile page cannot dodge the limit by changing its name), a program
+/// by its name.
 public final class ApprovalBook: Sendable {
     /// How long a request waits for the owner.
     public static let lifetime: Int64 = 120_000
@@ -46,7 +48,8 @@ public final class ApprovalBook: Sendable {
             throw ByokyError(.invalidRequest, "Unknown provider \"\(requirement.id.rawValue)\"")
         }
         let approval = PendingApproval(
-            id: SecureRandom.hexToken(byteCount: 8),
+            // The id is all it takes to collect the session once approved: unguessable.
+            id: SecureRandom.hexToken(byteCount: 16),
             app: request.app,
             providers: request.providers,
             createdAt: now,
@@ -59,7 +62,8 @@ public final class ApprovalBook: Sendable {
                 throw ByokyError(.tooManyRequests, "Too many connect requests are waiting for the owner")
             }
             let recent = entries.values.filter {
-                $0.approval.app.name == request.app.name && $0.approval.createdAt > now - 60_000
+                Self.rateKey(of: $0.approval.app) == Self.rateKey(of: request.app)
+                    && $0.approval.createdAt > now - 60_000
             }
             guard recent.count < Self.maximumPerAppPerMinute else {
                 throw ByokyError(.tooManyRequests, "Too many connect requests from this app — wait a minute")
@@ -70,6 +74,18 @@ public final class ApprovalBook: Sendable {
             )
         }
         return approval
+    }
+
+    /// What the per-app limit counts by: the origin of a web app, else the name.
+    private static func rateKey(of app: AppIdentity) -> String {
+        app.origin.map { "origin:" + $0 } ?? "name:" + app.name
+    }
+
+    /// Whether a page of `origin` may see the request (`nil`: not a browser, which may see any).
+    /// A page sees only its own origin's requests, so no other page can collect the session.
+    public func isVisible(_ id: String, to origin: String?) -> Bool {
+        guard let origin else { return true }
+        return entries.withLock { $0[id]?.approval.app.origin == origin }
     }
 
     /// The requests still waiting, oldest first.

@@ -46,7 +46,7 @@ extension Wallet {
     ///   - providers: The subset the owner grants (`nil` grants everything asked for).
     ///   - bridgeURL: The bridge address the app should use.
     /// - Returns: `approved` with the session, or `denied` with `PROVIDER_UNAVAILABLE` when a
-    ///   required provider is not granted or has no key.
+    ///   required provider is not granted or has no key, or no granted provider has one.
     public func approve(
         _ approval: PendingApproval,
         providers subset: [ProviderID]? = nil,
@@ -64,8 +64,7 @@ extension Wallet {
                 )
             }
         }
-        let usable = granted.filter { availability[$0.rawValue]?.available == true }
-        guard !usable.isEmpty else {
+        guard granted.contains(where: { availability[$0.rawValue]?.available == true }) else {
             return ConnectStatus(
                 requestId: approval.id,
                 status: .denied,
@@ -75,7 +74,9 @@ extension Wallet {
                 )
             )
         }
-        let grant = try await createSession(app: approval.app, providers: usable)
+        // The session holds every provider the owner granted, usable now or not: a key added later
+        // makes the rest usable (the app hears `providers.updated`) without a new approval.
+        let grant = try await createSession(app: approval.app, providers: granted)
         var offered = availability
         for provider in asked where offered[provider.rawValue] == nil {
             offered[provider.rawValue] = ProviderAvailability(available: false, authMethod: .apiKey)

@@ -1,0 +1,147 @@
+// Types of byoky.js, the byoky browser SDK (served by the wallet at /sdk/byoky.js).
+
+export declare const VERSION: string;
+export declare const DEFAULT_WALLET_URL: string;
+export declare const DEFAULT_STORE_URL: string;
+
+export type ByokyErrorCode =
+  | 'WALLET_NOT_INSTALLED' | 'USER_REJECTED' | 'PROVIDER_UNAVAILABLE' | 'SESSION_EXPIRED' | 'NO_SESSION'
+  | 'RATE_LIMITED' | 'QUOTA_EXCEEDED' | 'INVALID_KEY' | 'TOKEN_EXPIRED' | 'PROXY_ERROR'
+  | 'RELAY_CONNECTION_FAILED' | 'RELAY_DISCONNECTED' | 'UNKNOWN' | 'TIMEOUT' | 'INVALID_URL'
+  | 'INVALID_REQUEST' | 'UNAUTHORIZED' | 'ORIGIN_NOT_ALLOWED' | 'WALLET_LOCKED' | 'NOT_IMPLEMENTED'
+  | 'TOO_MANY_REQUESTS' | (string & {});
+
+export declare const ErrorCode: Readonly<{ [Code in Exclude<ByokyErrorCode, string & {}>]: Code }>;
+
+/** An SDK failure with a stable code. */
+export declare class ByokyError extends Error {
+  constructor(code: ByokyErrorCode, message: string, details?: Record<string, unknown>);
+  readonly name: 'ByokyError';
+  readonly code: ByokyErrorCode;
+  readonly details: Record<string, unknown>;
+}
+
+export type ProviderId =
+  | 'anthropic' | 'openai' | 'gemini' | 'mistral' | 'cohere' | 'xai' | 'deepseek' | 'perplexity' | 'groq'
+  | 'together' | 'fireworks' | 'openrouter' | 'azure_openai' | 'ollama' | 'lm_studio';
+
+export interface ProviderInfo {
+  id: ProviderId;
+  name: string;
+  /** The provider's real address. */
+  baseUrl: string;
+  /** The owner's key carries its own address (any URL is accepted; the wallet checks it). */
+  customBaseUrl: boolean;
+  authHeader: string;
+}
+
+export declare const PROVIDERS: Readonly<Record<ProviderId, ProviderInfo>>;
+
+export interface ProviderRequirement {
+  id: ProviderId;
+  /** Fail with PROVIDER_UNAVAILABLE unless the owner grants it. */
+  required?: boolean;
+}
+
+export interface ProviderGrant {
+  available: boolean;
+  authMethod: 'api_key' | 'oauth';
+  gift?: boolean;
+}
+
+export interface SessionUsage {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  byProvider: Record<string, { requests: number; inputTokens: number; outputTokens: number }>;
+}
+
+export interface ModalOptions {
+  theme?: 'auto' | 'light' | 'dark';
+  accentColor?: string;
+  container?: HTMLElement;
+}
+
+export interface ByokyOptions {
+  /** How long `connect` waits for the owner, in ms (default 120 000). */
+  timeout?: number;
+  /** The relay for pairing (`wss://`, or `ws://` to loopback). */
+  relayUrl?: string;
+  /** The wallet's bridge (default http://127.0.0.1:19280). */
+  walletUrl?: string;
+  /** The name the owner sees (default the page title). */
+  appName?: string;
+  /** The install page for people without a wallet. */
+  storeUrl?: string;
+}
+
+export interface ConnectOptions {
+  providers: ProviderRequirement[];
+  /** Show the built-in connect dialog. */
+  modal?: boolean | ModalOptions;
+  /** For apps that draw their own pairing UI. */
+  onPairingReady?: (code: string) => void;
+  /** Skip the local wallet and pair through the relay. */
+  useRelay?: boolean;
+  /** Cancels the attempt (USER_REJECTED). */
+  signal?: AbortSignal;
+}
+
+export interface VaultConnectOptions {
+  vaultUrl: string;
+  username: string;
+  password: string;
+  providers: ProviderRequirement[];
+  appOrigin?: string;
+}
+
+export type ByokyFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/** A session with the owner's wallet. */
+export declare class ByokySession {
+  /** A bearer secret that stands in for an API key. Never log it. */
+  readonly sessionKey: string;
+  readonly proxyUrl: string;
+  providers: Record<string, ProviderGrant>;
+  expiresAt: number;
+  /** A drop-in `fetch` for one provider's real URLs, sent through the wallet. */
+  createFetch(providerId: ProviderId): ByokyFetch;
+  /** Serves the app backend's provider requests over a WebSocket (`wss://`, or `ws://` to localhost). */
+  createRelay(wsUrl: string, options?: { correlationId?: string; pingInterval?: number }): BackendRelay;
+  disconnect(): Promise<void>;
+  isConnected(): Promise<boolean>;
+  getUsage(): Promise<SessionUsage>;
+  onDisconnect(callback: () => void): () => void;
+  onProvidersUpdated(callback: (providers: Record<string, ProviderGrant>) => void): () => void;
+  toJSON(): { sessionKey: string; proxyUrl: string; providers: Record<string, ProviderGrant>; expiresAt: number };
+}
+
+/** The page's end of a backend relay (see `session.createRelay`). */
+export declare class BackendRelay {
+  readonly url: string;
+  /** Announced in `relay:hello`; random, never the session key. */
+  readonly sessionId: string;
+  readonly status: 'connecting' | 'connected' | 'disconnected' | 'closed';
+  readonly connectionCount: number;
+  readonly servedCount: number;
+  onClose(callback: (reason: string) => void): () => void;
+  close(reason?: string): void;
+}
+
+export declare class Byoky {
+  constructor(options?: ByokyOptions);
+  readonly timeout: number;
+  readonly walletUrl: string;
+  readonly relayUrl: string;
+  /** Probes the wallet; `isExtensionInstalled()` returns the answer afterwards. */
+  detectWallet(): Promise<boolean>;
+  connect(options: ConnectOptions): Promise<ByokySession>;
+  tryReconnect(): Promise<ByokySession | null>;
+  connectViaVault(options: VaultConnectOptions): Promise<ByokySession>;
+}
+
+/** The wallet URL a provider URL is sent to; throws INVALID_URL for other addresses. */
+export declare function bridgeUrl(url: string, provider: ProviderInfo, walletUrl: string): string;
+/** Whether the last probe found a wallet. */
+export declare function isExtensionInstalled(): boolean;
+export declare function getStoreUrl(): string;
