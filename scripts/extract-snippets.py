@@ -3,6 +3,10 @@
 package's DocSnippets target, so that `swift build --package-path Examples` compiles the docs as
 an app outside this package would (scripts/test.sh does this on every whole run).
 
+Every ```js block becomes a module under `js/` of the output folder, which scripts/test.sh checks
+with `node --check`; blocks that start with `// snippet: run` are also run in Chromium by the
+browser tests (Tests/Interop/browser_sdk.py), against a real wallet.
+
 Each block becomes one file: its leading imports (and #if/#endif around them) stay at the top,
 and the rest becomes the body of an `async throws` function. A block that starts with
 `// snippet: declarations` is taken as it is (types and functions at file scope).
@@ -39,8 +43,15 @@ for doc in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
             text = origin + "\n".join(lines[:split]) + f"\n\nfunc snippet_{name}() async throws {{\n{body}\n}}\n"
         (out / f"{name}.swift").write_text(text)
         count += 1
+(out / "js").mkdir()
+js_count = 0
+for doc in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+    for number, block in enumerate(re.findall(r"^```js\n(.*?)^```$", doc.read_text(), flags=re.S | re.M), start=1):
+        name = re.sub(r"\W", "_", doc.stem) + f"_{number}.mjs"
+        (out / "js" / name).write_text(block)
+        js_count += 1
 (out / "main.swift").write_text(
     "// The docs' Swift blocks, compiled (scripts/extract-snippets.py); built, never run.\n"
     'print("The Swift blocks of README.md and docs/ compile.")\n'
 )
-print(f"snippets: {count} Swift block(s) from README.md and docs/ in {out}")
+print(f"snippets: {count} Swift and {js_count} JavaScript block(s) from README.md and docs/ in {out}")

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Installs the system tools the tests use as referees: zbarimg (Debian's zbar-tools) decodes the
-# QR codes the CLI prints. Needs apt-get and root (as on CI); elsewhere it says what to install.
+# QR codes the CLI prints; Chromium and its driver (Debian's chromium, chromium-driver) run the
+# browser SDK's tests; Node.js checks the docs' JavaScript blocks. Needs apt-get and root (as on CI); elsewhere it says what to install.
 set -euo pipefail
-if command -v zbarimg >/dev/null 2>&1; then
+missing=()
+command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+if [ "${#missing[@]}" -eq 0 ]; then
     exit 0
 fi
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
-    echo "setup-tools: installing zbar-tools (zbarimg)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zbar-tools >/dev/null \
-        || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zbar-tools >/dev/null; }
+    echo "setup-tools: installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+        || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
 else
-    echo "setup-tools: zbarimg not found; install zbar-tools (apt) or zbar (brew) to run the QR code tests" >&2
+    echo "setup-tools: missing ${missing[*]}; install them (apt) to run the QR code, browser and doc snippet checks" >&2
 fi

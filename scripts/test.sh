@@ -9,12 +9,20 @@ fi
 scripts/setup-tools.sh
 flags=(-Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error)
 swift build --build-tests "${flags[@]}"
-swift test --skip-build "$@"
+# The browser tests run Chromium, which needs the machine to itself: they run after the rest.
+swift test --skip-build --skip BrowserSDKTests "$@"
+if [ "$#" -eq 0 ]; then
+    swift test --skip-build --filter BrowserSDKTests
+fi
 # Whole runs only (not filtered ones): the examples and doc snippets must build, and short libFuzzer runs.
 if [ "$#" -eq 0 ]; then
     # The examples and every Swift block of README.md and docs/ compile as an app outside this package.
     scripts/extract-snippets.py
     swift build --package-path Examples --scratch-path .build-examples -Xswiftc -warnings-as-errors
+    # The docs' JavaScript blocks parse (those marked `// snippet: run` also ran in Chromium above).
+    for snippet in Examples/DocSnippets/js/*.mjs; do
+        node --check "$snippet"
+    done
     if [ "${BYOKY_SKIP_FUZZ:-}" != "1" ]; then
         scripts/fuzz.sh "${BYOKY_FUZZ_SECONDS:-30}"
     fi
