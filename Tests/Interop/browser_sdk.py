@@ -103,8 +103,8 @@ class Wallet:
         raise RuntimeError("no connect request reached the wallet")
 
 
-def serve_app():
-    handler = functools.partial(QuietHandler, directory=os.path.join(HERE, "web"))
+def serve_app(directory=os.path.join(HERE, "web")):
+    handler = functools.partial(QuietHandler, directory=directory)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
@@ -229,6 +229,34 @@ def run_steps(driver, wallet, app_url, screenshots, backend):
     modal(driver, wallet, app_url, screenshots)
     doc_snippets(driver, wallet, app_url)
     backend_relay(driver, wallet, app_url, backend)
+    web_chat_example(driver, wallet, screenshots)
+
+
+@step("example.web-chat")
+def web_chat_example(driver, wallet, screenshots):
+    """Examples/web-chat as a person uses it: connect, approve, ask, read the streamed answer."""
+    server, chat_url = serve_app(os.path.join(HERE, "..", "..", "Examples", "web-chat"))
+    try:
+        driver.get(f"{chat_url}/index.html?wallet={wallet.url}")
+        if not wait_for(driver, "return window.chatReady === true", 20):
+            raise RuntimeError("the chat page did not load")
+        driver.execute_script("document.getElementById('connect').click()")
+        wallet.cli(["approve", wallet.wait_pending()["id"]])
+        if not wait_for(driver, "return document.getElementById('status').textContent === 'Connected.'", 20):
+            raise RuntimeError("the chat did not connect: " + driver.execute_script(
+                "return document.getElementById('status').textContent"))
+        driver.execute_script("""
+          document.getElementById('provider').value = 'anthropic';
+          document.getElementById('prompt').value = 'Hello from the web chat';
+          document.getElementById('send').click();
+        """)
+        answered = wait_for(driver, "return [...document.querySelectorAll('.message.them')].some("
+                                    "(m) => m.textContent.startsWith('Mock reply to: Hello from the web chat'))", 20)
+        shot(driver, screenshots, "web-chat")
+        text = driver.execute_script("return document.getElementById('log').innerText")
+        check("example.web-chat", answered, text)
+    finally:
+        server.shutdown()
 
 
 @step("relay.backend")
