@@ -230,6 +230,35 @@ def run_steps(driver, wallet, app_url, screenshots, backend):
     doc_snippets(driver, wallet, app_url)
     backend_relay(driver, wallet, app_url, backend)
     web_chat_example(driver, wallet, screenshots)
+    qr_codes(driver, wallet, app_url, screenshots)
+
+
+@step("qr.decoded")
+def qr_codes(driver, wallet, app_url, screenshots):
+    """The SDK's QR codes, drawn as SVG in Chromium, photographed and read back by zbarimg."""
+    open_app(driver, app_url, wallet.url)
+    results = []
+    for index, (text, level) in enumerate([
+        ("https://byoky.com/pair#" + "eyJ2IjoyLCJyIjoid3NzOi8vcmVsYXkuYnlva3kuY29tIiwiaWQiOiI" * 4, "M"),
+        ("ключ 🔑 日本語", "M"), ("x", "L"), ("https://byoky.com/pair#short-code", "H"),
+    ]):
+        js(driver, """
+          const [text, level] = args;
+          document.getElementById('qr')?.remove();
+          const box = document.createElement('div');
+          box.id = 'qr';
+          box.style.cssText = 'position:fixed;left:0;top:0;background:#fff;padding:8px;z-index:1';
+          box.innerHTML = sdk.qrToSvg(sdk.encodeQr(text, level), { size: 480 });
+          document.body.append(box);
+          return true;
+        """, text, level)
+        path = os.path.join(screenshots, f"qr-{index}.png")
+        driver.find_element("id", "qr").screenshot(path)
+        decoded = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sbinary", path], capture_output=True)
+        results.append({"ok": decoded.stdout.decode("utf-8", "replace").rstrip("\n") == text, "level": level,
+                        "length": len(text.encode())})
+        os.remove(path)
+    check("qr.decoded", all(r["ok"] for r in results), results)
 
 
 @step("example.web-chat")

@@ -24,6 +24,7 @@ struct BrowserSDKTests {
         "restart.events", "reload.tryReconnect", "disconnect", "errors.unknown-provider", "errors.foreign-url",
         "errors.lookalike-url", "errors.revoked", "modal.approve", "modal.isolated", "modal.connected",
         "modal.escape", "modal.no-wallet", "docs.snippets", "relay.insecure-url", "relay.backend", "example.web-chat",
+        "qr.decoded",
     ]
 
     /// What the backend got back for a plain and a streamed request sent through the page.

@@ -145,3 +145,14 @@ export declare function bridgeUrl(url: string, provider: ProviderInfo, walletUrl
 /** Whether the last probe found a wallet. */
 export declare function isExtensionInstalled(): boolean;
 export declare function getStoreUrl(): string;
+
+/** A QR code of `data` (strings as UTF-8): byte mode, the smallest version that fits. */
+export declare function encodeQr(
+  data: string | Uint8Array,
+  level?: 'L' | 'M' | 'Q' | 'H',
+): { version: number; size: number; mask: number; isDark(x: number, y: number): boolean };
+/** The code as an SVG document (dark modules as one path, a quiet zone of `border` modules). */
+export declare function qrToSvg(
+  code: ReturnType<typeof encodeQr>,
+  options?: { size?: number; border?: number; dark?: string; light?: string },
+): string;

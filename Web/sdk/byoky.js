@@ -20,6 +20,7 @@ export { PROVIDERS } from './providers.js';
 export { ByokySession } from './session.js';
 export { bridgeUrl } from './proxy-fetch.js';
 export { BackendRelay } from './backend-relay.js';
+export { encodeQr, qrToSvg } from './qr.js';
 
 /** The version of this SDK (the wallet's version that serves it). */
 export const VERSION = '0.1.0';
