@@ -187,6 +187,16 @@ CONNECT = """
   return true;
 """
 
+# An OpenAI file upload (multipart FormData with a Blob) through the session.
+UPLOAD = """
+  const f = session.createFetch('openai');
+  const form = new FormData();
+  form.append('purpose', 'assistants');
+  form.append('file', new Blob(['{"a":1}\\n{"a":2}\\n'], { type: 'application/jsonl' }), 'data.jsonl');
+  const r = await f('https://api.openai.com/v1/files', { method: 'POST', body: form });
+  return { status: r.status, body: await r.json() };
+"""
+
 MESSAGE = {"model": "claude-test", "max_tokens": 64, "messages": [{"role": "user", "content": "Hello there"}]}
 
 
@@ -482,14 +492,7 @@ def requests(driver, wallet):
         time.sleep(0.2)
     check("fetch.abort-logged", hung_up, "the wallet's log records CLIENT_CLOSED" if hung_up else "not logged")
 
-    upload = js(driver, """
-      const f = session.createFetch('openai');
-      const form = new FormData();
-      form.append('purpose', 'assistants');
-      form.append('file', new Blob(['{"a":1}\\n{"a":2}\\n'], { type: 'application/jsonl' }), 'data.jsonl');
-      const r = await f('https://api.openai.com/v1/files', { method: 'POST', body: form });
-      return { status: r.status, body: await r.json() };
-    """)
+    upload = js(driver, UPLOAD)
     # openai has no key yet: the wallet refuses in OpenAI's error format (its own code says why).
     check("fetch.no-key", upload["status"] in (400, 403) and "error" in upload["body"], upload)
 
@@ -531,14 +534,7 @@ def events_and_restart(driver, wallet, app_url):
     event = wait_for(driver, "return window.app.providerEvents.at(-1)?.openai?.available === true", 15)
     check("events.providers-updated", event, js(driver, "return window.app.providerEvents;"))
 
-    upload = js(driver, """
-      const f = session.createFetch('openai');
-      const form = new FormData();
-      form.append('purpose', 'assistants');
-      form.append('file', new Blob(['{"a":1}\\n{"a":2}\\n'], { type: 'application/jsonl' }), 'data.jsonl');
-      const r = await f('https://api.openai.com/v1/files', { method: 'POST', body: form });
-      return { status: r.status, body: await r.json() };
-    """)
+    upload = js(driver, UPLOAD)
     check("fetch.upload", upload["status"] == 200 and upload["body"].get("filename") == "data.jsonl"
           and upload["body"].get("bytes") == 16, upload)
 

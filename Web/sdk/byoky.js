@@ -8,6 +8,7 @@
 //   const client = new Anthropic({ apiKey: 'byoky', fetch: session.createFetch('anthropic'),
 //     dangerouslyAllowBrowser: true });
 
+import { isAllowedRelayUrl } from './backend-relay.js';
 import { ByokyError, ErrorCode } from './errors.js';
 import { ConnectModal } from './modal.js';
 import { PROVIDERS } from './providers.js';
@@ -95,13 +96,7 @@ export class Byoky {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new ByokyError(ErrorCode.INVALID_URL, 'The wallet URL must use http:// or https://');
     }
-    try {
-      parsed = new URL(this.relayUrl);
-    } catch {
-      throw new ByokyError(ErrorCode.INVALID_URL, `Invalid relay URL: ${this.relayUrl}`);
-    }
-    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
-    if (parsed.protocol !== 'wss:' && !(parsed.protocol === 'ws:' && loopback)) {
+    if (!isAllowedRelayUrl(this.relayUrl)) {
       throw new ByokyError(ErrorCode.INVALID_URL, 'The relay URL must use wss://, or ws:// to localhost');
     }
   }
