@@ -201,6 +201,25 @@ struct PairingPayloadTests {
         let v1 = PairingPayload(relayURL: "wss://r", roomID: "i", authToken: "t", appOrigin: "o")
         #expect(v1.version == 1)
         #expect(PairingPayload.decode(v1.encoded()) == v1)
+        // The default cipher is not named, so wallets that predate `a` still read the codes.
+        #expect(!json.contains("\"a\":"))
+    }
+
+    @Test func aCodeNamesTheCipherItsAppAsksFor() throws {
+        let payload = PairingPayload.generate(relayURL: "wss://r", appOrigin: "https://app.example", aead: .aes256GCM)
+        let json = String(decoding: try #require(Base64.decodeURLSafe(payload.encoded())), as: UTF8.self)
+        #expect(json.contains(#""a":"aes-256-gcm""#))
+        #expect(PairingPayload.decode(payload.encoded())?.aead == .aes256GCM)
+        let key = try #require(payload.presharedKey)
+        // A cipher this wallet does not have, or one named by a version 1 code, is refused.
+        for json in [
+            #"{"v":2,"r":"wss://r","id":"i","t":"t","o":"o","k":"\#(key)","a":"rot13"}"#,
+            #"{"v":1,"r":"wss://r","id":"i","t":"t","o":"o","a":"aes-256-gcm"}"#,
+        ] {
+            #expect(PairingPayload.decode(Base64.encodeURLSafe(Array(json.utf8))) == nil)
+        }
+        let named = #"{"v":2,"r":"wss://r","id":"i","t":"t","o":"o","k":"\#(key)","a":"chacha20-poly1305"}"#
+        #expect(PairingPayload.decode(Base64.encodeURLSafe(Array(named.utf8)))?.aead == .chaCha20Poly1305)
     }
 
     @Test func rejectsOtherVersionsOversizeAndGarbage() {

@@ -4,16 +4,24 @@ import Testing
 @Suite struct RelaySealingTests {
     let room = RelaySealing.roomID(senderKey: "sender-key")
 
-    @Test func aSealedRequestAndItsAnswerOpenOnlyForTheirEnds() throws {
+    @Test(arguments: RelaySealing.AEAD.allCases)
+    func aSealedRequestAndItsAnswerOpenOnlyForTheirEnds(aead: RelaySealing.AEAD) throws {
         let wallet = RelaySealing.generateKeyPair()
         let request = Array(#"{"type":"relay:request","requestId":"r1","body":"secret prompt"}"#.utf8)
-        var sealed = try RelaySealing.sealRequest(request, to: wallet.publicKey, roomID: room, requestID: "r1")
+        var sealed = try RelaySealing.sealRequest(
+            request,
+            to: wallet.publicKey,
+            roomID: room,
+            requestID: "r1",
+            aead: aead
+        )
         #expect(!sealed.ciphertext.contains("secret"))
         let opened = try RelaySealing.openRequest(
             encapsulatedKey: sealed.encapsulatedKey,
             ciphertext: sealed.ciphertext,
             privateKey: wallet.privateKey,
-            roomID: room
+            roomID: room,
+            aead: aead
         )
         #expect(opened.plaintext == request)
         var sealer = opened.sealer(requestID: "r1")
@@ -29,7 +37,8 @@ import Testing
         #expect(throws: ByokyError.self) { try sealed.opener.open(sequence: 1, ciphertext: second.ciphertext) }
     }
 
-    @Test func theWrongKeyRoomOrPresharedKeyFailsToOpen() throws {
+    @Test(arguments: RelaySealing.AEAD.allCases)
+    func theWrongKeyRoomPresharedKeyOrCipherFailsToOpen(aead: RelaySealing.AEAD) throws {
         let wallet = RelaySealing.generateKeyPair()
         let other = RelaySealing.generateKeyPair()
         let psk = SecureRandom.bytes(32)
@@ -38,18 +47,28 @@ import Testing
             to: wallet.publicKey,
             roomID: room,
             requestID: "r1",
-            presharedKey: psk
+            presharedKey: psk,
+            aead: aead
         )
-        func open(key: String = wallet.privateKey, room: String? = nil, psk: [UInt8]?) throws {
+        func open(
+            key: String = wallet.privateKey,
+            room: String? = nil,
+            psk: [UInt8]?,
+            cipher: RelaySealing.AEAD? = nil
+        ) throws {
             _ = try RelaySealing.openRequest(
                 encapsulatedKey: sealed.encapsulatedKey,
                 ciphertext: sealed.ciphertext,
                 privateKey: key,
                 roomID: room ?? self.room,
-                presharedKey: psk
+                presharedKey: psk,
+                aead: cipher ?? aead
             )
         }
         try open(psk: psk)
+        for otherCipher in RelaySealing.AEAD.allCases where otherCipher != aead {
+            #expect(throws: ByokyError.self) { try open(psk: psk, cipher: otherCipher) }
+        }
         #expect(throws: ByokyError.self) { try open(key: other.privateKey, psk: psk) }
         #expect(throws: ByokyError.self) { try open(room: "v2_other", psk: psk) }
         #expect(throws: ByokyError.self) { try open(psk: nil) }

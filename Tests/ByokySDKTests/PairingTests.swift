@@ -28,7 +28,8 @@ struct PairingTests {
         try await RelayServer { frame in trace.withLock { $0.append(frame) } }.withRunningServer(port: port, body)
     }
 
-    @Test func anAppPairsWithAWalletThroughTheRelay() async throws {
+    @Test(arguments: RelaySealing.AEAD.allCases)
+    func anAppPairsWithAWalletThroughTheRelay(cipher: RelaySealing.AEAD) async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let wallet = try await Wallet.open(home: WalletHome(path: folder.path))
@@ -45,14 +46,14 @@ struct PairingTests {
                 try await Self.withRelay(trace: trace) { relayPort in
                     let engine = ProxyEngine(wallet: wallet, httpClient: client)
                     let code = Mutex<String?>(nil)
-                    let byoky = Byoky(
-                        options: .init(
-                            appName: "Phone-less app",
-                            connectTimeout: .seconds(20),
-                            relayURL: "ws://127.0.0.1:\(relayPort)",
-                            appOrigin: "https://app.example"
-                        )
+                    var options = Byoky.Options(
+                        appName: "Phone-less app",
+                        connectTimeout: .seconds(20),
+                        relayURL: "ws://127.0.0.1:\(relayPort)",
+                        appOrigin: "https://app.example"
                     )
+                    options.pairingCipher = cipher
+                    let byoky = Byoky(options: options)
                     // The owner's side: waits for the code the app shows, then runs `byoky pair <code>`.
                     let owner = Task {
                         var shown: String?
@@ -63,6 +64,7 @@ struct PairingTests {
                         let text = try #require(shown)
                         let payload = try #require(PairingPayload.decode(text))
                         #expect(payload.appOrigin == "https://app.example")
+                        #expect((payload.aead ?? .chaCha20Poly1305) == cipher)
                         try await PairingHost(payload: payload, wallet: wallet, engine: engine, providers: [.anthropic])
                             .run()
                     }

@@ -9,12 +9,19 @@ public final class SealedRequestChannel: Sendable {
     public let publicKey: String
     public let roomID: String
     private let presharedKey: [UInt8]?
+    private let aead: RelaySealing.AEAD
     private let openers = Mutex<[String: RelaySealing.ResponseOpener]>([:])
 
-    public init(publicKey: String, roomID: String, presharedKey: [UInt8]? = nil) {
+    public init(
+        publicKey: String,
+        roomID: String,
+        presharedKey: [UInt8]? = nil,
+        aead: RelaySealing.AEAD = .chaCha20Poly1305
+    ) {
         self.publicKey = publicKey
         self.roomID = roomID
         self.presharedKey = presharedKey
+        self.aead = aead
     }
 
     /// The `relay:request:sealed` frame for `request`. - Throws: ``ByokyError`` `DECRYPT_FAILED`
@@ -25,7 +32,8 @@ public final class SealedRequestChannel: Sendable {
             to: publicKey,
             roomID: roomID,
             requestID: request.requestID,
-            presharedKey: presharedKey
+            presharedKey: presharedKey,
+            aead: aead
         )
         openers.withLock { $0[request.requestID] = sealed.opener }
         return .sealedRequest(

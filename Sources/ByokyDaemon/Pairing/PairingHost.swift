@@ -53,6 +53,7 @@ public struct PairingHost: Sendable {
                 privateKey: SecretString($0.privateKey),
                 roomID: payload.roomID,
                 presharedKey: payload.presharedKeyBytes,
+                aead: payload.aead ?? .chaCha20Poly1305,
                 replays: ReplayGuard()
             )
         }

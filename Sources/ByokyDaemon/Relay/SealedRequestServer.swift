@@ -7,6 +7,7 @@ struct SealedRequestServer: Sendable {
     let privateKey: SecretString
     let roomID: String
     let presharedKey: [UInt8]?
+    var aead: RelaySealing.AEAD = .chaCha20Poly1305
     let replays: ReplayGuard
 
     /// Opens a sealed request whose outer (relay-tagged) id is `requestID`.
@@ -36,7 +37,8 @@ struct SealedRequestServer: Sendable {
                 ciphertext: ciphertext,
                 privateKey: privateKey.exposedValue,
                 roomID: roomID,
-                presharedKey: presharedKey
+                presharedKey: presharedKey,
+                aead: aead
             )
             // The relay tags the outer id (`r:<peer>:<id>`); the sealed one is the requester's own.
             guard

@@ -29,6 +29,8 @@ public struct Byoky: Sendable {
         /// The web origin of a browser-hosted app; the session is bound to it (and the owner sees a
         /// verified origin instead of a self-declared name). `nil` for programs.
         public var appOrigin: String?
+        /// The cipher a pairing code asks for; the default suits every wallet of this project.
+        public var pairingCipher: RelaySealing.AEAD = .chaCha20Poly1305
 
         public init(
             appName: String,
@@ -137,7 +139,8 @@ public struct Byoky: Sendable {
         }
         let payload = PairingPayload.generate(
             relayURL: options.relayURL,
-            appOrigin: options.appOrigin ?? options.appName
+            appOrigin: options.appOrigin ?? options.appName,
+            aead: options.pairingCipher
         )
         let link = PairedLink(payload: payload, requestTimeout: .seconds(120))
         let offered: [String: ProviderAvailability]

@@ -155,7 +155,12 @@ final class PairedLink: Sendable {
                     RelaySealing.verifyPairingProof(proof, publicKey: publicKey, presharedKey: presharedKey)
                 else { return }
                 connection.useSealing(
-                    SealedRequestChannel(publicKey: publicKey, roomID: payload.roomID, presharedKey: presharedKey)
+                    SealedRequestChannel(
+                        publicKey: publicKey,
+                        roomID: payload.roomID,
+                        presharedKey: presharedKey,
+                        aead: payload.aead ?? .chaCha20Poly1305
+                    )
                 )
             }
             let offered = providers.filter { $0.value.authMethod == .apiKey || $0.value.authMethod == .oauth }
