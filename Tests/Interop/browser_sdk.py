@@ -103,6 +103,29 @@ class Wallet:
         raise RuntimeError("no connect request reached the wallet")
 
 
+class Relay:
+    """A real `byoky-relay` on a free loopback port, writing every frame it routes to a trace file."""
+
+    def __init__(self, binary, folder):
+        self.trace = os.path.join(folder, "relay-frames.log")
+        if os.path.exists(self.trace):
+            os.remove(self.trace)
+        self.process = subprocess.Popen([binary, "--port", "0", "--trace-frames", self.trace],
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.process.stdout.readline()
+        if "listening on " not in line:
+            raise RuntimeError(f"byoky-relay did not start: {line!r}")
+        self.url = line.split("listening on ")[1].split()[0]
+
+    def frames(self):
+        with open(self.trace, encoding="utf-8") as file:
+            return file.read()
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=15)
+
+
 def serve_app(directory=os.path.join(HERE, "web")):
     handler = functools.partial(QuietHandler, directory=directory)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -118,7 +141,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def browser():
     options = Options()
     for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1000,800", "--no-first-run", "--disable-extensions"]:
+                 "--window-size=1000,800", "--no-first-run", "--disable-extensions",
+                 # Nothing but loopback resolves: no step can reach the internet by accident.
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]:
         options.add_argument(flag)
     options.binary_location = "/usr/bin/chromium"
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
@@ -241,6 +266,11 @@ def run_steps(driver, wallet, app_url, screenshots, backend):
     backend_relay(driver, wallet, app_url, backend)
     web_chat_example(driver, wallet, screenshots)
     qr_codes(driver, wallet, app_url, screenshots)
+    relay = Relay(os.path.join(os.path.dirname(wallet.binary), "byoky-relay"), screenshots)
+    try:
+        pairing(driver, wallet, app_url, screenshots, relay)
+    finally:
+        relay.stop()
 
 
 @step("qr.decoded")
@@ -691,7 +721,7 @@ def modal(driver, wallet, app_url, screenshots):
 
     # No wallet: the dialog says so, with an install link and a retry.
     js(driver, """
-      const byoky = new sdk.Byoky({ walletUrl: 'http://127.0.0.1:9', storeUrl: 'https://example.com/install' });
+      const byoky = new sdk.Byoky({ walletUrl: 'http://127.0.0.1:9', relayUrl: '', storeUrl: 'https://example.com/install' });
       window.connecting = byoky.connect({ providers: [{ id: 'anthropic' }], modal: true })
         .then(() => ({ ok: true }), (e) => ({ ok: false, code: e.code }));
       return true;
@@ -705,6 +735,147 @@ def modal(driver, wallet, app_url, screenshots):
     cancelled = js(driver, SETTLED)
     check("modal.no-wallet", shown and link == "https://example.com/install"
           and cancelled == {"ok": False, "code": "USER_REJECTED"}, {"link": link, "cancelled": cancelled})
+
+
+PAIRED_STREAM = """
+  const f = session.createFetch('anthropic');
+  const body = { ...args[0], model: 'mock-paced-40', stream: true };
+  const r = await f('https://api.anthropic.com/v1/messages', { method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': 'placeholder' }, body: JSON.stringify(body) });
+  const reader = r.body.getReader();
+  const decoder = new TextDecoder();
+  const times = []; let text = ''; const start = performance.now();
+  for (;;) { const { value, done } = await reader.read(); if (done) break;
+    times.push(performance.now() - start); text += decoder.decode(value, { stream: true }); }
+  return { status: r.status, type: r.headers.get('content-type'), reads: times.length,
+           first: times[0], last: times[times.length - 1], stop: text.includes('message_stop') };
+"""
+
+
+@step("pairing.modal")
+def pairing(driver, wallet, app_url, screenshots, relay):
+    """No wallet on the page's machine: the modal shows a QR code; the owner scans it (zbarimg reads
+    the screenshot) and runs `byoky pair`; requests then go page -> relay -> wallet, sealed."""
+    added = wallet.cli(["key", "add", "openai", "--label", "paired-openai", "--base-url",
+                        os.environ["BYOKY_TEST_MOCK_URL"], "--password-file", wallet.password_file],
+                       input_text=os.environ["BYOKY_TEST_UPSTREAM_KEY"] + "\n")
+    if added.returncode != 0:
+        raise RuntimeError(f"key add: {added.stderr}")
+    open_app(driver, app_url, wallet.url)
+    js(driver, """
+      const byoky = new sdk.Byoky({ walletUrl: 'http://127.0.0.1:9', relayUrl: args[0], storeUrl: 'https://example.com/install' });
+      window.app.disconnects = 0;
+      window.connecting = byoky.connect({ providers: [{ id: 'anthropic', required: true }, { id: 'openai' }], modal: true })
+        .then((s) => { window.session = s; s.onDisconnect(() => { window.app.disconnects += 1; });
+                       return { ok: true, paired: s.isPaired, providers: s.providers, key: s.sessionKey }; },
+              (e) => ({ ok: false, code: e.code, message: e.message }));
+      return true;
+    """, relay.url)
+    shown = wait_for(driver, "return document.querySelector('byoky-connect-modal')?.dataset.state === 'pairing'", 15)
+    shot(driver, screenshots, "modal-pairing")
+    host = driver.find_element("css selector", "byoky-connect-modal")
+    qr_path = os.path.join(screenshots, "modal-pairing-qr.png")
+    host.shadow_root.find_element("css selector", ".qr").screenshot(qr_path)
+    scanned = subprocess.run(["zbarimg", "--quiet", "--raw", qr_path], capture_output=True, text=True, timeout=30)
+    link = scanned.stdout.strip()
+    shown_text = driver.execute_script("""
+      const root = document.querySelector('byoky-connect-modal').shadowRoot;
+      root.querySelector('[data-action=copy]').click();
+      return root.querySelector('textarea').value;
+    """)
+    copied = wait_for(driver, "return document.querySelector('byoky-connect-modal').shadowRoot"
+                              ".querySelector('[data-action=copy]').textContent === 'Copied'", 5)
+    check("pairing.modal", shown and link.startswith("byoky://pair/") and link == shown_text and copied,
+          {"scanned": link[:40], "shown": shown_text[:40], "copied": copied, "zbar": scanned.stderr[-300:]})
+    paired = wallet.cli(["pair", link, "--providers", "anthropic,openai", "--yes"])
+    outcome = js(driver, SETTLED)
+    check("pairing.paired", paired.returncode == 0 and outcome.get("ok") and outcome.get("paired")
+          and outcome["providers"]["anthropic"]["available"] and outcome["providers"]["openai"]["available"],
+          {"pair": paired.stdout[-300:] + paired.stderr[-300:], "outcome": outcome})
+
+    plain = js(driver, """
+      const f = session.createFetch('anthropic');
+      const r = await f('https://api.anthropic.com/v1/messages', { method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'placeholder', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify(args[0]) });
+      return { status: r.status, body: await r.json(), connected: await session.isConnected() };
+    """, MESSAGE)
+    check("pairing.fetch", plain["status"] == 200 and plain["body"]["type"] == "message" and plain["connected"], plain)
+    streamed = js(driver, PAIRED_STREAM, MESSAGE)
+    check("pairing.stream", streamed["status"] == 200 and streamed["stop"] and streamed["reads"] >= 5
+          and streamed["last"] - streamed["first"] >= 200 and streamed["type"].startswith("text/event-stream"), streamed)
+
+    # A binary upload: bytes that are not UTF-8 travel base64 inside the sealed frame.
+    upload = js(driver, """
+      const f = session.createFetch('openai');
+      const form = new FormData();
+      form.append('purpose', 'assistants');
+      form.append('file', new Blob([new Uint8Array([0xff, 0x00, 0x80, 0xfe, 0x41, 0xc3])]), 'blob.bin');
+      const r = await f('https://api.openai.com/v1/files', { method: 'POST', body: form });
+      return { status: r.status, body: await r.json() };
+    """)
+    check("pairing.upload", upload["status"] == 200 and upload["body"].get("bytes") == 6, upload)
+
+    aborted = js(driver, """
+      const f = session.createFetch('anthropic');
+      const controller = new AbortController();
+      const body = { ...args[0], model: 'mock-paced-200', stream: true };
+      const r = await f('https://api.anthropic.com/v1/messages', { method: 'POST', signal: controller.signal,
+        headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const reader = r.body.getReader();
+      await reader.read();
+      controller.abort();
+      try { for (;;) { const { done } = await reader.read(); if (done) return 'ended'; } }
+      catch (e) { return e.name; }
+    """, MESSAGE)
+    foreign = js_error(driver, "await session.createFetch('anthropic')('https://evil.example/v1/messages', { method: 'POST', body: '{}' });")
+    check("pairing.abort-and-errors", aborted == "AbortError" and foreign.get("code") == "INVALID_URL",
+          {"aborted": aborted, "foreign": foreign})
+
+    # The wallet reports usage after each request; the last report may still be on its way.
+    usage = js(driver, """
+      for (let i = 0; i < 50; i++) {
+        const u = await session.getUsage();
+        if (u.requests >= 3) return u;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return await session.getUsage();
+    """)
+    check("pairing.usage", usage["requests"] >= 3 and usage["byProvider"].get("anthropic", {}).get("requests", 0) >= 2
+          and usage["inputTokens"] > 0, usage)
+
+    # The relay routed only ciphertext: no prompt, no answer, no plain request frame.
+    frames = relay.frames()
+    check("pairing.sealed", "relay:request:sealed" in frames and "relay:response:sealed" in frames
+          and "Hello there" not in frames and "message_stop" not in frames and '"relay:request"' not in frames
+          and "blob.bin" not in frames, f"{len(frames)} bytes of frames")
+
+    # An app that draws its own pairing UI gets the code from onPairingReady; disconnect ends the session.
+    js(driver, """
+      window.app.code = null;
+      const byoky = new sdk.Byoky({ walletUrl: 'http://127.0.0.1:9', relayUrl: args[0] });
+      window.connecting = byoky.connect({ providers: [{ id: 'anthropic' }], useRelay: true,
+          onPairingReady: (code) => { window.app.code = code; } })
+        .then((s) => { window.second = s; return { ok: true, paired: s.isPaired }; },
+              (e) => ({ ok: false, code: e.code, message: e.message }));
+      return true;
+    """, relay.url)
+    wait_for(driver, "return window.app.code !== null", 15)
+    code = driver.execute_script("return window.app.code")
+    second = wallet.cli(["pair", code, "--providers", "anthropic", "--yes"])
+    outcome = js(driver, SETTLED)
+    ended = js(driver, """
+      await session.disconnect();
+      const after = await session.createFetch('anthropic')('https://api.anthropic.com/v1/messages',
+        { method: 'POST', body: '{}' }).then(() => 'sent', (e) => e.code);
+      const r = await second.createFetch('anthropic')('https://api.anthropic.com/v1/messages', { method: 'POST',
+        headers: { 'content-type': 'application/json' }, body: JSON.stringify(args[0]) });
+      return { disconnects: window.app.disconnects, after, connected: await session.isConnected(), second: r.status };
+    """, MESSAGE)
+    check("pairing.on-pairing-ready", second.returncode == 0 and outcome.get("ok") and outcome.get("paired")
+          and ended == {"disconnects": 1, "after": "NO_SESSION", "connected": False, "second": 200},
+          {"outcome": outcome, "ended": ended, "pair": second.stderr[-300:]})
+    js(driver, "await window.second.disconnect(); return true;")
 
 
 def shot(driver, folder, name):

@@ -24,7 +24,8 @@ struct BrowserSDKTests {
         "restart.events", "reload.tryReconnect", "disconnect", "errors.unknown-provider", "errors.foreign-url",
         "errors.lookalike-url", "errors.revoked", "modal.approve", "modal.isolated", "modal.connected",
         "modal.escape", "modal.no-wallet", "docs.snippets", "relay.insecure-url", "relay.backend", "example.web-chat",
-        "qr.decoded",
+        "qr.decoded", "pairing.modal", "pairing.paired", "pairing.fetch", "pairing.stream", "pairing.upload",
+        "pairing.abort-and-errors", "pairing.usage", "pairing.sealed", "pairing.on-pairing-ready",
     ]
 
     /// What the backend got back for a plain and a streamed request sent through the page.
@@ -98,7 +99,7 @@ struct BrowserSDKTests {
             #expect(checks["sdk.version"]?["detail"] as? String == ByokyVersion.current)
             let providers = (checks["sdk.providers"]?["detail"] as? String)?.split(separator: ",").map(String.init)
             #expect(providers == ProviderRegistry.all.map(\.id.rawValue))
-            for state in ["modal-approve", "modal-connected", "modal-approve-dark", "modal-no-wallet"] {
+            for state in ["modal-approve", "modal-connected", "modal-approve-dark", "modal-no-wallet", "modal-pairing"] {
                 #expect(FileManager.default.fileExists(atPath: "\(screenshots)/\(state).png"), "no \(state) screenshot")
             }
         }

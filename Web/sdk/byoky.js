@@ -11,6 +11,8 @@
 import { isAllowedRelayUrl } from './backend-relay.js';
 import { ByokyError, ErrorCode } from './errors.js';
 import { ConnectModal } from './modal.js';
+import { PairedSession } from './paired-session.js';
+import { createPairingPayload, PairedLink, pairingUrl } from './pairing.js';
 import { PROVIDERS } from './providers.js';
 import { ByokySession } from './session.js';
 import * as storage from './storage.js';
@@ -19,6 +21,8 @@ import { callWallet, probeWallet } from './wallet-api.js';
 export { ByokyError, ErrorCode } from './errors.js';
 export { PROVIDERS } from './providers.js';
 export { ByokySession } from './session.js';
+export { PairedSession } from './paired-session.js';
+export { pairingUrl } from './pairing.js';
 export { bridgeUrl } from './proxy-fetch.js';
 export { BackendRelay } from './backend-relay.js';
 export { encodeQr, qrToSvg } from './qr.js';
@@ -54,7 +58,8 @@ export function getStoreUrl() {
 /**
  * @typedef {object} ByokyOptions
  * @property {number} [timeout] how long `connect` waits for the owner, in ms (default 120 000)
- * @property {string} [relayUrl] the relay for pairing (`wss://`, or `ws://` to loopback)
+ * @property {string} [relayUrl] the relay for pairing (`wss://`, or `ws://` to loopback; default
+ *   wss://relay.byoky.com; `''` turns pairing off, so the modal offers only the install link)
  * @property {string} [walletUrl] the wallet's bridge (default http://127.0.0.1:19280)
  * @property {string} [appName] the name the owner sees (default the page title)
  * @property {string} [storeUrl] the install page for people without a wallet
@@ -96,7 +101,7 @@ export class Byoky {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new ByokyError(ErrorCode.INVALID_URL, 'The wallet URL must use http:// or https://');
     }
-    if (!isAllowedRelayUrl(this.relayUrl)) {
+    if (this.relayUrl && !isAllowedRelayUrl(this.relayUrl)) {
       throw new ByokyError(ErrorCode.INVALID_URL, 'The relay URL must use wss://, or ws:// to localhost');
     }
   }
@@ -110,7 +115,7 @@ export class Byoky {
   /**
    * Asks the owner's wallet for the providers and waits for their approval.
    * @param {ConnectOptions} options
-   * @returns {Promise<ByokySession>}
+   * @returns {Promise<ByokySession | PairedSession>} a paired session when it went through the relay
    * @throws {ByokyError} WALLET_NOT_INSTALLED, USER_REJECTED, PROVIDER_UNAVAILABLE, TIMEOUT, …
    */
   async connect(options) {
@@ -119,9 +124,9 @@ export class Byoky {
     }
     checkProviders(options?.providers);
     if (options.modal) return this.#connectWithModal(options);
-    if (options.useRelay) return this.#connectViaRelay(options);
+    if (options.useRelay) return this.#connectViaRelay(options, options.signal, options.onPairingReady);
     if (!(await this.detectWallet())) {
-      if (options.onPairingReady) return this.#connectViaRelay(options);
+      if (options.onPairingReady) return this.#connectViaRelay(options, options.signal, options.onPairingReady);
       throw new ByokyError(
         ErrorCode.WALLET_NOT_INSTALLED,
         `No byoky wallet answers at ${this.walletUrl} — install byoky (${getStoreUrl()}) and run \`byoky serve\``,
@@ -210,15 +215,26 @@ export class Byoky {
   }
 
   /**
+   * Pairs with a wallet elsewhere through the relay: `onPairingReady` gets the code to show; the
+   * owner runs `byoky pair <code>` (or scans it) and approves.
    * @param {ConnectOptions} options
-   * @returns {Promise<ByokySession>}
+   * @param {AbortSignal | undefined} signal
+   * @param {((code: string) => void) | undefined} onPairingReady
+   * @returns {Promise<PairedSession>}
    */
-  async #connectViaRelay(options) {
-    void options;
-    throw new ByokyError(
-      ErrorCode.NOT_IMPLEMENTED,
-      'Pairing through the relay from a web page is not available in this version of byoky.js',
-    );
+  async #connectViaRelay(options, signal, onPairingReady) {
+    const link = new PairedLink(createPairingPayload({ relayUrl: this.relayUrl, appOrigin: location.origin }));
+    const offered = await link.pair({ timeout: this.timeout, signal, onPairingReady: onPairingReady ?? (() => {}) });
+    const missing = options.providers.filter((p) => p.required && offered[p.id]?.available !== true);
+    if (missing.length > 0) {
+      link.close();
+      throw new ByokyError(
+        ErrorCode.PROVIDER_UNAVAILABLE,
+        `The paired wallet does not offer ${missing.map((p) => p.id).join(', ')}`,
+        { providerId: missing[0].id },
+      );
+    }
+    return new PairedSession(link, offered);
   }
 
   /**
@@ -231,21 +247,39 @@ export class Byoky {
     return new Promise((resolve, reject) => {
       modal.onCancel = reject;
       options.signal?.addEventListener('abort', () => modal.cancel(), { once: true });
+      /** @type {AbortController | null} ends the previous attempt (and its pairing) on a retry */
+      let current = null;
       const attempt = async () => {
+        current?.abort();
+        const thisAttempt = new AbortController();
+        current = thisAttempt;
+        const signal = AbortSignal.any([thisAttempt.signal, modal.cancelled.signal]);
         modal.showDetecting();
         try {
-          if (!(await this.detectWallet())) {
-            if (modal.cancelled.signal.aborted) return;
-            modal.showNoWallet({ storeUrl: getStoreUrl(), walletUrl: this.walletUrl, onRetry: attempt });
+          let session;
+          if (options.useRelay || !(await this.detectWallet())) {
+            if (signal.aborted) return;
+            if (!this.relayUrl) {
+              modal.showNoWallet({ storeUrl: getStoreUrl(), walletUrl: this.walletUrl, onRetry: attempt });
+              return;
+            }
+            session = await this.#connectViaRelay(options, signal, (code) => {
+              options.onPairingReady?.(code);
+              modal.showPairing({ code, link: pairingUrl(code), storeUrl: getStoreUrl(), onRetry: attempt });
+            });
+          } else {
+            session = await this.#connectToWallet(options, signal, () =>
+              modal.showApprove({ origin, appName: this.appName, providers: options.providers }),
+            );
+          }
+          if (signal.aborted) {
+            await session.disconnect().catch(() => {});
             return;
           }
-          const session = await this.#connectToWallet(options, modal.cancelled.signal, () =>
-            modal.showApprove({ origin, appName: this.appName, providers: options.providers }),
-          );
           await modal.showConnected(session.providers);
           resolve(session);
         } catch (error) {
-          if (modal.cancelled.signal.aborted) return;
+          if (signal.aborted) return;
           const failure =
             error instanceof ByokyError ? error : new ByokyError(ErrorCode.UNKNOWN, String(error?.message ?? error));
           modal.showError(failure, attempt);

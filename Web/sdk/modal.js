@@ -4,6 +4,7 @@
 
 import { ByokyError, ErrorCode } from './errors.js';
 import { PROVIDERS } from './providers.js';
+import { encodeQr, qrToSvg } from './qr.js';
 
 /**
  * @typedef {object} ModalOptions
@@ -46,6 +47,12 @@ button, a.button { font: inherit; border-radius: 8px; padding: 8px 14px; cursor:
   background: transparent; color: var(--fg); text-decoration: none; }
 button.primary, a.button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
 button:disabled { opacity: 0.55; cursor: default; }
+.qr { display: flex; justify-content: center; margin: 12px 0 8px; }
+.qr svg { width: 216px; height: 216px; border-radius: 8px; }
+.code { display: flex; gap: 8px; align-items: stretch; margin: 8px 0; }
+.code textarea { flex: 1; min-width: 0; resize: none; height: 54px; box-sizing: border-box; font: 11px/1.35 ui-monospace,
+  SFMono-Regular, Menlo, monospace; color: var(--fg); background: transparent; border: 1px solid var(--line);
+  border-radius: 8px; padding: 6px 8px; word-break: break-all; }
 .dialog:focus { outline: none; }
 button:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 `;
@@ -192,6 +199,42 @@ export class ConnectModal {
   }
 
   /**
+   * No wallet on this machine: the owner pairs one from elsewhere by scanning the QR code or
+   * pasting the code into `byoky pair`.
+   * @param {{ code: string, link: string, storeUrl: string, onRetry: () => void }} info
+   */
+  showPairing(info) {
+    const svg = qrToSvg(encodeQr(info.link), { size: 216, border: 3 });
+    this.#render('pairing', `<h2 id="byoky-title">Pair your wallet</h2>
+      <p id="byoky-body">No byoky wallet runs on this device. Scan this code with your wallet's device, or run
+        <code>byoky pair</code> with the code below. Requests are end-to-end encrypted.</p>
+      <div class="qr" role="img" aria-label="Pairing QR code">${svg}</div>
+      <div class="code">
+        <textarea readonly aria-label="Pairing code" spellcheck="false">${escapeHTML(info.link)}</textarea>
+        <button type="button" data-action="copy">Copy</button>
+      </div>
+      <div class="status" role="status"><span class="spinner" aria-hidden="true"></span>Waiting for your wallet…</div>
+      <div class="actions">
+        <button type="button" data-action="cancel">Cancel</button>
+        <a class="button" href="${escapeHTML(info.storeUrl)}" target="_blank" rel="noopener noreferrer">Install byoky</a>
+        <button type="button" data-action="retry">Look again</button>
+      </div>`);
+    this.#bind('retry', info.onRetry);
+    const field = /** @type {HTMLTextAreaElement | null} */ (this.root?.querySelector('.code textarea') ?? null);
+    const copy = /** @type {HTMLButtonElement | null} */ (this.root?.querySelector('[data-action=copy]') ?? null);
+    copy?.addEventListener('click', async () => {
+      try {
+        await navigator.clipboard.writeText(info.link);
+      } catch {
+        // No clipboard permission: select the text so the person can copy it.
+        field?.select();
+      }
+      copy.textContent = 'Copied';
+    });
+    copy?.focus();
+  }
+
+  /**
    * The attempt failed.
    * @param {ByokyError} error
    * @param {() => void} onRetry
@@ -255,7 +298,7 @@ export class ConnectModal {
       return;
     }
     if (event.key !== 'Tab' || !this.dialog || !this.root) return;
-    const focusable = /** @type {HTMLElement[]} */ ([...this.dialog.querySelectorAll('button:not(:disabled), a[href]')]);
+    const focusable = /** @type {HTMLElement[]} */ ([...this.dialog.querySelectorAll('button:not(:disabled), a[href], textarea')]);
     if (focusable.length === 0) {
       event.preventDefault();
       return;

@@ -3,6 +3,7 @@
 import { BackendRelay } from './backend-relay.js';
 import { ByokyError, ErrorCode } from './errors.js';
 import { EventStream } from './events.js';
+import { notifyAll } from './listeners.js';
 import { createProxyFetch } from './proxy-fetch.js';
 import { callWallet } from './wallet-api.js';
 
@@ -194,13 +195,7 @@ export class ByokySession {
     if (JSON.stringify(providers) === JSON.stringify(this.providers)) return;
     this.providers = providers;
     this.onProvidersChanged?.(this);
-    for (const listener of [...this.#providerListeners]) {
-      try {
-        listener(providers);
-      } catch (error) {
-        console.error('byoky: an onProvidersUpdated callback threw', error);
-      }
-    }
+    notifyAll(this.#providerListeners, [providers], 'onProvidersUpdated');
   }
 
   #end() {
@@ -211,12 +206,6 @@ export class ByokySession {
     const listeners = [...this.#disconnectListeners];
     this.#disconnectListeners.clear();
     this.#providerListeners.clear();
-    for (const listener of listeners) {
-      try {
-        listener();
-      } catch (error) {
-        console.error('byoky: an onDisconnect callback threw', error);
-      }
-    }
+    notifyAll(listeners, [], 'onDisconnect');
   }
 }
