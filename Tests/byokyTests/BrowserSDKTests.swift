@@ -99,7 +99,8 @@ struct BrowserSDKTests {
             #expect(checks["sdk.version"]?["detail"] as? String == ByokyVersion.current)
             let providers = (checks["sdk.providers"]?["detail"] as? String)?.split(separator: ",").map(String.init)
             #expect(providers == ProviderRegistry.all.map(\.id.rawValue))
-            for state in ["modal-approve", "modal-connected", "modal-approve-dark", "modal-no-wallet", "modal-pairing"] {
+            for state in ["modal-approve", "modal-connected", "modal-approve-dark", "modal-no-wallet", "modal-pairing"]
+            {
                 #expect(FileManager.default.fileExists(atPath: "\(screenshots)/\(state).png"), "no \(state) screenshot")
             }
         }

@@ -1,54 +1,11 @@
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A few long-running Python interop scripts that answer one JSON request per line. Starting
 /// Python and importing the official SDKs costs seconds of CPU; paid per request, dozens of
 /// parallel test cases kept both cores busy for minutes and starved unrelated tests.
 package final class PythonWorkerPool: Sendable {
-    /// One running script.
-    final class Worker: Sendable {
-        let process: Process
-        let input: FileHandle
-        let outputDescriptor: Int32
-        let buffer = Mutex<[UInt8]>([])
-
-        init(script: URL, interpreter: URL, arguments: [String]) throws {
-            let process = Process()
-            process.executableURL = interpreter
-            process.arguments = arguments + [script.path, "--serve"]
-            let stdin = Pipe()
-            let stdout = Pipe()
-            process.standardInput = stdin
-            process.standardOutput = stdout
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            self.process = process
-            self.input = stdin.fileHandleForWriting
-            self.outputDescriptor = stdout.fileHandleForReading.fileDescriptor
-        }
-
-        /// Sends one request line and blocks until the answer line arrives.
-        func call(_ request: String) throws -> String {
-            try input.write(contentsOf: Data((request + "\n").utf8))
-            return try buffer.withLock { pending in
-                var chunk = [UInt8](repeating: 0, count: 65_536)
-                while true {
-                    if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                        let line = String(decoding: pending[..<newline], as: UTF8.self)
-                        pending.removeSubrange(...newline)
-                        return line
-                    }
-                    let count = chunk.withUnsafeMutableBytes { read(outputDescriptor, $0.baseAddress, $0.count) }
-                    guard count > 0 else { throw PythonInterop.Failure(status: -1, standardError: "the worker exited") }
-                    pending += chunk[..<count]
-                }
-            }
-        }
-    }
+    typealias Worker = LineWorker
 
     /// What a caller gets: a running worker, or the right to start one.
     private enum Handout {
@@ -70,8 +27,6 @@ package final class PythonWorkerPool: Sendable {
     package init(script: String, size: Int = 2) {
         self.script = script
         self.size = size
-        // A worker that died must fail its call, not end the test process on a write to its pipe.
-        signal(SIGPIPE, SIG_IGN)
     }
 
     /// Sends `request` (one line of JSON) to a free worker and returns its answer line.
@@ -94,7 +49,7 @@ package final class PythonWorkerPool: Sendable {
             return answer
         } catch {
             // A worker that failed mid-call is not reused; its place goes to the next caller.
-            worker.process.terminate()
+            worker.terminate()
             giveBack(nil)
             throw error
         }
@@ -132,9 +87,10 @@ package final class PythonWorkerPool: Sendable {
 
     private func startWorker() throws -> Worker {
         try Worker(
-            script: PythonInterop.scriptsFolder.appendingPathComponent(script),
             interpreter: URL(fileURLWithPath: PythonInterop.interpreter),
-            arguments: PythonInterop.interpreterArguments
+            arguments: PythonInterop.interpreterArguments + [
+                PythonInterop.scriptsFolder.appendingPathComponent(script).path, "--serve",
+            ]
         )
     }
 }
