@@ -65,7 +65,7 @@ export interface ModalOptions {
 export interface ByokyOptions {
   /** How long `connect` waits for the owner, in ms (default 120 000). */
   timeout?: number;
-  /** The relay for pairing (`wss://`, or `ws://` to loopback). */
+  /** The relay for pairing (`wss://`, or `ws://` to loopback; default wss://relay.byoky.com; `''` turns pairing off). */
   relayUrl?: string;
   /** The wallet's bridge (default http://127.0.0.1:19280). */
   walletUrl?: string;
@@ -79,9 +79,9 @@ export interface ConnectOptions {
   providers: ProviderRequirement[];
   /** Show the built-in connect dialog. */
   modal?: boolean | ModalOptions;
-  /** For apps that draw their own pairing UI. */
+  /** For apps that draw their own pairing UI: the code the owner passes to `byoky pair` (see `pairingUrl`). */
   onPairingReady?: (code: string) => void;
-  /** Skip the local wallet and pair through the relay. */
+  /** Skip the local wallet and pair through the relay (the modal shows a QR code). */
   useRelay?: boolean;
   /** Cancels the attempt (USER_REJECTED). */
   signal?: AbortSignal;
@@ -116,6 +116,32 @@ export declare class ByokySession {
   toJSON(): { sessionKey: string; proxyUrl: string; providers: Record<string, ProviderGrant>; expiresAt: number };
 }
 
+/** A session served by the owner's wallet elsewhere through a relay pairing, sealed end to end. */
+export declare class PairedSession {
+  /** `relay_<room id>`: a name, not a secret. */
+  readonly sessionKey: string;
+  /** The relay the session talks through. */
+  readonly proxyUrl: string;
+  readonly isPaired: true;
+  providers: Record<string, ProviderGrant>;
+  /** 0: a paired session lasts while the wallet serves it. */
+  expiresAt: number;
+  /** A drop-in `fetch` for one provider's real URLs, sent sealed through the relay to the wallet. */
+  createFetch(providerId: ProviderId): ByokyFetch;
+  createRelay(wsUrl: string, options?: { correlationId?: string; pingInterval?: number }): BackendRelay;
+  /** Leaves the pairing room. */
+  disconnect(): Promise<void>;
+  /** Whether the relay is connected and the wallet is in the room. */
+  isConnected(): Promise<boolean>;
+  /** The usage the wallet last reported. */
+  getUsage(): Promise<SessionUsage>;
+  onDisconnect(callback: () => void): () => void;
+  onProvidersUpdated(callback: (providers: Record<string, ProviderGrant>) => void): () => void;
+}
+
+/** The link form of a pairing code (`byoky://pair/<code>`), what the modal's QR code holds. */
+export declare function pairingUrl(code: string): string;
+
 /** The page's end of a backend relay (see `session.createRelay`). */
 export declare class BackendRelay {
   readonly url: string;
@@ -135,7 +161,8 @@ export declare class Byoky {
   readonly relayUrl: string;
   /** Probes the wallet; `isExtensionInstalled()` returns the answer afterwards. */
   detectWallet(): Promise<boolean>;
-  connect(options: ConnectOptions): Promise<ByokySession>;
+  /** A paired session when it went through the relay (`useRelay`, `onPairingReady` without a wallet, the modal's QR). */
+  connect(options: ConnectOptions): Promise<ByokySession | PairedSession>;
   tryReconnect(): Promise<ByokySession | null>;
   connectViaVault(options: VaultConnectOptions): Promise<ByokySession>;
 }
