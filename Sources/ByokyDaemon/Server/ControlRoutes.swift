@@ -18,6 +18,14 @@ struct ControlRoutes: Sendable {
 
     /// The pairings the daemon serves.
     let pairings: PairingBook
+    /// The owner's browser logins to the wallet page.
+    let owners: OwnerSessions
+
+    struct OwnerLogin: Codable {
+        /// A one-time token for `/wallet/login#<token>` (a secret; it expires in two minutes).
+        let token: String
+        let url: String
+    }
 
     struct OnlineGifts: Codable {
         let online: [String]
@@ -62,8 +70,16 @@ struct ControlRoutes: Sendable {
                 WalletAPI.encode(ControlStatus(unlocked: wallet.isUnlocked, bridge: bridgeURL(), pendingApprovals: 0))
             )
         }
+        router.post("/owner-login") { _, _ in
+            let token = owners.issueLoginToken()
+            return BridgeResponses.json(
+                WalletAPI.encode(OwnerLogin(token: token, url: bridgeURL() + "/wallet/login#" + token))
+            )
+        }
         router.post("/lock") { _, _ in
             wallet.lock()
+            // Locking logs every browser out of the wallet page too.
+            owners.endAll()
             await onChange()
             return BridgeResponses.json(
                 WalletAPI.encode(ControlStatus(unlocked: false, bridge: bridgeURL(), pendingApprovals: 0))

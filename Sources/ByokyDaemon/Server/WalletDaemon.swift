@@ -70,6 +70,8 @@ public final class WalletDaemon: Sendable {
     public let giftHost: GiftHost
     /// The relay pairings this daemon serves.
     public let pairings: PairingBook
+    /// The owner's browser logins to the wallet page.
+    let owners: OwnerSessions
     let autoLock: AutoLock?
     private let boundPort = Mutex<Int>(0)
 
@@ -79,6 +81,7 @@ public final class WalletDaemon: Sendable {
         self.engine = ProxyEngine(wallet: wallet, httpClient: httpClient, configuration: configuration.proxy)
         self.giftHost = GiftHost(wallet: wallet, engine: engine, onEvent: configuration.onGiftEvent)
         self.pairings = PairingBook(wallet: wallet, engine: engine)
+        self.owners = OwnerSessions(now: wallet.now)
         self.autoLock = configuration.autoLockAfter.map { AutoLock(wallet: wallet, idleLimit: $0) }
     }
 
@@ -106,7 +109,8 @@ public final class WalletDaemon: Sendable {
                     if wallet.isUnlocked { await giftHost.reconcile() } else { giftHost.stop() }
                 },
                 onlineGifts: { [giftHost] in giftHost.onlineGiftIDs },
-                pairings: pairings
+                pairings: pairings,
+                owners: owners
             )
             servers.append(
                 HTTPServerRunner.Server(router: routes.makeRouter(), address: .unixDomainSocket(path: socket))
@@ -190,6 +194,16 @@ public final class WalletDaemon: Sendable {
             onConnectRequest: configuration.onConnectRequest
         ).register(on: router)
         WebFileRoutes.register(on: router)
+        let giftHost = self.giftHost
+        WalletPageRoutes(
+            wallet: wallet,
+            approvals: approvals,
+            owners: owners,
+            bridgeURL: { [self] in bridgeURL },
+            onChange: {
+                if wallet.isUnlocked { await giftHost.reconcile() } else { giftHost.stop() }
+            }
+        ).register(on: router)
         router.get("/v1/health") { request, _ in
             if let refusal = Self.refuseNonLoopback(request) { return refusal }
             var response = BridgeResponses.json(

@@ -1,0 +1,29 @@
+import Foundation
+
+/// A submitted HTML form (`application/x-www-form-urlencoded`): fields in order, repeated names
+/// kept (a group of checkboxes).
+struct FormBody: Sendable {
+    /// The largest form read (a key and a few labels fit many times over).
+    static let maximumSize = 64 * 1024
+
+    private(set) var fields: [(name: String, value: String)] = []
+
+    /// Parses `bytes`; a malformed percent escape keeps its characters as they are.
+    init(_ bytes: some Collection<UInt8>) {
+        for pair in String(decoding: bytes, as: UTF8.self).split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            fields.append((Self.decode(parts[0]), parts.count > 1 ? Self.decode(parts[1]) : ""))
+        }
+    }
+
+    /// The first value of `name`.
+    subscript(name: String) -> String? { fields.first { $0.name == name }?.value }
+
+    /// Every value of `name`, in order.
+    func all(_ name: String) -> [String] { fields.filter { $0.name == name }.map(\.value) }
+
+    private static func decode(_ text: Substring) -> String {
+        let plus = text.replacingOccurrences(of: "+", with: " ")
+        return plus.removingPercentEncoding ?? plus
+    }
+}

@@ -1,0 +1,64 @@
+import ByokyCore
+import HTTPTypes
+import Hummingbird
+
+/// The wallet page's defences, applied to every `/wallet` request: a loopback `Host` (DNS
+/// rebinding), the owner's cookie, and for every state change the page's own `Origin` and a CSRF
+/// token; every answer carries a strict Content-Security-Policy and cannot be framed.
+///
+/// Cookies ignore ports, so a page on another loopback port is "same-site" and its requests carry
+/// the owner's cookie: `SameSite` alone does not stop it, the origin and CSRF checks do.
+enum OwnerGuard {
+    static let cookieName = "byoky_owner"
+    /// The form field and header that carry the CSRF token.
+    static let csrfField = "csrf"
+    static let csrfHeader = HTTPField.Name("x-byoky-csrf")!
+
+    /// Headers every wallet page answer carries.
+    static func secure(_ headers: inout HTTPFields) {
+        headers[HTTPField.Name("Content-Security-Policy")!] =
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
+        headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "same-origin"
+        headers[.cacheControl] = "no-store"
+    }
+
+    /// Whether `request` comes from the wallet's own pages: its `Origin` is `http://` and the
+    /// request's own (loopback) host, and the browser does not call it cross-site.
+    static func isSameOrigin(_ request: Request) -> Bool {
+        guard let host = request.head.authority, HostCheck.isLoopback(host),
+            let origin = request.headers[.origin], origin == "http://" + host
+        else { return false }
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site != "same-origin" { return false }
+        return true
+    }
+
+    /// The owner cookie's value, if the request carries one.
+    static func cookie(_ request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2, String(parts[0]).trimmingASCIIWhitespace() == cookieName {
+                    return String(parts[1]).trimmingASCIIWhitespace()
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The `Set-Cookie` value that logs a browser in (`nil` logs it out).
+    static func setCookie(_ value: String?) -> String {
+        let base = "\(cookieName)=\(value ?? ""); Path=/wallet; HttpOnly; SameSite=Strict"
+        return value == nil ? base + "; Max-Age=0" : base + "; Max-Age=\(OwnerSessions.absoluteLifetime / 1000)"
+    }
+
+    /// Whether `submitted` is the session's CSRF token (compared in constant time).
+    static func csrfMatches(_ submitted: String?, _ session: OwnerSessions.Session) -> Bool {
+        guard let submitted else { return false }
+        return ConstantTime.equals(Array(submitted.utf8), Array(session.csrfToken.utf8))
+    }
+}

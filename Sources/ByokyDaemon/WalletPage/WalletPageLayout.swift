@@ -1,0 +1,100 @@
+import ByokyCore
+import Foundation
+
+/// The frame every wallet page shares: head, navigation, the notice of the last action, and the
+/// log-out and lock buttons. No inline script or style (the Content-Security-Policy forbids them).
+enum WalletPageLayout {
+    /// A page of the wallet: its path under `/wallet/` and its name in the navigation.
+    enum Section: String, CaseIterable, Sendable {
+        case requests, keys, apps
+
+        var title: String {
+            switch self {
+            case .requests: "Requests"
+            case .keys: "Keys"
+            case .apps: "Apps"
+            }
+        }
+    }
+
+    /// What the last action did, named by a fixed code in the redirect (never text from a request).
+    static let notices: [String: String] = [
+        "approved": "Approved. The app is connected.",
+        "denied": "Denied. The app was told no.",
+        "key-added": "Key added. It is stored encrypted; the page will never show it again.",
+        "key-renamed": "Key renamed.",
+        "key-removed": "Key removed.",
+        "revoked": "The app's session was revoked.",
+        "revoked-all": "Every app session was revoked.",
+        "unlocked": "Unlocked.",
+    ]
+
+    /// A whole page.
+    static func page(
+        title: String,
+        section: Section?,
+        csrf: String?,
+        notice: String? = nil,
+        error: String? = nil,
+        body: HTML
+    ) -> HTML {
+        let navigation: HTML =
+            csrf == nil
+            ? ""
+            : """
+            <nav aria-label="Wallet">
+              <ul>\(Section.allCases.map { item -> HTML in
+                  let current: HTML = item == section ? #" aria-current="page""# : ""
+                  return "<li><a href=\"/wallet/\(item.rawValue)\"\(current)>\(item.title)</a></li>"
+              })</ul>
+              <form method="post" action="/wallet/lock" class="inline">
+                <input type="hidden" name="csrf" value="\(csrf ?? "")">
+                <button type="submit">Lock</button>
+              </form>
+              <form method="post" action="/wallet/logout" class="inline">
+                <input type="hidden" name="csrf" value="\(csrf ?? "")">
+                <button type="submit">Log out</button>
+              </form>
+            </nav>
+            """
+        let noticeBlock: HTML = notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" } ?? ""
+        let errorBlock: HTML = error.map { "<p class=\"error\" role=\"alert\">\($0)</p>" } ?? ""
+        return """
+            <!doctype html>
+            <html lang="en">
+            <head>
+              <meta charset="utf-8">
+              <meta name="viewport" content="width=device-width, initial-scale=1">
+              <meta name="referrer" content="no-referrer">
+              <title>\(title) · byoky wallet</title>
+              <link rel="stylesheet" href="/wallet/assets/wallet.css">
+              <script type="module" src="/wallet/assets/wallet.js"></script>
+            </head>
+            <body>
+              <header><a class="brand" href="/wallet/">byoky</a> <span class="version">wallet \(ByokyVersion.current)</span></header>
+              \(navigation)
+              <main id="main">
+                <h1>\(title)</h1>
+                \(noticeBlock)\(errorBlock)
+                \(body)
+              </main>
+            </body>
+            </html>
+            """
+    }
+
+    /// A time as the owner reads it (UTC, to the minute).
+    static func time(_ milliseconds: Int64?) -> String {
+        guard let milliseconds, milliseconds > 0 else { return "never" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+
+    /// The hidden CSRF field of a form.
+    static func csrfField(_ token: String) -> HTML {
+        "<input type=\"hidden\" name=\"csrf\" value=\"\(token)\">"
+    }
+}

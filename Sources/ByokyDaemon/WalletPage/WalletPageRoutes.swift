@@ -1,0 +1,343 @@
+import ByokyCore
+import ByokyStore
+import ByokyWallet
+import ByokyWebFiles
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The owner's web page at `/wallet/`, on the bridge's port: server-rendered pages whose forms
+/// post back here (no script needed), guarded by ``OwnerGuard`` and ``OwnerSessions``. Apps'
+/// session keys mean nothing here: only the owner's cookie, from a `byoky open` login URL, does.
+struct WalletPageRoutes: Sendable {
+    let wallet: Wallet
+    let approvals: ApprovalBook
+    let owners: OwnerSessions
+    let bridgeURL: @Sendable () -> String
+    /// Hears that the wallet changed (locked, unlocked, keys).
+    let onChange: @Sendable () async -> Void
+
+    typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
+
+    /// What an action did: where to go next, or the page to show again with an error.
+    enum Outcome {
+        case done(WalletPageLayout.Section, notice: String)
+        case failed(WalletPageLayout.Section, ByokyError)
+    }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/wallet") { request, _ in await guarded(request) { Self.redirect("/wallet/requests") } }
+        router.get("/wallet/assets/{file}") { request, _ in await guarded(request) { Self.asset(request) } }
+        router.get("/wallet/login") { request, _ in await guarded(request) { Self.html(LoginPages.login()) } }
+        router.post("/wallet/login") { request, _ in await login(request) }
+        for section in WalletPageLayout.Section.allCases {
+            router.get(RouterPath("/wallet/\(section.rawValue)")) { request, _ in
+                await page(request) { session in
+                    let notice = request.uri.queryParameters.get("done").flatMap { WalletPageLayout.notices[$0] }
+                    return Self.html(await render(section, csrf: session.csrfToken, notice: notice))
+                }
+            }
+        }
+        router.get("/wallet/requests/live") { request, _ in
+            await page(request) { session in
+                let held = Set(try await wallet.credentials().map(\.provider.rawValue))
+                let list = RequestsPage.list(approvals.pending(now: wallet.now()), held: held, csrf: session.csrfToken)
+                return Self.html(list)
+            }
+        }
+        router.post("/wallet/unlock") { request, _ in
+            await action(request, needsUnlocked: false) { form, _ in
+                do {
+                    try await wallet.unlock(password: form["password"] ?? "")
+                } catch let error as ByokyError {
+                    return Self.html(
+                        LoginPages.unlock(csrf: form[OwnerGuard.csrfField] ?? "", error: error.message),
+                        status: .unauthorized
+                    )
+                }
+                await onChange()
+                return Self.redirect("/wallet/requests?done=unlocked")
+            }
+        }
+        router.post("/wallet/lock") { request, _ in
+            await action(request, needsUnlocked: false) { _, _ in
+                wallet.lock()
+                owners.endAll()
+                await onChange()
+                return Self.html(LoginPages.signedOut(locked: true), setCookie: OwnerGuard.setCookie(nil))
+            }
+        }
+        router.post("/wallet/logout") { request, _ in
+            await action(request, needsUnlocked: false) { _, cookie in
+                owners.end(cookie: cookie)
+                return Self.html(LoginPages.signedOut(locked: false), setCookie: OwnerGuard.setCookie(nil))
+            }
+        }
+        registerActions(on: router)
+    }
+
+    // MARK: Actions
+
+    private func registerActions(on router: Router<BasicRequestContext>) {
+        router.post("/wallet/requests/{id}/approve") { request, context in
+            await decide(request, context) { approval, form in
+                let chosen = form.all("providers").map { ProviderID($0) }
+                guard !chosen.isEmpty else {
+                    throw ByokyError(.invalidRequest, "Choose at least one provider, or deny the request")
+                }
+                let status = try await wallet.approve(approval, providers: chosen, bridgeURL: bridgeURL())
+                return (status, "approved")
+            }
+        }
+        router.post("/wallet/requests/{id}/deny") { request, context in
+            await decide(request, context) { approval, _ in
+                (
+                    ConnectStatus(requestId: approval.id, status: .denied, error: WireError(ByokyError.userRejected())),
+                    "denied"
+                )
+            }
+        }
+        router.post("/wallet/keys") { request, _ in
+            await act(request, on: .keys) { form in
+                guard let provider = form["provider"].map { ProviderID($0) }, ProviderRegistry.provider(provider) != nil
+                else {
+                    throw ByokyError(.invalidRequest, "Choose a provider")
+                }
+                let secret = form["secret"]?.trimmingASCIIWhitespace() ?? ""
+                guard !secret.isEmpty else { throw ByokyError(.invalidRequest, "Paste the API key") }
+                let label = form["label"]?.trimmingASCIIWhitespace()
+                let baseURL = form["baseURL"]?.trimmingASCIIWhitespace()
+                _ = try await wallet.addCredential(
+                    provider: provider,
+                    secret: SecretString(secret),
+                    label: label?.isEmpty == false ? label : nil,
+                    baseURL: baseURL?.isEmpty == false ? baseURL : nil
+                )
+                await onChange()
+                return "key-added"
+            }
+        }
+        router.post("/wallet/keys/{key}/rename") { request, context in
+            await act(request, on: .keys) { form in
+                try await wallet.renameCredential(
+                    ControlRoutes.segment(context, "key"),
+                    to: form["label"]?.trimmingASCIIWhitespace() ?? ""
+                )
+                return "key-renamed"
+            }
+        }
+        router.post("/wallet/keys/{key}/remove") { request, context in
+            await act(request, on: .keys) { _ in
+                try await wallet.removeCredential(ControlRoutes.segment(context, "key"))
+                await onChange()
+                return "key-removed"
+            }
+        }
+        router.post("/wallet/apps/{id}/revoke") { request, context in
+            await act(request, on: .apps) { _ in
+                try await wallet.revokeSession(id: ControlRoutes.segment(context, "id"))
+                return "revoked"
+            }
+        }
+        router.post("/wallet/apps/revoke-all") { request, _ in
+            await act(request, on: .apps) { _ in
+                _ = try await wallet.revokeAllSessions()
+                return "revoked-all"
+            }
+        }
+    }
+
+    /// Approves or denies a pending connect request.
+    private func decide(
+        _ request: Request,
+        _ context: BasicRequestContext,
+        _ body: @escaping @Sendable (PendingApproval, FormBody) async throws -> (ConnectStatus, String)
+    ) async -> Response {
+        await act(request, on: .requests) { form in
+            let id = ControlRoutes.segment(context, "id")
+            guard let approval = approvals.pendingApproval(id, now: wallet.now()) else {
+                throw ByokyError(.notFound, "That request is no longer waiting (it was answered or expired)")
+            }
+            let (status, notice) = try await body(approval, form)
+            approvals.decide(id, status)
+            return notice
+        }
+    }
+
+    /// Runs a state change of `section`'s page; shows the page again with the error when it fails.
+    private func act(
+        _ request: Request,
+        on section: WalletPageLayout.Section,
+        _ body: @escaping @Sendable (FormBody) async throws -> String
+    ) async -> Response {
+        await action(request, needsUnlocked: true) { form, _ in
+            do {
+                let notice = try await body(form)
+                return Self.redirect("/wallet/\(section.rawValue)?done=\(notice)")
+            } catch {
+                let failure =
+                    error as? ByokyError
+                    ?? ByokyError(.internalError, "The wallet could not do that; see `byoky status`")
+                let page = await render(section, csrf: form[OwnerGuard.csrfField] ?? "", error: failure.message)
+                return Self.html(page, status: .init(code: failure.httpStatus))
+            }
+        }
+    }
+
+    // MARK: Guards
+
+    /// Refuses requests not addressed to a loopback name (DNS rebinding).
+    private func guarded(_ request: Request, _ body: () async throws -> Response) async -> Response {
+        guard let host = request.head.authority, HostCheck.isLoopback(host) else {
+            return Self.html(
+                LoginPages.message("Not here", "The wallet page only answers at 127.0.0.1 or localhost."),
+                status: .forbidden
+            )
+        }
+        do {
+            return try await body()
+        } catch {
+            return Self.html(
+                LoginPages.message("Something went wrong", "The wallet could not show this page."),
+                status: .internalServerError
+            )
+        }
+    }
+
+    /// A page for a logged-in owner; a locked wallet asks for the master password first.
+    private func page(
+        _ request: Request,
+        _ body: @escaping @Sendable (OwnerSessions.Session) async throws -> Response
+    ) async -> Response {
+        await guarded(request) {
+            guard let session = OwnerGuard.cookie(request).flatMap(owners.session(cookie:)) else {
+                return Self.html(LoginPages.loginNeeded(), status: .unauthorized)
+            }
+            guard wallet.isUnlocked else { return Self.html(LoginPages.unlock(csrf: session.csrfToken)) }
+            return try await body(session)
+        }
+    }
+
+    /// A state change: the page's own origin, a logged-in owner, a readable form with the CSRF token.
+    private func action(
+        _ request: Request,
+        needsUnlocked: Bool,
+        _ body: @escaping @Sendable (FormBody, String) async throws -> Response
+    ) async -> Response {
+        await guarded(request) {
+            guard OwnerGuard.isSameOrigin(request) else {
+                return Self.html(
+                    LoginPages.message("Refused", "Only the wallet's own pages can change it."),
+                    status: .forbidden
+                )
+            }
+            guard let cookie = OwnerGuard.cookie(request), let session = owners.session(cookie: cookie) else {
+                return Self.html(LoginPages.loginNeeded(), status: .unauthorized)
+            }
+            guard let bytes = try? await request.body.collect(upTo: FormBody.maximumSize) else {
+                return Self.html(
+                    LoginPages.message("Too large", "That form is larger than the wallet reads."),
+                    status: .contentTooLarge
+                )
+            }
+            let form = FormBody(bytes.readableBytesView)
+            guard OwnerGuard.csrfMatches(form[OwnerGuard.csrfField], session) else {
+                return Self.html(
+                    LoginPages.message("Refused", "This form is stale. Reload the page and try again."),
+                    status: .forbidden
+                )
+            }
+            if needsUnlocked, !wallet.isUnlocked { return Self.html(LoginPages.unlock(csrf: session.csrfToken)) }
+            return try await body(form, cookie)
+        }
+    }
+
+    /// Exchanges a login URL's token for the owner cookie.
+    private func login(_ request: Request) async -> Response {
+        await guarded(request) {
+            guard OwnerGuard.isSameOrigin(request) else {
+                return Self.html(
+                    LoginPages.message("Refused", "Log in from the wallet's own login page."),
+                    status: .forbidden
+                )
+            }
+            let bytes = try? await request.body.collect(upTo: 1024)
+            let form = FormBody(bytes?.readableBytesView ?? ByteBuffer().readableBytesView)
+            guard let cookie = owners.redeem(loginToken: form["token"] ?? "") else {
+                return Self.html(
+                    LoginPages.message(
+                        "Link expired",
+                        "This login link was used already or has expired. Run `byoky open` for a new one."
+                    ),
+                    status: .unauthorized
+                )
+            }
+            return Self.redirect("/wallet/requests", setCookie: OwnerGuard.setCookie(cookie))
+        }
+    }
+
+    // MARK: Rendering
+
+    /// A section's whole page.
+    func render(
+        _ section: WalletPageLayout.Section,
+        csrf: String,
+        notice: String? = nil,
+        error: String? = nil
+    ) async -> HTML {
+        let body: HTML
+        do {
+            switch section {
+            case .requests:
+                let held = Set(try await wallet.credentials().map(\.provider.rawValue))
+                body = RequestsPage.body(approvals.pending(now: wallet.now()), held: held, csrf: csrf)
+            case .keys:
+                body = KeysPage.body(try await wallet.credentials().map(CredentialSummary.init), csrf: csrf)
+            case .apps:
+                var rows: [AppsPage.Row] = []
+                for session in try await wallet.sessionSummaries() {
+                    rows.append(AppsPage.Row(session: session, usage: try? await wallet.usage(ofSession: session.id)))
+                }
+                body = AppsPage.body(rows, now: wallet.now(), csrf: csrf)
+            }
+        } catch {
+            body = "<p class=\"error\">The wallet could not read this page's data.</p>"
+        }
+        return WalletPageLayout.page(
+            title: section.title,
+            section: section,
+            csrf: csrf,
+            notice: notice,
+            error: error,
+            body: body
+        )
+    }
+
+    static func html(_ page: HTML, status: HTTPResponse.Status = .ok, setCookie: String? = nil) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        OwnerGuard.secure(&headers)
+        if let setCookie { headers[.setCookie] = setCookie }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page.description)))
+    }
+
+    static func redirect(_ location: String, setCookie: String? = nil) -> Response {
+        var headers = HTTPFields()
+        headers[.location] = location
+        OwnerGuard.secure(&headers)
+        if let setCookie { headers[.setCookie] = setCookie }
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    static func asset(_ request: Request) -> Response {
+        guard let file = WebFiles.file(at: request.uri.path), request.uri.path.hasPrefix("/wallet/assets/") else {
+            return html(LoginPages.message("Not found", "There is no such file."), status: .notFound)
+        }
+        var headers = HTTPFields()
+        OwnerGuard.secure(&headers)
+        headers[.contentType] = file.contentType
+        headers[.eTag] = file.entityTag
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+    }
+}

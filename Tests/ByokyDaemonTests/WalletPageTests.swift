@@ -1,0 +1,298 @@
+import AsyncHTTPClient
+import ByokyCore
+import ByokyWallet
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// The owner's web page over real HTTP: one-time login links, the cookie, and the defences that
+/// keep other pages (including ones on other loopback ports, which share cookies) and apps out.
+@Suite(.timeLimit(.minutes(3)))
+struct WalletPageTests {
+    static let otherPage = "http://127.0.0.1:8123"
+
+    /// An HTTP client that shows redirects instead of following them, like a test of a browser's view.
+    struct Browser: Sendable {
+        let bridge: BridgeFixture
+        var cookie: String?
+        var csrf = ""
+
+        var origin: String { "http://127.0.0.1:\(bridge.port)" }
+
+        func send(
+            _ method: HTTPMethod,
+            _ path: String,
+            form: [(String, String)]? = nil,
+            headers: [(String, String)] = [],
+            origin: String? = "",
+            cookie: String? = nil
+        ) async throws -> BridgeFixture.Exchange {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(bridge.port)\(path)")
+            request.method = method
+            if let origin { request.headers.add(name: "origin", value: origin.isEmpty ? self.origin : origin) }
+            if let value = cookie ?? self.cookie { request.headers.add(name: "cookie", value: "byoky_owner=\(value)") }
+            for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+            if let form {
+                request.headers.add(name: "content-type", value: "application/x-www-form-urlencoded")
+                let encoded = form.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
+                request.body = .bytes(ByteBuffer(string: encoded))
+            }
+            let response = try await Self.client.execute(request, timeout: .seconds(30))
+            let collected = try await response.body.collect(upTo: 4 * 1024 * 1024)
+            return BridgeFixture.Exchange(
+                status: Int(response.status.code),
+                headers: response.headers.map { ($0.name, $0.value) },
+                body: Array(collected.readableBytesView)
+            )
+        }
+
+        static let client: HTTPClient = {
+            var configuration = HTTPClient.Configuration()
+            configuration.redirectConfiguration = .disallow
+            return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        }()
+
+        static func escape(_ text: String) -> String {
+            text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        }
+
+        /// A form post from the wallet's own page, with the CSRF token.
+        func post(_ path: String, _ fields: [(String, String)] = []) async throws -> BridgeFixture.Exchange {
+            try await send(.POST, path, form: [("csrf", csrf)] + fields)
+        }
+
+        /// Logs in with a fresh `byoky open` link; reads the CSRF token off a page.
+        static func loggedIn(_ bridge: BridgeFixture) async throws -> Browser {
+            var browser = Browser(bridge: bridge)
+            let token = try #require(try await bridge.control(.POST, "/owner-login").json["token"] as? String)
+            let login = try await browser.send(.POST, "/wallet/login", form: [("token", token)])
+            #expect(login.status == 303)
+            let setCookie = try #require(login.header("set-cookie"))
+            browser.cookie = try #require(Self.cookieValue(setCookie))
+            let page = try await browser.send(.GET, "/wallet/keys")
+            browser.csrf = try #require(Self.csrfToken(in: page.text))
+            return browser
+        }
+
+        static func cookieValue(_ setCookie: String) -> String? {
+            guard setCookie.hasPrefix("byoky_owner="), let end = setCookie.firstIndex(of: ";") else { return nil }
+            let value = String(setCookie[setCookie.index(setCookie.startIndex, offsetBy: 12)..<end])
+            return value.isEmpty ? nil : value
+        }
+
+        static func csrfToken(in page: String) -> String? {
+            guard let range = page.range(of: #"name="csrf" value=""#) else { return nil }
+            return String(page[range.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    @Test func aLoginLinkWorksOnceAndOnlyFromTheWalletsOwnPage() async throws {
+        try await BridgeFixture.with { bridge in
+            let browser = Browser(bridge: bridge)
+            let answer = try await bridge.control(.POST, "/owner-login")
+            let token = try #require(answer.json["token"] as? String)
+            #expect(answer.json["url"] as? String == "http://127.0.0.1:\(bridge.port)/wallet/login#\(token)")
+
+            // Another page (another loopback port shares the cookie jar) cannot redeem it.
+            let foreign = try await browser.send(
+                .POST,
+                "/wallet/login",
+                form: [("token", token)],
+                origin: Self.otherPage
+            )
+            #expect(foreign.status == 403)
+            #expect(foreign.header("set-cookie") == nil)
+            let noOrigin = try await browser.send(.POST, "/wallet/login", form: [("token", token)], origin: nil)
+            #expect(noOrigin.status == 403)
+
+            let login = try await browser.send(.POST, "/wallet/login", form: [("token", token)])
+            #expect(login.status == 303)
+            #expect(login.header("location") == "/wallet/requests")
+            let cookie = try #require(login.header("set-cookie"))
+            for attribute in ["HttpOnly", "SameSite=Strict", "Path=/wallet"] { #expect(cookie.contains(attribute)) }
+
+            let again = try await browser.send(.POST, "/wallet/login", form: [("token", token)])
+            #expect(again.status == 401)
+            #expect(again.text.contains("byoky open"))
+            let made = try await browser.send(.POST, "/wallet/login", form: [("token", "made-up")])
+            #expect(made.status == 401)
+        }
+    }
+
+    @Test func pagesCarryAStrictPolicyAndNeedTheOwnersCookieNotAnAppKey() async throws {
+        try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+            let browser = try await Browser.loggedIn(bridge)
+            let page = try await browser.send(.GET, "/wallet/keys")
+            #expect(page.status == 200)
+            #expect(page.header("content-type") == "text/html; charset=utf-8")
+            let policy = try #require(page.header("content-security-policy"))
+            for part in ["default-src 'none'", "script-src 'self'", "frame-ancestors 'none'", "form-action 'self'"] {
+                #expect(policy.contains(part))
+            }
+            #expect(!policy.contains("unsafe"))
+            #expect(page.header("x-frame-options") == "DENY")
+            #expect(page.header("referrer-policy") == "no-referrer")
+            #expect(page.header("cache-control") == "no-store")
+            #expect(!page.text.contains("<script>"))
+            // The page lists keys masked: the secret never comes back.
+            #expect(!page.text.contains(BridgeFixture.canary))
+
+            let anonymous = Browser(bridge: bridge)
+            for path in ["/wallet/requests", "/wallet/keys", "/wallet/apps", "/wallet/requests/live"] {
+                let answer = try await anonymous.send(
+                    .GET,
+                    path,
+                    headers: [("x-api-key", bridge.sessionKey), ("authorization", "Bearer \(bridge.sessionKey)")]
+                )
+                #expect(answer.status == 401, "\(path)")
+                #expect(!answer.text.contains("sk-"), "\(path)")
+            }
+            let before = try await bridge.wallet.credentials().count
+            let withAppKey = try await anonymous.send(
+                .POST,
+                "/wallet/keys",
+                form: [("provider", "openai"), ("secret", "sk-planted")],
+                headers: [("x-api-key", bridge.sessionKey), ("authorization", "Bearer \(bridge.sessionKey)")]
+            )
+            #expect(withAppKey.status == 401)
+            #expect(try await bridge.wallet.credentials().count == before)
+        }
+    }
+
+    @Test func aStateChangeNeedsTheWalletsOriginAndTheCSRFToken() async throws {
+        try await BridgeFixture.with { bridge in
+            let browser = try await Browser.loggedIn(bridge)
+            let before = try await bridge.wallet.credentials().count
+            let fields = [("provider", "mistral"), ("label", "planted"), ("secret", "sk-planted-123456")]
+            let attempts: [(String, BridgeFixture.Exchange)] = [
+                (
+                    "another page",
+                    try await browser.send(
+                        .POST,
+                        "/wallet/keys",
+                        form: [("csrf", browser.csrf)] + fields,
+                        origin: Self.otherPage
+                    )
+                ),
+                (
+                    "no origin",
+                    try await browser.send(.POST, "/wallet/keys", form: [("csrf", browser.csrf)] + fields, origin: nil)
+                ),
+                (
+                    "cross-site fetch",
+                    try await browser.send(
+                        .POST,
+                        "/wallet/keys",
+                        form: [("csrf", browser.csrf)] + fields,
+                        headers: [("sec-fetch-site", "same-site")]
+                    )
+                ),
+                ("no token", try await browser.send(.POST, "/wallet/keys", form: fields)),
+                (
+                    "a wrong token",
+                    try await browser.send(.POST, "/wallet/keys", form: [("csrf", "x" + browser.csrf)] + fields)
+                ),
+                (
+                    "a rebinding host",
+                    try await browser.send(
+                        .POST,
+                        "/wallet/keys",
+                        form: [("csrf", browser.csrf)] + fields,
+                        headers: [("host", "evil.example:\(bridge.port)")],
+                        origin: "http://evil.example:\(bridge.port)"
+                    )
+                ),
+            ]
+            for (name, answer) in attempts {
+                #expect(answer.status == 403, "\(name): \(answer.status)")
+            }
+            #expect(try await bridge.wallet.credentials().count == before)
+
+            let added = try await browser.post("/wallet/keys", fields)
+            #expect(added.status == 303)
+            #expect(added.header("location") == "/wallet/keys?done=key-added")
+            let keys = try await bridge.wallet.credentials()
+            #expect(keys.count == before + 1)
+            let page = try await browser.send(.GET, "/wallet/keys?done=key-added")
+            #expect(page.text.contains("Key added"))
+            #expect(page.text.contains("planted"))
+            #expect(!page.text.contains("sk-planted-123456"))
+            // A notice is named by a code: a crafted one shows nothing.
+            let crafted = try await browser.send(.GET, "/wallet/keys?done=Send+your+password+to+evil.example")
+            #expect(!crafted.text.contains("evil.example"))
+
+            let rebindingPage = try await browser.send(.GET, "/wallet/keys", headers: [("host", "evil.example")])
+            #expect(rebindingPage.status == 403)
+        }
+    }
+
+    @Test func theOwnerApprovesASubsetAndAHostileNameStaysText() async throws {
+        try await BridgeFixture.with { bridge in
+            let browser = try await Browser.loggedIn(bridge)
+            let hostile = #"<img src=x onerror=alert(1)>"#
+            let body = """
+                {"app":{"name":"\(hostile)"},"providers":[{"id":"anthropic","required":true},{"id":"openai"}]}
+                """
+            let ticket = try await bridge.send(.POST, "/v1/connect", body: body)
+            let id = try #require(ticket.json["requestId"] as? String)
+            let page = try await browser.send(.GET, "/wallet/requests")
+            #expect(page.text.contains("&lt;img src=x onerror=alert(1)&gt;"))
+            #expect(!page.text.contains(hostile))
+            let live = try await browser.send(.GET, "/wallet/requests/live")
+            #expect(live.text.contains("data-id=\"\(id)\""))
+            #expect(!live.text.contains(hostile))
+
+            let none = try await browser.post("/wallet/requests/\(id)/approve")
+            #expect(none.status == 400)
+            #expect(none.text.contains("Choose at least one provider"))
+            let approved = try await browser.post("/wallet/requests/\(id)/approve", [("providers", "anthropic")])
+            #expect(approved.status == 303)
+            let status = try await bridge.send(.GET, "/v1/connect/\(id)")
+            let session = try #require(status.json["session"] as? [String: Any])
+            let providers = try #require(session["providers"] as? [String: [String: Any]])
+            #expect(providers["anthropic"]?["available"] as? Bool == true)
+            #expect(providers["openai"]?["available"] as? Bool != true)
+
+            let apps = try await browser.send(.GET, "/wallet/apps")
+            #expect(apps.text.contains("&lt;img src=x"))
+            let summaries = try await bridge.wallet.sessionSummaries()
+            let created = try #require(summaries.first { $0.app == hostile })
+            #expect(created.providers == ["anthropic"])
+            let revoked = try await browser.post("/wallet/apps/\(created.id)/revoke")
+            #expect(revoked.status == 303)
+            #expect(try await bridge.wallet.sessionSummaries().first { $0.id == created.id }?.revoked == true)
+
+            let gone = try await browser.post("/wallet/requests/\(id)/deny")
+            #expect(gone.status == 404)
+        }
+    }
+
+    @Test func lockingLogsBrowsersOutAndALockedWalletAsksForThePassword() async throws {
+        try await BridgeFixture.with { bridge in
+            let browser = try await Browser.loggedIn(bridge)
+            let locked = try await browser.post("/wallet/lock")
+            #expect(locked.status == 200)
+            #expect(locked.header("set-cookie")?.contains("Max-Age=0") == true)
+            #expect(!bridge.wallet.isUnlocked)
+            let after = try await browser.send(.GET, "/wallet/keys")
+            #expect(after.status == 401)
+
+            // Logged in again while locked: every page asks for the master password first.
+            let again = try await Browser.loggedIn(bridge)
+            let page = try await again.send(.GET, "/wallet/apps")
+            #expect(page.text.contains("Unlock your wallet"))
+            let wrong = try await again.post("/wallet/unlock", [("password", "not-it")])
+            #expect(wrong.status == 401)
+            #expect(wrong.text.contains("Wrong master password"))
+            #expect(!wrong.text.contains("not-it"))
+            let right = try await again.post("/wallet/unlock", [("password", "Fixture-Password-77")])
+            #expect(right.status == 303)
+            #expect(bridge.wallet.isUnlocked)
+
+            let out = try await again.post("/wallet/logout")
+            #expect(out.header("set-cookie")?.contains("Max-Age=0") == true)
+            #expect(try await again.send(.GET, "/wallet/keys").status == 401)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+// The wallet page's small live parts. Everything works without it; with it, the requests list
+// follows new connect requests without a reload, and destructive buttons ask first.
+
+/** Forms marked `data-confirm` ask before they submit. */
+document.addEventListener('submit', (event) => {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});
+
+/** Swaps in the server-rendered list when it changes (the server escapes it). */
+function follow(element) {
+  let last = element.innerHTML;
+  const refresh = async () => {
+    // A choice being made is not replaced under the owner's cursor.
+    if (element.contains(document.activeElement) && document.activeElement !== document.body) return;
+    try {
+      const response = await fetch(element.dataset.live, { credentials: 'same-origin', cache: 'no-store' });
+      if (!response.ok) return;
+      const html = await response.text();
+      if (html !== last) {
+        last = html;
+        element.innerHTML = html;
+      }
+    } catch {
+      // The wallet is restarting; the next tick tries again.
+    }
+  };
+  setInterval(refresh, 1500);
+}
+
+for (const element of document.querySelectorAll('[data-live]')) follow(element);
