@@ -25,6 +25,16 @@ MEASURE = """
   const byHand = (stream) => fetch(walletUrl + '/anthropic/v1/messages', { method: 'POST',
     headers: { ...headers, 'x-api-key': session.sessionKey }, body: request(stream) });
   const viaSdk = (stream) => f('https://api.anthropic.com/v1/messages', { method: 'POST', headers, body: request(stream) });
+  // Where createFetch's time goes: the same request with its fetch options, then with its body
+  // read back out of a Request object.
+  const options = { credentials: 'omit', redirect: 'error', referrerPolicy: 'no-referrer' };
+  const byHandWithOptions = (stream) => fetch(walletUrl + '/anthropic/v1/messages', { method: 'POST',
+    headers: { ...headers, 'x-api-key': session.sessionKey }, body: request(stream), ...options });
+  const byHandThroughRequest = async (stream) => {
+    const r = new Request('https://api.anthropic.com/v1/messages', { method: 'POST', headers, body: request(stream) });
+    return fetch(walletUrl + '/anthropic/v1/messages', { method: 'POST',
+      headers: { ...headers, 'x-api-key': session.sessionKey }, body: await r.arrayBuffer(), ...options });
+  };
   async function whole(send) {
     const start = performance.now();
     const r = await send(false);
@@ -41,7 +51,8 @@ MEASURE = """
     while (!(await reader.read()).done) {}
     return first;
   }
-  const lanes = { fetch: [], createFetch: [], fetchFirstChunk: [], createFetchFirstChunk: [] };
+  const lanes = { fetch: [], createFetch: [], fetchFirstChunk: [], createFetchFirstChunk: [],
+                  fetchWithOptions: [], fetchThroughRequest: [] };
   for (let i = 0; i < 20; i++) { await whole(byHand); await whole(viaSdk); }
   for (let i = 0; i < count; i++) {
     // Alternating which goes first keeps drift on a busy machine out of the difference.
@@ -49,6 +60,8 @@ MEASURE = """
     else { lanes.createFetch.push(await whole(viaSdk)); lanes.fetch.push(await whole(byHand)); }
     if (i % 2) { lanes.fetchFirstChunk.push(await firstChunk(byHand)); lanes.createFetchFirstChunk.push(await firstChunk(viaSdk)); }
     else { lanes.createFetchFirstChunk.push(await firstChunk(viaSdk)); lanes.fetchFirstChunk.push(await firstChunk(byHand)); }
+    lanes.fetchWithOptions.push(await whole(byHandWithOptions));
+    lanes.fetchThroughRequest.push(await whole(byHandThroughRequest));
   }
   return lanes;
 """

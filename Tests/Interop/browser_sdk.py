@@ -138,10 +138,12 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def browser():
+def browser(window_size="1000,800"):
     options = Options()
+    # The console (CSP refusals among it) is readable with driver.get_log("browser").
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1000,800", "--no-first-run", "--disable-extensions",
+                 f"--window-size={window_size}", "--no-first-run", "--disable-extensions",
                  # Nothing but loopback resolves: no step can reach the internet by accident.
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]:
         options.add_argument(flag)

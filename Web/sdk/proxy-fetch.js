@@ -83,7 +83,8 @@ export function createProxyFetch({ providerId, walletUrl, sessionKey, onSessionE
         body: hasBody ? await request.arrayBuffer() : undefined,
         signal: request.signal,
         credentials: 'omit',
-        cache: 'no-store',
+        // No `cache: 'no-store'`: Chromium then skips its CORS preflight cache, and every request
+        // paid a second round trip to the wallet (+2 ms; docs/BENCHMARKS.md).
         redirect: 'error',
         referrerPolicy: 'no-referrer',
       });

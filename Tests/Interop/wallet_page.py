@@ -1,0 +1,301 @@
+"""Drives the wallet's own web page (/wallet/) in headless Chromium, as its owner would, and as
+hostile pages would try to.
+
+Usage: wallet_page.py --byoky BIN --password-file FILE --wallet URL --screenshots DIR
+(BYOKY_HOME names the wallet, served by `byoky serve` at URL; BYOKY_TEST_MOCK_URL and
+BYOKY_TEST_UPSTREAM_KEY name the mock provider. A Swift SDK app asks to connect while this runs.)
+
+Prints one JSON object: {"checks": {name: {"ok": bool, "detail": str}}}; WalletPageBrowserTests
+asserts on it.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import traceback
+
+from selenium.webdriver.common.by import By
+
+from browser_sdk import browser, check, checks, js, open_app, serve_app, step, wait_for
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+HOSTILE_NAME = '<img src=x onerror="window.__xss = 1">'
+
+
+class Owner:
+    """The owner's terminal."""
+
+    def __init__(self, binary, password_file, wallet_url):
+        self.binary = binary
+        self.password_file = password_file
+        self.url = wallet_url
+
+    def cli(self, arguments, input_text=None):
+        return subprocess.run([self.binary] + arguments, input=input_text, capture_output=True, text=True, timeout=60)
+
+    def login_url(self):
+        result = self.cli(["open", "--no-browser"])
+        if result.returncode != 0:
+            raise RuntimeError(f"byoky open: {result.stderr.strip()}")
+        return next(line.strip() for line in result.stdout.splitlines() if "/wallet/login#" in line)
+
+    def keys(self):
+        return json.loads(self.cli(["key", "list", "--json"]).stdout or "[]")
+
+
+def shot(driver, folder, name):
+    driver.save_screenshot(os.path.join(folder, f"{name}.png"))
+
+
+def phone_and_desktop(driver, folder, name):
+    """The page at desktop and phone widths."""
+    driver.set_window_size(1280, 900)
+    shot(driver, folder, f"wallet-{name}")
+    driver.set_window_size(390, 844)
+    time.sleep(0.2)
+    shot(driver, folder, f"wallet-{name}-phone")
+    driver.set_window_size(1280, 900)
+
+
+def text(driver, selector):
+    return driver.find_element(By.CSS_SELECTOR, selector).text
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--byoky", required=True)
+    parser.add_argument("--password-file", required=True)
+    parser.add_argument("--wallet", required=True)
+    parser.add_argument("--screenshots", required=True)
+    options = parser.parse_args()
+    os.makedirs(options.screenshots, exist_ok=True)
+    owner = Owner(options.byoky, options.password_file, options.wallet)
+    server, app_url = serve_app()
+    driver = browser("1280,900")
+    try:
+        run_steps(driver, owner, app_url, options.screenshots)
+    finally:
+        driver.quit()
+        server.shutdown()
+    print(json.dumps({"checks": checks}))
+
+
+def run_steps(driver, owner, app_url, screenshots):
+    tabs = {}
+    login(driver, owner, screenshots, tabs)
+    swift_app(driver, screenshots)
+    web_app(driver, owner, app_url, screenshots, tabs)
+    keys(driver, owner, screenshots)
+    apps(driver, screenshots, tabs)
+    hostile(driver, owner, app_url, tabs)
+    lock(driver, owner, screenshots)
+
+
+@step("login.once")
+def login(driver, owner, screenshots, tabs):
+    driver.get(owner.url + "/wallet/requests")
+    needs = "byoky open" in driver.page_source
+    shot(driver, screenshots, "wallet-login-needed")
+    url = owner.login_url()
+    driver.get(url)
+    wait_for(driver, "return location.pathname === '/wallet/requests'", 15)
+    landed = driver.execute_script("return location.href")
+    # The token does not stay in the address bar.
+    check("login.landed", landed == owner.url + "/wallet/requests" and needs, {"landed": landed, "needs": needs})
+    tabs["wallet"] = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    driver.get(url)
+    wait_for(driver, "return document.querySelector('h1')?.textContent === 'Link expired'", 15)
+    reused = driver.find_element(By.CSS_SELECTOR, "h1").text
+    driver.close()
+    driver.switch_to.window(tabs["wallet"])
+    check("login.once", reused == "Link expired", reused)
+
+
+@step("requests.swift-app")
+def swift_app(driver, screenshots):
+    """The Swift test's app (its own SDK) asked to connect: the owner approves it on the page."""
+    found = wait_for(driver, "return [...document.querySelectorAll('.request h2')].some((h) => h.textContent === 'Swift notes app')", 30)
+    phone_and_desktop(driver, screenshots, "requests")
+    card = next(c for c in driver.find_elements(By.CSS_SELECTOR, ".request")
+                if c.find_element(By.CSS_SELECTOR, "h2").text == "Swift notes app")
+    card.find_element(By.CSS_SELECTOR, "button.primary").click()
+    wait_for(driver, "return location.search.includes('done=approved')", 15)
+    notice = text(driver, ".notice")
+    check("requests.swift-app", found and "Approved" in notice, notice)
+
+
+@step("requests.live")
+def web_app(driver, owner, app_url, screenshots, tabs):
+    """A page connects with byoky.js; the request appears on the wallet page without a reload; the
+    owner grants a subset; a hostile app name shows as text."""
+    wallet_tab = tabs["wallet"]
+    driver.execute_script("window.__sameDocument = true;")
+    driver.switch_to.new_window("tab")
+    tabs["app"] = driver.current_window_handle
+    open_app(driver, app_url, owner.url)
+    js(driver, """
+      const byoky = new sdk.Byoky({ walletUrl: args[0], appName: 'Web notes', relayUrl: '' });
+      window.app.disconnects = 0;
+      window.connecting = byoky.connect({ providers: [{ id: 'anthropic', required: true }, { id: 'openai' }] })
+        .then((s) => { window.session = s; s.onDisconnect(() => { window.app.disconnects += 1; }); return { ok: true, providers: s.providers }; },
+              (e) => ({ ok: false, code: e.code, message: e.message }));
+      window.hostile = new sdk.Byoky({ walletUrl: args[0], appName: args[1], relayUrl: '' })
+        .connect({ providers: [{ id: 'anthropic' }] }).then(() => 'approved', (e) => e.code);
+      return true;
+    """, owner.url, HOSTILE_NAME)
+    driver.switch_to.window(wallet_tab)
+    appeared = wait_for(driver, "return document.querySelectorAll('.request').length >= 2", 20)
+    same = driver.execute_script("return window.__sameDocument === true")
+    card = next(c for c in driver.find_elements(By.CSS_SELECTOR, ".request")
+                if c.find_element(By.CSS_SELECTOR, "h2").text == "Web notes")
+    origin = card.find_element(By.CSS_SELECTOR, ".origin").text
+    check("requests.live", appeared and same and origin == app_url, {"appeared": appeared, "same": same, "origin": origin})
+
+    hostile_card = next(c for c in driver.find_elements(By.CSS_SELECTOR, ".request")
+                        if c.find_element(By.CSS_SELECTOR, "h2").text == HOSTILE_NAME)
+    images = driver.execute_script("return document.querySelectorAll('main img').length")
+    xss = driver.execute_script("return window.__xss === undefined")
+    check("requests.hostile-name", hostile_card is not None and images == 0 and xss, {"images": images})
+    hostile_card.find_element(By.XPATH, ".//button[text()='Deny']").click()
+    wait_for(driver, "return location.search.includes('done=denied')", 15)
+
+    card = next(c for c in driver.find_elements(By.CSS_SELECTOR, ".request")
+                if c.find_element(By.CSS_SELECTOR, "h2").text == "Web notes")
+    card.find_element(By.CSS_SELECTOR, "input[value=openai]").click()
+    card.find_element(By.CSS_SELECTOR, "button.primary").click()
+    wait_for(driver, "return location.search.includes('done=approved')", 15)
+    driver.switch_to.window(tabs["app"])
+    outcome = js(driver, "return await window.connecting;")
+    denied = js(driver, "return await window.hostile;")
+    driver.switch_to.window(wallet_tab)
+    check("requests.subset", outcome.get("ok") and outcome["providers"]["anthropic"]["available"]
+          and not outcome["providers"].get("openai", {}).get("available") and denied == "USER_REJECTED",
+          {"outcome": outcome, "denied": denied})
+
+
+@step("keys.add")
+def keys(driver, owner, screenshots):
+    driver.get(owner.url + "/wallet/keys")
+    secret = os.environ["BYOKY_TEST_UPSTREAM_KEY"]
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/wallet/keys']")
+    form.find_element(By.CSS_SELECTOR, "select[name=provider] option[value=openai]").click()
+    form.find_element(By.NAME, "label").send_keys("page-openai")
+    form.find_element(By.NAME, "secret").send_keys(secret)
+    form.find_element(By.NAME, "baseURL").send_keys(os.environ["BYOKY_TEST_MOCK_URL"])
+    form.find_element(By.CSS_SELECTOR, "button.primary").click()
+    wait_for(driver, "return location.search.includes('done=key-added')", 15)
+    listed = [k for k in owner.keys() if k.get("label") == "page-openai"]
+    source = driver.page_source
+    check("keys.add", len(listed) == 1 and "page-openai" in source and secret not in source
+          and listed[0]["masked"] in source, {"listed": listed})
+
+    row = driver.find_element(By.CSS_SELECTOR, f"tr[data-key='{listed[0]['id']}']")
+    field = row.find_element(By.NAME, "label")
+    field.clear()
+    field.send_keys("renamed-openai")
+    row.find_element(By.XPATH, ".//button[text()='Rename']").click()
+    wait_for(driver, "return location.search.includes('done=key-renamed')", 15)
+    renamed = [k["label"] for k in owner.keys() if k["id"] == listed[0]["id"]]
+    check("keys.rename", renamed == ["renamed-openai"], renamed)
+    phone_and_desktop(driver, screenshots, "keys")
+
+
+@step("apps.revoke")
+def apps(driver, screenshots, tabs):
+    driver.get(driver.current_url.split("/wallet/")[0] + "/wallet/apps")
+    phone_and_desktop(driver, screenshots, "apps")
+    row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-session]") if "Web notes" in r.text)
+    # The confirm() dialog of a destructive button: accepted.
+    row.find_element(By.CSS_SELECTOR, "button.danger").click()
+    driver.switch_to.alert.accept()
+    wait_for(driver, "return location.search.includes('done=revoked')", 15)
+    left = "Web notes" in text(driver, "main")
+    driver.switch_to.window(tabs["app"])
+    ended = wait_for(driver, "return window.app.disconnects === 1", 15)
+    driver.switch_to.window(tabs["wallet"])
+    check("apps.revoke", ended and not left, {"ended": ended, "still listed": left})
+
+
+@step("hostile.form-post")
+def hostile(driver, owner, app_url, tabs):
+    """Another origin posts the owner's forms and frames the page: refused, nothing changes."""
+    before = len(owner.keys())
+    driver.switch_to.window(tabs["app"])
+    fetched = js(driver, """
+      const body = new URLSearchParams({ provider: 'mistral', label: 'planted', secret: 'sk-planted-1234567' });
+      try {
+        const r = await fetch(args[0] + '/wallet/keys', { method: 'POST', body, credentials: 'include', mode: 'no-cors' });
+        return r.type;
+      } catch (e) { return 'error ' + e.message; }
+    """, owner.url)
+    driver.execute_script("""
+      const form = document.createElement('form');
+      form.method = 'post';
+      form.action = arguments[0] + '/wallet/keys';
+      for (const [name, value] of [['provider', 'mistral'], ['label', 'planted'], ['secret', 'sk-planted-1234567']]) {
+        const input = document.createElement('input'); input.name = name; input.value = value; form.appendChild(input);
+      }
+      document.body.appendChild(form);
+      form.submit();
+    """, owner.url)
+    wait_for(driver, "return document.querySelector('h1')?.textContent === 'Refused'", 15)
+    refused = driver.find_element(By.CSS_SELECTOR, "h1").text
+    after = owner.keys()
+    check("hostile.form-post", refused == "Refused" and len(after) == before
+          and not any(k.get("label") == "planted" for k in after), {"refused": refused, "fetch": fetched})
+
+    open_app(driver, app_url, owner.url)
+    driver.get_log("browser")
+    driver.execute_script("""
+      const frame = document.createElement('iframe');
+      frame.src = arguments[0] + '/wallet/keys';
+      document.body.appendChild(frame);
+    """, owner.url)
+    blocked = False
+    deadline = time.time() + 10
+    log = []
+    while time.time() < deadline and not blocked:
+        log += driver.get_log("browser")
+        blocked = any("frame-ancestors" in entry.get("message", "") for entry in log)
+        time.sleep(0.2)
+    check("hostile.framed", blocked, [entry.get("message", "")[:200] for entry in log][-3:])
+    driver.switch_to.window(tabs["wallet"])
+
+
+@step("lock.unlock")
+def lock(driver, owner, screenshots):
+    driver.get(owner.url + "/wallet/requests")
+    driver.find_element(By.XPATH, "//nav//button[text()='Lock']").click()
+    wait_for(driver, "return document.querySelector('h1')?.textContent === 'Locked'", 15)
+    status = owner.cli(["status"]).stdout
+    driver.get(owner.url + "/wallet/keys")
+    logged_out = "byoky open" in driver.page_source
+    driver.get(owner.login_url())
+    wait_for(driver, "return document.querySelector('h1')?.textContent === 'Unlock your wallet'", 15)
+    phone_and_desktop(driver, screenshots, "unlock")
+    field = driver.find_element(By.NAME, "password")
+    field.send_keys("wrong password")
+    driver.find_element(By.CSS_SELECTOR, "button.primary").click()
+    wait_for(driver, "return !!document.querySelector('.error')", 15)
+    wrong = text(driver, ".error")
+    with open(owner.password_file, encoding="utf-8") as file:
+        password = file.read().strip()
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "button.primary").click()
+    wait_for(driver, "return location.search.includes('done=unlocked')", 15)
+    unlocked = "Unlocked" in text(driver, ".notice")
+    check("lock.unlock", "locked" in status.lower() and logged_out and "Wrong master password" in wrong and unlocked,
+          {"status": status[-200:], "wrong": wrong, "unlocked": unlocked})
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception:  # noqa: BLE001
+        traceback.print_exc()
+        print(json.dumps({"checks": checks, "fatal": traceback.format_exc()[-2000:]}))
+        sys.exit(1)

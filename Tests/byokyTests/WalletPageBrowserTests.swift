@@ -1,0 +1,80 @@
+import ByokyCore
+import ByokySDK
+import ByokyTesting
+import Foundation
+import Testing
+
+/// The wallet's own page in a real headless Chromium against a real `byoky serve`: the owner logs
+/// in with a `byoky open` link, approves a Swift SDK app and a byoky.js page (a subset of
+/// providers), adds and renames a key, revokes an app, locks and unlocks; hostile pages post the
+/// owner's forms, frame the page and name themselves with markup. Driven by
+/// `Tests/Interop/wallet_page.py` (selenium); each named check is asserted here, and every page is
+/// photographed at desktop and phone widths.
+@Suite(.timeLimit(.minutes(5)))
+struct WalletPageBrowserTests {
+    static let expectedChecks = [
+        "login.landed", "login.once", "requests.swift-app", "requests.live", "requests.hostile-name",
+        "requests.subset", "keys.add", "keys.rename", "apps.revoke", "hostile.form-post", "hostile.framed",
+        "lock.unlock",
+    ]
+
+    /// A Swift app asks to connect, waits for the owner's approval on the page, then sends a request.
+    static func swiftApp(bridgeURL: String) async throws -> String {
+        let byoky = Byoky(options: .init(appName: "Swift notes app", bridgeURL: bridgeURL, connectTimeout: .seconds(120)))
+        let session = try await byoky.connect(providers: [ProviderRequirement(id: .anthropic, required: true)])
+        let body = #"{"model":"claude-test","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}"#
+        let answer = try await session.createFetch(.anthropic)(
+            ByokyFetch.Request(
+                url: "https://api.anthropic.com/v1/messages",
+                headers: [("content-type", "application/json")],
+                body: Array(body.utf8)
+            )
+        )
+        var bytes: [UInt8] = []
+        for try await piece in answer.body { bytes += piece }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test(.enabled(if: BrowserSDKTests.isEnabled))
+    func theOwnerUsesTheWalletPageInChromium() async throws {
+        try await WalletCommandTests.Home.with { home in
+            let upstreamKey = "sk-upstream-page-123456"
+            let serving = try await home.serveWithMock(upstreamKey: upstreamKey)
+            defer { serving.mock.killAbruptly() }
+            let mockPort = try await serving.mock.announcedPort()
+            let walletURL = "http://127.0.0.1:\(serving.port)"
+            let screenshots =
+                ProcessInfo.processInfo.environment["BYOKY_SCREENSHOTS"] ?? home.folder.path + "/screenshots"
+            var environment = home.environment
+            environment["BYOKY_TEST_UPSTREAM_KEY"] = upstreamKey
+            environment["BYOKY_TEST_MOCK_URL"] = "http://127.0.0.1:\(mockPort)"
+            let scriptEnvironment = environment
+            async let swiftAnswer = Self.swiftApp(bridgeURL: walletURL)
+            let output = try await PythonInterop.runScript(
+                "wallet_page.py",
+                arguments: [
+                    "--byoky", CommandLineTests.executable.path, "--password-file", home.passwordFile,
+                    "--wallet", walletURL, "--screenshots", screenshots,
+                ],
+                environment: scriptEnvironment
+            )
+            #expect(try await swiftAnswer.contains("\"type\":\"message\""))
+            await serving.daemon.terminate()
+            let report = try #require(
+                try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
+                "the driver printed no report: \(output)"
+            )
+            let checks = try #require(report["checks"] as? [String: [String: Any]])
+            for name in Self.expectedChecks {
+                let check = checks[name]
+                #expect(check?["ok"] as? Bool == true, "\(name): \(check?["detail"] ?? "not run")")
+            }
+            for page in ["requests", "keys", "apps", "unlock"] {
+                for suffix in ["", "-phone"] {
+                    let path = "\(screenshots)/wallet-\(page)\(suffix).png"
+                    #expect(FileManager.default.fileExists(atPath: path), "no \(path)")
+                }
+            }
+        }
+    }
+}
