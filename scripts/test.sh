@@ -10,9 +10,10 @@ scripts/setup-tools.sh
 flags=(-Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error)
 swift build --build-tests "${flags[@]}"
 # The browser tests run Chromium, which needs the machine to itself: they run after the rest.
-swift test --skip-build --skip BrowserSDKTests "$@"
+browser='BrowserSDKTests|WalletPageBrowserTests'
+swift test --skip-build --skip "$browser" "$@"
 if [ "$#" -eq 0 ]; then
-    swift test --skip-build --filter BrowserSDKTests
+    swift test --skip-build --filter "$browser"
 fi
 # Whole runs only (not filtered ones): the examples and doc snippets must build, and short libFuzzer runs.
 if [ "$#" -eq 0 ]; then

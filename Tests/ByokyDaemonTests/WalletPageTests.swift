@@ -69,7 +69,8 @@ struct WalletPageTests {
             let login = try await browser.send(.POST, "/wallet/login", form: [("token", token)])
             #expect(login.status == 303)
             let setCookie = try #require(login.header("set-cookie"))
-            browser.cookie = try #require(Self.cookieValue(setCookie))
+            let cookie: String = try #require(Self.cookieValue(setCookie))
+            browser.cookie = cookie
             let page = try await browser.send(.GET, "/wallet/keys")
             browser.csrf = try #require(Self.csrfToken(in: page.text))
             return browser
@@ -188,6 +189,25 @@ struct WalletPageTests {
                         headers: [("sec-fetch-site", "same-site")]
                     )
                 ),
+                (
+                    "an opaque origin",
+                    try await browser.send(
+                        .POST,
+                        "/wallet/keys",
+                        form: [("csrf", browser.csrf)] + fields,
+                        origin: "null"
+                    )
+                ),
+                (
+                    "an opaque cross-site origin",
+                    try await browser.send(
+                        .POST,
+                        "/wallet/keys",
+                        form: [("csrf", browser.csrf)] + fields,
+                        headers: [("sec-fetch-site", "cross-site")],
+                        origin: "null"
+                    )
+                ),
                 ("no token", try await browser.send(.POST, "/wallet/keys", form: fields)),
                 (
                     "a wrong token",
@@ -209,7 +229,15 @@ struct WalletPageTests {
             }
             #expect(try await bridge.wallet.credentials().count == before)
 
-            let added = try await browser.post("/wallet/keys", fields)
+            // The page's own form post: with `Referrer-Policy: no-referrer` Chromium sends `Origin: null`
+            // beside `Sec-Fetch-Site: same-origin`.
+            let added = try await browser.send(
+                .POST,
+                "/wallet/keys",
+                form: [("csrf", browser.csrf)] + fields,
+                headers: [("sec-fetch-site", "same-origin")],
+                origin: "null"
+            )
             #expect(added.status == 303)
             #expect(added.header("location") == "/wallet/keys?done=key-added")
             let keys = try await bridge.wallet.credentials()

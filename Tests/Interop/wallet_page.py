@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import traceback
+import urllib.request
 
 from selenium.webdriver.common.by import By
 
@@ -271,7 +272,8 @@ def lock(driver, owner, screenshots):
     driver.get(owner.url + "/wallet/requests")
     driver.find_element(By.XPATH, "//nav//button[text()='Lock']").click()
     wait_for(driver, "return document.querySelector('h1')?.textContent === 'Locked'", 15)
-    status = owner.cli(["status"]).stdout
+    with urllib.request.urlopen(owner.url + "/v1/health", timeout=10) as answer:
+        status = answer.read().decode()
     driver.get(owner.url + "/wallet/keys")
     logged_out = "byoky open" in driver.page_source
     driver.get(owner.login_url())
@@ -288,7 +290,7 @@ def lock(driver, owner, screenshots):
     driver.find_element(By.CSS_SELECTOR, "button.primary").click()
     wait_for(driver, "return location.search.includes('done=unlocked')", 15)
     unlocked = "Unlocked" in text(driver, ".notice")
-    check("lock.unlock", "locked" in status.lower() and logged_out and "Wrong master password" in wrong and unlocked,
+    check("lock.unlock", json.loads(status).get("locked") is True and logged_out and "Wrong master password" in wrong and unlocked,
           {"status": status[-200:], "wrong": wrong, "unlocked": unlocked})
 
 

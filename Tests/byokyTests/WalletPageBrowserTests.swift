@@ -2,6 +2,7 @@ import ByokyCore
 import ByokySDK
 import ByokyTesting
 import Foundation
+import NIOCore
 import Testing
 
 /// The wallet's own page in a real headless Chromium against a real `byoky serve`: the owner logs
@@ -20,7 +21,9 @@ struct WalletPageBrowserTests {
 
     /// A Swift app asks to connect, waits for the owner's approval on the page, then sends a request.
     static func swiftApp(bridgeURL: String) async throws -> String {
-        let byoky = Byoky(options: .init(appName: "Swift notes app", bridgeURL: bridgeURL, connectTimeout: .seconds(120)))
+        let byoky = Byoky(
+            options: .init(appName: "Swift notes app", bridgeURL: bridgeURL, connectTimeout: .seconds(120))
+        )
         let session = try await byoky.connect(providers: [ProviderRequirement(id: .anthropic, required: true)])
         let body = #"{"model":"claude-test","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}"#
         let answer = try await session.createFetch(.anthropic)(
@@ -30,9 +33,9 @@ struct WalletPageBrowserTests {
                 body: Array(body.utf8)
             )
         )
-        var bytes: [UInt8] = []
-        for try await piece in answer.body { bytes += piece }
-        return String(decoding: bytes, as: UTF8.self)
+        var text = ""
+        for try await piece in answer.body { text += String(buffer: piece) }
+        return text
     }
 
     @Test(.enabled(if: BrowserSDKTests.isEnabled))
@@ -58,7 +61,8 @@ struct WalletPageBrowserTests {
                 ],
                 environment: scriptEnvironment
             )
-            #expect(try await swiftAnswer.contains("\"type\":\"message\""))
+            let swiftOutcome: Result<String, any Error>
+            do { swiftOutcome = .success(try await swiftAnswer) } catch { swiftOutcome = .failure(error) }
             await serving.daemon.terminate()
             let report = try #require(
                 try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
@@ -69,6 +73,7 @@ struct WalletPageBrowserTests {
                 let check = checks[name]
                 #expect(check?["ok"] as? Bool == true, "\(name): \(check?["detail"] ?? "not run")")
             }
+            #expect((try? swiftOutcome.get())?.contains("\"type\":\"message\"") == true, "\(swiftOutcome)")
             for page in ["requests", "keys", "apps", "unlock"] {
                 for suffix in ["", "-phone"] {
                     let path = "\(screenshots)/wallet-\(page)\(suffix).png"

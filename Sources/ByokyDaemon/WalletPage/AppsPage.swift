@@ -24,11 +24,11 @@ enum AppsPage {
             let usage = row.usage ?? SessionUsage(requests: 0, inputTokens: 0, outputTokens: 0, byProvider: [:])
             return """
                 <tr data-session="\(session.id)">
-                  <td><strong>\(session.app)</strong><br>\(origin)</td>
-                  <td>\(providers)</td>
-                  <td>\(WalletPageLayout.time(session.createdAt))</td>
-                  <td>\(WalletPageLayout.time(session.expiresAt))</td>
-                  <td>\(usage.requests) requests<br><small>\(usage.inputTokens) in · \(usage.outputTokens) out</small></td>
+                  <td data-label="App"><strong>\(session.app)</strong><br>\(origin)</td>
+                  <td data-label="Providers">\(providers)</td>
+                  <td data-label="Connected">\(WalletPageLayout.time(session.createdAt))</td>
+                  <td data-label="Expires">\(WalletPageLayout.time(session.expiresAt))</td>
+                  <td data-label="Used">\(usage.requests) \(usage.requests == 1 ? "request" : "requests")<br><small>\(usage.inputTokens) in · \(usage.outputTokens) out</small></td>
                   <td>
                     <form method="post" action="/wallet/apps/\(session.id)/revoke" data-confirm="Revoke this app's session?">
                       \(WalletPageLayout.csrfField(csrf))

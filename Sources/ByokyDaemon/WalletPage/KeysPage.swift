@@ -9,8 +9,8 @@ enum KeysPage {
             let address: HTML = key.baseURL.map { "<br><small>\($0)</small>" } ?? ""
             return """
                 <tr data-key="\(key.id)">
-                  <td>\(provider)\(address)</td>
-                  <td>
+                  <td data-label="Provider">\(provider)\(address)</td>
+                  <td data-label="Label">
                     <form method="post" action="/wallet/keys/\(key.id)/rename" class="inline">
                       \(WalletPageLayout.csrfField(csrf))
                       <label class="visually-hidden" for="label-\(key.id)">Label</label>
@@ -18,9 +18,9 @@ enum KeysPage {
                       <button type="submit">Rename</button>
                     </form>
                   </td>
-                  <td><code>\(key.masked)</code></td>
-                  <td>\(WalletPageLayout.time(key.createdAt))</td>
-                  <td>\(WalletPageLayout.time(key.lastUsedAt))</td>
+                  <td data-label="Key"><code>\(key.masked)</code></td>
+                  <td data-label="Added">\(WalletPageLayout.time(key.createdAt))</td>
+                  <td data-label="Last used">\(WalletPageLayout.time(key.lastUsedAt))</td>
                   <td>
                     <form method="post" action="/wallet/keys/\(key.id)/remove" data-confirm="Remove this key? Apps using it stop working.">
                       \(WalletPageLayout.csrfField(csrf))

@@ -27,14 +27,18 @@ enum OwnerGuard {
         headers[.cacheControl] = "no-store"
     }
 
-    /// Whether `request` comes from the wallet's own pages: its `Origin` is `http://` and the
-    /// request's own (loopback) host, and the browser does not call it cross-site.
+    /// Whether `request` comes from the wallet's own pages: a loopback host, the browser's
+    /// `Sec-Fetch-Site` (which pages cannot forge) saying same-origin when it is sent, and an
+    /// `Origin` that is the request's own. The pages' `Referrer-Policy: no-referrer` makes browsers
+    /// send `Origin: null` on their own form posts, so `null` counts only together with
+    /// `Sec-Fetch-Site: same-origin`.
     static func isSameOrigin(_ request: Request) -> Bool {
         guard let host = request.head.authority, HostCheck.isLoopback(host),
-            let origin = request.headers[.origin], origin == "http://" + host
+            let origin = request.headers[.origin]
         else { return false }
-        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site != "same-origin" { return false }
-        return true
+        let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!]
+        if let site, site != "same-origin" { return false }
+        return origin == "http://" + host || (origin == "null" && site == "same-origin")
     }
 
     /// The owner cookie's value, if the request carries one.

@@ -100,7 +100,8 @@ struct WalletPageRoutes: Sendable {
         }
         router.post("/wallet/keys") { request, _ in
             await act(request, on: .keys) { form in
-                guard let provider = form["provider"].map { ProviderID($0) }, ProviderRegistry.provider(provider) != nil
+                guard let provider = form["provider"].map({ ProviderID($0) }),
+                    ProviderRegistry.provider(provider) != nil
                 else {
                     throw ByokyError(.invalidRequest, "Choose a provider")
                 }

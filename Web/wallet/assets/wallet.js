@@ -9,9 +9,11 @@ document.addEventListener('submit', (event) => {
   }
 });
 
-/** Swaps in the server-rendered list when it changes (the server escapes it). */
+/** The ids a list shows, in order (`data-id` of its items). @param {ParentNode} root */
+const idsIn = (root) => [...root.querySelectorAll('[data-id]')].map((item) => item.getAttribute('data-id')).join(' ');
+
+/** Swaps in the server-rendered list (the server escapes it) when its items change. */
 function follow(element) {
-  let last = element.innerHTML;
   const refresh = async () => {
     // A choice being made is not replaced under the owner's cursor.
     if (element.contains(document.activeElement) && document.activeElement !== document.body) return;
@@ -19,10 +21,8 @@ function follow(element) {
       const response = await fetch(element.dataset.live, { credentials: 'same-origin', cache: 'no-store' });
       if (!response.ok) return;
       const html = await response.text();
-      if (html !== last) {
-        last = html;
-        element.innerHTML = html;
-      }
+      const next = new DOMParser().parseFromString(`<div>${html}</div>`, 'text/html').body;
+      if (idsIn(next) !== idsIn(element)) element.innerHTML = html;
     } catch {
       // The wallet is restarting; the next tick tries again.
     }
