@@ -323,4 +323,65 @@ struct WalletPageTests {
             #expect(try await again.send(.GET, "/wallet/keys").status == 401)
         }
     }
+
+    @Test func groupsAssignmentsAndLimitsAreManagedFromThePage() async throws {
+        try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+            let browser = try await Browser.loggedIn(bridge)
+            let added = try await browser.post(
+                "/wallet/routing/groups",
+                [("name", "fast"), ("provider", "openai"), ("model", "gpt-4o-mini"), ("key", "")]
+            )
+            #expect(added.status == 303)
+            #expect(try await bridge.wallet.groupSummaries().map(\.name) == ["fast"])
+            let assigned = try await browser.post(
+                "/wallet/routing/assign",
+                [("app", "Bridge test"), ("group", "fast")]
+            )
+            #expect(assigned.header("location") == "/wallet/routing?done=assigned")
+            let page = try await browser.send(.GET, "/wallet/routing")
+            #expect(page.text.contains("translated to OpenAI Chat Completions"))
+            #expect(page.text.contains("gpt-4o-mini"))
+            #expect(try await bridge.wallet.groupSummaries().first?.apps == ["Bridge test"])
+            let unknownGroup = try await browser.post(
+                "/wallet/routing/assign",
+                [("app", "Bridge test"), ("group", "nope")]
+            )
+            #expect(unknownGroup.status == 404)
+            #expect(try await browser.post("/wallet/routing/unassign", [("app", "Bridge test")]).status == 303)
+            #expect(try await bridge.wallet.groupSummaries().first?.apps == [])
+            #expect(try await browser.post("/wallet/routing/groups/remove", [("name", "fast")]).status == 303)
+            #expect(try await bridge.wallet.groupSummaries().isEmpty)
+
+            let badNumber = try await browser.post("/wallet/limits", [("app", "Bridge test"), ("tokens", "lots")])
+            #expect(badNumber.status == 400)
+            #expect(badNumber.text.contains("whole number"))
+            let set = try await browser.post(
+                "/wallet/limits",
+                [("app", "Bridge test"), ("tokens", "1000"), ("provider", ""), ("period", "day")]
+            )
+            #expect(set.status == 303)
+            // A request uses some of the cap; the bar shows it.
+            let message = #"{"model":"claude-test","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}"#
+            let sent = try await bridge.send(
+                .POST,
+                "/anthropic/v1/messages",
+                body: message,
+                headers: [bridge.authHeader(for: .anthropic)]
+            )
+            #expect(sent.status == 200)
+            let limits = try await bridge.wallet.allowanceStatuses()
+            let used = try #require(limits.first?.used)
+            #expect(used > 0)
+            let limitsPage = try await browser.send(.GET, "/wallet/limits")
+            #expect(limitsPage.text.contains("<meter min=\"0\" max=\"1000\""))
+            #expect(limitsPage.text.contains("value=\"\(used)\""))
+            #expect(limitsPage.text.contains("per day (UTC)"))
+            let removed = try await browser.post(
+                "/wallet/limits/remove",
+                [("app", "Bridge test"), ("provider", ""), ("period", "day")]
+            )
+            #expect(removed.status == 303)
+            #expect(try await bridge.wallet.allowanceStatuses().isEmpty)
+        }
+    }
 }

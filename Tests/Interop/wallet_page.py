@@ -92,6 +92,8 @@ def run_steps(driver, owner, app_url, screenshots):
     keys(driver, owner, screenshots)
     apps(driver, screenshots, tabs)
     hostile(driver, owner, app_url, tabs)
+    routing(driver, owner, screenshots)
+    limits(driver, owner, app_url, screenshots, tabs)
     lock(driver, owner, screenshots)
 
 
@@ -265,6 +267,67 @@ def hostile(driver, owner, app_url, tabs):
         time.sleep(0.2)
     check("hostile.framed", blocked, [entry.get("message", "")[:200] for entry in log][-3:])
     driver.switch_to.window(tabs["wallet"])
+
+
+@step("routing.group")
+def routing(driver, owner, screenshots):
+    driver.get(owner.url + "/wallet/routing")
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/wallet/routing/groups']")
+    form.find_element(By.NAME, "name").send_keys("fast")
+    form.find_element(By.CSS_SELECTOR, "select[name=provider] option[value=openai]").click()
+    form.find_element(By.NAME, "model").send_keys("gpt-4o-mini")
+    form.find_element(By.CSS_SELECTOR, "button.primary").click()
+    wait_for(driver, "return location.search.includes('done=group-added')", 15)
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/wallet/routing/assign']")
+    form.find_element(By.NAME, "app").send_keys("Swift notes app")
+    form.find_element(By.CSS_SELECTOR, "button.primary").click()
+    wait_for(driver, "return location.search.includes('done=assigned')", 15)
+    row = driver.find_element(By.CSS_SELECTOR, "tr[data-group=fast]").text
+    groups = json.loads(owner.cli(["group", "list", "--json"]).stdout or "[]")
+    check("routing.group", "Swift notes app" in row and "translated to OpenAI Chat Completions" in row
+          and any(g.get("name") == "fast" and g.get("apps") == ["Swift notes app"] for g in groups), {"row": row, "groups": groups})
+    phone_and_desktop(driver, screenshots, "routing")
+
+
+@step("limits.bar")
+def limits(driver, owner, app_url, screenshots, tabs):
+    """A cap set on the page; the bar moves after the app's requests."""
+    driver.switch_to.window(tabs["app"])
+    js(driver, """
+      window.limited = new sdk.Byoky({ walletUrl: args[0], appName: 'Limited notes', relayUrl: '' })
+        .connect({ providers: [{ id: 'anthropic' }] }).then((s) => { window.limitedSession = s; return true; });
+      return true;
+    """, owner.url)
+    pending = None
+    deadline = time.time() + 15
+    while time.time() < deadline and not pending:
+        items = json.loads(owner.cli(["pending", "--json"]).stdout or "[]")
+        pending = next((item for item in items if item["app"]["name"] == "Limited notes"), None)
+        time.sleep(0.2)
+    owner.cli(["approve", pending["id"]])
+    js(driver, "return await window.limited;")
+    driver.switch_to.window(tabs["wallet"])
+    driver.get(owner.url + "/wallet/limits")
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/wallet/limits']")
+    form.find_element(By.NAME, "app").send_keys("Limited notes")
+    form.find_element(By.NAME, "tokens").send_keys("2000")
+    form.find_element(By.CSS_SELECTOR, "button.primary").click()
+    wait_for(driver, "return location.search.includes('done=limit-set')", 15)
+    meter = "tr[data-limit^='Limited notes'] meter"
+    before = float(driver.find_element(By.CSS_SELECTOR, meter).get_attribute("value"))
+    driver.switch_to.window(tabs["app"])
+    for _ in range(3):
+        js(driver, """
+          const r = await window.limitedSession.createFetch('anthropic')('https://api.anthropic.com/v1/messages', {
+            method: 'POST', headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ model: 'claude-test', max_tokens: 64, messages: [{ role: 'user', content: 'Hello there' }] }) });
+          return r.status;
+        """)
+    driver.switch_to.window(tabs["wallet"])
+    driver.refresh()
+    after = float(driver.find_element(By.CSS_SELECTOR, meter).get_attribute("value"))
+    check("limits.bar", before == 0 and after > 0, {"before": before, "after": after})
+    phone_and_desktop(driver, screenshots, "limits")
 
 
 @step("lock.unlock")

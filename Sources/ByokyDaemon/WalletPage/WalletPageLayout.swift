@@ -6,13 +6,15 @@ import Foundation
 enum WalletPageLayout {
     /// A page of the wallet: its path under `/wallet/` and its name in the navigation.
     enum Section: String, CaseIterable, Sendable {
-        case requests, keys, apps
+        case requests, keys, apps, routing, limits
 
         var title: String {
             switch self {
             case .requests: "Requests"
             case .keys: "Keys"
             case .apps: "Apps"
+            case .routing: "Routing"
+            case .limits: "Limits"
             }
         }
     }
@@ -27,6 +29,12 @@ enum WalletPageLayout {
         "revoked": "The app's session was revoked.",
         "revoked-all": "Every app session was revoked.",
         "unlocked": "Unlocked.",
+        "group-added": "Group added. Assign apps to it below.",
+        "group-removed": "Group removed. Its apps reach the providers they ask for again.",
+        "assigned": "App assigned: its next request follows the group.",
+        "unassigned": "App taken out of its group.",
+        "limit-set": "Limit set. It applies from the next request.",
+        "limit-removed": "Limit removed.",
     ]
 
     /// A whole page.

@@ -75,6 +75,7 @@ struct WalletPageRoutes: Sendable {
             }
         }
         registerActions(on: router)
+        registerRoutingActions(on: router)
     }
 
     // MARK: Actions
@@ -145,6 +146,77 @@ struct WalletPageRoutes: Sendable {
             await act(request, on: .apps) { _ in
                 _ = try await wallet.revokeAllSessions()
                 return "revoked-all"
+            }
+        }
+    }
+
+    private func registerRoutingActions(on router: Router<BasicRequestContext>) {
+        router.post("/wallet/routing/groups") { request, _ in
+            await act(request, on: .routing) { form in
+                let text = { (name: String) in form[name]?.trimmingASCIIWhitespace() ?? "" }
+                _ = try await wallet.addGroup(
+                    GroupCreationRequest(
+                        name: text("name"),
+                        provider: text("provider"),
+                        model: text("model").isEmpty ? nil : text("model"),
+                        key: text("key").isEmpty ? nil : text("key"),
+                        gift: nil
+                    )
+                )
+                return "group-added"
+            }
+        }
+        router.post("/wallet/routing/groups/remove") { request, _ in
+            await act(request, on: .routing) { form in
+                try await wallet.removeGroup(form["name"] ?? "")
+                return "group-removed"
+            }
+        }
+        router.post("/wallet/routing/assign") { request, _ in
+            await act(request, on: .routing) { form in
+                let app = form["app"]?.trimmingASCIIWhitespace() ?? ""
+                guard !app.isEmpty else { throw ByokyError(.invalidRequest, "Name the app") }
+                try await wallet.assign(app: app, toGroup: form["group"] ?? "")
+                return "assigned"
+            }
+        }
+        router.post("/wallet/routing/unassign") { request, _ in
+            await act(request, on: .routing) { form in
+                guard try await wallet.unassign(app: form["app"] ?? "") else {
+                    throw ByokyError(.notFound, "That app is not in a group")
+                }
+                return "unassigned"
+            }
+        }
+        router.post("/wallet/limits") { request, _ in
+            await act(request, on: .limits) { form in
+                guard let tokens = form["tokens"].flatMap({ Int($0.trimmingASCIIWhitespace()) }) else {
+                    throw ByokyError(.invalidRequest, "Give the limit as a whole number of tokens")
+                }
+                let provider = form["provider"].flatMap { $0.isEmpty ? nil : ProviderID($0) }
+                guard let period = AllowancePeriod(rawValue: form["period"] ?? "month") else {
+                    throw ByokyError(.invalidRequest, "Choose a period")
+                }
+                try await wallet.setAllowance(
+                    app: form["app"]?.trimmingASCIIWhitespace() ?? "",
+                    tokens: tokens,
+                    provider: provider,
+                    period: period
+                )
+                return "limit-set"
+            }
+        }
+        router.post("/wallet/limits/remove") { request, _ in
+            await act(request, on: .limits) { form in
+                guard let period = AllowancePeriod(rawValue: form["period"] ?? "") else {
+                    throw ByokyError(.invalidRequest, "Choose a period")
+                }
+                try await wallet.removeAllowance(
+                    app: form["app"] ?? "",
+                    provider: form["provider"].flatMap { $0.isEmpty ? nil : ProviderID($0) },
+                    period: period
+                )
+                return "limit-removed"
             }
         }
     }
@@ -301,6 +373,15 @@ struct WalletPageRoutes: Sendable {
                     rows.append(AppsPage.Row(session: session, usage: try? await wallet.usage(ofSession: session.id)))
                 }
                 body = AppsPage.body(rows, now: wallet.now(), csrf: csrf)
+            case .routing:
+                body = RoutingPage.body(
+                    try await wallet.groupSummaries(),
+                    apps: try await knownApps(),
+                    keys: try await wallet.credentials().map(CredentialSummary.init),
+                    csrf: csrf
+                )
+            case .limits:
+                body = LimitsPage.body(try await wallet.allowanceStatuses(), apps: try await knownApps(), csrf: csrf)
             }
         } catch {
             body = "<p class=\"error\">The wallet could not read this page's data.</p>"
@@ -313,6 +394,11 @@ struct WalletPageRoutes: Sendable {
             error: error,
             body: body
         )
+    }
+
+    /// The names of the apps that have had sessions, for the pages' suggestions.
+    private func knownApps() async throws -> [String] {
+        Array(Set(try await wallet.sessionSummaries().map(\.app))).sorted()
     }
 
     static func html(_ page: HTML, status: HTTPResponse.Status = .ok, setCookie: String? = nil) -> Response {
