@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ByokyCore
+import ByokyDaemon
 import ByokyWallet
 import Foundation
 import NIOCore
@@ -382,6 +383,52 @@ struct WalletPageTests {
             )
             #expect(removed.status == 303)
             #expect(try await bridge.wallet.allowanceStatuses().isEmpty)
+        }
+    }
+
+    @Test func pairingsAndThePasswordAreManagedFromThePage() async throws {
+        try await BridgeFixture.with { bridge in
+            let browser = try await Browser.loggedIn(bridge)
+            let garbage = try await browser.post(
+                "/wallet/pairings",
+                [("code", "not a code"), ("providers", "anthropic")]
+            )
+            #expect(garbage.status == 400)
+            #expect(garbage.text.contains("not a byoky pairing code"))
+            // A relay nobody runs: the pairing starts and keeps trying until it is stopped.
+            let code = PairingPayload.generate(relayURL: "ws://127.0.0.1:9", appOrigin: "<b>phone app</b>").encoded()
+            let started = try await browser.post("/wallet/pairings", [("code", code), ("providers", "anthropic")])
+            #expect(started.status == 303)
+            let item = try #require(bridge.daemon.pairings.list().first)
+            let page = try await browser.send(.GET, "/wallet/pairings")
+            #expect(page.text.contains("&lt;b&gt;phone app&lt;/b&gt;"))
+            #expect(!page.text.contains(code))
+            let stopped = try await browser.post("/wallet/pairings/\(item.id)/stop")
+            #expect(stopped.status == 303)
+            #expect(bridge.daemon.pairings.list().isEmpty)
+
+            let mismatch = try await browser.post(
+                "/wallet/settings/password",
+                [("current", "Fixture-Password-77"), ("new", "A-New-Password-2026"), ("confirm", "Another-One-2026")]
+            )
+            #expect(mismatch.status == 400)
+            let wrong = try await browser.post(
+                "/wallet/settings/password",
+                [("current", "guess"), ("new", "A-New-Password-2026"), ("confirm", "A-New-Password-2026")]
+            )
+            #expect(wrong.status == 401)
+            #expect(!wrong.text.contains("A-New-Password-2026"))
+            let changed = try await browser.post(
+                "/wallet/settings/password",
+                [
+                    ("current", "Fixture-Password-77"), ("new", "A-New-Password-2026"),
+                    ("confirm", "A-New-Password-2026"),
+                ]
+            )
+            #expect(changed.header("location") == "/wallet/settings?done=password-changed")
+            bridge.wallet.lock()
+            await #expect(throws: ByokyError.self) { try await bridge.wallet.unlock(password: "Fixture-Password-77") }
+            try await bridge.wallet.unlock(password: "A-New-Password-2026")
         }
     }
 }

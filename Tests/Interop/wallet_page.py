@@ -94,6 +94,7 @@ def run_steps(driver, owner, app_url, screenshots):
     hostile(driver, owner, app_url, tabs)
     routing(driver, owner, screenshots)
     limits(driver, owner, app_url, screenshots, tabs)
+    every_page(driver, owner, screenshots)
     lock(driver, owner, screenshots)
 
 
@@ -328,6 +329,20 @@ def limits(driver, owner, app_url, screenshots, tabs):
     after = float(driver.find_element(By.CSS_SELECTOR, meter).get_attribute("value"))
     check("limits.bar", before == 0 and after > 0, {"before": before, "after": after})
     phone_and_desktop(driver, screenshots, "limits")
+
+
+@step("pages.all")
+def every_page(driver, owner, screenshots):
+    """Every page the navigation lists opens with its own heading; the ones not shot yet are."""
+    driver.get(owner.url + "/wallet/requests")
+    links = [(a.text, a.get_attribute("href")) for a in driver.find_elements(By.CSS_SELECTOR, "nav a")]
+    headings = {}
+    for name, href in links:
+        driver.get(href)
+        headings[name] = driver.find_element(By.CSS_SELECTOR, "h1").text
+        if name in ("Pairings", "Settings"):
+            phone_and_desktop(driver, screenshots, name.lower())
+    check("pages.all", len(links) >= 7 and all(headings[name] == name for name, _ in links), headings)
 
 
 @step("lock.unlock")

@@ -199,6 +199,8 @@ public final class WalletDaemon: Sendable {
             wallet: wallet,
             approvals: approvals,
             owners: owners,
+            pairings: pairings,
+            autoLockAfter: configuration.autoLockAfter,
             bridgeURL: { [self] in bridgeURL },
             onChange: {
                 if wallet.isUnlocked { await giftHost.reconcile() } else { giftHost.stop() }

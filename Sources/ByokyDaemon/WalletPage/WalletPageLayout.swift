@@ -6,7 +6,7 @@ import Foundation
 enum WalletPageLayout {
     /// A page of the wallet: its path under `/wallet/` and its name in the navigation.
     enum Section: String, CaseIterable, Sendable {
-        case requests, keys, apps, routing, limits
+        case requests, keys, apps, routing, limits, pairings, settings
 
         var title: String {
             switch self {
@@ -15,6 +15,8 @@ enum WalletPageLayout {
             case .apps: "Apps"
             case .routing: "Routing"
             case .limits: "Limits"
+            case .pairings: "Pairings"
+            case .settings: "Settings"
             }
         }
     }
@@ -35,6 +37,9 @@ enum WalletPageLayout {
         "unassigned": "App taken out of its group.",
         "limit-set": "Limit set. It applies from the next request.",
         "limit-removed": "Limit removed.",
+        "paired": "Pairing started: the wallet serves the app as soon as it is online.",
+        "pairing-stopped": "Pairing stopped.",
+        "password-changed": "Master password changed. Use the new one to unlock from now on.",
     ]
 
     /// A whole page.

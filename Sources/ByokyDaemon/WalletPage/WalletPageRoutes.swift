@@ -14,6 +14,9 @@ struct WalletPageRoutes: Sendable {
     let wallet: Wallet
     let approvals: ApprovalBook
     let owners: OwnerSessions
+    let pairings: PairingBook
+    /// How long the wallet waits without requests before it locks itself (`nil`: never).
+    let autoLockAfter: Duration?
     let bridgeURL: @Sendable () -> String
     /// Hears that the wallet changed (locked, unlocked, keys).
     let onChange: @Sendable () async -> Void
@@ -76,6 +79,7 @@ struct WalletPageRoutes: Sendable {
         }
         registerActions(on: router)
         registerRoutingActions(on: router)
+        registerPairingAndSettingsActions(on: router)
     }
 
     // MARK: Actions
@@ -217,6 +221,45 @@ struct WalletPageRoutes: Sendable {
                     period: period
                 )
                 return "limit-removed"
+            }
+        }
+    }
+
+    private func registerPairingAndSettingsActions(on router: Router<BasicRequestContext>) {
+        router.post("/wallet/pairings") { request, _ in
+            await act(request, on: .pairings) { form in
+                guard let payload = PairingPayload.decode(form["code"] ?? "") else {
+                    throw ByokyError(.invalidRequest, "That is not a byoky pairing code — copy it again from the app")
+                }
+                guard ProviderURLPolicy.isAllowedRelayURL(payload.relayURL) else {
+                    throw ByokyError(.invalidURL, "The code names a relay that is neither wss:// nor local")
+                }
+                let providers = form.all("providers").map { ProviderID($0) }
+                guard !providers.isEmpty else {
+                    throw ByokyError(.invalidRequest, "Choose at least one provider to offer")
+                }
+                _ = try pairings.start(payload, providers: providers)
+                return "paired"
+            }
+        }
+        router.post("/wallet/pairings/{id}/stop") { request, context in
+            await act(request, on: .pairings) { _ in
+                guard pairings.stop(ControlRoutes.segment(context, "id")) else {
+                    throw ByokyError(.notFound, "That pairing is not running")
+                }
+                return "pairing-stopped"
+            }
+        }
+        router.post("/wallet/settings/password") { request, _ in
+            await act(request, on: .settings) { form in
+                let new = form["new"] ?? ""
+                guard new == form["confirm"] else {
+                    throw ByokyError(.invalidRequest, "The two new passwords differ")
+                }
+                // Checked by unlocking first, so wrong guesses back off as they do at the unlock prompt.
+                try await wallet.unlock(password: form["current"] ?? "")
+                try await wallet.changePassword(from: form["current"] ?? "", to: new)
+                return "password-changed"
             }
         }
     }
@@ -382,6 +425,11 @@ struct WalletPageRoutes: Sendable {
                 )
             case .limits:
                 body = LimitsPage.body(try await wallet.allowanceStatuses(), apps: try await knownApps(), csrf: csrf)
+            case .pairings:
+                let held = Array(Set(try await wallet.credentials().map(\.provider.rawValue))).sorted()
+                body = PairingsPage.body(pairings.list(), held: held, csrf: csrf)
+            case .settings:
+                body = SettingsPage.body(autoLockAfter: autoLockAfter, csrf: csrf)
             }
         } catch {
             body = "<p class=\"error\">The wallet could not read this page's data.</p>"
