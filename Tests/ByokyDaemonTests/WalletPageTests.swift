@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ByokyCore
 import ByokyDaemon
+import ByokyStore
 import ByokyWallet
 import Foundation
 import NIOCore
@@ -429,6 +430,79 @@ struct WalletPageTests {
             bridge.wallet.lock()
             await #expect(throws: ByokyError.self) { try await bridge.wallet.unlock(password: "Fixture-Password-77") }
             try await bridge.wallet.unlock(password: "A-New-Password-2026")
+        }
+    }
+
+    @Test func theLogPagesThroughEveryMatchingEntryOnceNewestFirst() async throws {
+        try await BridgeFixture.with { bridge in
+            let browser = try await Browser.loggedIn(bridge)
+            let now = bridge.wallet.now()
+            // 130 entries; several share a timestamp, so the page boundary must break ties by id.
+            for index in 0..<130 {
+                try await bridge.wallet.store.insert(
+                    RequestLogRecord(
+                        id: String(format: "entry-%03d", index),
+                        sessionID: nil,
+                        appName: index % 2 == 0 ? "Even <app>" : "Odd app",
+                        provider: "anthropic",
+                        actualProvider: "anthropic",
+                        model: "claude-test",
+                        method: "POST",
+                        path: "/v1/messages",
+                        status: index % 5 == 0 ? 429 : 200,
+                        inputTokens: 10,
+                        outputTokens: 5,
+                        latencyMilliseconds: 12,
+                        errorCode: index % 5 == 0 ? "RATE_LIMITED" : nil,
+                        createdAt: now - Int64(index / 3) * 1000
+                    )
+                )
+            }
+            func walk(_ query: String) async throws -> [String] {
+                var seen: [String] = []
+                var path = "/wallet/log?\(query)"
+                for _ in 0..<20 {
+                    let page = try await browser.send(.GET, path)
+                    #expect(page.status == 200)
+                    #expect(!page.text.contains("<app>"))
+                    seen += page.text.components(separatedBy: "<tr>").dropFirst(2).compactMap { row in
+                        row.range(of: "<td data-label=\"Time\">").map { _ in row }
+                    }
+                    // The "Older" link: the one marked rel="next".
+                    guard let marker = page.text.range(of: #"" rel="next""#),
+                        let start = page.text[..<marker.lowerBound].range(of: #"href=""#, options: .backwards)
+                    else { return seen }
+                    path = page.text[start.upperBound..<marker.lowerBound].replacingOccurrences(of: "&amp;", with: "&")
+                }
+                Issue.record("the log did not end")
+                return seen
+            }
+            let everything = try await walk("")
+            #expect(everything.count == 130)
+            let failedEven = try await walk("app=Even%20%3Capp%3E&outcome=failed")
+            #expect(failedEven.count == 13)
+            #expect(failedEven.allSatisfy { $0.contains("RATE_LIMITED") && $0.contains("Even &lt;app&gt;") })
+
+            // Newest first, each entry once.
+            let entries = try await bridge.wallet.logPage(LogFilter(), after: nil, limit: 200).entries
+            #expect(
+                entries.map(\.id)
+                    == (0..<130).map { String(format: "entry-%03d", $0) }.sorted {
+                        let a = Int($0.suffix(3))!
+                        let b = Int($1.suffix(3))!
+                        return a / 3 != b / 3 ? a / 3 < b / 3 : $0 > $1
+                    }
+            )
+            var cursor: LogCursor?
+            var paged: [String] = []
+            repeat {
+                let next = try await bridge.wallet.logPage(LogFilter(), after: cursor, limit: 50)
+                paged += next.entries.map(\.id)
+                cursor = next.next
+            } while cursor != nil
+            #expect(paged == entries.map(\.id))
+            let bogus = try await browser.send(.GET, "/wallet/log?before=not-a-cursor&range=forever&outcome=x")
+            #expect(bogus.status == 200)
         }
     }
 }

@@ -340,9 +340,9 @@ def every_page(driver, owner, screenshots):
     for name, href in links:
         driver.get(href)
         headings[name] = driver.find_element(By.CSS_SELECTOR, "h1").text
-        if name in ("Pairings", "Settings"):
+        if name in ("Log", "Pairings", "Settings"):
             phone_and_desktop(driver, screenshots, name.lower())
-    check("pages.all", len(links) >= 7 and all(headings[name] == name for name, _ in links), headings)
+    check("pages.all", len(links) >= 8 and all(headings[name] == name for name, _ in links), headings)
 
 
 @step("lock.unlock")

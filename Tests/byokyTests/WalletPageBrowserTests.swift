@@ -74,7 +74,7 @@ struct WalletPageBrowserTests {
                 #expect(check?["ok"] as? Bool == true, "\(name): \(check?["detail"] ?? "not run")")
             }
             #expect((try? swiftOutcome.get())?.contains("\"type\":\"message\"") == true, "\(swiftOutcome)")
-            for page in ["requests", "keys", "apps", "routing", "limits", "pairings", "settings", "unlock"] {
+            for page in ["requests", "keys", "apps", "routing", "limits", "log", "pairings", "settings", "unlock"] {
                 for suffix in ["", "-phone"] {
                     let path = "\(screenshots)/wallet-\(page)\(suffix).png"
                     #expect(FileManager.default.fileExists(atPath: path), "no \(path)")

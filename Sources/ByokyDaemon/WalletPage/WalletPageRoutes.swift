@@ -38,7 +38,14 @@ struct WalletPageRoutes: Sendable {
             router.get(RouterPath("/wallet/\(section.rawValue)")) { request, _ in
                 await page(request) { session in
                     let notice = request.uri.queryParameters.get("done").flatMap { WalletPageLayout.notices[$0] }
-                    return Self.html(await render(section, csrf: session.csrfToken, notice: notice))
+                    return Self.html(
+                        await render(
+                            section,
+                            csrf: session.csrfToken,
+                            notice: notice,
+                            query: request.uri.queryParameters
+                        )
+                    )
                 }
             }
         }
@@ -400,7 +407,8 @@ struct WalletPageRoutes: Sendable {
         _ section: WalletPageLayout.Section,
         csrf: String,
         notice: String? = nil,
-        error: String? = nil
+        error: String? = nil,
+        query: Parameters = .init()
     ) async -> HTML {
         let body: HTML
         do {
@@ -425,6 +433,20 @@ struct WalletPageRoutes: Sendable {
                 )
             case .limits:
                 body = LimitsPage.body(try await wallet.allowanceStatuses(), apps: try await knownApps(), csrf: csrf)
+            case .log:
+                var fields: [String: String] = [:]
+                for (name, value) in query { fields[String(name)] = String(value) }
+                let (filter, range) = LogPage.filter(from: fields, now: wallet.now())
+                let cursor = fields["before"].flatMap(LogCursor.init(token:))
+                let page = try await wallet.logPage(filter, after: cursor, limit: LogPage.pageSize)
+                body = LogPage.body(
+                    page.entries,
+                    next: page.next,
+                    filter: filter,
+                    range: range,
+                    isFirstPage: cursor == nil,
+                    apps: try await knownApps()
+                )
             case .pairings:
                 let held = Array(Set(try await wallet.credentials().map(\.provider.rawValue))).sorted()
                 body = PairingsPage.body(pairings.list(), held: held, csrf: csrf)

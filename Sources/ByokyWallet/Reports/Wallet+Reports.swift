@@ -13,3 +13,18 @@ extension Wallet {
         try await store.usageSummary(since: period.windowStart(containing: now()), app: app).map(UsageSummary.init)
     }
 }
+
+extension Wallet {
+    /// A page of the audit log for the wallet page: entries matching `filter`, newest first, after
+    /// `cursor`; and the cursor of the next page when there is one.
+    public func logPage(
+        _ filter: LogFilter,
+        after cursor: LogCursor?,
+        limit: Int
+    ) async throws -> (entries: [LogEntrySummary], next: LogCursor?) {
+        let rows = try await store.requestLogPage(filter, after: cursor, limit: limit + 1)
+        let page = Array(rows.prefix(limit))
+        let next = rows.count > limit ? page.last.map { LogCursor(createdAt: $0.createdAt, id: $0.id) } : nil
+        return (page.map(LogEntrySummary.init), next)
+    }
+}
