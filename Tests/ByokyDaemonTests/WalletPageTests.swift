@@ -505,4 +505,52 @@ struct WalletPageTests {
             #expect(bogus.status == 200)
         }
     }
+
+    @Test func usageIsChartedPerDayWithItsNumbers() async throws {
+        try await BridgeFixture.with { bridge in
+            let browser = try await Browser.loggedIn(bridge)
+            let day: Int64 = 86_400_000
+            let now = bridge.wallet.now()
+            // Three days: two apps (one named with markup), two providers, some failures; one row
+            // older than the range.
+            let rows: [(app: String, provider: String, status: Int, tokens: Int, daysAgo: Int64)] = [
+                ("Notes", "anthropic", 200, 100, 0), ("Notes", "openai", 200, 50, 0),
+                ("<b>Evil</b>", "anthropic", 500, 0, 1),
+                ("<b>Evil</b>", "anthropic", 200, 30, 2), ("Notes", "anthropic", 200, 7, 40),
+            ]
+            for (index, row) in rows.enumerated() {
+                try await bridge.wallet.store.insert(
+                    RequestLogRecord(
+                        id: "usage-\(index)",
+                        sessionID: nil,
+                        appName: row.app,
+                        provider: row.provider,
+                        actualProvider: row.provider,
+                        model: nil,
+                        method: "POST",
+                        path: "/v1/messages",
+                        status: row.status,
+                        inputTokens: row.tokens,
+                        outputTokens: 0,
+                        latencyMilliseconds: 5,
+                        errorCode: row.status >= 400 ? "PROXY_ERROR" : nil,
+                        createdAt: now - row.daysAgo * day
+                    )
+                )
+            }
+            let week = try await browser.send(.GET, "/wallet/usage?range=7d")
+            #expect(week.status == 200)
+            #expect(week.text.contains(#"data-total="tokens">180<"#))
+            #expect(week.text.contains(#"data-total="requests">4<"#))
+            #expect(week.text.contains(#"data-total="errors">1<"#))
+            #expect(week.text.components(separatedBy: "<svg viewBox").count - 1 == 3)
+            #expect(week.text.contains("anthropic: 100 tokens</title>"))
+            #expect(week.text.contains("&lt;b&gt;Evil&lt;/b&gt;"))
+            #expect(!week.text.contains("<b>Evil"))
+            let quarter = try await browser.send(.GET, "/wallet/usage?range=90d")
+            #expect(quarter.text.contains(#"data-total="tokens">187<"#))
+            let unknown = try await browser.send(.GET, "/wallet/usage?range=forever")
+            #expect(unknown.text.contains(#"data-total="tokens">180<"#))
+        }
+    }
 }

@@ -330,6 +330,23 @@ def limits(driver, owner, app_url, screenshots, tabs):
     check("limits.bar", before == 0 and after > 0, {"before": before, "after": after})
     phone_and_desktop(driver, screenshots, "limits")
 
+    # The usage chart follows requests.
+    driver.get(owner.url + "/wallet/usage")
+    total = lambda: int(driver.find_element(By.CSS_SELECTOR, "[data-total=tokens]").text)
+    bars = lambda: len(driver.find_elements(By.CSS_SELECTOR, "figure.chart rect"))
+    first, first_bars = total(), bars()
+    driver.switch_to.window(tabs["app"])
+    js(driver, """
+      const r = await window.limitedSession.createFetch('anthropic')('https://api.anthropic.com/v1/messages', {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'claude-test', max_tokens: 64, messages: [{ role: 'user', content: 'Hello there' }] }) });
+      return r.status;
+    """)
+    driver.switch_to.window(tabs["wallet"])
+    driver.refresh()
+    check("usage.chart", first > 0 and first_bars > 0 and total() > first, {"before": first, "after": total(), "bars": first_bars})
+    phone_and_desktop(driver, screenshots, "usage")
+
 
 @step("pages.all")
 def every_page(driver, owner, screenshots):
@@ -342,7 +359,7 @@ def every_page(driver, owner, screenshots):
         headings[name] = driver.find_element(By.CSS_SELECTOR, "h1").text
         if name in ("Log", "Pairings", "Settings"):
             phone_and_desktop(driver, screenshots, name.lower())
-    check("pages.all", len(links) >= 8 and all(headings[name] == name for name, _ in links), headings)
+    check("pages.all", len(links) >= 9 and all(headings[name] == name for name, _ in links), headings)
 
 
 @step("lock.unlock")

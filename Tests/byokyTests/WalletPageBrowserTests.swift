@@ -16,7 +16,7 @@ struct WalletPageBrowserTests {
     static let expectedChecks = [
         "login.landed", "login.once", "requests.swift-app", "requests.live", "requests.hostile-name",
         "requests.subset", "keys.add", "keys.rename", "apps.revoke", "hostile.form-post", "hostile.framed",
-        "routing.group", "limits.bar", "pages.all", "lock.unlock",
+        "routing.group", "limits.bar", "usage.chart", "pages.all", "lock.unlock",
     ]
 
     /// A Swift app asks to connect, waits for the owner's approval on the page, then sends a request.
@@ -74,7 +74,9 @@ struct WalletPageBrowserTests {
                 #expect(check?["ok"] as? Bool == true, "\(name): \(check?["detail"] ?? "not run")")
             }
             #expect((try? swiftOutcome.get())?.contains("\"type\":\"message\"") == true, "\(swiftOutcome)")
-            for page in ["requests", "keys", "apps", "routing", "limits", "log", "pairings", "settings", "unlock"] {
+            for page in [
+                "requests", "keys", "apps", "routing", "limits", "usage", "log", "pairings", "settings", "unlock",
+            ] {
                 for suffix in ["", "-phone"] {
                     let path = "\(screenshots)/wallet-\(page)\(suffix).png"
                     #expect(FileManager.default.fileExists(atPath: path), "no \(path)")

@@ -6,7 +6,7 @@ import Foundation
 enum WalletPageLayout {
     /// A page of the wallet: its path under `/wallet/` and its name in the navigation.
     enum Section: String, CaseIterable, Sendable {
-        case requests, keys, apps, routing, limits, log, pairings, settings
+        case requests, keys, apps, routing, limits, usage, log, pairings, settings
 
         var title: String {
             switch self {
@@ -15,6 +15,7 @@ enum WalletPageLayout {
             case .apps: "Apps"
             case .routing: "Routing"
             case .limits: "Limits"
+            case .usage: "Usage"
             case .log: "Log"
             case .pairings: "Pairings"
             case .settings: "Settings"

@@ -433,6 +433,13 @@ struct WalletPageRoutes: Sendable {
                 )
             case .limits:
                 body = LimitsPage.body(try await wallet.allowanceStatuses(), apps: try await knownApps(), csrf: csrf)
+            case .usage:
+                let range = UsagePage.ranges.first { $0.value == query.get("range") } ?? UsagePage.ranges[0]
+                body = UsagePage.body(
+                    try await wallet.usageByDay(days: range.days),
+                    range: range.value,
+                    today: wallet.now() / 86_400_000
+                )
             case .log:
                 var fields: [String: String] = [:]
                 for (name, value) in query { fields[String(name)] = String(value) }

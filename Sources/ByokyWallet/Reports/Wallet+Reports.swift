@@ -28,3 +28,13 @@ extension Wallet {
         return (page.map(LogEntrySummary.init), next)
     }
 }
+
+extension Wallet {
+    /// Requests, errors and tokens per UTC day, app and provider over the last `days` days
+    /// (today included).
+    public func usageByDay(days: Int) async throws -> [UsageDayRow] {
+        let dayLength: Int64 = 86_400_000
+        let today = now() / dayLength
+        return try await store.usageByDay(since: (today - Int64(max(days, 1)) + 1) * dayLength)
+    }
+}
