@@ -202,3 +202,56 @@ extension SessionLifecycleTests {
         try await wallet.close()
     }
 }
+
+extension SessionLifecycleTests {
+    /// A change made while the wallet was away reaches the handlers once it is back: the watcher
+    /// reads the session again whenever its event stream reconnects.
+    @Test func aProviderChangeMadeWhileTheWalletWasAwayIsHeardWhenItReturns() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let wallet = try await Wallet.open(home: WalletHome(path: folder.path + "/wallet"))
+        let client = ProxyEngine.makeHTTPClient()
+        let port = try await Self.freePort()
+        let bridge = "http://127.0.0.1:\(port)"
+        let updates = Mutex<[[String: ProviderAvailability]]>([])
+        do {
+            try await wallet.initialize(password: "Lifecycle-Password-2", iterations: 100_000)
+            for provider in [ProviderID.anthropic, .openai] {
+                try await wallet.addCredential(
+                    provider: provider,
+                    secret: SecretString("sk-mock"),
+                    baseURL: "http://127.0.0.1:9"
+                )
+            }
+            let byoky = Byoky(options: .init(appName: "Away app", bridgeURL: bridge))
+            let daemon = WalletDaemon(wallet: wallet, httpClient: client, configuration: .init(port: port))
+            let session = try await daemon.withRunningServer { _ in
+                async let approval: Void = Self.approveFirst(daemon, wallet: wallet, bridge: bridge)
+                let session = try await byoky.connect(providers: [
+                    ProviderRequirement(id: .anthropic), ProviderRequirement(id: .openai),
+                ])
+                try await approval
+                session.onProvidersUpdated { providers in updates.withLock { $0.append(providers) } }
+                try await Task.sleep(for: .milliseconds(300))
+                return session
+            }
+            // The wallet is down: no event can carry this change.
+            try await wallet.removeCredential("OpenAI")
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(updates.withLock { $0.isEmpty })
+            let restarted = WalletDaemon(wallet: wallet, httpClient: client, configuration: .init(port: port))
+            try await restarted.withRunningServer { _ in
+                try await Self.waitFor { !updates.withLock { $0.isEmpty } }
+                #expect(updates.withLock { $0.last?["openai"]?.available } == false)
+                #expect(session.providers["openai"]?.available == false)
+                #expect(updates.withLock { $0.count } == 1)
+            }
+        } catch {
+            try? await client.shutdown()
+            try? await wallet.close()
+            throw error
+        }
+        try await client.shutdown()
+        try await wallet.close()
+    }
+}

@@ -108,13 +108,12 @@ public final class ByokySession: Sendable {
     /// Whether the wallet still honours this session.
     public func isConnected() async -> Bool {
         if let pairedLink { return pairedLink.isConnected }
-        let status = try? await WalletClient.send(
-            .GET,
-            proxyURL + "/v1/session",
-            headers: authHeaders,
-            as: SessionStatus.self
-        )
-        return status?.connected == true
+        return await status()?.connected == true
+    }
+
+    /// The wallet's view of this session (honoured, providers); `nil` when it does not answer.
+    func status() async -> SessionStatus? {
+        try? await WalletClient.send(.GET, proxyURL + "/v1/session", headers: authHeaders, as: SessionStatus.self)
     }
 
     /// Saves the session for the next launch (owner-only file).

@@ -62,21 +62,38 @@ final class SessionWatcher: Sendable {
         state.withLock { $0.task?.cancel() }
     }
 
+    /// Records `providers` and tells the handlers, unless nothing changed.
+    private func update(_ providers: [String: ProviderAvailability]) {
+        let handlers = state.withLock { state -> [@Sendable ([String: ProviderAvailability]) -> Void] in
+            guard state.providers != providers else { return [] }
+            state.providers = providers
+            return state.providerHandlers
+        }
+        for handler in handlers { handler(providers) }
+    }
+
     private func watch(_ session: ByokySession?) async {
         var backoff: Duration = .milliseconds(200)
+        var connectedBefore = false
         while !Task.isCancelled, let session {
             do {
                 let events = try await session.events()
                 backoff = .milliseconds(200)
+                if connectedBefore, let status = await session.status() {
+                    // Back after the wallet was away: catch up on what changed meanwhile (the
+                    // stream is open already, so nothing after this read is missed either).
+                    guard status.connected else {
+                        markDisconnected()
+                        return
+                    }
+                    if let providers = status.providers { update(providers) }
+                }
+                connectedBefore = true
                 for try await event in events {
                     switch event.type {
                     case .providersUpdated:
                         guard let providers = event.providers else { continue }
-                        let handlers = state.withLock { state in
-                            state.providers = providers
-                            return state.providerHandlers
-                        }
-                        for handler in handlers { handler(providers) }
+                        update(providers)
                     case .sessionRevoked:
                         markDisconnected()
                         return
@@ -88,7 +105,7 @@ final class SessionWatcher: Sendable {
                 return
             } catch {}
             try? await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, .seconds(5))
+            backoff = min(backoff * 2, .seconds(2))
         }
     }
 }
