@@ -74,7 +74,7 @@ export class ByokySession {
    * @returns {(input: RequestInfo | URL, init?: RequestInit) => Promise<Response>}
    */
   createFetch(providerId) {
-    return createProxyFetch({
+    const proxyFetch = createProxyFetch({
       providerId,
       walletUrl: () => this.proxyUrl,
       sessionKey: () => this.#key,
@@ -85,6 +85,12 @@ export class ByokySession {
         }
       },
     });
+    // A session known to have ended sends nothing (the browser may still hold a CORS preflight
+    // granted while it was live, so the wallet's refusal would not come as a network error).
+    return (input, init) => {
+      if (this.#ended) return Promise.reject(new ByokyError(ErrorCode.NO_SESSION, 'This session has ended — connect again'));
+      return proxyFetch(input, init);
+    };
   }
 
   /** Whether the wallet still honours this session. @returns {Promise<boolean>} */
