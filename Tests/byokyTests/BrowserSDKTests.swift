@@ -87,15 +87,7 @@ struct BrowserSDKTests {
             #expect(relayed.correlationID == "user-7")
             #expect(relayed.plain.contains("\"type\":\"message\""))
             #expect(relayed.streamed.contains("event: message_stop"))
-            let report = try #require(
-                try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
-                "the driver printed no report: \(output)"
-            )
-            let checks = try #require(report["checks"] as? [String: [String: Any]])
-            for name in Self.expectedChecks {
-                let check = checks[name]
-                #expect(check?["ok"] as? Bool == true, "\(name): \(check?["detail"] ?? "not run")")
-            }
+            let checks = try DriverReport.checks(in: output, expecting: Self.expectedChecks)
             #expect(checks["sdk.version"]?["detail"] as? String == ByokyVersion.current)
             let providers = (checks["sdk.providers"]?["detail"] as? String)?.split(separator: ",").map(String.init)
             #expect(providers == ProviderRegistry.all.map(\.id.rawValue))

@@ -64,15 +64,7 @@ struct WalletPageBrowserTests {
             let swiftOutcome: Result<String, any Error>
             do { swiftOutcome = .success(try await swiftAnswer) } catch { swiftOutcome = .failure(error) }
             await serving.daemon.terminate()
-            let report = try #require(
-                try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
-                "the driver printed no report: \(output)"
-            )
-            let checks = try #require(report["checks"] as? [String: [String: Any]])
-            for name in Self.expectedChecks {
-                let check = checks[name]
-                #expect(check?["ok"] as? Bool == true, "\(name): \(check?["detail"] ?? "not run")")
-            }
+            _ = try DriverReport.checks(in: output, expecting: Self.expectedChecks)
             #expect((try? swiftOutcome.get())?.contains("\"type\":\"message\"") == true, "\(swiftOutcome)")
             for page in [
                 "requests", "keys", "apps", "routing", "limits", "usage", "log", "pairings", "settings", "unlock",

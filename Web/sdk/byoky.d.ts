@@ -97,14 +97,13 @@ export interface VaultConnectOptions {
 
 export type ByokyFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
-/** A session with the owner's wallet. */
-export declare class ByokySession {
-  /** A bearer secret that stands in for an API key. Never log it. */
+/** What every session offers, local or paired. */
+export interface Session {
   readonly sessionKey: string;
   readonly proxyUrl: string;
   providers: Record<string, ProviderGrant>;
   expiresAt: number;
-  /** A drop-in `fetch` for one provider's real URLs, sent through the wallet. */
+  /** A drop-in `fetch` for one provider's real URLs, sent through the owner's wallet. */
   createFetch(providerId: ProviderId): ByokyFetch;
   /** Serves the app backend's provider requests over a WebSocket (`wss://`, or `ws://` to localhost). */
   createRelay(wsUrl: string, options?: { correlationId?: string; pingInterval?: number }): BackendRelay;
@@ -113,30 +112,22 @@ export declare class ByokySession {
   getUsage(): Promise<SessionUsage>;
   onDisconnect(callback: () => void): () => void;
   onProvidersUpdated(callback: (providers: Record<string, ProviderGrant>) => void): () => void;
+}
+
+/** A session with the owner's wallet on this machine. `sessionKey` is a bearer secret: never log it. */
+export interface ByokySession extends Session {}
+export declare class ByokySession {
   toJSON(): { sessionKey: string; proxyUrl: string; providers: Record<string, ProviderGrant>; expiresAt: number };
 }
 
-/** A session served by the owner's wallet elsewhere through a relay pairing, sealed end to end. */
+/**
+ * A session served by the owner's wallet elsewhere through a relay pairing, sealed end to end:
+ * `sessionKey` is `relay_<room id>` (a name, not a secret), `proxyUrl` the relay, `expiresAt` 0,
+ * `getUsage()` what the wallet last reported, `isConnected()` whether the wallet is in the room.
+ */
+export interface PairedSession extends Session {}
 export declare class PairedSession {
-  /** `relay_<room id>`: a name, not a secret. */
-  readonly sessionKey: string;
-  /** The relay the session talks through. */
-  readonly proxyUrl: string;
   readonly isPaired: true;
-  providers: Record<string, ProviderGrant>;
-  /** 0: a paired session lasts while the wallet serves it. */
-  expiresAt: number;
-  /** A drop-in `fetch` for one provider's real URLs, sent sealed through the relay to the wallet. */
-  createFetch(providerId: ProviderId): ByokyFetch;
-  createRelay(wsUrl: string, options?: { correlationId?: string; pingInterval?: number }): BackendRelay;
-  /** Leaves the pairing room. */
-  disconnect(): Promise<void>;
-  /** Whether the relay is connected and the wallet is in the room. */
-  isConnected(): Promise<boolean>;
-  /** The usage the wallet last reported. */
-  getUsage(): Promise<SessionUsage>;
-  onDisconnect(callback: () => void): () => void;
-  onProvidersUpdated(callback: (providers: Record<string, ProviderGrant>) => void): () => void;
 }
 
 /** The link form of a pairing code (`byoky://pair/<code>`), what the modal's QR code holds. */
