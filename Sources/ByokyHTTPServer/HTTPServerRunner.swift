@@ -65,6 +65,11 @@ package enum HTTPServerRunner {
     /// Runs the servers and extra services in one service group. With `untilSignalled`, `body` only
     /// announces readiness and the group runs until a signal; otherwise the group is shut down
     /// gracefully as soon as `body` returns or throws.
+    ///
+    /// The group runs in its own task, shielded from the caller's cancellation: a caller cancelled
+    /// in the middle of `body` (a test past its time limit) still gets answers to the requests it
+    /// has in flight, so its awaits end and the shutdown below stays graceful. A shutdown that takes
+    /// longer than `shutdownGrace` (a response that never ends) is cut short by cancelling the group.
     private static func run<Result: Sendable>(
         _ servers: [Server],
         alongside extraServices: [any Service],
@@ -81,29 +86,54 @@ package enum HTTPServerRunner {
                 logger: logger
             )
         )
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await services.run()
-                for (_, continuation) in readiness { continuation.finish() }
-            }
+        let group = Task {
+            defer { for (_, continuation) in readiness { continuation.finish() } }
+            try await services.run()
+        }
+        // A server that has not reported its port by then counts as failed to bind, so a wedged
+        // start fails the caller instead of hanging it.
+        let startLimit = Task.detached {
+            try await Task.sleep(for: startupLimit)
+            for (_, continuation) in readiness { continuation.finish() }
+        }
+        let result: Result
+        do {
             let ports: [Int]
             do {
+                defer { startLimit.cancel() }
                 ports = try await boundPorts(readiness, servers: servers)
-            } catch {
-                group.cancelAll()
-                throw error
             }
-            do {
-                let result = try await body(ports)
-                if !untilSignalled { await services.triggerGracefulShutdown() }
-                try await group.waitForAll()
-                return result
-            } catch {
-                await services.triggerGracefulShutdown()
-                try? await group.waitForAll()
-                throw error
-            }
+            result = try await body(ports)
+        } catch {
+            // The caller's error wins over the group's.
+            try? await stop(group, services)
+            throw error
         }
+        if untilSignalled {
+            try await group.value
+        } else {
+            try await stop(group, services)
+        }
+        return result
+    }
+
+    /// How long the servers may take to start listening.
+    static let startupLimit: Duration = .seconds(60)
+
+    /// How long a graceful shutdown may take before the servers are cancelled.
+    static let shutdownGrace: Duration = .seconds(10)
+
+    /// Shuts the group down gracefully, cancelling it if that takes longer than ``shutdownGrace``;
+    /// rethrows what the group threw.
+    private static func stop(_ group: Task<Void, any Error>, _ services: ServiceGroup) async throws {
+        await services.triggerGracefulShutdown()
+        // A detached timer: the caller may be cancelled, and its own sleeps would end at once.
+        let deadline = Task.detached {
+            try await Task.sleep(for: shutdownGrace)
+            group.cancel()
+        }
+        defer { deadline.cancel() }
+        try await group.value
     }
 
     /// Waits for each server to report its port; a server that stops first failed to bind.
@@ -114,7 +144,9 @@ package enum HTTPServerRunner {
         var ports: [Int] = []
         for (index, (stream, _)) in readiness.enumerated() {
             var iterator = stream.makeAsyncIterator()
-            guard let bound = await iterator.next(), bound >= 0 else {
+            let bound = await iterator.next()
+            try Task.checkCancellation()
+            guard let bound, bound >= 0 else {
                 throw BindFailure(address: "\(servers[index].address)")
             }
             ports.append(bound)

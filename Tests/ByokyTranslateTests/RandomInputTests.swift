@@ -9,6 +9,9 @@ import Testing
 /// nothing crashes, every call returns, and output stays proportional to input.
 /// This deterministic test runs with every `swift test`; the coverage-guided libFuzzer target in
 /// `Fuzz/` (scripts/fuzz.sh) explores further. Run longer with BYOKY_FUZZ_ITERATIONS.
+///
+/// Each loop yields between inputs: the work is long and CPU-bound, and without yielding it would
+/// hold the cooperative threads every other test (and the servers they start) needs.
 @Suite struct RandomInputTests {
     static let iterations = Int(ProcessInfoLite.environment("BYOKY_FUZZ_ITERATIONS") ?? "") ?? 300
 
@@ -32,11 +35,12 @@ import Testing
         return bytes
     }
 
-    @Test func requestsNeverCrash() throws {
+    @Test func requestsNeverCrash() async throws {
         var generator = SeededGenerator(seed: 11)
         for family in APIFamily.allCases {
             let seed = try Fixtures.bytes("\(family.rawValue)/request.json")
             for _ in 0..<Self.iterations {
+                await Task.yield()
                 let input = Self.mutate(seed, using: &generator)
                 for target in APIFamily.allCases where target != family {
                     let (provider, model) = Fixtures.target(target)
@@ -55,12 +59,13 @@ import Testing
         }
     }
 
-    @Test func responsesNeverCrash() throws {
+    @Test func responsesNeverCrash() async throws {
         var generator = SeededGenerator(seed: 12)
         for (source, target) in Fixtures.pairs {
             let seed = try Fixtures.bytes("\(target.rawValue)/response-tool.json")
             let translator = ChatTranslator(context: Fixtures.context(from: source, to: target))
             for _ in 0..<Self.iterations / 4 {
+                await Task.yield()
                 let result = translator.translateResponse(
                     Self.mutate(seed, using: &generator),
                     status: [200, 400, 500].randomElement(using: &generator)!
@@ -71,11 +76,12 @@ import Testing
         }
     }
 
-    @Test func streamsNeverCrash() throws {
+    @Test func streamsNeverCrash() async throws {
         var generator = SeededGenerator(seed: 13)
         for (source, target) in Fixtures.pairs {
             let seed = try Fixtures.bytes("\(target.rawValue)/stream-tool.sse")
             for _ in 0..<Self.iterations / 4 {
+                await Task.yield()
                 let input = Self.mutate(seed, using: &generator)
                 var translator = ChatTranslator(context: Fixtures.context(from: source, to: target, streaming: true))
                     .makeStreamTranslator()
@@ -93,9 +99,10 @@ import Testing
         }
     }
 
-    @Test func noiseNeverCrashes() {
+    @Test func noiseNeverCrashes() async {
         var generator = SeededGenerator(seed: 14)
         for _ in 0..<Self.iterations {
+            await Task.yield()
             let noise = (0..<Int.random(in: 0..<512, using: &generator)).map { _ in
                 UInt8.random(in: 0...255, using: &generator)
             }

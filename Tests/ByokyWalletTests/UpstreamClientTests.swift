@@ -107,6 +107,47 @@ struct UpstreamClientTests {
         }
     }
 
+    /// A caller cancelled while its server runs (a test past its time limit, an app that went
+    /// away) still gets answers to what it asks: the server is not cancelled with it, so nothing
+    /// waits out a head timeout and the shutdown afterwards stays graceful.
+    @Test func aCancelledCallerStillHearsTheServerItStarted() async throws {
+        let status = try await MockProvider.withRunningServer(configuration: .init(apiKey: "sk-upstream")) { port in
+            withUnsafeCurrentTask { $0?.cancel() }
+            let client = UpstreamClient()
+            let response = try await Self.send(client, port: port, headTimeout: .seconds(30))
+            var total = 0
+            for try await chunk in response.body { total += chunk.readableBytes }
+            #expect(total == response.body.declaredLength)
+            try await client.shutdown()
+            return response.status
+        }
+        #expect(status == 200)
+    }
+
+    /// Cancelled at any point of a streamed exchange (before the server is up, waiting for the
+    /// head, mid-stream, after cancelling the body), the work ends; the time limit is the check.
+    @Test(arguments: Array(stride(from: 0, through: 240, by: 12)))
+    func cancellingAtAnyPointEndsTheWork(afterMilliseconds delay: Int) async throws {
+        let work = Task {
+            try await MockProvider.withRunningServer(
+                configuration: .init(apiKey: "sk-upstream", eventDelay: .milliseconds(20))
+            ) { port in
+                let client = UpstreamClient()
+                let response = try await Self.send(client, port: port, words: 30, stream: true)
+                var iterator = response.body.makeAsyncIterator()
+                for _ in 0..<3 { _ = try await iterator.next() }
+                response.body.cancel()
+                _ = try await Self.send(client, port: port)
+                try await client.shutdown()
+            }
+        }
+        try await Task.sleep(for: .milliseconds(delay))
+        work.cancel()
+        // Finished, whichever way: a value, a cancellation, a connection the cancel cut.
+        _ = await work.result
+        #expect(work.isCancelled)
+    }
+
     @Test func anUnreachableProviderFailsToConnect() async throws {
         let client = UpstreamClient()
         await #expect(throws: UpstreamError.connectFailed) {

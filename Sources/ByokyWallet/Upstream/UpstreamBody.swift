@@ -111,33 +111,38 @@ public final class UpstreamBody: AsyncSequence, Sendable {
         closeConnection()
     }
 
-    func next() async throws -> ByteBuffer? {
-        enum Step {
-            case chunk(ByteBuffer, resume: Bool)
-            case end
-            case failure(any Error)
-            case wait
-        }
-        let step = state.withLock { state -> Step in
-            if state.head < state.chunks.count {
-                let chunk = state.chunks[state.head]
-                state.head += 1
-                if state.head == state.chunks.count {
-                    state.chunks.removeAll(keepingCapacity: true)
-                    state.head = 0
-                }
-                state.buffered -= chunk.readableBytes
-                let resume = state.paused && state.buffered < Self.lowWatermark
-                if resume { state.paused = false }
-                return .chunk(chunk, resume: resume)
+    /// What the reader gets next, decided under the lock.
+    private enum Step {
+        case chunk(ByteBuffer, resume: Bool)
+        case end
+        case failure(any Error)
+        case wait
+    }
+
+    /// Takes the next chunk, or says how the body ended, or that nothing is there yet. A take that
+    /// drains a paused body below ``lowWatermark`` un-pauses it (the caller then resumes reading).
+    private static func step(_ state: inout State) -> Step {
+        if state.head < state.chunks.count {
+            let chunk = state.chunks[state.head]
+            state.head += 1
+            if state.head == state.chunks.count {
+                state.chunks.removeAll(keepingCapacity: true)
+                state.head = 0
             }
-            // A body its reader cancelled just ends, even if closing the connection failed it since.
-            if state.cancelled { return .end }
-            if let failure = state.failure { return .failure(failure) }
-            if state.finished { return .end }
-            return .wait
+            state.buffered -= chunk.readableBytes
+            let resume = state.paused && state.buffered < lowWatermark
+            if resume { state.paused = false }
+            return .chunk(chunk, resume: resume)
         }
-        switch step {
+        // A body its reader cancelled just ends, even if closing the connection failed it since.
+        if state.cancelled { return .end }
+        if let failure = state.failure { return .failure(failure) }
+        if state.finished { return .end }
+        return .wait
+    }
+
+    func next() async throws -> ByteBuffer? {
+        switch state.withLock({ Self.step(&$0) }) {
         case .chunk(let chunk, let resume):
             if resume { resumeReading() }
             return chunk
@@ -147,20 +152,19 @@ public final class UpstreamBody: AsyncSequence, Sendable {
             throw error
         case .wait:
             return try await withCheckedThrowingContinuation { continuation in
-                let immediate = state.withLock { state -> Result<ByteBuffer?, any Error>? in
-                    if state.head < state.chunks.count {
-                        let chunk = state.chunks[state.head]
-                        state.head += 1
-                        state.buffered -= chunk.readableBytes
-                        return .success(chunk)
-                    }
-                    if state.cancelled { return .success(nil) }
-                    if let failure = state.failure { return .failure(failure) }
-                    if state.finished { return .success(nil) }
-                    state.waiter = continuation
-                    return nil
+                let step = state.withLock { state -> Step in
+                    let step = Self.step(&state)
+                    if case .wait = step { state.waiter = continuation }
+                    return step
                 }
-                if let immediate { continuation.resume(with: immediate) }
+                switch step {
+                case .chunk(let chunk, let resume):
+                    if resume { resumeReading() }
+                    continuation.resume(returning: chunk)
+                case .end: continuation.resume(returning: nil)
+                case .failure(let error): continuation.resume(throwing: error)
+                case .wait: break
+                }
             }
         }
     }
