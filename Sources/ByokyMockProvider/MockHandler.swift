@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyHTTPServer
 import Hummingbird
 import NIOCore
 
@@ -77,7 +78,7 @@ struct MockHandler: Sendable {
         if let failure = checkAuth(request, family: .openai) { return failure }
         let body = try await request.body.collect(upTo: MockProvider.maximumRequestSize)
         guard let contentType = request.headers[.contentType],
-            let parts = MockMultipart.parts(of: Array(body.readableBytesView), contentType: contentType)
+            let parts = MultipartForm.parts(of: Array(body.readableBytesView), contentType: contentType)
         else {
             return error(.invalidRequest, "The upload is not multipart/form-data", family: .openai)
         }

@@ -3,7 +3,8 @@ hostile pages would try to.
 
 Usage: wallet_page.py --byoky BIN --password-file FILE --wallet URL --screenshots DIR
 (BYOKY_HOME names the wallet, served by `byoky serve` at URL; BYOKY_TEST_MOCK_URL and
-BYOKY_TEST_UPSTREAM_KEY name the mock provider. A Swift SDK app asks to connect while this runs.)
+BYOKY_TEST_UPSTREAM_KEY name the mock provider, BYOKY_TEST_RELAY_URL a running byoky-relay. A Swift
+SDK app asks to connect while this runs.)
 
 Prints one JSON object: {"checks": {name: {"ok": bool, "detail": str}}}; WalletPageBrowserTests
 asserts on it.
@@ -94,6 +95,8 @@ def run_steps(driver, owner, app_url, screenshots):
     hostile(driver, owner, app_url, tabs)
     routing(driver, owner, screenshots)
     limits(driver, owner, app_url, screenshots, tabs)
+    gifts(driver, owner, screenshots)
+    backup(driver, owner, screenshots)
     every_page(driver, owner, screenshots)
     lock(driver, owner, screenshots)
 
@@ -348,6 +351,106 @@ def limits(driver, owner, app_url, screenshots, tabs):
     phone_and_desktop(driver, screenshots, "usage")
 
 
+@step("gifts.qr")
+def gifts(driver, owner, screenshots):
+    """A gift made on the page: its QR code, photographed, reads back as its link; it goes online
+    on the relay; the link redeems; revoking it shows."""
+    driver.get(owner.url + "/wallet/gifts")
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/wallet/gifts']")
+    budget = form.find_element(By.NAME, "budget")
+    budget.clear()
+    budget.send_keys("2500")
+    form.find_element(By.NAME, "label").send_keys("Page friend")
+    relay = form.find_element(By.NAME, "relay")
+    relay.clear()
+    relay.send_keys(os.environ["BYOKY_TEST_RELAY_URL"])
+    form.find_element(By.CSS_SELECTOR, "button.primary").click()
+    wait_for(driver, "return location.search.includes('done=gift-created')", 15)
+    link = text(driver, "#gift-link")
+    path = os.path.join(screenshots, "gift-qr-only.png")
+    driver.find_element(By.ID, "gift-qr").screenshot(path)
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sbinary", path], capture_output=True)
+    os.remove(path)
+    read = decoded.stdout.decode("utf-8", "replace").rstrip("\n")
+    check("gifts.qr", link.startswith("https://byoky.com/gift/") and read == link,
+          {"link length": len(link), "decoded length": len(read), "zbarimg": decoded.returncode})
+    driver.find_element(By.CSS_SELECTOR, "button[data-copy]").click()
+    copied = wait_for(driver, "return document.querySelector('button[data-copy]').textContent === 'Copied'"
+                      " || String(getSelection()).includes('byoky.com/gift/')", 5)
+    check("gifts.copy", copied, text(driver, "button[data-copy]"))
+    phone_and_desktop(driver, screenshots, "gift")
+
+    # The wallet holds the gift's relay room: the list says so (it may take a moment to connect).
+    online = False
+    for _ in range(40):
+        driver.get(owner.url + "/wallet/gifts")
+        row = driver.find_element(By.CSS_SELECTOR, "tr[data-gift]")
+        if "online" in row.text.split():
+            online = True
+            break
+        time.sleep(0.5)
+    check("gifts.online", online and "2500 left" in row.text.replace(" of 2500", ""), row.text)
+
+    redeem = driver.find_element(By.CSS_SELECTOR, "form[action='/wallet/gifts/redeem']")
+    redeem.find_element(By.NAME, "link").send_keys(link)
+    redeem.find_element(By.CSS_SELECTOR, "button.primary").click()
+    wait_for(driver, "return location.search.includes('done=gift-redeemed')", 15)
+    received = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-received]")]
+    check("gifts.redeem", len(received) == 1 and "Page friend" in received[0], received)
+    phone_and_desktop(driver, screenshots, "gifts")
+
+    driver.find_element(By.CSS_SELECTOR, "tr[data-gift] button.danger").click()
+    driver.switch_to.alert.accept()
+    wait_for(driver, "return location.search.includes('done=gift-revoked')", 15)
+    state = text(driver, "tr[data-gift] .status")
+    gone = not driver.find_elements(By.CSS_SELECTOR, "tr[data-gift] button.danger")
+    check("gifts.revoke", state == "revoked" and gone, state)
+
+
+@step("backup.roundtrip")
+def backup(driver, owner, screenshots):
+    """A backup downloaded from the page (its own password), a key removed, the file uploaded back."""
+    folder = os.path.join(screenshots, "downloads")
+    os.makedirs(folder, exist_ok=True)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": folder})
+    driver.get(owner.url + "/wallet/backup")
+    phone_and_desktop(driver, screenshots, "backup")
+    password = "Page-Backup-Password-2026"
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/wallet/backup/export']")
+    form.find_element(By.NAME, "password").send_keys(password)
+    form.find_element(By.NAME, "confirm").send_keys(password)
+    form.find_element(By.CSS_SELECTOR, "button.primary").click()
+    files = []
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        files = [name for name in os.listdir(folder) if name.endswith(".byoky")]
+        if files:
+            break
+        time.sleep(0.25)
+    check("backup.download", len(files) == 1 and files[0].startswith("byoky-vault-"), files)
+    path = os.path.join(folder, files[0])
+    with open(path, encoding="utf-8") as file:
+        content = file.read()
+    secret = os.environ["BYOKY_TEST_UPSTREAM_KEY"]
+
+    before = owner.keys()
+    removed = owner.cli(["key", "remove", next(k["id"] for k in before if k["label"] == "renamed-openai")])
+    after_remove = owner.keys()
+    driver.get(owner.url + "/wallet/backup")
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/wallet/backup/import']")
+    form.find_element(By.NAME, "file").send_keys(path)
+    form.find_element(By.NAME, "password").send_keys(password)
+    form.find_element(By.CSS_SELECTOR, "button.primary").click()
+    wait_for(driver, "return !!document.querySelector('.notice, .error')", 30)
+    notice = driver.find_element(By.CSS_SELECTOR, ".notice, .error").text
+    restored = owner.keys()
+    os.remove(path)
+    check("backup.roundtrip", secret not in content and removed.returncode == 0
+          and len(after_remove) == len(before) - 1 and len(restored) == len(before)
+          and notice.startswith("Imported 1 key(s);"),
+          {"notice": notice, "before": len(before), "after": len(restored), "remove": removed.stderr[-200:]})
+
+
 @step("pages.all")
 def every_page(driver, owner, screenshots):
     """Every page the navigation lists opens with its own heading; the ones not shot yet are."""
@@ -359,7 +462,7 @@ def every_page(driver, owner, screenshots):
         headings[name] = driver.find_element(By.CSS_SELECTOR, "h1").text
         if name in ("Log", "Pairings", "Settings"):
             phone_and_desktop(driver, screenshots, name.lower())
-    check("pages.all", len(links) >= 9 and all(headings[name] == name for name, _ in links), headings)
+    check("pages.all", len(links) >= 11 and all(headings[name] == name for name, _ in links), headings)
 
 
 @step("lock.unlock")

@@ -7,7 +7,8 @@ import Testing
 
 /// The wallet's own page in a real headless Chromium against a real `byoky serve`: the owner logs
 /// in with a `byoky open` link, approves a Swift SDK app and a byoky.js page (a subset of
-/// providers), adds and renames a key, revokes an app, locks and unlocks; hostile pages post the
+/// providers), adds and renames a key, revokes an app, makes a gift (its QR code read back by
+/// zbarimg), downloads and restores a backup, locks and unlocks; hostile pages post the
 /// owner's forms, frame the page and name themselves with markup. Driven by
 /// `Tests/Interop/wallet_page.py` (selenium); each named check is asserted here, and every page is
 /// photographed at desktop and phone widths.
@@ -16,7 +17,8 @@ struct WalletPageBrowserTests {
     static let expectedChecks = [
         "login.landed", "login.once", "requests.swift-app", "requests.live", "requests.hostile-name",
         "requests.subset", "keys.add", "keys.rename", "apps.revoke", "hostile.form-post", "hostile.framed",
-        "routing.group", "limits.bar", "usage.chart", "pages.all", "lock.unlock",
+        "routing.group", "limits.bar", "usage.chart", "gifts.qr", "gifts.copy", "gifts.online", "gifts.redeem",
+        "gifts.revoke", "backup.download", "backup.roundtrip", "pages.all", "lock.unlock",
     ]
 
     /// A Swift app asks to connect, waits for the owner's approval on the page, then sends a request.
@@ -44,6 +46,12 @@ struct WalletPageBrowserTests {
             let upstreamKey = "sk-upstream-page-123456"
             let serving = try await home.serveWithMock(upstreamKey: upstreamKey)
             defer { serving.mock.killAbruptly() }
+            let relay = try BackgroundProcess(
+                CommandLineTests.executable.deletingLastPathComponent().appendingPathComponent("byoky-relay"),
+                arguments: ["--port", "0"]
+            )
+            defer { relay.killAbruptly() }
+            let relayPort = try await relay.announcedPort()
             let mockPort = try await serving.mock.announcedPort()
             let walletURL = "http://127.0.0.1:\(serving.port)"
             let screenshots =
@@ -51,6 +59,7 @@ struct WalletPageBrowserTests {
             var environment = home.environment
             environment["BYOKY_TEST_UPSTREAM_KEY"] = upstreamKey
             environment["BYOKY_TEST_MOCK_URL"] = "http://127.0.0.1:\(mockPort)"
+            environment["BYOKY_TEST_RELAY_URL"] = "ws://127.0.0.1:\(relayPort)"
             let scriptEnvironment = environment
             async let swiftAnswer = Self.swiftApp(bridgeURL: walletURL)
             let output = try await PythonInterop.runScript(
@@ -67,7 +76,8 @@ struct WalletPageBrowserTests {
             _ = try DriverReport.checks(in: output, expecting: Self.expectedChecks)
             #expect((try? swiftOutcome.get())?.contains("\"type\":\"message\"") == true, "\(swiftOutcome)")
             for page in [
-                "requests", "keys", "apps", "routing", "limits", "usage", "log", "pairings", "settings", "unlock",
+                "requests", "keys", "apps", "routing", "limits", "usage", "log", "gifts", "gift", "pairings", "backup",
+                "settings", "unlock",
             ] {
                 for suffix in ["", "-phone"] {
                     let path = "\(screenshots)/wallet-\(page)\(suffix).png"

@@ -36,4 +36,30 @@ extension QRCode {
         }
         return text
     }
+
+    /// The code as an SVG image for a web page: one path of dark modules on a light square with a
+    /// quiet zone of `border` modules, sized by the page (it scales without blurring).
+    public func svg(border: Int = 4) -> String {
+        let span = size + 2 * border
+        var path = ""
+        for y in 0..<size {
+            var x = 0
+            while x < size {
+                guard isDark(x: x, y: y) else {
+                    x += 1
+                    continue
+                }
+                // A run of dark modules on this row is one rectangle.
+                var run = 1
+                while x + run < size, isDark(x: x + run, y: y) { run += 1 }
+                path += "M\(x + border) \(y + border)h\(run)v1h-\(run)z"
+                x += run
+            }
+        }
+        return """
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(span) \(span)" shape-rendering="crispEdges" \
+            role="img" aria-label="QR code"><rect width="\(span)" height="\(span)" fill="#fff"/>\
+            <path d="\(path)" fill="#000"/></svg>
+            """
+    }
 }

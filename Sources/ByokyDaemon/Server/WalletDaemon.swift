@@ -72,7 +72,7 @@ public final class WalletDaemon: Sendable {
     public let pairings: PairingBook
     /// The owner's browser logins to the wallet page.
     let owners: OwnerSessions
-    let autoLock: AutoLock?
+    let autoLock: AutoLock
     private let boundPort = Mutex<Int>(0)
 
     public init(wallet: Wallet, httpClient: UpstreamClient, configuration: Configuration = Configuration()) {
@@ -82,7 +82,7 @@ public final class WalletDaemon: Sendable {
         self.giftHost = GiftHost(wallet: wallet, engine: engine, onEvent: configuration.onGiftEvent)
         self.pairings = PairingBook(wallet: wallet, engine: engine)
         self.owners = OwnerSessions(now: wallet.now)
-        self.autoLock = configuration.autoLockAfter.map { AutoLock(wallet: wallet, idleLimit: $0) }
+        self.autoLock = AutoLock(wallet: wallet, idleLimit: configuration.autoLockAfter)
     }
 
     /// The bridge's base URL once it listens.
@@ -126,9 +126,9 @@ public final class WalletDaemon: Sendable {
         Task { await giftHost.reconcile() }
     }
 
-    /// What runs beside the servers: the log's retention, and auto-lock when set.
+    /// What runs beside the servers: the log's retention and auto-lock.
     private var backgroundServices: [any Service] {
-        [LogPruner(wallet: wallet)] + (autoLock.map { [$0] } ?? [])
+        [LogPruner(wallet: wallet), autoLock]
     }
 
     /// Ends gift hosting and gift connections when the daemon stops.
@@ -200,7 +200,8 @@ public final class WalletDaemon: Sendable {
             approvals: approvals,
             owners: owners,
             pairings: pairings,
-            autoLockAfter: configuration.autoLockAfter,
+            autoLock: autoLock,
+            onlineGifts: { [giftHost] in giftHost.onlineGiftIDs },
             bridgeURL: { [self] in bridgeURL },
             onChange: {
                 if wallet.isUnlocked { await giftHost.reconcile() } else { giftHost.stop() }
@@ -242,7 +243,7 @@ public final class WalletDaemon: Sendable {
                 body: body
             )
             let key = SessionKeyExtractor.sessionKey(headers: request.headers, query: request.uri.query)
-            autoLock?.touch()
+            autoLock.touch()
             return await BridgeResponses.proxied(
                 await engine.handle(proxyRequest, sessionKey: key),
                 requestOrigin: request.headers[.origin]

@@ -1,12 +1,23 @@
+import ByokyWallet
+
 /// The wallet's settings: the master password, and how it locks.
 enum SettingsPage {
     static func body(autoLockAfter: Duration?, csrf: String) -> HTML {
+        let minutes = autoLockAfter.map { Int($0.components.seconds / 60) } ?? 0
         let autoLock: HTML =
-            autoLockAfter.map { "after \(Int($0.components.seconds / 60)) minutes without requests" }
-            ?? "never (start `byoky serve --auto-lock-minutes 30` to lock after 30 idle minutes)"
+            minutes > 0
+            ? "after <strong id=\"auto-lock\">\(minutes)</strong> minutes without requests"
+            : "<strong id=\"auto-lock\">never</strong>"
         return """
             <h2>Locking</h2>
             <p>This wallet locks itself: \(autoLock). Locking logs every browser out of this page.</p>
+            <form method="post" action="/wallet/settings/auto-lock" class="stacked">
+              \(WalletPageLayout.csrfField(csrf))
+              <label>Lock after this many minutes without requests (0: never)
+                <input name="minutes" type="number" min="0" max="\(Wallet.maximumAutoLockMinutes)" step="1" required value="\(minutes)"></label>
+              <p class="meta">Applies at once and to later starts (unless <code>byoky serve --auto-lock-minutes</code> says otherwise).</p>
+              <button type="submit">Save</button>
+            </form>
             <form method="post" action="/wallet/lock">
               \(WalletPageLayout.csrfField(csrf))
               <button type="submit">Lock now</button>

@@ -6,7 +6,7 @@ import Foundation
 enum WalletPageLayout {
     /// A page of the wallet: its path under `/wallet/` and its name in the navigation.
     enum Section: String, CaseIterable, Sendable {
-        case requests, keys, apps, routing, limits, usage, log, pairings, settings
+        case requests, keys, apps, routing, limits, usage, log, gifts, pairings, backup, settings
 
         var title: String {
             switch self {
@@ -17,7 +17,9 @@ enum WalletPageLayout {
             case .limits: "Limits"
             case .usage: "Usage"
             case .log: "Log"
+            case .gifts: "Gifts"
             case .pairings: "Pairings"
+            case .backup: "Backup"
             case .settings: "Settings"
             }
         }
@@ -42,6 +44,11 @@ enum WalletPageLayout {
         "paired": "Pairing started: the wallet serves the app as soon as it is online.",
         "pairing-stopped": "Pairing stopped.",
         "password-changed": "Master password changed. Use the new one to unlock from now on.",
+        "gift-created": "Gift made. Share its link or QR code with its receiver.",
+        "gift-revoked": "Gift revoked: its link stopped working.",
+        "gift-redeemed": "Gift redeemed. Pin it in a group on the Routing page to use it.",
+        "gift-removed": "Received gift removed.",
+        "auto-lock-set": "Auto-lock changed.",
     ]
 
     /// A whole page.

@@ -15,8 +15,10 @@ struct WalletPageRoutes: Sendable {
     let approvals: ApprovalBook
     let owners: OwnerSessions
     let pairings: PairingBook
-    /// How long the wallet waits without requests before it locks itself (`nil`: never).
-    let autoLockAfter: Duration?
+    /// Locks the wallet after a stretch without requests; the Settings page changes the stretch.
+    let autoLock: AutoLock
+    /// The gifts whose relay rooms the wallet holds now.
+    let onlineGifts: @Sendable () -> Set<String>
     let bridgeURL: @Sendable () -> String
     /// Hears that the wallet changed (locked, unlocked, keys).
     let onChange: @Sendable () async -> Void
@@ -87,6 +89,8 @@ struct WalletPageRoutes: Sendable {
         registerActions(on: router)
         registerRoutingActions(on: router)
         registerPairingAndSettingsActions(on: router)
+        registerGiftActions(on: router)
+        registerBackupActions(on: router)
     }
 
     // MARK: Actions
@@ -271,6 +275,130 @@ struct WalletPageRoutes: Sendable {
         }
     }
 
+    private func registerGiftActions(on router: Router<BasicRequestContext>) {
+        router.get("/wallet/gifts/{id}") { request, context in
+            await page(request) { session in
+                let gift = try await wallet.gift(ControlRoutes.segment(context, "id"))
+                let summary = GiftSummary(gift, now: wallet.now(), online: onlineGifts())
+                let notice = request.uri.queryParameters.get("done").flatMap { WalletPageLayout.notices[$0] }
+                return Self.html(
+                    WalletPageLayout.page(
+                        title: "Gift",
+                        section: .gifts,
+                        csrf: session.csrfToken,
+                        notice: notice,
+                        body: GiftsPage.detail(summary, link: try wallet.link(for: gift).url())
+                    )
+                )
+            }
+        }
+        router.post("/wallet/gifts") { request, _ in
+            await action(request, needsUnlocked: true) { form, _ in
+                do {
+                    let text = { (name: String) in form[name]?.trimmingASCIIWhitespace() ?? "" }
+                    guard let budget = Int(text("budget")) else {
+                        throw ByokyError(.invalidRequest, "Give the budget as a whole number of tokens")
+                    }
+                    guard let lifetime = GiftsPage.lifetimes.first(where: { $0.value == text("expires") }) else {
+                        throw ByokyError(.invalidRequest, "Choose when the gift expires")
+                    }
+                    let (gift, _) = try await wallet.createGift(
+                        key: text("key"),
+                        budget: budget,
+                        lifetime: lifetime.milliseconds,
+                        relayURL: text("relay").isEmpty ? Wallet.defaultGiftRelayURL : text("relay"),
+                        label: text("label").isEmpty ? nil : text("label")
+                    )
+                    await onChange()
+                    return Self.redirect("/wallet/gifts/\(gift.id)?done=gift-created")
+                } catch {
+                    return await failedPage(.gifts, form: form, error: error)
+                }
+            }
+        }
+        router.post("/wallet/gifts/{id}/revoke") { request, context in
+            await act(request, on: .gifts) { _ in
+                try await wallet.revokeGift(ControlRoutes.segment(context, "id"))
+                await onChange()
+                return "gift-revoked"
+            }
+        }
+        router.post("/wallet/gifts/redeem") { request, _ in
+            await act(request, on: .gifts) { form in
+                _ = try await wallet.redeemGift(link: form["link"]?.trimmingASCIIWhitespace() ?? "")
+                return "gift-redeemed"
+            }
+        }
+        router.post("/wallet/gifts/received/{id}/remove") { request, context in
+            await act(request, on: .gifts) { _ in
+                _ = try await wallet.removeReceivedGift(ControlRoutes.segment(context, "id"))
+                return "gift-removed"
+            }
+        }
+    }
+
+    private func registerBackupActions(on router: Router<BasicRequestContext>) {
+        router.post("/wallet/backup/export") { request, _ in
+            await action(request, needsUnlocked: true) { form, _ in
+                do {
+                    let password = form["password"] ?? ""
+                    guard password == form["confirm"] else {
+                        throw ByokyError(.invalidRequest, "The two passwords differ")
+                    }
+                    let strength = PasswordStrength(password)
+                    guard strength.isAcceptable else {
+                        throw ByokyError(
+                            .invalidRequest,
+                            "That password is too weak (\(strength.label)): \(strength.feedback.joined(separator: "; "))"
+                        )
+                    }
+                    let backup = try await wallet.exportBackup()
+                    let text = try ByokyBackupFile.seal(backup, password: password)
+                    var headers = HTTPFields()
+                    OwnerGuard.secure(&headers)
+                    headers[.contentType] = "application/octet-stream"
+                    headers[.contentDisposition] =
+                        "attachment; filename=\"\(BackupPage.fileName(now: wallet.now()))\""
+                    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+                } catch {
+                    return await failedPage(.backup, form: form, error: error)
+                }
+            }
+        }
+        router.post("/wallet/backup/import") { request, _ in
+            await action(request, needsUnlocked: true) { form, _ in
+                do {
+                    guard let file = form.files["file"], !file.isEmpty else {
+                        throw ByokyError(.invalidRequest, "Choose the .byoky file to import")
+                    }
+                    let backup = try ByokyBackupFile.open(
+                        String(decoding: file, as: UTF8.self),
+                        password: form["password"] ?? ""
+                    )
+                    let report = try await wallet.importBackup(backup)
+                    await onChange()
+                    // Counts only: the skipped keys' reasons may quote the file, so they stay out.
+                    var notice = "Imported \(report.added.count) key(s); \(report.duplicates) already in the wallet."
+                    if !report.skipped.isEmpty { notice += " \(report.skipped.count) could not be used." }
+                    return Self.html(await render(.backup, csrf: form[OwnerGuard.csrfField] ?? "", notice: notice))
+                } catch {
+                    return await failedPage(.backup, form: form, error: error)
+                }
+            }
+        }
+        router.post("/wallet/settings/auto-lock") { request, _ in
+            await act(request, on: .settings) { form in
+                guard let minutes = Int(form["minutes"]?.trimmingASCIIWhitespace() ?? "") else {
+                    throw ByokyError(.invalidRequest, "Give the auto-lock as a whole number of minutes")
+                }
+                try await wallet.setAutoLockMinutes(minutes)
+                autoLock.idleLimit = minutes > 0 ? .seconds(minutes * 60) : nil
+                autoLock.touch()
+                return "auto-lock-set"
+            }
+        }
+    }
+
     /// Approves or denies a pending connect request.
     private func decide(
         _ request: Request,
@@ -299,13 +427,18 @@ struct WalletPageRoutes: Sendable {
                 let notice = try await body(form)
                 return Self.redirect("/wallet/\(section.rawValue)?done=\(notice)")
             } catch {
-                let failure =
-                    error as? ByokyError
-                    ?? ByokyError(.internalError, "The wallet could not do that; see `byoky status`")
-                let page = await render(section, csrf: form[OwnerGuard.csrfField] ?? "", error: failure.message)
-                return Self.html(page, status: .init(code: failure.httpStatus))
+                return await failedPage(section, form: form, error: error)
             }
         }
+    }
+
+    /// `section`'s page again, saying what went wrong.
+    private func failedPage(_ section: WalletPageLayout.Section, form: FormBody, error: any Error) async -> Response {
+        let failure =
+            error as? ByokyError
+            ?? ByokyError(.internalError, "The wallet could not do that; see `byoky status`")
+        let page = await render(section, csrf: form[OwnerGuard.csrfField] ?? "", error: failure.message)
+        return Self.html(page, status: .init(code: failure.httpStatus))
     }
 
     // MARK: Guards
@@ -358,13 +491,24 @@ struct WalletPageRoutes: Sendable {
             guard let cookie = OwnerGuard.cookie(request), let session = owners.session(cookie: cookie) else {
                 return Self.html(LoginPages.loginNeeded(), status: .unauthorized)
             }
-            guard let bytes = try? await request.body.collect(upTo: FormBody.maximumSize) else {
+            let contentType = request.headers[.contentType]
+            let isUpload = contentType?.lowercased().hasPrefix("multipart/form-data") == true
+            let limit = isUpload ? FormBody.maximumUploadSize : FormBody.maximumSize
+            guard let bytes = try? await request.body.collect(upTo: limit) else {
                 return Self.html(
                     LoginPages.message("Too large", "That form is larger than the wallet reads."),
                     status: .contentTooLarge
                 )
             }
-            let form = FormBody(bytes.readableBytesView)
+            guard let form = FormBody(bytes.readableBytesView, contentType: contentType) else {
+                return Self.html(
+                    LoginPages.message(
+                        "Unreadable",
+                        "The wallet could not read that form. Reload the page and try again."
+                    ),
+                    status: .badRequest
+                )
+            }
             guard OwnerGuard.csrfMatches(form[OwnerGuard.csrfField], session) else {
                 return Self.html(
                     LoginPages.message("Refused", "This form is stale. Reload the page and try again."),
@@ -454,11 +598,21 @@ struct WalletPageRoutes: Sendable {
                     isFirstPage: cursor == nil,
                     apps: try await knownApps()
                 )
+            case .gifts:
+                body = GiftsPage.body(
+                    given: try await wallet.giftSummaries(online: onlineGifts()),
+                    received: try await wallet.receivedGiftSummaries(),
+                    keys: try await wallet.credentials().map(CredentialSummary.init),
+                    relayURL: Wallet.defaultGiftRelayURL,
+                    csrf: csrf
+                )
+            case .backup:
+                body = BackupPage.body(keyCount: try await wallet.credentials().count, csrf: csrf)
             case .pairings:
                 let held = Array(Set(try await wallet.credentials().map(\.provider.rawValue))).sorted()
                 body = PairingsPage.body(pairings.list(), held: held, csrf: csrf)
             case .settings:
-                body = SettingsPage.body(autoLockAfter: autoLockAfter, csrf: csrf)
+                body = SettingsPage.body(autoLockAfter: autoLock.idleLimit, csrf: csrf)
             }
         } catch {
             body = "<p class=\"error\">The wallet could not read this page's data.</p>"

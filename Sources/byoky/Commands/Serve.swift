@@ -19,25 +19,35 @@ extension ByokyCommand {
 
         @Option(help: "Port of the bridge.") var port = 19280
         @Option(help: "Address to listen on (loopback only is safe).") var host = "127.0.0.1"
-        @Option(help: "Lock the wallet after this many minutes without requests (0: never).")
-        var autoLockMinutes = 20
+        @Option(
+            help: ArgumentHelp(
+                "Lock the wallet after this many minutes without requests (0: never).",
+                discussion: "Default: the choice made on the wallet page's Settings, else 20."
+            )
+        )
+        var autoLockMinutes: Int?
         @OptionGroup var options: WalletOptions
 
         func validate() throws {
             guard ["127.0.0.1", "localhost", "::1"].contains(host) else {
                 throw ValidationError("--host must be a loopback address (127.0.0.1, localhost or ::1)")
             }
+            if let minutes = autoLockMinutes, !(0...Wallet.maximumAutoLockMinutes).contains(minutes) {
+                throw ValidationError("--auto-lock-minutes takes 0 (never) to \(Wallet.maximumAutoLockMinutes)")
+            }
         }
 
         func run() async throws {
             try await reportingErrors {
                 try await withWallet(options, unlock: true) { wallet in
+                    let stored = try await wallet.autoLockMinutes()
+                    let minutes = autoLockMinutes ?? stored ?? 20
                     let client = ProxyEngine.makeHTTPClient()
                     let configuration = WalletDaemon.Configuration(
                         host: host,
                         port: port,
                         controlSocketPath: options.home.controlSocketPath,
-                        autoLockAfter: autoLockMinutes > 0 ? .seconds(autoLockMinutes * 60) : nil,
+                        autoLockAfter: minutes > 0 ? .seconds(minutes * 60) : nil,
                         onConnectRequest: { approval in
                             let line =
                                 "\nConnect request: \(ApprovalFormatter.describe(approval))\n"

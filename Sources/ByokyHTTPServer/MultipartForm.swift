@@ -1,13 +1,16 @@
-/// A `multipart/form-data` body split into its parts (enough of RFC 7578 for the mock's uploads).
-enum MockMultipart {
-    struct Part {
-        let name: String?
-        let filename: String?
-        let body: [UInt8]
+/// A `multipart/form-data` body split into its parts (enough of RFC 7578 for the mock provider's
+/// uploads and the wallet page's file fields).
+package enum MultipartForm {
+    /// One field of the form.
+    package struct Part: Sendable {
+        package let name: String?
+        /// The uploaded file's name, for a file field.
+        package let filename: String?
+        package let body: [UInt8]
     }
 
     /// The parts of `body`, or `nil` when it is not multipart/form-data with a boundary.
-    static func parts(of body: [UInt8], contentType: String) -> [Part]? {
+    package static func parts(of body: [UInt8], contentType: String) -> [Part]? {
         guard contentType.lowercased().hasPrefix("multipart/form-data"),
             let range = contentType.firstRange(of: "boundary=")
         else { return nil }
