@@ -6,6 +6,8 @@ enum AppsPage {
     struct Row: Sendable {
         let session: SessionSummary
         let usage: SessionUsage?
+        /// When the app last made a request (Unix ms).
+        let lastUsedAt: Int64?
     }
 
     static func body(_ rows: [Row], now: Int64, csrf: String) -> HTML {
@@ -27,6 +29,7 @@ enum AppsPage {
                   <td data-label="App"><strong>\(session.app)</strong><br>\(origin)</td>
                   <td data-label="Providers">\(providers)</td>
                   <td data-label="Connected">\(WalletPageLayout.time(session.createdAt))</td>
+                  <td data-label="Last used" class="last-used">\(WalletPageLayout.time(row.lastUsedAt))</td>
                   <td data-label="Expires">\(WalletPageLayout.time(session.expiresAt))</td>
                   <td data-label="Used">\(usage.requests) \(usage.requests == 1 ? "request" : "requests")<br><small>\(usage.inputTokens) in · \(usage.outputTokens) out</small></td>
                   <td>
@@ -40,7 +43,7 @@ enum AppsPage {
         }
         return """
             <div class="scroll"><table>
-              <thead><tr><th>App</th><th>Providers</th><th>Connected</th><th>Expires</th><th>Used</th><th></th></tr></thead>
+              <thead><tr><th>App</th><th>Providers</th><th>Connected</th><th>Last used</th><th>Expires</th><th>Used</th><th></th></tr></thead>
               <tbody>\(items)</tbody>
             </table></div>
             <form method="post" action="/wallet/apps/revoke-all" data-confirm="Revoke every app's session?">

@@ -3,10 +3,20 @@ import ByokyWallet
 
 /// The owner's provider keys: masked, never sent back; add (typed once), rename, remove.
 enum KeysPage {
-    static func body(_ keys: [CredentialSummary], csrf: String) -> HTML {
+    /// - Parameter usedBy: the apps each key (by id) serves now.
+    static func body(_ keys: [CredentialSummary], usedBy: [String: [String]], csrf: String) -> HTML {
         let rows = keys.map { key -> HTML in
             let provider = ProviderRegistry.provider(ProviderID(key.provider))?.displayName ?? key.provider
             let address: HTML = key.baseURL.map { "<br><small>\($0)</small>" } ?? ""
+            let apps = usedBy[key.id] ?? []
+            let users: HTML =
+                apps.isEmpty
+                ? "<small>no app now</small>"
+                : HTML(
+                    trusted: apps.map { (app: String) -> HTML in "<span class=\"tag\">\(app)</span>" }.map(
+                        \.description
+                    ).joined()
+                )
             return """
                 <tr data-key="\(key.id)">
                   <td data-label="Provider">\(provider)\(address)</td>
@@ -21,6 +31,7 @@ enum KeysPage {
                   <td data-label="Key"><code>\(key.masked)</code></td>
                   <td data-label="Added">\(WalletPageLayout.time(key.createdAt))</td>
                   <td data-label="Last used">\(WalletPageLayout.time(key.lastUsedAt))</td>
+                  <td data-label="Used by" class="used-by">\(users)</td>
                   <td>
                     <form method="post" action="/wallet/keys/\(key.id)/remove" data-confirm="Remove this key? Apps using it stop working.">
                       \(WalletPageLayout.csrfField(csrf))
@@ -35,7 +46,7 @@ enum KeysPage {
             ? "<p class=\"empty\">No keys yet. Add one below; apps then reach that provider through you.</p>"
             : """
             <div class="scroll"><table>
-              <thead><tr><th>Provider</th><th>Label</th><th>Key</th><th>Added</th><th>Last used</th><th></th></tr></thead>
+              <thead><tr><th>Provider</th><th>Label</th><th>Key</th><th>Added</th><th>Last used</th><th>Used by</th><th></th></tr></thead>
               <tbody>\(rows)</tbody>
             </table></div>
             """

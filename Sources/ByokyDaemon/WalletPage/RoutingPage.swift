@@ -4,7 +4,13 @@ import ByokyWallet
 /// Groups: send an app's requests to a provider (and model, key or received gift) of the owner's
 /// choosing; apps asking for another API family are translated.
 enum RoutingPage {
-    static func body(_ groups: [GroupSummary], apps: [String], keys: [CredentialSummary], csrf: String) -> HTML {
+    static func body(
+        _ groups: [GroupSummary],
+        apps: [String],
+        keys: [CredentialSummary],
+        gifts: [ReceivedGiftSummary],
+        csrf: String
+    ) -> HTML {
         let rows = groups.map { group -> HTML in
             let provider = ProviderRegistry.provider(ProviderID(group.provider))
             let family = provider?.family.map(familyName) ?? group.provider
@@ -52,6 +58,18 @@ enum RoutingPage {
         let keyOptions = keys.map { key -> HTML in
             "<option value=\"\(key.id)\">\(key.label) (\(key.provider))</option>"
         }
+        let giftOptions = gifts.filter { $0.status == "active" }.map { gift -> HTML in
+            let provider = ProviderRegistry.provider(ProviderID(gift.provider))?.displayName ?? gift.provider
+            return
+                "<option value=\"\(gift.id)\">from \(gift.from) (\(provider), \(gift.maxTokens - gift.usedTokens) tokens left)</option>"
+        }
+        let giftChoice: HTML =
+            giftOptions.isEmpty
+            ? ""
+            : """
+            <label>Or a gift you received <select name="gift"><option value="">none</option>\(giftOptions)</select></label>
+            <p class="meta">A gift serves only its own provider, through its giver's wallet while that is online.</p>
+            """
         let groupOptions = groups.map { group -> HTML in "<option value=\"\(group.name)\">\(group.name)</option>" }
         let appOptions = apps.map { app -> HTML in "<option value=\"\(app)\"></option>" }
         let assign: HTML =
@@ -78,6 +96,7 @@ enum RoutingPage {
               <label>Model <input name="model" list="known-models" maxlength="200" placeholder="leave empty: the model the app asks for"></label>
               <datalist id="known-models">\(models)</datalist>
               <label>Key <select name="key"><option value="">any of your keys for that provider</option>\(keyOptions)</select></label>
+              \(giftChoice)
               <button type="submit" class="primary">Add group</button>
             </form>
             """

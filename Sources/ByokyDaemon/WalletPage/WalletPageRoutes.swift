@@ -175,7 +175,7 @@ struct WalletPageRoutes: Sendable {
                         provider: text("provider"),
                         model: text("model").isEmpty ? nil : text("model"),
                         key: text("key").isEmpty ? nil : text("key"),
-                        gift: nil
+                        gift: text("gift").isEmpty ? nil : text("gift")
                     )
                 )
                 return "group-added"
@@ -561,11 +561,21 @@ struct WalletPageRoutes: Sendable {
                 let held = Set(try await wallet.credentials().map(\.provider.rawValue))
                 body = RequestsPage.body(approvals.pending(now: wallet.now()), held: held, csrf: csrf)
             case .keys:
-                body = KeysPage.body(try await wallet.credentials().map(CredentialSummary.init), csrf: csrf)
+                body = KeysPage.body(
+                    try await wallet.credentials().map(CredentialSummary.init),
+                    usedBy: try await wallet.appsByCredential(),
+                    csrf: csrf
+                )
             case .apps:
                 var rows: [AppsPage.Row] = []
                 for session in try await wallet.sessionSummaries() {
-                    rows.append(AppsPage.Row(session: session, usage: try? await wallet.usage(ofSession: session.id)))
+                    rows.append(
+                        AppsPage.Row(
+                            session: session,
+                            usage: try? await wallet.usage(ofSession: session.id),
+                            lastUsedAt: try? await wallet.lastUsed(ofSession: session.id)
+                        )
+                    )
                 }
                 body = AppsPage.body(rows, now: wallet.now(), csrf: csrf)
             case .routing:
@@ -573,6 +583,7 @@ struct WalletPageRoutes: Sendable {
                     try await wallet.groupSummaries(),
                     apps: try await knownApps(),
                     keys: try await wallet.credentials().map(CredentialSummary.init),
+                    gifts: try await wallet.receivedGiftSummaries(),
                     csrf: csrf
                 )
             case .limits:
