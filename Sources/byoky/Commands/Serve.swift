@@ -26,6 +26,8 @@ extension ByokyCommand {
             )
         )
         var autoLockMinutes: Int?
+        @Flag(help: "Start locked, without asking for the master password: unlock with `byoky open` or `byoky unlock`.")
+        var locked = false
         @OptionGroup var options: WalletOptions
 
         func validate() throws {
@@ -39,7 +41,7 @@ extension ByokyCommand {
 
         func run() async throws {
             try await reportingErrors {
-                try await withWallet(options, unlock: true) { wallet in
+                try await withWallet(options, unlock: !locked) { wallet in
                     let stored = try await wallet.autoLockMinutes()
                     let minutes = autoLockMinutes ?? stored ?? 20
                     let client = ProxyEngine.makeHTTPClient()
@@ -71,6 +73,7 @@ extension ByokyCommand {
                             // Written unbuffered, so scripts reading a pipe see the address at once.
                             let line =
                                 "byoky \(ByokyVersion.current) serving on http://\(host):\(bound) — Ctrl-C to stop\n"
+                                + (locked ? "Locked: unlock with `byoky open` or `byoky unlock`.\n" : "")
                             FileHandle.standardOutput.write(Data(line.utf8))
                         }
                     } catch {
