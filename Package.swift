@@ -286,6 +286,7 @@ let package = Package(
                 "ByokyTesting",
                 "ByokyMockProvider",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
             ],
             swiftSettings: swiftSettings
         ),

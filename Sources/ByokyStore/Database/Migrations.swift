@@ -154,6 +154,15 @@ enum Migrations {
                 """
             ]
         ),
+        (
+            6,
+            [
+                // The log page's filters, newest first without a scan: by provider, and failures
+                // only (a partial index: they are few, and a query for none must not read them all).
+                "CREATE INDEX request_log_by_provider ON request_log (provider, created_at)",
+                "CREATE INDEX request_log_failures ON request_log (created_at) WHERE status >= 400",
+            ]
+        ),
     ]
 
     static func apply(to database: any SQLDatabase) async throws {

@@ -51,24 +51,31 @@ extension WalletStore {
         limit: Int
     ) async throws -> [RequestLogRecord] {
         await logWriter.waitUntilWritten()
+        return try await requestLogPageQuery(filter, after: cursor, limit: limit).all(decoding: RequestLogRecord.self)
+    }
+
+    /// The query of ``requestLogPage(_:after:limit:)`` (tests read its plan).
+    func requestLogPageQuery(_ filter: LogFilter, after cursor: LogCursor?, limit: Int) -> SQLSelectBuilder {
         var query = database.select().column("*").from("request_log")
         if let app = filter.app { query = query.where("app_name", .equal, app) }
         if let provider = filter.provider { query = query.where("provider", .equal, provider) }
         switch filter.outcome {
         case .all: break
         case .succeeded: query = query.where("status", .lessThan, 400)
-        case .failed: query = query.where("status", .greaterThanOrEqual, 400)
+        // A literal, not a bound value: SQLite uses the partial index of failures only when the
+        // query's terms prove its condition.
+        case .failed: query = query.where(SQLRaw("status >= 400"))
         }
         if let since = filter.since { query = query.where("created_at", .greaterThanOrEqual, since) }
         if let cursor {
-            query = query.where { group in
-                group.where("created_at", .lessThan, cursor.createdAt).orWhere { same in
-                    same.where("created_at", .equal, cursor.createdAt).where("id", .lessThan, cursor.id)
-                }
+            // `created_at <= t AND (created_at < t OR id < i)`: the same rows as `created_at < t OR
+            // (created_at = t AND id < i)`, but the first term is a range SQLite walks on the index,
+            // where the plain OR made it merge two index searches and sort every older row.
+            query = query.where("created_at", .lessThanOrEqual, cursor.createdAt).where { group in
+                group.where("created_at", .lessThan, cursor.createdAt).orWhere("id", .lessThan, cursor.id)
             }
         }
-        return try await query.orderBy("created_at", .descending).orderBy("id", .descending)
+        return query.orderBy("created_at", .descending).orderBy("id", .descending)
             .limit(min(max(limit, 1), 1000))
-            .all(decoding: RequestLogRecord.self)
     }
 }
