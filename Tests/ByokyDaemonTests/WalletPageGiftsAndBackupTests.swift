@@ -145,6 +145,67 @@ struct WalletPageGiftsAndBackupTests {
         }
     }
 
+    /// Every form the wallet page posts, read from its routes' source so a new one cannot be
+    /// missed: from another page (even one holding the owner's cookie and a valid token) or
+    /// without the token, each is refused and nothing changes.
+    @Test func everyOwnerEndpointRefusesOtherPagesAndMissingTokens() async throws {
+        let source = try String(
+            contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../../Sources/ByokyDaemon/WalletPage/WalletPageRoutes.swift").path,
+            encoding: .utf8
+        )
+        let paths = source.matches(of: /router\.post\("([^"]+)"\)/).map { String($0.output.1) }
+        #expect(paths.count >= 27)
+        try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+            let browser = try await Browser.loggedIn(bridge)
+            let key = try #require(try await bridge.wallet.credentials().first)
+            let (gift, link) = try await bridge.wallet.createGift(
+                key: key.id,
+                budget: 100,
+                lifetime: 3_600_000,
+                relayURL: "ws://127.0.0.1:9"
+            )
+            try await bridge.wallet.redeemGift(link: link.url())
+            let session = try #require(try await bridge.wallet.sessionSummaries().first)
+            func snapshot() async throws -> String {
+                let wallet = bridge.wallet
+                return [
+                    "\(try await wallet.credentials().map(\.label))", "\(try await wallet.gifts().map(\.revokedAt))",
+                    "\(try await wallet.receivedGifts().count)", "\(try await wallet.groupSummaries().count)",
+                    "\(try await wallet.sessionSummaries().map(\.revoked))",
+                    "\(try await wallet.autoLockMinutes() ?? -1)",
+                    "\(wallet.isUnlocked)",
+                ].joined(separator: " ")
+            }
+            let before = try await snapshot()
+            for template in paths {
+                let path = template.replacingOccurrences(
+                    of: "{id}",
+                    with: template.contains("gifts") ? gift.id : session.id
+                )
+                .replacingOccurrences(of: "{key}", with: key.id)
+                let fields = [
+                    ("label", "planted"), ("provider", "mistral"), ("secret", "sk-planted-123456"), ("minutes", "1"),
+                    ("link", link.url()), ("name", "planted"), ("app", "Bridge test"), ("tokens", "1"),
+                    ("password", "Planted-Password-2026"), ("confirm", "Planted-Password-2026"),
+                ]
+                let foreign = try await browser.send(
+                    .POST,
+                    path,
+                    form: [("csrf", browser.csrf)] + fields,
+                    origin: WalletPageTests.otherPage
+                )
+                #expect(foreign.status == 403, "\(path) from another page: \(foreign.status)")
+                if path != "/wallet/login" {
+                    let tokenless = try await browser.send(.POST, path, form: fields)
+                    #expect(tokenless.status == 403, "\(path) without the token: \(tokenless.status)")
+                }
+            }
+            #expect(try await snapshot() == before)
+            #expect(try await browser.send(.GET, "/wallet/keys").status == 200)
+        }
+    }
+
     @Test func autoLockIsChangedFromSettingsAndRemembered() async throws {
         try await BridgeFixture.with(autoLockAfter: .seconds(20 * 60)) { bridge in
             let browser = try await Browser.loggedIn(bridge)
