@@ -24,6 +24,8 @@ let package = Package(
         .executable(name: "byoky", targets: ["byoky"]),
         .executable(name: "byoky-mock-provider", targets: ["byoky-mock-provider"]),
         .executable(name: "byoky-relay", targets: ["byoky-relay"]),
+        .library(name: "ByokyMarketplace", targets: ["ByokyMarketplace"]),
+        .executable(name: "byoky-marketplace", targets: ["byoky-marketplace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -141,6 +143,30 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The token marketplace: the public board of gifts and its API (SQLite through SQLKit).
+        .target(
+            name: "ByokyMarketplace",
+            dependencies: [
+                "ByokyCore",
+                "ByokyHTTPServer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "byoky-marketplace",
+            dependencies: [
+                "ByokyMarketplace",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -269,6 +295,18 @@ let package = Package(
             name: "ByokyMockProviderTests",
             dependencies: [
                 "ByokyMockProvider",
+                "ByokyCore",
+                "ByokyTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ByokyMarketplaceTests",
+            dependencies: [
+                "ByokyMarketplace",
                 "ByokyCore",
                 "ByokyTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -7,14 +7,24 @@ import UnixSignals
 /// Runs a Hummingbird router on a loopback port for the duration of a piece of work, shared by
 /// the wallet daemon and the mock provider.
 package enum HTTPServerRunner {
-    /// One server: a router and where it listens.
-    package struct Server {
-        package let router: Router<BasicRequestContext>
+    /// One server: a router (of any request context) and where it listens.
+    package struct Server: Sendable {
         package let address: BindAddress
+        /// Makes the server's service; it reports its bound port (0 for a Unix socket) when it runs.
+        let makeService: @Sendable (BindAddress, Logger, @escaping @Sendable (Int) -> Void) -> any Service
 
-        package init(router: Router<BasicRequestContext>, address: BindAddress) {
-            self.router = router
+        package init<Context: RequestContext>(router: Router<Context>, address: BindAddress)
+        where Context: InitializableFromSource<ApplicationRequestContextSource> {
             self.address = address
+            let responder = router.buildResponder()
+            makeService = { address, logger, onRunning in
+                Application(
+                    responder: responder,
+                    configuration: .init(address: address, serverName: nil),
+                    onServerRunning: { channel in onRunning(channel.localAddress?.port ?? 0) },
+                    logger: logger
+                )
+            }
         }
     }
 
@@ -23,7 +33,7 @@ package enum HTTPServerRunner {
     ///
     /// - Throws: `BindFailure` when the address cannot be bound, or what `body` throws.
     package static func withRunningServer<Result: Sendable>(
-        router: Router<BasicRequestContext>,
+        router: Router<some InitializableFromSource<ApplicationRequestContextSource>>,
         host: String,
         port: Int,
         logger: Logger,
@@ -164,15 +174,10 @@ package enum HTTPServerRunner {
             let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
             readiness.append((stream, continuation))
             applications.append(
-                Application(
-                    router: server.router,
-                    configuration: .init(address: server.address, serverName: nil),
-                    onServerRunning: { channel in
-                        continuation.yield(channel.localAddress?.port ?? 0)
-                        continuation.finish()
-                    },
-                    logger: logger
-                )
+                server.makeService(server.address, logger) { port in
+                    continuation.yield(port)
+                    continuation.finish()
+                }
             )
         }
         return (applications, readiness)

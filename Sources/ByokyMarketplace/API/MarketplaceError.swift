@@ -1,0 +1,38 @@
+/// What a marketplace request did wrong, answered as `{"error": message, "code": CODE}` (the
+/// original board's `error` string, with a code beside it).
+public struct MarketplaceError: Error, Sendable, Equatable {
+    public let status: Int
+    public let code: String
+    public let message: String
+
+    public static func invalid(_ message: String) -> MarketplaceError {
+        MarketplaceError(status: 400, code: "INVALID_REQUEST", message: message)
+    }
+
+    public static let notFound = MarketplaceError(status: 404, code: "NOT_FOUND", message: "No such gift on the board")
+    public static let unauthorized = MarketplaceError(
+        status: 401,
+        code: "UNAUTHORIZED",
+        message: "A valid management token is required (Authorization: Bearer <token>)"
+    )
+
+    public static func gone(_ message: String) -> MarketplaceError {
+        MarketplaceError(status: 410, code: "GIFT_UNAVAILABLE", message: message)
+    }
+
+    public static func conflict(_ message: String) -> MarketplaceError {
+        MarketplaceError(status: 409, code: "CONFLICT", message: message)
+    }
+
+    public static func tooManyRequests(retryAfter seconds: Int) -> MarketplaceError {
+        MarketplaceError(
+            status: 429,
+            code: "RATE_LIMITED",
+            message: "Too many requests from this address; try again in \(seconds) s"
+        )
+    }
+
+    public static func tooLarge(_ limit: Int) -> MarketplaceError {
+        MarketplaceError(status: 413, code: "PAYLOAD_TOO_LARGE", message: "The body is larger than \(limit) bytes")
+    }
+}

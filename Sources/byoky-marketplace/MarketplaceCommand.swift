@@ -1,0 +1,59 @@
+import ArgumentParser
+import ByokyMarketplace
+import Foundation
+import Logging
+
+/// `byoky-marketplace`: the public board of token gifts.
+@main
+struct MarketplaceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "byoky-marketplace",
+        abstract: "Run the byoky token marketplace: a public board of gifts people share with everyone.",
+        discussion: """
+            Wallets list gifts here (the link of a version 2 gift, never a key); anyone can read the
+            board and redeem a gift's link. Data lives in one SQLite file under --data. GET /health and
+            GET /metrics (Prometheus) are served on the same port. See docs/marketplace.md.
+            """
+    )
+
+    @Option(help: "Port to listen on (0 picks a free one and prints it).") var port = 3200
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Folder of the marketplace's database (created if missing).") var data = "marketplace-data"
+    @Option(help: "Seconds since a gift's last heartbeat during which it shows as online.") var onlineSeconds = 300
+    @Option(help: "Listings per client address per minute.") var listingsPerMinute = 10
+    @Option(help: "Redemptions per client address per minute.") var redeemsPerMinute = 10
+    @Option(help: "Heartbeats per client address per minute.") var heartbeatsPerMinute = 120
+    @Flag(help: "Take the client address from X-Forwarded-For (only behind a proxy that sets it).")
+    var trustForwardedFor = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard onlineSeconds > 0, listingsPerMinute > 0, redeemsPerMinute > 0, heartbeatsPerMinute > 0 else {
+            throw ValidationError("Windows and limits must be at least 1")
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "byoky.marketplace")
+        logger.logLevel = .info
+        do {
+            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        } catch {
+            throw ValidationError("Cannot create the data folder \(data) — check its parent's permissions")
+        }
+        let store = try await MarketplaceStore.open(at: data + "/marketplace.sqlite")
+        var configuration = MarketplaceConfiguration()
+        configuration.onlineWindow = Int64(onlineSeconds) * 1000
+        configuration.listingsPerMinute = listingsPerMinute
+        configuration.redeemsPerMinute = redeemsPerMinute
+        configuration.heartbeatsPerMinute = heartbeatsPerMinute
+        configuration.trustForwardedFor = trustForwardedFor
+        let server = MarketplaceServer(store: store, configuration: configuration)
+        let host = self.host
+        try await server.runUntilSignalled(host: host, port: port, logger: logger) { bound in
+            let line = "byoky-marketplace listening on http://\(host):\(bound) (health: /health)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        try await store.close()
+    }
+}

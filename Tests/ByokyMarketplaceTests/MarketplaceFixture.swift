@@ -1,0 +1,121 @@
+import AsyncHTTPClient
+import ByokyCore
+import ByokyMarketplace
+import ByokyTesting
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A marketplace on a loopback port over a real SQLite file, with a clock the test moves.
+struct MarketplaceFixture: Sendable {
+    let port: Int
+    let folder: TemporaryFolder
+    let time: Locked<Int64>
+
+    struct Answer: Sendable {
+        let status: Int
+        let body: [UInt8]
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]) ?? [:] }
+    }
+
+    static let start: Int64 = 1_800_000_000_000
+
+    /// The default configuration changed by `adjust`.
+    static func configuration(_ adjust: (inout MarketplaceConfiguration) -> Void) -> MarketplaceConfiguration {
+        var configuration = MarketplaceConfiguration()
+        adjust(&configuration)
+        return configuration
+    }
+
+    static func with(
+        _ base: MarketplaceConfiguration = .init(),
+        folder existing: TemporaryFolder? = nil,
+        _ body: @Sendable (MarketplaceFixture) async throws -> Void
+    ) async throws {
+        let folder = try existing ?? TemporaryFolder()
+        let time = Locked(start)
+        var configuration = base
+        configuration.clock = { time.withLock { $0 } }
+        let store = try await MarketplaceStore.open(at: folder.path + "/marketplace.sqlite")
+        do {
+            try await MarketplaceServer(store: store, configuration: configuration).withRunning { port in
+                try await body(MarketplaceFixture(port: port, folder: folder, time: time))
+            }
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+    }
+
+    func advance(milliseconds: Int64) { time.withLock { $0 += milliseconds } }
+
+    func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        json: String? = nil,
+        token: String? = nil,
+        headers: [(String, String)] = []
+    ) async throws -> Answer {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        if let json {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let collected = try await response.body.collect(upTo: 8 * 1024 * 1024)
+        return Answer(status: Int(response.status.code), body: Array(collected.readableBytesView))
+    }
+
+    /// A version 2 gift link (room and public key, the receivers' token), as `byoky gift create` makes.
+    static func link(
+        id: String = SecureRandom.uuid(),
+        provider: ProviderID = .anthropic,
+        budget: Int = 10_000,
+        expiresIn: Int64 = 7 * 86_400_000,
+        version2: Bool = true,
+        now: Int64 = start
+    ) -> (id: String, url: String, token: String) {
+        let token = "gft_" + SecureRandom.base64URLToken(byteCount: 16)
+        let link = GiftLink(
+            giftID: id,
+            provider: provider,
+            senderLabel: "Ana",
+            authToken: token,
+            maxTokens: budget,
+            expiresAt: now + expiresIn,
+            relayURL: "wss://relay.example",
+            roomID: version2 ? RelaySealing.roomID(senderKey: SecureRandom.base64URLToken(byteCount: 32)) : nil,
+            publicKey: version2 ? RelaySealing.generateKeyPair().publicKey : nil
+        )
+        return (id, link.url(), token)
+    }
+
+    /// Lists a gift; returns its id, link and management token.
+    func list(
+        name: String? = "Ana",
+        budget: Int = 10_000,
+        headers: [(String, String)] = []
+    ) async throws -> (id: String, url: String, management: String) {
+        let (id, url, _) = Self.link(budget: budget, now: time.withLock { $0 })
+        var body: [String: Any] = ["giftLink": url]
+        if let name { body["gifterName"] = name }
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+        let answer = try await send(.POST, "/gifts", json: json, headers: headers)
+        guard answer.status == 201, let management = answer.json["managementToken"] as? String else {
+            throw CocoaError(.coderInvalidValue, userInfo: [NSLocalizedDescriptionKey: "listing: \(answer.text)"])
+        }
+        return (id, url, management)
+    }
+
+    func board(_ query: String = "") async throws -> (active: [[String: Any]], expired: [[String: Any]]) {
+        let answer = try await send(.GET, "/gifts" + query)
+        return (
+            answer.json["active"] as? [[String: Any]] ?? [], answer.json["expired"] as? [[String: Any]] ?? []
+        )
+    }
+}
