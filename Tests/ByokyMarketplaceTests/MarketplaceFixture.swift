@@ -14,6 +14,7 @@ struct MarketplaceFixture: Sendable {
 
     struct Answer: Sendable {
         let status: Int
+        let headers: [(String, String)]
         let body: [UInt8]
         var text: String { String(decoding: body, as: UTF8.self) }
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]) ?? [:] }
@@ -68,7 +69,11 @@ struct MarketplaceFixture: Sendable {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let collected = try await response.body.collect(upTo: 8 * 1024 * 1024)
-        return Answer(status: Int(response.status.code), body: Array(collected.readableBytesView))
+        return Answer(
+            status: Int(response.status.code),
+            headers: response.headers.map { ($0.name, $0.value) },
+            body: Array(collected.readableBytesView)
+        )
     }
 
     /// A version 2 gift link (room and public key, the receivers' token), as `byoky gift create` makes.

@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyHTTPServer
 import ByokyWallet
 
 /// The apps holding sessions: where they run, what they may use and have used; revoke one or all.

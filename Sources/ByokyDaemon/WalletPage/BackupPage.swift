@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyHTTPServer
 import Foundation
 
 /// Backups: every key in a `.byoky` file sealed with a password of its own (readable by the

@@ -1,3 +1,5 @@
+import ByokyHTTPServer
+
 /// A stacked bar chart drawn as SVG on the server: one bar per day, one colored part per series,
 /// a `<title>` on each part for hovering, the y axis's top value, and a legend. No script, no
 /// styles (colors are presentation attributes, which the page's CSP allows).

@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyHTTPServer
 import ByokyWallet
 
 /// Gifts: token budgets on one of the owner's keys, shared as a link (the key never leaves the

@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyHTTPServer
 import ByokyWallet
 
 /// The owner's provider keys: masked, never sent back; add (typed once), rename, remove.

@@ -1,3 +1,5 @@
+import ByokyHTTPServer
+
 /// The pages around a login: the login URL's landing page, "log in first", the master password
 /// prompt of a locked wallet, and plain messages.
 enum LoginPages {

@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyHTTPServer
 import HTTPTypes
 import Hummingbird
 
@@ -16,15 +17,7 @@ enum OwnerGuard {
 
     /// Headers every wallet page answer carries.
     static func secure(_ headers: inout HTTPFields) {
-        headers[HTTPField.Name("Content-Security-Policy")!] =
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
-        headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "same-origin"
-        headers[.cacheControl] = "no-store"
+        PageSecurityHeaders.apply(to: &headers)
     }
 
     /// Whether `request` comes from the wallet's own pages: a loopback host, the browser's

@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyHTTPServer
 import ByokyWallet
 
 /// Relay pairings: serve an app on another device by pasting the code it shows; stop one.

@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyHTTPServer
 import ByokyWallet
 
 /// Pending connect requests: who asks (the app's name, and its origin when a browser vouches for

@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyHTTPServer
 import ByokyWallet
 
 /// Groups: send an app's requests to a provider (and model, key or received gift) of the owner's

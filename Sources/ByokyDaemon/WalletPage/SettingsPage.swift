@@ -1,3 +1,4 @@
+import ByokyHTTPServer
 import ByokyWallet
 
 /// The wallet's settings: the master password, and how it locks.

@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyHTTPServer
 import Foundation
 
 /// The frame every wallet page shares: head, navigation, the notice of the last action, and the

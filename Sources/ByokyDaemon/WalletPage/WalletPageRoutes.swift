@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyHTTPServer
 import ByokyStore
 import ByokyWallet
 import ByokyWebFiles

@@ -31,7 +31,7 @@ public struct BoardItem: Codable, Sendable, Hashable {
 }
 
 /// `GET /gifts`: a page of usable gifts, and the ones that ended.
-public struct BoardPage: Codable, Sendable, Hashable {
+public struct BoardListing: Codable, Sendable, Hashable {
     public let active: [BoardItem]
     /// Expired or used up (the newest 50).
     public let expired: [BoardItem]

@@ -50,12 +50,7 @@ struct GiftRoutes: Sendable {
         router.get("/gifts/{id}/redeem") { request, context in
             await answer("redeem") {
                 try limit(redeems, request, context)
-                let gift = try await find(context)
-                let now = configuration.clock()
-                guard !gift.unlisted else { throw MarketplaceError.gone("The giver took this gift off the board") }
-                guard gift.expiresAt > now else { throw MarketplaceError.gone("Gift expired") }
-                guard gift.tokensUsed < gift.tokenBudget else { throw MarketplaceError.gone("Gift used up") }
-                return (200, Redemption(giftLink: gift.giftLink))
+                return (200, Redemption(giftLink: try await redeemable(context).giftLink))
             }
         }
         router.delete("/gifts/{id}") { request, context in
@@ -90,7 +85,17 @@ struct GiftRoutes: Sendable {
         }
     }
 
-    private func list(_ request: Request) async throws -> (Int, BoardPage) {
+    /// The gift a redemption names, when it can still be redeemed.
+    func redeemable(_ context: MarketplaceContext) async throws -> ListedGift {
+        let gift = try await find(context)
+        let now = configuration.clock()
+        guard !gift.unlisted else { throw MarketplaceError.gone("The giver took this gift off the board") }
+        guard gift.expiresAt > now else { throw MarketplaceError.gone("Gift expired") }
+        guard gift.tokensUsed < gift.tokenBudget else { throw MarketplaceError.gone("Gift used up") }
+        return gift
+    }
+
+    func list(_ request: Request) async throws -> (Int, BoardListing) {
         let query = request.uri.queryParameters
         let limit =
             try query.get("limit").map { text throws(MarketplaceError) in
@@ -114,7 +119,7 @@ struct GiftRoutes: Sendable {
         let ended = offset == 0 ? try await store.ended(now: now, provider: provider, limit: 50) : []
         return (
             200,
-            BoardPage(
+            BoardListing(
                 active: active.map { BoardItem($0, now: now, onlineWindow: window) },
                 expired: ended.map { BoardItem($0, now: now, onlineWindow: window) },
                 limit: limit,
@@ -144,7 +149,7 @@ struct GiftRoutes: Sendable {
         return gift
     }
 
-    private func limit(_ limiter: RateLimiter, _ request: Request, _ context: MarketplaceContext) throws {
+    func limit(_ limiter: RateLimiter, _ request: Request, _ context: MarketplaceContext) throws {
         if let wait = limiter.admit(client(request, context), now: configuration.clock()) {
             throw MarketplaceError.tooManyRequests(retryAfter: wait)
         }

@@ -20,7 +20,9 @@ public struct MarketplaceServer: Sendable {
 
     public func makeRouter() -> Router<MarketplaceContext> {
         let router = Router(context: MarketplaceContext.self)
-        GiftRoutes(store: store, configuration: configuration, metrics: metrics).register(on: router)
+        let gifts = GiftRoutes(store: store, configuration: configuration, metrics: metrics)
+        gifts.register(on: router)
+        BoardRoutes(gifts: gifts).register(on: router)
         router.get("/health") { _, _ in
             Response(
                 status: .ok,

@@ -1,0 +1,18 @@
+package import HTTPTypes
+
+/// The headers every server-rendered page of byoky carries: scripts and styles only from the
+/// server itself (no inline script, nothing from a CDN), no framing, no sniffing, no referrer,
+/// nothing cached.
+package enum PageSecurityHeaders {
+    package static func apply(to headers: inout HTTPFields) {
+        headers[HTTPField.Name("Content-Security-Policy")!] =
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
+        headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "same-origin"
+        headers[.cacheControl] = "no-store"
+    }
+}

@@ -1,0 +1,58 @@
+import ByokyHTTPServer
+import ByokyWebFiles
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The board's pages: `GET /` (the cards), `GET /redeem/{id}` (a gift's link and QR code, under the
+/// same rate limit as the API's redemption) and the page's own script and styles.
+struct BoardRoutes: Sendable {
+    let gifts: GiftRoutes
+
+    func register(on router: Router<MarketplaceContext>) {
+        router.get("/") { request, _ in
+            do {
+                let (_, listing) = try await gifts.list(request)
+                let provider = request.uri.queryParameters.get("provider").flatMap { $0.isEmpty ? nil : $0 }
+                return Self.html(BoardPage.board(listing, provider: provider, now: gifts.configuration.clock()))
+            } catch let error as MarketplaceError {
+                return Self.html(BoardPage.message("Not that", error.message), status: error.status)
+            }
+        }
+        router.get("/redeem/{id}") { request, context in
+            do {
+                try gifts.limit(gifts.redeems, request, context)
+                let gift = try await gifts.redeemable(context)
+                let item = BoardItem(
+                    gift,
+                    now: gifts.configuration.clock(),
+                    onlineWindow: gifts.configuration.onlineWindow
+                )
+                return Self.html(BoardPage.redemption(item, link: gift.giftLink))
+            } catch let error as MarketplaceError {
+                return Self.html(BoardPage.message("Not available", error.message), status: error.status)
+            }
+        }
+        router.get("/marketplace/assets/{file}") { request, _ in
+            guard let file = WebFiles.file(at: request.uri.path) else {
+                return Self.html(BoardPage.message("Not found", "There is no such file."), status: 404)
+            }
+            var headers = HTTPFields()
+            PageSecurityHeaders.apply(to: &headers)
+            headers[.contentType] = file.contentType
+            headers[.eTag] = file.entityTag
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+        }
+    }
+
+    static func html(_ page: HTML, status: Int = 200) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        PageSecurityHeaders.apply(to: &headers)
+        return Response(
+            status: HTTPResponse.Status(code: status),
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: page.description))
+        )
+    }
+}

@@ -1,0 +1,63 @@
+// The board's live parts. The page works without it; with it, expiry countdowns tick, the cards
+// follow the board (online dots, tokens left) without a reload, and "Copy link" copies.
+
+/** "3d 4h", "2h 5m", "4m 10s" until `expires` (ms); the server renders the same form. */
+export function countdown(expires, now = Date.now()) {
+  const seconds = Math.floor((expires - now) / 1000);
+  if (seconds <= 0) return 'expired';
+  const days = Math.floor(seconds / 86400);
+  const hours = Math.floor((seconds % 86400) / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  if (days > 0) return `${days}d ${hours}h`;
+  if (hours > 0) return `${hours}h ${minutes}m`;
+  return `${minutes}m ${seconds % 60}s`;
+}
+
+function tick() {
+  for (const time of document.querySelectorAll('time[data-expires]')) {
+    time.textContent = countdown(Number(time.dataset.expires));
+  }
+}
+
+/** Updates each card from the board's JSON; a gift that came or went reloads the page. */
+async function refresh() {
+  const cards = [...document.querySelectorAll('#active [data-gift]')];
+  try {
+    const provider = new URLSearchParams(location.search).get('provider');
+    const response = await fetch('/gifts' + (provider ? `?provider=${encodeURIComponent(provider)}` : ''),
+      { cache: 'no-store' });
+    if (!response.ok) return;
+    const board = await response.json();
+    const ids = board.active.map((gift) => gift.id).join(' ');
+    if (ids !== cards.map((card) => card.dataset.gift).join(' ')) {
+      location.reload();
+      return;
+    }
+    for (const gift of board.active) {
+      const card = document.querySelector(`[data-gift="${CSS.escape(gift.id)}"]`);
+      const dot = card.querySelector('.dot');
+      dot.className = `dot ${gift.online ? 'online' : 'offline'}`;
+      dot.setAttribute('aria-label', gift.online ? 'online' : 'offline');
+      card.querySelector('progress').value = gift.tokensRemaining;
+      card.querySelector('.remaining').textContent = String(gift.tokensRemaining);
+    }
+  } catch {
+    // The board is restarting; the next round tries again.
+  }
+}
+
+document.addEventListener('click', async (event) => {
+  const button = event.target instanceof Element ? event.target.closest('[data-copy]') : null;
+  const source = button && document.getElementById(button.getAttribute('data-copy'));
+  if (!source) return;
+  try {
+    await navigator.clipboard.writeText(source.textContent.trim());
+    button.textContent = 'Copied';
+  } catch {
+    window.getSelection()?.selectAllChildren(source);
+  }
+});
+
+tick();
+setInterval(tick, 1000);
+if (document.getElementById('active')) setInterval(refresh, Number(document.body.dataset.refresh || 15000));
