@@ -370,7 +370,8 @@ let package = Package(
         .testTarget(
             name: "byokyTests",
             dependencies: [
-                "byoky", "ByokyTesting", "ByokySDK", "ByokyCore", .product(name: "NIOCore", package: "swift-nio"),
+                "byoky", "byoky-marketplace", "ByokyTesting", "ByokySDK", "ByokyCore",
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

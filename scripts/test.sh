@@ -10,7 +10,7 @@ scripts/setup-tools.sh
 flags=(-Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error)
 swift build --build-tests "${flags[@]}"
 # The browser tests run Chromium, which needs the machine to itself: they run after the rest.
-browser='BrowserSDKTests|WalletPageBrowserTests'
+browser='BrowserSDKTests|WalletPageBrowserTests|MarketplaceBrowserTests'
 swift test --skip-build --skip "$browser" "$@"
 if [ "$#" -eq 0 ]; then
     swift test --skip-build --filter "$browser"

@@ -60,4 +60,4 @@ document.addEventListener('click', async (event) => {
 
 tick();
 setInterval(tick, 1000);
-if (document.getElementById('active')) setInterval(refresh, Number(document.body.dataset.refresh || 15000));
+if (document.getElementById('active')) setInterval(refresh, 10000);

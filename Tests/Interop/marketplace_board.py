@@ -1,0 +1,149 @@
+"""Drives the token board (byoky-marketplace's GET /) in headless Chromium, as a visitor would.
+
+Usage: marketplace_board.py --board URL --gifts FILE --screenshots DIR
+FILE holds [{"link", "name", "provider"}]: the first is listed, left to go offline (the board runs
+with a 2-second online window), then the others are listed. Prints {"checks": {...}} like the
+other drivers; MarketplaceBrowserTests asserts on it.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import traceback
+import urllib.request
+
+from selenium.webdriver.common.by import By
+
+from browser_sdk import browser, check, checks, step, wait_for
+
+HOSTILE = "<img src=x onerror=\"window.pwned = 1\">"
+
+
+def post(board, path, body=None, token=None, method="POST"):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(board + path, data=data, method=method)
+    request.add_header("content-type", "application/json")
+    if token:
+        request.add_header("authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.loads(answer.read() or b"{}")
+
+
+def shot(driver, folder, name):
+    driver.save_screenshot(os.path.join(folder, f"{name}.png"))
+
+
+def phone_and_desktop(driver, folder, name):
+    driver.set_window_size(1280, 900)
+    shot(driver, folder, name)
+    driver.set_window_size(390, 844)
+    time.sleep(0.2)
+    shot(driver, folder, f"{name}-phone")
+    driver.set_window_size(1280, 900)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--board", required=True)
+    parser.add_argument("--gifts", required=True)
+    parser.add_argument("--screenshots", required=True)
+    options = parser.parse_args()
+    os.makedirs(options.screenshots, exist_ok=True)
+    with open(options.gifts, encoding="utf-8") as file:
+        gifts = json.load(file)
+    tokens = {}
+    first = post(options.board, "/gifts", {"giftLink": gifts[0]["link"], "gifterName": gifts[0]["name"]})
+    tokens[first["id"]] = first["managementToken"]
+    time.sleep(2.5)  # past the online window: the first giver is offline now
+    for gift in gifts[1:]:
+        listed = post(options.board, "/gifts", {"giftLink": gift["link"], "gifterName": gift["name"]})
+        tokens[listed["id"]] = listed["managementToken"]
+    ids = list(tokens)
+    driver = browser("1280,900")
+    try:
+        board(driver, options.board, ids, gifts, options.screenshots)
+        live(driver, options.board, ids, tokens)
+        redeem(driver, options.board, ids, options.screenshots)
+        dark(driver, options.board, options.screenshots)
+    finally:
+        driver.quit()
+    print(json.dumps({"checks": checks}))
+
+
+@step("board.cards")
+def board(driver, url, ids, gifts, screenshots):
+    driver.get(url + "/")
+    cards = {card.get_attribute("data-gift"): card for card in driver.find_elements(By.CSS_SELECTOR, "#active .card")}
+    dots = {gift_id: cards[gift_id].find_element(By.CSS_SELECTOR, ".dot").get_attribute("aria-label") for gift_id in ids}
+    check("board.cards", set(cards) == set(ids) and dots[ids[0]] == "offline"
+          and all(dots[gift_id] == "online" for gift_id in ids[1:]), dots)
+    names = [card.find_element(By.CSS_SELECTOR, ".name").text for card in cards.values()]
+    images = len(driver.find_elements(By.CSS_SELECTOR, ".card img"))
+    pwned = driver.execute_script("return window.pwned === undefined")
+    check("board.hostile", HOSTILE in names and images == 0 and pwned, {"names": names, "images": images})
+    # The gift expiring within the hour counts down in seconds.
+    soon = driver.find_element(By.CSS_SELECTOR, f"[data-gift='{ids[-1]}'] time")
+    before = soon.text
+    time.sleep(2.2)
+    after = soon.text
+    check("board.countdown", before != after and after.endswith("s") and "m " in after, [before, after])
+    phone_and_desktop(driver, screenshots, "board")
+    driver.get(url + "/?provider=openai")
+    shown = [card.get_attribute("data-gift") for card in driver.find_elements(By.CSS_SELECTOR, "#active .card")]
+    expected = [gift_id for gift_id, gift in zip(ids, gifts) if gift["provider"] == "openai"]
+    check("board.filter", shown == expected, shown)
+
+
+@step("board.refresh")
+def live(driver, url, ids, tokens):
+    """A heartbeat turns the offline dot green without a reload."""
+    driver.get(url + "/")
+    driver.execute_script("window.__sameDocument = true")
+    # The giver's wallet heartbeats while it serves (the board's window is 2 s in this run).
+    turned = False
+    deadline = time.time() + 20
+    while time.time() < deadline and not turned:
+        post(url, f"/gifts/{ids[0]}/heartbeat", token=tokens[ids[0]])
+        turned = driver.execute_script("return document.querySelector(`[data-gift='${arguments[0]}'] .dot`)"
+                                       ".getAttribute('aria-label') === 'online'", ids[0])
+        time.sleep(0.5)
+    same = driver.execute_script("return window.__sameDocument === true")
+    check("board.refresh", turned and same, {"turned": turned, "same document": same})
+
+
+@step("board.qr")
+def redeem(driver, url, ids, screenshots):
+    driver.get(url + "/")
+    driver.find_element(By.CSS_SELECTOR, f"[data-gift='{ids[1]}'] a.button").click()
+    wait_for(driver, "return location.pathname.startsWith('/redeem/')", 10)
+    link = driver.find_element(By.ID, "gift-link").text
+    path = os.path.join(screenshots, "board-qr-only.png")
+    driver.find_element(By.ID, "gift-qr").screenshot(path)
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sbinary", path], capture_output=True)
+    os.remove(path)
+    read = decoded.stdout.decode("utf-8", "replace").rstrip("\n")
+    check("board.qr", link.startswith("https://byoky.com/gift/") and read == link,
+          {"link": len(link), "read": len(read)})
+    phone_and_desktop(driver, screenshots, "board-redeem")
+
+
+@step("board.dark")
+def dark(driver, url, screenshots):
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                           {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    driver.get(url + "/")
+    background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+    shot(driver, screenshots, "board-dark")
+    check("board.dark", background not in ("rgb(247, 247, 249)", ""), background)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception:  # noqa: BLE001
+        traceback.print_exc()
+        print(json.dumps({"checks": checks, "fatal": traceback.format_exc()[-2000:]}))
+        sys.exit(1)
