@@ -26,7 +26,8 @@ struct ByokyCommand: AsyncParsableCommand {
             Approve.self,
             Deny.self, Sessions.self,
             Revoke.self, Group.self, Limit.self, Usage.self, Log.self, Status.self, Export.self, Import.self,
-            Providers.self, PasswordCheck.self, Pair.self, Pairings.self, Gift.self, Open.self, Service.self,
+            Providers.self, PasswordCheck.self, Pair.self, Pairings.self, Gift.self, Marketplace.self, Open.self,
+            Service.self,
         ]
     )
 }

@@ -50,6 +50,19 @@ extension ControlRoutes {
                 return GiftSummary(gift, now: wallet.now(), link: try wallet.link(for: gift).url())
             }
         }
+        router.post("/gifts/{id}/list") { request, context in
+            await Self.answer {
+                let listing = try await Self.decode(GiftListingRequest.self, from: request)
+                let record = try await wallet.listGift(
+                    Self.segment(context, "id"),
+                    on: listing.marketplace,
+                    name: listing.name,
+                    anonymous: listing.anonymous
+                )
+                await onChange()
+                return GiftSummary(try await wallet.gift(record.giftID), now: wallet.now())
+            }
+        }
         router.post("/gifts/redeem") { request, _ in
             await Self.answer {
                 let redeem = try await Self.decode(RedeemGiftBody.self, from: request)

@@ -41,6 +41,8 @@ public final class WalletDaemon: Sendable {
         public var autoLockAfter: Duration?
         /// Hears about the gifts this wallet gives coming online, going offline and being used.
         public var onGiftEvent: @Sendable (GiftHost.Event) -> Void
+        /// How often listed gifts' boards hear a heartbeat and the usage.
+        public var marketplaceReportInterval: Duration = .seconds(60)
 
         public init(
             host: String = "127.0.0.1",
@@ -73,6 +75,8 @@ public final class WalletDaemon: Sendable {
     /// The owner's browser logins to the wallet page.
     let owners: OwnerSessions
     let autoLock: AutoLock
+    /// Keeps the boards of listed gifts up to date.
+    let marketplaceReporter: MarketplaceReporter
     private let boundPort = Mutex<Int>(0)
 
     public init(wallet: Wallet, httpClient: UpstreamClient, configuration: Configuration = Configuration()) {
@@ -83,6 +87,13 @@ public final class WalletDaemon: Sendable {
         self.pairings = PairingBook(wallet: wallet, engine: engine)
         self.owners = OwnerSessions(now: wallet.now)
         self.autoLock = AutoLock(wallet: wallet, idleLimit: configuration.autoLockAfter)
+        let giftHost = self.giftHost
+        self.marketplaceReporter = MarketplaceReporter(
+            wallet: wallet,
+            interval: configuration.marketplaceReportInterval,
+            online: { giftHost.onlineGiftIDs },
+            logger: StandardErrorLogHandler.logger(label: "byoky.marketplace-reporter", level: .notice)
+        )
     }
 
     /// The bridge's base URL once it listens.
@@ -105,8 +116,9 @@ public final class WalletDaemon: Sendable {
                 approvals: approvals,
                 bridgeURL: { [self] in bridgeURL },
                 autoLock: autoLock,
-                onChange: { [giftHost, wallet] in
+                onChange: { [giftHost, wallet, marketplaceReporter] in
                     if wallet.isUnlocked { await giftHost.reconcile() } else { giftHost.stop() }
+                    marketplaceReporter.poke()
                 },
                 onlineGifts: { [giftHost] in giftHost.onlineGiftIDs },
                 pairings: pairings,
@@ -128,7 +140,7 @@ public final class WalletDaemon: Sendable {
 
     /// What runs beside the servers: the log's retention and auto-lock.
     private var backgroundServices: [any Service] {
-        [LogPruner(wallet: wallet), autoLock]
+        [LogPruner(wallet: wallet), autoLock, marketplaceReporter]
     }
 
     /// Ends gift hosting and gift connections when the daemon stops.
@@ -203,8 +215,9 @@ public final class WalletDaemon: Sendable {
             autoLock: autoLock,
             onlineGifts: { [giftHost] in giftHost.onlineGiftIDs },
             bridgeURL: { [self] in bridgeURL },
-            onChange: {
+            onChange: { [marketplaceReporter] in
                 if wallet.isUnlocked { await giftHost.reconcile() } else { giftHost.stop() }
+                marketplaceReporter.poke()
             }
         ).register(on: router)
         router.get("/v1/health") { request, _ in

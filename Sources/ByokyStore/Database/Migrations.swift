@@ -163,6 +163,23 @@ enum Migrations {
                 "CREATE INDEX request_log_failures ON request_log (created_at) WHERE status >= 400",
             ]
         ),
+        (
+            7,
+            [
+                // Gifts put on a token marketplace's board, with the sealed token that manages each.
+                """
+                CREATE TABLE gift_listings (
+                    gift_id TEXT PRIMARY KEY NOT NULL REFERENCES gifts (id) ON DELETE CASCADE,
+                    marketplace_url TEXT NOT NULL,
+                    sealed_management_token TEXT NOT NULL,
+                    display_name TEXT NOT NULL,
+                    listed_at INTEGER NOT NULL,
+                    reported_tokens INTEGER NOT NULL DEFAULT 0,
+                    unlisted_at INTEGER
+                )
+                """
+            ]
+        ),
     ]
 
     static func apply(to database: any SQLDatabase) async throws {

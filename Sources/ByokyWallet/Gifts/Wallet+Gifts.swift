@@ -214,7 +214,7 @@ extension Wallet {
 
     // MARK: Helpers
 
-    private func openGiftSecret(_ sealed: String, id: String, field: String) throws -> String {
+    func openGiftSecret(_ sealed: String, id: String, field: String) throws -> String {
         let dataKey = try requireDataKey()
         guard let bytes = Base64.decode(sealed),
             let plain = try? SecretBox.open(bytes, using: dataKey, authenticating: Self.giftData(id, field))

@@ -33,11 +33,26 @@ extension ByokyCommand {
             @Option(help: "The relay (wss://…; ws:// only on this machine).") var relay = Wallet.defaultGiftRelayURL
             @Option(help: "Your name as the receiver sees it.") var label: String?
             @Flag(help: "Also print the link as a QR code.") var qr = false
+            @Flag(help: "Put the gift on a token marketplace's public board at once.") var list = false
+            @Option(help: "The name the board shows (with --list; default: Anonymous).") var name: String?
+            @Flag(help: "Show the gift as Anonymous on the board (with --list).") var anonymous = false
+            @Option(help: "The marketplace to list on (with --list).")
+            var marketplace = MarketplaceClient.defaultURL
             @Flag(help: "Print JSON.") var json = false
             @OptionGroup var options: WalletOptions
 
+            func validate() throws {
+                if !list, name != nil || anonymous { throw ValidationError("--name and --anonymous go with --list") }
+                if name != nil, anonymous { throw ValidationError("Choose --name or --anonymous, not both") }
+            }
+
             func run() async throws {
                 try await reportingErrors {
+                    let listing =
+                        list ? GiftListingRequest(marketplace: marketplace, name: name, anonymous: anonymous) : nil
+                    // The board's name is the receiver's too, unless --label says otherwise.
+                    let label = self.label ?? name
+                    if let listing { _ = try MarketplaceClient(listing.marketplace) }
                     guard let lifetime = GiftDuration.milliseconds(expires) else {
                         throw ByokyError(.invalidRequest, "--expires takes a number and a unit: 30m, 12h or 7d")
                     }
@@ -56,6 +71,14 @@ extension ByokyCommand {
                             body: Array(try JSONEncoder().encode(body)),
                             as: GiftSummary.self
                         )
+                        if let listing {
+                            _ = try await daemon.send(
+                                .POST,
+                                "/gifts/\(ControlClient.pathComponent(gift.id))/list",
+                                body: Array(try JSONEncoder().encode(listing)),
+                                as: GiftSummary.self
+                            )
+                        }
                     } else {
                         gift = try await withWallet(options, unlock: true, changes: true) { wallet in
                             let (record, link) = try await wallet.createGift(
@@ -65,6 +88,14 @@ extension ByokyCommand {
                                 relayURL: relay,
                                 label: label
                             )
+                            if let listing {
+                                try await wallet.listGift(
+                                    record.id,
+                                    on: listing.marketplace,
+                                    name: listing.name,
+                                    anonymous: listing.anonymous
+                                )
+                            }
                             return GiftSummary(record, now: wallet.now(), link: link.url())
                         }
                     }
@@ -76,6 +107,7 @@ extension ByokyCommand {
                     print("Send this link to the receiver (it lets them spend the budget; treat it like a key):")
                     print(link)
                     if qr { print(try QRCode(encoding: Array(link.utf8), errorCorrection: .low).terminalText()) }
+                    if list { print("Listed on \(marketplace) as \(anonymous ? "Anonymous" : name ?? "Anonymous").") }
                     print(
                         "Your wallet serves the gift while `byoky serve` runs. Revoke: byoky gift revoke \(gift.id.prefix(8))"
                     )
@@ -142,7 +174,16 @@ extension ByokyCommand {
                         options,
                         { .delete("/gifts/\(ControlClient.pathComponent(id))") },
                         changes: true
-                    ) { wallet in GiftSummary(try await wallet.revokeGift(id), now: wallet.now()) }
+                    ) { wallet in
+                        let revoked = try await wallet.revokeGift(id)
+                        // A running wallet unlists it from its board itself; here the command does.
+                        do {
+                            if try await wallet.unlistGift(revoked.id) { print("Taken off its marketplace board.") }
+                        } catch let error as ByokyError {
+                            print("Could not take it off its board yet (\(error.message)); `byoky serve` retries.")
+                        }
+                        return GiftSummary(revoked, now: wallet.now())
+                    }
                     print(
                         "Revoked gift \(gift.id.prefix(8)) (\(gift.usedTokens) of \(gift.maxTokens) tokens were used)."
                     )
@@ -159,14 +200,27 @@ extension ByokyCommand {
                     provider.
 
                       pbpaste | byoky gift redeem
+                      echo https://marketplace.byoky.com/redeem/<id> | byoky gift redeem   (a board's gift)
                       byoky group add friend --provider anthropic --gift <id>   (pin it for some apps)
                     """
             )
+            @Option(help: "The marketplace a bare gift id is on.") var marketplace = MarketplaceClient.defaultURL
             @OptionGroup var options: WalletOptions
 
             func run() async throws {
                 try await reportingErrors {
-                    let link = try SecretInput.secret(prompt: "Gift link: ")
+                    var link = try SecretInput.secret(prompt: "Gift link: ")
+                    // A board's address (…/redeem/<id>), or a bare id from the board: fetch its link.
+                    let text = link.exposedValue.trimmingASCIIWhitespace()
+                    if GiftLink.decode(text) == nil {
+                        var address = MarketplaceClient.giftAddress(text)
+                        if address == nil, !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
+                            address = (try MarketplaceClient(marketplace), text)
+                        }
+                        if let (client, id) = address {
+                            link = SecretString(try await client.redemptionLink(of: id))
+                        }
+                    }
                     let gift: ReceivedGiftSummary
                     if let daemon = await ControlClient.unlockedDaemon(home: options.home) {
                         gift = try await daemon.send(

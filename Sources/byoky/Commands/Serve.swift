@@ -26,6 +26,7 @@ extension ByokyCommand {
             )
         )
         var autoLockMinutes: Int?
+        @Option(help: .hidden) var marketplaceReportSeconds = 60
         @Flag(help: "Start locked, without asking for the master password: unlock with `byoky open` or `byoky unlock`.")
         var locked = false
         @OptionGroup var options: WalletOptions
@@ -67,7 +68,9 @@ extension ByokyCommand {
                             FileHandle.standardOutput.write(Data((line + "\n").utf8))
                         }
                     )
-                    let daemon = WalletDaemon(wallet: wallet, httpClient: client, configuration: configuration)
+                    var daemonConfiguration = configuration
+                    daemonConfiguration.marketplaceReportInterval = .seconds(max(1, marketplaceReportSeconds))
+                    let daemon = WalletDaemon(wallet: wallet, httpClient: client, configuration: daemonConfiguration)
                     do {
                         try await daemon.run { bound in
                             // Written unbuffered, so scripts reading a pipe see the address at once.

@@ -1,0 +1,168 @@
+import AsyncHTTPClient
+public import ByokyCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A wallet's calls to a token marketplace: list a gift, report on it, take it off, read the
+/// board, and fetch a listed gift's link for redemption. Errors name the marketplace's own
+/// message; nothing here ever carries a key.
+public struct MarketplaceClient: Sendable {
+    /// The original board's address.
+    public static let defaultURL = "https://marketplace.byoky.com"
+
+    public let baseURL: String
+
+    /// - Throws: ``ByokyError`` `INVALID_URL` unless `https://`, or `http://` on this machine.
+    public init(_ url: String) throws {
+        let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
+        guard let parsed = AbsoluteURL(trimmed),
+            parsed.scheme == "https" || (parsed.scheme == "http" && parsed.isLoopbackHost)
+        else {
+            throw ByokyError(.invalidURL, "The marketplace must be an https:// URL (http:// only on this machine)")
+        }
+        baseURL = trimmed
+    }
+
+    /// A gift as the board lists it.
+    public struct BoardGift: Codable, Sendable, Hashable {
+        public let id: String
+        public let providerId: String
+        public let providerName: String
+        public let gifterName: String
+        public let tokenBudget: Int
+        public let tokensUsed: Int
+        public let tokensRemaining: Int
+        public let expiresAt: Int64
+        public let online: Bool
+    }
+
+    /// The board: usable gifts, and ended ones.
+    public struct Board: Codable, Sendable, Hashable {
+        public let active: [BoardGift]
+        public let expired: [BoardGift]
+    }
+
+    struct Listed: Decodable {
+        let id: String
+        let managementToken: String
+    }
+
+    /// Lists a gift's link; returns the token that manages the listing (shown once by the board).
+    public func list(link: String, name: String?, anonymous: Bool) async throws -> (id: String, token: String) {
+        var body: [String: Any] = ["giftLink": link, "anonymous": anonymous]
+        if let name { body["gifterName"] = name }
+        let listed = try await send(.POST, "/gifts", json: try JSONSerialization.data(withJSONObject: body))
+        let answer = try decode(Listed.self, listed)
+        return (answer.id, answer.managementToken)
+    }
+
+    public func unlist(_ id: String, token: SecretString) async throws {
+        _ = try await send(.DELETE, "/gifts/\(escaped(id))", token: token)
+    }
+
+    public func heartbeat(_ id: String, token: SecretString) async throws {
+        _ = try await send(.POST, "/gifts/\(escaped(id))/heartbeat", token: token)
+    }
+
+    public func reportUsage(_ id: String, tokensUsed: Int, token: SecretString) async throws {
+        _ = try await send(
+            .PATCH,
+            "/gifts/\(escaped(id))/usage",
+            json: Data(#"{"tokensUsed":\#(tokensUsed)}"#.utf8),
+            token: token
+        )
+    }
+
+    public func board(provider: String? = nil) async throws -> Board {
+        try decode(Board.self, try await send(.GET, "/gifts" + (provider.map { "?provider=\(escaped($0))" } ?? "")))
+    }
+
+    /// The link of a listed gift, to redeem it.
+    public func redemptionLink(of id: String) async throws -> String {
+        struct Redemption: Decodable { let giftLink: String }
+        return try decode(Redemption.self, try await send(.GET, "/gifts/\(escaped(id))/redeem")).giftLink
+    }
+
+    /// The marketplace and gift id a board address names (`…/redeem/<id>` or `…/gifts/<id>`).
+    public static func giftAddress(_ text: String) -> (client: MarketplaceClient, id: String)? {
+        let trimmed = text.trimmingASCIIWhitespace()
+        for marker in ["/redeem/", "/gifts/"] {
+            guard let range = trimmed.range(of: marker) else { continue }
+            let id = String(trimmed[range.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" })
+            guard !id.isEmpty, let client = try? MarketplaceClient(String(trimmed[..<range.lowerBound])) else {
+                return nil
+            }
+            return (client, id)
+        }
+        return nil
+    }
+
+    // MARK: Transport
+
+    private func escaped(_ segment: String) -> String {
+        segment.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.")))
+            ?? ""
+    }
+
+    private func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        json: Data? = nil,
+        token: SecretString? = nil
+    ) async throws -> [UInt8] {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let json {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: json))
+        }
+        if let token { request.headers.add(name: "authorization", value: "Bearer \(token.exposedValue)") }
+        let response: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+            body = try await response.body.collect(upTo: 4 * 1024 * 1024)
+        } catch {
+            throw ByokyError(.proxyError, "The marketplace at \(baseURL) did not answer; try again later")
+        }
+        let bytes = Array(body.readableBytesView)
+        guard (200..<300).contains(response.status.code) else {
+            struct Failure: Decodable { let error: String }
+            let reason =
+                (try? JSONDecoder().decode(Failure.self, from: Data(bytes)))?.error ?? "status \(response.status.code)"
+            let code: ByokyError.Code =
+                switch response.status.code {
+                case 401, 403: .unauthorized
+                case 404: .notFound
+                case 410: .giftExpired
+                case 429: .rateLimited
+                default: .invalidRequest
+                }
+            throw ByokyError(code, "The marketplace refused: \(reason)")
+        }
+        return bytes
+    }
+
+    private func decode<Value: Decodable>(_ type: Value.Type, _ bytes: [UInt8]) throws -> Value {
+        do {
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch {
+            throw ByokyError(.invalidResponse, "The marketplace at \(baseURL) answered something unexpected")
+        }
+    }
+}
+
+/// What `byoky gift create --list` asks a running wallet to do (the control socket's
+/// `POST /gifts/{id}/list`).
+public struct GiftListingRequest: Codable, Sendable, Hashable {
+    public var marketplace: String
+    public var name: String?
+    public var anonymous: Bool
+
+    public init(marketplace: String, name: String?, anonymous: Bool) {
+        self.marketplace = marketplace
+        self.name = name
+        self.anonymous = anonymous
+    }
+}

@@ -1,0 +1,134 @@
+import ByokyCore
+import ByokyTesting
+import Foundation
+import Testing
+
+/// The marketplace end to end with real processes: the board, a relay, the mock provider, a
+/// giver's wallet that lists a gift as it creates it and keeps the board told (heartbeats, usage),
+/// and a receiver who redeems from the board's address and uses the gift.
+@Suite(.timeLimit(.minutes(5)))
+struct MarketplaceCommandTests {
+    struct BoardGift: Decodable {
+        let id: String
+        let gifterName: String
+        let tokensUsed: Int
+        let online: Bool
+    }
+
+    struct Board: Decodable {
+        let active: [BoardGift]
+    }
+
+    @Test func aListedGiftIsRedeemedFromTheBoardUsedAndUnlisted() async throws {
+        try await WalletCommandTests.Home.with { giver in
+            try await WalletCommandTests.Home.with { receiver in
+                let binaries = CommandLineTests.executable.deletingLastPathComponent()
+                let mock = try BackgroundProcess(
+                    binaries.appendingPathComponent("byoky-mock-provider"),
+                    arguments: ["--port", "0"]
+                )
+                let relay = try BackgroundProcess(
+                    binaries.appendingPathComponent("byoky-relay"),
+                    arguments: ["--port", "0"]
+                )
+                let market = try BackgroundProcess(
+                    binaries.appendingPathComponent("byoky-marketplace"),
+                    arguments: ["--port", "0", "--data", giver.folder.path + "/board", "--online-seconds", "3"]
+                )
+                let mockPort = try await mock.announcedPort()
+                let relayPort = try await relay.announcedPort()
+                let board = "http://127.0.0.1:\(try await market.announcedPort())"
+                func read() async throws -> Board {
+                    let listed = try await receiver.byoky(["marketplace", "list", "--marketplace", board, "--json"])
+                    return try JSONDecoder().decode(Board.self, from: Data(listed.stdout.utf8))
+                }
+                func waitFor(_ condition: (Board) -> Bool) async throws -> Bool {
+                    for _ in 0..<100 {
+                        if condition(try await read()) { return true }
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    return false
+                }
+                #expect(
+                    try await giver.byoky(
+                        [
+                            "key", "add", "anthropic", "--base-url", "http://127.0.0.1:\(mockPort)", "--password-file",
+                            giver.passwordFile,
+                        ],
+                        input: "sk-canary-MARKET-0042\n"
+                    ).status == 0
+                )
+                let giverServe = try BackgroundProcess(
+                    CommandLineTests.executable,
+                    arguments: [
+                        "serve", "--port", "0", "--password-file", giver.passwordFile, "--marketplace-report-seconds",
+                        "1",
+                    ],
+                    environment: giver.environment
+                )
+                _ = try await giverServe.announcedPort()
+                let created = try await giver.byoky([
+                    "gift", "create", "--key", "Anthropic", "--budget", "50000", "--expires", "2h", "--relay",
+                    "ws://127.0.0.1:\(relayPort)", "--list", "--name", "Ana", "--marketplace", board, "--json",
+                ])
+                #expect(created.status == 0, "\(created.stderr)")
+                struct Created: Decodable { let id: String }
+                let gift = try JSONDecoder().decode(Created.self, from: Data(created.stdout.utf8))
+                // Listed at once, and still online past the board's 3-second window: the wallet heartbeats.
+                #expect(try await waitFor { $0.active.contains { $0.id == gift.id && $0.gifterName == "Ana" } })
+                try await Task.sleep(for: .seconds(4))
+                #expect(try await read().active.first { $0.id == gift.id }?.online == true)
+
+                let redeemed = try await receiver.byoky(
+                    ["gift", "redeem", "--password-file", receiver.passwordFile],
+                    input: "\(board)/redeem/\(gift.id)\n"
+                )
+                #expect(redeemed.status == 0, "\(redeemed.stderr)")
+                #expect(redeemed.stdout.contains("from Ana: 50000 tokens of anthropic"))
+                let receiverServe = try BackgroundProcess(
+                    CommandLineTests.executable,
+                    arguments: ["serve", "--port", "0", "--password-file", receiver.passwordFile],
+                    environment: receiver.environment
+                )
+                let bridgePort = try await receiverServe.announcedPort()
+                let curl = """
+                    curl -s "$ANTHROPIC_BASE_URL/v1/messages" -H "x-api-key: $ANTHROPIC_API_KEY" \
+                    -H "content-type: application/json" -w '\\nstatus=%{http_code}' \
+                    -d '{"model":"claude-sonnet-4-6","max_tokens":32,"messages":[{"role":"user","content":"hello"}]}'
+                    """
+                let used = try await receiver.byoky([
+                    "exec", "--app", "curl", "--providers", "anthropic", "--bridge", "http://127.0.0.1:\(bridgePort)",
+                    "--", "sh", "-c", curl,
+                ])
+                #expect(used.stdout.contains("status=200"), "\(used.stdout) \(used.stderr)")
+                // The giver's wallet reports the usage to the board.
+                #expect(try await waitFor { $0.active.first { $0.id == gift.id }.map { $0.tokensUsed > 0 } == true })
+
+                // Revoked: off the board, and the board's address no longer redeems.
+                #expect(try await giver.byoky(["gift", "revoke", String(gift.id.prefix(8))]).status == 0)
+                #expect(try await waitFor { !$0.active.contains { $0.id == gift.id } })
+                let again = try await receiver.byoky(
+                    ["gift", "redeem", "--password-file", receiver.passwordFile],
+                    input: "\(board)/redeem/\(gift.id)\n"
+                )
+                #expect(again.status != 0)
+                #expect(again.stderr.contains("marketplace refused"), "\(again.stderr)")
+
+                // A giver who stops serving goes offline once the window passes.
+                let anonymous = try await giver.byoky([
+                    "gift", "create", "--key", "Anthropic", "--budget", "100", "--expires", "1h", "--relay",
+                    "ws://127.0.0.1:\(relayPort)", "--list", "--anonymous", "--marketplace", board, "--json",
+                ])
+                let second = try JSONDecoder().decode(Created.self, from: Data(anonymous.stdout.utf8))
+                #expect(try await waitFor { $0.active.contains { $0.id == second.id && $0.gifterName == "Anonymous" } })
+                await giverServe.terminate()
+                #expect(try await waitFor { $0.active.first { $0.id == second.id }?.online == false })
+
+                for process in [receiverServe, market, relay, mock] { await process.terminate() }
+                for output in [giverServe.printed, receiverServe.printed, market.printed, created.stdout] {
+                    #expect(!output.contains("sk-canary-MARKET-0042"))
+                }
+            }
+        }
+    }
+}
