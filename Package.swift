@@ -333,6 +333,7 @@ let package = Package(
         .testTarget(
             name: "ByokyDaemonTests",
             dependencies: [
+                "ByokyMarketplace",
                 "ByokyDaemon",
                 "ByokyWallet",
                 "ByokyStore",

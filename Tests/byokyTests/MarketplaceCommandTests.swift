@@ -91,15 +91,27 @@ struct MarketplaceCommandTests {
                     environment: receiver.environment
                 )
                 let bridgePort = try await receiverServe.announcedPort()
-                let curl = """
-                    curl -s "$ANTHROPIC_BASE_URL/v1/messages" -H "x-api-key: $ANTHROPIC_API_KEY" \
-                    -H "content-type: application/json" -w '\\nstatus=%{http_code}' \
-                    -d '{"model":"claude-sonnet-4-6","max_tokens":32,"messages":[{"role":"user","content":"hello"}]}'
+                // The receiver's app is the official Anthropic SDK (its base URL and key come from `byoky exec`).
+                let sdk = """
+                    import anthropic
+                    answer = anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=32,
+                        messages=[{"role": "user", "content": "hello"}])
+                    print("status=200", answer.content[0].text)
                     """
-                let used = try await receiver.byoky([
-                    "exec", "--app", "curl", "--providers", "anthropic", "--bridge", "http://127.0.0.1:\(bridgePort)",
-                    "--", "sh", "-c", curl,
-                ])
+                let command =
+                    PythonInterop.canImport(["anthropic"])
+                    ? [PythonInterop.interpreter] + PythonInterop.interpreterArguments + ["-c", sdk]
+                    : [
+                        "sh", "-c",
+                        #"curl -s "$ANTHROPIC_BASE_URL/v1/messages" -H "x-api-key: $ANTHROPIC_API_KEY" -H "content-type: application/json" -w '\nstatus=%{http_code}' -d '{"model":"claude-sonnet-4-6","max_tokens":32,"messages":[{"role":"user","content":"hello"}]}'"#,
+                    ]
+                let used = try await receiver.byoky(
+                    [
+                        "exec", "--app", "notes", "--providers", "anthropic", "--bridge",
+                        "http://127.0.0.1:\(bridgePort)", "--",
+                    ]
+                        + command
+                )
                 #expect(used.stdout.contains("status=200"), "\(used.stdout) \(used.stderr)")
                 // The giver's wallet reports the usage to the board.
                 #expect(try await waitFor { $0.active.first { $0.id == gift.id }.map { $0.tokensUsed > 0 } == true })

@@ -1,5 +1,6 @@
 import ByokyCore
 import ByokyHTTPServer
+import ByokyStore
 import ByokyWallet
 
 /// Gifts: token budgets on one of the owner's keys, shared as a link (the key never leaves the
@@ -108,6 +109,11 @@ enum GiftsPage {
               <label>Expires after <select name="expires">\(lifetimes)</select></label>
               <label>From (the name the receiver sees) <input name="label" maxlength="200" placeholder="A byoky friend"></label>
               <label>Relay <input name="relay" type="url" required value="\(relayURL)"></label>
+              <fieldset><legend>Public board</legend>
+                <label><input type="checkbox" name="list" value="1"> Also list it on a token marketplace, for anyone to redeem</label>
+                <label>Name on the board <input name="boardName" maxlength="100" placeholder="Anonymous"></label>
+                <label>Marketplace <input name="marketplace" type="url" value="\(MarketplaceClient.defaultURL)"></label>
+              </fieldset>
               <p class="meta">Requests on a gift run through your wallet while it is online; the receiver never sees the key.</p>
               <button type="submit" class="primary">Make gift</button>
             </form>
@@ -142,8 +148,8 @@ enum GiftsPage {
             """
     }
 
-    /// One gift's shareable link, as text to copy and as a QR code to scan.
-    static func detail(_ gift: GiftSummary, link: String) -> HTML {
+    /// One gift's shareable link, as text to copy and as a QR code to scan, and its board listing.
+    static func detail(_ gift: GiftSummary, link: String, listing: GiftListingRecord?, csrf: String) -> HTML {
         let qr = (try? QRCode(encoding: Array(link.utf8), errorCorrection: .low))
             .map { HTML(trusted: $0.svg()) }
         return """
@@ -154,6 +160,28 @@ enum GiftsPage {
             <div class="qr" id="gift-qr">\(qr ?? "<p class=\"error\">The link is too long for a QR code.</p>")</div>
             <p><code id="gift-link" class="secret-text">\(link)</code></p>
             <p><button type="button" data-copy="gift-link">Copy link</button> <a class="button" href="/wallet/gifts">Back to gifts</a></p>
+            <h2>Public board</h2>
+            \(board(gift, listing: listing, csrf: csrf))
+            """
+    }
+
+    private static func board(_ gift: GiftSummary, listing: GiftListingRecord?, csrf: String) -> HTML {
+        if let listing {
+            let state: HTML = listing.unlistedAt == nil ? "listed" : "taken off"
+            return """
+                <p id="listing"><span class="tag ok">\(state)</span> on \(listing.marketplaceURL) as
+                  <strong>\(listing.displayName)</strong>. Your wallet tells the board while it serves the gift.</p>
+                """
+        }
+        guard gift.status == "active" else { return "<p class=\"meta\">Not listed.</p>" }
+        return """
+            <form method="post" action="/wallet/gifts/\(gift.id)/list" class="stacked" id="listing">
+              \(WalletPageLayout.csrfField(csrf))
+              <p class="meta">Not listed. A listed gift can be redeemed by anyone who finds it on the board.</p>
+              <label>Name on the board <input name="boardName" maxlength="100" placeholder="Anonymous"></label>
+              <label>Marketplace <input name="marketplace" type="url" required value="\(MarketplaceClient.defaultURL)"></label>
+              <button type="submit">List on the board</button>
+            </form>
             """
     }
 }

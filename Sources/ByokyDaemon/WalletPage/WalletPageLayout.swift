@@ -46,7 +46,11 @@ enum WalletPageLayout {
         "pairing-stopped": "Pairing stopped.",
         "password-changed": "Master password changed. Use the new one to unlock from now on.",
         "gift-created": "Gift made. Share its link or QR code with its receiver.",
-        "gift-revoked": "Gift revoked: its link stopped working.",
+        "gift-created-listed": "Gift made and listed on the board. Your wallet keeps the board told while it serves.",
+        "gift-created-not-listed":
+            "Gift made, but the board did not take it (it refused or did not answer). List it again below.",
+        "gift-listed": "Listed on the board.",
+        "gift-revoked": "Gift revoked: its link stopped working, and it leaves its board.",
         "gift-redeemed": "Gift redeemed. Pin it in a group on the Routing page to use it.",
         "gift-removed": "Received gift removed.",
         "auto-lock-set": "Auto-lock changed.",

@@ -288,7 +288,12 @@ struct WalletPageRoutes: Sendable {
                         section: .gifts,
                         csrf: session.csrfToken,
                         notice: notice,
-                        body: GiftsPage.detail(summary, link: try wallet.link(for: gift).url())
+                        body: GiftsPage.detail(
+                            summary,
+                            link: try wallet.link(for: gift).url(),
+                            listing: try await wallet.giftListings().first { $0.giftID == gift.id },
+                            csrf: session.csrfToken
+                        )
                     )
                 )
             }
@@ -311,7 +316,27 @@ struct WalletPageRoutes: Sendable {
                         label: text("label").isEmpty ? nil : text("label")
                     )
                     await onChange()
-                    return Self.redirect("/wallet/gifts/\(gift.id)?done=gift-created")
+                    guard form["list"] == "1" else {
+                        return Self.redirect("/wallet/gifts/\(gift.id)?done=gift-created")
+                    }
+                    do {
+                        try await listOnBoard(gift.id, form)
+                        return Self.redirect("/wallet/gifts/\(gift.id)?done=gift-created-listed")
+                    } catch {
+                        // The gift stands either way; its page offers the listing again.
+                        return Self.redirect("/wallet/gifts/\(gift.id)?done=gift-created-not-listed")
+                    }
+                } catch {
+                    return await failedPage(.gifts, form: form, error: error)
+                }
+            }
+        }
+        router.post("/wallet/gifts/{id}/list") { request, context in
+            await action(request, needsUnlocked: true) { form, _ in
+                let id = ControlRoutes.segment(context, "id")
+                do {
+                    try await listOnBoard(id, form)
+                    return Self.redirect("/wallet/gifts/\(id)?done=gift-listed")
                 } catch {
                     return await failedPage(.gifts, form: form, error: error)
                 }
@@ -336,6 +361,18 @@ struct WalletPageRoutes: Sendable {
                 return "gift-removed"
             }
         }
+    }
+
+    /// Lists a gift on the board the form names, under its name (none: Anonymous).
+    private func listOnBoard(_ giftID: String, _ form: FormBody) async throws {
+        let name = form["boardName"]?.trimmingASCIIWhitespace() ?? ""
+        try await wallet.listGift(
+            giftID,
+            on: form["marketplace"]?.trimmingASCIIWhitespace() ?? MarketplaceClient.defaultURL,
+            name: name.isEmpty ? nil : name,
+            anonymous: name.isEmpty
+        )
+        await onChange()
     }
 
     private func registerBackupActions(on router: Router<BasicRequestContext>) {

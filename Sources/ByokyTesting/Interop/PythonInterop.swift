@@ -30,7 +30,7 @@ package enum PythonInterop {
         return "/usr/bin/env"
     }
 
-    static var interpreterArguments: [String] { interpreter == "/usr/bin/env" ? ["python3"] : [] }
+    package static var interpreterArguments: [String] { interpreter == "/usr/bin/env" ? ["python3"] : [] }
 
     /// Whether an interpreter has every module in `modules` installed. Found without importing
     /// them (importing the provider SDKs takes seconds), and asked once per set of modules: test

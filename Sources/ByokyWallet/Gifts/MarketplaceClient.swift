@@ -121,7 +121,8 @@ public struct MarketplaceClient: Sendable {
         let response: HTTPClientResponse
         let body: ByteBuffer
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+            // A board that does not answer costs at most this (the client retries a refused connection until then).
+            response = try await HTTPClient.shared.execute(request, timeout: .seconds(8))
             body = try await response.body.collect(upTo: 4 * 1024 * 1024)
         } catch {
             throw ByokyError(.proxyError, "The marketplace at \(baseURL) did not answer; try again later")
