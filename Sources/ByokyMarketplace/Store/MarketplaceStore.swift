@@ -60,9 +60,17 @@ public final class MarketplaceStore: Sendable {
             )
             """
         ).run()
-        try await database.raw(
-            "CREATE INDEX IF NOT EXISTS marketplace_gifts_by_listing ON marketplace_gifts (listed_at)"
-        ).run()
+        // The board's queries walk these newest first: every gift, one provider's, the expired ones,
+        // and the used-up ones (a partial index: they are few).
+        for statement in [
+            "CREATE INDEX IF NOT EXISTS marketplace_gifts_by_listing ON marketplace_gifts (listed_at)",
+            "CREATE INDEX IF NOT EXISTS marketplace_gifts_by_provider ON marketplace_gifts (provider, listed_at)",
+            "CREATE INDEX IF NOT EXISTS marketplace_gifts_by_expiry ON marketplace_gifts (expires_at)",
+            "CREATE INDEX IF NOT EXISTS marketplace_gifts_used_up ON marketplace_gifts (listed_at) "
+                + "WHERE tokens_used >= token_budget",
+        ] {
+            try await database.raw(SQLQueryString(statement)).run()
+        }
     }
 
     /// Adds a gift; `false` when its id is listed already.
@@ -79,24 +87,35 @@ public final class MarketplaceStore: Sendable {
 
     /// Listed gifts still usable at `now`, newest first.
     public func active(now: Int64, provider: String?, limit: Int, offset: Int) async throws -> [ListedGift] {
+        // `+expires_at` keeps SQLite off the expiry index here: that range holds nearly every gift,
+        // and walking it would mean sorting them all, where the listing index is already in order.
         var query = database.select().column("*").from("marketplace_gifts")
-            .where("unlisted", .equal, false).where("expires_at", .greaterThan, now)
+            .where("unlisted", .equal, false)
+            .where(SQLBinaryExpression(SQLRaw("+expires_at"), .greaterThan, SQLBind(now)))
             .where(SQLColumn("tokens_used"), .lessThan, SQLColumn("token_budget"))
         if let provider { query = query.where("provider", .equal, provider) }
         return try await query.orderBy("listed_at", .descending).orderBy("id").limit(limit).offset(offset)
             .all(decoding: ListedGift.self)
     }
 
-    /// Listed gifts that expired or ran out, newest first.
+    /// Listed gifts that expired or ran out, newest first: two index walks (an OR of the two
+    /// conditions would read every gift), merged.
     public func ended(now: Int64, provider: String?, limit: Int) async throws -> [ListedGift] {
-        var query = database.select().column("*").from("marketplace_gifts").where("unlisted", .equal, false)
-            .where { ended in
-                ended.where("expires_at", .lessThanOrEqual, now)
-                    .orWhere(SQLColumn("tokens_used"), .greaterThanOrEqual, SQLColumn("token_budget"))
+        var expired = database.select().column("*").from("marketplace_gifts").where("unlisted", .equal, false)
+            .where("expires_at", .lessThanOrEqual, now)
+        var usedUp = database.select().column("*").from("marketplace_gifts").where("unlisted", .equal, false)
+            .where(SQLRaw("tokens_used >= token_budget"))
+        if let provider {
+            expired = expired.where("provider", .equal, provider)
+            usedUp = usedUp.where("provider", .equal, provider)
+        }
+        var merged: [String: ListedGift] = [:]
+        for query in [expired, usedUp] {
+            for gift in try await query.orderBy("listed_at", .descending).limit(limit).all(decoding: ListedGift.self) {
+                merged[gift.id] = gift
             }
-        if let provider { query = query.where("provider", .equal, provider) }
-        return try await query.orderBy("listed_at", .descending).orderBy("id").limit(limit)
-            .all(decoding: ListedGift.self)
+        }
+        return merged.values.sorted { ($0.listedAt, $1.id) > ($1.listedAt, $0.id) }.prefix(limit).map { $0 }
     }
 
     public func unlist(_ id: String) async throws {
