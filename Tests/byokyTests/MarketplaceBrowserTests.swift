@@ -32,7 +32,7 @@ struct MarketplaceBrowserTests {
         try await TemporaryFolder.with { folder in
             let board = try BackgroundProcess(
                 CommandLineTests.executable.deletingLastPathComponent().appendingPathComponent("byoky-marketplace"),
-                arguments: ["--port", "0", "--data", folder.path + "/data", "--online-seconds", "2"]
+                arguments: ["--port", "0", "--data", folder.path + "/data", "--online-seconds", "5"]
             )
             defer { board.killAbruptly() }
             let port = try await board.announcedPort()
