@@ -1,3 +1,4 @@
+import ByokyCore
 import ByokyHTTPServer
 import ByokyWebFiles
 import HTTPTypes

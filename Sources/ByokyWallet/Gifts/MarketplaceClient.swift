@@ -24,25 +24,6 @@ public struct MarketplaceClient: Sendable {
         baseURL = trimmed
     }
 
-    /// A gift as the board lists it.
-    public struct BoardGift: Codable, Sendable, Hashable {
-        public let id: String
-        public let providerId: String
-        public let providerName: String
-        public let gifterName: String
-        public let tokenBudget: Int
-        public let tokensUsed: Int
-        public let tokensRemaining: Int
-        public let expiresAt: Int64
-        public let online: Bool
-    }
-
-    /// The board: usable gifts, and ended ones.
-    public struct Board: Codable, Sendable, Hashable {
-        public let active: [BoardGift]
-        public let expired: [BoardGift]
-    }
-
     struct Listed: Decodable {
         let id: String
         let managementToken: String
@@ -74,8 +55,11 @@ public struct MarketplaceClient: Sendable {
         )
     }
 
-    public func board(provider: String? = nil) async throws -> Board {
-        try decode(Board.self, try await send(.GET, "/gifts" + (provider.map { "?provider=\(escaped($0))" } ?? "")))
+    public func board(provider: String? = nil) async throws -> BoardListing {
+        try decode(
+            BoardListing.self,
+            try await send(.GET, "/gifts" + (provider.map { "?provider=\(escaped($0))" } ?? ""))
+        )
     }
 
     /// The link of a listed gift, to redeem it.
