@@ -125,6 +125,16 @@ struct ProviderURLPolicyTests {
         #expect(!ProviderURLPolicy.isAllowedRelayURL("ws://relay.byoky.com"))
         #expect(!ProviderURLPolicy.isAllowedRelayURL("https://relay.byoky.com"))
     }
+
+    @Test func serviceURLsNeedHTTPSOrLoopbackHTTP() {
+        #expect(ProviderURLPolicy.isAllowedServiceURL("https://marketplace.byoky.com"))
+        #expect(ProviderURLPolicy.isAllowedServiceURL("http://127.0.0.1:3200"))
+        #expect(ProviderURLPolicy.isAllowedServiceURL("http://[::1]:3200"))
+        #expect(!ProviderURLPolicy.isAllowedServiceURL("http://marketplace.byoky.com"))
+        #expect(!ProviderURLPolicy.isAllowedServiceURL("http://127.0.0.1.evil.example"))
+        #expect(!ProviderURLPolicy.isAllowedServiceURL("wss://marketplace.byoky.com"))
+        #expect(!ProviderURLPolicy.isAllowedServiceURL("not a url"))
+    }
 }
 
 struct AbsoluteURLTests {

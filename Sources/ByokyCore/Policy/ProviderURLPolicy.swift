@@ -87,7 +87,18 @@ public enum ProviderURLPolicy {
 
     /// Whether `url` is a relay URL the wallet may connect to: `wss`, or `ws` to a loopback host.
     public static func isAllowedRelayURL(_ url: String) -> Bool {
+        isEncryptedOrLoopback(url, encrypted: "wss", plain: "ws")
+    }
+
+    /// Whether `url` is a service the wallet may call (a token marketplace): `https`, or `http`
+    /// to a loopback host.
+    public static func isAllowedServiceURL(_ url: String) -> Bool {
+        isEncryptedOrLoopback(url, encrypted: "https", plain: "http")
+    }
+
+    /// The one rule behind both: TLS, unless the traffic never leaves this machine.
+    private static func isEncryptedOrLoopback(_ url: String, encrypted: String, plain: String) -> Bool {
         guard let parsed = AbsoluteURL(url) else { return false }
-        return parsed.scheme == "wss" || (parsed.scheme == "ws" && parsed.isLoopbackHost)
+        return parsed.scheme == encrypted || (parsed.scheme == plain && parsed.isLoopbackHost)
     }
 }

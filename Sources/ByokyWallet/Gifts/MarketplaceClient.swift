@@ -16,9 +16,7 @@ public struct MarketplaceClient: Sendable {
     /// - Throws: ``ByokyError`` `INVALID_URL` unless `https://`, or `http://` on this machine.
     public init(_ url: String) throws {
         let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
-        guard let parsed = AbsoluteURL(trimmed),
-            parsed.scheme == "https" || (parsed.scheme == "http" && parsed.isLoopbackHost)
-        else {
+        guard ProviderURLPolicy.isAllowedServiceURL(trimmed) else {
             throw ByokyError(.invalidURL, "The marketplace must be an https:// URL (http:// only on this machine)")
         }
         baseURL = trimmed
