@@ -682,11 +682,9 @@ struct WalletPageRoutes: Sendable {
     }
 
     static func html(_ page: HTML, status: HTTPResponse.Status = .ok, setCookie: String? = nil) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        OwnerGuard.secure(&headers)
-        if let setCookie { headers[.setCookie] = setCookie }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page.description)))
+        var response = PageResponse.html(page, status: status)
+        if let setCookie { response.headers[.setCookie] = setCookie }
+        return response
     }
 
     static func redirect(_ location: String, setCookie: String? = nil) -> Response {
@@ -701,10 +699,6 @@ struct WalletPageRoutes: Sendable {
         guard let file = WebFiles.file(at: request.uri.path), request.uri.path.hasPrefix("/wallet/assets/") else {
             return html(LoginPages.message("Not found", "There is no such file."), status: .notFound)
         }
-        var headers = HTTPFields()
-        OwnerGuard.secure(&headers)
-        headers[.contentType] = file.contentType
-        headers[.eTag] = file.entityTag
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+        return PageResponse.file(file.bytes, contentType: file.contentType, entityTag: file.entityTag)
     }
 }

@@ -38,22 +38,11 @@ struct BoardRoutes: Sendable {
             guard let file = WebFiles.file(at: request.uri.path) else {
                 return Self.html(BoardPage.message("Not found", "There is no such file."), status: 404)
             }
-            var headers = HTTPFields()
-            PageSecurityHeaders.apply(to: &headers)
-            headers[.contentType] = file.contentType
-            headers[.eTag] = file.entityTag
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+            return PageResponse.file(file.bytes, contentType: file.contentType, entityTag: file.entityTag)
         }
     }
 
     static func html(_ page: HTML, status: Int = 200) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        PageSecurityHeaders.apply(to: &headers)
-        return Response(
-            status: HTTPResponse.Status(code: status),
-            headers: headers,
-            body: .init(byteBuffer: ByteBuffer(string: page.description))
-        )
+        PageResponse.html(page, status: HTTPResponse.Status(code: status))
     }
 }
