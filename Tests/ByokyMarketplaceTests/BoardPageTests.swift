@@ -41,6 +41,9 @@ struct BoardPageTests {
             #expect(script.status == 200)
             #expect(script.header("content-type")?.contains("javascript") == true)
             #expect(try await market.send(.GET, "/marketplace/assets/nothing.js").status == 404)
+            let shared = try await market.send(.GET, "/shared/copy-buttons.js")
+            #expect(shared.text.contains("export function enableCopyButtons"))
+            #expect(script.text.contains("from '../../shared/copy-buttons.js'"))
         }
     }
 

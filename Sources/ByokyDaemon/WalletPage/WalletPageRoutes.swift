@@ -35,6 +35,7 @@ struct WalletPageRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/wallet") { request, _ in await guarded(request) { Self.redirect("/wallet/requests") } }
         router.get("/wallet/assets/{file}") { request, _ in await guarded(request) { Self.asset(request) } }
+        router.get("/shared/{file}") { request, _ in await guarded(request) { Self.asset(request) } }
         router.get("/wallet/login") { request, _ in await guarded(request) { Self.html(LoginPages.login()) } }
         router.post("/wallet/login") { request, _ in await login(request) }
         for section in WalletPageLayout.Section.allCases {
@@ -696,7 +697,8 @@ struct WalletPageRoutes: Sendable {
     }
 
     static func asset(_ request: Request) -> Response {
-        guard let file = WebFiles.file(at: request.uri.path), request.uri.path.hasPrefix("/wallet/assets/") else {
+        let path = request.uri.path
+        guard let file = WebFiles.file(at: path), path.hasPrefix("/wallet/assets/") || path.hasPrefix("/shared/") else {
             return html(LoginPages.message("Not found", "There is no such file."), status: .notFound)
         }
         return PageResponse.file(file.bytes, contentType: file.contentType, entityTag: file.entityTag)

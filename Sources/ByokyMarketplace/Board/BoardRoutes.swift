@@ -6,7 +6,7 @@ import Hummingbird
 import NIOCore
 
 /// The board's pages: `GET /` (the cards), `GET /redeem/{id}` (a gift's link and QR code, under the
-/// same rate limit as the API's redemption) and the page's own script and styles.
+/// same rate limit as the API's redemption) and the page's own script and styles (`/shared/` too).
 struct BoardRoutes: Sendable {
     let gifts: GiftRoutes
 
@@ -34,12 +34,15 @@ struct BoardRoutes: Sendable {
                 return Self.html(BoardPage.message("Not available", error.message), status: error.status)
             }
         }
-        router.get("/marketplace/assets/{file}") { request, _ in
+        // The board's own files, and those it shares with the wallet page.
+        let asset: @Sendable (Request, MarketplaceContext) async throws -> Response = { request, _ in
             guard let file = WebFiles.file(at: request.uri.path) else {
                 return Self.html(BoardPage.message("Not found", "There is no such file."), status: 404)
             }
             return PageResponse.file(file.bytes, contentType: file.contentType, entityTag: file.entityTag)
         }
+        router.get("/marketplace/assets/{file}", use: asset)
+        router.get("/shared/{file}", use: asset)
     }
 
     static func html(_ page: HTML, status: Int = 200) -> Response {

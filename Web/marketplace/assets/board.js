@@ -1,6 +1,8 @@
 // The board's live parts. The page works without it; with it, expiry countdowns tick, the cards
 // follow the board (online dots, tokens left) without a reload, and "Copy link" copies.
 
+import { enableCopyButtons } from '../../shared/copy-buttons.js';
+
 /** "3d 4h", "2h 5m", "4m 10s" until `expires` (ms); the server renders the same form. */
 export function countdown(expires, now = Date.now()) {
   const seconds = Math.floor((expires - now) / 1000);
@@ -46,17 +48,7 @@ async function refresh() {
   }
 }
 
-document.addEventListener('click', async (event) => {
-  const button = event.target instanceof Element ? event.target.closest('[data-copy]') : null;
-  const source = button && document.getElementById(button.getAttribute('data-copy'));
-  if (!source) return;
-  try {
-    await navigator.clipboard.writeText(source.textContent.trim());
-    button.textContent = 'Copied';
-  } catch {
-    window.getSelection()?.selectAllChildren(source);
-  }
-});
+enableCopyButtons();
 
 tick();
 setInterval(tick, 1000);

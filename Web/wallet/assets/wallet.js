@@ -1,6 +1,8 @@
 // The wallet page's small live parts. Everything works without it; with it, the requests list
 // follows new connect requests without a reload, and destructive buttons ask first.
 
+import { enableCopyButtons } from '../../shared/copy-buttons.js';
+
 /** Forms marked `data-confirm` ask before they submit. */
 document.addEventListener('submit', (event) => {
   const form = event.target;
@@ -32,16 +34,4 @@ function follow(element) {
 
 for (const element of document.querySelectorAll('[data-live]')) follow(element);
 
-/** Buttons marked `data-copy` copy the text of the element whose id they name. */
-document.addEventListener('click', async (event) => {
-  const button = event.target instanceof Element ? event.target.closest('[data-copy]') : null;
-  const source = button && document.getElementById(button.getAttribute('data-copy'));
-  if (!source) return;
-  try {
-    await navigator.clipboard.writeText(source.textContent.trim());
-    button.textContent = 'Copied';
-  } catch {
-    // No clipboard (an old browser, a denied permission): select the text for a manual copy.
-    window.getSelection()?.selectAllChildren(source);
-  }
-});
+enableCopyButtons();
