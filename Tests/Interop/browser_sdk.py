@@ -884,6 +884,16 @@ def shot(driver, folder, name):
     driver.save_screenshot(os.path.join(folder, f"{name}.png"))
 
 
+def phone_and_desktop(driver, folder, name):
+    """The page at desktop width (`name`.png) and phone width (`name`-phone.png)."""
+    driver.set_window_size(1280, 900)
+    shot(driver, folder, name)
+    driver.set_window_size(390, 844)
+    time.sleep(0.2)
+    shot(driver, folder, f"{name}-phone")
+    driver.set_window_size(1280, 900)
+
+
 if __name__ == "__main__":
     try:
         main()

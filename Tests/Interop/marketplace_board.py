@@ -17,7 +17,7 @@ import urllib.request
 
 from selenium.webdriver.common.by import By
 
-from browser_sdk import browser, check, checks, step, wait_for
+from browser_sdk import browser, check, checks, phone_and_desktop, shot, step, wait_for
 
 HOSTILE = "<img src=x onerror=\"window.pwned = 1\">"
 
@@ -30,19 +30,6 @@ def post(board, path, body=None, token=None, method="POST"):
         request.add_header("authorization", f"Bearer {token}")
     with urllib.request.urlopen(request, timeout=10) as answer:
         return json.loads(answer.read() or b"{}")
-
-
-def shot(driver, folder, name):
-    driver.save_screenshot(os.path.join(folder, f"{name}.png"))
-
-
-def phone_and_desktop(driver, folder, name):
-    driver.set_window_size(1280, 900)
-    shot(driver, folder, name)
-    driver.set_window_size(390, 844)
-    time.sleep(0.2)
-    shot(driver, folder, f"{name}-phone")
-    driver.set_window_size(1280, 900)
 
 
 def main():

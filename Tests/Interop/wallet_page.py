@@ -21,7 +21,7 @@ import urllib.request
 
 from selenium.webdriver.common.by import By
 
-from browser_sdk import browser, check, checks, js, open_app, serve_app, step, wait_for
+from browser_sdk import browser, check, checks, phone_and_desktop, shot, js, open_app, serve_app, step, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOSTILE_NAME = '<img src=x onerror="window.__xss = 1">'
@@ -46,20 +46,6 @@ class Owner:
 
     def keys(self):
         return json.loads(self.cli(["key", "list", "--json"]).stdout or "[]")
-
-
-def shot(driver, folder, name):
-    driver.save_screenshot(os.path.join(folder, f"{name}.png"))
-
-
-def phone_and_desktop(driver, folder, name):
-    """The page at desktop and phone widths."""
-    driver.set_window_size(1280, 900)
-    shot(driver, folder, f"wallet-{name}")
-    driver.set_window_size(390, 844)
-    time.sleep(0.2)
-    shot(driver, folder, f"wallet-{name}-phone")
-    driver.set_window_size(1280, 900)
 
 
 def text(driver, selector):
@@ -126,7 +112,7 @@ def login(driver, owner, screenshots, tabs):
 def swift_app(driver, screenshots):
     """The Swift test's app (its own SDK) asked to connect: the owner approves it on the page."""
     found = wait_for(driver, "return [...document.querySelectorAll('.request h2')].some((h) => h.textContent === 'Swift notes app')", 30)
-    phone_and_desktop(driver, screenshots, "requests")
+    phone_and_desktop(driver, screenshots, "wallet-requests")
     card = next(c for c in driver.find_elements(By.CSS_SELECTOR, ".request")
                 if c.find_element(By.CSS_SELECTOR, "h2").text == "Swift notes app")
     card.find_element(By.CSS_SELECTOR, "button.primary").click()
@@ -208,13 +194,13 @@ def keys(driver, owner, screenshots):
     wait_for(driver, "return location.search.includes('done=key-renamed')", 15)
     renamed = [k["label"] for k in owner.keys() if k["id"] == listed[0]["id"]]
     check("keys.rename", renamed == ["renamed-openai"], renamed)
-    phone_and_desktop(driver, screenshots, "keys")
+    phone_and_desktop(driver, screenshots, "wallet-keys")
 
 
 @step("apps.revoke")
 def apps(driver, screenshots, tabs):
     driver.get(driver.current_url.split("/wallet/")[0] + "/wallet/apps")
-    phone_and_desktop(driver, screenshots, "apps")
+    phone_and_desktop(driver, screenshots, "wallet-apps")
     row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-session]") if "Web notes" in r.text)
     # The confirm() dialog of a destructive button: accepted.
     row.find_element(By.CSS_SELECTOR, "button.danger").click()
@@ -290,7 +276,7 @@ def routing(driver, owner, screenshots):
     groups = json.loads(owner.cli(["group", "list", "--json"]).stdout or "[]")
     check("routing.group", "Swift notes app" in row and "translated to OpenAI Chat Completions" in row
           and any(g.get("name") == "fast" and g.get("apps") == ["Swift notes app"] for g in groups), {"row": row, "groups": groups})
-    phone_and_desktop(driver, screenshots, "routing")
+    phone_and_desktop(driver, screenshots, "wallet-routing")
 
 
 @step("limits.bar")
@@ -331,7 +317,7 @@ def limits(driver, owner, app_url, screenshots, tabs):
     driver.refresh()
     after = float(driver.find_element(By.CSS_SELECTOR, meter).get_attribute("value"))
     check("limits.bar", before == 0 and after > 0, {"before": before, "after": after})
-    phone_and_desktop(driver, screenshots, "limits")
+    phone_and_desktop(driver, screenshots, "wallet-limits")
 
     # The usage chart follows requests.
     driver.get(owner.url + "/wallet/usage")
@@ -348,7 +334,7 @@ def limits(driver, owner, app_url, screenshots, tabs):
     driver.switch_to.window(tabs["wallet"])
     driver.refresh()
     check("usage.chart", first > 0 and first_bars > 0 and total() > first, {"before": first, "after": total(), "bars": first_bars})
-    phone_and_desktop(driver, screenshots, "usage")
+    phone_and_desktop(driver, screenshots, "wallet-usage")
 
 
 @step("gifts.qr")
@@ -378,7 +364,7 @@ def gifts(driver, owner, screenshots):
     copied = wait_for(driver, "return document.querySelector('button[data-copy]').textContent === 'Copied'"
                       " || String(getSelection()).includes('byoky.com/gift/')", 5)
     check("gifts.copy", copied, text(driver, "button[data-copy]"))
-    phone_and_desktop(driver, screenshots, "gift")
+    phone_and_desktop(driver, screenshots, "wallet-gift")
 
     # The wallet holds the gift's relay room: the list says so (it may take a moment to connect).
     online = False
@@ -397,7 +383,7 @@ def gifts(driver, owner, screenshots):
     wait_for(driver, "return location.search.includes('done=gift-redeemed')", 15)
     received = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-received]")]
     check("gifts.redeem", len(received) == 1 and "Page friend" in received[0], received)
-    phone_and_desktop(driver, screenshots, "gifts")
+    phone_and_desktop(driver, screenshots, "wallet-gifts")
 
     driver.find_element(By.CSS_SELECTOR, "tr[data-gift] button.danger").click()
     driver.switch_to.alert.accept()
@@ -414,7 +400,7 @@ def backup(driver, owner, screenshots):
     os.makedirs(folder, exist_ok=True)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": folder})
     driver.get(owner.url + "/wallet/backup")
-    phone_and_desktop(driver, screenshots, "backup")
+    phone_and_desktop(driver, screenshots, "wallet-backup")
     password = "Page-Backup-Password-2026"
     form = driver.find_element(By.CSS_SELECTOR, "form[action='/wallet/backup/export']")
     form.find_element(By.NAME, "password").send_keys(password)
@@ -461,7 +447,7 @@ def every_page(driver, owner, screenshots):
         driver.get(href)
         headings[name] = driver.find_element(By.CSS_SELECTOR, "h1").text
         if name in ("Log", "Pairings", "Settings"):
-            phone_and_desktop(driver, screenshots, name.lower())
+            phone_and_desktop(driver, screenshots, f"wallet-{name.lower()}")
     check("pages.all", len(links) >= 11 and all(headings[name] == name for name, _ in links), headings)
 
 
@@ -476,7 +462,7 @@ def lock(driver, owner, screenshots):
     logged_out = "byoky open" in driver.page_source
     driver.get(owner.login_url())
     wait_for(driver, "return document.querySelector('h1')?.textContent === 'Unlock your wallet'", 15)
-    phone_and_desktop(driver, screenshots, "unlock")
+    phone_and_desktop(driver, screenshots, "wallet-unlock")
     field = driver.find_element(By.NAME, "password")
     field.send_keys("wrong password")
     driver.find_element(By.CSS_SELECTOR, "button.primary").click()
