@@ -15,6 +15,15 @@ struct CommandLineTests {
         return url
     }()
 
+    /// Starts a sibling binary of `byoky` (`byoky-relay`, `byoky-mock-provider`,
+    /// `byoky-marketplace`) on a free port (`--port 0`), with `arguments` after that.
+    static func server(_ name: String, _ arguments: String...) throws -> BackgroundProcess {
+        try BackgroundProcess(
+            executable.deletingLastPathComponent().appendingPathComponent(name),
+            arguments: ["--port", "0"] + arguments
+        )
+    }
+
     static let executable: URL = {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/"

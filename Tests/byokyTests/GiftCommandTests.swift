@@ -11,16 +11,9 @@ struct GiftCommandTests {
     @Test func aGiftWorksBetweenTwoWalletsFromTheCommandLine() async throws {
         try await WalletCommandTests.Home.with { giver in
             try await WalletCommandTests.Home.with { receiver in
-                let binaries = CommandLineTests.executable.deletingLastPathComponent()
                 let trace = giver.folder.path + "/relay-frames.log"
-                let mock = try BackgroundProcess(
-                    binaries.appendingPathComponent("byoky-mock-provider"),
-                    arguments: ["--port", "0"]
-                )
-                let relay = try BackgroundProcess(
-                    binaries.appendingPathComponent("byoky-relay"),
-                    arguments: ["--port", "0", "--trace-frames", trace]
-                )
+                let mock = try CommandLineTests.server("byoky-mock-provider")
+                let relay = try CommandLineTests.server("byoky-relay", "--trace-frames", trace)
                 let mockPort = try await mock.announcedPort()
                 let relayPort = try await relay.announcedPort()
                 let canary = "sk-canary-GIFT-CLI-0077"

@@ -30,9 +30,12 @@ struct MarketplaceBrowserTests {
     @Test(.enabled(if: BrowserSDKTests.isEnabled))
     func aVisitorUsesTheBoardInChromium() async throws {
         try await TemporaryFolder.with { folder in
-            let board = try BackgroundProcess(
-                CommandLineTests.executable.deletingLastPathComponent().appendingPathComponent("byoky-marketplace"),
-                arguments: ["--port", "0", "--data", folder.path + "/data", "--online-seconds", "5"]
+            let board = try CommandLineTests.server(
+                "byoky-marketplace",
+                "--data",
+                folder.path + "/data",
+                "--online-seconds",
+                "5"
             )
             defer { board.killAbruptly() }
             let port = try await board.announcedPort()

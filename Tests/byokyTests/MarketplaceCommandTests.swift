@@ -22,18 +22,14 @@ struct MarketplaceCommandTests {
     @Test func aListedGiftIsRedeemedFromTheBoardUsedAndUnlisted() async throws {
         try await WalletCommandTests.Home.with { giver in
             try await WalletCommandTests.Home.with { receiver in
-                let binaries = CommandLineTests.executable.deletingLastPathComponent()
-                let mock = try BackgroundProcess(
-                    binaries.appendingPathComponent("byoky-mock-provider"),
-                    arguments: ["--port", "0"]
-                )
-                let relay = try BackgroundProcess(
-                    binaries.appendingPathComponent("byoky-relay"),
-                    arguments: ["--port", "0"]
-                )
-                let market = try BackgroundProcess(
-                    binaries.appendingPathComponent("byoky-marketplace"),
-                    arguments: ["--port", "0", "--data", giver.folder.path + "/board", "--online-seconds", "3"]
+                let mock = try CommandLineTests.server("byoky-mock-provider")
+                let relay = try CommandLineTests.server("byoky-relay")
+                let market = try CommandLineTests.server(
+                    "byoky-marketplace",
+                    "--data",
+                    giver.folder.path + "/board",
+                    "--online-seconds",
+                    "3"
                 )
                 let mockPort = try await mock.announcedPort()
                 let relayPort = try await relay.announcedPort()

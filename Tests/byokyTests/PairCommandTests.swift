@@ -12,15 +12,8 @@ import Testing
 struct PairCommandTests {
     @Test func ownerPairsAnAppFromTheCommandLine() async throws {
         try await WalletCommandTests.Home.with { home in
-            let binaries = CommandLineTests.executable.deletingLastPathComponent()
-            let mock = try BackgroundProcess(
-                binaries.appendingPathComponent("byoky-mock-provider"),
-                arguments: ["--port", "0"]
-            )
-            let relay = try BackgroundProcess(
-                binaries.appendingPathComponent("byoky-relay"),
-                arguments: ["--port", "0"]
-            )
+            let mock = try CommandLineTests.server("byoky-mock-provider")
+            let relay = try CommandLineTests.server("byoky-relay")
             let mockPort = try await mock.announcedPort()
             let relayPort = try await relay.announcedPort()
             let added = try await home.byoky(
@@ -101,15 +94,8 @@ extension PairCommandTests {
     /// With `byoky serve` running, `byoky pair` hands pairings to the daemon, which serves several.
     @Test func theRunningWalletServesSeveralPairings() async throws {
         try await WalletCommandTests.Home.with { home in
-            let binaries = CommandLineTests.executable.deletingLastPathComponent()
-            let mock = try BackgroundProcess(
-                binaries.appendingPathComponent("byoky-mock-provider"),
-                arguments: ["--port", "0"]
-            )
-            let relay = try BackgroundProcess(
-                binaries.appendingPathComponent("byoky-relay"),
-                arguments: ["--port", "0"]
-            )
+            let mock = try CommandLineTests.server("byoky-mock-provider")
+            let relay = try CommandLineTests.server("byoky-relay")
             let mockPort = try await mock.announcedPort()
             let relayPort = try await relay.announcedPort()
             _ = try await home.byoky(

@@ -41,13 +41,9 @@ struct WalletCommandTests {
         /// Starts the mock provider (checking `upstreamKey`), stores that key for `provider` with
         /// the mock as its base URL, and starts the daemon.
         func serveWithMock(provider: String = "anthropic", upstreamKey: String) async throws -> Serving {
-            let binaries = CommandLineTests.executable.deletingLastPathComponent()
             let upstreamKeyFile = folder.path + "/upstream"
             try "\(upstreamKey)\n".write(toFile: upstreamKeyFile, atomically: true, encoding: .utf8)
-            let mock = try BackgroundProcess(
-                binaries.appendingPathComponent("byoky-mock-provider"),
-                arguments: ["--port", "0", "--api-key-file", upstreamKeyFile]
-            )
+            let mock = try CommandLineTests.server("byoky-mock-provider", "--api-key-file", upstreamKeyFile)
             let mockPort = try await mock.announcedPort()
             let added = try await byoky(
                 [

@@ -46,10 +46,7 @@ struct WalletPageBrowserTests {
             let upstreamKey = "sk-upstream-page-123456"
             let serving = try await home.serveWithMock(upstreamKey: upstreamKey)
             defer { serving.mock.killAbruptly() }
-            let relay = try BackgroundProcess(
-                CommandLineTests.executable.deletingLastPathComponent().appendingPathComponent("byoky-relay"),
-                arguments: ["--port", "0"]
-            )
+            let relay = try CommandLineTests.server("byoky-relay")
             defer { relay.killAbruptly() }
             let relayPort = try await relay.announcedPort()
             let mockPort = try await serving.mock.announcedPort()
