@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
@@ -146,17 +148,30 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The token marketplace: the public board of gifts and its API (SQLite through SQLKit).
+        // The servers' database: a SQLite file by default, PostgreSQL by URL, one SQLKit interface.
+        .target(
+            name: "ByokyServerStore",
+            dependencies: [
+                "ByokyCore",
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The token marketplace: the public board of gifts and its API.
         .target(
             name: "ByokyMarketplace",
             dependencies: [
                 "ByokyCore",
                 "ByokyHTTPServer",
+                "ByokyServerStore",
                 "ByokyWebFiles",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -166,6 +181,7 @@ let package = Package(
             name: "byoky-marketplace",
             dependencies: [
                 "ByokyMarketplace",
+                "ByokyServerStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -223,6 +239,8 @@ let package = Package(
             dependencies: [
                 "ByokyCore",
                 "ByokySDK",
+                "ByokyServerStore",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -306,10 +324,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ByokyServerStoreTests",
+            dependencies: [
+                "ByokyServerStore",
+                "ByokyCore",
+                "ByokyTesting",
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ByokyMarketplaceTests",
             dependencies: [
                 "ByokyMarketplace",
                 "ByokyCore",
+                "ByokyServerStore",
                 "ByokyTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -371,7 +400,7 @@ let package = Package(
         .testTarget(
             name: "byokyTests",
             dependencies: [
-                "byoky", "byoky-marketplace", "ByokyTesting", "ByokySDK", "ByokyCore",
+                "byoky", "byoky-marketplace", "ByokyTesting", "ByokySDK", "ByokyCore", "ByokyServerStore",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# The test command: prepares the Python interop environment and the QR decoder, then builds with warnings as
-# errors and runs `swift test`. Extra arguments go to `swift test` (e.g. --filter SSE).
+# The test command: prepares the Python interop environment, the QR decoder, Chromium and a throw-away
+# PostgreSQL cluster, then builds with warnings as errors and runs `swift test`. Extra arguments go to `swift test` (e.g. --filter SSE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${BYOKY_SKIP_PYTHON_SETUP:-}" != "1" ]; then
     scripts/setup-python.sh
 fi
 scripts/setup-tools.sh
+# The servers' suites run on SQLite and on a throw-away PostgreSQL cluster (BYOKY_SKIP_POSTGRES=1: SQLite only).
+if [ "${BYOKY_SKIP_POSTGRES:-}" != "1" ] && [ -z "${BYOKY_TEST_POSTGRES_URL:-}" ]; then
+    postgres_dir=$(mktemp -d /tmp/byoky-test-postgres.XXXXXX)
+    chmod 755 "$postgres_dir"
+    trap 'scripts/postgres.sh stop "$postgres_dir/cluster"; rmdir "$postgres_dir" 2>/dev/null || true' EXIT
+    BYOKY_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$postgres_dir/cluster" --fast)
+    export BYOKY_TEST_POSTGRES_URL
+fi
 flags=(-Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error)
 swift build --build-tests "${flags[@]}"
 # The browser tests run Chromium, which needs the machine to itself: they run after the rest.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ByokyMarketplace
+import ByokyServerStore
 import Foundation
 import Logging
 
@@ -11,7 +12,10 @@ struct MarketplaceCommand: AsyncParsableCommand {
         abstract: "Run the byoky token marketplace: a public board of gifts people share with everyone.",
         discussion: """
             Wallets list gifts here (the link of a version 2 gift, never a key); anyone can read the
-            board and redeem a gift's link. Data lives in one SQLite file under --data. GET /health and
+            board and redeem a gift's link. Data lives in one SQLite file under --data, or in PostgreSQL
+            with --database-url postgres://user@host:5432/db (or the DATABASE_URL environment variable;
+            the password comes from PGPASSWORD, never from the command line), where several instances
+            can share it behind a proxy. GET /health and
             GET /metrics (Prometheus) are served on the same port. See docs/marketplace.md.
             """
     )
@@ -19,10 +23,19 @@ struct MarketplaceCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one and prints it).") var port = 3200
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Folder of the marketplace's database (created if missing).") var data = "marketplace-data"
+    @Option(
+        help: ArgumentHelp(
+            "PostgreSQL to keep the board in instead of the SQLite file: postgres://user@host:5432/db.",
+            discussion:
+                "No password in it: set PGPASSWORD. DATABASE_URL (password allowed) is read when this is not given."
+        )
+    )
+    var databaseURL: String?
     @Option(help: "Seconds since a gift's last heartbeat during which it shows as online.") var onlineSeconds = 300
     @Option(help: "Listings per client address per minute.") var listingsPerMinute = 10
     @Option(help: "Redemptions per client address per minute.") var redeemsPerMinute = 10
     @Option(help: "Heartbeats per client address per minute.") var heartbeatsPerMinute = 120
+    @Option(help: .hidden) var clockOffsetSeconds: Int64 = 0
     @Flag(help: "Take the client address from X-Forwarded-For (only behind a proxy that sets it).")
     var trustForwardedFor = false
 
@@ -36,22 +49,41 @@ struct MarketplaceCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "byoky.marketplace")
         logger.logLevel = .info
+        let location: DatabaseLocation
         do {
-            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+            location = try DatabaseLocation.choose(
+                dataFolder: data,
+                fileName: "marketplace.sqlite",
+                databaseURL: databaseURL
+            )
         } catch {
-            throw ValidationError("Cannot create the data folder \(data) — check its parent's permissions")
+            throw ValidationError(error.description)
         }
-        let store = try await MarketplaceStore.open(at: data + "/marketplace.sqlite")
+        if case .sqliteFile = location {
+            do {
+                try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+            } catch {
+                throw ValidationError("Cannot create the data folder \(data) — check its parent's permissions")
+            }
+        }
+        let store = try await MarketplaceStore.open(location)
         var configuration = MarketplaceConfiguration()
         configuration.onlineWindow = Int64(onlineSeconds) * 1000
         configuration.listingsPerMinute = listingsPerMinute
         configuration.redeemsPerMinute = redeemsPerMinute
         configuration.heartbeatsPerMinute = heartbeatsPerMinute
         configuration.trustForwardedFor = trustForwardedFor
+        if clockOffsetSeconds != 0 {
+            // Tests move time forward across a restart to see gifts expire.
+            let offset = clockOffsetSeconds * 1000
+            let clock = configuration.clock
+            configuration.clock = { clock() + offset }
+        }
         let server = MarketplaceServer(store: store, configuration: configuration)
         let host = self.host
         try await server.runUntilSignalled(host: host, port: port, logger: logger) { bound in
-            let line = "byoky-marketplace listening on http://\(host):\(bound) (health: /health)\n"
+            let line =
+                "byoky-marketplace listening on http://\(host):\(bound) (health: /health; data: \(store.location.description))\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
         try await store.close()

@@ -1,5 +1,6 @@
 import ByokyCore
 import ByokyMarketplace
+import ByokyTesting
 import Foundation
 import NIOHTTP1
 import Testing
@@ -8,8 +9,11 @@ import Testing
 /// redemption page (link and QR code, under the API's rate limit), headers and assets.
 @Suite(.timeLimit(.minutes(3)))
 struct BoardPageTests {
-    @Test func theBoardShowsCardsAndAHostileNameAsText() async throws {
-        try await MarketplaceFixture.with(MarketplaceFixture.configuration { $0.onlineWindow = 60_000 }) { market in
+    @Test(arguments: TestDatabase.available) func theBoardShowsCardsAndAHostileNameAsText(
+        on database: TestDatabase
+    ) async throws {
+        try await MarketplaceFixture.with(MarketplaceFixture.configuration { $0.onlineWindow = 60_000 }, on: database) {
+            market in
             let hostile = #"<script>window.pwned=1</script>"#
             let (id, url, _) = try await market.list(name: hostile, budget: 4000)
             market.advance(milliseconds: 3_600_000 + 61_000)
@@ -47,8 +51,11 @@ struct BoardPageTests {
         }
     }
 
-    @Test func redeemingShowsTheLinkAndItsQRCodeUnderTheSameLimit() async throws {
-        try await MarketplaceFixture.with(MarketplaceFixture.configuration { $0.redeemsPerMinute = 2 }) { market in
+    @Test(arguments: TestDatabase.available) func redeemingShowsTheLinkAndItsQRCodeUnderTheSameLimit(
+        on database: TestDatabase
+    ) async throws {
+        try await MarketplaceFixture.with(MarketplaceFixture.configuration { $0.redeemsPerMinute = 2 }, on: database) {
+            market in
             let (id, url, management) = try await market.list(name: "Ana", budget: 500)
             let page = try await market.send(.GET, "/redeem/\(id)")
             #expect(page.status == 200)

@@ -1,5 +1,6 @@
 import ByokyCore
 import ByokyMarketplace
+import ByokyServerStore
 import ByokyTesting
 import Foundation
 import NIOHTTP1
@@ -9,8 +10,11 @@ import Testing
 /// usage, heartbeats, unlisting and expiry, and every refusal a hostile client should meet.
 @Suite(.timeLimit(.minutes(3)))
 struct MarketplaceAPITests {
-    @Test func aGiftIsListedShownRedeemedUsedAndUnlisted() async throws {
-        try await MarketplaceFixture.with(MarketplaceFixture.configuration { $0.onlineWindow = 60_000 }) { market in
+    @Test(arguments: TestDatabase.available) func aGiftIsListedShownRedeemedUsedAndUnlisted(
+        on database: TestDatabase
+    ) async throws {
+        try await MarketplaceFixture.with(MarketplaceFixture.configuration { $0.onlineWindow = 60_000 }, on: database) {
+            market in
             let (id, url, management) = try await market.list(name: "  Ana <b>the giver</b>  ", budget: 5000)
             #expect(management.count >= 43)
             var board = try await market.board()
@@ -82,8 +86,10 @@ struct MarketplaceAPITests {
         }
     }
 
-    @Test func expiredAndUsedUpGiftsMoveToTheirOwnSection() async throws {
-        try await MarketplaceFixture.with { market in
+    @Test(arguments: TestDatabase.available) func expiredAndUsedUpGiftsMoveToTheirOwnSection(
+        on database: TestDatabase
+    ) async throws {
+        try await MarketplaceFixture.with(on: database) { market in
             let short = try await market.list(name: nil, budget: 100)
             let (usedUp, _, management) = try await market.list(budget: 50)
             #expect(
@@ -104,8 +110,11 @@ struct MarketplaceAPITests {
         }
     }
 
-    @Test func theBoardPagesAndFiltersByProvider() async throws {
-        try await MarketplaceFixture.with(MarketplaceFixture.configuration { $0.listingsPerMinute = 100 }) { market in
+    @Test(arguments: TestDatabase.available) func theBoardPagesAndFiltersByProvider(
+        on database: TestDatabase
+    ) async throws {
+        try await MarketplaceFixture.with(MarketplaceFixture.configuration { $0.listingsPerMinute = 100 }, on: database)
+        { market in
             var ids: [String] = []
             for index in 0..<7 {
                 let (id, url, _) = MarketplaceFixture.link(provider: index < 5 ? .anthropic : .openai)
@@ -128,8 +137,11 @@ struct MarketplaceAPITests {
         }
     }
 
-    @Test func hostileListingsAreRefusedWithAClearError() async throws {
-        try await MarketplaceFixture.with(MarketplaceFixture.configuration { $0.listingsPerMinute = 100 }) { market in
+    @Test(arguments: TestDatabase.available) func hostileListingsAreRefusedWithAClearError(
+        on database: TestDatabase
+    ) async throws {
+        try await MarketplaceFixture.with(MarketplaceFixture.configuration { $0.listingsPerMinute = 100 }, on: database)
+        { market in
             let v1 = MarketplaceFixture.link(version2: false)
             let good = MarketplaceFixture.link()
             let far = MarketplaceFixture.link(expiresIn: 91 * 86_400_000)
@@ -166,12 +178,14 @@ struct MarketplaceAPITests {
         }
     }
 
-    @Test func floodsMeetTheRateLimitsPerClientAddress() async throws {
+    @Test(arguments: TestDatabase.available) func floodsMeetTheRateLimitsPerClientAddress(
+        on database: TestDatabase
+    ) async throws {
         let strict = MarketplaceFixture.configuration {
             $0.listingsPerMinute = 3
             $0.redeemsPerMinute = 2
         }
-        try await MarketplaceFixture.with(strict) { market in
+        try await MarketplaceFixture.with(strict, on: database) { market in
             // X-Forwarded-For is not trusted by default: a flood cannot pick fresh buckets.
             var statuses: [Int] = []
             for index in 0..<4 {
@@ -200,7 +214,7 @@ struct MarketplaceAPITests {
             $0.listingsPerMinute = 1
             $0.trustForwardedFor = true
         }
-        try await MarketplaceFixture.with(proxied) { market in
+        try await MarketplaceFixture.with(proxied, on: database) { market in
             // Behind a trusted proxy, each client (the proxy's last entry) has its own bucket.
             for client in ["203.0.113.1", "203.0.113.2"] {
                 _ = try await market.list(headers: [("x-forwarded-for", "spoofed, \(client)")])
@@ -216,11 +230,52 @@ struct MarketplaceAPITests {
         }
     }
 
-    @Test func listingsSurviveARestartAndHealthAndMetricsAnswer() async throws {
+    /// Reports racing each other (a wallet retrying, two instances behind a proxy) never lower usage,
+    /// and one gift listed twice at once is on the board once.
+    @Test(arguments: TestDatabase.available)
+    func racingWritesKeepUsageRisingAndAGiftListedOnce(on database: TestDatabase) async throws {
+        let configuration = MarketplaceFixture.configuration { $0.listingsPerMinute = 100 }
+        try await MarketplaceFixture.with(configuration, on: database) { market in
+            let (id, _, management) = try await market.list(budget: 100_000)
+            let reports = Array(stride(from: 500, through: 20_000, by: 500)).shuffled()
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for used in reports {
+                    group.addTask {
+                        try await market.send(
+                            .PATCH,
+                            "/gifts/\(id)/usage",
+                            json: #"{"tokensUsed":\#(used)}"#,
+                            token: management
+                        )
+                        .status
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(Set(statuses).isSubset(of: [200, 409]))
+            #expect(statuses.contains(200))
+            let shown = try await market.board().active.first { $0["id"] as? String == id }
+            #expect(shown?["tokensUsed"] as? Int == 20_000)
+
+            let (_, link, _) = MarketplaceFixture.link(budget: 1_000, now: market.time.withLock { $0 })
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: ["giftLink": link]), as: UTF8.self)
+            let listings = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<6 { group.addTask { try await market.send(.POST, "/gifts", json: body).status } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(listings.sorted() == [201, 409, 409, 409, 409, 409])
+            #expect(try await market.board().active.count == 2)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available) func listingsSurviveARestartAndHealthAndMetricsAnswer(
+        on database: TestDatabase
+    ) async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
+        let location = try await database.freshLocation(in: folder, name: "restarted")
         let listed = Locked<(String, String)?>(nil)
-        try await MarketplaceFixture.with(folder: folder) { market in
+        try await MarketplaceFixture.with(location: location) { market in
             let (id, _, management) = try await market.list()
             listed.withLock { $0 = (id, management) }
             #expect(try await market.send(.GET, "/health").json["ok"] as? Bool == true)
@@ -231,7 +286,7 @@ struct MarketplaceAPITests {
             #expect(metrics.contains(#"byoky_marketplace_requests_total{route="list",status="200"} 1"#))
         }
         let (id, management) = try #require(listed.withLock { $0 })
-        try await MarketplaceFixture.with(folder: folder) { (market: MarketplaceFixture) async throws in
+        try await MarketplaceFixture.with(location: location) { (market: MarketplaceFixture) async throws in
             #expect(try await market.board().active.first?["id"] as? String == id)
             #expect(try await market.send(.POST, "/gifts/\(id)/heartbeat", token: management).status == 200)
         }

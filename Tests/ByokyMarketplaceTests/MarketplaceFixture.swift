@@ -1,15 +1,17 @@
 import AsyncHTTPClient
 import ByokyCore
 import ByokyMarketplace
+import ByokyServerStore
 import ByokyTesting
 import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// A marketplace on a loopback port over a real SQLite file, with a clock the test moves.
+/// A marketplace on a loopback port over a real database (a SQLite file, or PostgreSQL when the run
+/// has one), with a clock the test moves.
 struct MarketplaceFixture: Sendable {
     let port: Int
-    let folder: TemporaryFolder
+    let location: DatabaseLocation
     let time: Locked<Int64>
 
     struct Answer: Sendable {
@@ -29,19 +31,29 @@ struct MarketplaceFixture: Sendable {
         return configuration
     }
 
+    /// Runs `body` against a marketplace on a fresh database of the `on` kind, or on `location`
+    /// (to restart over the data of an earlier run).
     static func with(
         _ base: MarketplaceConfiguration = .init(),
-        folder existing: TemporaryFolder? = nil,
+        on kind: TestDatabase = .sqlite,
+        location existing: DatabaseLocation? = nil,
         _ body: @Sendable (MarketplaceFixture) async throws -> Void
     ) async throws {
-        let folder = try existing ?? TemporaryFolder()
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let location: DatabaseLocation
+        if let existing {
+            location = existing
+        } else {
+            location = try await kind.freshLocation(in: folder, name: "marketplace")
+        }
         let time = Locked(start)
         var configuration = base
         configuration.clock = { time.withLock { $0 } }
-        let store = try await MarketplaceStore.open(at: folder.path + "/marketplace.sqlite")
+        let store = try await MarketplaceStore.open(location)
         do {
             try await MarketplaceServer(store: store, configuration: configuration).withRunning { port in
-                try await body(MarketplaceFixture(port: port, folder: folder, time: time))
+                try await body(MarketplaceFixture(port: port, location: location, time: time))
             }
         } catch {
             try? await store.close()

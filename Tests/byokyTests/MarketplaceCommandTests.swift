@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyServerStore
 import ByokyTesting
 import Foundation
 import Testing
@@ -17,23 +18,52 @@ struct MarketplaceCommandTests {
 
     struct Board: Decodable {
         let active: [BoardGift]
+        let expired: [BoardGift]
     }
 
-    @Test func aListedGiftIsRedeemedFromTheBoardUsedAndUnlisted() async throws {
+    /// A database the board cannot use stops it at once with one line that says why, and a
+    /// password is never taken from (nor repeated from) the command line.
+    @Test func aDatabaseTheBoardCannotUseIsOneClearLine() async throws {
+        let board = CommandLineTests.executable.deletingLastPathComponent().appendingPathComponent("byoky-marketplace")
+        let withPassword = try await ProcessRunner.run(
+            board,
+            arguments: ["--port", "0", "--database-url", "postgres://board:hunter2-pw@127.0.0.1:1/board"]
+        )
+        #expect(withPassword.status != 0)
+        #expect(withPassword.stderr.contains("PGPASSWORD"))
+        #expect(!(withPassword.stdout + withPassword.stderr).contains("hunter2"))
+
+        // Port 1 on loopback: nothing listens there.
+        let unreachable = try await ProcessRunner.run(
+            board,
+            arguments: ["--port", "0", "--database-url", "postgres://board@127.0.0.1:1/board"],
+            environment: ProcessInfo.processInfo.environment.merging(["PGPASSWORD": "hunter2-pw"]) { $1 }
+        )
+        #expect(unreachable.status != 0)
+        #expect(unreachable.stderr.contains("Cannot connect to PostgreSQL"), "\(unreachable.stderr)")
+        #expect(unreachable.stderr.contains("Connection refused"), "\(unreachable.stderr)")
+        #expect(!(unreachable.stdout + unreachable.stderr).contains("hunter2"))
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aListedGiftIsRedeemedFromTheBoardUsedAndUnlisted(on database: TestDatabase) async throws {
         try await WalletCommandTests.Home.with { giver in
             try await WalletCommandTests.Home.with { receiver in
                 let mock = try CommandLineTests.server("byoky-mock-provider")
                 let relay = try CommandLineTests.server("byoky-relay")
-                let market = try CommandLineTests.server(
-                    "byoky-marketplace",
-                    "--data",
-                    giver.folder.path + "/board",
-                    "--online-seconds",
-                    "3"
+                var storage = ["--data", giver.folder.path + "/board"]
+                if case .postgres(let url, _) = try await database.freshLocation(in: giver.folder, name: "board") {
+                    storage = ["--database-url", url]
+                }
+                let boardExecutable = CommandLineTests.executable.deletingLastPathComponent()
+                    .appendingPathComponent("byoky-marketplace")
+                let market = try BackgroundProcess(
+                    boardExecutable,
+                    arguments: ["--port", "0", "--online-seconds", "3"] + storage
                 )
                 let mockPort = try await mock.announcedPort()
                 let relayPort = try await relay.announcedPort()
-                let board = "http://127.0.0.1:\(try await market.announcedPort())"
+                var board = "http://127.0.0.1:\(try await market.announcedPort())"
                 func read() async throws -> Board {
                     let listed = try await receiver.byoky(["marketplace", "list", "--marketplace", board, "--json"])
                     return try JSONDecoder().decode(Board.self, from: Data(listed.stdout.utf8))
@@ -132,8 +162,28 @@ struct MarketplaceCommandTests {
                 await giverServe.terminate()
                 #expect(try await waitFor { $0.active.first { $0.id == second.id }?.online == false })
 
-                for process in [receiverServe, market, relay, mock] { await process.terminate() }
-                for output in [giverServe.printed, receiverServe.printed, market.printed, created.stdout] {
+                // Time passes (the board restarts an hour and a bit later, over the same data): the
+                // gift is in the expired section, and redeeming it says so.
+                await market.terminate()
+                let later = try BackgroundProcess(
+                    boardExecutable,
+                    arguments: ["--port", "0", "--clock-offset-seconds", "3700", "--online-seconds", "3"] + storage
+                )
+                board = "http://127.0.0.1:\(try await later.announcedPort())"
+                let afterAnHour = try await read()
+                #expect(!afterAnHour.active.contains { $0.id == second.id })
+                #expect(afterAnHour.expired.contains { $0.id == second.id })
+                let expired = try await receiver.byoky(
+                    ["gift", "redeem", "--password-file", receiver.passwordFile],
+                    input: "\(board)/redeem/\(second.id)\n"
+                )
+                #expect(expired.status != 0)
+                #expect(expired.stderr.contains("expired"), "\(expired.stderr)")
+
+                for process in [receiverServe, later, relay, mock] { await process.terminate() }
+                for output in [
+                    giverServe.printed, receiverServe.printed, market.printed, later.printed, created.stdout,
+                ] {
                     #expect(!output.contains("sk-canary-MARKET-0042"))
                 }
             }

@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyServerStore
 import Crypto
 import Foundation
 import HTTPTypes
@@ -70,7 +71,9 @@ struct GiftRoutes: Sendable {
                 guard usage.tokensUsed >= gift.tokensUsed else {
                     throw MarketplaceError.conflict("Usage never decreases: \(gift.tokensUsed) tokens are used already")
                 }
-                try await store.setUsage(gift.id, tokensUsed: usage.tokensUsed)
+                guard try await store.raiseUsage(gift.id, to: usage.tokensUsed) else {
+                    throw MarketplaceError.conflict("Usage never decreases: more tokens are recorded as used already")
+                }
                 return (200, Done())
             }
         }
@@ -187,12 +190,13 @@ struct GiftRoutes: Sendable {
             let (code, value) = try await body()
             json = try JSONEncoder().encode(value)
             status = code
-        } catch let error as MarketplaceError {
-            status = error.status
-            json = (try? JSONEncoder().encode(["error": error.message, "code": error.code])) ?? Data()
         } catch {
-            status = 500
-            json = Data(#"{"error":"Internal error","code":"INTERNAL_ERROR"}"#.utf8)
+            let refusal =
+                error as? MarketplaceError
+                ?? (error is DatabaseUnavailable
+                    ? .unavailable : MarketplaceError(status: 500, code: "INTERNAL_ERROR", message: "Internal error"))
+            status = refusal.status
+            json = (try? JSONEncoder().encode(["error": refusal.message, "code": refusal.code])) ?? Data()
         }
         metrics.count(route: route, status: status)
         var headers = HTTPFields()

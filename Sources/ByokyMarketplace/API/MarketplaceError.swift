@@ -32,6 +32,12 @@ public struct MarketplaceError: Error, Sendable, Equatable {
         )
     }
 
+    public static let unavailable = MarketplaceError(
+        status: 503,
+        code: "UNAVAILABLE",
+        message: "The board's database is not answering; try again shortly"
+    )
+
     public static func tooLarge(_ limit: Int) -> MarketplaceError {
         MarketplaceError(status: 413, code: "PAYLOAD_TOO_LARGE", message: "The body is larger than \(limit) bytes")
     }
