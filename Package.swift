@@ -182,6 +182,8 @@ let package = Package(
             dependencies: [
                 "ByokyMarketplace",
                 "ByokyServerStore",
+                "ByokyCore",
+                "ByokyWallet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

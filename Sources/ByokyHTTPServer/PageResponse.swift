@@ -6,10 +6,14 @@ import NIOCore
 /// ``PageSecurityHeaders``.
 package enum PageResponse {
     /// A whole page.
-    package static func html(_ page: HTML, status: HTTPResponse.Status = .ok) -> Response {
+    package static func html(
+        _ page: HTML,
+        status: HTTPResponse.Status = .ok,
+        imageSources: String = PageSecurityHeaders.ownImages
+    ) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
-        PageSecurityHeaders.apply(to: &headers)
+        PageSecurityHeaders.apply(to: &headers, imageSources: imageSources)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page.description)))
     }
 

@@ -4,9 +4,14 @@ package import HTTPTypes
 /// server itself (no inline script, nothing from a CDN), no framing, no sniffing, no referrer,
 /// nothing cached.
 package enum PageSecurityHeaders {
-    package static func apply(to headers: inout HTTPFields) {
+    /// Images from the server itself and `data:` URLs (QR codes).
+    package static let ownImages = "'self' data:"
+
+    /// - Parameter imageSources: the CSP `img-src` list; a page that shows images from elsewhere
+    ///   (app icons) widens only this.
+    package static func apply(to headers: inout HTTPFields, imageSources: String = ownImages) {
         headers[HTTPField.Name("Content-Security-Policy")!] =
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src \(imageSources); connect-src 'self'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"

@@ -4,15 +4,26 @@ import ByokyServerStore
 import Foundation
 import Logging
 
-/// `byoky-marketplace`: the public board of token gifts.
+/// `byoky-marketplace`: the public board of token gifts and the app catalogue.
 @main
 struct MarketplaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "byoky-marketplace",
-        abstract: "Run the byoky token marketplace: a public board of gifts people share with everyone.",
+        abstract: "The byoky token marketplace: a public board of gifts, and the catalogue of apps.",
+        discussion: "Without a subcommand it serves (`byoky-marketplace serve --help`).",
+        subcommands: [Serve.self, Review.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// `byoky-marketplace serve`.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the marketplace: the board of gifts people share, and the app catalogue.",
         discussion: """
             Wallets list gifts here (the link of a version 2 gift, never a key); anyone can read the
-            board and redeem a gift's link. Data lives in one SQLite file under --data, or in PostgreSQL
+            board and redeem a gift's link. Developers submit apps (POST /apps); reviewers approve
+            them with `byoky-marketplace review` and the admin token of --admin-token-file. Data lives in one SQLite file under --data, or in PostgreSQL
             with --database-url postgres://user@host:5432/db (or the DATABASE_URL environment variable;
             the password comes from PGPASSWORD, never from the command line), where several instances
             can share it behind a proxy. GET /health and
@@ -36,12 +47,19 @@ struct MarketplaceCommand: AsyncParsableCommand {
     @Option(help: "Redemptions per client address per minute.") var redeemsPerMinute = 10
     @Option(help: "Heartbeats per client address per minute.") var heartbeatsPerMinute = 120
     @Option(help: .hidden) var clockOffsetSeconds: Int64 = 0
+    @Option(help: "App submissions per client address per minute.") var submissionsPerMinute = 5
+    @Option(help: "File whose first line is the reviewers' admin token (review is off without it).")
+    var adminTokenFile: String?
+    @Flag(help: "Take apps at http://127.0.0.1 or localhost addresses (a catalogue for local development).")
+    var allowLoopbackApps = false
     @Flag(help: "Take the client address from X-Forwarded-For (only behind a proxy that sets it).")
     var trustForwardedFor = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
-        guard onlineSeconds > 0, listingsPerMinute > 0, redeemsPerMinute > 0, heartbeatsPerMinute > 0 else {
+        guard onlineSeconds > 0, listingsPerMinute > 0, redeemsPerMinute > 0, heartbeatsPerMinute > 0,
+            submissionsPerMinute > 0
+        else {
             throw ValidationError("Windows and limits must be at least 1")
         }
     }
@@ -73,6 +91,17 @@ struct MarketplaceCommand: AsyncParsableCommand {
         configuration.redeemsPerMinute = redeemsPerMinute
         configuration.heartbeatsPerMinute = heartbeatsPerMinute
         configuration.trustForwardedFor = trustForwardedFor
+        configuration.submissionsPerMinute = submissionsPerMinute
+        configuration.allowsLoopbackApps = allowLoopbackApps
+        if let adminTokenFile {
+            let token = try AdminToken.read(from: adminTokenFile)
+            guard token.count >= 24 else {
+                throw ValidationError(
+                    "The admin token in \(adminTokenFile) is too short: use at least 24 random characters"
+                )
+            }
+            configuration.adminTokenHash = MarketplaceServer.tokenHash(token)
+        }
         if clockOffsetSeconds != 0 {
             // Tests move time forward across a restart to see gifts expire.
             let offset = clockOffsetSeconds * 1000

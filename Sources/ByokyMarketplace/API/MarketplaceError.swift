@@ -1,9 +1,32 @@
+public import ByokyCore
+
 /// What a marketplace request did wrong, answered as `{"error": message, "code": CODE}` (the
 /// original board's `error` string, with a code beside it).
 public struct MarketplaceError: Error, Sendable, Equatable {
     public let status: Int
     public let code: String
     public let message: String
+    /// What a refused manifest breaks, rule by rule.
+    public var problems: [ManifestProblem]? = nil
+
+    /// The JSON answered for it: `{"error", "code", "problems"?}`.
+    struct Body: Encodable {
+        let error: String
+        let code: String
+        let problems: [ManifestProblem]?
+    }
+
+    var body: Body { Body(error: message, code: code, problems: problems) }
+
+    public static func invalidManifest(_ problems: [ManifestProblem]) -> MarketplaceError {
+        MarketplaceError(
+            status: 400,
+            code: "INVALID_MANIFEST",
+            message: "The manifest breaks \(problems.count) rule\(problems.count == 1 ? "" : "s"): "
+                + problems.prefix(3).map(\.description).joined(separator: "; "),
+            problems: problems
+        )
+    }
 
     public static func invalid(_ message: String) -> MarketplaceError {
         MarketplaceError(status: 400, code: "INVALID_REQUEST", message: message)

@@ -13,12 +13,12 @@ enum BoardPage {
           <meta charset="utf-8">
           <meta name="viewport" content="width=device-width, initial-scale=1">
           <meta name="referrer" content="no-referrer">
-          <title>\(title) · byoky token board</title>
+          <title>\(title) · byoky marketplace</title>
           <link rel="stylesheet" href="/marketplace/assets/board.css">
           <script type="module" src="/marketplace/assets/board.js"></script>
         </head>
         <body>
-          <header><a class="brand" href="/">byoky</a> <span class="muted">token board</span></header>
+          <header><a class="brand" href="/">byoky</a> <nav><a href="/">Token board</a> <a href="/catalogue">Apps</a></nav></header>
           <main id="main">
             \(body)
           </main>

@@ -9,6 +9,7 @@ import NIOCore
 /// same rate limit as the API's redemption) and the page's own script and styles (`/shared/` too).
 struct BoardRoutes: Sendable {
     let gifts: GiftRoutes
+    let apps: AppRoutes
 
     func register(on router: Router<MarketplaceContext>) {
         router.get("/") { request, _ in
@@ -20,9 +21,26 @@ struct BoardRoutes: Sendable {
                 return Self.html(BoardPage.message("Not that", error.message), status: error.status)
             }
         }
+        router.get("/catalogue") { request, _ in
+            do {
+                let listing = try await apps.catalogue(request)
+                let query = request.uri.queryParameters
+                return PageResponse.html(
+                    CataloguePage.catalogue(
+                        listing,
+                        search: query.get("search"),
+                        category: query.get("category").flatMap(AppCategory.init(rawValue:))
+                    ),
+                    // App icons live on the apps' own https hosts.
+                    imageSources: PageSecurityHeaders.ownImages + " https:"
+                )
+            } catch let error as MarketplaceError {
+                return Self.html(BoardPage.message("Not that", error.message), status: error.status)
+            }
+        }
         router.get("/redeem/{id}") { request, context in
             do {
-                try gifts.limit(gifts.redeems, request, context)
+                try gifts.exchange.limit(gifts.redeems, request, context)
                 let gift = try await gifts.redeemable(context)
                 let item = BoardItem(
                     gift,

@@ -8,6 +8,12 @@ public struct MarketplaceConfiguration: Sendable {
     public var listingsPerMinute = 10
     public var redeemsPerMinute = 10
     public var heartbeatsPerMinute = 120
+    public var submissionsPerMinute = 5
+    /// SHA-256 (hex) of the reviewers' admin token; review is off without one.
+    public var adminTokenHash: String?
+    /// Take app manifests whose address is `http://127.0.0.1` or `localhost` (a catalogue for
+    /// local development only).
+    public var allowsLoopbackApps = false
     /// Read the client's address from `X-Forwarded-For` (the address the proxy saw, its last
     /// entry) — only behind a proxy that sets it; otherwise anyone could pick their own bucket.
     public var trustForwardedFor = false

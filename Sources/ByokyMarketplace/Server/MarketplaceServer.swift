@@ -18,11 +18,17 @@ public struct MarketplaceServer: Sendable {
         self.configuration = configuration
     }
 
+    /// SHA-256 (hex) of a token, as ``MarketplaceConfiguration/adminTokenHash`` keeps it.
+    public static func tokenHash(_ token: String) -> String { APIExchange.hash(token) }
+
     public func makeRouter() -> Router<MarketplaceContext> {
         let router = Router(context: MarketplaceContext.self)
-        let gifts = GiftRoutes(store: store, configuration: configuration, metrics: metrics)
+        let exchange = APIExchange(configuration: configuration, metrics: metrics)
+        let gifts = GiftRoutes(store: store, exchange: exchange)
         gifts.register(on: router)
-        BoardRoutes(gifts: gifts).register(on: router)
+        let apps = AppRoutes(store: store, exchange: exchange)
+        apps.register(on: router)
+        BoardRoutes(gifts: gifts, apps: apps).register(on: router)
         router.get("/health") { _, _ in
             Response(
                 status: .ok,

@@ -13,7 +13,7 @@ public final class MarketplaceStore: Sendable {
     ///
     /// - Throws: ``ByokyError`` `INTERNAL_ERROR` when it cannot be reached or prepared.
     public static func open(_ location: DatabaseLocation) async throws -> MarketplaceStore {
-        MarketplaceStore(database: try await ServerDatabase.open(location, migrations: migrations))
+        MarketplaceStore(database: try await ServerDatabase.open(location, migrations: migrations + appMigrations))
     }
 
     /// Opens (creating) the SQLite file at `path`.

@@ -82,12 +82,12 @@ public struct MarketplaceClient: Sendable {
 
     // MARK: Transport
 
-    private func escaped(_ segment: String) -> String {
+    func escaped(_ segment: String) -> String {
         segment.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.")))
             ?? ""
     }
 
-    private func send(
+    func send(
         _ method: HTTPMethod,
         _ path: String,
         json: Data? = nil,
@@ -127,7 +127,7 @@ public struct MarketplaceClient: Sendable {
         return bytes
     }
 
-    private func decode<Value: Decodable>(_ type: Value.Type, _ bytes: [UInt8]) throws -> Value {
+    func decode<Value: Decodable>(_ type: Value.Type, _ bytes: [UInt8]) throws -> Value {
         do {
             return try JSONDecoder().decode(type, from: Data(bytes))
         } catch {

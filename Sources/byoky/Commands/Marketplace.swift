@@ -29,21 +29,11 @@ extension ByokyCommand {
                         let state = gift.online ? "online " : "offline"
                         print(
                             "\(gift.id)  \(state)  \(gift.providerName)  \(gift.tokensRemaining)/\(gift.tokenBudget) tokens  "
-                                + "until \(formatTime(gift.expiresAt))  from \(Self.printable(gift.gifterName))"
+                                + "until \(formatTime(gift.expiresAt))  from \(TerminalText.printable(gift.gifterName))"
                         )
                     }
                     if !board.expired.isEmpty { print("\(board.expired.count) more expired or used up.") }
                 }
-            }
-
-            /// A board's name as plain text for a terminal: control characters (escape sequences
-            /// could rewrite the screen) become `?`.
-            static func printable(_ text: String) -> String {
-                String(
-                    String.UnicodeScalarView(
-                        text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }
-                    )
-                )
             }
         }
     }
