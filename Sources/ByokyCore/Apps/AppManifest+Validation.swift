@@ -31,8 +31,17 @@ extension AppManifest {
             throw ManifestRejection([ManifestProblem("manifest", "is not a JSON object")])
         }
         var problems = unknownKeys(in: object)
+        var readable = object
+        // An unknown category is reported here, so that the other rules are still checked.
+        if let category = object["category"] as? String, AppCategory(rawValue: category) == nil {
+            problems.append(categoryProblem)
+            readable["category"] = AppCategory.other.rawValue
+        }
         do {
-            let manifest = try JSONDecoder().decode(AppManifest.self, from: data)
+            let manifest = try JSONDecoder().decode(
+                AppManifest.self,
+                from: try JSONSerialization.data(withJSONObject: readable)
+            )
             problems += manifest.problems(policy: policy)
             if problems.isEmpty { return manifest }
         } catch let error as DecodingError {
@@ -145,6 +154,11 @@ extension AppManifest {
         return problems
     }
 
+    static let categoryProblem = ManifestProblem(
+        "category",
+        "one of \(AppCategory.allCases.map(\.rawValue).joined(separator: ", "))"
+    )
+
     static func problem(from error: DecodingError) -> ManifestProblem {
         func field(_ path: [any CodingKey]) -> String {
             path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
@@ -158,12 +172,6 @@ extension AppManifest {
             return ManifestProblem(field(context.codingPath), "has the wrong type")
         case .dataCorrupted(let context):
             let name = field(context.codingPath)
-            if name == "category" {
-                return ManifestProblem(
-                    "category",
-                    "one of \(AppCategory.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
             return ManifestProblem(name.isEmpty ? "manifest" : name, "has an invalid value")
         @unknown default:
             return ManifestProblem("manifest", "cannot be read")
