@@ -26,7 +26,8 @@ struct ByokyCommand: AsyncParsableCommand {
             Approve.self,
             Deny.self, Sessions.self,
             Revoke.self, Group.self, Limit.self, Usage.self, Log.self, Status.self, Export.self, Import.self,
-            Providers.self, PasswordCheck.self, Pair.self, Pairings.self, Gift.self, Marketplace.self, App.self, Open.self,
+            Providers.self, PasswordCheck.self, Pair.self, Pairings.self, Gift.self, Marketplace.self, App.self,
+            Open.self,
             Service.self,
         ]
     )

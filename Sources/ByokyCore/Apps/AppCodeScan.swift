@@ -60,7 +60,9 @@ public enum AppCodeScan {
             if line.contains("eval(function(p,a,c,k,e,") {
                 findings.append(Finding(file: file, line: number, detail: "packed with a p,a,c,k,e,d packer"))
             } else if line.contains(/\beval\s*\(/) || line.contains(/\bnew\s+Function\s*\(/) {
-                findings.append(Finding(file: file, line: number, detail: "builds code from strings (eval / new Function)"))
+                findings.append(
+                    Finding(file: file, line: number, detail: "builds code from strings (eval / new Function)")
+                )
             }
             if line.matches(of: /\b_0x[0-9a-f]{4,}\b/).count >= 5 {
                 findings.append(Finding(file: file, line: number, detail: "obfuscator-style _0x names"))
@@ -70,7 +72,11 @@ public enum AppCodeScan {
             }
             if line.utf8.count > 5_000, !hasSourceMap {
                 findings.append(
-                    Finding(file: file, line: number, detail: "a \(line.utf8.count)-character line without a source map")
+                    Finding(
+                        file: file,
+                        line: number,
+                        detail: "a \(line.utf8.count)-character line without a source map"
+                    )
                 )
             }
         }

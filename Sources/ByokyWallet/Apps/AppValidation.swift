@@ -121,7 +121,9 @@ public enum AppValidation {
             let names = Set(asked.map(\.provider)).sorted()
             return .pass(
                 "providers",
-                names.isEmpty ? "the code names no provider" : "asks only for declared providers (\(names.joined(separator: ", ")))"
+                names.isEmpty
+                    ? "the code names no provider"
+                    : "asks only for declared providers (\(names.joined(separator: ", ")))"
             )
         }
         return .fail(
@@ -176,7 +178,8 @@ public enum AppValidation {
         return files.sorted { $0.0 < $1.0 }
     }
 
-    static func publishedCode(at address: String) async throws -> (files: [(file: String, text: String)], page: String) {
+    static func publishedCode(at address: String) async throws -> (files: [(file: String, text: String)], page: String)
+    {
         let page = String(decoding: try await fetch(address).body, as: UTF8.self)
         var files = [(file: "index.html", text: page)]
         guard let origin = AbsoluteURL(address)?.origin else { return (files, page) }

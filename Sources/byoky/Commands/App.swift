@@ -1,7 +1,9 @@
 import ArgumentParser
 import ByokyCore
+import ByokyHTTPServer
 import ByokyWallet
 import Foundation
+import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +24,7 @@ extension ByokyCommand {
                   byoky app validate [DIR|URL]         check the manifest and the code
                   byoky app submit --marketplace URL   send it for review
                 """,
-            subcommands: [Init.self, Validate.self, Submit.self, Status.self]
+            subcommands: [Init.self, Serve.self, Validate.self, Submit.self, Status.self]
         )
     }
 }
@@ -177,6 +179,41 @@ extension ByokyCommand.App {
         }
     }
 
+    /// `byoky app serve`.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve a web app's folder on this machine while you build it (no build step, nothing cached).",
+            discussion: """
+                Listens on 127.0.0.1 only. Open the printed address with `byoky serve` running: the app's
+                byoky.js connects to your wallet from there.
+                """
+        )
+        @Argument(help: "The app's folder.") var dir = "."
+        @Option(help: "Port (0 picks a free one).") var port = 8080
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("\(dir) is not a folder")
+            }
+        }
+
+        func run() async throws {
+            var logger = Logger(label: "byoky.app.serve")
+            logger.logLevel = .warning
+            let folder = dir
+            try await HTTPServerRunner.runUntilSignalled(
+                [StaticFolder.server(serving: folder, port: port)],
+                logger: logger
+            ) { ports in
+                FileHandle.standardOutput.write(
+                    Data("Serving \(folder) at http://127.0.0.1:\(ports[0])/ (Ctrl-C stops)\n".utf8)
+                )
+            }
+        }
+    }
+
     /// `byoky app validate`.
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -190,7 +227,8 @@ extension ByokyCommand.App {
         )
         @Argument(help: "A project folder or the app's https address.") var target = "."
         @Flag(help: "Skip the checks that need the network.") var offline = false
-        @Flag(help: "Take http://127.0.0.1 and localhost URLs in the manifest (a local catalogue).") var allowLoopback = false
+        @Flag(help: "Take http://127.0.0.1 and localhost URLs in the manifest (a local catalogue).") var allowLoopback =
+            false
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
@@ -249,7 +287,9 @@ extension ByokyCommand.App {
                     try SubmissionRecord(marketplace: marketplace, id: result.id, token: newToken).write(in: dir)
                 }
                 if json { return try printJSON(result) }
-                print("Submitted \(result.slug): id \(result.id), \(result.state.rawValue). Check with `byoky app status`.")
+                print(
+                    "Submitted \(result.slug): id \(result.id), \(result.state.rawValue). Check with `byoky app status`."
+                )
             }
         }
     }
@@ -300,8 +340,12 @@ struct SubmissionRecord: Codable {
             attributes: [.posixPermissions: 0o700]
         )
         let file = Self.path(in: dir)
-        guard FileManager.default.createFile(atPath: file, contents: try JSONEncoder().encode(self),
-            attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: file,
+                contents: try JSONEncoder().encode(self),
+                attributes: [.posixPermissions: 0o600]
+            )
         else { throw ByokyError(.internalError, "Cannot write \(file)") }
     }
 }
@@ -336,7 +380,9 @@ struct Prompter {
                 }
                 throw ValidationError("No answer for \(label.lowercased()); pass \(flag)")
             }
-            let answer = line.trimmingCharacters(in: .whitespaces).isEmpty ? (fallback ?? "") : line.trimmingCharacters(in: .whitespaces)
+            let answer =
+                line.trimmingCharacters(in: .whitespaces).isEmpty
+                ? (fallback ?? "") : line.trimmingCharacters(in: .whitespaces)
             if let problem = relevant(answer).first {
                 FileHandle.standardOutput.write(Data("  \(problem.message)\n".utf8))
                 continue
