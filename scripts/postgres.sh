@@ -32,7 +32,7 @@ start)
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     as_owner "$bin/initdb" -D "$dir/data" -U byoky --auth=trust -E UTF8 --no-instructions >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
-    options="-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200"
+    options="-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=500"
     if [ "${3:-}" = "--fast" ]; then
         options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi

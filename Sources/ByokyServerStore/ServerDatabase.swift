@@ -99,11 +99,17 @@ public final class ServerDatabase: Sendable {
     public func withSQL<Result: Sendable>(
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
+        try await withSQL(waitingAtMost: leaseTimeout, body)
+    }
+
+    private func withSQL<Result: Sendable>(
+        waitingAtMost timeout: Duration,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result {
         switch backend {
         case .sqlite(let connection):
             return try await body(connection.sql())
         case .postgres(let client, _):
-            let timeout = leaseTimeout
             let leased = LeaseFlag()
             return try await withThrowingTaskGroup(of: LeaseOutcome<Result>.self) { group in
                 group.addTask {
@@ -143,7 +149,8 @@ public final class ServerDatabase: Sendable {
     private func prepare(_ migrations: [Migration]) async throws {
         guard !migrations.isEmpty else { return }
         let kind = self.kind
-        try await withSQL { sql in
+        // The first connection of the pool is made here: give it the connect timeout and more.
+        try await withSQL(waitingAtMost: max(leaseTimeout, .seconds(30))) { sql in
             switch kind {
             case .sqlite:
                 // Another process (a second instance, a backup) may hold the write lock for a moment.
