@@ -1,6 +1,8 @@
 import ByokyCore
 import Foundation
 public import Logging
+import NIOCore
+import NIOPosix
 import NIOSSL
 import PostgresKit
 public import SQLKit
@@ -14,7 +16,7 @@ public final class ServerDatabase: Sendable {
 
     private enum Backend: Sendable {
         case sqlite(SQLiteConnection)
-        case postgres(PostgresClient, Task<Void, Never>)
+        case postgres(PostgresClient, Task<Void, Never>, MultiThreadedEventLoopGroup)
     }
 
     private let backend: Backend
@@ -61,23 +63,28 @@ public final class ServerDatabase: Sendable {
                 throw ByokyError(.internalError, "Cannot open the \(location.description)", underlying: error)
             }
         case .postgres(let url, let password):
+            // A thread of its own for the database's I/O: a server busy elsewhere (or a test run
+            // with hundreds of servers) never makes the database wait behind other work.
+            let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let configuration: PostgresClient.Configuration
             do {
                 let core = try Self.connectionConfiguration(url: url, password: password)
-                try await Self.probe(core, logger: logger)
+                try await Self.probe(core, on: loop, logger: logger)
                 configuration = try Self.clientConfiguration(core, maximumConnections: maximumConnections)
             } catch let error as ByokyError {
+                try? await loop.shutdownGracefully()
                 throw ByokyError(error.code, "\(error.message) (\(location.description))")
             } catch {
+                try? await loop.shutdownGracefully()
                 throw ByokyError(.internalError, "Cannot read the database URL (\(location.description))")
             }
             // Its one warning at this level is a lease racing `run()` starting below: harmless.
             var background = logger
             background.logLevel = .error
-            let client = PostgresClient(configuration: configuration, backgroundLogger: background)
+            let client = PostgresClient(configuration: configuration, eventLoopGroup: loop, backgroundLogger: background)
             let running = Task { await client.run() }
             database = ServerDatabase(
-                backend: .postgres(client, running),
+                backend: .postgres(client, running, loop),
                 location: location,
                 leaseTimeout: leaseTimeout
             )
@@ -109,7 +116,7 @@ public final class ServerDatabase: Sendable {
         switch backend {
         case .sqlite(let connection):
             return try await body(connection.sql())
-        case .postgres(let client, _):
+        case .postgres(let client, _, _):
             let leased = LeaseFlag()
             return try await withThrowingTaskGroup(of: LeaseOutcome<Result>.self) { group in
                 group.addTask {
@@ -140,9 +147,10 @@ public final class ServerDatabase: Sendable {
         switch backend {
         case .sqlite(let connection):
             try await connection.close()
-        case .postgres(_, let running):
+        case .postgres(_, let running, let loop):
             running.cancel()
             await running.value
+            try await loop.shutdownGracefully()
         }
     }
 
@@ -184,10 +192,14 @@ public final class ServerDatabase: Sendable {
 
     /// One connection made and closed, so a wrong address, user, password or database is reported at
     /// start with the server's reason (the pool would only wait).
-    private static func probe(_ configuration: PostgresConnection.Configuration, logger: Logger) async throws {
+    private static func probe(
+        _ configuration: PostgresConnection.Configuration,
+        on loop: any EventLoopGroup,
+        logger: Logger
+    ) async throws {
         do {
             let connection = try await PostgresConnection.connect(
-                on: PostgresClient.defaultEventLoopGroup.any(),
+                on: loop.any(),
                 configuration: configuration,
                 id: 0,
                 logger: logger
