@@ -128,4 +128,21 @@ import Testing
         let url = try #require(AbsoluteURL(text))
         #expect(url.isPublicHost == isPublic, "\(host)")
     }
+
+    /// The manifest docs/apps.md shows is one the rules take.
+    @Test func theDocumentedManifestIsValid() throws {
+        var root = URL(fileURLWithPath: #filePath)
+        while root.path != "/",
+            !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path)
+        {
+            root.deleteLastPathComponent()
+        }
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/apps.md"), encoding: .utf8)
+        let blocks = doc.matches(of: /```json\n((?s).*?)```/).map { String($0.1) }
+        #expect(!blocks.isEmpty)
+        for block in blocks {
+            let manifest = try AppManifest.read(Array(block.utf8))
+            #expect(manifest.problems().isEmpty)
+        }
+    }
 }
