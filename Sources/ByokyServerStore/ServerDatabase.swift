@@ -81,7 +81,11 @@ public final class ServerDatabase: Sendable {
             // Its one warning at this level is a lease racing `run()` starting below: harmless.
             var background = logger
             background.logLevel = .error
-            let client = PostgresClient(configuration: configuration, eventLoopGroup: loop, backgroundLogger: background)
+            let client = PostgresClient(
+                configuration: configuration,
+                eventLoopGroup: loop,
+                backgroundLogger: background
+            )
             let running = Task { await client.run() }
             database = ServerDatabase(
                 backend: .postgres(client, running, loop),
