@@ -35,7 +35,7 @@ struct AppCommandTests {
     static let goodScript = """
         import { Byoky } from "./byoky.js";
         const session = await new Byoky().connect({ providers: [{ id: "anthropic", required: true }] });
-        const answer = await session.createFetch("anthropic")("https://api.byoky.invalid/v1/messages", { method: "POST" });
+        const answer = await session.createFetch("anthropic")("https://api.anthropic.com/v1/messages", { method: "POST" });
         """
 
     @Test func initFromFlagsWritesAValidManifestAndKeepsAnExistingOne() async throws {
@@ -156,7 +156,7 @@ struct AppCommandTests {
                     ($0["name"] as? String ?? "", $0["detail"] as? String ?? "")
                 }
             )
-            #expect(failed["sdk"]?.contains("app.js:4 reaches api.openai.com") == true, "\(failed)")
+            #expect(failed["sdk"]?.contains("app.js:4 calls api.openai.com directly") == true, "\(failed)")
             #expect(failed["providers"]?.contains("asks for gemini") == true, "\(failed)")
             #expect(failed["obfuscation"]?.contains("eval") == true, "\(failed)")
             #expect(failed["privacy"] != nil)

@@ -23,11 +23,27 @@ public enum AppCodeScan {
         return url.host
     }
 
-    /// Calls (or addresses) of provider hosts in `text`.
+    /// Direct calls of provider hosts in `text`: the page's own `fetch("https://api.openai.com/…")`,
+    /// an `XMLHttpRequest` or `WebSocket` to one. A provider URL given to a session's
+    /// `createFetch(…)` is how the SDK is meant to be used, and is not one.
     public static func directProviderCalls(in text: String, file: String) -> [Finding] {
-        lines(of: text).flatMap { number, line in
-            providerHosts.filter { line.contains($0) }.map {
-                Finding(file: file, line: number, detail: "reaches \($0) directly instead of through the wallet")
+        lines(of: text).flatMap { number, line -> [Finding] in
+            var targets: [Substring] = []
+            for match in line.matches(of: /fetch\s*\(\s*["'`]([^"'`]+)/) {
+                // `prefetch(…)` and the like are other functions (and `createFetch(…)(url)` never
+                // matches: the SDK's fetch is the function it returns).
+                let before = line[..<match.range.lowerBound].last
+                if let before, before.isLetter || before.isNumber || before == "_" { continue }
+                targets.append(match.1)
+            }
+            for match in line.matches(of: /(?:new\s+WebSocket|\.open)\s*\(\s*(?:["'][A-Z]+["']\s*,\s*)?["'`]([^"'`]+)/)
+            {
+                targets.append(match.1)
+            }
+            return targets.flatMap { target in
+                providerHosts.filter { target.contains("//" + $0) }.map {
+                    Finding(file: file, line: number, detail: "calls \($0) directly instead of through the wallet")
+                }
             }
         }
     }
