@@ -265,6 +265,7 @@ let package = Package(
                 "ByokyDaemon",
                 "ByokyMockProvider",
                 "ByokyHTTPServer",
+                "ByokyWebFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

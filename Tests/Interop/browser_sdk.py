@@ -12,9 +12,11 @@ import functools
 import http.server
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -267,6 +269,7 @@ def run_steps(driver, wallet, app_url, screenshots, backend):
     doc_snippets(driver, wallet, app_url)
     backend_relay(driver, wallet, app_url, backend)
     web_chat_example(driver, wallet, screenshots)
+    template_apps(driver, wallet, screenshots)
     qr_codes(driver, wallet, app_url, screenshots)
     relay = Relay(os.path.join(os.path.dirname(wallet.binary), "byoky-relay"), screenshots)
     try:
@@ -328,6 +331,88 @@ def web_chat_example(driver, wallet, screenshots):
         check("example.web-chat", answered, text)
     finally:
         server.shutdown()
+
+
+def created_app(wallet, template, folder):
+    """`byoky app create` then `byoky app serve`, as a developer starts: the app's folder and address."""
+    created = wallet.cli(["app", "create", f"Test {template}", "--template", template, "--parent", folder,
+                          "--author-name", "Ana", "--author-email", "ana@example.com", "--author-website", ""],
+                         input_text="")
+    if created.returncode != 0:
+        raise RuntimeError(f"app create: {created.stderr}")
+    app = os.path.join(folder, f"test-{template}")
+    served = subprocess.Popen([wallet.binary, "app", "serve", app, "--port", "0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    line = served.stdout.readline()
+    if "http://" not in line:
+        served.terminate()
+        raise RuntimeError(f"app serve did not start: {line!r}")
+    return app, served, line.split("at ")[1].split()[0].rstrip("/")
+
+
+def connect_app(driver, wallet, url):
+    driver.get(f"{url}/?wallet={wallet.url}")
+    if not wait_for(driver, "return window.appReady === true", 20):
+        raise RuntimeError("the app did not load")
+    driver.execute_script("document.getElementById('connect').click()")
+    wallet.cli(["approve", wallet.wait_pending()["id"]])
+    if not wait_for(driver, "return document.getElementById('status').textContent.startsWith('Connected')", 20):
+        raise RuntimeError("the app did not connect: " + driver.execute_script(
+            "return document.getElementById('status').textContent"))
+
+
+def template_apps(driver, wallet, screenshots):
+    folder = tempfile.mkdtemp()
+    try:
+        chat_template(driver, wallet, screenshots, folder)
+        multi_provider_template(driver, wallet, screenshots, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@step("template.chat")
+def chat_template(driver, wallet, screenshots, folder):
+    """The chat template as created: connect, ask, read the streamed answer; and it validates."""
+    app, served, url = created_app(wallet, "chat", folder)
+    try:
+        connect_app(driver, wallet, url)
+        driver.execute_script("""
+          document.getElementById('provider').value = 'anthropic';
+          document.getElementById('prompt').value = 'Hello from the chat template';
+          document.getElementById('send').click();
+        """)
+        answered = wait_for(driver, "return [...document.querySelectorAll('.message.them')].some("
+                                    "(m) => m.textContent.startsWith('Mock reply to: Hello from the chat template'))", 20)
+        shot(driver, screenshots, "template-chat")
+        validated = wallet.cli(["app", "validate", app, "--offline"])
+        check("template.chat", answered and validated.returncode == 0,
+              {"log": driver.execute_script("return document.getElementById('log').innerText"),
+               "validate": validated.stdout})
+    finally:
+        served.terminate()
+
+
+@step("template.multi-provider")
+def multi_provider_template(driver, wallet, screenshots, folder):
+    """The multi-provider template: one question, both columns answered, each naming its model."""
+    app, served, url = created_app(wallet, "multi-provider", folder)
+    try:
+        connect_app(driver, wallet, url)
+        driver.execute_script("""
+          document.getElementById('prompt').value = 'Hello from both';
+          document.getElementById('send').click();
+        """)
+        both = wait_for(driver, "return ['anthropic', 'openai'].every((id) => document.querySelector("
+                                "`#${id} .answer`).textContent.startsWith('Mock reply to: Hello from both'))", 20)
+        models = driver.execute_script("return ['anthropic', 'openai'].map((id) => "
+                                       "document.querySelector(`#${id} .model`).textContent)")
+        shot(driver, screenshots, "template-multi-provider")
+        validated = wallet.cli(["app", "validate", app, "--offline"])
+        check("template.multi-provider",
+              both and all(m.startswith("answered by ") for m in models) and validated.returncode == 0,
+              {"models": models, "validate": validated.stdout})
+    finally:
+        served.terminate()
 
 
 @step("relay.backend")

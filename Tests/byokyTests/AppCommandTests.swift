@@ -58,6 +58,47 @@ struct AppCommandTests {
         }
     }
 
+    @Test(arguments: ["chat", "multi-provider"])
+    func createWritesAWorkingProjectThatValidates(template: String) async throws {
+        try await TemporaryFolder.with { folder in
+            let author = ["--author-name", "Ana", "--author-email", "ana@example.com", "--author-website", ""]
+            let created = try await byoky(
+                ["app", "create", "Pocket <Chat>", "--template", template, "--parent", folder.path] + author
+            )
+            #expect(created.status == 0, "\(created.stderr)")
+            let app = folder.path + "/pocket-chat"
+            for file in [
+                "index.html", "app.js", "style.css", "privacy.html", "icon.svg", "README.md", ".gitignore",
+                "byoky/byoky.js", "byoky/byoky.d.ts", "byoky.app.json",
+            ] {
+                #expect(FileManager.default.fileExists(atPath: app + "/" + file), "\(template): \(file)")
+            }
+            let page = try String(contentsOfFile: app + "/index.html", encoding: .utf8)
+            #expect(page.contains("<title>Pocket &lt;Chat&gt;</title>"))
+            let script = try String(contentsOfFile: app + "/app.js", encoding: .utf8)
+            #expect(script.contains("appName: 'Pocket \\u003cChat\\u003e'"))
+            #expect(try String(contentsOfFile: app + "/.gitignore", encoding: .utf8).contains(".byoky/"))
+            let manifest = try AppManifest.read(
+                Array(try Data(contentsOf: URL(fileURLWithPath: app + "/byoky.app.json")))
+            )
+            #expect(manifest.providers == ["anthropic", "openai"])
+            #expect(manifest.url == "https://pocket-chat.example.com/")
+            let validated = try await byoky(["app", "validate", app, "--offline"])
+            #expect(validated.status == 0, "\(validated.stdout)")
+
+            let again = try await byoky(
+                ["app", "create", "Pocket <Chat>", "--template", template, "--parent", folder.path] + author
+            )
+            #expect(again.status != 0)
+            #expect(again.stderr.contains("exists"))
+            let unknown = try await byoky(
+                ["app", "create", "X App", "--template", "php", "--parent", folder.path] + author
+            )
+            #expect(unknown.status != 0)
+            #expect(unknown.stderr.contains("chat or multi-provider"))
+        }
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")))
     func initAsksInARealTerminalAndAsksAgainUntilAnAnswerIsValid() async throws {
         try await TemporaryFolder.with { folder in
@@ -91,8 +132,8 @@ struct AppCommandTests {
             try await answer("Name [app]:", "Pocket Chat")
             try await answer("Slug [pocket-chat]:", "Not A Slug")
             try await answer("Slug [pocket-chat]:", "")
-            try await answer("URL (https):", "http://chat.example.com")
-            try await answer("URL (https):", "https://chat.example.com/")
+            try await answer("URL (https)", "http://chat.example.com")
+            try await answer("URL (https)", "https://chat.example.com/")
             try await answer("Icon [icon.svg]:", "")
             try await answer("Description:", "Chat through your wallet.")
             try await answer("Category", "games")

@@ -163,10 +163,12 @@ public enum AppValidation {
 
     static func codeFiles(in root: String) -> [(file: String, text: String)] {
         let skipped: Set<String> = ["node_modules", ".git", ".build", ".byoky"]
+        // The SDK as `byoky app create` copies it (byoky/ with its byoky.d.ts) is byoky's code, not the app's.
+        let vendoredSDK = FileManager.default.fileExists(atPath: root + "/byoky/byoky.d.ts")
         var files: [(String, String)] = []
         guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
         while let relative = walker.nextObject() as? String, files.count < maximumFiles {
-            if skipped.contains((relative as NSString).lastPathComponent) {
+            if skipped.contains((relative as NSString).lastPathComponent) || (vendoredSDK && relative == "byoky") {
                 walker.skipDescendants()
                 continue
             }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ByokyCore
 import ByokyHTTPServer
 import ByokyWallet
+import ByokyWebFiles
 import Foundation
 import Logging
 
@@ -20,11 +21,12 @@ extension ByokyCommand {
                 An app reaches AI models through the wallet of whoever uses it (byoky.js or the Swift
                 SDK), never with a key of its own. Its byoky.app.json says what it is and which
                 providers it asks for; a wallet that installs it trusts it with those only. See docs/apps.md.
+                  byoky app create "My App"            a working project from a template
                   byoky app init                       write byoky.app.json (asks, or takes flags)
                   byoky app validate [DIR|URL]         check the manifest and the code
                   byoky app submit --marketplace URL   send it for review
                 """,
-            subcommands: [Init.self, Serve.self, Validate.self, Submit.self, Status.self]
+            subcommands: [Create.self, Init.self, Serve.self, Validate.self, Submit.self, Status.self]
         )
     }
 }
@@ -42,17 +44,7 @@ extension ByokyCommand.App {
                 """
         )
         @Option(help: "The folder to write it in.") var dir = "."
-        @Option(help: "The app's name (1 to 60 characters).") var name: String?
-        @Option(help: "Its address in the catalogue: lower-case letters, digits, dashes.") var slug: String?
-        @Option(help: "Where the app runs (https).") var url: String?
-        @Option(help: "An https image URL, or a path inside the app (default icon.svg).") var icon: String?
-        @Option(help: "What it does (1 to 500 characters).") var description: String?
-        @Option(help: "chat, coding, trading, productivity, research, creative or other.") var category: String?
-        @Option(help: "Providers it asks for, comma-separated (see `byoky providers`).") var providers: String?
-        @Option(help: "Your name.") var authorName: String?
-        @Option(help: "Your email (reviewers write to it; not shown in the catalogue).") var authorEmail: String?
-        @Option(help: "Your website (https; optional).") var authorWebsite: String?
-        @Flag(help: "Take http://127.0.0.1 and localhost URLs (for a local catalogue).") var allowLoopback = false
+        @OptionGroup var answers: ManifestAnswers
         @Flag(help: "Replace an existing byoky.app.json.") var force = false
 
         func run() async throws {
@@ -60,122 +52,77 @@ extension ByokyCommand.App {
             if FileManager.default.fileExists(atPath: path), !force {
                 throw ValidationError("\(path) exists; pass --force to replace it")
             }
-            let policy = AppManifest.Policy(allowsLoopbackApps: allowLoopback)
-            let prompter = Prompter()
-            var manifest = AppManifest(
-                name: "App",
-                slug: "app-slug",
-                url: "https://example.com/",
-                icon: "icon.svg",
-                description: "An app.",
-                category: .other,
-                providers: ["anthropic"],
-                author: .init(name: "Author", email: "author@example.com")
-            )
             let folderName = URL(fileURLWithPath: dir).standardizedFileURL.lastPathComponent
-            manifest.name = try prompter.ask("Name", flag: "--name", given: name, default: folderName, field: "name") {
-                manifest.name = $0
-                return manifest.problems(policy: policy)
-            }
-            manifest.slug = try prompter.ask(
-                "Slug",
-                flag: "--slug",
-                given: slug,
-                default: Self.slug(from: manifest.name),
-                field: "slug"
-            ) {
-                manifest.slug = $0
-                return manifest.problems(policy: policy)
-            }
-            manifest.url = try prompter.ask("URL (https)", flag: "--url", given: url, default: nil, field: "url") {
-                manifest.url = $0
-                return manifest.problems(policy: policy)
-            }
-            manifest.icon = try prompter.ask("Icon", flag: "--icon", given: icon, default: "icon.svg", field: "icon") {
-                manifest.icon = $0
-                return manifest.problems(policy: policy)
-            }
-            manifest.description = try prompter.ask(
-                "Description",
-                flag: "--description",
-                given: description,
-                default: nil,
-                field: "description"
-            ) {
-                manifest.description = $0
-                return manifest.problems(policy: policy)
-            }
-            let categories = AppCategory.allCases.map(\.rawValue).joined(separator: ", ")
-            let chosenCategory = try prompter.ask(
-                "Category (\(categories))",
-                flag: "--category",
-                given: category,
-                default: "chat",
-                field: "category"
-            ) { answer in
-                AppCategory(rawValue: answer) == nil ? [ManifestProblem("category", "one of \(categories)")] : []
-            }
-            manifest.category = AppCategory(rawValue: chosenCategory) ?? .other
-            let chosenProviders = try prompter.ask(
-                "Providers (comma-separated)",
-                flag: "--providers",
-                given: providers,
-                default: "anthropic",
-                field: "providers"
-            ) {
-                manifest.providers = Self.list($0)
-                return manifest.problems(policy: policy)
-            }
-            manifest.providers = Self.list(chosenProviders)
-            manifest.author.name = try prompter.ask(
-                "Author name",
-                flag: "--author-name",
-                given: authorName,
-                default: nil,
-                field: "author.name"
-            ) {
-                manifest.author.name = $0
-                return manifest.problems(policy: policy)
-            }
-            manifest.author.email = try prompter.ask(
-                "Author email",
-                flag: "--author-email",
-                given: authorEmail,
-                default: nil,
-                field: "author.email"
-            ) {
-                manifest.author.email = $0
-                return manifest.problems(policy: policy)
-            }
-            let website = try prompter.ask(
-                "Author website (optional, https)",
-                flag: "--author-website",
-                given: authorWebsite,
-                default: "",
-                field: "author.website"
-            ) {
-                manifest.author.website = $0.isEmpty ? nil : $0
-                return manifest.problems(policy: policy)
-            }
-            manifest.author.website = website.isEmpty ? nil : website
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            do {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                try (encoder.encode(manifest) + Data("\n".utf8)).write(to: URL(fileURLWithPath: path))
-            } catch {
-                throw ValidationError("Cannot write \(path): check the folder's permissions")
-            }
+            let manifest = try answers.ask(defaults: ManifestAnswers.Defaults(name: folderName))
+            try ManifestAnswers.write(manifest, to: dir)
             print("Wrote \(path). Next: byoky app validate \(dir)")
         }
+    }
 
-        static func slug(from name: String) -> String {
-            let words = name.lowercased().split { !($0.isASCII && ($0.isLetter || $0.isNumber)) }
-            return words.joined(separator: "-")
-        }
+    /// `byoky app create`.
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start an app from a template: a working project with its README and byoky.app.json.",
+            discussion: """
+                Templates:
+                  chat            a web page (HTML + ES modules, no build step) on byoky.js: the connect
+                                  dialog, a provider picker, streamed answers
+                  multi-provider  a web page asking two providers side by side: the wallet's routing
+                                  decides who answers
+                Then: cd <folder>; byoky app serve (with `byoky serve` running).
+                """
+        )
+        @Argument(help: "The app's name; its folder is named after its slug.") var name: String
+        @Option(help: "chat or multi-provider (asked when omitted).") var template: String?
+        @Option(help: "Where to create the folder.") var parent = "."
+        @OptionGroup var answers: ManifestAnswers
 
-        static func list(_ text: String) -> [String] {
-            text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        static let templates: [String: (category: AppCategory, description: String)] = [
+            "chat": (.chat, "Chat with AI models through your own byoky wallet."),
+            "multi-provider": (.research, "Ask two AI providers side by side through your own byoky wallet."),
+        ]
+
+        func run() async throws {
+            let choice =
+                try template
+                ?? Prompter().ask(
+                    "Template (chat, multi-provider)",
+                    flag: "--template",
+                    given: nil,
+                    default: "chat",
+                    field: "template"
+                ) { Self.templates[$0] == nil ? [ManifestProblem("template", "chat or multi-provider")] : [] }
+            guard let chosen = Self.templates[choice] else {
+                throw ValidationError("--template must be chat or multi-provider")
+            }
+            var defaults = ManifestAnswers.Defaults(name: name)
+            defaults.category = chosen.category
+            defaults.description = chosen.description
+            defaults.providers = "anthropic,openai"
+            var named = answers
+            named.name = named.name ?? name
+            let manifest = try named.ask(defaults: defaults)
+            let folder = parent + "/" + manifest.slug
+            if FileManager.default.fileExists(atPath: folder) {
+                throw ValidationError("\(folder) exists; pick another name or --parent")
+            }
+            let files = AppTemplates.files(of: choice, appName: manifest.name)
+            for file in files {
+                let path = folder + "/" + file.path
+                do {
+                    try FileManager.default.createDirectory(
+                        atPath: (path as NSString).deletingLastPathComponent,
+                        withIntermediateDirectories: true
+                    )
+                    try Data(file.bytes).write(to: URL(fileURLWithPath: path))
+                } catch {
+                    throw ValidationError("Cannot write \(path): check the folder's permissions")
+                }
+            }
+            try ManifestAnswers.write(manifest, to: folder)
+            let written = files.count
+            print("Created \(folder) from the \(choice) template (\(written + 1) files).")
+            print("Next: cd \(folder) && byoky app serve   (with `byoky serve` running), then byoky app validate")
         }
     }
 
