@@ -12,6 +12,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -347,7 +348,7 @@ def created_app(wallet, template, folder):
     if "http://" not in line:
         served.terminate()
         raise RuntimeError(f"app serve did not start: {line!r}")
-    return app, served, line.split("at ")[1].split()[0].rstrip("/")
+    return app, served, re.search(r"http://127\.0\.0\.1:\d+", line).group(0)
 
 
 def connect_app(driver, wallet, url):
@@ -363,10 +364,17 @@ def connect_app(driver, wallet, url):
 
 def template_apps(driver, wallet, screenshots):
     folder = tempfile.mkdtemp()
+    # Both providers, for the side-by-side template (an earlier step removed the openai key).
+    added = wallet.cli(["key", "add", "openai", "--label", "template-openai", "--base-url",
+                        os.environ["BYOKY_TEST_MOCK_URL"], "--password-file", wallet.password_file],
+                       input_text=os.environ["BYOKY_TEST_UPSTREAM_KEY"] + "\n")
     try:
+        if added.returncode != 0:
+            raise RuntimeError(f"key add: {added.stderr}")
         chat_template(driver, wallet, screenshots, folder)
         multi_provider_template(driver, wallet, screenshots, folder)
     finally:
+        wallet.cli(["key", "remove", "template-openai"])
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -404,13 +412,33 @@ def multi_provider_template(driver, wallet, screenshots, folder):
         """)
         both = wait_for(driver, "return ['anthropic', 'openai'].every((id) => document.querySelector("
                                 "`#${id} .answer`).textContent.startsWith('Mock reply to: Hello from both'))", 20)
-        models = driver.execute_script("return ['anthropic', 'openai'].map((id) => "
-                                       "document.querySelector(`#${id} .model`).textContent)")
+        read_models = ("return ['anthropic', 'openai'].map((id) => "
+                       "document.querySelector(`#${id} .model`).textContent)")
+        models = driver.execute_script(read_models)
+        # The owner routes the app to Claude: both columns are answered by it, each in its own API's format
+        # (a translated answer names the model the app asked for; the owner's log says who answered).
+        wallet.cli(["group", "add", "template-claude", "--provider", "anthropic", "--model", "claude-routed-1"])
+        wallet.cli(["group", "assign", "Test multi-provider", "template-claude"])
+        driver.execute_script("""
+          document.querySelectorAll('.answer').forEach((answer) => { answer.textContent = ''; });
+          document.getElementById('prompt').value = 'Hello again';
+          document.getElementById('send').click();
+        """)
+        routed = wait_for(driver, "return ['anthropic', 'openai'].every((id) => document.querySelector("
+                                  "`#${id} .answer`).textContent.startsWith('Mock reply to: Hello again'))", 20)
+        routed_models = driver.execute_script(read_models)
+        newest = sorted((entry for entry in wallet.json(["log"]) if entry["appName"] == "Test multi-provider"),
+                        key=lambda entry: entry["createdAt"])[-2:]
+        served_by = sorted((entry["provider"], entry["actualProvider"]) for entry in newest)
+        routed = routed and served_by == [("anthropic", "anthropic"), ("openai", "anthropic")]
         shot(driver, screenshots, "template-multi-provider")
+        wallet.cli(["group", "unassign", "Test multi-provider"])
+        wallet.cli(["group", "remove", "template-claude"])
         validated = wallet.cli(["app", "validate", app, "--offline"])
         check("template.multi-provider",
-              both and all(m.startswith("answered by ") for m in models) and validated.returncode == 0,
-              {"models": models, "validate": validated.stdout})
+              both and models == ["answered as claude-sonnet-4-5", "answered as gpt-4o-mini"] and routed
+              and validated.returncode == 0,
+              {"models": models, "routed": routed_models, "served by": served_by, "validate": validated.stdout})
     finally:
         served.terminate()
 

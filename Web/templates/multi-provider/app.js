@@ -1,6 +1,6 @@
 // __APP_NAME__: one question, two providers side by side, through the person's own byoky wallet.
 // Each column speaks its provider's API; the wallet chooses who answers (its owner can route this
-// app to another provider, and the wallet translates), and each column shows the model that did.
+// app to another provider, and the wallet translates the request and the answer).
 import { Byoky } from './byoky/byoky.js';
 
 const walletUrl = new URLSearchParams(location.search).get('wallet') ?? 'http://127.0.0.1:19280';
@@ -70,7 +70,7 @@ async function ask(id, prompt) {
       return;
     }
     const { model, text } = provider.read(json);
-    column.querySelector('.model').textContent = `answered by ${model}`;
+    column.querySelector('.model').textContent = `answered as ${model}`;
     column.querySelector('.answer').textContent = text;
   } catch (error) {
     column.querySelector('.model').textContent = `failed: ${error.message}`;
