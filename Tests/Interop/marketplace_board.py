@@ -1,6 +1,6 @@
 """Drives the token board (byoky-marketplace's GET /) in headless Chromium, as a visitor would.
 
-Usage: marketplace_board.py --board URL --gifts FILE --screenshots DIR
+Usage: marketplace_board.py --board URL --gifts FILE --admin-token-file FILE --screenshots DIR
 FILE holds [{"link", "name", "provider"}]: the first is listed, left to go offline (the board runs
 with a 5-second online window), then the others are listed. Prints {"checks": {...}} like the
 other drivers; MarketplaceBrowserTests asserts on it.
@@ -36,6 +36,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--board", required=True)
     parser.add_argument("--gifts", required=True)
+    parser.add_argument("--admin-token-file", required=True)
     parser.add_argument("--screenshots", required=True)
     options = parser.parse_args()
     os.makedirs(options.screenshots, exist_ok=True)
@@ -58,6 +59,9 @@ def main():
         live(driver, options.board, ids, tokens)
         redeem(driver, options.board, ids, options.screenshots)
         dark(driver, options.board, options.screenshots)
+        with open(options.admin_token_file, encoding="utf-8") as file:
+            admin = file.read().strip()
+        catalogue(driver, options.board, admin, options.screenshots)
     finally:
         driver.quit()
     print(json.dumps({"checks": checks}))
@@ -128,6 +132,49 @@ def dark(driver, url, screenshots):
     background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
     shot(driver, screenshots, "board-dark")
     check("board.dark", background not in ("rgb(247, 247, 249)", ""), background)
+
+
+APPS = [
+    ("pocket-chat", "Pocket Chat", "chat", ["anthropic", "openai"], "Chat with Claude or GPT through your own wallet."),
+    ("code-buddy", "Code Buddy", "coding", ["anthropic"], "Explains a diff, suggests tests; never sees your key."),
+    ("sneaky-app", HOSTILE, "other", ["openai"], "<script>window.pwned = 2</script> and more text."),
+]
+
+
+@step("catalogue.cards")
+def catalogue(driver, url, admin, screenshots):
+    """The app catalogue as a visitor sees it: approved apps only, names as text, search and filter."""
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+    for slug, name, category, providers, description in APPS + [("waiting-app", "Waiting", "chat", ["groq"], "Pending.")]:
+        submitted = post(url, "/apps", {
+            "name": name, "slug": slug, "url": f"https://{slug}.example.com/", "icon": "icon.svg",
+            "description": description, "category": category, "providers": providers,
+            "author": {"name": "Ana", "email": "ana@example.com", "website": "https://ana.example.com"}})
+        if slug != "waiting-app":
+            post(url, f"/admin/apps/{submitted['id']}/approve", {}, token=admin)
+    driver.get(url + "/catalogue")
+    cards = driver.execute_script("return [...document.querySelectorAll('[data-app]')].map((c) => c.dataset.app)")
+    names = driver.execute_script("return [...document.querySelectorAll('.card.app .name')].map((n) => n.textContent)")
+    injected = driver.execute_script(
+        "return document.querySelectorAll('.card.app img:not(.icon), script:not([src])').length")
+    # Offline here: every icon fell back to the app's initial.
+    initials = driver.execute_script("return [...document.querySelectorAll('.icon.initial')].map((i) => i.textContent)")
+    pwned = driver.execute_script("return window.pwned === undefined")
+    phone_and_desktop(driver, screenshots, "catalogue")
+    check("catalogue.cards", sorted(cards) == sorted(a[0] for a in APPS) and HOSTILE in names
+          and injected == 0 and pwned and sorted(initials) == ["<", "C", "P"],
+          {"cards": cards, "names": names, "injected": injected, "initials": initials})
+    driver.get(url + "/catalogue?category=coding")
+    coding = driver.execute_script("return [...document.querySelectorAll('[data-app]')].map((c) => c.dataset.app)")
+    search_box = driver.find_element(By.NAME, "search")
+    search_box.clear()
+    search_box.send_keys("claude")
+    driver.find_element(By.CSS_SELECTOR, ".filter select").send_keys("all")
+    driver.find_element(By.CSS_SELECTOR, ".filter button").click()
+    wait_for(driver, "return location.search.includes('search=claude')", 10)
+    searched = driver.execute_script("return [...document.querySelectorAll('[data-app]')].map((c) => c.dataset.app)")
+    check("catalogue.filter", coding == ["code-buddy"] and searched == ["pocket-chat"],
+          {"coding": coding, "searched": searched})
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import Testing
 struct MarketplaceBrowserTests {
     static let expectedChecks = [
         "board.cards", "board.hostile", "board.countdown", "board.filter", "board.refresh", "board.qr", "board.dark",
+        "catalogue.cards", "catalogue.filter",
     ]
 
     static func link(provider: ProviderID, expiresIn: Int64) -> String {
@@ -30,12 +31,22 @@ struct MarketplaceBrowserTests {
     @Test(.enabled(if: BrowserSDKTests.isEnabled))
     func aVisitorUsesTheBoardInChromium() async throws {
         try await TemporaryFolder.with { folder in
+            let adminTokenFile = folder.path + "/admin.token"
+            try SecureRandom.base64URLToken(byteCount: 24).write(
+                toFile: adminTokenFile,
+                atomically: true,
+                encoding: .utf8
+            )
             let board = try CommandLineTests.server(
                 "byoky-marketplace",
                 "--data",
                 folder.path + "/data",
                 "--online-seconds",
-                "5"
+                "5",
+                "--admin-token-file",
+                adminTokenFile,
+                "--submissions-per-minute",
+                "20"
             )
             defer { board.killAbruptly() }
             let port = try await board.announcedPort()
@@ -56,11 +67,15 @@ struct MarketplaceBrowserTests {
             let output = try await PythonInterop.runScript(
                 "marketplace_board.py",
                 arguments: [
-                    "--board", "http://127.0.0.1:\(port)", "--gifts", giftsFile, "--screenshots", screenshots,
+                    "--board", "http://127.0.0.1:\(port)", "--gifts", giftsFile, "--admin-token-file", adminTokenFile,
+                    "--screenshots", screenshots,
                 ]
             )
             _ = try DriverReport.checks(in: output, expecting: Self.expectedChecks)
-            for name in ["board", "board-phone", "board-redeem", "board-redeem-phone", "board-dark"] {
+            for name in [
+                "board", "board-phone", "board-redeem", "board-redeem-phone", "board-dark", "catalogue",
+                "catalogue-phone",
+            ] {
                 #expect(FileManager.default.fileExists(atPath: "\(screenshots)/\(name).png"), "no \(name).png")
             }
             await board.terminate()

@@ -39,9 +39,10 @@ enum CataloguePage {
             } else {
                 "\(app.authorName)"
             }
+        let initial = app.name.first.map { String($0).uppercased() } ?? "?"
         return """
             <li class="card app" data-app="\(app.slug)">
-              <div class="top"><img class="icon" src="\(app.iconURL)" alt="" width="48" height="48" loading="lazy" referrerpolicy="no-referrer">
+              <div class="top"><img class="icon" src="\(app.iconURL)" alt="" width="48" height="48" loading="lazy" referrerpolicy="no-referrer" data-initial="\(initial)">
                 <div><strong class="name">\(app.name)</strong> <span class="category">\(app.category.rawValue)</span>
                 <p class="meta by">by \(author)</p></div></div>
               <p class="description">\(app.description)</p>

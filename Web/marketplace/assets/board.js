@@ -53,3 +53,17 @@ enableCopyButtons();
 tick();
 setInterval(tick, 1000);
 if (document.getElementById('active')) setInterval(refresh, 10000);
+
+// An app icon that does not load (its host is down, or the visitor is offline) gives way to the
+// app's initial, rather than a broken-image frame.
+for (const icon of document.querySelectorAll('img.icon')) {
+  const fallback = () => {
+    const initial = document.createElement('span');
+    initial.className = 'icon initial';
+    initial.setAttribute('aria-hidden', 'true');
+    initial.textContent = icon.dataset.initial ?? '?';
+    icon.replaceWith(initial);
+  };
+  if (icon.complete && icon.naturalWidth === 0) fallback();
+  else icon.addEventListener('error', fallback);
+}
