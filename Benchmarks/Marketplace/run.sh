@@ -11,7 +11,7 @@ engines=${3:-sqlite postgres}
 swift build -c release --static-swift-stdlib --product byoky-marketplace >/dev/null
 work=$(mktemp -d)
 chmod 755 "$work"
-trap 'kill $(jobs -p) 2>/dev/null; scripts/postgres.sh stop "$work/postgres" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; scripts/postgres.sh stop "$work/postgres" || true; rm -rf "$work"' EXIT
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $gifts gifts; $requests requests per lane"
 for engine in $engines; do
     case "$engine" in

@@ -345,10 +345,11 @@ def created_app(wallet, template, folder):
     served = subprocess.Popen([wallet.binary, "app", "serve", app, "--port", "0"], stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, text=True)
     line = served.stdout.readline()
-    if "http://" not in line:
+    address = re.search(r"http://127\.0\.0\.1:\d+", line)
+    if not address:
         served.terminate()
         raise RuntimeError(f"app serve did not start: {line!r}")
-    return app, served, re.search(r"http://127\.0\.0\.1:\d+", line).group(0)
+    return app, served, address.group(0)
 
 
 def connect_app(driver, wallet, url):
