@@ -428,9 +428,16 @@ def multi_provider_template(driver, wallet, screenshots, folder):
         routed = wait_for(driver, "return ['anthropic', 'openai'].every((id) => document.querySelector("
                                   "`#${id} .answer`).textContent.startsWith('Mock reply to: Hello again'))", 20)
         routed_models = driver.execute_script(read_models)
-        newest = sorted((entry for entry in wallet.json(["log"]) if entry["appName"] == "Test multi-provider"),
-                        key=lambda entry: entry["createdAt"])[-2:]
-        served_by = sorted((entry["provider"], entry["actualProvider"]) for entry in newest)
+        # The log row is written once the answer is complete: look until both routed rows are there.
+        served_by = []
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            newest = sorted((entry for entry in wallet.json(["log"]) if entry["appName"] == "Test multi-provider"),
+                            key=lambda entry: entry["createdAt"])[-2:]
+            served_by = sorted((entry["provider"], entry["actualProvider"]) for entry in newest)
+            if served_by == [("anthropic", "anthropic"), ("openai", "anthropic")]:
+                break
+            time.sleep(0.2)
         routed = routed and served_by == [("anthropic", "anthropic"), ("openai", "anthropic")]
         shot(driver, screenshots, "template-multi-provider")
         wallet.cli(["group", "unassign", "Test multi-provider"])
