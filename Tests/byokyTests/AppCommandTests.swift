@@ -102,17 +102,11 @@ struct AppCommandTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")))
     func initAsksInARealTerminalAndAsksAgainUntilAnAnswerIsValid() async throws {
         try await TemporaryFolder.with { folder in
-            let session = "byoky-app-init-\(ProcessInfo.processInfo.processIdentifier)-\(Int.random(in: 0..<1_000_000))"
-            let tmux = URL(fileURLWithPath: "/usr/bin/tmux")
-            let command = "\(CommandLineTests.executable.path) app init --dir \(folder.path)/app; sleep 30"
-            _ = try await ProcessRunner.run(
-                tmux,
-                arguments: ["new-session", "-d", "-s", session, "-x", "160", "-y", "50", command]
-            )
-            defer { _ = try? ProcessRunner.runBlocking(tmux, arguments: ["kill-session", "-t", session]) }
-            func screen() async throws -> String {
-                try await ProcessRunner.run(tmux, arguments: ["capture-pane", "-p", "-t", session]).stdout
-            }
+            let tmux = Tmux()
+            defer { tmux.stop() }
+            let command = "\(CommandLineTests.executable.path) app init --dir \(folder.path)/app; sleep 3"
+            try await tmux.start(command)
+            func screen() async throws -> String { try await tmux.run(["capture-pane", "-p", "-t", tmux.session]) }
             /// Waits for `prompt` to show (as the newest prompt), then types `answer` and Enter.
             func answer(_ prompt: String, _ answer: String) async throws {
                 for _ in 0..<200 {
@@ -120,8 +114,8 @@ struct AppCommandTests {
                     if lines.last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })?.hasPrefix(prompt)
                         == true
                     {
-                        _ = try await ProcessRunner.run(tmux, arguments: ["send-keys", "-t", session, "-l", answer])
-                        _ = try await ProcessRunner.run(tmux, arguments: ["send-keys", "-t", session, "Enter"])
+                        _ = try await tmux.run(["send-keys", "-t", tmux.session, "-l", answer])
+                        _ = try await tmux.run(["send-keys", "-t", tmux.session, "Enter"])
                         try await Task.sleep(for: .milliseconds(150))
                         return
                     }
@@ -144,6 +138,7 @@ struct AppCommandTests {
             try await answer("Author email:", "ana-at-example")
             try await answer("Author email:", "ana@example.com")
             try await answer("Author website", "")
+            // The pane lives 3 s after `init` ends (then tmux ends by itself): read it before.
             var shown = ""
             for _ in 0..<100 {
                 shown = try await screen()
@@ -310,5 +305,39 @@ struct AppCommandTests {
             )
             await market.terminate()
         }
+    }
+}
+
+/// tmux on a socket of its own, its server started with nothing of the test's open: a server that
+/// inherited the test's output pipes would hold them open, and reading them would never end.
+struct Tmux {
+    static let executable = URL(fileURLWithPath: "/usr/bin/tmux")
+    let socket = "byoky-test-\(ProcessInfo.processInfo.processIdentifier)-\(Int.random(in: 0..<1_000_000))"
+    let session = "app"
+
+    /// Starts the server with one detached session running `command` in a 160×50 terminal. The
+    /// server is a daemon: it must inherit nothing of this process (Foundation learns that a child
+    /// ended when every copy of a descriptor it gave the child is closed), so bash closes every
+    /// descriptor above 2 and hands tmux only /dev/null.
+    func start(_ command: String) async throws {
+        let quoted = "'" + command.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        let line =
+            #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-" 2>/dev/null; done; "#
+            + "exec \(Self.executable.path) -L \(socket) new-session -d -s \(session) -x 160 -y 50 \(quoted)"
+            + " </dev/null >/dev/null 2>&1"
+        let started = try await ProcessRunner.run(URL(fileURLWithPath: "/bin/bash"), arguments: ["-c", line])
+        guard started.status == 0 else { throw CocoaError(.executableLoad) }
+    }
+
+    /// A command to the running server (its client exits when done).
+    func run(_ arguments: [String]) async throws -> String {
+        try await ProcessRunner.run(Self.executable, arguments: ["-L", socket] + arguments).stdout
+    }
+
+    func stop() {
+        _ = try? ProcessRunner.runBlocking(
+            URL(fileURLWithPath: "/bin/sh"),
+            arguments: ["-c", "\(Self.executable.path) -L \(socket) kill-server </dev/null >/dev/null 2>&1"]
+        )
     }
 }
