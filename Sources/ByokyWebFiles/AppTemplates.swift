@@ -1,5 +1,6 @@
-/// The projects `byoky app create` writes: a template's files from `Web/templates/<name>/` with the
-/// app's name filled in, and the browser SDK (`Web/sdk/`) in `byoky/`, so the app ships its own copy.
+/// The projects `byoky app create` writes: a template's files from `Web/templates/<name>/`, the
+/// files every template shares from `Web/templates/shared/` (styles, privacy page, icon), the app's
+/// name filled in, and the browser SDK (`Web/sdk/`) in `byoky/`, so the app ships its own copy.
 public enum AppTemplates {
     /// The web templates there are.
     public static var names: [String] {
@@ -13,14 +14,20 @@ public enum AppTemplates {
 
     /// The files of `template` (paths relative to the project), empty for an unknown template.
     public static func files(of template: String, appName: String) -> [(path: String, bytes: [UInt8])] {
-        let prefix = "/templates/\(template)/"
-        let own = WebFiles.all.values.filter { $0.path.hasPrefix(prefix) }.map { file in
-            var path = String(file.path.dropFirst(prefix.count))
-            // Hidden files are not embedded: `gitignore` becomes `.gitignore`.
-            if path == "gitignore" { path = ".gitignore" }
-            return (path: path, bytes: filled(file.bytes, path: path, appName: appName))
+        guard template != "shared" else { return [] }
+        func folder(_ name: String) -> [(path: String, bytes: [UInt8])] {
+            let prefix = "/templates/\(name)/"
+            return WebFiles.all.values.filter { $0.path.hasPrefix(prefix) }.map { file in
+                var path = String(file.path.dropFirst(prefix.count))
+                // Hidden files are not embedded: `gitignore` becomes `.gitignore`.
+                if path == "gitignore" { path = ".gitignore" }
+                return (path: path, bytes: filled(file.bytes, path: path, appName: appName))
+            }
         }
-        guard !own.isEmpty else { return [] }
+        let specific = folder(template)
+        guard !specific.isEmpty else { return [] }
+        let ownPaths = Set(specific.map(\.path))
+        let own = specific + folder("shared").filter { !ownPaths.contains($0.path) }
         let sdk = WebFiles.all.values.filter { $0.path.hasPrefix("/sdk/") }.map {
             (path: "byoky/" + $0.path.dropFirst("/sdk/".count), bytes: $0.bytes)
         }
