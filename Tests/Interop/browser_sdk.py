@@ -269,7 +269,6 @@ def run_steps(driver, wallet, app_url, screenshots, backend):
     modal(driver, wallet, app_url, screenshots)
     doc_snippets(driver, wallet, app_url)
     backend_relay(driver, wallet, app_url, backend)
-    web_chat_example(driver, wallet, screenshots)
     template_apps(driver, wallet, screenshots)
     qr_codes(driver, wallet, app_url, screenshots)
     relay = Relay(os.path.join(os.path.dirname(wallet.binary), "byoky-relay"), screenshots)
@@ -305,33 +304,6 @@ def qr_codes(driver, wallet, app_url, screenshots):
                         "length": len(text.encode())})
         os.remove(path)
     check("qr.decoded", all(r["ok"] for r in results), results)
-
-
-@step("example.web-chat")
-def web_chat_example(driver, wallet, screenshots):
-    """Examples/web-chat as a person uses it: connect, approve, ask, read the streamed answer."""
-    server, chat_url = serve_app(os.path.join(HERE, "..", "..", "Examples", "web-chat"))
-    try:
-        driver.get(f"{chat_url}/index.html?wallet={wallet.url}")
-        if not wait_for(driver, "return window.chatReady === true", 20):
-            raise RuntimeError("the chat page did not load")
-        driver.execute_script("document.getElementById('connect').click()")
-        wallet.cli(["approve", wallet.wait_pending()["id"]])
-        if not wait_for(driver, "return document.getElementById('status').textContent === 'Connected.'", 20):
-            raise RuntimeError("the chat did not connect: " + driver.execute_script(
-                "return document.getElementById('status').textContent"))
-        driver.execute_script("""
-          document.getElementById('provider').value = 'anthropic';
-          document.getElementById('prompt').value = 'Hello from the web chat';
-          document.getElementById('send').click();
-        """)
-        answered = wait_for(driver, "return [...document.querySelectorAll('.message.them')].some("
-                                    "(m) => m.textContent.startsWith('Mock reply to: Hello from the web chat'))", 20)
-        shot(driver, screenshots, "web-chat")
-        text = driver.execute_script("return document.getElementById('log').innerText")
-        check("example.web-chat", answered, text)
-    finally:
-        server.shutdown()
 
 
 def created_app(wallet, template, folder):

@@ -23,7 +23,7 @@ struct BrowserSDKTests {
         "fetch.no-key", "fetch.image", "usage", "events.providers-updated", "fetch.upload", "restart.requests",
         "restart.events", "reload.tryReconnect", "disconnect", "errors.unknown-provider", "errors.foreign-url",
         "errors.lookalike-url", "errors.revoked", "modal.approve", "modal.isolated", "modal.connected",
-        "modal.escape", "modal.no-wallet", "docs.snippets", "relay.insecure-url", "relay.backend", "example.web-chat",
+        "modal.escape", "modal.no-wallet", "docs.snippets", "relay.insecure-url", "relay.backend",
         "template.chat", "template.multi-provider",
         "qr.decoded", "pairing.modal", "pairing.paired", "pairing.fetch", "pairing.stream", "pairing.upload",
         "pairing.abort-and-errors", "pairing.usage", "pairing.sealed", "pairing.on-pairing-ready",
