@@ -9,11 +9,12 @@ package enum PageResponse {
     package static func html(
         _ page: HTML,
         status: HTTPResponse.Status = .ok,
-        imageSources: String = PageSecurityHeaders.ownImages
+        imageSources: String = PageSecurityHeaders.ownImages,
+        frameSources: String? = nil
     ) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
-        PageSecurityHeaders.apply(to: &headers, imageSources: imageSources)
+        PageSecurityHeaders.apply(to: &headers, imageSources: imageSources, frameSources: frameSources)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page.description)))
     }
 

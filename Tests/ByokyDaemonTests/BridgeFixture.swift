@@ -28,6 +28,7 @@ struct BridgeFixture: Sendable {
         maximumRequestBodySize: Int = 32 * 1024 * 1024,
         autoLockAfter: Duration? = nil,
         upstreamEventDelay: Duration = .zero,
+        appCatalogueURL: String? = nil,
         _ body: @Sendable (BridgeFixture) async throws -> Void
     ) async throws {
         let folder = try TemporaryFolder()
@@ -49,16 +50,14 @@ struct BridgeFixture: Sendable {
                     )
                 }
                 let grant = try await wallet.createSession(app: AppIdentity(name: "Bridge test"), providers: providers)
-                let daemon = WalletDaemon(
-                    wallet: wallet,
-                    httpClient: httpClient,
-                    configuration: .init(
-                        port: 0,
-                        proxy: .init(maximumRequestBodySize: maximumRequestBodySize),
-                        controlSocketPath: folder.path + "/control.sock",
-                        autoLockAfter: autoLockAfter
-                    )
+                var configuration = WalletDaemon.Configuration(
+                    port: 0,
+                    proxy: .init(maximumRequestBodySize: maximumRequestBodySize),
+                    controlSocketPath: folder.path + "/control.sock",
+                    autoLockAfter: autoLockAfter
                 )
+                if let appCatalogueURL { configuration.appCatalogueURL = appCatalogueURL }
+                let daemon = WalletDaemon(wallet: wallet, httpClient: httpClient, configuration: configuration)
                 try await daemon.withRunningServer { port in
                     try await body(
                         BridgeFixture(

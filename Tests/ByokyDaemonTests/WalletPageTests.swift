@@ -28,7 +28,8 @@ struct WalletPageTests {
             form: [(String, String)]? = nil,
             headers: [(String, String)] = [],
             origin: String? = "",
-            cookie: String? = nil
+            cookie: String? = nil,
+            rawBody: String? = nil
         ) async throws -> BridgeFixture.Exchange {
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(bridge.port)\(path)")
             request.method = method
@@ -40,6 +41,7 @@ struct WalletPageTests {
                 let encoded = form.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
                 request.body = .bytes(ByteBuffer(string: encoded))
             }
+            if let rawBody { request.body = .bytes(ByteBuffer(string: rawBody)) }
             let response = try await Self.client.execute(request, timeout: .seconds(30))
             let collected = try await response.body.collect(upTo: 4 * 1024 * 1024)
             return BridgeFixture.Exchange(

@@ -130,6 +130,19 @@ export declare class PairedSession {
   readonly isPaired: true;
 }
 
+/**
+ * A session of an installed app opened inside the wallet's page (a sandboxed frame): requests go
+ * to the page by `postMessage`, which forwards them with the app's origin. `sessionKey` is
+ * `hosted` (the page keeps the key), `proxyUrl` empty; `createRelay` throws NOT_IMPLEMENTED.
+ */
+export interface HostedSession extends Session {}
+export declare class HostedSession {
+  readonly isHosted: true;
+}
+
+/** Whether this page runs inside the wallet's page (framed with the `#byoky-hosted=1` mark). */
+export declare function isHostedByWallet(): boolean;
+
 /** The link form of a pairing code (`byoky://pair/<code>`), what the modal's QR code holds. */
 export declare function pairingUrl(code: string): string;
 
@@ -153,8 +166,8 @@ export declare class Byoky {
   /** Probes the wallet; `isExtensionInstalled()` returns the answer afterwards. */
   detectWallet(): Promise<boolean>;
   /** A paired session when it went through the relay (`useRelay`, `onPairingReady` without a wallet, the modal's QR). */
-  connect(options: ConnectOptions): Promise<ByokySession | PairedSession>;
-  tryReconnect(): Promise<ByokySession | null>;
+  connect(options: ConnectOptions): Promise<ByokySession | PairedSession | HostedSession>;
+  tryReconnect(): Promise<ByokySession | HostedSession | null>;
   connectViaVault(options: VaultConnectOptions): Promise<ByokySession>;
 }
 

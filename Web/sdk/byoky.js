@@ -10,6 +10,7 @@
 
 import { isAllowedRelayUrl } from './backend-relay.js';
 import { ByokyError, ErrorCode } from './errors.js';
+import { connectHosted, isHostedByWallet } from './hosted-session.js';
 import { ConnectModal } from './modal.js';
 import { PairedSession } from './paired-session.js';
 import { createPairingPayload, PairedLink, pairingUrl } from './pairing.js';
@@ -22,6 +23,7 @@ export { ByokyError, ErrorCode } from './errors.js';
 export { PROVIDERS } from './providers.js';
 export { ByokySession } from './session.js';
 export { PairedSession } from './paired-session.js';
+export { HostedSession, isHostedByWallet } from './hosted-session.js';
 export { pairingUrl } from './pairing.js';
 export { bridgeUrl } from './proxy-fetch.js';
 export { BackendRelay } from './backend-relay.js';
@@ -84,6 +86,8 @@ export function getStoreUrl() {
 export class Byoky {
   /** @type {ByokySession | null} */
   #session = null;
+  /** @type {import('./hosted-session.js').HostedSession | null} */
+  #hosted = null;
 
   /** @param {ByokyOptions} [options] */
   constructor(options = {}) {
@@ -123,6 +127,11 @@ export class Byoky {
       throw new ByokyError(ErrorCode.UNKNOWN, 'byoky.js needs a browser; use the Swift SDK in programs');
     }
     checkProviders(options?.providers);
+    // An installed app opened inside the wallet's page asks that page, which asks the wallet.
+    if (isHostedByWallet()) {
+      this.#hosted = await connectHosted(options.providers);
+      return this.#hosted;
+    }
     if (options.modal) return this.#connectWithModal(options);
     if (options.useRelay) return this.#connectViaRelay(options, options.signal, options.onPairingReady);
     if (!(await this.detectWallet())) {
@@ -142,6 +151,8 @@ export class Byoky {
    */
   async tryReconnect() {
     if (typeof window === 'undefined') return null;
+    // A hosted app keeps nothing between loads (its frame has no storage); it connects again.
+    if (isHostedByWallet()) return (await this.#hosted?.isConnected()) ? this.#hosted : null;
     if (this.#session && (await this.#session.isConnected())) return this.#session;
     const slot = storage.sessionSlot(this.walletUrl);
     const stored = storage.load(slot);

@@ -66,7 +66,12 @@ struct WalletAPIRoutes: Sendable {
             throw ByokyError(.userRejected, "No earlier approval to restore — connect again")
         }
         let approval = try approvals.submit(connect, now: wallet.now())
-        onConnectRequest(approval)
+        // An installed app's origin is answered at once, for its declared providers only.
+        if let status = try await wallet.approveIfTrusted(approval, bridgeURL: bridgeURL()) {
+            approvals.decide(approval.id, status)
+        } else {
+            onConnectRequest(approval)
+        }
         return BridgeResponses.json(
             WalletAPI.encode(ConnectTicket(requestId: approval.id, expiresAt: approval.expiresAt)),
             status: .accepted

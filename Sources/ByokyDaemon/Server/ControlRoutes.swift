@@ -100,6 +100,7 @@ struct ControlRoutes: Sendable {
         addKeyRoutes(to: router)
         addGiftRoutes(to: router)
         addRoutingRoutes(to: router)
+        addAppRoutes(to: router)
         addSessionRoutes(to: router)
         router.get("/pairings") { _, _ in
             BridgeResponses.json(WalletAPI.encode(pairings.list()))

@@ -43,6 +43,8 @@ public final class WalletDaemon: Sendable {
         public var onGiftEvent: @Sendable (GiftHost.Event) -> Void
         /// How often listed gifts' boards hear a heartbeat and the usage.
         public var marketplaceReportInterval: Duration = .seconds(60)
+        /// The marketplace whose app catalogue the wallet page's App Store shows.
+        public var appCatalogueURL = MarketplaceClient.defaultURL
 
         public init(
             host: String = "127.0.0.1",
@@ -215,6 +217,19 @@ public final class WalletDaemon: Sendable {
             autoLock: autoLock,
             onlineGifts: { [giftHost] in giftHost.onlineGiftIDs },
             bridgeURL: { [self] in bridgeURL },
+            appCatalogueURL: configuration.appCatalogueURL,
+            forward: { request, provider, pathAndQuery, headers, sessionKey in
+                autoLock.touch()
+                return await Self.forward(
+                    request,
+                    to: provider,
+                    pathAndQuery: pathAndQuery,
+                    headers: headers,
+                    sessionKey: sessionKey,
+                    engine: engine,
+                    limit: limit
+                )
+            },
             onChange: { [marketplaceReporter] in
                 if wallet.isUnlocked { await giftHost.reconcile() } else { giftHost.stop() }
                 marketplaceReporter.poke()
@@ -238,28 +253,19 @@ public final class WalletDaemon: Sendable {
                     family: nil
                 )
             }
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: limit)
-            } catch {
-                return BridgeResponses.error(.payloadTooLarge("Request body", limit: limit), family: provider.family)
-            }
             let prefix = "/" + providerID.rawValue
             var path = String(request.uri.path.dropFirst(prefix.count))
             if path.isEmpty { path = "/" }
             if let query = request.uri.query, !query.isEmpty { path += "?" + query }
-            let proxyRequest = ProxyRequest(
-                provider: providerID,
-                method: request.method.rawValue,
+            autoLock.touch()
+            return await Self.forward(
+                request,
+                to: provider,
                 pathAndQuery: path,
                 headers: request.headers.map { (name: $0.name.canonicalName, value: $0.value) },
-                body: body
-            )
-            let key = SessionKeyExtractor.sessionKey(headers: request.headers, query: request.uri.query)
-            autoLock.touch()
-            return await BridgeResponses.proxied(
-                await engine.handle(proxyRequest, sessionKey: key),
-                requestOrigin: request.headers[.origin]
+                sessionKey: SessionKeyExtractor.sessionKey(headers: request.headers, query: request.uri.query),
+                engine: engine,
+                limit: limit
             )
         }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
@@ -277,6 +283,36 @@ public final class WalletDaemon: Sendable {
             router.on(RouterPath(path), method: .options, use: preflight)
         }
         return router
+    }
+
+    /// Sends one provider request through the proxy engine: the bridge's provider routes, and the
+    /// wallet page's host for installed apps.
+    static func forward(
+        _ request: Request,
+        to provider: Provider,
+        pathAndQuery: String,
+        headers: [(name: String, value: String)],
+        sessionKey: String?,
+        engine: ProxyEngine,
+        limit: Int
+    ) async -> Response {
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit)
+        } catch {
+            return BridgeResponses.error(.payloadTooLarge("Request body", limit: limit), family: provider.family)
+        }
+        let proxyRequest = ProxyRequest(
+            provider: provider.id,
+            method: request.method.rawValue,
+            pathAndQuery: pathAndQuery,
+            headers: headers,
+            body: body
+        )
+        return await BridgeResponses.proxied(
+            await engine.handle(proxyRequest, sessionKey: sessionKey),
+            requestOrigin: request.headers[.origin]
+        )
     }
 
     /// Answers a CORS preflight: the wallet API (`/v1/…`) for any page (connecting needs the owner's

@@ -7,13 +7,14 @@ import Foundation
 enum WalletPageLayout {
     /// A page of the wallet: its path under `/wallet/` and its name in the navigation.
     enum Section: String, CaseIterable, Sendable {
-        case requests, keys, apps, routing, limits, usage, log, gifts, pairings, backup, settings
+        case requests, keys, apps, store, routing, limits, usage, log, gifts, pairings, backup, settings
 
         var title: String {
             switch self {
             case .requests: "Requests"
             case .keys: "Keys"
             case .apps: "Apps"
+            case .store: "App Store"
             case .routing: "Routing"
             case .limits: "Limits"
             case .usage: "Usage"
@@ -54,6 +55,11 @@ enum WalletPageLayout {
         "gift-redeemed": "Gift redeemed. Pin it in a group on the Routing page to use it.",
         "gift-removed": "Received gift removed.",
         "auto-lock-set": "Auto-lock changed.",
+        "app-installed":
+            "App installed. Open it below: it runs sandboxed, and is trusted with its declared providers only.",
+        "app-disabled": "App turned off: its sessions were revoked and it is no longer trusted.",
+        "app-enabled": "App turned on again.",
+        "app-uninstalled": "App uninstalled: its trust and its sessions are gone.",
     ]
 
     /// A whole page.

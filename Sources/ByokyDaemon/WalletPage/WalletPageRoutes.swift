@@ -21,6 +21,10 @@ struct WalletPageRoutes: Sendable {
     /// The gifts whose relay rooms the wallet holds now.
     let onlineGifts: @Sendable () -> Set<String>
     let bridgeURL: @Sendable () -> String
+    /// The marketplace whose app catalogue the App Store shows.
+    let appCatalogueURL: String
+    /// Sends an installed app's request (from the page that hosts it) through the proxy engine.
+    let forward: @Sendable (Request, Provider, String, [(name: String, value: String)], String?) async -> Response
     /// Hears that the wallet changed (locked, unlocked, keys).
     let onChange: @Sendable () async -> Void
 
@@ -93,6 +97,8 @@ struct WalletPageRoutes: Sendable {
         registerPairingAndSettingsActions(on: router)
         registerGiftActions(on: router)
         registerBackupActions(on: router)
+        registerAppStoreActions(on: router)
+        registerAppHost(on: router)
     }
 
     // MARK: Actions
@@ -456,7 +462,7 @@ struct WalletPageRoutes: Sendable {
     }
 
     /// Runs a state change of `section`'s page; shows the page again with the error when it fails.
-    private func act(
+    func act(
         _ request: Request,
         on section: WalletPageLayout.Section,
         _ body: @escaping @Sendable (FormBody) async throws -> String
@@ -472,7 +478,7 @@ struct WalletPageRoutes: Sendable {
     }
 
     /// `section`'s page again, saying what went wrong.
-    private func failedPage(_ section: WalletPageLayout.Section, form: FormBody, error: any Error) async -> Response {
+    func failedPage(_ section: WalletPageLayout.Section, form: FormBody, error: any Error) async -> Response {
         let failure =
             error as? ByokyError
             ?? ByokyError(.internalError, "The wallet could not do that; see `byoky status`")
@@ -483,7 +489,7 @@ struct WalletPageRoutes: Sendable {
     // MARK: Guards
 
     /// Refuses requests not addressed to a loopback name (DNS rebinding).
-    private func guarded(_ request: Request, _ body: () async throws -> Response) async -> Response {
+    func guarded(_ request: Request, _ body: () async throws -> Response) async -> Response {
         guard let host = request.head.authority, HostCheck.isLoopback(host) else {
             return Self.html(
                 LoginPages.message("Not here", "The wallet page only answers at 127.0.0.1 or localhost."),
@@ -501,7 +507,7 @@ struct WalletPageRoutes: Sendable {
     }
 
     /// A page for a logged-in owner; a locked wallet asks for the master password first.
-    private func page(
+    func page(
         _ request: Request,
         _ body: @escaping @Sendable (OwnerSessions.Session) async throws -> Response
     ) async -> Response {
@@ -515,7 +521,7 @@ struct WalletPageRoutes: Sendable {
     }
 
     /// A state change: the page's own origin, a logged-in owner, a readable form with the CSRF token.
-    private func action(
+    func action(
         _ request: Request,
         needsUnlocked: Bool,
         _ body: @escaping @Sendable (FormBody, String) async throws -> Response
@@ -617,6 +623,8 @@ struct WalletPageRoutes: Sendable {
                     )
                 }
                 body = AppsPage.body(rows, now: wallet.now(), csrf: csrf)
+            case .store:
+                body = try await renderStore(search: query.get("search") ?? "", csrf: csrf)
             case .routing:
                 body = RoutingPage.body(
                     try await wallet.groupSummaries(),

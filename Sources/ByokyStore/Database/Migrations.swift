@@ -180,6 +180,27 @@ enum Migrations {
                 """
             ]
         ),
+        (
+            8,
+            [
+                // Apps installed from a marketplace's catalogue: their origin is trusted for the
+                // providers they declared (connects approved without a prompt) while enabled.
+                """
+                CREATE TABLE installed_apps (
+                    slug TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    origin TEXT NOT NULL UNIQUE,
+                    providers TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    author_name TEXT NOT NULL,
+                    marketplace_url TEXT NOT NULL,
+                    installed_at INTEGER NOT NULL,
+                    disabled_at INTEGER
+                )
+                """
+            ]
+        ),
     ]
 
     static func apply(to database: any SQLDatabase) async throws {

@@ -26,6 +26,8 @@ extension ByokyCommand {
             )
         )
         var autoLockMinutes: Int?
+        @Option(help: "The marketplace whose app catalogue the wallet page's App Store shows.")
+        var marketplace = MarketplaceClient.defaultURL
         @Option(help: .hidden) var marketplaceReportSeconds = 60
         @Flag(help: "Start locked, without asking for the master password: unlock with `byoky open` or `byoky unlock`.")
         var locked = false
@@ -70,6 +72,7 @@ extension ByokyCommand {
                     )
                     var daemonConfiguration = configuration
                     daemonConfiguration.marketplaceReportInterval = .seconds(max(1, marketplaceReportSeconds))
+                    daemonConfiguration.appCatalogueURL = try MarketplaceClient(marketplace).baseURL
                     let daemon = WalletDaemon(wallet: wallet, httpClient: client, configuration: daemonConfiguration)
                     do {
                         try await daemon.run { bound in
