@@ -1,4 +1,4 @@
-public import ByokyCore
+import ByokyCore
 public import ByokyStore
 
 /// What the owner confirmed: install `slug` from `marketplace`, trusting it with `providers`.
