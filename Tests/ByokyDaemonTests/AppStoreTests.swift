@@ -1,6 +1,7 @@
 import ByokyCore
 import ByokyDaemon
 import ByokyMarketplace
+import ByokyMockProvider
 import ByokyStore
 import ByokyTesting
 import ByokyWallet
