@@ -40,7 +40,12 @@ struct WalletCommandTests {
 
         /// Starts the mock provider (checking `upstreamKey`), stores that key for `provider` with
         /// the mock as its base URL, and starts the daemon.
-        func serveWithMock(provider: String = "anthropic", upstreamKey: String) async throws -> Serving {
+        func serveWithMock(
+            provider: String = "anthropic",
+            upstreamKey: String,
+            // A catalogue that is not there (nothing in a test reaches the internet) unless named.
+            serveArguments: [String] = ["--marketplace", "http://127.0.0.1:9"]
+        ) async throws -> Serving {
             let upstreamKeyFile = folder.path + "/upstream"
             try "\(upstreamKey)\n".write(toFile: upstreamKeyFile, atomically: true, encoding: .utf8)
             let mock = try CommandLineTests.server("byoky-mock-provider", "--api-key-file", upstreamKeyFile)
@@ -55,7 +60,7 @@ struct WalletCommandTests {
             #expect(added.status == 0, "\(added.stderr)")
             let daemon = try BackgroundProcess(
                 CommandLineTests.executable,
-                arguments: ["serve", "--port", "0", "--password-file", passwordFile],
+                arguments: ["serve", "--port", "0", "--password-file", passwordFile] + serveArguments,
                 environment: environment
             )
             return Serving(mock: mock, daemon: daemon, port: try await daemon.announcedPort())

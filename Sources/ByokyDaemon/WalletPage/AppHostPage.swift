@@ -16,7 +16,7 @@ enum AppHostPage {
         """
         <section class="app-host" data-app-host="\(app.slug)" data-csrf="\(csrf)">
           <p class="app-host-bar"><a href="/wallet/store">← App Store</a>
-            <strong>\(app.name)</strong> <span class="origin">\(app.origin)</span>
+            <span class="origin">\(app.origin)</span>
             <small>sandboxed · trusted with \(app.providerIDs.map(\.rawValue).joined(separator: ", "))</small></p>
           <iframe id="app-frame" title="\(app.name)" src="\(frameURL(of: app))"
             sandbox="allow-scripts allow-forms" referrerpolicy="no-referrer" allow=""></iframe>

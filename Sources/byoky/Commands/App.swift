@@ -216,8 +216,12 @@ extension ByokyCommand.App {
             try await reportingErrors {
                 let manifest: AppManifest
                 do {
+                    // A catalogue on this machine may take apps on this machine (if it was started
+                    // with --allow-loopback-apps); the catalogue checks again either way.
+                    let local = AbsoluteURL(marketplace)?.isLoopbackHost == true
                     manifest = try AppManifest.read(
-                        try Data(contentsOf: URL(fileURLWithPath: dir + "/" + AppManifest.fileName))
+                        try Data(contentsOf: URL(fileURLWithPath: dir + "/" + AppManifest.fileName)),
+                        policy: AppManifest.Policy(allowsLoopbackApps: local)
                     )
                 } catch let rejection as ManifestRejection {
                     throw ByokyError(

@@ -7,8 +7,7 @@ extension ByokyCommand {
     /// `byoky sessions`: apps holding sessions.
     struct Sessions: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List app sessions (active first); `byoky apps` is the same.",
-            aliases: ["apps"]
+            abstract: "List app sessions (active first); `byoky apps` installs apps from a catalogue."
         )
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var options: WalletOptions
