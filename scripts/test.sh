@@ -17,8 +17,19 @@ if [ "${BYOKY_SKIP_POSTGRES:-}" != "1" ] && [ -z "${BYOKY_TEST_POSTGRES_URL:-}" 
 fi
 flags=(-Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error)
 swift build --build-tests "${flags[@]}"
+# The backend-relay template, created and built as a developer would (Chromium drives it below).
+# It shares the examples' build folder, so the examples' build later reuses its modules.
+if [ "$#" -eq 0 ]; then
+    template_dir=$(mktemp -d /tmp/byoky-template.XXXXXX)
+    .build/debug/byoky app create "Relay Template" --template backend-relay --parent "$template_dir" \
+        --byoky-package "$PWD" --author-name Ana --author-email ana@example.com --author-website "" </dev/null >/dev/null
+    export BYOKY_TEST_BACKEND_TEMPLATE="$template_dir/relay-template"
+    swift build --package-path "$BYOKY_TEST_BACKEND_TEMPLATE" --scratch-path .build-examples -Xswiftc -warnings-as-errors
+    BYOKY_TEST_BACKEND_BINARY="$(swift build --package-path "$BYOKY_TEST_BACKEND_TEMPLATE" --scratch-path .build-examples --show-bin-path)/App"
+    export BYOKY_TEST_BACKEND_BINARY
+fi
 # The browser tests run Chromium, which needs the machine to itself: they run after the rest.
-browser='BrowserSDKTests|WalletPageBrowserTests|MarketplaceBrowserTests'
+browser='BrowserSDKTests|WalletPageBrowserTests|MarketplaceBrowserTests|AppStoreBrowserTests'
 swift test --skip-build --skip "$browser" "$@"
 if [ "$#" -eq 0 ]; then
     # One at a time: each drives its own Chromium, and timing checks (countdowns, online windows)
@@ -26,6 +37,7 @@ if [ "$#" -eq 0 ]; then
     for suite in ${browser//|/ }; do
         swift test --skip-build --filter "$suite"
     done
+    rm -rf "$template_dir"
 fi
 # Whole runs only (not filtered ones): the examples and doc snippets must build, and short libFuzzer runs.
 if [ "$#" -eq 0 ]; then

@@ -13,6 +13,7 @@ import http.server
 import json
 import os
 import re
+import select
 import shutil
 import socket
 import subprocess
@@ -346,6 +347,8 @@ def template_apps(driver, wallet, screenshots):
             raise RuntimeError(f"key add: {added.stderr}")
         chat_template(driver, wallet, screenshots, folder)
         multi_provider_template(driver, wallet, screenshots, folder)
+        if os.environ.get("BYOKY_TEST_BACKEND_TEMPLATE"):
+            backend_relay_template(driver, wallet, screenshots)
     finally:
         wallet.cli(["key", "remove", "template-openai"])
         shutil.rmtree(folder, ignore_errors=True)
@@ -371,6 +374,41 @@ def chat_template(driver, wallet, screenshots, folder):
                "validate": validated.stdout})
     finally:
         served.terminate()
+
+
+@step("template.backend-relay")
+def backend_relay_template(driver, wallet, screenshots):
+    """The backend-relay template, created and built by scripts/test.sh (BYOKY_TEST_BACKEND_TEMPLATE
+    names its folder, BYOKY_TEST_BACKEND_BINARY its server): its page connects and opens the relay,
+    and the server's answer to a question streams back through the person's wallet."""
+    folder = os.environ["BYOKY_TEST_BACKEND_TEMPLATE"]
+    port = free_port()
+    server = subprocess.Popen([os.environ["BYOKY_TEST_BACKEND_BINARY"]], cwd=folder,
+                              env={**os.environ, "PORT": str(port)},
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        # The server says where it listens; a bounded wait, so a silent server fails the step.
+        ready = select.select([server.stdout], [], [], 30)[0]
+        started = server.stdout.readline() if ready else ""
+        url = f"http://127.0.0.1:{port}"
+        connect_app(driver, wallet, url)
+        driver.execute_script("""
+          document.getElementById('prompt').value = 'Hello through the server';
+          document.getElementById('send').click();
+        """)
+        answered = wait_for(driver, "return [...document.querySelectorAll('.message.them')].some("
+                                    "(m) => m.textContent.startsWith('Mock reply to: Hello through the server'))", 30)
+        shot(driver, screenshots, "template-backend-relay")
+        validated = wallet.cli(["app", "validate", folder, "--offline"])
+        log = wallet.json(["log", "--limit", "3"])
+        check("template.backend-relay",
+              answered and validated.returncode == 0 and url in started
+              and any(entry.get("appName") == "Relay Template" for entry in log),
+              {"page": driver.execute_script("return document.getElementById('log').innerText"),
+               "validate": validated.stdout, "started": started, "log": log})
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
 
 
 @step("template.multi-provider")

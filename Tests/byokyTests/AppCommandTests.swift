@@ -95,7 +95,60 @@ struct AppCommandTests {
                 ["app", "create", "X App", "--template", "php", "--parent", folder.path] + author
             )
             #expect(unknown.status != 0)
-            #expect(unknown.stderr.contains("chat or multi-provider"))
+            #expect(unknown.stderr.contains("chat, multi-provider or backend-relay"))
+        }
+    }
+
+    /// The backend-relay template's files (scripts/test.sh also builds one and Chromium drives it:
+    /// BrowserSDKTests' `template.backend-relay`).
+    @Test func theBackendRelayTemplateIsAServerWithItsPageAndNamesItsByokyPackage() async throws {
+        try await TemporaryFolder.with { folder in
+            let author = ["--author-name", "Ana", "--author-email", "ana@example.com", "--author-website", ""]
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().path
+            func create(_ name: String, _ extra: [String]) async throws -> ProcessRunner.Output {
+                try await byoky(
+                    ["app", "create", name, "--template", "backend-relay", "--parent", folder.path] + author + extra
+                )
+            }
+            let missing = try await create("Relay \"Desk\"", [])
+            #expect(missing.status != 0 && missing.stderr.contains("--byoky-package"), "\(missing.stderr)")
+            let nowhere = try await create("Relay \"Desk\"", ["--byoky-package", folder.path])
+            #expect(nowhere.status != 0 && nowhere.stderr.contains("no Package.swift"), "\(nowhere.stderr)")
+            let created = try await create("Relay \"Desk\"", ["--byoky-package", root])
+            #expect(created.status == 0, "\(created.stderr)")
+            #expect(created.stdout.contains("swift run App"))
+            let app = folder.path + "/relay-desk"
+            for file in [
+                "Package.swift", "Sources/App/main.swift", "README.md", ".gitignore", "byoky.app.json",
+                "public/index.html", "public/app.js", "public/style.css", "public/privacy.html", "public/icon.svg",
+                "public/byoky/byoky.js", "public/byoky/byoky.d.ts",
+            ] {
+                #expect(FileManager.default.fileExists(atPath: app + "/" + file), "\(file)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: app + "/byoky"))
+            let package = try String(contentsOfFile: app + "/Package.swift", encoding: .utf8)
+            #expect(package.contains(".package(name: \"byoky-swift\", path: \"\(root)\")"))
+            #expect(package.contains("name: \"relay-desk\""))
+            let server = try String(contentsOfFile: app + "/Sources/App/main.swift", encoding: .utf8)
+            #expect(server.contains(#"Relay \"Desk\" at http://127.0.0.1"#))
+            let ignored = try String(contentsOfFile: app + "/.gitignore", encoding: .utf8)
+            #expect(ignored.contains(".build/") && ignored.contains(".byoky/") && ignored.contains("Package.resolved"))
+            let manifest = try AppManifest.read(
+                Array(try Data(contentsOf: URL(fileURLWithPath: app + "/byoky.app.json")))
+            )
+            #expect(manifest.providers == ["anthropic"] && manifest.category == .productivity)
+            let validated = try await byoky(["app", "validate", app, "--offline"])
+            #expect(validated.status == 0, "\(validated.stdout)")
+            #expect(validated.stdout.contains("privacy"))
+
+            let fromGit = try await create(
+                "Relay Git",
+                ["--byoky-package", "https://git.example.com/byoky-swift.git"]
+            )
+            #expect(fromGit.status == 0, "\(fromGit.stderr)")
+            let gitPackage = try String(contentsOfFile: folder.path + "/relay-git/Package.swift", encoding: .utf8)
+            #expect(gitPackage.contains(#".package(url: "https://git.example.com/byoky-swift.git", branch: "main")"#))
         }
     }
 

@@ -16,6 +16,11 @@ struct BrowserSDKTests {
             && (PythonInterop.isCI || FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"))
     }
 
+    /// The backend-relay template's step runs where scripts/test.sh built it (always in CI).
+    static var expectsBackendTemplate: Bool {
+        PythonInterop.isCI || ProcessInfo.processInfo.environment["BYOKY_TEST_BACKEND_TEMPLATE"] != nil
+    }
+
     static let expectedChecks = [
         "sdk.served", "sdk.etag", "detect.found", "detect.missing", "connect.no-wallet", "connect.origin-shown",
         "connect.approved", "connect.providers", "connect.stored", "connect.denied", "fetch.plain",
@@ -88,7 +93,10 @@ struct BrowserSDKTests {
             #expect(relayed.correlationID == "user-7")
             #expect(relayed.plain.contains("\"type\":\"message\""))
             #expect(relayed.streamed.contains("event: message_stop"))
-            let checks = try DriverReport.checks(in: output, expecting: Self.expectedChecks)
+            let checks = try DriverReport.checks(
+                in: output,
+                expecting: Self.expectedChecks + (Self.expectsBackendTemplate ? ["template.backend-relay"] : [])
+            )
             #expect(checks["sdk.version"]?["detail"] as? String == ByokyVersion.current)
             let providers = (checks["sdk.providers"]?["detail"] as? String)?.split(separator: ",").map(String.init)
             #expect(providers == ProviderRegistry.all.map(\.id.rawValue))

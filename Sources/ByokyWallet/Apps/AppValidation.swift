@@ -64,7 +64,8 @@ public enum AppValidation {
         switch source {
         case .folder(let path):
             code = codeFiles(in: path)
-            page = code.first { $0.file == "index.html" }?.text
+            // A server's project keeps its page in public/ (the backend-relay template).
+            page = (code.first { $0.file == "index.html" } ?? code.first { $0.file == "public/index.html" })?.text
         case .address(let address):
             if offline {
                 return checks + [.skip("code", "reading a published app needs the network (drop --offline)")]
@@ -163,12 +164,16 @@ public enum AppValidation {
 
     static func codeFiles(in root: String) -> [(file: String, text: String)] {
         let skipped: Set<String> = ["node_modules", ".git", ".build", ".byoky"]
-        // The SDK as `byoky app create` copies it (byoky/ with its byoky.d.ts) is byoky's code, not the app's.
-        let vendoredSDK = FileManager.default.fileExists(atPath: root + "/byoky/byoky.d.ts")
+        // The SDK as `byoky app create` copies it (a byoky/ folder with its byoky.d.ts, at the root or
+        // in public/) is byoky's code, not the app's.
+        func isVendoredSDK(_ relative: String) -> Bool {
+            (relative as NSString).lastPathComponent == "byoky"
+                && FileManager.default.fileExists(atPath: root + "/" + relative + "/byoky.d.ts")
+        }
         var files: [(String, String)] = []
         guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
         while let relative = walker.nextObject() as? String, files.count < maximumFiles {
-            if skipped.contains((relative as NSString).lastPathComponent) || (vendoredSDK && relative == "byoky") {
+            if skipped.contains((relative as NSString).lastPathComponent) || isVendoredSDK(relative) {
                 walker.skipDescendants()
                 continue
             }

@@ -69,36 +69,46 @@ extension ByokyCommand.App {
                                   dialog, a provider picker, streamed answers
                   multi-provider  a web page asking two providers side by side: the wallet's routing
                                   decides who answers
-                Then: cd <folder>; byoky app serve (with `byoky serve` running).
+                  backend-relay   a Swift server (Hummingbird, ByokyServer) and its page: the page opens
+                                  a backend relay, and the server answers through the user's wallet;
+                                  needs --byoky-package (this project's checkout, or its git URL)
+                Then: cd <folder>; byoky app serve (swift run App for backend-relay), with `byoky serve` running.
                 """
         )
         @Argument(help: "The app's name; its folder is named after its slug.") var name: String
-        @Option(help: "chat or multi-provider (asked when omitted).") var template: String?
+        @Option(help: "chat, multi-provider or backend-relay (asked when omitted).") var template: String?
+        @Option(help: "backend-relay: the byoky-swift package its server depends on (a folder or a git URL).")
+        var byokyPackage: String?
         @Option(help: "Where to create the folder.") var parent = "."
         @OptionGroup var answers: ManifestAnswers
 
         static let templates: [String: (category: AppCategory, description: String)] = [
             "chat": (.chat, "Chat with AI models through your own byoky wallet."),
             "multi-provider": (.research, "Ask two AI providers side by side through your own byoky wallet."),
+            "backend-relay": (.productivity, "An app server that answers through its users' own byoky wallets."),
         ]
 
         func run() async throws {
             let choice =
                 try template
                 ?? Prompter().ask(
-                    "Template (chat, multi-provider)",
+                    "Template (chat, multi-provider, backend-relay)",
                     flag: "--template",
                     given: nil,
                     default: "chat",
                     field: "template"
-                ) { Self.templates[$0] == nil ? [ManifestProblem("template", "chat or multi-provider")] : [] }
+                ) {
+                    Self.templates[$0] == nil
+                        ? [ManifestProblem("template", "chat, multi-provider or backend-relay")] : []
+                }
             guard let chosen = Self.templates[choice] else {
-                throw ValidationError("--template must be chat or multi-provider")
+                throw ValidationError("--template must be chat, multi-provider or backend-relay")
             }
+            let dependency = try choice == "backend-relay" ? Self.packageDependency(byokyPackage) : ""
             var defaults = ManifestAnswers.Defaults(name: name)
             defaults.category = chosen.category
             defaults.description = chosen.description
-            defaults.providers = "anthropic,openai"
+            defaults.providers = choice == "backend-relay" ? "anthropic" : "anthropic,openai"
             var named = answers
             named.name = named.name ?? name
             let manifest = try named.ask(defaults: defaults)
@@ -106,7 +116,11 @@ extension ByokyCommand.App {
             if FileManager.default.fileExists(atPath: folder) {
                 throw ValidationError("\(folder) exists; pick another name or --parent")
             }
-            let files = AppTemplates.files(of: choice, appName: manifest.name)
+            let files = AppTemplates.files(
+                of: choice,
+                appName: manifest.name,
+                values: ["__APP_SLUG__": manifest.slug, "__BYOKY_PACKAGE__": dependency]
+            )
             for file in files {
                 let path = folder + "/" + file.path
                 do {
@@ -122,7 +136,28 @@ extension ByokyCommand.App {
             try ManifestAnswers.write(manifest, to: folder)
             let written = files.count
             print("Created \(folder) from the \(choice) template (\(written + 1) files).")
-            print("Next: cd \(folder) && byoky app serve   (with `byoky serve` running), then byoky app validate")
+            let run = choice == "backend-relay" ? "swift run App" : "byoky app serve"
+            print("Next: cd \(folder) && \(run)   (with `byoky serve` running), then byoky app validate")
+        }
+
+        /// The `.package(…)` line for byoky-swift: a git URL (its main branch) or a local checkout.
+        static func packageDependency(_ given: String?) throws -> String {
+            guard let given, !given.isEmpty else {
+                throw ValidationError(
+                    "The backend-relay template needs --byoky-package: a byoky-swift checkout (folder) or its git URL"
+                )
+            }
+            func quoted(_ text: String) -> String {
+                "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+            }
+            if given.contains("://") || given.hasPrefix("git@") {
+                return ".package(url: \(quoted(given)), branch: \"main\")"
+            }
+            let folder = URL(fileURLWithPath: given).standardizedFileURL.path
+            guard FileManager.default.fileExists(atPath: folder + "/Package.swift") else {
+                throw ValidationError("--byoky-package: \(folder) holds no Package.swift")
+            }
+            return ".package(name: \"byoky-swift\", path: \(quoted(folder)))"
         }
     }
 
