@@ -94,6 +94,8 @@ struct AppStoreTests {
                 #expect(!store.text.contains("waiting-app"))
                 let confirm = try await browser.send(.GET, "/wallet/store/install?slug=trusted-chat")
                 #expect(confirm.text.contains("This app will be trusted to use: Anthropic."))
+                #expect(confirm.text.contains("Install Trusted &lt;img") && !confirm.text.contains("<img src=x"))
+                #expect(confirm.text.contains("Answers &lt;b&gt;with&lt;/b&gt; your own wallet."))
 
                 // Before the install, its connects wait for the owner.
                 #expect(try await Self.connect(bridge)["status"] as? String == "pending")
@@ -142,6 +144,7 @@ struct AppStoreTests {
                 #expect(host.text.contains(#"sandbox="allow-scripts allow-forms""#))
                 #expect(!host.text.contains("allow-same-origin"))
                 #expect(host.text.contains("src=\"\(Self.appOrigin)/chat/#byoky-hosted=1\""))
+                #expect(!host.text.contains("<img src=x") && host.text.contains("title=\"Trusted &lt;img"))
                 #expect(
                     try await browser.send(.GET, "/wallet/store").header("content-security-policy")?
                         .contains("frame-src") == false

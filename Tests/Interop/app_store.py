@@ -165,15 +165,34 @@ def hosted(driver, owner, app_url, screenshots):
     ask(driver, "Hello from inside the wallet")
     answered = wait_for(driver, "return [...document.querySelectorAll('.message.them')].some("
                                 "(m) => m.textContent.startsWith('Mock reply to: Hello from inside the wallet'))", 20)
+    # Chunks cross the page one by one as the provider writes them (a paced mock model), not at the end.
+    paced = js(driver, """
+      const { Byoky } = await import('./byoky/byoky.js');
+      const session = await new Byoky().connect({ providers: [{ id: 'anthropic' }] });
+      const response = await session.createFetch('anthropic')('https://api.anthropic.com/v1/messages', {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'mock-paced-40', max_tokens: 32, stream: true,
+                               messages: [{ role: 'user', content: 'paced' }] }) });
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      const times = []; let text = ''; const start = performance.now();
+      for (;;) { const { value, done } = await reader.read(); if (done) break;
+        times.push(performance.now() - start); text += decoder.decode(value, { stream: true }); }
+      return { status: response.status, reads: times.length, first: times[0], last: times.at(-1),
+               stop: text.includes('message_stop'), key: session.sessionKey };
+    """)
     driver.switch_to.default_content()
     shot(driver, screenshots, "app-hosted")
     sessions = owner.live_sessions()
     check("hosted.answers",
           connected and answered and offered == ["anthropic"] and pending == []
+          and paced["status"] == 200 and paced["stop"] and paced["reads"] >= 5
+          and paced["last"] - paced["first"] >= 200 and paced["key"] == "hosted"
           and attributes["sandbox"] == "allow-scripts allow-forms" and attributes["referrerpolicy"] == "no-referrer"
           and attributes["src"] == app_url + "/#byoky-hosted=1"
           and any(s["origin"] == app_url and s["providers"] == ["anthropic"] for s in sessions),
-          {"attributes": attributes, "offered": offered, "pending": pending, "sessions": sessions})
+          {"attributes": attributes, "offered": offered, "pending": pending, "sessions": sessions,
+           "paced": paced})
 
 
 @step("hosted.confined")
