@@ -22,25 +22,17 @@ import time
 from selenium.common.exceptions import JavascriptException
 from selenium.webdriver.common.by import By
 
-from browser_sdk import browser, check, checks, js, shot, step, wait_for
+from browser_sdk import Wallet, browser, check, checks, js, shot, step, wait_for
 
 SLUG = "hosted-chat"
 
 
-class Owner:
+class Owner(Wallet):
+    """The owner's CLI (browser_sdk's, without a daemon of its own: the test serves it) and login."""
+
     def __init__(self, binary, wallet_url):
-        self.binary = binary
+        super().__init__(binary, password_file=None)
         self.url = wallet_url
-
-    def cli(self, arguments, input_text=None):
-        return subprocess.run([self.binary] + arguments, input=input_text, capture_output=True, text=True,
-                              timeout=60)
-
-    def json(self, arguments):
-        result = self.cli(arguments + ["--json"])
-        if result.returncode != 0:
-            raise RuntimeError(f"byoky {' '.join(arguments)}: {result.stderr.strip()}")
-        return json.loads(result.stdout)
 
     def login(self, driver):
         result = self.cli(["open", "--no-browser"])

@@ -183,7 +183,10 @@ struct WalletCommandTests {
             )
             #expect(items.first?["app"] as? String == "env-dump")
             #expect(items.first?["revoked"] as? Bool == true)
-            #expect(try await home.byoky(["apps", "--json"]).stdout == sessions.stdout)
+            // `byoky apps` is the App Store now: sessions are not installed apps.
+            let installed = try await home.byoky(["apps", "list", "--json"])
+            #expect(installed.status == 0, "\(installed.stderr)")
+            #expect((try? JSONSerialization.jsonObject(with: Data(installed.stdout.utf8)) as? [Any])?.isEmpty == true)
 
             let keep = home.folder.path + "/keep"
             let longRunning = try await home.byoky([

@@ -18,6 +18,22 @@ extension ByokyCommand {
             subcommands: [Store.self, Install.self, List.self, Disable.self, Enable.self, Uninstall.self]
         )
 
+        /// Turns an installed app on or off, through the daemon when one runs.
+        static func turn(_ slug: String, on: Bool, _ options: WalletOptions) async throws -> InstalledAppRecord {
+            try await reportingErrors {
+                try await throughDaemon(
+                    options,
+                    {
+                        try .post(
+                            "/apps/\(ControlClient.pathComponent(slug))/\(on ? "enable" : "disable")",
+                            [String: String]()
+                        )
+                    },
+                    changes: true
+                ) { try await $0.setInstalledApp(slug, enabled: on) }
+            }
+        }
+
         struct Store: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Print a marketplace's app catalogue.")
             @Option(help: "The marketplace.") var marketplace = MarketplaceClient.defaultURL
@@ -105,14 +121,8 @@ extension ByokyCommand {
             @OptionGroup var options: WalletOptions
 
             func run() async throws {
-                try await reportingErrors {
-                    let app = try await throughDaemon(
-                        options,
-                        { try .post("/apps/\(ControlClient.pathComponent(slug))/disable", [String: String]()) },
-                        changes: true
-                    ) { try await $0.setInstalledApp(slug, enabled: false) }
-                    print("\(app.name) is off: its sessions were revoked and it is no longer trusted.")
-                }
+                let app = try await Apps.turn(slug, on: false, options)
+                print("\(app.name) is off: its sessions were revoked and it is no longer trusted.")
             }
         }
 
@@ -122,14 +132,8 @@ extension ByokyCommand {
             @OptionGroup var options: WalletOptions
 
             func run() async throws {
-                try await reportingErrors {
-                    let app = try await throughDaemon(
-                        options,
-                        { try .post("/apps/\(ControlClient.pathComponent(slug))/enable", [String: String]()) },
-                        changes: true
-                    ) { try await $0.setInstalledApp(slug, enabled: true) }
-                    print("\(app.name) is on: it is trusted with \(app.providers.replacing(",", with: ", ")) again.")
-                }
+                let app = try await Apps.turn(slug, on: true, options)
+                print("\(app.name) is on: it is trusted with \(app.providers.replacing(",", with: ", ")) again.")
             }
         }
 

@@ -2,6 +2,7 @@
 // answer streams in as the provider writes it. The page never sees a key: every request goes
 // through the wallet, which adds it.
 import { Byoky } from './byoky/byoky.js';
+import { readEvents } from './events.js';
 
 // The wallet's address: the default, or ?wallet=… while you develop against another one.
 const walletUrl = new URLSearchParams(location.search).get('wallet') ?? 'http://127.0.0.1:19280';
@@ -66,27 +67,6 @@ $('connect').addEventListener('click', async () => {
     $('status').textContent = `Not connected: ${error.message}`;
   }
 });
-
-/** Reads a server-sent event stream, calling `onEvent` with each `data:` line's JSON. */
-async function readEvents(response, onEvent) {
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
-    const lines = buffer.split('\n');
-    buffer = lines.pop();
-    for (const line of lines) {
-      if (!line.startsWith('data:') || line.includes('[DONE]')) continue;
-      try {
-        onEvent(JSON.parse(line.slice(5)));
-      } catch {
-        // Not JSON: skip the line.
-      }
-    }
-  }
-}
 
 $('ask').addEventListener('submit', async (event) => {
   event.preventDefault();
