@@ -26,6 +26,8 @@ let package = Package(
         .executable(name: "byoky-relay", targets: ["byoky-relay"]),
         .library(name: "ByokyMarketplace", targets: ["ByokyMarketplace"]),
         .executable(name: "byoky-marketplace", targets: ["byoky-marketplace"]),
+        .library(name: "ByokyVault", targets: ["ByokyVault"]),
+        .executable(name: "byoky-vault", targets: ["byoky-vault"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -176,6 +178,32 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The vault: accounts for using a wallet where none runs.
+        .target(
+            name: "ByokyVault",
+            dependencies: [
+                "ByokyCore",
+                "ByokyHTTPServer",
+                "ByokyServerStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "byoky-vault",
+            dependencies: [
+                "ByokyVault",
+                "ByokyServerStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -337,6 +365,19 @@ let package = Package(
                 "ByokyCore",
                 "ByokyTesting",
                 .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ByokyVaultTests",
+            dependencies: [
+                "ByokyVault",
+                "ByokyCore",
+                "ByokyServerStore",
+                "ByokyTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,25 @@
+import ByokyCore
+import Foundation
+
+/// How a vault runs: its limits, clock and which proxies it believes about client addresses.
+public struct VaultConfiguration: Sendable {
+    /// How long a login session lasts (ms).
+    public var loginLifetime: Int64 = 7 * 24 * 60 * 60 * 1000
+    /// PBKDF2-SHA256 rounds for new accounts' password keys.
+    public var passwordIterations = KeyDerivation.defaultIterations
+    /// Failed logins an account takes before it must wait.
+    public var accountFailuresAllowed = 5
+    /// Failed logins a client address takes (over every account it tries) before it must wait.
+    public var addressFailuresAllowed = 20
+    /// The first wait, doubled for each failure past the allowance, up to ``longestWait`` (ms).
+    public var firstWait: Int64 = 60_000
+    public var longestWait: Int64 = 15 * 60_000
+    /// Peers whose `X-Forwarded-For` names the client (a reverse proxy's address); nobody else's.
+    public var trustedProxies: Set<String> = []
+    /// The largest request body read (bytes).
+    public var maximumBodySize = 64 * 1024
+    /// The time (Unix ms); tests move it.
+    public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    public init() {}
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import ByokyServerStore
+import ByokyVault
+import Foundation
+import Logging
+
+/// `byoky-vault`: accounts for using a byoky wallet where none runs.
+@main
+struct VaultCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "byoky-vault",
+        abstract: "The byoky vault: accounts people log in to, to use their wallet where none runs.",
+        discussion: """
+            Serves /auth/… (sign up, log in, log out, delete an account), /health and /metrics. Data
+            lives in one SQLite file under --data, or in PostgreSQL with --database-url
+            postgres://user@host:5432/db (or DATABASE_URL; the password comes from PGPASSWORD, never
+            from the command line), which several instances can share behind a proxy: login back-off
+            is kept in the database. Put TLS in front of it (docs/deploy.md).
+            """
+    )
+
+    @Option(help: "Port to listen on (0 picks a free one and prints it).") var port = 3100
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Folder of the vault's database (created if missing).") var data = "vault-data"
+    @Option(
+        help: ArgumentHelp(
+            "PostgreSQL instead of the SQLite file: postgres://user@host:5432/db.",
+            discussion:
+                "No password in it: set PGPASSWORD. DATABASE_URL (password allowed) is read when this is not given."
+        )
+    )
+    var databaseURL: String?
+    @Option(
+        help: ArgumentHelp(
+            "A proxy's address whose X-Forwarded-For names the client (repeat for several).",
+            discussion: "Without it the connection's peer is the client, whatever the header says."
+        )
+    )
+    var trustedProxy: [String] = []
+    @Option(help: "Failed logins an account takes before it must wait.") var accountFailures = 5
+    @Option(help: "Failed logins a client address takes before it must wait.") var addressFailures = 20
+    @Option(help: .hidden) var passwordIterations = 600_000
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard accountFailures > 0, addressFailures > 0 else {
+            throw ValidationError("Failure allowances must be at least 1")
+        }
+        guard passwordIterations >= 100_000 else {
+            throw ValidationError("--password-iterations must be 100000 or more")
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "byoky.vault")
+        logger.logLevel = .info
+        let location: DatabaseLocation
+        do {
+            location = try DatabaseLocation.choose(dataFolder: data, fileName: "vault.sqlite", databaseURL: databaseURL)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if case .sqliteFile = location {
+            do {
+                try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+            } catch {
+                throw ValidationError("Cannot create the data folder \(data) — check its parent's permissions")
+            }
+        }
+        let store = try await VaultStore.open(location)
+        var configuration = VaultConfiguration()
+        configuration.trustedProxies = Set(trustedProxy)
+        configuration.accountFailuresAllowed = accountFailures
+        configuration.addressFailuresAllowed = addressFailures
+        configuration.passwordIterations = passwordIterations
+        let host = self.host
+        try await VaultServer(store: store, configuration: configuration).runUntilSignalled(
+            host: host,
+            port: port,
+            logger: logger
+        ) { bound in
+            let line =
+                "byoky-vault listening on http://\(host):\(bound) (health: /health; data: \(store.location.description))\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        try await store.close()
+    }
+}
