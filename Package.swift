@@ -188,6 +188,7 @@ let package = Package(
                 "ByokyCore",
                 "ByokyHTTPServer",
                 "ByokyServerStore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "SQLKit", package: "sql-kit"),

@@ -25,6 +25,8 @@ struct VaultFixture: Sendable {
     }
 
     static let password = "Vault-Fixture-Password-42"
+    /// The fixture clock's first reading (Unix ms).
+    static let start: Int64 = 1_800_000_000_000
 
     /// The default configuration changed by `adjust`.
     static func configuration(_ adjust: (inout VaultConfiguration) -> Void) -> VaultConfiguration {
@@ -43,7 +45,7 @@ struct VaultFixture: Sendable {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let location = try await kind.freshLocation(in: folder, name: "vault")
-        let time = Locked<Int64>(1_800_000_000_000)
+        let time = Locked<Int64>(start)
         var configuration = base
         configuration.passwordIterations = 100_000
         configuration.clock = { time.withLock { $0 } }

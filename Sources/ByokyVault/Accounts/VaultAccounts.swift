@@ -1,4 +1,5 @@
 import ByokyCore
+import Crypto
 import Foundation
 import HTTPTypes
 import NIOPosix
@@ -63,9 +64,11 @@ public struct VaultAccounts: Sendable {
             throw error
         }
         let iterations = configuration.passwordIterations
-        let wrapped = try await NIOThreadPool.singleton.runIfActive {
-            try WrappedDataKey.create(password: password, iterations: iterations).wrapped
+        let created = try await NIOThreadPool.singleton.runIfActive {
+            let made = try WrappedDataKey.create(password: password, iterations: iterations)
+            return (made.wrapped, made.dataKey.withUnsafeBytes { Array($0) })
         }
+        let (wrapped, dataKey) = (created.0, SymmetricKey(data: created.1))
         let user = VaultUser(
             id: SecureRandom.uuid(),
             username: name,
@@ -75,7 +78,7 @@ public struct VaultAccounts: Sendable {
         guard try await store.insert(user) else {
             throw VaultError(status: .conflict, code: "USERNAME_TAKEN", message: "That username is taken")
         }
-        return try await startLogin(for: user)
+        return try await startLogin(for: user, dataKey: dataKey)
     }
 
     /// Logs in. Waits imposed by earlier failures are checked before any key derivation.
@@ -93,14 +96,14 @@ public struct VaultAccounts: Sendable {
         ].compactMap { $0 }
         if let longest = waits.max() { throw VaultError.rateLimited(longest) }
         guard password.count <= 1024, let user = try await store.user(named: name),
-            try await opens(user, with: password)
+            let dataKey = try await opened(user, with: password)
         else {
             try await store.recordFailure("account", name, at: now)
             try await store.recordFailure("address", client, at: now)
             throw VaultError.invalidCredentials
         }
         try await store.clearFailures("account", name)
-        return try await startLogin(for: user)
+        return try await startLogin(for: user, dataKey: dataKey)
     }
 
     /// The login and its account for a bearer token.
@@ -112,6 +115,22 @@ public struct VaultAccounts: Sendable {
         return (login, user)
     }
 
+    /// The login, its account and the account's data key (opened with the token), for requests
+    /// that reach keys.
+    func unlocked(token: String) async throws -> (login: LoginSession, user: VaultUser, dataKey: SymmetricKey) {
+        let (login, user) = try await authenticate(token: token)
+        guard let sealed = login.sealedDataKey,
+            let dataKey = try? TokenSealedKey.open(sealed, token: token, loginID: login.id)
+        else {
+            throw VaultError(
+                status: .unauthorized,
+                code: "SESSION_KEY_EXPIRED",
+                message: "Log in again to reach your keys"
+            )
+        }
+        return (login, user, dataKey)
+    }
+
     public func logOut(token: String) async throws {
         let (login, _) = try await authenticate(token: token)
         try await store.deleteLogin(id: login.id)
@@ -120,27 +139,32 @@ public struct VaultAccounts: Sendable {
     /// Deletes the account of `token`; the password is asked again (a stolen token alone cannot).
     public func deleteAccount(token: String, password: String) async throws {
         let (_, user) = try await authenticate(token: token)
-        guard try await opens(user, with: password) else { throw VaultError.invalidCredentials }
+        guard try await opened(user, with: password) != nil else { throw VaultError.invalidCredentials }
         try await store.deleteUser(id: user.id)
     }
 
-    /// Whether `password` opens the account's data key.
-    private func opens(_ user: VaultUser, with password: String) async throws -> Bool {
+    /// The account's data key, when `password` opens it.
+    private func opened(_ user: VaultUser, with password: String) async throws -> SymmetricKey? {
         guard let wrapped = try? JSONDecoder().decode(WrappedDataKey.self, from: Data(user.wrappedDataKey.utf8)) else {
-            return false
+            return nil
         }
-        return try await NIOThreadPool.singleton.runIfActive { (try? wrapped.unwrap(password: password)) != nil }
+        let raw = try await NIOThreadPool.singleton.runIfActive {
+            (try? wrapped.unwrap(password: password)).map { key in key.withUnsafeBytes { Array($0) } }
+        }
+        return raw.map { SymmetricKey(data: $0) }
     }
 
-    private func startLogin(for user: VaultUser) async throws -> LoginGrant {
+    private func startLogin(for user: VaultUser, dataKey: SymmetricKey) async throws -> LoginGrant {
         let token = "bvl_" + SecureRandom.base64URLToken(byteCount: 32)
         let now = configuration.clock()
+        let id = SecureRandom.uuid()
         let login = LoginSession(
-            id: SecureRandom.uuid(),
+            id: id,
             userID: user.id,
             tokenHash: SecureHash.sha256Hex(token),
             createdAt: now,
-            expiresAt: now + configuration.loginLifetime
+            expiresAt: now + configuration.loginLifetime,
+            sealedDataKey: try TokenSealedKey.seal(dataKey, token: token, loginID: id)
         )
         try await store.insert(login)
         return LoginGrant(

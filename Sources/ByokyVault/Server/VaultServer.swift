@@ -5,8 +5,8 @@ public import Hummingbird
 public import Logging
 import NIOCore
 
-/// The vault: accounts a person logs in to from where no wallet runs. This first part serves the
-/// accounts (`/auth/…`), `/health` and `/metrics`.
+/// The vault: accounts a person logs in to from where no wallet runs. So far it serves the
+/// accounts (`/auth/…`), the keys wallets sync to them (`/credentials…`), `/health` and `/metrics`.
 public struct VaultServer: Sendable {
     public let store: VaultStore
     public let configuration: VaultConfiguration
@@ -19,10 +19,11 @@ public struct VaultServer: Sendable {
 
     public func makeRouter() -> Router<VaultContext> {
         let router = Router(context: VaultContext.self)
-        AccountRoutes(
-            accounts: VaultAccounts(store: store, configuration: configuration),
-            configuration: configuration,
-            metrics: metrics
+        let accounts = VaultAccounts(store: store, configuration: configuration)
+        AccountRoutes(accounts: accounts, configuration: configuration, metrics: metrics).register(on: router)
+        CredentialRoutes(
+            keys: VaultKeys(accounts: accounts, store: store, configuration: configuration),
+            configuration: configuration
         ).register(on: router)
         router.get("/health") { _, _ in
             VaultAnswer.response(.ok, Data(#"{"ok":true}"#.utf8))

@@ -31,6 +31,7 @@ extension VaultStore {
         try await database.withSQL { sql in
             // SQLite enforces the cascade only with foreign keys on: delete the logins by hand too.
             try await sql.delete(from: "vault_logins").where("user_id", .equal, id).run()
+            try await sql.delete(from: "vault_credentials").where("user_id", .equal, id).run()
             try await sql.delete(from: "vault_users").where("id", .equal, id).run()
         }
     }

@@ -56,6 +56,28 @@ public final class VaultStore: Sendable {
                 )
                 """,
             ]
-        )
+        ),
+        Migration(
+            version: 2,
+            [
+                // The account's data key, sealed under the login's token (logins made before have
+                // none, and must log in again to reach keys).
+                "ALTER TABLE vault_logins ADD COLUMN sealed_data_key TEXT",
+                """
+                CREATE TABLE IF NOT EXISTS vault_credentials (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES vault_users (id) ON DELETE CASCADE,
+                    provider TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    base_url TEXT,
+                    sealed_secret TEXT,
+                    masked_secret TEXT,
+                    updated_at BIGINT NOT NULL,
+                    deleted_at BIGINT
+                )
+                """,
+                "CREATE INDEX IF NOT EXISTS vault_credentials_by_user ON vault_credentials (user_id, updated_at)",
+            ]
+        ),
     ]
 }

@@ -30,6 +30,8 @@ public struct LoginSession: Codable, Sendable, Hashable {
     public let tokenHash: String
     public let createdAt: Int64
     public let expiresAt: Int64
+    /// The account's data key sealed under this login's token (``TokenSealedKey``).
+    public let sealedDataKey: String?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -37,13 +39,22 @@ public struct LoginSession: Codable, Sendable, Hashable {
         case tokenHash = "token_hash"
         case createdAt = "created_at"
         case expiresAt = "expires_at"
+        case sealedDataKey = "sealed_data_key"
     }
 
-    public init(id: String, userID: String, tokenHash: String, createdAt: Int64, expiresAt: Int64) {
+    public init(
+        id: String,
+        userID: String,
+        tokenHash: String,
+        createdAt: Int64,
+        expiresAt: Int64,
+        sealedDataKey: String?
+    ) {
         self.id = id
         self.userID = userID
         self.tokenHash = tokenHash
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.sealedDataKey = sealedDataKey
     }
 }
