@@ -27,7 +27,7 @@ struct ByokyCommand: AsyncParsableCommand {
             Deny.self, Sessions.self,
             Revoke.self, Group.self, Limit.self, Usage.self, Log.self, Status.self, Export.self, Import.self,
             Providers.self, PasswordCheck.self, Pair.self, Pairings.self, Gift.self, Marketplace.self, App.self,
-            Apps.self,
+            Apps.self, Vault.self,
             Open.self,
             Service.self,
         ]

@@ -45,4 +45,72 @@ struct VaultCommandTests {
             #expect(!withPassword.stderr.contains("secret"))
         }
     }
+
+    /// `byoky vault signup|push` from one wallet, `login|pull` into another: the key arrives under
+    /// its own id; status, logout, and what is said without a login.
+    @Test func keysGoFromOneWalletThroughTheVaultToAnother() async throws {
+        try await TemporaryFolder.with { folder in
+            let vault = try CommandLineTests.server("byoky-vault", "--data", folder.path + "/vault")
+            defer { vault.killAbruptly() }
+            let url = "http://127.0.0.1:\(try await vault.announcedPort())"
+            let vaultPassword = "Vault-Sync-Password-31\n"
+            try await WalletCommandTests.Home.with { first in
+                let added = try await first.byoky(
+                    ["key", "add", "anthropic", "--label", "synced", "--password-file", first.passwordFile],
+                    input: "sk-ant-synced-key-7788\n"
+                )
+                #expect(added.status == 0, "\(added.stderr)")
+                let unknown = try await first.byoky(["vault", "push", "--password-file", first.passwordFile])
+                #expect(unknown.status == 1 && unknown.stderr.contains("byoky vault login"), "\(unknown.stderr)")
+                let signed = try await first.byoky(
+                    ["vault", "signup", "--vault", url, "--username", "sync_ana"],
+                    input: vaultPassword
+                )
+                #expect(signed.status == 0, "\(signed.stderr)")
+                let pushed = try await first.byoky(["vault", "push", "--password-file", first.passwordFile])
+                #expect(pushed.stdout.contains("Pushed 1 key"), "\(pushed.stdout)\(pushed.stderr)")
+                let status = try await first.byoky(["vault", "status"])
+                #expect(status.stdout.contains("sync_ana on \(url): logged in"), "\(status.stdout)")
+                let saved = try String(contentsOfFile: first.folder.path + "/wallet/vault-login.json", encoding: .utf8)
+                #expect(!saved.contains("Vault-Sync-Password-31") && saved.contains("bvl_"))
+                let mode =
+                    try FileManager.default.attributesOfItem(atPath: first.folder.path + "/wallet/vault-login.json")[
+                        .posixPermissions
+                    ] as? Int
+                #expect(mode == 0o600)
+                let firstKeys = try await first.byoky(["key", "list", "--json"]).stdout
+
+                try await WalletCommandTests.Home.with { second in
+                    let wrong = try await second.byoky(
+                        ["vault", "login", "--vault", url, "--username", "sync_ana"],
+                        input: "Not-The-Vault-Password-1\n"
+                    )
+                    #expect(wrong.status == 1 && wrong.stderr.contains("Wrong username or password"), "\(wrong.stderr)")
+                    let logged = try await second.byoky(
+                        ["vault", "login", "--vault", url, "--username", "sync_ana"],
+                        input: vaultPassword
+                    )
+                    #expect(logged.status == 0, "\(logged.stderr)")
+                    let pulled = try await second.byoky(["vault", "pull", "--password-file", second.passwordFile])
+                    #expect(pulled.stdout.contains("1 added"), "\(pulled.stdout)\(pulled.stderr)")
+                    let keys = try await second.byoky(["key", "list", "--json"]).stdout
+                    let mine = try #require(try JSONSerialization.jsonObject(with: Data(keys.utf8)) as? [[String: Any]])
+                    let theirs = try #require(
+                        try JSONSerialization.jsonObject(with: Data(firstKeys.utf8)) as? [[String: Any]]
+                    )
+                    #expect(mine.first?["id"] as? String == theirs.first?["id"] as? String)
+                    #expect(mine.first?["label"] as? String == "synced")
+                    #expect(mine.first?["maskedSecret"] as? String == theirs.first?["maskedSecret"] as? String)
+                    // Nothing new since: a second pull adds nothing.
+                    let again = try await second.byoky(["vault", "pull", "--password-file", second.passwordFile])
+                    #expect(again.stdout.contains("0 added"), "\(again.stdout)")
+
+                    #expect(try await second.byoky(["vault", "logout"]).status == 0)
+                    #expect(try await second.byoky(["vault", "status"]).stdout.contains("Not logged in"))
+                }
+                // The first wallet's login still holds; ending it ends it at the vault too.
+                #expect(try await first.byoky(["vault", "logout"]).status == 0)
+            }
+        }
+    }
 }

@@ -75,3 +75,16 @@ public struct VaultSync: Codable, Sendable, Hashable {
         self.credentials = credentials
     }
 }
+
+/// What signing up or logging in to a vault answers: the login token (a bearer secret, shown once).
+public struct VaultLoginAnswer: Codable, Sendable {
+    public struct User: Codable, Sendable, Hashable {
+        public let id: String
+        public let username: String
+    }
+
+    public let token: String
+    public let user: User
+    public let sessionId: String
+    public let expiresAt: Int64
+}

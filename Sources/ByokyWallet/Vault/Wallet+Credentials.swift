@@ -9,6 +9,7 @@ extension Wallet {
     ///   - secret: The API key or setup token.
     ///   - label: A unique name; defaults to the provider's name (numbered when taken).
     ///   - baseURL: Required for Azure OpenAI, Ollama and LM Studio; allowed for any provider.
+    ///   - chosenID: The id to give it (a key pulled from a vault keeps its id); default a new one.
     /// - Throws: ``ByokyError`` `INVALID_REQUEST` (unknown provider, empty key, label taken),
     ///   `INVALID_URL` (bad base URL), `WALLET_LOCKED`.
     @discardableResult
@@ -17,7 +18,8 @@ extension Wallet {
         secret: SecretString,
         label: String? = nil,
         baseURL: String? = nil,
-        authMethod: AuthMethod? = nil
+        authMethod: AuthMethod? = nil,
+        id chosenID: String? = nil
     ) async throws -> CredentialRecord {
         let key = try requireDataKey()
         guard let provider = ProviderRegistry.provider(providerID) else {
@@ -58,7 +60,7 @@ extension Wallet {
             throw ByokyError(.invalidRequest, "A key label must be 1 to 100 characters")
         }
 
-        let id = SecureRandom.uuid()
+        let id = chosenID ?? SecureRandom.uuid()
         let sealed = try SecretBox.seal(
             Array(secret.exposedValue.utf8),
             using: key,

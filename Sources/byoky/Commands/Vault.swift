@@ -1,0 +1,173 @@
+import ArgumentParser
+import ByokyCore
+import ByokyWallet
+import Foundation
+
+extension ByokyCommand {
+    /// `byoky vault …`: this wallet's account on a byoky vault, and the keys it syncs there.
+    struct Vault: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sync this wallet's keys with an account on a byoky vault (to use them where no wallet runs).",
+            discussion: """
+                byoky vault signup --vault https://vault.example.com --username ana
+                byoky vault push          # every key of this wallet to the account
+                byoky vault pull          # the account's changes into this wallet (on another machine)
+                The vault password is read from --vault-password-file, else standard input, else a
+                hidden prompt — never from the wallet's password file. The login is kept in the wallet's
+                folder (vault-login.json, mode 0600) until `byoky vault logout`. See docs/vault.md.
+                """,
+            subcommands: [Signup.self, Login.self, Status.self, Push.self, Pull.self, Logout.self]
+        )
+
+        /// Where and as whom: the options of `signup` and `login`.
+        struct Account: ParsableArguments {
+            @Option(help: "The vault.") var vault = VaultClient.defaultURL
+            @Option(help: "Your vault username.") var username: String
+            @Option(help: "File whose first line is the vault password.") var vaultPasswordFile: String?
+        }
+
+        /// The saved login, or a one-line error saying what to do.
+        static func savedLogin(_ options: WalletOptions) throws -> (VaultLoginRecord, VaultClient) {
+            guard let login = VaultLoginRecord.read(in: options.home) else {
+                throw ByokyError(.unauthorized, "Not logged in to a vault — run `byoky vault login` (or signup) first")
+            }
+            return (login, try VaultClient(login.url))
+        }
+
+        static func save(_ answer: VaultLoginAnswer, from client: VaultClient, _ options: WalletOptions) throws {
+            try VaultLoginRecord(url: client.baseURL, username: answer.user.username, token: answer.token).write(
+                in: options.home
+            )
+        }
+
+        struct Signup: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create a vault account and log in to it.")
+            @OptionGroup var account: Account
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    let password = try SecretInput.separatePassword(
+                        file: account.vaultPasswordFile,
+                        purpose: "vault",
+                        isNew: true
+                    )
+                    let client = try VaultClient(account.vault)
+                    let answer = try await client.signUp(username: account.username, password: SecretString(password))
+                    try Vault.save(answer, from: client, options)
+                    print("Signed up as \(answer.user.username) on \(client.baseURL). Next: byoky vault push")
+                }
+            }
+        }
+
+        struct Login: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Log in to your vault account.")
+            @OptionGroup var account: Account
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    let password = try SecretInput.separatePassword(
+                        file: account.vaultPasswordFile,
+                        purpose: "vault",
+                        isNew: false
+                    )
+                    let client = try VaultClient(account.vault)
+                    let answer = try await client.logIn(username: account.username, password: SecretString(password))
+                    try Vault.save(answer, from: client, options)
+                    print("Logged in as \(answer.user.username) on \(client.baseURL).")
+                }
+            }
+        }
+
+        struct Status: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Say which vault this wallet is logged in to.")
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    guard let login = VaultLoginRecord.read(in: options.home) else {
+                        return print("Not logged in to a vault (byoky vault login).")
+                    }
+                    let holds = try await VaultClient(login.url).isLoggedIn(token: SecretString(login.token))
+                    let pulled =
+                        login.lastPulledAt == 0 ? "never pulled" : "last pulled \(formatTime(login.lastPulledAt))"
+                    print(
+                        "\(login.username) on \(login.url): "
+                            + (holds ? "logged in, \(pulled)" : "the login has ended — run `byoky vault login`")
+                    )
+                }
+            }
+        }
+
+        struct Push: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Upload this wallet's keys to the vault account (the later version of each wins)."
+            )
+            @Flag(help: "Print JSON.") var json = false
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    let (login, client) = try Vault.savedLogin(options)
+                    let report = try await withWallet(options, unlock: true) {
+                        try await $0.pushKeys(to: client, token: SecretString(login.token))
+                    }
+                    if json { return try printJSON(report) }
+                    print("Pushed \(report.written.count) key\(report.written.count == 1 ? "" : "s") to \(login.url).")
+                    for label in report.conflicts {
+                        print("Conflict: \(TerminalText.printable(label)) changed in the vault since; pull to see it.")
+                    }
+                }
+            }
+        }
+
+        struct Pull: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Bring the vault account's changes into this wallet (new keys, removals; conflicts reported)."
+            )
+            @Flag(help: "Everything, not only what changed since the last pull.") var all = false
+            @Flag(help: "Print JSON.") var json = false
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    var (login, client) = try Vault.savedLogin(options)
+                    let report = try await withWallet(options, unlock: true, changes: true) {
+                        try await $0.pullKeys(
+                            from: client,
+                            token: SecretString(login.token),
+                            since: all ? 0 : login.lastPulledAt
+                        )
+                    }
+                    login.lastPulledAt = report.serverTime
+                    try login.write(in: options.home)
+                    if json { return try printJSON(report) }
+                    print(
+                        "Pulled from \(login.url): \(report.written.count) added, \(report.removed.count) removed."
+                    )
+                    for label in report.conflicts {
+                        print(
+                            "Conflict: \(TerminalText.printable(label)) differs in the vault; this wallet's version was kept."
+                        )
+                    }
+                }
+            }
+        }
+
+        struct Logout: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "End this wallet's vault login.")
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    let (login, client) = try Vault.savedLogin(options)
+                    // Ended at the vault when it answers; forgotten here either way.
+                    try? await client.logOut(token: SecretString(login.token))
+                    VaultLoginRecord.remove(in: options.home)
+                    print("Logged out of \(login.url).")
+                }
+            }
+        }
+    }
+}
