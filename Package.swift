@@ -201,6 +201,7 @@ let package = Package(
         .executableTarget(
             name: "byoky-vault",
             dependencies: [
+                "ByokyHTTPServer",
                 "ByokyVault",
                 "ByokyServerStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -372,6 +373,7 @@ let package = Package(
         .testTarget(
             name: "ByokyVaultTests",
             dependencies: [
+                "ByokyHTTPServer",
                 "ByokyVault",
                 "ByokyCore",
                 "ByokyServerStore",
@@ -385,6 +387,7 @@ let package = Package(
         .testTarget(
             name: "ByokyMarketplaceTests",
             dependencies: [
+                "ByokyHTTPServer",
                 "ByokyMarketplace",
                 "ByokyCore",
                 "ByokyServerStore",
@@ -411,6 +414,7 @@ let package = Package(
         .testTarget(
             name: "ByokyDaemonTests",
             dependencies: [
+                "ByokyHTTPServer",
                 "ByokyMarketplace",
                 "ByokyDaemon",
                 "ByokyWallet",

@@ -59,6 +59,26 @@ public enum DatabaseLocation: Sendable, Equatable {
         return .sqliteFile(path: dataFolder + "/" + fileName)
     }
 
+    /// ``choose(dataFolder:fileName:databaseURL:environment:)``, creating the data folder when the
+    /// choice is the SQLite file (what a server does at start).
+    public static func prepare(
+        dataFolder: String,
+        fileName: String,
+        databaseURL: String?
+    ) throws(DatabaseLocationError) -> DatabaseLocation {
+        let location = try choose(dataFolder: dataFolder, fileName: fileName, databaseURL: databaseURL)
+        if case .sqliteFile = location {
+            do {
+                try FileManager.default.createDirectory(atPath: dataFolder, withIntermediateDirectories: true)
+            } catch {
+                throw DatabaseLocationError(
+                    "Cannot create the data folder \(dataFolder) — check its parent's permissions"
+                )
+            }
+        }
+        return location
+    }
+
     /// Where it is, for logs and messages: never the password.
     public var description: String {
         switch self {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ByokyHTTPServer
 import ByokyMarketplace
 import ByokyServerStore
 import Foundation
@@ -69,20 +70,13 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = .info
         let location: DatabaseLocation
         do {
-            location = try DatabaseLocation.choose(
+            location = try DatabaseLocation.prepare(
                 dataFolder: data,
                 fileName: "marketplace.sqlite",
                 databaseURL: databaseURL
             )
         } catch {
             throw ValidationError(error.description)
-        }
-        if case .sqliteFile = location {
-            do {
-                try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-            } catch {
-                throw ValidationError("Cannot create the data folder \(data) — check its parent's permissions")
-            }
         }
         let store = try await MarketplaceStore.open(location)
         var configuration = MarketplaceConfiguration()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ByokyHTTPServer
 import ByokyServerStore
 import ByokyVault
 import Foundation
@@ -56,16 +57,13 @@ struct VaultCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let location: DatabaseLocation
         do {
-            location = try DatabaseLocation.choose(dataFolder: data, fileName: "vault.sqlite", databaseURL: databaseURL)
+            location = try DatabaseLocation.prepare(
+                dataFolder: data,
+                fileName: "vault.sqlite",
+                databaseURL: databaseURL
+            )
         } catch {
             throw ValidationError(error.description)
-        }
-        if case .sqliteFile = location {
-            do {
-                try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-            } catch {
-                throw ValidationError("Cannot create the data folder \(data) — check its parent's permissions")
-            }
         }
         let store = try await VaultStore.open(location)
         var configuration = VaultConfiguration()

@@ -1,5 +1,6 @@
 import ByokyCore
 import ByokyDaemon
+import ByokyHTTPServer
 import ByokyMarketplace
 import ByokyMockProvider
 import ByokyStore

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ByokyCore
+import ByokyHTTPServer
 import ByokyMarketplace
 import ByokyServerStore
 import ByokyTesting

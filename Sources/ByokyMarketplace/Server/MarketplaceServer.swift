@@ -1,14 +1,13 @@
-import ByokyHTTPServer
+public import ByokyHTTPServer
 import Foundation
 import HTTPTypes
 public import Hummingbird
-public import Logging
 import NIOCore
 
 /// The token marketplace: a public board of gifts people share with everyone, its API, `/health`
 /// and `/metrics`. It stores listings, never a key: a listed gift is served by its giver's wallet
 /// through the relay like any other gift.
-public struct MarketplaceServer: Sendable {
+public struct MarketplaceServer: RoutedServer {
     public let store: MarketplaceStore
     public let configuration: MarketplaceConfiguration
     let metrics = MarketplaceMetrics()
@@ -48,28 +47,5 @@ public struct MarketplaceServer: Sendable {
             )
         }
         return router
-    }
-
-    /// Serves on `host:port` while `body` runs (port 0 picks a free one, passed to `body`).
-    public func withRunning<Result: Sendable>(
-        host: String = "127.0.0.1",
-        port: Int = 0,
-        logger: Logger = Logger(label: "byoky.marketplace"),
-        _ body: @Sendable (Int) async throws -> Result
-    ) async throws -> Result {
-        try await HTTPServerRunner.withRunningServer(router: makeRouter(), host: host, port: port, logger: logger, body)
-    }
-
-    /// Serves until SIGINT or SIGTERM; `onReady` gets the bound port.
-    public func runUntilSignalled(
-        host: String,
-        port: Int,
-        logger: Logger,
-        onReady: @escaping @Sendable (Int) -> Void
-    ) async throws {
-        try await HTTPServerRunner.runUntilSignalled(
-            [HTTPServerRunner.Server(router: makeRouter(), address: .hostname(host, port: port))],
-            logger: logger
-        ) { ports in onReady(ports[0]) }
     }
 }

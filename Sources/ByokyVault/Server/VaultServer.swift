@@ -1,13 +1,12 @@
-import ByokyHTTPServer
+public import ByokyHTTPServer
 import Foundation
 import HTTPTypes
 public import Hummingbird
-public import Logging
 import NIOCore
 
 /// The vault: accounts a person logs in to from where no wallet runs. So far it serves the
 /// accounts (`/auth/…`), the keys wallets sync to them (`/credentials…`), `/health` and `/metrics`.
-public struct VaultServer: Sendable {
+public struct VaultServer: RoutedServer {
     public let store: VaultStore
     public let configuration: VaultConfiguration
     let metrics = VaultMetrics()
@@ -38,28 +37,5 @@ public struct VaultServer: Sendable {
             )
         }
         return router
-    }
-
-    /// Serves on `host:port` while `body` runs (port 0 picks a free one, passed to `body`).
-    public func withRunning<Result: Sendable>(
-        host: String = "127.0.0.1",
-        port: Int = 0,
-        logger: Logger = Logger(label: "byoky.vault"),
-        _ body: @Sendable (Int) async throws -> Result
-    ) async throws -> Result {
-        try await HTTPServerRunner.withRunningServer(router: makeRouter(), host: host, port: port, logger: logger, body)
-    }
-
-    /// Serves until SIGINT or SIGTERM; `onReady` gets the bound port.
-    public func runUntilSignalled(
-        host: String,
-        port: Int,
-        logger: Logger,
-        onReady: @escaping @Sendable (Int) -> Void
-    ) async throws {
-        try await HTTPServerRunner.runUntilSignalled(
-            [HTTPServerRunner.Server(router: makeRouter(), address: .hostname(host, port: port))],
-            logger: logger
-        ) { ports in onReady(ports[0]) }
     }
 }

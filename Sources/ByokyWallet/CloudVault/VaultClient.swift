@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 public import ByokyCore
 import Foundation
 import NIOCore
@@ -10,15 +9,32 @@ public struct VaultClient: Sendable {
     /// The original vault's address.
     public static let defaultURL = "https://vault.byoky.com"
 
-    public let baseURL: String
+    let connection: ServiceConnection
+    public var baseURL: String { connection.baseURL }
 
     /// - Throws: ``ByokyError`` `INVALID_URL` unless `https://`, or `http://` on this machine.
     public init(_ url: String) throws {
-        let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
-        guard ProviderURLPolicy.isAllowedServiceURL(trimmed) else {
-            throw ByokyError(.invalidURL, "The vault must be an https:// URL (http:// only on this machine)")
+        connection = try ServiceConnection(url, name: "vault", timeout: .seconds(30), maximumAnswer: 16 << 20) {
+            status,
+            bytes in
+            struct Failure: Decodable {
+                struct Detail: Decodable {
+                    let code: String
+                    let message: String
+                }
+                let error: Detail
+            }
+            let failure = try? JSONDecoder().decode(Failure.self, from: Data(bytes))
+            let reason = failure.map { TerminalText.printable($0.error.message) } ?? "status \(status)"
+            let code: ByokyError.Code =
+                switch status {
+                case 401, 403: .unauthorized
+                case 404: .notFound
+                case 429: .rateLimited
+                default: .invalidRequest
+                }
+            return ByokyError(code, "The vault refused: \(reason)")
         }
-        baseURL = trimmed
     }
 
     public func signUp(username: String, password: SecretString) async throws -> VaultLoginAnswer {
@@ -49,7 +65,12 @@ public struct VaultClient: Sendable {
         token: SecretString
     ) async throws -> VaultCredentialWrite {
         try decode(
-            try await send(.PUT, "/credentials/\(escaped(id))", json: try JSONEncoder().encode(upload), token: token)
+            try await send(
+                .PUT,
+                "/credentials/\(connection.escaped(id))",
+                json: try JSONEncoder().encode(upload),
+                token: token
+            )
         )
     }
 
@@ -63,11 +84,6 @@ public struct VaultClient: Sendable {
         try JSONSerialization.data(withJSONObject: ["username": username, "password": password.exposedValue])
     }
 
-    private func escaped(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_")))
-            ?? ""
-    }
-
     private func send(
         _ method: HTTPMethod,
         _ path: String,
@@ -76,49 +92,10 @@ public struct VaultClient: Sendable {
     )
         async throws -> [UInt8]
     {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        if let json {
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: json))
-        }
-        if let token { request.headers.add(name: "authorization", value: "Bearer \(token.exposedValue)") }
-        let response: HTTPClientResponse
-        let body: ByteBuffer
-        do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-            body = try await response.body.collect(upTo: 16 * 1024 * 1024)
-        } catch {
-            throw ByokyError(.proxyError, "The vault at \(baseURL) did not answer; try again later")
-        }
-        let bytes = Array(body.readableBytesView)
-        guard (200..<300).contains(response.status.code) else {
-            struct Failure: Decodable {
-                struct Detail: Decodable {
-                    let code: String
-                    let message: String
-                }
-                let error: Detail
-            }
-            let failure = try? JSONDecoder().decode(Failure.self, from: Data(bytes))
-            let reason = failure.map { TerminalText.printable($0.error.message) } ?? "status \(response.status.code)"
-            let code: ByokyError.Code =
-                switch response.status.code {
-                case 401, 403: .unauthorized
-                case 404: .notFound
-                case 429: .rateLimited
-                default: .invalidRequest
-                }
-            throw ByokyError(code, "The vault refused: \(reason)")
-        }
-        return bytes
+        try await connection.send(method, path, json: json, token: token)
     }
 
     private func decode<Value: Decodable>(_ bytes: [UInt8]) throws -> Value {
-        do {
-            return try JSONDecoder().decode(Value.self, from: Data(bytes))
-        } catch {
-            throw ByokyError(.invalidResponse, "The vault at \(baseURL) answered something unexpected")
-        }
+        try connection.decode(Value.self, bytes)
     }
 }

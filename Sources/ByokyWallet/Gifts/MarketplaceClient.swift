@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 public import ByokyCore
 import Foundation
 import NIOCore
@@ -11,15 +10,27 @@ public struct MarketplaceClient: Sendable {
     /// The original board's address.
     public static let defaultURL = "https://marketplace.byoky.com"
 
-    public let baseURL: String
+    let connection: ServiceConnection
+    public var baseURL: String { connection.baseURL }
 
     /// - Throws: ``ByokyError`` `INVALID_URL` unless `https://`, or `http://` on this machine.
     public init(_ url: String) throws {
-        let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
-        guard ProviderURLPolicy.isAllowedServiceURL(trimmed) else {
-            throw ByokyError(.invalidURL, "The marketplace must be an https:// URL (http:// only on this machine)")
+        // A board that does not answer costs at most 8 s (the client retries a refused connection until then).
+        connection = try ServiceConnection(url, name: "marketplace", timeout: .seconds(8), maximumAnswer: 4 << 20) {
+            status,
+            bytes in
+            struct Failure: Decodable { let error: String }
+            let reason = (try? JSONDecoder().decode(Failure.self, from: Data(bytes)))?.error ?? "status \(status)"
+            let code: ByokyError.Code =
+                switch status {
+                case 401, 403: .unauthorized
+                case 404: .notFound
+                case 410: .giftExpired
+                case 429: .rateLimited
+                default: .invalidRequest
+                }
+            return ByokyError(code, "The marketplace refused: \(reason)")
         }
-        baseURL = trimmed
     }
 
     struct Listed: Decodable {
@@ -82,56 +93,20 @@ public struct MarketplaceClient: Sendable {
 
     // MARK: Transport
 
-    func escaped(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.")))
-            ?? ""
-    }
+    func escaped(_ segment: String) -> String { connection.escaped(segment) }
 
     func send(
         _ method: HTTPMethod,
         _ path: String,
         json: Data? = nil,
         token: SecretString? = nil
-    ) async throws -> [UInt8] {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        if let json {
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: json))
-        }
-        if let token { request.headers.add(name: "authorization", value: "Bearer \(token.exposedValue)") }
-        let response: HTTPClientResponse
-        let body: ByteBuffer
-        do {
-            // A board that does not answer costs at most this (the client retries a refused connection until then).
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(8))
-            body = try await response.body.collect(upTo: 4 * 1024 * 1024)
-        } catch {
-            throw ByokyError(.proxyError, "The marketplace at \(baseURL) did not answer; try again later")
-        }
-        let bytes = Array(body.readableBytesView)
-        guard (200..<300).contains(response.status.code) else {
-            struct Failure: Decodable { let error: String }
-            let reason =
-                (try? JSONDecoder().decode(Failure.self, from: Data(bytes)))?.error ?? "status \(response.status.code)"
-            let code: ByokyError.Code =
-                switch response.status.code {
-                case 401, 403: .unauthorized
-                case 404: .notFound
-                case 410: .giftExpired
-                case 429: .rateLimited
-                default: .invalidRequest
-                }
-            throw ByokyError(code, "The marketplace refused: \(reason)")
-        }
-        return bytes
+    )
+        async throws -> [UInt8]
+    {
+        try await connection.send(method, path, json: json, token: token)
     }
 
     func decode<Value: Decodable>(_ type: Value.Type, _ bytes: [UInt8]) throws -> Value {
-        do {
-            return try JSONDecoder().decode(type, from: Data(bytes))
-        } catch {
-            throw ByokyError(.invalidResponse, "The marketplace at \(baseURL) answered something unexpected")
-        }
+        try connection.decode(type, bytes)
     }
 }

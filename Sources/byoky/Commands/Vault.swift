@@ -34,9 +34,23 @@ extension ByokyCommand {
             return (login, try VaultClient(login.url))
         }
 
-        static func save(_ answer: VaultLoginAnswer, from client: VaultClient, _ options: WalletOptions) throws {
+        /// Signs up or logs in, and keeps the login.
+        static func enter(_ account: Account, _ options: WalletOptions, signingUp: Bool) async throws {
+            let password = SecretString(
+                try SecretInput.separatePassword(file: account.vaultPasswordFile, purpose: "vault", isNew: signingUp)
+            )
+            let client = try VaultClient(account.vault)
+            let answer =
+                signingUp
+                ? try await client.signUp(username: account.username, password: password)
+                : try await client.logIn(username: account.username, password: password)
             try VaultLoginRecord(url: client.baseURL, username: answer.user.username, token: answer.token).write(
                 in: options.home
+            )
+            print(
+                signingUp
+                    ? "Signed up as \(answer.user.username) on \(client.baseURL). Next: byoky vault push"
+                    : "Logged in as \(answer.user.username) on \(client.baseURL)."
             )
         }
 
@@ -46,17 +60,7 @@ extension ByokyCommand {
             @OptionGroup var options: WalletOptions
 
             func run() async throws {
-                try await reportingErrors {
-                    let password = try SecretInput.separatePassword(
-                        file: account.vaultPasswordFile,
-                        purpose: "vault",
-                        isNew: true
-                    )
-                    let client = try VaultClient(account.vault)
-                    let answer = try await client.signUp(username: account.username, password: SecretString(password))
-                    try Vault.save(answer, from: client, options)
-                    print("Signed up as \(answer.user.username) on \(client.baseURL). Next: byoky vault push")
-                }
+                try await reportingErrors { try await Vault.enter(account, options, signingUp: true) }
             }
         }
 
@@ -66,17 +70,7 @@ extension ByokyCommand {
             @OptionGroup var options: WalletOptions
 
             func run() async throws {
-                try await reportingErrors {
-                    let password = try SecretInput.separatePassword(
-                        file: account.vaultPasswordFile,
-                        purpose: "vault",
-                        isNew: false
-                    )
-                    let client = try VaultClient(account.vault)
-                    let answer = try await client.logIn(username: account.username, password: SecretString(password))
-                    try Vault.save(answer, from: client, options)
-                    print("Logged in as \(answer.user.username) on \(client.baseURL).")
-                }
+                try await reportingErrors { try await Vault.enter(account, options, signingUp: false) }
             }
         }
 

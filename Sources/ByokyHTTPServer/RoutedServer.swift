@@ -1,0 +1,34 @@
+public import Hummingbird
+public import Logging
+
+/// A server that is one router (the marketplace, the vault): served on a port while a piece of
+/// work runs, or until SIGINT or SIGTERM.
+public protocol RoutedServer: Sendable {
+    associatedtype Context: RequestContext & InitializableFromSource<ApplicationRequestContextSource>
+    func makeRouter() -> Router<Context>
+}
+
+extension RoutedServer {
+    /// Serves on `host:port` while `body` runs (port 0 picks a free one, passed to `body`).
+    public func withRunning<Result: Sendable>(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        logger: Logger = Logger(label: "byoky.server"),
+        _ body: @Sendable (Int) async throws -> Result
+    ) async throws -> Result {
+        try await HTTPServerRunner.withRunningServer(router: makeRouter(), host: host, port: port, logger: logger, body)
+    }
+
+    /// Serves until SIGINT or SIGTERM; `onReady` gets the bound port.
+    public func runUntilSignalled(
+        host: String,
+        port: Int,
+        logger: Logger,
+        onReady: @escaping @Sendable (Int) -> Void
+    ) async throws {
+        try await HTTPServerRunner.runUntilSignalled(
+            [HTTPServerRunner.Server(router: makeRouter(), address: .hostname(host, port: port))],
+            logger: logger
+        ) { ports in onReady(ports[0]) }
+    }
+}
