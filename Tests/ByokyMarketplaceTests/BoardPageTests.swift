@@ -76,7 +76,3 @@ struct BoardPageTests {
         }
     }
 }
-
-extension MarketplaceFixture.Answer {
-    func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
-}

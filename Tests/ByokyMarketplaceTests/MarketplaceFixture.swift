@@ -15,13 +15,7 @@ struct MarketplaceFixture: Sendable {
     let location: DatabaseLocation
     let time: Locked<Int64>
 
-    struct Answer: Sendable {
-        let status: Int
-        let headers: [(String, String)]
-        let body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]) ?? [:] }
-    }
+    typealias Answer = LoopbackAnswer
 
     static let start: Int64 = 1_800_000_000_000
 
@@ -72,21 +66,7 @@ struct MarketplaceFixture: Sendable {
         token: String? = nil,
         headers: [(String, String)] = []
     ) async throws -> Answer {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method = method
-        if let json {
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: json))
-        }
-        if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let collected = try await response.body.collect(upTo: 8 * 1024 * 1024)
-        return Answer(
-            status: Int(response.status.code),
-            headers: response.headers.map { ($0.name, $0.value) },
-            body: Array(collected.readableBytesView)
-        )
+        try await LoopbackHTTP.send(port: port, method, path, json: json, token: token, headers: headers)
     }
 
     /// A version 2 gift link (room and public key, the receivers' token), as `byoky gift create` makes.

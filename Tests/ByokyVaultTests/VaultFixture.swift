@@ -15,15 +15,7 @@ struct VaultFixture: Sendable {
     let location: DatabaseLocation
     let time: Locked<Int64>
 
-    struct Answer: Sendable {
-        let status: Int
-        let headers: [(String, String)]
-        let body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]) ?? [:] }
-        var code: String? { (json["error"] as? [String: Any])?["code"] as? String }
-        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
-    }
+    typealias Answer = LoopbackAnswer
 
     static let password = "Vault-Fixture-Password-42"
     /// The fixture clock's first reading (Unix ms).
@@ -71,21 +63,7 @@ struct VaultFixture: Sendable {
         token: String? = nil,
         headers: [(String, String)] = []
     ) async throws -> Answer {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method = method
-        if let json {
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: json))
-        }
-        if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        return Answer(
-            status: Int(response.status.code),
-            headers: response.headers.map { ($0.name, $0.value) },
-            body: Array(body.readableBytesView)
-        )
+        try await LoopbackHTTP.send(port: port, method, path, json: json, token: token, headers: headers)
     }
 
     static func credentials(_ username: String, _ password: String = VaultFixture.password) -> String {
@@ -111,4 +89,9 @@ struct VaultFixture: Sendable {
             headers: address.map { [("x-forwarded-for", $0)] } ?? []
         )
     }
+}
+
+extension LoopbackAnswer {
+    /// The vault's error code, from `{"error": {"code", …}}`.
+    var code: String? { (json["error"] as? [String: Any])?["code"] as? String }
 }
