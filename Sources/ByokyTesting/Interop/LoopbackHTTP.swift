@@ -1,0 +1,42 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+package import NIOHTTP1
+
+/// An answer of a server under test.
+package struct LoopbackAnswer: Sendable {
+    package let status: Int
+    package let headers: [(String, String)]
+    package let body: [UInt8]
+    package var text: String { String(decoding: body, as: UTF8.self) }
+    package var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]) ?? [:] }
+    package func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
+}
+
+/// One request to a server under test on a loopback port: a JSON body and a bearer token when given.
+package enum LoopbackHTTP {
+    package static func send(
+        port: Int,
+        _ method: HTTPMethod,
+        _ path: String,
+        json: String? = nil,
+        token: String? = nil,
+        headers: [(String, String)] = []
+    ) async throws -> LoopbackAnswer {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        if let json {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let collected = try await response.body.collect(upTo: 8 * 1024 * 1024)
+        return LoopbackAnswer(
+            status: Int(response.status.code),
+            headers: response.headers.map { ($0.name, $0.value) },
+            body: Array(collected.readableBytesView)
+        )
+    }
+}
