@@ -106,6 +106,7 @@ let package = Package(
                 "ByokyStore",
                 "ByokyWallet",
                 "ByokyHTTPServer",
+                "ByokyProxyHTTP",
                 "ByokyWebFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -187,7 +188,10 @@ let package = Package(
             dependencies: [
                 "ByokyCore",
                 "ByokyHTTPServer",
+                "ByokyProxyHTTP",
                 "ByokyServerStore",
+                "ByokyStore",
+                "ByokyWallet",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -203,6 +207,7 @@ let package = Package(
             dependencies: [
                 "ByokyHTTPServer",
                 "ByokyVault",
+                "ByokyWallet",
                 "ByokyServerStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -239,6 +244,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "WSCore", package: "swift-websocket"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The proxy engine over HTTP: the session key an SDK sent, streamed answers, CORS (bridge, vault).
+        .target(
+            name: "ByokyProxyHTTP",
+            dependencies: [
+                "ByokyCore",
+                "ByokyWallet",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -377,7 +394,11 @@ let package = Package(
             name: "ByokyVaultTests",
             dependencies: [
                 "ByokyHTTPServer",
+                "ByokySDK",
                 "ByokyVault",
+                "ByokyWallet",
+                "ByokyStore",
+                "ByokyMockProvider",
                 "ByokyCore",
                 "ByokyServerStore",
                 "ByokyTesting",

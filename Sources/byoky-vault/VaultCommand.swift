@@ -2,6 +2,7 @@ import ArgumentParser
 import ByokyHTTPServer
 import ByokyServerStore
 import ByokyVault
+import ByokyWallet
 import Foundation
 import Logging
 
@@ -72,7 +73,8 @@ struct VaultCommand: AsyncParsableCommand {
         configuration.addressFailuresAllowed = addressFailures
         configuration.passwordIterations = passwordIterations
         let host = self.host
-        try await VaultServer(store: store, configuration: configuration).runUntilSignalled(
+        let httpClient = UpstreamClient()
+        try await VaultServer(store: store, configuration: configuration, httpClient: httpClient).runUntilSignalled(
             host: host,
             port: port,
             logger: logger
@@ -81,6 +83,7 @@ struct VaultCommand: AsyncParsableCommand {
                 "byoky-vault listening on http://\(host):\(bound) (health: /health; data: \(store.location.description))\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
+        try? await httpClient.shutdown()
         try await store.close()
     }
 }

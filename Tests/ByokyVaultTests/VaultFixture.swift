@@ -4,6 +4,7 @@ import ByokyHTTPServer
 import ByokyServerStore
 import ByokyTesting
 import ByokyVault
+import ByokyWallet
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -43,14 +44,18 @@ struct VaultFixture: Sendable {
         configuration.passwordIterations = 100_000
         configuration.clock = { time.withLock { $0 } }
         let store = try await VaultStore.open(location)
+        let httpClient = UpstreamClient()
         do {
-            try await VaultServer(store: store, configuration: configuration).withRunning { port in
+            try await VaultServer(store: store, configuration: configuration, httpClient: httpClient).withRunning {
+                port in
                 try await body(VaultFixture(port: port, location: location, time: time))
             }
         } catch {
+            try? await httpClient.shutdown()
             try? await store.close()
             throw error
         }
+        try? await httpClient.shutdown()
         try await store.close()
     }
 

@@ -44,6 +44,8 @@ extension ByokyError {
         public static let walletLocked = Code(rawValue: "WALLET_LOCKED")
         public static let bridgeUnavailable = Code(rawValue: "BRIDGE_UNAVAILABLE")
         public static let bridgeError = Code(rawValue: "BRIDGE_ERROR")
+        /// A server of this project (a vault) cannot reach its database; try again shortly.
+        public static let serviceUnavailable = Code(rawValue: "SERVICE_UNAVAILABLE")
         public static let noCredential = Code(rawValue: "NO_CREDENTIAL")
         public static let translationFailed = Code(rawValue: "TRANSLATION_FAILED")
         public static let translationNotSupported = Code(rawValue: "TRANSLATION_NOT_SUPPORTED")
@@ -90,7 +92,7 @@ extension ByokyError {
             .quotaExceeded, .invalidKey, .tokenExpired, .proxyError, .relayConnectionFailed, .relayDisconnected,
             .unknown, .giftExpired, .giftBudgetExhausted, .giftSenderOffline, .giftTimeout, .giftAuthFailed,
             .giftRelayError, .invalidURL, .decryptFailed, .internalError, .walletLocked, .bridgeUnavailable,
-            .bridgeError, .noCredential, .translationFailed, .translationNotSupported, .swapFailed,
+            .bridgeError, .serviceUnavailable, .noCredential, .translationFailed, .translationNotSupported, .swapFailed,
             .invalidResponse, .noSender, .extensionError, .invalidRequest, .unauthorized, .originNotAllowed,
             .notFound, .methodNotAllowed, .payloadTooLarge, .allowanceExceeded, .giftRevoked, .upstreamTimeout,
             .upstreamUnreachable, .streamTruncated, .invalidFrame, .timeout, .notImplemented, .tooManyRequests,

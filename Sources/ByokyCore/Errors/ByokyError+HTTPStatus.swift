@@ -20,7 +20,8 @@ extension ByokyError.Code {
         .notImplemented: 501,
         .proxyError: 502, .translationFailed: 502, .swapFailed: 502, .invalidResponse: 502, .bridgeError: 502,
         .relayConnectionFailed: 502, .giftRelayError: 502, .upstreamUnreachable: 502, .streamTruncated: 502,
-        .walletNotInstalled: 503, .walletLocked: 503, .bridgeUnavailable: 503, .relayDisconnected: 503,
+        .walletNotInstalled: 503, .walletLocked: 503, .bridgeUnavailable: 503, .serviceUnavailable: 503,
+        .relayDisconnected: 503,
         .noSender: 503, .giftSenderOffline: 503,
         .upstreamTimeout: 504, .giftTimeout: 504,
     ]

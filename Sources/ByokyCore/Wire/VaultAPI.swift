@@ -6,8 +6,18 @@ public struct VaultCredentialUpload: Codable, Sendable, Hashable {
     public var secret: String
     public var baseUrl: String?
     public var updatedAt: Int64
+    /// `api_key` (when left out) or `oauth`.
+    public var authMethod: String?
 
-    public init(provider: String, label: String, secret: String, baseUrl: String?, updatedAt: Int64) {
+    public init(
+        provider: String,
+        label: String,
+        secret: String,
+        baseUrl: String?,
+        updatedAt: Int64,
+        authMethod: String? = nil
+    ) {
+        self.authMethod = authMethod
         self.provider = provider
         self.label = label
         self.secret = secret
@@ -42,6 +52,8 @@ public struct VaultCredentialItem: Codable, Sendable, Hashable {
     public let deletedAt: Int64?
     public let maskedKey: String?
     public let secret: String?
+    /// `api_key` (when left out) or `oauth`.
+    public var authMethod: String?
 
     public init(
         id: String,
@@ -51,8 +63,10 @@ public struct VaultCredentialItem: Codable, Sendable, Hashable {
         updatedAt: Int64,
         deletedAt: Int64?,
         maskedKey: String?,
-        secret: String?
+        secret: String?,
+        authMethod: String? = nil
     ) {
+        self.authMethod = authMethod
         self.id = id
         self.provider = provider
         self.label = label

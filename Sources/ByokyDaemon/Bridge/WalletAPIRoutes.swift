@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyProxyHTTP
 import ByokyStore
 import ByokyWallet
 import Hummingbird

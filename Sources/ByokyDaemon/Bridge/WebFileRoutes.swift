@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyProxyHTTP
 import ByokyWebFiles
 import HTTPTypes
 import Hummingbird

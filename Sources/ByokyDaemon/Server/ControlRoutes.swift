@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyProxyHTTP
 import ByokyWallet
 import Foundation
 import Hummingbird

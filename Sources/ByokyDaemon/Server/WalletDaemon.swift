@@ -1,5 +1,6 @@
 import ByokyCore
 import ByokyHTTPServer
+import ByokyProxyHTTP
 import ByokyStore
 public import ByokyWallet
 import Hummingbird
@@ -253,16 +254,12 @@ public final class WalletDaemon: Sendable {
                     family: nil
                 )
             }
-            let prefix = "/" + providerID.rawValue
-            var path = String(request.uri.path.dropFirst(prefix.count))
-            if path.isEmpty { path = "/" }
-            if let query = request.uri.query, !query.isEmpty { path += "?" + query }
             autoLock.touch()
             return await Self.forward(
                 request,
                 to: provider,
-                pathAndQuery: path,
-                headers: request.headers.map { (name: $0.name.canonicalName, value: $0.value) },
+                pathAndQuery: ProxiedRequest.pathAndQuery(of: request, after: "/" + providerID.rawValue),
+                headers: ProxiedRequest.headers(of: request),
                 sessionKey: SessionKeyExtractor.sessionKey(headers: request.headers, query: request.uri.query),
                 engine: engine,
                 limit: limit
@@ -296,22 +293,14 @@ public final class WalletDaemon: Sendable {
         engine: ProxyEngine,
         limit: Int
     ) async -> Response {
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: limit)
-        } catch {
-            return BridgeResponses.error(.payloadTooLarge("Request body", limit: limit), family: provider.family)
-        }
-        let proxyRequest = ProxyRequest(
-            provider: provider.id,
-            method: request.method.rawValue,
+        await ProxiedRequest.forward(
+            request,
+            to: provider,
             pathAndQuery: pathAndQuery,
             headers: headers,
-            body: body
-        )
-        return await BridgeResponses.proxied(
-            await engine.handle(proxyRequest, sessionKey: sessionKey),
-            requestOrigin: request.headers[.origin]
+            sessionKey: sessionKey,
+            engine: engine,
+            limit: limit
         )
     }
 

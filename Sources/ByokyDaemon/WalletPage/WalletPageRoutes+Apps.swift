@@ -1,5 +1,6 @@
 import ByokyCore
 import ByokyHTTPServer
+import ByokyProxyHTTP
 import ByokyStore
 import ByokyWallet
 import HTTPTypes

@@ -102,8 +102,10 @@ public struct Byoky: Sendable {
         throw ByokyError(.timeout, "The wallet owner did not answer in time")
     }
 
-    /// The session saved by an earlier ``connect(providers:)`` if the wallet still honours it, else `nil`
-    /// (and the saved copy is deleted).
+    /// The session saved by an earlier ``connect(providers:)`` or
+    /// ``connectViaVault(vaultURL:username:password:providers:appOrigin:)`` if the wallet (or the
+    /// vault) that made it still honours it, else `nil` (and the saved copy is deleted). A saved
+    /// vault session is checked at its vault, never at the local bridge.
     public func tryReconnect() async -> ByokySession? {
         guard let path = options.sessionFile, let data = FileManager.default.contents(atPath: path),
             let saved = try? JSONDecoder().decode(ConnectResponse.self, from: data)
@@ -167,11 +169,17 @@ public struct Byoky: Sendable {
         "Install byoky and run `byoky serve` (see https://byoky.com); then try again."
     }
 
-    /// Connects through a byoky vault server (for apps with no local wallet): logs in as
-    /// `username`, asks for `providers` for `appOrigin` (defaults to ``Options/appOrigin``).
+    /// Connects through a byoky vault (for apps where no wallet runs): logs in as `username`,
+    /// asks the account for `providers`, and logs out again — the app keeps only the app session,
+    /// whose requests go to `<vaultURL>/proxy/<provider>/…` with the owner's synced keys, routing
+    /// and limits. With an `appOrigin` (or ``Options/appOrigin``) the session is bound to that web
+    /// origin, as a browser's would be. The session is saved to ``Options/sessionFile`` like any
+    /// other, so ``tryReconnect()`` finds it again.
     ///
-    /// - Important: The vault server is designed but not built yet; until then this throws
-    ///   `NOT_IMPLEMENTED`.
+    /// - Throws: ``ByokyError`` `INVALID_URL` (a vault URL that is neither `https` nor loopback
+    ///   `http`), `SERVICE_UNAVAILABLE` (no vault answers), `INVALID_CREDENTIALS`, `RATE_LIMITED`,
+    ///   `PROVIDER_UNAVAILABLE` (the account has no key for a required provider), or the vault's
+    ///   own error.
     public func connectViaVault(
         vaultURL: String,
         username: String,
@@ -179,6 +187,61 @@ public struct Byoky: Sendable {
         providers: [ProviderRequirement],
         appOrigin: String? = nil
     ) async throws -> ByokySession {
-        throw ByokyError.notImplemented("Connecting through a byoky vault")
+        let base = vaultURL.hasSuffix("/") ? String(vaultURL.dropLast()) : vaultURL
+        guard let url = AbsoluteURL(base), url.scheme == "https" || (url.scheme == "http" && url.isLoopbackHost) else {
+            throw ByokyError(.invalidURL, "The vault URL must use https:// (or http:// to this machine)")
+        }
+        let origin = appOrigin ?? options.appOrigin
+        struct Credentials: Encodable {
+            let username: String
+            let password: String
+        }
+        let login = try await Self.vaultCall(base) {
+            try await WalletClient.send(
+                .POST,
+                base + "/auth/login",
+                body: WalletAPI.encode(Credentials(username: username, password: password)),
+                as: VaultLoginAnswer.self
+            )
+        }
+        let bearer = [("authorization", "Bearer " + login.token)]
+        let granted: ConnectResponse
+        do {
+            granted = try await Self.vaultCall(base) {
+                try await WalletClient.send(
+                    .POST,
+                    base + "/connect",
+                    body: WalletAPI.encode(
+                        VaultConnectRequest(providers: providers, appOrigin: origin, appName: options.appName)
+                    ),
+                    headers: bearer + (origin.map { [("origin", $0)] } ?? []),
+                    as: ConnectResponse.self
+                )
+            }
+        } catch {
+            _ = try? await WalletClient.send(.POST, base + "/auth/logout", headers: bearer, as: VaultLogout.self)
+            throw error
+        }
+        // The login is not needed any more: the app session stands on its own.
+        _ = try? await WalletClient.send(.POST, base + "/auth/logout", headers: bearer, as: VaultLogout.self)
+        let session = ByokySession(
+            response: granted,
+            bridgeURL: base + "/proxy",
+            file: options.sessionFile,
+            appOrigin: origin
+        )
+        session.save()
+        return session
+    }
+
+    private struct VaultLogout: Decodable {}
+
+    /// Runs a call to the vault at `base`, saying so when nothing answers there.
+    private static func vaultCall<Answer>(_ base: String, _ call: () async throws -> Answer) async throws -> Answer {
+        do {
+            return try await call()
+        } catch let error as ByokyError where error.code == .walletNotInstalled {
+            throw ByokyError(.serviceUnavailable, "No byoky vault answers at \(base) — check the address")
+        }
     }
 }

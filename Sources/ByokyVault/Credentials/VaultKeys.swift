@@ -26,6 +26,9 @@ struct VaultKeys: Sendable {
         guard !upload.secret.isEmpty, upload.secret.utf8.count <= 4096 else {
             throw VaultError.invalid("A key is 1 to 4096 bytes")
         }
+        if let method = upload.authMethod, AuthMethod(rawValue: method) == nil {
+            throw VaultError.invalid("authMethod is api_key or oauth")
+        }
         if let base = upload.baseUrl {
             guard base.utf8.count <= 2048, let url = AbsoluteURL(base),
                 url.scheme == "https" || (url.scheme == "http" && url.isLoopbackHost)
@@ -42,7 +45,8 @@ struct VaultKeys: Sendable {
                 sealedSecret: Base64.encode(sealed),
                 maskedSecret: maskKey(upload.secret),
                 updatedAt: upload.updatedAt,
-                deletedAt: nil
+                deletedAt: nil,
+                authMethod: upload.authMethod
             )
         )
         return try await answer(id: id, user: user.id, written: written)
@@ -114,7 +118,8 @@ struct VaultKeys: Sendable {
             updatedAt: credential.updatedAt,
             deletedAt: credential.deletedAt,
             maskedKey: credential.maskedSecret,
-            secret: secret
+            secret: secret,
+            authMethod: credential.authMethod
         )
     }
 

@@ -1,4 +1,5 @@
 import ByokyCore
+public import ByokyWallet
 import Foundation
 
 /// How a vault runs: its limits, clock and which proxies it believes about client addresses.
@@ -18,6 +19,12 @@ public struct VaultConfiguration: Sendable {
     public var trustedProxies: Set<String> = []
     /// The largest request body read (bytes).
     public var maximumBodySize = 64 * 1024
+    /// How long an app session lasts (ms).
+    public var appSessionLifetime: Int64 = 24 * 60 * 60 * 1000
+    /// How often an app's event stream checks that its session still stands.
+    public var eventPollInterval: Duration = .seconds(5)
+    /// The proxy's limits (request body size, upstream head timeout), as the bridge's.
+    public var proxy = ProxyEngine.Configuration()
     /// The time (Unix ms); tests move it.
     public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 

@@ -1,24 +1,38 @@
 public import ByokyHTTPServer
+public import ByokyWallet
 import Foundation
 import HTTPTypes
 public import Hummingbird
 import NIOCore
 
-/// The vault: accounts a person logs in to from where no wallet runs. So far it serves the
-/// accounts (`/auth/…`), the keys wallets sync to them (`/credentials…`), `/health` and `/metrics`.
+/// The vault: accounts a person logs in to from where no wallet runs. It serves the accounts
+/// (`/auth/…`), what wallets sync to them (`/credentials…`, `/routing`), app sessions
+/// (`/connect`, `/apps`), the apps' requests (`/proxy/…`), `/health` and `/metrics`.
 public struct VaultServer: RoutedServer {
     public let store: VaultStore
     public let configuration: VaultConfiguration
+    /// Sends `/proxy` requests upstream; the caller shuts it down once the server has stopped.
+    public let httpClient: UpstreamClient
     let metrics = VaultMetrics()
 
-    public init(store: VaultStore, configuration: VaultConfiguration = .init()) {
+    public init(store: VaultStore, configuration: VaultConfiguration = .init(), httpClient: UpstreamClient) {
         self.store = store
         self.configuration = configuration
+        self.httpClient = httpClient
     }
 
     public func makeRouter() -> Router<VaultContext> {
         let router = Router(context: VaultContext.self)
+        router.add(middleware: VaultCORS())
         let accounts = VaultAccounts(store: store, configuration: configuration)
+        let sessions = VaultAppSessions(accounts: accounts, store: store, configuration: configuration)
+        AppSessionRoutes(sessions: sessions, configuration: configuration).register(on: router)
+        RoutingRoutes(
+            sync: VaultRoutingSync(accounts: accounts, store: store, configuration: configuration),
+            configuration: configuration
+        ).register(on: router)
+        ProxyRoutes(sessions: sessions, store: store, configuration: configuration, httpClient: httpClient)
+            .register(on: router)
         AccountRoutes(accounts: accounts, configuration: configuration, metrics: metrics).register(on: router)
         CredentialRoutes(
             keys: VaultKeys(accounts: accounts, store: store, configuration: configuration),

@@ -10,6 +10,8 @@ public struct VaultCredential: Codable, Sendable, Hashable {
     public let maskedSecret: String?
     public let updatedAt: Int64
     public let deletedAt: Int64?
+    /// `api_key` or `oauth`; `nil` (older rows) means `api_key`.
+    public var authMethod: String?
 
     enum CodingKeys: String, CodingKey {
         case id, provider, label
@@ -19,6 +21,7 @@ public struct VaultCredential: Codable, Sendable, Hashable {
         case maskedSecret = "masked_secret"
         case updatedAt = "updated_at"
         case deletedAt = "deleted_at"
+        case authMethod = "auth_method"
     }
 
     public init(
@@ -30,8 +33,10 @@ public struct VaultCredential: Codable, Sendable, Hashable {
         sealedSecret: String?,
         maskedSecret: String?,
         updatedAt: Int64,
-        deletedAt: Int64?
+        deletedAt: Int64?,
+        authMethod: String? = nil
     ) {
+        self.authMethod = authMethod
         self.id = id
         self.userID = userID
         self.provider = provider

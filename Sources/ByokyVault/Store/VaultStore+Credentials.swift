@@ -12,14 +12,17 @@ extension VaultStore {
             try await sql.raw(
                 """
                 INSERT INTO vault_credentials
-                    (id, user_id, provider, label, base_url, sealed_secret, masked_secret, updated_at, deleted_at)
+                    (id, user_id, provider, label, base_url, sealed_secret, masked_secret, updated_at, deleted_at,
+                        auth_method)
                 VALUES (\(bind: credential.id), \(bind: credential.userID), \(bind: credential.provider),
                     \(bind: credential.label), \(bind: credential.baseURL), \(bind: credential.sealedSecret),
-                    \(bind: credential.maskedSecret), \(bind: credential.updatedAt), \(bind: credential.deletedAt))
+                    \(bind: credential.maskedSecret), \(bind: credential.updatedAt), \(bind: credential.deletedAt),
+                    \(bind: credential.authMethod))
                 ON CONFLICT (id) DO UPDATE SET
                     provider = excluded.provider, label = excluded.label, base_url = excluded.base_url,
                     sealed_secret = excluded.sealed_secret, masked_secret = excluded.masked_secret,
-                    updated_at = excluded.updated_at, deleted_at = excluded.deleted_at
+                    updated_at = excluded.updated_at, deleted_at = excluded.deleted_at,
+                    auth_method = excluded.auth_method
                 WHERE vault_credentials.user_id = excluded.user_id
                     AND vault_credentials.updated_at < excluded.updated_at
                 RETURNING id

@@ -1,7 +1,8 @@
 public import ByokyServerStore
 import SQLKit
 
-/// The vault's accounts, logins and login failures, in a SQLite file or PostgreSQL (one set of
+/// The vault's accounts, logins, login failures, synced keys and routing, app sessions and their
+/// request log, in a SQLite file or PostgreSQL (one set of
 /// SQLKit queries for both). Nothing that matters is kept in memory: instances sharing one
 /// PostgreSQL behave as one, back-off included.
 public final class VaultStore: Sendable {
@@ -77,6 +78,60 @@ public final class VaultStore: Sendable {
                 )
                 """,
                 "CREATE INDEX IF NOT EXISTS vault_credentials_by_user ON vault_credentials (user_id, updated_at)",
+            ]
+        ),
+        Migration(
+            version: 3,
+            [
+                // api_key or oauth (older rows: api_key).
+                "ALTER TABLE vault_credentials ADD COLUMN auth_method TEXT",
+                // App sessions: bound to an origin (browsers) and the granted providers; the data
+                // key sealed under the app's own token, as for logins.
+                """
+                CREATE TABLE IF NOT EXISTS vault_app_sessions (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES vault_users (id) ON DELETE CASCADE,
+                    token_hash TEXT UNIQUE NOT NULL,
+                    app_name TEXT NOT NULL,
+                    app_origin TEXT,
+                    providers TEXT NOT NULL,
+                    sealed_data_key TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    revoked_at BIGINT
+                )
+                """,
+                "CREATE INDEX IF NOT EXISTS vault_app_sessions_by_user ON vault_app_sessions (user_id)",
+                // The owner's routing (groups, assignments, caps) as one JSON document per account.
+                """
+                CREATE TABLE IF NOT EXISTS vault_routing (
+                    user_id TEXT PRIMARY KEY NOT NULL REFERENCES vault_users (id) ON DELETE CASCADE,
+                    document TEXT NOT NULL,
+                    updated_at BIGINT NOT NULL
+                )
+                """,
+                // What /proxy served: the audit log, and what caps and usage count.
+                """
+                CREATE TABLE IF NOT EXISTS vault_request_log (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL,
+                    session_id TEXT,
+                    app_name TEXT NOT NULL,
+                    provider TEXT NOT NULL,
+                    actual_provider TEXT NOT NULL,
+                    model TEXT,
+                    method TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    status BIGINT NOT NULL,
+                    input_tokens BIGINT,
+                    output_tokens BIGINT,
+                    latency_ms BIGINT NOT NULL,
+                    error_code TEXT,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX IF NOT EXISTS vault_request_log_by_app ON vault_request_log (user_id, app_name, created_at)",
+                "CREATE INDEX IF NOT EXISTS vault_request_log_by_session ON vault_request_log (session_id)",
             ]
         ),
     ]

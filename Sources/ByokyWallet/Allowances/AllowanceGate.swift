@@ -34,6 +34,13 @@ final class AllowanceGate: Sendable {
     }
 
     private let state = Mutex(State())
+    private let rereadsUsage: Bool
+
+    /// - Parameter rereadsUsage: read the usage from the log on every reservation (the log is
+    ///   shared with other processes that settle there), not once per period.
+    init(rereadsUsage: Bool = false) {
+        self.rereadsUsage = rereadsUsage
+    }
 
     /// Reserves `estimate` tokens for `app` calling `provider`, or throws `ALLOWANCE_EXCEEDED`.
     /// The estimate is worked out only when a cap applies.
@@ -44,7 +51,7 @@ final class AllowanceGate: Sendable {
         provider: ProviderID,
         estimate estimateRequest: @autoclosure () -> Int,
         caps allCaps: [AllowanceRecord],
-        store: WalletStore,
+        store: any ProxyRecords,
         now: Int64
     ) async throws -> Reservation? {
         let caps = allCaps.filter {
@@ -61,10 +68,10 @@ final class AllowanceGate: Sendable {
                 period: period,
                 start: period.windowStart(containing: now)
             )
-            if state.withLock({ $0.consumed[window] == nil }) {
+            if rereadsUsage || state.withLock({ $0.consumed[window] == nil }) {
                 let used = try await store.tokensUsed(app: app, provider: cap.provider, since: window.start)
                 state.withLock { state in
-                    if state.consumed[window] == nil { state.consumed[window] = used }
+                    if rereadsUsage || state.consumed[window] == nil { state.consumed[window] = used }
                 }
             }
             windows.append((window, cap.tokenLimit))
@@ -98,7 +105,7 @@ final class AllowanceGate: Sendable {
         provider: ProviderID,
         estimate: @autoclosure () -> Int,
         caps: [AllowanceRecord],
-        store: WalletStore,
+        store: any ProxyRecords,
         now: Int64
     ) async throws -> BudgetHold? {
         guard

@@ -26,7 +26,7 @@ extension Wallet {
     }
 
     /// An app's caps (cached for the request path).
-    func allowances(forApp app: String) async throws -> [AllowanceRecord] {
+    public func allowances(forApp app: String) async throws -> [AllowanceRecord] {
         try await cache.allowances(forApp: app) { try await store.allowances(app: app) }
     }
 

@@ -7,36 +7,13 @@ extension Wallet {
         for providers: [ProviderID],
         app: String? = nil
     ) async throws -> [String: ProviderAvailability] {
-        let credentials = try await store.credentials()
-        let group = try await app.asyncMap { try await self.group(forApp: $0) } ?? nil
-        let gifts = try await receivedGifts()
-        var result: [String: ProviderAvailability] = [:]
-        for provider in providers {
-            if let gift = try? RouteResolver.gift(
-                requested: provider,
-                group: group,
-                credentials: credentials,
-                gifts: gifts,
-                now: now()
-            ) {
-                result[provider.rawValue] = ProviderAvailability(
-                    available: RouteResolver.isUsable(gift, now: now()),
-                    authMethod: .apiKey,
-                    gift: true
-                )
-                continue
-            }
-            // An automatic cross-family route still serves requests, but is not offered at connect:
-            // moving an app to another family is the owner's call, made with a group.
-            let route = RouteResolver.resolve(requested: provider, group: group, credentials: credentials).flatMap {
-                $0.kind == .translate && group == nil ? nil : $0
-            }
-            result[provider.rawValue] = ProviderAvailability(
-                available: route != nil,
-                authMethod: route?.credential.authMethod ?? .apiKey
-            )
-        }
-        return result
+        RouteResolver.availability(
+            for: providers,
+            group: try await app.asyncMap { try await self.group(forApp: $0) } ?? nil,
+            credentials: try await store.credentials(),
+            gifts: try await receivedGifts(),
+            now: now()
+        )
     }
 
     /// Approves a connect request: creates the session and returns the app's answer.

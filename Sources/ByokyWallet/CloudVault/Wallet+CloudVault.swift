@@ -26,7 +26,8 @@ extension Wallet {
                 label: record.label,
                 secret: try secret(of: record).exposedValue,
                 baseUrl: record.baseURL,
-                updatedAt: record.createdAt
+                updatedAt: record.createdAt,
+                authMethod: record.authMethod.rawValue
             )
             let written = try await vault.put(upload, id: record.id, token: token)
             if written.applied {
@@ -67,6 +68,7 @@ extension Wallet {
                 secret: SecretString(secret),
                 label: label,
                 baseURL: item.baseUrl,
+                authMethod: item.authMethod.flatMap(AuthMethod.init(rawValue:)),
                 id: item.id
             )
             report.written.append(added.label)

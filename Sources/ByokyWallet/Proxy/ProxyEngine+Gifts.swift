@@ -22,11 +22,11 @@ extension ProxyEngine {
         do {
             try request.checkPath()
             guard gift.revokedAt == nil else { throw ByokyError(.giftRevoked, "The giver revoked this gift") }
-            guard !GiftBudget.isExpired(expiresAt: gift.expiresAt, now: wallet.now()) else {
+            guard !GiftBudget.isExpired(expiresAt: gift.expiresAt, now: holder.now()) else {
                 throw ByokyError(.giftExpired, "This gift has expired")
             }
             guard request.provider == gift.provider, let target = ProviderRegistry.provider(request.provider),
-                let credential = try await wallet.credentials().first(where: { $0.id == gift.credentialID })
+                let credential = try await holder.credentials().first(where: { $0.id == gift.credentialID })
             else { throw ByokyError.providerUnavailable(request.provider) }
             guard request.body.readableBytes <= configuration.maximumRequestBodySize else {
                 throw ByokyError.payloadTooLarge("Request body", limit: configuration.maximumRequestBodySize)
@@ -52,7 +52,7 @@ extension ProxyEngine {
                 dropsUsageOnlyChunk: addedStreamUsage,
                 completion: RequestCompletion(
                     entry: draft,
-                    store: wallet.store,
+                    store: records,
                     provider: request.provider,
                     contentType: response.headers.first(name: "content-type"),
                     hold: hold
@@ -67,7 +67,7 @@ extension ProxyEngine {
                 family: family,
                 completion: RequestCompletion(
                     entry: draft,
-                    store: wallet.store,
+                    store: records,
                     provider: request.provider,
                     contentType: nil
                 )

@@ -15,10 +15,10 @@ extension ProxyEngine {
         draft: RequestLogEntryDraft
     ) async throws -> ProxyResponse {
         var draft = draft
-        let wallet = self.wallet
+        let holder = self.holder
         let answer = try await BudgetHold.sending(holding: hold) {
-            let connection = try gifts.connection(for: gift, token: try wallet.token(of: gift)) { used in
-                Task { await wallet.noteReceivedGift(id: gift.id, usedTokens: used) }
+            let connection = try gifts.connection(for: gift, token: try holder.token(of: gift)) { used in
+                Task { await holder.noteReceivedGift(id: gift.id, usedTokens: used, endedReason: nil) }
             }
             return try await connection.perform(
                 RelayRequest(
@@ -36,7 +36,7 @@ extension ProxyEngine {
         if let code = headers.first(where: { $0.name.lowercased() == ErrorBody.codeHeaderName })?.value,
             let ended = GiftEndReason(code: code)
         {
-            await wallet.noteReceivedGift(id: gift.id, endedReason: ended)
+            await holder.noteReceivedGift(id: gift.id, usedTokens: nil, endedReason: ended)
         }
         let contentType = headers.first { $0.name.lowercased() == "content-type" }?.value
         draft.status = answer.head.status
@@ -51,7 +51,7 @@ extension ProxyEngine {
                 ),
                 completion: RequestCompletion(
                     entry: draft,
-                    store: wallet.store,
+                    store: records,
                     provider: request.provider,
                     contentType: contentType,
                     hold: hold

@@ -21,18 +21,47 @@ public struct ProxyEngine: Sendable {
         }
     }
 
-    let wallet: Wallet
+    /// What an engine remembers between requests for one key holder: caps' reservations, gifts'
+    /// holds, relay connections. Engines made per request for the same holder share one.
+    public final class State: Sendable {
+        let allowances: AllowanceGate
+        let giftLedger = GiftLedger()
+        let gifts = GiftRelayClient()
+        let lastUsedWrites = ThrottledWrites(interval: 60_000)
+
+        /// - Parameter usageLogIsShared: other processes write the same audit log (several vault
+        ///   instances on one database), so the usage caps count is read from it on every capped
+        ///   request instead of once per period.
+        public init(usageLogIsShared: Bool = false) {
+            allowances = AllowanceGate(rereadsUsage: usageLogIsShared)
+        }
+    }
+
+    let holder: any ProxyKeyHolder
     let httpClient: UpstreamClient
     let configuration: Configuration
-    let allowances = AllowanceGate()
-    let giftLedger = GiftLedger()
-    let gifts = GiftRelayClient()
-    let lastUsedWrites = ThrottledWrites(interval: 60_000)
+    let state: State
+    var allowances: AllowanceGate { state.allowances }
+    var giftLedger: GiftLedger { state.giftLedger }
+    var gifts: GiftRelayClient { state.gifts }
+    var lastUsedWrites: ThrottledWrites { state.lastUsedWrites }
+    var records: any ProxyRecords { holder.proxyRecords }
 
     public init(wallet: Wallet, httpClient: UpstreamClient, configuration: Configuration = Configuration()) {
-        self.wallet = wallet
+        self.init(holder: wallet, httpClient: httpClient, configuration: configuration, state: State())
+    }
+
+    /// An engine serving with `holder`'s keys; `state` is shared by the engines made for it.
+    public init(
+        holder: any ProxyKeyHolder,
+        httpClient: UpstreamClient,
+        configuration: Configuration = Configuration(),
+        state: State
+    ) {
+        self.holder = holder
         self.httpClient = httpClient
         self.configuration = configuration
+        self.state = state
     }
 
     /// A client for upstream calls: idle (read) timeout rather than a wall-clock limit, so long
@@ -51,7 +80,7 @@ public struct ProxyEngine: Sendable {
             guard let sessionKey, !sessionKey.isEmpty else {
                 throw ByokyError(.unauthorized, "Missing session key — pass your byoky session key as the API key")
             }
-            let session = try await wallet.authenticate(sessionKey: sessionKey)
+            let session = try await holder.authenticate(sessionKey: sessionKey)
             try Self.checkOrigin(of: request, against: session)
             draft.sessionID = session.id
             draft.appName = session.appName
@@ -63,7 +92,7 @@ public struct ProxyEngine: Sendable {
             // Requests without a valid session are not the owner's traffic; they stay out of the log.
             let completion = RequestCompletion(
                 entry: draft,
-                store: wallet.store,
+                store: records,
                 provider: request.provider,
                 contentType: nil,
                 shouldLog: draft.sessionID != nil
@@ -84,7 +113,7 @@ public struct ProxyEngine: Sendable {
             path: request.path,
             status: 0,
             errorCode: nil,
-            createdAt: wallet.now(),
+            createdAt: holder.now(),
             started: ContinuousClock.now
         )
     }
@@ -114,10 +143,10 @@ public struct ProxyEngine: Sendable {
             request,
             inputs: RequestPlanner.Inputs(
                 grantedProviders: session.providerIDs,
-                group: try await wallet.group(forApp: session.appName),
-                credentials: try await wallet.credentials(),
-                receivedGifts: try await wallet.receivedGifts(),
-                now: wallet.now(),
+                group: try await holder.group(forApp: session.appName),
+                credentials: try await holder.credentials(),
+                receivedGifts: try await holder.receivedGifts(),
+                now: holder.now(),
                 maximumBodySize: configuration.maximumRequestBodySize,
                 appModel: draft.model
             )
@@ -128,9 +157,9 @@ public struct ProxyEngine: Sendable {
             app: session.appName,
             provider: request.provider,
             estimate: plan.estimate(for: request),
-            caps: try await wallet.allowances(forApp: session.appName),
-            store: wallet.store,
-            now: wallet.now()
+            caps: try await holder.allowances(forApp: session.appName),
+            store: records,
+            now: holder.now()
         )
         let credential: CredentialRecord
         switch plan.source {
@@ -153,7 +182,7 @@ public struct ProxyEngine: Sendable {
         draft.status = response.status
         let completion = RequestCompletion(
             entry: draft,
-            store: wallet.store,
+            store: records,
             provider: plan.target.id,
             contentType: response.headers.first(name: "content-type"),
             hold: hold
@@ -199,7 +228,7 @@ public struct ProxyEngine: Sendable {
                 target: target,
                 clientHeaders: clientHeaders,
                 credential: credential,
-                secret: try wallet.secret(of: credential),
+                secret: try holder.secret(of: credential),
                 body: body
             )
         }
@@ -272,8 +301,8 @@ public struct ProxyEngine: Sendable {
         } catch {
             throw ByokyError(.upstreamUnreachable, "Could not reach \(target.displayName)", underlying: error)
         }
-        if lastUsedWrites.shouldWrite(credential.id, now: wallet.now()) {
-            try? await wallet.store.touchCredential(id: credential.id, at: wallet.now())
+        if lastUsedWrites.shouldWrite(credential.id, now: holder.now()) {
+            try? await records.touchCredential(id: credential.id, at: holder.now())
         }
         return (response, injected != nil)
     }

@@ -12,7 +12,7 @@ final class RequestCompletion: Sendable {
     }
 
     private let state: Mutex<State>
-    private let store: WalletStore
+    private let store: any ProxyRecords
     private let provider: ProviderID
     private let contentType: String?
     private let started: ContinuousClock.Instant
@@ -21,7 +21,7 @@ final class RequestCompletion: Sendable {
 
     init(
         entry: RequestLogEntryDraft,
-        store: WalletStore,
+        store: any ProxyRecords,
         provider: ProviderID,
         contentType: String?,
         shouldLog: Bool = true,

@@ -107,8 +107,8 @@ extension Wallet {
         cache.invalidate()
     }
 
-    /// The plain secret of a credential (for the proxy engine only).
-    func secret(of record: CredentialRecord) throws -> SecretString {
+    /// The plain secret of a credential, for the proxy engine's request (never shown or logged).
+    public func secret(of record: CredentialRecord) throws -> SecretString {
         try openedSecret(credentialID: record.id, sealed: record.sealedSecret) { key in
             guard let sealed = Base64.decode(record.sealedSecret) else {
                 throw ByokyError(.decryptFailed, "The stored key \"\(record.label)\" is damaged")

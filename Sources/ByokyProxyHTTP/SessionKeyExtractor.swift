@@ -1,12 +1,12 @@
 import ByokyCore
-import HTTPTypes
+public import HTTPTypes
 
 /// Finds the session key an app's stock SDK sent as its "API key".
 ///
 /// Each SDK puts its key in its provider's own header (`x-api-key`, `Authorization: Bearer`,
 /// `x-goog-api-key`, `api-key`, or Gemini's `?key=`); any of them is accepted for any provider.
-enum SessionKeyExtractor {
-    static func sessionKey(headers: HTTPFields, query: String?) -> String? {
+public enum SessionKeyExtractor {
+    public static func sessionKey(headers: HTTPFields, query: String?) -> String? {
         for name in ["x-api-key", "x-goog-api-key", "api-key"] {
             if let field = HTTPField.Name(name), let value = headers[field], !value.isEmpty { return value }
         }

@@ -1,13 +1,13 @@
-import ByokyCore
-import ByokyWallet
-import HTTPTypes
-import Hummingbird
+public import ByokyCore
+public import ByokyWallet
+public import HTTPTypes
+public import Hummingbird
 import NIOCore
 
 /// Turns wallet answers into Hummingbird responses.
-enum BridgeResponses {
+public enum BridgeResponses {
     /// An error in the family's format (OpenAI-compatible when there is none), with its Byoky code.
-    static func error(_ error: ByokyError, family: APIFamily?) -> Response {
+    public static func error(_ error: ByokyError, family: APIFamily?) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[HTTPField.Name(ErrorBody.codeHeaderName)!] = error.code.rawValue
@@ -20,7 +20,7 @@ enum BridgeResponses {
     }
 
     /// JSON for the wallet API.
-    static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+    public static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status,
             headers: [.contentType: "application/json"],
@@ -32,7 +32,7 @@ enum BridgeResponses {
     ///
     /// A page may read an answer its session's origin earned (the engine checked it), and any
     /// error: an app must see why its request failed (a revoked session, a bad URL) to react.
-    static func proxied(_ response: ProxyResponse, requestOrigin: String?) async -> Response {
+    public static func proxied(_ response: ProxyResponse, requestOrigin: String?) async -> Response {
         var headers = HTTPFields()
         for (name, value) in response.headers {
             guard let field = HTTPField.Name(name), field != .contentLength else { continue }

@@ -1,11 +1,11 @@
-import HTTPTypes
-import Hummingbird
+public import HTTPTypes
+public import Hummingbird
 
 /// The CORS headers of the bridge: which page may read an answer, and what it may read.
-enum BridgeCORS {
+public enum BridgeCORS {
     /// Lets `origin` read the answer, headers included (`x-byoky-*`, `request-id`, rate limits:
     /// apps need them all). Requests from pages never carry cookies, so `*` is honoured.
-    static func allow(_ origin: String, in headers: inout HTTPFields) {
+    public static func allow(_ origin: String, in headers: inout HTTPFields) {
         headers[.accessControlAllowOrigin] = origin
         headers[.accessControlExposeHeaders] = "*"
         headers[.vary] = "origin"
@@ -14,7 +14,7 @@ enum BridgeCORS {
     /// A preflight's answer for `origin`: the methods and headers asked for, and Chrome's
     /// private/local network access opt-in (a page on the public internet may reach this
     /// loopback server only when it says so).
-    static func preflightAnswer(for request: Request, origin: String) -> Response {
+    public static func preflightAnswer(for request: Request, origin: String) -> Response {
         var headers = HTTPFields()
         allow(origin, in: &headers)
         headers[.accessControlAllowMethods] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"

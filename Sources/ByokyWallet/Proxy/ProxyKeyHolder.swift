@@ -1,0 +1,49 @@
+public import ByokyCore
+public import ByokyStore
+
+/// Whoever holds the keys a ``ProxyEngine`` serves with: the owner's ``Wallet`` on this machine,
+/// or a vault account serving an app where no wallet runs.
+///
+/// The engine asks it, per request, who the app is, how it is routed and capped, and for the key;
+/// everything else (URL and header policy, translation, streaming, metering) is the engine's own.
+public protocol ProxyKeyHolder: Sendable {
+    /// Milliseconds since 1970 (injectable in tests).
+    var now: @Sendable () -> Int64 { get }
+    /// Where the audit log and the usage the caps count are kept.
+    var proxyRecords: any ProxyRecords { get }
+
+    /// The live session behind an app's key, or throws ``ByokyError`` `UNAUTHORIZED` /
+    /// `SESSION_EXPIRED`.
+    func authenticate(sessionKey: String) async throws -> SessionRecord
+    /// The routing group an app (by its session's name) is in.
+    func group(forApp app: String) async throws -> GroupRecord?
+    /// Every credential (masked).
+    func credentials() async throws -> [CredentialRecord]
+    /// The owner's token caps on an app.
+    func allowances(forApp app: String) async throws -> [AllowanceRecord]
+    /// The plain secret of a credential, for the request being sent.
+    func secret(of credential: CredentialRecord) throws -> SecretString
+
+    /// Gifts received from others that requests may be routed through.
+    func receivedGifts() async throws -> [ReceivedGiftRecord]
+    /// The relay token of a received gift.
+    func token(of gift: ReceivedGiftRecord) throws -> SecretString
+    /// Notes what the giver reported of a received gift.
+    func noteReceivedGift(id: String, usedTokens: Int?, endedReason: GiftEndReason?) async
+}
+
+/// The audit log as the proxy engine writes and reads it.
+public protocol ProxyRecords: Sendable {
+    /// Tokens an app used (of one provider, or all when `provider` is empty) since a time.
+    func tokensUsed(app: String, provider: String, since: Int64) async throws -> Int
+    /// Stores a log entry off the request's path; `onWritten` runs once it is stored.
+    func enqueue(_ entry: RequestLogRecord, onWritten: @escaping @Sendable () -> Void)
+    /// Notes when a credential was last used.
+    func touchCredential(id: String, at time: Int64) async throws
+}
+
+extension WalletStore: ProxyRecords {}
+
+extension Wallet: ProxyKeyHolder {
+    public var proxyRecords: any ProxyRecords { store }
+}
