@@ -33,7 +33,7 @@ public struct VaultClient: Sendable {
                 case 429: .rateLimited
                 default: .invalidRequest
                 }
-            return ByokyError(code, "The vault refused: \(reason)")
+            return ByokyError(code, "The vault refused: \(reason)", details: ["status": String(status)])
         }
     }
 
@@ -72,6 +72,40 @@ public struct VaultClient: Sendable {
                 token: token
             )
         )
+    }
+
+    /// The account's routing (groups, assignments, caps).
+    public func routing(token: SecretString) async throws -> VaultRouting {
+        try decode(try await send(.GET, "/routing", token: token))
+    }
+
+    /// Writes the account's routing if it is still at version `basedOn`.
+    /// - Returns: the stored routing, or `nil` when another device wrote a later version.
+    public func putRouting(_ routing: VaultRouting, basedOn: Int64, token: SecretString) async throws -> VaultRouting? {
+        do {
+            return try decode(
+                try await send(
+                    .PUT,
+                    "/routing",
+                    json: try JSONEncoder().encode(VaultRoutingWrite(routing: routing, basedOn: basedOn)),
+                    token: token
+                )
+            )
+        } catch let error as ByokyError where error.details["status"] == "409" {
+            return nil
+        }
+    }
+
+    /// The account's live app sessions (never their keys).
+    public func appSessions(token: SecretString) async throws -> [VaultAppSessionItem] {
+        struct Listing: Decodable { let apps: [VaultAppSessionItem] }
+        let listing: Listing = try decode(try await send(.GET, "/apps", token: token))
+        return listing.apps
+    }
+
+    /// Ends one of the account's app sessions at once.
+    public func endAppSession(id: String, token: SecretString) async throws {
+        _ = try await send(.DELETE, "/apps/\(connection.escaped(id))", token: token)
     }
 
     public func sync(since: Int64, token: SecretString) async throws -> VaultSync {

@@ -4,12 +4,16 @@ import Foundation
 
 /// This wallet's login to a vault, in `vault-login.json` of the wallet's folder (mode 0600, like
 /// the rest of the folder): the vault, the username, the login token and when keys were last
-/// pulled. The token is a bearer secret; `byoky vault logout` ends it at the vault and removes it.
+/// pulled and which routing version it last synced. The token is a bearer secret; `byoky vault logout` ends it at the vault and removes it.
 public struct VaultLoginRecord: Codable, Sendable {
     public var url: String
     public var username: String
     public var token: String
     public var lastPulledAt: Int64
+    /// The vault's routing version this wallet last pushed or pulled (`nil`: never synced).
+    public var routingVersion: Int64?
+    /// What this wallet's routing was at that sync (``VaultRouting/digest``): whether it changed here since.
+    public var routingDigest: String?
 
     public init(url: String, username: String, token: String, lastPulledAt: Int64 = 0) {
         self.url = url

@@ -11,6 +11,13 @@ public struct VaultSyncReport: Codable, Sendable, Hashable {
     public var conflicts: [String] = []
     /// The vault's time, for the next pull.
     public var serverTime: Int64 = 0
+    /// What happened to the routing (groups, assignments, caps): `pushed`, `pulled`, `unchanged`,
+    /// or `conflict` (both sides changed it since the last sync; neither was overwritten).
+    public var routing: RoutingOutcome = .unchanged
+
+    public enum RoutingOutcome: String, Codable, Sendable, Hashable {
+        case pushed, pulled, unchanged, conflict
+    }
 
     public init() {}
 }

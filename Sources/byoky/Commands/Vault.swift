@@ -10,13 +10,16 @@ extension ByokyCommand {
             abstract: "Sync this wallet's keys with an account on a byoky vault (to use them where no wallet runs).",
             discussion: """
                 byoky vault signup --vault https://vault.example.com --username ana
-                byoky vault push          # every key of this wallet to the account
+                byoky vault push          # this wallet's keys, groups and limits to the account
                 byoky vault pull          # the account's changes into this wallet (on another machine)
+                byoky vault apps          # app sessions made through the vault; `revoke <id>` ends one
                 The vault password is read from --vault-password-file, else standard input, else a
                 hidden prompt — never from the wallet's password file. The login is kept in the wallet's
                 folder (vault-login.json, mode 0600) until `byoky vault logout`. See docs/vault.md.
                 """,
-            subcommands: [Signup.self, Login.self, Status.self, Push.self, Pull.self, Logout.self]
+            subcommands: [
+                Signup.self, Login.self, Status.self, Push.self, Pull.self, Apps.self, Revoke.self, Logout.self,
+            ]
         )
 
         /// Where and as whom: the options of `signup` and `login`.
@@ -32,6 +35,18 @@ extension ByokyCommand {
                 throw ByokyError(.unauthorized, "Not logged in to a vault — run `byoky vault login` (or signup) first")
             }
             return (login, try VaultClient(login.url))
+        }
+
+        /// What a push or pull did to the routing, as the end of its summary line.
+        static func describe(_ routing: VaultSyncReport.RoutingOutcome) -> String {
+            switch routing {
+            case .pushed: "routing (groups, limits) sent."
+            case .pulled: "routing (groups, limits) taken from the vault."
+            case .unchanged: "routing unchanged."
+            case .conflict:
+                "routing changed both here and in the vault since the last sync, so neither was overwritten: "
+                    + "`byoky vault push --force-routing` keeps this wallet's, `pull --force-routing` takes the vault's."
+            }
         }
 
         /// Signs up or logs in, and keeps the login.
@@ -96,19 +111,29 @@ extension ByokyCommand {
 
         struct Push: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Upload this wallet's keys to the vault account (the later version of each wins)."
+                abstract: "Upload this wallet's keys, groups and limits to the vault account (the later version wins)."
             )
+            @Flag(help: "Send this wallet's routing even if another device changed the vault's since.")
+            var forceRouting = false
             @Flag(help: "Print JSON.") var json = false
             @OptionGroup var options: WalletOptions
 
             func run() async throws {
                 try await reportingErrors {
-                    let (login, client) = try Vault.savedLogin(options)
-                    let report = try await withWallet(options, unlock: true) {
-                        try await $0.pushKeys(to: client, token: SecretString(login.token))
+                    var (login, client) = try Vault.savedLogin(options)
+                    let (report, synced) = try await withWallet(options, unlock: true) { wallet in
+                        var report = try await wallet.pushKeys(to: client, token: SecretString(login.token))
+                        var synced = login
+                        report.routing = try await wallet.pushRouting(to: client, login: &synced, force: forceRouting)
+                        return (report, synced)
                     }
+                    login = synced
+                    try login.write(in: options.home)
                     if json { return try printJSON(report) }
-                    print("Pushed \(report.written.count) key\(report.written.count == 1 ? "" : "s") to \(login.url).")
+                    print(
+                        "Pushed \(report.written.count) key\(report.written.count == 1 ? "" : "s") to \(login.url); "
+                            + Vault.describe(report.routing)
+                    )
                     for label in report.conflicts {
                         print("Conflict: \(TerminalText.printable(label)) changed in the vault since; pull to see it.")
                     }
@@ -121,30 +146,77 @@ extension ByokyCommand {
                 abstract: "Bring the vault account's changes into this wallet (new keys, removals; conflicts reported)."
             )
             @Flag(help: "Everything, not only what changed since the last pull.") var all = false
+            @Flag(help: "Take the vault's routing even if this wallet's changed since the last sync.")
+            var forceRouting = false
             @Flag(help: "Print JSON.") var json = false
             @OptionGroup var options: WalletOptions
 
             func run() async throws {
                 try await reportingErrors {
                     var (login, client) = try Vault.savedLogin(options)
-                    let report = try await withWallet(options, unlock: true, changes: true) {
-                        try await $0.pullKeys(
+                    let (report, synced) = try await withWallet(options, unlock: true, changes: true) { wallet in
+                        var report = try await wallet.pullKeys(
                             from: client,
                             token: SecretString(login.token),
                             since: all ? 0 : login.lastPulledAt
                         )
+                        var synced = login
+                        report.routing = try await wallet.pullRouting(from: client, login: &synced, force: forceRouting)
+                        return (report, synced)
                     }
+                    login = synced
                     login.lastPulledAt = report.serverTime
                     try login.write(in: options.home)
                     if json { return try printJSON(report) }
                     print(
-                        "Pulled from \(login.url): \(report.written.count) added, \(report.removed.count) removed."
+                        "Pulled from \(login.url): \(report.written.count) added, \(report.removed.count) removed; "
+                            + Vault.describe(report.routing)
                     )
                     for label in report.conflicts {
                         print(
                             "Conflict: \(TerminalText.printable(label)) differs in the vault; this wallet's version was kept."
                         )
                     }
+                }
+            }
+        }
+
+        struct Apps: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List the app sessions made through the vault account (connectViaVault)."
+            )
+            @Flag(help: "Print JSON.") var json = false
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    let (login, client) = try Vault.savedLogin(options)
+                    let apps = try await client.appSessions(token: SecretString(login.token))
+                    if json { return try printJSON(apps) }
+                    guard !apps.isEmpty else { return print("No app sessions on \(login.url).") }
+                    for app in apps {
+                        let origin = app.appOrigin.map { " (\(TerminalText.printable($0)))" } ?? " (program)"
+                        print(
+                            "\(app.id)  \(TerminalText.printable(app.appName))\(origin)  "
+                                + "\(app.providers.joined(separator: ", "))  until \(formatTime(app.expiresAt))"
+                        )
+                    }
+                }
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "End an app session made through the vault account (its key stops working at once)."
+            )
+            @Argument(help: "The session's id, from `byoky vault apps`.") var id: String
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    let (login, client) = try Vault.savedLogin(options)
+                    try await client.endAppSession(id: id, token: SecretString(login.token))
+                    print("Ended app session \(TerminalText.printable(id)) on \(login.url).")
                 }
             }
         }
