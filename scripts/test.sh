@@ -29,7 +29,7 @@ if [ "$#" -eq 0 ]; then
     export BYOKY_TEST_BACKEND_BINARY
 fi
 # The browser tests run Chromium, which needs the machine to itself: they run after the rest.
-browser='BrowserSDKTests|WalletPageBrowserTests|MarketplaceBrowserTests|AppStoreBrowserTests'
+browser='BrowserSDKTests|WalletPageBrowserTests|MarketplaceBrowserTests|AppStoreBrowserTests|VaultBrowserTests'
 if [ "$#" -eq 0 ]; then
     # One test target per process: all of them in one process held over 1,024 descriptors at its
     # peak, and Foundation's Process then loses child exits (it watches them with select()), which

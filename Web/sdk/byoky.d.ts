@@ -9,7 +9,7 @@ export type ByokyErrorCode =
   | 'RATE_LIMITED' | 'QUOTA_EXCEEDED' | 'INVALID_KEY' | 'TOKEN_EXPIRED' | 'PROXY_ERROR'
   | 'RELAY_CONNECTION_FAILED' | 'RELAY_DISCONNECTED' | 'UNKNOWN' | 'TIMEOUT' | 'INVALID_URL'
   | 'INVALID_REQUEST' | 'UNAUTHORIZED' | 'ORIGIN_NOT_ALLOWED' | 'WALLET_LOCKED' | 'NOT_IMPLEMENTED'
-  | 'TOO_MANY_REQUESTS' | (string & {});
+  | 'TOO_MANY_REQUESTS' | 'SERVICE_UNAVAILABLE' | (string & {});
 
 export declare const ErrorCode: Readonly<{ [Code in Exclude<ByokyErrorCode, string & {}>]: Code }>;
 
@@ -87,11 +87,13 @@ export interface ConnectOptions {
   signal?: AbortSignal;
 }
 
+/** `connectViaVault`: the owner's vault account (https, or http to this machine). */
 export interface VaultConnectOptions {
   vaultUrl: string;
   username: string;
   password: string;
   providers: ProviderRequirement[];
+  /** Must be this page's origin when given (the vault binds the session to the page's origin). */
   appOrigin?: string;
 }
 

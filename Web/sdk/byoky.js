@@ -154,27 +154,66 @@ export class Byoky {
     // A hosted app keeps nothing between loads (its frame has no storage); it connects again.
     if (isHostedByWallet()) return (await this.#hosted?.isConnected()) ? this.#hosted : null;
     if (this.#session && (await this.#session.isConnected())) return this.#session;
-    const slot = storage.sessionSlot(this.walletUrl);
-    const stored = storage.load(slot);
-    if (!stored || typeof stored.sessionKey !== 'string' || typeof stored.providers !== 'object') {
-      storage.remove(slot);
-      return null;
+    // The original's order: a vault session first, then the wallet's.
+    for (const slot of [storage.VAULT_SESSION_SLOT, storage.sessionSlot(this.walletUrl)]) {
+      const stored = storage.load(slot);
+      if (!stored) continue;
+      if (typeof stored.sessionKey !== 'string' || typeof stored.providers !== 'object' || !stored.proxyUrl) {
+        storage.remove(slot);
+        continue;
+      }
+      const session = this.#adopt(stored, slot);
+      if (await session.isConnected()) return session;
+      // An ended session has removed itself from storage; an unreachable one is kept for later.
+      this.#session = null;
     }
-    const session = this.#adopt(stored);
-    if (await session.isConnected()) return session;
-    // An ended session has removed itself from storage; an unreachable wallet keeps it for later.
-    this.#session = null;
     return null;
   }
 
   /**
-   * Connects through a byoky vault (for people with no wallet on this machine).
+   * Connects through the owner's byoky vault (for people with no wallet on this machine): logs in,
+   * asks the account for the providers for this page's origin, and logs out again — the page
+   * keeps only the app session, whose requests go to `<vaultUrl>/proxy/…`. The password is sent
+   * to the vault only, never stored.
    * @param {{ vaultUrl: string, username: string, password: string, providers: ProviderRequirement[], appOrigin?: string }} options
    * @returns {Promise<ByokySession>}
+   * @throws {ByokyError} INVALID_URL, SERVICE_UNAVAILABLE (no vault answers), INVALID_CREDENTIALS,
+   *   RATE_LIMITED, PROVIDER_UNAVAILABLE, ORIGIN_MISMATCH, or the vault's own error
    */
   async connectViaVault(options) {
-    void options;
-    throw new ByokyError(ErrorCode.NOT_IMPLEMENTED, 'Connecting through a byoky vault is not available yet');
+    if (typeof window === 'undefined') {
+      throw new ByokyError(ErrorCode.UNKNOWN, 'byoky.js needs a browser; use the Swift SDK in programs');
+    }
+    checkProviders(options?.providers);
+    const vaultUrl = String(options.vaultUrl ?? '').replace(/\/$/, '');
+    if (!isAllowedServiceUrl(vaultUrl)) {
+      throw new ByokyError(ErrorCode.INVALID_URL, 'The vault URL must use https:// (or http:// to this machine)');
+    }
+    const call = { unreachable: ErrorCode.SERVICE_UNAVAILABLE, service: 'vault' };
+    const login = await callWallet(vaultUrl, 'POST', '/auth/login', {
+      ...call,
+      body: { username: String(options.username ?? ''), password: String(options.password ?? '') },
+    });
+    const logOut = () =>
+      callWallet(vaultUrl, 'POST', '/auth/logout', { ...call, sessionKey: login.token }).catch(() => {});
+    let granted;
+    try {
+      granted = await callWallet(vaultUrl, 'POST', '/connect', {
+        ...call,
+        sessionKey: login.token,
+        body: {
+          providers: options.providers.map((p) => ({ id: p.id, required: p.required === true })),
+          appOrigin: options.appOrigin ?? location.origin,
+          appName: (this.appName || document.title || location.host).slice(0, 100),
+        },
+      });
+    } finally {
+      // The app session stands on its own; the login is not kept.
+      await logOut();
+    }
+    const session = this.#adopt({ ...granted, proxyUrl: vaultUrl + '/proxy' }, storage.VAULT_SESSION_SLOT);
+    storage.save(storage.VAULT_SESSION_SLOT, session.toJSON());
+    return session;
   }
 
   /**
@@ -302,11 +341,11 @@ export class Byoky {
   }
 
   /**
-   * Makes this page's session from the wallet's grant.
+   * Makes this page's session from the wallet's (or the vault's) grant, kept in `slot`.
    * @param {import('./session.js').StoredSession} granted
+   * @param {string} [slot]
    */
-  #adopt(granted) {
-    const slot = storage.sessionSlot(this.walletUrl);
+  #adopt(granted, slot = storage.sessionSlot(this.walletUrl)) {
     const session = new ByokySession(
       { ...granted, proxyUrl: granted.proxyUrl || this.walletUrl },
       {
@@ -320,6 +359,22 @@ export class Byoky {
     this.#session = session;
     return session;
   }
+}
+
+/**
+ * Whether `url` may receive a password: https, or http to this machine.
+ * @param {string} url
+ */
+function isAllowedServiceUrl(url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.username || parsed.password) return false;
+  if (parsed.protocol === 'https:') return true;
+  return parsed.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
 }
 
 /** @param {unknown} providers */

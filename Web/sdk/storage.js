@@ -44,3 +44,6 @@ export function remove(name) {
 export function sessionSlot(walletUrl) {
   return `session:${walletUrl}`;
 }
+
+/** The storage name of a session made through a vault (one per page origin). */
+export const VAULT_SESSION_SLOT = 'vault-session';

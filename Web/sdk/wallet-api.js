@@ -10,12 +10,14 @@ const MAXIMUM_ANSWER_BYTES = 1 << 20;
  * @param {string} walletUrl
  * @param {string} method
  * @param {string} path
- * @param {{ body?: unknown, sessionKey?: string, timeout?: number, signal?: AbortSignal, unreachable?: string }} [options]
- *   `unreachable` is the error code used when no wallet answers (default WALLET_NOT_INSTALLED).
+ * @param {{ body?: unknown, sessionKey?: string, timeout?: number, signal?: AbortSignal, unreachable?: string, service?: string }} [options]
+ *   `unreachable` is the error code used when nothing answers (default WALLET_NOT_INSTALLED);
+ *   `service` names what was called in messages (default "wallet"; "vault" for a vault).
  * @returns {Promise<any>}
  */
 export async function callWallet(walletUrl, method, path, options = {}) {
   const { body, sessionKey, timeout = 10_000, signal, unreachable = ErrorCode.WALLET_NOT_INSTALLED } = options;
+  const service = options.service ?? 'wallet';
   const headers = new Headers();
   if (body !== undefined) headers.set('content-type', 'application/json');
   if (sessionKey) headers.set('authorization', `Bearer ${sessionKey}`);
@@ -36,22 +38,24 @@ export async function callWallet(walletUrl, method, path, options = {}) {
   } catch (error) {
     if (signal?.aborted) throw new ByokyError(ErrorCode.USER_REJECTED, 'The connection was cancelled');
     if (error instanceof DOMException && error.name === 'TimeoutError') {
-      throw new ByokyError(ErrorCode.TIMEOUT, `The wallet at ${walletUrl} did not answer in time`);
+      throw new ByokyError(ErrorCode.TIMEOUT, `The ${service} at ${walletUrl} did not answer in time`);
     }
     throw new ByokyError(
       unreachable,
-      `No byoky wallet answers at ${walletUrl} — install byoky and run \`byoky serve\``,
+      service === 'wallet'
+        ? `No byoky wallet answers at ${walletUrl} — install byoky and run \`byoky serve\``
+        : `No byoky ${service} answers at ${walletUrl} — check the address`,
     );
   }
   const text = await response.text();
   if (text.length > MAXIMUM_ANSWER_BYTES) {
-    throw new ByokyError(ErrorCode.PROXY_ERROR, 'The wallet sent an answer that is too large');
+    throw new ByokyError(ErrorCode.PROXY_ERROR, `The ${service} sent an answer that is too large`);
   }
   let json = null;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {
-    throw new ByokyError(ErrorCode.PROXY_ERROR, `The wallet answered HTTP ${response.status} without JSON`);
+    throw new ByokyError(ErrorCode.PROXY_ERROR, `The ${service} answered HTTP ${response.status} without JSON`);
   }
   if (!response.ok) throw errorFromWire(json, response.status);
   return json;
