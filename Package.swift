@@ -357,6 +357,7 @@ let package = Package(
             dependencies: [
                 "ByokyRelay",
                 "ByokyCore",
+                "ByokyRelaySocket",
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -478,6 +479,7 @@ let package = Package(
             name: "byokyTests",
             dependencies: [
                 "byoky", "byoky-marketplace", "ByokyTesting", "ByokySDK", "ByokyCore", "ByokyServerStore",
+                "ByokyRelaySocket",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

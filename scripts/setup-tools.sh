@@ -2,7 +2,8 @@
 # Installs the system tools the tests use as referees: zbarimg (Debian's zbar-tools) decodes the
 # QR codes the CLI prints; Chromium and its driver (Debian's chromium, chromium-driver) run the
 # browser SDK's tests; Node.js checks the docs' JavaScript blocks; PostgreSQL (Debian's postgresql)
-# runs the servers' suites on a real database; tmux drives `byoky app init`'s prompts in a real terminal. Needs apt-get and root (as on CI); elsewhere it says what to install.
+# runs the servers' suites on a real database; tmux drives `byoky app init`'s prompts in a real terminal;
+# nginx fronts scripts/cluster.sh's instances. Needs apt-get and root (as on CI); elsewhere it says what to install.
 set -euo pipefail
 missing=()
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
@@ -10,6 +11,7 @@ command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 if [ "${#missing[@]}" -eq 0 ]; then
     exit 0

@@ -1,4 +1,5 @@
 public import ByokyCore
+import Foundation
 import Logging
 import WSClient
 import WSCore
@@ -22,10 +23,21 @@ public enum RelayRoomSocket {
         public init() {}
     }
 
+    /// `url` with the room named in its query (`room=<id>`): the relay itself reads the room from
+    /// the `auth` frame, but a proxy in front of several relays can only see the URL, and hashes
+    /// on this so both peers of a room reach the same relay (docs/deploy.md).
+    public static func routedURL(_ url: String, room: String) -> String {
+        guard var components = URLComponents(string: url) else { return url }
+        if components.path.isEmpty { components.path = "/" }
+        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "room", value: room)]
+        return components.string ?? url
+    }
+
     /// Connects to `url` and runs until the relay closes the socket, `receive` returns `false` or
     /// the task is cancelled; `writer` is finished then.
     ///
     /// - Parameters:
+    ///   - room: The relay room joined (sent in the URL for proxies; see ``routedURL(_:room:)``).
     ///   - writer: The frames to send; frames queued before the socket opens go first.
     ///   - options: Frame size limit and keep-alive timing.
     ///   - ping: The keep-alive frame, made every ``Options/keepAliveInterval``.
@@ -34,6 +46,7 @@ public enum RelayRoomSocket {
     /// - Throws: When the relay cannot be reached.
     public static func run(
         url: String,
+        room: String?,
         writer: RelayFrameWriter,
         options: Options = Options(),
         ping: @escaping @Sendable () -> RelayMessage = { .ping(ts: 0) },
@@ -44,7 +57,8 @@ public enum RelayRoomSocket {
         logger.logLevel = .critical
         var configuration = WebSocketClientConfiguration(maxFrameSize: options.maximumFrameSize)
         if !options.webSocketPings { configuration.autoPing = .disabled }
-        _ = try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) {
+        let address = room.map { routedURL(url, room: $0) } ?? url
+        _ = try await WebSocketClient.connect(url: address, configuration: configuration, logger: logger) {
             inbound,
             outbound,
             _ in

@@ -37,7 +37,8 @@ public final class ServerDatabase: Sendable {
         self.leaseTimeout = leaseTimeout
     }
 
-    /// Opens the database (creating a SQLite file) and brings its schema up to `migrations`.
+    /// Opens the database (creating a SQLite file) and brings its schema up to `migrations`, whose
+    /// applied versions are recorded in the table `history` (one per service sharing a database).
     ///
     /// PostgreSQL gets a pool of at most `maximumConnections`; a query that waits `leaseTimeout` for
     /// one fails with ``DatabaseUnavailable``.
@@ -47,6 +48,7 @@ public final class ServerDatabase: Sendable {
     public static func open(
         _ location: DatabaseLocation,
         migrations: [Migration],
+        history: String = "schema_migrations",
         leaseTimeout: Duration = .seconds(10),
         maximumConnections: Int = 20,
         logger: Logger = Logger(label: "byoky.database")
@@ -94,7 +96,7 @@ public final class ServerDatabase: Sendable {
             )
         }
         do {
-            try await database.prepare(migrations)
+            try await database.prepare(migrations, history: history)
         } catch {
             try? await database.close()
             throw ByokyError(.internalError, "Cannot prepare the \(location.description)", underlying: error)
@@ -158,7 +160,7 @@ public final class ServerDatabase: Sendable {
         }
     }
 
-    private func prepare(_ migrations: [Migration]) async throws {
+    private func prepare(_ migrations: [Migration], history: String) async throws {
         guard !migrations.isEmpty else { return }
         let kind = self.kind
         // The first connection of the pool is made here: give it the connect timeout and more.
@@ -169,12 +171,12 @@ public final class ServerDatabase: Sendable {
                 try await sql.raw("PRAGMA busy_timeout=5000").run()
                 try await sql.raw("PRAGMA journal_mode=WAL").run()
                 try await sql.raw("PRAGMA synchronous=NORMAL").run()
-                try await Migration.apply(migrations, on: sql, begin: "BEGIN IMMEDIATE")
+                try await Migration.apply(migrations, on: sql, begin: "BEGIN IMMEDIATE", history: history)
             case .postgres:
                 // Instances starting together take turns: the lock lasts while this session holds it.
                 try await sql.raw("SELECT pg_advisory_lock(\(literal: Migration.lockKey))").run()
                 do {
-                    try await Migration.apply(migrations, on: sql, begin: "BEGIN")
+                    try await Migration.apply(migrations, on: sql, begin: "BEGIN", history: history)
                 } catch {
                     try? await sql.raw("SELECT pg_advisory_unlock(\(literal: Migration.lockKey))").run()
                     throw error

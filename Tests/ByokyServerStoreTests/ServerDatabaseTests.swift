@@ -37,6 +37,26 @@ struct ServerDatabaseTests {
         }
     }
 
+    /// The vault and the marketplace share one database in a deployment: each keeps its own
+    /// history, so one's version 1 never counts as the other's.
+    @Test(arguments: TestDatabase.available)
+    func servicesSharingADatabaseKeepSeparateHistories(on kind: TestDatabase) async throws {
+        try await TemporaryFolder.with { folder in
+            let location = try await kind.freshLocation(in: folder, name: "shared")
+            let one = try await ServerDatabase.open(location, migrations: [Self.first, Self.second])
+            try await one.close()
+            let other = try await ServerDatabase.open(
+                location,
+                migrations: [Migration(version: 1, ["CREATE TABLE others (body TEXT NOT NULL)"])],
+                history: "other_schema_migrations"
+            )
+            #expect(try await Self.rows(in: "others", of: other) == 0)
+            #expect(try await Self.rows(in: "other_schema_migrations", of: other) == 1)
+            #expect(try await Self.rows(in: "schema_migrations", of: other) == 2)
+            try await other.close()
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func aFailingStepChangesNothingAndStopsTheStart(on kind: TestDatabase) async throws {
         try await TemporaryFolder.with { folder in

@@ -104,8 +104,3 @@ struct VaultProxyFixture: Sendable {
     /// Requests that reached the mock with the upstream key.
     var keyedUpstreamRequests: Int { upstream.withLock { $0.filter(\.carriedKey).count } }
 }
-
-struct FixtureError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

@@ -368,17 +368,14 @@ struct Tmux {
     let socket = "byoky-test-\(ProcessInfo.processInfo.processIdentifier)-\(Int.random(in: 0..<1_000_000))"
     let session = "app"
 
-    /// Starts the server with one detached session running `command` in a 160×50 terminal. The
-    /// server is a daemon: it must inherit nothing of this process (Foundation learns that a child
-    /// ended when every copy of a descriptor it gave the child is closed), so bash closes every
-    /// descriptor above 2 and hands tmux only /dev/null.
+    /// Starts the server (a daemon: it gets only /dev/null) with one detached session running
+    /// `command` in a 160×50 terminal.
     func start(_ command: String) async throws {
         let quoted = "'" + command.replacingOccurrences(of: "'", with: "'\\''") + "'"
-        let line =
-            #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-" 2>/dev/null; done; "#
-            + "exec \(Self.executable.path) -L \(socket) new-session -d -s \(session) -x 160 -y 50 \(quoted)"
-            + " </dev/null >/dev/null 2>&1"
-        let started = try await ProcessRunner.run(URL(fileURLWithPath: "/bin/bash"), arguments: ["-c", line])
+        let started = try await ProcessRunner.runStartingDaemons(
+            "exec \(Self.executable.path) -L \(socket) new-session -d -s \(session) -x 160 -y 50 \(quoted)"
+                + " </dev/null >/dev/null 2>&1"
+        )
         guard started.status == 0 else { throw CocoaError(.executableLoad) }
     }
 

@@ -24,6 +24,18 @@ export const pairingUrl = (code) => `byoky://pair/${code}`;
  */
 
 /**
+ * The relay URL with the room in its query: a proxy in front of several relays hashes on it, so
+ * both peers of a room reach the same relay (the relay itself reads the room from `relay:auth`).
+ * @param {string} relayUrl
+ * @param {string} roomId
+ */
+export function routedUrl(relayUrl, roomId) {
+  const url = new URL(relayUrl);
+  url.searchParams.append('room', roomId);
+  return url.toString();
+}
+
+/**
  * A new version 2 pairing payload: a random room, 256-bit room token and pre-shared key, and
  * the cipher a browser has (AES-256-GCM).
  * @param {{ relayUrl: string, appOrigin: string }} options
@@ -157,7 +169,7 @@ export class PairedLink {
     if (this.#closed) return;
     let socket;
     try {
-      socket = new WebSocket(this.payload.relayUrl);
+      socket = new WebSocket(routedUrl(this.payload.relayUrl, this.payload.roomId));
     } catch {
       this.#waiter?.reject(new ByokyError(ErrorCode.RELAY_CONNECTION_FAILED, 'The relay address is not valid'));
       return;

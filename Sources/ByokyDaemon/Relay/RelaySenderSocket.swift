@@ -20,6 +20,12 @@ final class RelaySenderSocket: Sendable {
         self.auth = auth
     }
 
+    /// The room the `auth` frame joins.
+    var room: String? {
+        guard case .auth(let roomID, _, _, _, _) = auth else { return nil }
+        return roomID
+    }
+
     /// Ends the connection (``run(handle:)`` returns).
     func close() {
         connection.withLock { $0?.cancel() }
@@ -35,12 +41,14 @@ final class RelaySenderSocket: Sendable {
         let requests = self.requests
         let auth = self.auth
         let url = self.url
+        let room = self.room
         let task = Task {
             let writer = RelayFrameWriter()
             let send: @Sendable (RelayMessage) -> Void = { writer.send($0) }
             defer { requests.cancelAll() }
             try await RelayRoomSocket.run(
                 url: url,
+                room: room,
                 writer: writer,
                 opened: { send(auth) },
                 receive: { text in

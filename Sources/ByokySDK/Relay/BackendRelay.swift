@@ -100,6 +100,7 @@ public final class BackendRelay: Sendable {
             let maximumFrameSize = configuration.maximumFrameSize
             _ = try? await RelayRoomSocket.run(
                 url: url,
+                room: nil,
                 writer: writer,
                 options: options,
                 ping: { .ping(ts: Self.nowMilliseconds()) },

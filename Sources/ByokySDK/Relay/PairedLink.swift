@@ -98,6 +98,7 @@ final class PairedLink: Sendable {
         do {
             try await RelayRoomSocket.run(
                 url: payload.relayURL,
+                room: payload.roomID,
                 writer: writer,
                 ping: { .ping(ts: (Date().timeIntervalSince1970 * 1000).rounded()) },
                 opened: {

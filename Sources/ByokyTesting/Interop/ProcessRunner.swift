@@ -11,6 +11,17 @@ package enum ProcessRunner {
 
     /// Runs the program on its own thread, so waiting for it never blocks Swift's cooperative pool
     /// (which in-process servers under test need to answer the program).
+    /// Runs `commandLine` in bash when it starts daemons (servers that outlive it): they must
+    /// inherit nothing of this process, since Foundation learns that a child ended when every copy
+    /// of a descriptor it gave the child is closed. So bash closes every descriptor above 2 first,
+    /// and the command's own output goes where `commandLine` sends it (a file, `/dev/null`).
+    package static func runStartingDaemons(_ commandLine: String) async throws -> Output {
+        let line =
+            #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-" 2>/dev/null; done; "#
+            + commandLine
+        return try await run(URL(fileURLWithPath: "/bin/bash"), arguments: ["-c", line])
+    }
+
     package static func run(
         _ executable: URL,
         arguments: [String],

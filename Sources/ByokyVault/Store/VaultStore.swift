@@ -14,7 +14,14 @@ public final class VaultStore: Sendable {
 
     /// Opens (creating) the database and brings its schema up to date.
     public static func open(_ location: DatabaseLocation) async throws -> VaultStore {
-        VaultStore(database: try await ServerDatabase.open(location, migrations: migrations))
+        VaultStore(
+            // Its own history table: the vault may share a database with the marketplace.
+            database: try await ServerDatabase.open(
+                location,
+                migrations: migrations,
+                history: "vault_schema_migrations"
+            )
+        )
     }
 
     public func close() async throws {

@@ -113,6 +113,7 @@ final class GiftConnection: Sendable {
         do {
             try await RelayRoomSocket.run(
                 url: gift.relayURL,
+                room: gift.roomID,
                 writer: writer,
                 opened: {
                     self.writer.send(
