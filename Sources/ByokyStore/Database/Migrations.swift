@@ -201,6 +201,20 @@ enum Migrations {
                 """
             ]
         ),
+        (
+            9,
+            [
+                // A key's version for syncing (a rename or a new secret makes it newer; empty: its
+                // creation), and removals remembered until a vault has heard of them.
+                "ALTER TABLE credentials ADD COLUMN updated_at INTEGER",
+                """
+                CREATE TABLE credential_tombstones (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    removed_at INTEGER NOT NULL
+                )
+                """,
+            ]
+        ),
     ]
 
     static func apply(to database: any SQLDatabase) async throws {

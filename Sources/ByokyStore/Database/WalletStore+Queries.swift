@@ -46,16 +46,52 @@ extension WalletStore {
         ).first(decoding: CredentialRecord.self)
     }
 
-    /// Removes a credential; returns whether one was removed.
-    public func deleteCredential(id: String) async throws -> Bool {
+    /// Removes a credential; returns whether one was removed. With `removedAt`, the removal is
+    /// remembered (a tombstone) until a vault has heard of it.
+    public func deleteCredential(id: String, removedAt: Int64? = nil) async throws -> Bool {
         let before = try await credential(idOrLabel: id)
         try await database.raw("DELETE FROM credentials WHERE id = \(bind: id)").run()
+        if let removedAt, before != nil {
+            try await database.raw(
+                """
+                INSERT INTO credential_tombstones (id, removed_at) VALUES (\(bind: id), \(bind: removedAt))
+                ON CONFLICT (id) DO UPDATE SET removed_at = excluded.removed_at
+                """
+            ).run()
+        }
         return before != nil
     }
 
-    /// Renames a credential.
-    public func renameCredential(id: String, to label: String) async throws {
-        try await database.raw("UPDATE credentials SET label = \(bind: label) WHERE id = \(bind: id)").run()
+    /// Renames a credential; `at` makes it that much newer for syncing.
+    public func renameCredential(id: String, to label: String, at time: Int64? = nil) async throws {
+        try await database.raw(
+            "UPDATE credentials SET label = \(bind: label), updated_at = COALESCE(\(bind: time), updated_at) WHERE id = \(bind: id)"
+        ).run()
+    }
+
+    /// Replaces a credential's secret (sealed) as of `time`.
+    public func replaceSecret(id: String, sealed: String, masked: String, at time: Int64) async throws {
+        try await database.raw(
+            """
+            UPDATE credentials SET sealed_secret = \(bind: sealed), masked_secret = \(bind: masked),
+                updated_at = \(bind: time) WHERE id = \(bind: id)
+            """
+        ).run()
+    }
+
+    /// Removals not yet heard of by a vault: (id, when).
+    public func credentialTombstones() async throws -> [(id: String, removedAt: Int64)] {
+        struct Row: Decodable {
+            let id: String
+            let removed_at: Int64
+        }
+        return try await database.raw("SELECT id, removed_at FROM credential_tombstones ORDER BY removed_at")
+            .all(decoding: Row.self).map { ($0.id, $0.removed_at) }
+    }
+
+    /// Forgets a removal (a vault has heard of it, or the key came back).
+    public func forgetTombstone(id: String) async throws {
+        try await database.raw("DELETE FROM credential_tombstones WHERE id = \(bind: id)").run()
     }
 
     /// Marks a credential as used now.

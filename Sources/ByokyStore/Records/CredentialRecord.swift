@@ -15,6 +15,11 @@ public struct CredentialRecord: Sendable, Hashable, Codable, Identifiable {
     /// Unix milliseconds.
     public var createdAt: Int64
     public var lastUsedAt: Int64?
+    /// When its label or secret last changed (Unix ms); `nil` when never since it was added.
+    public var updatedAt: Int64?
+
+    /// The version syncing compares: the last change, or the creation.
+    public var version: Int64 { updatedAt ?? createdAt }
 
     enum CodingKeys: String, CodingKey {
         case id, provider, label
@@ -24,6 +29,7 @@ public struct CredentialRecord: Sendable, Hashable, Codable, Identifiable {
         case baseURL = "base_url"
         case createdAt = "created_at"
         case lastUsedAt = "last_used_at"
+        case updatedAt = "updated_at"
     }
 
     public init(
@@ -35,8 +41,10 @@ public struct CredentialRecord: Sendable, Hashable, Codable, Identifiable {
         maskedSecret: String,
         baseURL: String?,
         createdAt: Int64,
-        lastUsedAt: Int64? = nil
+        lastUsedAt: Int64? = nil,
+        updatedAt: Int64? = nil
     ) {
+        self.updatedAt = updatedAt
         self.id = id
         self.provider = provider
         self.label = label

@@ -108,6 +108,18 @@ public struct VaultClient: Sendable {
         _ = try await send(.DELETE, "/apps/\(connection.escaped(id))", token: token)
     }
 
+    /// Removes a key as of `time` (a tombstone, if later than the vault's version).
+    /// - Returns: the vault's answer, or `nil` when the vault never had the key.
+    public func remove(id: String, at time: Int64, token: SecretString) async throws -> VaultCredentialWrite? {
+        do {
+            return try decode(
+                try await send(.DELETE, "/credentials/\(connection.escaped(id))?updatedAt=\(time)", token: token)
+            )
+        } catch let error as ByokyError where error.code == .notFound {
+            return nil
+        }
+    }
+
     public func sync(since: Int64, token: SecretString) async throws -> VaultSync {
         try decode(try await send(.GET, "/credentials/sync?since=\(since)", token: token))
     }

@@ -23,7 +23,9 @@ public struct VaultSyncReport: Codable, Sendable, Hashable {
 }
 
 extension Wallet {
-    /// Uploads every key of this wallet to the vault account (the later version wins there).
+    /// Uploads every key of this wallet to the vault account, and the removals made here since the
+    /// last push. Each goes in only if it is later than the vault's version; a vault version that is
+    /// later is reported as a conflict (the next pull brings it).
     /// - Throws: ``ByokyError`` `WALLET_LOCKED`, or the vault's refusal.
     public func pushKeys(to vault: VaultClient, token: SecretString) async throws -> VaultSyncReport {
         var report = VaultSyncReport()
@@ -33,52 +35,89 @@ extension Wallet {
                 label: record.label,
                 secret: try secret(of: record).exposedValue,
                 baseUrl: record.baseURL,
-                updatedAt: record.createdAt,
+                updatedAt: record.version,
                 authMethod: record.authMethod.rawValue
             )
             let written = try await vault.put(upload, id: record.id, token: token)
             if written.applied {
                 report.written.append(record.label)
-            } else if written.updatedAt > record.createdAt {
+            } else if written.updatedAt > record.version {
                 report.conflicts.append(record.label)
             }
+        }
+        for tombstone in try await store.credentialTombstones() {
+            if let answer = try await vault.remove(id: tombstone.id, at: tombstone.removedAt, token: token) {
+                if answer.applied {
+                    report.removed.append(tombstone.id)
+                } else if answer.updatedAt > tombstone.removedAt {
+                    // Changed in the vault after it was removed here: the next pull brings it back.
+                    report.conflicts.append(tombstone.id)
+                }
+            }
+            try await store.forgetTombstone(id: tombstone.id)
         }
         return report
     }
 
-    /// Brings the vault account's changes since `since` into this wallet: new keys are added under
-    /// their own ids, keys removed elsewhere are removed here, and a key changed on both sides keeps
-    /// this wallet's version (reported as a conflict).
+    /// Brings the vault account's changes since `since` into this wallet, the later version of each
+    /// key winning: new keys are added under their own ids, renamed or replaced keys take the
+    /// vault's label and secret, keys removed elsewhere are removed here. A key changed on both sides
+    /// since the last pull keeps the later version and is reported as a conflict.
     public func pullKeys(from vault: VaultClient, token: SecretString, since: Int64) async throws -> VaultSyncReport {
         let sync = try await vault.sync(since: since, token: token)
         var report = VaultSyncReport()
         report.serverTime = sync.serverTime
         let local = Dictionary(uniqueKeysWithValues: try await credentials().map { ($0.id, $0) })
-        let labels = Set(local.values.map(\.label))
+        var labels = Set(local.values.map(\.label))
+        let removedHere = Dictionary(
+            try await store.credentialTombstones().map { ($0.id, $0.removedAt) },
+            uniquingKeysWith: { first, _ in first }
+        )
         for item in sync.credentials {
             if let deletedAt = item.deletedAt {
-                if let mine = local[item.id], mine.createdAt <= deletedAt {
-                    try await removeCredential(mine.id)
+                guard let mine = local[item.id] else { continue }
+                if mine.version <= deletedAt {
+                    _ = try await store.deleteCredential(id: mine.id)
+                    cache.invalidate()
                     report.removed.append(mine.label)
+                } else {
+                    // Changed here after it was removed there: kept, and the next push restores it.
+                    report.conflicts.append(mine.label)
                 }
                 continue
             }
             guard let secret = item.secret else { continue }
-            if let mine = local[item.id] {
-                let same = mine.label == item.label && mine.maskedSecret == maskKey(secret)
-                if !same && item.updatedAt > mine.createdAt { report.conflicts.append(mine.label) }
+            guard let mine = local[item.id] else {
+                if let removed = removedHere[item.id], removed >= item.updatedAt { continue }
+                let label = labels.contains(item.label) ? item.label + " (vault)" : item.label
+                let added = try await addCredential(
+                    provider: ProviderID(item.provider),
+                    secret: SecretString(secret),
+                    label: label,
+                    baseURL: item.baseUrl,
+                    authMethod: item.authMethod.flatMap(AuthMethod.init(rawValue:)),
+                    id: item.id,
+                    version: item.updatedAt
+                )
+                labels.insert(added.label)
+                report.written.append(added.label)
                 continue
             }
-            let label = labels.contains(item.label) ? item.label + " (vault)" : item.label
-            let added = try await addCredential(
-                provider: ProviderID(item.provider),
-                secret: SecretString(secret),
-                label: label,
-                baseURL: item.baseUrl,
-                authMethod: item.authMethod.flatMap(AuthMethod.init(rawValue:)),
-                id: item.id
-            )
-            report.written.append(added.label)
+            let same = mine.label == item.label && mine.maskedSecret == maskKey(secret)
+            guard !same, item.updatedAt != mine.version else { continue }
+            let changedHere = mine.version > since
+            if item.updatedAt > mine.version {
+                var label = item.label
+                if label != mine.label, labels.contains(label) { label += " (vault)" }
+                try await adoptVersion(of: mine, label: label, secret: SecretString(secret), version: item.updatedAt)
+                labels.remove(mine.label)
+                labels.insert(label)
+                report.written.append(label)
+                if changedHere { report.conflicts.append(label) }
+            } else {
+                // This wallet's version is later: kept (the next push sends it).
+                report.conflicts.append(mine.label)
+            }
         }
         return report
     }

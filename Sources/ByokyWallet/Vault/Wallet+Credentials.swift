@@ -10,6 +10,7 @@ extension Wallet {
     ///   - label: A unique name; defaults to the provider's name (numbered when taken).
     ///   - baseURL: Required for Azure OpenAI, Ollama and LM Studio; allowed for any provider.
     ///   - chosenID: The id to give it (a key pulled from a vault keeps its id); default a new one.
+    ///   - version: The version it had elsewhere (a key pulled from a vault); default now.
     /// - Throws: ``ByokyError`` `INVALID_REQUEST` (unknown provider, empty key, label taken),
     ///   `INVALID_URL` (bad base URL), `WALLET_LOCKED`.
     @discardableResult
@@ -19,7 +20,8 @@ extension Wallet {
         label: String? = nil,
         baseURL: String? = nil,
         authMethod: AuthMethod? = nil,
-        id chosenID: String? = nil
+        id chosenID: String? = nil,
+        version: Int64? = nil
     ) async throws -> CredentialRecord {
         let key = try requireDataKey()
         guard let provider = ProviderRegistry.provider(providerID) else {
@@ -74,9 +76,11 @@ extension Wallet {
             sealedSecret: Base64.encode(sealed),
             maskedSecret: maskKey(secret.exposedValue),
             baseURL: normalizedBase,
-            createdAt: now()
+            createdAt: now(),
+            updatedAt: version
         )
         try await store.insert(record)
+        try await store.forgetTombstone(id: id)
         cache.invalidate()
         return record
     }
@@ -91,7 +95,7 @@ extension Wallet {
         guard let record = try await store.credential(idOrLabel: idOrLabel) else {
             throw ByokyError(.notFound, "No key named \"\(idOrLabel)\" — see `byoky key list`")
         }
-        _ = try await store.deleteCredential(id: record.id)
+        _ = try await store.deleteCredential(id: record.id, removedAt: now())
         cache.invalidate()
     }
 
@@ -103,7 +107,25 @@ extension Wallet {
         guard try await store.credential(idOrLabel: label) == nil else {
             throw ByokyError(.invalidRequest, "A key named \"\(label)\" already exists")
         }
-        try await store.renameCredential(id: record.id, to: label)
+        try await store.renameCredential(id: record.id, to: label, at: now())
+        cache.invalidate()
+    }
+
+    /// Takes another device's version of a key (a pull): its label and secret, and its version.
+    func adoptVersion(of record: CredentialRecord, label: String, secret: SecretString, version: Int64) async throws {
+        let key = try requireDataKey()
+        if label != record.label { try await store.renameCredential(id: record.id, to: label, at: version) }
+        let sealed = try SecretBox.seal(
+            Array(secret.exposedValue.utf8),
+            using: key,
+            authenticating: Self.associatedData(credentialID: record.id)
+        )
+        try await store.replaceSecret(
+            id: record.id,
+            sealed: Base64.encode(sealed),
+            masked: maskKey(secret.exposedValue),
+            at: version
+        )
         cache.invalidate()
     }
 

@@ -130,8 +130,9 @@ extension ByokyCommand {
                     login = synced
                     try login.write(in: options.home)
                     if json { return try printJSON(report) }
+                    let removals = report.removed.isEmpty ? "" : " and \(report.removed.count) removal(s)"
                     print(
-                        "Pushed \(report.written.count) key\(report.written.count == 1 ? "" : "s") to \(login.url); "
+                        "Pushed \(report.written.count) key\(report.written.count == 1 ? "" : "s")\(removals) to \(login.url); "
                             + Vault.describe(report.routing)
                     )
                     for label in report.conflicts {
