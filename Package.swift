@@ -441,6 +441,8 @@ let package = Package(
             dependencies: [
                 "ByokyHTTPServer",
                 "ByokyMarketplace",
+                "ByokyVault",
+                "ByokyServerStore",
                 "ByokyDaemon",
                 "ByokyWallet",
                 "ByokyStore",

@@ -149,11 +149,13 @@ struct WalletPageGiftsAndBackupTests {
     /// missed: from another page (even one holding the owner's cookie and a valid token) or
     /// without the token, each is refused and nothing changes.
     @Test func everyOwnerEndpointRefusesOtherPagesAndMissingTokens() async throws {
-        let source = try String(
-            contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                .appendingPathComponent("../../Sources/ByokyDaemon/WalletPage/WalletPageRoutes.swift").path,
-            encoding: .utf8
-        )
+        let source = try ["WalletPageRoutes.swift", "WalletPageRoutes+CloudSync.swift"].map { file in
+            try String(
+                contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                    .appendingPathComponent("../../Sources/ByokyDaemon/WalletPage/" + file).path,
+                encoding: .utf8
+            )
+        }.joined()
         let paths = source.matches(of: /router\.post\("([^"]+)"\)/).map { String($0.output.1) }
         #expect(paths.count >= 27)
         try await BridgeFixture.with(grant: [.anthropic]) { bridge in
@@ -174,7 +176,7 @@ struct WalletPageGiftsAndBackupTests {
                     "\(try await wallet.receivedGifts().count)", "\(try await wallet.groupSummaries().count)",
                     "\(try await wallet.sessionSummaries().map(\.revoked))",
                     "\(try await wallet.autoLockMinutes() ?? -1)",
-                    "\(wallet.isUnlocked)",
+                    "\(wallet.isUnlocked)", "\(wallet.vaultLogin()?.url ?? "no vault")",
                 ].joined(separator: " ")
             }
             let before = try await snapshot()
@@ -188,6 +190,7 @@ struct WalletPageGiftsAndBackupTests {
                     ("label", "planted"), ("provider", "mistral"), ("secret", "sk-planted-123456"), ("minutes", "1"),
                     ("link", link.url()), ("name", "planted"), ("app", "Bridge test"), ("tokens", "1"),
                     ("password", "Planted-Password-2026"), ("confirm", "Planted-Password-2026"),
+                    ("vault", "http://127.0.0.1:9"), ("username", "planted"), ("mode", "signup"),
                 ]
                 let foreign = try await browser.send(
                     .POST,

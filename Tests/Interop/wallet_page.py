@@ -446,8 +446,8 @@ def every_page(driver, owner, screenshots):
     for name, href in links:
         driver.get(href)
         headings[name] = driver.find_element(By.CSS_SELECTOR, "h1").text
-        if name in ("Log", "Pairings", "Settings"):
-            phone_and_desktop(driver, screenshots, f"wallet-{name.lower()}")
+        if name in ("Log", "Pairings", "Cloud Sync", "Settings"):
+            phone_and_desktop(driver, screenshots, "wallet-" + name.lower().replace(" ", "-"))
     check("pages.all", len(links) >= 11 and all(headings[name] == name for name, _ in links), headings)
 
 

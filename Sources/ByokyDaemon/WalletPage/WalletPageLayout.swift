@@ -7,7 +7,7 @@ import Foundation
 enum WalletPageLayout {
     /// A page of the wallet: its path under `/wallet/` and its name in the navigation.
     enum Section: String, CaseIterable, Sendable {
-        case requests, keys, apps, store, routing, limits, usage, log, gifts, pairings, backup, settings
+        case requests, keys, apps, store, routing, limits, usage, log, gifts, pairings, sync, backup, settings
 
         var title: String {
             switch self {
@@ -21,6 +21,7 @@ enum WalletPageLayout {
             case .log: "Log"
             case .gifts: "Gifts"
             case .pairings: "Pairings"
+            case .sync: "Cloud Sync"
             case .backup: "Backup"
             case .settings: "Settings"
             }
@@ -59,6 +60,10 @@ enum WalletPageLayout {
             "App installed. Open it below: it runs sandboxed, and is trusted with its declared providers only.",
         "app-disabled": "App turned off: its sessions were revoked and it is no longer trusted.",
         "app-enabled": "App turned on again.",
+        "vault-logged-in": "Logged in to the vault. Push this wallet's keys, or pull another device's.",
+        "vault-signed-up": "Vault account created and logged in. Push to copy this wallet's keys, groups and limits.",
+        "vault-logged-out": "Logged out of the vault. The keys it holds stay there until you remove them.",
+        "vault-app-ended": "The app's vault session ended: its key stopped working.",
         "app-uninstalled": "App uninstalled: its trust and its sessions are gone.",
     ]
 

@@ -99,6 +99,7 @@ struct WalletPageRoutes: Sendable {
         registerBackupActions(on: router)
         registerAppStoreActions(on: router)
         registerAppHost(on: router)
+        registerCloudSync(on: router)
     }
 
     // MARK: Actions
@@ -669,6 +670,8 @@ struct WalletPageRoutes: Sendable {
             case .pairings:
                 let held = Array(Set(try await wallet.credentials().map(\.provider.rawValue))).sorted()
                 body = PairingsPage.body(pairings.list(), held: held, csrf: csrf)
+            case .sync:
+                body = await renderCloudSync(csrf: csrf)
             case .settings:
                 body = SettingsPage.body(autoLockAfter: autoLock.idleLimit, csrf: csrf)
             }

@@ -1,6 +1,6 @@
 public import ByokyCore
 import Foundation
-import NIOCore
+public import NIOCore
 import NIOHTTP1
 
 /// A wallet's calls to a byoky vault: accounts and the keys it syncs there. Errors carry the
@@ -12,9 +12,10 @@ public struct VaultClient: Sendable {
     let connection: ServiceConnection
     public var baseURL: String { connection.baseURL }
 
+    /// - Parameter timeout: How long a call may take.
     /// - Throws: ``ByokyError`` `INVALID_URL` unless `https://`, or `http://` on this machine.
-    public init(_ url: String) throws {
-        connection = try ServiceConnection(url, name: "vault", timeout: .seconds(30), maximumAnswer: 16 << 20) {
+    public init(_ url: String, timeout: TimeAmount = .seconds(30)) throws {
+        connection = try ServiceConnection(url, name: "vault", timeout: timeout, maximumAnswer: 16 << 20) {
             status,
             bytes in
             struct Failure: Decodable {

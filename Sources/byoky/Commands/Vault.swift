@@ -54,18 +54,18 @@ extension ByokyCommand {
             let password = SecretString(
                 try SecretInput.separatePassword(file: account.vaultPasswordFile, purpose: "vault", isNew: signingUp)
             )
-            let client = try VaultClient(account.vault)
-            let answer =
-                signingUp
-                ? try await client.signUp(username: account.username, password: password)
-                : try await client.logIn(username: account.username, password: password)
-            try VaultLoginRecord(url: client.baseURL, username: answer.user.username, token: answer.token).write(
-                in: options.home
-            )
+            let login = try await withWallet(options) { wallet in
+                try await wallet.enterVault(
+                    url: account.vault,
+                    username: account.username,
+                    password: password,
+                    signingUp: signingUp
+                )
+            }
             print(
                 signingUp
-                    ? "Signed up as \(answer.user.username) on \(client.baseURL). Next: byoky vault push"
-                    : "Logged in as \(answer.user.username) on \(client.baseURL)."
+                    ? "Signed up as \(login.username) on \(login.url). Next: byoky vault push"
+                    : "Logged in as \(login.username) on \(login.url)."
             )
         }
 
@@ -120,15 +120,10 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    var (login, client) = try Vault.savedLogin(options)
-                    let (report, synced) = try await withWallet(options, unlock: true) { wallet in
-                        var report = try await wallet.pushKeys(to: client, token: SecretString(login.token))
-                        var synced = login
-                        report.routing = try await wallet.pushRouting(to: client, login: &synced, force: forceRouting)
-                        return (report, synced)
+                    let (login, _) = try Vault.savedLogin(options)
+                    let report = try await withWallet(options, unlock: true) { wallet in
+                        try await wallet.pushToVault(forceRouting: forceRouting)
                     }
-                    login = synced
-                    try login.write(in: options.home)
                     if json { return try printJSON(report) }
                     let removals = report.removed.isEmpty ? "" : " and \(report.removed.count) removal(s)"
                     print(
@@ -154,20 +149,10 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    var (login, client) = try Vault.savedLogin(options)
-                    let (report, synced) = try await withWallet(options, unlock: true, changes: true) { wallet in
-                        var report = try await wallet.pullKeys(
-                            from: client,
-                            token: SecretString(login.token),
-                            since: all ? 0 : login.lastPulledAt
-                        )
-                        var synced = login
-                        report.routing = try await wallet.pullRouting(from: client, login: &synced, force: forceRouting)
-                        return (report, synced)
+                    let (login, _) = try Vault.savedLogin(options)
+                    let report = try await withWallet(options, unlock: true, changes: true) { wallet in
+                        try await wallet.pullFromVault(all: all, forceRouting: forceRouting)
                     }
-                    login = synced
-                    login.lastPulledAt = report.serverTime
-                    try login.write(in: options.home)
                     if json { return try printJSON(report) }
                     print(
                         "Pulled from \(login.url): \(report.written.count) added, \(report.removed.count) removed; "
