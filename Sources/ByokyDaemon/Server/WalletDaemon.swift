@@ -221,7 +221,7 @@ public final class WalletDaemon: Sendable {
             appCatalogueURL: configuration.appCatalogueURL,
             forward: { request, provider, pathAndQuery, headers, sessionKey in
                 autoLock.touch()
-                return await Self.forward(
+                return await ProxiedRequest.forward(
                     request,
                     to: provider,
                     pathAndQuery: pathAndQuery,
@@ -255,7 +255,7 @@ public final class WalletDaemon: Sendable {
                 )
             }
             autoLock.touch()
-            return await Self.forward(
+            return await ProxiedRequest.forward(
                 request,
                 to: provider,
                 pathAndQuery: ProxiedRequest.pathAndQuery(of: request, after: "/" + providerID.rawValue),
@@ -280,28 +280,6 @@ public final class WalletDaemon: Sendable {
             router.on(RouterPath(path), method: .options, use: preflight)
         }
         return router
-    }
-
-    /// Sends one provider request through the proxy engine: the bridge's provider routes, and the
-    /// wallet page's host for installed apps.
-    static func forward(
-        _ request: Request,
-        to provider: Provider,
-        pathAndQuery: String,
-        headers: [(name: String, value: String)],
-        sessionKey: String?,
-        engine: ProxyEngine,
-        limit: Int
-    ) async -> Response {
-        await ProxiedRequest.forward(
-            request,
-            to: provider,
-            pathAndQuery: pathAndQuery,
-            headers: headers,
-            sessionKey: sessionKey,
-            engine: engine,
-            limit: limit
-        )
     }
 
     /// Answers a CORS preflight: the wallet API (`/v1/…`) for any page (connecting needs the owner's

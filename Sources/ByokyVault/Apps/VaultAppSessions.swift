@@ -94,22 +94,9 @@ struct VaultAppSessions: Sendable {
     ) async throws
         -> [String: ProviderAvailability]
     {
-        let routing = try await store.routing(of: userID)
-        let group = routing.assignments.first { $0.app == app }.flatMap { assigned in
-            routing.groups.first { $0.id == assigned.group }
-        }
-        return RouteResolver.availability(
+        RouteResolver.availability(
             for: providers,
-            group: group.map {
-                GroupRecord(
-                    id: $0.id,
-                    name: $0.name,
-                    provider: ProviderID($0.provider),
-                    credentialID: $0.credentialId,
-                    model: $0.model,
-                    createdAt: routing.updatedAt
-                )
-            },
+            group: try await store.routing(of: userID).group(forApp: app),
             credentials: try await store.credentials(of: userID).compactMap(\.record),
             gifts: [],
             now: now

@@ -34,18 +34,7 @@ final class VaultKeyHolder: ProxyKeyHolder {
     }
 
     func group(forApp app: String) async throws -> GroupRecord? {
-        let routing = try await self.routing()
-        guard let assigned = routing.assignments.first(where: { $0.app == app }),
-            let group = routing.groups.first(where: { $0.id == assigned.group })
-        else { return nil }
-        return GroupRecord(
-            id: group.id,
-            name: group.name,
-            provider: ProviderID(group.provider),
-            credentialID: group.credentialId,
-            model: group.model,
-            createdAt: routing.updatedAt
-        )
+        try await routing().group(forApp: app)
     }
 
     func credentials() async throws -> [CredentialRecord] {

@@ -1,5 +1,5 @@
 public import ByokyCore
-import ByokyStore
+public import ByokyStore
 import Foundation
 
 extension Wallet {
@@ -37,16 +37,7 @@ extension Wallet {
         guard Set(routing.groups.map(\.name)).count == routing.groups.count else {
             throw ByokyError(.invalidResponse, "The vault's routing names two groups alike")
         }
-        let groups = routing.groups.map {
-            GroupRecord(
-                id: $0.id,
-                name: $0.name,
-                provider: ProviderID($0.provider),
-                credentialID: $0.credentialId,
-                model: $0.model,
-                createdAt: now()
-            )
-        }
+        let groups = routing.groups.map { $0.record(createdAt: now()) }
         let known = Set(groups.map(\.id))
         try await store.replaceRouting(
             groups: groups,
@@ -62,6 +53,14 @@ extension Wallet {
 }
 
 extension VaultRouting {
+    /// The group the app named `app` is in, as the proxy engine knows groups.
+    public func group(forApp app: String) -> GroupRecord? {
+        guard let assigned = assignments.first(where: { $0.app == app }),
+            let group = groups.first(where: { $0.id == assigned.group })
+        else { return nil }
+        return group.record(createdAt: updatedAt)
+    }
+
     /// A fingerprint of the routing itself (not its version): whether it changed since a sync.
     public var digest: String {
         let canonical = VaultRouting(
@@ -116,5 +115,19 @@ extension Wallet {
         login.routingVersion = remote.updatedAt
         login.routingDigest = remote.digest
         return local.digest == remote.digest ? .unchanged : .pulled
+    }
+}
+
+extension VaultRouting.Group {
+    /// The group as a wallet stores it.
+    public func record(createdAt: Int64) -> GroupRecord {
+        GroupRecord(
+            id: id,
+            name: name,
+            provider: ProviderID(provider),
+            credentialID: credentialId,
+            model: model,
+            createdAt: createdAt
+        )
     }
 }
