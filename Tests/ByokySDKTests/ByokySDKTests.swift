@@ -190,8 +190,14 @@ struct ByokySDKTests {
             #expect(error.code == .walletNotInstalled)
             #expect(error.message.contains("byoky serve"))
         }
-        await #expect(throws: ByokyError(.notImplemented, "")) {
-            _ = try await nowhere.connectViaVault(vaultURL: "https://v", username: "u", password: "p", providers: [])
+        // No vault on loopback: said as such (the vault's own errors are in ByokyVaultTests.VaultSDKTests).
+        await #expect(throws: ByokyError(.serviceUnavailable, "")) {
+            _ = try await nowhere.connectViaVault(
+                vaultURL: "http://127.0.0.1:9",
+                username: "u",
+                password: "p",
+                providers: [ProviderRequirement(id: .anthropic)]
+            )
         }
         let noRelay = Byoky(options: .init(appName: "x", bridgeURL: "http://127.0.0.1:9", relayURL: "ws://127.0.0.1:9"))
         await #expect(throws: ByokyError(.relayConnectionFailed, "")) {

@@ -9,6 +9,7 @@ import Testing
 /// `scripts/cluster.sh` (PostgreSQL, 2 vaults, 2 marketplaces, 3 relays, nginx in front), driven
 /// through nginx while one instance of each kind is killed (`kill -9`) mid-run: no acknowledged
 /// write is lost, requests caught by the kill fail with a clear error, and the rest keeps serving.
+/// Vault sessions, marketplace listings, a gift between two real wallets, and relay rooms.
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct ClusterTests {
     static var isEnabled: Bool {
@@ -119,6 +120,7 @@ struct ClusterTests {
             try await Cluster.with(in: folder) { cluster in
                 try await Self.vaults(cluster, mockPort: mockPort)
                 try await Self.marketplaces(cluster)
+                try await Self.gifts(cluster, mockPort: mockPort)
                 try await Self.relays(cluster)
             }
         }
@@ -263,6 +265,84 @@ struct ClusterTests {
         #expect(Set(written).isSubset(of: shown), "lost: \(Set(written).subtracting(shown))")
     }
 
+    /// A gift between two wallets (`byoky serve` each) through the relays behind nginx: it serves,
+    /// the relay holding its room dies, both wallets find each other on another relay, and it
+    /// serves again; a request caught by the kill fails in the provider's error format.
+    static func gifts(_ cluster: Cluster, mockPort: Int) async throws {
+        try await WalletCommandTests.Home.with { giver in
+            try await WalletCommandTests.Home.with { receiver in
+                let added = try await giver.byoky(
+                    [
+                        "key", "add", "anthropic", "--base-url", "http://127.0.0.1:\(mockPort)", "--password-file",
+                        giver.passwordFile,
+                    ],
+                    input: "sk-cluster-gift-upstream\n"
+                )
+                #expect(added.status == 0, "\(added.stderr)")
+                let created = try await giver.byoky([
+                    "gift", "create", "--key", "Anthropic", "--budget", "100000", "--expires", "2h", "--relay",
+                    cluster.relay, "--json", "--password-file", giver.passwordFile,
+                ])
+                struct Created: Decodable { let link: String }
+                let link = try JSONDecoder().decode(Created.self, from: Data(created.stdout.utf8)).link
+                let giverServe = try BackgroundProcess(
+                    CommandLineTests.executable,
+                    arguments: ["serve", "--port", "0", "--password-file", giver.passwordFile],
+                    environment: giver.environment
+                )
+                defer { giverServe.killAbruptly() }
+                _ = try await giverServe.announcedPort()
+                let redeemed = try await receiver.byoky(
+                    ["gift", "redeem", "--password-file", receiver.passwordFile],
+                    input: link + "\n"
+                )
+                #expect(redeemed.status == 0, "\(redeemed.stderr)")
+                let receiverServe = try BackgroundProcess(
+                    CommandLineTests.executable,
+                    arguments: ["serve", "--port", "0", "--password-file", receiver.passwordFile],
+                    environment: receiver.environment
+                )
+                defer { receiverServe.killAbruptly() }
+                let bridge = try await receiverServe.announcedPort()
+                let curl = """
+                    curl -s "$ANTHROPIC_BASE_URL/v1/messages" -H "x-api-key: $ANTHROPIC_API_KEY" \
+                    -H "content-type: application/json" -w '\\nstatus=%{http_code}' \
+                    -d '{"model":"claude-sonnet-4-6","max_tokens":32,"messages":[{"role":"user","content":"gift"}]}'
+                    """
+                let exec = [
+                    "exec", "--app", "gift-user", "--providers", "anthropic", "--bridge", "http://127.0.0.1:\(bridge)",
+                    "--", "sh", "-c", curl,
+                ]
+                func served(within seconds: Int) async throws -> (Bool, [String]) {
+                    var failures: [String] = []
+                    for _ in 0..<(seconds * 4) {
+                        let answer = try await receiver.byoky(exec).stdout
+                        if answer.hasSuffix("status=200") { return (true, failures) }
+                        failures.append(answer)
+                        try await Task.sleep(for: .milliseconds(250))
+                    }
+                    return (false, failures)
+                }
+                let (first, _) = try await served(within: 30)
+                #expect(first, "the gift never served")
+
+                var holding: String?
+                for name in ["relay-1", "relay-2", "relay-3"] {
+                    let (_, health) = await send(try cluster.directPort(name), .GET, "/health")
+                    if (health?.json["rooms"] as? Int ?? 0) > 0 { holding = name }
+                }
+                let victim = try #require(holding, "no relay holds the gift's room")
+                try cluster.kill(victim)
+                let (again, failures) = try await served(within: 60)
+                #expect(again, "the gift did not serve again after \(victim) died: \(failures.suffix(2))")
+                // What failed meanwhile failed in Anthropic's error shape, never as a hang or HTML.
+                for failure in failures {
+                    #expect(failure.contains(#""type":"error""#), "\(failure)")
+                }
+            }
+        }
+    }
+
     /// Rooms of sender and recipient peers through nginx: both peers of each room meet on one
     /// relay; killing the relay that holds some rooms moves only those, and their peers meet again.
     static func relays(_ cluster: Cluster) async throws {
@@ -270,10 +350,16 @@ struct ClusterTests {
         for room in rooms { room.start() }
         defer { for room in rooms { room.stop() } }
         #expect(try await waitUntil(seconds: 20) { rooms.allSatisfy(\.isTogether) }, "rooms never met")
+        // Every room is on a relay (earlier phases' rooms close as their peers leave; a dead relay holds none).
         var held: [(name: String, rooms: Int)] = []
-        for name in ["relay-1", "relay-2", "relay-3"] {
-            let (_, health) = await send(try cluster.directPort(name), .GET, "/health")
-            held.append((name, health?.json["rooms"] as? Int ?? 0))
+        for _ in 0..<100 {
+            held = []
+            for name in ["relay-1", "relay-2", "relay-3"] {
+                let (_, health) = await send(try cluster.directPort(name), .GET, "/health")
+                held.append((name, health?.json["rooms"] as? Int ?? 0))
+            }
+            if held.map(\.rooms).reduce(0, +) == rooms.count { break }
+            try await Task.sleep(for: .milliseconds(100))
         }
         #expect(held.map(\.rooms).reduce(0, +) == rooms.count, "\(held)")
         let victim = try #require(held.first { $0.rooms > 0 })
