@@ -75,6 +75,30 @@ struct VaultSDKTests {
         }
     }
 
+    @Test func usageAndDisconnectWorkAsForAWalletSession() async throws {
+        try await VaultProxyFixture.with { fixture in
+            let session = try await Byoky(options: .init(appName: "Vault test app")).connectViaVault(
+                vaultURL: "http://127.0.0.1:\(fixture.vault.port)",
+                username: VaultProxyFixture.username,
+                password: VaultFixture.password,
+                providers: [ProviderRequirement(id: .anthropic, required: true)]
+            )
+            let answer = try await session.createFetch(.anthropic)(Self.anthropicRequest(stream: false))
+            #expect(answer.status == 200)
+            var usage = try await session.usage()
+            for _ in 0..<40 where usage.requests < 1 {
+                try await Task.sleep(for: .milliseconds(50))
+                usage = try await session.usage()
+            }
+            #expect(usage.requests == 1 && usage.byProvider["anthropic"]?.outputTokens ?? 0 > 0)
+            #expect(await session.isConnected())
+            try await session.disconnect()
+            #expect(await !session.isConnected())
+            let refused = try await session.createFetch(.anthropic)(Self.anthropicRequest(stream: false))
+            #expect(refused.status == 401)
+        }
+    }
+
     @Test func connectViaVaultSaysWhatWentWrong() async throws {
         try await VaultProxyFixture.with(providers: [.anthropic]) { fixture in
             let url = "http://127.0.0.1:\(fixture.vault.port)"

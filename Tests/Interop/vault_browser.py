@@ -55,6 +55,8 @@ def main():
         if not wait_for(driver, "return window.app.ready", 20):
             raise RuntimeError("byoky.js did not load")
         connected(driver, args.vault, args.username, password)
+        disconnect(driver, args.vault, args.username, password)
+        connected(driver, args.vault, args.username, password)
         requests(driver)
         reconnect(driver, page)
         other_origin(driver, other, args.vault)
@@ -76,6 +78,7 @@ def connected(driver, vault, username, password):
         const byoky = new sdk.Byoky({ appName: 'Vault page' });
         window.session = await byoky.connectViaVault({
           vaultUrl: vault, username, password, providers: [{ id: 'anthropic', required: true }] });
+        window.app.ended = false;
         window.session.onDisconnect(() => { window.app.ended = true; });
         return { key: window.session.sessionKey, providers: window.session.providers,
                  stored: localStorage.getItem('byoky:vault-session'), proxy: window.session.proxyUrl };
@@ -84,6 +87,20 @@ def connected(driver, vault, username, password):
     check("vault.connect", result["key"].startswith("bva_") and result["providers"]["anthropic"]["available"]
           and result["proxy"] == vault + "/proxy" and result["key"] in stored and password not in stored,
           {k: v for k, v in result.items() if k != "key"})
+
+
+@step("vault.disconnect")
+def disconnect(driver, vault, username, password):
+    """The page ends its own session: the key stops working and storage forgets it."""
+    result = js(driver, """
+        const key = window.session.sessionKey;
+        await window.session.disconnect();
+        const answer = await fetch(window.session.proxyUrl + '/anthropic/v1/messages', { method: 'POST',
+          headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: '{}' });
+        return { status: answer.status, stored: localStorage.getItem('byoky:vault-session'),
+                 connected: await window.session.isConnected() };
+    """)
+    check("vault.disconnect", result["status"] == 401 and result["stored"] is None and not result["connected"], result)
 
 
 @step("vault.fetch")

@@ -8,7 +8,8 @@ import Testing
 @Suite(.timeLimit(.minutes(4)))
 struct VaultBrowserTests {
     static let expectedChecks = [
-        "vault.connect", "vault.fetch", "vault.reconnect", "vault.origin-bound", "vault.ended", "vault.errors",
+        "vault.connect", "vault.disconnect", "vault.fetch", "vault.reconnect", "vault.origin-bound", "vault.ended",
+        "vault.errors",
     ]
 
     @Test(.enabled(if: BrowserSDKTests.isEnabled))
