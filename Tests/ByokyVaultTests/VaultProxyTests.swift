@@ -82,6 +82,25 @@ struct VaultProxyTests {
         }
     }
 
+    @Test func anAccountHoldsABoundedNumberOfAppSessions() async throws {
+        var base = VaultConfiguration()
+        base.appSessionsPerAccount = 3
+        try await VaultProxyFixture.with(on: .sqlite, base) { fixture in
+            var keys: [String] = []
+            for _ in 0..<3 { keys.append(try await fixture.connect()) }
+            let fourth = try await fixture.connectAnswer([.anthropic])
+            #expect(fourth.status == 429 && fourth.code == "TOO_MANY_SESSIONS", "\(fourth.text)")
+            // Ending one makes room again.
+            let ended = try await fixture.vault.send(
+                .POST,
+                "/proxy/v1/session/disconnect",
+                headers: [("x-api-key", keys[0])]
+            )
+            #expect(ended.status == 200)
+            #expect(try await fixture.connectAnswer([.anthropic]).status == 201)
+        }
+    }
+
     @Test func aSessionAnswersOnlyItsOwnOrigin() async throws {
         try await VaultProxyFixture.with { fixture in
             let site = "https://app.example"

@@ -50,6 +50,14 @@ struct VaultAppSessions: Sendable {
             throw VaultError.invalid("Ask for 1 to 32 known providers")
         }
         let now = configuration.clock()
+        guard try await store.liveAppSessions(of: user.id, now: now) < configuration.appSessionsPerAccount else {
+            throw VaultError(
+                status: .tooManyRequests,
+                code: "TOO_MANY_SESSIONS",
+                message:
+                    "This account has \(configuration.appSessionsPerAccount) live app sessions — end some (`byoky vault apps`)"
+            )
+        }
         let availability = try await offer(asked.map(\.id), app: name, userID: user.id, now: now)
         for requirement in asked where requirement.required && availability[requirement.id.rawValue]?.available != true
         {

@@ -19,6 +19,8 @@ public struct VaultConfiguration: Sendable {
     public var trustedProxies: Set<String> = []
     /// The largest request body read (bytes).
     public var maximumBodySize = 64 * 1024
+    /// Live app sessions one account may hold (a login making sessions in a loop stops here).
+    public var appSessionsPerAccount = 5_000
     /// How long an app session lasts (ms).
     public var appSessionLifetime: Int64 = 24 * 60 * 60 * 1000
     /// How often an app's event stream checks that its session still stands.

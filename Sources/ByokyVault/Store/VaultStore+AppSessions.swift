@@ -24,6 +24,19 @@ extension VaultStore {
         }
     }
 
+    /// How many live app sessions an account has.
+    public func liveAppSessions(of userID: String, now: Int64) async throws -> Int {
+        struct Count: Decodable { let count: Int }
+        return try await database.withSQL { sql in
+            try await sql.raw(
+                """
+                SELECT COUNT(*) AS count FROM vault_app_sessions
+                WHERE user_id = \(bind: userID) AND expires_at > \(bind: now) AND revoked_at IS NULL
+                """
+            ).first(decoding: Count.self)?.count ?? 0
+        }
+    }
+
     /// Ends an account's app session; `false` when it has no such live session.
     public func revokeAppSession(id: String, of userID: String, at time: Int64) async throws -> Bool {
         struct Revoked: Decodable { let id: String }
