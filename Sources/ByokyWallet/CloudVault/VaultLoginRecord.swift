@@ -48,4 +48,21 @@ public struct VaultLoginRecord: Codable, Sendable {
     public static func remove(in home: WalletHome) {
         try? FileManager.default.removeItem(atPath: path(in: home))
     }
+
+    /// The saved login and a client for its vault, or `UNAUTHORIZED` saying what to run.
+    public static func saved(in home: WalletHome) throws -> (VaultLoginRecord, VaultClient) {
+        guard let login = read(in: home) else {
+            throw ByokyError(.unauthorized, "Not logged in to a vault — run `byoky vault login` (or signup) first")
+        }
+        return (login, try VaultClient(login.url))
+    }
+
+    /// Ends the saved login at the vault (when it answers) and forgets it here; the login, if any.
+    @discardableResult
+    public static func leave(in home: WalletHome) async -> VaultLoginRecord? {
+        guard let (login, client) = try? saved(in: home) else { return nil }
+        try? await client.logOut(token: SecretString(login.token))
+        remove(in: home)
+        return login
+    }
 }

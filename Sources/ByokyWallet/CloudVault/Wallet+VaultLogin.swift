@@ -57,17 +57,11 @@ extension Wallet {
 
     /// Ends the login at the vault (when it answers) and forgets it here.
     public func leaveVault() async {
-        if let (login, client) = try? savedVaultLogin() {
-            try? await client.logOut(token: SecretString(login.token))
-        }
-        VaultLoginRecord.remove(in: home)
+        await VaultLoginRecord.leave(in: home)
     }
 
     /// The saved login and a client for its vault, or `UNAUTHORIZED` saying what to run.
     public func savedVaultLogin() throws -> (VaultLoginRecord, VaultClient) {
-        guard let login = vaultLogin() else {
-            throw ByokyError(.unauthorized, "Not logged in to a vault — run `byoky vault login` (or signup) first")
-        }
-        return (login, try VaultClient(login.url))
+        try VaultLoginRecord.saved(in: home)
     }
 }

@@ -29,14 +29,6 @@ extension ByokyCommand {
             @Option(help: "File whose first line is the vault password.") var vaultPasswordFile: String?
         }
 
-        /// The saved login, or a one-line error saying what to do.
-        static func savedLogin(_ options: WalletOptions) throws -> (VaultLoginRecord, VaultClient) {
-            guard let login = VaultLoginRecord.read(in: options.home) else {
-                throw ByokyError(.unauthorized, "Not logged in to a vault — run `byoky vault login` (or signup) first")
-            }
-            return (login, try VaultClient(login.url))
-        }
-
         /// What a push or pull did to the routing, as the end of its summary line.
         static func describe(_ routing: VaultSyncReport.RoutingOutcome) -> String {
             switch routing {
@@ -120,7 +112,7 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let (login, _) = try Vault.savedLogin(options)
+                    let (login, _) = try VaultLoginRecord.saved(in: options.home)
                     let report = try await withWallet(options, unlock: true) { wallet in
                         try await wallet.pushToVault(forceRouting: forceRouting)
                     }
@@ -149,7 +141,7 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let (login, _) = try Vault.savedLogin(options)
+                    let (login, _) = try VaultLoginRecord.saved(in: options.home)
                     let report = try await withWallet(options, unlock: true, changes: true) { wallet in
                         try await wallet.pullFromVault(all: all, forceRouting: forceRouting)
                     }
@@ -176,7 +168,7 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let (login, client) = try Vault.savedLogin(options)
+                    let (login, client) = try VaultLoginRecord.saved(in: options.home)
                     let apps = try await client.appSessions(token: SecretString(login.token))
                     if json { return try printJSON(apps) }
                     guard !apps.isEmpty else { return print("No app sessions on \(login.url).") }
@@ -200,7 +192,7 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let (login, client) = try Vault.savedLogin(options)
+                    let (login, client) = try VaultLoginRecord.saved(in: options.home)
                     try await client.endAppSession(id: id, token: SecretString(login.token))
                     print("Ended app session \(TerminalText.printable(id)) on \(login.url).")
                 }
@@ -213,11 +205,11 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let (login, client) = try Vault.savedLogin(options)
+                    _ = try VaultLoginRecord.saved(in: options.home)  // says what to run when there is none
                     // Ended at the vault when it answers; forgotten here either way.
-                    try? await client.logOut(token: SecretString(login.token))
-                    VaultLoginRecord.remove(in: options.home)
-                    print("Logged out of \(login.url).")
+                    if let login = await VaultLoginRecord.leave(in: options.home) {
+                        print("Logged out of \(login.url).")
+                    }
                 }
             }
         }
