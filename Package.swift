@@ -97,11 +97,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Holding relay rooms as their sender: gifts (a wallet, or a vault as fallback) and pairings.
+        .target(
+            name: "ByokyRelayHost",
+            dependencies: [
+                "ByokyCore",
+                "ByokyRelaySocket",
+                "ByokyStore",
+                "ByokyWallet",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Layer 3: the daemon that serves the wallet on loopback.
         .target(
             name: "ByokyDaemon",
             dependencies: [
                 "ByokyCore",
+                "ByokyRelayHost",
                 "ByokyRelaySocket",
                 "ByokyStore",
                 "ByokyWallet",
@@ -189,6 +202,7 @@ let package = Package(
                 "ByokyCore",
                 "ByokyHTTPServer",
                 "ByokyProxyHTTP",
+                "ByokyRelayHost",
                 "ByokyServerStore",
                 "ByokyStore",
                 "ByokyWallet",
@@ -313,6 +327,7 @@ let package = Package(
                 "ByokyStore",
                 "ByokyWallet",
                 "ByokyDaemon",
+                "ByokyRelayHost",
                 "ByokyMockProvider",
                 "ByokyHTTPServer",
                 "ByokyWebFiles",
@@ -395,6 +410,8 @@ let package = Package(
             name: "ByokyVaultTests",
             dependencies: [
                 "ByokyHTTPServer",
+                "ByokyRelay",
+                "ByokyRelayHost",
                 "ByokySDK",
                 "ByokyVault",
                 "ByokyWallet",
@@ -440,6 +457,7 @@ let package = Package(
             name: "ByokyDaemonTests",
             dependencies: [
                 "ByokyHTTPServer",
+                "ByokyRelayHost",
                 "ByokyMarketplace",
                 "ByokyVault",
                 "ByokyServerStore",

@@ -1,5 +1,6 @@
 import ByokyCore
 import ByokyMockProvider
+import ByokyRelayHost
 import ByokyStore
 import ByokyTesting
 import ByokyWallet

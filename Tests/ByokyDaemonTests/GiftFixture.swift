@@ -3,6 +3,7 @@ import ByokyCore
 import ByokyDaemon
 import ByokyMockProvider
 import ByokyRelay
+import ByokyRelayHost
 import ByokyStore
 import ByokyTesting
 import ByokyWallet

@@ -1,6 +1,7 @@
 import ByokyCore
 import ByokyDaemon
 import ByokyRelay
+import ByokyRelayHost
 import ByokyStore
 import ByokyTesting
 import ByokyWallet

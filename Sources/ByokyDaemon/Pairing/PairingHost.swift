@@ -1,4 +1,5 @@
 public import ByokyCore
+import ByokyRelayHost
 import ByokyStore
 public import ByokyWallet
 

@@ -1,6 +1,7 @@
 import ByokyCore
 import ByokyHTTPServer
 import ByokyProxyHTTP
+public import ByokyRelayHost
 import ByokyStore
 public import ByokyWallet
 import Hummingbird

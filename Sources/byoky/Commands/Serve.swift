@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import ByokyCore
 import ByokyDaemon
+import ByokyRelayHost
 import ByokyWallet
 import Foundation
 

@@ -1,21 +1,35 @@
-import ByokyCore
+package import ByokyCore
 import Synchronization
 
 /// The wallet's side of end-to-end sealed relay requests: opens each one with the wallet's
 /// private key (and a pairing's pre-shared key), refuses replays, and seals every answer frame.
-struct SealedRequestServer: Sendable {
-    let privateKey: SecretString
-    let roomID: String
-    let presharedKey: [UInt8]?
-    var aead: RelaySealing.AEAD = .chaCha20Poly1305
-    let replays: ReplayGuard
+package struct SealedRequestServer: Sendable {
+    package let privateKey: SecretString
+    package let roomID: String
+    package let presharedKey: [UInt8]?
+    package var aead: RelaySealing.AEAD = .chaCha20Poly1305
+    package let replays: ReplayGuard
+
+    package init(
+        privateKey: SecretString,
+        roomID: String,
+        presharedKey: [UInt8]?,
+        aead: RelaySealing.AEAD = .chaCha20Poly1305,
+        replays: ReplayGuard
+    ) {
+        self.privateKey = privateKey
+        self.roomID = roomID
+        self.presharedKey = presharedKey
+        self.aead = aead
+        self.replays = replays
+    }
 
     /// Opens a sealed request whose outer (relay-tagged) id is `requestID`.
     ///
     /// - Returns: the request and a function that sends one answer frame sealed, or `nil` after
     ///   sending an error frame in the clear (nothing can be sealed to a requester whose frame did
     ///   not open).
-    func open(
+    package func open(
         requestID: String,
         encapsulatedKey: String,
         ciphertext: String,

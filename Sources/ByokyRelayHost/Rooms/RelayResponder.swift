@@ -1,13 +1,13 @@
-import ByokyCore
-import ByokyWallet
+package import ByokyCore
+package import ByokyWallet
 import NIOCore
 
 /// Turns relayed requests into proxy requests, and proxy answers into relay frames.
-enum RelayResponder {
+package enum RelayResponder {
     /// The proxy request for a relayed one, whose URL must be the provider's real address.
     ///
     /// - Throws: ``ByokyError`` `INVALID_URL`, `INVALID_REQUEST` (a body that is not valid base64).
-    static func proxyRequest(from request: RelayRequest) throws -> ProxyRequest {
+    package static func proxyRequest(from request: RelayRequest) throws -> ProxyRequest {
         guard let pathAndQuery = pathAndQuery(of: request.url, provider: request.provider) else {
             throw ByokyError(.invalidURL, "The request URL is not \(request.provider.rawValue)'s address")
         }
@@ -28,7 +28,8 @@ enum RelayResponder {
 
     /// Streams an answer as `relay:response:meta`, chunks (never cutting a UTF-8 character) and
     /// `relay:response:done`. - Throws: when cancelled or the body fails.
-    static func stream(_ response: ProxyResponse, requestID: String, send: (RelayMessage) -> Void) async throws {
+    package static func stream(_ response: ProxyResponse, requestID: String, send: (RelayMessage) -> Void) async throws
+    {
         var fields: [String: String] = [:]
         for header in response.headers { fields[header.name.lowercased()] = header.value }
         send(.responseMeta(requestID: requestID, status: response.status, statusText: nil, headers: fields))
@@ -46,7 +47,7 @@ enum RelayResponder {
     }
 
     /// The error frame for a failure.
-    static func errorFrame(requestID: String, _ error: any Error) -> RelayMessage {
+    package static func errorFrame(requestID: String, _ error: any Error) -> RelayMessage {
         let failure = (error as? ByokyError) ?? ByokyError(.proxyError, "The wallet could not serve the request")
         return .responseError(
             requestID: requestID,
@@ -55,7 +56,7 @@ enum RelayResponder {
     }
 
     /// The provider-native path for a request written for the provider's real URL.
-    static func pathAndQuery(of url: String, provider: ProviderID) -> String? {
+    package static func pathAndQuery(of url: String, provider: ProviderID) -> String? {
         guard let entry = ProviderRegistry.provider(provider), !entry.requiresCustomBaseURL,
             let target = try? ProviderURLPolicy.validate(url, provider: provider),
             let base = AbsoluteURL(entry.baseURL)

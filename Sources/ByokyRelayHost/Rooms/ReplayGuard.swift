@@ -2,8 +2,8 @@ import Synchronization
 
 /// Remembers the encapsulated keys of recent sealed requests, so a relay that replays one cannot
 /// make the wallet serve (and spend a gift) twice. Keeps the newest ``capacity`` keys.
-final class ReplayGuard: Sendable {
-    let capacity: Int
+package final class ReplayGuard: Sendable {
+    package let capacity: Int
     private struct State {
         var seen: Set<String> = []
         var order: [String] = []
@@ -11,12 +11,12 @@ final class ReplayGuard: Sendable {
     }
     private let state = Mutex(State())
 
-    init(capacity: Int = 100_000) {
+    package init(capacity: Int = 100_000) {
         self.capacity = capacity
     }
 
     /// Whether this is the first time `key` is seen (and remembers it).
-    func firstUse(_ key: String) -> Bool {
+    package func firstUse(_ key: String) -> Bool {
         state.withLock { state in
             guard state.seen.insert(key).inserted else { return false }
             if state.order.count < capacity {

@@ -1,4 +1,4 @@
-import ByokyCore
+package import ByokyCore
 import ByokyRelaySocket
 import Synchronization
 
@@ -7,27 +7,27 @@ import Synchronization
 /// Sends `auth` first, pings every 30 s to keep the room alive, and hands every parsed frame to
 /// `handle` with a way to send frames back. Returns when the socket closes or the task is
 /// cancelled; in-flight request tasks registered in ``requests`` are cancelled then.
-final class RelaySenderSocket: Sendable {
-    let url: String
-    let auth: RelayMessage
+package final class RelaySenderSocket: Sendable {
+    package let url: String
+    package let auth: RelayMessage
 
     /// The request tasks being served, by request id.
-    let requests = InFlightRequests()
+    package let requests = InFlightRequests()
     private let connection = Mutex<Task<Void, any Error>?>(nil)
 
-    init(url: String, auth: RelayMessage) {
+    package init(url: String, auth: RelayMessage) {
         self.url = url
         self.auth = auth
     }
 
     /// The room the `auth` frame joins.
-    var room: String? {
+    package var room: String? {
         guard case .auth(let roomID, _, _, _, _) = auth else { return nil }
         return roomID
     }
 
     /// Ends the connection (``run(handle:)`` returns).
-    func close() {
+    package func close() {
         connection.withLock { $0?.cancel() }
     }
 
@@ -35,7 +35,7 @@ final class RelaySenderSocket: Sendable {
     ///
     /// - Parameter handle: called for each frame; return `false` to close the connection.
     /// - Throws: when the relay cannot be reached.
-    func run(
+    package func run(
         handle: @escaping @Sendable (RelayMessage, _ send: @escaping @Sendable (RelayMessage) -> Void) async -> Bool
     ) async throws {
         let requests = self.requests
@@ -72,11 +72,11 @@ final class RelaySenderSocket: Sendable {
 }
 
 /// The relayed requests being served, by request id.
-final class InFlightRequests: Sendable {
+package final class InFlightRequests: Sendable {
     private let tasks = Mutex<[String: Task<Void, Never>]>([:])
 
     /// Runs `work` as the task serving `id` (a cancel frame for `id` cancels it).
-    func start(_ id: String, _ work: @escaping @Sendable () async -> Void) {
+    package func start(_ id: String, _ work: @escaping @Sendable () async -> Void) {
         let task = Task {
             await work()
             self.remove(id)
@@ -85,9 +85,9 @@ final class InFlightRequests: Sendable {
     }
 
     @discardableResult
-    func remove(_ id: String) -> Task<Void, Never>? { tasks.withLock { $0.removeValue(forKey: id) } }
+    package func remove(_ id: String) -> Task<Void, Never>? { tasks.withLock { $0.removeValue(forKey: id) } }
 
-    func cancelAll() {
+    package func cancelAll() {
         for task in tasks.withLock({ Array($0.values) }) { task.cancel() }
     }
 }

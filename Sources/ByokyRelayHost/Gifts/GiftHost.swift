@@ -4,11 +4,14 @@ public import ByokyWallet
 import Synchronization
 
 /// The giver's side of gifts: keeps one relay connection, as the room's proven sender, for every
-/// gift the wallet gives, and serves the receivers' end-to-end sealed requests with the gift's
-/// credential through ``ProxyEngine/serveGift(_:gift:onSettled:)``.
+/// gift its ``GiftSource`` holds (a wallet's own gifts, or the gifts a vault serves for wallets
+/// that are offline), and serves the receivers' end-to-end sealed requests with the gift's
+/// credential.
 ///
-/// Every request re-reads its gift from the store, so a revocation or expiry takes effect on the
-/// next request, whoever made the change. Gifts that ended less than ``lingering`` ago stay
+/// Every request re-reads its gift from the source, so a revocation or expiry takes effect on the
+/// next request, whoever made the change. Usage totals other senders of a room report (the
+/// wallet and a vault both hold an opted-in gift's room) are recorded, never lowering a count,
+/// and each sender announces its own total when it joins. Gifts that ended less than ``lingering`` ago stay
 /// connected so receivers hear `GIFT_REVOKED` or `GIFT_EXPIRED` (410) rather than "offline".
 /// Dropped connections come back with back-off (1 s doubling to 30 s).
 public final class GiftHost: Sendable {
@@ -22,30 +25,37 @@ public final class GiftHost: Sendable {
         case served(giftID: String, status: Int, usedTokens: Int?)
     }
 
-    let wallet: Wallet
-    let engine: ProxyEngine
+    let source: any GiftSource
     let onEvent: @Sendable (Event) -> Void
     private let running = Mutex<[String: Task<Void, Never>]>([:])
     private let online = Mutex<Set<String>>([])
     private let replays = ReplayGuard()
 
-    public init(wallet: Wallet, engine: ProxyEngine, onEvent: @escaping @Sendable (Event) -> Void = { _ in }) {
-        self.wallet = wallet
-        self.engine = engine
+    public init(source: any GiftSource, onEvent: @escaping @Sendable (Event) -> Void = { _ in }) {
+        self.source = source
         self.onEvent = onEvent
+    }
+
+    /// Hosts a wallet's own gifts, as their primary sender.
+    public convenience init(
+        wallet: Wallet,
+        engine: ProxyEngine,
+        onEvent: @escaping @Sendable (Event) -> Void = { _ in }
+    ) {
+        self.init(source: WalletGiftSource(wallet: wallet, engine: engine), onEvent: onEvent)
     }
 
     /// The gifts being hosted now.
     public var hostedGiftIDs: Set<String> { running.withLock { Set($0.keys) } }
 
-    /// The gifts whose relay room this wallet holds right now (receivers can reach them).
+    /// The gifts whose relay room this host holds right now (receivers can reach them).
     public var onlineGiftIDs: Set<String> { online.withLock { $0 } }
 
     /// Starts hosting gifts that should be hosted and stops the rest; call after any change to
     /// the gifts (the daemon calls it on start and when the CLI reports a change).
     public func reconcile() async {
-        guard wallet.isUnlocked, let gifts = try? await wallet.gifts() else { return }
-        let now = wallet.now()
+        guard let gifts = await source.giftsToHost() else { return }
+        let now = source.now()
         let wanted = Dictionary(
             gifts.filter { gift in
                 let ended = min(gift.revokedAt ?? .max, gift.expiresAt)
@@ -81,14 +91,14 @@ public final class GiftHost: Sendable {
         while !Task.isCancelled {
             let reason: String
             do {
-                let secrets = try wallet.hostingSecrets(of: gift)
+                let secrets = try await source.hostingSecrets(of: gift)
                 let socket = RelaySenderSocket(
                     url: gift.relayURL,
                     auth: .auth(
                         roomID: gift.roomID,
                         authToken: secrets.token.exposedValue,
                         role: .sender,
-                        priority: 1,
+                        priority: source.senderPriority,
                         senderKey: secrets.senderKey.exposedValue
                     )
                 )
@@ -103,9 +113,20 @@ public final class GiftHost: Sendable {
                     plainRefusal: ByokyError(.giftAuthFailed, "This gift takes only end-to-end encrypted requests")
                 )
                 let outcome = try await connection.run(
-                    onJoined: { _ in
+                    onJoined: { send in
                         self.online.withLock { _ = $0.insert(gift.id) }
                         self.onEvent(.online(giftID: gift.id))
+                        // The room's other sender (if any) learns what this one has counted.
+                        Task {
+                            guard let current = try? await self.source.currentGift(gift.id), current.usedTokens > 0
+                            else { return }
+                            send(.usage(giftID: gift.id, usedTokens: current.usedTokens))
+                        }
+                    },
+                    onFrame: { frame, _ in
+                        // Another sender of the room (the wallet, or a vault) reports its total.
+                        guard case .usage(let giftID, let used) = frame, giftID == gift.id else { return }
+                        Task { await self.source.recordUsage(giftID: giftID, usedTokens: used) }
                     },
                     serve: { request, send, reply in
                         await self.serve(request, gift: gift, send: send, sendSealed: reply)
@@ -139,13 +160,13 @@ public final class GiftHost: Sendable {
     ) async {
         let settled = Mutex<Int?>(nil)
         do {
-            let gift = try await wallet.gift(hosted.id)
+            let gift = try await source.currentGift(hosted.id)
             let giftID = gift.id
-            let wallet = self.wallet
-            let response = await engine.serveGift(try RelayResponder.proxyRequest(from: request), gift: gift) { used in
+            let source = self.source
+            let response = await source.serve(try RelayResponder.proxyRequest(from: request), gift: gift) { used in
                 settled.withLock { $0 = used }
                 Task {
-                    try? await wallet.recordGiftUsage(id: giftID, usedTokens: used)
+                    await source.recordUsage(giftID: giftID, usedTokens: used)
                     send(.usage(giftID: giftID, usedTokens: used))
                 }
             }

@@ -1,25 +1,31 @@
-import ByokyCore
+package import ByokyCore
 import Synchronization
 
 /// One connection of the wallet serving a relay room as its sender (a hosted gift or a pairing):
 /// joins with the socket's `auth`, opens each sealed request with `opener` and serves it as a task
 /// of its own, refuses plain requests when `plainRefusal` says why (or serves them: a version 1
 /// pairing), and hands every other frame to `onFrame`. The hosts run it in their reconnect loops.
-struct RelayRoomConnection: Sendable {
+package struct RelayRoomConnection: Sendable {
     /// How a connection ended.
-    enum Outcome: Sendable {
+    package enum Outcome: Sendable {
         /// The relay refused the room, saying why.
         case refused(String)
         /// The connection closed (or was closed); `joined` tells whether the room was ever joined.
         case closed(joined: Bool)
     }
 
-    typealias Send = @Sendable (RelayMessage) -> Void
+    package typealias Send = @Sendable (RelayMessage) -> Void
 
-    let socket: RelaySenderSocket
-    let opener: SealedRequestServer?
+    package let socket: RelaySenderSocket
+    package let opener: SealedRequestServer?
     /// Why a request that is not end-to-end sealed is refused; `nil` serves it.
-    let plainRefusal: ByokyError?
+    package let plainRefusal: ByokyError?
+
+    package init(socket: RelaySenderSocket, opener: SealedRequestServer?, plainRefusal: ByokyError?) {
+        self.socket = socket
+        self.opener = opener
+        self.plainRefusal = plainRefusal
+    }
 
     /// Runs the connection until it closes.
     ///
@@ -28,7 +34,7 @@ struct RelayRoomConnection: Sendable {
     ///   - onFrame: any frame not handled here (peer status, acknowledgements).
     ///   - serve: serves one request; answer frames go through `reply` (sealed for a sealed request).
     /// - Throws: when the relay cannot be reached.
-    func run(
+    package func run(
         onJoined: @escaping @Sendable (_ send: @escaping Send) -> Void,
         onFrame: @escaping @Sendable (RelayMessage, _ send: @escaping Send) -> Void = { _, _ in },
         serve: @escaping @Sendable (RelayRequest, _ send: @escaping Send, _ reply: @escaping Send) async -> Void
