@@ -93,6 +93,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
@@ -220,6 +221,8 @@ let package = Package(
             name: "byoky-vault",
             dependencies: [
                 "ByokyHTTPServer",
+                "ByokyCore",
+                "ByokyRelayHost",
                 "ByokyVault",
                 "ByokyWallet",
                 "ByokyServerStore",

@@ -1,11 +1,18 @@
 public import Hummingbird
 public import Logging
+public import ServiceLifecycle
 
 /// A server that is one router (the marketplace, the vault): served on a port while a piece of
 /// work runs, or until SIGINT or SIGTERM.
 public protocol RoutedServer: Sendable {
     associatedtype Context: RequestContext & InitializableFromSource<ApplicationRequestContextSource>
     func makeRouter() -> Router<Context>
+    /// Work that runs as long as the server does (ending on graceful shutdown).
+    var backgroundServices: [any Service] { get }
+}
+
+extension RoutedServer {
+    public var backgroundServices: [any Service] { [] }
 }
 
 extension RoutedServer {
@@ -16,7 +23,11 @@ extension RoutedServer {
         logger: Logger = Logger(label: "byoky.server"),
         _ body: @Sendable (Int) async throws -> Result
     ) async throws -> Result {
-        try await HTTPServerRunner.withRunningServer(router: makeRouter(), host: host, port: port, logger: logger, body)
+        try await HTTPServerRunner.withRunningServers(
+            [HTTPServerRunner.Server(router: makeRouter(), address: .hostname(host, port: port))],
+            alongside: backgroundServices,
+            logger: logger
+        ) { ports in try await body(ports[0]) }
     }
 
     /// Serves until SIGINT or SIGTERM; `onReady` gets the bound port.
@@ -28,6 +39,7 @@ extension RoutedServer {
     ) async throws {
         try await HTTPServerRunner.runUntilSignalled(
             [HTTPServerRunner.Server(router: makeRouter(), address: .hostname(host, port: port))],
+            alongside: backgroundServices,
             logger: logger
         ) { ports in onReady(ports[0]) }
     }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import ByokyCore
 import ByokyHTTPServer
+import ByokyRelayHost
 import ByokyServerStore
 import ByokyVault
 import ByokyWallet
@@ -13,8 +15,10 @@ struct VaultCommand: AsyncParsableCommand {
         commandName: "byoky-vault",
         abstract: "The byoky vault: accounts people log in to, to use their wallet where none runs.",
         discussion: """
-            Serves /auth/… (sign up, log in, log out, delete an account), /health and /metrics. Data
-            lives in one SQLite file under --data, or in PostgreSQL with --database-url
+            Serves accounts (/auth/…), the keys and routing wallets sync (/credentials…, /routing), app
+            sessions and their requests (/connect, /apps, /proxy/…), /health and /metrics. With
+            --gift-key-file it also serves the gifts owners turn on (/gifts…) while their wallets are
+            offline. Data lives in one SQLite file under --data, or in PostgreSQL with --database-url
             postgres://user@host:5432/db (or DATABASE_URL; the password comes from PGPASSWORD, never
             from the command line), which several instances can share behind a proxy: login back-off
             is kept in the database. Put TLS in front of it (docs/deploy.md).
@@ -39,6 +43,16 @@ struct VaultCommand: AsyncParsableCommand {
         )
     )
     var trustedProxy: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "A file with the key that seals served gifts' secrets (made, mode 0600, if missing).",
+            discussion: """
+                Without it the vault serves no gifts. Keep it out of the database's backups, and give \
+                every instance sharing a database the same file.
+                """
+        )
+    )
+    var giftKeyFile: String?
     @Option(help: "Failed logins an account takes before it must wait.") var accountFailures = 5
     @Option(help: "Failed logins a client address takes before it must wait.") var addressFailures = 20
     @Option(help: .hidden) var passwordIterations = 600_000
@@ -72,9 +86,33 @@ struct VaultCommand: AsyncParsableCommand {
         configuration.accountFailuresAllowed = accountFailures
         configuration.addressFailuresAllowed = addressFailures
         configuration.passwordIterations = passwordIterations
+        if let giftKeyFile {
+            do {
+                let (key, created) = try GiftKey.loadOrCreate(path: giftKeyFile)
+                configuration.giftKey = key
+                if created {
+                    FileHandle.standardOutput.write(
+                        Data(
+                            "Made a new gift key in \(giftKeyFile): every instance sharing this database needs it\n"
+                                .utf8
+                        )
+                    )
+                }
+            } catch let error as ByokyError {
+                throw ValidationError(error.message)
+            }
+        }
         let host = self.host
         let httpClient = UpstreamClient()
-        try await VaultServer(store: store, configuration: configuration, httpClient: httpClient).runUntilSignalled(
+        let eventLogger = logger
+        let server = VaultServer(store: store, configuration: configuration, httpClient: httpClient) { event in
+            switch event {
+            case .online(let id): eventLogger.info("Served gift \(id.prefix(8)) is online")
+            case .offline(let id, let reason): eventLogger.info("Served gift \(id.prefix(8)) is offline: \(reason)")
+            case .served(let id, let status, _): eventLogger.info("Served gift \(id.prefix(8)) answered \(status)")
+            }
+        }
+        try await server.runUntilSignalled(
             host: host,
             port: port,
             logger: logger

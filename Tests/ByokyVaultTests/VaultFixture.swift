@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ByokyCore
 import ByokyHTTPServer
+import ByokyRelayHost
 import ByokyServerStore
 import ByokyTesting
 import ByokyVault
@@ -15,6 +16,8 @@ struct VaultFixture: Sendable {
     let port: Int
     let location: DatabaseLocation
     let time: Locked<Int64>
+    /// The served gifts' rooms (with a gift key in the configuration).
+    let giftHost: GiftHost?
 
     typealias Answer = LoopbackAnswer
 
@@ -34,6 +37,7 @@ struct VaultFixture: Sendable {
     static func with(
         on kind: TestDatabase = .sqlite,
         _ base: VaultConfiguration = .init(),
+        onGiftEvent: @escaping @Sendable (GiftHost.Event) -> Void = { _ in },
         _ body: @Sendable (VaultFixture) async throws -> Void
     ) async throws {
         let folder = try TemporaryFolder()
@@ -45,10 +49,15 @@ struct VaultFixture: Sendable {
         configuration.clock = { time.withLock { $0 } }
         let store = try await VaultStore.open(location)
         let httpClient = UpstreamClient()
+        let server = VaultServer(
+            store: store,
+            configuration: configuration,
+            httpClient: httpClient,
+            onGiftEvent: onGiftEvent
+        )
         do {
-            try await VaultServer(store: store, configuration: configuration, httpClient: httpClient).withRunning {
-                port in
-                try await body(VaultFixture(port: port, location: location, time: time))
+            try await server.withRunning { port in
+                try await body(VaultFixture(port: port, location: location, time: time, giftHost: server.giftHost))
             }
         } catch {
             try? await httpClient.shutdown()

@@ -16,7 +16,7 @@ import Synchronization
 /// Dropped connections come back with back-off (1 s doubling to 30 s).
 public final class GiftHost: Sendable {
     /// How long an ended gift keeps answering with its reason.
-    public static let lingering: Int64 = 7 * 24 * 3_600_000
+    public static let lingering = Wallet.endedGiftLingering
 
     /// What happened, for the owner's terminal and for tests.
     public enum Event: Sendable, Equatable {
@@ -118,15 +118,20 @@ public final class GiftHost: Sendable {
                         self.onEvent(.online(giftID: gift.id))
                         // The room's other sender (if any) learns what this one has counted.
                         Task {
-                            guard let current = try? await self.source.currentGift(gift.id), current.usedTokens > 0
-                            else { return }
+                            guard let current = try? await self.source.currentGift(gift.id) else { return }
                             send(.usage(giftID: gift.id, usedTokens: current.usedTokens))
                         }
                     },
-                    onFrame: { frame, _ in
-                        // Another sender of the room (the wallet, or a vault) reports its total.
+                    onFrame: { frame, send in
+                        // Another sender of the room (the wallet, or a vault) reports its total;
+                        // one that is behind hears this host's, so both end at the larger.
                         guard case .usage(let giftID, let used) = frame, giftID == gift.id else { return }
-                        Task { await self.source.recordUsage(giftID: giftID, usedTokens: used) }
+                        Task {
+                            await self.source.recordUsage(giftID: giftID, usedTokens: used)
+                            if let current = try? await self.source.currentGift(giftID), current.usedTokens > used {
+                                send(.usage(giftID: giftID, usedTokens: current.usedTokens))
+                            }
+                        }
                     },
                     serve: { request, send, reply in
                         await self.serve(request, gift: gift, send: send, sendSealed: reply)

@@ -215,6 +215,13 @@ enum Migrations {
                 """,
             ]
         ),
+        (
+            10,
+            [
+                // Gifts the owner has the vault serve while this wallet is offline.
+                "ALTER TABLE gifts ADD COLUMN served_by_vault INTEGER NOT NULL DEFAULT 0"
+            ]
+        ),
     ]
 
     static func apply(to database: any SQLDatabase) async throws {

@@ -28,6 +28,13 @@ extension WalletStore {
         ).run()
     }
 
+    /// Records whether the vault serves a gift while this wallet is offline.
+    public func setGiftServedByVault(id: String, _ served: Bool) async throws {
+        try await database.raw(
+            "UPDATE gifts SET served_by_vault = \(bind: served ? 1 : 0) WHERE id = \(bind: id)"
+        ).run()
+    }
+
     /// Marks a gift revoked (kept, so `gift list` still shows what it used).
     public func revokeGift(id: String, at time: Int64) async throws {
         try await database.raw(

@@ -24,6 +24,8 @@ public struct GiftRecord: Sendable, Hashable, Codable, Identifiable {
     public var expiresAt: Int64
     public var createdAt: Int64
     public var revokedAt: Int64?
+    /// The owner had the vault serve it while this wallet is offline (the vault holds its secrets).
+    public var servedByVault: Bool
 
     enum CodingKeys: String, CodingKey {
         case id, provider, label
@@ -39,6 +41,7 @@ public struct GiftRecord: Sendable, Hashable, Codable, Identifiable {
         case expiresAt = "expires_at"
         case createdAt = "created_at"
         case revokedAt = "revoked_at"
+        case servedByVault = "served_by_vault"
     }
 
     public init(
@@ -56,7 +59,8 @@ public struct GiftRecord: Sendable, Hashable, Codable, Identifiable {
         usedTokens: Int = 0,
         expiresAt: Int64,
         createdAt: Int64,
-        revokedAt: Int64? = nil
+        revokedAt: Int64? = nil,
+        servedByVault: Bool = false
     ) {
         self.id = id
         self.credentialID = credentialID
@@ -73,5 +77,6 @@ public struct GiftRecord: Sendable, Hashable, Codable, Identifiable {
         self.expiresAt = expiresAt
         self.createdAt = createdAt
         self.revokedAt = revokedAt
+        self.servedByVault = servedByVault
     }
 }

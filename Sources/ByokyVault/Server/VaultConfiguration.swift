@@ -25,6 +25,12 @@ public struct VaultConfiguration: Sendable {
     public var appSessionLifetime: Int64 = 24 * 60 * 60 * 1000
     /// How often an app's event stream checks that its session still stands.
     public var eventPollInterval: Duration = .seconds(5)
+    /// The operator's key for served gifts; `nil`: this vault serves no gifts.
+    public var giftKey: GiftKey?
+    /// Live served gifts one account may have (the original's limit).
+    public var giftsPerAccount = 50
+    /// How often the served gifts are read again (other instances' uploads, ended gifts).
+    public var giftPollInterval: Duration = .seconds(30)
     /// The proxy's limits (request body size, upstream head timeout), as the bridge's.
     public var proxy = ProxyEngine.Configuration()
     /// The time (Unix ms); tests move it.

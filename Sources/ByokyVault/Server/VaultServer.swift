@@ -1,24 +1,44 @@
 public import ByokyHTTPServer
+public import ByokyRelayHost
 public import ByokyWallet
 import Foundation
 import HTTPTypes
 public import Hummingbird
 import NIOCore
+public import ServiceLifecycle
 
 /// The vault: accounts a person logs in to from where no wallet runs. It serves the accounts
 /// (`/auth/…`), what wallets sync to them (`/credentials…`, `/routing`), app sessions
-/// (`/connect`, `/apps`), the apps' requests (`/proxy/…`), `/health` and `/metrics`.
+/// (`/connect`, `/apps`), the apps' requests (`/proxy/…`), the gifts it serves for offline
+/// wallets (`/gifts…`, and their relay rooms, when it has a gift key), `/health` and `/metrics`.
 public struct VaultServer: RoutedServer {
     public let store: VaultStore
     public let configuration: VaultConfiguration
     /// Sends `/proxy` requests upstream; the caller shuts it down once the server has stopped.
     public let httpClient: UpstreamClient
     let metrics = VaultMetrics()
+    /// Holds the served gifts' relay rooms (`nil` without a gift key).
+    public let giftHost: GiftHost?
+    let giftSource: VaultGiftSource?
 
-    public init(store: VaultStore, configuration: VaultConfiguration = .init(), httpClient: UpstreamClient) {
+    public init(
+        store: VaultStore,
+        configuration: VaultConfiguration = .init(),
+        httpClient: UpstreamClient,
+        onGiftEvent: @escaping @Sendable (GiftHost.Event) -> Void = { _ in }
+    ) {
         self.store = store
         self.configuration = configuration
         self.httpClient = httpClient
+        giftSource = configuration.giftKey.map {
+            VaultGiftSource(store: store, giftKey: $0, httpClient: httpClient, configuration: configuration)
+        }
+        giftHost = giftSource.map { GiftHost(source: $0, onEvent: onGiftEvent) }
+    }
+
+    public var backgroundServices: [any Service] {
+        guard let giftHost, let giftSource else { return [] }
+        return [GiftHostingService(host: giftHost, source: giftSource, interval: configuration.giftPollInterval)]
     }
 
     public func makeRouter() -> Router<VaultContext> {
@@ -34,6 +54,13 @@ public struct VaultServer: RoutedServer {
         ProxyRoutes(sessions: sessions, store: store, configuration: configuration, httpClient: httpClient)
             .register(on: router)
         AccountRoutes(accounts: accounts, configuration: configuration, metrics: metrics).register(on: router)
+        let giftHost = self.giftHost
+        GiftRoutes(
+            gifts: VaultGifts(accounts: accounts, store: store, configuration: configuration) {
+                Task { await giftHost?.reconcile() }
+            },
+            configuration: configuration
+        ).register(on: router)
         CredentialRoutes(
             keys: VaultKeys(accounts: accounts, store: store, configuration: configuration),
             configuration: configuration

@@ -2,7 +2,7 @@ public import ByokyServerStore
 import SQLKit
 
 /// The vault's accounts, logins, login failures, synced keys and routing, app sessions and their
-/// request log, in a SQLite file or PostgreSQL (one set of
+/// request log, and the gifts it serves, in a SQLite file or PostgreSQL (one set of
 /// SQLKit queries for both). Nothing that matters is kept in memory: instances sharing one
 /// PostgreSQL behave as one, back-off included.
 public final class VaultStore: Sendable {
@@ -139,6 +139,31 @@ public final class VaultStore: Sendable {
                 """,
                 "CREATE INDEX IF NOT EXISTS vault_request_log_by_app ON vault_request_log (user_id, app_name, created_at)",
                 "CREATE INDEX IF NOT EXISTS vault_request_log_by_session ON vault_request_log (session_id)",
+            ]
+        ),
+        Migration(
+            version: 4,
+            [
+                // Gifts the owner asked the vault to serve while the giving wallet is offline; the
+                // secrets are sealed under the operator's gift key, which is not in the database.
+                """
+                CREATE TABLE IF NOT EXISTS vault_gifts (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES vault_users (id) ON DELETE CASCADE,
+                    provider TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    relay_url TEXT NOT NULL,
+                    room_id TEXT NOT NULL,
+                    max_tokens BIGINT NOT NULL,
+                    used_tokens BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    revoked_at BIGINT,
+                    sealed_secrets TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX IF NOT EXISTS vault_gifts_by_user ON vault_gifts (user_id)",
             ]
         ),
     ]

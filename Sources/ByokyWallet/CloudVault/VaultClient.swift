@@ -121,6 +121,38 @@ public struct VaultClient: Sendable {
         }
     }
 
+    /// Has the vault serve a gift while this wallet is offline, or brings it the gift's usage and
+    /// revocation (without `secrets`); the answer carries the vault's own count.
+    public func putGift(_ upload: VaultGiftUpload, id: String, token: SecretString) async throws -> VaultGiftItem {
+        try decode(
+            try await send(
+                .PUT,
+                "/gifts/\(connection.escaped(id))",
+                json: try JSONEncoder().encode(upload),
+                token: token
+            )
+        )
+    }
+
+    /// The gifts the vault serves for this account.
+    public func gifts(token: SecretString) async throws -> [VaultGiftItem] {
+        struct Listing: Decodable { let gifts: [VaultGiftItem] }
+        let listing: Listing = try decode(try await send(.GET, "/gifts", token: token))
+        return listing.gifts
+    }
+
+    /// Stops the vault serving a gift (it forgets the gift's secrets).
+    /// - Returns: `false` when the vault did not serve it.
+    @discardableResult
+    public func removeGift(id: String, token: SecretString) async throws -> Bool {
+        do {
+            _ = try await send(.DELETE, "/gifts/\(connection.escaped(id))", token: token)
+            return true
+        } catch let error as ByokyError where error.code == .notFound {
+            return false
+        }
+    }
+
     public func sync(since: Int64, token: SecretString) async throws -> VaultSync {
         try decode(try await send(.GET, "/credentials/sync?since=\(since)", token: token))
     }

@@ -14,6 +14,8 @@ public struct VaultSyncReport: Codable, Sendable, Hashable {
     /// What happened to the routing (groups, assignments, caps): `pushed`, `pulled`, `unchanged`,
     /// or `conflict` (both sides changed it since the last sync; neither was overwritten).
     public var routing: RoutingOutcome = .unchanged
+    /// Gifts the vault serves that were brought up to date (usage and revocations, both ways).
+    public var gifts: [String] = []
 
     public enum RoutingOutcome: String, Codable, Sendable, Hashable {
         case pushed, pulled, unchanged, conflict

@@ -31,17 +31,20 @@ extension Wallet {
         return login
     }
 
-    /// Sends this wallet's keys, removals and routing to its vault account.
+    /// Sends this wallet's keys, removals and routing to its vault account, and brings the gifts
+    /// the vault serves up to date both ways.
     /// - Throws: ``ByokyError`` `UNAUTHORIZED` when not logged in, `WALLET_LOCKED`, or the vault's refusal.
     public func pushToVault(forceRouting: Bool = false) async throws -> VaultSyncReport {
         var (login, client) = try savedVaultLogin()
         var report = try await pushKeys(to: client, token: SecretString(login.token))
         report.routing = try await pushRouting(to: client, login: &login, force: forceRouting)
         try login.write(in: home)
+        report.gifts = try await syncServedGifts()
         return report
     }
 
-    /// Brings the vault account's changes (since the last pull, or `all`) into this wallet.
+    /// Brings the vault account's changes (since the last pull, or `all`) into this wallet, and the
+    /// gifts the vault serves up to date both ways.
     public func pullFromVault(all: Bool = false, forceRouting: Bool = false) async throws -> VaultSyncReport {
         var (login, client) = try savedVaultLogin()
         var report = try await pullKeys(
@@ -52,6 +55,7 @@ extension Wallet {
         report.routing = try await pullRouting(from: client, login: &login, force: forceRouting)
         login.lastPulledAt = report.serverTime
         try login.write(in: home)
+        report.gifts = try await syncServedGifts()
         return report
     }
 

@@ -8,6 +8,9 @@ extension Wallet {
     public static let maximumGiftBudget = 100_000_000
     /// The longest a gift may last (the original's limit): 90 days, in milliseconds.
     public static let maximumGiftLifetime: Int64 = 90 * 24 * 3_600_000
+    /// How long an ended gift's room is still held, so receivers hear why it ended (revoked or
+    /// expired) rather than "offline".
+    public static let endedGiftLingering: Int64 = 7 * 24 * 3_600_000
 
     // MARK: Giving
 

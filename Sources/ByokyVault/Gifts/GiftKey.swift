@@ -1,0 +1,61 @@
+package import ByokyCore
+public import Crypto
+import Foundation
+
+/// The operator's key for the gifts a vault serves: their secrets are sealed under it, and it is
+/// kept in a file beside the vault, never in the database — a copy of the database alone opens no
+/// gift. Every instance sharing one database must be given the same file.
+///
+/// The file holds 32 random bytes in base64 (one line). A vault started without one serves no
+/// gifts and says so to wallets that ask.
+public struct GiftKey: Sendable {
+    let key: SymmetricKey
+
+    public init(_ key: SymmetricKey) {
+        self.key = key
+    }
+
+    /// Reads the key in `path`, or, when no file is there, makes one (mode 0600).
+    /// - Returns: the key and whether the file was made now.
+    /// - Throws: ``ByokyError`` `INVALID_REQUEST` when the file does not hold a key.
+    public static func loadOrCreate(path: String) throws -> (key: GiftKey, created: Bool) {
+        if let text = FileManager.default.contents(atPath: path) {
+            let line = String(decoding: text, as: UTF8.self).trimmingASCIIWhitespace()
+            guard let bytes = Base64.decode(line), bytes.count == 32 else {
+                throw ByokyError(.invalidRequest, "\(path) does not hold a gift key (32 bytes in base64)")
+            }
+            return (GiftKey(SymmetricKey(data: bytes)), false)
+        }
+        let bytes = SecureRandom.bytes(32)
+        guard
+            FileManager.default.createFile(
+                atPath: path,
+                contents: Data((Base64.encode(bytes) + "\n").utf8),
+                attributes: [.posixPermissions: 0o600]
+            )
+        else { throw ByokyError(.invalidRequest, "Could not create the gift key file \(path)") }
+        return (GiftKey(SymmetricKey(data: bytes)), true)
+    }
+
+    /// Seals a gift's secrets, bound to the gift and its owner.
+    package func seal(_ secrets: VaultGiftUpload.Secrets, giftID: String, userID: String) throws -> String {
+        let plain = try JSONEncoder().encode(secrets)
+        return Base64.encode(try SecretBox.seal(Array(plain), using: key, authenticating: Self.data(giftID, userID)))
+    }
+
+    /// Opens what ``seal(_:giftID:userID:)`` made.
+    /// - Throws: ``ByokyError`` `DECRYPT_FAILED` (another key, another gift's row, tampering).
+    package func open(_ sealed: String, giftID: String, userID: String) throws -> VaultGiftUpload.Secrets {
+        guard let bytes = Base64.decode(sealed),
+            let plain = try? SecretBox.open(bytes, using: key, authenticating: Self.data(giftID, userID)),
+            let secrets = try? JSONDecoder().decode(VaultGiftUpload.Secrets.self, from: Data(plain))
+        else {
+            throw ByokyError(.decryptFailed, "A served gift's secrets could not be opened with this vault's gift key")
+        }
+        return secrets
+    }
+
+    private static func data(_ giftID: String, _ userID: String) -> [UInt8] {
+        Array("byoky-vault-gift-v1:\(giftID):\(userID)".utf8)
+    }
+}
