@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import ByokyCore
 import ByokyHTTPServer
 import ByokyServerStore
+import ByokyStore
 import ByokyTesting
 import ByokyVault
 import ByokyWallet
@@ -91,6 +92,74 @@ struct WalletPageCloudSyncTests {
                     #expect(out.status == 303)
                     #expect(bridge.wallet.vaultLogin() == nil)
                     #expect(try await browser.send(.GET, "/wallet/sync").text.contains("id=\"vault-login\""))
+                }
+            }
+        }
+    }
+
+    @Test func theOwnerTurnsVaultServingOfAGiftOnAndOffFromThePage() async throws {
+        try await TemporaryFolder.with { folder in
+            let store = try await VaultStore.open(.sqliteFile(path: folder.path + "/vault.sqlite"))
+            let httpClient = UpstreamClient()
+            var configuration = VaultConfiguration()
+            configuration.passwordIterations = 100_000
+            configuration.giftKey = try GiftKey.loadOrCreate(path: folder.path + "/gift.key").key
+            defer {
+                Task {
+                    try? await httpClient.shutdown()
+                    try? await store.close()
+                }
+            }
+            try await VaultServer(store: store, configuration: configuration, httpClient: httpClient).withRunning {
+                vaultPort in
+                try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+                    let browser = try await Browser.loggedIn(bridge)
+                    let key = try #require(try await bridge.wallet.credentials().first)
+                    // The relay is never reached here: only the switch and what the vault holds count.
+                    let (gift, _) = try await bridge.wallet.createGift(
+                        key: key.id,
+                        budget: 5_000,
+                        lifetime: 86_400_000,
+                        relayURL: "ws://127.0.0.1:9"
+                    )
+                    // No vault login: no switch.
+                    #expect(!(try await browser.send(.GET, "/wallet/gifts").text.contains("/vault-on")))
+
+                    let password = "Page-Vault-Password-82"
+                    let signed = try await browser.post(
+                        "/wallet/sync/login",
+                        [
+                            ("vault", "http://127.0.0.1:\(vaultPort)"), ("username", "page_gifts"),
+                            ("password", password), ("mode", "signup"),
+                        ]
+                    )
+                    #expect(signed.status == 303)
+                    let page = try await browser.send(.GET, "/wallet/gifts")
+                    #expect(page.text.contains("action=\"/wallet/gifts/\(gift.id)/vault-on\""))
+                    #expect(page.text.contains("Its operator could use that key"))
+
+                    let on = try await browser.post("/wallet/gifts/\(gift.id)/vault-on")
+                    #expect(
+                        on.status == 303 && on.header("location") == "/wallet/gifts?done=gift-vault-on",
+                        "\(on.text)"
+                    )
+                    let login = try await LoopbackHTTP.send(
+                        port: vaultPort,
+                        .POST,
+                        "/auth/login",
+                        json: #"{"username":"page_gifts","password":"\#(password)"}"#
+                    )
+                    let token = try #require(login.json["token"] as? String)
+                    let served = try await LoopbackHTTP.send(port: vaultPort, .GET, "/gifts", token: token)
+                    #expect((served.json["gifts"] as? [[String: Any]])?.first?["id"] as? String == gift.id)
+                    #expect(try await bridge.wallet.gift(gift.id).servedByVault)
+                    #expect(try await browser.send(.GET, "/wallet/gifts").text.contains("vault serves it when offline"))
+
+                    let off = try await browser.post("/wallet/gifts/\(gift.id)/vault-off")
+                    #expect(off.status == 303 && off.header("location") == "/wallet/gifts?done=gift-vault-off")
+                    let after = try await LoopbackHTTP.send(port: vaultPort, .GET, "/gifts", token: token)
+                    #expect((after.json["gifts"] as? [[String: Any]])?.isEmpty == true)
+                    #expect(!(try await bridge.wallet.gift(gift.id).servedByVault))
                 }
             }
         }

@@ -80,7 +80,7 @@ public final class WalletDaemon: Sendable {
     let owners: OwnerSessions
     let autoLock: AutoLock
     /// Keeps the boards of listed gifts up to date.
-    let marketplaceReporter: MarketplaceReporter
+    let giftReporter: GiftReporter
     private let boundPort = Mutex<Int>(0)
 
     public init(wallet: Wallet, httpClient: UpstreamClient, configuration: Configuration = Configuration()) {
@@ -92,7 +92,7 @@ public final class WalletDaemon: Sendable {
         self.owners = OwnerSessions(now: wallet.now)
         self.autoLock = AutoLock(wallet: wallet, idleLimit: configuration.autoLockAfter)
         let giftHost = self.giftHost
-        self.marketplaceReporter = MarketplaceReporter(
+        self.giftReporter = GiftReporter(
             wallet: wallet,
             interval: configuration.marketplaceReportInterval,
             online: { giftHost.onlineGiftIDs },
@@ -120,9 +120,9 @@ public final class WalletDaemon: Sendable {
                 approvals: approvals,
                 bridgeURL: { [self] in bridgeURL },
                 autoLock: autoLock,
-                onChange: { [giftHost, wallet, marketplaceReporter] in
+                onChange: { [giftHost, wallet, giftReporter] in
                     if wallet.isUnlocked { await giftHost.reconcile() } else { giftHost.stop() }
-                    marketplaceReporter.poke()
+                    giftReporter.poke()
                 },
                 onlineGifts: { [giftHost] in giftHost.onlineGiftIDs },
                 pairings: pairings,
@@ -144,7 +144,7 @@ public final class WalletDaemon: Sendable {
 
     /// What runs beside the servers: the log's retention and auto-lock.
     private var backgroundServices: [any Service] {
-        [LogPruner(wallet: wallet), autoLock, marketplaceReporter]
+        [LogPruner(wallet: wallet), autoLock, giftReporter]
     }
 
     /// Ends gift hosting and gift connections when the daemon stops.
@@ -232,9 +232,9 @@ public final class WalletDaemon: Sendable {
                     limit: limit
                 )
             },
-            onChange: { [marketplaceReporter] in
+            onChange: { [giftReporter] in
                 if wallet.isUnlocked { await giftHost.reconcile() } else { giftHost.stop() }
-                marketplaceReporter.poke()
+                giftReporter.poke()
             }
         ).register(on: router)
         router.get("/v1/health") { request, _ in

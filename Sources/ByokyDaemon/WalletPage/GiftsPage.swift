@@ -19,10 +19,11 @@ enum GiftsPage {
         received: [ReceivedGiftSummary],
         keys: [CredentialSummary],
         relayURL: String,
+        vaultURL: String?,
         csrf: String
     ) -> HTML {
         """
-        \(givenTable(given, csrf: csrf))
+        \(givenTable(given, vaultURL: vaultURL, csrf: csrf))
         \(createForm(keys: keys, relayURL: relayURL, csrf: csrf))
         <h2>Gifts received</h2>
         \(receivedTable(received, csrf: csrf))
@@ -50,7 +51,28 @@ enum GiftsPage {
         ProviderRegistry.provider(ProviderID(id))?.displayName ?? id
     }
 
-    private static func givenTable(_ gifts: [GiftSummary], csrf: String) -> HTML {
+    /// The switch that has the vault serve a gift while this wallet is offline (only with a vault
+    /// login, and only for a live gift; turning it off stays possible for any gift it serves).
+    private static func vaultSwitch(_ gift: GiftSummary, vaultURL: String?, csrf: String) -> HTML {
+        if gift.servedByVault {
+            return """
+                <span class="tag ok">vault serves it when offline</span>
+                <form method="post" action="/wallet/gifts/\(gift.id)/vault-off" data-confirm="Stop the vault serving this gift? It forgets the gift's key.">
+                  \(WalletPageLayout.csrfField(csrf))
+                  <button type="submit">Stop vault serving</button>
+                </form>
+                """
+        }
+        guard let vaultURL, gift.status == "active" else { return "" }
+        return """
+            <form method="post" action="/wallet/gifts/\(gift.id)/vault-on" data-confirm="The vault at \(vaultURL) will receive this gift's key and room secrets so it can answer the gift's receivers while this wallet is offline (within its budget and expiry). Its operator could use that key. Turn on?">
+              \(WalletPageLayout.csrfField(csrf))
+              <button type="submit">Serve from vault when offline</button>
+            </form>
+            """
+    }
+
+    private static func givenTable(_ gifts: [GiftSummary], vaultURL: String?, csrf: String) -> HTML {
         guard !gifts.isEmpty else {
             return
                 "<p class=\"empty\">No gifts yet. A gift shares a token budget on one of your keys, never the key.</p>"
@@ -76,7 +98,7 @@ enum GiftsPage {
                   <td data-label="Gift"><strong>\(gift.label)</strong><br><small>\(providerName(gift.provider))</small></td>
                   <td data-label="Budget">\(budget(used: gift.usedTokens, max: gift.maxTokens))</td>
                   <td data-label="Expires">\(WalletPageLayout.time(gift.expiresAt))</td>
-                  <td data-label="State"><span class="status">\(gift.status)</span> \(online)</td>
+                  <td data-label="State"><span class="status">\(gift.status)</span> \(online) \(vaultSwitch(gift, vaultURL: vaultURL, csrf: csrf))</td>
                   <td><a class="button" href="/wallet/gifts/\(gift.id)">Link</a> \(revoke)</td>
                 </tr>
                 """

@@ -53,6 +53,8 @@ enum WalletPageLayout {
             "Gift made, but the board did not take it (it refused or did not answer). List it again below.",
         "gift-listed": "Listed on the board.",
         "gift-revoked": "Gift revoked: its link stopped working, and it leaves its board.",
+        "gift-vault-on": "Your vault now serves this gift while this wallet is offline.",
+        "gift-vault-off": "Your vault no longer serves this gift, and forgot its key.",
         "gift-redeemed": "Gift redeemed. Pin it in a group on the Routing page to use it.",
         "gift-removed": "Received gift removed.",
         "auto-lock-set": "Auto-lock changed.",

@@ -357,6 +357,20 @@ struct WalletPageRoutes: Sendable {
                 return "gift-revoked"
             }
         }
+        router.post("/wallet/gifts/{id}/vault-on") { request, context in
+            await act(request, on: .gifts) { _ in
+                try await wallet.serveGiftFromVault(ControlRoutes.segment(context, "id"))
+                await onChange()
+                return "gift-vault-on"
+            }
+        }
+        router.post("/wallet/gifts/{id}/vault-off") { request, context in
+            await act(request, on: .gifts) { _ in
+                try await wallet.stopServingGiftFromVault(ControlRoutes.segment(context, "id"))
+                await onChange()
+                return "gift-vault-off"
+            }
+        }
         router.post("/wallet/gifts/redeem") { request, _ in
             await act(request, on: .gifts) { form in
                 _ = try await wallet.redeemGift(link: form["link"]?.trimmingASCIIWhitespace() ?? "")
@@ -663,6 +677,7 @@ struct WalletPageRoutes: Sendable {
                     received: try await wallet.receivedGiftSummaries(),
                     keys: try await wallet.credentials().map(CredentialSummary.init),
                     relayURL: Wallet.defaultGiftRelayURL,
+                    vaultURL: wallet.vaultLogin()?.url,
                     csrf: csrf
                 )
             case .backup:

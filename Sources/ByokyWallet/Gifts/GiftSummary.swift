@@ -16,6 +16,8 @@ public struct GiftSummary: Codable, Sendable, Hashable {
     public let online: Bool?
     /// The shareable link, when asked for.
     public let link: String?
+    /// The owner has the vault serve it while this wallet is offline.
+    public let servedByVault: Bool
 
     public init(_ gift: GiftRecord, now: Int64, online: Set<String>? = nil, link: String? = nil) {
         id = gift.id
@@ -32,6 +34,7 @@ public struct GiftSummary: Codable, Sendable, Hashable {
                 ? "expired" : GiftBudget.isExhausted(used: gift.usedTokens, max: gift.maxTokens) ? "used up" : "active"
         self.online = online.map { $0.contains(gift.id) }
         self.link = link
+        servedByVault = gift.servedByVault
     }
 }
 

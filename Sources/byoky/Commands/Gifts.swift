@@ -19,7 +19,10 @@ extension ByokyCommand {
                   giver:    byoky gift create --key Anthropic --budget 200000 --expires 7d
                   receiver: byoky gift redeem   (the link is read from standard input)
                 """,
-            subcommands: [Create.self, List.self, Link.self, Revoke.self, Redeem.self, Received.self, Forget.self]
+            subcommands: [
+                Create.self, List.self, Link.self, Revoke.self, VaultServing.self, Redeem.self, Received.self,
+                Forget.self,
+            ]
         )
 
         struct Create: AsyncParsableCommand {
@@ -126,7 +129,8 @@ extension ByokyCommand {
                 try await reportingErrors {
                     let items = try await throughDaemon(options, { .get("/gifts") }) { try await $0.giftSummaries() }
                     try printListing(items, json: json, empty: "No gifts. Create one with `byoky gift create`.") {
-                        let serving = $0.online.map { $0 ? "online" : "offline" } ?? "offline (no `byoky serve`)"
+                        var serving = $0.online.map { $0 ? "online" : "offline" } ?? "offline (no `byoky serve`)"
+                        if $0.servedByVault { serving += ", the vault serves it when offline" }
                         return
                             "\($0.id.prefix(8))\t\($0.provider)\t\($0.usedTokens)/\($0.maxTokens) used, \($0.remainingTokens) left\tuntil \(formatTime($0.expiresAt))\t\($0.status)\t\(serving)"
                     }
@@ -176,16 +180,80 @@ extension ByokyCommand {
                         changes: true
                     ) { wallet in
                         let revoked = try await wallet.revokeGift(id)
-                        // A running wallet unlists it from its board itself; here the command does.
+                        // A running wallet unlists it from its board and tells the vault itself; here
+                        // the command does.
                         do {
                             if try await wallet.unlistGift(revoked.id) { print("Taken off its marketplace board.") }
                         } catch let error as ByokyError {
                             print("Could not take it off its board yet (\(error.message)); `byoky serve` retries.")
                         }
+                        if revoked.servedByVault {
+                            do {
+                                try await wallet.syncServedGift(revoked)
+                                print("The vault that served it answers GIFT_REVOKED too.")
+                            } catch let error as ByokyError {
+                                print("Could not tell the vault yet (\(error.message)); run `byoky vault push`.")
+                            }
+                        }
                         return GiftSummary(revoked, now: wallet.now())
                     }
                     print(
                         "Revoked gift \(gift.id.prefix(8)) (\(gift.usedTokens) of \(gift.maxTokens) tokens were used)."
+                    )
+                }
+            }
+        }
+
+        struct VaultServing: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "vault",
+                abstract: "Have your vault serve a gift while this wallet is offline (on), or stop it (off).",
+                discussion: """
+                    The vault you are logged in to (`byoky vault login`) then holds the gift's relay room \
+                    as a fallback: receivers reach it only while this wallet does not hold the room, and \
+                    both count the one budget. For this the vault receives the gift's key and room \
+                    secrets, sealed under its operator's gift key: its operator could use that key. \
+                    Turning it off makes the vault forget them.
+
+                      byoky gift vault on 3f2a91c0
+                      byoky gift vault off 3f2a91c0
+                    """
+            )
+            enum Switch: String, ExpressibleByArgument, CaseIterable {
+                case on, off
+            }
+            @Argument(help: "on or off.") var state: Switch
+            @Argument(help: "The gift's id (or its first characters).") var id: String
+            @Flag(help: "Turn on without asking (for scripts).") var yes = false
+            @OptionGroup var options: WalletOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    let (login, _) = try VaultLoginRecord.saved(in: options.home)
+                    if state == .on, !yes {
+                        print(
+                            """
+                            The vault at \(login.url) will receive this gift's key and room secrets, so it can \
+                            answer the gift's receivers while this wallet is offline (within the gift's budget \
+                            and expiry). Its operator could use that key. `byoky gift vault off \(id)` takes it back.
+                            """
+                        )
+                        guard isatty(STDIN_FILENO) == 1 else {
+                            throw ByokyError(.invalidRequest, "Confirm with --yes when not at a terminal")
+                        }
+                        FileHandle.standardOutput.write(Data("Turn on? [y/N] ".utf8))
+                        guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                            return print("Not turned on.")
+                        }
+                    }
+                    let gift = try await withWallet(options, unlock: true, changes: true) { wallet in
+                        state == .on
+                            ? try await wallet.serveGiftFromVault(id) : try await wallet.stopServingGiftFromVault(id)
+                    }
+                    print(
+                        state == .on
+                            ? "The vault at \(login.url) serves gift \(gift.id.prefix(8)) while this wallet is offline."
+                            : "The vault no longer serves gift \(gift.id.prefix(8)); it forgot the gift's secrets."
                     )
                 }
             }

@@ -4,11 +4,13 @@ import ByokyWallet
 import Logging
 import ServiceLifecycle
 
-/// Keeps the boards of listed gifts up to date while the wallet serves: a heartbeat for each gift
-/// the wallet holds the relay room of, the usage when it grew, and an unlisting once a gift is
-/// revoked. Runs every `interval` and at once when poked (a gift changed); a board that does not
-/// answer is tried again next round, and serving never waits for it.
-final class MarketplaceReporter: Service, Sendable {
+/// Keeps what others know of this wallet's gifts up to date while it serves: for listed gifts, a
+/// heartbeat to their boards for each gift whose relay room the wallet holds, the usage when it
+/// grew, and an unlisting once a gift is revoked; for gifts the vault serves, their counts and
+/// revocations both ways (``Wallet/syncServedGifts()``). Runs every `interval` and at once when
+/// poked (a gift changed); a board or vault that does not answer is tried again next round, and
+/// serving never waits for it.
+final class GiftReporter: Service, Sendable {
     let wallet: Wallet
     let interval: Duration
     /// The gifts whose relay rooms the wallet holds now.
@@ -56,9 +58,22 @@ final class MarketplaceReporter: Service, Sendable {
         }
     }
 
-    /// One round over every live listing.
+    /// One round: the vault's served gifts, then every live listing.
     func reportOnce() async {
-        guard wallet.isUnlocked, let listings = try? await wallet.giftListings() else { return }
+        guard wallet.isUnlocked else { return }
+        if (try? await wallet.gifts().contains(where: \.servedByVault)) == true {
+            do {
+                try await wallet.syncServedGifts()
+            } catch let error as ByokyError {
+                logger.notice(
+                    "Vault sync of served gifts failed; trying again next round",
+                    metadata: ["code": "\(error.code.rawValue)"]
+                )
+            } catch {
+                logger.notice("Vault sync of served gifts failed; trying again next round")
+            }
+        }
+        guard let listings = try? await wallet.giftListings() else { return }
         let online = online()
         for listing in listings where listing.unlistedAt == nil {
             guard let gift = try? await wallet.gift(listing.giftID) else { continue }
