@@ -54,7 +54,7 @@ start)
     markets=()
     relays=()
     for n in 1 2; do
-        vaults+=("$(start_instance "vault-$n" "$bin/byoky-vault" --port 0 --database-url "$database" --trusted-proxy 127.0.0.1)")
+        vaults+=("$(start_instance "vault-$n" "$bin/byoky-vault" --port 0 --database-url "$database" --trusted-proxy 127.0.0.1 --gift-key-file "$dir/gift.key")")
         markets+=("$(start_instance "marketplace-$n" "$bin/byoky-marketplace" --port 0 --database-url "$database" \
             --trust-forwarded-for --listings-per-minute 10000 --allow-loopback-apps)")
     done
