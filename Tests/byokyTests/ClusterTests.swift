@@ -2,6 +2,7 @@ import ByokyCore
 import ByokyRelaySocket
 import ByokyTesting
 import Foundation
+import NIOCore
 import NIOHTTP1
 import Synchronization
 import Testing
@@ -9,7 +10,8 @@ import Testing
 /// `scripts/cluster.sh` (PostgreSQL, 2 vaults, 2 marketplaces, 3 relays, nginx in front), driven
 /// through nginx while one instance of each kind is killed (`kill -9`) mid-run: no acknowledged
 /// write is lost, requests caught by the kill fail with a clear error, and the rest keeps serving.
-/// Vault sessions, marketplace listings, a gift between two real wallets, and relay rooms.
+/// Vault sessions, marketplace listings, a gift between two real wallets (then served by a vault
+/// once the giver's wallet stops), and relay rooms.
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct ClusterTests {
     static var isEnabled: Bool {
@@ -84,7 +86,8 @@ struct ClusterTests {
         _ path: String,
         json: String? = nil,
         token: String? = nil,
-        headers: [(String, String)] = []
+        headers: [(String, String)] = [],
+        timeout: TimeAmount = .seconds(30)
     ) async -> (Outcome, LoopbackAnswer?) {
         do {
             let answer = try await LoopbackHTTP.send(
@@ -93,7 +96,8 @@ struct ClusterTests {
                 path,
                 json: json,
                 token: token,
-                headers: headers
+                headers: headers,
+                timeout: timeout
             )
             let code = (answer.json["error"] as? [String: Any])?["code"] as? String
             return (.status(answer.status, code: code), answer)
@@ -283,8 +287,12 @@ struct ClusterTests {
                     "gift", "create", "--key", "Anthropic", "--budget", "100000", "--expires", "2h", "--relay",
                     cluster.relay, "--json", "--password-file", giver.passwordFile,
                 ])
-                struct Created: Decodable { let link: String }
-                let link = try JSONDecoder().decode(Created.self, from: Data(created.stdout.utf8)).link
+                struct Created: Decodable {
+                    let id: String
+                    let link: String
+                }
+                let gift = try JSONDecoder().decode(Created.self, from: Data(created.stdout.utf8))
+                let link = gift.link
                 let giverServe = try BackgroundProcess(
                     CommandLineTests.executable,
                     arguments: ["serve", "--port", "0", "--password-file", giver.passwordFile],
@@ -305,7 +313,7 @@ struct ClusterTests {
                 defer { receiverServe.killAbruptly() }
                 let bridge = try await receiverServe.announcedPort()
                 let curl = """
-                    curl -s "$ANTHROPIC_BASE_URL/v1/messages" -H "x-api-key: $ANTHROPIC_API_KEY" \
+                    curl -s -m 15 "$ANTHROPIC_BASE_URL/v1/messages" -H "x-api-key: $ANTHROPIC_API_KEY" \
                     -H "content-type: application/json" -w '\\nstatus=%{http_code}' \
                     -d '{"model":"claude-sonnet-4-6","max_tokens":32,"messages":[{"role":"user","content":"gift"}]}'
                     """
@@ -328,7 +336,7 @@ struct ClusterTests {
 
                 var holding: String?
                 for name in ["relay-1", "relay-2", "relay-3"] {
-                    let (_, health) = await send(try cluster.directPort(name), .GET, "/health")
+                    let (_, health) = await send(try cluster.directPort(name), .GET, "/health", timeout: .seconds(2))
                     if (health?.json["rooms"] as? Int ?? 0) > 0 { holding = name }
                 }
                 let victim = try #require(holding, "no relay holds the gift's room")
@@ -339,6 +347,29 @@ struct ClusterTests {
                 for failure in failures {
                     #expect(failure.contains(#""type":"error""#), "\(failure)")
                 }
+
+                // The giver has the cluster's vaults serve the gift, and its wallet stops: a vault
+                // (sharing the database and the gift key) holds the room through nginx and serves.
+                let signed = try await giver.byoky(
+                    ["vault", "signup", "--vault", "http://127.0.0.1:\(cluster.vault)", "--username", "cluster_giver"],
+                    input: "Cluster-Gift-Password-27\n"
+                )
+                #expect(signed.status == 0, "\(signed.stderr)")
+                let on = try await giver.byoky([
+                    "gift", "vault", "on", gift.id, "--yes", "--password-file", giver.passwordFile,
+                ])
+                #expect(on.status == 0, "\(on.stderr)")
+                giverServe.killAbruptly()
+                let (byVault, vaultFailures) = try await served(within: 30)
+                let vaultLogs = (1...2).compactMap {
+                    try? String(contentsOfFile: "\(cluster.folder)/logs/vault-\($0).log", encoding: .utf8)
+                }
+                #expect(byVault, "the vault did not serve the gift: \(vaultFailures.suffix(2)) \(vaultLogs)")
+                // Turned off, the vault leaves the room (and the relays hold only later phases' rooms).
+                let off = try await giver.byoky([
+                    "gift", "vault", "off", gift.id, "--password-file", giver.passwordFile,
+                ])
+                #expect(off.status == 0, "\(off.stderr)")
             }
         }
     }
@@ -355,7 +386,8 @@ struct ClusterTests {
         for _ in 0..<100 {
             held = []
             for name in ["relay-1", "relay-2", "relay-3"] {
-                let (_, health) = await send(try cluster.directPort(name), .GET, "/health")
+                // A relay killed earlier answers nothing: do not wait on it.
+                let (_, health) = await send(try cluster.directPort(name), .GET, "/health", timeout: .seconds(2))
                 held.append((name, health?.json["rooms"] as? Int ?? 0))
             }
             if held.map(\.rooms).reduce(0, +) == rooms.count { break }

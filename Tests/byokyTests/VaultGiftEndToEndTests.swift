@@ -77,7 +77,7 @@ struct VaultGiftEndToEndTests {
                 defer { receiverServe.killAbruptly() }
                 let bridge = try await receiverServe.announcedPort()
                 let curl = """
-                    curl -s "$ANTHROPIC_BASE_URL/v1/messages" -H "x-api-key: $ANTHROPIC_API_KEY" \
+                    curl -s -m 15 "$ANTHROPIC_BASE_URL/v1/messages" -H "x-api-key: $ANTHROPIC_API_KEY" \
                     -H "content-type: application/json" -w '\\nstatus=%{http_code}' \
                     -d '{"model":"claude-sonnet-4-6","max_tokens":32,"messages":[{"role":"user","content":"gift"}]}'
                     """

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import NIOCore
+package import NIOCore
 package import NIOHTTP1
 
 /// An answer of a server under test.
@@ -13,7 +13,8 @@ package struct LoopbackAnswer: Sendable {
     package func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
 }
 
-/// One request to a server under test on a loopback port: a JSON body and a bearer token when given.
+/// One request to a server under test on a loopback port: a JSON body and a bearer token when given;
+/// the whole exchange is bounded by `timeout`.
 package enum LoopbackHTTP {
     package static func send(
         port: Int,
@@ -21,7 +22,8 @@ package enum LoopbackHTTP {
         _ path: String,
         json: String? = nil,
         token: String? = nil,
-        headers: [(String, String)] = []
+        headers: [(String, String)] = [],
+        timeout: TimeAmount = .seconds(30)
     ) async throws -> LoopbackAnswer {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
@@ -31,7 +33,7 @@ package enum LoopbackHTTP {
         }
         if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         let collected = try await response.body.collect(upTo: 8 * 1024 * 1024)
         return LoopbackAnswer(
             status: Int(response.status.code),
