@@ -3,7 +3,8 @@ hostile pages would try to.
 
 Usage: wallet_page.py --byoky BIN --password-file FILE --wallet URL --screenshots DIR
 (BYOKY_HOME names the wallet, served by `byoky serve` at URL; BYOKY_TEST_MOCK_URL and
-BYOKY_TEST_UPSTREAM_KEY name the mock provider, BYOKY_TEST_RELAY_URL a running byoky-relay. A Swift
+BYOKY_TEST_UPSTREAM_KEY name the mock provider, BYOKY_TEST_RELAY_URL a running byoky-relay,
+BYOKY_TEST_VAULT_URL a running byoky-vault with a gift key. A Swift
 SDK app asks to connect while this runs.)
 
 Prints one JSON object: {"checks": {name: {"ok": bool, "detail": str}}}; WalletPageBrowserTests
@@ -384,6 +385,20 @@ def gifts(driver, owner, screenshots):
     received = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-received]")]
     check("gifts.redeem", len(received) == 1 and "Page friend" in received[0], received)
     phone_and_desktop(driver, screenshots, "wallet-gifts")
+
+    # Logged in to a vault, the owner has it serve the gift while the wallet is offline: the page
+    # warns what the vault receives before anything is sent.
+    signed = owner.cli(["vault", "signup", "--vault", os.environ["BYOKY_TEST_VAULT_URL"], "--username", "page_owner"],
+                       input_text="Page-Vault-Password-63\n")
+    driver.get(owner.url + "/wallet/gifts")
+    driver.find_element(By.CSS_SELECTOR, "tr[data-gift] form[action$='/vault-on'] button").click()
+    warning = driver.switch_to.alert.text
+    driver.switch_to.alert.accept()
+    wait_for(driver, "return location.search.includes('done=gift-vault-on')", 15)
+    row = driver.find_element(By.CSS_SELECTOR, "tr[data-gift]").text
+    check("gifts.vault", signed.returncode == 0 and "Its operator could use that key" in warning
+          and "vault serves it when offline" in row, {"signup": signed.stderr.strip(), "row": row})
+    phone_and_desktop(driver, screenshots, "wallet-gifts-vault")
 
     driver.find_element(By.CSS_SELECTOR, "tr[data-gift] button.danger").click()
     driver.switch_to.alert.accept()

@@ -9,7 +9,8 @@ import Testing
 /// in with a `byoky open` link, approves a Swift SDK app and a byoky.js page (a subset of
 /// providers), adds and renames a key, revokes an app, makes a gift (its QR code read back by
 /// zbarimg), downloads and restores a backup, locks and unlocks; hostile pages post the
-/// owner's forms, frame the page and name themselves with markup. Driven by
+/// owner's forms, frame the page and name themselves with markup; logged in to a `byoky-vault`, the
+/// owner has it serve a gift while the wallet is offline. Driven by
 /// `Tests/Interop/wallet_page.py` (selenium); each named check is asserted here, and every page is
 /// photographed at desktop and phone widths.
 @Suite(.timeLimit(.minutes(5)))
@@ -18,7 +19,7 @@ struct WalletPageBrowserTests {
         "login.landed", "login.once", "requests.swift-app", "requests.live", "requests.hostile-name",
         "requests.subset", "keys.add", "keys.rename", "apps.revoke", "hostile.form-post", "hostile.framed",
         "routing.group", "limits.bar", "usage.chart", "gifts.qr", "gifts.copy", "gifts.online", "gifts.redeem",
-        "gifts.revoke", "backup.download", "backup.roundtrip", "pages.all", "lock.unlock",
+        "gifts.vault", "gifts.revoke", "backup.download", "backup.roundtrip", "pages.all", "lock.unlock",
     ]
 
     /// A Swift app asks to connect, waits for the owner's approval on the page, then sends a request.
@@ -49,6 +50,17 @@ struct WalletPageBrowserTests {
             let relay = try CommandLineTests.server("byoky-relay")
             defer { relay.killAbruptly() }
             let relayPort = try await relay.announcedPort()
+            let vault = try CommandLineTests.server(
+                "byoky-vault",
+                "--data",
+                home.folder.path + "/vault",
+                "--gift-key-file",
+                home.folder.path + "/gift.key",
+                "--password-iterations",
+                "100000"
+            )
+            defer { vault.killAbruptly() }
+            let vaultPort = try await vault.announcedPort()
             let mockPort = try await serving.mock.announcedPort()
             let walletURL = "http://127.0.0.1:\(serving.port)"
             let screenshots =
@@ -57,6 +69,7 @@ struct WalletPageBrowserTests {
             environment["BYOKY_TEST_UPSTREAM_KEY"] = upstreamKey
             environment["BYOKY_TEST_MOCK_URL"] = "http://127.0.0.1:\(mockPort)"
             environment["BYOKY_TEST_RELAY_URL"] = "ws://127.0.0.1:\(relayPort)"
+            environment["BYOKY_TEST_VAULT_URL"] = "http://127.0.0.1:\(vaultPort)"
             let scriptEnvironment = environment
             async let swiftAnswer = Self.swiftApp(bridgeURL: walletURL)
             let output = try await PythonInterop.runScript(
@@ -73,8 +86,8 @@ struct WalletPageBrowserTests {
             _ = try DriverReport.checks(in: output, expecting: Self.expectedChecks)
             #expect((try? swiftOutcome.get())?.contains("\"type\":\"message\"") == true, "\(swiftOutcome)")
             for page in [
-                "requests", "keys", "apps", "routing", "limits", "usage", "log", "gifts", "gift", "pairings", "backup",
-                "settings", "unlock",
+                "requests", "keys", "apps", "routing", "limits", "usage", "log", "gifts", "gift", "gifts-vault",
+                "pairings", "backup", "settings", "unlock",
             ] {
                 for suffix in ["", "-phone"] {
                     let path = "\(screenshots)/wallet-\(page)\(suffix).png"
