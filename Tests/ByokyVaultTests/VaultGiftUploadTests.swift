@@ -172,6 +172,23 @@ struct VaultGiftUploadTests {
             let other = GiftKey(SymmetricKey(size: .bits256))
             #expect(throws: ByokyError.self) { try other.open(sealed, giftID: "gift-1", userID: "user-1") }
 
+            // Instances starting together end with one key, whoever made the file.
+            let racing = folder.path + "/racing.key"
+            let keys = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        let (key, _) = try GiftKey.loadOrCreate(path: racing)
+                        return try key.seal(secrets, giftID: "g", userID: "u")
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            let onFile = try GiftKey.loadOrCreate(path: racing).key
+            for sealedByOne in keys { #expect(try onFile.open(sealedByOne, giftID: "g", userID: "u") == secrets) }
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".new") }.isEmpty
+            )
+
             _ = FileManager.default.createFile(atPath: folder.path + "/bad.key", contents: Data("not a key\n".utf8))
             #expect(throws: ByokyError.self) { try GiftKey.loadOrCreate(path: folder.path + "/bad.key") }
         }
