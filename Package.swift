@@ -308,6 +308,7 @@ let package = Package(
                 "ByokyCore",
                 "ByokySDK",
                 "ByokyServerStore",
+                "ByokyWallet",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -148,22 +148,14 @@ struct GiftFixture: Sendable {
         stream: Bool = false,
         path: String = "/v1/messages",
         engine: ProxyEngine? = nil
-    ) async throws -> (status: Int, code: String?, text: String) {
-        let body =
-            #"{"model":"claude-sonnet-4-6","max_tokens":\#(maxTokens),"stream":\#(stream),"messages":[{"role":"user","content":"\#(prompt)"}]}"#
-        let response = await (engine ?? receiverEngine).handle(
-            ProxyRequest(
-                provider: .anthropic,
-                method: "POST",
-                pathAndQuery: path,
-                headers: [("content-type", "application/json"), ("x-api-key", sessionKey)],
-                body: ByteBuffer(string: body)
-            ),
-            sessionKey: sessionKey
+    ) async throws -> ProxyEngine.AppAnswer {
+        try await (engine ?? receiverEngine).anthropicCall(
+            sessionKey: sessionKey,
+            prompt: prompt,
+            maxTokens: maxTokens,
+            stream: stream,
+            path: path
         )
-        let code = response.headers.first { $0.name.lowercased() == ErrorBody.codeHeaderName }?.value
-        let collected = try await response.body.collect(upTo: 4 * 1_048_576)
-        return (response.status, code, String(buffer: collected))
     }
 
     /// The giver's count for the gift.

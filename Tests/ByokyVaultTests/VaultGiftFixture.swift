@@ -160,22 +160,13 @@ struct VaultGiftFixture: Sendable {
     }
 
     /// An Anthropic Messages request from the receiver's app, through its own bridge engine.
-    func ask(maxTokens: Int = 32, stream: Bool = false) async throws -> (status: Int, code: String?, text: String) {
-        let body =
-            #"{"model":"claude-sonnet-4-6","max_tokens":\#(maxTokens),"stream":\#(stream),"messages":[{"role":"user","content":"Hello through a served gift"}]}"#
-        let response = await receiverEngine.handle(
-            ProxyRequest(
-                provider: .anthropic,
-                method: "POST",
-                pathAndQuery: "/v1/messages",
-                headers: [("content-type", "application/json"), ("x-api-key", sessionKey)],
-                body: ByteBuffer(string: body)
-            ),
-            sessionKey: sessionKey
+    func ask(maxTokens: Int = 32, stream: Bool = false) async throws -> ProxyEngine.AppAnswer {
+        try await receiverEngine.anthropicCall(
+            sessionKey: sessionKey,
+            prompt: "Hello through a served gift",
+            maxTokens: maxTokens,
+            stream: stream
         )
-        let code = response.headers.first { $0.name.lowercased() == ErrorBody.codeHeaderName }?.value
-        let collected = try await response.body.collect(upTo: 4 * 1_048_576)
-        return (response.status, code, String(buffer: collected))
     }
 
     /// How many requests each host answered.

@@ -312,15 +312,7 @@ struct ClusterTests {
                 )
                 defer { receiverServe.killAbruptly() }
                 let bridge = try await receiverServe.announcedPort()
-                let curl = """
-                    curl -s -m 15 "$ANTHROPIC_BASE_URL/v1/messages" -H "x-api-key: $ANTHROPIC_API_KEY" \
-                    -H "content-type: application/json" -w '\\nstatus=%{http_code}' \
-                    -d '{"model":"claude-sonnet-4-6","max_tokens":32,"messages":[{"role":"user","content":"gift"}]}'
-                    """
-                let exec = [
-                    "exec", "--app", "gift-user", "--providers", "anthropic", "--bridge", "http://127.0.0.1:\(bridge)",
-                    "--", "sh", "-c", curl,
-                ]
+                let exec = GiftCall.exec(app: "gift-user", bridgePort: bridge)
                 func served(within seconds: Int) async throws -> (Bool, [String]) {
                     var failures: [String] = []
                     for _ in 0..<(seconds * 4) {

@@ -118,25 +118,8 @@ struct MarketplaceCommandTests {
                 )
                 let bridgePort = try await receiverServe.announcedPort()
                 // The receiver's app is the official Anthropic SDK (its base URL and key come from `byoky exec`).
-                let sdk = """
-                    import anthropic
-                    answer = anthropic.Anthropic().messages.create(model="claude-sonnet-4-6", max_tokens=32,
-                        messages=[{"role": "user", "content": "hello"}])
-                    print("status=200", answer.content[0].text)
-                    """
-                let command =
-                    PythonInterop.canImport(["anthropic"])
-                    ? [PythonInterop.interpreter] + PythonInterop.interpreterArguments + ["-c", sdk]
-                    : [
-                        "sh", "-c",
-                        #"curl -s "$ANTHROPIC_BASE_URL/v1/messages" -H "x-api-key: $ANTHROPIC_API_KEY" -H "content-type: application/json" -w '\nstatus=%{http_code}' -d '{"model":"claude-sonnet-4-6","max_tokens":32,"messages":[{"role":"user","content":"hello"}]}'"#,
-                    ]
                 let used = try await receiver.byoky(
-                    [
-                        "exec", "--app", "notes", "--providers", "anthropic", "--bridge",
-                        "http://127.0.0.1:\(bridgePort)", "--",
-                    ]
-                        + command
+                    GiftCall.exec(app: "notes", bridgePort: bridgePort, GiftCall.officialSDKOrCurl)
                 )
                 #expect(used.stdout.contains("status=200"), "\(used.stdout) \(used.stderr)")
                 // The giver's wallet reports the usage to the board.

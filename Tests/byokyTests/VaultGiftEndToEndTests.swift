@@ -76,15 +76,7 @@ struct VaultGiftEndToEndTests {
                 )
                 defer { receiverServe.killAbruptly() }
                 let bridge = try await receiverServe.announcedPort()
-                let curl = """
-                    curl -s -m 15 "$ANTHROPIC_BASE_URL/v1/messages" -H "x-api-key: $ANTHROPIC_API_KEY" \
-                    -H "content-type: application/json" -w '\\nstatus=%{http_code}' \
-                    -d '{"model":"claude-sonnet-4-6","max_tokens":32,"messages":[{"role":"user","content":"gift"}]}'
-                    """
-                let exec = [
-                    "exec", "--app", "gift-user", "--providers", "anthropic", "--bridge", "http://127.0.0.1:\(bridge)",
-                    "--", "sh", "-c", curl,
-                ]
+                let exec = GiftCall.exec(app: "gift-user", bridgePort: bridge)
                 func ask(until status: String, within seconds: Int) async throws -> String {
                     var answer = ""
                     for _ in 0..<(seconds * 4) {
@@ -112,6 +104,11 @@ struct VaultGiftEndToEndTests {
                 let served = try await ask(until: "200", within: 30)
                 #expect(served.hasSuffix("status=200") && served.contains(#""type":"message""#), "\(served)")
                 #expect(!served.contains(Self.canary))
+                // The official SDK's strict parser takes what the vault served.
+                let official = try await receiver.byoky(
+                    GiftCall.exec(app: "gift-user", bridgePort: bridge, GiftCall.officialSDKOrCurl)
+                )
+                #expect(official.stdout.contains("status=200"), "\(official.stdout) \(official.stderr)")
 
                 // The giver's wallet learns the vault's count on its next sync.
                 let listed = try await giver.byoky(["gift", "list"])
