@@ -48,8 +48,12 @@ printf 'sk-bench-upstream\n' | "$bin/byoky" key add anthropic --base-url "http:/
 "$bin/byoky" serve --port 0 --password-file "$work/password" > "$work/serve.log" &
 for _ in $(seq 50); do grep -q http "$work/serve.log" 2>/dev/null && break; sleep 0.1; done
 bridge=$(grep -o '127.0.0.1:[0-9]*' "$work/serve.log" | head -1)
+daemon_rss() { ps -o rss= -p "$(pgrep -f "$bin/byoky serve" | head -1)" | tr -d ' '; }
 sleep 1
-echo "daemon RSS idle: $(ps -o rss= -p "$(pgrep -f "$bin/byoky serve" | head -1)") KiB"
+echo "daemon RSS 1 s after start: $(daemon_rss) KiB"
+# Two seconds after start the daemon gives back the pages only startup used (StartupPages).
+sleep 4
+echo "daemon RSS idle: $(daemon_rss) KiB"
 
 script=Benchmarks/Bridge/post.lua
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; duration ${duration}s per run"
@@ -77,7 +81,7 @@ lane direct "http://$upstream/v1/messages" sk-bench-upstream
 "$bin/byoky" exec --app bench --bridge "http://$bridge" -- /bin/bash -c "
     lane bridge http://$bridge/anthropic/v1/messages \$ANTHROPIC_API_KEY
 "
-echo "daemon RSS after load: $(ps -o rss= -p "$(pgrep -f "$bin/byoky serve" | head -1)") KiB"
+echo "daemon RSS after load: $(daemon_rss) KiB"
 
 # Time to first byte and whole-stream time of a 500-word stream (≈ 500 events), direct and
 # through the bridge: the difference over the event count is the added per-event latency.

@@ -82,6 +82,13 @@ extension ByokyCommand {
                                 "byoky \(ByokyVersion.current) serving on http://\(host):\(bound) — Ctrl-C to stop\n"
                                 + (locked ? "Locked: unlock with `byoky open` or `byoky unlock`.\n" : "")
                             FileHandle.standardOutput.write(Data(line.utf8))
+                            #if os(Linux)
+                            // Once startup has settled, give back the code and constants only it used.
+                            Task {
+                                try? await Task.sleep(for: .seconds(2))
+                                StartupPages.release()
+                            }
+                            #endif
                         }
                     } catch {
                         try? await client.shutdown()
