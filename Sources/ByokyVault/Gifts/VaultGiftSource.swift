@@ -2,6 +2,7 @@ import ByokyCore
 import ByokyRelayHost
 import ByokyStore
 import ByokyWallet
+import Synchronization
 
 /// The gifts a vault serves, as a ``GiftSource``: every account's opted-in gifts, held as the
 /// rooms' fallback sender (priority 0, so the relay sends requests here only while the giving
@@ -14,6 +15,9 @@ final class VaultGiftSource: GiftSource {
     let configuration: VaultConfiguration
     /// Gifts' reservations, shared by every request this instance serves.
     private let state = ProxyEngine.State(usageLogIsShared: true)
+    /// Each gift's row as ``currentGift(_:)`` last read it: the host reads the gift just before it
+    /// serves a request, so serving takes the row from here instead of reading it again.
+    private let lastRead = Mutex<[String: VaultGift]>([:])
 
     init(store: VaultStore, giftKey: GiftKey, httpClient: UpstreamClient, configuration: VaultConfiguration) {
         self.store = store
@@ -40,7 +44,14 @@ final class VaultGiftSource: GiftSource {
     }
 
     func currentGift(_ id: String) async throws -> GiftRecord {
-        try await row(id).record
+        do {
+            let row = try await row(id)
+            lastRead.withLock { $0[id] = row }
+            return row.record
+        } catch {
+            lastRead.withLock { _ = $0.removeValue(forKey: id) }
+            throw error
+        }
     }
 
     func serve(
@@ -50,7 +61,12 @@ final class VaultGiftSource: GiftSource {
     ) async -> ProxyResponse {
         let holder: VaultGiftHolder
         do {
-            let row = try await row(gift.id)
+            let row: VaultGift
+            if let cached = lastRead.withLock({ $0[gift.id] }) {
+                row = cached
+            } else {
+                row = try await self.row(gift.id)
+            }
             holder = VaultGiftHolder(
                 gift: row,
                 credentialID: gift.credentialID,
@@ -76,6 +92,7 @@ final class VaultGiftSource: GiftSource {
     /// Forgets gifts that ended longer ago than they linger (their secrets with them).
     func forgetEndedGifts() async {
         try? await store.deleteGifts(endedBefore: now() - GiftHost.lingering)
+        lastRead.withLock { $0.removeAll() }
     }
 
     private func row(_ id: String) async throws -> VaultGift {
