@@ -28,6 +28,7 @@ public struct ProxyEngine: Sendable {
         let giftLedger = GiftLedger()
         let gifts = GiftRelayClient()
         let lastUsedWrites = ThrottledWrites(interval: 60_000)
+        let baseURLs = BaseURLCache()
 
         /// - Parameter usageLogIsShared: other processes write the same audit log (several vault
         ///   instances on one database), so the usage caps count is read from it on every capped
@@ -220,7 +221,7 @@ public struct ProxyEngine: Sendable {
         hold: BudgetHold?
     ) async throws -> (response: UpstreamClient.Response, addedStreamUsage: Bool) {
         try await BudgetHold.sending(holding: hold) {
-            let base = try ProviderURLPolicy.baseURL(for: target, credentialBaseURL: credential.baseURL)
+            let base = try state.baseURLs.baseURL(for: target, credentialBaseURL: credential.baseURL)
             return try await sendUpstream(
                 method: request.method,
                 url: base.origin + Self.trimmedPath(of: base) + pathAndQuery,
@@ -339,18 +340,36 @@ public struct ProxyEngine: Sendable {
 
     /// The request's model: the body's `model`, or the model in a Gemini path.
     static func model(of request: ProxyRequest) -> String? {
-        // The path is scanned as bytes (a String search here cost more than the body scan).
-        let path = request.pathAndQuery.utf8.prefix { $0 != UInt8(ascii: "?") }
-        let marker = "/models/".utf8
-        if let start = path.firstRange(of: marker)?.upperBound,
-            let colon = path[start...].firstIndex(of: UInt8(ascii: ":"))
-        {
-            return String(decoding: path[start..<colon], as: UTF8.self)
-        }
+        if let model = geminiPathModel(in: request.pathAndQuery) { return model }
         guard request.body.readableBytes > 0, request.body.readableBytes <= 10_485_760,
             request.body.readableBytesView.first == UInt8(ascii: "{")
         else { return nil }
         return request.body.withUnsafeReadableBytes { JSONTopLevelScanner.string(forKey: "model", in: $0) }
+    }
+
+    /// The model in a Gemini path (`…/models/{model}:method`), before any query.
+    ///
+    /// Scanned as bytes with a plain loop: the standard library's generic `firstRange(of:)` cost
+    /// about 5 % of a passthrough request here.
+    static func geminiPathModel(in pathAndQuery: String) -> String? {
+        var text = pathAndQuery
+        return text.withUTF8 { bytes -> String? in
+            let marker: [UInt8] = Array("/models/".utf8)
+            var index = 0
+            while index + marker.count <= bytes.count, bytes[index] != UInt8(ascii: "?") {
+                guard bytes[index] == UInt8(ascii: "/"), bytes[index..<(index + marker.count)].elementsEqual(marker)
+                else {
+                    index += 1
+                    continue
+                }
+                let start = index + marker.count
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: ":"), bytes[end] != UInt8(ascii: "?") { end += 1 }
+                guard end < bytes.count, bytes[end] == UInt8(ascii: ":") else { return nil }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            }
+            return nil
+        }
     }
 
     /// Drops a Gemini `key` query parameter: on the bridge it holds the session key, which must
