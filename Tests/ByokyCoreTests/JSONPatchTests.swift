@@ -48,4 +48,35 @@ struct JSONTopLevelScannerTests {
         #expect(Self.model(#"{"model":"unterminated"#) == nil)
         #expect(Self.model("") == nil)
     }
+
+    static func spans(_ json: String, _ keys: [String]) -> [String: String]? {
+        let bytes = Array(json.utf8)
+        return bytes.withUnsafeBytes { buffer in
+            JSONTopLevelScanner.valueSpans(ofKeys: keys, in: buffer)?.mapValues {
+                String(decoding: bytes[$0], as: UTF8.self)
+            }
+        }
+    }
+
+    @Test func spansOfSeveralMembersSkipEverythingElse() {
+        let json =
+            #" {"content":[{"usage":{"x":1}},"\"usage\":2"],"type":"message","usage":{"a":[1,{"b":2}]} , "n":-1.5e3,"type":"last"}"#
+        #expect(
+            Self.spans(json, ["usage", "type", "n", "absent"]) == [
+                "usage": #"{"a":[1,{"b":2}]}"#, "type": #""last""#, "n": "-1.5e3",
+            ]
+        )
+        #expect(Self.spans(#"{}"#, ["usage"]) == [:])
+        #expect(Self.spans(#"{"usage":true,"more":null}"#, ["usage", "more"]) == ["usage": "true", "more": "null"])
+    }
+
+    @Test func spansRefuseWhatOnlyAParserCanRead() {
+        // Not an object, or a member name with an escape: the caller parses the document.
+        #expect(Self.spans(#"[{"usage":{}}]"#, ["usage"]) == nil)
+        #expect(Self.spans("not json", ["usage"]) == nil)
+        #expect(Self.spans("", ["usage"]) == nil)
+        #expect(Self.spans(#"{"us\u0061ge":{"a":1}}"#, ["usage"]) == nil)
+        // An escape inside a value is no reason to give up.
+        #expect(Self.spans(#"{"text":"a\"b","usage":1}"#, ["usage"]) == ["usage": "1"])
+    }
 }

@@ -100,6 +100,33 @@ struct UsageExtractorTests {
         )
         #expect(usage(#"{"usage":{"prompt_tokens":128000,"completion_tokens":4096}}"#, .openai)?.totalTokens == 132_096)
     }
+
+    /// Only the top level's usage members are read; the answer's content is skipped, whatever it holds.
+    @Test func onlyTopLevelUsageCounts() {
+        let decoy =
+            #"{"content":[{"type":"text","text":"\"usage\":{\"input_tokens\":999}"},{"usage":{"input_tokens":998,"output_tokens":1}}],"#
+        #expect(
+            usage(decoy + #""usage":{"input_tokens":4,"output_tokens":2}}"#, .anthropic)
+                == TokenUsage(inputTokens: 4, outputTokens: 2)
+        )
+        #expect(usage(decoy + #""stop_reason":"end_turn"}"#, .anthropic) == nil)
+        // Pretty-printed, and the same with a member name the scanner cannot compare (escaped).
+        #expect(
+            usage("{\n  \"usage\" : {\"prompt_tokens\": 5, \"completion_tokens\": 1}\n}\n", .openai)
+                == TokenUsage(inputTokens: 5, outputTokens: 1)
+        )
+        #expect(
+            usage(#"{"us\u0061ge":{"prompt_tokens":5,"completion_tokens":1}}"#, .openai)
+                == TokenUsage(inputTokens: 5, outputTokens: 1)
+        )
+        // A usage member that does not parse gives no usage, as a document that does not parse.
+        #expect(usage(#"{"usage":{"prompt_tokens":5,,"completion_tokens":1}}"#, .openai) == nil)
+        // Nested usage (Responses API streaming objects, OpenAI deltas) is read as before.
+        #expect(
+            usage(#"{"type":"response.completed","response":{"usage":{"input_tokens":3,"output_tokens":4}}}"#, .openai)
+                == TokenUsage(inputTokens: 3, outputTokens: 4)
+        )
+    }
 }
 
 struct UsageMeterTests {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Finds members of a JSON object's top level by scanning its bytes, without building the
 /// document: for reading one field of a large body (a request's `model`) on the request path.
 ///
@@ -19,9 +25,51 @@ public enum JSONTopLevelScanner {
 
     /// The byte range of the value of top-level member `key` (the last one, as parsers keep).
     static func valueSpan(ofKey key: String, in bytes: UnsafeRawBufferPointer) -> Range<Int>? {
+        var found: Range<Int>?
+        forEachMember(in: bytes) { name, value in
+            if bytes[name].elementsEqual(key.utf8) { found = value }
+            return true
+        }
+        return found
+    }
+
+    /// The byte ranges of the values of the top-level members named in `keys` (the last of each,
+    /// as parsers keep), with the values of every other member skipped unread.
+    ///
+    /// - Returns: `nil` when the bytes do not start with an object or a member's name holds an
+    ///   escape (whose decoded name a byte comparison cannot know); the caller then parses.
+    public static func valueSpans(ofKeys keys: [String], in bytes: UnsafeRawBufferPointer) -> [String: Range<Int>]? {
+        guard let first = bytes.firstIndex(where: { !isWhitespace($0) }), bytes[first] == UInt8(ascii: "{") else {
+            return nil
+        }
+        let keyBytes = keys.map { Array($0.utf8) }
+        var spans: [String: Range<Int>] = [:]
+        let complete = forEachMember(in: bytes) { name, value in
+            let nameBytes = UnsafeRawBufferPointer(rebasing: bytes[name])
+            guard !nameBytes.contains(UInt8(ascii: "\\")) else { return false }
+            // Lengths first, then the bytes: most names are not asked for.
+            if let index = keyBytes.firstIndex(where: {
+                $0.count == nameBytes.count
+                    && $0.withUnsafeBytes { memcmp($0.baseAddress!, nameBytes.baseAddress!, $0.count) == 0 }
+            }) {
+                spans[keys[index]] = value
+            }
+            return true
+        }
+        return complete ? spans : nil
+    }
+
+    /// Calls `body` with the name (inside its quotes) and value range of each top-level member,
+    /// in order, until it returns `false`.
+    ///
+    /// - Returns: `false` when `body` stopped the walk.
+    @discardableResult
+    private static func forEachMember(
+        in bytes: UnsafeRawBufferPointer,
+        _ body: (_ name: Range<Int>, _ value: Range<Int>) -> Bool
+    ) -> Bool {
         var depth = 0
         var index = 0
-        var found: Range<Int>?
         var expectingKey = false
         while index < bytes.count {
             let byte = bytes[index]
@@ -40,13 +88,16 @@ public enum JSONTopLevelScanner {
                 let end = stringEnd(from: index, in: bytes)
                 if depth == 1 && expectingKey {
                     expectingKey = false
-                    let isKey = end - 1 > index && bytes[(index + 1)..<(end - 1)].elementsEqual(key.utf8)
                     var cursor = end
                     while cursor < bytes.count, bytes[cursor] != UInt8(ascii: ":") { cursor += 1 }
                     cursor += 1
                     while cursor < bytes.count, isWhitespace(bytes[cursor]) { cursor += 1 }
-                    if isKey, cursor < bytes.count {
-                        found = cursor..<valueEnd(from: cursor, in: bytes)
+                    if end - 1 > index, cursor < bytes.count {
+                        let valueEnd = valueEnd(from: cursor, in: bytes)
+                        guard body((index + 1)..<(end - 1), cursor..<valueEnd) else { return false }
+                        // The value is skipped whole: nothing inside it can be a top-level name.
+                        index = valueEnd
+                        continue
                     }
                     index = cursor
                 } else {
@@ -56,7 +107,7 @@ public enum JSONTopLevelScanner {
                 index += 1
             }
         }
-        return found
+        return true
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {

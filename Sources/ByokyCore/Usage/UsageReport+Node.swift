@@ -13,11 +13,52 @@ extension UsageReport {
         response = Nested(node["response"])
     }
 
+    /// The top-level members ``init(_:)`` reads.
+    static let memberNames = [
+        "type", "usage", "usageMetadata", "usage_metadata", "message", "delta", "x_groq", "response",
+    ]
+
     /// Parses `bytes` as one object, or as an array of objects (Gemini without `alt=sse`).
+    ///
+    /// Of an object only the members that can carry usage are parsed; the rest (the answer's
+    /// content, most of its bytes) is skipped unread.
     static func reports(in bytes: some Collection<UInt8>) -> [UsageReport] {
-        guard let node = try? JSONNode.parse(bytes) else { return [] }
-        if let elements = node.arrayValue { return elements.compactMap(UsageReport.init) }
-        return UsageReport(node).map { [$0] } ?? []
+        let scanned = bytes.withContiguousStorageIfAvailable { buffer in
+            usageMembers(of: UnsafeRawBufferPointer(buffer))
+        }
+        switch scanned {
+        case .members(let object)?:
+            return UsageReport(object).map { [$0] } ?? []
+        case .unreadable?:
+            return []
+        case .needsParsing?, nil:
+            guard let node = try? JSONNode.parse(bytes) else { return [] }
+            if let elements = node.arrayValue { return elements.compactMap(UsageReport.init) }
+            return UsageReport(node).map { [$0] } ?? []
+        }
+    }
+
+    /// What a scan of a body's top level gave.
+    private enum ScannedBody {
+        /// An object of only the usage-bearing members.
+        case members(JSONNode)
+        /// One of them does not parse (read as no usage, as a document that does not parse).
+        case unreadable
+        /// Not an object the scanner can read: the whole document must be parsed.
+        case needsParsing
+    }
+
+    private static func usageMembers(of bytes: UnsafeRawBufferPointer) -> ScannedBody {
+        guard let spans = JSONTopLevelScanner.valueSpans(ofKeys: memberNames, in: bytes) else { return .needsParsing }
+        var object = JSONObject()
+        for name in memberNames {
+            guard let span = spans[name] else { continue }
+            guard let value = try? JSONNode.parse(UnsafeRawBufferPointer(rebasing: bytes[span])) else {
+                return .unreadable
+            }
+            object[name] = value
+        }
+        return .members(.object(object))
     }
 }
 
