@@ -6,9 +6,12 @@ public import HTTPTypes
 /// Each SDK puts its key in its provider's own header (`x-api-key`, `Authorization: Bearer`,
 /// `x-goog-api-key`, `api-key`, or Gemini's `?key=`); any of them is accepted for any provider.
 public enum SessionKeyExtractor {
+    /// The key headers other than `Authorization`, made once (a name is checked when it is made).
+    private static let keyHeaders = ["x-api-key", "x-goog-api-key", "api-key"].compactMap { HTTPField.Name($0) }
+
     public static func sessionKey(headers: HTTPFields, query: String?) -> String? {
-        for name in ["x-api-key", "x-goog-api-key", "api-key"] {
-            if let field = HTTPField.Name(name), let value = headers[field], !value.isEmpty { return value }
+        for field in keyHeaders {
+            if let value = headers[field], !value.isEmpty { return value }
         }
         if let authorization = headers[.authorization],
             let token = UpstreamAuthScheme.bearer.credential(fromHeaderValue: authorization)
