@@ -68,6 +68,7 @@ struct JSONTopLevelScannerTests {
         )
         #expect(Self.spans(#"{}"#, ["usage"]) == [:])
         #expect(Self.spans(#"{"usage":true,"more":null}"#, ["usage", "more"]) == ["usage": "true", "more": "null"])
+        #expect(Self.spans("{\"a\" : 12 \n, \"b\":false\t}", ["a", "b"]) == ["a": "12", "b": "false"])
     }
 
     @Test func spansRefuseWhatOnlyAParserCanRead() {

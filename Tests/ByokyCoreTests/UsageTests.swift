@@ -312,6 +312,32 @@ struct StreamUsageOptionsTests {
         #expect(inject(#"{"stream":true}"#, .anthropic) == nil)
         #expect(inject(#"{"stream":true}"#, .gemini) == nil)
         #expect(inject("not json", .openai) == nil)
+        #expect(inject(#"{"stream":"true"}"#, .openai) == nil)
+        #expect(inject(#"{"messages":[{"stream":true}],"stream":false}"#, .openai) == nil)
+        #expect(inject(#"{"stream":true,"stream":false}"#, .openai) == nil)
+    }
+
+    /// Only the top level counts; the last of a repeated member wins; a member name with an escape
+    /// and an existing `stream_options` go through a whole parse with the same outcome.
+    @Test func readsOnlyWhatItMust() {
+        #expect(
+            inject(#"{"messages":[{"content":"\"stream\":false"}],"stream" : true }"#, .openai)
+                == #"{"messages":[{"content":"\"stream\":false"}],"stream" : true ,"stream_options":{"include_usage":true}}"#
+        )
+        #expect(
+            inject(#"{"stream":false,"stream":true}"#, .openai)
+                == #"{"stream":false,"stream":true,"stream_options":{"include_usage":true}}"#
+        )
+        #expect(
+            inject(#"{"str\u0065am":true}"#, .openai)
+                == #"{"str\u0065am":true,"stream_options":{"include_usage":true}}"#
+        )
+        #expect(inject(#"{"stream":true,"stream_options":null}"#, .openai)?.contains(#""include_usage":true"#) == true)
+        #expect(
+            inject(#"{"stream":true,"stream_options":{"include_usage":false}}"#, .openai)?.contains(
+                #""include_usage":true"#
+            ) == true
+        )
     }
 }
 

@@ -4,7 +4,8 @@ public enum JSONPatch {
     /// The document with the top-level member `key` set to the string `value` (added at the end
     /// when absent); `nil` when `document` is not a JSON object.
     public static func settingTopLevelString(_ key: String, to value: String, in document: [UInt8]) -> [UInt8]? {
-        guard case .object(let object)? = JSONCoding.parse(document) else { return nil }
+        // The body is checked with the project's own parser (Foundation's cost several times more).
+        guard case .object(let object)? = try? JSONNode.parse(document) else { return nil }
         let encoded = JSONWriter.object([("v", .string(value))]).dropFirst(5).dropLast()
         if object[key] != nil,
             let span = document.withUnsafeBytes({ JSONTopLevelScanner.valueSpan(ofKey: key, in: $0) })

@@ -94,7 +94,10 @@ public enum JSONTopLevelScanner {
                     while cursor < bytes.count, isWhitespace(bytes[cursor]) { cursor += 1 }
                     if end - 1 > index, cursor < bytes.count {
                         let valueEnd = valueEnd(from: cursor, in: bytes)
-                        guard body((index + 1)..<(end - 1), cursor..<valueEnd) else { return false }
+                        // A literal's span ends at the comma or brace after it: leave out the spaces.
+                        var trimmedEnd = valueEnd
+                        while trimmedEnd > cursor, isWhitespace(bytes[trimmedEnd - 1]) { trimmedEnd -= 1 }
+                        guard body((index + 1)..<(end - 1), cursor..<trimmedEnd) else { return false }
                         // The value is skipped whole: nothing inside it can be a top-level name.
                         index = valueEnd
                         continue

@@ -8,21 +8,40 @@ public enum StreamUsageOptions {
 
     /// The body with `stream_options.include_usage: true` added when `provider` needs it and the
     /// body is a streaming request without it; otherwise `nil` (send the body unchanged).
+    ///
+    /// Only `stream` and `stream_options` are read (``JSONTopLevelScanner``): on the request path
+    /// a whole-body parse cost more than the rest of a passthrough request. A body the scanner
+    /// cannot read alone (escaped member names, an existing `stream_options` without the flag) is
+    /// parsed whole.
     public static func injected(into body: [UInt8], provider: ProviderID) -> [UInt8]? {
-        guard providers.contains(provider), body.count <= 10_485_760,
-            case .object(var object)? = JSONCoding.parse(body), object["stream"] == .bool(true)
-        else { return nil }
+        guard providers.contains(provider), body.count <= 10_485_760 else { return nil }
+        let spans = body.withUnsafeBytes {
+            JSONTopLevelScanner.valueSpans(ofKeys: ["stream", "stream_options"], in: $0)
+        }
+        guard let spans else { return parsedAndInjected(into: body) }
+        guard let stream = spans["stream"], body[stream].elementsEqual("true".utf8) else { return nil }
+        guard spans["stream_options"] == nil else { return parsedAndInjected(into: body) }
+        return addingStreamOptions(to: body)
+    }
+
+    /// The same decision made on the parsed body.
+    private static func parsedAndInjected(into body: [UInt8]) -> [UInt8]? {
+        guard case .object(var object)? = JSONCoding.parse(body), object["stream"] == .bool(true) else { return nil }
         var options = object["stream_options"]?.objectValue ?? [:]
         if options["include_usage"] == .bool(true) { return nil }
-        if object["stream_options"] == nil, let closing = body.lastIndex(of: UInt8(ascii: "}")) {
-            // Insert the member in place, so every other byte (and number precision) is kept.
-            var patched = Array(body[..<closing])
-            patched.append(contentsOf: #","stream_options":{"include_usage":true}"#.utf8)
-            patched.append(contentsOf: body[closing...])
-            return patched
-        }
+        if object["stream_options"] == nil { return addingStreamOptions(to: body) }
         options["include_usage"] = .bool(true)
         object["stream_options"] = .object(options)
         return try? JSONCoding.encode(JSONValue.object(object))
+    }
+
+    /// The object in `body` with the member inserted before its closing brace, so every other byte
+    /// (and number precision) is kept.
+    private static func addingStreamOptions(to body: [UInt8]) -> [UInt8]? {
+        guard let closing = body.lastIndex(of: UInt8(ascii: "}")) else { return nil }
+        var patched = Array(body[..<closing])
+        patched.append(contentsOf: #","stream_options":{"include_usage":true}"#.utf8)
+        patched.append(contentsOf: body[closing...])
+        return patched
     }
 }

@@ -285,7 +285,10 @@ public struct ProxyEngine: Sendable {
             authMethod: credential.authMethod
         )
         var body = body
-        let injected = StreamUsageOptions.injected(into: Array(body.readableBytesView), provider: target.id)
+        // Copied out of the buffer only for the providers that may need the option.
+        let injected =
+            StreamUsageOptions.providers.contains(target.id)
+            ? StreamUsageOptions.injected(into: Array(body.readableBytesView), provider: target.id) : nil
         if let injected { body = ByteBuffer(bytes: injected) }
         let sendsBody = body.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(method.uppercased())
         let response: UpstreamClient.Response
