@@ -3,11 +3,15 @@
 # on a noisy machine: instructions, not seconds). A throw-away wallet serves the nginx upstream of
 # run.sh; after a warm-up the counters are zeroed (the start and the unlock's key derivation are not
 # counted), wrk sends requests at concurrency 1 for a fixed time, and the counters are dumped.
-# Usage: Benchmarks/Bridge/profile.sh [seconds]   (default 20; needs valgrind, nginx, wrk)
+# Usage: Benchmarks/Bridge/profile.sh [seconds] [passthrough|translated]
+#   (default 20 s, passthrough; needs valgrind, nginx, wrk). `translated` routes the same Anthropic
+#   request to the OpenAI API of the same upstream, as run.sh's translated lane does.
 # Prints instructions per request, inclusive, for the functions that matter, demangled.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-20}
+lane=${2:-passthrough}
+case "$lane" in passthrough | translated) ;; *) echo "unknown lane $lane: passthrough or translated" >&2; exit 1 ;; esac
 for tool in valgrind callgrind_control callgrind_annotate objcopy nginx wrk; do
     command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install valgrind nginx wrk" >&2; exit 1; }
 done
@@ -26,6 +30,12 @@ for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/v1/messages"
 "$bin/byoky" init --password-file "$work/password" >/dev/null
 printf 'sk-bench-upstream\n' | "$bin/byoky" key add anthropic --base-url "http://127.0.0.1:$port" \
     --password-file "$work/password" >/dev/null
+if [ "$lane" = translated ]; then
+    printf 'sk-bench-upstream\n' | "$bin/byoky" key add openai --base-url "http://127.0.0.1:$port" \
+        --password-file "$work/password" >/dev/null
+    "$bin/byoky" group add gpt --provider openai --model gpt-5.4 --password-file "$work/password" >/dev/null
+    "$bin/byoky" group assign profile gpt --password-file "$work/password" >/dev/null
+fi
 # Valgrind 3.19 cannot read the DWARF 5 of a Swift build: profile a copy without debug info
 # (function names come from the symbol table).
 objcopy --strip-debug "$bin/byoky" "$work/byoky"
@@ -45,7 +55,7 @@ kill -INT "$daemon"; wait "$daemon" 2>/dev/null || true
 # The dump made right after the load holds exactly the requests (counters were zeroed before).
 dump=$(ls "$work"/callgrind.out.* | head -1)
 total=$(callgrind_annotate "$dump" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }')
-echo "requests: $requests; instructions: $total; per request: $((total / requests))"
+echo "lane: $lane; requests: $requests; instructions: $total; per request: $((total / requests))"
 # Inclusive instructions per request of the 40 heaviest functions, demangled.
 callgrind_annotate --inclusive=yes --threshold=100 "$dump" 2>/dev/null \
     | awk -v n="$requests" '/^ *[0-9,]+ / { count = $1; gsub(",", "", count); $1 = ""; printf "%10.0f %s\n", count / n, $0 }' \
