@@ -25,9 +25,10 @@ public enum JSONTopLevelScanner {
 
     /// The byte range of the value of top-level member `key` (the last one, as parsers keep).
     static func valueSpan(ofKey key: String, in bytes: UnsafeRawBufferPointer) -> Range<Int>? {
+        let keyBytes = Array(key.utf8)
         var found: Range<Int>?
         forEachMember(in: bytes) { name, value in
-            if bytes[name].elementsEqual(key.utf8) { found = value }
+            if isName(name, in: bytes, equalTo: keyBytes) { found = value }
             return true
         }
         return found
@@ -45,18 +46,20 @@ public enum JSONTopLevelScanner {
         let keyBytes = keys.map { Array($0.utf8) }
         var spans: [String: Range<Int>] = [:]
         let complete = forEachMember(in: bytes) { name, value in
-            let nameBytes = UnsafeRawBufferPointer(rebasing: bytes[name])
-            guard !nameBytes.contains(UInt8(ascii: "\\")) else { return false }
-            // Lengths first, then the bytes: most names are not asked for.
-            if let index = keyBytes.firstIndex(where: {
-                $0.count == nameBytes.count
-                    && $0.withUnsafeBytes { memcmp($0.baseAddress!, nameBytes.baseAddress!, $0.count) == 0 }
-            }) {
+            guard !bytes[name].contains(UInt8(ascii: "\\")) else { return false }
+            if let index = keyBytes.firstIndex(where: { isName(name, in: bytes, equalTo: $0) }) {
                 spans[keys[index]] = value
             }
             return true
         }
         return complete ? spans : nil
+    }
+
+    /// Whether the member name at `name` is the bytes of `key`: lengths first, then the bytes
+    /// (most names are not the one asked for).
+    private static func isName(_ name: Range<Int>, in bytes: UnsafeRawBufferPointer, equalTo key: [UInt8]) -> Bool {
+        key.count == name.count
+            && key.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress! + name.lowerBound, name.count) == 0 }
     }
 
     /// Calls `body` with the name (inside its quotes) and value range of each top-level member,

@@ -14,18 +14,22 @@ public enum StreamUsageOptions {
     /// cannot read alone (escaped member names, an existing `stream_options` without the flag) is
     /// parsed whole.
     public static func injected(into body: [UInt8], provider: ProviderID) -> [UInt8]? {
+        body.withUnsafeBytes { injected(into: $0, provider: provider) }
+    }
+
+    /// The same, for a body read in place (a request buffer): nothing is copied unless it changes.
+    public static func injected(into body: UnsafeRawBufferPointer, provider: ProviderID) -> [UInt8]? {
         guard providers.contains(provider), body.count <= 10_485_760 else { return nil }
-        let spans = body.withUnsafeBytes {
-            JSONTopLevelScanner.valueSpans(ofKeys: ["stream", "stream_options"], in: $0)
+        guard let spans = JSONTopLevelScanner.valueSpans(ofKeys: ["stream", "stream_options"], in: body) else {
+            return parsedAndInjected(into: body)
         }
-        guard let spans else { return parsedAndInjected(into: body) }
         guard let stream = spans["stream"], body[stream].elementsEqual("true".utf8) else { return nil }
         guard spans["stream_options"] == nil else { return parsedAndInjected(into: body) }
         return addingStreamOptions(to: body)
     }
 
     /// The same decision made on the parsed body.
-    private static func parsedAndInjected(into body: [UInt8]) -> [UInt8]? {
+    private static func parsedAndInjected(into body: UnsafeRawBufferPointer) -> [UInt8]? {
         guard case .object(var object)? = JSONCoding.parse(body), object["stream"] == .bool(true) else { return nil }
         var options = object["stream_options"]?.objectValue ?? [:]
         if options["include_usage"] == .bool(true) { return nil }
@@ -37,7 +41,7 @@ public enum StreamUsageOptions {
 
     /// The object in `body` with the member inserted before its closing brace, so every other byte
     /// (and number precision) is kept.
-    private static func addingStreamOptions(to body: [UInt8]) -> [UInt8]? {
+    private static func addingStreamOptions(to body: UnsafeRawBufferPointer) -> [UInt8]? {
         guard let closing = body.lastIndex(of: UInt8(ascii: "}")) else { return nil }
         var patched = Array(body[..<closing])
         patched.append(contentsOf: #","stream_options":{"include_usage":true}"#.utf8)

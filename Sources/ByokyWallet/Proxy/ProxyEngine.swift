@@ -285,10 +285,7 @@ public struct ProxyEngine: Sendable {
             authMethod: credential.authMethod
         )
         var body = body
-        // Copied out of the buffer only for the providers that may need the option.
-        let injected =
-            StreamUsageOptions.providers.contains(target.id)
-            ? StreamUsageOptions.injected(into: Array(body.readableBytesView), provider: target.id) : nil
+        let injected = body.withUnsafeReadableBytes { StreamUsageOptions.injected(into: $0, provider: target.id) }
         if let injected { body = ByteBuffer(bytes: injected) }
         let sendsBody = body.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(method.uppercased())
         let response: UpstreamClient.Response
@@ -350,6 +347,8 @@ public struct ProxyEngine: Sendable {
         return request.body.withUnsafeReadableBytes { JSONTopLevelScanner.string(forKey: "model", in: $0) }
     }
 
+    private static let geminiModelsMarker = Array("/models/".utf8)
+
     /// The model in a Gemini path (`…/models/{model}:method`), before any query.
     ///
     /// Scanned as bytes with a plain loop: the standard library's generic `firstRange(of:)` cost
@@ -357,7 +356,7 @@ public struct ProxyEngine: Sendable {
     static func geminiPathModel(in pathAndQuery: String) -> String? {
         var text = pathAndQuery
         return text.withUTF8 { bytes -> String? in
-            let marker: [UInt8] = Array("/models/".utf8)
+            let marker = geminiModelsMarker
             var index = 0
             while index + marker.count <= bytes.count, bytes[index] != UInt8(ascii: "?") {
                 guard bytes[index] == UInt8(ascii: "/"), bytes[index..<(index + marker.count)].elementsEqual(marker)
