@@ -1,4 +1,5 @@
 package import Hummingbird
+package import HummingbirdCore
 package import Logging
 import NIOCore
 package import ServiceLifecycle
@@ -13,13 +14,19 @@ package enum HTTPServerRunner {
         /// Makes the server's service; it reports its bound port (0 for a Unix socket) when it runs.
         let makeService: @Sendable (BindAddress, Logger, @escaping @Sendable (Int) -> Void) -> any Service
 
-        package init<Context: RequestContext>(router: Router<Context>, address: BindAddress)
+        /// `server` builds each connection's channel (Hummingbird's HTTP/1.1 one by default).
+        package init<Context: RequestContext>(
+            router: Router<Context>,
+            address: BindAddress,
+            server: HTTPServerBuilder = .http1()
+        )
         where Context: InitializableFromSource<ApplicationRequestContextSource> {
             self.address = address
             let responder = router.buildResponder()
             makeService = { address, logger, onRunning in
                 Application(
                     responder: responder,
+                    server: server,
                     configuration: .init(address: address, serverName: nil),
                     onServerRunning: { channel in onRunning(channel.localAddress?.port ?? 0) },
                     logger: logger

@@ -1,16 +1,23 @@
 public import ByokyCore
 public import ByokyWallet
-public import Hummingbird
-import NIOCore
+public import HTTPTypes
+import Hummingbird
+public import HummingbirdCore
+public import NIOCore
 
 /// An app's provider request as it reaches a proxy route (`/<provider>/…` on the bridge,
 /// `/proxy/<provider>/…` on a vault), sent through a ``ProxyEngine``.
 public enum ProxiedRequest {
     /// The provider path and query after `prefix` (`/` when nothing follows).
     public static func pathAndQuery(of request: Request, after prefix: String) -> String {
-        var path = String(request.uri.path.dropFirst(prefix.count))
+        pathAndQuery(of: request.uri, after: prefix)
+    }
+
+    /// The provider path and query of `uri` after `prefix` (`/` when nothing follows).
+    public static func pathAndQuery(of uri: URI, after prefix: String) -> String {
+        var path = String(uri.path.dropFirst(prefix.count))
         if path.isEmpty { path = "/" }
-        if let query = request.uri.query, !query.isEmpty { path += "?" + query }
+        if let query = uri.query, !query.isEmpty { path += "?" + query }
         return path
     }
 
@@ -29,23 +36,57 @@ public enum ProxiedRequest {
         do {
             body = try await request.body.collect(upTo: limit)
         } catch {
-            return BridgeResponses.error(.payloadTooLarge("Request body", limit: limit), family: provider.family)
+            return bodyTooLarge(limit: limit, for: provider)
         }
+        return await forward(
+            method: request.method,
+            headers: headers,
+            body: body,
+            to: provider,
+            pathAndQuery: pathAndQuery,
+            sessionKey: sessionKey,
+            requestOrigin: request.headers[.origin],
+            engine: engine
+        )
+    }
+
+    /// Sends a request whose body has been read through `engine`; every failure comes back in
+    /// the provider's error format. `requestOrigin` (the page that sent it) may read an error.
+    public static func forward(
+        method: HTTPRequest.Method,
+        headers: [(name: String, value: String)],
+        body: ByteBuffer,
+        to provider: Provider,
+        pathAndQuery: String,
+        sessionKey: String?,
+        requestOrigin: String?,
+        engine: ProxyEngine
+    ) async -> Response {
         let proxyRequest = ProxyRequest(
             provider: provider.id,
-            method: request.method.rawValue,
+            method: method.rawValue,
             pathAndQuery: pathAndQuery,
             headers: headers,
             body: body
         )
         return await BridgeResponses.proxied(
             await engine.handle(proxyRequest, sessionKey: sessionKey),
-            requestOrigin: request.headers[.origin]
+            requestOrigin: requestOrigin
         )
+    }
+
+    /// The answer to a request body longer than `limit` bytes, in the provider's error format.
+    public static func bodyTooLarge(limit: Int, for provider: Provider) -> Response {
+        BridgeResponses.error(.payloadTooLarge("Request body", limit: limit), family: provider.family)
     }
 
     /// The request's headers as the engine takes them.
     public static func headers(of request: Request) -> [(name: String, value: String)] {
-        request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+        headers(request.headers)
+    }
+
+    /// Header fields as the engine takes them.
+    public static func headers(_ fields: HTTPFields) -> [(name: String, value: String)] {
+        fields.map { (name: $0.name.canonicalName, value: $0.value) }
     }
 }

@@ -5,6 +5,7 @@ public import ByokyRelayHost
 import ByokyStore
 public import ByokyWallet
 import Hummingbird
+import HummingbirdCore
 public import Logging
 import NIOCore
 import ServiceLifecycle
@@ -22,7 +23,8 @@ import Darwin
 /// Routes:
 /// - `/{provider}/…`: any provider-native request (`/anthropic/v1/messages`,
 ///   `/openai/v1/chat/completions`, `/gemini/v1beta/models/{model}:generateContent`, `/cohere/v2/chat`, …),
-///   authenticated by the session key in the provider's own auth header.
+///   authenticated by the session key in the provider's own auth header. Answered on the
+///   connection's channel, ahead of the router (`ProxyHTTP1Channel`).
 /// - `GET /v1/health`: liveness and lock state.
 ///
 /// Every request must be addressed to a loopback host name (DNS-rebinding defence).
@@ -110,7 +112,8 @@ public final class WalletDaemon: Sendable {
         var servers = [
             HTTPServerRunner.Server(
                 router: makeRouter(),
-                address: .hostname(configuration.host, port: configuration.port)
+                address: .hostname(configuration.host, port: configuration.port),
+                server: ProxyHTTP1Channel.server(route: proxyRoute())
             )
         ]
         if let socket = configuration.controlSocketPath {
@@ -246,25 +249,22 @@ public final class WalletDaemon: Sendable {
             if let origin = request.headers[.origin] { BridgeCORS.allow(origin, in: &response.headers) }
             return response
         }
+        // Requests for a registered provider are answered on the connection's channel
+        // (`proxyRoute()`); the router sees the rest (an unknown provider, a bare `/anthropic/`).
+        let route = proxyRoute()
         let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
-            if let refusal = Self.refuseNonLoopback(request) { return refusal }
             let providerID = ProviderID(context.parameters.get("provider") ?? "")
             guard let provider = ProviderRegistry.provider(providerID) else {
+                if let refusal = Self.refuseNonLoopback(request) { return refusal }
                 return BridgeResponses.error(
                     ByokyError(.notFound, "Unknown provider \"\(providerID.rawValue)\" — see `byoky providers`"),
                     family: nil
                 )
             }
-            autoLock.touch()
-            return await ProxiedRequest.forward(
-                request,
-                to: provider,
-                pathAndQuery: ProxiedRequest.pathAndQuery(of: request, after: "/" + providerID.rawValue),
-                headers: ProxiedRequest.headers(of: request),
-                sessionKey: SessionKeyExtractor.sessionKey(headers: request.headers, query: request.uri.query),
-                engine: engine,
-                limit: limit
-            )
+            guard let body = try? await request.body.collect(upTo: limit) else {
+                return ProxiedRequest.bodyTooLarge(limit: limit, for: provider)
+            }
+            return await route.respond(request.head, provider, body)
         }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             router.on("/{provider}/**", method: method, use: handler)
@@ -281,6 +281,28 @@ public final class WalletDaemon: Sendable {
             router.on(RouterPath(path), method: .options, use: preflight)
         }
         return router
+    }
+
+    /// The bridge's provider requests (`/<provider>/…`), answered on the connection's channel.
+    func proxyRoute() -> ProxyRoute {
+        let engine = self.engine
+        let autoLock = self.autoLock
+        let limit = configuration.proxy.maximumRequestBodySize
+        return ProxyRoute(bodyLimit: limit, provider: ProxyRoute.provider(named:)) { head, provider, body in
+            guard let host = head.authority, HostCheck.isLoopback(host) else { return Self.nonLoopbackRefusal }
+            autoLock.touch()
+            let uri = URI(head.path ?? "")
+            return await ProxiedRequest.forward(
+                method: head.method,
+                headers: ProxiedRequest.headers(head.headerFields),
+                body: body,
+                to: provider,
+                pathAndQuery: ProxiedRequest.pathAndQuery(of: uri, after: "/" + provider.id.rawValue),
+                sessionKey: SessionKeyExtractor.sessionKey(headers: head.headerFields, query: uri.query),
+                requestOrigin: head.headerFields[.origin],
+                engine: engine
+            )
+        }
     }
 
     /// Answers a CORS preflight: the wallet API (`/v1/…`) for any page (connecting needs the owner's
@@ -301,12 +323,14 @@ public final class WalletDaemon: Sendable {
 
     /// A refusal for requests not addressed to a loopback host name, else `nil`.
     static func refuseNonLoopback(_ request: Request) -> Response? {
-        guard let host = request.head.authority, HostCheck.isLoopback(host) else {
-            return BridgeResponses.error(
-                ByokyError(.originNotAllowed, "The byoky bridge only answers requests addressed to localhost"),
-                family: nil
-            )
-        }
+        guard let host = request.head.authority, HostCheck.isLoopback(host) else { return nonLoopbackRefusal }
         return nil
+    }
+
+    static var nonLoopbackRefusal: Response {
+        BridgeResponses.error(
+            ByokyError(.originNotAllowed, "The byoky bridge only answers requests addressed to localhost"),
+            family: nil
+        )
     }
 }

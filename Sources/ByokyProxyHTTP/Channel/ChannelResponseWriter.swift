@@ -1,0 +1,94 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTPTypes
+
+/// Writes a Hummingbird `Response` to a connection from the task that made it, for
+/// ``ProxyRouteHandler``: every write runs on the channel's event loop (inline when the task is
+/// already there); a streamed body is flushed once the loop has run what is already queued, so
+/// chunks that arrive together leave together, and the request's log entry, made as soon as the
+/// provider's answer ends, is usually queued before an app that stops reading at the last event
+/// can ask for it; a body whose length is known goes out with its head and end in one flush.
+struct ChannelResponseWriter: ResponseBodyWriter {
+    typealias Target = NIOLoopBound<(handler: ProxyRouteHandler, context: ChannelHandlerContext)>
+
+    let target: Target
+    let eventLoop: any EventLoop
+    /// Whether the connection closes once the answer is written (the client asked for it).
+    let closingAfter: Bool
+    /// The body's length when it is known, and what of it has been written.
+    private var length: Int? = nil
+    private var written = 0
+
+    init(target: Target, eventLoop: any EventLoop, closingAfter: Bool) {
+        self.target = target
+        self.eventLoop = eventLoop
+        self.closingAfter = closingAfter
+    }
+
+    /// Writes `response` whole; a failure closes the connection (the client sees a cut answer).
+    func write(_ response: Response) async {
+        var writer = self
+        writer.length = response.body.contentLength
+        var dated = response.head
+        dated.headerFields[.date] = HTTPDate.now()
+        let head = dated
+        do {
+            try await writer.onLoop { handler, context in
+                context.write(handler.wrapOutboundOut(.head(head)), promise: nil)
+                return nil
+            }
+            try await response.body.write(writer)
+        } catch {
+            _ = try? await writer.onLoop { handler, context in
+                handler.answerFailed(context: context)
+                return nil
+            }
+        }
+    }
+
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        written += buffer.readableBytes
+        // The last bytes of a body of known length wait for the end, to leave in one flush.
+        let flushes = length.map { written < $0 } ?? true
+        let pending = try await onLoop { handler, context -> EventLoopFuture<Void>? in
+            guard context.channel.isWritable else {
+                // Back-pressure: a client that reads slower than the provider answers holds the body.
+                let promise = context.eventLoop.makePromise(of: Void.self)
+                context.writeAndFlush(handler.wrapOutboundOut(.body(buffer)), promise: promise)
+                return promise.futureResult
+            }
+            context.write(handler.wrapOutboundOut(.body(buffer)), promise: nil)
+            if flushes { handler.flushSoon(context: context) }
+            return nil
+        }
+        try await pending?.get()
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
+        let closing = closingAfter
+        try await onLoop { handler, context in
+            // Not waited for: once the end is handed over, nothing is left to do if it fails.
+            context.writeAndFlush(handler.wrapOutboundOut(.end(trailingHeaders)), promise: nil)
+            handler.answerEnded(context: context, closing: closing)
+            return nil
+        }
+    }
+
+    /// Runs `body` with the handler and its context on the channel's event loop, after checking
+    /// the connection is still open.
+    @discardableResult
+    private func onLoop(
+        _ body: @escaping @Sendable (ProxyRouteHandler, ChannelHandlerContext) throws -> EventLoopFuture<Void>?
+    ) async throws -> EventLoopFuture<Void>? {
+        let target = self.target
+        let eventLoop = self.eventLoop
+        let run: @Sendable () throws -> EventLoopFuture<Void>? = {
+            let (handler, context) = target.value
+            guard context.channel.isActive else { throw ChannelError.ioOnClosedChannel }
+            return try body(handler, context)
+        }
+        if eventLoop.inEventLoop { return try run() }
+        return try await eventLoop.submit(run).get()
+    }
+}

@@ -1,0 +1,57 @@
+public import HummingbirdCore
+public import Logging
+public import NIOCore
+import NIOHTTP1
+public import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+
+/// Hummingbird's HTTP/1.1 connection with a ``ProxyRoute`` answered on the channel: the pipeline
+/// of `HTTP1Channel` (decoder, encoder, the connection-state handler that closes idle and
+/// quiescing connections), then ``ProxyRouteHandler``, then the router's async channel.
+///
+/// A proxied request then costs no more than the HTTP codec, one task and the engine: not the
+/// async channel's streams, the router or its request context.
+public struct ProxyHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
+    public typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+
+    public let responder: HTTPChannelHandler.Responder
+    let route: ProxyRoute
+
+    public init(responder: @escaping HTTPChannelHandler.Responder, route: ProxyRoute) {
+        self.responder = responder
+        self.route = route
+    }
+
+    /// A server builder for `Application(server:)`.
+    public static func server(route: ProxyRoute) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in ProxyHTTP1Channel(responder: responder, route: route) }
+    }
+
+    public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            // As HTTP1Channel sets it up (its defaults: 80 KiB of headers, at most 1,000).
+            var limits = NIOHTTPDecoderLimitConfiguration()
+            limits.maxHeaderFieldSize = 80 * 1024
+            limits.maxHeaderListSize = 80 * 1024
+            limits.maxHeaderFieldCount = 1000
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                withPipeliningAssistance: false,
+                withErrorHandling: false,
+                withOutboundHeaderValidation: false,
+                withEncoderConfiguration: .init(),
+                withDecoderLimitConfiguration: limits
+            )
+            try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
+            try channel.pipeline.syncOperations.addHandler(ProxyRouteHandler(route: route))
+            return try NIOAsyncChannel(
+                wrappingChannelSynchronously: channel,
+                configuration: .init(isOutboundHalfClosureEnabled: true)
+            )
+        }
+    }
+
+    public func handle(value asyncChannel: Value, logger: Logger) async {
+        await handleHTTP(asyncChannel: asyncChannel, logger: logger)
+    }
+}

@@ -1,0 +1,41 @@
+public import ByokyCore
+public import HTTPTypes
+public import Hummingbird
+public import NIOCore
+
+/// The provider requests a server answers on the connection's channel, ahead of its router
+/// (``ProxyHTTP1Channel``): what they are, how much body they may carry, and their answer.
+public struct ProxyRoute: Sendable {
+    /// The longest request body read; a longer one is answered with the provider's error.
+    public var bodyLimit: Int
+    /// The provider a request is for, read from its head alone; `nil` leaves it to the router.
+    public var provider: @Sendable (HTTPRequest) -> Provider?
+    /// The answer to a request whose body has been read.
+    public var respond: @Sendable (HTTPRequest, Provider, ByteBuffer) async -> Response
+
+    public init(
+        bodyLimit: Int,
+        provider: @escaping @Sendable (HTTPRequest) -> Provider?,
+        respond: @escaping @Sendable (HTTPRequest, Provider, ByteBuffer) async -> Response
+    ) {
+        self.bodyLimit = bodyLimit
+        self.provider = provider
+        self.respond = respond
+    }
+
+    /// The methods a provider route takes (a preflight's `OPTIONS` stays with the router).
+    static let methods: Set<HTTPRequest.Method> = [.get, .post, .put, .patch, .delete]
+
+    /// The registered provider named by the first segment of `head`'s path, when something
+    /// follows it (`/anthropic/v1/messages`) and the method is one a provider route takes.
+    public static func provider(named head: HTTPRequest) -> Provider? {
+        guard methods.contains(head.method), var path = head.path else { return nil }
+        return path.withUTF8 { bytes -> Provider? in
+            guard bytes.count > 2, bytes[0] == UInt8(ascii: "/") else { return nil }
+            guard let slash = bytes[1...].firstIndex(of: UInt8(ascii: "/")), slash > 1, slash + 1 < bytes.count,
+                bytes[slash + 1] != UInt8(ascii: "?"), bytes[slash + 1] != UInt8(ascii: "#")
+            else { return nil }
+            return ProviderRegistry.provider(ProviderID(String(decoding: bytes[1..<slash], as: UTF8.self)))
+        }
+    }
+}

@@ -1,0 +1,251 @@
+import ByokyCore
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTPTypes
+
+/// Answers a ``ProxyRoute``'s requests on the connection's channel, ahead of the router: their
+/// parts are read here, the route's answer is made in one task and written straight to the
+/// channel. Every other request passes on to the router unchanged.
+///
+/// Requests are answered one at a time, in the order they came: parts that arrive while an
+/// answer is being written (a client that pipelines) wait here, with reads paused, until it ends.
+final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private enum State {
+        /// Between requests.
+        case idle
+        /// A request for the router: `read` once its end has passed on, `answered` once the
+        /// router has written its answer's end.
+        case routed(read: Bool, answered: Bool)
+        /// A route's request whose body is being read.
+        case reading(HTTPRequest, Provider, body: ByteBuffer?)
+        /// A refusal of a body over the limit, written while the rest of that body is read and
+        /// dropped (a client still sending would otherwise see a reset, not the refusal):
+        /// `answered` once it is written, `dropped` the bytes dropped so far.
+        case refusing(answered: Bool, dropped: Int)
+        /// A route's answer being written.
+        case answering
+        case closed
+    }
+
+    private let route: ProxyRoute
+    private var state = State.idle
+    /// Parts that came while the connection was busy with an earlier request.
+    private var held = CircularBuffer<HTTPRequestPart>()
+    /// An error that came while parts were held; passed on after them.
+    private var heldError: (any Error)?
+    /// Whether a read was asked for while parts were held.
+    private var isReadPending = false
+    /// Whether the client closed its side while an answer of ours was due: passed on after it,
+    /// or the router's channel, idle as far as it knows, would close the connection's output.
+    private var isInputClosedHeld = false
+    /// Whether a flush of an answer's chunks is queued on the event loop.
+    private var isFlushScheduled = false
+
+    init(route: ProxyRoute) {
+        self.route = route
+    }
+
+    /// Whether a new request must wait.
+    private var isBusy: Bool {
+        switch state {
+        case .idle, .reading, .routed(read: false, _), .refusing: false
+        case .routed(read: true, _), .answering, .closed: true
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if isBusy || !held.isEmpty {
+            held.append(part)
+        } else {
+            receive(part, context: context)
+        }
+    }
+
+    private func receive(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch (state, part) {
+        case (.idle, .head(let head)):
+            if let provider = route.provider(head) {
+                state = .reading(head, provider, body: nil)
+            } else {
+                state = .routed(read: false, answered: false)
+                context.fireChannelRead(wrapInboundOut(part))
+            }
+        case (.routed(read: false, let answered), _):
+            guard case .end = part else {
+                context.fireChannelRead(wrapInboundOut(part))
+                return
+            }
+            state = .routed(read: true, answered: answered)
+            context.fireChannelRead(wrapInboundOut(part))
+            if answered, case .routed(read: true, answered: true) = state { becomeIdle(context: context) }
+        case (.reading(let head, let provider, var body), .body(var chunk)):
+            state = .answering
+            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+            guard body!.readableBytes <= route.bodyLimit else {
+                state = .refusing(answered: false, dropped: 0)
+                let refusal = ProxiedRequest.bodyTooLarge(limit: route.bodyLimit, for: provider)
+                answer(with: { refusal }, closingAfter: false, context: context)
+                return
+            }
+            state = .reading(head, provider, body: body)
+        case (.refusing(let answered, let dropped), .body(let chunk)):
+            // A client that goes on sending as much again after the refusal is cut off.
+            guard dropped + chunk.readableBytes <= route.bodyLimit else {
+                state = .closed
+                context.close(promise: nil)
+                return
+            }
+            state = .refusing(answered: answered, dropped: dropped + chunk.readableBytes)
+        case (.refusing(let answered, _), .end):
+            if answered {
+                becomeIdle(context: context)
+            } else {
+                state = .answering
+            }
+        case (.reading(let head, let provider, let body), .end):
+            state = .answering
+            let route = self.route
+            answer(
+                with: { await route.respond(head, provider, body ?? ByteBuffer()) },
+                closingAfter: head.headerFields[.connection] == "close",
+                context: context
+            )
+        case (.idle, _), (.reading, .head), (.refusing, .head):
+            // Parts out of order (the decoder never makes these): the router refuses them.
+            state = .routed(read: true, answered: false)
+            context.fireChannelRead(wrapInboundOut(part))
+        case (.routed(read: true, _), _), (.answering, _), (.closed, _):
+            held.append(part)
+        }
+    }
+
+    /// Makes the answer in a task and writes it to the channel; the connection takes its next
+    /// request when the answer has ended.
+    private func answer(
+        with response: @escaping @Sendable () async -> Response,
+        closingAfter: Bool,
+        context: ChannelHandlerContext
+    ) {
+        let target = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        Task {
+            let writer = ChannelResponseWriter(target: target, eventLoop: eventLoop, closingAfter: closingAfter)
+            await writer.write(await response())
+        }
+    }
+
+    /// Flushes the channel once the event loop has run what is queued now.
+    func flushSoon(context: ChannelHandlerContext) {
+        guard !isFlushScheduled else { return }
+        isFlushScheduled = true
+        context.eventLoop.assumeIsolated().execute {
+            self.isFlushScheduled = false
+            context.flush()
+        }
+    }
+
+    /// Called on the event loop when an answer of this handler's has been written in full.
+    func answerEnded(context: ChannelHandlerContext, closing: Bool) {
+        if case .refusing(answered: false, let dropped) = state {
+            state = .refusing(answered: true, dropped: dropped)
+            return
+        }
+        guard case .answering = state else { return }
+        if closing {
+            state = .closed
+            context.close(promise: nil)
+        } else {
+            becomeIdle(context: context)
+        }
+    }
+
+    /// Called on the event loop when an answer could not be written in full.
+    func answerFailed(context: ChannelHandlerContext) {
+        state = .closed
+        held.removeAll()
+        context.close(promise: nil)
+    }
+
+    /// Takes the held parts, in order, until one starts a request that must wait again.
+    private func becomeIdle(context: ChannelHandlerContext) {
+        state = .idle
+        var passedOn = false
+        while !isBusy, let part = held.popFirst() {
+            receive(part, context: context)
+            if case .routed = state { passedOn = true }
+        }
+        // Outside a read: the router's channel takes what it was given once a read completes.
+        if passedOn { context.fireChannelReadComplete() }
+        guard held.isEmpty else { return }
+        if let error = heldError {
+            heldError = nil
+            context.fireErrorCaught(error)
+        }
+        if isInputClosedHeld {
+            isInputClosedHeld = false
+            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        }
+        if isReadPending {
+            isReadPending = false
+            context.read()
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        context.write(data, promise: promise)
+        // The router's answer ended: the connection may take its next request.
+        guard case .end = unwrapOutboundIn(data), case .routed(let read, answered: false) = state else { return }
+        state = .routed(read: read, answered: true)
+        if read {
+            // Later, not inside the router's write.
+            let target = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+            context.eventLoop.execute {
+                let (handler, context) = target.value
+                if case .routed(read: true, answered: true) = handler.state { handler.becomeIdle(context: context) }
+            }
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        // A client that sends ahead is not read further until its earlier requests are answered.
+        if held.isEmpty {
+            context.read()
+        } else {
+            isReadPending = true
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if held.isEmpty, !isBusy {
+            context.fireErrorCaught(error)
+        } else if heldError == nil {
+            heldError = error
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        let isOursToAnswer: Bool
+        switch state {
+        case .answering, .refusing(answered: false, _): isOursToAnswer = true
+        default: isOursToAnswer = !held.isEmpty
+        }
+        if isOursToAnswer, let event = event as? ChannelEvent, event == .inputClosed {
+            isInputClosedHeld = true
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        state = .closed
+        held.removeAll()
+        context.fireChannelInactive()
+    }
+}

@@ -1,0 +1,217 @@
+import ByokyCore
+import ByokyStore
+import ByokyTesting
+import ByokyWallet
+import Testing
+
+/// The bridge answers provider requests on the connection itself, ahead of its router: whatever a
+/// client does on one connection (send requests ahead, ask to close, send too much, stay while the
+/// wallet stops), every answer still comes whole, in order, and nothing is answered out of turn.
+@Suite(.timeLimit(.minutes(1)))
+struct ProxyChannelTests {
+    static func request(
+        _ method: String,
+        _ path: String,
+        port: Int,
+        body: String = "",
+        headers: [(String, String)] = []
+    ) -> String {
+        var text = "\(method) \(path) HTTP/1.1\r\nhost: 127.0.0.1:\(port)\r\n"
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        if !body.isEmpty || method == "POST" {
+            text += "content-type: application/json\r\ncontent-length: \(body.utf8.count)\r\n"
+        }
+        return text + "\r\n" + body
+    }
+
+    static func messages(model: String, stream: Bool = false) -> String {
+        #"{"model":"\#(model)","max_tokens":50,"stream":\#(stream),"messages":[{"role":"user","content":"hi"}]}"#
+    }
+
+    @Test func requestsSentAheadAreAnsweredInTheOrderTheyCame() async throws {
+        try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+            let port = bridge.port
+            let key = bridge.authHeader(for: .anthropic)
+            // Provider requests (answered on the channel) and router requests, interleaved, in one write.
+            let burst = [
+                Self.request(
+                    "POST",
+                    "/anthropic/v1/messages",
+                    port: port,
+                    body: Self.messages(model: "mock-words-3"),
+                    headers: [key]
+                ),
+                Self.request("GET", "/v1/health", port: port),
+                Self.request(
+                    "POST",
+                    "/anthropic/v1/messages",
+                    port: port,
+                    body: Self.messages(model: "mock-words-5", stream: true),
+                    headers: [key]
+                ),
+                Self.request("POST", "/acme/v1/chat", port: port, body: "{}", headers: [key]),
+                Self.request(
+                    "POST",
+                    "/anthropic/v1/messages",
+                    port: port,
+                    body: Self.messages(model: "mock-words-4"),
+                    headers: [key]
+                ),
+                Self.request("GET", "/v1/health", port: port),
+            ].joined()
+            let answers = try await RawHTTPConnection.with(port: port) { connection in
+                try await connection.write(burst)
+                return try await connection.read(6)
+            }
+            try #require(answers.count == 6)
+            #expect(answers.map(\.status) == [200, 200, 200, 404, 200, 200])
+            #expect(answers[0].text.contains(#""type":"message""#))
+            #expect(answers[0].text.split(separator: " ").count >= 3)
+            #expect(answers[0].header("content-length") == String(answers[0].body.count))
+            #expect(answers[0].header("date")?.hasSuffix(" GMT") == true)
+            #expect(answers[1].text.contains(#""locked":false"#))
+            #expect(answers[2].header("transfer-encoding") == "chunked")
+            #expect(answers[2].text.contains("event: message_start"))
+            #expect(answers[2].text.hasSuffix("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"))
+            #expect(answers[3].header("x-byoky-error-code") == "NOT_FOUND")
+            #expect(answers[4].text.contains(#""type":"message""#))
+            #expect(answers[5].text.contains(#""locked":false"#))
+            // Each provider request reached the provider once and is in the owner's log.
+            #expect(bridge.upstreamRequests.withLock { $0.count } == 3)
+            #expect(try await bridge.wallet.store.requestLog().count == 3)
+        }
+    }
+
+    @Test func aClientThatAsksToCloseGetsItsAnswerThenTheConnectionCloses() async throws {
+        try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+            let port = bridge.port
+            let key = bridge.authHeader(for: .anthropic)
+            let closing = Self.request(
+                "POST",
+                "/anthropic/v1/messages",
+                port: port,
+                body: Self.messages(model: "mock-words-3"),
+                headers: [key, ("connection", "close")]
+            )
+            let after = Self.request(
+                "POST",
+                "/anthropic/v1/messages",
+                port: port,
+                body: Self.messages(model: "mock-words-3"),
+                headers: [key]
+            )
+            let (answers, closedCleanly) = try await RawHTTPConnection.with(port: port) { connection in
+                try await connection.write(closing + after)
+                return (try await connection.read(2), try await connection.readsToTheEnd())
+            }
+            #expect(answers.map(\.status) == [200])
+            #expect(closedCleanly)
+            // The request after the close was never sent on.
+            #expect(bridge.upstreamRequests.withLock { $0.count } == 1)
+        }
+    }
+
+    @Test func aClientThatClosesItsSideAfterAskingStillGetsTheWholeAnswer() async throws {
+        try await BridgeFixture.with(grant: [.anthropic], upstreamEventDelay: .milliseconds(5)) { bridge in
+            let port = bridge.port
+            let request = Self.request(
+                "POST",
+                "/anthropic/v1/messages",
+                port: port,
+                body: Self.messages(model: "mock-words-20", stream: true),
+                headers: [bridge.authHeader(for: .anthropic)]
+            )
+            let answers = try await RawHTTPConnection.with(port: port) { connection in
+                try await connection.write(request)
+                connection.closeOutput()
+                return try await connection.read(1)
+            }
+            try #require(answers.count == 1)
+            #expect(answers[0].status == 200)
+            #expect(answers[0].text.hasSuffix("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"))
+            let log = try await bridge.wallet.store.requestLog()
+            #expect(log.first?.errorCode == nil)
+        }
+    }
+
+    @Test func aBodyOverTheLimitIsRefusedAndTheConnectionServesTheNextRequest() async throws {
+        try await BridgeFixture.with(grant: [.anthropic], maximumRequestBodySize: 4096) { bridge in
+            let port = bridge.port
+            let key = bridge.authHeader(for: .anthropic)
+            let oversized = Self.request(
+                "POST",
+                "/anthropic/v1/messages",
+                port: port,
+                body: String(repeating: "x", count: 6000),
+                headers: [key]
+            )
+            let next = Self.request(
+                "POST",
+                "/anthropic/v1/messages",
+                port: port,
+                body: Self.messages(model: "mock-words-3"),
+                headers: [key]
+            )
+            let answers = try await RawHTTPConnection.with(port: port) { connection in
+                try await connection.write(oversized + next)
+                return try await connection.read(2)
+            }
+            #expect(answers.map(\.status) == [413, 200])
+            #expect(answers.first?.text.contains("request_too_large") == true)
+            #expect(bridge.upstreamRequests.withLock { $0.count } == 1)
+        }
+    }
+
+    @Test func aClientThatGoesOnSendingPastTheLimitIsRefusedThenCutOff() async throws {
+        try await BridgeFixture.with(grant: [.anthropic], maximumRequestBodySize: 4096) { bridge in
+            let port = bridge.port
+            let key = bridge.authHeader(for: .anthropic)
+            // A body that claims 10 MB; the refusal comes after 4 KiB, the cut after 4 KiB more.
+            let head =
+                "POST /anthropic/v1/messages HTTP/1.1\r\nhost: 127.0.0.1:\(port)\r\n\(key.0): \(key.1)\r\n"
+                + "content-type: application/json\r\ncontent-length: 10000000\r\n\r\n"
+            let (answers, isCutOff) = try await RawHTTPConnection.with(port: port) { connection in
+                try await connection.write(head + String(repeating: "x", count: 5000))
+                let answers = try await connection.read(1)
+                try await connection.write(String(repeating: "x", count: 8192))
+                return (answers, try await connection.isClosedByServer())
+            }
+            try #require(answers.count == 1)
+            #expect(answers[0].status == 413)
+            #expect(answers[0].text.contains("request_too_large"))
+            #expect(isCutOff)
+            #expect(bridge.upstreamRequests.withLock { $0.isEmpty })
+        }
+    }
+
+    @Test func aStreamInFlightFinishesWhenTheWalletStops() async throws {
+        let reader = Locked<Task<[RawHTTPConnection.Response], any Error>?>(nil)
+        try await BridgeFixture.with(grant: [.anthropic], upstreamEventDelay: .milliseconds(25)) { bridge in
+            let port = bridge.port
+            let request = Self.request(
+                "POST",
+                "/anthropic/v1/messages",
+                port: port,
+                body: Self.messages(model: "mock-words-30", stream: true),
+                headers: [bridge.authHeader(for: .anthropic)]
+            )
+            reader.withLock {
+                $0 = Task {
+                    try await RawHTTPConnection.with(port: port) { connection in
+                        try await connection.write(request)
+                        return try await connection.read(1)
+                    }
+                }
+            }
+            // The daemon stops (gracefully) once the provider has the request and is answering.
+            let deadline = ContinuousClock.now + .seconds(20)
+            while bridge.upstreamRequests.withLock({ $0.isEmpty }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        let answers = try await #require(reader.withLock { $0 }).value
+        try #require(answers.count == 1)
+        #expect(answers[0].status == 200)
+        #expect(answers[0].text.hasSuffix("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"))
+    }
+}
