@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Two or more builds of the bridge against each other and against the nginx hop, on a machine
+# whose speed swings from one second to the next: every binary serves its own throw-away wallet
+# from the same zero-delay nginx upstream, and short windows of each lane (the hop first, then
+# each binary) alternate round after round, so a swing hits every lane alike. Prints each
+# window, then per lane the median added p50 at c=1 and the median req/s at c=32, with the
+# ratios to the hop and to the first binary.
+# Usage: Benchmarks/Bridge/ab.sh [seconds-per-window] [rounds] BINARY...
+#   e.g. build a commit, copy its .build/release/byoky to /tmp/old, then
+#   Benchmarks/Bridge/ab.sh 4 6 /tmp/old .build/release/byoky      (needs nginx and wrk)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+window=${1:?seconds per window}
+rounds=${2:?rounds}
+shift 2
+[ $# -ge 1 ] || { echo "usage: $0 seconds rounds BINARY..." >&2; exit 1; }
+for tool in nginx wrk; do command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install nginx wrk" >&2; exit 1; }; done
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+printf 'Bench-Password-2026\n' > "$work/password"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+proxyport=$(free_port)
+sed -e "s|WORK|$work|g" -e "s|PROXYPORT|$proxyport|g" -e "s|PORT|$port|g" Benchmarks/Bridge/nginx.conf.template > "$work/nginx.conf"
+nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" &
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/v1/messages" && break; sleep 0.1; done
+
+# Each binary: its own wallet, its own bridge, one app session (its key in $work/key.N).
+urls=() keys=() names=()
+index=0
+for binary in "$@"; do
+    index=$((index + 1))
+    home="$work/wallet.$index"
+    BYOKY_HOME=$home "$binary" init --password-file "$work/password" >/dev/null
+    printf 'sk-bench-upstream\n' | BYOKY_HOME=$home "$binary" key add anthropic --base-url "http://127.0.0.1:$port" \
+        --password-file "$work/password" >/dev/null
+    BYOKY_HOME=$home "$binary" serve --port 0 --password-file "$work/password" > "$work/serve.$index.log" 2>&1 &
+    for _ in $(seq 100); do grep -q "http://127.0.0.1" "$work/serve.$index.log" 2>/dev/null && break; sleep 0.1; done
+    bridge=$(grep -o '127.0.0.1:[0-9]*' "$work/serve.$index.log" | head -1)
+    # `byoky exec` revokes its session when its command ends: this one waits until the script ends.
+    BYOKY_HOME=$home "$binary" exec --app ab --bridge "http://$bridge" -- /bin/sh -c \
+        "printf %s \"\$ANTHROPIC_API_KEY\" > '$work/key.$index'; while kill -0 $$ 2>/dev/null; do sleep 1; done" >/dev/null 2>&1 &
+    for _ in $(seq 100); do [ -s "$work/key.$index" ] && break; sleep 0.1; done
+    urls+=("http://$bridge/anthropic/v1/messages")
+    keys+=("$(cat "$work/key.$index")")
+    names+=("$index:$(basename "$binary")")
+done
+
+script=Benchmarks/Bridge/post.lua
+measure() { # url key connections → "p50_us rps"
+    BENCH_KEY=$2 wrk -t1 -c"$3" -d"${window}s" --latency -s "$script" "$1" | awk '
+        function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; if (v ~ /s$/) return v * 1000000; return v }
+        $1 == "50%" { p50 = us($2) } $1 == "Requests/sec:" { rps = $2 }
+        /Non-2xx/ { errors = 1 }
+        END { printf "%.1f %.0f%s\n", p50, rps, (errors ? " non-2xx!" : "") }'
+}
+# Warm-up: every lane, a little.
+for lane in direct hop "${!urls[@]}"; do
+    case $lane in
+        direct) url="http://127.0.0.1:$port/v1/messages" key=sk-bench-upstream ;;
+        hop) url="http://127.0.0.1:$proxyport/v1/messages" key=sk-bench-upstream ;;
+        *) url=${urls[$lane]} key=${keys[$lane]} ;;
+    esac
+    BENCH_KEY=$key wrk -t1 -c4 -d1s -s "$script" "$url" >/dev/null
+done
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; ${rounds} rounds of ${window}-s windows"
+for round in $(seq "$rounds"); do
+    for connections in 1 32; do
+        for lane in direct hop "${!urls[@]}"; do
+            case $lane in
+                direct) url="http://127.0.0.1:$port/v1/messages" key=sk-bench-upstream name=direct ;;
+                hop) url="http://127.0.0.1:$proxyport/v1/messages" key=sk-bench-upstream name=nginx-hop ;;
+                *) url=${urls[$lane]} key=${keys[$lane]} name=${names[$lane]} ;;
+            esac
+            read -r p50 rps flag < <(measure "$url" "$key" "$connections")
+            echo "$round $connections $name $p50 $rps ${flag:-}" | tee -a "$work/windows"
+        done
+    done
+done
+echo "== medians over $rounds rounds (added p50 = lane p50 minus direct p50 of the same round, c=1)"
+awk -v first="${names[0]}" '
+    function median(list,   n, a, i, j, t) {
+        n = split(list, a, " ")
+        for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    $2 == 1 && $3 == "direct" { direct[$1] = $4 }
+    $2 == 1 && $3 != "direct" { added[$3] = added[$3] " " ($4 - direct[$1]); lanes[$3] = 1 }
+    $2 == 32 { rps[$3] = rps[$3] " " $5; lanes[$3] = 1 }
+    END {
+        hopAdded = median(added["nginx-hop"]); hopRps = median(rps["nginx-hop"])
+        firstAdded = median(added[first]); firstRps = median(rps[first])
+        printf "%-28s %14s %10s %12s %10s %10s %12s\n", "lane", "added p50 µs", "vs hop", "vs first", "c=32 req/s", "vs hop", "vs first"
+        for (lane in lanes) {
+            a = median(added[lane]); r = median(rps[lane])
+            printf "%-28s %14.0f %9.2fx %11.2fx %10.0f %9.2fx %11.2fx\n", lane, a, a / hopAdded, (firstAdded ? a / firstAdded : 0), r, r / hopRps, (firstRps ? r / firstRps : 0)
+        }
+    }' "$work/windows"
+if grep -q "non-2xx" "$work/windows"; then
+    echo "some windows had answers other than 2xx (marked above): the numbers are not valid" >&2
+    exit 1
+fi
