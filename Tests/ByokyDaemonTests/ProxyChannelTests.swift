@@ -28,6 +28,20 @@ struct ProxyChannelTests {
         #"{"model":"\#(model)","max_tokens":50,"stream":\#(stream),"messages":[{"role":"user","content":"hi"}]}"#
     }
 
+    /// An Anthropic request for a streamed answer of `words` words, with the session's key.
+    static func streamedMessages(words: Int, bridge: BridgeFixture) -> String {
+        request(
+            "POST",
+            "/anthropic/v1/messages",
+            port: bridge.port,
+            body: messages(model: "mock-words-\(words)", stream: true),
+            headers: [bridge.authHeader(for: .anthropic)]
+        )
+    }
+
+    /// How an Anthropic stream ends.
+    static let streamEnd = "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"
+
     @Test func requestsSentAheadAreAnsweredInTheOrderTheyCame() async throws {
         try await BridgeFixture.with(grant: [.anthropic]) { bridge in
             let port = bridge.port
@@ -72,7 +86,7 @@ struct ProxyChannelTests {
             #expect(answers[1].text.contains(#""locked":false"#))
             #expect(answers[2].header("transfer-encoding") == "chunked")
             #expect(answers[2].text.contains("event: message_start"))
-            #expect(answers[2].text.hasSuffix("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"))
+            #expect(answers[2].text.hasSuffix(Self.streamEnd))
             #expect(answers[3].header("x-byoky-error-code") == "NOT_FOUND")
             #expect(answers[4].text.contains(#""type":"message""#))
             #expect(answers[5].text.contains(#""locked":false"#))
@@ -114,13 +128,7 @@ struct ProxyChannelTests {
     @Test func aClientThatClosesItsSideAfterAskingStillGetsTheWholeAnswer() async throws {
         try await BridgeFixture.with(grant: [.anthropic], upstreamEventDelay: .milliseconds(5)) { bridge in
             let port = bridge.port
-            let request = Self.request(
-                "POST",
-                "/anthropic/v1/messages",
-                port: port,
-                body: Self.messages(model: "mock-words-20", stream: true),
-                headers: [bridge.authHeader(for: .anthropic)]
-            )
+            let request = Self.streamedMessages(words: 20, bridge: bridge)
             let answers = try await RawHTTPConnection.with(port: port) { connection in
                 try await connection.write(request)
                 connection.closeOutput()
@@ -128,7 +136,7 @@ struct ProxyChannelTests {
             }
             try #require(answers.count == 1)
             #expect(answers[0].status == 200)
-            #expect(answers[0].text.hasSuffix("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"))
+            #expect(answers[0].text.hasSuffix(Self.streamEnd))
             let log = try await bridge.wallet.store.requestLog()
             #expect(log.first?.errorCode == nil)
         }
@@ -188,13 +196,7 @@ struct ProxyChannelTests {
         let reader = Locked<Task<[RawHTTPConnection.Response], any Error>?>(nil)
         try await BridgeFixture.with(grant: [.anthropic], upstreamEventDelay: .milliseconds(25)) { bridge in
             let port = bridge.port
-            let request = Self.request(
-                "POST",
-                "/anthropic/v1/messages",
-                port: port,
-                body: Self.messages(model: "mock-words-30", stream: true),
-                headers: [bridge.authHeader(for: .anthropic)]
-            )
+            let request = Self.streamedMessages(words: 30, bridge: bridge)
             reader.withLock {
                 $0 = Task {
                     try await RawHTTPConnection.with(port: port) { connection in
@@ -212,6 +214,6 @@ struct ProxyChannelTests {
         let answers = try await #require(reader.withLock { $0 }).value
         try #require(answers.count == 1)
         #expect(answers[0].status == 200)
-        #expect(answers[0].text.hasSuffix("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"))
+        #expect(answers[0].text.hasSuffix(Self.streamEnd))
     }
 }
