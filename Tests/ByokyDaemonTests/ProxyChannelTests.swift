@@ -192,6 +192,28 @@ struct ProxyChannelTests {
         }
     }
 
+    @Test func aBrokenBodyAfterTheRefusalClosesTheConnectionWithNoSecondAnswer() async throws {
+        try await BridgeFixture.with(grant: [.anthropic], maximumRequestBodySize: 4096) { bridge in
+            let port = bridge.port
+            let key = bridge.authHeader(for: .anthropic)
+            // A chunked body: one chunk over the limit, then framing that cannot be parsed.
+            let head =
+                "POST /anthropic/v1/messages HTTP/1.1\r\nhost: 127.0.0.1:\(port)\r\n\(key.0): \(key.1)\r\n"
+                + "content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+            let chunk = "1400\r\n" + String(repeating: "x", count: 0x1400) + "\r\n"
+            let (answers, isClosed) = try await RawHTTPConnection.with(port: port) { connection in
+                try await connection.write(head + chunk)
+                let answers = try await connection.read(1)
+                try await connection.write("zz-not-a-chunk-size\r\n\r\n")
+                let more = try await connection.read(1)
+                return (answers + more, try await connection.isClosedByServer())
+            }
+            #expect(answers.map(\.status) == [413])
+            #expect(isClosed)
+            #expect(bridge.upstreamRequests.withLock { $0.isEmpty })
+        }
+    }
+
     @Test func aStreamInFlightFinishesWhenTheWalletStops() async throws {
         let reader = Locked<Task<[RawHTTPConnection.Response], any Error>?>(nil)
         try await BridgeFixture.with(grant: [.anthropic], upstreamEventDelay: .milliseconds(25)) { bridge in

@@ -86,6 +86,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.fireChannelRead(wrapInboundOut(part))
             if answered, case .routed(read: true, answered: true) = state { becomeIdle(context: context) }
         case (.reading(let head, let provider, var body), .body(var chunk)):
+            // The state lets go of the body first, so appending to it does not copy it.
             state = .answering
             if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
             guard body!.readableBytes <= route.bodyLimit else {
@@ -155,6 +156,11 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func answerEnded(context: ChannelHandlerContext, closing: Bool) {
         if case .refusing(answered: false, let dropped) = state {
             state = .refusing(answered: true, dropped: dropped)
+            // A body that could not be parsed never ends: the refusal was its answer.
+            if heldError != nil {
+                state = .closed
+                context.close(promise: nil)
+            }
             return
         }
         guard case .answering = state else { return }
@@ -222,21 +228,29 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// Whether an answer of this handler's is being written, or requests wait behind one.
+    private var isAnswerDue: Bool {
+        switch state {
+        case .answering, .refusing(answered: false, _): true
+        default: !held.isEmpty
+        }
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if held.isEmpty, !isBusy {
+        if case .refusing(answered: true, _) = state {
+            // The dropped body could not be parsed; its request already has its answer.
+            state = .closed
+            context.close(promise: nil)
+        } else if isBusy || isAnswerDue {
+            // The router would answer a parse error at once, in the middle of an answer of ours.
+            if heldError == nil { heldError = error }
+        } else {
             context.fireErrorCaught(error)
-        } else if heldError == nil {
-            heldError = error
         }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        let isOursToAnswer: Bool
-        switch state {
-        case .answering, .refusing(answered: false, _): isOursToAnswer = true
-        default: isOursToAnswer = !held.isEmpty
-        }
-        if isOursToAnswer, let event = event as? ChannelEvent, event == .inputClosed {
+        if isAnswerDue, let event = event as? ChannelEvent, event == .inputClosed {
             isInputClosedHeld = true
         } else {
             context.fireUserInboundEventTriggered(event)
