@@ -39,6 +39,12 @@ struct ProxyChannelTests {
         )
     }
 
+    /// The head of an Anthropic request whose body is framed by `framing` and sent separately.
+    static func messagesHead(port: Int, key: (String, String), framing: String) -> String {
+        "POST /anthropic/v1/messages HTTP/1.1\r\nhost: 127.0.0.1:\(port)\r\n\(key.0): \(key.1)\r\n"
+            + "content-type: application/json\r\n\(framing)\r\n\r\n"
+    }
+
     /// How an Anthropic stream ends.
     static let streamEnd = "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"
 
@@ -175,9 +181,7 @@ struct ProxyChannelTests {
             let port = bridge.port
             let key = bridge.authHeader(for: .anthropic)
             // A body that claims 10 MB; the refusal comes after 4 KiB, the cut after 4 KiB more.
-            let head =
-                "POST /anthropic/v1/messages HTTP/1.1\r\nhost: 127.0.0.1:\(port)\r\n\(key.0): \(key.1)\r\n"
-                + "content-type: application/json\r\ncontent-length: 10000000\r\n\r\n"
+            let head = Self.messagesHead(port: port, key: key, framing: "content-length: 10000000")
             let (answers, isCutOff) = try await RawHTTPConnection.with(port: port) { connection in
                 try await connection.write(head + String(repeating: "x", count: 5000))
                 let answers = try await connection.read(1)
@@ -197,9 +201,7 @@ struct ProxyChannelTests {
             let port = bridge.port
             let key = bridge.authHeader(for: .anthropic)
             // A chunked body: one chunk over the limit, then framing that cannot be parsed.
-            let head =
-                "POST /anthropic/v1/messages HTTP/1.1\r\nhost: 127.0.0.1:\(port)\r\n\(key.0): \(key.1)\r\n"
-                + "content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+            let head = Self.messagesHead(port: port, key: key, framing: "transfer-encoding: chunked")
             let chunk = "1400\r\n" + String(repeating: "x", count: 0x1400) + "\r\n"
             let (answers, isClosed) = try await RawHTTPConnection.with(port: port) { connection in
                 try await connection.write(head + chunk)
