@@ -197,7 +197,8 @@ struct MockHandler: Sendable {
     }
 
     private func stream(_ events: [ServerSentEvent], crlf: Bool, delay: Duration) -> Response {
-        Response(
+        let beforeEnd = configuration.beforeStreamEnd
+        return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: .init { writer in
@@ -209,6 +210,7 @@ struct MockHandler: Sendable {
                     try await writer.write(ByteBuffer(bytes: bytes))
                     if delay > .zero { try await Task.sleep(for: delay) }
                 }
+                try await beforeEnd?()
                 try await writer.finish(nil)
             }
         )

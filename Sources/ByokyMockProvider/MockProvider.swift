@@ -21,6 +21,9 @@ public enum MockProvider {
         public var responseDelay: Duration
         /// Delay between stream events.
         public var eventDelay: Duration
+        /// Runs between a stream's last event and the end of its body (a provider slow to close;
+        /// a test holds streams open with it).
+        public var beforeStreamEnd: (@Sendable () async throws -> Void)?
         /// Words in a reply when the model name does not say.
         public var defaultWordCount: Int
         /// Hears every request that reaches the mock, routed or not (tests check what got through).
@@ -31,11 +34,13 @@ public enum MockProvider {
             responseDelay: Duration = .zero,
             eventDelay: Duration = .zero,
             defaultWordCount: Int = 12,
-            onRequest: (@Sendable (ObservedRequest) -> Void)? = nil
+            onRequest: (@Sendable (ObservedRequest) -> Void)? = nil,
+            beforeStreamEnd: (@Sendable () async throws -> Void)? = nil
         ) {
             self.apiKey = apiKey
             self.responseDelay = responseDelay
             self.eventDelay = eventDelay
+            self.beforeStreamEnd = beforeStreamEnd
             self.defaultWordCount = defaultWordCount
             self.onRequest = onRequest
         }

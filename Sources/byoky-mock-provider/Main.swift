@@ -35,6 +35,9 @@ struct MockProviderCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds to wait between stream events.")
     var eventDelayMs = 0
 
+    @Option(help: "Milliseconds to wait between a stream's last event and the end of its body.")
+    var streamEndDelayMs = 0
+
     @Option(help: "Words in a reply when the model name does not say.")
     var words = 12
 
@@ -46,11 +49,15 @@ struct MockProviderCommand: AsyncParsableCommand {
             }
             key = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
+        let endDelay = Duration.milliseconds(streamEndDelayMs)
+        var beforeStreamEnd: (@Sendable () async throws -> Void)?
+        if endDelay > .zero { beforeStreamEnd = { try await Task.sleep(for: endDelay) } }
         let configuration = MockProvider.Configuration(
             apiKey: key,
             responseDelay: .milliseconds(delayMs),
             eventDelay: .milliseconds(eventDelayMs),
-            defaultWordCount: max(1, words)
+            defaultWordCount: max(1, words),
+            beforeStreamEnd: beforeStreamEnd
         )
         let app = Application(
             router: MockProvider.makeRouter(configuration: configuration),

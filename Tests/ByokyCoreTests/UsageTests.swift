@@ -241,6 +241,52 @@ struct UsageMeterTests {
         #expect(sniffing.finish() == item.expected)
     }
 
+    /// The meter reports a stream's end once its closing event is whole, and not a byte before:
+    /// Anthropic `message_stop`, OpenAI `[DONE]`, Cohere `message-end`; never for Gemini or the
+    /// Responses API (their streams end with the body).
+    @Test(arguments: cases)
+    func seesTheClosingEventOnceItIsWhole(item: Case) throws {
+        let marker: String? =
+            switch item.provider {
+            case .anthropic: "event: message_stop"
+            case .cohere: "event: message-end"
+            case .openai: item.stream.contains("[DONE]") ? "data: [DONE]" : nil
+            default: nil
+            }
+        let bytes = Array(item.stream.utf8)
+        var meter = UsageMeter(provider: item.provider, contentType: "text/event-stream")
+        var endedAt: Int?
+        for (index, byte) in bytes.enumerated() {
+            meter.consume([byte])
+            if meter.sawStreamEnd, endedAt == nil { endedAt = index + 1 }
+        }
+        guard let marker else {
+            #expect(endedAt == nil)
+            return
+        }
+        let start = try #require(item.stream.range(of: marker)).lowerBound
+        let blankLine = try #require(item.stream[start...].range(of: "\n\n")).upperBound
+        #expect(endedAt == item.stream.utf8.distance(from: item.stream.startIndex, to: blankLine))
+    }
+
+    @Test func aClosingEventWithoutAnEventLineIsKnownByItsType() {
+        let cases: [(ProviderID, String, Bool)] = [
+            (.anthropic, #"data: {"type":"message_stop"}"#, true),
+            (.anthropic, #"data: {"type":"message_stopped"}"#, false),
+            (.anthropic, #"data: {"type":"message_delta","usage":{"output_tokens":3}}"#, false),
+            (.cohere, #"data: {"type":"message-end","delta":{}}"#, true),
+            (.cohere, #"event: content-end\ndata: {"type":"message-end"}"#, false),
+            (.groq, "data: [DONE]", true),
+            (.openai, "data: [DONE] ", false),
+            (.gemini, "data: [DONE]", false),
+        ]
+        for (provider, event, closes) in cases {
+            var meter = UsageMeter(provider: provider, contentType: "text/event-stream")
+            meter.consume(Array((event + "\n\n").utf8))
+            #expect(meter.sawStreamEnd == closes, "\(provider.rawValue): \(event)")
+        }
+    }
+
     @Test func aCancelledAnthropicStreamReportsPartialUsage() {
         let cut = String(
             Self.anthropicStream.prefix(upTo: Self.anthropicStream.range(of: "event: message_delta")!.lowerBound)

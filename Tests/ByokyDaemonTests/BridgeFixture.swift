@@ -28,6 +28,7 @@ struct BridgeFixture: Sendable {
         maximumRequestBodySize: Int = 32 * 1024 * 1024,
         autoLockAfter: Duration? = nil,
         upstreamEventDelay: Duration = .zero,
+        beforeUpstreamStreamEnd: (@Sendable () async throws -> Void)? = nil,
         appCatalogueURL: String? = nil,
         _ body: @Sendable (BridgeFixture) async throws -> Void
     ) async throws {
@@ -38,9 +39,12 @@ struct BridgeFixture: Sendable {
         let upstreamRequests = Locked<[MockProvider.ObservedRequest]>([])
         do {
             try await wallet.initialize(password: "Fixture-Password-77", iterations: 100_000)
-            let mock = MockProvider.Configuration(apiKey: canary, eventDelay: upstreamEventDelay) { request in
-                upstreamRequests.withLock { $0.append(request) }
-            }
+            let mock = MockProvider.Configuration(
+                apiKey: canary,
+                eventDelay: upstreamEventDelay,
+                onRequest: { request in upstreamRequests.withLock { $0.append(request) } },
+                beforeStreamEnd: beforeUpstreamStreamEnd
+            )
             try await MockProvider.withRunningServer(configuration: mock) { mockPort in
                 for provider in [ProviderID.anthropic, .openai, .gemini, .cohere] {
                     try await wallet.addCredential(

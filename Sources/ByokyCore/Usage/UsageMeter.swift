@@ -28,6 +28,11 @@ public struct UsageMeter: Sendable {
     private var accumulated = Accumulated()
     private var sawFinalReport = false
 
+    /// Whether the event stream's closing event has gone past (OpenAI-style `[DONE]`, Anthropic
+    /// `message_stop`, Cohere `message-end`): no usage can follow it. Gemini streams have no such
+    /// event; they end with the body.
+    public private(set) var sawStreamEnd = false
+
     /// Creates a meter for a response of `provider`.
     ///
     /// - Parameters:
@@ -102,6 +107,7 @@ public struct UsageMeter: Sendable {
     }
 
     private mutating func observe(_ event: ServerSentEvent) {
+        defer { if Self.isClosingEvent(event, family: family) { sawStreamEnd = true } }
         guard Self.mayCarryUsage(event.data),
             let report = (try? JSONNode.parse(event.data)).flatMap(UsageReport.init)
         else { return }
@@ -122,6 +128,20 @@ public struct UsageMeter: Sendable {
                 sawFinalReport = true
             }
         }
+    }
+
+    /// Whether `event` is the last event a stream of `family` sends. The `event:` field names it;
+    /// without one, the payload's leading `"type"` does.
+    static func isClosingEvent(_ event: ServerSentEvent, family: APIFamily?) -> Bool {
+        let name: String
+        switch family {
+        case .openai: return event.isDoneMarker
+        case .anthropic: name = "message_stop"
+        case .cohere: name = "message-end"
+        case .gemini, nil: return false
+        }
+        if let type = event.type { return type == name }
+        return event.data.starts(with: #"{"type":""#.utf8 + Array(name.utf8) + [UInt8(ascii: "\"")])
     }
 
     /// A cheap byte scan: does the event name a usage object (`"usage":{`, `"usageMetadata":{`,

@@ -41,7 +41,7 @@ extension ProxyEngine {
                 guard upstream.readableBytes + chunk.readableBytes <= Self.maximumTranslatedBodySize else {
                     throw ByokyError.payloadTooLarge("The provider's answer", limit: Self.maximumTranslatedBodySize)
                 }
-                completion.meter(chunk)
+                await completion.meter(chunk)
                 upstream.writeBuffer(&chunk)
             }
         } catch let error as ByokyError {

@@ -67,7 +67,7 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
             guard let chunks = body.takeAllIfFinished() else { return nil }
             var joined = chunks.first ?? ByteBuffer()
             for chunk in chunks.dropFirst() { joined.writeImmutableBuffer(chunk) }
-            completion.meter(joined)
+            await completion.meter(joined)
             whole = joined
         case .upstream, .relayed, .translatedStream:
             return nil
@@ -174,7 +174,7 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
                         await completion.finish(usage: completion.partialUsage(), errorCode: errorCode)
                         return closing.isEmpty ? nil : ByteBuffer(bytes: closing)
                     }
-                    completion.meter(chunk)
+                    await completion.meter(chunk)
                     let output = translator.translate(chunk.readableBytesView)
                     if !output.isEmpty {
                         phase = .translated(upstream, translator)
@@ -213,7 +213,7 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
                         guard let rest = filter?.finish(), !rest.isEmpty else { return nil }
                         return ByteBuffer(bytes: rest)
                     }
-                    completion.meter(chunk)
+                    await completion.meter(chunk)
                     if var active = filter {
                         let kept = active.filter(chunk.readableBytesView)
                         filter = active

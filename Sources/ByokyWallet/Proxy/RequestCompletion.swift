@@ -38,11 +38,15 @@ final class RequestCompletion: Sendable {
         self.started = entry.started
     }
 
-    /// Feeds a body chunk to the usage meter.
-    func meter(_ chunk: ByteBuffer) {
-        state.withLock { state in
+    /// Feeds a body chunk to the usage meter. When the chunk holds the stream's closing event, the
+    /// request is recorded now, before the chunk goes on: an app that stops reading at that event
+    /// (and asks for the log) must find its entry, though the provider has not ended the body yet.
+    func meter(_ chunk: ByteBuffer) async {
+        let ended = state.withLock { state in
             chunk.withUnsafeReadableBytes { state.meter.consume($0) }
+            return state.meter.sawStreamEnd && !state.isFinished
         }
+        if ended { await finish(usage: partialUsage(), errorCode: nil) }
     }
 
     /// The usage metered so far (complete when the body has ended).
