@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two or more builds of the bridge against each other and against the nginx hop, on a machine
 # whose speed swings from one second to the next: every binary serves its own throw-away wallet
-# from the same zero-delay nginx upstream, and short windows of each lane (the hop first, then
+# from the same zero-delay nginx upstream, and short windows of each lane (the hop, in a process
+# of its own, first, then
 # each binary) alternate round after round, so a swing hits every lane alike. Prints each
 # window, then per lane the median added p50 at c=1 and the median req/s at c=32, with the
 # ratios to the hop and to the first binary.
@@ -18,12 +19,8 @@ for tool in nginx wrk; do command -v "$tool" >/dev/null || { echo "$tool is miss
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 printf 'Bench-Password-2026\n' > "$work/password"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-proxyport=$(free_port)
-sed -e "s|WORK|$work|g" -e "s|PROXYPORT|$proxyport|g" -e "s|PORT|$port|g" Benchmarks/Bridge/nginx.conf.template > "$work/nginx.conf"
-nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" &
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/v1/messages" && break; sleep 0.1; done
+source Benchmarks/Bridge/nginx.sh
+start_nginx
 
 # Each binary: its own wallet, its own bridge, one app session (its key in $work/key.N).
 urls=() keys=() names=()
@@ -58,7 +55,7 @@ measure() { # url key connections → "p50_us rps"
 for lane in direct hop "${!urls[@]}"; do
     case $lane in
         direct) url="http://127.0.0.1:$port/v1/messages" key=sk-bench-upstream ;;
-        hop) url="http://127.0.0.1:$proxyport/v1/messages" key=sk-bench-upstream ;;
+        hop) url="http://127.0.0.1:$hop_port/v1/messages" key=sk-bench-upstream ;;
         *) url=${urls[$lane]} key=${keys[$lane]} ;;
     esac
     BENCH_KEY=$key wrk -t1 -c4 -d1s -s "$script" "$url" >/dev/null
@@ -69,7 +66,7 @@ for round in $(seq "$rounds"); do
         for lane in direct hop "${!urls[@]}"; do
             case $lane in
                 direct) url="http://127.0.0.1:$port/v1/messages" key=sk-bench-upstream name=direct ;;
-                hop) url="http://127.0.0.1:$proxyport/v1/messages" key=sk-bench-upstream name=nginx-hop ;;
+                hop) url="http://127.0.0.1:$hop_port/v1/messages" key=sk-bench-upstream name=nginx-hop ;;
                 *) url=${urls[$lane]} key=${keys[$lane]} name=${names[$lane]} ;;
             esac
             read -r p50 rps flag < <(measure "$url" "$key" "$connections")

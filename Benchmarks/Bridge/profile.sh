@@ -21,12 +21,8 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; [ -n "${PROFILE_KEEP:-}" ] || rm -rf "$work"' EXIT
 export BYOKY_HOME="$work/wallet"
 printf 'Bench-Password-2026\n' > "$work/password"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-sed -e "s|WORK|$work|g" -e "s|PROXYPORT|$(free_port)|g" -e "s|PORT|$port|g" Benchmarks/Bridge/nginx.conf.template \
-    > "$work/nginx.conf"
-nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" &
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/v1/messages" && break; sleep 0.1; done
+source Benchmarks/Bridge/nginx.sh
+start_nginx
 "$bin/byoky" init --password-file "$work/password" >/dev/null
 printf 'sk-bench-upstream\n' | "$bin/byoky" key add anthropic --base-url "http://127.0.0.1:$port" \
     --password-file "$work/password" >/dev/null

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Added latency and throughput of the byoky bridge over a direct call to the same upstream, as a
-# ratio to an nginx reverse-proxy hop measured in the same run (the goals in DESIGN §8: added p50
+# ratio to an nginx reverse-proxy hop in a process of its own, measured in the same run (the goals
+# in DESIGN §8: added p50
 # at c=1 ≤ 2× the hop's, throughput at c=32 ≥ 0.5× the hop's, translated ≤ 1.3× passthrough).
 #
 # The upstream is nginx answering with a fixed provider JSON (zero delay; nginx.conf.template),
@@ -33,15 +34,11 @@ for _ in $(seq 50); do grep -q http "$work/mock.log" 2>/dev/null && break; sleep
 mock=$(grep -o '127.0.0.1:[0-9]*' "$work/mock.log")
 upstream=$mock
 if [ "${BENCH_UPSTREAM:-nginx}" = nginx ] && command -v nginx >/dev/null; then
-    free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-    port=$(free_port)
-    proxyport=$(free_port)
-    sed -e "s|WORK|$work|g" -e "s|PROXYPORT|$proxyport|g" -e "s|PORT|$port|g" Benchmarks/Bridge/nginx.conf.template \
-        > "$work/nginx.conf"
-    nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" &
-    for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/v1/messages" && break; sleep 0.1; done
+    source Benchmarks/Bridge/nginx.sh
+    start_nginx
     upstream="127.0.0.1:$port"
-    proxy="127.0.0.1:$proxyport"
+    proxy="127.0.0.1:$hop_port"
+    shared_proxy="127.0.0.1:$shared_hop_port"
     echo "upstream: nginx $(nginx -v 2>&1 | sed 's|.*/||') with a fixed JSON answer"
 else
     echo "upstream: byoky-mock-provider (install nginx for the usual zero-delay upstream)"
@@ -76,12 +73,13 @@ bench_key=$(session_key bench)
 translated_key=$(session_key translated)
 "$bin/byoky" group assign translated gpt >/dev/null
 lanes=(direct)
-[ -n "${proxy:-}" ] && lanes+=(nginx-hop)
+[ -n "${proxy:-}" ] && lanes+=(nginx-hop nginx-hop-shared)
 lanes+=(bridge translated)
 lane_target() { # lane → "url key"
     case $1 in
         direct) echo "http://$upstream/v1/messages sk-bench-upstream" ;;
         nginx-hop) echo "http://$proxy/v1/messages sk-bench-upstream" ;;
+        nginx-hop-shared) echo "http://$shared_proxy/v1/messages sk-bench-upstream" ;;
         bridge) echo "http://$bridge/anthropic/v1/messages $bench_key" ;;
         translated) echo "http://$bridge/anthropic/v1/messages $translated_key" ;;
     esac
@@ -139,6 +137,8 @@ awk '
             hop = median(added["nginx-hop"])
             printf "added p50 at c=1: nginx hop %.0f us, bridge %.0f us (%.2fx the hop; goal <= 2x), translated %.0f us\n", hop, bridge, (hop > 0 ? bridge / hop : 0), translated
             printf "c=32: nginx hop %.0f req/s, bridge %.0f req/s (%.2fx the hop; goal >= 0.5x)\n", median(rps["nginx-hop"]), median(rps["bridge"]), median(rps["bridge"]) / median(rps["nginx-hop"])
+            shared = median(added["nginx-hop-shared"])
+            printf "shared hop (the upstream'"'"'s own worker, as before 2026-12-03 night): added p50 %.0f us (bridge %.2fx), c=32 %.0f req/s (bridge %.2fx)\n", shared, (shared > 0 ? bridge / shared : 0), median(rps["nginx-hop-shared"]), median(rps["bridge"]) / median(rps["nginx-hop-shared"])
         } else {
             printf "added p50 at c=1: bridge %.0f us, translated %.0f us (no nginx: no hop reference)\n", bridge, translated
         }
