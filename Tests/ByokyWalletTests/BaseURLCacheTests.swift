@@ -42,4 +42,42 @@ struct BaseURLCacheTests {
         }
         #expect(cache.count <= BaseURLCache.capacity)
     }
+
+    /// A request URL is checked under the base it comes with: the same text under another base
+    /// is checked again, and a refusal is never kept.
+    @Test func requestURLsAnswerAsThePolicyDoes() throws {
+        let cache = BaseURLCache()
+        let root = try cache.baseURL(for: Self.anthropic, credentialBaseURL: "http://127.0.0.1:9000")
+        let scoped = try cache.baseURL(for: Self.anthropic, credentialBaseURL: "http://127.0.0.1:9000/team")
+        let text = "http://127.0.0.1:9000/v1/messages?beta=true"
+        for _ in 0..<2 {
+            let cached = try cache.requestURL(text, under: root, provider: Self.anthropic)
+            #expect(cached == (try ProviderURLPolicy.validate(text, under: root, provider: Self.anthropic)))
+            #expect(cached.query == "beta=true")
+        }
+        // Allowed under the root, outside the scoped base: the cached answer must not leak across.
+        for _ in 0..<2 {
+            #expect(throws: ByokyError.self) { try cache.requestURL(text, under: scoped, provider: Self.anthropic) }
+            #expect(throws: ByokyError.self) {
+                try cache.requestURL("http://127.0.0.1:9001/v1/messages", under: root, provider: Self.anthropic)
+            }
+            #expect(throws: ByokyError.self) {
+                try cache.requestURL("http://127.0.0.1:9000/v1/%2e%2e/admin", under: root, provider: Self.anthropic)
+            }
+        }
+        #expect(
+            try cache.requestURL("http://127.0.0.1:9000/team/v1/x", under: scoped, provider: Self.anthropic).path
+                == "/team/v1/x"
+        )
+    }
+
+    @Test func requestURLsStayWithinTheirCapacity() throws {
+        let cache = BaseURLCache()
+        let root = try cache.baseURL(for: Self.anthropic, credentialBaseURL: "http://127.0.0.1:9000")
+        for index in 0..<(BaseURLCache.requestURLCapacity * 2 + 7) {
+            let url = try cache.requestURL("http://127.0.0.1:9000/v1/\(index)", under: root, provider: Self.anthropic)
+            #expect(url.path == "/v1/\(index)")
+        }
+        #expect(cache.requestURLCount <= BaseURLCache.requestURLCapacity)
+    }
 }

@@ -1,5 +1,6 @@
 import ByokyCore
 import ByokyMockProvider
+import ByokyTesting
 import ByokyWallet
 import NIOCore
 import Testing
@@ -146,6 +147,49 @@ struct UpstreamClientTests {
         // Finished, whichever way: a value, a cancellation, a connection the cancel cut.
         _ = await work.result
         #expect(work.isCancelled)
+    }
+
+    /// A header that could split the request or smuggle another is refused before a byte is
+    /// sent; `host` and `content-length` in any case are replaced by the client's own.
+    @Test func headersThatCouldBreakTheRequestAreRefusedBeforeSending() async throws {
+        let reached = Locked(0)
+        let mock = MockProvider.Configuration(apiKey: "sk-upstream", onRequest: { _ in reached.withLock { $0 += 1 } })
+        try await MockProvider.withRunningServer(configuration: mock) { port in
+            let client = UpstreamClient()
+            let url = try #require(AbsoluteURL("http://127.0.0.1:\(port)/v1/messages"))
+            let refused: [(String, String)] = [
+                ("x-note", "a\r\nx-api-key: stolen"), ("x-note", "line\nbreak"), ("x-note", "nul\u{0}"),
+                ("x note", "v"), ("x-note:", "v"), ("", "v"), ("x-nöte", "v"),
+            ]
+            for header in refused {
+                await #expect(throws: UpstreamError.invalidHeader, "\(header)") {
+                    _ = try await client.execute(
+                        method: "POST",
+                        url: url,
+                        headers: [("x-api-key", "sk-upstream"), header],
+                        body: Self.request(words: 2, stream: false),
+                        headTimeout: .seconds(30)
+                    )
+                }
+            }
+            #expect(reached.withLock { $0 } == 0)
+            let response = try await client.execute(
+                method: "POST",
+                url: url,
+                headers: [
+                    ("x-api-key", "sk-upstream"), ("content-type", "application/json"), ("HOST", "elsewhere.example"),
+                    ("Content-Length", "3"), ("anthropic-version", "2023-06-01"),
+                ],
+                body: Self.request(words: 2, stream: false),
+                headTimeout: .seconds(30)
+            )
+            #expect(response.status == 200)
+            var total = 0
+            for try await chunk in response.body { total += chunk.readableBytes }
+            #expect(total == response.body.declaredLength)
+            #expect(reached.withLock { $0 } == 1)
+            try await client.shutdown()
+        }
     }
 
     @Test func anUnreachableProviderFailsToConnect() async throws {

@@ -40,15 +40,32 @@ public enum JSONTopLevelScanner {
     /// - Returns: `nil` when the bytes do not start with an object or a member's name holds an
     ///   escape (whose decoded name a byte comparison cannot know); the caller then parses.
     public static func valueSpans(ofKeys keys: [String], in bytes: UnsafeRawBufferPointer) -> [String: Range<Int>]? {
+        guard let spans = valueSpans(of: Keys(keys), in: bytes) else { return nil }
+        var named: [String: Range<Int>] = [:]
+        for (key, span) in zip(keys, spans) { named[key] = span }
+        return named
+    }
+
+    /// Member names to look for, kept as bytes so a scan made often does not convert them each time.
+    public struct Keys: Sendable {
+        let bytes: [[UInt8]]
+
+        public init(_ names: [String]) {
+            bytes = names.map { Array($0.utf8) }
+        }
+    }
+
+    /// The byte ranges of the values of the top-level members named in `keys`, in the order of
+    /// `keys` (`nil` for a member that is absent), as ``valueSpans(ofKeys:in:)`` finds them.
+    public static func valueSpans(of keys: Keys, in bytes: UnsafeRawBufferPointer) -> [Range<Int>?]? {
         guard let first = bytes.firstIndex(where: { !isWhitespace($0) }), bytes[first] == UInt8(ascii: "{") else {
             return nil
         }
-        let keyBytes = keys.map { Array($0.utf8) }
-        var spans: [String: Range<Int>] = [:]
+        var spans = [Range<Int>?](repeating: nil, count: keys.bytes.count)
         let complete = forEachMember(in: bytes) { name, value in
             guard !bytes[name].contains(UInt8(ascii: "\\")) else { return false }
-            if let index = keyBytes.firstIndex(where: { isName(name, in: bytes, equalTo: $0) }) {
-                spans[keys[index]] = value
+            if let index = keys.bytes.firstIndex(where: { isName(name, in: bytes, equalTo: $0) }) {
+                spans[index] = value
             }
             return true
         }

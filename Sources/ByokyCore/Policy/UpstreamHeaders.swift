@@ -76,7 +76,7 @@ public enum UpstreamHeaders {
 
     /// Whether `value` may go in a header: no CR, LF or NUL.
     public static func isSafeHeaderValue(_ value: String) -> Bool {
-        !value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
+        HeaderText.isSafeValue(value)
     }
 
     private static func applyAnthropicPolicy(

@@ -17,6 +17,7 @@ extension UsageReport {
     static let memberNames = [
         "type", "usage", "usageMetadata", "usage_metadata", "message", "delta", "x_groq", "response",
     ]
+    private static let memberKeys = JSONTopLevelScanner.Keys(memberNames)
 
     /// Parses `bytes` as one object, or as an array of objects (Gemini without `alt=sse`).
     ///
@@ -49,10 +50,10 @@ extension UsageReport {
     }
 
     private static func usageMembers(of bytes: UnsafeRawBufferPointer) -> ScannedBody {
-        guard let spans = JSONTopLevelScanner.valueSpans(ofKeys: memberNames, in: bytes) else { return .needsParsing }
+        guard let spans = JSONTopLevelScanner.valueSpans(of: memberKeys, in: bytes) else { return .needsParsing }
         var object = JSONObject()
-        for name in memberNames {
-            guard let span = spans[name] else { continue }
+        for (name, span) in zip(memberNames, spans) {
+            guard let span else { continue }
             guard let value = try? JSONNode.parse(UnsafeRawBufferPointer(rebasing: bytes[span])) else {
                 return .unreadable
             }

@@ -277,7 +277,7 @@ public struct ProxyEngine: Sendable {
         secret: SecretString,
         body: ByteBuffer
     ) async throws -> (response: UpstreamClient.Response, addedStreamUsage: Bool) {
-        let address = try ProviderURLPolicy.validate(url, under: base, provider: target)
+        let address = try state.baseURLs.requestURL(url, under: base, provider: target)
         let headers = try UpstreamHeaders.build(
             for: target.id,
             clientHeaders: clientHeaders,
@@ -297,6 +297,8 @@ public struct ProxyEngine: Sendable {
                 body: sendsBody ? body : nil,
                 headTimeout: configuration.headTimeout
             )
+        } catch UpstreamError.invalidHeader {
+            throw ByokyError(.invalidRequest, "A header of the request cannot be sent to \(target.displayName)")
         } catch UpstreamError.headTimeout, UpstreamError.idleTimeout {
             throw ByokyError(.upstreamTimeout, "\(target.displayName) did not answer in time")
         } catch {

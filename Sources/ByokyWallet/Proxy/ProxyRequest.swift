@@ -30,7 +30,9 @@ public struct ProxyRequest: Sendable {
 
     /// The path without its query.
     public var path: String {
-        String(pathAndQuery[..<(pathAndQuery.firstIndex(of: "?") ?? pathAndQuery.endIndex)])
+        let utf8 = pathAndQuery.utf8
+        guard let mark = utf8.firstIndex(of: UInt8(ascii: "?")) else { return pathAndQuery }
+        return String(pathAndQuery[..<mark])
     }
 
     /// Refuses a path whose segments percent-decoding would change (``PathSegmentPolicy``): checked

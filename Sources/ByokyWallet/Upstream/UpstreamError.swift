@@ -10,4 +10,6 @@ public enum UpstreamError: Error, Sendable, Hashable {
     case connectionClosed
     /// The client was shut down.
     case shutDown
+    /// A header name is not an HTTP token, or a value holds CR, LF or NUL: nothing was sent.
+    case invalidHeader
 }

@@ -1,0 +1,41 @@
+/// Byte-level checks of header names and values that allocate nothing (the proxy runs them on
+/// every request).
+public enum HeaderText {
+    /// Whether `name` is an HTTP token (RFC 9110 `tchar`s, at least one), as a header name must be.
+    public static func isToken(_ name: String) -> Bool {
+        var isEmpty = true
+        for byte in name.utf8 {
+            guard isTokenByte(byte) else { return false }
+            isEmpty = false
+        }
+        return !isEmpty
+    }
+
+    /// Whether `value` may go in a header: no CR, LF or NUL.
+    public static func isSafeValue(_ value: String) -> Bool {
+        !value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
+    }
+
+    /// Whether `name` is `lowercased` in any ASCII case (`lowercased` must be lower-case ASCII).
+    public static func name(_ name: String, is lowercased: StaticString) -> Bool {
+        let expected = UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
+        guard name.utf8.count == expected.count else { return false }
+        return zip(name.utf8, expected).allSatisfy { sent, wanted in
+            sent == wanted || (sent >= UInt8(ascii: "A") && sent <= UInt8(ascii: "Z") && sent | 0x20 == wanted)
+        }
+    }
+
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+}
