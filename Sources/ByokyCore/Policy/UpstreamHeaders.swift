@@ -44,7 +44,7 @@ public enum UpstreamHeaders {
         credential: SecretString,
         authMethod: AuthMethod = .apiKey
     ) throws -> [String: String] {
-        guard isSafeHeaderValue(credential.exposedValue) else {
+        guard HeaderText.isSafeValue(credential.exposedValue) else {
             throw ByokyError(.invalidKey, "The stored credential for \(provider.rawValue) is not a valid header value")
         }
         var headers = forwarded(clientHeaders)
@@ -62,7 +62,7 @@ public enum UpstreamHeaders {
         var headers: [String: String] = [:]
         for (name, value) in clientHeaders {
             let lowered = name.lowercased()
-            guard forwardedRequestHeaders.contains(lowered), isSafeHeaderValue(value),
+            guard forwardedRequestHeaders.contains(lowered), HeaderText.isSafeValue(value),
                 value.utf8.count <= maximumValueLength
             else { continue }
             if let existing = headers[lowered] {
@@ -72,11 +72,6 @@ public enum UpstreamHeaders {
             }
         }
         return headers
-    }
-
-    /// Whether `value` may go in a header: no CR, LF or NUL.
-    public static func isSafeHeaderValue(_ value: String) -> Bool {
-        HeaderText.isSafeValue(value)
     }
 
     private static func applyAnthropicPolicy(

@@ -133,16 +133,16 @@ public struct UsageMeter: Sendable {
     /// Whether `event` is the last event a stream of `family` sends. The `event:` field names it;
     /// without one, the payload's leading `"type"` does.
     static func isClosingEvent(_ event: ServerSentEvent, family: APIFamily?) -> Bool {
-        let name: String
         switch family {
-        case .openai: return event.isDoneMarker
-        case .anthropic: name = "message_stop"
-        case .cohere: name = "message-end"
-        case .gemini, nil: return false
+        case .openai: event.isDoneMarker
+        case .anthropic: event.type.map { $0 == "message_stop" } ?? event.data.starts(with: anthropicClosingPayload)
+        case .cohere: event.type.map { $0 == "message-end" } ?? event.data.starts(with: cohereClosingPayload)
+        case .gemini, nil: false
         }
-        if let type = event.type { return type == name }
-        return event.data.starts(with: #"{"type":""#.utf8 + Array(name.utf8) + [UInt8(ascii: "\"")])
     }
+
+    private static let anthropicClosingPayload = Array(#"{"type":"message_stop""#.utf8)
+    private static let cohereClosingPayload = Array(#"{"type":"message-end""#.utf8)
 
     /// A cheap byte scan: does the event name a usage object (`"usage":{`, `"usageMetadata":{`,
     /// `"usage_metadata":{`, `"x_groq":{`)? Events without one are not decoded.

@@ -31,7 +31,7 @@ extension Wallet {
         guard !secret.isEmpty || provider.isLocal else {
             throw ByokyError(.invalidRequest, "The key is empty")
         }
-        guard UpstreamHeaders.isSafeHeaderValue(secret.exposedValue), secret.exposedValue.utf8.count <= 8192 else {
+        guard HeaderText.isSafeValue(secret.exposedValue), secret.exposedValue.utf8.count <= 8192 else {
             throw ByokyError(.invalidRequest, "The key contains line breaks or is too long")
         }
         var normalizedBase: String?
