@@ -382,14 +382,23 @@ def backend_relay_template(driver, wallet, screenshots):
     names its folder, BYOKY_TEST_BACKEND_BINARY its server): its page connects and opens the relay,
     and the server's answer to a question streams back through the person's wallet."""
     folder = os.environ["BYOKY_TEST_BACKEND_TEMPLATE"]
-    port = free_port()
-    server = subprocess.Popen([os.environ["BYOKY_TEST_BACKEND_BINARY"]], cwd=folder,
-                              env={**os.environ, "PORT": str(port)},
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        # The server says where it listens; a bounded wait, so a silent server fails the step.
+    # The server says where it listens; a bounded wait, so a silent server fails the step. A free
+    # port can be taken by another process before the server binds it: then it exits without a
+    # word, and the step tries another port (three at most).
+    for _ in range(3):
+        port = free_port()
+        server = subprocess.Popen([os.environ["BYOKY_TEST_BACKEND_BINARY"]], cwd=folder,
+                                  env={**os.environ, "PORT": str(port)},
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         ready = select.select([server.stdout], [], [], 30)[0]
         started = server.stdout.readline() if ready else ""
+        if started:
+            break
+        server.kill()
+        server.wait()
+    try:
+        if not started:
+            raise RuntimeError("the backend-relay template's server did not start on three ports")
         url = f"http://127.0.0.1:{port}"
         connect_app(driver, wallet, url)
         driver.execute_script("""
