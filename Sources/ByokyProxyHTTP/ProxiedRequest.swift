@@ -21,6 +21,15 @@ public enum ProxiedRequest {
         return path
     }
 
+    /// The provider path and query of a request whose target starts with `/<provider>`
+    /// (`/` when nothing follows it).
+    public static func pathAndQuery(path: Substring, query: Substring?, after provider: Provider) -> String {
+        var rest = String(path.dropFirst(provider.id.rawValue.utf8.count + 1))
+        if rest.isEmpty { rest = "/" }
+        if let query, !query.isEmpty { rest += "?" + query }
+        return rest
+    }
+
     /// Reads the body (at most `limit` bytes) and sends the request through `engine`; every
     /// failure comes back in the provider's error format.
     public static func forward(
@@ -39,7 +48,7 @@ public enum ProxiedRequest {
             return bodyTooLarge(limit: limit, for: provider)
         }
         return await forward(
-            method: request.method,
+            method: request.method.rawValue,
             headers: headers,
             body: body,
             to: provider,
@@ -53,7 +62,7 @@ public enum ProxiedRequest {
     /// Sends a request whose body has been read through `engine`; every failure comes back in
     /// the provider's error format. `requestOrigin` (the page that sent it) may read an error.
     public static func forward(
-        method: HTTPRequest.Method,
+        method: String,
         headers: [(name: String, value: String)],
         body: ByteBuffer,
         to provider: Provider,
@@ -64,7 +73,7 @@ public enum ProxiedRequest {
     ) async -> Response {
         let proxyRequest = ProxyRequest(
             provider: provider.id,
-            method: method.rawValue,
+            method: method,
             pathAndQuery: pathAndQuery,
             headers: headers,
             body: body

@@ -225,7 +225,10 @@ struct ProxyChannelTests {
                 $0 = Task {
                     try await RawHTTPConnection.with(port: port) { connection in
                         try await connection.write(request)
-                        return try await connection.read(1)
+                        let answers = try await connection.read(1)
+                        // Then the stopping server closes the connection.
+                        #expect(try await connection.readsToTheEnd())
+                        return answers
                     }
                 }
             }
@@ -239,5 +242,46 @@ struct ProxyChannelTests {
         try #require(answers.count == 1)
         #expect(answers[0].status == 200)
         #expect(answers[0].text.hasSuffix(Self.streamEnd))
+    }
+
+    @Test func aRequestStillArrivingWhenTheWalletStopsIsAnsweredThenTheConnectionCloses() async throws {
+        let stopping = Locked(false)
+        let reader = Locked<Task<([RawHTTPConnection.Response], Bool), any Error>?>(nil)
+        try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+            let port = bridge.port
+            let body = Self.messages(model: "mock-words-3")
+            let head = Self.messagesHead(
+                port: port,
+                key: bridge.authHeader(for: .anthropic),
+                framing: "content-length: \(body.utf8.count)"
+            )
+            let sentHead = Locked(false)
+            reader.withLock {
+                $0 = Task {
+                    try await RawHTTPConnection.with(port: port) { connection in
+                        // Half the body, then the rest once the server has begun to stop.
+                        try await connection.write(head + String(body.prefix(10)))
+                        sentHead.withLock { $0 = true }
+                        let deadline = ContinuousClock.now + .seconds(20)
+                        while !stopping.withLock({ $0 }), ContinuousClock.now < deadline {
+                            try await Task.sleep(for: .milliseconds(5))
+                        }
+                        try await Task.sleep(for: .milliseconds(300))
+                        try await connection.write(String(body.dropFirst(10)))
+                        return (try await connection.read(2), try await connection.readsToTheEnd())
+                    }
+                }
+            }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !sentHead.withLock({ $0 }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            // Let the bridge read what was sent before it is told to stop.
+            try await Task.sleep(for: .milliseconds(100))
+            stopping.withLock { $0 = true }
+        }
+        let (answers, closedCleanly) = try await #require(reader.withLock { $0 }).value
+        #expect(answers.map(\.status) == [200])
+        #expect(closedCleanly)
     }
 }

@@ -261,10 +261,13 @@ public final class WalletDaemon: Sendable {
                     family: nil
                 )
             }
+            guard let head = ProxyRequestHead(request.head) else {
+                return BridgeResponses.error(ByokyError(.invalidRequest, "The request has no path"), family: provider.family)
+            }
             guard let body = try? await request.body.collect(upTo: limit) else {
                 return ProxiedRequest.bodyTooLarge(limit: limit, for: provider)
             }
-            return await route.respond(request.head, provider, body)
+            return await route.respond(head, provider, body)
         }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             router.on("/{provider}/**", method: method, use: handler)
@@ -289,17 +292,18 @@ public final class WalletDaemon: Sendable {
         let autoLock = self.autoLock
         let limit = configuration.proxy.maximumRequestBodySize
         return ProxyRoute(bodyLimit: limit, provider: ProxyRoute.provider(named:)) { head, provider, body in
-            guard let host = head.authority, HostCheck.isLoopback(host) else { return Self.nonLoopbackRefusal }
+            guard let host = head.host, HostCheck.isLoopback(host) else { return Self.nonLoopbackRefusal }
             autoLock.touch()
-            let uri = URI(head.path ?? "")
+            let fields = head.fields
+            let query = head.query
             return await ProxiedRequest.forward(
-                method: head.method,
-                headers: ProxiedRequest.headers(head.headerFields),
+                method: head.methodName,
+                headers: fields,
                 body: body,
                 to: provider,
-                pathAndQuery: ProxiedRequest.pathAndQuery(of: uri, after: "/" + provider.id.rawValue),
-                sessionKey: SessionKeyExtractor.sessionKey(headers: head.headerFields, query: uri.query),
-                requestOrigin: head.headerFields[.origin],
+                pathAndQuery: ProxiedRequest.pathAndQuery(path: head.path, query: query, after: provider),
+                sessionKey: SessionKeyExtractor.sessionKey(fields: fields, query: query),
+                requestOrigin: head.origin,
                 engine: engine
             )
         }

@@ -1,7 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
 /// Writes a Hummingbird `Response` to a connection from the task that made it, for
 /// ``ProxyRouteHandler``: every write runs on the channel's event loop (inline when the task is
@@ -30,9 +30,7 @@ struct ChannelResponseWriter: ResponseBodyWriter {
     func write(_ response: Response) async {
         var writer = self
         writer.length = response.body.contentLength
-        var dated = response.head
-        dated.headerFields[.date] = HTTPDate.now()
-        let head = dated
+        let head = Self.head(of: response.head)
         do {
             try await writer.onLoop { handler, context in
                 context.write(handler.wrapOutboundOut(.head(head)), promise: nil)
@@ -55,10 +53,10 @@ struct ChannelResponseWriter: ResponseBodyWriter {
             guard context.channel.isWritable else {
                 // Back-pressure: a client that reads slower than the provider answers holds the body.
                 let promise = context.eventLoop.makePromise(of: Void.self)
-                context.writeAndFlush(handler.wrapOutboundOut(.body(buffer)), promise: promise)
+                context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: promise)
                 return promise.futureResult
             }
-            context.write(handler.wrapOutboundOut(.body(buffer)), promise: nil)
+            context.write(handler.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
             if flushes { handler.flushSoon(context: context) }
             return nil
         }
@@ -69,10 +67,26 @@ struct ChannelResponseWriter: ResponseBodyWriter {
         let closing = closingAfter
         try await onLoop { handler, context in
             // Not waited for: once the end is handed over, nothing is left to do if it fails.
-            context.writeAndFlush(handler.wrapOutboundOut(.end(trailingHeaders)), promise: nil)
+            let trailers = trailingHeaders.map { HTTPHeaders($0.map { ($0.name.rawName, $0.value) }) }
+            context.writeAndFlush(handler.wrapOutboundOut(.end(trailers)), promise: nil)
             handler.answerEnded(context: context, closing: closing)
             return nil
         }
+    }
+
+    /// The HTTP/1.1 head of `response`, with today's `Date`.
+    static func head(of response: HTTPResponse) -> HTTPResponseHead {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(response.headerFields.count + 1)
+        for field in response.headerFields where field.name != .date {
+            headers.add(name: field.name.rawName, value: field.value)
+        }
+        headers.add(name: "date", value: HTTPDate.now())
+        return HTTPResponseHead(
+            version: .http1_1,
+            status: HTTPResponseStatus(statusCode: response.status.code, reasonPhrase: response.status.reasonPhrase),
+            headers: headers
+        )
     }
 
     /// Runs `body` with the handler and its context on the channel's event loop, after checking

@@ -5,12 +5,14 @@ import NIOHTTP1
 public import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
-/// Hummingbird's HTTP/1.1 connection with a ``ProxyRoute`` answered on the channel: the pipeline
-/// of `HTTP1Channel` (decoder, encoder, the connection-state handler that closes idle and
-/// quiescing connections), then ``ProxyRouteHandler``, then the router's async channel.
+/// Hummingbird's HTTP/1.1 connection with a ``ProxyRoute`` answered on the channel: NIO's HTTP/1.1
+/// decoder and encoder, then ``ProxyRouteHandler``, then the rest of `HTTP1Channel`'s pipeline
+/// (the conversion to `HTTPTypes`, the connection-state handler that closes idle and quiescing
+/// connections) and the router's async channel.
 ///
-/// A proxied request then costs no more than the HTTP codec, one task and the engine: not the
-/// async channel's streams, the router or its request context.
+/// A proxied request then costs no more than the HTTP/1.1 codec, one task and the engine: not
+/// the conversion of its head and answer, the async channel's streams, the router or its request
+/// context.
 public struct ProxyHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     public typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
@@ -41,9 +43,9 @@ public struct ProxyHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
                 withEncoderConfiguration: .init(),
                 withDecoderLimitConfiguration: limits
             )
+            try channel.pipeline.syncOperations.addHandler(ProxyRouteHandler(route: route))
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
-            try channel.pipeline.syncOperations.addHandler(ProxyRouteHandler(route: route))
             return try NIOAsyncChannel(
                 wrappingChannelSynchronously: channel,
                 configuration: .init(isOutboundHalfClosureEnabled: true)

@@ -1,5 +1,4 @@
 public import ByokyCore
-public import HTTPTypes
 public import Hummingbird
 public import NIOCore
 
@@ -9,14 +8,14 @@ public struct ProxyRoute: Sendable {
     /// The longest request body read; a longer one is answered with the provider's error.
     public var bodyLimit: Int
     /// The provider a request is for, read from its head alone; `nil` leaves it to the router.
-    public var provider: @Sendable (HTTPRequest) -> Provider?
+    public var provider: @Sendable (ProxyRequestHead) -> Provider?
     /// The answer to a request whose body has been read.
-    public var respond: @Sendable (HTTPRequest, Provider, ByteBuffer) async -> Response
+    public var respond: @Sendable (ProxyRequestHead, Provider, ByteBuffer) async -> Response
 
     public init(
         bodyLimit: Int,
-        provider: @escaping @Sendable (HTTPRequest) -> Provider?,
-        respond: @escaping @Sendable (HTTPRequest, Provider, ByteBuffer) async -> Response
+        provider: @escaping @Sendable (ProxyRequestHead) -> Provider?,
+        respond: @escaping @Sendable (ProxyRequestHead, Provider, ByteBuffer) async -> Response
     ) {
         self.bodyLimit = bodyLimit
         self.provider = provider
@@ -24,16 +23,17 @@ public struct ProxyRoute: Sendable {
     }
 
     /// The methods a provider route takes (a preflight's `OPTIONS` stays with the router).
-    static let methods: Set<HTTPRequest.Method> = [.get, .post, .put, .patch, .delete]
+    static let methods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
     /// The registered provider named by the first segment of `head`'s path, when something
     /// follows it (`/anthropic/v1/messages`) and the method is one a provider route takes.
-    public static func provider(named head: HTTPRequest) -> Provider? {
-        guard methods.contains(head.method), var path = head.path else { return nil }
+    /// Targets that are not a path (`http://host/…`, `*`) stay with the router.
+    public static func provider(named head: ProxyRequestHead) -> Provider? {
+        guard methods.contains(head.methodName) else { return nil }
+        var path = String(head.path)
         return path.withUTF8 { bytes -> Provider? in
             guard bytes.count > 2, bytes[0] == UInt8(ascii: "/") else { return nil }
-            guard let slash = bytes[1...].firstIndex(of: UInt8(ascii: "/")), slash > 1, slash + 1 < bytes.count,
-                bytes[slash + 1] != UInt8(ascii: "?"), bytes[slash + 1] != UInt8(ascii: "#")
+            guard let slash = bytes[1...].firstIndex(of: UInt8(ascii: "/")), slash > 1, slash + 1 < bytes.count
             else { return nil }
             return ProviderRegistry.provider(ProviderID(String(decoding: bytes[1..<slash], as: UTF8.self)))
         }

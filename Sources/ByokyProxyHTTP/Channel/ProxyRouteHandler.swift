@@ -1,20 +1,22 @@
 import ByokyCore
-import HTTPTypes
 import Hummingbird
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
 /// Answers a ``ProxyRoute``'s requests on the connection's channel, ahead of the router: their
-/// parts are read here, the route's answer is made in one task and written straight to the
-/// channel. Every other request passes on to the router unchanged.
+/// parts are read here, as the HTTP/1.1 decoder makes them, the route's answer is made in one
+/// task and written straight to the encoder. Every other request passes on unchanged, to the
+/// conversion to `HTTPTypes`, the connection-state handler and the router.
 ///
 /// Requests are answered one at a time, in the order they came: parts that arrive while an
 /// answer is being written (a client that pipelines) wait here, with reads paused, until it ends.
+/// The server's shutdown (a quiesce event) closes the connection once an answer of ours is
+/// written; between requests, or during the router's, the connection-state handler sees to it.
 final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private enum State {
         /// Between requests.
@@ -23,7 +25,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         /// router has written its answer's end.
         case routed(read: Bool, answered: Bool)
         /// A route's request whose body is being read.
-        case reading(HTTPRequest, Provider, body: ByteBuffer?)
+        case reading(ProxyRequestHead, Provider, body: ByteBuffer?)
         /// A refusal of a body over the limit, written while the rest of that body is read and
         /// dropped (a client still sending would otherwise see a reset, not the refusal):
         /// `answered` once it is written, `dropped` the bytes dropped so far.
@@ -36,7 +38,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let route: ProxyRoute
     private var state = State.idle
     /// Parts that came while the connection was busy with an earlier request.
-    private var held = CircularBuffer<HTTPRequestPart>()
+    private var held = CircularBuffer<HTTPServerRequestPart>()
     /// An error that came while parts were held; passed on after them.
     private var heldError: (any Error)?
     /// Whether a read was asked for while parts were held.
@@ -46,6 +48,8 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var isInputClosedHeld = false
     /// Whether a flush of an answer's chunks is queued on the event loop.
     private var isFlushScheduled = false
+    /// Whether the server is shutting down: the connection closes once the answer due is written.
+    private var isQuiescing = false
 
     init(route: ProxyRoute) {
         self.route = route
@@ -68,11 +72,12 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func receive(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func receive(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch (state, part) {
         case (.idle, .head(let head)):
-            if let provider = route.provider(head) {
-                state = .reading(head, provider, body: nil)
+            let proxyHead = ProxyRequestHead(head)
+            if let provider = route.provider(proxyHead) {
+                state = .reading(proxyHead, provider, body: nil)
             } else {
                 state = .routed(read: false, answered: false)
                 context.fireChannelRead(wrapInboundOut(part))
@@ -115,7 +120,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let route = self.route
             answer(
                 with: { await route.respond(head, provider, body ?? ByteBuffer()) },
-                closingAfter: head.headerFields[.connection] == "close",
+                closingAfter: !head.isKeepAlive,
                 context: context
             )
         case (.idle, _), (.reading, .head), (.refusing, .head):
@@ -157,14 +162,14 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if case .refusing(answered: false, let dropped) = state {
             state = .refusing(answered: true, dropped: dropped)
             // A body that could not be parsed never ends: the refusal was its answer.
-            if heldError != nil {
+            if heldError != nil || isQuiescing {
                 state = .closed
                 context.close(promise: nil)
             }
             return
         }
         guard case .answering = state else { return }
-        if closing {
+        if closing || isQuiescing {
             state = .closed
             context.close(promise: nil)
         } else {
@@ -228,6 +233,14 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// Whether a request of the route's is being read or answered.
+    private var isOwnRequestDue: Bool {
+        switch state {
+        case .reading, .answering, .refusing: true
+        case .idle, .routed, .closed: false
+        }
+    }
+
     /// Whether an answer of this handler's is being written, or requests wait behind one.
     private var isAnswerDue: Bool {
         switch state {
@@ -252,6 +265,15 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if isAnswerDue, let event = event as? ChannelEvent, event == .inputClosed {
             isInputClosedHeld = true
+        } else if event is ChannelShouldQuiesceEvent, isOwnRequestDue {
+            // The connection-state handler never saw this request: it would close the
+            // connection at once, in the middle of the answer.
+            isQuiescing = true
+            held.removeAll()
+            if case .refusing(answered: true, _) = state {
+                state = .closed
+                context.close(promise: nil)
+            }
         } else {
             context.fireUserInboundEventTriggered(event)
         }

@@ -1,0 +1,71 @@
+public import HTTPTypes
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+
+/// A provider request's head as ``ProxyRouteHandler`` reads it, straight from the HTTP/1.1
+/// decoder: no conversion to `HTTPRequest` (which costs a header list, a URL parse and name
+/// checks the decoder already made) for a request the router never sees.
+public struct ProxyRequestHead: Sendable {
+    let head: HTTPRequestHead
+
+    init(_ head: HTTPRequestHead) {
+        self.head = head
+    }
+
+    /// The head of a request the router took; `nil` when it has no path.
+    public init?(_ request: HTTPRequest) {
+        guard let head = try? HTTPRequestHead(request) else { return nil }
+        self.head = head
+    }
+
+    /// The method's name (`POST`).
+    public var methodName: String { head.method.rawValue }
+
+    /// The request target up to its query (`/anthropic/v1/messages`); only origin-form targets
+    /// (starting with `/`) reach a route.
+    public var path: Substring {
+        let target = head.uri
+        return target[..<(target.utf8.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? target.endIndex)]
+    }
+
+    /// The query without its `?` (up to a `#`), or `nil` when there is none.
+    public var query: Substring? {
+        let target = head.uri
+        guard let mark = target.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }),
+            target.utf8[mark] == UInt8(ascii: "?")
+        else { return nil }
+        let start = target.utf8.index(after: mark)
+        return target[start..<(target.utf8[start...].firstIndex(of: UInt8(ascii: "#")) ?? target.endIndex)]
+    }
+
+    /// The `Host` header (the first one).
+    public var host: String? { head.headers.first(name: "host") }
+
+    /// The `Origin` header of a page's request.
+    public var origin: String? { head.headers.first(name: "origin") }
+
+    /// Whether the connection stays open after the answer (HTTP/1.1 unless `Connection: close`).
+    var isKeepAlive: Bool { head.isKeepAlive }
+
+    /// The headers as the proxy engine takes them: names lower-cased, in order, the first `Host`
+    /// left out (it names the bridge, not the provider).
+    public var fields: [(name: String, value: String)] {
+        var fields: [(name: String, value: String)] = []
+        fields.reserveCapacity(head.headers.count)
+        var isFirstHost = true
+        for (name, value) in head.headers {
+            let lowered = Self.lowercased(name)
+            if isFirstHost, lowered == "host" {
+                isFirstHost = false
+                continue
+            }
+            fields.append((lowered, value))
+        }
+        return fields
+    }
+
+    /// `name` in lower case; the same string (no copy) when it already is, as most clients send it.
+    private static func lowercased(_ name: String) -> String {
+        name.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ? name.lowercased() : name
+    }
+}
