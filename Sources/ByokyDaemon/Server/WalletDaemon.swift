@@ -262,7 +262,8 @@ public final class WalletDaemon: Sendable {
                 )
             }
             guard let head = ProxyRequestHead(request.head) else {
-                return BridgeResponses.error(ByokyError(.invalidRequest, "The request has no path"), family: provider.family)
+                let failure = ByokyError(.invalidRequest, "The request has no path")
+                return BridgeResponses.error(failure, family: provider.family)
             }
             guard let body = try? await request.body.collect(upTo: limit) else {
                 return ProxiedRequest.bodyTooLarge(limit: limit, for: provider)

@@ -25,15 +25,13 @@ public struct ProxyRequestHead: Sendable {
     /// (starting with `/`) reach a route.
     public var path: Substring {
         let target = head.uri
-        return target[..<(target.utf8.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? target.endIndex)]
+        return target[..<(Self.pathEnd(of: target) ?? target.endIndex)]
     }
 
     /// The query without its `?` (up to a `#`), or `nil` when there is none.
     public var query: Substring? {
         let target = head.uri
-        guard let mark = target.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }),
-            target.utf8[mark] == UInt8(ascii: "?")
-        else { return nil }
+        guard let mark = Self.pathEnd(of: target), target.utf8[mark] == UInt8(ascii: "?") else { return nil }
         let start = target.utf8.index(after: mark)
         return target[start..<(target.utf8[start...].firstIndex(of: UInt8(ascii: "#")) ?? target.endIndex)]
     }
@@ -62,6 +60,11 @@ public struct ProxyRequestHead: Sendable {
             fields.append((lowered, value))
         }
         return fields
+    }
+
+    /// Where the path of `target` ends: its first `?` or `#`.
+    private static func pathEnd(of target: String) -> String.Index? {
+        target.utf8.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
     }
 
     /// `name` in lower case; the same string (no copy) when it already is, as most clients send it.
