@@ -6,6 +6,7 @@
 # Usage: Benchmarks/Bridge/profile.sh [seconds] [passthrough|translated]
 #   (default 20 s, passthrough; needs valgrind, nginx, wrk). `translated` routes the same Anthropic
 #   request to the OpenAI API of the same upstream, as run.sh's translated lane does.
+#   BYOKY_BINARY=path profiles that build instead of building this checkout (A/B of two builds).
 # Prints instructions per request, inclusive, for the functions that matter, demangled.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,8 +16,13 @@ case "$lane" in passthrough | translated) ;; *) echo "unknown lane $lane: passth
 for tool in valgrind callgrind_control callgrind_annotate objcopy nginx wrk; do
     command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install valgrind nginx wrk" >&2; exit 1; }
 done
-swift build -c release --static-swift-stdlib --product byoky >/dev/null
-bin=.build/release
+if [ -n "${BYOKY_BINARY:-}" ]; then
+    bin=$(mktemp -d)
+    cp "$BYOKY_BINARY" "$bin/byoky"
+else
+    swift build -c release --static-swift-stdlib --product byoky >/dev/null
+    bin=.build/release
+fi
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; [ -n "${PROFILE_KEEP:-}" ] || rm -rf "$work"' EXIT
 export BYOKY_HOME="$work/wallet"

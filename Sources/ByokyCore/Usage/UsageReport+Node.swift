@@ -28,8 +28,8 @@ extension UsageReport {
             usageMembers(of: UnsafeRawBufferPointer(buffer))
         }
         switch scanned {
-        case .members(let object)?:
-            return UsageReport(object).map { [$0] } ?? []
+        case .members(let report)?:
+            return [report]
         case .unreadable?:
             return []
         case .needsParsing?, nil:
@@ -41,8 +41,8 @@ extension UsageReport {
 
     /// What a scan of a body's top level gave.
     private enum ScannedBody {
-        /// An object of only the usage-bearing members.
-        case members(JSONNode)
+        /// The report read from the usage-bearing members alone.
+        case members(UsageReport)
         /// One of them does not parse (read as no usage, as a document that does not parse).
         case unreadable
         /// Not an object the scanner can read: the whole document must be parsed.
@@ -51,49 +51,93 @@ extension UsageReport {
 
     private static func usageMembers(of bytes: UnsafeRawBufferPointer) -> ScannedBody {
         guard let spans = JSONTopLevelScanner.valueSpans(of: memberKeys, in: bytes) else { return .needsParsing }
-        var object = JSONObject()
-        for (name, span) in zip(memberNames, spans) {
+        // The members in `memberNames`' order, parsed; an absent one stays `nil`.
+        var members = [JSONNode?](repeating: nil, count: spans.count)
+        for (index, span) in spans.enumerated() {
             guard let span else { continue }
             guard let value = try? JSONNode.parse(UnsafeRawBufferPointer(rebasing: bytes[span])) else {
                 return .unreadable
             }
-            object[name] = value
+            members[index] = value
         }
-        return .members(.object(object))
+        return .members(
+            UsageReport(
+                type: members[0]?.stringValue,
+                usage: Counts(members[1]),
+                // Gemini field names may be snake_case too (proto3 JSON).
+                usageMetadata: GeminiCounts(members[2] ?? members[3]),
+                message: Nested(members[4]),
+                delta: Nested(members[5]),
+                x_groq: Nested(members[6]),
+                response: Nested(members[7])
+            )
+        )
     }
 }
 
+/// A member's value as a token count's raw number: whole numbers (what providers send) without
+/// the cost of reading a floating-point text.
+private func number(_ node: JSONNode) -> Double? {
+    guard case .number(let text) = node else { return nil }
+    if let whole = Int(text) { return Double(whole) }
+    return Double(text)
+}
+
 extension UsageReport.Counts {
+    /// Read in one pass over the members (the last of a repeated name wins, as in `JSON.parse`).
     init?(_ node: JSONNode?) {
-        guard let node, case .object = node else { return nil }
-        input_tokens = node["input_tokens"]?.doubleValue
-        output_tokens = node["output_tokens"]?.doubleValue
-        prompt_tokens = node["prompt_tokens"]?.doubleValue
-        completion_tokens = node["completion_tokens"]?.doubleValue
-        cache_read_input_tokens = node["cache_read_input_tokens"]?.doubleValue
-        cache_creation_input_tokens = node["cache_creation_input_tokens"]?.doubleValue
-        prompt_tokens_details = Details(node["prompt_tokens_details"])
-        completion_tokens_details = Details(node["completion_tokens_details"])
-        input_tokens_details = Details(node["input_tokens_details"])
-        output_tokens_details = Details(node["output_tokens_details"])
-        tokens = CohereTokens(node["tokens"])
-        billed_units = CohereTokens(node["billed_units"])
+        guard case .object(let object)? = node else { return nil }
+        var (input, output, prompt, completion): (Double?, Double?, Double?, Double?)
+        var (cacheRead, cacheCreation): (Double?, Double?)
+        var (promptDetails, completionDetails, inputDetails, outputDetails): (Details?, Details?, Details?, Details?)
+        var (tokens, billedUnits): (CohereTokens?, CohereTokens?)
+        for member in object {
+            switch member.key {
+            case "input_tokens": input = number(member.value)
+            case "output_tokens": output = number(member.value)
+            case "prompt_tokens": prompt = number(member.value)
+            case "completion_tokens": completion = number(member.value)
+            case "cache_read_input_tokens": cacheRead = number(member.value)
+            case "cache_creation_input_tokens": cacheCreation = number(member.value)
+            case "prompt_tokens_details": promptDetails = Details(member.value)
+            case "completion_tokens_details": completionDetails = Details(member.value)
+            case "input_tokens_details": inputDetails = Details(member.value)
+            case "output_tokens_details": outputDetails = Details(member.value)
+            case "tokens": tokens = CohereTokens(member.value)
+            case "billed_units": billedUnits = CohereTokens(member.value)
+            default: continue
+            }
+        }
+        self.init(
+            input_tokens: input,
+            output_tokens: output,
+            prompt_tokens: prompt,
+            completion_tokens: completion,
+            cache_read_input_tokens: cacheRead,
+            cache_creation_input_tokens: cacheCreation,
+            prompt_tokens_details: promptDetails,
+            completion_tokens_details: completionDetails,
+            input_tokens_details: inputDetails,
+            output_tokens_details: outputDetails,
+            tokens: tokens,
+            billed_units: billedUnits
+        )
     }
 }
 
 extension UsageReport.Counts.Details {
     init?(_ node: JSONNode?) {
         guard let node, case .object = node else { return nil }
-        cached_tokens = node["cached_tokens"]?.doubleValue
-        reasoning_tokens = node["reasoning_tokens"]?.doubleValue
+        cached_tokens = node["cached_tokens"].flatMap(number)
+        reasoning_tokens = node["reasoning_tokens"].flatMap(number)
     }
 }
 
 extension UsageReport.Counts.CohereTokens {
     init?(_ node: JSONNode?) {
         guard let node, case .object = node else { return nil }
-        input_tokens = node["input_tokens"]?.doubleValue
-        output_tokens = node["output_tokens"]?.doubleValue
+        input_tokens = node["input_tokens"].flatMap(number)
+        output_tokens = node["output_tokens"].flatMap(number)
     }
 }
 
