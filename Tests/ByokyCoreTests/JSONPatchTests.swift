@@ -80,4 +80,16 @@ struct JSONTopLevelScannerTests {
         // An escape inside a value is no reason to give up.
         #expect(Self.spans(#"{"text":"a\"b","usage":1}"#, ["usage"]) == ["usage": "1"])
     }
+
+    @Test func aQuoteClosesAStringUnlessAnOddRunOfBackslashesComesBeforeIt() {
+        // `\\` is an escaped backslash (the quote after it closes), `\\\"` an escaped quote.
+        let json = #"{"a":"x\\","usage":1,"b":"y\\\"\\\"","type":"t","c":"\\\\","n":2}"#
+        #expect(Self.spans(json, ["usage", "type", "n"]) == ["usage": "1", "type": #""t""#, "n": "2"])
+        #expect(Self.spans(#"{"a":"\\\","usage":1}"#, ["usage"]) == [:])
+        #expect(Self.model(#"{"model":"\\","x":"\\\"model\\\":\"no\""}"#) == "\\")
+        #expect(Self.model(#"{"model":"unterminated\""#) == nil)
+        // A long string, whatever its length, is skipped whole.
+        let text = String(repeating: "Hello \"world\" ", count: 500)
+        #expect(Self.model(#"{"content":[{"text":""# + text + #""}],"model":"m"}"#) == "m")
+    }
 }

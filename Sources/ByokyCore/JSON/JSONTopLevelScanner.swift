@@ -137,16 +137,25 @@ public enum JSONTopLevelScanner {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
-    /// The index just past the string that starts with the quote at `start`.
+    /// The index just past the string that starts with the quote at `start` (the end of the
+    /// bytes when it is not closed).
+    ///
+    /// The next quote is found with `memchr` (the text of an answer is most of its bytes); it
+    /// closes the string unless an odd run of backslashes escapes it.
     private static func stringEnd(from start: Int, in bytes: UnsafeRawBufferPointer) -> Int {
+        guard let base = bytes.baseAddress else { return bytes.count }
         var index = start + 1
         while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "\\") {
-                index += 2
-                continue
+            guard let found = memchr(base + index, Int32(UInt8(ascii: "\"")), bytes.count - index) else {
+                return bytes.count
             }
-            if bytes[index] == UInt8(ascii: "\"") { return index + 1 }
-            index += 1
+            let quote = UnsafeRawPointer(found) - base
+            var backslashes = 0
+            while quote - backslashes - 1 > start, bytes[quote - backslashes - 1] == UInt8(ascii: "\\") {
+                backslashes += 1
+            }
+            if backslashes.isMultiple(of: 2) { return quote + 1 }
+            index = quote + 1
         }
         return bytes.count
     }
