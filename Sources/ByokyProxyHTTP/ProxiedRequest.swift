@@ -15,16 +15,13 @@ public enum ProxiedRequest {
 
     /// The provider path and query of `uri` after `prefix` (`/` when nothing follows).
     public static func pathAndQuery(of uri: URI, after prefix: String) -> String {
-        var path = String(uri.path.dropFirst(prefix.count))
-        if path.isEmpty { path = "/" }
-        if let query = uri.query, !query.isEmpty { path += "?" + query }
-        return path
+        pathAndQuery(path: uri.path[...], query: uri.query?[...], after: prefix)
     }
 
-    /// The provider path and query of a request whose target starts with `/<provider>`
-    /// (`/` when nothing follows it).
-    public static func pathAndQuery(path: Substring, query: Substring?, after provider: Provider) -> String {
-        var rest = String(path.dropFirst(provider.id.rawValue.utf8.count + 1))
+    /// The provider path and query of a target's `path` and `query` after `prefix` (`/` when
+    /// nothing follows).
+    public static func pathAndQuery(path: Substring, query: Substring?, after prefix: String) -> String {
+        var rest = String(path.dropFirst(prefix.count))
         if rest.isEmpty { rest = "/" }
         if let query, !query.isEmpty { rest += "?" + query }
         return rest

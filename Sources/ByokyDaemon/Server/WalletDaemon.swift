@@ -302,7 +302,11 @@ public final class WalletDaemon: Sendable {
                 headers: fields,
                 body: body,
                 to: provider,
-                pathAndQuery: ProxiedRequest.pathAndQuery(path: head.path, query: query, after: provider),
+                pathAndQuery: ProxiedRequest.pathAndQuery(
+                    path: head.path,
+                    query: query,
+                    after: "/" + provider.id.rawValue
+                ),
                 sessionKey: SessionKeyExtractor.sessionKey(fields: fields, query: query),
                 requestOrigin: head.origin,
                 engine: engine

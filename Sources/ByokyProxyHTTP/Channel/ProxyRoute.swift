@@ -30,7 +30,7 @@ public struct ProxyRoute: Sendable {
     /// Targets that are not a path (`http://host/…`, `*`) stay with the router.
     public static func provider(named head: ProxyRequestHead) -> Provider? {
         guard methods.contains(head.methodName) else { return nil }
-        var path = String(head.path)
+        var path = head.path
         return path.withUTF8 { bytes -> Provider? in
             guard bytes.count > 2, bytes[0] == UInt8(ascii: "/") else { return nil }
             guard let slash = bytes[1...].firstIndex(of: UInt8(ascii: "/")), slash > 1, slash + 1 < bytes.count
