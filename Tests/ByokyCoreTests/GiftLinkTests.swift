@@ -246,11 +246,4 @@ struct EncodingTests {
         }
         #expect(Base64.decodeURLSafe("A") == nil)
     }
-
-    @Test func hexRoundTripsAndRejectsBadInput() {
-        #expect(Hex.encode([0, 15, 255]) == "000fff")
-        #expect(Hex.decode("000FfF") == [0, 15, 255])
-        #expect(Hex.decode("abc") == nil)
-        #expect(Hex.decode("zz") == nil)
-    }
 }

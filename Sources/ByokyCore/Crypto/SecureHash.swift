@@ -4,6 +4,10 @@ import Crypto
 public enum SecureHash {
     /// Lower-case hex SHA-256 of the UTF-8 bytes of `text`.
     public static func sha256Hex(_ text: String) -> String {
-        Hex.encode(SHA256.hash(data: Array(text.utf8)))
+        var hasher = SHA256()
+        var text = text
+        // Hashed in place (a native string's bytes are contiguous once `withUTF8` has run).
+        text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        return hasher.finalize().withUnsafeBytes { Hex.encode($0) }
     }
 }

@@ -38,14 +38,23 @@ public enum Base64 {
 public enum Hex {
     /// Encodes bytes as lower-case hex.
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+        if let text = bytes.withContiguousStorageIfAvailable({ encode(UnsafeRawBufferPointer($0)) }) { return text }
+        return Array(bytes).withUnsafeBytes { encode($0) }
+    }
+
+    /// Encodes the bytes in `raw` as lower-case hex, written straight into the string's storage.
+    public static func encode(_ raw: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: raw.count * 2) { out in
+            for (index, byte) in raw.enumerated() {
+                out[2 * index] = digit(byte >> 4)
+                out[2 * index + 1] = digit(byte & 0x0F)
+            }
+            return raw.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func digit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") - 10 + value
     }
 
     /// Decodes hex (either case); `nil` on an odd length or a non-hex character.

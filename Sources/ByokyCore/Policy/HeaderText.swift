@@ -3,17 +3,24 @@
 public enum HeaderText {
     /// Whether `name` is an HTTP token (RFC 9110 `tchar`s, at least one), as a header name must be.
     public static func isToken(_ name: String) -> Bool {
-        var isEmpty = true
-        for byte in name.utf8 {
-            guard isTokenByte(byte) else { return false }
-            isEmpty = false
-        }
-        return !isEmpty
+        if let verdict = name.utf8.withContiguousStorageIfAvailable({ isToken(bytes: $0) }) { return verdict }
+        return isToken(bytes: Array(name.utf8))
     }
 
     /// Whether `value` may go in a header: no CR, LF or NUL.
     public static func isSafeValue(_ value: String) -> Bool {
-        !value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
+        if let verdict = value.utf8.withContiguousStorageIfAvailable({ isSafeValue(bytes: $0) }) { return verdict }
+        return isSafeValue(bytes: Array(value.utf8))
+    }
+
+    /// ``isToken(_:)`` over bytes (a string's contiguous storage: no per-byte index checks).
+    private static func isToken(bytes: some Collection<UInt8>) -> Bool {
+        !bytes.isEmpty && bytes.allSatisfy(isTokenByte)
+    }
+
+    /// ``isSafeValue(_:)`` over bytes.
+    private static func isSafeValue(bytes: some Collection<UInt8>) -> Bool {
+        !bytes.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
     }
 
     /// Whether `name` is `lowercased` in any ASCII case (`lowercased` must be lower-case ASCII).

@@ -57,7 +57,8 @@ public final class UpstreamClient: Sendable {
     /// Sends a request and returns once the response head has arrived (within `headTimeout`).
     ///
     /// `host` and `content-length` among `headers` are ignored (they are set from `url` and
-    /// `body`); every other name must be an HTTP token and no value may hold CR, LF or NUL.
+    /// `body`); the method and every other name must be HTTP tokens and no value may hold CR, LF
+    /// or NUL.
     ///
     /// - Throws: ``UpstreamError``, ``UpstreamError/invalidHeader`` before anything is sent.
     public func execute(
@@ -72,27 +73,25 @@ public final class UpstreamClient: Sendable {
             host: url.host,
             port: url.effectivePort ?? (url.scheme == "https" ? 443 : 80)
         )
-        var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: url.pathAndQuery)
-        let defaultPort = origin.scheme == "https" ? 443 : 80
-        head.headers.add(
-            name: "host",
-            value: origin.port == defaultPort ? origin.host : "\(origin.host):\(origin.port)"
-        )
         // Checked here, once, instead of by NIO's outbound validator on the channel.
-        for (name, value) in headers {
-            guard HeaderText.isToken(name), HeaderText.isSafeValue(value) else { throw UpstreamError.invalidHeader }
-            if HeaderText.name(name, is: "host") || HeaderText.name(name, is: "content-length") { continue }
-            head.headers.add(name: name, value: value)
-        }
-        if let body { head.headers.add(name: "content-length", value: String(body.readableBytes)) }
+        let request = try UpstreamRequest(
+            method: method,
+            target: url.pathAndQuery,
+            host: UpstreamRequest.hostHeader(
+                host: origin.host,
+                port: origin.port,
+                defaultPort: origin.scheme == "https" ? 443 : 80
+            ),
+            headers: headers,
+            body: body
+        )
 
         // A pooled connection may have been closed by the provider just now: try a fresh one then.
         for attempt in 0..<2 {
             let connection = try await connection(to: origin, fresh: attempt > 0)
             do {
                 let (responseHead, responseBody) = try await connection.send(
-                    head,
-                    body: body,
+                    request,
                     headTimeout: headTimeout
                 ) { [weak self] in
                     self?.release(connection, to: origin)
@@ -165,14 +164,14 @@ public final class UpstreamClient: Sendable {
                     if let tls {
                         try operations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: origin.host))
                     }
-                    try operations.addHTTPClientHandlers(
-                        leftOverBytesStrategy: .forwardBytes,
-                        // `execute` checks every header before it writes (cheaper than a handler).
-                        enableOutboundHeaderValidation: false,
-                        encoderConfiguration: .init()
-                    )
+                    // Requests are written, serialized already, from the wire's context; the
+                    // response handler tells the decoder each request's method.
+                    let wire = UpstreamWire()
+                    let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes)
+                    try operations.addHandler(wire)
+                    try operations.addHandler(ByteToMessageHandler(decoder))
                     try operations.addHandler(IdleStateHandler(readTimeout: readIdle))
-                    try operations.addHandler(UpstreamResponseHandler())
+                    try operations.addHandler(UpstreamResponseHandler(wire: wire, decoder: decoder))
                 }
             }
         do {

@@ -36,8 +36,7 @@ final class UpstreamConnection: Sendable {
     ///
     /// - Parameter onIdle: called when the response has ended and the connection may be reused.
     func send(
-        _ request: HTTPRequestHead,
-        body: ByteBuffer?,
+        _ request: UpstreamRequest,
         headTimeout: TimeAmount,
         onIdle: @escaping @Sendable () -> Void
     ) async throws -> (HTTPResponseHead, UpstreamBody) {
@@ -55,7 +54,7 @@ final class UpstreamConnection: Sendable {
         loop.execute {
             let started = Self.withHandler(channel) { handler, context in
                 handler.onIdle = onIdle
-                handler.start(request, body: body, head: promise, response: response, context: context)
+                handler.start(request, head: promise, response: response, context: context)
             }
             if !started { promise.fail(UpstreamError.connectionClosed) }
         }

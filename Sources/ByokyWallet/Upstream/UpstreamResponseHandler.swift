@@ -1,8 +1,9 @@
 import NIOCore
 import NIOHTTP1
 
-/// The last handler of an upstream connection: sends one request at a time and hands the
-/// response's head, body chunks and end to the waiting proxy request.
+/// The last handler of an upstream connection: sends one request at a time (through the
+/// connection's ``UpstreamWire``) and hands the response's head, body chunks and end to the
+/// waiting proxy request.
 ///
 /// It also gates socket reads (a paused body stops reading until its reader catches up) and ends
 /// a request whose provider went silent (an `IdleStateHandler` read event).
@@ -23,19 +24,26 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var readPending = false
     /// Called on the event loop when a response ended and the connection can take another request.
     var onIdle: (() -> Void)?
+    private let wire: UpstreamWire
+    /// The connection's response decoder, told each request's method as NIO's encoder would
+    /// have told it (the answer to a `HEAD` has no body).
+    private let decoder: HTTPResponseDecoder
+
+    init(wire: UpstreamWire, decoder: HTTPResponseDecoder) {
+        self.wire = wire
+        self.decoder = decoder
+    }
 
     /// Sends a request; `head` gets the response head, `response` the body that follows.
     func start(
-        _ request: HTTPRequestHead,
-        body: ByteBuffer?,
+        _ request: UpstreamRequest,
         head: EventLoopPromise<HTTPResponseHead>,
         response: UpstreamBody,
         context: ChannelHandlerContext
     ) {
         exchange = Exchange(head: head, body: response)
-        context.write(wrapOutboundOut(.head(request)), promise: nil)
-        if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        decoder.write(data: .head(HTTPRequestHead(version: .http1_1, method: request.method, uri: "")))
+        guard wire.send(request) else { return fail(.connectionClosed) }
     }
 
     /// Reads again after the body's reader drained it.
@@ -66,12 +74,14 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         case .end:
             let finished = exchange
             exchange = nil
-            finished?.body?.finish()
+            // Back in the pool before the body's reader hears of the end: a caller that sends its
+            // next request at once, from another thread, finds this connection idle.
             if finished?.keepAlive == true, context.channel.isActive {
                 onIdle?()
             } else {
                 context.close(promise: nil)
             }
+            finished?.body?.finish()
         }
     }
 

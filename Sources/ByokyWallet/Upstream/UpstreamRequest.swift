@@ -1,0 +1,79 @@
+import ByokyCore
+import NIOCore
+import NIOHTTP1
+
+/// An upstream request serialized once, before its connection is chosen: the HTTP/1.1 head as
+/// bytes ready for the socket (with the body when it is small), and the method the response
+/// decoder must know (the answer to a `HEAD` has no body).
+///
+/// Written straight to the socket by ``UpstreamWire``: no header list is built for NIO's encoder
+/// to serialize again, and the request passes none of the connection's other handlers.
+struct UpstreamRequest: Sendable {
+    let method: HTTPMethod
+    /// The head, followed by the body when it is at most ``copiedBodyLimit`` bytes.
+    let head: ByteBuffer
+    /// A larger body, written after `head` (not copied).
+    let body: ByteBuffer?
+
+    /// Bodies up to this size travel in the head's buffer: one write instead of two.
+    static let copiedBodyLimit = 16 * 1024
+
+    /// - Parameters:
+    ///   - target: The request target (path and query): ``AbsoluteURL`` refuses whitespace and
+    ///     control characters in it.
+    ///   - host: The `host` header's value.
+    ///   - headers: `host` and `content-length`, in any case, are skipped (set from `host` and
+    ///     `body`).
+    /// - Throws: ``UpstreamError/invalidHeader`` when the method or a header name is not an HTTP
+    ///   token, or a value holds CR, LF or NUL.
+    init(method: String, target: String, host: String, headers: [(String, String)], body: ByteBuffer?) throws {
+        guard HeaderText.isToken(method) else { throw UpstreamError.invalidHeader }
+        var head = ByteBufferAllocator().buffer(capacity: 512 + (body?.readableBytes ?? 0))
+        head.writeString(method)
+        head.writeStaticString(" ")
+        head.writeString(target)
+        head.writeStaticString(" HTTP/1.1\r\nhost: ")
+        head.writeString(host)
+        head.writeStaticString("\r\n")
+        for (name, value) in headers {
+            guard HeaderText.isToken(name), HeaderText.isSafeValue(value) else { throw UpstreamError.invalidHeader }
+            if HeaderText.name(name, is: "host") || HeaderText.name(name, is: "content-length") { continue }
+            head.writeString(name)
+            head.writeStaticString(": ")
+            head.writeString(value)
+            head.writeStaticString("\r\n")
+        }
+        if let body {
+            head.writeStaticString("content-length: ")
+            head.writeString(String(body.readableBytes))
+            head.writeStaticString("\r\n")
+        } else if Self.expectsBody(method) {
+            // Said outright: without a length, a server would wait for a body or read the next request as one.
+            head.writeStaticString("content-length: 0\r\n")
+        }
+        head.writeStaticString("\r\n")
+        if var small = body, small.readableBytes <= Self.copiedBodyLimit {
+            head.writeBuffer(&small)
+            self.body = nil
+        } else {
+            self.body = body
+        }
+        self.head = head
+        self.method = HTTPMethod(rawValue: method)
+    }
+
+    /// The `host` header for `host` and `port`: an IPv6 literal in brackets, the port left out
+    /// when it is the scheme's default.
+    static func hostHeader(host: String, port: Int, defaultPort: Int) -> String {
+        let name = host.contains(":") ? "[\(host)]" : host
+        return port == defaultPort ? name : "\(name):\(port)"
+    }
+
+    /// Whether a request with this method normally carries a body.
+    private static func expectsBody(_ method: String) -> Bool {
+        switch method {
+        case "GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT": false
+        default: true
+        }
+    }
+}
