@@ -469,6 +469,7 @@ let package = Package(
             name: "ByokyDaemonTests",
             dependencies: [
                 "ByokyHTTPServer",
+                "ByokyProxyHTTP",
                 "ByokyRelayHost",
                 "ByokyMarketplace",
                 "ByokyVault",
@@ -483,6 +484,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),

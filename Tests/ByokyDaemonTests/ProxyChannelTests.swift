@@ -102,6 +102,48 @@ struct ProxyChannelTests {
         }
     }
 
+    /// The answer to a `HEAD` ends with its head (a body after it would be read as the next
+    /// answer), between provider requests and the router's on one connection.
+    @Test func aHeadRequestIsAnsweredWithoutABodyOnEitherPath() async throws {
+        try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+            let port = bridge.port
+            let key = bridge.authHeader(for: .anthropic)
+            let requests: [(String, String)] = [
+                (Self.request("HEAD", "/v1/health", port: port), "HEAD"),
+                (Self.request("HEAD", "/anthropic/v1/models", port: port, headers: [key]), "HEAD"),
+                (Self.request("HEAD", "/acme/v1/models", port: port, headers: [key]), "HEAD"),
+                (Self.request("GET", "/v1/health", port: port), "GET"),
+                (
+                    Self.request(
+                        "POST",
+                        "/anthropic/v1/messages",
+                        port: port,
+                        body: Self.messages(model: "mock-words-3", stream: true),
+                        headers: [key]
+                    ), "POST"
+                ),
+                (Self.request("HEAD", "/v1/health", port: port), "HEAD"),
+                (Self.request("GET", "/v1/health", port: port), "GET"),
+            ]
+            let (answers, leftover) = try await RawHTTPConnection.with(port: port) { connection in
+                try await connection.write(requests.map(\.0).joined())
+                let answers = try await connection.read(answering: requests.map(\.1))
+                // Nothing follows the last answer: no body of a HEAD answer was sent after all.
+                connection.closeOutput()
+                _ = try await connection.readsToTheEnd()
+                return (answers, connection.leftover)
+            }
+            try #require(answers.count == requests.count)
+            #expect(leftover == 0)
+            // HEAD is the router's (no provider route takes it), which answers it as not found.
+            #expect([0, 1, 2, 5].map { answers[$0].status } == [404, 404, 404, 404])
+            #expect(answers[3].text.contains(#""locked":false"#))
+            #expect(answers[4].header("transfer-encoding") == "chunked")
+            #expect(answers[4].text.hasSuffix(Self.streamEnd))
+            #expect(answers[6].text.contains(#""locked":false"#))
+        }
+    }
+
     @Test func aClientThatAsksToCloseGetsItsAnswerThenTheConnectionCloses() async throws {
         try await BridgeFixture.with(grant: [.anthropic]) { bridge in
             let port = bridge.port

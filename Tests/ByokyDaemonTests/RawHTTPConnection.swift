@@ -59,9 +59,15 @@ struct RawHTTPConnection {
     /// Reads `count` whole responses, in the order they came (fewer if the server closes first).
     /// (The suite's time limit bounds the wait.)
     mutating func read(_ count: Int) async throws -> [Response] {
+        try await read(answering: Array(repeating: "GET", count: count))
+    }
+
+    /// Reads one whole response per request method, in order: the answer to a `HEAD` ends with
+    /// its head, whatever length it announces.
+    mutating func read(answering methods: [String]) async throws -> [Response] {
         var responses: [Response] = []
-        while responses.count < count {
-            if let (response, used) = Self.parse(unread) {
+        while responses.count < methods.count {
+            if let (response, used) = Self.parse(unread, hasBody: methods[responses.count] != "HEAD") {
                 responses.append(response)
                 unread.removeFirst(used)
                 continue
@@ -77,6 +83,9 @@ struct RawHTTPConnection {
         while try await readMore() {}
         return unread.isEmpty
     }
+
+    /// Bytes read and not part of a response returned.
+    var leftover: Int { unread.count }
 
     /// Whether the server ends the connection (cleanly or with a reset) once it has nothing more
     /// to say, or, when it closes with unread bytes, at once.
@@ -97,7 +106,7 @@ struct RawHTTPConnection {
     }
 
     /// One response from the front of `bytes` and how many bytes it took; `nil` while incomplete.
-    static func parse(_ bytes: [UInt8]) -> (Response, Int)? {
+    static func parse(_ bytes: [UInt8], hasBody: Bool = true) -> (Response, Int)? {
         let separator: [UInt8] = Array("\r\n\r\n".utf8)
         guard let headEnd = bytes.indices.first(where: { bytes[$0...].starts(with: separator) }) else { return nil }
         let lines = String(decoding: bytes[..<headEnd], as: UTF8.self).components(separatedBy: "\r\n")
@@ -110,6 +119,7 @@ struct RawHTTPConnection {
         }
         let header = { (name: String) in headers.first { $0.0.lowercased() == name }?.1 }
         var position = headEnd + separator.count
+        guard hasBody else { return (Response(status: status, headers: headers, body: []), position) }
         if let length = header("content-length").flatMap({ Int($0) }) {
             guard bytes.count >= position + length else { return nil }
             let body = Array(bytes[position..<position + length])

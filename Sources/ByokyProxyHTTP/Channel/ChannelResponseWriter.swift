@@ -14,15 +14,18 @@ struct ChannelResponseWriter: ResponseBodyWriter {
 
     let target: Target
     let eventLoop: any EventLoop
+    /// The method of the request answered (the answer to a `HEAD` has no body).
+    let method: HTTPMethod
     /// Whether the connection closes once the answer is written (the client asked for it).
     let closingAfter: Bool
     /// The body's length when it is known, and what of it has been written.
     private var length: Int? = nil
     private var written = 0
 
-    init(target: Target, eventLoop: any EventLoop, closingAfter: Bool) {
+    init(target: Target, eventLoop: any EventLoop, method: HTTPMethod, closingAfter: Bool) {
         self.target = target
         self.eventLoop = eventLoop
+        self.method = method
         self.closingAfter = closingAfter
     }
 
@@ -30,10 +33,11 @@ struct ChannelResponseWriter: ResponseBodyWriter {
     func write(_ response: Response) async {
         var writer = self
         writer.length = response.body.contentLength
-        let head = Self.head(of: response.head)
+        let head = response.head
+        let method = self.method
         do {
             try await writer.onLoop { handler, context in
-                context.write(handler.wrapOutboundOut(.head(head)), promise: nil)
+                handler.writeHead(head, answering: method, context: context)
                 return nil
             }
             try await response.body.write(writer)
@@ -53,10 +57,10 @@ struct ChannelResponseWriter: ResponseBodyWriter {
             guard context.channel.isWritable else {
                 // Back-pressure: a client that reads slower than the provider answers holds the body.
                 let promise = context.eventLoop.makePromise(of: Void.self)
-                context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: promise)
+                handler.writeBody(.byteBuffer(buffer), flush: true, promise: promise, context: context)
                 return promise.futureResult
             }
-            context.write(handler.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            handler.writeBody(.byteBuffer(buffer), promise: nil, context: context)
             if flushes { handler.flushSoon(context: context) }
             return nil
         }
@@ -68,25 +72,10 @@ struct ChannelResponseWriter: ResponseBodyWriter {
         try await onLoop { handler, context in
             // Not waited for: once the end is handed over, nothing is left to do if it fails.
             let trailers = trailingHeaders.map { HTTPHeaders($0.map { ($0.name.rawName, $0.value) }) }
-            context.writeAndFlush(handler.wrapOutboundOut(.end(trailers)), promise: nil)
+            handler.writeEnd(trailers: trailers, flush: true, promise: nil, context: context)
             handler.answerEnded(context: context, closing: closing)
             return nil
         }
-    }
-
-    /// The HTTP/1.1 head of `response`, with today's `Date`.
-    static func head(of response: HTTPResponse) -> HTTPResponseHead {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(response.headerFields.count + 1)
-        for field in response.headerFields where field.name != .date {
-            headers.add(name: field.name.rawName, value: field.value)
-        }
-        headers.add(name: "date", value: HTTPDate.now())
-        return HTTPResponseHead(
-            version: .http1_1,
-            status: HTTPResponseStatus(statusCode: response.status.code, reasonPhrase: response.status.reasonPhrase),
-            headers: headers
-        )
     }
 
     /// Runs `body` with the handler and its context on the channel's event loop, after checking

@@ -6,9 +6,9 @@ public import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
 /// Hummingbird's HTTP/1.1 connection with a ``ProxyRoute`` answered on the channel: NIO's HTTP/1.1
-/// decoder and encoder, then ``ProxyRouteHandler``, then the rest of `HTTP1Channel`'s pipeline
-/// (the conversion to `HTTPTypes`, the connection-state handler that closes idle and quiescing
-/// connections) and the router's async channel.
+/// decoder, then ``ProxyRouteHandler`` (which also serializes every answer), then the rest of
+/// `HTTP1Channel`'s pipeline (the conversion to `HTTPTypes`, the connection-state handler that
+/// closes idle and quiescing connections) and the router's async channel.
 ///
 /// A proxied request then costs no more than the HTTP/1.1 codec, one task and the engine: not
 /// the conversion of its head and answer, the async channel's streams, the router or its request
@@ -36,13 +36,10 @@ public struct ProxyHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             limits.maxHeaderFieldSize = 80 * 1024
             limits.maxHeaderListSize = 80 * 1024
             limits.maxHeaderFieldCount = 1000
-            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                withPipeliningAssistance: false,
-                withErrorHandling: false,
-                withOutboundHeaderValidation: false,
-                withEncoderConfiguration: .init(),
-                withDecoderLimitConfiguration: limits
-            )
+            // NIO's request decoder, then this connection's own response serialization (in
+            // ProxyRouteHandler, which sees every request's method) in place of NIO's encoder.
+            let decoder = HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)
+            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
             try channel.pipeline.syncOperations.addHandler(ProxyRouteHandler(route: route))
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))

@@ -5,8 +5,10 @@ import NIOHTTP1
 
 /// Answers a ``ProxyRoute``'s requests on the connection's channel, ahead of the router: their
 /// parts are read here, as the HTTP/1.1 decoder makes them, the route's answer is made in one
-/// task and written straight to the encoder. Every other request passes on unchanged, to the
-/// conversion to `HTTPTypes`, the connection-state handler and the router.
+/// task and written, serialized here, to the socket. Every other request passes on unchanged, to
+/// the conversion to `HTTPTypes`, the connection-state handler and the router; the router's
+/// answers come back through here to be serialized (``HTTP1ResponseEncoder``, which is why this
+/// handler knows each request's method: the answer to a `HEAD` has no body).
 ///
 /// Requests are answered one at a time, in the order they came: parts that arrive while an
 /// answer is being written (a client that pipelines) wait here, with reads paused, until it ends.
@@ -16,7 +18,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundOut = IOData
 
     private enum State {
         /// Between requests.
@@ -37,6 +39,9 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let route: ProxyRoute
     private var state = State.idle
+    private var encoder = HTTP1ResponseEncoder()
+    /// The method of the request the router is answering.
+    private var routedMethod = HTTPMethod.GET
     /// Parts that came while the connection was busy with an earlier request.
     private var held = CircularBuffer<HTTPServerRequestPart>()
     /// An error that came while parts were held; passed on after them.
@@ -80,6 +85,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 state = .reading(proxyHead, provider, body: nil)
             } else {
                 state = .routed(read: false, answered: false)
+                routedMethod = head.method
                 context.fireChannelRead(wrapInboundOut(part))
             }
         case (.routed(read: false, let answered), _):
@@ -97,7 +103,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
             guard body!.readableBytes <= route.bodyLimit else {
                 state = .refusing(answered: false, dropped: 0)
                 let refusal = ProxiedRequest.bodyTooLarge(limit: route.bodyLimit, for: provider)
-                answer(with: { refusal }, closingAfter: false, context: context)
+                answer(with: { refusal }, to: head, closingAfter: false, context: context)
                 return
             }
             state = .reading(head, provider, body: body)
@@ -120,12 +126,14 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let route = self.route
             answer(
                 with: { await route.respond(head, provider, body ?? ByteBuffer()) },
+                to: head,
                 closingAfter: !head.isKeepAlive,
                 context: context
             )
         case (.idle, _), (.reading, .head), (.refusing, .head):
             // Parts out of order (the decoder never makes these): the router refuses them.
             state = .routed(read: true, answered: false)
+            if case .head(let head) = part { routedMethod = head.method }
             context.fireChannelRead(wrapInboundOut(part))
         case (.routed(read: true, _), _), (.answering, _), (.closed, _):
             held.append(part)
@@ -136,15 +144,60 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// request when the answer has ended.
     private func answer(
         with response: @escaping @Sendable () async -> Response,
+        to request: ProxyRequestHead,
         closingAfter: Bool,
         context: ChannelHandlerContext
     ) {
         let target = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
+        let method = request.head.method
         Task {
-            let writer = ChannelResponseWriter(target: target, eventLoop: eventLoop, closingAfter: closingAfter)
+            let writer = ChannelResponseWriter(
+                target: target,
+                eventLoop: eventLoop,
+                method: method,
+                closingAfter: closingAfter
+            )
             await writer.write(await response())
         }
+    }
+
+    /// Writes the head of an answer of the route's to a request with `method`.
+    func writeHead(_ response: HTTPResponse, answering method: HTTPMethod, context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: 512)
+        encoder.head(response, date: HTTPDate.now(), answering: method, into: &buffer)
+        context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+    }
+
+    /// Writes a part of an answer's body (the route's or the router's), flushed when `flush`.
+    func writeBody(
+        _ part: IOData,
+        flush: Bool = false,
+        promise: EventLoopPromise<Void>?,
+        context: ChannelHandlerContext
+    ) {
+        let written = encoder.body(part) { bytes, isLast in
+            context.write(wrapOutboundOut(bytes), promise: isLast ? promise : nil)
+        }
+        // The answer to a HEAD has no body: its bytes are dropped.
+        if !written { promise?.succeed() }
+        if flush { context.flush() }
+    }
+
+    /// Writes the end of an answer (the route's or the router's) and flushes when `flush`.
+    func writeEnd(
+        trailers: HTTPHeaders?,
+        flush: Bool,
+        promise: EventLoopPromise<Void>?,
+        context: ChannelHandlerContext
+    ) {
+        if let end = encoder.end(trailers: trailers) {
+            context.write(wrapOutboundOut(.byteBuffer(end)), promise: promise)
+        } else if let promise {
+            // Nothing to write; an empty write keeps the promise in order with the others.
+            context.write(wrapOutboundOut(.byteBuffer(ByteBuffer())), promise: promise)
+        }
+        if flush { context.flush() }
     }
 
     /// Flushes the channel once the event loop has run what is queued now.
@@ -210,9 +263,22 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        context.write(data, promise: promise)
-        // The router's answer ended: the connection may take its next request.
-        guard case .end = unwrapOutboundIn(data), case .routed(let read, answered: false) = state else { return }
+        switch unwrapOutboundIn(data) {
+        case .head(let head):
+            var buffer = context.channel.allocator.buffer(capacity: 256)
+            encoder.head(head, answering: routedMethod, into: &buffer)
+            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
+        case .body(let part):
+            writeBody(part, promise: promise, context: context)
+        case .end(let trailers):
+            writeEnd(trailers: trailers, flush: false, promise: promise, context: context)
+            routerAnswerEnded(context: context)
+        }
+    }
+
+    /// The router's answer ended: the connection may take its next request.
+    private func routerAnswerEnded(context: ChannelHandlerContext) {
+        guard case .routed(let read, answered: false) = state else { return }
         state = .routed(read: read, answered: true)
         if read {
             // Later, not inside the router's write.

@@ -29,29 +29,33 @@ struct UpstreamRequest: Sendable {
     init(method: String, target: String, host: String, headers: [(String, String)], body: ByteBuffer?) throws {
         guard HeaderText.isToken(method) else { throw UpstreamError.invalidHeader }
         var head = ByteBufferAllocator().buffer(capacity: 512 + (body?.readableBytes ?? 0))
-        head.writeString(method)
-        head.writeStaticString(" ")
-        head.writeString(target)
-        head.writeStaticString(" HTTP/1.1\r\nhost: ")
-        head.writeString(host)
-        head.writeStaticString("\r\n")
         for (name, value) in headers {
             guard HeaderText.isToken(name), HeaderText.isSafeValue(value) else { throw UpstreamError.invalidHeader }
-            if HeaderText.name(name, is: "host") || HeaderText.name(name, is: "content-length") { continue }
-            head.writeString(name)
-            head.writeStaticString(": ")
-            head.writeString(value)
-            head.writeStaticString("\r\n")
         }
-        if let body {
-            head.writeStaticString("content-length: ")
-            head.writeString(String(body.readableBytes))
-            head.writeStaticString("\r\n")
-        } else if Self.expectsBody(method) {
-            // Said outright: without a length, a server would wait for a body or read the next request as one.
-            head.writeStaticString("content-length: 0\r\n")
+        let length = body.map { String($0.readableBytes) } ?? (Self.expectsBody(method) ? "0" : nil)
+        head.writePieces { text in
+            text.append(method)
+            text.append(" ")
+            text.append(target)
+            text.append(" HTTP/1.1\r\nhost: ")
+            text.append(host)
+            text.append("\r\n")
+            for (name, value) in headers
+            where !HeaderText.name(name, is: "host") && !HeaderText.name(name, is: "content-length") {
+                text.append(name)
+                text.append(": ")
+                text.append(value)
+                text.append("\r\n")
+            }
+            // Said outright even when zero: without a length, a server would wait for a body or
+            // read the next request as one.
+            if let length {
+                text.append("content-length: ")
+                text.append(length)
+                text.append("\r\n")
+            }
+            text.append("\r\n")
         }
-        head.writeStaticString("\r\n")
         if var small = body, small.readableBytes <= Self.copiedBodyLimit {
             head.writeBuffer(&small)
             self.body = nil

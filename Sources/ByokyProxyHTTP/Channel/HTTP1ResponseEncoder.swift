@@ -1,0 +1,153 @@
+import ByokyCore
+import ByokyWallet
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+
+/// Serializes the answers of a bridge connection to HTTP/1.1 bytes: the router's response parts
+/// and the route's own answers, whose heads are written straight from their header fields (no
+/// header list is built for an encoder to serialize again).
+///
+/// The framing follows NIO's response encoder: no body for a status that may not have one
+/// (1xx, 204, 304) or an answer to `CONNECT` (framing headers removed); `content-length` when the
+/// head has one; otherwise chunked (HTTP/1.1). The answer to a `HEAD` keeps its head as a `GET`
+/// would have it, and its body and chunked end are left out.
+struct HTTP1ResponseEncoder {
+    private var isChunked = false
+    private var isBodySuppressed = false
+
+    /// How the body of an answer is delimited.
+    private enum Framing { case length, chunked, none }
+
+    /// The head of one of the router's answers to a request with `method`.
+    mutating func head(_ head: HTTPResponseHead, answering method: HTTPMethod, into buffer: inout ByteBuffer) {
+        let framing = framing(
+            status: Int(head.status.code),
+            method: method,
+            hasLength: head.headers.contains(name: "content-length"),
+            version: head.version
+        )
+        let statusLine = "HTTP/\(head.version.major).\(head.version.minor) \(head.status.code) "
+        buffer.writePieces { text in
+            text.append(statusLine)
+            text.append(head.status.reasonPhrase)
+            text.append("\r\n")
+            for (name, value) in head.headers where framing == .length || !Self.isFramingHeader(name) {
+                if framing == .length, HeaderText.name(name, is: "transfer-encoding") { continue }
+                Self.appendField(name, value, to: &text)
+            }
+            if framing == .chunked { text.append("transfer-encoding: chunked\r\n") }
+            text.append("\r\n")
+        }
+    }
+
+    /// The head of a route's own answer (HTTP/1.1) to a request with `method`, with `date` as
+    /// given (any `date` among the fields is left out).
+    mutating func head(
+        _ response: HTTPResponse,
+        date: String,
+        answering method: HTTPMethod,
+        into buffer: inout ByteBuffer
+    ) {
+        let fields = response.headerFields
+        let framing = framing(
+            status: response.status.code,
+            method: method,
+            hasLength: fields.contains(.contentLength),
+            version: .http1_1
+        )
+        let code = String(response.status.code)
+        buffer.writePieces { text in
+            text.append("HTTP/1.1 ")
+            text.append(code)
+            text.append(" ")
+            text.append(response.status.reasonPhrase)
+            text.append("\r\n")
+            for field in fields where field.name != .date {
+                switch field.name {
+                case .contentLength where framing != .length, .transferEncoding: continue
+                default: Self.appendField(field.name.rawName, field.value, to: &text)
+                }
+            }
+            text.append("date: ")
+            text.append(date)
+            text.append("\r\n")
+            if framing == .chunked { text.append("transfer-encoding: chunked\r\n") }
+            text.append("\r\n")
+        }
+    }
+
+    /// Writes a body part with `write` (`isLast` on the last write of the part): as it is, or
+    /// framed as a chunk. Returns false, with nothing written, for an answer without a body.
+    func body(_ part: IOData, write: (IOData, _ isLast: Bool) -> Void) -> Bool {
+        guard !isBodySuppressed else { return false }
+        guard isChunked else {
+            write(part, true)
+            return true
+        }
+        // An empty chunk would end the body: nothing goes out for an empty part.
+        guard part.readableBytes > 0 else {
+            write(.byteBuffer(ByteBuffer()), true)
+            return true
+        }
+        var prefix = ByteBuffer()
+        prefix.writeString(String(part.readableBytes, radix: 16))
+        prefix.writeStaticString("\r\n")
+        if case .byteBuffer(var bytes) = part, bytes.readableBytes <= 4096 {
+            // A small chunk leaves as one buffer.
+            prefix.writeBuffer(&bytes)
+            prefix.writeStaticString("\r\n")
+            write(.byteBuffer(prefix), true)
+            return true
+        }
+        write(.byteBuffer(prefix), false)
+        write(part, false)
+        write(.byteBuffer(ByteBuffer(staticString: "\r\n")), true)
+        return true
+    }
+
+    /// The end of an answer: the last chunk and the trailers when chunked; `nil` when nothing
+    /// needs writing. The next answer starts afresh.
+    mutating func end(trailers: HTTPHeaders?) -> ByteBuffer? {
+        defer {
+            isChunked = false
+            isBodySuppressed = false
+        }
+        guard isChunked else { return nil }
+        var buffer = ByteBuffer(staticString: "0\r\n")
+        buffer.writePieces { text in
+            for (name, value) in trailers ?? [:] { Self.appendField(name, value, to: &text) }
+            text.append("\r\n")
+        }
+        return buffer
+    }
+
+    private mutating func framing(status: Int, method: HTTPMethod, hasLength: Bool, version: HTTPVersion) -> Framing {
+        // A non-final informational head (100 Continue) is followed by the real one.
+        if (100..<200).contains(status), status != 101 { return .none }
+        isBodySuppressed = method == .HEAD || method == .CONNECT
+        let framing: Framing
+        if method == .CONNECT || status == 204 || status == 304 || (100..<200).contains(status) {
+            framing = .none
+        } else if hasLength {
+            framing = .length
+        } else if version.major == 1, version.minor >= 1 {
+            framing = .chunked
+        } else {
+            framing = .none
+        }
+        isChunked = framing == .chunked && !isBodySuppressed
+        return framing
+    }
+
+    private static func appendField(_ name: String, _ value: String, to text: inout PieceWriter) {
+        text.append(name)
+        text.append(": ")
+        text.append(value)
+        text.append("\r\n")
+    }
+
+    private static func isFramingHeader(_ name: String) -> Bool {
+        HeaderText.name(name, is: "transfer-encoding") || HeaderText.name(name, is: "content-length")
+    }
+}

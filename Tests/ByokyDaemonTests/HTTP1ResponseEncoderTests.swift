@@ -1,0 +1,110 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import ByokyProxyHTTP
+
+/// The bridge's own HTTP/1.1 answer bytes: NIO's response encoder's framing rules, for the
+/// router's parts and for the route's answers.
+struct HTTP1ResponseEncoderTests {
+    /// The bytes of a whole router answer: head, body parts, end.
+    static func routerAnswer(
+        _ head: HTTPResponseHead,
+        method: HTTPMethod = .GET,
+        body: [String] = [],
+        trailers: HTTPHeaders? = nil
+    ) -> String {
+        var encoder = HTTP1ResponseEncoder()
+        var bytes = ByteBuffer()
+        encoder.head(head, answering: method, into: &bytes)
+        for part in body {
+            _ = encoder.body(.byteBuffer(ByteBuffer(string: part))) { written, _ in
+                if case .byteBuffer(var buffer) = written { bytes.writeBuffer(&buffer) }
+            }
+        }
+        if var end = encoder.end(trailers: trailers) { bytes.writeBuffer(&end) }
+        return String(buffer: bytes)
+    }
+
+    static func head(
+        _ status: HTTPResponseStatus,
+        _ headers: HTTPHeaders,
+        version: HTTPVersion = .http1_1
+    )
+        -> HTTPResponseHead
+    {
+        HTTPResponseHead(version: version, status: status, headers: headers)
+    }
+
+    @Test func aBodyOfKnownLengthGoesAsItIsAndATransferEncodingBesideItIsDropped() {
+        let answer = Self.routerAnswer(
+            Self.head(.ok, ["Content-Length": "5", "Transfer-Encoding": "chunked", "x-a": "1"]),
+            body: ["hel", "lo"]
+        )
+        #expect(answer == "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nx-a: 1\r\n\r\nhello")
+    }
+
+    @Test func aBodyOfUnknownLengthIsChunkedWithItsTrailers() {
+        let answer = Self.routerAnswer(
+            Self.head(.ok, ["content-type": "text/plain", "transfer-encoding": "gzip"]),
+            body: ["hello", "", String(repeating: "x", count: 5000)],
+            trailers: ["x-checksum": "abc"]
+        )
+        let expected =
+            "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n\r\n"
+            + "5\r\nhello\r\n1388\r\n\(String(repeating: "x", count: 5000))\r\n0\r\nx-checksum: abc\r\n\r\n"
+        #expect(answer == expected)
+    }
+
+    @Test func aStatusWithoutBodyLosesItsFramingHeaders() {
+        for status in [HTTPResponseStatus.noContent, .notModified, .continue] {
+            let answer = Self.routerAnswer(Self.head(status, ["content-length": "5", "transfer-encoding": "chunked"]))
+            #expect(answer == "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n\r\n", "\(status)")
+        }
+    }
+
+    @Test func theAnswerToAHeadKeepsItsHeadAndDropsItsBody() {
+        let chunked = Self.routerAnswer(Self.head(.ok, ["x-a": "1"]), method: .HEAD, body: ["hello"])
+        #expect(chunked == "HTTP/1.1 200 OK\r\nx-a: 1\r\ntransfer-encoding: chunked\r\n\r\n")
+        let sized = Self.routerAnswer(Self.head(.ok, ["content-length": "5"]), method: .HEAD, body: ["hello"])
+        #expect(sized == "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n")
+        // The next answer on the connection has its body again.
+        var encoder = HTTP1ResponseEncoder()
+        var bytes = ByteBuffer()
+        encoder.head(Self.head(.ok, ["content-length": "5"]), answering: .HEAD, into: &bytes)
+        #expect(!encoder.body(.byteBuffer(ByteBuffer(string: "hello"))) { _, _ in })
+        #expect(encoder.end(trailers: nil) == nil)
+        encoder.head(Self.head(.ok, ["content-length": "5"]), answering: .GET, into: &bytes)
+        #expect(encoder.body(.byteBuffer(ByteBuffer(string: "hello"))) { _, _ in })
+    }
+
+    @Test func anHTTP10AnswerWithoutLengthIsNotChunked() {
+        let answer = Self.routerAnswer(Self.head(.ok, [:], version: .http1_0), body: ["hello"])
+        #expect(answer == "HTTP/1.0 200 OK\r\n\r\nhello")
+    }
+
+    /// Names as the fields spell them (HTTPTypes' own names in their registered case).
+    @Test func aRoutesAnswerIsWrittenFromItsFieldsWithTodaysDate() {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json"
+        fields[.date] = "Thu, 01 Jan 1970 00:00:00 GMT"
+        fields[.contentLength] = "2"
+        fields[HTTPField.Name("X-Byoky-Error-Code")!] = "NOT_FOUND"
+        var encoder = HTTP1ResponseEncoder()
+        var bytes = ByteBuffer()
+        let date = "Fri, 04 Dec 2026 01:02:03 GMT"
+        encoder.head(HTTPResponse(status: .notFound, headerFields: fields), date: date, answering: .POST, into: &bytes)
+        #expect(
+            String(buffer: bytes)
+                == "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                + "X-Byoky-Error-Code: NOT_FOUND\r\ndate: \(date)\r\n\r\n"
+        )
+        var streamed = HTTPFields()
+        streamed[.contentType] = "text/event-stream"
+        var stream = ByteBuffer()
+        encoder.head(HTTPResponse(status: .ok, headerFields: streamed), date: date, answering: .POST, into: &stream)
+        #expect(String(buffer: stream).hasSuffix("date: \(date)\r\ntransfer-encoding: chunked\r\n\r\n"))
+        #expect(String(buffer: encoder.end(trailers: nil) ?? ByteBuffer()) == "0\r\n\r\n")
+    }
+}
