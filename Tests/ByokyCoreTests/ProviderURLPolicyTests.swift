@@ -269,6 +269,30 @@ struct UpstreamHeadersTests {
         #expect(headers == ["user-agent": "ok/1.0", "openai-beta": "assistants=v2", "authorization": "Bearer k"])
     }
 
+    @Test func theHeadersKeepTheAppsOrderThenTheWalletsOwn() throws {
+        let headers = try UpstreamHeaders.build(
+            for: .anthropic,
+            clientHeaders: [
+                ("User-Agent", "app/1"), ("x-api-key", "fake"), ("Content-Type", "application/json"),
+                ("anthropic-version", "2024-01-01"),
+            ],
+            credential: SecretString("sk-ant")
+        )
+        #expect(
+            headers.fields.map(\.0) == [
+                "user-agent", "content-type", "anthropic-version", "x-api-key",
+                "anthropic-dangerous-direct-browser-access",
+            ]
+        )
+        var list: HeaderList = ["a": "1", "b": "2"]
+        #expect(list == ["b": "2", "a": "1"])
+        #expect(list != ["a": "1", "b": "3"] && list != ["a": "1"])
+        list["a"] = "9"
+        list["c"] = "3"
+        list["b"] = nil
+        #expect(list.fields.map(\.0) == ["a", "c"] && list["a"] == "9" && list.dictionary == ["a": "9", "c": "3"])
+    }
+
     @Test func repeatedHeadersAreJoined() throws {
         let headers = try UpstreamHeaders.build(
             for: .anthropic,

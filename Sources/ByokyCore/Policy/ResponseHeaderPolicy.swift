@@ -19,17 +19,28 @@ public enum ResponseHeaderPolicy {
     /// - Parameter bodyIsRewritten: `true` when the wallet changes the body (translation), so
     ///   length and encoding headers no longer apply.
     public static func forwards(_ name: String, bodyIsRewritten: Bool) -> Bool {
-        let lowered = name.lowercased()
-        if strippedHeaders.contains(lowered) || hopByHopHeaders.contains(lowered) { return false }
-        if bodyIsRewritten && bodyFramingHeaders.contains(lowered) { return false }
-        return true
+        switch verdicts[name.lowercased()] {
+        case .never: false
+        case .unlessRewritten: !bodyIsRewritten
+        case nil: true
+        }
     }
 
     /// The headers of `headers` that may be passed to the app.
     public static func filter(
-        _ headers: [(name: String, value: String)],
+        _ headers: some Sequence<(name: String, value: String)>,
         bodyIsRewritten: Bool
     ) -> [(name: String, value: String)] {
         headers.filter { forwards($0.name, bodyIsRewritten: bodyIsRewritten) }
     }
+
+    private enum Verdict { case never, unlessRewritten }
+
+    /// The three lists above as one table: one look-up per header.
+    private static let verdicts: [String: Verdict] = {
+        var table: [String: Verdict] = [:]
+        for name in bodyFramingHeaders { table[name] = .unlessRewritten }
+        for name in strippedHeaders.union(hopByHopHeaders) { table[name] = .never }
+        return table
+    }()
 }

@@ -30,7 +30,8 @@ public enum UpstreamHeaders {
     /// Betas removed from `anthropic-beta` because they change billing without the owner's say.
     public static let anthropicBlockedBetas: Set<String> = ["context-1m-2025-08-07"]
 
-    /// The headers for an upstream request to `provider`.
+    /// The headers for an upstream request to `provider`, in the order the app sent them, then
+    /// the ones the wallet adds.
     ///
     /// - Parameters:
     ///   - provider: The provider the request goes to.
@@ -43,23 +44,23 @@ public enum UpstreamHeaders {
         clientHeaders: [(name: String, value: String)],
         credential: SecretString,
         authMethod: AuthMethod = .apiKey
-    ) throws -> [String: String] {
+    ) throws -> HeaderList {
         guard HeaderText.isSafeValue(credential.exposedValue) else {
             throw ByokyError(.invalidKey, "The stored credential for \(provider.rawValue) is not a valid header value")
         }
         var headers = forwarded(clientHeaders)
-        let scheme = ProviderRegistry.provider(provider)?.authScheme ?? .bearer
         if provider == .anthropic {
             applyAnthropicPolicy(to: &headers, credential: credential, authMethod: authMethod)
-        } else if let value = scheme.headerValue(for: credential.exposedValue) {
-            headers[scheme.headerName] = value
+        } else {
+            let scheme = ProviderRegistry.provider(provider)?.authScheme ?? .bearer
+            if let value = scheme.headerValue(for: credential.exposedValue) { headers[scheme.headerName] = value }
         }
         return headers
     }
 
     /// The app's headers that may travel on (the allow-list; no credential of any kind).
-    public static func forwarded(_ clientHeaders: [(name: String, value: String)]) -> [String: String] {
-        var headers: [String: String] = [:]
+    public static func forwarded(_ clientHeaders: [(name: String, value: String)]) -> HeaderList {
+        var headers = HeaderList()
         for (name, value) in clientHeaders {
             let lowered = name.lowercased()
             guard forwardedRequestHeaders.contains(lowered), HeaderText.isSafeValue(value),
@@ -75,11 +76,12 @@ public enum UpstreamHeaders {
     }
 
     private static func applyAnthropicPolicy(
-        to headers: inout [String: String],
+        to headers: inout HeaderList,
         credential: SecretString,
         authMethod: AuthMethod
     ) {
-        var betas = splitList(headers["anthropic-beta"]).filter { !anthropicBlockedBetas.contains($0) }
+        let sentBetas = headers["anthropic-beta"]
+        var betas = sentBetas.map { splitList($0).filter { !anthropicBlockedBetas.contains($0) } } ?? []
         switch authMethod {
         case .oauth:
             headers["authorization"] = "Bearer \(credential.exposedValue)"
@@ -90,17 +92,14 @@ public enum UpstreamHeaders {
         case .apiKey:
             headers["x-api-key"] = credential.exposedValue
         }
-        if betas.isEmpty {
-            headers["anthropic-beta"] = nil
-        } else {
-            headers["anthropic-beta"] = betas.joined(separator: ",")
+        if sentBetas != nil || !betas.isEmpty {
+            headers["anthropic-beta"] = betas.isEmpty ? nil : betas.joined(separator: ",")
         }
         if headers["anthropic-version"] == nil { headers["anthropic-version"] = defaultAnthropicVersion }
         headers["anthropic-dangerous-direct-browser-access"] = "true"
     }
 
-    private static func splitList(_ value: String?) -> [String] {
-        guard let value else { return [] }
+    private static func splitList(_ value: String) -> [String] {
         var seen: [String] = []
         for item in value.split(separator: ",") {
             let trimmed = String(item).trimmingASCIIWhitespace()

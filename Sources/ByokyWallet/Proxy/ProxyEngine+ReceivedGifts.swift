@@ -27,7 +27,7 @@ extension ProxyEngine {
                     url: plan.requested.baseURL + plan.pathAndQuery,
                     method: request.method,
                     // The allow-list only: the app's session key stays here.
-                    headers: UpstreamHeaders.forwarded(request.headers),
+                    headers: UpstreamHeaders.forwarded(request.headers).dictionary,
                     bodyBytes: Array(plan.body.readableBytesView)
                 )
             )

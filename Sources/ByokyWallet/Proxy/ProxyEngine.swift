@@ -197,7 +197,7 @@ public struct ProxyEngine: Sendable {
             ).allowing(origin: session.appOrigin)
         }
         let headers = ResponseHeaderPolicy.filter(
-            response.headers.map { (name: $0.name, value: $0.value) },
+            response.headers,
             bodyIsRewritten: true
         )
         return try await translatedResponse(
@@ -245,7 +245,7 @@ public struct ProxyEngine: Sendable {
         ProxyResponse(
             status: response.status,
             headers: ResponseHeaderPolicy.filter(
-                response.headers.map { (name: $0.name, value: $0.value) },
+                response.headers,
                 bodyIsRewritten: false
             ),
             body: ProxyResponseBody(
@@ -287,13 +287,14 @@ public struct ProxyEngine: Sendable {
         var body = body
         let injected = body.withUnsafeReadableBytes { StreamUsageOptions.injected(into: $0, provider: target.id) }
         if let injected { body = ByteBuffer(bytes: injected) }
-        let sendsBody = body.readableBytes > 0 || ["POST", "PUT", "PATCH"].contains(method.uppercased())
+        let method = method.uppercased()
+        let sendsBody = body.readableBytes > 0 || method == "POST" || method == "PUT" || method == "PATCH"
         let response: UpstreamClient.Response
         do {
             response = try await httpClient.execute(
-                method: method.uppercased(),
+                method: method,
                 url: address,
-                headers: headers.map { ($0.key, $0.value) },
+                headers: headers.fields,
                 body: sendsBody ? body : nil,
                 headTimeout: configuration.headTimeout
             )

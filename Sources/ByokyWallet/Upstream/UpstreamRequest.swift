@@ -69,8 +69,12 @@ struct UpstreamRequest: Sendable {
     /// The `host` header for `host` and `port`: an IPv6 literal in brackets, the port left out
     /// when it is the scheme's default.
     static func hostHeader(host: String, port: Int, defaultPort: Int) -> String {
-        let name = host.contains(":") ? "[\(host)]" : host
-        return port == defaultPort ? name : "\(name):\(port)"
+        var text = host.utf8.contains(UInt8(ascii: ":")) ? "[" + host + "]" : host
+        if port != defaultPort {
+            text += ":"
+            text += String(port)
+        }
+        return text
     }
 
     /// Whether a request with this method normally carries a body.
