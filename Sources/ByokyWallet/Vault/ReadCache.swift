@@ -38,11 +38,11 @@ final class ReadCache: Sendable {
     }
 
     func credentials(load: () async throws -> [CredentialRecord]) async throws -> [CredentialRecord] {
-        try await cached(\.credentials, load: load)
+        try await cached(read: { $0.credentials }, write: { $0.credentials = $1 }, load: load)
     }
 
     func receivedGifts(load: () async throws -> [ReceivedGiftRecord]) async throws -> [ReceivedGiftRecord] {
-        try await cached(\.receivedGifts, load: load)
+        try await cached(read: { $0.receivedGifts }, write: { $0.receivedGifts = $1 }, load: load)
     }
 
     /// A session by key hash; only sessions that exist are kept (a new session is found at once).
@@ -58,39 +58,28 @@ final class ReadCache: Sendable {
     }
 
     func group(forApp app: String, load: () async throws -> GroupRecord?) async throws -> GroupRecord? {
-        try await cached(\.groups, key: app, load: load)
+        try await cached(read: { $0.groups[app] }, write: { $0.groups[app] = $1 }, load: load)
     }
 
     func allowances(forApp app: String, load: () async throws -> [AllowanceRecord]) async throws -> [AllowanceRecord] {
-        try await cached(\.allowances, key: app, load: load)
+        try await cached(read: { $0.allowances[app] }, write: { $0.allowances[app] = $1 }, load: load)
     }
 
+    /// The entry `read` finds when it is fresh, else what `load` returns, kept with `write`
+    /// unless the cache was invalidated meanwhile. (Closures, not key paths: projecting a key
+    /// path costs more than the rest of a look-up.)
     private func cached<Value: Sendable>(
-        _ path: WritableKeyPath<State, Entry<Value>?>,
+        read: (inout State) -> Entry<Value>?,
+        write: (inout State, Entry<Value>) -> Void,
         load: () async throws -> Value
     ) async throws -> Value {
         let now = ContinuousClock.now
-        if let hit = state.withLock({ $0[keyPath: path] }), now - hit.loadedAt < lifetime { return hit.value }
+        if let hit = state.withLock({ read(&$0) }), now - hit.loadedAt < lifetime { return hit.value }
         let generation = state.withLock { $0.generation }
         let loaded = try await load()
         state.withLock { state in
             // A change since the load started makes the loaded value suspect: do not keep it.
-            if state.generation == generation { state[keyPath: path] = Entry(value: loaded, loadedAt: now) }
-        }
-        return loaded
-    }
-
-    private func cached<Value: Sendable>(
-        _ path: WritableKeyPath<State, [String: Entry<Value>]>,
-        key: String,
-        load: () async throws -> Value
-    ) async throws -> Value {
-        let now = ContinuousClock.now
-        if let hit = state.withLock({ $0[keyPath: path][key] }), now - hit.loadedAt < lifetime { return hit.value }
-        let generation = state.withLock { $0.generation }
-        let loaded = try await load()
-        state.withLock { state in
-            if state.generation == generation { state[keyPath: path][key] = Entry(value: loaded, loadedAt: now) }
+            if state.generation == generation { write(&state, Entry(value: loaded, loadedAt: now)) }
         }
         return loaded
     }
