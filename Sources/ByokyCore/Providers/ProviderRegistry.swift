@@ -112,19 +112,18 @@ public enum ProviderRegistry {
         ),
     ]
 
-    private static let byID: [ProviderID: Provider] = Dictionary(
-        uniqueKeysWithValues: all.map { ($0.id, $0) }
-    )
-
     /// The provider with identifier `id`, or `nil` when Byoky does not know it.
-    public static func provider(_ id: ProviderID) -> Provider? { byID[id] }
+    ///
+    /// (A search of the short list: comparing short identifiers costs less than hashing one,
+    /// and every proxied request looks its provider up several times.)
+    public static func provider(_ id: ProviderID) -> Provider? { all.first { $0.id == id } }
 
     /// Every provider identifier, in canonical order.
     public static var ids: [ProviderID] { all.map(\.id) }
 
     /// The display name of `id`, or the raw identifier when the provider is unknown.
     public static func displayName(of id: ProviderID) -> String {
-        byID[id]?.displayName ?? id.rawValue
+        provider(id)?.displayName ?? id.rawValue
     }
 
     /// The providers whose chat endpoint speaks `family`.
@@ -134,13 +133,13 @@ public enum ProviderRegistry {
 
     /// Whether both providers speak the same family (so a request can move between them untranslated).
     public static func areSameFamily(_ source: ProviderID, _ destination: ProviderID) -> Bool {
-        guard let family = byID[source]?.family else { return false }
-        return byID[destination]?.family == family
+        guard let family = provider(source)?.family else { return false }
+        return provider(destination)?.family == family
     }
 
     /// Whether a request for `source` must be translated to reach `destination`.
     public static func needsTranslation(from source: ProviderID, to destination: ProviderID) -> Bool {
-        guard let from = byID[source]?.family, let to = byID[destination]?.family else { return false }
+        guard let from = provider(source)?.family, let to = provider(destination)?.family else { return false }
         return from != to
     }
 

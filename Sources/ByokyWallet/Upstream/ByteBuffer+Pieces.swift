@@ -24,8 +24,12 @@ package struct PieceWriter: ~Copyable {
             count += text.utf8.count
             return
         }
-        var text = text
-        text.withUTF8 { copy(UnsafeRawBufferPointer($0), to: base) }
+        // A native string's bytes are read in place; any other is made native first.
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { copy(UnsafeRawBufferPointer($0), to: base) }
+        if copied == nil {
+            var text = text
+            text.withUTF8 { copy(UnsafeRawBufferPointer($0), to: base) }
+        }
     }
 
     package mutating func append(_ text: StaticString) {
