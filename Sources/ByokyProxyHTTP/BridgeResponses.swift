@@ -33,11 +33,15 @@ public enum BridgeResponses {
     /// A page may read an answer its session's origin earned (the engine checked it), and any
     /// error: an app must see why its request failed (a revoked session, a bad URL) to react.
     public static func proxied(_ response: ProxyResponse, requestOrigin: String?) async -> Response {
-        var headers = HTTPFields()
+        var fields: [HTTPField] = []
+        fields.reserveCapacity(response.headers.count)
         for (name, value) in response.headers {
             guard let field = HTTPField.Name(name), field != .contentLength else { continue }
-            headers.append(HTTPField(name: field, value: value))
+            fields.append(HTTPField(name: field, value: value))
         }
+        // Added at once: HTTPFields adds a field at a time through a generic path.
+        var headers = HTTPFields()
+        headers.append(contentsOf: fields)
         if let origin = response.allowedOrigin ?? (response.status >= 400 ? requestOrigin : nil) {
             BridgeCORS.allow(origin, in: &headers)
         }

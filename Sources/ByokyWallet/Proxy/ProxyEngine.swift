@@ -320,7 +320,7 @@ public struct ProxyEngine: Sendable {
 
     /// A web session answers only its own origin; a session made for a program answers no web page.
     static func checkOrigin(of request: ProxyRequest, against session: ByokyStore.SessionRecord) throws {
-        let origin = request.headers.first { $0.name.lowercased() == "origin" }?.value
+        let origin = request.headers.first { HeaderText.name($0.name, is: "origin") }?.value
         switch (session.appOrigin, origin) {
         case (nil, nil):
             return

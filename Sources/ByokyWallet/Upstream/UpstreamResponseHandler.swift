@@ -1,3 +1,4 @@
+import ByokyCore
 import NIOCore
 import NIOHTTP1
 
@@ -62,7 +63,10 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             // Informational answers (100 Continue) come before the real one.
             guard head.status.code >= 200 || head.status.code == 101 else { return }
             exchange?.keepAlive = head.isKeepAlive
-            let isChunked = head.headers["transfer-encoding"].contains { $0.lowercased().contains("chunked") }
+            let isChunked = head.headers.contains { name, value in
+                HeaderText.name(name, is: "transfer-encoding") && value.utf8.count >= 7
+                    && value.lowercased().contains("chunked")
+            }
             exchange?.body?.declare(
                 length: isChunked ? nil : head.headers.first(name: "content-length").flatMap(Int.init)
             )
