@@ -95,6 +95,16 @@ struct UpstreamClientFramingTests {
         try await server.close()
     }
 
+    static func send(
+        _ method: String,
+        _ url: AbsoluteURL,
+        headers: [(String, String)] = [],
+        body: ByteBuffer? = nil,
+        with client: UpstreamClient
+    ) async throws -> UpstreamClient.Response {
+        try await client.execute(method: method, url: url, headers: headers, body: body, headTimeout: .seconds(10))
+    }
+
     static func read(_ response: UpstreamClient.Response) async throws -> String {
         var text = ""
         for try await chunk in response.body { text += String(buffer: chunk) }
@@ -105,40 +115,23 @@ struct UpstreamClientFramingTests {
         try await Self.withServer(host: "127.0.0.1") { port, seen in
             let client = UpstreamClient()
             let url = try #require(AbsoluteURL("http://127.0.0.1:\(port)/v1/models?page=2"))
-            let head = try await client.execute(
-                method: "HEAD",
-                url: url,
-                headers: [],
-                body: nil,
-                headTimeout: .seconds(10)
-            )
+            let head = try await Self.send("HEAD", url, with: client)
             #expect(head.status == 200)
             #expect(head.headers.first(name: "content-length") == "5")
             #expect(try await Self.read(head) == "")
             // The decoder knew the answer had no body: the same connection reads the next one right.
-            let get = try await client.execute(
-                method: "GET",
-                url: url,
-                headers: [],
-                body: nil,
-                headTimeout: .seconds(10)
-            )
+            let get = try await Self.send("GET", url, with: client)
             #expect(try await Self.read(get) == "hello")
-            let post = try await client.execute(
-                method: "POST",
-                url: url,
+            let json = ByteBuffer(string: #"{"a":1}"#)
+            let post = try await Self.send(
+                "POST",
+                url,
                 headers: [("content-type", "application/json")],
-                body: ByteBuffer(string: #"{"a":1}"#),
-                headTimeout: .seconds(10)
+                body: json,
+                with: client
             )
             #expect(try await Self.read(post) == "hello")
-            let empty = try await client.execute(
-                method: "POST",
-                url: url,
-                headers: [],
-                body: nil,
-                headTimeout: .seconds(10)
-            )
+            let empty = try await Self.send("POST", url, with: client)
             #expect(try await Self.read(empty) == "hello")
             try await client.shutdown()
             let host = "127.0.0.1:\(port)"
@@ -187,13 +180,7 @@ struct UpstreamClientFramingTests {
             let url = try #require(AbsoluteURL("http://127.0.0.1:\(port)/v1/messages"))
             let size = 100_003  // larger than a body the client copies into the head's buffer
             let body = ByteBuffer(repeating: UInt8(ascii: "x"), count: size)
-            let response = try await client.execute(
-                method: "POST",
-                url: url,
-                headers: [],
-                body: body,
-                headTimeout: .seconds(10)
-            )
+            let response = try await Self.send("POST", url, body: body, with: client)
             #expect(try await Self.read(response) == "hello")
             try await client.shutdown()
             #expect(seen.withLock { $0.map(\.bodyBytes) } == [size])
@@ -204,13 +191,7 @@ struct UpstreamClientFramingTests {
         try await Self.withServer(host: "::1") { port, seen in
             let client = UpstreamClient()
             let url = try #require(AbsoluteURL("http://[::1]:\(port)/v1/models"))
-            let response = try await client.execute(
-                method: "GET",
-                url: url,
-                headers: [],
-                body: nil,
-                headTimeout: .seconds(10)
-            )
+            let response = try await Self.send("GET", url, with: client)
             #expect(try await Self.read(response) == "hello")
             try await client.shutdown()
             #expect(seen.withLock { $0.map(\.host) } == ["[::1]:\(port)"])
