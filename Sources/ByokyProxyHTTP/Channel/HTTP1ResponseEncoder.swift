@@ -32,12 +32,10 @@ struct HTTP1ResponseEncoder {
             text.append(statusLine)
             text.append(head.status.reasonPhrase)
             text.append("\r\n")
-            for (name, value) in head.headers where framing == .length || !Self.isFramingHeader(name) {
-                if framing == .length, HeaderText.name(name, is: "transfer-encoding") { continue }
+            for (name, value) in head.headers where !Self.isReplaced(name, framing: framing) {
                 Self.appendField(name, value, to: &text)
             }
-            if framing == .chunked { text.append("transfer-encoding: chunked\r\n") }
-            text.append("\r\n")
+            Self.appendFraming(framing, to: &text)
         }
     }
 
@@ -72,8 +70,7 @@ struct HTTP1ResponseEncoder {
             text.append("date: ")
             text.append(date)
             text.append("\r\n")
-            if framing == .chunked { text.append("transfer-encoding: chunked\r\n") }
-            text.append("\r\n")
+            Self.appendFraming(framing, to: &text)
         }
     }
 
@@ -147,7 +144,17 @@ struct HTTP1ResponseEncoder {
         text.append("\r\n")
     }
 
-    private static func isFramingHeader(_ name: String) -> Bool {
-        HeaderText.name(name, is: "transfer-encoding") || HeaderText.name(name, is: "content-length")
+    /// Whether a framing header of the head gives way to the encoder's own: `transfer-encoding`
+    /// always (it is written back when the body is chunked), `content-length` unless the body is
+    /// framed by it. (A route answer's head applies the same rule to its typed field names.)
+    private static func isReplaced(_ name: String, framing: Framing) -> Bool {
+        HeaderText.name(name, is: "transfer-encoding")
+            || (framing != .length && HeaderText.name(name, is: "content-length"))
+    }
+
+    /// The head's end: the chunked framing header when the body is chunked, then the blank line.
+    private static func appendFraming(_ framing: Framing, to text: inout PieceWriter) {
+        if framing == .chunked { text.append("transfer-encoding: chunked\r\n") }
+        text.append("\r\n")
     }
 }

@@ -64,8 +64,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             guard head.status.code >= 200 || head.status.code == 101 else { return }
             exchange?.keepAlive = head.isKeepAlive
             let isChunked = head.headers.contains { name, value in
-                HeaderText.name(name, is: "transfer-encoding") && value.utf8.count >= 7
-                    && value.lowercased().contains("chunked")
+                HeaderText.name(name, is: "transfer-encoding") && value.lowercased().contains("chunked")
             }
             exchange?.body?.declare(
                 length: isChunked ? nil : head.headers.first(name: "content-length").flatMap(Int.init)
