@@ -7,6 +7,24 @@ public enum HeaderText {
         return isToken(bytes: Array(name.utf8))
     }
 
+    /// ``isToken(_:)`` over raw bytes (a header name as read from the wire).
+    public static func isToken(_ name: UnsafeRawBufferPointer) -> Bool {
+        isToken(bytes: name)
+    }
+
+    /// Whether `bytes`, compared ASCII case-insensitively, are `lowercased`.
+    public static func bytes(_ bytes: UnsafeRawBufferPointer, are lowercased: StaticString) -> Bool {
+        guard bytes.count == lowercased.utf8CodeUnitCount else { return false }
+        let expected = lowercased.utf8Start
+        for index in 0..<bytes.count {
+            let sent = bytes[index]
+            let wanted = expected[index]
+            guard sent == wanted || (sent >= UInt8(ascii: "A") && sent <= UInt8(ascii: "Z") && sent | 0x20 == wanted)
+            else { return false }
+        }
+        return true
+    }
+
     /// Whether `value` may go in a header: no CR, LF or NUL.
     public static func isSafeValue(_ value: String) -> Bool {
         if let verdict = value.utf8.withContiguousStorageIfAvailable({ isSafeValue(bytes: $0) }) { return verdict }

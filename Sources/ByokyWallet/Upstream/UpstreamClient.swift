@@ -96,11 +96,7 @@ public final class UpstreamClient: Sendable {
                 ) { [weak self] in
                     self?.release(connection, to: origin)
                 }
-                return Response(
-                    status: Int(responseHead.status.code),
-                    headers: responseHead.headers,
-                    body: responseBody
-                )
+                return Response(status: responseHead.status, headers: responseHead.headers, body: responseBody)
             } catch UpstreamError.connectionClosed where attempt == 0 && connection.wasReused {
                 continue
             }
@@ -164,14 +160,12 @@ public final class UpstreamClient: Sendable {
                     if let tls {
                         try operations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: origin.host))
                     }
-                    // Requests are written, serialized already, from the wire's context; the
-                    // response handler tells the decoder each request's method.
+                    // Requests are written, serialized already, from the wire's context; answers
+                    // are read from the bytes by the response handler.
                     let wire = UpstreamWire()
-                    let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes)
                     try operations.addHandler(wire)
-                    try operations.addHandler(ByteToMessageHandler(decoder))
                     try operations.addHandler(IdleStateHandler(readTimeout: readIdle))
-                    try operations.addHandler(UpstreamResponseHandler(wire: wire, decoder: decoder))
+                    try operations.addHandler(UpstreamResponseHandler(wire: wire))
                 }
             }
         do {

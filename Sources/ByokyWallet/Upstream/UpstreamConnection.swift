@@ -39,9 +39,9 @@ final class UpstreamConnection: Sendable {
         _ request: UpstreamRequest,
         headTimeout: TimeAmount,
         onIdle: @escaping @Sendable () -> Void
-    ) async throws -> (HTTPResponseHead, UpstreamBody) {
+    ) async throws -> (UpstreamResponseParser.Head, UpstreamBody) {
         let loop = channel.eventLoop
-        let promise = loop.makePromise(of: HTTPResponseHead.self)
+        let promise = loop.makePromise(of: UpstreamResponseParser.Head.self)
         let channel = self.channel
         let response = UpstreamBody(
             resumeReading: {

@@ -3,47 +3,46 @@ import NIOCore
 import NIOHTTP1
 
 /// The last handler of an upstream connection: sends one request at a time (through the
-/// connection's ``UpstreamWire``) and hands the response's head, body chunks and end to the
-/// waiting proxy request.
+/// connection's ``UpstreamWire``), reads the answer from the socket's bytes
+/// (``UpstreamResponseParser``) and hands its head, body chunks and end to the waiting proxy
+/// request.
 ///
 /// It also gates socket reads (a paused body stops reading until its reader catches up) and ends
 /// a request whose provider went silent (an `IdleStateHandler` read event).
 final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = Never
+    typealias OutboundOut = Never
 
     /// The request in flight.
     private struct Exchange {
-        var head: EventLoopPromise<HTTPResponseHead>?
+        var head: EventLoopPromise<UpstreamResponseParser.Head>?
         var body: UpstreamBody?
-        var keepAlive = true
     }
 
     private var exchange: Exchange?
+    private var parser = UpstreamResponseParser()
+    /// Bytes of an answer that did not make a whole part yet (a head or chunk line cut by a read).
+    private var leftover: ByteBuffer?
     private var readPaused = false
     private var readPending = false
     /// Called on the event loop when a response ended and the connection can take another request.
     var onIdle: (() -> Void)?
     private let wire: UpstreamWire
-    /// The connection's response decoder, told each request's method as NIO's encoder would
-    /// have told it (the answer to a `HEAD` has no body).
-    private let decoder: HTTPResponseDecoder
 
-    init(wire: UpstreamWire, decoder: HTTPResponseDecoder) {
+    init(wire: UpstreamWire) {
         self.wire = wire
-        self.decoder = decoder
     }
 
     /// Sends a request; `head` gets the response head, `response` the body that follows.
     func start(
         _ request: UpstreamRequest,
-        head: EventLoopPromise<HTTPResponseHead>,
+        head: EventLoopPromise<UpstreamResponseParser.Head>,
         response: UpstreamBody,
         context: ChannelHandlerContext
     ) {
         exchange = Exchange(head: head, body: response)
-        decoder.write(data: .head(HTTPRequestHead(version: .http1_1, method: request.method, uri: "")))
+        parser.expectAnswer(toHEAD: request.method == .HEAD)
         guard wire.send(request) else { return fail(.connectionClosed) }
     }
 
@@ -57,29 +56,41 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard exchange != nil else { return }
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            // Informational answers (100 Continue) come before the real one.
-            guard head.status.code >= 200 || head.status.code == 101 else { return }
-            exchange?.keepAlive = head.isKeepAlive
-            let isChunked = head.headers.contains { name, value in
-                HeaderText.name(name, is: "transfer-encoding") && value.lowercased().contains("chunked")
+        var bytes = unwrapInboundIn(data)
+        if var kept = leftover {
+            leftover = nil
+            kept.writeBuffer(&bytes)
+            bytes = kept
+        }
+        do {
+            while let event = try parser.next(&bytes) {
+                handle(event, context: context)
+                guard context.channel.isActive else { return }
             }
-            exchange?.body?.declare(
-                length: isChunked ? nil : head.headers.first(name: "content-length").flatMap(Int.init)
-            )
+        } catch {
+            // Bytes that are not an answer (or come unasked): the connection is done.
+            fail(.connectionClosed)
+            context.close(promise: nil)
+            return
+        }
+        if bytes.readableBytes > 0 { leftover = bytes }
+    }
+
+    private func handle(_ event: UpstreamResponseParser.Event, context: ChannelHandlerContext) {
+        switch event {
+        case .head(let head):
+            exchange?.body?.declare(length: head.contentLength)
             let promise = exchange?.head
             exchange?.head = nil
             promise?.succeed(head)
         case .body(let chunk):
             if exchange?.body?.append(chunk) == true { readPaused = true }
-        case .end:
+        case .end(let keepAlive):
             let finished = exchange
             exchange = nil
             // Back in the pool before the body's reader hears of the end: a caller that sends its
             // next request at once, from another thread, finds this connection idle.
-            if finished?.keepAlive == true, context.channel.isActive {
+            if keepAlive, context.channel.isActive {
                 onIdle?()
             } else {
                 context.close(promise: nil)
@@ -109,6 +120,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        // An answer without a declared length ends when the connection closes.
+        if let end = try? parser.inputClosed() { handle(end, context: context) }
         fail(UpstreamError.connectionClosed)
         context.fireChannelInactive()
     }
