@@ -14,6 +14,9 @@
 # swing then hits every lane alike. The paced stream always comes from the mock provider. The
 # binaries are the release build the README installs: `swift build -c release
 # --static-swift-stdlib` (one self-contained file each).
+# Beside the hop, two floors of a proxy on SwiftNIO show what the platform itself costs, before
+# any wallet logic (Benchmarks/Sources/byoky-floor-*): a byte relay (event loop and channels
+# only) and a bare proxy on NIO's own HTTP codecs. BENCH_FLOOR=0 leaves them out.
 # Usage: Benchmarks/Bridge/run.sh [seconds-per-window] [rounds]     (default 3 s, 6 rounds)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -40,6 +43,18 @@ if [ "${BENCH_UPSTREAM:-nginx}" = nginx ] && command -v nginx >/dev/null; then
     proxy="127.0.0.1:$hop_port"
     shared_proxy="127.0.0.1:$shared_hop_port"
     echo "upstream: nginx $(nginx -v 2>&1 | sed 's|.*/||') with a fixed JSON answer"
+    if [ "${BENCH_FLOOR:-1}" != 0 ]; then
+        swift build -c release --package-path Benchmarks --product byoky-floor-relay >/dev/null
+        swift build -c release --package-path Benchmarks --product byoky-floor-proxy >/dev/null
+        relay_port=$(free_port)
+        floor_proxy_port=$(free_port)
+        Benchmarks/.build/release/byoky-floor-relay "$port" "$relay_port" > "$work/floor-relay.log" &
+        Benchmarks/.build/release/byoky-floor-proxy "$port" "$floor_proxy_port" > "$work/floor-proxy.log" &
+        for _ in $(seq 50); do
+            grep -q listening "$work/floor-relay.log" 2>/dev/null && grep -q listening "$work/floor-proxy.log" 2>/dev/null && break
+            sleep 0.1
+        done
+    fi
 else
     echo "upstream: byoky-mock-provider (install nginx for the usual zero-delay upstream)"
 fi
@@ -74,12 +89,15 @@ translated_key=$(session_key translated)
 "$bin/byoky" group assign translated gpt >/dev/null
 lanes=(direct)
 [ -n "${proxy:-}" ] && lanes+=(nginx-hop nginx-hop-shared)
+[ -n "${relay_port:-}" ] && lanes+=(nio-relay nio-http-proxy)
 lanes+=(bridge translated)
 lane_target() { # lane → "url key"
     case $1 in
         direct) echo "http://$upstream/v1/messages sk-bench-upstream" ;;
         nginx-hop) echo "http://$proxy/v1/messages sk-bench-upstream" ;;
         nginx-hop-shared) echo "http://$shared_proxy/v1/messages sk-bench-upstream" ;;
+        nio-relay) echo "http://127.0.0.1:$relay_port/anthropic/v1/messages sk-bench-upstream" ;;
+        nio-http-proxy) echo "http://127.0.0.1:$floor_proxy_port/anthropic/v1/messages sk-bench-upstream" ;;
         bridge) echo "http://$bridge/anthropic/v1/messages $bench_key" ;;
         translated) echo "http://$bridge/anthropic/v1/messages $translated_key" ;;
     esac
@@ -139,6 +157,10 @@ awk '
             printf "c=32: nginx hop %.0f req/s, bridge %.0f req/s (%.2fx the hop; goal >= 0.5x)\n", median(rps["nginx-hop"]), median(rps["bridge"]), median(rps["bridge"]) / median(rps["nginx-hop"])
             shared = median(added["nginx-hop-shared"])
             printf "shared hop (the upstream'"'"'s own worker, as before 2026-12-03 night): added p50 %.0f us (bridge %.2fx), c=32 %.0f req/s (bridge %.2fx)\n", shared, (shared > 0 ? bridge / shared : 0), median(rps["nginx-hop-shared"]), median(rps["bridge"]) / median(rps["nginx-hop-shared"])
+            if ("nio-relay" in added) {
+                relay = median(added["nio-relay"]); nioproxy = median(added["nio-http-proxy"])
+                printf "floors on SwiftNIO, no wallet logic: byte relay added p50 %.0f us (%.2fx the hop), c=32 %.0f req/s (%.2fx); NIO HTTP proxy added p50 %.0f us (%.2fx the hop), c=32 %.0f req/s (%.2fx)\n", relay, (hop > 0 ? relay / hop : 0), median(rps["nio-relay"]), median(rps["nio-relay"]) / median(rps["nginx-hop"]), nioproxy, (hop > 0 ? nioproxy / hop : 0), median(rps["nio-http-proxy"]), median(rps["nio-http-proxy"]) / median(rps["nginx-hop"])
+            }
         } else {
             printf "added p50 at c=1: bridge %.0f us, translated %.0f us (no nginx: no hop reference)\n", bridge, translated
         }

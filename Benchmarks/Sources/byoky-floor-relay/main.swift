@@ -1,0 +1,91 @@
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+// The floor of a proxy on SwiftNIO, for Benchmarks/Bridge/run.sh: bytes relayed between a client
+// connection and one upstream connection of its own on the same event loop, with no HTTP
+// parsing at all (only the `/anthropic` prefix of a request line is cut). What SwiftNIO's event
+// loop and channels cost a request, and nothing else; it is not a usable proxy.
+// Usage: byoky-floor-relay UPSTREAM_PORT LISTEN_PORT
+
+/// Passes the upstream's bytes to the client as they come.
+final class UpstreamToClient: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    let client: ChannelHandlerContext
+
+    init(client: ChannelHandlerContext) { self.client = client }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) { client.write(data, promise: nil) }
+    func channelReadComplete(context: ChannelHandlerContext) { client.flush() }
+}
+
+/// Passes the client's bytes to its upstream connection, made at the first read.
+final class ClientToUpstream: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    let upstreamPort: Int
+    private var upstream: (any Channel)?
+    private var waiting: [ByteBuffer] = []
+
+    init(upstreamPort: Int) { self.upstreamPort = upstreamPort }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        let prefix = "POST /anthropic/"
+        if bytes.readableBytes > prefix.utf8.count,
+            bytes.getString(at: bytes.readerIndex, length: prefix.utf8.count) == prefix
+        {
+            var rewritten = context.channel.allocator.buffer(capacity: bytes.readableBytes)
+            rewritten.writeString("POST ")
+            bytes.moveReaderIndex(forwardBy: prefix.utf8.count - 1)
+            rewritten.writeBuffer(&bytes)
+            bytes = rewritten
+        }
+        if let upstream {
+            upstream.writeAndFlush(bytes, promise: nil)
+            return
+        }
+        waiting.append(bytes)
+        guard waiting.count == 1 else { return }
+        let client = context
+        ClientBootstrap(group: context.eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(UpstreamToClient(client: client))
+                }
+            }
+            .connect(host: "127.0.0.1", port: upstreamPort)
+            .assumeIsolated()
+            .whenSuccess { channel in
+                self.upstream = channel
+                for bytes in self.waiting { channel.write(bytes, promise: nil) }
+                channel.flush()
+                self.waiting = []
+            }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) { upstream?.close(promise: nil) }
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count == 3, let upstreamPort = Int(arguments[1]), let listenPort = Int(arguments[2]) else {
+    print("usage: byoky-floor-relay UPSTREAM_PORT LISTEN_PORT")
+    exit(2)
+}
+let server = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+    .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+    .childChannelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(ClientToUpstream(upstreamPort: upstreamPort))
+        }
+    }
+    .bind(host: "127.0.0.1", port: listenPort).wait()
+print("listening on 127.0.0.1:\(listenPort)")
+fflush(nil)  // stdout is a file under run.sh: announce at once
+try server.closeFuture.wait()
