@@ -44,21 +44,13 @@ let package = Package(
         ),
         // The floors of a proxy on SwiftNIO that Benchmarks/Bridge/run.sh measures beside the bridge.
         .executableTarget(
-            name: "byoky-floor-relay",
-            dependencies: [
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            path: "Sources/byoky-floor-relay"
-        ),
-        .executableTarget(
-            name: "byoky-floor-proxy",
+            name: "byoky-floor",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            path: "Sources/byoky-floor-proxy"
+            path: "Sources/byoky-floor"
         ),
     ]
 )

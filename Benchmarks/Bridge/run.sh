@@ -15,7 +15,7 @@
 # binaries are the release build the README installs: `swift build -c release
 # --static-swift-stdlib` (one self-contained file each).
 # Beside the hop, two floors of a proxy on SwiftNIO show what the platform itself costs, before
-# any wallet logic (Benchmarks/Sources/byoky-floor-*): a byte relay (event loop and channels
+# any wallet logic (Benchmarks/Sources/byoky-floor): a byte relay (event loop and channels
 # only) and a bare proxy on NIO's own HTTP codecs. BENCH_FLOOR=0 leaves them out.
 # Usage: Benchmarks/Bridge/run.sh [seconds-per-window] [rounds]     (default 3 s, 6 rounds)
 set -euo pipefail
@@ -44,12 +44,11 @@ if [ "${BENCH_UPSTREAM:-nginx}" = nginx ] && command -v nginx >/dev/null; then
     shared_proxy="127.0.0.1:$shared_hop_port"
     echo "upstream: nginx $(nginx -v 2>&1 | sed 's|.*/||') with a fixed JSON answer"
     if [ "${BENCH_FLOOR:-1}" != 0 ]; then
-        swift build -c release --package-path Benchmarks --product byoky-floor-relay >/dev/null
-        swift build -c release --package-path Benchmarks --product byoky-floor-proxy >/dev/null
+        swift build -c release --package-path Benchmarks --product byoky-floor >/dev/null
         relay_port=$(free_port)
         floor_proxy_port=$(free_port)
-        Benchmarks/.build/release/byoky-floor-relay "$port" "$relay_port" > "$work/floor-relay.log" &
-        Benchmarks/.build/release/byoky-floor-proxy "$port" "$floor_proxy_port" > "$work/floor-proxy.log" &
+        Benchmarks/.build/release/byoky-floor relay "$port" "$relay_port" > "$work/floor-relay.log" &
+        Benchmarks/.build/release/byoky-floor http "$port" "$floor_proxy_port" > "$work/floor-proxy.log" &
         for _ in $(seq 50); do
             grep -q listening "$work/floor-relay.log" 2>/dev/null && grep -q listening "$work/floor-proxy.log" 2>/dev/null && break
             sleep 0.1

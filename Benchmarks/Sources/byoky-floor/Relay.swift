@@ -1,17 +1,9 @@
 import NIOCore
 import NIOPosix
 
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
-// The floor of a proxy on SwiftNIO, for Benchmarks/Bridge/run.sh: bytes relayed between a client
-// connection and one upstream connection of its own on the same event loop, with no HTTP
-// parsing at all (only the `/anthropic` prefix of a request line is cut). What SwiftNIO's event
-// loop and channels cost a request, and nothing else; it is not a usable proxy.
-// Usage: byoky-floor-relay UPSTREAM_PORT LISTEN_PORT
+// `byoky-floor relay`: bytes relayed between a client connection and one upstream connection of
+// its own on the same event loop, with no HTTP parsing at all (only the `/anthropic` prefix of a
+// request line is cut). What SwiftNIO's event loop and channels cost a request, and nothing else.
 
 /// Passes the upstream's bytes to the client as they come.
 final class UpstreamToClient: ChannelInboundHandler {
@@ -71,21 +63,3 @@ final class ClientToUpstream: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) { upstream?.close(promise: nil) }
 }
-
-let arguments = CommandLine.arguments
-guard arguments.count == 3, let upstreamPort = Int(arguments[1]), let listenPort = Int(arguments[2]) else {
-    print("usage: byoky-floor-relay UPSTREAM_PORT LISTEN_PORT")
-    exit(2)
-}
-let server = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-    .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-    .childChannelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(ClientToUpstream(upstreamPort: upstreamPort))
-        }
-    }
-    .bind(host: "127.0.0.1", port: listenPort).wait()
-print("listening on 127.0.0.1:\(listenPort)")
-fflush(nil)  // stdout is a file under run.sh: announce at once
-try server.closeFuture.wait()

@@ -2,18 +2,10 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
-// A bare HTTP/1.1 proxy on SwiftNIO's own HTTP codecs, for Benchmarks/Bridge/run.sh: requests
-// decoded, the `/anthropic` prefix cut and the key header swapped, sent on one upstream
-// connection per client connection on the same event loop, answers decoded and encoded again.
-// What a proxy built the usual NIO way costs a request before any wallet logic; it is not a
-// usable proxy (no errors, no limits, no streaming back-pressure).
-// Usage: byoky-floor-proxy UPSTREAM_PORT LISTEN_PORT
+// `byoky-floor http`: requests decoded, the `/anthropic` prefix cut and the key header swapped,
+// sent on one upstream connection per client connection on the same event loop, answers decoded
+// and encoded again: what a proxy built the usual NIO way costs a request before any wallet logic
+// (no errors, no limits, no streaming back-pressure).
 
 /// Passes the upstream's answer parts to the client.
 final class AnswerToClient: ChannelInboundHandler {
@@ -88,22 +80,3 @@ final class RequestToUpstream: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) { upstream?.close(promise: nil) }
 }
-
-let arguments = CommandLine.arguments
-guard arguments.count == 3, let upstreamPort = Int(arguments[1]), let listenPort = Int(arguments[2]) else {
-    print("usage: byoky-floor-proxy UPSTREAM_PORT LISTEN_PORT")
-    exit(2)
-}
-let server = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-    .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-    .childChannelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false)
-            try channel.pipeline.syncOperations.addHandler(RequestToUpstream(upstreamPort: upstreamPort))
-        }
-    }
-    .bind(host: "127.0.0.1", port: listenPort).wait()
-print("listening on 127.0.0.1:\(listenPort)")
-fflush(nil)  // stdout is a file under run.sh: announce at once
-try server.closeFuture.wait()

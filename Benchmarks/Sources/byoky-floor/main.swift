@@ -1,0 +1,40 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+// The floors of a proxy on SwiftNIO that Benchmarks/Bridge/run.sh measures beside the nginx hop
+// and the bridge, neither of them a usable proxy: `relay` (Relay.swift), `http` (HTTPProxy.swift).
+// Usage: byoky-floor relay|http UPSTREAM_PORT LISTEN_PORT
+
+let arguments = CommandLine.arguments
+guard arguments.count == 4, ["relay", "http"].contains(arguments[1]), let upstreamPort = Int(arguments[2]),
+    let listenPort = Int(arguments[3])
+else {
+    print("usage: byoky-floor relay|http UPSTREAM_PORT LISTEN_PORT")
+    exit(2)
+}
+let isRelay = arguments[1] == "relay"
+let server = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+    .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+    .childChannelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+            let operations = channel.pipeline.syncOperations
+            if isRelay {
+                try operations.addHandler(ClientToUpstream(upstreamPort: upstreamPort))
+            } else {
+                try operations.configureHTTPServerPipeline(withPipeliningAssistance: false)
+                try operations.addHandler(RequestToUpstream(upstreamPort: upstreamPort))
+            }
+        }
+    }
+    .bind(host: "127.0.0.1", port: listenPort).wait()
+print("listening on 127.0.0.1:\(listenPort)")
+fflush(nil)  // stdout is a file under run.sh: announce at once
+try server.closeFuture.wait()
