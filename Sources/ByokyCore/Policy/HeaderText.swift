@@ -12,17 +12,9 @@ public enum HeaderText {
         isToken(bytes: name)
     }
 
-    /// Whether `bytes`, compared ASCII case-insensitively, are `lowercased`.
+    /// ``name(_:is:)`` over raw bytes (a header name or value item as read from the wire).
     public static func bytes(_ bytes: UnsafeRawBufferPointer, are lowercased: StaticString) -> Bool {
-        guard bytes.count == lowercased.utf8CodeUnitCount else { return false }
-        let expected = lowercased.utf8Start
-        for index in 0..<bytes.count {
-            let sent = bytes[index]
-            let wanted = expected[index]
-            guard sent == wanted || (sent >= UInt8(ascii: "A") && sent <= UInt8(ascii: "Z") && sent | 0x20 == wanted)
-            else { return false }
-        }
-        return true
+        equalsIgnoringCase(bytes, lowercased)
     }
 
     /// Whether `value` may go in a header: no CR, LF or NUL.
@@ -43,9 +35,13 @@ public enum HeaderText {
 
     /// Whether `name` is `lowercased` in any ASCII case (`lowercased` must be lower-case ASCII).
     public static func name(_ name: String, is lowercased: StaticString) -> Bool {
+        equalsIgnoringCase(name.utf8, lowercased)
+    }
+
+    private static func equalsIgnoringCase(_ bytes: some Collection<UInt8>, _ lowercased: StaticString) -> Bool {
         let expected = UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
-        guard name.utf8.count == expected.count else { return false }
-        return zip(name.utf8, expected).allSatisfy { sent, wanted in
+        guard bytes.count == expected.count else { return false }
+        return zip(bytes, expected).allSatisfy { sent, wanted in
             sent == wanted || (sent >= UInt8(ascii: "A") && sent <= UInt8(ascii: "Z") && sent | 0x20 == wanted)
         }
     }

@@ -93,10 +93,7 @@ struct UpstreamResponseParser {
         switch state {
         case .idle, .failed:
             return nil
-        case .untilClose:
-            state = .idle
-            return .end(keepAlive: false)
-        case .endDue:
+        case .untilClose, .endDue:
             state = .idle
             return .end(keepAlive: false)
         default:
@@ -226,21 +223,24 @@ struct UpstreamResponseParser {
 
     /// The offset of `pattern` in `buffer`'s readable bytes, searching from `start`.
     private static func find(_ pattern: [UInt8], in buffer: ByteBuffer, from start: Int) -> Int? {
-        buffer.withUnsafeReadableBytes { bytes -> Int? in
-            let count = bytes.count
-            guard count >= pattern.count else { return nil }
-            var index = start
-            let first = pattern[0]
-            while index <= count - pattern.count {
-                if bytes[index] == first {
-                    var matched = 1
-                    while matched < pattern.count, bytes[index + matched] == pattern[matched] { matched += 1 }
-                    if matched == pattern.count { return index }
-                }
-                index += 1
+        buffer.withUnsafeReadableBytes { find(pattern, in: $0, from: start) }
+    }
+
+    /// The offset of `pattern` in `bytes`, searching from `start`.
+    private static func find(_ pattern: [UInt8], in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        let count = bytes.count
+        guard count >= pattern.count else { return nil }
+        var index = start
+        let first = pattern[0]
+        while index <= count - pattern.count {
+            if bytes[index] == first {
+                var matched = 1
+                while matched < pattern.count, bytes[index + matched] == pattern[matched] { matched += 1 }
+                if matched == pattern.count { return index }
             }
-            return nil
+            index += 1
         }
+        return nil
     }
 
     /// Whether an LF not preceded by CR is among `buffer`'s readable bytes from `start` on.
@@ -319,7 +319,7 @@ struct UpstreamResponseParser {
 
     /// Reads a status line and header fields (`bytes` ends before the blank line's CRLF CRLF).
     private static func parseHead(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> (head: Head, framing: Framing) {
-        let lineEnd = firstCRLF(in: bytes, from: 0) ?? bytes.count
+        let lineEnd = find(Self.lineEnd, in: bytes, from: 0) ?? bytes.count
         let (minorVersion, status) = try statusLine(UnsafeRawBufferPointer(rebasing: bytes[..<lineEnd]))
         var framingFields = FramingFields(closes: minorVersion == 0, minorVersion: minorVersion)
         var fields: [(String, String)] = []
@@ -347,15 +347,6 @@ struct UpstreamResponseParser {
         return (
             Head(status: status, headers: HTTPHeaders(fields), contentLength: declared, isKeepAlive: !closes), framing
         )
-    }
-
-    private static func firstCRLF(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        var index = start
-        while index + 1 < bytes.count {
-            if bytes[index] == 0x0D, bytes[index + 1] == 0x0A { return index }
-            index += 1
-        }
-        return nil
     }
 
     /// `HTTP/1.x SP 3DIGIT [SP reason]`: the minor version and the status.
@@ -386,7 +377,7 @@ struct UpstreamResponseParser {
     ) throws(Failure) {
         var start = 0
         while start < bytes.count {
-            let end = firstCRLF(in: bytes, from: start) ?? bytes.count
+            let end = find(Self.lineEnd, in: bytes, from: start) ?? bytes.count
             let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { throw .invalidHeader }
             let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
