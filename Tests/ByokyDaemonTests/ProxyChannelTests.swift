@@ -318,8 +318,9 @@ struct ProxyChannelTests {
             while !sentHead.withLock({ $0 }), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(5))
             }
-            // Let the bridge read what was sent before it is told to stop.
-            try await Task.sleep(for: .milliseconds(100))
+            // Let the bridge read what was sent before it is told to stop (nothing outside shows
+            // that it has; 100 ms was once too short on a loaded two-core machine).
+            try await Task.sleep(for: .milliseconds(400))
             stopping.withLock { $0 = true }
         }
         let (answers, closedCleanly) = try await #require(reader.withLock { $0 }).value

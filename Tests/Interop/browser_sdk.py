@@ -300,8 +300,8 @@ def qr_codes(driver, wallet, app_url, screenshots):
         """, text, level)
         path = os.path.join(screenshots, f"qr-{index}.png")
         driver.find_element("id", "qr").screenshot(path)
-        decoded = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sbinary", path], capture_output=True)
-        results.append({"ok": decoded.stdout.decode("utf-8", "replace").rstrip("\n") == text, "level": level,
+        read, _ = read_qr(path)
+        results.append({"ok": read == text, "level": level,
                         "length": len(text.encode())})
         os.remove(path)
     check("qr.decoded", all(r["ok"] for r in results), results)
@@ -918,8 +918,7 @@ def pairing(driver, wallet, app_url, screenshots, relay):
     host = driver.find_element("css selector", "byoky-connect-modal")
     qr_path = os.path.join(screenshots, "modal-pairing-qr.png")
     host.shadow_root.find_element("css selector", ".qr").screenshot(qr_path)
-    scanned = subprocess.run(["zbarimg", "--quiet", "--raw", qr_path], capture_output=True, text=True, timeout=30)
-    link = scanned.stdout.strip()
+    link, scanned = read_qr(qr_path)
     shown_text = driver.execute_script("""
       const root = document.querySelector('byoky-connect-modal').shadowRoot;
       root.querySelector('[data-action=copy]').click();
@@ -928,7 +927,7 @@ def pairing(driver, wallet, app_url, screenshots, relay):
     copied = wait_for(driver, "return document.querySelector('byoky-connect-modal').shadowRoot"
                               ".querySelector('[data-action=copy]').textContent === 'Copied'", 5)
     check("pairing.modal", shown and link.startswith("byoky://pair/") and link == shown_text and copied,
-          {"scanned": link[:40], "shown": shown_text[:40], "copied": copied, "zbar": scanned.stderr[-300:]})
+          {"scanned": link[:40], "shown": shown_text[:40], "copied": copied, "zbar": scanned.stderr[-300:].decode("utf-8", "replace")})
     paired = wallet.cli(["pair", link, "--providers", "anthropic,openai", "--yes"])
     outcome = js(driver, SETTLED)
     check("pairing.paired", paired.returncode == 0 and outcome.get("ok") and outcome.get("paired")
@@ -1018,6 +1017,17 @@ def pairing(driver, wallet, app_url, screenshots, relay):
           and ended == {"disconnects": 1, "after": "NO_SESSION", "connected": False, "second": 200},
           {"outcome": outcome, "ended": ended, "pair": second.stderr[-300:]})
     js(driver, "await window.second.disconnect(); return true;")
+
+
+def read_qr(path):
+    """What zbarimg reads from the QR code in the image at `path`: (text, zbarimg's result).
+
+    Only the QR reader is on and it hands over the bytes as they are: with every reader on, zbar
+    also finds linear barcodes in a QR code's modules and prints their digits after the QR's text.
+    """
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", "-Sqrcode.binary",
+                              path], capture_output=True, timeout=30)
+    return decoded.stdout.decode("utf-8", "replace").rstrip("\n"), decoded
 
 
 def shot(driver, folder, name):

@@ -22,7 +22,7 @@ import urllib.request
 
 from selenium.webdriver.common.by import By
 
-from browser_sdk import browser, check, checks, phone_and_desktop, shot, js, open_app, serve_app, step, wait_for
+from browser_sdk import browser, check, checks, phone_and_desktop, read_qr, shot, js, open_app, serve_app, step, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOSTILE_NAME = '<img src=x onerror="window.__xss = 1">'
@@ -356,9 +356,8 @@ def gifts(driver, owner, screenshots):
     link = text(driver, "#gift-link")
     path = os.path.join(screenshots, "gift-qr-only.png")
     driver.find_element(By.ID, "gift-qr").screenshot(path)
-    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sbinary", path], capture_output=True)
+    read, decoded = read_qr(path)
     os.remove(path)
-    read = decoded.stdout.decode("utf-8", "replace").rstrip("\n")
     check("gifts.qr", link.startswith("https://byoky.com/gift/") and read == link,
           {"link length": len(link), "decoded length": len(read), "zbarimg": decoded.returncode})
     driver.find_element(By.CSS_SELECTOR, "button[data-copy]").click()
