@@ -28,4 +28,14 @@ struct HeaderTextTests {
         #expect(!HeaderText.name("[", is: "{"))
         #expect(!HeaderText.name("\r", is: "-"))
     }
+
+    @Test func namesLowerCaseTheirASCIILettersOnly() {
+        #expect(HeaderText.lowercased("Content-Type") == "content-type")
+        #expect(HeaderText.lowercased("X-API-KEY") == "x-api-key")
+        #expect(HeaderText.lowercased("anthropic-version") == "anthropic-version")
+        #expect(HeaderText.lowercased("") == "")
+        // What String.lowercased() makes of a name outside ASCII, as before.
+        #expect(HeaderText.lowercased("X-Ünïcode") == "X-Ünïcode".lowercased())
+        #expect(HeaderText.lowercased("x-ünïcode") == "x-ünïcode")
+    }
 }

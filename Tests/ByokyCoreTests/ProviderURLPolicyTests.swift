@@ -319,4 +319,25 @@ struct UpstreamHeadersTests {
         let translated = ResponseHeaderPolicy.filter(upstream, bodyIsRewritten: true).map(\.name)
         #expect(translated == ["content-type", "request-id", "retry-after"])
     }
+
+    @Test func everyListedNameIsKnownInAnyCaseAndNothingElseIs() {
+        let listed =
+            ResponseHeaderPolicy.strippedHeaders.union(ResponseHeaderPolicy.hopByHopHeaders)
+            .union(ResponseHeaderPolicy.bodyFramingHeaders)
+        for name in listed {
+            let isFraming = ResponseHeaderPolicy.bodyFramingHeaders.contains(name)
+            for spelling in [name, name.uppercased(), name.prefix(1).uppercased() + name.dropFirst()] {
+                #expect(!ResponseHeaderPolicy.forwards(spelling, bodyIsRewritten: true), "\(spelling)")
+                #expect(ResponseHeaderPolicy.forwards(spelling, bodyIsRewritten: false) == isFraming, "\(spelling)")
+            }
+            // Names a byte away from a listed one pass: one longer, one shorter, one changed.
+            for near in [name + "s", String(name.dropLast()), String(name.dropLast()) + "_"]
+            where !listed.contains(near) {
+                #expect(ResponseHeaderPolicy.forwards(near, bodyIsRewritten: true), "\(near)")
+            }
+        }
+        for name in ["", "x-ratelimit-remaining-requests-and-then-some-more-characters", "C0ntent-Length", "vía"] {
+            #expect(ResponseHeaderPolicy.forwards(name, bodyIsRewritten: true), "\(name)")
+        }
+    }
 }

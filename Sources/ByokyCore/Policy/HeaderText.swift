@@ -38,6 +38,14 @@ public enum HeaderText {
         equalsIgnoringCase(name.utf8, lowercased)
     }
 
+    /// `name` with ASCII letters in lower case; the same string (no copy) when it already is, as
+    /// most clients send header names.
+    public static func lowercased(_ name: String) -> String {
+        var name = name
+        let hasUpper = name.withUTF8 { $0.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } }
+        return hasUpper ? name.lowercased() : name
+    }
+
     private static func equalsIgnoringCase(_ bytes: some Collection<UInt8>, _ lowercased: StaticString) -> Bool {
         let expected = UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
         guard bytes.count == expected.count else { return false }

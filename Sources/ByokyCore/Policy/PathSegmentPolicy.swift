@@ -16,22 +16,25 @@ public enum PathSegmentPolicy {
 
     /// Why `path` is refused, or `nil` when it is safe.
     public static func refusal(of path: some Collection<UInt8>) -> String? {
-        var segment: [UInt8] = []
-        segment.reserveCapacity(64)
-        var index = 0
-        let count = path.count
-        for byte in path {
-            if byte == UInt8(ascii: "/") {
-                // The leading slash opens the path; any other empty segment is a `//`.
-                if index > 0, segment.isEmpty { return "The path has an empty segment (//)" }
-                if let reason = refusal(ofSegment: segment) { return reason }
-                segment.removeAll(keepingCapacity: true)
-            } else {
-                segment.append(byte)
+        // Read from contiguous bytes (a string's, usually): one call through the collection,
+        // not one per byte.
+        path.withContiguousStorageIfAvailable(refusal(ofBytes:))
+            ?? Array(path).withUnsafeBufferPointer(refusal(ofBytes:))
+    }
+
+    private static func refusal(ofBytes path: UnsafeBufferPointer<UInt8>) -> String? {
+        var start = 0
+        for index in path.indices where path[index] == UInt8(ascii: "/") {
+            // The leading slash opens the path; any other empty segment is a `//`.
+            if index > 0, index == start { return "The path has an empty segment (//)" }
+            if index > 0, let reason = refusal(ofSegment: UnsafeBufferPointer(rebasing: path[start..<index])) {
+                return reason
             }
-            index += 1
+            start = index + 1
         }
-        if count > 0, let reason = refusal(ofSegment: segment) { return reason }
+        if !path.isEmpty, let reason = refusal(ofSegment: UnsafeBufferPointer(rebasing: path[start...])) {
+            return reason
+        }
         return nil
     }
 
@@ -41,18 +44,14 @@ public enum PathSegmentPolicy {
     }
 
     /// Checks one segment (without its slashes), raw and after each round of decoding.
-    private static func refusal(ofSegment raw: [UInt8]) -> String? {
-        var current = raw
-        for round in 0...maximumDecodingRounds {
-            if current.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
-                return "The path holds a control character"
+    private static func refusal(ofSegment raw: UnsafeBufferPointer<UInt8>) -> String? {
+        if let reason = refusal(ofSegment: raw, round: 0) { return reason }
+        guard var current = decodedOnce(raw) else { return nil }
+        for round in 1...maximumDecodingRounds {
+            if let reason = current.withUnsafeBufferPointer({ refusal(ofSegment: $0, round: round) }) {
+                return reason
             }
-            if current.contains(UInt8(ascii: "\\")) { return "The path holds a backslash" }
-            if round > 0, current.contains(UInt8(ascii: "/")) { return "The path holds an encoded slash" }
-            if !current.isEmpty, current.count <= 2, current.allSatisfy({ $0 == UInt8(ascii: ".") }) {
-                return round == 0 ? "The path holds a dot segment" : "The path holds an encoded dot segment"
-            }
-            guard let decoded = decodedOnce(current) else { return nil }
+            guard let decoded = current.withUnsafeBufferPointer(decodedOnce) else { return nil }
             if round == maximumDecodingRounds {
                 return "The path is percent-encoded too many times"
             }
@@ -61,8 +60,21 @@ public enum PathSegmentPolicy {
         return nil
     }
 
+    /// What is wrong with a segment as it reads after `round` rounds of decoding.
+    private static func refusal(ofSegment current: UnsafeBufferPointer<UInt8>, round: Int) -> String? {
+        if current.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            return "The path holds a control character"
+        }
+        if current.contains(UInt8(ascii: "\\")) { return "The path holds a backslash" }
+        if round > 0, current.contains(UInt8(ascii: "/")) { return "The path holds an encoded slash" }
+        if !current.isEmpty, current.count <= 2, current.allSatisfy({ $0 == UInt8(ascii: ".") }) {
+            return round == 0 ? "The path holds a dot segment" : "The path holds an encoded dot segment"
+        }
+        return nil
+    }
+
     /// One round of percent-decoding, or `nil` when `bytes` holds no valid `%XX` escape.
-    static func decodedOnce(_ bytes: [UInt8]) -> [UInt8]? {
+    static func decodedOnce(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard bytes.contains(UInt8(ascii: "%")) else { return nil }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)

@@ -19,7 +19,7 @@ public enum ResponseHeaderPolicy {
     /// - Parameter bodyIsRewritten: `true` when the wallet changes the body (translation), so
     ///   length and encoding headers no longer apply.
     public static func forwards(_ name: String, bodyIsRewritten: Bool) -> Bool {
-        switch verdicts[name.lowercased()] {
+        switch verdict(for: name) {
         case .never: false
         case .unlessRewritten: !bodyIsRewritten
         case nil: true
@@ -36,11 +36,35 @@ public enum ResponseHeaderPolicy {
 
     private enum Verdict { case never, unlessRewritten }
 
-    /// The three lists above as one table: one look-up per header.
-    private static let verdicts: [String: Verdict] = {
-        var table: [String: Verdict] = [:]
-        for name in bodyFramingHeaders { table[name] = .unlessRewritten }
-        for name in strippedHeaders.union(hopByHopHeaders) { table[name] = .never }
+    /// The verdict on `name` in any case, compared byte by byte with the names of its length (no
+    /// lower-cased copy, no hashing: every header of every answer comes through here).
+    private static func verdict(for name: String) -> Verdict? {
+        var name = name
+        return name.withUTF8 { bytes -> Verdict? in
+            guard bytes.count < verdictsByLength.count else { return nil }
+            for (candidate, verdict) in verdictsByLength[bytes.count] where equalsIgnoringASCIICase(bytes, candidate) {
+                return verdict
+            }
+            return nil
+        }
+    }
+
+    private static func equalsIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercased: [UInt8]) -> Bool {
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            if lowered != lowercased[index] { return false }
+        }
+        return true
+    }
+
+    /// The three lists above as one table, indexed by name length: the lower-cased names of that
+    /// length and their verdicts.
+    private static let verdictsByLength: [[([UInt8], Verdict)]] = {
+        var entries: [([UInt8], Verdict)] = bodyFramingHeaders.map { (Array($0.utf8), .unlessRewritten) }
+        entries += strippedHeaders.union(hopByHopHeaders).map { (Array($0.utf8), .never) }
+        var table = [[([UInt8], Verdict)]](repeating: [], count: (entries.map(\.0.count).max() ?? 0) + 1)
+        for entry in entries { table[entry.0.count].append(entry) }
         return table
     }()
 }

@@ -62,7 +62,7 @@ public enum UpstreamHeaders {
     public static func forwarded(_ clientHeaders: [(name: String, value: String)]) -> HeaderList {
         var headers = HeaderList()
         for (name, value) in clientHeaders {
-            let lowered = name.lowercased()
+            let lowered = HeaderText.lowercased(name)
             guard forwardedRequestHeaders.contains(lowered), HeaderText.isSafeValue(value),
                 value.utf8.count <= maximumValueLength
             else { continue }

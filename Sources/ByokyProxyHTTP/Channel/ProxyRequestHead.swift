@@ -1,3 +1,4 @@
+import ByokyCore
 public import HTTPTypes
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
@@ -52,7 +53,7 @@ public struct ProxyRequestHead: Sendable {
         fields.reserveCapacity(head.headers.count)
         var isFirstHost = true
         for (name, value) in head.headers {
-            let lowered = Self.lowercased(name)
+            let lowered = HeaderText.lowercased(name)
             if isFirstHost, lowered == "host" {
                 isFirstHost = false
                 continue
@@ -65,11 +66,6 @@ public struct ProxyRequestHead: Sendable {
     /// Where the path of `target` ends: its first `?` or `#`.
     private static func pathEnd(of target: String) -> String.Index? {
         firstIndex(in: target) { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
-    }
-
-    /// `name` in lower case; the same string (no copy) when it already is, as most clients send it.
-    private static func lowercased(_ name: String) -> String {
-        firstIndex(in: name) { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } == nil ? name : name.lowercased()
     }
 
     /// The index of the first byte of `text` that matches, read from the string's contiguous
