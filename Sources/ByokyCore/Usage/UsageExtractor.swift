@@ -4,7 +4,11 @@ public enum UsageExtractor {
     /// (or reports it only in part, e.g. Anthropic usage without `output_tokens`).
     public static func usage(fromJSON body: some Collection<UInt8>, provider: ProviderID) -> TokenUsage? {
         // Gemini without `alt=sse` streams a JSON array of responses; the last with usage counts.
-        UsageReport.reports(in: body).reversed().lazy.compactMap { usage(from: $0, provider: provider) }.first
+        // A loop, not `lazy.compactMap { … }.first`, which reads the report it finds twice.
+        for report in UsageReport.reports(in: body).reversed() {
+            if let usage = usage(from: report, provider: provider) { return usage }
+        }
+        return nil
     }
 
     /// Usage from one decoded object, following the provider's family rules.
