@@ -46,8 +46,19 @@ public enum HeaderText {
         return hasUpper ? name.lowercased() : name
     }
 
+    /// ``name(_:is:)`` over raw bytes, against lower-case ASCII bytes known only at run time.
+    static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, are lowercased: [UInt8]) -> Bool {
+        equalsIgnoringCase(bytes, lowercased)
+    }
+
     private static func equalsIgnoringCase(_ bytes: some Collection<UInt8>, _ lowercased: StaticString) -> Bool {
-        let expected = UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
+        equalsIgnoringCase(bytes, UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount))
+    }
+
+    private static func equalsIgnoringCase(
+        _ bytes: some Collection<UInt8>,
+        _ expected: some Collection<UInt8>
+    ) -> Bool {
         guard bytes.count == expected.count else { return false }
         return zip(bytes, expected).allSatisfy { sent, wanted in
             sent == wanted || (sent >= UInt8(ascii: "A") && sent <= UInt8(ascii: "Z") && sent | 0x20 == wanted)

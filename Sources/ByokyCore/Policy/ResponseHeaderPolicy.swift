@@ -42,20 +42,11 @@ public enum ResponseHeaderPolicy {
         var name = name
         return name.withUTF8 { bytes -> Verdict? in
             guard bytes.count < verdictsByLength.count else { return nil }
-            for (candidate, verdict) in verdictsByLength[bytes.count] where equalsIgnoringASCIICase(bytes, candidate) {
+            for (candidate, verdict) in verdictsByLength[bytes.count] where HeaderText.bytes(bytes, are: candidate) {
                 return verdict
             }
             return nil
         }
-    }
-
-    private static func equalsIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercased: [UInt8]) -> Bool {
-        for index in 0..<bytes.count {
-            let byte = bytes[index]
-            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-            if lowered != lowercased[index] { return false }
-        }
-        return true
     }
 
     /// The three lists above as one table, indexed by name length: the lower-cased names of that
