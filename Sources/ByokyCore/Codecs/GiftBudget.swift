@@ -12,6 +12,6 @@ public enum GiftBudget {
     /// Percent used, rounded, capped at 100; a zero budget counts as fully used.
     public static func percentUsed(used: Int, max: Int) -> Int {
         guard max > 0 else { return 100 }
-        return Swift.min(100, Int((Double(used) / Double(max) * 100).rounded()))
+        return Int.clamping((Double(used) / Double(max) * 100).rounded(), to: Int.min...100)
     }
 }

@@ -50,5 +50,5 @@ struct UsageReport: Decodable {
 /// Turns a raw count into a token count: floored, never negative, `nil` when absent or not finite.
 func tokenCount(_ value: Double?) -> Int? {
     guard let value, value.isFinite else { return nil }
-    return max(0, Int(value.rounded(.down)))
+    return Int.clamping(value, to: 0...Int.max)
 }

@@ -133,7 +133,7 @@ extension RelayMessage {
             guard let role = RelayRole(rawValue: try fields.string("role")) else {
                 throw .invalidField(type: type, field: "role")
             }
-            let priority = try fields.optionalNumber("priority").map { min(1, max(0, Int($0.rounded(.down)))) }
+            let priority = try fields.optionalNumber("priority").map { Int.clamping($0, to: 0...1) }
             return .auth(
                 roomID: try fields.string("roomId"),
                 authToken: try fields.string("authToken"),

@@ -129,7 +129,7 @@ public final class RelayHub: Sendable {
         else {
             return reply(peer, success: false, error: "invalid auth payload")
         }
-        let priority = object["priority"]?.numberValue.map { min(1, max(0, Int($0.rounded(.down)))) } ?? 1
+        let priority = object["priority"]?.numberValue.map { Int.clamping($0, to: 0...1) } ?? 1
         let senderKey = object["senderKey"]?.stringValue
         let now = ContinuousClock.now
         enum Outcome {
