@@ -6,9 +6,12 @@ public enum BridgeCORS {
     /// Lets `origin` read the answer, headers included (`x-byoky-*`, `request-id`, rate limits:
     /// apps need them all). Requests from pages never carry cookies, so `*` is honoured.
     public static func allow(_ origin: String, in headers: inout HTTPFields) {
-        headers[.accessControlAllowOrigin] = origin
-        headers[.accessControlExposeHeaders] = "*"
-        headers[.vary] = "origin"
+        for (name, value) in fields(allowing: origin) { headers[name] = value }
+    }
+
+    /// The fields that let `origin` read an answer; they replace any of the same names.
+    static func fields(allowing origin: String) -> [(name: HTTPField.Name, value: String)] {
+        [(.accessControlAllowOrigin, origin), (.accessControlExposeHeaders, "*"), (.vary, "origin")]
     }
 
     /// A preflight's answer for `origin`: the methods and headers asked for, and Chrome's

@@ -42,7 +42,7 @@ public enum BridgeResponses {
         // Added at once: HTTPFields adds a field at a time through a generic path.
         var headers = HTTPFields()
         headers.append(contentsOf: fields)
-        if let origin = response.allowedOrigin ?? (response.status >= 400 ? requestOrigin : nil) {
+        if let origin = response.readableOrigin(requestOrigin: requestOrigin) {
             BridgeCORS.allow(origin, in: &headers)
         }
         let body = response.body

@@ -68,6 +68,30 @@ public enum ProxiedRequest {
         requestOrigin: String?,
         engine: ProxyEngine
     ) async -> Response {
+        await answer(
+            method: method,
+            headers: headers,
+            body: body,
+            to: provider,
+            pathAndQuery: pathAndQuery,
+            sessionKey: sessionKey,
+            requestOrigin: requestOrigin,
+            engine: engine
+        ).response()
+    }
+
+    /// ``forward(method:headers:body:to:pathAndQuery:sessionKey:requestOrigin:engine:)`` for a
+    /// ``ProxyRoute``, whose connection writes the wallet's answer as it is.
+    public static func answer(
+        method: String,
+        headers: [(name: String, value: String)],
+        body: ByteBuffer,
+        to provider: Provider,
+        pathAndQuery: String,
+        sessionKey: String?,
+        requestOrigin: String?,
+        engine: ProxyEngine
+    ) async -> ProxyAnswer {
         let proxyRequest = ProxyRequest(
             provider: provider.id,
             method: method,
@@ -75,10 +99,7 @@ public enum ProxiedRequest {
             headers: headers,
             body: body
         )
-        return await BridgeResponses.proxied(
-            await engine.handle(proxyRequest, sessionKey: sessionKey),
-            requestOrigin: requestOrigin
-        )
+        return .proxied(await engine.handle(proxyRequest, sessionKey: sessionKey), requestOrigin: requestOrigin)
     }
 
     /// The answer to a request body longer than `limit` bytes, in the provider's error format.

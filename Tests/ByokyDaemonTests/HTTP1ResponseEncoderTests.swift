@@ -107,4 +107,56 @@ struct HTTP1ResponseEncoderTests {
         #expect(String(buffer: stream).hasSuffix("date: \(date)\r\ntransfer-encoding: chunked\r\n\r\n"))
         #expect(String(buffer: encoder.end(trailers: nil) ?? ByteBuffer()) == "0\r\n\r\n")
     }
+
+    /// A wallet answer's head, written from its header list: the provider's framing and date
+    /// give way to the encoder's, the page's CORS fields replace the provider's of those names
+    /// (in any case), and what could not be a header is left out.
+    @Test func aWalletAnswerIsWrittenFromItsHeaderListWithItsOwnFramingAndCORS() {
+        let fields: [(name: String, value: String)] = [
+            ("content-type", "application/json"), ("Content-Length", "999"), ("TRANSFER-ENCODING", "chunked"),
+            ("Date", "Thu, 01 Jan 1970 00:00:00 GMT"), ("Vary", "accept"), ("Access-Control-Allow-Origin", "*"),
+            ("access-control-expose-headers", "x-a"), ("bad name", "1"), ("x-split", "a\r\nx-injected: 1"),
+            ("x-nul", "a\u{0}b"), ("request-id", "req_1"),
+        ]
+        let date = "Fri, 04 Dec 2026 01:02:03 GMT"
+        var encoder = HTTP1ResponseEncoder()
+        var bytes = ByteBuffer()
+        encoder.head(
+            status: 200,
+            fields: fields,
+            extra: BridgeCORS.fields(allowing: "https://app.example"),
+            contentLength: 2,
+            date: date,
+            answering: .POST,
+            into: &bytes
+        )
+        #expect(
+            String(buffer: bytes)
+                == "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nrequest-id: req_1\r\ncontent-length: 2\r\n"
+                + "Access-Control-Allow-Origin: https://app.example\r\nAccess-Control-Expose-Headers: *\r\n"
+                + "Vary: origin\r\ndate: \(date)\r\n\r\n"
+        )
+        // No page to let read it: the provider's own CORS fields stay; unknown length is chunked.
+        var streamed = ByteBuffer()
+        encoder.head(
+            status: 429,
+            fields: fields,
+            extra: [],
+            contentLength: nil,
+            date: date,
+            answering: .POST,
+            into: &streamed
+        )
+        #expect(
+            String(buffer: streamed)
+                == "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\nVary: accept\r\n"
+                + "Access-Control-Allow-Origin: *\r\naccess-control-expose-headers: x-a\r\nrequest-id: req_1\r\n"
+                + "date: \(date)\r\ntransfer-encoding: chunked\r\n\r\n"
+        )
+        #expect(String(buffer: encoder.end(trailers: nil) ?? ByteBuffer()) == "0\r\n\r\n")
+        // A status that has no body has no framing, whatever its length.
+        var empty = ByteBuffer()
+        encoder.head(status: 204, fields: [], extra: [], contentLength: 0, date: date, answering: .POST, into: &empty)
+        #expect(String(buffer: empty) == "HTTP/1.1 204 No Content\r\ndate: \(date)\r\n\r\n")
+    }
 }

@@ -27,11 +27,20 @@ public enum ResponseHeaderPolicy {
     }
 
     /// The headers of `headers` that may be passed to the app.
+    ///
+    /// Inlinable, so the caller's header list is iterated by code specialized for its type (an
+    /// unspecialized `filter` looked up generic metadata for every answer).
+    @inlinable
     public static func filter(
         _ headers: some Sequence<(name: String, value: String)>,
         bodyIsRewritten: Bool
     ) -> [(name: String, value: String)] {
-        headers.filter { forwards($0.name, bodyIsRewritten: bodyIsRewritten) }
+        var kept: [(name: String, value: String)] = []
+        kept.reserveCapacity(headers.underestimatedCount)
+        for header in headers where forwards(header.name, bodyIsRewritten: bodyIsRewritten) {
+            kept.append(header)
+        }
+        return kept
     }
 
     private enum Verdict { case never, unlessRewritten }

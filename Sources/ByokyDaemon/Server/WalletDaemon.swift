@@ -268,7 +268,7 @@ public final class WalletDaemon: Sendable {
             guard let body = try? await request.body.collect(upTo: limit) else {
                 return ProxiedRequest.bodyTooLarge(limit: limit, for: provider)
             }
-            return await route.respond(head, provider, body)
+            return await route.respond(head, provider, body).response()
         }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             router.on("/{provider}/**", method: method, use: handler)
@@ -293,11 +293,11 @@ public final class WalletDaemon: Sendable {
         let autoLock = self.autoLock
         let limit = configuration.proxy.maximumRequestBodySize
         return ProxyRoute(bodyLimit: limit, provider: ProxyRoute.provider(named:)) { head, provider, body in
-            guard let host = head.host, HostCheck.isLoopback(host) else { return Self.nonLoopbackRefusal }
+            guard let host = head.host, HostCheck.isLoopback(host) else { return .response(Self.nonLoopbackRefusal) }
             autoLock.touch()
             let fields = head.fields
             let query = head.query
-            return await ProxiedRequest.forward(
+            return await ProxiedRequest.answer(
                 method: head.methodName,
                 headers: fields,
                 body: body,

@@ -1,3 +1,4 @@
+import ByokyWallet
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -29,8 +30,74 @@ struct ChannelResponseWriter: ResponseBodyWriter {
         self.closingAfter = closingAfter
     }
 
+    /// Writes `answer` whole; a failure closes the connection (the client sees a cut answer).
+    func write(_ answer: ProxyAnswer) async {
+        switch answer {
+        case .response(let response): await write(response)
+        case .proxied(let response, let requestOrigin): await write(response, requestOrigin: requestOrigin)
+        }
+    }
+
+    /// Writes a wallet answer as it is. One whose whole body is already here (the usual answer
+    /// that is not streamed) goes out with its head and end in one turn of the event loop and one
+    /// flush; any other is streamed. A body not written to its end is abandoned (the request is
+    /// recorded as cut short and the provider's answer stopped).
+    private func write(_ response: ProxyResponse, requestOrigin: String?) async {
+        let origin = response.readableOrigin(requestOrigin: requestOrigin)
+        let method = self.method
+        let closing = closingAfter
+        let body = response.body
+        if let whole = await body.takeIfComplete() {
+            do {
+                try await onLoop { handler, context in
+                    handler.writeHead(
+                        response,
+                        readableBy: origin,
+                        contentLength: whole.readableBytes,
+                        answering: method,
+                        context: context
+                    )
+                    handler.writeBody(.byteBuffer(whole), promise: nil, context: context)
+                    handler.writeEnd(trailers: nil, flush: true, promise: nil, context: context)
+                    handler.answerEnded(context: context, closing: closing)
+                    return nil
+                }
+            } catch {
+                await failed()
+            }
+            return
+        }
+        var writer = self
+        writer.length = body.knownLength
+        do {
+            try await writer.onLoop { [length = writer.length] handler, context in
+                handler.writeHead(
+                    response,
+                    readableBy: origin,
+                    contentLength: length,
+                    answering: method,
+                    context: context
+                )
+                return nil
+            }
+            for try await chunk in body { try await writer.write(chunk) }
+            try await writer.finish(nil)
+        } catch {
+            await body.abandon()
+            await failed()
+        }
+    }
+
+    /// Closes the connection after an answer could not be written in full.
+    private func failed() async {
+        _ = try? await onLoop { handler, context in
+            handler.answerFailed(context: context)
+            return nil
+        }
+    }
+
     /// Writes `response` whole; a failure closes the connection (the client sees a cut answer).
-    func write(_ response: Response) async {
+    private func write(_ response: Response) async {
         var writer = self
         writer.length = response.body.contentLength
         let head = response.head
@@ -42,10 +109,7 @@ struct ChannelResponseWriter: ResponseBodyWriter {
             }
             try await response.body.write(writer)
         } catch {
-            _ = try? await writer.onLoop { handler, context in
-                handler.answerFailed(context: context)
-                return nil
-            }
+            await failed()
         }
     }
 

@@ -74,6 +74,68 @@ struct HTTP1ResponseEncoder {
         }
     }
 
+    /// The head of a wallet answer passed on as it is (HTTP/1.1) to a request with `method`:
+    /// `status`, then `fields` in order except the framing headers and `date` (written here:
+    /// `content-length` when `contentLength` is known, else chunked) and any that `extra`
+    /// replaces, then `extra`, then `date` as given. A field that could not be a header (a name
+    /// that is no token; CR, LF or NUL in a value) is left out.
+    mutating func head(
+        status: Int,
+        fields: [(name: String, value: String)],
+        extra: [(name: HTTPField.Name, value: String)],
+        contentLength: Int?,
+        date: String,
+        answering method: HTTPMethod,
+        into buffer: inout ByteBuffer
+    ) {
+        let framing = framing(status: status, method: method, hasLength: contentLength != nil, version: .http1_1)
+        let code = String(status)
+        let reason = HTTPResponseStatus(statusCode: status).reasonPhrase
+        let replacesCORS = !extra.isEmpty
+        buffer.writePieces { text in
+            text.append("HTTP/1.1 ")
+            text.append(code)
+            text.append(" ")
+            text.append(reason)
+            text.append("\r\n")
+            for (name, value) in fields where Self.passesOn(name, value, replacingCORS: replacesCORS) {
+                Self.appendField(name, value, to: &text)
+            }
+            if framing == .length, let contentLength {
+                text.append("content-length: ")
+                text.append(String(contentLength))
+                text.append("\r\n")
+            }
+            for (name, value) in extra { Self.appendField(name.rawName, value, to: &text) }
+            text.append("date: ")
+            text.append(date)
+            text.append("\r\n")
+            Self.appendFraming(framing, to: &text)
+        }
+    }
+
+    /// Whether a field of a passed-on answer goes in its head: a valid header that is neither
+    /// framing nor `date` (the encoder writes those), nor, when `replacingCORS`, one of the
+    /// fields that let a page read the answer (``BridgeCORS``). Read in place: every header of
+    /// every answer comes through here.
+    private static func passesOn(_ name: String, _ value: String, replacingCORS: Bool) -> Bool {
+        var name = name
+        let isOurs = name.withUTF8 { bytes in
+            let bytes = UnsafeRawBufferPointer(bytes)
+            guard HeaderText.isToken(bytes) else { return true }
+            switch bytes.count {
+            case 4:
+                return HeaderText.bytes(bytes, are: "date") || (replacingCORS && HeaderText.bytes(bytes, are: "vary"))
+            case 14: return HeaderText.bytes(bytes, are: "content-length")
+            case 17: return HeaderText.bytes(bytes, are: "transfer-encoding")
+            case 27: return replacingCORS && HeaderText.bytes(bytes, are: "access-control-allow-origin")
+            case 29: return replacingCORS && HeaderText.bytes(bytes, are: "access-control-expose-headers")
+            default: return false
+            }
+        }
+        return !isOurs && HeaderText.isSafeValue(value)
+    }
+
     /// Writes a body part with `write` (`isLast` on the last write of the part): as it is, or
     /// framed as a chunk. Returns false, with nothing written, for an answer without a body.
     func body(_ part: IOData, write: (IOData, _ isLast: Bool) -> Void) -> Bool {

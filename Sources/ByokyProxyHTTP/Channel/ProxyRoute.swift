@@ -1,5 +1,4 @@
 public import ByokyCore
-public import Hummingbird
 public import NIOCore
 
 /// The provider requests a server answers on the connection's channel, ahead of its router
@@ -10,12 +9,12 @@ public struct ProxyRoute: Sendable {
     /// The provider a request is for, read from its head alone; `nil` leaves it to the router.
     public var provider: @Sendable (ProxyRequestHead) -> Provider?
     /// The answer to a request whose body has been read.
-    public var respond: @Sendable (ProxyRequestHead, Provider, ByteBuffer) async -> Response
+    public var respond: @Sendable (ProxyRequestHead, Provider, ByteBuffer) async -> ProxyAnswer
 
     public init(
         bodyLimit: Int,
         provider: @escaping @Sendable (ProxyRequestHead) -> Provider?,
-        respond: @escaping @Sendable (ProxyRequestHead, Provider, ByteBuffer) async -> Response
+        respond: @escaping @Sendable (ProxyRequestHead, Provider, ByteBuffer) async -> ProxyAnswer
     ) {
         self.bodyLimit = bodyLimit
         self.provider = provider

@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyWallet
 import Hummingbird
 import NIOCore
 import NIOHTTP1
@@ -103,7 +104,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
             guard body!.readableBytes <= route.bodyLimit else {
                 state = .refusing(answered: false, dropped: 0)
                 let refusal = ProxiedRequest.bodyTooLarge(limit: route.bodyLimit, for: provider)
-                answer(with: { refusal }, to: head, closingAfter: false, context: context)
+                answer(with: { .response(refusal) }, to: head, closingAfter: false, context: context)
                 return
             }
             state = .reading(head, provider, body: body)
@@ -143,7 +144,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Makes the answer in a task and writes it to the channel; the connection takes its next
     /// request when the answer has ended.
     private func answer(
-        with response: @escaping @Sendable () async -> Response,
+        with response: @escaping @Sendable () async -> ProxyAnswer,
         to request: ProxyRequestHead,
         closingAfter: Bool,
         context: ChannelHandlerContext
@@ -166,6 +167,28 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func writeHead(_ response: HTTPResponse, answering method: HTTPMethod, context: ChannelHandlerContext) {
         var buffer = context.channel.allocator.buffer(capacity: 512)
         encoder.head(response, date: HTTPDate.now(), answering: method, into: &buffer)
+        context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+    }
+
+    /// Writes the head of a wallet answer passed on as it is (``ProxyAnswer/proxied(_:requestOrigin:)``)
+    /// to a request with `method`; `readableBy`: the page that may read it.
+    func writeHead(
+        _ response: ProxyResponse,
+        readableBy origin: String?,
+        contentLength: Int?,
+        answering method: HTTPMethod,
+        context: ChannelHandlerContext
+    ) {
+        var buffer = context.channel.allocator.buffer(capacity: 512)
+        encoder.head(
+            status: response.status,
+            fields: response.headers,
+            extra: origin.map(BridgeCORS.fields(allowing:)) ?? [],
+            contentLength: contentLength,
+            date: HTTPDate.now(),
+            answering: method,
+            into: &buffer
+        )
         context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
     }
 
