@@ -28,6 +28,7 @@ struct BridgeFixture: Sendable {
         maximumRequestBodySize: Int = 32 * 1024 * 1024,
         autoLockAfter: Duration? = nil,
         upstreamEventDelay: Duration = .zero,
+        upstreamResponseDelay: Duration = .zero,
         beforeUpstreamStreamEnd: (@Sendable () async throws -> Void)? = nil,
         appCatalogueURL: String? = nil,
         _ body: @Sendable (BridgeFixture) async throws -> Void
@@ -41,6 +42,7 @@ struct BridgeFixture: Sendable {
             try await wallet.initialize(password: "Fixture-Password-77", iterations: 100_000)
             let mock = MockProvider.Configuration(
                 apiKey: canary,
+                responseDelay: upstreamResponseDelay,
                 eventDelay: upstreamEventDelay,
                 onRequest: { request in upstreamRequests.withLock { $0.append(request) } },
                 beforeStreamEnd: beforeUpstreamStreamEnd

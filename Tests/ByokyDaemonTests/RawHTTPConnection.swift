@@ -19,14 +19,21 @@ struct RawHTTPConnection {
     /// Bytes read and not yet part of a returned response.
     private var unread: [UInt8] = []
 
-    /// Connects to `127.0.0.1:port`, runs `body`, then closes the connection.
+    /// Connects to `127.0.0.1:port`, runs `body`, then closes the connection: with a reset
+    /// (no orderly close the server could still write to) when `resetting`.
     static func with<Result: Sendable>(
         port: Int,
+        resetting: Bool = false,
         _ body: (inout RawHTTPConnection) async throws -> Result
     ) async throws -> Result {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
+                // A zero linger time makes the close a reset.
+                let lingering =
+                    resetting
+                    ? (channel as! any SocketOptionProvider).setSoLinger(linger(l_onoff: 1, l_linger: 0))
+                    : channel.eventLoop.makeSucceededVoidFuture()
+                return lingering.flatMapThrowing {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(isOutboundHalfClosureEnabled: true)

@@ -43,6 +43,16 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
     let storage: Storage
     let completion: RequestCompletion
 
+    init(storage: Storage, completion: RequestCompletion) {
+        self.storage = storage
+        self.completion = completion
+        // Dropped before its end without being abandoned, the body still stops the provider's answer.
+        switch storage {
+        case .upstream(let body, _, _, _), .translatedStream(let body, _): completion.stopsOnAbandon(body.cancel)
+        case .buffer, .relayed: break
+        }
+    }
+
     /// The body's length when it is known before it is read (a buffered answer, or a provider's
     /// answer passed on unchanged with a `content-length`), so it can be sent without chunking.
     public var knownLength: Int? {
@@ -87,7 +97,7 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
         case .upstream(let body, _, _, _), .translatedStream(let body, _): body.cancel()
         case .buffer, .relayed: break
         }
-        await completion.finish(usage: completion.partialUsage(), errorCode: "CLIENT_CLOSED")
+        await completion.finish(usage: completion.partialUsage(), errorCode: RequestCompletion.clientClosed)
     }
 
     public struct Iterator: AsyncIteratorProtocol {

@@ -4,11 +4,17 @@ import NIOCore
 import Synchronization
 
 /// Records one proxied request in the audit log exactly once, when its body is done.
+///
+/// A body dropped before its end without being abandoned (an answer whose connection was gone
+/// before it could be written, in any server) is abandoned when its completion goes: recorded as
+/// cut short, its budget settled and the provider's answer stopped (``stopsOnAbandon(_:)``).
 final class RequestCompletion: Sendable {
     private struct State {
         var entry: RequestLogEntryDraft
         var isFinished = false
         var meter: UsageMeter
+        /// Stops the provider's answer when the body is dropped before its end.
+        var stop: (@Sendable () -> Void)?
     }
 
     private let state: Mutex<State>
@@ -38,6 +44,21 @@ final class RequestCompletion: Sendable {
         self.started = entry.started
     }
 
+    /// The error code of a request whose app stopped reading before the end.
+    static let clientClosed = "CLIENT_CLOSED"
+
+    deinit {
+        let (isFinished, errorCode, stop) = state.withLock { ($0.isFinished, $0.entry.errorCode, $0.stop) }
+        guard !isFinished else { return }
+        record(usage: partialUsage(), errorCode: errorCode ?? Self.clientClosed)
+        stop?()
+    }
+
+    /// Sets what stops the provider's answer if its body is dropped before its end.
+    func stopsOnAbandon(_ stop: @escaping @Sendable () -> Void) {
+        state.withLock { $0.stop = stop }
+    }
+
     /// Feeds a body chunk to the usage meter. When the chunk holds the stream's closing event, the
     /// request is recorded now, before the chunk goes on: an app that stops reading at that event
     /// (and asks for the log) must find its entry, though the provider has not ended the body yet.
@@ -56,6 +77,11 @@ final class RequestCompletion: Sendable {
 
     /// Writes the log entry (only the first call does).
     func finish(usage: TokenUsage?, errorCode: String?) async {
+        record(usage: usage, errorCode: errorCode)
+    }
+
+    /// ``finish(usage:errorCode:)``, at once.
+    private func record(usage: TokenUsage?, errorCode: String?) {
         let entry: RequestLogEntryDraft? = state.withLock { state in
             guard !state.isFinished else { return nil }
             state.isFinished = true
