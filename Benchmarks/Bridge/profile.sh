@@ -7,12 +7,15 @@
 #   (default 20 s, passthrough; needs valgrind, nginx, wrk). `translated` routes the same Anthropic
 #   request to the OpenAI API of the same upstream, as run.sh's translated lane does; `floor-http`
 #   and `floor-relay` count run.sh's two SwiftNIO floors (`byoky-floor`) the same way instead.
-#   BYOKY_BINARY=path profiles that build instead of building this checkout (A/B of two builds).
+#   BYOKY_BINARY=path profiles that build instead of building this checkout (A/B of two builds);
+#   PROFILE_CONNECTIONS=n loads it with n connections (default 1).
 # Prints instructions per request, inclusive, for the functions that matter, demangled.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-20}
 lane=${2:-passthrough}
+# PROFILE_CONNECTIONS=32 counts the load at that concurrency instead (batches, shared wake-ups).
+connections=${PROFILE_CONNECTIONS:-1}
 case "$lane" in
 passthrough | translated | floor-http | floor-relay) ;;
 *) echo "unknown lane $lane: passthrough, translated, floor-http or floor-relay" >&2; exit 1 ;;
@@ -50,7 +53,7 @@ if [ "${lane#floor-}" != "$lane" ]; then
     url="http://127.0.0.1:$listen/v1/messages"
     BENCH_KEY=x wrk -t1 -c1 -d3s -s Benchmarks/Bridge/post.lua "$url" >/dev/null
     callgrind_control -z "$floor" >/dev/null 2>&1
-    BENCH_KEY=x wrk -t1 -c1 -d"${duration}s" -s Benchmarks/Bridge/post.lua "$url" > "$work/wrk.txt"
+    BENCH_KEY=x wrk -t1 -c"$connections" -d"${duration}s" -s Benchmarks/Bridge/post.lua "$url" > "$work/wrk.txt"
     callgrind_control -d "$floor" >/dev/null 2>&1
     report "$floor" "$work/wrk.txt"
     exit 0
@@ -88,7 +91,7 @@ bridge=$(grep -o '127.0.0.1:[0-9]*' "$work/serve.log" | head -1)
 "$bin/byoky" exec --app profile --bridge "http://$bridge" -- /bin/sh -c "
     BENCH_KEY=\$ANTHROPIC_API_KEY wrk -t1 -c1 -d3s -s Benchmarks/Bridge/post.lua http://$bridge/anthropic/v1/messages >/dev/null
     callgrind_control -z $daemon >/dev/null 2>&1
-    BENCH_KEY=\$ANTHROPIC_API_KEY wrk -t1 -c1 -d${duration}s -s Benchmarks/Bridge/post.lua http://$bridge/anthropic/v1/messages > $work/wrk.txt
+    BENCH_KEY=\$ANTHROPIC_API_KEY wrk -t1 -c$connections -d${duration}s -s Benchmarks/Bridge/post.lua http://$bridge/anthropic/v1/messages > $work/wrk.txt
     callgrind_control -d $daemon >/dev/null 2>&1
 "
 report "$daemon" "$work/wrk.txt"

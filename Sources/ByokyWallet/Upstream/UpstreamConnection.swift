@@ -41,7 +41,6 @@ final class UpstreamConnection: Sendable {
         onIdle: @escaping @Sendable () -> Void
     ) async throws -> (UpstreamResponseParser.Head, UpstreamBody) {
         let loop = channel.eventLoop
-        let promise = loop.makePromise(of: UpstreamResponseParser.Head.self)
         let channel = self.channel
         let response = UpstreamBody(
             resumeReading: {
@@ -51,20 +50,41 @@ final class UpstreamConnection: Sendable {
             },
             closeConnection: { channel.close(promise: nil) }
         )
-        loop.execute {
-            let started = Self.withHandler(channel) { handler, context in
-                handler.onIdle = onIdle
-                handler.start(request, head: promise, response: response, context: context)
-            }
-            if !started { promise.fail(UpstreamError.connectionClosed) }
-        }
-        let timeout = loop.scheduleTask(in: headTimeout) {
-            _ = Self.withHandler(channel) { handler, _ in handler.fail(.headTimeout) }
-            channel.close(promise: nil)
+        // A callback, not a scheduled task: no promise is made for it.
+        guard let timeout = try? loop.scheduleCallback(in: headTimeout, handler: HeadTimeout(connection: self)) else {
+            throw UpstreamError.connectionClosed
         }
         defer { timeout.cancel() }
-        let head = try await promise.futureResult.get()
+        // The handler resumes the continuation exactly once: with the head, or with the failure
+        // that ends the request (the head timeout above among them).
+        let head = try await withUnsafeThrowingContinuation { continuation in
+            let begin: @Sendable () -> Void = {
+                let started = Self.withHandler(channel) { handler, context in
+                    handler.onIdle = onIdle
+                    handler.start(
+                        request,
+                        head: { continuation.resume(with: $0) },
+                        response: response,
+                        context: context
+                    )
+                }
+                if !started { continuation.resume(throwing: UpstreamError.connectionClosed) }
+            }
+            // Usually already on the connection's loop: started at once, not a turn of it later.
+            if loop.inEventLoop { begin() } else { loop.execute(begin) }
+        }
         return (head, response)
+    }
+
+    /// Ends a request whose provider has not answered its head in time, and its connection.
+    private struct HeadTimeout: NIOScheduledCallbackHandler, Sendable {
+        let connection: UpstreamConnection
+
+        func handleScheduledCallback(eventLoop: some EventLoop) {
+            let channel = connection.channel
+            _ = UpstreamConnection.withHandler(channel) { handler, _ in handler.fail(.headTimeout) }
+            channel.close(promise: nil)
+        }
     }
 
     func close() {

@@ -14,9 +14,12 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     typealias OutboundIn = Never
     typealias OutboundOut = Never
 
+    /// Hears how a request's head ended: the head, or why there is none.
+    typealias HeadReceiver = (Result<UpstreamResponseParser.Head, any Error>) -> Void
+
     /// The request in flight.
     private struct Exchange {
-        var head: EventLoopPromise<UpstreamResponseParser.Head>?
+        var head: HeadReceiver?
         var body: UpstreamBody?
     }
 
@@ -34,10 +37,10 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.wire = wire
     }
 
-    /// Sends a request; `head` gets the response head, `response` the body that follows.
+    /// Sends a request; `head` hears the response head (once), `response` gets the body that follows.
     func start(
         _ request: UpstreamRequest,
-        head: EventLoopPromise<UpstreamResponseParser.Head>,
+        head: @escaping HeadReceiver,
         response: UpstreamBody,
         context: ChannelHandlerContext
     ) {
@@ -80,9 +83,9 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         switch event {
         case .head(let head):
             exchange?.body?.declare(length: head.contentLength)
-            let promise = exchange?.head
+            let receiver = exchange?.head
             exchange?.head = nil
-            promise?.succeed(head)
+            receiver?(.success(head))
         case .body(let chunk):
             if exchange?.body?.append(chunk) == true { readPaused = true }
         case .end(let keepAlive):
@@ -135,7 +138,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     func fail(_ error: UpstreamError) {
         guard let failed = exchange else { return }
         exchange = nil
-        failed.head?.fail(error)
+        failed.head?(.failure(error))
         failed.body?.finish(error)
     }
 }
