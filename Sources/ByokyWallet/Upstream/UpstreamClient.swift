@@ -120,13 +120,17 @@ public final class UpstreamClient: Sendable {
             // On an event loop, only a connection on that same loop is taken: using one on another
             // loop would cost two thread hops per request, more than a new connection costs once.
             let onEventLoop = MultiThreadedEventLoopGroup.singleton.any().inEventLoop
+            // The origin's list is changed in place: one hash of the origin, no copy of the list.
             while let pooled = idle.withLock({ pools -> UpstreamConnection? in
-                guard var connections = pools[origin], !connections.isEmpty else { return nil }
-                let local = connections.lastIndex { $0.channel.eventLoop.inEventLoop }
-                guard let index = local ?? (onEventLoop ? nil : connections.count - 1) else { return nil }
-                let chosen = connections.remove(at: index)
-                pools[origin] = connections
-                return chosen
+                guard let slot = pools.index(forKey: origin) else { return nil }
+                // Chosen in a scope of its own: no second reference to the list is left to copy it.
+                let chosen: Int? = {
+                    let connections = pools.values[slot]
+                    let local = connections.lastIndex { $0.channel.eventLoop.inEventLoop }
+                    return local ?? (onEventLoop || connections.isEmpty ? nil : connections.count - 1)
+                }()
+                guard let index = chosen else { return nil }
+                return pools.values[slot].remove(at: index)
             }) {
                 if pooled.isUsable {
                     pooled.wasReused = true
@@ -139,9 +143,13 @@ public final class UpstreamClient: Sendable {
 
     private func release(_ connection: UpstreamConnection, to origin: Origin) {
         let kept = idle.withLock { pools -> Bool in
-            guard !isShutDown.withLock({ $0 }), (pools[origin]?.count ?? 0) < configuration.maximumIdlePerOrigin
-            else { return false }
-            pools[origin, default: []].append(connection)
+            guard !isShutDown.withLock({ $0 }), configuration.maximumIdlePerOrigin > 0 else { return false }
+            guard let slot = pools.index(forKey: origin) else {
+                pools[origin] = [connection]
+                return true
+            }
+            guard pools.values[slot].count < configuration.maximumIdlePerOrigin else { return false }
+            pools.values[slot].append(connection)
             return true
         }
         if !kept { connection.close() }
