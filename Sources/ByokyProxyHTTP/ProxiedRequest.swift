@@ -44,7 +44,7 @@ public enum ProxiedRequest {
         } catch {
             return bodyTooLarge(limit: limit, for: provider)
         }
-        return await forward(
+        return await answer(
             method: request.method.rawValue,
             headers: headers,
             body: body,
@@ -53,35 +53,13 @@ public enum ProxiedRequest {
             sessionKey: sessionKey,
             requestOrigin: request.headers[.origin],
             engine: engine
-        )
+        ).response()
     }
 
     /// Sends a request whose body has been read through `engine`; every failure comes back in
     /// the provider's error format. `requestOrigin` (the page that sent it) may read an error.
-    public static func forward(
-        method: String,
-        headers: [(name: String, value: String)],
-        body: ByteBuffer,
-        to provider: Provider,
-        pathAndQuery: String,
-        sessionKey: String?,
-        requestOrigin: String?,
-        engine: ProxyEngine
-    ) async -> Response {
-        await answer(
-            method: method,
-            headers: headers,
-            body: body,
-            to: provider,
-            pathAndQuery: pathAndQuery,
-            sessionKey: sessionKey,
-            requestOrigin: requestOrigin,
-            engine: engine
-        ).response()
-    }
-
-    /// ``forward(method:headers:body:to:pathAndQuery:sessionKey:requestOrigin:engine:)`` for a
-    /// ``ProxyRoute``, whose connection writes the wallet's answer as it is.
+    /// A ``ProxyRoute``'s connection writes the answer as it is; a router takes
+    /// ``ProxyAnswer/response()``.
     public static func answer(
         method: String,
         headers: [(name: String, value: String)],
