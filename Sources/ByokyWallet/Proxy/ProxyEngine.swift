@@ -252,7 +252,8 @@ public struct ProxyEngine: Sendable {
                 storage: .upstream(
                     response.body,
                     family: family,
-                    isEventStream: ContentType.isEventStream(response.headers.first(name: "content-type")),
+                    // Read once, by the completion (a header look-up compares every name).
+                    isEventStream: ContentType.isEventStream(completion.contentType),
                     dropsUsageOnlyChunk: dropsUsageOnlyChunk
                 ),
                 completion: completion

@@ -20,7 +20,8 @@ final class RequestCompletion: Sendable {
     private let state: Mutex<State>
     private let store: any ProxyRecords
     private let provider: ProviderID
-    private let contentType: String?
+    /// The answer's `content-type`, as the provider sent it.
+    let contentType: String?
     private let started: ContinuousClock.Instant
     private let shouldLog: Bool
     private let hold: BudgetHold?
