@@ -27,6 +27,12 @@ struct HeaderTextTests {
         // Only letters fold: "[" is not "{" in another case, nor "-" in upper case "\r".
         #expect(!HeaderText.name("[", is: "{"))
         #expect(!HeaderText.name("\r", is: "-"))
+        // The same against a name known only at run time.
+        let vary = String("vary")
+        #expect(HeaderText.name("Vary", is: vary))
+        #expect(HeaderText.name("VARY", is: vary))
+        #expect(!HeaderText.name("Varys", is: vary))
+        #expect(!HeaderText.name("vAry-", is: vary))
     }
 
     @Test func namesLowerCaseTheirASCIILettersOnly() {

@@ -38,6 +38,12 @@ public enum HeaderText {
         equalsIgnoringCase(name.utf8, lowercased)
     }
 
+    /// ``name(_:is:)`` against a lower-case name known only at run time (an `HTTPField.Name`'s
+    /// `canonicalName`).
+    public static func name(_ name: String, is lowercased: String) -> Bool {
+        equalsIgnoringCase(name.utf8, lowercased.utf8)
+    }
+
     /// `name` with ASCII letters in lower case; the same string (no copy) when it already is, as
     /// most clients send header names.
     public static func lowercased(_ name: String) -> String {

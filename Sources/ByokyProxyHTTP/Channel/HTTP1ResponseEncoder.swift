@@ -91,14 +91,13 @@ struct HTTP1ResponseEncoder {
         let framing = framing(status: status, method: method, hasLength: contentLength != nil, version: .http1_1)
         let code = String(status)
         let reason = HTTPResponseStatus(statusCode: status).reasonPhrase
-        let replacesCORS = !extra.isEmpty
         buffer.writePieces { text in
             text.append("HTTP/1.1 ")
             text.append(code)
             text.append(" ")
             text.append(reason)
             text.append("\r\n")
-            for (name, value) in fields where Self.passesOn(name, value, replacingCORS: replacesCORS) {
+            for (name, value) in fields where Self.passesOn(name, value, notIn: extra) {
                 Self.appendField(name, value, to: &text)
             }
             if framing == .length, let contentLength {
@@ -115,25 +114,28 @@ struct HTTP1ResponseEncoder {
     }
 
     /// Whether a field of a passed-on answer goes in its head: a valid header that is neither
-    /// framing nor `date` (the encoder writes those), nor, when `replacingCORS`, one of the
-    /// fields that let a page read the answer (``BridgeCORS``). Read in place: every header of
-    /// every answer comes through here.
-    private static func passesOn(_ name: String, _ value: String, replacingCORS: Bool) -> Bool {
+    /// framing nor `date` (the encoder writes those) nor named like a field of `extra`, which
+    /// replaces it. Read in place: every header of every answer comes through here.
+    private static func passesOn(
+        _ name: String,
+        _ value: String,
+        notIn extra: [(name: HTTPField.Name, value: String)]
+    ) -> Bool {
         var name = name
         let isOurs = name.withUTF8 { bytes in
             let bytes = UnsafeRawBufferPointer(bytes)
             guard HeaderText.isToken(bytes) else { return true }
             switch bytes.count {
-            case 4:
-                return HeaderText.bytes(bytes, are: "date") || (replacingCORS && HeaderText.bytes(bytes, are: "vary"))
+            case 4: return HeaderText.bytes(bytes, are: "date")
             case 14: return HeaderText.bytes(bytes, are: "content-length")
             case 17: return HeaderText.bytes(bytes, are: "transfer-encoding")
-            case 27: return replacingCORS && HeaderText.bytes(bytes, are: "access-control-allow-origin")
-            case 29: return replacingCORS && HeaderText.bytes(bytes, are: "access-control-expose-headers")
             default: return false
             }
         }
-        return !isOurs && HeaderText.isSafeValue(value)
+        guard !isOurs, !extra.contains(where: { HeaderText.name(name, is: $0.name.canonicalName) }) else {
+            return false
+        }
+        return HeaderText.isSafeValue(value)
     }
 
     /// Writes a body part with `write` (`isLast` on the last write of the part): as it is, or

@@ -38,6 +38,14 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
         case relayed(AsyncThrowingStream<[UInt8], any Error>, family: APIFamily?, isEventStream: Bool)
         /// An upstream event stream translated into the app's family on the way.
         case translatedStream(UpstreamBody, StreamTranslator)
+
+        /// The provider's body being read, when there is one (stopped when the app goes).
+        var upstreamBody: UpstreamBody? {
+            switch self {
+            case .upstream(let body, _, _, _), .translatedStream(let body, _): body
+            case .buffer, .relayed: nil
+            }
+        }
     }
 
     let storage: Storage
@@ -47,10 +55,7 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
         self.storage = storage
         self.completion = completion
         // Dropped before its end without being abandoned, the body still stops the provider's answer.
-        switch storage {
-        case .upstream(let body, _, _, _), .translatedStream(let body, _): completion.stopsOnAbandon(body.cancel)
-        case .buffer, .relayed: break
-        }
+        if let body = storage.upstreamBody { completion.stopsOnAbandon(body.cancel) }
     }
 
     /// The body's length when it is known before it is read (a buffered answer, or a provider's
@@ -93,10 +98,7 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
     /// Records that the app stopped reading before the end (no effect once the body has ended),
     /// and stops the provider's answer.
     public func abandon() async {
-        switch storage {
-        case .upstream(let body, _, _, _), .translatedStream(let body, _): body.cancel()
-        case .buffer, .relayed: break
-        }
+        storage.upstreamBody?.cancel()
         await completion.finish(usage: completion.partialUsage(), errorCode: RequestCompletion.clientClosed)
     }
 

@@ -123,13 +123,9 @@ public final class UpstreamClient: Sendable {
             // The origin's list is changed in place: one hash of the origin, no copy of the list.
             while let pooled = idle.withLock({ pools -> UpstreamConnection? in
                 guard let slot = pools.index(forKey: origin) else { return nil }
-                // Chosen in a scope of its own: no second reference to the list is left to copy it.
-                let chosen: Int? = {
-                    let connections = pools.values[slot]
-                    let local = connections.lastIndex { $0.channel.eventLoop.inEventLoop }
-                    return local ?? (onEventLoop || connections.isEmpty ? nil : connections.count - 1)
-                }()
-                guard let index = chosen else { return nil }
+                let count = pools.values[slot].count
+                let local = pools.values[slot].lastIndex { $0.channel.eventLoop.inEventLoop }
+                guard let index = local ?? (onEventLoop || count == 0 ? nil : count - 1) else { return nil }
                 return pools.values[slot].remove(at: index)
             }) {
                 if pooled.isUsable {
