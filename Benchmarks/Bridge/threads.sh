@@ -4,8 +4,10 @@
 # from /proc (user and system time of every thread before and after a wrk run).
 # Usage: Benchmarks/Bridge/threads.sh [seconds] [connections]      (default 10 s, 32 connections)
 #   BYOKY_BINARY=path measures that build instead of building this checkout; STRACE=1 also counts
-#   the bridge's system calls per request (strace slows it: read the counts, not the times).
-#   Needs nginx and wrk (and strace for STRACE=1).
+#   the bridge's system calls per request (strace slows it: read the counts, not the times);
+#   PERF=1 samples the bridge's threads with `perf record -e cpu-clock` (a timer, so it works in
+#   a VM without hardware counters; kernel time included) and prints the heaviest functions by
+#   their own share of the samples. Needs nginx and wrk (and strace or perf for those options).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-10}
@@ -32,11 +34,13 @@ for _ in $(seq 600); do grep -q "http://127.0.0.1" "$work/serve.log" 2>/dev/null
 bridge=$(grep -o '127.0.0.1:[0-9]*' "$work/serve.log" | head -1)
 ticks=$(getconf CLK_TCK)
 
-# `thread-id name user-ticks system-ticks` for every thread of the processes given.
+# `thread-id name user-ticks system-ticks voluntary-switches involuntary-switches` for every thread
+# of the processes given.
 snapshot() {
     for pid in "$@"; do
         for task in /proc/"$pid"/task/*; do
-            echo "$(basename "$task") $(tr ' ' _ < "$task/comm") $(awk '{ print $14, $15 }' "$task/stat")"
+            echo "$(basename "$task") $(tr ' ' _ < "$task/comm") $(awk '{ print $14, $15 }' "$task/stat")" \
+                "$(awk '/ctxt_switches/ { printf "%s ", $2 }' "$task/status")"
         done
     done | sort
 }
@@ -44,8 +48,9 @@ snapshot() {
 report() {
     echo "== $4: $3 requests in ${seconds} s at c=$connections"
     join "$1" "$2" | awk -v r="$3" -v hz="$ticks" '{
-        usr = $6 - $3; sys = $7 - $4
-        if (usr + sys > 0) printf "  %-22s user %6.1f  system %6.1f  µs/request\n", $2, usr * 1e6 / hz / r, sys * 1e6 / hz / r
+        usr = $8 - $3; sys = $9 - $4; waits = $10 - $5; preempted = $11 - $6
+        if (usr + sys > 0) printf "  %-22s user %6.1f  system %6.1f  µs/request; switches %5.2f waiting, %5.2f preempted\n", \
+            $2, usr * 1e6 / hz / r, sys * 1e6 / hz / r, waits / r, preempted / r
         total += usr + sys
     } END { printf "  %-22s %6.1f µs/request\n", "all threads", total * 1e6 / hz / r }'
 }
@@ -60,8 +65,19 @@ measure() {
         tracer=$!
         sleep 1
     fi
+    if [ -n "${PERF:-}" ] && [ "$label" = bridge ]; then
+        perf record -q -e cpu-clock -F 4999 -p "$daemon" -o "$work/perf.data" -- sleep "$seconds" 2>/dev/null &
+        sampler=$!
+    fi
+    local machine_before
+    machine_before=$(head -1 /proc/stat)
     wrk -t1 -c"$connections" -d"${seconds}s" -s Benchmarks/Bridge/post.lua "$url" > "$work/wrk.txt"
     snapshot "$@" > "$work/after"
+    # How much of the machine was idle meanwhile (near 0: the load is bound by CPU, not waits).
+    echo "$machine_before $(head -1 /proc/stat)" | awk '{
+        for (i = 2; i <= 11; i++) { before += $i; after += $(i + 11) }
+        printf "  machine idle over the run: %.1f %%\n", 100 * (($16 + $17) - ($5 + $6)) / (after - before)
+    }' > "$work/idle"
     if [ -n "${tracer:-}" ]; then
         kill -INT "$tracer"
         wait "$tracer" 2>/dev/null || true
@@ -69,10 +85,18 @@ measure() {
     local requests
     requests=$(awk '/requests in/ { print $1 }' "$work/wrk.txt")
     report "$work/before" "$work/after" "$requests" "$label"
+    cat "$work/idle"
     if [ -n "${tracer:-}" ]; then
         echo "  system calls per request (under strace):"
         awk -v r="$requests" 'NR > 2 && $4 + 0 > 0 && $NF != "total" { printf "    %-16s %6.2f\n", $NF, $4 / r }' "$work/strace.txt"
         unset tracer
+    fi
+    if [ -n "${sampler:-}" ]; then
+        wait "$sampler" || true
+        echo "  heaviest functions by own samples (perf, all threads, kernel included):"
+        perf report -i "$work/perf.data" --no-children --sort symbol --stdio 2>/dev/null \
+            | awk '/^ *[0-9.]+%/' | head -n "${PERF_LINES:-45}" | swift demangle --simplified | cut -c1-160
+        unset sampler
     fi
 }
 export BENCH_KEY=unused
