@@ -181,6 +181,50 @@ struct ReadCacheTests {
     }
 }
 
+/// The one-look read of a request's records: only when every one of them is cached and fresh.
+struct ReadCachePlanningRecordsTests {
+    static let session = SessionRecord(
+        id: "s1",
+        keyHash: "h1",
+        appName: "Chat",
+        appOrigin: nil,
+        providers: "openai",
+        createdAt: 0,
+        expiresAt: 1
+    )
+    static let cap = AllowanceRecord(appName: "Chat", provider: "", period: .month, tokenLimit: 10)
+
+    /// Caches the session and, except the one named by `leaving`, the records of its app.
+    static func fill(_ cache: ReadCache, leaving missing: String? = nil) async throws {
+        _ = try await cache.session(keyHash: "h1", load: { session })
+        if missing != "group" { _ = try await cache.group(forApp: "Chat", load: { nil }) }
+        if missing != "credentials" { _ = try await cache.credentials(load: { [] }) }
+        if missing != "gifts" { _ = try await cache.receivedGifts(load: { [] }) }
+        if missing != "allowances" { _ = try await cache.allowances(forApp: "Chat", load: { [cap] }) }
+    }
+
+    @Test func foundOnlyWhenEveryRecordIsCachedAndFresh() async throws {
+        let cache = ReadCache(lifetime: .milliseconds(300))
+        #expect(cache.planningRecords(keyHash: "h1") == nil)
+        try await Self.fill(cache)
+        let found = try #require(cache.planningRecords(keyHash: "h1"))
+        #expect(found.session.id == "s1")
+        #expect(found.group == nil)
+        #expect(found.allowances.map(\.tokenLimit) == [10])
+        #expect(cache.planningRecords(keyHash: "h2") == nil)
+        cache.invalidate()
+        #expect(cache.planningRecords(keyHash: "h1") == nil)
+        for missing in ["group", "credentials", "gifts", "allowances"] {
+            let partial = ReadCache(lifetime: .milliseconds(300))
+            try await Self.fill(partial, leaving: missing)
+            #expect(partial.planningRecords(keyHash: "h1") == nil, "without \(missing)")
+        }
+        try await Self.fill(cache)
+        try await Task.sleep(for: .milliseconds(350))
+        #expect(cache.planningRecords(keyHash: "h1") == nil)
+    }
+}
+
 final class LoadCounter: Sendable {
     private let value = Mutex(0)
     var count: Int { value.withLock { $0 } }

@@ -233,6 +233,46 @@ struct WalletTests {
             }
         }
     }
+
+    /// A request's session and records read together: the same as read one by one, and the
+    /// session is checked again on every read, even when it comes from the read cache.
+    @Test func planningRecordsMatchTheSingleReadsAndCheckTheSessionEachTime() async throws {
+        let clock = TestClock()
+        try await Self.withWallet(clock: clock) { wallet, _ in
+            try await wallet.addCredential(provider: .openai, secret: SecretString("sk-proj-x"))
+            try await wallet.addGroup(name: "cheap", provider: .openai, model: "gpt-5.4-mini")
+            try await wallet.assign(app: "Chat", toGroup: "cheap")
+            try await wallet.setAllowance(app: "Chat", tokens: 5_000, provider: .openai)
+            let grant = try await wallet.createSession(app: AppIdentity(name: "Chat"), lifetime: 60_000)
+            let key = grant.key.exposedValue
+            // The first read fills the cache one record at a time; the second finds it all there.
+            for _ in 0..<2 {
+                let records = try await wallet.planningRecords(sessionKey: key)
+                #expect(records.session.id == grant.record.id)
+                #expect(records.group?.name == "cheap")
+                #expect(records.credentials.map(\.id) == (try await wallet.credentials()).map(\.id))
+                #expect(records.allowances.map(\.tokenLimit) == [5_000])
+                #expect(records.receivedGifts.isEmpty)
+            }
+            await #expect(throws: ByokyError(.unauthorized, "")) {
+                try await wallet.planningRecords(sessionKey: "sk-proj-x")
+            }
+            await #expect(throws: ByokyError(.unauthorized, "")) {
+                try await wallet.planningRecords(sessionKey: "byk_nope")
+            }
+            // Within the cache's second the session is still cached, and has expired meanwhile.
+            clock.advance(milliseconds: 61_000)
+            await #expect(throws: ByokyError(.sessionExpired, "")) {
+                try await wallet.planningRecords(sessionKey: key)
+            }
+            let other = try await wallet.createSession(app: AppIdentity(name: "Chat"), lifetime: 60_000)
+            _ = try await wallet.planningRecords(sessionKey: other.key.exposedValue)
+            try await wallet.revokeSession(id: other.record.id)
+            await #expect(throws: ByokyError(.unauthorized, "")) {
+                try await wallet.planningRecords(sessionKey: other.key.exposedValue)
+            }
+        }
+    }
 }
 
 enum FilePermissionsProbe {

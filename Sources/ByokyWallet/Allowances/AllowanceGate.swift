@@ -54,9 +54,7 @@ final class AllowanceGate: Sendable {
         store: any ProxyRecords,
         now: Int64
     ) async throws -> Reservation? {
-        let caps = allCaps.filter {
-            $0.provider.isEmpty || $0.provider == provider.rawValue
-        }
+        let caps = allCaps.filter { Self.cap($0, counts: provider) }
         guard !caps.isEmpty else { return nil }
         let estimate = estimateRequest()
         var windows: [(Window, limit: Int)] = []
@@ -96,6 +94,11 @@ final class AllowanceGate: Sendable {
             state.reserved[id] = (covered, estimate)
             return Reservation(id: id, windows: covered, amount: estimate)
         }
+    }
+
+    /// Whether `cap` counts requests to `provider` (a cap without a provider counts them all).
+    static func cap(_ cap: AllowanceRecord, counts provider: ProviderID) -> Bool {
+        cap.provider.isEmpty || cap.provider == provider.rawValue
     }
 
     /// ``reserve(app:provider:estimate:caps:store:now:)`` as a hold that settles itself; `nil`

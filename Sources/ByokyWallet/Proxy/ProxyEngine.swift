@@ -81,11 +81,11 @@ public struct ProxyEngine: Sendable {
             guard let sessionKey, !sessionKey.isEmpty else {
                 throw ByokyError(.unauthorized, "Missing session key — pass your byoky session key as the API key")
             }
-            let session = try await holder.authenticate(sessionKey: sessionKey)
-            try Self.checkOrigin(of: request, against: session)
-            draft.sessionID = session.id
-            draft.appName = session.appName
-            return try await forward(request, session: session, draft: &draft)
+            let records = try await holder.planningRecords(sessionKey: sessionKey)
+            try Self.checkOrigin(of: request, against: records.session)
+            draft.sessionID = records.session.id
+            draft.appName = records.session.appName
+            return try await forward(request, records: records, draft: &draft)
         } catch {
             let failure = (error as? ByokyError) ?? ByokyError(.internalError, "The wallet could not serve the request")
             draft.status = failure.httpStatus
@@ -137,16 +137,17 @@ public struct ProxyEngine: Sendable {
 
     private func forward(
         _ request: ProxyRequest,
-        session: ByokyStore.SessionRecord,
+        records planningRecords: PlanningRecords,
         draft: inout RequestLogEntryDraft
     ) async throws -> ProxyResponse {
+        let session = planningRecords.session
         let plan = try RequestPlanner.plan(
             request,
             inputs: RequestPlanner.Inputs(
                 grantedProviders: session.providerIDs,
-                group: try await holder.group(forApp: session.appName),
-                credentials: try await holder.credentials(),
-                receivedGifts: try await holder.receivedGifts(),
+                group: planningRecords.group,
+                credentials: planningRecords.credentials,
+                receivedGifts: planningRecords.receivedGifts,
                 now: holder.now(),
                 maximumBodySize: configuration.maximumRequestBodySize,
                 appModel: draft.model
@@ -154,14 +155,18 @@ public struct ProxyEngine: Sendable {
         )
         draft.actualProvider = plan.target.id
         draft.model = plan.model
-        let hold = try await allowances.hold(
-            app: session.appName,
-            provider: request.provider,
-            estimate: plan.estimate(for: request),
-            caps: try await holder.allowances(forApp: session.appName),
-            store: records,
-            now: holder.now()
-        )
+        // Most apps have no cap: then there is nothing to reserve, and no need to wait for it.
+        let capped = planningRecords.allowances.contains { AllowanceGate.cap($0, counts: request.provider) }
+        let hold =
+            capped
+            ? try await allowances.hold(
+                app: session.appName,
+                provider: request.provider,
+                estimate: plan.estimate(for: request),
+                caps: planningRecords.allowances,
+                store: records,
+                now: holder.now()
+            ) : nil
         let credential: CredentialRecord
         switch plan.source {
         case .receivedGift(let gift):

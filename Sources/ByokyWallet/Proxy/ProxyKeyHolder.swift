@@ -30,6 +30,16 @@ public protocol ProxyKeyHolder: Sendable {
     func token(of gift: ReceivedGiftRecord) throws -> SecretString
     /// Notes what the giver reported of a received gift.
     func noteReceivedGift(id: String, usedTokens: Int?, endedReason: GiftEndReason?) async
+
+    /// The session behind `sessionKey` (as ``authenticate(sessionKey:)`` finds it, with its
+    /// errors) and the records its requests are planned with. By default each is read in turn.
+    func planningRecords(sessionKey: String) async throws -> PlanningRecords
+}
+
+extension ProxyKeyHolder {
+    public func planningRecords(sessionKey: String) async throws -> PlanningRecords {
+        try await PlanningRecords.read(sessionKey: sessionKey, from: self)
+    }
 }
 
 /// The audit log as the proxy engine writes and reads it.

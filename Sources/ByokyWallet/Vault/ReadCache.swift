@@ -65,6 +65,31 @@ final class ReadCache: Sendable {
         try await cached(read: { $0.allowances[app] }, write: { $0.allowances[app] = $1 }, load: load)
     }
 
+    /// The session stored under `keyHash` and every record its requests are planned with, in one
+    /// look, when all of them are cached and fresh; `nil` when any must be read.
+    func planningRecords(keyHash: String) -> PlanningRecords? {
+        let now = ContinuousClock.now
+        func fresh<Value>(_ entry: Entry<Value>?) -> Value? {
+            guard let entry, now - entry.loadedAt < lifetime else { return nil }
+            return entry.value
+        }
+        return state.withLock { state in
+            guard let session = fresh(state.sessions[keyHash]),
+                let group = fresh(state.groups[session.appName]),
+                let credentials = fresh(state.credentials),
+                let receivedGifts = fresh(state.receivedGifts),
+                let allowances = fresh(state.allowances[session.appName])
+            else { return nil }
+            return PlanningRecords(
+                session: session,
+                group: group,
+                credentials: credentials,
+                receivedGifts: receivedGifts,
+                allowances: allowances
+            )
+        }
+    }
+
     /// The entry `read` finds when it is fresh, else what `load` returns, kept with `write`
     /// unless the cache was invalidated meanwhile. (Closures, not key paths: projecting a key
     /// path costs more than the rest of a look-up.)

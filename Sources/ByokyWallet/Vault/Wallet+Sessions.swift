@@ -53,19 +53,44 @@ extension Wallet {
     ///
     /// - Throws: ``ByokyError`` `UNAUTHORIZED` for an unknown or revoked key, `SESSION_EXPIRED`.
     public func authenticate(sessionKey key: String) async throws -> SessionRecord {
-        guard key.hasPrefix("byk_"), key.utf8.count <= 128,
+        let keyHash = try Self.sessionKeyHash(key)
+        guard
             let record = try await cache.session(
-                keyHash: SecureHash.sha256Hex(key),
-                load: { [store] in try await store.session(keyHash: SecureHash.sha256Hex(key)) }
+                keyHash: keyHash,
+                load: { [store] in try await store.session(keyHash: keyHash) }
             )
-        else {
-            throw ByokyError(.unauthorized, "Invalid session key — connect the app to your byoky wallet again")
+        else { throw Self.invalidSessionKey }
+        try checkLive(record)
+        return record
+    }
+
+    /// The live session for `key` and what its requests are planned with: from the read cache in
+    /// one look when all of it is fresh, else read in turn (``authenticate(sessionKey:)`` first).
+    public func planningRecords(sessionKey key: String) async throws -> PlanningRecords {
+        if let cached = cache.planningRecords(keyHash: try Self.sessionKeyHash(key)) {
+            try checkLive(cached.session)
+            return cached
         }
+        return try await PlanningRecords.read(sessionKey: key, from: self)
+    }
+
+    private static let invalidSessionKey = ByokyError(
+        .unauthorized,
+        "Invalid session key — connect the app to your byoky wallet again"
+    )
+
+    /// The hash a session's key is stored under; a key that cannot be one is refused here.
+    private static func sessionKeyHash(_ key: String) throws -> String {
+        guard key.hasPrefix("byk_"), key.utf8.count <= 128 else { throw invalidSessionKey }
+        return SecureHash.sha256Hex(key)
+    }
+
+    /// Refuses a revoked or expired session.
+    private func checkLive(_ record: SessionRecord) throws {
         guard record.revokedAt == nil else {
             throw ByokyError(.unauthorized, "This session was revoked — connect the app again")
         }
         guard record.expiresAt > now() else { throw ByokyError.sessionExpired() }
-        return record
     }
 
     /// Every session, as listings show it (active first).

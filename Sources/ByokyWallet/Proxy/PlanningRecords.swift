@@ -1,0 +1,43 @@
+public import ByokyStore
+
+/// The session behind an app's key and the owner's records its requests are planned and capped
+/// with, read together: the wallet finds them all in its read cache in one look when they are
+/// fresh, so a request does not wait on five separate reads.
+public struct PlanningRecords: Sendable {
+    /// The live session the key belongs to.
+    public var session: SessionRecord
+    /// The routing group the session's app is in.
+    public var group: GroupRecord?
+    /// Every credential (masked).
+    public var credentials: [CredentialRecord]
+    /// Gifts received from others that requests may be routed through.
+    public var receivedGifts: [ReceivedGiftRecord]
+    /// The owner's token caps on the session's app.
+    public var allowances: [AllowanceRecord]
+
+    public init(
+        session: SessionRecord,
+        group: GroupRecord?,
+        credentials: [CredentialRecord],
+        receivedGifts: [ReceivedGiftRecord],
+        allowances: [AllowanceRecord]
+    ) {
+        self.session = session
+        self.group = group
+        self.credentials = credentials
+        self.receivedGifts = receivedGifts
+        self.allowances = allowances
+    }
+
+    /// Reads them one by one from `holder`: the session first, then what its app is planned with.
+    public static func read(sessionKey: String, from holder: some ProxyKeyHolder) async throws -> PlanningRecords {
+        let session = try await holder.authenticate(sessionKey: sessionKey)
+        return PlanningRecords(
+            session: session,
+            group: try await holder.group(forApp: session.appName),
+            credentials: try await holder.credentials(),
+            receivedGifts: try await holder.receivedGifts(),
+            allowances: try await holder.allowances(forApp: session.appName)
+        )
+    }
+}
