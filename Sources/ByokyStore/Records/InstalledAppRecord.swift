@@ -54,7 +54,7 @@ public struct InstalledAppRecord: Sendable, Hashable, Codable, Identifiable {
     }
 
     /// The providers the app declared.
-    public var providerIDs: [ProviderID] { providers.split(separator: ",").map { ProviderID(String($0)) } }
+    public var providerIDs: [ProviderID] { ProviderList.ids(in: providers) }
 
     /// Whether the owner has it turned on.
     public var isEnabled: Bool { disabledAt == nil }

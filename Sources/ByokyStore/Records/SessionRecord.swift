@@ -45,5 +45,5 @@ public struct SessionRecord: Sendable, Hashable, Codable, Identifiable {
     }
 
     /// The granted providers.
-    public var providerIDs: [ProviderID] { providers.split(separator: ",").map { ProviderID(String($0)) } }
+    public var providerIDs: [ProviderID] { ProviderList.ids(in: providers) }
 }

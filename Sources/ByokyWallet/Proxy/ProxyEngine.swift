@@ -319,9 +319,10 @@ public struct ProxyEngine: Sendable {
 
     /// A base URL's path without a trailing slash (empty for the root).
     static func trimmedPath(of base: AbsoluteURL) -> String {
-        var path = base.path
-        if path.hasSuffix("/") { path.removeLast() }
-        return path
+        let path = base.path
+        // By bytes: `hasSuffix` and `removeLast` work on characters, at some cost per request.
+        guard path.utf8.last == UInt8(ascii: "/") else { return path }
+        return String(decoding: path.utf8.dropLast(), as: UTF8.self)
     }
 
     /// A web session answers only its own origin; a session made for a program answers no web page.
