@@ -11,6 +11,20 @@ struct HeaderTextTests {
         }
     }
 
+    /// Every byte value, against RFC 9110's wording: a visible ASCII character that is not a
+    /// delimiter. Read through bytes and through strings alike.
+    @Test func eachByteIsATokenExactlyWhenTheRFCSaysSo() {
+        let delimiters = Array("\"(),/:;<=>?@[\\]{}".utf8)
+        for byte in UInt8.min...UInt8.max {
+            let expected = (0x21...0x7E).contains(byte) && !delimiters.contains(byte)
+            let viaBytes = [byte, UInt8(ascii: "a")].withUnsafeBytes { HeaderText.isToken($0) }
+            #expect(viaBytes == expected, "byte \(byte)")
+            if byte < 0x80 {
+                #expect(HeaderText.isToken("a" + String(UnicodeScalar(byte))) == expected, "byte \(byte)")
+            }
+        }
+    }
+
     @Test func valuesMayNotBreakTheLine() {
         #expect(HeaderText.isSafeValue("Bearer sk-ant-123 ; ä"))
         #expect(HeaderText.isSafeValue(""))
