@@ -87,6 +87,22 @@ struct BridgeTests {
         }
     }
 
+    /// A plain answer is recorded just after it is written: whoever got it finds its entry, with
+    /// its usage, in a log read at once, request after request.
+    @Test func eachAnswerIsInTheLogAsSoonAsItArrives() async throws {
+        try await BridgeFixture.with { bridge in
+            let route = Self.routes[0]
+            let auth = bridge.authHeader(for: route.provider)
+            for count in 1...40 {
+                let answer = try await bridge.send(.POST, route.path, body: route.body, headers: [auth])
+                #expect(answer.status == 200)
+                let log = try await bridge.wallet.store.requestLog(limit: 100)
+                #expect(log.count == count)
+                #expect(log.first?.outputTokens == 12)
+            }
+        }
+    }
+
     @Test func geminiAcceptsTheSessionKeyInTheQueryAndNeverForwardsIt() async throws {
         try await BridgeFixture.with { bridge in
             let route = Self.routes[2]

@@ -40,6 +40,30 @@ import Testing
             try await store.close()
         }
     }
+
+    /// An entry announced before the answer it records is sent is waited for by readers until it
+    /// is queued and written, however late it comes.
+    @Test func readersWaitForAnAnnouncedEntry() async throws {
+        try await TemporaryFolder.with { folder in
+            let store = try await WalletStore.open(at: folder.path + "/wallet.sqlite")
+            store.enqueue(Self.entry(0, tokens: 5))
+            store.announceEntry()
+            let finished = Mutex(false)
+            let reader = Task {
+                let log = try await store.requestLog(limit: 10)
+                finished.withLock { $0 = true }
+                return log.map(\.id)
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            let finishedEarly = finished.withLock { $0 }
+            #expect(!finishedEarly, "the reader did not wait")
+            store.enqueue(Self.entry(1, tokens: 7), announced: true) {}
+            #expect(try await reader.value == ["log-1", "log-0"])
+            // Nothing announced any more: a read returns at once.
+            #expect(try await store.requestLog(limit: 10).count == 2)
+            try await store.close()
+        }
+    }
 }
 
 /// A thread that never gets a turn: jobs wait until ``release()``.

@@ -9,7 +9,8 @@ import NIOHTTP1
 /// already there); a streamed body is flushed once the loop has run what is already queued, so
 /// chunks that arrive together leave together, and the request's log entry, made as soon as the
 /// provider's answer ends, is usually queued before an app that stops reading at the last event
-/// can ask for it; a body whose length is known goes out with its head and end in one flush.
+/// can ask for it; a body that is all here goes out with its head and end in one flush, and its
+/// request is recorded right after (announced to the log first, so its readers wait for it).
 struct ChannelResponseWriter: ResponseBodyWriter {
     typealias Target = NIOLoopBound<(handler: ProxyRouteHandler, context: ChannelHandlerContext)>
 
@@ -47,7 +48,9 @@ struct ChannelResponseWriter: ResponseBodyWriter {
         let method = self.method
         let closing = closingAfter
         let body = response.body
-        if let whole = await body.takeIfComplete() {
+        // The request is recorded just after its answer is written (metering is off the answer's
+        // path); the log's readers wait for its entry meanwhile.
+        if let whole = body.takeIfCompleteToRecordAfterWriting() {
             do {
                 try await onLoop { handler, context in
                     handler.writeHead(
@@ -65,6 +68,7 @@ struct ChannelResponseWriter: ResponseBodyWriter {
             } catch {
                 await failed()
             }
+            await body.recordWritten(whole)
             return
         }
         var writer = self

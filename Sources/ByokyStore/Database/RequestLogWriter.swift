@@ -53,6 +53,8 @@ final class RequestLogWriter: Sendable {
         var deadlineCheckScheduled = false
         /// Batches taken from `pending` and not yet written.
         var inFlight = 0
+        /// Entries announced (``RequestLogWriter/announce()``) and not yet queued.
+        var announced = 0
         var waiters: [CheckedContinuation<Void, Never>] = []
 
         /// Whether the oldest queued entry has waited `writeDeadline` or longer.
@@ -67,9 +69,12 @@ final class RequestLogWriter: Sendable {
             return true
         }
 
-        /// Resumes the waiting readers once nothing is queued or being written.
+        /// Whether nothing is announced, queued or being written.
+        var isSettled: Bool { pending.isEmpty && inFlight == 0 && announced == 0 }
+
+        /// Resumes the waiting readers once nothing is announced, queued or being written.
         mutating func releaseWaitersIfSettled() {
-            guard pending.isEmpty, inFlight == 0 else { return }
+            guard isSettled else { return }
             for waiter in waiters { waiter.resume() }
             waiters = []
         }
@@ -94,13 +99,25 @@ final class RequestLogWriter: Sendable {
         self.catchUp = catchUp
     }
 
+    /// Announces an entry that is about to be queued (by ``enqueue(_:announced:onWritten:)`` with
+    /// `announced`): readers wait for it as for a queued one. For an entry made just after the
+    /// answer it records has been sent, so whoever got the answer finds the entry.
+    func announce() {
+        state.withLock { $0.announced += 1 }
+    }
+
     /// Queues `entry`; `onWritten` runs once it is in the database (or the write failed).
-    func enqueue(_ entry: RequestLogRecord, onWritten: @escaping @Sendable () -> Void) {
+    /// `announced`: the entry was announced with ``announce()``.
+    func enqueue(_ entry: RequestLogRecord, announced: Bool = false, onWritten: @escaping @Sendable () -> Void) {
         let (startIdle, startCatchUp, scheduleCheck) = state.withLock { state in
             state.pending.append(Pending(entry: entry, onWritten: onWritten, queuedAt: .now))
+            if announced, state.announced > 0 { state.announced -= 1 }
             let startIdle = !state.idleLaneRunning
             state.idleLaneRunning = true
-            let startCatchUp = state.claimCatchUpLane(if: state.pending.count >= Self.catchUpBacklog)
+            // A reader waiting (for this entry, perhaps) is not left to the idle lane's pace.
+            let startCatchUp = state.claimCatchUpLane(
+                if: state.pending.count >= Self.catchUpBacklog || !state.waiters.isEmpty
+            )
             let scheduleCheck = !state.deadlineCheckScheduled
             state.deadlineCheckScheduled = true
             return (startIdle, startCatchUp, scheduleCheck)
@@ -130,7 +147,7 @@ final class RequestLogWriter: Sendable {
     func waitUntilWritten() async {
         await withCheckedContinuation { continuation in
             let (isSettled, startCatchUp) = state.withLock { state in
-                if state.pending.isEmpty, state.inFlight == 0 { return (true, false) }
+                if state.isSettled { return (true, false) }
                 state.waiters.append(continuation)
                 let startCatchUp = state.claimCatchUpLane(if: !state.pending.isEmpty)
                 return (false, startCatchUp)

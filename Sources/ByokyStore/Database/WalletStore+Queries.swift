@@ -158,6 +158,18 @@ extension WalletStore {
         logWriter.enqueue(entry, onWritten: onWritten)
     }
 
+    /// Announces an entry that is about to be queued: log queries wait for it as for a queued one
+    /// (for an entry made just after the answer it records has been sent). Each announcement must
+    /// be followed at once by ``enqueue(_:announced:onWritten:)``.
+    public func announceEntry() {
+        logWriter.announce()
+    }
+
+    /// ``enqueue(_:onWritten:)`` for an entry announced with ``announceEntry()``.
+    public func enqueue(_ entry: RequestLogRecord, announced: Bool, onWritten: @escaping @Sendable () -> Void) {
+        logWriter.enqueue(entry, announced: announced, onWritten: onWritten)
+    }
+
     /// How many audit-log rows are stored right now, without waiting for queued ones (tests of the
     /// writer).
     func storedLogEntryCount() async throws -> Int {

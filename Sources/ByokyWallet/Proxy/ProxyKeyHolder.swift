@@ -48,8 +48,21 @@ public protocol ProxyRecords: Sendable {
     func tokensUsed(app: String, provider: String, since: Int64) async throws -> Int
     /// Stores a log entry off the request's path; `onWritten` runs once it is stored.
     func enqueue(_ entry: RequestLogRecord, onWritten: @escaping @Sendable () -> Void)
+    /// Announces an entry about to be stored (made just after its answer was sent): readers of
+    /// the log wait for it. By default nothing (the entry is stored before anyone asks).
+    func announceEntry()
+    /// ``enqueue(_:onWritten:)`` for an entry announced with ``announceEntry()`` (when `announced`).
+    func enqueue(_ entry: RequestLogRecord, announced: Bool, onWritten: @escaping @Sendable () -> Void)
     /// Notes when a credential was last used.
     func touchCredential(id: String, at time: Int64) async throws
+}
+
+extension ProxyRecords {
+    public func announceEntry() {}
+
+    public func enqueue(_ entry: RequestLogRecord, announced: Bool, onWritten: @escaping @Sendable () -> Void) {
+        enqueue(entry, onWritten: onWritten)
+    }
 }
 
 extension WalletStore: ProxyRecords {}

@@ -74,21 +74,41 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
     /// must be streamed, and then it is untouched. Sending a complete answer in one write saves
     /// the app a wake-up and the wallet a system call.
     public func takeIfComplete() async -> ByteBuffer? {
-        let whole: ByteBuffer
+        guard let whole = wholeBody() else { return nil }
+        await recordWritten(whole)
+        return whole
+    }
+
+    /// ``takeIfComplete()`` for a server that writes the body at once and records the request
+    /// right after, off the answer's path: the request is not recorded yet but announced to the
+    /// log, whose readers wait for its entry; call ``recordWritten(_:)`` with the body as soon as
+    /// it is written (or could not be).
+    public func takeIfCompleteToRecordAfterWriting() -> ByteBuffer? {
+        guard let whole = wholeBody() else { return nil }
+        completion.announce()
+        return whole
+    }
+
+    /// Records the request whose whole body (from ``takeIfCompleteToRecordAfterWriting()``) was
+    /// sent: a provider's answer is metered first.
+    public func recordWritten(_ whole: ByteBuffer) async {
+        if case .upstream = storage { await completion.meter(whole) }
+        await completion.finish(usage: completion.partialUsage(), errorCode: nil)
+    }
+
+    /// The whole body when all of it is here; a provider's is taken from its reader.
+    private func wholeBody() -> ByteBuffer? {
         switch storage {
         case .buffer(let buffer):
-            whole = buffer
+            return buffer
         case .upstream(let body, _, isEventStream: false, _):
             guard let chunks = body.takeAllIfFinished() else { return nil }
             var joined = chunks.first ?? ByteBuffer()
             for chunk in chunks.dropFirst() { joined.writeImmutableBuffer(chunk) }
-            await completion.meter(joined)
-            whole = joined
+            return joined
         case .upstream, .relayed, .translatedStream:
             return nil
         }
-        await completion.finish(usage: completion.partialUsage(), errorCode: nil)
-        return whole
     }
 
     public func makeAsyncIterator() -> Iterator {

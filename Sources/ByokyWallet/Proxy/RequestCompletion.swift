@@ -12,6 +12,8 @@ final class RequestCompletion: Sendable {
     private struct State {
         var entry: RequestLogEntryDraft
         var isFinished = false
+        /// Whether the entry was announced to the log before the answer was written.
+        var isAnnounced = false
         var meter: UsageMeter
         /// Stops the provider's answer when the body is dropped before its end.
         var stop: (@Sendable () -> Void)?
@@ -71,6 +73,17 @@ final class RequestCompletion: Sendable {
         if ended { await finish(usage: partialUsage(), errorCode: nil) }
     }
 
+    /// Announces the request's entry to the log before its answer is written, for a server that
+    /// records it right after (readers of the log wait for it meanwhile). Once at most.
+    func announce() {
+        let announces = state.withLock { state -> Bool in
+            guard !state.isFinished, !state.isAnnounced else { return false }
+            state.isAnnounced = true
+            return true
+        }
+        if announces { store.announceEntry() }
+    }
+
     /// The usage metered so far (complete when the body has ended).
     func partialUsage() -> TokenUsage? {
         state.withLock { $0.meter.finish() }
@@ -83,12 +96,12 @@ final class RequestCompletion: Sendable {
 
     /// ``finish(usage:errorCode:)``, at once.
     private func record(usage: TokenUsage?, errorCode: String?) {
-        let entry: RequestLogEntryDraft? = state.withLock { state in
+        let finished: (entry: RequestLogEntryDraft, wasAnnounced: Bool)? = state.withLock { state in
             guard !state.isFinished else { return nil }
             state.isFinished = true
-            return state.entry
+            return (state.entry, state.isAnnounced)
         }
-        guard let entry else { return }
+        guard let (entry, wasAnnounced) = finished else { return }
         let elapsed = ContinuousClock.now - started
         let milliseconds = Int(
             elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
@@ -102,7 +115,7 @@ final class RequestCompletion: Sendable {
         // Written just after the response, off its path; the budget is settled once it is stored.
         let hold = self.hold
         let status = entry.status
-        store.enqueue(record) { hold?.settle(usage: usage, status: status) }
+        store.enqueue(record, announced: wasAnnounced) { hold?.settle(usage: usage, status: status) }
     }
 }
 
