@@ -25,6 +25,8 @@ public struct ChatTranslator: Sendable {
         public var translator: ChatTranslator
         /// What the translation left out.
         public var report: TranslationReport
+        /// The documents the translation built, to be let go once the answer is sent.
+        public var leftovers: TranslationLeftovers
     }
 
     /// Translates an app's chat request for `provider`'s family and `model`.
@@ -76,32 +78,40 @@ public struct ChatTranslator: Sendable {
             body: outbound.jsonBytes,
             path: ChatEndpoint.targetPath(provider: provider, model: model, isStreaming: request.isStreaming),
             translator: ChatTranslator(context: context),
-            report: report
+            report: report,
+            leftovers: TranslationLeftovers(documents: [node, outbound], request: request)
         )
     }
 
     /// Translates a whole (non-stream) upstream answer; error bodies become the app's error format
     /// with the same status. An answer that cannot be read becomes a 502 in the app's format.
+    ///
+    /// `leftovers`: the documents read and written, for a server to let go once the answer is sent.
     public func translateResponse(
         _ body: some Collection<UInt8>,
         status: Int
-    ) -> (status: Int, body: [UInt8], report: TranslationReport) {
+    ) -> (status: Int, body: [UInt8], report: TranslationReport, leftovers: TranslationLeftovers) {
         let source = context.sourceFamily.adapter
         let target = context.targetFamily.adapter
         var report = TranslationReport()
         let node = try? JSONNode.parse(body)
+        let read = node.map { [$0] } ?? []
         guard (200..<300).contains(status) else {
             let error = target.readError(node, status: status)
-            return (status, source.writeError(error).jsonBytes, report)
+            return (status, source.writeError(error).jsonBytes, report, TranslationLeftovers(documents: read))
         }
         do throws(ByokyError) {
             guard let node else { throw ByokyError.malformedUpstream(context.targetFamily, "the body is not JSON") }
             var response = try target.readResponse(node, context: context)
             if context.sourceFamily != .cohere { response.content = ToolPlanAsText.apply(to: response.content) }
-            return (status, source.writeResponse(response, context: context, report: &report).jsonBytes, report)
+            let written = source.writeResponse(response, context: context, report: &report)
+            return (
+                status, written.jsonBytes, report,
+                TranslationLeftovers(documents: [node, written], response: response)
+            )
         } catch {
             let failure = ProviderErrorInfo(type: "api_error", message: error.message, status: 502)
-            return (502, source.writeError(failure).jsonBytes, report)
+            return (502, source.writeError(failure).jsonBytes, report, TranslationLeftovers(documents: read))
         }
     }
 

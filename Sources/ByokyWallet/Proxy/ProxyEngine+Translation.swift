@@ -18,6 +18,9 @@ extension ProxyEngine {
         headers: [(name: String, value: String)],
         completion: RequestCompletion
     ) async throws -> ProxyResponse {
+        // The documents the request's and the answer's translations built are freed once the
+        // answer is written, not on its way.
+        completion.keepWhileAnswering(translation.leftovers)
         let status = response.status
         var headers = headers.filter { $0.name.lowercased() != "content-type" }
         if (200..<300).contains(status), ContentType.isEventStream(response.headers.first(name: "content-type")) {
@@ -55,6 +58,7 @@ extension ProxyEngine {
             throw ByokyError(.streamTruncated, "The provider's response ended early", underlying: error)
         }
         let translated = translation.translator.translateResponse(upstream.readableBytesView, status: status)
+        completion.keepWhileAnswering(translated.leftovers)
         var notes = translation.report
         for note in translated.report.notes { notes.note(note) }
         headers.append((name: "content-type", value: "application/json"))

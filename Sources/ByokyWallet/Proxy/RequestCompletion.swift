@@ -17,6 +17,8 @@ final class RequestCompletion: Sendable {
         var meter: UsageMeter
         /// Stops the provider's answer when the body is dropped before its end.
         var stop: (@Sendable () -> Void)?
+        /// Values let go with the completion (after the answer is written), not on its path.
+        var kept: [any Sendable] = []
     }
 
     private let state: Mutex<State>
@@ -71,6 +73,12 @@ final class RequestCompletion: Sendable {
             return state.meter.sawStreamEnd && !state.isFinished
         }
         if ended { await finish(usage: partialUsage(), errorCode: nil) }
+    }
+
+    /// Keeps `value` as long as the request's answer is being sent (the completion goes with its
+    /// body), so freeing it (a translation's documents) does not delay the answer.
+    func keepWhileAnswering(_ value: some Sendable) {
+        state.withLock { $0.kept.append(value) }
     }
 
     /// Announces the request's entry to the log before its answer is written, for a server that
