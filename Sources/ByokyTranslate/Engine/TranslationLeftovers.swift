@@ -13,7 +13,4 @@ public struct TranslationLeftovers: Sendable {
         self.request = request
         self.response = response
     }
-
-    /// Nothing kept.
-    public static let none = TranslationLeftovers(documents: [])
 }

@@ -42,19 +42,19 @@ final class AllowanceGate: Sendable {
         self.rereadsUsage = rereadsUsage
     }
 
-    /// Reserves `estimate` tokens for `app` calling `provider`, or throws `ALLOWANCE_EXCEEDED`.
-    /// The estimate is worked out only when a cap applies.
+    /// Reserves `estimate` tokens for `app` calling `provider` against `caps` (those that count
+    /// it: ``caps(_:counting:)``), or throws `ALLOWANCE_EXCEEDED`. The estimate is worked out
+    /// only when a cap applies.
     ///
     /// - Returns: `nil` when no cap applies (nothing to settle).
     func reserve(
         app: String,
         provider: ProviderID,
         estimate estimateRequest: @autoclosure () -> Int,
-        caps allCaps: [AllowanceRecord],
+        caps: [AllowanceRecord],
         store: any ProxyRecords,
         now: Int64
     ) async throws -> Reservation? {
-        let caps = allCaps.filter { Self.cap($0, counts: provider) }
         guard !caps.isEmpty else { return nil }
         let estimate = estimateRequest()
         var windows: [(Window, limit: Int)] = []
@@ -96,9 +96,10 @@ final class AllowanceGate: Sendable {
         }
     }
 
-    /// Whether `cap` counts requests to `provider` (a cap without a provider counts them all).
-    static func cap(_ cap: AllowanceRecord, counts provider: ProviderID) -> Bool {
-        cap.provider.isEmpty || cap.provider == provider.rawValue
+    /// Those of an app's `caps` that count requests to `provider` (a cap without a provider counts
+    /// them all). Usually none: then there is nothing to reserve.
+    static func caps(_ caps: [AllowanceRecord], counting provider: ProviderID) -> [AllowanceRecord] {
+        caps.filter { $0.provider.isEmpty || $0.provider == provider.rawValue }
     }
 
     /// ``reserve(app:provider:estimate:caps:store:now:)`` as a hold that settles itself; `nil`

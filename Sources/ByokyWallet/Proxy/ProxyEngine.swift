@@ -156,17 +156,18 @@ public struct ProxyEngine: Sendable {
         draft.actualProvider = plan.target.id
         draft.model = plan.model
         // Most apps have no cap: then there is nothing to reserve, and no need to wait for it.
-        let capped = planningRecords.allowances.contains { AllowanceGate.cap($0, counts: request.provider) }
+        let caps = AllowanceGate.caps(planningRecords.allowances, counting: request.provider)
         let hold =
-            capped
-            ? try await allowances.hold(
+            caps.isEmpty
+            ? nil
+            : try await allowances.hold(
                 app: session.appName,
                 provider: request.provider,
                 estimate: plan.estimate(for: request),
-                caps: planningRecords.allowances,
+                caps: caps,
                 store: records,
                 now: holder.now()
-            ) : nil
+            )
         let credential: CredentialRecord
         switch plan.source {
         case .receivedGift(let gift):

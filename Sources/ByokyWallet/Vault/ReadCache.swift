@@ -15,6 +15,12 @@ final class ReadCache: Sendable {
         let loadedAt: ContinuousClock.Instant
     }
 
+    /// The value of `entry` when it was loaded less than ``lifetime`` before `now`.
+    private func fresh<Value>(_ entry: Entry<Value>?, at now: ContinuousClock.Instant) -> Value? {
+        guard let entry, now - entry.loadedAt < lifetime else { return nil }
+        return entry.value
+    }
+
     private struct State {
         var generation = 0
         var credentials: Entry<[CredentialRecord]>?
@@ -48,7 +54,7 @@ final class ReadCache: Sendable {
     /// A session by key hash; only sessions that exist are kept (a new session is found at once).
     func session(keyHash: String, load: () async throws -> SessionRecord?) async throws -> SessionRecord? {
         let now = ContinuousClock.now
-        if let hit = state.withLock({ $0.sessions[keyHash] }), now - hit.loadedAt < lifetime { return hit.value }
+        if let hit = fresh(state.withLock { $0.sessions[keyHash] }, at: now) { return hit }
         let generation = state.withLock { $0.generation }
         guard let loaded = try await load() else { return nil }
         state.withLock { state in
@@ -69,16 +75,12 @@ final class ReadCache: Sendable {
     /// look, when all of them are cached and fresh; `nil` when any must be read.
     func planningRecords(keyHash: String) -> PlanningRecords? {
         let now = ContinuousClock.now
-        func fresh<Value>(_ entry: Entry<Value>?) -> Value? {
-            guard let entry, now - entry.loadedAt < lifetime else { return nil }
-            return entry.value
-        }
         return state.withLock { state in
-            guard let session = fresh(state.sessions[keyHash]),
-                let group = fresh(state.groups[session.appName]),
-                let credentials = fresh(state.credentials),
-                let receivedGifts = fresh(state.receivedGifts),
-                let allowances = fresh(state.allowances[session.appName])
+            guard let session = fresh(state.sessions[keyHash], at: now),
+                let group = fresh(state.groups[session.appName], at: now),
+                let credentials = fresh(state.credentials, at: now),
+                let receivedGifts = fresh(state.receivedGifts, at: now),
+                let allowances = fresh(state.allowances[session.appName], at: now)
             else { return nil }
             return PlanningRecords(
                 session: session,
@@ -99,7 +101,7 @@ final class ReadCache: Sendable {
         load: () async throws -> Value
     ) async throws -> Value {
         let now = ContinuousClock.now
-        if let hit = state.withLock({ read(&$0) }), now - hit.loadedAt < lifetime { return hit.value }
+        if let hit = fresh(state.withLock { read(&$0) }, at: now) { return hit }
         let generation = state.withLock { $0.generation }
         let loaded = try await load()
         state.withLock { state in
