@@ -41,6 +41,27 @@ import Testing
         }
     }
 
+    /// A batch's insert is cut from the full batch's: for every size it holds exactly that many
+    /// rows of placeholders, and a full batch and a batch of one both reach the file.
+    @Test func everyBatchSizeHasItsOwnRowCount() async throws {
+        for rows in [1, 2, 3, 250, RequestLogWriter.maximumBatch - 1, RequestLogWriter.maximumBatch] {
+            let statement = RequestLogWriter.insertStatement(rows: rows)
+            #expect(statement.hasPrefix("INSERT INTO request_log (id, session_id,"))
+            #expect(statement.hasSuffix("?,?)"))
+            #expect(statement.split(separator: "(").count - 2 == rows)
+            #expect(statement.filter { $0 == "?" }.count == rows * 14)
+        }
+        try await TemporaryFolder.with { folder in
+            let store = try await WalletStore.open(at: folder.path + "/wallet.sqlite")
+            let count = RequestLogWriter.maximumBatch + 1
+            for index in 0..<count { store.enqueue(Self.entry(index, tokens: index)) }
+            let log = try await store.requestLog(limit: count + 10)
+            #expect(log.count == count)
+            #expect(Set(log.map(\.id)).count == count)
+            try await store.close()
+        }
+    }
+
     /// An entry announced before the answer it records is sent is waited for by readers until it
     /// is queued and written, however late it comes.
     @Test func readersWaitForAnAnnouncedEntry() async throws {

@@ -217,24 +217,42 @@ final class RequestLogWriter: Sendable {
         "input_tokens", "output_tokens", "latency_ms", "error_code", "created_at",
     ]
     private static let rowPlaceholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+    private static let insertPrefix = "INSERT INTO request_log (\(columns.joined(separator: ", "))) VALUES "
+    /// The insert of a full batch; a smaller batch's statement is the start of it.
+    private static let fullBatchInsert =
+        insertPrefix + Array(repeating: rowPlaceholders, count: maximumBatch).joined(separator: ",")
+
+    /// The multi-row insert of `rows` rows, cut from ``fullBatchInsert`` (joining a row list for
+    /// each batch cost more than the copy).
+    static func insertStatement(rows: Int) -> String {
+        precondition(rows > 0 && rows <= maximumBatch, "a batch holds 1 to \(maximumBatch) rows")
+        let length = insertPrefix.utf8.count + rows * rowPlaceholders.utf8.count + (rows - 1)
+        return String(decoding: fullBatchInsert.utf8.prefix(length), as: UTF8.self)
+    }
 
     /// One multi-row insert; absent values are NULL.
     private func insert(_ entries: [RequestLogRecord], on connection: SQLiteConnection) async throws {
-        let sql =
-            "INSERT INTO request_log (\(Self.columns.joined(separator: ", "))) VALUES "
-            + Array(repeating: Self.rowPlaceholders, count: entries.count).joined(separator: ",")
         var binds: [SQLiteData] = []
         binds.reserveCapacity(entries.count * Self.columns.count)
         func text(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
         func integer(_ value: Int?) -> SQLiteData { value.map { .integer(SQLiteInt64($0)) } ?? .null }
+        // One value at a time: an array literal per row would be made and freed for each.
         for entry in entries {
-            binds += [
-                .text(entry.id), text(entry.sessionID), .text(entry.appName), .text(entry.provider),
-                .text(entry.actualProvider), text(entry.model), .text(entry.method), .text(entry.path),
-                integer(entry.status), integer(entry.inputTokens), integer(entry.outputTokens),
-                integer(entry.latencyMilliseconds), text(entry.errorCode), .integer(SQLiteInt64(entry.createdAt)),
-            ]
+            binds.append(.text(entry.id))
+            binds.append(text(entry.sessionID))
+            binds.append(.text(entry.appName))
+            binds.append(.text(entry.provider))
+            binds.append(.text(entry.actualProvider))
+            binds.append(text(entry.model))
+            binds.append(.text(entry.method))
+            binds.append(.text(entry.path))
+            binds.append(integer(entry.status))
+            binds.append(integer(entry.inputTokens))
+            binds.append(integer(entry.outputTokens))
+            binds.append(integer(entry.latencyMilliseconds))
+            binds.append(text(entry.errorCode))
+            binds.append(.integer(SQLiteInt64(entry.createdAt)))
         }
-        try await connection.query(sql, binds) { _ in }
+        try await connection.query(Self.insertStatement(rows: entries.count), binds) { _ in }
     }
 }
