@@ -308,6 +308,24 @@ struct UpstreamHeadersTests {
         }
     }
 
+    /// Every allow-listed request header passes in any case; names a byte away from one do not.
+    @Test func everyAllowedRequestHeaderPassesInAnyCaseAndNothingNearIt() {
+        let listed = UpstreamHeaders.forwardedRequestHeaders
+        for name in listed {
+            for spelling in [name, name.uppercased(), name.prefix(1).uppercased() + name.dropFirst()] {
+                let kept = UpstreamHeaders.forwarded([(spelling, "v")])
+                #expect(kept.fields.map(\.0) == [name], "\(spelling)")
+            }
+            for near in [name + "s", String(name.dropLast()), String(name.dropLast()) + "_", "x" + name]
+            where !listed.contains(near) {
+                #expect(UpstreamHeaders.forwarded([(near, "v")]).isEmpty, "\(near)")
+            }
+        }
+        for name in ["", "authorization", "x-api-key", "cookie", "x-goog-api-client-and-more", "cöntent-type"] {
+            #expect(UpstreamHeaders.forwarded([(name, "v")]).isEmpty, "\(name)")
+        }
+    }
+
     @Test func responseHeadersLoseInfrastructureAndHopByHopFields() {
         let upstream: [Header] = [
             ("Server", "cloudflare"), ("Set-Cookie", "s=1"), ("x-request-id", "r"), ("Via", "1.1"), ("alt-svc", "h3"),

@@ -223,6 +223,25 @@ struct ReadCachePlanningRecordsTests {
         try await Task.sleep(for: .milliseconds(350))
         #expect(cache.planningRecords(keyHash: "h1") == nil)
     }
+
+    /// The records put together for a session are never older than their oldest part: once it
+    /// expires they do too, and what is read again replaces them.
+    @Test func recordsPutTogetherExpireWithTheirOldestPart() async throws {
+        let cache = ReadCache(lifetime: .milliseconds(1_000))
+        _ = try await cache.allowances(forApp: "Chat", load: { [Self.cap] })
+        try await Task.sleep(for: .milliseconds(600))
+        _ = try await cache.session(keyHash: "h1", load: { Self.session })
+        _ = try await cache.group(forApp: "Chat", load: { nil })
+        _ = try await cache.credentials(load: { [] })
+        _ = try await cache.receivedGifts(load: { [] })
+        #expect(try #require(cache.planningRecords(keyHash: "h1")).allowances.map(\.tokenLimit) == [10])
+        // The caps were read 600 ms before the rest: 500 ms later they, and the whole, are stale.
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(cache.planningRecords(keyHash: "h1") == nil)
+        let raised = AllowanceRecord(appName: "Chat", provider: "", period: .month, tokenLimit: 99)
+        _ = try await cache.allowances(forApp: "Chat", load: { [raised] })
+        #expect(try #require(cache.planningRecords(keyHash: "h1")).allowances.map(\.tokenLimit) == [99])
+    }
 }
 
 final class LoadCounter: Sendable {

@@ -15,6 +15,11 @@ public struct HeaderList: Sendable, Equatable, ExpressibleByDictionaryLiteral, S
 
     public var isEmpty: Bool { fields.isEmpty }
 
+    /// Makes room for `count` headers in all.
+    public mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     /// The value of header `name` (lower-case); setting `nil` removes it, setting a value
     /// replaces it in place or appends it.
     public subscript(name: String) -> String? {

@@ -61,9 +61,11 @@ public enum UpstreamHeaders {
     /// The app's headers that may travel on (the allow-list; no credential of any kind).
     public static func forwarded(_ clientHeaders: [(name: String, value: String)]) -> HeaderList {
         var headers = HeaderList()
+        // Room for what the wallet adds (the key, a version, betas) without growing again.
+        headers.reserveCapacity(clientHeaders.count + 3)
         for (name, value) in clientHeaders {
             let lowered = HeaderText.lowercased(name)
-            guard forwardedRequestHeaders.contains(lowered), HeaderText.isSafeValue(value),
+            guard isForwarded(lowered), HeaderText.isSafeValue(value),
                 value.utf8.count <= maximumValueLength
             else { continue }
             if let existing = headers[lowered] {
@@ -74,6 +76,23 @@ public enum UpstreamHeaders {
         }
         return headers
     }
+
+    /// Whether the lower-case `name` is on ``forwardedRequestHeaders``: its bytes compared with the
+    /// listed names of the same length (hashing each name the app sent cost more).
+    static func isForwarded(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in
+            guard bytes.count < forwardedByLength.count else { return false }
+            return forwardedByLength[bytes.count].contains { $0.elementsEqual(bytes) }
+        }
+    }
+
+    /// ``forwardedRequestHeaders`` as bytes, indexed by length.
+    private static let forwardedByLength: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: (forwardedRequestHeaders.map(\.utf8.count).max() ?? 0) + 1)
+        for name in forwardedRequestHeaders { table[name.utf8.count].append(Array(name.utf8)) }
+        return table
+    }()
 
     private static func applyAnthropicPolicy(
         to headers: inout HeaderList,

@@ -28,6 +28,9 @@ final class ReadCache: Sendable {
         var groups: [String: Entry<GroupRecord?>] = [:]
         var allowances: [String: Entry<[AllowanceRecord]>] = [:]
         var receivedGifts: Entry<[ReceivedGiftRecord]>?
+        /// Each session's planning records as last put together, dated by the oldest of them:
+        /// it expires no later than any record in it, and goes with them on ``invalidate()``.
+        var planning: [String: Entry<PlanningRecords>] = [:]
     }
 
     private let state = Mutex(State())
@@ -73,22 +76,34 @@ final class ReadCache: Sendable {
 
     /// The session stored under `keyHash` and every record its requests are planned with, in one
     /// look, when all of them are cached and fresh; `nil` when any must be read.
+    ///
+    /// Put together once and kept as one entry (a request then costs one look-up and one copy,
+    /// not five of each), dated by its oldest record.
     func planningRecords(keyHash: String) -> PlanningRecords? {
         let now = ContinuousClock.now
         return state.withLock { state in
-            guard let session = fresh(state.sessions[keyHash], at: now),
-                let group = fresh(state.groups[session.appName], at: now),
-                let credentials = fresh(state.credentials, at: now),
-                let receivedGifts = fresh(state.receivedGifts, at: now),
-                let allowances = fresh(state.allowances[session.appName], at: now)
+            if let together = fresh(state.planning[keyHash], at: now) { return together }
+            guard let session = state.sessions[keyHash], let group = state.groups[session.value.appName],
+                let credentials = state.credentials, let receivedGifts = state.receivedGifts,
+                let allowances = state.allowances[session.value.appName]
             else { return nil }
-            return PlanningRecords(
-                session: session,
-                group: group,
-                credentials: credentials,
-                receivedGifts: receivedGifts,
-                allowances: allowances
+            let oldest = min(
+                session.loadedAt,
+                group.loadedAt,
+                credentials.loadedAt,
+                receivedGifts.loadedAt,
+                allowances.loadedAt
             )
+            guard now - oldest < lifetime else { return nil }
+            let records = PlanningRecords(
+                session: session.value,
+                group: group.value,
+                credentials: credentials.value,
+                receivedGifts: receivedGifts.value,
+                allowances: allowances.value
+            )
+            state.planning[keyHash] = Entry(value: records, loadedAt: oldest)
+            return records
         }
     }
 
