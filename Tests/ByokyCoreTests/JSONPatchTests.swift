@@ -1,5 +1,6 @@
-import ByokyCore
 import Testing
+
+@testable import ByokyCore
 
 struct JSONPatchTests {
     private func patch(_ json: String, _ value: String = "gpt-5.5") -> String? {
@@ -47,6 +48,29 @@ struct JSONTopLevelScannerTests {
         #expect(Self.model(#"[{"model":"x"}]"#) == nil)
         #expect(Self.model(#"{"model":"unterminated"#) == nil)
         #expect(Self.model("") == nil)
+    }
+
+    /// A string value is read from its bytes when it can be, else parsed: the answer is the
+    /// parser's either way (escapes decoded, control characters and cut strings refused).
+    @Test func aStringReadFromItsBytesIsWhatTheParserReads() {
+        let values: [[UInt8]] = [
+            Array(#""plain""#.utf8), Array(#""""#.utf8), Array(#""é 中 🙂""#.utf8), Array(#""a\"b""#.utf8),
+            Array(#""a\\""#.utf8), Array(#""\u00e9""#.utf8), Array(#""tab\there""#.utf8),
+            [0x22, 0x61, 0x09, 0x62, 0x22], [0x22, 0x61, 0x0A, 0x22], [0x22, 0x1F, 0x22], [0x22, 0xFF, 0xFE, 0x22],
+            Array(#""bad\q""#.utf8), Array(#""cut"#.utf8), Array(#""cut\"#.utf8), [0x22],
+        ]
+        for value in values {
+            for document in [Array(#"{"model":"#.utf8) + value + Array("}".utf8), Array(#"{"model":"#.utf8) + value] {
+                let expected = document.withUnsafeBytes { buffer -> String? in
+                    guard let span = JSONTopLevelScanner.valueSpan(ofKey: "model", in: buffer) else { return nil }
+                    return (try? JSONNode.parse(UnsafeRawBufferPointer(rebasing: buffer[span])))?.stringValue
+                }
+                #expect(
+                    JSONTopLevelScanner.string(forKey: "model", in: document) == expected,
+                    "\(String(decoding: document, as: UTF8.self))"
+                )
+            }
+        }
     }
 
     static func spans(_ json: String, _ keys: [String]) -> [String: String]? {

@@ -15,6 +15,14 @@ public enum JSONTopLevelScanner {
         guard let span = valueSpan(ofKey: key, in: bytes), bytes[span.lowerBound] == UInt8(ascii: "\"") else {
             return nil
         }
+        // The usual value (closed, no escape, no control character) is its bytes; any other is
+        // read by the parser, which decodes escapes and refuses what is not JSON.
+        if span.count >= 2, bytes[span.upperBound - 1] == UInt8(ascii: "\"") {
+            let inner = UnsafeRawBufferPointer(rebasing: bytes[(span.lowerBound + 1)..<(span.upperBound - 1)])
+            if !inner.contains(where: { $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+                return String(decoding: inner, as: UTF8.self)
+            }
+        }
         return (try? JSONNode.parse(UnsafeRawBufferPointer(rebasing: bytes[span])))?.stringValue
     }
 
@@ -25,13 +33,16 @@ public enum JSONTopLevelScanner {
 
     /// The byte range of the value of top-level member `key` (the last one, as parsers keep).
     static func valueSpan(ofKey key: String, in bytes: UnsafeRawBufferPointer) -> Range<Int>? {
-        let keyBytes = Array(key.utf8)
-        var found: Range<Int>?
-        forEachMember(in: bytes) { name, value in
-            if isName(name, in: bytes, equalTo: keyBytes) { found = value }
-            return true
+        var key = key
+        // The key's own bytes, not a copy of them.
+        return key.withUTF8 { keyBytes in
+            var found: Range<Int>?
+            forEachMember(in: bytes) { name, value in
+                if isName(name, in: bytes, equalTo: UnsafeRawBufferPointer(keyBytes)) { found = value }
+                return true
+            }
+            return found
         }
-        return found
     }
 
     /// The byte ranges of the values of the top-level members named in `keys` (the last of each,
@@ -75,8 +86,16 @@ public enum JSONTopLevelScanner {
     /// Whether the member name at `name` is the bytes of `key`: lengths first, then the bytes
     /// (most names are not the one asked for).
     private static func isName(_ name: Range<Int>, in bytes: UnsafeRawBufferPointer, equalTo key: [UInt8]) -> Bool {
+        key.withUnsafeBytes { isName(name, in: bytes, equalTo: $0) }
+    }
+
+    private static func isName(
+        _ name: Range<Int>,
+        in bytes: UnsafeRawBufferPointer,
+        equalTo key: UnsafeRawBufferPointer
+    ) -> Bool {
         key.count == name.count
-            && key.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress! + name.lowerBound, name.count) == 0 }
+            && (key.isEmpty || memcmp(key.baseAddress!, bytes.baseAddress! + name.lowerBound, name.count) == 0)
     }
 
     /// Calls `body` with the name (inside its quotes) and value range of each top-level member,

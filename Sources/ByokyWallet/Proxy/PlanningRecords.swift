@@ -1,3 +1,4 @@
+public import ByokyCore
 public import ByokyStore
 
 /// The session behind an app's key and the owner's records its requests are planned and capped
@@ -5,15 +6,18 @@ public import ByokyStore
 /// fresh, so a request does not wait on five separate reads.
 public struct PlanningRecords: Sendable {
     /// The live session the key belongs to.
-    public var session: SessionRecord
+    public let session: SessionRecord
+    /// The providers the session was granted, read from it once (the read cache keeps these
+    /// records together, so a request does not split the session's list again).
+    public let grantedProviders: [ProviderID]
     /// The routing group the session's app is in.
-    public var group: GroupRecord?
+    public let group: GroupRecord?
     /// Every credential (masked).
-    public var credentials: [CredentialRecord]
+    public let credentials: [CredentialRecord]
     /// Gifts received from others that requests may be routed through.
-    public var receivedGifts: [ReceivedGiftRecord]
+    public let receivedGifts: [ReceivedGiftRecord]
     /// The owner's token caps on the session's app.
-    public var allowances: [AllowanceRecord]
+    public let allowances: [AllowanceRecord]
 
     public init(
         session: SessionRecord,
@@ -23,6 +27,7 @@ public struct PlanningRecords: Sendable {
         allowances: [AllowanceRecord]
     ) {
         self.session = session
+        grantedProviders = session.providerIDs
         self.group = group
         self.credentials = credentials
         self.receivedGifts = receivedGifts

@@ -144,7 +144,7 @@ public struct ProxyEngine: Sendable {
         let plan = try RequestPlanner.plan(
             request,
             inputs: RequestPlanner.Inputs(
-                grantedProviders: session.providerIDs,
+                grantedProviders: planningRecords.grantedProviders,
                 group: planningRecords.group,
                 credentials: planningRecords.credentials,
                 receivedGifts: planningRecords.receivedGifts,
