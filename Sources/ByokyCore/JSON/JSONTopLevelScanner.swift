@@ -15,15 +15,21 @@ public enum JSONTopLevelScanner {
         guard let span = valueSpan(ofKey: key, in: bytes), bytes[span.lowerBound] == UInt8(ascii: "\"") else {
             return nil
         }
-        // The usual value (closed, no escape, no control character) is its bytes; any other is
-        // read by the parser, which decodes escapes and refuses what is not JSON.
-        if span.count >= 2, bytes[span.upperBound - 1] == UInt8(ascii: "\"") {
-            let inner = UnsafeRawBufferPointer(rebasing: bytes[(span.lowerBound + 1)..<(span.upperBound - 1)])
-            if !inner.contains(where: { $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
-                return String(decoding: inner, as: UTF8.self)
-            }
+        let value = UnsafeRawBufferPointer(rebasing: bytes[span])
+        // The usual value is its bytes; any other is read by the parser, which decodes escapes
+        // and refuses what is not JSON.
+        return plainString(in: value) ?? (try? JSONNode.parse(value))?.stringValue
+    }
+
+    /// The text of `value` when it is a string whose bytes are its text: closed, with no escape
+    /// and no control character (what the parser would read it as); `nil` for any other value.
+    static func plainString(in value: UnsafeRawBufferPointer) -> String? {
+        guard value.count >= 2, value[0] == UInt8(ascii: "\""), value[value.count - 1] == UInt8(ascii: "\"") else {
+            return nil
         }
-        return (try? JSONNode.parse(UnsafeRawBufferPointer(rebasing: bytes[span])))?.stringValue
+        let inner = UnsafeRawBufferPointer(rebasing: value[1..<(value.count - 1)])
+        guard !inner.contains(where: { $0 == UInt8(ascii: "\\") || $0 < 0x20 }) else { return nil }
+        return String(decoding: inner, as: UTF8.self)
     }
 
     /// The same, for bytes in an array.

@@ -51,27 +51,46 @@ extension UsageReport {
 
     private static func usageMembers(of bytes: UnsafeRawBufferPointer) -> ScannedBody {
         guard let spans = JSONTopLevelScanner.valueSpans(of: memberKeys, in: bytes) else { return .needsParsing }
-        // The members in `memberNames`' order, parsed; an absent one stays `nil`.
-        var members = [JSONNode?](repeating: nil, count: spans.count)
-        for (index, span) in spans.enumerated() {
-            guard let span else { continue }
-            guard let value = try? JSONNode.parse(UnsafeRawBufferPointer(rebasing: bytes[span])) else {
-                return .unreadable
-            }
-            members[index] = value
+        // A member that is there, parsed (`nil` when absent; `.unreadable` when it does not parse).
+        func parsed(_ index: Int) throws(JSONParseError) -> JSONNode? {
+            guard let span = spans[index] else { return nil }
+            return try JSONNode.parse(UnsafeRawBufferPointer(rebasing: bytes[span]))
         }
-        return .members(
-            UsageReport(
-                type: members[0]?.stringValue,
-                usage: Counts(members[1]),
-                // Gemini field names may be snake_case too (proto3 JSON).
-                usageMetadata: GeminiCounts(members[2] ?? members[3]),
-                message: Nested(members[4]),
-                delta: Nested(members[5]),
-                x_groq: Nested(members[6]),
-                response: Nested(members[7])
+        do {
+            // The two members of the usual answer are read from their bytes: `type` when it is a
+            // plain string, `usage` when it is a plain object; anything else is parsed.
+            var type: String?
+            if let span = spans[0] {
+                type = JSONTopLevelScanner.plainString(in: UnsafeRawBufferPointer(rebasing: bytes[span]))
+                if type == nil { type = try parsed(0)?.stringValue }
+            }
+            var usage: Counts?
+            if let span = spans[1] {
+                do {
+                    usage = try Counts(plainJSON: UnsafeRawBufferPointer(rebasing: bytes[span]))
+                } catch .needsParser {
+                    usage = Counts(try parsed(1))
+                } catch {
+                    return .unreadable
+                }
+            }
+            // Every member that is there is parsed: one that does not parse makes the body unreadable.
+            let (metadata, snakeCaseMetadata) = (try parsed(2), try parsed(3))
+            return .members(
+                UsageReport(
+                    type: type,
+                    usage: usage,
+                    // Gemini field names may be snake_case too (proto3 JSON).
+                    usageMetadata: GeminiCounts(metadata ?? snakeCaseMetadata),
+                    message: Nested(try parsed(4)),
+                    delta: Nested(try parsed(5)),
+                    x_groq: Nested(try parsed(6)),
+                    response: Nested(try parsed(7))
+                )
             )
-        )
+        } catch {
+            return .unreadable
+        }
     }
 }
 
