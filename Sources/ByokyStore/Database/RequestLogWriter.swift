@@ -200,11 +200,11 @@ final class RequestLogWriter: Sendable {
             // failures; a batch that fails is retried row by row.
             let connection = await lane.connection()
             do {
-                try await insert(batch.map(\.entry), on: connection)
+                try await insert(batch[...], on: connection)
             } catch {
-                for item in batch { try? await insert([item.entry], on: connection) }
+                for index in batch.indices { try? await insert(batch[index...index], on: connection) }
             }
-            for item in batch { item.onWritten() }
+            for index in batch.indices { batch[index].onWritten() }
             state.withLock { state in
                 state.inFlight -= 1
                 state.releaseWaitersIfSettled()
@@ -230,29 +230,33 @@ final class RequestLogWriter: Sendable {
         return String(decoding: fullBatchInsert.utf8.prefix(length), as: UTF8.self)
     }
 
-    /// One multi-row insert; absent values are NULL.
-    private func insert(_ entries: [RequestLogRecord], on connection: SQLiteConnection) async throws {
+    /// One multi-row insert of `items`' entries (read where they are: copying a batch's records
+    /// out first cost a retain and a release of each of their strings); absent values are NULL.
+    private func insert(_ items: ArraySlice<Pending>, on connection: SQLiteConnection) async throws {
         var binds: [SQLiteData] = []
-        binds.reserveCapacity(entries.count * Self.columns.count)
+        binds.reserveCapacity(items.count * Self.columns.count)
+        for index in items.indices { Self.appendValues(of: items[index].entry, to: &binds) }
+        try await connection.query(Self.insertStatement(rows: items.count), binds) { _ in }
+    }
+
+    /// A row's values, in ``columns``' order; absent values are NULL.
+    private static func appendValues(of entry: borrowing RequestLogRecord, to binds: inout [SQLiteData]) {
         func text(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
         func integer(_ value: Int?) -> SQLiteData { value.map { .integer(SQLiteInt64($0)) } ?? .null }
         // One value at a time: an array literal per row would be made and freed for each.
-        for entry in entries {
-            binds.append(.text(entry.id))
-            binds.append(text(entry.sessionID))
-            binds.append(.text(entry.appName))
-            binds.append(.text(entry.provider))
-            binds.append(.text(entry.actualProvider))
-            binds.append(text(entry.model))
-            binds.append(.text(entry.method))
-            binds.append(.text(entry.path))
-            binds.append(integer(entry.status))
-            binds.append(integer(entry.inputTokens))
-            binds.append(integer(entry.outputTokens))
-            binds.append(integer(entry.latencyMilliseconds))
-            binds.append(text(entry.errorCode))
-            binds.append(.integer(SQLiteInt64(entry.createdAt)))
-        }
-        try await connection.query(Self.insertStatement(rows: entries.count), binds) { _ in }
+        binds.append(.text(entry.id))
+        binds.append(text(entry.sessionID))
+        binds.append(.text(entry.appName))
+        binds.append(.text(entry.provider))
+        binds.append(.text(entry.actualProvider))
+        binds.append(text(entry.model))
+        binds.append(.text(entry.method))
+        binds.append(.text(entry.path))
+        binds.append(integer(entry.status))
+        binds.append(integer(entry.inputTokens))
+        binds.append(integer(entry.outputTokens))
+        binds.append(integer(entry.latencyMilliseconds))
+        binds.append(text(entry.errorCode))
+        binds.append(.integer(SQLiteInt64(entry.createdAt)))
     }
 }
