@@ -14,15 +14,18 @@ extension ProxyEngine {
     /// arrive, whole answers (and error bodies) at once. Usage is metered on the upstream's bytes.
     func translatedResponse(
         _ response: UpstreamClient.Response,
-        translation: ChatTranslator.OutboundRequest,
-        headers: [(name: String, value: String)],
+        plan: RequestPlan,
         completion: RequestCompletion
     ) async throws -> ProxyResponse {
+        guard let translation = plan.translation else {
+            preconditionFailure("a translated answer needs its request's translation")
+        }
         // The documents the request's and the answer's translations built are freed once the
         // answer is written, not on its way.
         completion.keepWhileAnswering(translation.leftovers)
         let status = response.status
-        var headers = headers.filter { $0.name.lowercased() != "content-type" }
+        var headers = ResponseHeaderPolicy.filter(response.headers, bodyIsRewritten: true)
+            .filter { $0.name.lowercased() != "content-type" }
         if (200..<300).contains(status), ContentType.isEventStream(response.headers.first(name: "content-type")) {
             headers.append((name: "content-type", value: "text/event-stream; charset=utf-8"))
             headers.append((name: "cache-control", value: "no-cache"))

@@ -194,7 +194,7 @@ public struct ProxyEngine: Sendable {
             contentType: response.headers.first(name: "content-type"),
             hold: hold
         )
-        guard let translation = plan.translation else {
+        guard plan.translation != nil else {
             return Self.passedThrough(
                 response,
                 family: plan.requested.family,
@@ -202,17 +202,10 @@ public struct ProxyEngine: Sendable {
                 completion: completion
             ).allowing(origin: session.appOrigin)
         }
-        let headers = ResponseHeaderPolicy.filter(
-            response.headers,
-            bodyIsRewritten: true
-        )
-        return try await translatedResponse(
-            response,
-            translation: translation,
-            headers: headers,
-            completion: completion
-        )
-        .allowing(origin: session.appOrigin)
+        // The translation is read in there: a copy of it here would sit in this function's
+        // frame, which every request's task reserves, translated or not.
+        return try await translatedResponse(response, plan: plan, completion: completion)
+            .allowing(origin: session.appOrigin)
     }
 
     /// Sends the request with `credential`'s key to `target` under `hold`, which is given back

@@ -27,9 +27,41 @@ public struct RequestPlan: Sendable {
     /// The body to send (the app's, with the group's model set, or a translation).
     public let body: ByteBuffer
     /// The translation of request and answer, for a cross-family route.
-    public let translation: ChatTranslator.OutboundRequest?
+    public var translation: ChatTranslator.OutboundRequest? { translationBox?.value }
     /// The model the audit log records.
     public let model: String?
+
+    /// The translation, held by reference: inline it made a plan 790 bytes, which every
+    /// asynchronous frame holding a plan reserved whether or not the route translates.
+    private let translationBox: TranslationBox?
+
+    private final class TranslationBox: Sendable {
+        let value: ChatTranslator.OutboundRequest
+
+        init(_ value: ChatTranslator.OutboundRequest) {
+            self.value = value
+        }
+    }
+
+    init(
+        source: Source,
+        requested: Provider,
+        target: Provider,
+        kind: Route.Kind,
+        pathAndQuery: String,
+        body: ByteBuffer,
+        translation: ChatTranslator.OutboundRequest?,
+        model: String?
+    ) {
+        self.source = source
+        self.requested = requested
+        self.target = target
+        self.kind = kind
+        self.pathAndQuery = pathAndQuery
+        self.body = body
+        translationBox = translation.map(TranslationBox.init)
+        self.model = model
+    }
 
     /// The worst case in tokens for `request` (estimated input plus the output it allows itself),
     /// worked out only when a budget applies.
