@@ -19,6 +19,25 @@ import Testing
         #expect(JSONNode.string("\u{01}\u{1F}").jsonString == #""\u0001\u001f""#)
     }
 
+    /// Every ASCII character, alone and between runs of plain text, is written as
+    /// `JSON.stringify` writes it and parses back to itself.
+    @Test func writesEveryASCIICharacterAsJSONStringifyDoes() throws {
+        let short: [UInt8: String] = [
+            0x22: #"\""#, 0x5C: #"\\"#, 0x0A: #"\n"#, 0x0D: #"\r"#, 0x09: #"\t"#, 0x08: #"\b"#, 0x0C: #"\f"#,
+        ]
+        for byte in UInt8(0)..<0x80 {
+            let character = String(UnicodeScalar(byte))
+            let expected =
+                short[byte] ?? (byte < 0x20 ? "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16) : character)
+            for text in [character, "ab" + character + "cd", character + character + "é"] {
+                let written = JSONNode.string(text).jsonString
+                let escaped = text.unicodeScalars.map { $0.value == UInt32(byte) ? expected : String($0) }.joined()
+                #expect(written == "\"" + escaped + "\"", "\(byte)")
+                #expect(try JSONNode.parse(written).stringValue == text)
+            }
+        }
+    }
+
     @Test func rejectsInvalidJSONWithAnOffset() {
         let cases = [
             "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "tru", "\"\u{01}\"", "\"abc", "{} x", "[1 2]", "\"\\x\"",

@@ -341,6 +341,22 @@ import Testing
         #expect(ChatEndpoint.match(path: "/openai/v1/chat/completions", family: .openai) != nil)
     }
 
+    /// Each family's chat path is known with or without a prefix or a query, and nothing near it.
+    @Test func chatPathsMatchWithAQueryAndNothingNearThem() {
+        let chats: [(APIFamily, String)] = [
+            (.anthropic, "/v1/messages"), (.openai, "/chat/completions"), (.cohere, "/v2/chat"),
+        ]
+        for (family, path) in chats {
+            for matching in [path, "/proxy" + path, path + "?beta=true", path + "?", "/a" + path + "?x=/v2/other"] {
+                #expect(ChatEndpoint.match(path: matching, family: family)?.isStreaming == false, "\(matching)")
+            }
+            for other in [path + "/", String(path.dropLast()), path + "s", path + "x?q", "?" + path, "", "/"] {
+                #expect(ChatEndpoint.match(path: other, family: family) == nil, "\(other)")
+            }
+        }
+        #expect(ChatEndpoint.match(path: "/v1/messages", family: .openai) == nil)
+    }
+
     @Test func badJSONIsAnInvalidRequest() throws {
         do {
             _ = try Translate.request("{\"model\":", from: .openai, to: .anthropic, model: "m")

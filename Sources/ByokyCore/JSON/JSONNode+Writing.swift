@@ -48,7 +48,14 @@ extension JSONNode {
         var text = text
         text.withUTF8 { utf8 in
             var runStart = 0
-            for (offset, byte) in utf8.enumerated() {
+            var offset = 0
+            while offset < utf8.count {
+                let byte = utf8[offset]
+                // Most bytes need no escape: they are copied a run at a time.
+                if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                    offset += 1
+                    continue
+                }
                 let escape: StaticString?
                 switch byte {
                 case UInt8(ascii: "\""): escape = #"\""#
@@ -58,11 +65,11 @@ extension JSONNode {
                 case 0x09: escape = #"\t"#
                 case 0x08: escape = #"\b"#
                 case 0x0C: escape = #"\f"#
-                case 0x00..<0x20: escape = nil
-                default: continue
+                default: escape = nil
                 }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<offset]))
-                runStart = offset + 1
+                offset += 1
+                runStart = offset
                 if let escape {
                     bytes.append(
                         contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount)

@@ -10,15 +10,19 @@ public struct ChatEndpoint: Sendable, Hashable {
 
     /// Matches `path` (without the query) against `family`'s chat endpoint; `nil` for anything else.
     public static func match(path: String, family: APIFamily) -> ChatEndpoint? {
-        let path = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
+        // By bytes: splitting off the query and comparing suffixes by characters cost about 5k
+        // instructions a translated request.
+        let end = path.utf8.firstIndex(of: UInt8(ascii: "?")) ?? path.utf8.endIndex
+        let bytes = path.utf8[..<end]
         switch family {
         case .anthropic:
-            return path == "/v1/messages" || path.hasSuffix("/v1/messages") ? ChatEndpoint(isStreaming: false) : nil
+            return bytes.hasSuffix("/v1/messages") ? ChatEndpoint(isStreaming: false) : nil
         case .openai:
-            return path.hasSuffix("/chat/completions") ? ChatEndpoint(isStreaming: false) : nil
+            return bytes.hasSuffix("/chat/completions") ? ChatEndpoint(isStreaming: false) : nil
         case .cohere:
-            return path == "/v2/chat" || path.hasSuffix("/v2/chat") ? ChatEndpoint(isStreaming: false) : nil
+            return bytes.hasSuffix("/v2/chat") ? ChatEndpoint(isStreaming: false) : nil
         case .gemini:
+            let path = String(path[..<end])
             let segments = path.split(separator: "/", omittingEmptySubsequences: false)
             guard let position = segments.lastIndex(of: "models"), position + 1 < segments.count,
                 position + 2 == segments.count
@@ -40,6 +44,14 @@ public struct ChatEndpoint: Sendable, Hashable {
         case .gemini?: APIFamily.geminiChatPath(model: model, streaming: isStreaming)
         default: provider.chatPath ?? "/v1/chat/completions"
         }
+    }
+}
+
+extension Substring.UTF8View {
+    /// Whether these bytes end with `suffix`'s.
+    fileprivate func hasSuffix(_ suffix: StaticString) -> Bool {
+        let tail = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+        return count >= tail.count && self[index(endIndex, offsetBy: -tail.count)...].elementsEqual(tail)
     }
 }
 
