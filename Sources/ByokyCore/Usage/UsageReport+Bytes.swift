@@ -7,71 +7,45 @@ extension UsageReport.Counts {
     ///   ``PlainJSONReader/Failure/needsParser`` when they are JSON this reader leaves to the
     ///   parser (not an object, a name with an escape).
     init(plainJSON bytes: UnsafeRawBufferPointer) throws(PlainJSONReader.Failure) {
-        var (input, output, prompt, completion): (Double?, Double?, Double?, Double?)
-        var (cacheRead, cacheCreation): (Double?, Double?)
-        var (promptDetails, completionDetails, inputDetails, outputDetails): (Details?, Details?, Details?, Details?)
-        var (tokens, billedUnits): (CohereTokens?, CohereTokens?)
+        var counts = Self()
         try PlainJSONReader.readObject(bytes) { name, reader throws(PlainJSONReader.Failure) in
-            typealias Read = PlainJSONReader
-            if Read.name(name, is: "input_tokens") {
-                input = try reader.number()
-            } else if Read.name(name, is: "output_tokens") {
-                output = try reader.number()
-            } else if Read.name(name, is: "prompt_tokens") {
-                prompt = try reader.number()
-            } else if Read.name(name, is: "completion_tokens") {
-                completion = try reader.number()
-            } else if Read.name(name, is: "cache_read_input_tokens") {
-                cacheRead = try reader.number()
-            } else if Read.name(name, is: "cache_creation_input_tokens") {
-                cacheCreation = try reader.number()
-            } else if Read.name(name, is: "prompt_tokens_details") {
-                promptDetails = try Details(reading: &reader)
-            } else if Read.name(name, is: "completion_tokens_details") {
-                completionDetails = try Details(reading: &reader)
-            } else if Read.name(name, is: "input_tokens_details") {
-                inputDetails = try Details(reading: &reader)
-            } else if Read.name(name, is: "output_tokens_details") {
-                outputDetails = try Details(reading: &reader)
-            } else if Read.name(name, is: "tokens") {
-                tokens = try CohereTokens(reading: &reader)
-            } else if Read.name(name, is: "billed_units") {
-                billedUnits = try CohereTokens(reading: &reader)
+            func named(_ candidate: StaticString) -> Bool { PlainJSONReader.name(name, is: candidate) }
+            if named("input_tokens") {
+                counts.input_tokens = try reader.number()
+            } else if named("output_tokens") {
+                counts.output_tokens = try reader.number()
+            } else if named("prompt_tokens") {
+                counts.prompt_tokens = try reader.number()
+            } else if named("completion_tokens") {
+                counts.completion_tokens = try reader.number()
+            } else if named("cache_read_input_tokens") {
+                counts.cache_read_input_tokens = try reader.number()
+            } else if named("cache_creation_input_tokens") {
+                counts.cache_creation_input_tokens = try reader.number()
+            } else if named("prompt_tokens_details") {
+                counts.prompt_tokens_details = try Details(reading: &reader)
+            } else if named("completion_tokens_details") {
+                counts.completion_tokens_details = try Details(reading: &reader)
+            } else if named("input_tokens_details") {
+                counts.input_tokens_details = try Details(reading: &reader)
+            } else if named("output_tokens_details") {
+                counts.output_tokens_details = try Details(reading: &reader)
+            } else if named("tokens") {
+                counts.tokens = try CohereTokens(reading: &reader)
+            } else if named("billed_units") {
+                counts.billed_units = try CohereTokens(reading: &reader)
             } else {
                 try reader.skipValue()
             }
         }
-        self.init(
-            input_tokens: input,
-            output_tokens: output,
-            prompt_tokens: prompt,
-            completion_tokens: completion,
-            cache_read_input_tokens: cacheRead,
-            cache_creation_input_tokens: cacheCreation,
-            prompt_tokens_details: promptDetails,
-            completion_tokens_details: completionDetails,
-            input_tokens_details: inputDetails,
-            output_tokens_details: outputDetails,
-            tokens: tokens,
-            billed_units: billedUnits
-        )
+        self = counts
     }
 }
 
 extension UsageReport.Counts.Details {
     /// The details object at the reader's cursor; `nil` for a value of another kind.
     init?(reading reader: inout PlainJSONReader) throws(PlainJSONReader.Failure) {
-        var (cached, reasoning): (Double?, Double?)
-        let isObject = try reader.object { name, reader throws(PlainJSONReader.Failure) in
-            if PlainJSONReader.name(name, is: "cached_tokens") {
-                cached = try reader.number()
-            } else if PlainJSONReader.name(name, is: "reasoning_tokens") {
-                reasoning = try reader.number()
-            } else {
-                try reader.skipValue()
-            }
-        }
-        guard isObject else { return nil }
+        guard let (cached, reasoning) = try reader.numbers("cached_tokens", "reasoning_tokens") else { return nil }
         self.init(cached_tokens: cached, reasoning_tokens: reasoning)
     }
 }
@@ -79,17 +53,28 @@ extension UsageReport.Counts.Details {
 extension UsageReport.Counts.CohereTokens {
     /// Cohere's counts at the reader's cursor; `nil` for a value of another kind.
     init?(reading reader: inout PlainJSONReader) throws(PlainJSONReader.Failure) {
-        var (input, output): (Double?, Double?)
-        let isObject = try reader.object { name, reader throws(PlainJSONReader.Failure) in
-            if PlainJSONReader.name(name, is: "input_tokens") {
-                input = try reader.number()
-            } else if PlainJSONReader.name(name, is: "output_tokens") {
-                output = try reader.number()
+        guard let (input, output) = try reader.numbers("input_tokens", "output_tokens") else { return nil }
+        self.init(input_tokens: input, output_tokens: output)
+    }
+}
+
+extension PlainJSONReader {
+    /// The numbers named `first` and `second` in the object at the cursor (each the last of its
+    /// name, `nil` when absent or not a number); `nil` for a value that is not an object.
+    fileprivate mutating func numbers(
+        _ first: StaticString,
+        _ second: StaticString
+    ) throws(Failure) -> (Double?, Double?)? {
+        var (one, two): (Double?, Double?)
+        let isObject = try object { name, reader throws(Failure) in
+            if Self.name(name, is: first) {
+                one = try reader.number()
+            } else if Self.name(name, is: second) {
+                two = try reader.number()
             } else {
                 try reader.skipValue()
             }
         }
-        guard isObject else { return nil }
-        self.init(input_tokens: input, output_tokens: output)
+        return isObject ? (one, two) : nil
     }
 }

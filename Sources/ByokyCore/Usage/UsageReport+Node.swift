@@ -106,41 +106,24 @@ extension UsageReport.Counts {
     /// Read in one pass over the members (the last of a repeated name wins, as in `JSON.parse`).
     init?(_ node: JSONNode?) {
         guard case .object(let object)? = node else { return nil }
-        var (input, output, prompt, completion): (Double?, Double?, Double?, Double?)
-        var (cacheRead, cacheCreation): (Double?, Double?)
-        var (promptDetails, completionDetails, inputDetails, outputDetails): (Details?, Details?, Details?, Details?)
-        var (tokens, billedUnits): (CohereTokens?, CohereTokens?)
+        self.init()
         for member in object {
             switch member.key {
-            case "input_tokens": input = number(member.value)
-            case "output_tokens": output = number(member.value)
-            case "prompt_tokens": prompt = number(member.value)
-            case "completion_tokens": completion = number(member.value)
-            case "cache_read_input_tokens": cacheRead = number(member.value)
-            case "cache_creation_input_tokens": cacheCreation = number(member.value)
-            case "prompt_tokens_details": promptDetails = Details(member.value)
-            case "completion_tokens_details": completionDetails = Details(member.value)
-            case "input_tokens_details": inputDetails = Details(member.value)
-            case "output_tokens_details": outputDetails = Details(member.value)
+            case "input_tokens": input_tokens = number(member.value)
+            case "output_tokens": output_tokens = number(member.value)
+            case "prompt_tokens": prompt_tokens = number(member.value)
+            case "completion_tokens": completion_tokens = number(member.value)
+            case "cache_read_input_tokens": cache_read_input_tokens = number(member.value)
+            case "cache_creation_input_tokens": cache_creation_input_tokens = number(member.value)
+            case "prompt_tokens_details": prompt_tokens_details = Details(member.value)
+            case "completion_tokens_details": completion_tokens_details = Details(member.value)
+            case "input_tokens_details": input_tokens_details = Details(member.value)
+            case "output_tokens_details": output_tokens_details = Details(member.value)
             case "tokens": tokens = CohereTokens(member.value)
-            case "billed_units": billedUnits = CohereTokens(member.value)
+            case "billed_units": billed_units = CohereTokens(member.value)
             default: continue
             }
         }
-        self.init(
-            input_tokens: input,
-            output_tokens: output,
-            prompt_tokens: prompt,
-            completion_tokens: completion,
-            cache_read_input_tokens: cacheRead,
-            cache_creation_input_tokens: cacheCreation,
-            prompt_tokens_details: promptDetails,
-            completion_tokens_details: completionDetails,
-            input_tokens_details: inputDetails,
-            output_tokens_details: outputDetails,
-            tokens: tokens,
-            billed_units: billedUnits
-        )
     }
 }
 

@@ -4,25 +4,25 @@
 struct UsageReport: Decodable {
     struct Counts: Decodable {
         struct Details: Decodable {
-            let cached_tokens: Double?
-            let reasoning_tokens: Double?
+            var cached_tokens: Double?
+            var reasoning_tokens: Double?
         }
         struct CohereTokens: Decodable {
-            let input_tokens: Double?
-            let output_tokens: Double?
+            var input_tokens: Double?
+            var output_tokens: Double?
         }
-        let input_tokens: Double?
-        let output_tokens: Double?
-        let prompt_tokens: Double?
-        let completion_tokens: Double?
-        let cache_read_input_tokens: Double?
-        let cache_creation_input_tokens: Double?
-        let prompt_tokens_details: Details?
-        let completion_tokens_details: Details?
-        let input_tokens_details: Details?
-        let output_tokens_details: Details?
-        let tokens: CohereTokens?
-        let billed_units: CohereTokens?
+        var input_tokens: Double?
+        var output_tokens: Double?
+        var prompt_tokens: Double?
+        var completion_tokens: Double?
+        var cache_read_input_tokens: Double?
+        var cache_creation_input_tokens: Double?
+        var prompt_tokens_details: Details?
+        var completion_tokens_details: Details?
+        var input_tokens_details: Details?
+        var output_tokens_details: Details?
+        var tokens: CohereTokens?
+        var billed_units: CohereTokens?
     }
     struct GeminiCounts: Decodable {
         let promptTokenCount: Double?
