@@ -5,9 +5,8 @@ import Synchronization
 /// request). They are not secrets, so a random per-process prefix and a counter suffice.
 ///
 /// The counter is written with a fixed number of digits, so a process's ids sort as they were
-/// made: the log's primary-key index then grows at one end (an unpadded `…-10` sorts before
-/// `…-9`, and each batch of inserts touched pages all over the index), and entries made in the
-/// same millisecond list in the order they were made.
+/// made (an unpadded `…-10` sorts before `…-9`): the log's primary-key index grows at one end,
+/// and entries made in the same millisecond list in the order they were made.
 enum LogEntryID {
     private static let prefix = Array(("log-" + SecureRandom.hexToken(byteCount: 8) + "-").utf8)
     private static let counter = Atomic<Int>(0)
