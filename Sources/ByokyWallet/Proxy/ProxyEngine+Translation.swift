@@ -25,7 +25,7 @@ extension ProxyEngine {
         completion.keepWhileAnswering(translation.leftovers)
         let status = response.status
         var headers = ResponseHeaderPolicy.filter(response.headers, bodyIsRewritten: true)
-            .filter { $0.name.lowercased() != "content-type" }
+            .filter { !HeaderText.name($0.name, is: "content-type") }
         if (200..<300).contains(status), ContentType.isEventStream(response.headers.first(name: "content-type")) {
             headers.append((name: "content-type", value: "text/event-stream; charset=utf-8"))
             headers.append((name: "cache-control", value: "no-cache"))

@@ -17,8 +17,13 @@ final class ReadCache: Sendable {
 
     /// The value of `entry` when it was loaded less than ``lifetime`` before `now`.
     private func fresh<Value>(_ entry: Entry<Value>?, at now: ContinuousClock.Instant) -> Value? {
-        guard let entry, now - entry.loadedAt < lifetime else { return nil }
+        guard let entry, isFresh(loadedAt: entry.loadedAt, at: now) else { return nil }
         return entry.value
+    }
+
+    /// Whether what was loaded at `loadedAt` is still trusted at `now`.
+    private func isFresh(loadedAt: ContinuousClock.Instant, at now: ContinuousClock.Instant) -> Bool {
+        now - loadedAt < lifetime
     }
 
     private struct State {
@@ -94,7 +99,7 @@ final class ReadCache: Sendable {
                 receivedGifts.loadedAt,
                 allowances.loadedAt
             )
-            guard now - oldest < lifetime else { return nil }
+            guard isFresh(loadedAt: oldest, at: now) else { return nil }
             let records = PlanningRecords(
                 session: session.value,
                 group: group.value,
