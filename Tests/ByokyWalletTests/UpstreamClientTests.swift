@@ -90,6 +90,26 @@ struct UpstreamClientTests {
         }
     }
 
+    /// Silence is counted from the last read: a stream whose events come more often than the
+    /// limit lasts as long as it needs, well past the limit in all. (The margin is wide: a loaded
+    /// machine, other tests beside this one, has delayed an event by most of a second.)
+    @Test func aSteadyStreamOutlastsTheSilenceLimit() async throws {
+        try await MockProvider.withRunningServer(
+            configuration: .init(apiKey: "sk-upstream", eventDelay: .milliseconds(50), defaultWordCount: 45)
+        ) { port in
+            var configuration = UpstreamClient.Configuration()
+            configuration.readIdleTimeout = .milliseconds(1500)
+            let client = UpstreamClient(configuration: configuration)
+            let started = ContinuousClock.now
+            let response = try await Self.send(client, port: port, words: 45, stream: true)
+            var total = 0
+            for try await chunk in response.body { total += chunk.readableBytes }
+            #expect(total > 0)
+            #expect(ContinuousClock.now - started > .milliseconds(2000))
+            try await client.shutdown()
+        }
+    }
+
     @Test func cancellingABodyClosesItsConnectionOnly() async throws {
         try await MockProvider.withRunningServer(
             configuration: .init(apiKey: "sk-upstream", eventDelay: .milliseconds(50))

@@ -47,6 +47,8 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var held = CircularBuffer<HTTPServerRequestPart>()
     /// An error that came while parts were held; passed on after them.
     private var heldError: (any Error)?
+    /// Whether a part was passed on to the router since the last read's end went on.
+    private var isReadPassedOn = false
     /// Whether a read was asked for while parts were held.
     private var isReadPending = false
     /// Whether the client closed its side while an answer of ours was due: passed on after it,
@@ -78,6 +80,20 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// Passes a part of the router's request on.
+    private func passOn(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        isReadPassedOn = true
+        context.fireChannelRead(wrapInboundOut(part))
+    }
+
+    /// A read's end goes on only when a part of it did: the router's handlers have nothing to
+    /// do with a read of the route's own.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        guard isReadPassedOn else { return }
+        isReadPassedOn = false
+        context.fireChannelReadComplete()
+    }
+
     private func receive(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch (state, part) {
         case (.idle, .head(let head)):
@@ -87,15 +103,15 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
             } else {
                 state = .routed(read: false, answered: false)
                 routedMethod = head.method
-                context.fireChannelRead(wrapInboundOut(part))
+                passOn(part, context: context)
             }
         case (.routed(read: false, let answered), _):
             guard case .end = part else {
-                context.fireChannelRead(wrapInboundOut(part))
+                passOn(part, context: context)
                 return
             }
             state = .routed(read: true, answered: answered)
-            context.fireChannelRead(wrapInboundOut(part))
+            passOn(part, context: context)
             if answered, case .routed(read: true, answered: true) = state { becomeIdle(context: context) }
         case (.reading(let head, let provider, var body), .body(var chunk)):
             // The state lets go of the body first, so appending to it does not copy it.
@@ -135,7 +151,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // Parts out of order (the decoder never makes these): the router refuses them.
             state = .routed(read: true, answered: false)
             if case .head(let head) = part { routedMethod = head.method }
-            context.fireChannelRead(wrapInboundOut(part))
+            passOn(part, context: context)
         case (.routed(read: true, _), _), (.answering, _), (.closed, _):
             held.append(part)
         }

@@ -164,12 +164,9 @@ public final class UpstreamClient: Sendable {
                     if let tls {
                         try operations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: origin.host))
                     }
-                    // Requests are written, serialized already, from the wire's context; answers
-                    // are read from the bytes by the response handler.
-                    let wire = UpstreamWire()
-                    try operations.addHandler(wire)
-                    try operations.addHandler(IdleStateHandler(readTimeout: readIdle))
-                    try operations.addHandler(UpstreamResponseHandler(wire: wire))
+                    // Requests are written, serialized already, and answers read from the bytes
+                    // by the one handler.
+                    try operations.addHandler(UpstreamResponseHandler(readIdleTimeout: readIdle))
                 }
             }
         do {

@@ -6,7 +6,7 @@ import NIOHTTP1
 /// bytes ready for the socket (with the body when it is small), and the method the response
 /// decoder must know (the answer to a `HEAD` has no body).
 ///
-/// Written straight to the socket by ``UpstreamWire``: no header list is built for NIO's encoder
+/// Written straight to the socket by ``UpstreamResponseHandler``: no header list is built for NIO's encoder
 /// to serialize again, and the request passes none of the connection's other handlers.
 struct UpstreamRequest: Sendable {
     let method: HTTPMethod

@@ -2,17 +2,18 @@ import ByokyCore
 import NIOCore
 import NIOHTTP1
 
-/// The last handler of an upstream connection: sends one request at a time (through the
-/// connection's ``UpstreamWire``), reads the answer from the socket's bytes
-/// (``UpstreamResponseParser``) and hands its head, body chunks and end to the waiting proxy
-/// request.
+/// The one handler of an upstream connection (after TLS): sends one request at a time, written
+/// serialized already (``UpstreamRequest``) from its own context, reads the answer from the
+/// socket's bytes (``UpstreamResponseParser``) and hands its head, body chunks and end to the
+/// waiting proxy request. Nothing else is on the pipeline, so a read or a write passes no other
+/// handler.
 ///
 /// It also gates socket reads (a paused body stops reading until its reader catches up) and ends
-/// a request whose provider went silent (an `IdleStateHandler` read event).
+/// a request whose provider went silent in the middle of an answer for `readIdleTimeout`.
 final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = Never
-    typealias OutboundOut = Never
+    typealias OutboundOut = IOData
 
     /// Hears how a request's head ended: the head, or why there is none.
     typealias HeadReceiver = (Result<UpstreamResponseParser.Head, any Error>) -> Void
@@ -31,10 +32,33 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var readPending = false
     /// Called on the event loop when a response ended and the connection can take another request.
     var onIdle: (() -> Void)?
-    private let wire: UpstreamWire
+    /// The handler's place on the pipeline, while it is on one.
+    private var context: ChannelHandlerContext?
+    /// How long a provider may stay silent in the middle of an answer.
+    private let readIdleTimeout: TimeAmount
+    /// When bytes last came (or reading last resumed): the start of the current silence.
+    private var lastRead = NIODeadline.now()
+    private var hasRead = false
+    private var idleCheck: Scheduled<Void>?
 
-    init(wire: UpstreamWire) {
-        self.wire = wire
+    init(readIdleTimeout: TimeAmount) {
+        self.readIdleTimeout = readIdleTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { startIdleChecks(context: context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        idleCheck?.cancel()
+        idleCheck = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        startIdleChecks(context: context)
+        context.fireChannelActive()
     }
 
     /// Sends a request; `head` hears the response head (once), `response` gets the body that follows.
@@ -46,12 +70,20 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     ) {
         exchange = Exchange(head: head, body: response)
         parser.expectAnswer(toHEAD: request.method == .HEAD)
-        guard wire.send(request) else { return fail(.connectionClosed) }
+        guard let context = self.context else { return fail(.connectionClosed) }
+        if let body = request.body {
+            context.write(wrapOutboundOut(.byteBuffer(request.head)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(body)), promise: nil)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(request.head)), promise: nil)
+        }
     }
 
     /// Reads again after the body's reader drained it.
     func resumeReading(context: ChannelHandlerContext) {
         readPaused = false
+        // A paused reader was no silence of the provider's: it counts from now.
+        lastRead = .now()
         if readPending {
             readPending = false
             context.read()
@@ -77,6 +109,16 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             return
         }
         if bytes.readableBytes > 0 { leftover = bytes }
+        hasRead = true
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // Once a read, not once a chunk: the clock is read once however many chunks came.
+        if hasRead {
+            hasRead = false
+            lastRead = .now()
+        }
+        context.fireChannelReadComplete()
     }
 
     private func handle(_ event: UpstreamResponseParser.Event, context: ChannelHandlerContext) {
@@ -110,16 +152,35 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // Silence counts only in the middle of an answer: waiting for the head has its own limit.
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, let current = exchange,
-            current.head == nil, !readPaused
-        {
+    /// Checks for silence every `readIdleTimeout`, and again that long after the last read when
+    /// there was one since: one timer a connection, not one a request or a read.
+    private func startIdleChecks(context: ChannelHandlerContext) {
+        guard idleCheck == nil else { return }
+        lastRead = .now()
+        scheduleIdleCheck(in: readIdleTimeout, context: context)
+    }
+
+    private func scheduleIdleCheck(in delay: TimeAmount, context: ChannelHandlerContext) {
+        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+            self.checkSilence(context: context)
+        }
+    }
+
+    private func checkSilence(context: ChannelHandlerContext) {
+        idleCheck = nil
+        guard self.context != nil, context.channel.isActive else { return }
+        let silence = NIODeadline.now() - lastRead
+        guard silence >= readIdleTimeout else {
+            return scheduleIdleCheck(in: readIdleTimeout - silence, context: context)
+        }
+        // Silence counts only in the middle of an answer: waiting for the head has its own limit,
+        // and a connection in the pool has nothing to wait for.
+        if let current = exchange, current.head == nil, !readPaused {
             fail(UpstreamError.idleTimeout)
             context.close(promise: nil)
             return
         }
-        context.fireUserInboundEventTriggered(event)
+        scheduleIdleCheck(in: readIdleTimeout, context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
