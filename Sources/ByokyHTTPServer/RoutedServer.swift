@@ -1,4 +1,5 @@
 public import Hummingbird
+public import HummingbirdCore
 public import Logging
 public import ServiceLifecycle
 
@@ -9,10 +10,14 @@ public protocol RoutedServer: Sendable {
     func makeRouter() -> Router<Context>
     /// Work that runs as long as the server does (ending on graceful shutdown).
     var backgroundServices: [any Service] { get }
+    /// Builds each connection's channel: Hummingbird's HTTP/1.1 one unless the server answers
+    /// some requests on the channel itself.
+    var connectionChannel: HTTPServerBuilder { get }
 }
 
 extension RoutedServer {
     public var backgroundServices: [any Service] { [] }
+    public var connectionChannel: HTTPServerBuilder { .http1() }
 }
 
 extension RoutedServer {
@@ -24,7 +29,13 @@ extension RoutedServer {
         _ body: @Sendable (Int) async throws -> Result
     ) async throws -> Result {
         try await HTTPServerRunner.withRunningServers(
-            [HTTPServerRunner.Server(router: makeRouter(), address: .hostname(host, port: port))],
+            [
+                HTTPServerRunner.Server(
+                    router: makeRouter(),
+                    address: .hostname(host, port: port),
+                    server: connectionChannel
+                )
+            ],
             alongside: backgroundServices,
             logger: logger
         ) { ports in try await body(ports[0]) }
@@ -38,7 +49,13 @@ extension RoutedServer {
         onReady: @escaping @Sendable (Int) -> Void
     ) async throws {
         try await HTTPServerRunner.runUntilSignalled(
-            [HTTPServerRunner.Server(router: makeRouter(), address: .hostname(host, port: port))],
+            [
+                HTTPServerRunner.Server(
+                    router: makeRouter(),
+                    address: .hostname(host, port: port),
+                    server: connectionChannel
+                )
+            ],
             alongside: backgroundServices,
             logger: logger
         ) { ports in onReady(ports[0]) }

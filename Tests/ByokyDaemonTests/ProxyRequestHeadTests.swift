@@ -1,3 +1,4 @@
+import ByokyCore
 import NIOHTTP1
 import Testing
 
@@ -36,5 +37,42 @@ struct ProxyRequestHeadTests {
         #expect(head.fields.map(\.name) == ["x-api-key", "content-type", "host", "ä-name"])
         #expect(head.fields.map(\.value) == ["k", "application/json", "second", "v"])
         #expect(head.host == "127.0.0.1:19280")
+    }
+
+    /// The provider of a route's request is the registered one named by the first segment after
+    /// the route's prefix, with something after it; anything else stays with the router.
+    @Test(
+        arguments: [
+            ("", "/anthropic/v1/messages", "anthropic"),
+            ("", "/openai/x", "openai"),
+            ("", "/anthropic/", nil),
+            ("", "/anthropic", nil),
+            ("", "/nonesuch/v1/messages", nil),
+            ("", "/v1/session", nil),
+            ("", "http://host/anthropic/v1/messages", nil),
+            ("/proxy", "/proxy/anthropic/v1/messages", "anthropic"),
+            ("/proxy", "/proxy/gemini/v1beta/models/m:generateContent?alt=sse", "gemini"),
+            ("/proxy", "/proxy/v1/session", nil),
+            ("/proxy", "/proxy/v1/events", nil),
+            ("/proxy", "/proxy/anthropic", nil),
+            ("/proxy", "/proxy/anthropic/", nil),
+            ("/proxy", "/proxy//anthropic/v1/messages", nil),
+            ("/proxy", "/proxyanthropic/v1/messages", nil),
+            ("/proxy", "/anthropic/v1/messages", nil),
+            ("/proxy", "/prox/anthropic/v1/messages", nil),
+        ] as [(String, String, String?)]
+    )
+    func aRoutesProviderIsTheSegmentAfterItsPrefix(prefix: String, target: String, provider: String?) {
+        #expect(ProxyRoute.provider(named: Self.head(target), under: prefix)?.id.rawValue == provider)
+        if prefix.isEmpty { #expect(ProxyRoute.provider(named: Self.head(target))?.id.rawValue == provider) }
+    }
+
+    @Test func aPreflightOrAHeadRequestStaysWithTheRouter() {
+        for method in [HTTPMethod.OPTIONS, .HEAD, .CONNECT] {
+            let head = ProxyRequestHead(
+                HTTPRequestHead(version: .http1_1, method: method, uri: "/proxy/anthropic/v1/messages")
+            )
+            #expect(ProxyRoute.provider(named: head, under: "/proxy") == nil)
+        }
     }
 }

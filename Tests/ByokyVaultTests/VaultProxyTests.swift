@@ -110,6 +110,12 @@ struct VaultProxyTests {
             #expect(own.header("access-control-allow-origin") == site)
             let other = try await fixture.messages(key: web, origin: "https://evil.example")
             #expect(other.status == 403 && other.header("x-byoky-error-code") == "ORIGIN_NOT_ALLOWED")
+            // A page may read why it was refused: by another origin's session, or by a key that
+            // opens none (in the provider's error format).
+            #expect(other.header("access-control-allow-origin") == "https://evil.example")
+            let forged = try await fixture.messages(key: "bva_" + String(repeating: "1", count: 64), origin: site)
+            #expect(forged.status == 401 && forged.header("access-control-allow-origin") == site)
+            #expect(forged.json["type"] as? String == "error")
             let bare = try await fixture.messages(key: web)
             #expect(bare.status == 403)
             let statusElsewhere = try await fixture.vault.send(

@@ -28,13 +28,28 @@ public struct ProxyRoute: Sendable {
     /// follows it (`/anthropic/v1/messages`) and the method is one a provider route takes.
     /// Targets that are not a path (`http://host/…`, `*`) stay with the router.
     public static func provider(named head: ProxyRequestHead) -> Provider? {
+        provider(named: head, under: "")
+    }
+
+    /// The registered provider named by the segment after `prefix` (a path such as `/proxy`,
+    /// without a trailing slash) in `head`'s path, when something follows it
+    /// (`/proxy/anthropic/v1/messages`) and the method is one a provider route takes.
+    public static func provider(named head: ProxyRequestHead, under prefix: String) -> Provider? {
         guard methods.contains(head.methodName) else { return nil }
         var path = head.path
+        var prefix = prefix
         return path.withUTF8 { bytes -> Provider? in
-            guard bytes.count > 2, bytes[0] == UInt8(ascii: "/") else { return nil }
-            guard let slash = bytes[1...].firstIndex(of: UInt8(ascii: "/")), slash > 1, slash + 1 < bytes.count
-            else { return nil }
-            return ProviderRegistry.provider(ProviderID(String(decoding: bytes[1..<slash], as: UTF8.self)))
+            prefix.withUTF8 { prefix -> Provider? in
+                guard bytes.count > prefix.count + 2, bytes.starts(with: prefix) else { return nil }
+                let start = prefix.count
+                guard bytes[start] == UInt8(ascii: "/"),
+                    let slash = bytes[(start + 1)...].firstIndex(of: UInt8(ascii: "/")),
+                    slash > start + 1, slash + 1 < bytes.count
+                else { return nil }
+                return ProviderRegistry.provider(
+                    ProviderID(String(decoding: bytes[(start + 1)..<slash], as: UTF8.self))
+                )
+            }
         }
     }
 }

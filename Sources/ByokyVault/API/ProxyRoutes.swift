@@ -54,6 +54,51 @@ struct ProxyRoutes: Sendable {
         }
     }
 
+    /// `/proxy/<provider>/…` for a registered provider, answered on the connection's channel
+    /// (``ProxyHTTP1Channel``) as the bridge answers `/<provider>/…`: no router, no request or
+    /// response conversion. The router's route below answers what this leaves (an unknown
+    /// provider).
+    func channelRoute() -> ProxyRoute {
+        ProxyRoute(
+            bodyLimit: configuration.proxy.maximumRequestBodySize,
+            provider: { ProxyRoute.provider(named: $0, under: Self.prefix) },
+            respond: respond(to:for:body:)
+        )
+    }
+
+    /// A provider request whose body has been read, answered through its session's engine.
+    private func respond(to head: ProxyRequestHead, for provider: Provider, body: ByteBuffer) async -> ProxyAnswer {
+        let fields = head.fields
+        let query = head.query
+        let key = SessionKeyExtractor.sessionKey(fields: fields, query: query)
+        let engine: ProxyEngine
+        do {
+            engine = try await self.engine(forSessionKey: key)
+        } catch {
+            // As the router's CORS middleware would: the page may read why it was refused.
+            var refusal = BridgeResponses.error(Self.byokyError(error), family: provider.family)
+            if let origin = head.origin { BridgeCORS.allow(origin, in: &refusal.headers) }
+            return .response(refusal)
+        }
+        return await ProxiedRequest.answer(
+            method: head.methodName,
+            headers: fields,
+            body: body,
+            to: provider,
+            pathAndQuery: ProxiedRequest.pathAndQuery(
+                path: head.path,
+                query: query,
+                after: Self.prefix + "/" + provider.id.rawValue
+            ),
+            sessionKey: key,
+            requestOrigin: head.origin,
+            engine: engine
+        )
+    }
+
+    /// The path the provider routes live under.
+    static let prefix = "/proxy"
+
     private func forward(_ request: Request, provider id: ProviderID) async throws -> Response {
         guard let provider = ProviderRegistry.provider(id) else {
             return BridgeResponses.error(
@@ -62,13 +107,27 @@ struct ProxyRoutes: Sendable {
             )
         }
         let key = SessionKeyExtractor.sessionKey(headers: request.headers, query: request.uri.query)
-        let opened: (session: VaultAppSession, dataKey: SymmetricKey)
+        let engine: ProxyEngine
         do {
-            opened = try await sessions.open(key: key ?? "")
+            engine = try await self.engine(forSessionKey: key)
         } catch {
             return BridgeResponses.error(Self.byokyError(error), family: provider.family)
         }
-        let engine = ProxyEngine(
+        return await ProxiedRequest.forward(
+            request,
+            to: provider,
+            pathAndQuery: ProxiedRequest.pathAndQuery(of: request, after: Self.prefix + "/" + id.rawValue),
+            headers: ProxiedRequest.headers(of: request),
+            sessionKey: key,
+            engine: engine,
+            limit: configuration.proxy.maximumRequestBodySize
+        )
+    }
+
+    /// The proxy engine of the session behind `key`, keyed to its account.
+    private func engine(forSessionKey key: String?) async throws -> ProxyEngine {
+        let opened = try await sessions.open(key: key ?? "")
+        return ProxyEngine(
             holder: VaultKeyHolder(
                 store: store,
                 session: opened.session,
@@ -78,15 +137,6 @@ struct ProxyRoutes: Sendable {
             httpClient: httpClient,
             configuration: configuration.proxy,
             state: states.state(for: opened.session.userID)
-        )
-        return await ProxiedRequest.forward(
-            request,
-            to: provider,
-            pathAndQuery: ProxiedRequest.pathAndQuery(of: request, after: "/proxy/" + id.rawValue),
-            headers: ProxiedRequest.headers(of: request),
-            sessionKey: key,
-            engine: engine,
-            limit: configuration.proxy.maximumRequestBodySize
         )
     }
 

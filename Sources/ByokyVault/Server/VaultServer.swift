@@ -1,9 +1,11 @@
 public import ByokyHTTPServer
+import ByokyProxyHTTP
 public import ByokyRelayHost
 public import ByokyWallet
 import Foundation
 import HTTPTypes
 public import Hummingbird
+public import HummingbirdCore
 import NIOCore
 public import ServiceLifecycle
 
@@ -20,6 +22,9 @@ public struct VaultServer: RoutedServer {
     /// Holds the served gifts' relay rooms (`nil` without a gift key).
     public let giftHost: GiftHost?
     let giftSource: VaultGiftSource?
+    /// `/proxy/…`: one value for the router and the connections' channel, so both count against
+    /// the same per-account engine state.
+    let proxy: ProxyRoutes
 
     public init(
         store: VaultStore,
@@ -34,6 +39,18 @@ public struct VaultServer: RoutedServer {
             VaultGiftSource(store: store, giftKey: $0, httpClient: httpClient, configuration: configuration)
         }
         giftHost = giftSource.map { GiftHost(source: $0, onEvent: onGiftEvent) }
+        let sessions = VaultAppSessions(
+            accounts: VaultAccounts(store: store, configuration: configuration),
+            store: store,
+            configuration: configuration
+        )
+        proxy = ProxyRoutes(sessions: sessions, store: store, configuration: configuration, httpClient: httpClient)
+    }
+
+    /// Provider requests (`/proxy/<provider>/…`) are answered on the connection's channel, as the
+    /// bridge answers its own; everything else goes to the router.
+    public var connectionChannel: HTTPServerBuilder {
+        ProxyHTTP1Channel.server(route: proxy.channelRoute())
     }
 
     public var backgroundServices: [any Service] {
@@ -51,8 +68,7 @@ public struct VaultServer: RoutedServer {
             sync: VaultRoutingSync(accounts: accounts, store: store, configuration: configuration),
             configuration: configuration
         ).register(on: router)
-        ProxyRoutes(sessions: sessions, store: store, configuration: configuration, httpClient: httpClient)
-            .register(on: router)
+        proxy.register(on: router)
         AccountRoutes(accounts: accounts, configuration: configuration, metrics: metrics).register(on: router)
         let giftHost = self.giftHost
         GiftRoutes(
