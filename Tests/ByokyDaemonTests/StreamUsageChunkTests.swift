@@ -106,6 +106,35 @@ struct StreamUsageChunkTests {
         }
     }
 
+    /// An app of another family routed to OpenAI: the translated request asks for usage itself
+    /// (the wallet adds nothing to it), so the stream is metered and the app's own stream ends
+    /// with the counts.
+    @Test func aStreamTranslatedIntoOpenAIIsMetered() async throws {
+        try await BridgeFixture.with(grant: [.anthropic, .openai]) { bridge in
+            try await bridge.wallet.addGroup(name: "gpt", provider: .openai, model: "gpt-5.4-mini")
+            try await bridge.wallet.assign(app: "Bridge test", toGroup: "gpt")
+            let body =
+                #"{"model":"claude-sonnet-4-6","max_tokens":64,"stream":true,"#
+                + #""messages":[{"role":"user","content":"Hi"}]}"#
+            for _ in 0..<2 {
+                let answer = try await bridge.send(
+                    .POST,
+                    "/anthropic/v1/messages",
+                    body: body,
+                    headers: [bridge.authHeader(for: .anthropic), ("anthropic-version", "2023-06-01")]
+                )
+                #expect(answer.status == 200, "\(answer.text)")
+                let payloads = try Self.dataPayloads(answer.body)
+                let delta = payloads.last { $0.contains(#""type":"message_delta""#) }
+                #expect(delta?.contains(#""output_tokens":12"#) == true, "\(payloads.suffix(2))")
+            }
+            let log = try await bridge.wallet.store.requestLog()
+            #expect(log.count == 2)
+            #expect(log.allSatisfy { $0.actualProvider == "openai" })
+            #expect(log.allSatisfy { $0.outputTokens == 12 }, "\(log.map(\.outputTokens))")
+        }
+    }
+
     /// Through a received gift the giver's wallet adds the option; the receiver's app still sees
     /// no usage chunk, and the giver still counts the tokens.
     @Test func aGiftsOpenAIStreamHasNoUnaskedUsageChunk() async throws {

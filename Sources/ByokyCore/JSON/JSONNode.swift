@@ -23,11 +23,15 @@ public enum JSONNode: Sendable, Hashable {
         return .number("\(value)")
     }
 
-    /// An object node with members in the given order; `nil` values are left out.
+    /// An object node with members in the given order; `nil` values are left out. Keys must
+    /// differ (checked in debug builds): members are appended without a search, as a writer
+    /// that names each member once needs.
     public static func object(_ members: KeyValuePairs<String, JSONNode?>) -> JSONNode {
-        var object = JSONObject()
+        var object = JSONObject(capacity: members.count)
         for (key, value) in members {
-            if let value { object[key] = value }
+            guard let value else { continue }
+            assert(object[key] == nil, "JSONNode.object: the member \(key) is named twice")
+            object.appendUnchecked(key, value)
         }
         return .object(object)
     }

@@ -184,7 +184,9 @@ public struct ProxyEngine: Sendable {
             // A translated body is new JSON: the app's own provider headers mean nothing to the target.
             clientHeaders: plan.translation == nil ? request.headers : [("content-type", "application/json")],
             credential: credential,
-            hold: hold
+            hold: hold,
+            // A translated body is the wallet's own writing, which asks for stream usage itself.
+            addsStreamUsage: plan.translation == nil
         )
         draft.status = response.status
         let completion = RequestCompletion(
@@ -217,7 +219,8 @@ public struct ProxyEngine: Sendable {
         body: ByteBuffer,
         clientHeaders: [(name: String, value: String)],
         credential: CredentialRecord,
-        hold: BudgetHold?
+        hold: BudgetHold?,
+        addsStreamUsage: Bool = true
     ) async throws -> (response: UpstreamClient.Response, addedStreamUsage: Bool) {
         try await BudgetHold.sending(holding: hold) {
             let base = try state.baseURLs.baseURL(for: target, credentialBaseURL: credential.baseURL)
@@ -229,7 +232,8 @@ public struct ProxyEngine: Sendable {
                 clientHeaders: clientHeaders,
                 credential: credential,
                 secret: try holder.secret(of: credential),
-                body: body
+                body: body,
+                addsStreamUsage: addsStreamUsage
             )
         }
     }
@@ -261,7 +265,8 @@ public struct ProxyEngine: Sendable {
     }
 
     /// Sends a request upstream with the credential's key injected, after checking its URL stays
-    /// under the provider's base. Header allow-list and stream usage options apply.
+    /// under the provider's base. Header allow-list and stream usage options apply (the latter
+    /// unless `addsStreamUsage` is false: a translated body already asks for what it needs).
     ///
     /// - Returns: the response, and whether the wallet added `stream_options.include_usage` that the
     ///   app did not ask for (the provider's usage-only chunk must then not reach the app).
@@ -275,7 +280,8 @@ public struct ProxyEngine: Sendable {
         clientHeaders: [(name: String, value: String)],
         credential: CredentialRecord,
         secret: SecretString,
-        body: ByteBuffer
+        body: ByteBuffer,
+        addsStreamUsage: Bool = true
     ) async throws -> (response: UpstreamClient.Response, addedStreamUsage: Bool) {
         let address = try state.baseURLs.requestURL(url, under: base, provider: target)
         let headers = try UpstreamHeaders.build(
@@ -285,7 +291,9 @@ public struct ProxyEngine: Sendable {
             authMethod: credential.authMethod
         )
         var body = body
-        let injected = body.withUnsafeReadableBytes { StreamUsageOptions.injected(into: $0, provider: target.id) }
+        let injected =
+            addsStreamUsage
+            ? body.withUnsafeReadableBytes { StreamUsageOptions.injected(into: $0, provider: target.id) } : nil
         if let injected { body = ByteBuffer(bytes: injected) }
         let method = method.uppercased()
         let sendsBody = body.readableBytes > 0 || method == "POST" || method == "PUT" || method == "PATCH"
