@@ -65,4 +65,19 @@ import Testing
         #expect(left.isEquivalent(to: right))
         #expect(!left.isEquivalent(to: try JSONNode.parse(#"{"a":1,"b":[]}"#)))
     }
+
+    /// Members are found by their exact name, as JSON.parse finds them: same-length names are
+    /// told apart, and a name spelled with a combining accent is not the precomposed one.
+    @Test func membersAreFoundByTheirExactName() throws {
+        let node = try JSONNode.parse(#"{"role":"r","type":"t","text":"x","caf\u00e9":1,"cafe\u0301":2}"#)
+        #expect(node["role"] == .string("r"))
+        #expect(node["type"] == .string("t"))
+        #expect(node["text"] == .string("x"))
+        #expect(node["tex"] == nil && node["texts"] == nil)
+        #expect(node["caf\u{E9}"] == .number("1"))
+        #expect(node["cafe\u{301}"] == .number("2"))
+        var object = try #require(node.objectValue)
+        object["cafe\u{301}"] = .null
+        #expect(object["caf\u{E9}"] == .number("1") && object["cafe\u{301}"] == .null && object.count == 5)
+    }
 }

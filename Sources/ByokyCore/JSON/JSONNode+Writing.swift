@@ -47,15 +47,12 @@ extension JSONNode {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
+            // Most bytes need no escape: they are found eight at a time and copied a run at a time.
+            let raw = UnsafeRawBufferPointer(utf8)
             var runStart = 0
-            var offset = 0
+            var offset = JSONPlainRun.end(in: raw, from: 0)
             while offset < utf8.count {
                 let byte = utf8[offset]
-                // Most bytes need no escape: they are copied a run at a time.
-                if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
-                    offset += 1
-                    continue
-                }
                 let escape: StaticString?
                 switch byte {
                 case UInt8(ascii: "\""): escape = #"\""#
@@ -80,6 +77,7 @@ extension JSONNode {
                     bytes.append(digits.utf8Start[Int(byte >> 4)])
                     bytes.append(digits.utf8Start[Int(byte & 0x0F)])
                 }
+                offset = JSONPlainRun.end(in: raw, from: offset)
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }

@@ -131,12 +131,17 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     /// The value for `key`; setting `nil` removes the member, setting a new key appends it.
     public subscript(key: String) -> JSONNode? {
         get {
-            // The last duplicate wins, as in JSON.parse and the providers' parsers.
-            for member in members.reversed() where member.key == key { return member.value }
+            // The last duplicate wins, as in JSON.parse and the providers' parsers. Lengths are
+            // compared first: most names differ in length, and that costs no string comparison.
+            let length = key.utf8.count
+            for member in members.reversed() where member.key.utf8.count == length && member.key == key {
+                return member.value
+            }
             return nil
         }
         set {
-            if let index = members.firstIndex(where: { $0.key == key }) {
+            let length = key.utf8.count
+            if let index = members.firstIndex(where: { $0.key.utf8.count == length && $0.key == key }) {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 members.append(Member(key: key, value: newValue))

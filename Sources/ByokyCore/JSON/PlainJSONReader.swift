@@ -157,17 +157,15 @@ struct PlainJSONReader {
     private mutating func plainString() throws(Failure) -> UnsafeRawBufferPointer {
         index += 1
         let start = index
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                index += 1
-                return UnsafeRawBufferPointer(rebasing: bytes[start..<(index - 1)])
-            }
-            if byte == UInt8(ascii: "\\") { throw .needsParser }
-            if byte < 0x20 { throw .invalid }
+        index = JSONPlainRun.end(in: bytes, from: index)
+        guard index < bytes.count else { throw .invalid }
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
             index += 1
+            return UnsafeRawBufferPointer(rebasing: bytes[start..<(index - 1)])
+        case UInt8(ascii: "\\"): throw .needsParser
+        default: throw .invalid
         }
-        throw .invalid
     }
 
     private mutating func digits() -> Int {
