@@ -22,9 +22,11 @@ struct UsageBytesReaderTests {
         #"{"usage":[],"type":"message"}"#,
         #"{"usage":null}"#,
         #"{"usage":{"prompt_tokens_details":{"cached_tokens":1,"cached_tokens":"x"},"prompt_tokens":2,"completion_tokens":3}}"#,
+        #"[{"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":1}},{"usage_metadata":{"prompt_token_count":3,"candidates_token_count":5}},{"x":1}]"#,
+        #"{"usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":2,"thoughtsTokenCount":1},"usage":{"input_tokens":1,"output_tokens":2}}"#,
     ]
 
-    static let providers: [ProviderID] = [.anthropic, .openai, .cohere, .groq]
+    static let providers: [ProviderID] = [.anthropic, .openai, .cohere, .groq, .gemini]
 
     @Test func readsEveryShapeAsParsingItsMembersDoes() {
         for body in Self.bodies {
@@ -51,12 +53,22 @@ struct UsageBytesReaderTests {
         }
     }
 
+    /// The bytes reader agrees with the reference, and, for a body that parses whole, with the
+    /// reading of the parsed tree (what a translated answer is metered by).
     static func expectSameUsage(_ body: [UInt8]) {
+        let document = try? JSONNode.parse(body)
         for provider in providers {
+            let fromBytes = UsageExtractor.usage(fromJSON: body, provider: provider)
             #expect(
-                UsageExtractor.usage(fromJSON: body, provider: provider) == referenceUsage(body, provider: provider),
+                fromBytes == referenceUsage(body, provider: provider),
                 "\(provider.rawValue): \(String(decoding: body, as: UTF8.self))"
             )
+            if let document {
+                #expect(
+                    UsageExtractor.usage(fromParsed: document, provider: provider) == fromBytes,
+                    "parsed, \(provider.rawValue): \(String(decoding: body, as: UTF8.self))"
+                )
+            }
         }
     }
 

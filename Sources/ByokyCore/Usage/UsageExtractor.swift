@@ -3,9 +3,20 @@ public enum UsageExtractor {
     /// Usage from a JSON response body of `provider`, or `nil` when the body reports none
     /// (or reports it only in part, e.g. Anthropic usage without `output_tokens`).
     public static func usage(fromJSON body: some Collection<UInt8>, provider: ProviderID) -> TokenUsage? {
-        // Gemini without `alt=sse` streams a JSON array of responses; the last with usage counts.
+        usage(in: UsageReport.reports(in: body), provider: provider)
+    }
+
+    /// Usage from a response body of `provider` already parsed (an answer parsed to translate
+    /// it): what ``usage(fromJSON:provider:)`` reads from the same body's bytes.
+    public static func usage(fromParsed document: JSONNode, provider: ProviderID) -> TokenUsage? {
+        let reports = document.arrayValue?.compactMap(UsageReport.init) ?? UsageReport(document).map { [$0] } ?? []
+        return usage(in: reports, provider: provider)
+    }
+
+    /// Gemini without `alt=sse` streams a JSON array of responses; the last with usage counts.
+    private static func usage(in reports: [UsageReport], provider: ProviderID) -> TokenUsage? {
         // A loop, not `lazy.compactMap { … }.first`, which reads the report it finds twice.
-        for report in UsageReport.reports(in: body).reversed() {
+        for report in reports.reversed() {
             if let usage = usage(from: report, provider: provider) { return usage }
         }
         return nil

@@ -98,7 +98,8 @@ public struct ChatTranslator: Sendable {
         let read = node.map { [$0] } ?? []
         guard (200..<300).contains(status) else {
             let error = target.readError(node, status: status)
-            return (status, source.writeError(error).jsonBytes, report, TranslationLeftovers(documents: read))
+            let leftovers = TranslationLeftovers(documents: read, answer: node)
+            return (status, source.writeError(error).jsonBytes, report, leftovers)
         }
         do throws(ByokyError) {
             guard let node else { throw ByokyError.malformedUpstream(context.targetFamily, "the body is not JSON") }
@@ -107,11 +108,12 @@ public struct ChatTranslator: Sendable {
             let written = source.writeResponse(response, context: context, report: &report)
             return (
                 status, written.jsonBytes, report,
-                TranslationLeftovers(documents: [node, written], response: response)
+                TranslationLeftovers(documents: [node, written], response: response, answer: node)
             )
         } catch {
             let failure = ProviderErrorInfo(type: "api_error", message: error.message, status: 502)
-            return (502, source.writeError(failure).jsonBytes, report, TranslationLeftovers(documents: read))
+            let leftovers = TranslationLeftovers(documents: read, answer: node)
+            return (502, source.writeError(failure).jsonBytes, report, leftovers)
         }
     }
 

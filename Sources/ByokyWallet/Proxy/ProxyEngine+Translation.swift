@@ -47,21 +47,26 @@ extension ProxyEngine {
                 guard upstream.readableBytes + chunk.readableBytes <= Self.maximumTranslatedBodySize else {
                     throw ByokyError.payloadTooLarge("The provider's answer", limit: Self.maximumTranslatedBodySize)
                 }
-                await completion.meter(chunk)
                 upstream.writeBuffer(&chunk)
             }
         } catch let error as ByokyError {
-            await completion.finish(usage: completion.partialUsage(), errorCode: error.code.rawValue)
+            await completion.finish(usage: Self.usage(of: upstream, from: plan.target), errorCode: error.code.rawValue)
             throw error
         } catch {
             await completion.finish(
-                usage: completion.partialUsage(),
+                usage: Self.usage(of: upstream, from: plan.target),
                 errorCode: ByokyError.Code.streamTruncated.rawValue
             )
             throw ByokyError(.streamTruncated, "The provider's response ended early", underlying: error)
         }
         let translated = translation.translator.translateResponse(upstream.readableBytesView, status: status)
         completion.keepWhileAnswering(translated.leftovers)
+        // The answer was parsed to be translated: its usage is read from that tree, not metered
+        // from its bytes again (an answer that did not parse is read from its bytes, as before).
+        completion.settle(
+            usage: translated.leftovers.answer.map { UsageExtractor.usage(fromParsed: $0, provider: plan.target.id) }
+                ?? Self.usage(of: upstream, from: plan.target)
+        )
         var notes = translation.report
         for note in translated.report.notes { notes.note(note) }
         headers.append((name: "content-type", value: "application/json"))
@@ -71,5 +76,11 @@ extension ProxyEngine {
             headers: headers,
             body: ProxyResponseBody(storage: .buffer(ByteBuffer(bytes: translated.body)), completion: completion)
         )
+    }
+
+    /// The usage of a provider's whole answer read from its bytes, as the usage meter reads a
+    /// JSON body (nothing for a body that is not JSON).
+    static func usage(of answer: ByteBuffer, from provider: Provider) -> TokenUsage? {
+        UsageExtractor.usage(fromJSON: answer.readableBytesView, provider: provider.id)
     }
 }

@@ -15,6 +15,8 @@ final class RequestCompletion: Sendable {
         /// Whether the entry was announced to the log before the answer was written.
         var isAnnounced = false
         var meter: UsageMeter
+        /// The answer's usage when it was read whole, not metered (``settle(usage:)``).
+        var settledUsage: TokenUsage??
         /// Stops the provider's answer when the body is dropped before its end.
         var stop: (@Sendable () -> Void)?
         /// Values let go with the completion (after the answer is written), not on its path.
@@ -94,7 +96,12 @@ final class RequestCompletion: Sendable {
 
     /// The usage metered so far (complete when the body has ended).
     func partialUsage() -> TokenUsage? {
-        state.withLock { $0.meter.finish() }
+        state.withLock { $0.settledUsage ?? $0.meter.finish() }
+    }
+
+    /// Sets the answer's usage, read from the whole answer, in place of metering its chunks.
+    func settle(usage: TokenUsage?) {
+        state.withLock { $0.settledUsage = .some(usage) }
     }
 
     /// Writes the log entry (only the first call does).
