@@ -80,6 +80,31 @@ public enum ProxiedRequest {
         return .proxied(await engine.handle(proxyRequest, sessionKey: sessionKey), requestOrigin: requestOrigin)
     }
 
+    /// Sends a ``ProxyRoute``'s request through `engine`: `head` as read on the channel, with
+    /// `fields` its header fields (read once by the caller, which found the session key in them),
+    /// and `prefix` the path its provider routes live under (`""` on the bridge, `/proxy` on a
+    /// vault).
+    public static func answer(
+        _ head: ProxyRequestHead,
+        fields: [(name: String, value: String)],
+        body: ByteBuffer,
+        to provider: Provider,
+        under prefix: String,
+        sessionKey: String?,
+        engine: ProxyEngine
+    ) async -> ProxyAnswer {
+        await answer(
+            method: head.methodName,
+            headers: fields,
+            body: body,
+            to: provider,
+            pathAndQuery: pathAndQuery(path: head.path, query: head.query, after: prefix + "/" + provider.id.rawValue),
+            sessionKey: sessionKey,
+            requestOrigin: head.origin,
+            engine: engine
+        )
+    }
+
     /// The answer to a request body longer than `limit` bytes, in the provider's error format.
     public static func bodyTooLarge(limit: Int, for provider: Provider) -> Response {
         BridgeResponses.error(.payloadTooLarge("Request body", limit: limit), family: provider.family)

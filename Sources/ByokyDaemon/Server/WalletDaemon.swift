@@ -296,19 +296,13 @@ public final class WalletDaemon: Sendable {
             guard let host = head.host, HostCheck.isLoopback(host) else { return .response(Self.nonLoopbackRefusal) }
             autoLock.touch()
             let fields = head.fields
-            let query = head.query
             return await ProxiedRequest.answer(
-                method: head.methodName,
-                headers: fields,
+                head,
+                fields: fields,
                 body: body,
                 to: provider,
-                pathAndQuery: ProxiedRequest.pathAndQuery(
-                    path: head.path,
-                    query: query,
-                    after: "/" + provider.id.rawValue
-                ),
-                sessionKey: SessionKeyExtractor.sessionKey(fields: fields, query: query),
-                requestOrigin: head.origin,
+                under: "",
+                sessionKey: SessionKeyExtractor.sessionKey(fields: fields, query: head.query),
                 engine: engine
             )
         }

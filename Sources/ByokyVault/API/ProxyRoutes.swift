@@ -69,8 +69,7 @@ struct ProxyRoutes: Sendable {
     /// A provider request whose body has been read, answered through its session's engine.
     private func respond(to head: ProxyRequestHead, for provider: Provider, body: ByteBuffer) async -> ProxyAnswer {
         let fields = head.fields
-        let query = head.query
-        let key = SessionKeyExtractor.sessionKey(fields: fields, query: query)
+        let key = SessionKeyExtractor.sessionKey(fields: fields, query: head.query)
         let engine: ProxyEngine
         do {
             engine = try await self.engine(forSessionKey: key)
@@ -81,17 +80,12 @@ struct ProxyRoutes: Sendable {
             return .response(refusal)
         }
         return await ProxiedRequest.answer(
-            method: head.methodName,
-            headers: fields,
+            head,
+            fields: fields,
             body: body,
             to: provider,
-            pathAndQuery: ProxiedRequest.pathAndQuery(
-                path: head.path,
-                query: query,
-                after: Self.prefix + "/" + provider.id.rawValue
-            ),
+            under: Self.prefix,
             sessionKey: key,
-            requestOrigin: head.origin,
             engine: engine
         )
     }
