@@ -47,6 +47,28 @@ struct HeaderTextTests {
         #expect(HeaderText.name("VARY", is: vary))
         #expect(!HeaderText.name("Varys", is: vary))
         #expect(!HeaderText.name("vAry-", is: vary))
+        // Names longer than a small string, and letters outside ASCII, which do not fold.
+        let allowOrigin = String("access-control-allow-origin")
+        #expect(HeaderText.name("Access-Control-Allow-Origin", is: allowOrigin))
+        #expect(HeaderText.name("ACCESS-CONTROL-ALLOW-ORIGIN", is: "access-control-allow-origin"))
+        #expect(!HeaderText.name("Access-Control-Allow-Origins", is: allowOrigin))
+        #expect(!HeaderText.name("Access-Control-Allow-0rigin", is: "access-control-allow-origin"))
+        #expect(!HeaderText.name("Ä-name", is: String("ä-name")))
+        #expect(HeaderText.name("ä-NAME", is: String("ä-name")))
+    }
+
+    /// Every pair of ASCII characters, against a name given as text and as a run-time string.
+    @Test func everyASCIIPairComparesAsCaseFoldingSays() {
+        for sent in UInt8(0)..<128 {
+            for wanted in UInt8(0)..<128 where !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(wanted) {
+                let folds =
+                    sent == wanted || ((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(sent) && sent | 0x20 == wanted)
+                let name = "x" + String(UnicodeScalar(sent)) + "-header-name-longer-than-small"
+                let expected = "x" + String(UnicodeScalar(wanted)) + "-header-name-longer-than-small"
+                #expect(HeaderText.name(name, is: expected) == folds, "\(sent) \(wanted)")
+                #expect(HeaderText.name(String(UnicodeScalar(sent)), is: String(UnicodeScalar(wanted))) == folds)
+            }
+        }
     }
 
     @Test func namesLowerCaseTheirASCIILettersOnly() {

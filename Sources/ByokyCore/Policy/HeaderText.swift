@@ -35,13 +35,22 @@ public enum HeaderText {
 
     /// Whether `name` is `lowercased` in any ASCII case (`lowercased` must be lower-case ASCII).
     public static func name(_ name: String, is lowercased: StaticString) -> Bool {
-        equalsIgnoringCase(name.utf8, lowercased)
+        let expected = UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
+        guard name.utf8.count == expected.count else { return false }
+        // A string's own bytes when it has them in one piece (native and small strings do): no
+        // iteration through its UTF-8 view, which costs several times more a byte.
+        return name.utf8.withContiguousStorageIfAvailable { equalsIgnoringCase($0, expected) }
+            ?? equalsIgnoringCase(name.utf8, expected)
     }
 
     /// ``name(_:is:)`` against a lower-case name known only at run time (an `HTTPField.Name`'s
     /// `canonicalName`).
     public static func name(_ name: String, is lowercased: String) -> Bool {
-        equalsIgnoringCase(name.utf8, lowercased.utf8)
+        guard name.utf8.count == lowercased.utf8.count else { return false }
+        let compared = name.utf8.withContiguousStorageIfAvailable { sent in
+            lowercased.utf8.withContiguousStorageIfAvailable { equalsIgnoringCase(sent, $0) }
+        }
+        return (compared ?? nil) ?? equalsIgnoringCase(name.utf8, lowercased.utf8)
     }
 
     /// `name` with ASCII letters in lower case; the same string (no copy) when it already is, as
@@ -59,6 +68,21 @@ public enum HeaderText {
 
     private static func equalsIgnoringCase(_ bytes: some Collection<UInt8>, _ lowercased: StaticString) -> Bool {
         equalsIgnoringCase(bytes, UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount))
+    }
+
+    /// ``equalsIgnoringCase(_:_:)`` over two buffers, by index.
+    private static func equalsIgnoringCase(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ expected: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
+        guard bytes.count == expected.count else { return false }
+        for index in 0..<bytes.count {
+            let sent = bytes[index]
+            let wanted = expected[index]
+            guard sent == wanted || (sent >= UInt8(ascii: "A") && sent <= UInt8(ascii: "Z") && sent | 0x20 == wanted)
+            else { return false }
+        }
+        return true
     }
 
     private static func equalsIgnoringCase(
