@@ -221,6 +221,15 @@ struct VaultProxyTests {
                 headers: [("x-api-key", key)]
             )
             #expect(huge.status == 413)
+            // A page reads the refusal, as it reads every answer of the vault's.
+            let hugeFromPage = try await fixture.vault.send(
+                .POST,
+                "/proxy/anthropic/v1/messages",
+                json: "{\"pad\":\"" + String(repeating: "x", count: 70 * 1024) + "\"}",
+                headers: [("x-api-key", key), ("origin", "https://app.example")]
+            )
+            #expect(hugeFromPage.status == 413)
+            #expect(hugeFromPage.header("access-control-allow-origin") == "https://app.example")
             let unknown = try await fixture.vault.send(
                 .POST,
                 "/proxy/nope/v1/messages",

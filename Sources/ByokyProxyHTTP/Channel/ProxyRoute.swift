@@ -10,6 +10,10 @@ public struct ProxyRoute: Sendable {
     public var provider: @Sendable (ProxyRequestHead) -> Provider?
     /// The answer to a request whose body has been read.
     public var respond: @Sendable (ProxyRequestHead, Provider, ByteBuffer) async -> ProxyAnswer
+    /// Whether any page may read the channel's own refusals (a body over the limit), as a
+    /// server whose CORS lets every origin read its answers needs (a vault); the bridge lets
+    /// only pages with a session read its answers.
+    public var refusalsReadableByAnyPage = false
 
     public init(
         bodyLimit: Int,

@@ -119,8 +119,12 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
             guard body!.readableBytes <= route.bodyLimit else {
                 state = .refusing(answered: false, dropped: 0)
-                let refusal = ProxiedRequest.bodyTooLarge(limit: route.bodyLimit, for: provider)
-                answer(with: { .response(refusal) }, to: head, closingAfter: false, context: context)
+                var refusal = ProxiedRequest.bodyTooLarge(limit: route.bodyLimit, for: provider)
+                if route.refusalsReadableByAnyPage, let origin = head.origin {
+                    BridgeCORS.allow(origin, in: &refusal.headers)
+                }
+                let readable = refusal
+                answer(with: { .response(readable) }, to: head, closingAfter: false, context: context)
                 return
             }
             state = .reading(head, provider, body: body)

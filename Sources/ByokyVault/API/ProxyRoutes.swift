@@ -59,11 +59,14 @@ struct ProxyRoutes: Sendable {
     /// response conversion. The router's route below answers what this leaves (an unknown
     /// provider).
     func channelRoute() -> ProxyRoute {
-        ProxyRoute(
+        var route = ProxyRoute(
             bodyLimit: configuration.proxy.maximumRequestBodySize,
             provider: { ProxyRoute.provider(named: $0, under: Self.prefix) },
             respond: respond(to:for:body:)
         )
+        // As the router's CORS middleware does for every answer (VaultCORS).
+        route.refusalsReadableByAnyPage = true
+        return route
     }
 
     /// A provider request whose body has been read, answered through its session's engine.
