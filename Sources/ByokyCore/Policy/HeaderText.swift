@@ -14,7 +14,7 @@ public enum HeaderText {
 
     /// ``name(_:is:)`` over raw bytes (a header name or value item as read from the wire).
     public static func bytes(_ bytes: UnsafeRawBufferPointer, are lowercased: StaticString) -> Bool {
-        equalsIgnoringCase(bytes, lowercased)
+        equalsIgnoringCase(bytes.assumingMemoryBound(to: UInt8.self), buffer(of: lowercased))
     }
 
     /// Whether `value` may go in a header: no CR, LF or NUL.
@@ -35,22 +35,23 @@ public enum HeaderText {
 
     /// Whether `name` is `lowercased` in any ASCII case (`lowercased` must be lower-case ASCII).
     public static func name(_ name: String, is lowercased: StaticString) -> Bool {
-        let expected = UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
-        guard name.utf8.count == expected.count else { return false }
-        // A string's own bytes when it has them in one piece (native and small strings do): no
-        // iteration through its UTF-8 view, which costs several times more a byte.
-        return name.utf8.withContiguousStorageIfAvailable { equalsIgnoringCase($0, expected) }
-            ?? equalsIgnoringCase(name.utf8, expected)
+        self.name(name, isBytes: buffer(of: lowercased))
     }
 
     /// ``name(_:is:)`` against a lower-case name known only at run time (an `HTTPField.Name`'s
     /// `canonicalName`).
     public static func name(_ name: String, is lowercased: String) -> Bool {
-        guard name.utf8.count == lowercased.utf8.count else { return false }
-        let compared = name.utf8.withContiguousStorageIfAvailable { sent in
-            lowercased.utf8.withContiguousStorageIfAvailable { equalsIgnoringCase(sent, $0) }
-        }
-        return (compared ?? nil) ?? equalsIgnoringCase(name.utf8, lowercased.utf8)
+        lowercased.utf8.withContiguousStorageIfAvailable { self.name(name, isBytes: $0) }
+            ?? equalsIgnoringCase(name.utf8, lowercased.utf8)
+    }
+
+    /// ``name(_:is:)`` against lower-case bytes: over the string's own bytes when it has them in
+    /// one piece (native and small strings do), not through its UTF-8 view, which costs several
+    /// times more a byte.
+    private static func name(_ name: String, isBytes expected: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard name.utf8.count == expected.count else { return false }
+        return name.utf8.withContiguousStorageIfAvailable { equalsIgnoringCase($0, expected) }
+            ?? equalsIgnoringCase(name.utf8, expected)
     }
 
     /// `name` with ASCII letters in lower case; the same string (no copy) when it already is, as
@@ -63,14 +64,15 @@ public enum HeaderText {
 
     /// ``name(_:is:)`` over raw bytes, against lower-case ASCII bytes known only at run time.
     static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, are lowercased: [UInt8]) -> Bool {
-        equalsIgnoringCase(bytes, lowercased)
+        lowercased.withUnsafeBufferPointer { equalsIgnoringCase(bytes, $0) }
     }
 
-    private static func equalsIgnoringCase(_ bytes: some Collection<UInt8>, _ lowercased: StaticString) -> Bool {
-        equalsIgnoringCase(bytes, UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount))
+    private static func buffer(of text: StaticString) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
     }
 
-    /// ``equalsIgnoringCase(_:_:)`` over two buffers, by index.
+    /// Whether `bytes` are `expected` (lower-case ASCII) in any ASCII case: every comparison of
+    /// bytes in one piece comes here, by index.
     private static func equalsIgnoringCase(
         _ bytes: UnsafeBufferPointer<UInt8>,
         _ expected: UnsafeBufferPointer<UInt8>
@@ -85,6 +87,7 @@ public enum HeaderText {
         return true
     }
 
+    /// The same over a string's UTF-8 view, for a string whose bytes are not in one piece.
     private static func equalsIgnoringCase(
         _ bytes: some Collection<UInt8>,
         _ expected: some Collection<UInt8>
