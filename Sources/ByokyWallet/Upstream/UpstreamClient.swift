@@ -19,6 +19,8 @@ public final class UpstreamClient: Sendable {
         public var readIdleTimeout: TimeAmount = .seconds(120)
         /// Idle connections kept per origin.
         public var maximumIdlePerOrigin = 64
+        /// The event loops connections run on.
+        public var eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
 
         public init() {}
     }
@@ -119,7 +121,7 @@ public final class UpstreamClient: Sendable {
         if !fresh {
             // On an event loop, only a connection on that same loop is taken: using one on another
             // loop would cost two thread hops per request, more than a new connection costs once.
-            let onEventLoop = MultiThreadedEventLoopGroup.singleton.any().inEventLoop
+            let onEventLoop = configuration.eventLoopGroup.any().inEventLoop
             // The origin's list is changed in place: one hash of the origin, no copy of the list.
             while let pooled = idle.withLock({ pools -> UpstreamConnection? in
                 guard let slot = pools.index(forKey: origin) else { return nil }
@@ -155,7 +157,7 @@ public final class UpstreamClient: Sendable {
         let tls = origin.scheme == "https" ? tls() : nil
         if origin.scheme == "https", tls == nil { throw UpstreamError.connectFailed }
         let readIdle = configuration.readIdleTimeout
-        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton.any())
+        let bootstrap = ClientBootstrap(group: configuration.eventLoopGroup.any())
             .connectTimeout(configuration.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in

@@ -40,6 +40,14 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var lastRead = NIODeadline.now()
     private var hasRead = false
     private var idleCheck: Scheduled<Void>?
+    /// When the pending silence check is due.
+    private var idleCheckDue = NIODeadline.now()
+    /// Silence checks in a row that ran late (the loop was held up) and left judging to the next.
+    private var lateChecks = 0
+    /// How late a silence check may run and still judge; a later one looks again that long after.
+    static let lateCheckTolerance = TimeAmount.milliseconds(10)
+    /// Late checks in a row after which silence is judged however late the check ran.
+    static let lateChecksAllowed = 5
 
     init(readIdleTimeout: TimeAmount) {
         self.readIdleTimeout = readIdleTimeout
@@ -161,7 +169,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     private func scheduleIdleCheck(in delay: TimeAmount, context: ChannelHandlerContext) {
-        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+        idleCheckDue = .now() + delay
+        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(deadline: idleCheckDue) {
             self.checkSilence(context: context)
         }
     }
@@ -169,17 +178,27 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func checkSilence(context: ChannelHandlerContext) {
         idleCheck = nil
         guard self.context != nil, context.channel.isActive else { return }
-        let silence = NIODeadline.now() - lastRead
+        let now = NIODeadline.now()
+        let silence = now - lastRead
         guard silence >= readIdleTimeout else {
+            lateChecks = 0
             return scheduleIdleCheck(in: readIdleTimeout - silence, context: context)
         }
         // Silence counts only in the middle of an answer: waiting for the head has its own limit,
         // and a connection in the pool has nothing to wait for.
         if let current = exchange, current.head == nil, !readPaused {
+            // A check that ran late ran after a long task held the loop up; it runs before the
+            // loop reads its sockets again, so bytes that came meanwhile would count as silence.
+            // It looks again shortly: a check due in the future waits for that read.
+            if now - idleCheckDue > Self.lateCheckTolerance, lateChecks < Self.lateChecksAllowed {
+                lateChecks += 1
+                return scheduleIdleCheck(in: Self.lateCheckTolerance, context: context)
+            }
             fail(UpstreamError.idleTimeout)
             context.close(promise: nil)
             return
         }
+        lateChecks = 0
         scheduleIdleCheck(in: readIdleTimeout, context: context)
     }
 
