@@ -133,9 +133,13 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         get {
             // The last duplicate wins, as in JSON.parse and the providers' parsers. Lengths are
             // compared first: most names differ in length, and that costs no string comparison.
+            // Read in place, by index: a loop over the members would copy each (a retain and
+            // release of its key and value).
             let length = key.utf8.count
-            for member in members.reversed() where member.key.utf8.count == length && member.key == key {
-                return member.value
+            var index = members.endIndex
+            while index > members.startIndex {
+                index &-= 1
+                if members[index].key.utf8.count == length, members[index].key == key { return members[index].value }
             }
             return nil
         }
