@@ -62,6 +62,9 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.context = nil
         idleCheck?.cancel()
         idleCheck = nil
+        // Nothing can answer a request still waiting once the handler is gone (its head timeout
+        // reaches the handler through the pipeline).
+        fail(.connectionClosed)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -78,7 +81,10 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     ) {
         exchange = Exchange(head: head, body: response)
         parser.expectAnswer(toHEAD: request.method == .HEAD)
-        guard let context = self.context else { return fail(.connectionClosed) }
+        // A connection that closed just now (the provider ended it in the pool) has had its
+        // `channelInactive` already, and its handler is removed only a turn of the loop later:
+        // a request started in between would wait for an answer nothing can bring.
+        guard let context = self.context, context.channel.isActive else { return fail(.connectionClosed) }
         if let body = request.body {
             context.write(wrapOutboundOut(.byteBuffer(request.head)), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.byteBuffer(body)), promise: nil)
