@@ -34,7 +34,7 @@ import Testing
         )
         var report = TranslationReport()
         let written = family.adapter.writeResponse(original, context: context, report: &report)
-        let reread = try family.adapter.readResponse(written, context: context)
+        let reread = try family.adapter.readResponse(try JSONNode.parse(written), context: context)
         #expect(AnswerDigest(reread) == AnswerDigest(original))
     }
 

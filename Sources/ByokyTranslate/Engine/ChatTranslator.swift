@@ -106,10 +106,7 @@ public struct ChatTranslator: Sendable {
             var response = try target.readResponse(node, context: context)
             if context.sourceFamily != .cohere { response.content = ToolPlanAsText.apply(to: response.content) }
             let written = source.writeResponse(response, context: context, report: &report)
-            return (
-                status, written.jsonBytes, report,
-                TranslationLeftovers(documents: [node, written], response: response, answer: node)
-            )
+            return (status, written, report, TranslationLeftovers(documents: read, response: response, answer: node))
         } catch {
             let failure = ProviderErrorInfo(type: "api_error", message: error.message, status: 502)
             let leftovers = TranslationLeftovers(documents: read, answer: node)

@@ -18,12 +18,12 @@ protocol FamilyAdapter {
     /// Reads the upstream's successful answer.
     static func readResponse(_ body: JSONNode, context: TranslationContext) throws(ByokyError) -> ChatResponse
 
-    /// Writes an answer in this family's shape for the app.
+    /// Writes an answer in this family's shape for the app, straight to its JSON bytes.
     static func writeResponse(
         _ response: ChatResponse,
         context: TranslationContext,
         report: inout TranslationReport
-    ) -> JSONNode
+    ) -> [UInt8]
 
     /// Reads an upstream error body (any status ≥ 400).
     static func readError(_ body: JSONNode?, status: Int) -> ProviderErrorInfo

@@ -64,10 +64,19 @@ enum ChatMessagesShape {
 extension ChatMessagesShape {
     /// A tool call as OpenAI and Cohere write it: `{id, type: function, function: {name, arguments}}`.
     static func toolCallNode(_ call: ToolUse, id: String) -> JSONNode {
-        .object([
-            "id": .string(id),
-            "type": .string("function"),
-            "function": .object(["name": .string(call.name), "arguments": .string(call.arguments.jsonText)]),
-        ])
+        JSONOutput.node { writeToolCall(call, id: id, to: &$0) }
+    }
+
+    /// Writes a tool call as ``toolCallNode(_:id:)`` describes it.
+    static func writeToolCall(_ call: ToolUse, id: String, to output: inout JSONOutput) {
+        output.beginObject()
+        output.member("id", id)
+        output.member("type", "function")
+        output.key("function")
+        output.beginObject()
+        output.member("name", call.name)
+        output.member("arguments", call.arguments.jsonText)
+        output.endObject()
+        output.endObject()
     }
 }

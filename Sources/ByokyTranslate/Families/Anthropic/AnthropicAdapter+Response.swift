@@ -48,43 +48,59 @@ extension AnthropicAdapter {
         _ response: ChatResponse,
         context: TranslationContext,
         report: inout TranslationReport
-    ) -> JSONNode {
-        var content: [JSONNode] = []
+    ) -> [UInt8] {
+        var output = JSONOutput()
+        output.beginObject()
+        output.member("id", response.id.map(messageID) ?? "msg_\(context.requestID)")
+        output.member("type", "message")
+        output.member("role", "assistant")
+        output.member("model", context.echoedModel)
+        output.key("content")
+        output.beginArray()
+        var isEmpty = true
         for block in response.content {
             switch block {
             case .text(let text):
-                content.append(.object(["type": .string("text"), "text": .string(text)]))
+                writeTextBlock(text, to: &output)
             case .toolUse(let call):
-                content.append(
-                    .object([
-                        "type": .string("tool_use"),
-                        "id": .string(ToolCallID.forTarget(call.id, family: .anthropic, provider: .anthropic)),
-                        "name": .string(call.name),
-                        "input": argumentsObject(call.arguments, report: &report),
-                    ])
-                )
+                output.beginObject()
+                output.member("type", "tool_use")
+                output.member("id", ToolCallID.forTarget(call.id, family: .anthropic, provider: .anthropic))
+                output.member("name", call.name)
+                output.key("input")
+                output.node(argumentsObject(call.arguments, report: &report))
+                output.endObject()
             case .thinking(let thinking):
-                content.append(thinkingNode(thinking, report: &report))
+                output.node(thinkingNode(thinking, report: &report))
             case .redactedThinking(let data):
-                content.append(.object(["type": .string("redacted_thinking"), "data": .string(data)]))
+                output.beginObject()
+                output.member("type", "redacted_thinking")
+                output.member("data", data)
+                output.endObject()
             case .image, .document, .toolResult:
                 continue
             }
+            isEmpty = false
         }
         if let refusal = response.refusal, !refusal.isEmpty, !response.content.contains(where: { $0.text != nil }) {
-            content.append(.object(["type": .string("text"), "text": .string(refusal)]))
+            writeTextBlock(refusal, to: &output)
+            isEmpty = false
         }
-        if content.isEmpty { content.append(.object(["type": .string("text"), "text": .string("")])) }
-        return .object([
-            "id": .string(response.id.map(messageID) ?? "msg_\(context.requestID)"),
-            "type": .string("message"),
-            "role": .string("assistant"),
-            "model": .string(context.echoedModel),
-            "content": .array(content),
-            "stop_reason": .string(stopReasonValue(response.stopReason)),
-            "stop_sequence": response.stopSequence.map(JSONNode.string) ?? .null,
-            "usage": usageNode(response.usage),
-        ])
+        if isEmpty { writeTextBlock("", to: &output) }
+        output.endArray()
+        output.member("stop_reason", stopReasonValue(response.stopReason))
+        output.member("stop_sequence", response.stopSequence)
+        output.key("usage")
+        writeUsage(response.usage, to: &output)
+        output.endObject()
+        return output.finish()
+    }
+
+    private static func writeTextBlock(_ text: String, to output: inout JSONOutput) {
+        output.beginObject()
+        output.member("type", "text")
+        output.member("text", text)
+        output.endObject()
     }
 
     /// Anthropic ids look like `msg_…`; foreign ids are prefixed so they still do.

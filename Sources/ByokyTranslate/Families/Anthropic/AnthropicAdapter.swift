@@ -42,12 +42,16 @@ enum AnthropicAdapter: FamilyAdapter {
     }
 
     static func usageNode(_ usage: ChatUsage) -> JSONNode {
-        .object([
-            "input_tokens": .int(usage.uncachedInputTokens),
-            "output_tokens": .int(usage.outputTokens),
-            "cache_creation_input_tokens": .int(usage.cacheWriteTokens),
-            "cache_read_input_tokens": .int(usage.cacheReadTokens),
-        ])
+        JSONOutput.node { writeUsage(usage, to: &$0) }
+    }
+
+    static func writeUsage(_ usage: ChatUsage, to output: inout JSONOutput) {
+        output.beginObject()
+        output.member("input_tokens", int: usage.uncachedInputTokens)
+        output.member("output_tokens", int: usage.outputTokens)
+        output.member("cache_creation_input_tokens", int: usage.cacheWriteTokens)
+        output.member("cache_read_input_tokens", int: usage.cacheReadTokens)
+        output.endObject()
     }
 
     static func readError(_ body: JSONNode?, status: Int) -> ProviderErrorInfo {

@@ -17,34 +17,59 @@ extension CohereAdapter {
         _ response: ChatResponse,
         context: TranslationContext,
         report: inout TranslationReport
-    ) -> JSONNode {
-        var content: [JSONNode] = []
+    ) -> [UInt8] {
+        var output = JSONOutput()
+        output.beginObject()
+        output.member("id", response.id ?? context.requestID)
+        output.member("finish_reason", finishReasonValue(response.stopReason))
+        output.key("message")
+        output.beginObject()
+        output.member("role", "assistant")
+        output.key("content")
+        output.beginArray()
         var plan: [String] = []
-        var calls: [JSONNode] = []
+        var calls: [ToolUse] = []
+        var isEmpty = true
         for block in response.content {
             switch block {
-            case .text(let text): content.append(.object(["type": .string("text"), "text": .string(text)]))
-            case .thinking(let thinking) where thinking.origin == .toolPlan: plan.append(thinking.text)
-            case .thinking(let thinking):
-                content.append(.object(["type": .string("thinking"), "thinking": .string(thinking.text)]))
+            case .text(let text): writeTypedText(type: "text", key: "text", text, to: &output)
+            case .thinking(let thinking) where thinking.origin == .toolPlan:
+                plan.append(thinking.text)
+                continue
+            case .thinking(let thinking): writeTypedText(type: "thinking", key: "thinking", thinking.text, to: &output)
             case .toolUse(let call):
-                calls.append(ChatMessagesShape.toolCallNode(call, id: call.id))
+                calls.append(call)
+                continue
             case .redactedThinking, .image, .document, .toolResult: continue
             }
+            isEmpty = false
         }
-        if let refusal = response.refusal, content.isEmpty {
-            content.append(.object(["type": .string("text"), "text": .string(refusal)]))
+        if let refusal = response.refusal, isEmpty { writeTypedText(type: "text", key: "text", refusal, to: &output) }
+        output.endArray()
+        if !plan.isEmpty { output.member("tool_plan", plan.joined(separator: "\n")) }
+        if !calls.isEmpty {
+            output.key("tool_calls")
+            output.beginArray()
+            for call in calls { ChatMessagesShape.writeToolCall(call, id: call.id, to: &output) }
+            output.endArray()
         }
-        return .object([
-            "id": .string(response.id ?? context.requestID),
-            "finish_reason": .string(finishReasonValue(response.stopReason)),
-            "message": .object([
-                "role": .string("assistant"),
-                "content": .array(content),
-                "tool_plan": plan.isEmpty ? nil : .string(plan.joined(separator: "\n")),
-                "tool_calls": calls.isEmpty ? nil : .array(calls),
-            ]),
-            "usage": usageNode(response.usage),
-        ])
+        output.endObject()
+        output.key("usage")
+        writeUsage(response.usage, to: &output)
+        output.endObject()
+        return output.finish()
+    }
+
+    /// A content block `{"type": type, key: text}`.
+    private static func writeTypedText(
+        type: String,
+        key: StaticString,
+        _ text: String,
+        to output: inout JSONOutput
+    ) {
+        output.beginObject()
+        output.member("type", type)
+        output.member(key, text)
+        output.endObject()
     }
 }

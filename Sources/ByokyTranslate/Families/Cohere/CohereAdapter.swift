@@ -35,10 +35,19 @@ enum CohereAdapter: FamilyAdapter {
     }
 
     static func usageNode(_ usage: ChatUsage) -> JSONNode {
-        let counts: JSONNode = .object([
-            "input_tokens": .int(usage.inputTokens), "output_tokens": .int(usage.outputTokens),
-        ])
-        return .object(["billed_units": counts, "tokens": counts])
+        JSONOutput.node { writeUsage(usage, to: &$0) }
+    }
+
+    static func writeUsage(_ usage: ChatUsage, to output: inout JSONOutput) {
+        output.beginObject()
+        for name: StaticString in ["billed_units", "tokens"] {
+            output.key(name)
+            output.beginObject()
+            output.member("input_tokens", int: usage.inputTokens)
+            output.member("output_tokens", int: usage.outputTokens)
+            output.endObject()
+        }
+        output.endObject()
     }
 
     static func readError(_ body: JSONNode?, status: Int) -> ProviderErrorInfo {

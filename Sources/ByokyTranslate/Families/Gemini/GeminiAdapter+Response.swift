@@ -52,39 +52,62 @@ extension GeminiAdapter {
         _ response: ChatResponse,
         context: TranslationContext,
         report: inout TranslationReport
-    ) -> JSONNode {
-        var parts: [JSONNode] = []
+    ) -> [UInt8] {
+        var output = JSONOutput()
+        output.beginObject()
+        output.key("candidates")
+        output.beginArray()
+        output.beginObject()
+        output.key("content")
+        output.beginObject()
+        output.member("role", "model")
+        output.key("parts")
+        output.beginArray()
+        var isEmpty = true
         for block in response.content {
             switch block {
-            case .text(let text): parts.append(.object(["text": .string(text)]))
+            case .text(let text):
+                output.beginObject()
+                output.member("text", text)
+                output.endObject()
             case .thinking(let thinking):
-                parts.append(.object(["text": .string(thinking.text), "thought": .bool(true)]))
+                output.beginObject()
+                output.member("text", thinking.text)
+                output.key("thought")
+                output.bool(true)
+                output.endObject()
             case .toolUse(let call):
-                parts.append(
-                    .object([
-                        "functionCall": .object([
-                            "id": .string(call.id), "name": .string(call.name),
-                            "args": AnthropicAdapter.argumentsObject(call.arguments, report: &report),
-                        ])
-                    ])
-                )
+                output.beginObject()
+                output.key("functionCall")
+                output.beginObject()
+                output.member("id", call.id)
+                output.member("name", call.name)
+                output.key("args")
+                output.node(AnthropicAdapter.argumentsObject(call.arguments, report: &report))
+                output.endObject()
+                output.endObject()
             case .redactedThinking, .image, .document, .toolResult:
                 continue
             }
+            isEmpty = false
         }
-        if parts.isEmpty { parts.append(.object(["text": .string(response.refusal ?? "")])) }
-        return .object([
-            "candidates": .array([
-                .object([
-                    "content": .object(["role": .string("model"), "parts": .array(parts)]),
-                    "finishReason": .string(finishReasonValue(response.stopReason)),
-                    "finishMessage": response.refusal.map(JSONNode.string),
-                    "index": .int(0),
-                ])
-            ]),
-            "usageMetadata": usageNode(response.usage),
-            "modelVersion": .string(context.echoedModel),
-            "responseId": .string(response.id ?? context.requestID),
-        ])
+        if isEmpty {
+            output.beginObject()
+            output.member("text", response.refusal ?? "")
+            output.endObject()
+        }
+        output.endArray()
+        output.endObject()
+        output.member("finishReason", finishReasonValue(response.stopReason))
+        if let refusal = response.refusal { output.member("finishMessage", refusal) }
+        output.member("index", int: 0)
+        output.endObject()
+        output.endArray()
+        output.key("usageMetadata")
+        writeUsage(response.usage, to: &output)
+        output.member("modelVersion", context.echoedModel)
+        output.member("responseId", response.id ?? context.requestID)
+        output.endObject()
+        return output.finish()
     }
 }

@@ -41,13 +41,17 @@ enum GeminiAdapter: FamilyAdapter {
     }
 
     static func usageNode(_ usage: ChatUsage) -> JSONNode {
-        .object([
-            "promptTokenCount": .int(usage.inputTokens),
-            "candidatesTokenCount": .int(max(0, usage.outputTokens - usage.reasoningTokens)),
-            "totalTokenCount": .int(usage.totalTokens),
-            "cachedContentTokenCount": usage.cacheReadTokens > 0 ? .int(usage.cacheReadTokens) : nil,
-            "thoughtsTokenCount": usage.reasoningTokens > 0 ? .int(usage.reasoningTokens) : nil,
-        ])
+        JSONOutput.node { writeUsage(usage, to: &$0) }
+    }
+
+    static func writeUsage(_ usage: ChatUsage, to output: inout JSONOutput) {
+        output.beginObject()
+        output.member("promptTokenCount", int: usage.inputTokens)
+        output.member("candidatesTokenCount", int: max(0, usage.outputTokens - usage.reasoningTokens))
+        output.member("totalTokenCount", int: usage.totalTokens)
+        if usage.cacheReadTokens > 0 { output.member("cachedContentTokenCount", int: usage.cacheReadTokens) }
+        if usage.reasoningTokens > 0 { output.member("thoughtsTokenCount", int: usage.reasoningTokens) }
+        output.endObject()
     }
 
     static func readError(_ body: JSONNode?, status: Int) -> ProviderErrorInfo {

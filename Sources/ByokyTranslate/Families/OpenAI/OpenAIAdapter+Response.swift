@@ -38,42 +38,51 @@ extension OpenAIAdapter {
         _ response: ChatResponse,
         context: TranslationContext,
         report: inout TranslationReport
-    ) -> JSONNode {
+    ) -> [UInt8] {
         var texts: [String] = []
         var reasoning: [String] = []
-        var calls: [JSONNode] = []
+        var calls: [ToolUse] = []
         for block in response.content {
             switch block {
             case .text(let text): texts.append(text)
             case .thinking(let thinking): reasoning.append(thinking.text)
-            case .toolUse(let call):
-                calls.append(ChatMessagesShape.toolCallNode(call, id: call.id))
+            case .toolUse(let call): calls.append(call)
             case .redactedThinking, .image, .document, .toolResult:
                 continue
             }
         }
         if !reasoning.isEmpty { report.note("thinking sent as reasoning_content") }
-        let message: JSONNode = .object([
-            "role": .string("assistant"),
-            "content": texts.isEmpty ? .null : .string(texts.joined()),
-            "refusal": response.refusal.map(JSONNode.string) ?? .null,
-            "reasoning_content": reasoning.isEmpty ? nil : .string(reasoning.joined(separator: "\n")),
-            "tool_calls": calls.isEmpty ? nil : .array(calls),
-        ])
-        return .object([
-            "id": .string(completionID(response.id, context: context)),
-            "object": .string("chat.completion"),
-            "created": .int(context.createdAt),
-            "model": .string(context.echoedModel),
-            "choices": .array([
-                .object([
-                    "index": .int(0),
-                    "message": message,
-                    "logprobs": .null,
-                    "finish_reason": .string(finishReasonValue(response.stopReason)),
-                ])
-            ]),
-            "usage": usageNode(response.usage),
-        ])
+        var output = JSONOutput()
+        output.beginObject()
+        output.member("id", completionID(response.id, context: context))
+        output.member("object", "chat.completion")
+        output.member("created", int: context.createdAt)
+        output.member("model", context.echoedModel)
+        output.key("choices")
+        output.beginArray()
+        output.beginObject()
+        output.member("index", int: 0)
+        output.key("message")
+        output.beginObject()
+        output.member("role", "assistant")
+        output.member("content", texts.isEmpty ? nil : texts.count == 1 ? texts[0] : texts.joined())
+        output.member("refusal", response.refusal)
+        if !reasoning.isEmpty { output.member("reasoning_content", reasoning.joined(separator: "\n")) }
+        if !calls.isEmpty {
+            output.key("tool_calls")
+            output.beginArray()
+            for call in calls { ChatMessagesShape.writeToolCall(call, id: call.id, to: &output) }
+            output.endArray()
+        }
+        output.endObject()
+        output.key("logprobs")
+        output.null()
+        output.member("finish_reason", finishReasonValue(response.stopReason))
+        output.endObject()
+        output.endArray()
+        output.key("usage")
+        writeUsage(response.usage, to: &output)
+        output.endObject()
+        return output.finish()
     }
 }

@@ -33,13 +33,23 @@ enum OpenAIAdapter: FamilyAdapter {
     }
 
     static func usageNode(_ usage: ChatUsage) -> JSONNode {
-        .object([
-            "prompt_tokens": .int(usage.inputTokens),
-            "completion_tokens": .int(usage.outputTokens),
-            "total_tokens": .int(usage.totalTokens),
-            "prompt_tokens_details": .object(["cached_tokens": .int(usage.cacheReadTokens)]),
-            "completion_tokens_details": .object(["reasoning_tokens": .int(usage.reasoningTokens)]),
-        ])
+        JSONOutput.node { writeUsage(usage, to: &$0) }
+    }
+
+    static func writeUsage(_ usage: ChatUsage, to output: inout JSONOutput) {
+        output.beginObject()
+        output.member("prompt_tokens", int: usage.inputTokens)
+        output.member("completion_tokens", int: usage.outputTokens)
+        output.member("total_tokens", int: usage.totalTokens)
+        output.key("prompt_tokens_details")
+        output.beginObject()
+        output.member("cached_tokens", int: usage.cacheReadTokens)
+        output.endObject()
+        output.key("completion_tokens_details")
+        output.beginObject()
+        output.member("reasoning_tokens", int: usage.reasoningTokens)
+        output.endObject()
+        output.endObject()
     }
 
     static func readError(_ body: JSONNode?, status: Int) -> ProviderErrorInfo {
