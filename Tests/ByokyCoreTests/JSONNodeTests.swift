@@ -80,4 +80,26 @@ import Testing
         object["cafe\u{301}"] = .null
         #expect(object["caf\u{E9}"] == .number("1") && object["cafe\u{301}"] == .null && object.count == 5)
     }
+
+    /// A member name the parser hands back from its known names is exactly the name read: every
+    /// known name, and every name one byte from one (changed, cut short, one longer, escaped).
+    @Test func knownMemberNamesAreReadExactly() throws {
+        for name in JSONKnownNames.names {
+            var variants = [name, String(name.dropLast()), name + "s", "x" + name]
+            for position in name.utf8.indices {
+                var bytes = Array(name.utf8)
+                let offset = name.utf8.distance(from: name.utf8.startIndex, to: position)
+                bytes[offset] = bytes[offset] == UInt8(ascii: "z") ? UInt8(ascii: "y") : UInt8(ascii: "z")
+                variants.append(String(decoding: bytes, as: UTF8.self))
+            }
+            for variant in variants where !variant.isEmpty {
+                let node = try JSONNode.parse(#"{"\#(variant)":1}"#)
+                #expect(node.objectValue?.members.map(\.key) == [variant])
+            }
+            // An escaped spelling of the name reads as the name.
+            let first = name.unicodeScalars.first!.value
+            let escaped = "\\u00" + String(first, radix: 16) + String(name.unicodeScalars.dropFirst())
+            #expect(try JSONNode.parse(#"{"\#(escaped)":2}"#)[name]?.intValue == 2)
+        }
+    }
 }

@@ -107,7 +107,7 @@ struct JSONNodeParser {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-            let key = try parseString()
+            let key = try parseString(isName: true)
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index &+= 1
@@ -179,7 +179,8 @@ struct JSONNodeParser {
         return index - start
     }
 
-    private mutating func parseString() throws(JSONParseError) -> String {
+    /// `isName`: a member's name, handed back as a known name's string when it is one.
+    private mutating func parseString(isName: Bool = false) throws(JSONParseError) -> String {
         index &+= 1
         let start = index
         // Fast path: no escapes.
@@ -187,7 +188,8 @@ struct JSONNodeParser {
         if index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let run = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+                let text = (isName ? JSONKnownNames.name(run) : nil) ?? String(decoding: run, as: UTF8.self)
                 index &+= 1
                 return text
             }
