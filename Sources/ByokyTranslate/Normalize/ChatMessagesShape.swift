@@ -13,8 +13,14 @@ enum ChatMessagesShape {
         document: (MediaSource, String?) throws(ByokyError) -> JSONNode
     ) throws(ByokyError) -> [JSONNode] {
         var messages: [JSONNode] = []
-        var parts: [JSONNode] = []
-        var hasMedia = false
+        // The texts, and the parts once media makes the content a list of them (a plain-text
+        // turn, the usual one, builds no part at all).
+        var texts: [String] = []
+        var parts: [JSONNode]?
+        func addMedia(_ part: JSONNode) {
+            if parts == nil { parts = texts.map(textPart) }
+            parts!.append(part)
+        }
         for block in message.content {
             switch block {
             case .toolResult(let result):
@@ -33,27 +39,34 @@ enum ChatMessagesShape {
                     ])
                 )
                 for case .image(let source) in result.content {
-                    hasMedia = true
-                    parts.append(imagePart(source))
+                    addMedia(imagePart(source))
                     report.note("images in tool results sent in the following user message")
                 }
             case .text(let text):
-                parts.append(.object(["type": .string("text"), "text": .string(text)]))
+                if parts == nil { texts.append(text) } else { parts!.append(textPart(text)) }
             case .image(let source):
-                hasMedia = true
-                parts.append(imagePart(source))
+                addMedia(imagePart(source))
             case .document(let source, let title):
-                hasMedia = true
-                parts.append(try document(source, title))
+                addMedia(try document(source, title))
             case .toolUse, .thinking, .redactedThinking:
                 continue
             }
         }
-        guard !parts.isEmpty else { return messages }
-        let content: JSONNode =
-            hasMedia ? .array(parts) : .string(parts.compactMap { $0["text"]?.stringValue }.joined(separator: "\n"))
-        messages.append(.object(["role": .string("user"), "content": content]))
+        if let parts {
+            messages.append(.object(["role": .string("user"), "content": .array(parts)]))
+        } else if !texts.isEmpty {
+            messages.append(
+                .object([
+                    "role": .string("user"),
+                    "content": .string(texts.count == 1 ? texts[0] : texts.joined(separator: "\n")),
+                ])
+            )
+        }
         return messages
+    }
+
+    private static func textPart(_ text: String) -> JSONNode {
+        .object(["type": .string("text"), "text": .string(text)])
     }
 
     private static func imagePart(_ source: MediaSource) -> JSONNode {
