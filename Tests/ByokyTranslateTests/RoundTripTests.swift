@@ -14,7 +14,7 @@ import Testing
         let original = try family.adapter.readRequest(try Fixtures.json("\(family.rawValue)/request.json"))
         var report = TranslationReport()
         let written = try family.adapter.writeRequest(original, context: Self.context(family), report: &report)
-        let reread = try family.adapter.readRequest(written)
+        let reread = try family.adapter.readRequest(try JSONNode.parse(written.body))
         #expect(ConversationDigest(reread) == ConversationDigest(original))
         #expect(reread.maxTokens == original.maxTokens)
         #expect(reread.temperature == original.temperature)
@@ -55,7 +55,9 @@ import Testing
             #"{"model":"m","max_tokens":5000,"thinking":{"type":"enabled","budget_tokens":2048},"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":[{"type":"thinking","thinking":"hmm","signature":"sig=="},{"type":"redacted_thinking","data":"opaque"},{"type":"text","text":"Hello"}]},{"role":"user","content":"Again"}]}"#
         let request = try AnthropicAdapter.readRequest(try JSONNode.parse(body))
         var report = TranslationReport()
-        let written = try AnthropicAdapter.writeRequest(request, context: Self.context(.anthropic), report: &report)
+        let written = try JSONNode.parse(
+            try AnthropicAdapter.writeRequest(request, context: Self.context(.anthropic), report: &report).body
+        )
         let blocks = written["messages"]?.arrayValue?[1]["content"]?.arrayValue ?? []
         #expect(blocks.map { $0["type"]?.stringValue } == ["thinking", "redacted_thinking", "text"])
         #expect(blocks.first?["signature"]?.stringValue == "sig==")

@@ -192,6 +192,13 @@ package struct JSONOutput {
         if let text { string(text) } else { null() }
     }
 
+    /// A member with a value held as a tree, left out when there is none.
+    package mutating func member(_ name: StaticString, ifPresent value: JSONNode?) {
+        guard let value else { return }
+        key(name)
+        node(value)
+    }
+
     /// A member with a whole-number value.
     package mutating func member(_ name: StaticString, int value: Int) {
         key(name)

@@ -75,11 +75,11 @@ public struct ChatTranslator: Sendable {
         var report = TranslationReport()
         let outbound = try targetFamily.adapter.writeRequest(request, context: context, report: &report)
         return OutboundRequest(
-            body: outbound.jsonBytes,
+            body: outbound.body,
             path: ChatEndpoint.targetPath(provider: provider, model: model, isStreaming: request.isStreaming),
             translator: ChatTranslator(context: context),
             report: report,
-            leftovers: TranslationLeftovers(documents: [node, outbound], request: request)
+            leftovers: TranslationLeftovers(documents: [node] + (outbound.tree.map { [$0] } ?? []), request: request)
         )
     }
 

@@ -13,7 +13,7 @@ protocol FamilyAdapter {
         _ request: ChatRequest,
         context: TranslationContext,
         report: inout TranslationReport
-    ) throws(ByokyError) -> JSONNode
+    ) throws(ByokyError) -> WrittenRequest
 
     /// Reads the upstream's successful answer.
     static func readResponse(_ body: JSONNode, context: TranslationContext) throws(ByokyError) -> ChatResponse
@@ -36,6 +36,25 @@ protocol FamilyAdapter {
 
     /// A writer that turns family-neutral events into this family's stream for the app.
     static func makeStreamWriter(context: TranslationContext) -> any StreamEventWriter
+}
+
+/// A request written for the target: its JSON bytes, and the tree they were written from when the
+/// writer built one (kept, as the translation's other documents are, to be let go after the answer).
+struct WrittenRequest {
+    var body: [UInt8]
+    var tree: JSONNode?
+
+    /// A request written straight to bytes.
+    init(body: [UInt8]) {
+        self.body = body
+        tree = nil
+    }
+
+    /// A request built as a tree, written out.
+    init(tree: JSONNode) {
+        body = tree.jsonBytes
+        self.tree = tree
+    }
 }
 
 /// Reads one family's server-sent events.

@@ -172,7 +172,7 @@ extension AnthropicAdapter {
         _ request: ChatRequest,
         context: TranslationContext,
         report: inout TranslationReport
-    ) throws(ByokyError) -> JSONNode {
+    ) throws(ByokyError) -> WrittenRequest {
         try RequestChecks.refuseUnsupported(request, target: .anthropic)
         if let count = request.candidateCount, count > 1 {
             throw .unsupported("several completions per request (n > 1)", target: .anthropic)
@@ -254,22 +254,25 @@ extension AnthropicAdapter {
         if request.seed != nil || request.frequencyPenalty != nil || request.presencePenalty != nil {
             report.note("seed and penalties dropped: Anthropic has none")
         }
-        return .object([
-            "model": .string(context.targetModel),
-            "max_tokens": .int(maxTokens),
-            "messages": .array(messages),
-            "system": system.isEmpty ? nil : .string(system.joined(separator: "\n\n")),
-            "temperature": temperature.map(JSONNode.double),
-            "top_p": topP.map(JSONNode.double),
-            "top_k": topK.map(JSONNode.int),
-            "stop_sequences": request.stopSequences.isEmpty ? nil : .array(request.stopSequences.map(JSONNode.string)),
-            "stream": request.isStreaming ? .bool(true) : nil,
-            "metadata": request.userID.map { .object(["user_id": .string($0)]) },
-            "tools": tools.isEmpty ? nil : .array(tools),
-            "tool_choice": tools.isEmpty ? nil : toolChoice,
-            "thinking": thinking,
-            "output_config": outputConfig,
-        ])
+        return WrittenRequest(
+            tree: .object([
+                "model": .string(context.targetModel),
+                "max_tokens": .int(maxTokens),
+                "messages": .array(messages),
+                "system": system.isEmpty ? nil : .string(system.joined(separator: "\n\n")),
+                "temperature": temperature.map(JSONNode.double),
+                "top_p": topP.map(JSONNode.double),
+                "top_k": topK.map(JSONNode.int),
+                "stop_sequences": request.stopSequences.isEmpty
+                    ? nil : .array(request.stopSequences.map(JSONNode.string)),
+                "stream": request.isStreaming ? .bool(true) : nil,
+                "metadata": request.userID.map { .object(["user_id": .string($0)]) },
+                "tools": tools.isEmpty ? nil : .array(tools),
+                "tool_choice": tools.isEmpty ? nil : toolChoice,
+                "thinking": thinking,
+                "output_config": outputConfig,
+            ])
+        )
     }
 
     private static func writeBlock(

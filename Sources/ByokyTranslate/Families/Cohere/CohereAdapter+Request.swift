@@ -121,7 +121,7 @@ extension CohereAdapter {
         _ request: ChatRequest,
         context: TranslationContext,
         report: inout TranslationReport
-    ) throws(ByokyError) -> JSONNode {
+    ) throws(ByokyError) -> WrittenRequest {
         try RequestChecks.refuseUnsupported(request, target: .cohere)
         if let count = request.candidateCount, count > 1 {
             throw .unsupported("several completions per request (n > 1)", target: .cohere)
@@ -210,23 +210,26 @@ extension CohereAdapter {
                 ]),
             ])
         }
-        return .object([
-            "model": .string(context.targetModel),
-            "messages": .array(messages),
-            "max_tokens": request.maxTokens.map(JSONNode.int),
-            "temperature": request.temperature.map(JSONNode.double),
-            "p": request.topP.map(JSONNode.double),
-            "k": request.topK.map(JSONNode.int),
-            "stop_sequences": request.stopSequences.isEmpty ? nil : .array(request.stopSequences.map(JSONNode.string)),
-            "seed": request.seed.map(JSONNode.int),
-            "frequency_penalty": request.frequencyPenalty.map(JSONNode.double),
-            "presence_penalty": request.presencePenalty.map(JSONNode.double),
-            "stream": request.isStreaming ? .bool(true) : nil,
-            "response_format": responseFormat,
-            "tools": tools.isEmpty ? nil : .array(tools),
-            "strict_tools": request.tools.contains { $0.strict == true } ? .bool(true) : nil,
-            "tool_choice": tools.isEmpty ? nil : toolChoice,
-            "thinking": thinking,
-        ])
+        return WrittenRequest(
+            tree: .object([
+                "model": .string(context.targetModel),
+                "messages": .array(messages),
+                "max_tokens": request.maxTokens.map(JSONNode.int),
+                "temperature": request.temperature.map(JSONNode.double),
+                "p": request.topP.map(JSONNode.double),
+                "k": request.topK.map(JSONNode.int),
+                "stop_sequences": request.stopSequences.isEmpty
+                    ? nil : .array(request.stopSequences.map(JSONNode.string)),
+                "seed": request.seed.map(JSONNode.int),
+                "frequency_penalty": request.frequencyPenalty.map(JSONNode.double),
+                "presence_penalty": request.presencePenalty.map(JSONNode.double),
+                "stream": request.isStreaming ? .bool(true) : nil,
+                "response_format": responseFormat,
+                "tools": tools.isEmpty ? nil : .array(tools),
+                "strict_tools": request.tools.contains { $0.strict == true } ? .bool(true) : nil,
+                "tool_choice": tools.isEmpty ? nil : toolChoice,
+                "thinking": thinking,
+            ])
+        )
     }
 }

@@ -152,7 +152,7 @@ extension GeminiAdapter {
         _ request: ChatRequest,
         context: TranslationContext,
         report: inout TranslationReport
-    ) throws(ByokyError) -> JSONNode {
+    ) throws(ByokyError) -> WrittenRequest {
         try RequestChecks.refuseUnsupported(request, target: .gemini)
         if let count = request.candidateCount, count > 1 {
             throw .unsupported("several completions per request (n > 1) across API families", target: .gemini)
@@ -273,13 +273,15 @@ extension GeminiAdapter {
                 "parameters": SchemaAdapter.forGemini(tool.parameters),
             ])
         }
-        return .object([
-            "contents": .array(contents),
-            "systemInstruction": request.system.isEmpty
-                ? nil : .object(["parts": .array(request.system.map { .object(["text": .string($0.text)]) })]),
-            "generationConfig": config.isEmpty ? nil : .object(config),
-            "tools": declarations.isEmpty ? nil : .array([.object(["functionDeclarations": .array(declarations)])]),
-            "toolConfig": declarations.isEmpty ? nil : toolConfig,
-        ])
+        return WrittenRequest(
+            tree: .object([
+                "contents": .array(contents),
+                "systemInstruction": request.system.isEmpty
+                    ? nil : .object(["parts": .array(request.system.map { .object(["text": .string($0.text)]) })]),
+                "generationConfig": config.isEmpty ? nil : .object(config),
+                "tools": declarations.isEmpty ? nil : .array([.object(["functionDeclarations": .array(declarations)])]),
+                "toolConfig": declarations.isEmpty ? nil : toolConfig,
+            ])
+        )
     }
 }

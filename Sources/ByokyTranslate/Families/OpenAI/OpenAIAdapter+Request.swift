@@ -183,18 +183,25 @@ extension OpenAIAdapter {
         _ request: ChatRequest,
         context: TranslationContext,
         report: inout TranslationReport
-    ) throws(ByokyError) -> JSONNode {
+    ) throws(ByokyError) -> WrittenRequest {
         try RequestChecks.refuseUnsupported(request, target: .openai)
         let provider = context.targetProvider
-        var messages: [JSONNode] = []
+        // Written straight to bytes, member by member, in the order the tree had them.
+        var output = JSONOutput(capacity: 1024)
+        output.beginObject()
+        output.member("model", context.targetModel)
+        output.key("messages")
+        output.beginArray()
         for part in request.system {
-            let role = part.isDeveloper && isOpenAIProper(provider) ? "developer" : "system"
-            messages.append(.object(["role": .string(role), "content": .string(part.text)]))
+            output.beginObject()
+            output.member("role", part.isDeveloper && isOpenAIProper(provider) ? "developer" : "system")
+            output.member("content", part.text)
+            output.endObject()
         }
         for message in request.messages {
             switch message.role {
             case .user:
-                messages += try ChatMessagesShape.messages(
+                let messages = try ChatMessagesShape.messages(
                     for: message,
                     family: .openai,
                     provider: provider,
@@ -212,38 +219,40 @@ extension OpenAIAdapter {
                         ]),
                     ])
                 }
+                for message in messages { output.node(message) }
             case .assistant:
                 var texts: [String] = []
-                var calls: [JSONNode] = []
+                var calls: [ToolUse] = []
                 for block in message.content {
                     switch block {
                     case .text(let text): texts.append(text)
-                    case .toolUse(let call):
-                        calls.append(
-                            ChatMessagesShape.toolCallNode(
-                                call,
-                                id: ToolCallID.forTarget(call.id, family: .openai, provider: provider)
-                            )
-                        )
+                    case .toolUse(let call): calls.append(call)
                     case .thinking, .redactedThinking:
                         report.note("thinking in earlier turns dropped: the OpenAI API takes none back")
                     case .image, .document, .toolResult:
                         continue
                     }
                 }
-                messages.append(
-                    .object([
-                        "role": .string("assistant"),
-                        "content": texts.isEmpty ? .null : .string(texts.joined(separator: "\n")),
-                        "tool_calls": calls.isEmpty ? nil : .array(calls),
-                    ])
-                )
+                output.beginObject()
+                output.member("role", "assistant")
+                output.member("content", texts.isEmpty ? nil : texts.joined(separator: "\n"))
+                if !calls.isEmpty {
+                    output.key("tool_calls")
+                    output.beginArray()
+                    for call in calls {
+                        let id = ToolCallID.forTarget(call.id, family: .openai, provider: provider)
+                        ChatMessagesShape.writeToolCall(call, id: id, to: &output)
+                    }
+                    output.endArray()
+                }
+                output.endObject()
             }
         }
+        output.endArray()
         let reasoningTarget = isOpenAIProper(provider) && isReasoningModel(context.targetModel)
         var temperature = request.temperature
         var topP = request.topP
-        var reasoningEffort: JSONNode?
+        var reasoningEffort: String?
         if reasoningTarget {
             if temperature != nil || topP != nil {
                 report.note("temperature and top_p dropped: reasoning models reject them")
@@ -251,7 +260,7 @@ extension OpenAIAdapter {
             temperature = nil
             topP = nil
             if let reasoning = request.reasoning {
-                reasoningEffort = .string(reasoning.isEnabled ? reasoning.resolvedEffort : "minimal")
+                reasoningEffort = reasoning.isEnabled ? reasoning.resolvedEffort : "minimal"
             }
         } else if request.reasoning?.isEnabled == true {
             report.note("reasoning request dropped: the target model takes no reasoning setting")
@@ -289,26 +298,45 @@ extension OpenAIAdapter {
             toolChoice = .object(["type": .string("function"), "function": .object(["name": .string(name)])])
         case nil: break
         }
-        let tokenKey = isOpenAIProper(provider) ? "max_completion_tokens" : "max_tokens"
-        return .object([
-            "model": .string(context.targetModel),
-            "messages": .array(messages),
-            tokenKey: request.maxTokens.map(JSONNode.int),
-            "temperature": temperature.map(JSONNode.double),
-            "top_p": topP.map(JSONNode.double),
-            "stop": request.stopSequences.isEmpty ? nil : .array(request.stopSequences.map(JSONNode.string)),
-            "stream": request.isStreaming ? .bool(true) : nil,
-            "stream_options": request.isStreaming ? .object(["include_usage": .bool(true)]) : nil,
-            "user": request.userID.map(JSONNode.string),
-            "n": request.candidateCount.map(JSONNode.int),
-            "seed": request.seed.map(JSONNode.int),
-            "frequency_penalty": request.frequencyPenalty.map(JSONNode.double),
-            "presence_penalty": request.presencePenalty.map(JSONNode.double),
-            "reasoning_effort": reasoningEffort,
-            "response_format": responseFormat,
-            "tools": tools.isEmpty ? nil : .array(tools),
-            "tool_choice": tools.isEmpty ? nil : toolChoice,
-            "parallel_tool_calls": tools.isEmpty ? nil : request.parallelToolCalls.map(JSONNode.bool),
-        ])
+        if let maxTokens = request.maxTokens {
+            output.member(isOpenAIProper(provider) ? "max_completion_tokens" : "max_tokens", int: maxTokens)
+        }
+        output.member("temperature", ifPresent: temperature.map(JSONNode.double))
+        output.member("top_p", ifPresent: topP.map(JSONNode.double))
+        if !request.stopSequences.isEmpty {
+            output.key("stop")
+            output.beginArray()
+            for sequence in request.stopSequences { output.string(sequence) }
+            output.endArray()
+        }
+        if request.isStreaming {
+            output.key("stream")
+            output.bool(true)
+            output.key("stream_options")
+            output.beginObject()
+            output.key("include_usage")
+            output.bool(true)
+            output.endObject()
+        }
+        if let user = request.userID { output.member("user", user) }
+        if let count = request.candidateCount { output.member("n", int: count) }
+        if let seed = request.seed { output.member("seed", int: seed) }
+        output.member("frequency_penalty", ifPresent: request.frequencyPenalty.map(JSONNode.double))
+        output.member("presence_penalty", ifPresent: request.presencePenalty.map(JSONNode.double))
+        if let reasoningEffort { output.member("reasoning_effort", reasoningEffort) }
+        output.member("response_format", ifPresent: responseFormat)
+        if !tools.isEmpty {
+            output.key("tools")
+            output.beginArray()
+            for tool in tools { output.node(tool) }
+            output.endArray()
+            output.member("tool_choice", ifPresent: toolChoice)
+            if let parallel = request.parallelToolCalls {
+                output.key("parallel_tool_calls")
+                output.bool(parallel)
+            }
+        }
+        output.endObject()
+        return WrittenRequest(body: output.finish())
     }
 }
