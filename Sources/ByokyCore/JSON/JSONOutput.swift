@@ -27,7 +27,8 @@ package struct JSONOutput {
     /// Whether the next value or name follows a value at its level.
     private var needsComma = false
 
-    /// A writer with room for `capacity` bytes (a chat answer fits the default).
+    /// A writer with room for `capacity` bytes (the default: a chat request or answer fits, and
+    /// the allocation stays within the allocator's per-thread cache of small blocks).
     package init(capacity: Int = 512) {
         storage = Array(repeating: 0, count: capacity)
         count = 0
@@ -45,10 +46,15 @@ package struct JSONOutput {
     /// The bytes written so far (a copy).
     package var bytes: [UInt8] { Array(storage[..<count]) }
 
-    /// The bytes written, handed over without a copy.
-    package consuming func finish() -> [UInt8] {
-        storage.removeSubrange(count...)
-        return storage
+    /// The bytes written, handed over without a copy; the writer is left empty.
+    package mutating func finish() -> [UInt8] {
+        // Taken out of the writer first, so the bytes are uniquely held and cut in place.
+        var written: [UInt8] = []
+        swap(&written, &storage)
+        written.removeSubrange(count...)
+        count = 0
+        needsComma = false
+        return written
     }
 
     /// A tree written through a writer: one description of a document serves both as bytes and,

@@ -187,7 +187,7 @@ extension OpenAIAdapter {
         try RequestChecks.refuseUnsupported(request, target: .openai)
         let provider = context.targetProvider
         // Written straight to bytes, member by member, in the order the tree had them.
-        var output = JSONOutput(capacity: 1024)
+        var output = JSONOutput()
         output.beginObject()
         output.member("model", context.targetModel)
         output.key("messages")
