@@ -235,12 +235,20 @@ package struct JSONOutput {
         if storage.count &- count < extra { grow(extra) }
     }
 
-    /// Adds room: at least `extra`, and about as much as this writer has written (up to 16 KiB at
-    /// a time), so a long document grows in a few steps and each zero is written once.
+    /// Adds room: at least `extra`, and about as much as this writer has written (at least 64
+    /// bytes, at most 16 KiB at a time), so a long document grows in a few steps, each zero is
+    /// written once, and a short write after existing bytes adds little.
     private mutating func grow(_ extra: Int) {
-        let step = Swift.max(extra, Swift.min(Swift.max(count &- base, 256), 16 * 1024))
-        storage.append(contentsOf: repeatElement(0, count: step))
+        var step = Swift.max(extra, Swift.min(Swift.max(count &- base, 64), Self.zeros.count))
+        while step > 0 {
+            // Copied from a block of zeros (appending a repeated element goes byte by byte).
+            let part = Swift.min(step, Self.zeros.count)
+            storage.append(contentsOf: Self.zeros[..<part])
+            step &-= part
+        }
     }
+
+    private static let zeros = [UInt8](repeating: 0, count: 16 * 1024)
 
     private mutating func put(_ byte: UInt8) {
         reserve(1)
