@@ -9,8 +9,11 @@ public enum UsageExtractor {
     /// Usage from a response body of `provider` already parsed (an answer parsed to translate
     /// it): what ``usage(fromJSON:provider:)`` reads from the same body's bytes.
     public static func usage(fromParsed document: JSONNode, provider: ProviderID) -> TokenUsage? {
-        let reports = document.arrayValue?.compactMap(UsageReport.init) ?? UsageReport(document).map { [$0] } ?? []
-        return usage(in: reports, provider: provider)
+        if let elements = document.arrayValue {
+            return usage(in: elements.compactMap(UsageReport.init), provider: provider)
+        }
+        // One object, read without a list of reports around it (a report is large to copy).
+        return UsageReport(document).flatMap { usage(from: $0, provider: provider) }
     }
 
     /// Gemini without `alt=sse` streams a JSON array of responses; the last with usage counts.

@@ -1,5 +1,11 @@
 public import ByokyCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The chat endpoint of a request path, per family; every other endpoint is refused on a
 /// translated route.
 public struct ChatEndpoint: Sendable, Hashable {
@@ -10,18 +16,15 @@ public struct ChatEndpoint: Sendable, Hashable {
 
     /// Matches `path` (without the query) against `family`'s chat endpoint; `nil` for anything else.
     public static func match(path: String, family: APIFamily) -> ChatEndpoint? {
-        // By bytes: splitting off the query and comparing suffixes by characters cost about 5k
-        // instructions a translated request.
-        let end = path.utf8.firstIndex(of: UInt8(ascii: "?")) ?? path.utf8.endIndex
-        let bytes = path.utf8[..<end]
         switch family {
         case .anthropic:
-            return bytes.hasSuffix("/v1/messages") ? ChatEndpoint(isStreaming: false) : nil
+            return pathOf(path, endsWith: "/v1/messages") ? ChatEndpoint(isStreaming: false) : nil
         case .openai:
-            return bytes.hasSuffix("/chat/completions") ? ChatEndpoint(isStreaming: false) : nil
+            return pathOf(path, endsWith: "/chat/completions") ? ChatEndpoint(isStreaming: false) : nil
         case .cohere:
-            return bytes.hasSuffix("/v2/chat") ? ChatEndpoint(isStreaming: false) : nil
+            return pathOf(path, endsWith: "/v2/chat") ? ChatEndpoint(isStreaming: false) : nil
         case .gemini:
+            let end = path.utf8.firstIndex(of: UInt8(ascii: "?")) ?? path.utf8.endIndex
             let path = String(path[..<end])
             let segments = path.split(separator: "/", omittingEmptySubsequences: false)
             guard let position = segments.lastIndex(of: "models"), position + 1 < segments.count,
@@ -38,20 +41,25 @@ public struct ChatEndpoint: Sendable, Hashable {
         }
     }
 
+    /// Whether the path of `target` (up to its query) ends with `suffix`, compared by bytes in
+    /// place (splitting off the query and comparing by characters cost about 5k instructions a
+    /// translated request; stepping through the UTF-8 view, a thousand).
+    private static func pathOf(_ target: String, endsWith suffix: StaticString) -> Bool {
+        var target = target
+        return target.withUTF8 { bytes in
+            let end = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.count
+            let count = suffix.utf8CodeUnitCount
+            guard end >= count, let start = bytes.baseAddress else { return false }
+            return memcmp(start + (end - count), suffix.utf8Start, count) == 0
+        }
+    }
+
     /// The path (and query) of `provider`'s chat endpoint for `model`.
     public static func targetPath(provider: Provider, model: String, isStreaming: Bool) -> String {
         switch provider.family {
         case .gemini?: APIFamily.geminiChatPath(model: model, streaming: isStreaming)
         default: provider.chatPath ?? "/v1/chat/completions"
         }
-    }
-}
-
-extension Substring.UTF8View {
-    /// Whether these bytes end with `suffix`'s.
-    fileprivate func hasSuffix(_ suffix: StaticString) -> Bool {
-        let tail = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
-        return count >= tail.count && self[index(endIndex, offsetBy: -tail.count)...].elementsEqual(tail)
     }
 }
 
