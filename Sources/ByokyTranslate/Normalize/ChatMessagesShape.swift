@@ -80,6 +80,15 @@ extension ChatMessagesShape {
         JSONOutput.node { writeToolCall(call, id: id, to: &$0) }
     }
 
+    /// Writes `"tool_calls": […]` when there are calls; `id`: a call's id as the target names it.
+    static func writeToolCalls(_ calls: [ToolUse], id: (ToolUse) -> String, to output: inout JSONOutput) {
+        guard !calls.isEmpty else { return }
+        output.key("tool_calls")
+        output.beginArray()
+        for call in calls { writeToolCall(call, id: id(call), to: &output) }
+        output.endArray()
+    }
+
     /// Writes a tool call as ``toolCallNode(_:id:)`` describes it.
     static func writeToolCall(_ call: ToolUse, id: String, to output: inout JSONOutput) {
         output.beginObject()

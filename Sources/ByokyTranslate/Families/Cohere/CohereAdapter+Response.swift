@@ -47,12 +47,7 @@ extension CohereAdapter {
         if let refusal = response.refusal, isEmpty { writeTypedText(type: "text", key: "text", refusal, to: &output) }
         output.endArray()
         if !plan.isEmpty { output.member("tool_plan", plan.joined(separator: "\n")) }
-        if !calls.isEmpty {
-            output.key("tool_calls")
-            output.beginArray()
-            for call in calls { ChatMessagesShape.writeToolCall(call, id: call.id, to: &output) }
-            output.endArray()
-        }
+        ChatMessagesShape.writeToolCalls(calls, id: \.id, to: &output)
         output.endObject()
         output.key("usage")
         writeUsage(response.usage, to: &output)

@@ -236,15 +236,8 @@ extension OpenAIAdapter {
                 output.beginObject()
                 output.member("role", "assistant")
                 output.member("content", texts.isEmpty ? nil : texts.joined(separator: "\n"))
-                if !calls.isEmpty {
-                    output.key("tool_calls")
-                    output.beginArray()
-                    for call in calls {
-                        let id = ToolCallID.forTarget(call.id, family: .openai, provider: provider)
-                        ChatMessagesShape.writeToolCall(call, id: id, to: &output)
-                    }
-                    output.endArray()
-                }
+                let id = { (call: ToolUse) in ToolCallID.forTarget(call.id, family: .openai, provider: provider) }
+                ChatMessagesShape.writeToolCalls(calls, id: id, to: &output)
                 output.endObject()
             }
         }

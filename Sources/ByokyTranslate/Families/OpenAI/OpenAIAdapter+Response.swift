@@ -68,12 +68,7 @@ extension OpenAIAdapter {
         output.member("content", texts.isEmpty ? nil : texts.count == 1 ? texts[0] : texts.joined())
         output.member("refusal", response.refusal)
         if !reasoning.isEmpty { output.member("reasoning_content", reasoning.joined(separator: "\n")) }
-        if !calls.isEmpty {
-            output.key("tool_calls")
-            output.beginArray()
-            for call in calls { ChatMessagesShape.writeToolCall(call, id: call.id, to: &output) }
-            output.endArray()
-        }
+        ChatMessagesShape.writeToolCalls(calls, id: \.id, to: &output)
         output.endObject()
         output.key("logprobs")
         output.null()
