@@ -136,12 +136,16 @@ public struct JSONObject: Sendable, Hashable, Sequence {
             // Read in place, by index: a loop over the members would copy each (a retain and
             // release of its key and value).
             let length = key.utf8.count
-            var index = members.endIndex
-            while index > members.startIndex {
-                index &-= 1
-                if members[index].key.utf8.count == length, members[index].key == key { return members[index].value }
+            return members.withUnsafeBufferPointer { members in
+                var index = members.count
+                while index > 0 {
+                    index &-= 1
+                    if members[index].key.utf8.count == length, members[index].key == key {
+                        return members[index].value
+                    }
+                }
+                return nil
             }
-            return nil
         }
         set {
             let length = key.utf8.count
