@@ -95,6 +95,23 @@ struct JSONTopLevelScannerTests {
         #expect(Self.spans("{\"a\" : 12 \n, \"b\":false\t}", ["a", "b"]) == ["a": "12", "b": "false"])
     }
 
+    /// Keys of every length from 1 to 70 (the look-up passes over names of a length no key has,
+    /// and knows lengths only below 64), among names one byte longer or shorter, and an empty key.
+    @Test func spansAreFoundForKeysOfEveryLength() {
+        let keys = (1...70).filter { $0 % 3 != 0 }.map { String(repeating: "k", count: $0) } + [""]
+        var members: [String] = []
+        var expected: [String: String] = [:]
+        for length in 1...71 {
+            let name = String(repeating: "k", count: length)
+            members.append(#""\#(name)":\#(length)"#)
+            if keys.contains(name) { expected[name] = String(length) }
+            members.append(#""\#(name)x":0"#)
+        }
+        members.append(#""":"empty""#)
+        expected[""] = #""empty""#
+        #expect(Self.spans("{" + members.joined(separator: ",") + "}", keys) == expected)
+    }
+
     @Test func spansRefuseWhatOnlyAParserCanRead() {
         // Not an object, or a member name with an escape: the caller parses the document.
         #expect(Self.spans(#"[{"usage":{}}]"#, ["usage"]) == nil)

@@ -65,10 +65,46 @@ public enum JSONTopLevelScanner {
 
     /// Member names to look for, kept as bytes so a scan made often does not convert them each time.
     public struct Keys: Sendable {
-        let bytes: [[UInt8]]
+        /// Every name's bytes, one after another.
+        private let joined: [UInt8]
+        /// Where each name's bytes are in `joined`, in the order given.
+        private let spans: [Range<Int>]
+        /// Bit `n` set when a name is `n` bytes long (`n` < 64): most member names of a document
+        /// are of no length asked for, and are passed over at once.
+        private let lengths: UInt64
 
         public init(_ names: [String]) {
-            bytes = names.map { Array($0.utf8) }
+            var joined: [UInt8] = []
+            var spans: [Range<Int>] = []
+            for name in names {
+                spans.append(joined.count..<(joined.count + name.utf8.count))
+                joined.append(contentsOf: name.utf8)
+            }
+            self.joined = joined
+            self.spans = spans
+            lengths = spans.reduce(0) { $1.count < 64 ? $0 | 1 << $1.count : $0 }
+        }
+
+        var count: Int { spans.count }
+
+        /// The position of the first key whose bytes are those of the name at `name` in `bytes`:
+        /// lengths first, then the bytes (most names are not one asked for).
+        func index(of name: Range<Int>, in bytes: UnsafeRawBufferPointer) -> Int? {
+            if name.count < 64, lengths & 1 << name.count == 0 { return nil }
+            return joined.withUnsafeBytes { joined in
+                for (position, span) in spans.enumerated() where span.count == name.count {
+                    if span.isEmpty
+                        || memcmp(
+                            joined.baseAddress! + span.lowerBound,
+                            bytes.baseAddress! + name.lowerBound,
+                            span.count
+                        ) == 0
+                    {
+                        return position
+                    }
+                }
+                return nil
+            }
         }
     }
 
@@ -78,21 +114,15 @@ public enum JSONTopLevelScanner {
         guard let first = bytes.firstIndex(where: { !isWhitespace($0) }), bytes[first] == UInt8(ascii: "{") else {
             return nil
         }
-        var spans = [Range<Int>?](repeating: nil, count: keys.bytes.count)
+        var spans = [Range<Int>?](repeating: nil, count: keys.count)
         let complete = forEachMember(in: bytes) { name, value in
-            guard !bytes[name].contains(UInt8(ascii: "\\")) else { return false }
-            if let index = keys.bytes.firstIndex(where: { isName(name, in: bytes, equalTo: $0) }) {
-                spans[index] = value
+            guard memchr(bytes.baseAddress! + name.lowerBound, Int32(UInt8(ascii: "\\")), name.count) == nil else {
+                return false
             }
+            if let index = keys.index(of: name, in: bytes) { spans[index] = value }
             return true
         }
         return complete ? spans : nil
-    }
-
-    /// Whether the member name at `name` is the bytes of `key`: lengths first, then the bytes
-    /// (most names are not the one asked for).
-    private static func isName(_ name: Range<Int>, in bytes: UnsafeRawBufferPointer, equalTo key: [UInt8]) -> Bool {
-        key.withUnsafeBytes { isName(name, in: bytes, equalTo: $0) }
     }
 
     private static func isName(

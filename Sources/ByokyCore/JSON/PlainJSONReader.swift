@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads a JSON object's members straight from its bytes, validating as it goes, for the plain
 /// objects a provider's `usage` is: member names without escapes, numbers read as numbers. A
 /// value of any other kind is checked by ``JSONNode``'s parser and skipped.
@@ -177,6 +183,6 @@ struct PlainJSONReader {
     /// Whether a member's name is `name`.
     static func name(_ bytes: UnsafeRawBufferPointer, is name: StaticString) -> Bool {
         bytes.count == name.utf8CodeUnitCount
-            && bytes.elementsEqual(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            && (bytes.isEmpty || memcmp(bytes.baseAddress!, name.utf8Start, bytes.count) == 0)
     }
 }

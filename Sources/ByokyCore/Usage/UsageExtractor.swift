@@ -3,7 +3,14 @@ public enum UsageExtractor {
     /// Usage from a JSON response body of `provider`, or `nil` when the body reports none
     /// (or reports it only in part, e.g. Anthropic usage without `output_tokens`).
     public static func usage(fromJSON body: some Collection<UInt8>, provider: ProviderID) -> TokenUsage? {
-        usage(in: UsageReport.reports(in: body), provider: provider)
+        switch UsageReport.scannedUsage(body, provider: provider) {
+        case .usage(let usage):
+            return usage
+        case .unreadable:
+            return nil
+        case .needsParsing:
+            return (try? JSONNode.parse(body)).flatMap { usage(fromParsed: $0, provider: provider) }
+        }
     }
 
     /// Usage from a response body of `provider` already parsed (an answer parsed to translate
@@ -13,7 +20,8 @@ public enum UsageExtractor {
             return usage(in: elements.compactMap(UsageReport.init), provider: provider)
         }
         // One object, read without a list of reports around it (a report is large to copy).
-        return UsageReport(document).flatMap { usage(from: $0, provider: provider) }
+        guard let report = UsageReport(document) else { return nil }
+        return usage(from: report, provider: provider)
     }
 
     /// Gemini without `alt=sse` streams a JSON array of responses; the last with usage counts.

@@ -19,37 +19,27 @@ extension UsageReport {
     ]
     private static let memberKeys = JSONTopLevelScanner.Keys(memberNames)
 
-    /// Parses `bytes` as one object, or as an array of objects (Gemini without `alt=sse`).
-    ///
-    /// Of an object only the members that can carry usage are parsed; the rest (the answer's
-    /// content, most of its bytes) is skipped unread.
-    static func reports(in bytes: some Collection<UInt8>) -> [UsageReport] {
-        let scanned = bytes.withContiguousStorageIfAvailable { buffer in
-            usageMembers(of: UnsafeRawBufferPointer(buffer))
-        }
-        switch scanned {
-        case .members(let report)?:
-            return [report]
-        case .unreadable?:
-            return []
-        case .needsParsing?, nil:
-            guard let node = try? JSONNode.parse(bytes) else { return [] }
-            if let elements = node.arrayValue { return elements.compactMap(UsageReport.init) }
-            return UsageReport(node).map { [$0] } ?? []
-        }
+    /// The usage a scan of a body's top level finds for `provider`: of an object only the members
+    /// that can carry usage are read; the rest (the answer's content, most of its bytes) is
+    /// skipped unread. The report is read where it is made (it is large to copy).
+    static func scannedUsage(_ bytes: some Collection<UInt8>, provider: ProviderID) -> ScannedBody {
+        bytes.withContiguousStorageIfAvailable { buffer in
+            usageMembers(of: UnsafeRawBufferPointer(buffer), provider: provider)
+        } ?? .needsParsing
     }
 
     /// What a scan of a body's top level gave.
-    private enum ScannedBody {
-        /// The report read from the usage-bearing members alone.
-        case members(UsageReport)
+    enum ScannedBody {
+        /// The usage read from the usage-bearing members alone (`nil`: they hold none).
+        case usage(TokenUsage?)
         /// One of them does not parse (read as no usage, as a document that does not parse).
         case unreadable
-        /// Not an object the scanner can read: the whole document must be parsed.
+        /// Not an object the scanner can read (an array, a member name with an escape): the whole
+        /// document must be parsed.
         case needsParsing
     }
 
-    private static func usageMembers(of bytes: UnsafeRawBufferPointer) -> ScannedBody {
+    private static func usageMembers(of bytes: UnsafeRawBufferPointer, provider: ProviderID) -> ScannedBody {
         guard let spans = JSONTopLevelScanner.valueSpans(of: memberKeys, in: bytes) else { return .needsParsing }
         // A member that is there, parsed (`nil` when absent; `.unreadable` when it does not parse).
         func parsed(_ index: Int) throws(JSONParseError) -> JSONNode? {
@@ -76,18 +66,17 @@ extension UsageReport {
             }
             // Every member that is there is parsed: one that does not parse makes the body unreadable.
             let (metadata, snakeCaseMetadata) = (try parsed(2), try parsed(3))
-            return .members(
-                UsageReport(
-                    type: type,
-                    usage: usage,
-                    // Gemini field names may be snake_case too (proto3 JSON).
-                    usageMetadata: GeminiCounts(metadata ?? snakeCaseMetadata),
-                    message: Nested(try parsed(4)),
-                    delta: Nested(try parsed(5)),
-                    x_groq: Nested(try parsed(6)),
-                    response: Nested(try parsed(7))
-                )
+            let report = UsageReport(
+                type: type,
+                usage: usage,
+                // Gemini field names may be snake_case too (proto3 JSON).
+                usageMetadata: GeminiCounts(metadata ?? snakeCaseMetadata),
+                message: Nested(try parsed(4)),
+                delta: Nested(try parsed(5)),
+                x_groq: Nested(try parsed(6)),
+                response: Nested(try parsed(7))
             )
+            return .usage(UsageExtractor.usage(from: report, provider: provider))
         } catch {
             return .unreadable
         }
@@ -108,19 +97,22 @@ extension UsageReport.Counts {
         guard case .object(let object)? = node else { return nil }
         self.init()
         for member in object {
-            switch member.key {
-            case "input_tokens": input_tokens = number(member.value)
-            case "output_tokens": output_tokens = number(member.value)
-            case "prompt_tokens": prompt_tokens = number(member.value)
-            case "completion_tokens": completion_tokens = number(member.value)
-            case "cache_read_input_tokens": cache_read_input_tokens = number(member.value)
-            case "cache_creation_input_tokens": cache_creation_input_tokens = number(member.value)
-            case "prompt_tokens_details": prompt_tokens_details = Details(member.value)
-            case "completion_tokens_details": completion_tokens_details = Details(member.value)
-            case "input_tokens_details": input_tokens_details = Details(member.value)
-            case "output_tokens_details": output_tokens_details = Details(member.value)
-            case "tokens": tokens = CohereTokens(member.value)
-            case "billed_units": billed_units = CohereTokens(member.value)
+            let name = member.key
+            // By length first: a name is then compared with one or two of those read, not all.
+            switch name.utf8.count {
+            case 6 where name == "tokens": tokens = CohereTokens(member.value)
+            case 12 where name == "input_tokens": input_tokens = number(member.value)
+            case 12 where name == "billed_units": billed_units = CohereTokens(member.value)
+            case 13 where name == "output_tokens": output_tokens = number(member.value)
+            case 13 where name == "prompt_tokens": prompt_tokens = number(member.value)
+            case 17 where name == "completion_tokens": completion_tokens = number(member.value)
+            case 20 where name == "input_tokens_details": input_tokens_details = Details(member.value)
+            case 21 where name == "prompt_tokens_details": prompt_tokens_details = Details(member.value)
+            case 21 where name == "output_tokens_details": output_tokens_details = Details(member.value)
+            case 23 where name == "cache_read_input_tokens": cache_read_input_tokens = number(member.value)
+            case 25 where name == "completion_tokens_details": completion_tokens_details = Details(member.value)
+            case 27 where name == "cache_creation_input_tokens":
+                cache_creation_input_tokens = number(member.value)
             default: continue
             }
         }
@@ -155,8 +147,8 @@ extension UsageReport.GeminiCounts {
 }
 
 extension UsageReport.Nested {
-    init?(_ node: JSONNode?) {
+    convenience init?(_ node: JSONNode?) {
         guard let node, case .object = node else { return nil }
-        usage = UsageReport.Counts(node["usage"])
+        self.init(usage: UsageReport.Counts(node["usage"]))
     }
 }

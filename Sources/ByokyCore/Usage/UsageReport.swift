@@ -1,13 +1,14 @@
-/// The usage-bearing parts of any provider's response object or stream event, decoded leniently.
+/// The usage-bearing parts of any provider's response object or stream event, read leniently
+/// (a value of the wrong kind counts as absent).
 ///
-/// One small `Decodable` covers every family's shapes so a stream event is decoded once.
-struct UsageReport: Decodable {
-    struct Counts: Decodable {
-        struct Details: Decodable {
+/// One shape covers every family's so a stream event is read once.
+struct UsageReport {
+    struct Counts {
+        struct Details {
             var cached_tokens: Double?
             var reasoning_tokens: Double?
         }
-        struct CohereTokens: Decodable {
+        struct CohereTokens {
             var input_tokens: Double?
             var output_tokens: Double?
         }
@@ -24,14 +25,18 @@ struct UsageReport: Decodable {
         var tokens: CohereTokens?
         var billed_units: CohereTokens?
     }
-    struct GeminiCounts: Decodable {
+    struct GeminiCounts {
         let promptTokenCount: Double?
         let candidatesTokenCount: Double?
         let thoughtsTokenCount: Double?
         let cachedContentTokenCount: Double?
     }
-    struct Nested: Decodable {
+    /// An object that holds a `usage` (rarely there: held by reference, so a report, made for
+    /// every answer, stays small to copy).
+    final class Nested: Sendable {
         let usage: Counts?
+
+        init(usage: Counts?) { self.usage = usage }
     }
 
     let type: String?
