@@ -3,7 +3,8 @@ public import ByokyCore
 /// What a translation built on its way: the documents it read and wrote and the request or
 /// answer between them. Handed back so a server can keep them until its answer has been sent:
 /// freeing these trees costs about as much as building them, and need not delay the answer.
-public struct TranslationLeftovers: Sendable {
+/// Held by reference: handing them on (to a plan, to a completion) copies no request or answer.
+public final class TranslationLeftovers: Sendable {
     let documents: [JSONNode]
     let request: ChatRequest?
     let response: ChatResponse?

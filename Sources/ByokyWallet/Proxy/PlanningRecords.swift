@@ -3,8 +3,9 @@ public import ByokyStore
 
 /// The session behind an app's key and the owner's records its requests are planned and capped
 /// with, read together: the wallet finds them all in its read cache in one look when they are
-/// fresh, so a request does not wait on five separate reads.
-public struct PlanningRecords: Sendable {
+/// fresh, so a request does not wait on five separate reads. Held by reference: a request hands
+/// them through several layers, and the cache hands the same ones to every request of a session.
+public final class PlanningRecords: Sendable {
     /// The live session the key belongs to.
     public let session: SessionRecord
     /// The providers the session was granted, read from it once (the read cache keeps these

@@ -10,7 +10,8 @@ import Synchronization
 /// cut short, its budget settled and the provider's answer stopped (``stopsOnAbandon(_:)``).
 final class RequestCompletion: Sendable {
     private struct State {
-        var entry: RequestLogEntryDraft
+        /// The entry, until it is recorded (taken out then, not copied).
+        var entry: RequestLogEntryDraft?
         var isFinished = false
         /// Whether the entry was announced to the log before the answer was written.
         var isAnnounced = false
@@ -55,7 +56,7 @@ final class RequestCompletion: Sendable {
     static let clientClosed = "CLIENT_CLOSED"
 
     deinit {
-        let (isFinished, errorCode, stop) = state.withLock { ($0.isFinished, $0.entry.errorCode, $0.stop) }
+        let (isFinished, errorCode, stop) = state.withLock { ($0.isFinished, $0.entry?.errorCode, $0.stop) }
         guard !isFinished else { return }
         record(usage: partialUsage(), errorCode: errorCode ?? Self.clientClosed)
         stop?()
@@ -112,15 +113,16 @@ final class RequestCompletion: Sendable {
     /// ``finish(usage:errorCode:)``, at once.
     private func record(usage: TokenUsage?, errorCode: String?) {
         let finished: (entry: RequestLogEntryDraft, wasAnnounced: Bool)? = state.withLock { state in
-            guard !state.isFinished else { return nil }
+            guard !state.isFinished, let entry = state.entry.take() else { return nil }
             state.isFinished = true
-            return (state.entry, state.isAnnounced)
+            return (entry, state.isAnnounced)
         }
         guard let (entry, wasAnnounced) = finished else { return }
         let elapsed = ContinuousClock.now - started
         let milliseconds = Int(
             elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         )
+        let status = entry.status
         let record = entry.record(
             inputTokens: usage?.inputTokens,
             outputTokens: usage?.outputTokens,
@@ -129,7 +131,6 @@ final class RequestCompletion: Sendable {
         )
         // Written just after the response, off its path; the budget is settled once it is stored.
         let hold = self.hold
-        let status = entry.status
         store.enqueue(record, announced: wasAnnounced) { hold?.settle(usage: usage, status: status) }
     }
 }
@@ -148,7 +149,8 @@ struct RequestLogEntryDraft: Sendable {
     var createdAt: Int64
     var started: ContinuousClock.Instant
 
-    func record(inputTokens: Int?, outputTokens: Int?, latency: Int, errorCode: String?) -> RequestLogRecord {
+    /// The entry as the log stores it (its texts moved, not copied).
+    consuming func record(inputTokens: Int?, outputTokens: Int?, latency: Int, errorCode: String?) -> RequestLogRecord {
         RequestLogRecord(
             id: LogEntryID.next(),
             sessionID: sessionID,
