@@ -55,6 +55,16 @@ import Testing
         #expect(outbound.report.notes.contains { $0.contains("top_p") })
     }
 
+    /// Reasoning models by name, in any ASCII case; names near them are not.
+    @Test(arguments: [
+        ("o1", true), ("o1-mini", true), ("O3-PRO", true), ("o4-mini-high", true), ("gpt-5", true),
+        ("GPT-5.4", true), ("gpt-5-nano", true), ("o", false), ("o2", false), ("gpt-4o", false),
+        ("gpt-5", true), ("gpt-", false), ("xo1", false), ("", false), ("ö1", false), ("gpt\u{2010}5", false),
+    ])
+    func reasoningModelsAreKnownByTheirNames(model: String, isReasoning: Bool) {
+        #expect(OpenAIAdapter.isReasoningModel(model) == isReasoning)
+    }
+
     @Test func reasoningTargetsTakeMaxCompletionTokensAndNoSampling() throws {
         let body =
             #"{"model":"m","max_tokens":256,"temperature":0.7,"thinking":{"type":"enabled","budget_tokens":4000},"messages":[{"role":"user","content":"Hi"}]}"#

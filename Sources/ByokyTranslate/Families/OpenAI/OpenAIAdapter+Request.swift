@@ -174,9 +174,20 @@ extension OpenAIAdapter {
         provider == .openai || provider == .azureOpenAI
     }
 
-    private static func isReasoningModel(_ model: String) -> Bool {
-        let name = model.lowercased()
-        return name.hasPrefix("o1") || name.hasPrefix("o3") || name.hasPrefix("o4") || name.hasPrefix("gpt-5")
+    /// Whether `model` names a reasoning model: it starts with `o1`, `o3`, `o4` or `gpt-5` in any
+    /// ASCII case (compared over its bytes: no lower-cased copy for every request).
+    static func isReasoningModel(_ model: String) -> Bool {
+        var model = model
+        return model.withUTF8 { bytes in
+            func startsWith(_ prefix: StaticString) -> Bool {
+                guard bytes.count >= prefix.utf8CodeUnitCount else { return false }
+                return HeaderText.bytes(
+                    UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<prefix.utf8CodeUnitCount])),
+                    are: prefix
+                )
+            }
+            return startsWith("o1") || startsWith("o3") || startsWith("o4") || startsWith("gpt-5")
+        }
     }
 
     static func writeRequest(
