@@ -108,6 +108,35 @@ struct HTTP1ResponseEncoderTests {
         #expect(String(buffer: encoder.end(trailers: nil) ?? ByteBuffer()) == "0\r\n\r\n")
     }
 
+    /// A head with more fields than the encoder keeps verdicts for (64) is judged field by field
+    /// all the same: every field that could be a header passes, in order, and no other.
+    @Test func aWalletAnswerWithManyFieldsKeepsEachValidOneInOrder() {
+        var fields: [(name: String, value: String)] = []
+        var expected = "HTTP/1.1 200 OK\r\n"
+        for index in 0..<150 {
+            switch index % 3 {
+            case 0:
+                fields.append(("x-field-\(index)", "v\(index)"))
+                expected += "x-field-\(index): v\(index)\r\n"
+            case 1: fields.append(("bad name \(index)", "v"))
+            default: fields.append(("x-split-\(index)", "a\r\nx-injected: \(index)"))
+            }
+        }
+        let date = "Fri, 04 Dec 2026 01:02:03 GMT"
+        var encoder = HTTP1ResponseEncoder()
+        var bytes = ByteBuffer()
+        encoder.head(
+            status: 200,
+            fields: fields,
+            extra: [],
+            contentLength: 0,
+            date: date,
+            answering: .POST,
+            into: &bytes
+        )
+        #expect(String(buffer: bytes) == expected + "content-length: 0\r\ndate: \(date)\r\n\r\n")
+    }
+
     /// A wallet answer's head, written from its header list: the provider's framing and date
     /// give way to the encoder's, the page's CORS fields replace the provider's of those names
     /// (in any case), and what could not be a header is left out.

@@ -32,6 +32,24 @@ struct UpstreamRequestTests {
         )
     }
 
+    /// More headers than the request keeps verdicts for (64): the client's `host` and
+    /// `content-length` are left out wherever they come, every other header kept in order.
+    @Test func aLongHeaderListLosesOnlyItsHostAndLength() throws {
+        var headers: [(String, String)] = []
+        var expected = "POST / HTTP/1.1\r\nhost: h\r\n"
+        for index in 0..<140 {
+            switch index % 7 {
+            case 3: headers.append(("Host", "elsewhere-\(index)"))
+            case 5: headers.append(("content-LENGTH", "\(index)"))
+            default:
+                headers.append(("x-h\(index)", "v\(index)"))
+                expected += "x-h\(index): v\(index)\r\n"
+            }
+        }
+        let request = try UpstreamRequest(method: "POST", target: "/", host: "h", headers: headers, body: nil)
+        #expect(Self.text(request) == expected + "content-length: 0\r\n\r\n")
+    }
+
     @Test func withoutABodyOnlyMethodsThatCarryOneSayTheLengthIsZero() throws {
         let post = try UpstreamRequest(method: "POST", target: "/v1/x", host: "h", headers: [], body: nil)
         #expect(Self.text(post) == "POST /v1/x HTTP/1.1\r\nhost: h\r\ncontent-length: 0\r\n\r\n")

@@ -91,13 +91,17 @@ struct HTTP1ResponseEncoder {
         let framing = framing(status: status, method: method, hasLength: contentLength != nil, version: .http1_1)
         let code = String(status)
         let reason = HTTPResponseStatus(statusCode: status).reasonPhrase
+        // Each field is judged once, not again when the pieces are written after being measured.
+        let passing = ElementVerdicts(count: fields.count) {
+            Self.passesOn(fields[$0].name, fields[$0].value, notIn: extra)
+        }
         buffer.writePieces { text in
             text.append("HTTP/1.1 ")
             text.append(code)
             text.append(" ")
             text.append(reason)
             text.append("\r\n")
-            for (name, value) in fields where Self.passesOn(name, value, notIn: extra) {
+            for (index, (name, value)) in fields.enumerated() where passing[index] {
                 Self.appendField(name, value, to: &text)
             }
             if framing == .length, let contentLength {
