@@ -32,10 +32,6 @@ struct UpstreamRequest: Sendable {
         for (name, value) in headers {
             guard HeaderText.isToken(name), HeaderText.isSafeValue(value) else { throw UpstreamError.invalidHeader }
         }
-        // Decided once, not again when the pieces are written after being measured.
-        let written = ElementVerdicts(count: headers.count) { index in
-            !HeaderText.name(headers[index].0, is: "host") && !HeaderText.name(headers[index].0, is: "content-length")
-        }
         let length = body.map { String($0.readableBytes) } ?? (Self.expectsBody(method) ? "0" : nil)
         head.writePieces { text in
             text.append(method)
@@ -44,7 +40,8 @@ struct UpstreamRequest: Sendable {
             text.append(" HTTP/1.1\r\nhost: ")
             text.append(host)
             text.append("\r\n")
-            for (index, (name, value)) in headers.enumerated() where written[index] {
+            for (name, value) in headers
+            where !HeaderText.name(name, is: "host") && !HeaderText.name(name, is: "content-length") {
                 text.append(name)
                 text.append(": ")
                 text.append(value)
