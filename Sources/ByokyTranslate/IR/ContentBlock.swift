@@ -21,6 +21,11 @@ public enum ContentBlock: Sendable, Hashable {
         if case .text(let text) = self { return text }
         return nil
     }
+
+    /// Whether this is a text block.
+    var isText: Bool {
+        if case .text = self { true } else { false }
+    }
 }
 
 /// Where media bytes come from.

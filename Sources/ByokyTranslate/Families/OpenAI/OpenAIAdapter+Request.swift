@@ -211,6 +211,15 @@ extension OpenAIAdapter {
         }
         for message in request.messages {
             switch message.role {
+            case .user where message.content.allSatisfy(\.isText):
+                // The usual turn, text alone: written as it is, no message built for it.
+                var texts: [String] = []
+                for case .text(let text) in message.content { texts.append(text) }
+                guard !texts.isEmpty else { continue }
+                output.beginObject()
+                output.member("role", "user")
+                output.member("content", texts.count == 1 ? texts[0] : texts.joined(separator: "\n"))
+                output.endObject()
             case .user:
                 let messages = try ChatMessagesShape.messages(
                     for: message,
