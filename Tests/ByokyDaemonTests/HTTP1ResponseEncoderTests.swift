@@ -122,19 +122,32 @@ struct HTTP1ResponseEncoderTests {
             default: fields.append(("x-split-\(index)", "a\r\nx-injected: \(index)"))
             }
         }
-        let date = "Fri, 04 Dec 2026 01:02:03 GMT"
         var encoder = HTTP1ResponseEncoder()
+        let head = Self.walletHead(status: 200, fields: fields, extra: [], contentLength: 0, encoder: &encoder)
+        #expect(head == expected + "content-length: 0\r\ndate: \(Self.date)\r\n\r\n")
+    }
+
+    static let date = "Fri, 04 Dec 2026 01:02:03 GMT"
+
+    /// The head `encoder` writes for a wallet answer to a POST, dated ``date``.
+    static func walletHead(
+        status: Int,
+        fields: [(name: String, value: String)],
+        extra: [(name: HTTPField.Name, value: String)],
+        contentLength: Int?,
+        encoder: inout HTTP1ResponseEncoder
+    ) -> String {
         var bytes = ByteBuffer()
         encoder.head(
-            status: 200,
+            status: status,
             fields: fields,
-            extra: [],
-            contentLength: 0,
+            extra: extra,
+            contentLength: contentLength,
             date: date,
             answering: .POST,
             into: &bytes
         )
-        #expect(String(buffer: bytes) == expected + "content-length: 0\r\ndate: \(date)\r\n\r\n")
+        return String(buffer: bytes)
     }
 
     /// A wallet answer's head, written from its header list: the provider's framing and date
@@ -147,37 +160,25 @@ struct HTTP1ResponseEncoderTests {
             ("access-control-expose-headers", "x-a"), ("bad name", "1"), ("x-split", "a\r\nx-injected: 1"),
             ("x-nul", "a\u{0}b"), ("request-id", "req_1"),
         ]
-        let date = "Fri, 04 Dec 2026 01:02:03 GMT"
+        let date = Self.date
         var encoder = HTTP1ResponseEncoder()
-        var bytes = ByteBuffer()
-        encoder.head(
+        let readable = Self.walletHead(
             status: 200,
             fields: fields,
             extra: BridgeCORS.fields(allowing: "https://app.example"),
             contentLength: 2,
-            date: date,
-            answering: .POST,
-            into: &bytes
+            encoder: &encoder
         )
         #expect(
-            String(buffer: bytes)
+            readable
                 == "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nrequest-id: req_1\r\ncontent-length: 2\r\n"
                 + "Access-Control-Allow-Origin: https://app.example\r\nAccess-Control-Expose-Headers: *\r\n"
                 + "Vary: origin\r\ndate: \(date)\r\n\r\n"
         )
         // No page to let read it: the provider's own CORS fields stay; unknown length is chunked.
-        var streamed = ByteBuffer()
-        encoder.head(
-            status: 429,
-            fields: fields,
-            extra: [],
-            contentLength: nil,
-            date: date,
-            answering: .POST,
-            into: &streamed
-        )
+        let streamed = Self.walletHead(status: 429, fields: fields, extra: [], contentLength: nil, encoder: &encoder)
         #expect(
-            String(buffer: streamed)
+            streamed
                 == "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\nVary: accept\r\n"
                 + "Access-Control-Allow-Origin: *\r\naccess-control-expose-headers: x-a\r\nrequest-id: req_1\r\n"
                 + "date: \(date)\r\ntransfer-encoding: chunked\r\n\r\n"
