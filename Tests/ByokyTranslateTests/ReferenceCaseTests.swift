@@ -59,7 +59,7 @@ import Testing
     @Test(arguments: [
         ("o1", true), ("o1-mini", true), ("O3-PRO", true), ("o4-mini-high", true), ("gpt-5", true),
         ("GPT-5.4", true), ("gpt-5-nano", true), ("o", false), ("o2", false), ("gpt-4o", false),
-        ("gpt-5", true), ("gpt-", false), ("xo1", false), ("", false), ("ö1", false), ("gpt\u{2010}5", false),
+        ("Gpt-5-mini", true), ("gpt-", false), ("xo1", false), ("", false), ("ö1", false), ("gpt\u{2010}5", false),
     ])
     func reasoningModelsAreKnownByTheirNames(model: String, isReasoning: Bool) {
         #expect(OpenAIAdapter.isReasoningModel(model) == isReasoning)
