@@ -1,4 +1,5 @@
 import ByokyTesting
+import SQLKit
 import Synchronization
 import Testing
 
@@ -41,24 +42,58 @@ import Testing
         }
     }
 
-    /// A batch's insert is cut from the full batch's: for every size it holds exactly that many
-    /// rows of placeholders, and a full batch and a batch of one both reach the file.
-    @Test func everyBatchSizeHasItsOwnRowCount() async throws {
-        for rows in [1, 2, 3, 250, RequestLogWriter.maximumBatch - 1, RequestLogWriter.maximumBatch] {
-            let statement = RequestLogWriter.insertStatement(rows: rows)
-            #expect(statement.hasPrefix("INSERT INTO request_log (id, session_id,"))
-            #expect(statement.hasSuffix("?,?)"))
-            #expect(statement.split(separator: "(").count - 2 == rows)
-            #expect(statement.filter { $0 == "?" }.count == rows * 14)
-        }
+    /// A full batch and one more entry (two batches) both reach the file, every value as given.
+    @Test func aFullBatchAndTheNextReachTheFile() async throws {
         try await TemporaryFolder.with { folder in
             let store = try await WalletStore.open(at: folder.path + "/wallet.sqlite")
             let count = RequestLogWriter.maximumBatch + 1
-            for index in 0..<count { store.enqueue(Self.entry(index, tokens: index)) }
+            let entries = (0..<count).map { Self.entry($0, tokens: $0.isMultiple(of: 5) ? nil : $0) }
+            for entry in entries { store.enqueue(entry) }
             let log = try await store.requestLog(limit: count + 10)
             #expect(log.count == count)
-            #expect(Set(log.map(\.id)).count == count)
+            #expect(Set(log) == Set(entries))
             try await store.close()
+        }
+    }
+
+    /// The connection's best effort: a row SQLite refuses (an id already written) is left out and
+    /// the rest of its batch written; a batch whose transaction SQLite rolls back is written row
+    /// by row, so only the row that caused it is lost; the insert, prepared once, is prepared
+    /// again when the schema changes under it; a closed connection writes nothing.
+    @Test func aRefusedRowOrARolledBackBatchLosesOnlyThatRow() async throws {
+        try await TemporaryFolder.with { folder in
+            let path = folder.path + "/wallet.sqlite"
+            let store = try await WalletStore.open(at: path)
+            let connection = try LogInsertConnection(path: path)
+            connection.write([Self.entry(0, tokens: 1), Self.entry(0, tokens: 3), Self.entry(1, tokens: 2)])
+            let firstTokens = try await store.requestLog(limit: 10).compactMap(\.inputTokens)
+            #expect(firstTokens.sorted() == [1, 2])
+            // A row that rolls back the whole transaction, in the middle of a batch.
+            try await store.database.raw(
+                """
+                CREATE TRIGGER refuse_rollback BEFORE INSERT ON request_log WHEN NEW.app_name = 'rollback'
+                BEGIN SELECT RAISE(ROLLBACK, 'refused'); END
+                """
+            ).run()
+            var batch = (2..<6).map { Self.entry($0, tokens: $0) }
+            batch[1].appName = "rollback"
+            connection.write(batch)
+            let written = Set(try await store.requestLog(limit: 10).map(\.id))
+            #expect(written == ["log-0", "log-1", "log-2", "log-4", "log-5"])
+            connection.close()
+            connection.write([Self.entry(9, tokens: 9)])
+            #expect(try await store.requestLog(limit: 10).count == 5)
+            try await store.close()
+        }
+    }
+
+    /// A connection that cannot open says so, naming the step and SQLite's reason.
+    @Test func aConnectionThatCannotOpenSaysWhy() async throws {
+        try await TemporaryFolder.with { folder in
+            let failure = #expect(throws: LogInsertConnection.Failure.self) {
+                try LogInsertConnection(path: folder.path + "/missing/wallet.sqlite")
+            }
+            #expect(failure?.description.hasPrefix("The audit log's connection could not open: ") == true)
         }
     }
 

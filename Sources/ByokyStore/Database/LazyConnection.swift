@@ -1,35 +1,27 @@
-import SQLiteNIO
 import Synchronization
 
-/// A database connection opened on first use (the audit log's catch-up connection, which a
-/// lightly used wallet never needs: an open connection costs about a megabyte).
+/// The audit log's catch-up connection, opened on first use (a lightly used wallet never needs
+/// it: an open connection costs about a megabyte).
 final class LazyConnection: Sendable {
-    private let open: @Sendable () async throws -> SQLiteConnection
-    private let opening = Mutex<Task<SQLiteConnection, any Error>?>(nil)
+    private let open: @Sendable () throws -> LogInsertConnection
+    private let opened = Mutex<LogInsertConnection?>(nil)
 
-    init(open: @escaping @Sendable () async throws -> SQLiteConnection) {
+    init(open: @escaping @Sendable () throws -> LogInsertConnection) {
         self.open = open
     }
 
     /// The connection, opened now if this is the first use; a failed open is tried again next time.
-    func connection() async throws -> SQLiteConnection {
-        let task = opening.withLock { opening in
-            if let task = opening { return task }
-            let task = Task { try await open() }
-            opening = task
-            return task
-        }
-        do {
-            return try await task.value
-        } catch {
-            opening.withLock { if $0 == task { $0 = nil } }
-            throw error
+    func connection() throws -> LogInsertConnection {
+        try opened.withLock { opened in
+            if let opened { return opened }
+            let connection = try open()
+            opened = connection
+            return connection
         }
     }
 
     /// Closes the connection if it was opened.
-    func close() async {
-        guard let task = opening.withLock({ $0 }), let connection = try? await task.value else { return }
-        try? await connection.close()
+    func close() {
+        opened.withLock { $0?.close() }
     }
 }

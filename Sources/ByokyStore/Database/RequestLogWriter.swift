@@ -1,6 +1,5 @@
 import NIOCore
 import NIOPosix
-import SQLiteNIO
 import Synchronization
 
 #if canImport(Glibc)
@@ -10,19 +9,19 @@ import Darwin
 #endif
 
 /// Writes audit-log entries after the response they describe has been sent, in batches (one
-/// multi-row insert per batch), so no request waits on the database. Readers of the log wait for
+/// transaction per batch, through ``LogInsertConnection``'s insert, prepared once), so no request
+/// waits on the database. Readers of the log wait for
 /// entries still queued, so a query always sees every request that finished before it.
 ///
 /// Two lanes write. The idle lane is the usual one: its loop and statements run on a thread of
 /// their own with a connection of their own, between requests. (It runs at normal priority: at
 /// a lower one, or in the idle scheduling class, a machine busy with other work starved it for
 /// seconds to minutes, and opening or closing the wallet waited as long.) Under sustained full
-/// load that thread gets little time; the catch-up lane then writes with
-/// a connection of its own at normal priority: once an entry has waited ``writeDeadline``,
+/// load that thread gets little time; the catch-up lane then writes with a connection of its own
+/// at normal priority, on the shared thread pool: once an entry has waited ``writeDeadline``,
 /// once ``catchUpBacklog`` entries wait, and whenever a reader waits. So the queue stays bounded,
 /// entries reach the file within a few tens of milliseconds, and readers never wait on a starved
 /// thread.
-/// Rows are bound directly (no `Encodable` round trip): a batch costs one prepared statement.
 ///
 /// The cost: a process killed in the few milliseconds between a response and its batch (entries
 /// gather for ``gatherInterval``, and wait at most about ``writeDeadline`` under load) loses those
@@ -31,10 +30,10 @@ import Darwin
 final class RequestLogWriter: Sendable {
     /// A way of writing batches: its connection and where its loop runs.
     struct Lane: Sendable {
-        /// The connection its batches go through.
-        let connection: @Sendable () async -> SQLiteConnection
-        /// `nil`: the loop runs on the default executor.
-        let executor: (any TaskExecutor)?
+        /// The connection its batches go through, called where the loop runs (writes block).
+        let connection: @Sendable () -> LogInsertConnection
+        /// Where the loop runs: a thread it may block, never an event loop.
+        let executor: any TaskExecutor
     }
 
     private enum LaneName { case idle, catchUp }
@@ -80,10 +79,10 @@ final class RequestLogWriter: Sendable {
         }
     }
 
-    /// The most rows in one insert (SQLite binds at most 32,766 parameters per statement).
+    /// The most rows in one batch (one transaction, which holds the file's write lock).
     static let maximumBatch = 500
     /// How long a batch gathers entries before it is written (unless a reader is waiting), so a
-    /// steady stream of requests costs one insert per interval rather than one per request.
+    /// steady stream of requests costs one transaction per interval rather than one per request.
     static let gatherInterval: Duration = .milliseconds(5)
     /// Queued entries that start the catch-up lane (about a megabyte of memory).
     static let catchUpBacklog = 2_000
@@ -159,11 +158,7 @@ final class RequestLogWriter: Sendable {
 
     private func start(_ name: LaneName) {
         let lane = name == .idle ? idle : catchUp
-        if let executor = lane.executor {
-            Task(executorPreference: executor) { await self.drain(name, lane: lane) }
-        } else {
-            Task { await self.drain(name, lane: lane) }
-        }
+        Task(executorPreference: lane.executor) { await self.drain(name, lane: lane) }
     }
 
     private func drain(_ name: LaneName, lane: Lane) async {
@@ -197,66 +192,13 @@ final class RequestLogWriter: Sendable {
             }
             guard let batch else { return }
             // The audit log is best effort: a full disk must not turn served answers into
-            // failures; a batch that fails is retried row by row.
-            let connection = await lane.connection()
-            do {
-                try await insert(batch[...], on: connection)
-            } catch {
-                for index in batch.indices { try? await insert(batch[index...index], on: connection) }
-            }
+            // failures (the connection leaves out what it cannot write).
+            lane.connection().write(batch.lazy.map(\.entry))
             for index in batch.indices { batch[index].onWritten() }
             state.withLock { state in
                 state.inFlight -= 1
                 state.releaseWaitersIfSettled()
             }
         }
-    }
-
-    private static let columns = [
-        "id", "session_id", "app_name", "provider", "actual_provider", "model", "method", "path", "status",
-        "input_tokens", "output_tokens", "latency_ms", "error_code", "created_at",
-    ]
-    private static let rowPlaceholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-    private static let insertPrefix = "INSERT INTO request_log (\(columns.joined(separator: ", "))) VALUES "
-    /// The insert of a full batch; a smaller batch's statement is the start of it.
-    private static let fullBatchInsert =
-        insertPrefix + Array(repeating: rowPlaceholders, count: maximumBatch).joined(separator: ",")
-
-    /// The multi-row insert of `rows` rows, cut from ``fullBatchInsert`` (joining a row list for
-    /// each batch cost more than the copy).
-    static func insertStatement(rows: Int) -> String {
-        precondition(rows > 0 && rows <= maximumBatch, "a batch holds 1 to \(maximumBatch) rows")
-        let length = insertPrefix.utf8.count + rows * rowPlaceholders.utf8.count + (rows - 1)
-        return String(decoding: fullBatchInsert.utf8.prefix(length), as: UTF8.self)
-    }
-
-    /// One multi-row insert of `items`' entries (read where they are: copying a batch's records
-    /// out first cost a retain and a release of each of their strings); absent values are NULL.
-    private func insert(_ items: ArraySlice<Pending>, on connection: SQLiteConnection) async throws {
-        var binds: [SQLiteData] = []
-        binds.reserveCapacity(items.count * Self.columns.count)
-        for index in items.indices { Self.appendValues(of: items[index].entry, to: &binds) }
-        try await connection.query(Self.insertStatement(rows: items.count), binds) { _ in }
-    }
-
-    /// A row's values, in ``columns``' order; absent values are NULL.
-    private static func appendValues(of entry: borrowing RequestLogRecord, to binds: inout [SQLiteData]) {
-        func text(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
-        func integer(_ value: Int?) -> SQLiteData { value.map { .integer(SQLiteInt64($0)) } ?? .null }
-        // One value at a time: an array literal per row would be made and freed for each.
-        binds.append(.text(entry.id))
-        binds.append(text(entry.sessionID))
-        binds.append(.text(entry.appName))
-        binds.append(.text(entry.provider))
-        binds.append(.text(entry.actualProvider))
-        binds.append(text(entry.model))
-        binds.append(.text(entry.method))
-        binds.append(.text(entry.path))
-        binds.append(integer(entry.status))
-        binds.append(integer(entry.inputTokens))
-        binds.append(integer(entry.outputTokens))
-        binds.append(integer(entry.latencyMilliseconds))
-        binds.append(text(entry.errorCode))
-        binds.append(.integer(SQLiteInt64(entry.createdAt)))
     }
 }

@@ -25,14 +25,14 @@ public final class WalletStore: Sendable {
     /// The audit-log writer's own connections: its idle lane's, on a thread of its own, and its
     /// catch-up lane's, so a backlog being written never queues ahead of the wallet's reads
     /// (see ``RequestLogWriter``).
-    private let logConnection: SQLiteConnection
+    private let logConnection: LogInsertConnection
     private let catchUpConnection: LazyConnection
     private let logThread: NIOThreadPool
 
     private init(
         path: String,
         connection: SQLiteConnection,
-        logConnection: SQLiteConnection,
+        logConnection: LogInsertConnection,
         catchUpConnection: LazyConnection,
         logThread: NIOThreadPool,
         logExecutor: (any TaskExecutor)?
@@ -46,9 +46,9 @@ public final class WalletStore: Sendable {
         self.logWriter = RequestLogWriter(
             idle: .init(connection: { logConnection }, executor: logExecutor ?? BackgroundExecutor(pool: logThread)),
             catchUp: .init(
-                // Should the catch-up connection not open, the store's own connection writes.
-                connection: { (try? await catchUpConnection.connection()) ?? connection },
-                executor: nil
+                // Should the catch-up connection not open, the idle lane's writes (in turn).
+                connection: { (try? catchUpConnection.connection()) ?? logConnection },
+                executor: BackgroundExecutor(pool: .singleton)
             )
         )
     }
@@ -85,27 +85,16 @@ public final class WalletStore: Sendable {
             try? await connection.close()
             throw ByokyError(.internalError, "Cannot prepare the wallet database at \(path)", underlying: error)
         }
-        let logThread = NIOThreadPool(numberOfThreads: 1)
-        logThread.start()
-        let logConnection: SQLiteConnection
+        let logConnection: LogInsertConnection
         do {
-            logConnection = try await SQLiteConnection.open(
-                storage: .file(path: path),
-                threadPool: logThread,
-                logger: logger,
-                on: MultiThreadedEventLoopGroup.singleton.any()
-            )
-            try await Self.configure(logConnection.sql())
+            logConnection = try LogInsertConnection(path: path)
         } catch {
             try? await connection.close()
-            try? await logThread.shutdownGracefully()
             throw ByokyError(.internalError, "Cannot open the wallet database at \(path)", underlying: error)
         }
-        let catchUpConnection = LazyConnection { [logger] in
-            let opened = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            try await Self.configure(opened.sql())
-            return opened
-        }
+        let logThread = NIOThreadPool(numberOfThreads: 1)
+        logThread.start()
+        let catchUpConnection = LazyConnection { try LogInsertConnection(path: path) }
         let store = WalletStore(
             path: path,
             connection: connection,
@@ -128,8 +117,8 @@ public final class WalletStore: Sendable {
     /// Closes the database, after writing every queued audit-log entry.
     public func close() async throws {
         await logWriter.waitUntilWritten()
-        try? await logConnection.close()
-        await catchUpConnection.close()
+        logConnection.close()
+        catchUpConnection.close()
         try? await logThread.shutdownGracefully()
         try await connection.close()
     }
