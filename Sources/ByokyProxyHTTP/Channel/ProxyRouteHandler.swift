@@ -39,6 +39,8 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let route: ProxyRoute
+    /// Makes and writes the route's answers, in one task for the connection.
+    private let worker = AnswerWorker()
     private var state = State.idle
     private var encoder = HTTP1ResponseEncoder()
     /// The method of the request the router is answering.
@@ -161,8 +163,8 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Makes the answer in a task and writes it to the channel; the connection takes its next
-    /// request when the answer has ended.
+    /// Makes the answer in the connection's task and writes it to the channel; the connection
+    /// takes its next request when the answer has ended.
     private func answer(
         with response: @escaping @Sendable () async -> ProxyAnswer,
         to request: ProxyRequestHead,
@@ -172,7 +174,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let target = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         let method = request.head.method
-        Task {
+        worker.run {
             let writer = ChannelResponseWriter(
                 target: target,
                 eventLoop: eventLoop,
@@ -391,6 +393,12 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         state = .closed
         held.removeAll()
+        worker.finish()
         context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // The connection's task ends with it (a closed connection removes every handler).
+        worker.finish()
     }
 }
