@@ -10,40 +10,29 @@ import Synchronization
 final class AnswerWorker: Sendable {
     typealias Job = @Sendable () async -> Void
 
-    private enum State {
+    private struct State {
         /// Jobs given and not yet taken, oldest first.
-        case queued([Job])
-        /// The task waits for its next job.
-        case waiting(CheckedContinuation<Job?, Never>)
-        /// The connection ended: the task ends once the jobs given are done.
-        case finished([Job])
+        var jobs: [Job] = []
+        /// The task, while it waits for its next job.
+        var waiting: CheckedContinuation<Job?, Never>?
+        /// Whether the connection ended: the task ends once the jobs given are done.
+        var isFinished = false
     }
 
-    private let state = Mutex(State.queued([]))
+    private let state = Mutex(State())
     private let isStarted = Atomic(false)
     private let isEnded = Atomic(false)
 
     /// Whether the task has been started and has not ended.
     var isRunning: Bool { isStarted.load(ordering: .acquiring) && !isEnded.load(ordering: .acquiring) }
 
-    /// Runs `job` after the jobs given before it, starting the task with the first.
+    /// Runs `job` after the jobs given before it, starting the task with the first. A job given
+    /// after the connection ended still runs (it finds the channel closed).
     func run(_ job: @escaping Job) {
         let waiting: CheckedContinuation<Job?, Never>? = state.withLock { state in
-            switch state {
-            case .waiting(let continuation):
-                state = .queued([])
-                return continuation
-            case .queued(var jobs):
-                state = .queued([])
-                jobs.append(job)
-                state = .queued(jobs)
-            case .finished(var jobs):
-                // The connection ended first: the job still runs (it finds the channel closed).
-                state = .finished([])
-                jobs.append(job)
-                state = .finished(jobs)
-            }
-            return nil
+            defer { state.waiting = nil }
+            if state.waiting == nil { state.jobs.append(job) }
+            return state.waiting
         }
         if let waiting {
             waiting.resume(returning: job)
@@ -58,16 +47,9 @@ final class AnswerWorker: Sendable {
     /// Lets the task end once the jobs given are done; called when the connection has ended.
     func finish() {
         let waiting: CheckedContinuation<Job?, Never>? = state.withLock { state in
-            switch state {
-            case .waiting(let continuation):
-                state = .finished([])
-                return continuation
-            case .queued(let jobs):
-                state = .finished(jobs)
-            case .finished:
-                break
-            }
-            return nil
+            defer { state.waiting = nil }
+            state.isFinished = true
+            return state.waiting
         }
         waiting?.resume(returning: nil)
     }
@@ -76,25 +58,10 @@ final class AnswerWorker: Sendable {
     private func next() async -> Job? {
         await withCheckedContinuation { continuation in
             let job: Job?? = state.withLock { state in
-                switch state {
-                case .queued(var jobs):
-                    guard !jobs.isEmpty else {
-                        state = .waiting(continuation)
-                        return nil
-                    }
-                    state = .queued([])
-                    let first = jobs.removeFirst()
-                    state = .queued(jobs)
-                    return .some(first)
-                case .finished(var jobs):
-                    guard !jobs.isEmpty else { return .some(nil) }
-                    state = .finished([])
-                    let first = jobs.removeFirst()
-                    state = .finished(jobs)
-                    return .some(first)
-                case .waiting:
-                    preconditionFailure("the answer worker's task waits twice")
-                }
+                if !state.jobs.isEmpty { return .some(state.jobs.removeFirst()) }
+                if state.isFinished { return .some(nil) }
+                state.waiting = continuation
+                return nil
             }
             if let job { continuation.resume(returning: job) }
         }
