@@ -58,11 +58,17 @@ enum ChatMessagesShape {
             messages.append(
                 .object([
                     "role": .string("user"),
-                    "content": .string(texts.count == 1 ? texts[0] : texts.joined(separator: "\n")),
+                    "content": .string(userContent(texts)),
                 ])
             )
         }
         return messages
+    }
+
+    /// A user turn's texts as the one string chat formats carry: a single block as it is, several
+    /// joined by newlines.
+    static func userContent(_ texts: [String]) -> String {
+        texts.count == 1 ? texts[0] : texts.joined(separator: "\n")
     }
 
     private static func textPart(_ text: String) -> JSONNode {

@@ -218,7 +218,7 @@ extension OpenAIAdapter {
                 guard !texts.isEmpty else { continue }
                 output.beginObject()
                 output.member("role", "user")
-                output.member("content", texts.count == 1 ? texts[0] : texts.joined(separator: "\n"))
+                output.member("content", ChatMessagesShape.userContent(texts))
                 output.endObject()
             case .user:
                 let messages = try ChatMessagesShape.messages(
