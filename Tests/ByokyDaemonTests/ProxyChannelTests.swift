@@ -190,6 +190,71 @@ struct ProxyChannelTests {
         }
     }
 
+    /// Requests whose bytes are not HTTP/1.1 or whose end is in doubt, on a provider's path and
+    /// on the router's: each is answered 400, the connection closes, and nothing reaches the
+    /// provider (a request smuggled behind one of them would otherwise be answered).
+    static let malformedRequests = [
+        "POST /anthropic/v1/messages HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "POST /anthropic/v1/messages HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 40\r\n\r\n{}",
+        "POST /anthropic/v1/messages HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+        "POST /anthropic/v1/messages HTTP/1.1\r\nContent-Length : 2\r\n\r\n{}",
+        "POST /anthropic/v1/messages HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "POST /anthropic/v1/messages HTTP/1.1\r\nX: a\r\n b\r\n\r\n",
+        "GET /health HTTP/1.1\nHost: x\n\n",
+        "GET /he\u{0}llo HTTP/1.1\r\n\r\n",
+        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+    ]
+
+    @Test func aMalformedRequestIsAnswered400AndTheConnectionCloses() async throws {
+        try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+            let port = bridge.port
+            // A whole, valid request behind each: it must not be read as one.
+            let behind = Self.request(
+                "POST",
+                "/anthropic/v1/messages",
+                port: port,
+                body: Self.messages(model: "mock-words-3"),
+                headers: [bridge.authHeader(for: .anthropic)]
+            )
+            for malformed in Self.malformedRequests {
+                let (answers, closed) = try await RawHTTPConnection.with(port: port) { connection in
+                    try await connection.write(malformed + behind)
+                    return (try await connection.read(2), try await connection.readsToTheEnd())
+                }
+                #expect(answers.map(\.status) == [400], "\(malformed.debugDescription)")
+                #expect(closed, "\(malformed.debugDescription)")
+            }
+            #expect(bridge.upstreamRequests.withLock { $0.count } == 0)
+        }
+    }
+
+    @Test func aRequestBehindOneThatAsksForAnUpgradeIsAnsweredToo() async throws {
+        try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+            let port = bridge.port
+            let upgrade = Self.request(
+                "GET",
+                "/anthropic/v1/models",
+                port: port,
+                headers: [bridge.authHeader(for: .anthropic), ("connection", "upgrade"), ("upgrade", "websocket")]
+            )
+            let after = Self.request(
+                "POST",
+                "/anthropic/v1/messages",
+                port: port,
+                body: Self.messages(model: "mock-words-3"),
+                headers: [bridge.authHeader(for: .anthropic)]
+            )
+            let answers = try await RawHTTPConnection.with(port: port) { connection in
+                try await connection.write(upgrade + after)
+                return try await connection.read(2)
+            }
+            // No switch of protocols is offered: both are plain HTTP requests, answered in turn.
+            #expect(answers.count == 2)
+            #expect(answers.last?.status == 200)
+            #expect(answers.last?.text.contains("\"type\":\"message\"") == true)
+        }
+    }
+
     @Test func aBodyOverTheLimitIsRefusedAndTheConnectionServesTheNextRequest() async throws {
         try await BridgeFixture.with(grant: [.anthropic], maximumRequestBodySize: 4096) { bridge in
             let port = bridge.port

@@ -1,3 +1,4 @@
+import ByokyCore
 import NIOCore
 import Testing
 
@@ -204,7 +205,7 @@ struct UpstreamResponseParserTests {
         let huge = String(repeating: "a", count: UpstreamResponseParser.maximumHeadSize)
         #expect(Self.read(["HTTP/1.1 200 OK\r\nX: \(huge)"]) == ["error headTooLarge"])
         #expect(Self.read(["HTTP/1.1 200 OK\r\nX: \(huge)\r\n\r\n"]) == ["error headTooLarge"])
-        let longExtension = String(repeating: "e", count: UpstreamResponseParser.maximumChunkLineSize)
+        let longExtension = String(repeating: "e", count: HTTP1BodyReader.maximumChunkLineSize)
         #expect(
             Self.read(["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;\(longExtension)"]).last
                 == "error invalidChunk"

@@ -5,8 +5,8 @@ import NIOHTTP1
 public import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
-/// Hummingbird's HTTP/1.1 connection with a ``ProxyRoute`` answered on the channel: NIO's HTTP/1.1
-/// decoder, then ``ProxyRouteHandler`` (which also serializes every answer), then the rest of
+/// Hummingbird's HTTP/1.1 connection with a ``ProxyRoute`` answered on the channel: the request
+/// decoder (``HTTP1RequestDecoder``), then ``ProxyRouteHandler`` (which also serializes every answer), then the rest of
 /// `HTTP1Channel`'s pipeline (the conversion to `HTTPTypes`, the connection-state handler that
 /// closes idle and quiescing connections) and the router's async channel.
 ///
@@ -31,15 +31,9 @@ public struct ProxyHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
-            // As HTTP1Channel sets it up (its defaults: 80 KiB of headers, at most 1,000).
-            var limits = NIOHTTPDecoderLimitConfiguration()
-            limits.maxHeaderFieldSize = 80 * 1024
-            limits.maxHeaderListSize = 80 * 1024
-            limits.maxHeaderFieldCount = 1000
-            // NIO's request decoder, then this connection's own response serialization (in
-            // ProxyRouteHandler, which sees every request's method) in place of NIO's encoder.
-            let decoder = HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)
-            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
+            // The connection's own request decoder and, in ProxyRouteHandler (which sees every
+            // request's method), its own response serialization, in place of NIO's codecs.
+            try channel.pipeline.syncOperations.addHandler(HTTP1RequestDecoder())
             try channel.pipeline.syncOperations.addHandler(ProxyRouteHandler(route: route))
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
