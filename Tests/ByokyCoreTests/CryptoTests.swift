@@ -129,6 +129,13 @@ struct CryptoTests {
         #expect(!ConstantTime.equals("abc", "abd"))
         #expect(!ConstantTime.equals("abc", "abcd"))
         #expect(!ConstantTime.equals("", "a"))
+        #expect(!ConstantTime.equals("abcd", "abc"))
+        #expect(!ConstantTime.equals("xbc", "abc"))
+        #expect(ConstantTime.equals("", ""))
+        #expect(!ConstantTime.equals("caf\u{e9}", "cafe"))
+        let long = String(repeating: "k", count: 300)
+        #expect(ConstantTime.equals(long, String(repeating: "k", count: 300)))
+        #expect(!ConstantTime.equals(long, String(repeating: "k", count: 299) + "j"))
         #expect(ConstantTime.equals([UInt8](), [UInt8]()))
     }
 

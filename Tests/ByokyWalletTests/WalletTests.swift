@@ -273,6 +273,41 @@ struct WalletTests {
             }
         }
     }
+
+    /// A connection's memo of its last session key's hash: whatever keys come on it, in any
+    /// order, each is hashed as itself (a key one byte off never gets another's hash), and the
+    /// session is still looked up and checked on every request.
+    @Test func aConnectionsKeyMemoNeverAnswersForAnotherKey() async throws {
+        let memo = SessionKeyMemo()
+        let a = "byk_" + String(repeating: "a", count: 32)
+        let b = "byk_" + String(repeating: "b", count: 32)
+        let nearA = "byk_" + String(repeating: "a", count: 31) + "b"
+        for key in [a, a, b, a, nearA, nearA, a, "byk_", b] {
+            #expect(memo.hash(of: key) == SecureHash.sha256Hex(key), "\(key)")
+        }
+        try await Self.withWallet { wallet, _ in
+            try await wallet.addCredential(provider: .openai, secret: SecretString("sk-proj-x"))
+            let first = try await wallet.createSession(app: AppIdentity(name: "One"))
+            let second = try await wallet.createSession(app: AppIdentity(name: "Two"))
+            let firstKey = first.key.exposedValue
+            let offByOne = String(firstKey.dropLast()) + (firstKey.hasSuffix("0") ? "1" : "0")
+            try await SessionKeyMemo.$current.withValue(SessionKeyMemo()) {
+                for grant in [first, first, second, first] {
+                    let records = try await wallet.planningRecords(sessionKey: grant.key.exposedValue)
+                    #expect(records.session.id == grant.record.id)
+                    #expect(try await wallet.authenticate(sessionKey: grant.key.exposedValue).id == grant.record.id)
+                }
+                await #expect(throws: ByokyError(.unauthorized, "")) {
+                    try await wallet.planningRecords(sessionKey: offByOne)
+                }
+                _ = try await wallet.planningRecords(sessionKey: firstKey)
+                try await wallet.revokeSession(id: first.record.id)
+                await #expect(throws: ByokyError(.unauthorized, "")) {
+                    try await wallet.planningRecords(sessionKey: firstKey)
+                }
+            }
+        }
+    }
 }
 
 enum FilePermissionsProbe {

@@ -19,6 +19,20 @@ public enum ConstantTime {
 
     /// Whether two strings have the same UTF-8 bytes, compared in constant time.
     public static func equals(_ lhs: String, _ rhs: String) -> Bool {
-        equals(Array(lhs.utf8), Array(rhs.utf8))
+        var lhs = lhs
+        var rhs = rhs
+        // In place: no copy of either secret.
+        return lhs.withUTF8 { left in
+            rhs.withUTF8 { right in
+                let length = max(left.count, right.count)
+                var difference: UInt8 = left.count == right.count ? 0 : 1
+                for index in 0..<length {
+                    let a = index < left.count ? left[index] : 0
+                    let b = index < right.count ? right[index] : 0
+                    difference |= a ^ b
+                }
+                return difference == 0
+            }
+        }
     }
 }

@@ -1,8 +1,9 @@
+import ByokyWallet
 import Synchronization
 
 /// One connection's task for making and writing its route's answers, one after another: started
 /// with the first, it waits for the next between them and ends when the connection does
-/// (``finish()``).
+/// (``finish()``). The task carries the connection's ``SessionKeyMemo``.
 ///
 /// A task of its own for every request cost its creation and, as an answer's asynchronous frames
 /// outgrow the task's first block of memory, about a dozen kilobyte-sized `malloc`s and `free`s
@@ -40,7 +41,9 @@ final class AnswerWorker: Sendable {
             waiting.resume(returning: job)
         } else if !isStarted.exchange(true, ordering: .acquiringAndReleasing) {
             Task {
-                while let next = await self.next() { await next() }
+                await SessionKeyMemo.$current.withValue(SessionKeyMemo()) {
+                    while let next = await self.next() { await next() }
+                }
                 self.isEnded.store(true, ordering: .releasing)
             }
         }

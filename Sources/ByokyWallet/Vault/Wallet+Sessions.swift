@@ -79,10 +79,11 @@ extension Wallet {
         "Invalid session key — connect the app to your byoky wallet again"
     )
 
-    /// The hash a session's key is stored under; a key that cannot be one is refused here.
+    /// The hash a session's key is stored under (from the connection's ``SessionKeyMemo`` when it
+    /// has just hashed the same key); a key that cannot be one is refused here.
     private static func sessionKeyHash(_ key: String) throws -> String {
         guard key.hasPrefix("byk_"), key.utf8.count <= 128 else { throw invalidSessionKey }
-        return SecureHash.sha256Hex(key)
+        return SessionKeyMemo.current?.hash(of: key) ?? SecureHash.sha256Hex(key)
     }
 
     /// Refuses a revoked or expired session.
