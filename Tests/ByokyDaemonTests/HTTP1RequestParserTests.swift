@@ -14,7 +14,7 @@ struct HTTP1RequestParserTests {
     /// (consecutive slices joined), `end`, or `error …`.
     static func read(_ reads: [[UInt8]]) -> [String] {
         var parser = HTTP1RequestParser()
-        var seen: [String] = []
+        var seen = PartTranscript()
         var buffer = ByteBuffer()
         do {
             for read in reads {
@@ -23,24 +23,19 @@ struct HTTP1RequestParserTests {
                     switch event {
                     case .head(let head):
                         let fields = head.headers.map { "\($0.name): \($0.value)" }.joined(separator: ", ")
-                        seen.append("head \(head.method.rawValue) \(head.uri) 1.\(head.version.minor) [\(fields)]")
+                        seen.note("head \(head.method.rawValue) \(head.uri) 1.\(head.version.minor) [\(fields)]")
                     case .body(let slice):
-                        let text = String(buffer: slice)
-                        if let last = seen.last, last.hasPrefix("body ") {
-                            seen[seen.count - 1] = last + text
-                        } else {
-                            seen.append("body " + text)
-                        }
+                        seen.noteBody(String(buffer: slice))
                     case .end:
-                        seen.append("end")
+                        seen.note("end")
                     }
                 }
                 buffer.discardReadBytes()
             }
         } catch {
-            seen.append("error \(error)")
+            seen.note("error \(error)")
         }
-        return seen
+        return seen.lines
     }
 
     /// The same bytes read whole, cut once at every position, at random places and a byte at a time.

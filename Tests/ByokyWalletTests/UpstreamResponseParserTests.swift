@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyTesting
 import NIOCore
 import Testing
 
@@ -16,23 +17,18 @@ struct UpstreamResponseParserTests {
     ) -> [String] {
         var parser = UpstreamResponseParser()
         parser.expectAnswer(toHEAD: isHEAD)
-        var seen: [String] = []
+        var seen = PartTranscript()
         var buffer = ByteBuffer()
         func note(_ event: UpstreamResponseParser.Event) {
             switch event {
             case .head(let head):
                 let fields = head.headers.map { "\($0.name): \($0.value)" }.joined(separator: ", ")
                 let length = head.contentLength.map { " len=\($0)" } ?? ""
-                seen.append("head \(head.status)\(length) \(head.isKeepAlive ? "keep" : "close") [\(fields)]")
+                seen.note("head \(head.status)\(length) \(head.isKeepAlive ? "keep" : "close") [\(fields)]")
             case .body(let slice):
-                let text = String(buffer: slice)
-                if let last = seen.last, last.hasPrefix("body ") {
-                    seen[seen.count - 1] = last + text
-                } else {
-                    seen.append("body " + text)
-                }
+                seen.noteBody(String(buffer: slice))
             case .end(let keepAlive):
-                seen.append(keepAlive ? "end keep" : "end close")
+                seen.note(keepAlive ? "end keep" : "end close")
             }
         }
         do {
@@ -43,9 +39,9 @@ struct UpstreamResponseParserTests {
             }
             if thenClose, let event = try parser.inputClosed() { note(event) }
         } catch {
-            seen.append("error \(error)")
+            seen.note("error \(error)")
         }
-        return seen
+        return seen.lines
     }
 
     /// The same bytes read whole, in two reads cut at every position, and one byte at a time.
