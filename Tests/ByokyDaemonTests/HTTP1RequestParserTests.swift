@@ -82,9 +82,38 @@ struct HTTP1RequestParserTests {
         // Empty lines before the request line, spaces and tabs around values, bytes past ASCII
         // in a value, HTTP/1.0, any token as a method, a header-less request.
         Self.expectSameAtEveryCut(
-            "\r\n\r\nGET / HTTP/1.0\r\nX-A:\t v \t\r\nX-B: caf\u{e9}\r\nX-Empty:\r\n\r\nPURGE /x HTTP/1.1\r\n\r\n",
-            ["head GET / 1.0 [X-A: v, X-B: caf\u{e9}, X-Empty: ]", "end", "head PURGE /x 1.1 []", "end"]
+            "\r\n\r\nGET / HTTP/1.0\r\nConnection: keep-alive\r\nX-A:\t v \t\r\nX-B: caf\u{e9}\r\nX-Empty:\r\n\r\n"
+                + "PURGE /x HTTP/1.1\r\n\r\n",
+            [
+                "head GET / 1.0 [Connection: keep-alive, X-A: v, X-B: caf\u{e9}, X-Empty: ]", "end",
+                "head PURGE /x 1.1 []", "end",
+            ]
         )
+    }
+
+    /// Every form a request target may take, and chunk extensions with quoted values.
+    @Test func targetFormsAndQuotedChunkExtensions() {
+        Self.expectSameAtEveryCut(
+            "OPTIONS * HTTP/1.1\r\n\r\nGET http://h:1/x?y HTTP/1.1\r\n\r\nCONNECT h:443 HTTP/1.1\r\n\r\n"
+                + "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2;a=\"q \\\"x\\\";\";b;c=d\r\nhi\r\n0\r\n\r\n",
+            [
+                "head OPTIONS * 1.1 []", "end", "head GET http://h:1/x?y 1.1 []", "end", "head CONNECT h:443 1.1 []",
+                "end", "head POST /c 1.1 [Transfer-Encoding: chunked]", "body hi", "end",
+            ]
+        )
+    }
+
+    /// After a request that closes the connection, nothing more is read: the server answers it
+    /// and closes, and a request sent behind it must not be answered.
+    @Test(arguments: [
+        "GET /a HTTP/1.1\r\nConnection: keep-alive, close\r\n\r\n",
+        "GET /a HTTP/1.0\r\n\r\n",
+        "GET /a HTTP/1.0\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n",
+    ])
+    func nothingIsReadAfterARequestThatCloses(closing: String) {
+        let behind = "POST /b HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"
+        let got = Self.read([Array((closing + behind + behind).utf8)])
+        #expect(got.count == 2 && got[0].hasPrefix("head GET /a") && got[1] == "end", "\(got)")
     }
 
     /// Requests that are not HTTP/1.1, or whose end is in doubt, each with the error it gets.
@@ -137,6 +166,17 @@ struct HTTP1RequestParserTests {
         ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffffff\r\n", "invalidChunk"),
         ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n", "invalidChunk"),
         ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nBad Trailer: 1\r\n\r\n", "invalidHeader"),
+        ("GET 4b HTTP/1.1\r\n\r\n", "invalidRequestLine"),
+        ("GET h!tp://x/ HTTP/1.1\r\n\r\n", "invalidRequestLine"),
+        ("GET ** HTTP/1.1\r\n\r\n", "invalidRequestLine"),
+        ("CONNECT h/x:443 HTTP/1.1\r\n\r\n", "invalidRequestLine"),
+        ("POST / HTTP/1.1\r\nContent-Length: 2 \r\n\r\n{}", "invalidHeader"),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\t\r\n\r\n0\r\n\r\n", "invalidHeader"),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1;a=\r\nx\r\n0\r\n\r\n", "invalidChunk"),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1; a=b\r\nx\r\n0\r\n\r\n", "invalidChunk"),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1;a=\"open\r\nx\r\n0\r\n\r\n", "invalidChunk"),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1 \r\nx\r\n0\r\n\r\n", "invalidChunk"),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1;;a\r\nx\r\n0\r\n\r\n", "invalidChunk"),
     ])
     func aMalformedRequestIsRefused(request: String, error: String) {
         let got = Self.read([Array(request.utf8)])

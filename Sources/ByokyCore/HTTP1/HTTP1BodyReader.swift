@@ -94,7 +94,7 @@ public struct HTTP1BodyReader: Sendable {
                 }
                 guard end <= Self.maximumChunkLineSize else { throw .invalidChunk }
                 try buffer.withUnsafeReadableBytes { bytes throws(HTTP1MessageError) in
-                    try HTTP1Bytes.forEachField(in: UnsafeRawBufferPointer(rebasing: bytes[..<end])) { _, _ in }
+                    try HTTP1Bytes.forEachField(in: UnsafeRawBufferPointer(rebasing: bytes[..<end])) { _, _, _ in }
                 }
                 buffer.moveReaderIndex(forwardBy: end + 4)
                 state = .ended

@@ -57,12 +57,12 @@ public enum HTTP1Bytes {
     }
 
     /// Calls `body` with each `name: value` of header lines separated by CRLF (the last without
-    /// one), the value without surrounding spaces and tabs. Refuses a name that is not a token
-    /// (a space before the colon, a folded line) and a value with a control character other
-    /// than a tab.
+    /// one), the value without surrounding spaces and tabs, and whether spaces or tabs followed
+    /// it. Refuses a name that is not a token (a space before the colon, a folded line) and a
+    /// value with a control character other than a tab.
     public static func forEachField(
         in bytes: UnsafeRawBufferPointer,
-        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(HTTP1MessageError) -> Void
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, Bool) throws(HTTP1MessageError) -> Void
     ) throws(HTTP1MessageError) {
         var start = 0
         while start < bytes.count {
@@ -77,34 +77,82 @@ public enum HTTP1Bytes {
             while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
             let value = UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd])
             for byte in value where (byte < 0x20 && byte != 0x09) || byte == 0x7F { throw .invalidHeader }
-            try body(name, value)
+            try body(name, value, valueEnd < line.count)
             start = end + 2
         }
     }
 
-    /// A chunk-size line: hexadecimal digits, then optional `;` extensions (read past).
+    /// A chunk-size line: hexadecimal digits, then optional extensions (read past), each
+    /// `;name` or `;name=value` with a token for a name and a token or quoted string for a value,
+    /// and no whitespace anywhere (RFC 9112 §7.1.1 allows some; llhttp, strict, does not).
     public static func chunkSize(_ line: UnsafeRawBufferPointer) throws(HTTP1MessageError) -> Int {
         var size = 0
-        var digits = 0
-        for (offset, byte) in line.enumerated() {
+        var index = 0
+        while index < line.count {
+            let byte = line[index]
             let value: Int
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte - UInt8(ascii: "0"))
             case UInt8(ascii: "A")...UInt8(ascii: "F"): value = Int(byte - UInt8(ascii: "A") + 10)
             case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: ";"), 0x20, 0x09:
-                guard digits > 0 else { throw .invalidChunk }
-                for rest in line[offset...] where (rest < 0x20 && rest != 0x09) || rest == 0x7F { throw .invalidChunk }
-                return size
-            default:
-                throw .invalidChunk
+            default: value = -1
             }
-            digits += 1
+            guard value >= 0 else { break }
             // 15 hexadecimal digits: far beyond any body, short of overflow.
-            guard digits <= 15 else { throw .invalidChunk }
+            guard index < 15 else { throw .invalidChunk }
             size = size * 16 + value
+            index += 1
         }
-        guard digits > 0 else { throw .invalidChunk }
+        guard index > 0 else { throw .invalidChunk }
+        while index < line.count {
+            guard line[index] == UInt8(ascii: ";") else { throw .invalidChunk }
+            index = try tokenEnd(in: line, from: index + 1)
+            guard index < line.count, line[index] == UInt8(ascii: "=") else { continue }
+            index += 1
+            if index < line.count, line[index] == UInt8(ascii: "\"") {
+                index = try quotedStringEnd(in: line, from: index + 1)
+            } else {
+                index = try tokenEnd(in: line, from: index)
+            }
+        }
         return size
+    }
+
+    /// Where a token that starts at `start` ends (at a `;`, `=` or the end); it must have a byte.
+    private static func tokenEnd(in line: UnsafeRawBufferPointer, from start: Int) throws(HTTP1MessageError) -> Int {
+        var end = start
+        while end < line.count, line[end] != UInt8(ascii: ";"), line[end] != UInt8(ascii: "=") { end += 1 }
+        guard end > start, HeaderText.isToken(UnsafeRawBufferPointer(rebasing: line[start..<end])) else {
+            throw .invalidChunk
+        }
+        return end
+    }
+
+    /// Where a quoted string whose opening quote is just before `start` ends (after its closing
+    /// quote): visible bytes, spaces and tabs, and `\` pairs.
+    private static func quotedStringEnd(
+        in line: UnsafeRawBufferPointer,
+        from start: Int
+    ) throws(HTTP1MessageError) -> Int {
+        var index = start
+        while index < line.count {
+            let byte = line[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                return index + 1
+            case UInt8(ascii: "\\"):
+                guard index + 1 < line.count, isQuotable(line[index + 1]) else { throw .invalidChunk }
+                index += 2
+            default:
+                guard isQuotable(byte) else { throw .invalidChunk }
+                index += 1
+            }
+        }
+        throw .invalidChunk
+    }
+
+    /// A byte a quoted string may hold: a tab, a space, visible ASCII or past ASCII.
+    private static func isQuotable(_ byte: UInt8) -> Bool {
+        byte == 0x09 || (byte >= 0x20 && byte != 0x7F)
     }
 }

@@ -22,6 +22,16 @@ public struct HTTP1FramingFields: Sendable {
         closes = minorVersion == 0
     }
 
+    /// Whether `name` is `content-length`, in any case.
+    public static func isFramingLength(_ name: UnsafeRawBufferPointer) -> Bool {
+        name.count == 14 && HeaderText.bytes(name, are: "content-length")
+    }
+
+    /// Whether `name` is `transfer-encoding`, in any case.
+    public static func isCoding(_ name: UnsafeRawBufferPointer) -> Bool {
+        name.count == 17 && HeaderText.bytes(name, are: "transfer-encoding")
+    }
+
     /// Notes a field when it is one of the framing fields.
     public mutating func note(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(HTTP1MessageError) {
         switch name.count {

@@ -7,12 +7,15 @@ import NIOHTTP1
 ///
 /// As strict as the reader of provider answers, and for the same reason (one request must never
 /// look like two, nor two like one, to this server and to a proxy in front of it): lines end in
-/// CRLF; the request line is `method SP target SP HTTP/1.x` with a token for a method and visible
-/// ASCII for a target; header names are tokens with no space before the colon; no folded lines;
+/// CRLF; the request line is `method SP target SP HTTP/1.x` with a token for a method and, for a
+/// target, visible ASCII in one of the four forms (a path, `*`, an absolute URI, `host:port` for
+/// `CONNECT`); header names are tokens with no space before the colon; no folded lines;
 /// a value holds no control character but a tab. A body is framed by its length (one
 /// `content-length` value, in one field) or by `transfer-encoding:
 /// chunked` alone in HTTP/1.1, never both; a request with neither has none. Empty lines before a
-/// request line are read past (RFC 9112 §2.2); trailer fields are checked and dropped.
+/// request line are read past (RFC 9112 §2.2); trailer fields are checked and dropped. After a
+/// request that closes the connection (`connection: close`, or HTTP/1.0 without `keep-alive`)
+/// nothing more is read, as llhttp did: the server closes once it has answered.
 struct HTTP1RequestParser {
     enum Event {
         case head(HTTPRequestHead)
@@ -29,7 +32,11 @@ struct HTTP1RequestParser {
     private enum State {
         /// A head is awaited; `scanned` bytes of the buffer hold no end of head.
         case head(scanned: Int)
-        case body(HTTP1BodyReader)
+        /// `closes`: the request asked for the connection to close after its answer.
+        case body(HTTP1BodyReader, closes: Bool)
+        /// A request that closes the connection has ended: whatever follows is dropped, as the
+        /// server closes the connection once it has answered.
+        case closed
         case failed
     }
 
@@ -40,7 +47,7 @@ struct HTTP1RequestParser {
         switch state {
         case .head: buffered > 0
         case .body: true
-        case .failed: false
+        case .closed, .failed: false
         }
     }
 
@@ -59,16 +66,19 @@ struct HTTP1RequestParser {
         switch state {
         case .failed:
             return nil
-        case .body(var reader):
+        case .closed:
+            buffer.moveReaderIndex(to: buffer.writerIndex)
+            return nil
+        case .body(var reader, let closes):
             switch try reader.next(&buffer) {
             case nil:
-                state = .body(reader)
+                state = .body(reader, closes: closes)
                 return nil
             case .bytes(let slice):
-                state = .body(reader)
+                state = .body(reader, closes: closes)
                 return .body(slice)
             case .end:
-                state = .head(scanned: 0)
+                state = closes ? .closed : .head(scanned: 0)
                 return .end
             }
         case .head(let scanned):
@@ -84,20 +94,20 @@ struct HTTP1RequestParser {
                 return nil
             }
             guard end <= Self.maximumHeadSize else { throw .headTooLarge }
-            let (head, body) = try buffer.withUnsafeReadableBytes { bytes throws(HTTP1MessageError) in
+            let (head, body, closes) = try buffer.withUnsafeReadableBytes { bytes throws(HTTP1MessageError) in
                 try Self.parseHead(UnsafeRawBufferPointer(rebasing: bytes[..<end]))
             }
             buffer.moveReaderIndex(forwardBy: end + 4)
-            state = .body(body)
+            state = .body(body, closes: closes)
             return .head(head)
         }
     }
 
     /// Reads a request line and header fields (`bytes` ends before the blank line's CRLF CRLF):
-    /// the head, and the reader of its body.
+    /// the head, the reader of its body, and whether the connection closes after it.
     private static func parseHead(
         _ bytes: UnsafeRawBufferPointer
-    ) throws(HTTP1MessageError) -> (HTTPRequestHead, HTTP1BodyReader) {
+    ) throws(HTTP1MessageError) -> (HTTPRequestHead, HTTP1BodyReader, Bool) {
         let lineEnd = HTTP1Bytes.find(HTTP1Bytes.lineEnd, in: bytes, from: 0) ?? bytes.count
         let line = try RequestLine(UnsafeRawBufferPointer(rebasing: bytes[..<lineEnd]))
         var framing = HTTP1FramingFields(minorVersion: line.minorVersion)
@@ -106,8 +116,14 @@ struct HTTP1RequestParser {
         if lineEnd < bytes.count {
             try HTTP1Bytes.forEachField(in: UnsafeRawBufferPointer(rebasing: bytes[(lineEnd + 2)...])) {
                 name,
-                value throws(HTTP1MessageError) in
+                value,
+                spaceFollows throws(HTTP1MessageError) in
                 guard fields.count < maximumFieldCount else { throw .headTooLarge }
+                // `chunked<TAB>` read as chunked here and as an unknown coding by a proxy in front
+                // would let a body hide a request: framing values end where their text does.
+                if spaceFollows, HTTP1FramingFields.isFramingLength(name) || HTTP1FramingFields.isCoding(name) {
+                    throw .invalidHeader
+                }
                 try framing.note(name: name, value: value)
                 fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
             }
@@ -129,7 +145,7 @@ struct HTTP1RequestParser {
             uri: String(decoding: line.target, as: UTF8.self),
             headers: HTTPHeaders(fields)
         )
-        return (head, body)
+        return (head, body, framing.closes)
     }
 
     /// `method SP request-target SP HTTP-version`, one space each.
@@ -150,6 +166,7 @@ struct HTTP1RequestParser {
                 throw .invalidRequestLine
             }
             target = UnsafeRawBufferPointer(rebasing: line[targetStart..<targetEnd])
+            guard Self.isRequestTarget(target, method: method) else { throw .invalidRequestLine }
             let version = UnsafeRawBufferPointer(rebasing: line[(targetEnd + 1)...])
             guard version.count == 8, version.starts(with: Self.versionPrefix),
                 version[7] == UInt8(ascii: "0") || version[7] == UInt8(ascii: "1")
@@ -158,5 +175,25 @@ struct HTTP1RequestParser {
         }
 
         private static let versionPrefix = Array("HTTP/1.".utf8)
+
+        /// One of RFC 9112's four forms: a path (`/…`), `*`, an absolute URI (`scheme://…`), or
+        /// for `CONNECT` a `host:port`.
+        private static func isRequestTarget(_ target: UnsafeRawBufferPointer, method: UnsafeRawBufferPointer) -> Bool {
+            if target[0] == UInt8(ascii: "/") { return true }
+            if target.count == 1 { return target[0] == UInt8(ascii: "*") }
+            if HeaderText.bytes(method, are: "connect") { return !target.contains(UInt8(ascii: "/")) }
+            // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then "://".
+            guard let colon = target.firstIndex(of: UInt8(ascii: ":")), colon > 0,
+                target.count > colon + 2, target[colon + 1] == UInt8(ascii: "/"), target[colon + 2] == UInt8(ascii: "/")
+            else { return false }
+            for (offset, byte) in target[..<colon].enumerated() {
+                let isLetter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+                let isOther =
+                    byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") || byte == UInt8(ascii: "+")
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+                guard isLetter || (offset > 0 && isOther) else { return false }
+            }
+            return true
+        }
     }
 }

@@ -173,7 +173,8 @@ struct UpstreamResponseParser {
         if lineEnd < bytes.count {
             try HTTP1Bytes.forEachField(in: UnsafeRawBufferPointer(rebasing: bytes[(lineEnd + 2)...])) {
                 name,
-                value throws(Failure) in
+                value,
+                _ throws(Failure) in
                 try framingFields.note(name: name, value: value)
                 fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
             }
