@@ -84,6 +84,56 @@ struct HTTP1ResponseEncoderTests {
         #expect(answer == "HTTP/1.0 200 OK\r\n\r\nhello")
     }
 
+    /// An HTTP/1.0 client cannot read chunks: an answer of unknown length to it is sent as it
+    /// is and ends with the connection, on every kind of head; one of known length, a `HEAD`'s or
+    /// a 204 keeps the connection.
+    @Test func anAnswerOfUnknownLengthToAnHTTP10ClientEndsWithTheConnection() {
+        var encoder = HTTP1ResponseEncoder()
+        encoder.isAnsweringHTTP10 = true
+        var bytes = ByteBuffer()
+        encoder.head(Self.head(.ok, [:]), answering: .GET, into: &bytes)
+        #expect(String(buffer: bytes) == "HTTP/1.1 200 OK\r\n\r\n")
+        #expect(encoder.closesAfterBody)
+        _ = encoder.body(.byteBuffer(ByteBuffer(string: "data: 1\n\n"))) { written, _ in
+            if case .byteBuffer(var buffer) = written { bytes.writeBuffer(&buffer) }
+        }
+        #expect(String(buffer: bytes).hasSuffix("\r\n\r\ndata: 1\n\n"))
+        #expect(encoder.end(trailers: nil) == nil)
+        var streamed = ByteBuffer()
+        encoder.head(
+            status: 200,
+            fields: [("content-type", "text/event-stream")],
+            extra: [],
+            contentLength: nil,
+            date: Self.date,
+            answering: .POST,
+            into: &streamed
+        )
+        #expect(!String(buffer: streamed).contains("transfer-encoding"))
+        #expect(encoder.closesAfterBody)
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json"
+        var routed = ByteBuffer()
+        encoder.head(HTTPResponse(status: .ok, headerFields: fields), date: Self.date, answering: .GET, into: &routed)
+        #expect(!String(buffer: routed).contains("transfer-encoding") && encoder.closesAfterBody)
+        for (length, method, status) in [(Int?(2), HTTPMethod.GET, 200), (nil, .HEAD, 200), (nil, .GET, 204)] {
+            var head = ByteBuffer()
+            encoder.head(
+                status: status,
+                fields: [],
+                extra: [],
+                contentLength: length,
+                date: Self.date,
+                answering: method,
+                into: &head
+            )
+            #expect(!encoder.closesAfterBody, "\(method) \(status)")
+        }
+        encoder.isAnsweringHTTP10 = false
+        encoder.head(Self.head(.ok, [:]), answering: .GET, into: &bytes)
+        #expect(!encoder.closesAfterBody)
+    }
+
     /// Names as the fields spell them (HTTPTypes' own names in their registered case).
     @Test func aRoutesAnswerIsWrittenFromItsFieldsWithTodaysDate() {
         var fields = HTTPFields()

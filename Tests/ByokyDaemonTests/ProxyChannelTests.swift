@@ -228,6 +228,56 @@ struct ProxyChannelTests {
         }
     }
 
+    @Test func anHTTP10RequestWithoutKeepAliveIsAnsweredThenTheConnectionCloses() async throws {
+        try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+            let port = bridge.port
+            let body = Self.messages(model: "mock-words-3")
+            let (name, value) = bridge.authHeader(for: .anthropic)
+            let requests = [
+                // The router's path, then a provider's.
+                "GET /nowhere HTTP/1.0\r\nhost: 127.0.0.1:\(port)\r\n\r\n",
+                "POST /anthropic/v1/messages HTTP/1.0\r\nhost: 127.0.0.1:\(port)\r\n\(name): \(value)\r\n"
+                    + "content-type: application/json\r\ncontent-length: \(body.utf8.count)\r\n\r\n\(body)",
+            ]
+            let behind = Self.request("GET", "/nowhere", port: port)
+            for request in requests {
+                let (answers, closed) = try await RawHTTPConnection.with(port: port) { connection in
+                    try await connection.write(request + behind)
+                    return (try await connection.read(2), try await connection.readsToTheEnd())
+                }
+                #expect(answers.count == 1, "\(request)")
+                #expect(closed, "\(request)")
+            }
+            #expect(bridge.upstreamRequests.withLock { $0.count } == 1)
+        }
+    }
+
+    /// A stream to an HTTP/1.0 client (which cannot read chunks) is sent as it is and ends with
+    /// the connection, even when the client asked to keep it.
+    @Test func aStreamToAnHTTP10ClientIsNotChunkedAndEndsWithTheConnection() async throws {
+        try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+            let port = bridge.port
+            let body = Self.messages(model: "mock-words-5", stream: true)
+            let (name, value) = bridge.authHeader(for: .anthropic)
+            let request =
+                "POST /anthropic/v1/messages HTTP/1.0\r\nhost: 127.0.0.1:\(port)\r\n\(name): \(value)\r\n"
+                + "connection: keep-alive\r\ncontent-type: application/json\r\n"
+                + "content-length: \(body.utf8.count)\r\n\r\n\(body)"
+            let bytes = try await RawHTTPConnection.with(port: port) { connection in
+                try await connection.write(request)
+                return try await connection.readAll()
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let headEnd = bytes.indices.first { bytes[$0...].starts(with: Array("\r\n\r\n".utf8)) } ?? bytes.count
+            let head = String(decoding: bytes[..<headEnd], as: UTF8.self)
+            #expect(head.hasPrefix("HTTP/1.1 200"))
+            #expect(!head.lowercased().contains("transfer-encoding"))
+            #expect(!head.lowercased().contains("content-length"))
+            // The events themselves, unframed, to the last one; then the connection closed.
+            #expect(text.hasSuffix(Self.streamEnd), "\(text.suffix(200))")
+        }
+    }
+
     @Test func aRequestBehindOneThatAsksForAnUpgradeIsAnsweredToo() async throws {
         try await BridgeFixture.with(grant: [.anthropic]) { bridge in
             let port = bridge.port

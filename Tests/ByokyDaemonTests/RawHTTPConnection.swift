@@ -91,6 +91,13 @@ struct RawHTTPConnection {
         return unread.isEmpty
     }
 
+    /// Every byte the server sends until it closes the connection, unparsed.
+    mutating func readAll() async throws -> [UInt8] {
+        while try await readMore() {}
+        defer { unread = [] }
+        return unread
+    }
+
     /// Bytes read and not part of a response returned.
     var leftover: Int { unread.count }
 

@@ -22,6 +22,9 @@ final class HTTP1RequestDecoder: ChannelInboundHandler, RemovableChannelHandler 
     /// Whether the bytes failed to parse, or the input ended inside a request.
     private var hasFailed = false
 
+    /// Whether the handlers after this one were told the input ended.
+    private var isInputEnded = false
+
     private static let noBytes = ByteBuffer()
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -54,14 +57,29 @@ final class HTTP1RequestDecoder: ChannelInboundHandler, RemovableChannelHandler 
             switch event {
             case .head(let head): context.fireChannelRead(wrapInboundOut(.head(head)))
             case .body(let slice): context.fireChannelRead(wrapInboundOut(.body(slice)))
-            case .end: context.fireChannelRead(wrapInboundOut(.end(nil)))
+            case .end:
+                context.fireChannelRead(wrapInboundOut(.end(nil)))
+                if parser.isClosed { endInput(context: context) }
             }
         }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? ChannelEvent, event == .inputClosed { inputEnded(context: context) }
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            inputEnded(context: context)
+            guard !isInputEnded else { return }
+            isInputEnded = true
+        }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    /// After a request that closes the connection the input has ended for the handlers after
+    /// this one, as if the client had closed its side: the router's loop ends with its answer
+    /// and the connection closes (an HTTP/1.0 client without `keep-alive` waits for that).
+    private func endInput(context: ChannelHandlerContext) {
+        guard !isInputEnded else { return }
+        isInputEnded = true
+        context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -42,6 +42,12 @@ struct HTTP1RequestParser {
 
     private var state = State.head(scanned: 0)
 
+    /// Whether a request that closes the connection has ended: nothing more is read.
+    var isClosed: Bool {
+        if case .closed = state { return true }
+        return false
+    }
+
     /// Whether a request has begun and not ended, given the bytes still buffered.
     func isInsideRequest(buffered: Int) -> Bool {
         switch state {

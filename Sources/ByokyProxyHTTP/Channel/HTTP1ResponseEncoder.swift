@@ -10,11 +10,17 @@ import NIOHTTP1
 ///
 /// The framing follows NIO's response encoder: no body for a status that may not have one
 /// (1xx, 204, 304) or an answer to `CONNECT` (framing headers removed); `content-length` when the
-/// head has one; otherwise chunked (HTTP/1.1). The answer to a `HEAD` keeps its head as a `GET`
-/// would have it, and its body and chunked end are left out.
+/// head has one; otherwise chunked, except to an HTTP/1.0 client, which cannot read chunks: its
+/// answer's body then lasts until the connection closes (``closesAfterBody``). The answer to a
+/// `HEAD` keeps its head as a `GET` would have it, and its body and chunked end are left out.
 struct HTTP1ResponseEncoder {
     private var isChunked = false
     private var isBodySuppressed = false
+    /// Whether the request being answered is HTTP/1.0 (set as each request's head is read).
+    var isAnsweringHTTP10 = false
+    /// Whether the answer's body lasts until the connection closes: the connection must close
+    /// once it is written.
+    private(set) var closesAfterBody = false
 
     /// How the body of an answer is delimited.
     private enum Framing { case length, chunked, none }
@@ -191,15 +197,17 @@ struct HTTP1ResponseEncoder {
         // A non-final informational head (100 Continue) is followed by the real one.
         if (100..<200).contains(status), status != 101 { return .none }
         isBodySuppressed = method == .HEAD || method == .CONNECT
+        closesAfterBody = false
         let framing: Framing
         if method == .CONNECT || status == 204 || status == 304 || (100..<200).contains(status) {
             framing = .none
         } else if hasLength {
             framing = .length
-        } else if version.major == 1, version.minor >= 1 {
+        } else if version.major == 1, version.minor >= 1, !isAnsweringHTTP10 {
             framing = .chunked
         } else {
             framing = .none
+            closesAfterBody = !isBodySuppressed
         }
         isChunked = framing == .chunked && !isBodySuppressed
         return framing

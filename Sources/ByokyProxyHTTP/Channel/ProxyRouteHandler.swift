@@ -99,6 +99,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func receive(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch (state, part) {
         case (.idle, .head(let head)):
+            encoder.isAnsweringHTTP10 = head.version.minor == 0
             let proxyHead = ProxyRequestHead(head)
             if let provider = route.provider(proxyHead) {
                 state = .reading(proxyHead, provider, body: nil)
@@ -156,7 +157,10 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case (.idle, _), (.reading, .head), (.refusing, .head):
             // Parts out of order (the decoder never makes these): the router refuses them.
             state = .routed(read: true, answered: false)
-            if case .head(let head) = part { routedMethod = head.method }
+            if case .head(let head) = part {
+                routedMethod = head.method
+                encoder.isAnsweringHTTP10 = head.version.minor == 0
+            }
             passOn(part, context: context)
         case (.routed(read: true, _), _), (.answering, _), (.closed, _):
             held.append(part)
@@ -267,7 +271,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         guard case .answering = state else { return }
-        if closing || isQuiescing {
+        if closing || isQuiescing || encoder.closesAfterBody {
             state = .closed
             context.close(promise: nil)
         } else {
@@ -316,6 +320,16 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .body(let part):
             writeBody(part, promise: promise, context: context)
         case .end(let trailers):
+            if encoder.closesAfterBody, case .routed(_, answered: false) = state {
+                // Only the connection's end tells an HTTP/1.0 client where this body ended.
+                state = .closed
+                held.removeAll()
+                let written = promise ?? context.eventLoop.makePromise(of: Void.self)
+                writeEnd(trailers: trailers, flush: true, promise: written, context: context)
+                let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                written.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
+                return
+            }
             writeEnd(trailers: trailers, flush: false, promise: promise, context: context)
             routerAnswerEnded(context: context)
         }
