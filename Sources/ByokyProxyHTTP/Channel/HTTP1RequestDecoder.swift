@@ -3,8 +3,9 @@ import NIOCore
 import NIOHTTP1
 
 /// The connection's HTTP/1.1 request decoder: bytes in, `HTTPServerRequestPart`s out, read by
-/// ``HTTP1RequestParser``, in place of NIO's decoder (llhttp and its callbacks cost about a
-/// tenth of a proxied request's instructions).
+/// ``HTTP1RequestParser``, in place of NIO's decoder (llhttp, its callbacks and
+/// `ByteToMessageHandler` cost about 9 % of a proxied request's event-loop instructions; this
+/// decoder about two thirds of that).
 ///
 /// Every request the bytes hold is passed on, in order (``ProxyRouteHandler`` holds those that
 /// come early). Bytes that are not HTTP/1.1 end the connection's reading: the error goes on as

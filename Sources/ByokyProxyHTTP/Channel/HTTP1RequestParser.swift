@@ -9,9 +9,9 @@ import NIOHTTP1
 /// look like two, nor two like one, to this server and to a proxy in front of it): lines end in
 /// CRLF; the request line is `method SP target SP HTTP/1.x` with a token for a method and, for a
 /// target, visible ASCII in one of the four forms (a path, `*`, an absolute URI, `host:port` for
-/// `CONNECT`); header names are tokens with no space before the colon; no folded lines;
-/// a value holds no control character but a tab. A body is framed by its length (one
-/// `content-length` value, in one field) or by `transfer-encoding:
+/// `CONNECT`); header names are tokens with no space before the colon; no folded lines; a value
+/// holds no control character but a tab, and a framing value no space or tab after it. A body is
+/// framed by its length (one `content-length` value, in one field) or by `transfer-encoding:
 /// chunked` alone in HTTP/1.1, never both; a request with neither has none. Empty lines before a
 /// request line are read past (RFC 9112 §2.2); trailer fields are checked and dropped. After a
 /// request that closes the connection (`connection: close`, or HTTP/1.0 without `keep-alive`)

@@ -7,8 +7,10 @@ import NIOHTTP1
 ///
 /// Strict where leniency could make one answer look like two (or two like one) and so hand the
 /// next request another's answer: lines end in CRLF; header names are tokens with no space before
-/// the colon; no folded lines; a value holds no CR, LF or NUL; several `content-length` values must
-/// agree; a chunk size is plain hexadecimal. The body's framing is RFC 9112's: none for a `HEAD`,
+/// the colon; no folded lines; a value holds no control character but a tab; several
+/// `content-length` values must agree; a chunk size is plain hexadecimal, its extensions
+/// `;token[=token|quoted-string]` (``HTTP1Bytes``, shared with the reader of client requests). The
+/// body's framing is RFC 9112's (``HTTP1BodyReader`` reads it): none for a `HEAD`,
 /// a 1xx, 204 or 304 answer; chunked when the last transfer coding is `chunked`; else the declared
 /// length; else until the connection closes. An answer is reusable (keep-alive) only when its
 /// framing ends on its own, nothing follows it unasked, and neither side said `close`.
@@ -34,6 +36,7 @@ struct UpstreamResponseParser {
 
     /// The longest head (status line and headers) read.
     static let maximumHeadSize = 80 * 1024
+
     private enum State {
         /// No request is waiting.
         case idle
