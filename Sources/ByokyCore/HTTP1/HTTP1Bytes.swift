@@ -43,9 +43,30 @@ public enum HTTP1Bytes {
         return base.distance(to: UnsafeRawPointer(hit))
     }
 
-    /// Whether an LF not preceded by CR is among `buffer`'s readable bytes from `start` on (a
-    /// head with one would otherwise wait for a CRLF CRLF that never comes).
-    public static func hasBareLineFeed(in buffer: ByteBuffer, from start: Int) -> Bool {
+    /// The offset of the blank line (CRLF CRLF) that ends the head at the start of `buffer`'s
+    /// readable bytes, searching from `scanned`; `nil` while it has not come (`scanned` then
+    /// moves on to where the next search starts).
+    ///
+    /// - Throws: ``HTTP1MessageError/headTooLarge`` past `limit` bytes;
+    ///   ``HTTP1MessageError/invalidHeader`` at a bare LF, which would otherwise wait for a
+    ///   CRLF CRLF that never comes.
+    public static func headEnd(
+        in buffer: ByteBuffer,
+        scanned: inout Int,
+        limit: Int
+    ) throws(HTTP1MessageError) -> Int? {
+        guard let end = find(headEnd, in: buffer, from: scanned) else {
+            guard buffer.readableBytes <= limit else { throw .headTooLarge }
+            guard !hasBareLineFeed(in: buffer, from: scanned) else { throw .invalidHeader }
+            scanned = max(0, buffer.readableBytes - 3)
+            return nil
+        }
+        guard end <= limit else { throw .headTooLarge }
+        return end
+    }
+
+    /// Whether an LF not preceded by CR is among `buffer`'s readable bytes from `start` on.
+    static func hasBareLineFeed(in buffer: ByteBuffer, from start: Int) -> Bool {
         buffer.withUnsafeReadableBytes { bytes in
             var index = start
             while index < bytes.count {

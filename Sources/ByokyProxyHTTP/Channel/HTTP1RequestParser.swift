@@ -32,8 +32,9 @@ struct HTTP1RequestParser {
     private enum State {
         /// A head is awaited; `scanned` bytes of the buffer hold no end of head.
         case head(scanned: Int)
-        /// `closes`: the request asked for the connection to close after its answer.
-        case body(HTTP1BodyReader, closes: Bool)
+        /// The body is read by `reader`; `closes`: the request asked for the connection to close
+        /// after its answer.
+        case body(closes: Bool)
         /// A request that closes the connection has ended: whatever follows is dropped, as the
         /// server closes the connection once it has answered.
         case closed
@@ -41,6 +42,8 @@ struct HTTP1RequestParser {
     }
 
     private var state = State.head(scanned: 0)
+    /// The reader of the body of the request being read.
+    private var reader = HTTP1BodyReader(length: 0)
 
     /// Whether a request that closes the connection has ended: nothing more is read.
     var isClosed: Bool {
@@ -75,13 +78,11 @@ struct HTTP1RequestParser {
         case .closed:
             buffer.moveReaderIndex(to: buffer.writerIndex)
             return nil
-        case .body(var reader, let closes):
+        case .body(let closes):
             switch try reader.next(&buffer) {
             case nil:
-                state = .body(reader, closes: closes)
                 return nil
             case .bytes(let slice):
-                state = .body(reader, closes: closes)
                 return .body(slice)
             case .end:
                 state = closes ? .closed : .head(scanned: 0)
@@ -93,18 +94,17 @@ struct HTTP1RequestParser {
                     buffer.moveReaderIndex(forwardBy: 2)
                 }
             }
-            guard let end = HTTP1Bytes.find(HTTP1Bytes.headEnd, in: buffer, from: scanned) else {
-                guard buffer.readableBytes <= Self.maximumHeadSize else { throw .headTooLarge }
-                guard !HTTP1Bytes.hasBareLineFeed(in: buffer, from: scanned) else { throw .invalidHeader }
-                state = .head(scanned: max(0, buffer.readableBytes - 3))
+            var scanned = scanned
+            guard let end = try HTTP1Bytes.headEnd(in: buffer, scanned: &scanned, limit: Self.maximumHeadSize) else {
+                state = .head(scanned: scanned)
                 return nil
             }
-            guard end <= Self.maximumHeadSize else { throw .headTooLarge }
             let (head, body, closes) = try buffer.withUnsafeReadableBytes { bytes throws(HTTP1MessageError) in
                 try Self.parseHead(UnsafeRawBufferPointer(rebasing: bytes[..<end]))
             }
             buffer.moveReaderIndex(forwardBy: end + 4)
-            state = .body(body, closes: closes)
+            reader = body
+            state = .body(closes: closes)
             return .head(head)
         }
     }

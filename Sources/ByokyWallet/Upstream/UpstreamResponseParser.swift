@@ -42,7 +42,8 @@ struct UpstreamResponseParser {
         case idle
         /// A head is awaited; `scanned` bytes of the buffer hold no end of head.
         case head(isHEAD: Bool, scanned: Int)
-        case body(HTTP1BodyReader, keepAlive: Bool)
+        /// The body is read by `reader`.
+        case body(keepAlive: Bool)
         case untilClose
         /// The body is complete: its end is the next event.
         case endDue(keepAlive: Bool)
@@ -50,6 +51,8 @@ struct UpstreamResponseParser {
     }
 
     private var state = State.idle
+    /// The reader of the body of the answer being read.
+    private var reader = HTTP1BodyReader(length: 0)
 
     /// Whether no answer is being read.
     var isIdle: Bool {
@@ -82,7 +85,7 @@ struct UpstreamResponseParser {
         case .untilClose, .endDue:
             state = .idle
             return .end(keepAlive: false)
-        case .body(let reader, _) where reader.isComplete:
+        case .body where reader.isComplete:
             state = .idle
             return .end(keepAlive: false)
         default:
@@ -102,14 +105,11 @@ struct UpstreamResponseParser {
             state = .idle
             // Bytes nobody asked for after an answer: the connection cannot be trusted with another.
             return .end(keepAlive: keepAlive && buffer.readableBytes == 0)
-        case .head(let isHEAD, let scanned):
-            guard let end = HTTP1Bytes.find(HTTP1Bytes.headEnd, in: buffer, from: scanned) else {
-                guard buffer.readableBytes <= Self.maximumHeadSize else { throw .headTooLarge }
-                guard !HTTP1Bytes.hasBareLineFeed(in: buffer, from: scanned) else { throw .invalidHeader }
-                state = .head(isHEAD: isHEAD, scanned: max(0, buffer.readableBytes - 3))
+        case .head(let isHEAD, var scanned):
+            guard let end = try HTTP1Bytes.headEnd(in: buffer, scanned: &scanned, limit: Self.maximumHeadSize) else {
+                state = .head(isHEAD: isHEAD, scanned: scanned)
                 return nil
             }
-            guard end <= Self.maximumHeadSize else { throw .headTooLarge }
             let parsed = try buffer.withUnsafeReadableBytes { bytes throws(Failure) in
                 try Self.parseHead(UnsafeRawBufferPointer(rebasing: bytes[..<end]))
             }
@@ -129,24 +129,24 @@ struct UpstreamResponseParser {
             } else {
                 switch parsed.framing {
                 case .chunked:
-                    state = .body(.chunked, keepAlive: head.isKeepAlive)
+                    reader = .chunked
+                    state = .body(keepAlive: head.isKeepAlive)
                 case .length(0):
                     state = .endDue(keepAlive: head.isKeepAlive)
                 case .length(let length):
-                    state = .body(HTTP1BodyReader(length: length), keepAlive: head.isKeepAlive)
+                    reader = HTTP1BodyReader(length: length)
+                    state = .body(keepAlive: head.isKeepAlive)
                 case .untilClose:
                     head.isKeepAlive = false
                     state = .untilClose
                 }
             }
             return .head(head)
-        case .body(var reader, let keepAlive):
+        case .body(let keepAlive):
             switch try reader.next(&buffer) {
             case nil:
-                state = .body(reader, keepAlive: keepAlive)
                 return nil
             case .bytes(let slice):
-                state = .body(reader, keepAlive: keepAlive)
                 return .body(slice)
             case .end:
                 state = .endDue(keepAlive: keepAlive)
