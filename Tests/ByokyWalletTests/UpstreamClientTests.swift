@@ -66,6 +66,29 @@ struct UpstreamClientTests {
         }
     }
 
+    /// A head timeout shorter than a turn of the connection's event loop still ends the request
+    /// as a head timeout, never as a closed connection: the timeout may fire before the request
+    /// has started on the loop.
+    @Test func aTimeoutThatFiresBeforeTheRequestStartsIsStillAHeadTimeout() async throws {
+        try await MockProvider.withRunningServer(
+            configuration: .init(apiKey: "sk-upstream", responseDelay: .seconds(2))
+        ) {
+            port in
+            let client = UpstreamClient()
+            var errors: [String] = []
+            for _ in 0..<100 {
+                do {
+                    _ = try await Self.send(client, port: port, headTimeout: .nanoseconds(1))
+                    errors.append("answered")
+                } catch {
+                    errors.append("\(error)")
+                }
+            }
+            #expect(Set(errors) == ["headTimeout"], "\(Dictionary(grouping: errors) { $0 }.mapValues(\.count))")
+            try await client.shutdown()
+        }
+    }
+
     @Test func silenceEndsARequestWithATimeout() async throws {
         try await MockProvider.withRunningServer(
             configuration: .init(apiKey: "sk-upstream", responseDelay: .seconds(2))

@@ -6,6 +6,8 @@ import Synchronization
 final class UpstreamConnection: Sendable {
     let channel: any Channel
     private let reused = Mutex(false)
+    /// Whether a request's head timeout fired (the connection is closed then, never used again).
+    private let timedOut = Atomic(false)
 
     init(channel: any Channel) {
         self.channel = channel
@@ -57,21 +59,28 @@ final class UpstreamConnection: Sendable {
         defer { timeout.cancel() }
         // The handler resumes the continuation exactly once: with the head, or with the failure
         // that ends the request (the head timeout above among them).
-        let head = try await withUnsafeThrowingContinuation { continuation in
-            let begin: @Sendable () -> Void = {
-                let started = Self.withHandler(channel) { handler, context in
-                    handler.onIdle = onIdle
-                    handler.start(
-                        request,
-                        head: { continuation.resume(with: $0) },
-                        response: response,
-                        context: context
-                    )
+        let head: UpstreamResponseParser.Head
+        do {
+            head = try await withUnsafeThrowingContinuation { continuation in
+                let begin: @Sendable () -> Void = {
+                    let started = Self.withHandler(channel) { handler, context in
+                        handler.onIdle = onIdle
+                        handler.start(
+                            request,
+                            head: { continuation.resume(with: $0) },
+                            response: response,
+                            context: context
+                        )
+                    }
+                    if !started { continuation.resume(throwing: UpstreamError.connectionClosed) }
                 }
-                if !started { continuation.resume(throwing: UpstreamError.connectionClosed) }
+                // Usually already on the connection's loop: started at once, not a turn of it later.
+                if loop.inEventLoop { begin() } else { loop.execute(begin) }
             }
-            // Usually already on the connection's loop: started at once, not a turn of it later.
-            if loop.inEventLoop { begin() } else { loop.execute(begin) }
+        } catch UpstreamError.connectionClosed where timedOut.load(ordering: .acquiring) {
+            // The timeout fired, and closed the connection, before the request had started (the
+            // loop was busier than the timeout is long): that is still the provider's silence.
+            throw UpstreamError.headTimeout
         }
         return (head, response)
     }
@@ -81,6 +90,7 @@ final class UpstreamConnection: Sendable {
         let connection: UpstreamConnection
 
         func handleScheduledCallback(eventLoop: some EventLoop) {
+            connection.timedOut.store(true, ordering: .releasing)
             let channel = connection.channel
             _ = UpstreamConnection.withHandler(channel) { handler, _ in handler.fail(.headTimeout) }
             channel.close(promise: nil)
