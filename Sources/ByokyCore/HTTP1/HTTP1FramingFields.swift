@@ -14,6 +14,10 @@ public struct HTTP1FramingFields: Sendable {
     /// Whether the connection closes after the message: `connection: close`, or HTTP/1.0
     /// without `connection: keep-alive`.
     public private(set) var closes: Bool
+    /// Whether a `content-length` or `transfer-encoding` value had spaces or tabs after it
+    /// (`chunked<TAB>`, read as chunked here and as an unknown coding by a proxy in front, lets a
+    /// body hide a request; a reader of requests refuses it).
+    public private(set) var hasSpacedFramingValue = false
     private let minorVersion: Int
 
     /// For a message of HTTP/1.`minorVersion`.
@@ -22,20 +26,16 @@ public struct HTTP1FramingFields: Sendable {
         closes = minorVersion == 0
     }
 
-    /// Whether `name` is `content-length`, in any case.
-    public static func isFramingLength(_ name: UnsafeRawBufferPointer) -> Bool {
-        name.count == 14 && HeaderText.bytes(name, are: "content-length")
-    }
-
-    /// Whether `name` is `transfer-encoding`, in any case.
-    public static func isCoding(_ name: UnsafeRawBufferPointer) -> Bool {
-        name.count == 17 && HeaderText.bytes(name, are: "transfer-encoding")
-    }
-
-    /// Notes a field when it is one of the framing fields.
-    public mutating func note(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(HTTP1MessageError) {
+    /// Notes a field when it is one of the framing fields; `spaceFollows`: spaces or tabs came
+    /// after its value.
+    public mutating func note(
+        name: UnsafeRawBufferPointer,
+        value: UnsafeRawBufferPointer,
+        spaceFollows: Bool
+    ) throws(HTTP1MessageError) {
         switch name.count {
         case 14 where HeaderText.bytes(name, are: "content-length"):
+            if spaceFollows { hasSpacedFramingValue = true }
             try Self.forEachItem(of: value, keepingEmpty: true) { item throws(HTTP1MessageError) in
                 lengthValues += 1
                 guard !item.isEmpty, item.count <= 18 else { throw .invalidContentLength }
@@ -50,6 +50,7 @@ public struct HTTP1FramingFields: Sendable {
                 length = parsed
             }
         case 17 where HeaderText.bytes(name, are: "transfer-encoding"):
+            if spaceFollows { hasSpacedFramingValue = true }
             hasTransferEncoding = true
             var last: UnsafeRawBufferPointer?
             var count = 0

@@ -125,15 +125,12 @@ struct HTTP1RequestParser {
                 value,
                 spaceFollows throws(HTTP1MessageError) in
                 guard fields.count < maximumFieldCount else { throw .headTooLarge }
-                // `chunked<TAB>` read as chunked here and as an unknown coding by a proxy in front
-                // would let a body hide a request: framing values end where their text does.
-                if spaceFollows, HTTP1FramingFields.isFramingLength(name) || HTTP1FramingFields.isCoding(name) {
-                    throw .invalidHeader
-                }
-                try framing.note(name: name, value: value)
+                try framing.note(name: name, value: value, spaceFollows: spaceFollows)
                 fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
             }
         }
+        // Framing values end where their text does (see `hasSpacedFramingValue`).
+        guard !framing.hasSpacedFramingValue else { throw .invalidHeader }
         let body: HTTP1BodyReader
         if framing.hasTransferEncoding {
             // RFC 9112 §6.1: a length beside a coding, a coding in HTTP/1.0, or one this server

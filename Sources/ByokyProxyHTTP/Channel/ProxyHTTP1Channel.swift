@@ -1,14 +1,14 @@
 public import HummingbirdCore
 public import Logging
 public import NIOCore
-import NIOHTTP1
 public import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
 /// Hummingbird's HTTP/1.1 connection with a ``ProxyRoute`` answered on the channel: the request
-/// decoder (``HTTP1RequestDecoder``), then ``ProxyRouteHandler`` (which also serializes every answer), then the rest of
-/// `HTTP1Channel`'s pipeline (the conversion to `HTTPTypes`, the connection-state handler that
-/// closes idle and quiescing connections) and the router's async channel.
+/// decoder (``HTTP1RequestDecoder``), then ``ProxyRouteHandler`` (which also serializes every
+/// answer), then the rest of `HTTP1Channel`'s pipeline (the conversion to `HTTPTypes`, the
+/// connection-state handler that closes idle and quiescing connections) and the router's async
+/// channel.
 ///
 /// A proxied request then costs no more than the HTTP/1.1 codec, one task and the engine: not
 /// the conversion of its head and answer, the async channel's streams, the router or its request

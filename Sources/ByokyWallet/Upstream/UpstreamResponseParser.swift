@@ -177,8 +177,8 @@ struct UpstreamResponseParser {
             try HTTP1Bytes.forEachField(in: UnsafeRawBufferPointer(rebasing: bytes[(lineEnd + 2)...])) {
                 name,
                 value,
-                _ throws(Failure) in
-                try framingFields.note(name: name, value: value)
+                spaceFollows throws(Failure) in
+                try framingFields.note(name: name, value: value, spaceFollows: spaceFollows)
                 fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
             }
         }
