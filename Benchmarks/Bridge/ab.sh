@@ -9,6 +9,9 @@
 # Usage: Benchmarks/Bridge/ab.sh [seconds-per-window] [rounds] BINARY...
 #   e.g. build a commit, copy its .build/release/byoky to /tmp/old, then
 #   Benchmarks/Bridge/ab.sh 4 6 /tmp/old .build/release/byoky      (needs nginx and wrk)
+#   AB_ENV_n="NAME=value ..." sets the environment of the n-th binary's daemon (from 1), e.g. to
+#   try an allocator with the same binary twice (the first pass alone measures the noise):
+#   AB_ENV_2="LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2" ab.sh 3 6 bin bin
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 window=${1:?seconds per window}
@@ -31,7 +34,11 @@ for binary in "$@"; do
     BYOKY_HOME=$home "$binary" init --password-file "$work/password" >/dev/null
     printf 'sk-bench-upstream\n' | BYOKY_HOME=$home "$binary" key add anthropic --base-url "http://127.0.0.1:$port" \
         --password-file "$work/password" >/dev/null
-    BYOKY_HOME=$home "$binary" serve --port 0 --password-file "$work/password" > "$work/serve.$index.log" 2>&1 &
+    environment_name=AB_ENV_$index
+    # Word splitting is wanted: the value is a list of NAME=value words.
+    # shellcheck disable=SC2086
+    env ${!environment_name:-} BYOKY_HOME="$home" "$binary" serve --port 0 --password-file "$work/password" \
+        > "$work/serve.$index.log" 2>&1 &
     for _ in $(seq 100); do grep -q "http://127.0.0.1" "$work/serve.$index.log" 2>/dev/null && break; sleep 0.1; done
     bridge=$(grep -o '127.0.0.1:[0-9]*' "$work/serve.$index.log" | head -1)
     # `byoky exec` revokes its session when its command ends: this one waits until the script ends.
@@ -40,7 +47,7 @@ for binary in "$@"; do
     for _ in $(seq 100); do [ -s "$work/key.$index" ] && break; sleep 0.1; done
     urls+=("http://$bridge/anthropic/v1/messages")
     keys+=("$(cat "$work/key.$index")")
-    names+=("$index:$(basename "$binary")")
+    names+=("$index:$(basename "$binary")${!environment_name:++env}")
 done
 
 script=Benchmarks/Bridge/post.lua
