@@ -288,6 +288,7 @@ let package = Package(
         .target(
             name: "ByokyHTTPServer",
             dependencies: [
+                "ByokyCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -321,6 +322,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -384,6 +386,7 @@ let package = Package(
             name: "ByokyRelayTests",
             dependencies: [
                 "ByokyRelay",
+                "ByokyTesting",
                 "ByokyCore",
                 "ByokyRelaySocket",
                 .product(name: "WSClient", package: "swift-websocket"),

@@ -1,3 +1,4 @@
+import ByokyCore
 package import Hummingbird
 package import HummingbirdCore
 package import Logging
@@ -14,11 +15,11 @@ package enum HTTPServerRunner {
         /// Makes the server's service; it reports its bound port (0 for a Unix socket) when it runs.
         let makeService: @Sendable (BindAddress, Logger, @escaping @Sendable (Int) -> Void) -> any Service
 
-        /// `server` builds each connection's channel (Hummingbird's HTTP/1.1 one by default).
+        /// `server` builds each connection's channel (Hummingbird's HTTP/1.1 one with an idle timeout by default, ``HTTPServerBuilder/byokyHTTP1(clientIdleTimeout:)``).
         package init<Context: RequestContext>(
             router: Router<Context>,
             address: BindAddress,
-            server: HTTPServerBuilder = .http1()
+            server: HTTPServerBuilder = .byokyHTTP1()
         )
         where Context: InitializableFromSource<ApplicationRequestContextSource> {
             self.address = address
@@ -95,6 +96,8 @@ package enum HTTPServerRunner {
         untilSignalled: Bool,
         _ body: @Sendable ([Int]) async throws -> Result
     ) async throws -> Result {
+        // Every connection holds a file descriptor: a low soft limit is one client away from full.
+        OpenFileLimit.raiseToHardLimit()
         let (applications, readiness) = makeApplications(servers, logger: logger)
         let services = ServiceGroup(
             configuration: .init(

@@ -10,14 +10,14 @@ public protocol RoutedServer: Sendable {
     func makeRouter() -> Router<Context>
     /// Work that runs as long as the server does (ending on graceful shutdown).
     var backgroundServices: [any Service] { get }
-    /// Builds each connection's channel: Hummingbird's HTTP/1.1 one unless the server answers
+    /// Builds each connection's channel: Hummingbird's HTTP/1.1 one (``HTTPServerBuilder/byokyHTTP1(clientIdleTimeout:)``) unless the server answers
     /// some requests on the channel itself.
     var connectionChannel: HTTPServerBuilder { get }
 }
 
 extension RoutedServer {
     public var backgroundServices: [any Service] { [] }
-    public var connectionChannel: HTTPServerBuilder { .http1() }
+    public var connectionChannel: HTTPServerBuilder { .byokyHTTP1() }
 }
 
 extension RoutedServer {

@@ -31,6 +31,7 @@ struct BridgeFixture: Sendable {
         upstreamResponseDelay: Duration = .zero,
         beforeUpstreamStreamEnd: (@Sendable () async throws -> Void)? = nil,
         appCatalogueURL: String? = nil,
+        clientIdleTimeout: Duration? = .seconds(60),
         _ body: @Sendable (BridgeFixture) async throws -> Void
     ) async throws {
         let folder = try TemporaryFolder()
@@ -63,6 +64,7 @@ struct BridgeFixture: Sendable {
                     autoLockAfter: autoLockAfter
                 )
                 if let appCatalogueURL { configuration.appCatalogueURL = appCatalogueURL }
+                configuration.clientIdleTimeout = clientIdleTimeout
                 let daemon = WalletDaemon(wallet: wallet, httpClient: httpClient, configuration: configuration)
                 try await daemon.withRunningServer { port in
                     try await body(

@@ -28,6 +28,17 @@ struct ProxyChannelTests {
         #"{"model":"\#(model)","max_tokens":50,"stream":\#(stream),"messages":[{"role":"user","content":"hi"}]}"#
     }
 
+    /// An Anthropic request (not streamed) for `model`, with the session's key.
+    static func anthropicMessages(model: String, bridge: BridgeFixture) -> String {
+        request(
+            "POST",
+            "/anthropic/v1/messages",
+            port: bridge.port,
+            body: messages(model: model),
+            headers: [bridge.authHeader(for: .anthropic)]
+        )
+    }
+
     /// An Anthropic request for a streamed answer of `words` words, with the session's key.
     static func streamedMessages(words: Int, bridge: BridgeFixture) -> String {
         request(
@@ -209,13 +220,7 @@ struct ProxyChannelTests {
         try await BridgeFixture.with(grant: [.anthropic]) { bridge in
             let port = bridge.port
             // A whole, valid request behind each: it must not be read as one.
-            let behind = Self.request(
-                "POST",
-                "/anthropic/v1/messages",
-                port: port,
-                body: Self.messages(model: "mock-words-3"),
-                headers: [bridge.authHeader(for: .anthropic)]
-            )
+            let behind = Self.anthropicMessages(model: "mock-words-3", bridge: bridge)
             for malformed in Self.malformedRequests {
                 let (answers, closed) = try await RawHTTPConnection.with(port: port) { connection in
                     try await connection.write(malformed + behind)
@@ -287,13 +292,7 @@ struct ProxyChannelTests {
                 port: port,
                 headers: [bridge.authHeader(for: .anthropic), ("connection", "upgrade"), ("upgrade", "websocket")]
             )
-            let after = Self.request(
-                "POST",
-                "/anthropic/v1/messages",
-                port: port,
-                body: Self.messages(model: "mock-words-3"),
-                headers: [bridge.authHeader(for: .anthropic)]
-            )
+            let after = Self.anthropicMessages(model: "mock-words-3", bridge: bridge)
             let answers = try await RawHTTPConnection.with(port: port) { connection in
                 try await connection.write(upgrade + after)
                 return try await connection.read(2)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ByokyCore
+import ByokyTesting
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -212,6 +213,29 @@ extension RelayServerTests {
             #expect(peer.closed)
             for _ in 0..<100 where relay.relay.hub.roomCount > 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(relay.relay.hub.roomCount == 0)
+        }
+    }
+}
+
+extension RelayServerTests {
+    /// A connection that is not a WebSocket and sends nothing (or half a request head) is closed
+    /// after the client idle timeout; a WebSocket that stays quiet longer is not (pings keep it).
+    @Test(arguments: ["", "GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\n"])
+    func aSilentConnectionIsClosedAndAQuietWebSocketIsNot(opening: String) async throws {
+        var limits = RelayLimits()
+        limits.clientIdleTimeout = .seconds(1)
+        try await RelayFixture.with(limits: limits) { relay in
+            let waited = try await StalledConnection.closingTime(
+                port: relay.port,
+                opening: opening,
+                patience: .seconds(10)
+            )
+            #expect(waited != nil, "the silent connection was still open after 10 s")
+            #expect(waited.map { $0 >= .milliseconds(500) } == true, "closed before the timeout")
+            let peer = try await relay.connect()
+            try await Task.sleep(for: .milliseconds(2500))
+            #expect(!peer.closed)
+            #expect(try await peer.auth(room: "quiet", token: "t", role: "recipient")["success"] == .bool(true))
         }
     }
 }

@@ -49,6 +49,9 @@ public final class WalletDaemon: Sendable {
         public var marketplaceReportInterval: Duration = .seconds(60)
         /// The marketplace whose app catalogue the wallet page's App Store shows.
         public var appCatalogueURL = MarketplaceClient.defaultURL
+        /// How long a connection may wait on its client with nothing arriving before it is
+        /// closed (``ProxyRoute/clientIdleTimeout``); `nil` waits forever.
+        public var clientIdleTimeout: Duration? = .seconds(60)
 
         public init(
             host: String = "127.0.0.1",
@@ -292,7 +295,7 @@ public final class WalletDaemon: Sendable {
         let engine = self.engine
         let autoLock = self.autoLock
         let limit = configuration.proxy.maximumRequestBodySize
-        return ProxyRoute(bodyLimit: limit, provider: ProxyRoute.provider(named:)) { head, provider, body in
+        var route = ProxyRoute(bodyLimit: limit, provider: ProxyRoute.provider(named:)) { head, provider, body in
             guard let host = head.host, HostCheck.isLoopback(host) else { return .response(Self.nonLoopbackRefusal) }
             autoLock.touch()
             let fields = head.fields
@@ -306,6 +309,8 @@ public final class WalletDaemon: Sendable {
                 engine: engine
             )
         }
+        route.clientIdleTimeout = configuration.clientIdleTimeout.map(TimeAmount.init)
+        return route
     }
 
     /// Answers a CORS preflight: the wallet API (`/v1/…`) for any page (connecting needs the owner's

@@ -14,6 +14,16 @@ public struct ProxyRoute: Sendable {
     /// server whose CORS lets every origin read its answers needs (a vault); the bridge lets
     /// only pages with a session read its answers.
     public var refusalsReadableByAnyPage = false
+    /// How long a connection may wait on its client, with no request part arriving: between
+    /// requests, and while a request's head or body is being read (a head sent a byte at a time
+    /// counts as nothing until it is whole). A connection past it is closed, between one and two
+    /// times this after its last part; one whose answer is being written is never closed for it.
+    /// `nil` waits forever.
+    public var clientIdleTimeout: TimeAmount? = Self.defaultClientIdleTimeout
+
+    /// The usual ``clientIdleTimeout``: a minute, about what reverse proxies give a keep-alive
+    /// connection and a slow request head.
+    public static let defaultClientIdleTimeout: TimeAmount = .seconds(60)
 
     public init(
         bodyLimit: Int,

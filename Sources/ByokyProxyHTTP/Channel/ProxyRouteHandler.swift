@@ -15,6 +15,11 @@ import NIOHTTP1
 /// answer is being written (a client that pipelines) wait here, with reads paused, until it ends.
 /// The server's shutdown (a quiesce event) closes the connection once an answer of ours is
 /// written; between requests, or during the router's, the connection-state handler sees to it.
+///
+/// A connection that waits on its client past the route's ``ProxyRoute/clientIdleTimeout`` with
+/// no request part arriving (idle between requests, or a head or body that stalls) is closed here,
+/// for the router's requests too: a client that opens connections and sends nothing, or a head a
+/// byte at a time, cannot hold them (and the server's file descriptors) forever.
 final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -60,6 +65,13 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var isFlushScheduled = false
     /// Whether the server is shutting down: the connection closes once the answer due is written.
     private var isQuiescing = false
+    /// Request parts received and answers ended so far, and their count at the last idle check:
+    /// a connection waiting on its client with no change between two checks is closed.
+    private var progress = 0
+    private var progressAtLastCheck = 0
+    /// The next idle check, while the connection is open (one timer for the connection, not one
+    /// a request).
+    private var idleCheck: Scheduled<Void>?
 
     init(route: ProxyRoute) {
         self.route = route
@@ -75,6 +87,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
+        progress &+= 1
         if isBusy || !held.isEmpty {
             held.append(part)
         } else {
@@ -289,6 +302,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Takes the held parts, in order, until one starts a request that must wait again.
     private func becomeIdle(context: ChannelHandlerContext) {
         state = .idle
+        progress &+= 1
         var passedOn = false
         while !isBusy, let part = held.popFirst() {
             receive(part, context: context)
@@ -408,11 +422,63 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         state = .closed
         held.removeAll()
         worker.finish()
+        stopIdleChecks()
         context.fireChannelInactive()
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { scheduleIdleCheck(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        scheduleIdleCheck(context: context)
+        context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         // The connection's task ends with it (a closed connection removes every handler).
         worker.finish()
+        stopIdleChecks()
+    }
+
+    /// Whether the connection is waiting on its client: between requests, or reading one, with
+    /// no answer of its being written and none waiting.
+    private var isWaitingOnClient: Bool {
+        guard held.isEmpty else { return false }
+        switch state {
+        case .idle, .reading, .routed(read: false, _), .refusing: return true
+        case .routed(read: true, _), .answering, .closed: return false
+        }
+    }
+
+    private func scheduleIdleCheck(context: ChannelHandlerContext) {
+        guard let timeout = route.clientIdleTimeout, idleCheck == nil, !isClosed else { return }
+        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+            self.idleCheck = nil
+            self.checkIdle(context: context)
+        }
+    }
+
+    /// Closes a connection that has waited on its client since the last check with nothing
+    /// arriving; checks again later otherwise.
+    private func checkIdle(context: ChannelHandlerContext) {
+        guard !isClosed else { return }
+        if isWaitingOnClient, progress == progressAtLastCheck {
+            state = .closed
+            context.close(promise: nil)
+            return
+        }
+        progressAtLastCheck = progress
+        scheduleIdleCheck(context: context)
+    }
+
+    private var isClosed: Bool {
+        if case .closed = state { return true }
+        return false
+    }
+
+    private func stopIdleChecks() {
+        idleCheck?.cancel()
+        idleCheck = nil
     }
 }

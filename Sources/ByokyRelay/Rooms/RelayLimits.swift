@@ -13,6 +13,10 @@ public struct RelayLimits: Sendable {
     public var idleTimeout: Duration = .seconds(300)
     /// How often idle rooms are looked for.
     public var sweepInterval: Duration = .seconds(60)
+    /// How long a connection that is not (yet) a WebSocket may go without sending a byte before
+    /// it is closed: a client that opens connections and sends nothing cannot hold them, and the
+    /// relay's file descriptors, forever. A WebSocket answers pings instead.
+    public var clientIdleTimeout: Duration = .seconds(60)
 
     public init() {}
 }

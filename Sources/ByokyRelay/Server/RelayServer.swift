@@ -64,14 +64,19 @@ public struct RelayServer: Sendable {
                 }
             }
         )
-        // The plain-HTTP handler leaves the pipeline once a connection is upgraded.
-        let boundHTTP = NIOLoopBound(http, eventLoop: channel.eventLoop)
+        // Until the upgrade, a connection silent for the client idle timeout is closed (by the
+        // plain-HTTP handler); once upgraded, pings see to it. Both leave the pipeline then.
+        let idle = IdleStateHandler(readTimeout: TimeAmount(hub.limits.clientIdleTimeout))
+        let boundHandlers = NIOLoopBound((http, idle), eventLoop: channel.eventLoop)
         return channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(idle)
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                 withServerUpgrade: (
                     upgraders: [upgrader],
                     completionHandler: { context in
-                        context.pipeline.syncOperations.removeHandler(boundHTTP.value, promise: nil)
+                        let (http, idle) = boundHandlers.value
+                        context.pipeline.syncOperations.removeHandler(http, promise: nil)
+                        context.pipeline.syncOperations.removeHandler(idle, promise: nil)
                     }
                 )
             )
@@ -90,6 +95,8 @@ struct RelayService: Service {
 
     func run() async throws {
         let server = self.server
+        // Every connection holds a file descriptor: a low soft limit is one client away from full.
+        OpenFileLimit.raiseToHardLimit()
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

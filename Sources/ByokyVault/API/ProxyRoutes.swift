@@ -66,6 +66,7 @@ struct ProxyRoutes: Sendable {
         )
         // As the router's CORS middleware does for every answer (VaultCORS).
         route.refusalsReadableByAnyPage = true
+        route.clientIdleTimeout = configuration.clientIdleTimeout.map(TimeAmount.init)
         return route
     }
 
