@@ -15,7 +15,8 @@ package enum HTTPServerRunner {
         /// Makes the server's service; it reports its bound port (0 for a Unix socket) when it runs.
         let makeService: @Sendable (BindAddress, Logger, @escaping @Sendable (Int) -> Void) -> any Service
 
-        /// `server` builds each connection's channel (Hummingbird's HTTP/1.1 one with an idle timeout by default, ``HTTPServerBuilder/byokyHTTP1(clientIdleTimeout:)``).
+        /// `server` builds each connection's channel (by default Hummingbird's HTTP/1.1 one with a
+        /// client idle timeout, ``HTTPServerBuilder/byokyHTTP1(clientIdleTimeout:)``).
         package init<Context: RequestContext>(
             router: Router<Context>,
             address: BindAddress,

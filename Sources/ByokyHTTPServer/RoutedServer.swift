@@ -10,8 +10,9 @@ public protocol RoutedServer: Sendable {
     func makeRouter() -> Router<Context>
     /// Work that runs as long as the server does (ending on graceful shutdown).
     var backgroundServices: [any Service] { get }
-    /// Builds each connection's channel: Hummingbird's HTTP/1.1 one (``HTTPServerBuilder/byokyHTTP1(clientIdleTimeout:)``) unless the server answers
-    /// some requests on the channel itself.
+    /// Builds each connection's channel: Hummingbird's HTTP/1.1 one with a client idle timeout
+    /// (``HTTPServerBuilder/byokyHTTP1(clientIdleTimeout:)``) unless the server answers some
+    /// requests on the channel itself.
     var connectionChannel: HTTPServerBuilder { get }
 }
 

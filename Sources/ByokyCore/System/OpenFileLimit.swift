@@ -10,7 +10,8 @@ import Darwin
 public enum OpenFileLimit {
     /// Raises the soft limit on open files to the hard limit (on macOS at most `OPEN_MAX`, which
     /// its kernel enforces), as servers such as nginx and Go programs do; never lowers it.
-    /// Returns the soft limit in force afterwards (`Int.max` for none), or `nil` when it cannot be read.
+    /// Returns the soft limit in force afterwards (`Int.max` for none), or `nil` when it cannot be
+    /// read.
     @discardableResult
     public static func raiseToHardLimit() -> Int? {
         var limit = rlimit()
@@ -24,13 +25,6 @@ public enum OpenFileLimit {
             raised.rlim_cur = wanted
             if setrlimit(resourceNumber, &raised) == 0 { limit = raised }
         }
-        return Int(clamping: limit.rlim_cur)
-    }
-
-    /// The soft limit on open files now, or `nil` when it cannot be read.
-    public static var current: Int? {
-        var limit = rlimit()
-        guard getrlimit(resourceNumber, &limit) == 0 else { return nil }
         return Int(clamping: limit.rlim_cur)
     }
 
