@@ -1,13 +1,16 @@
+public import ByokyCore
 public import HummingbirdCore
 public import NIOCore
 
 extension HTTPServerBuilder {
     /// Hummingbird's HTTP/1.1 channel closing a connection that waits on its client for
-    /// `clientIdleTimeout` (a minute by default) with no request part arriving: idle between
+    /// `clientIdleTimeout` (``ServerLimits/clientIdleTimeout`` by default) with no request part arriving: idle between
     /// requests, or a head or body that stalls. Without it a client that opens connections and
     /// sends nothing, or a head a byte at a time, holds them and the server's file descriptors
     /// forever. An answer being written, however long (an event stream), is never cut for it.
-    public static func byokyHTTP1(clientIdleTimeout: TimeAmount = .seconds(60)) -> HTTPServerBuilder {
+    public static func byokyHTTP1(
+        clientIdleTimeout: TimeAmount = TimeAmount(ServerLimits.clientIdleTimeout)
+    ) -> HTTPServerBuilder {
         .http1(configuration: .init(idleTimeout: clientIdleTimeout))
     }
 }

@@ -31,7 +31,7 @@ struct BridgeFixture: Sendable {
         upstreamResponseDelay: Duration = .zero,
         beforeUpstreamStreamEnd: (@Sendable () async throws -> Void)? = nil,
         appCatalogueURL: String? = nil,
-        clientIdleTimeout: Duration? = .seconds(60),
+        clientIdleTimeout: Duration? = ServerLimits.clientIdleTimeout,
         _ body: @Sendable (BridgeFixture) async throws -> Void
     ) async throws {
         let folder = try TemporaryFolder()

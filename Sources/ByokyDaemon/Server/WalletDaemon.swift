@@ -51,7 +51,7 @@ public final class WalletDaemon: Sendable {
         public var appCatalogueURL = MarketplaceClient.defaultURL
         /// How long a connection may wait on its client with nothing arriving before it is
         /// closed (``ProxyRoute/clientIdleTimeout``); `nil` waits forever.
-        public var clientIdleTimeout: Duration? = .seconds(60)
+        public var clientIdleTimeout: Duration? = ServerLimits.clientIdleTimeout
 
         public init(
             host: String = "127.0.0.1",

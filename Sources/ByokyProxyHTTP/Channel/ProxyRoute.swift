@@ -19,11 +19,7 @@ public struct ProxyRoute: Sendable {
     /// counts as nothing until it is whole). A connection past it is closed, between one and two
     /// times this after its last part; one whose answer is being written is never closed for it.
     /// `nil` waits forever.
-    public var clientIdleTimeout: TimeAmount? = Self.defaultClientIdleTimeout
-
-    /// The usual ``clientIdleTimeout``: a minute, about what reverse proxies give a keep-alive
-    /// connection and a slow request head.
-    public static let defaultClientIdleTimeout: TimeAmount = .seconds(60)
+    public var clientIdleTimeout: TimeAmount? = TimeAmount(ServerLimits.clientIdleTimeout)
 
     public init(
         bodyLimit: Int,

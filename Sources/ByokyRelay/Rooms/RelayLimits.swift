@@ -1,3 +1,5 @@
+import ByokyCore
+
 /// The relay's limits, with the original relay's values as defaults.
 public struct RelayLimits: Sendable {
     /// The largest frame accepted (20 MB).
@@ -16,7 +18,7 @@ public struct RelayLimits: Sendable {
     /// How long a connection that is not (yet) a WebSocket may go without sending a byte before
     /// it is closed: a client that opens connections and sends nothing cannot hold them, and the
     /// relay's file descriptors, forever. A WebSocket answers pings instead.
-    public var clientIdleTimeout: Duration = .seconds(60)
+    public var clientIdleTimeout = ServerLimits.clientIdleTimeout
 
     public init() {}
 }

@@ -33,7 +33,7 @@ public struct VaultConfiguration: Sendable {
     public var giftPollInterval: Duration = .seconds(30)
     /// How long a connection may wait on its client with nothing arriving before it is closed
     /// (idle between requests, or a stalled head or body); `nil` waits forever.
-    public var clientIdleTimeout: Duration? = .seconds(60)
+    public var clientIdleTimeout: Duration? = ServerLimits.clientIdleTimeout
     /// The proxy's limits (request body size, upstream head timeout), as the bridge's.
     public var proxy = ProxyEngine.Configuration()
     /// The time (Unix ms); tests move it.
