@@ -8,8 +8,9 @@ public import Hummingbird
 /// - A request that offers tools (and does not end in a tool result) gets a call to its first tool,
 ///   with arguments filled from the tool's JSON Schema.
 /// - The model name steers it: `mock-error-<status>` answers that error in the family's format,
-///   `mock-words-<n>` makes the reply `n` words long, `mock-paced-<ms>` waits that long between
-///   stream events.
+///   `mock-words-<n>` makes the reply `n` words long, `mock-long-words-<n>` makes it `n` words of
+///   16 KiB each (megabytes in a few events), `mock-paced-<ms>` waits that long between stream
+///   events.
 /// - `POST /v1/files` takes an OpenAI file upload (multipart) and answers its file object.
 /// - When ``Configuration/apiKey`` is set, each request must carry it in its family's auth header.
 public enum MockProvider {

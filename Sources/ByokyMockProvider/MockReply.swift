@@ -37,14 +37,19 @@ struct MockReply: Sendable {
         inputTokens = max(1, bodySize / 4)
         let conversation = Self.lastTurn(family: family, request: request)
         var wordCount = defaultWordCount
+        var wordWidth = 0
         if model.hasPrefix("mock-words-"), let count = Int(model.dropFirst("mock-words-".count)) {
             wordCount = max(1, min(count, 1_000_000))
+        } else if model.hasPrefix(Self.longWords), let count = Int(model.dropFirst(Self.longWords.count)) {
+            wordCount = max(1, min(count, 4096))
+            wordWidth = Self.longWordWidth
         }
         let prompt = conversation.text.split(separator: " ").prefix(6).map(String.init)
         var plain = ["Mock", "reply", "to:"] + prompt
         var index = 1
         while plain.count < wordCount {
-            plain.append("word\(index)")
+            let word = "word\(index)"
+            plain.append(word.count < wordWidth ? word + String(repeating: "o", count: wordWidth - word.count) : word)
             index += 1
         }
         plain = Array(plain.prefix(wordCount))
@@ -69,6 +74,11 @@ struct MockReply: Sendable {
             toolCalls = []
         }
     }
+
+    /// The prefix of `mock-long-words-<n>`: a reply of `n` words of ``longWordWidth`` characters
+    /// (at most 4,096), many megabytes in few events.
+    static let longWords = "mock-long-words-"
+    static let longWordWidth = 16 * 1024
 
     private static func toolCallID(family: APIFamily, name: String) -> String {
         switch family {

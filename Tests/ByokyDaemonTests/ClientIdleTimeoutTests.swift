@@ -1,5 +1,6 @@
 import ByokyCore
 import ByokyHTTPServer
+import ByokyStore
 import ByokyTesting
 import Hummingbird
 import Logging
@@ -93,6 +94,72 @@ struct ClientIdleTimeoutTests {
         }
     }
 
+    /// A client that asks for a long answer and stops reading it is closed once its connection has
+    /// been back-pressured for the timeout with nothing drained, streamed or whole: the provider's
+    /// answer is stopped and the request recorded as cut short. Before, it held the connection,
+    /// the answer's task and the provider's connection forever.
+    @Test(arguments: [true, false])
+    func aClientThatStopsReadingIsClosed(streamed: Bool) async throws {
+        try await BridgeFixture.with(grant: [.anthropic], clientIdleTimeout: Self.timeout) { bridge in
+            // 13 MB streamed, 6.5 MB whole, in words of 16 KiB (few events, little work): more than
+            // the kernel and the bridge hold for a client (about 4 MB here).
+            let words = streamed ? 800 : 400
+            let request = ProxyChannelTests.request(
+                "POST",
+                "/anthropic/v1/messages",
+                port: bridge.port,
+                body: ProxyChannelTests.messages(model: "mock-long-words-\(words)", stream: streamed),
+                headers: [bridge.authHeader(for: .anthropic)]
+            )
+            // The request's record ends the wait: a streamed answer's is made once the bridge
+            // gives up on the client (filling the buffers on the way takes seconds on a busy
+            // machine), a whole answer's once it is handed to the connection, which is then
+            // closed within two timeouts.
+            var record: RequestLogRecord?
+            let late = try await StalledConnection.readingLate(
+                port: bridge.port,
+                opening: Array(request.utf8),
+                meanwhile: {
+                    record = try await CancellationTests.firstLogEntry(of: bridge)
+                    if !streamed { try await Task.sleep(for: .seconds(3)) }
+                },
+                patience: .seconds(20)
+            )
+            let read = try #require(late, "the connection of a client that stopped reading was still open")
+            #expect(read.byteCount < 5_500_000, "the client got the whole answer: it was not held")
+            #expect(!read.tail.contains("message_stop") && !read.tail.contains("end_turn"))
+            if streamed { #expect(record?.errorCode == "CLIENT_CLOSED") }
+        }
+    }
+
+    /// A client that reads a long answer slowly, a little at a time with pauses, is never cut:
+    /// what it drains is progress, though its connection stays back-pressured.
+    @Test func aSlowReaderIsNotCut() async throws {
+        try await BridgeFixture.with(grant: [.anthropic], clientIdleTimeout: Self.timeout) { bridge in
+            let request = ProxyChannelTests.request(
+                "POST",
+                "/anthropic/v1/messages",
+                port: bridge.port,
+                body: ProxyChannelTests.messages(model: "mock-long-words-400", stream: true),
+                headers: [bridge.authHeader(for: .anthropic)]
+            )
+            let started = ContinuousClock.now
+            // About 1 MB a second: 6.5 MB take several timeouts.
+            let read = try await StalledConnection.readingSlowly(
+                port: bridge.port,
+                opening: Array(request.utf8),
+                burst: 256 * 1024,
+                pause: .milliseconds(250),
+                patience: .seconds(40),
+                // Chunked: the stream's last event, then the body's end.
+                until: { $0.tail.hasSuffix(ProxyChannelTests.streamEnd + "\r\n0\r\n\r\n") }
+            )
+            #expect(ContinuousClock.now - started > .seconds(3), "the answer was read too fast to prove anything")
+            #expect(read?.tail.hasSuffix("\r\n0\r\n\r\n") == true, "the slow reader's answer was cut")
+            #expect(read.map { $0.byteCount > 6_000_000 } == true)
+        }
+    }
+
     @Test func aRequestSentInPiecesWithinTheTimeoutIsAnswered() async throws {
         // A body in pieces 150 ms apart that outlasts the timeout: each piece is progress.
         try await BridgeFixture.with(grant: [.anthropic], clientIdleTimeout: Self.patientTimeout) { bridge in
@@ -145,6 +212,48 @@ struct ClientIdleTimeoutTests {
                 return try await connection.read(1)
             }
             #expect(slow.first?.text == "done")
+        }
+    }
+
+    /// Hummingbird's channel closes a client that stops reading a long answer too.
+    @Test func theRoutedServersChannelClosesAClientThatStopsReading() async throws {
+        let chunk = ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
+        let size = 256 * chunk.readableBytes
+        let router = Router()
+        // Written a chunk at a time, as a stream would be: the end waits behind the chunks, so
+        // Hummingbird's own idle timeout never counts the connection as idle.
+        router.get("/large") { _, _ -> Response in
+            Response(
+                status: .ok,
+                body: ResponseBody(contentLength: size) { writer in
+                    for index in 0..<256 {
+                        try await writer.write(chunk)
+                        // A pause now and then, as a stream has: the writer learns the client
+                        // is not reading, and waits (with the end) instead of queueing it all.
+                        if index % 8 == 7 { try await Task.sleep(for: .milliseconds(5)) }
+                    }
+                    try await writer.finish(nil)
+                }
+            )
+        }
+        try await HTTPServerRunner.withRunningServers(
+            [
+                HTTPServerRunner.Server(
+                    router: router,
+                    address: .hostname("127.0.0.1", port: 0),
+                    server: .byokyHTTP1(clientIdleTimeout: TimeAmount(Self.timeout))
+                )
+            ],
+            logger: .init(label: "test")
+        ) { ports in
+            let late = try await StalledConnection.readingLate(
+                port: ports[0],
+                opening: Array("GET /large HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n".utf8),
+                meanwhile: { try await Task.sleep(for: .seconds(4)) },
+                patience: .seconds(20)
+            )
+            let read = try #require(late, "the connection of a client that stopped reading was still open")
+            #expect(read.byteCount < size / 2, "the client got the whole answer: it was not held")
         }
     }
 }

@@ -239,3 +239,65 @@ extension RelayServerTests {
         }
     }
 }
+
+extension RelayServerTests {
+    enum UnreadLimit: String, CaseIterable {
+        /// More unread than ``RelayLimits/maximumUnreadOutput`` when the next frame comes.
+        case unreadOutput
+        /// Back-pressured for the client idle timeout with nothing sent to the client.
+        case writeStall
+    }
+
+    /// A recipient that stops reading what a sender sends its room is closed, rather than the
+    /// relay buffering for it without end: past the unread limit, or once its connection has
+    /// been back-pressured for the client idle timeout. Before, the relay kept every frame until
+    /// pings ended the connection a minute later, memory growing as fast as the sender sent.
+    @Test(arguments: UnreadLimit.allCases)
+    func aRecipientThatStopsReadingIsClosed(_ limit: UnreadLimit) async throws {
+        var limits = RelayLimits()
+        switch limit {
+        case .unreadOutput: limits.maximumUnreadOutput = 1024 * 1024
+        case .writeStall: limits.clientIdleTimeout = .seconds(1)
+        }
+        let frame = #"{"type":"relay:usage","pad":""# + String(repeating: "x", count: 60 * 1024) + #""}"#
+        let frameCount = 300
+        try await RelayFixture.with(limits: limits) { relay in
+            let auth = #"{"type":"relay:auth","roomId":"unread","authToken":"t","role":"recipient"}"#
+            let opening =
+                "GET /ws HTTP/1.1\r\nhost: 127.0.0.1\r\nupgrade: websocket\r\nconnection: Upgrade\r\n"
+                + "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n"
+            let late = try await StalledConnection.readingLate(
+                port: relay.port,
+                opening: Array(opening.utf8) + Self.maskedTextFrame(auth),
+                meanwhile: {
+                    try await Task.sleep(for: .milliseconds(500))
+                    let sender = try await relay.connect()
+                    #expect(try await sender.auth(room: "unread", token: "t", role: "sender")["success"] == .bool(true))
+                    for _ in 0..<frameCount { sender.send(frame) }
+                    try await Task.sleep(for: .seconds(4))
+                },
+                patience: .seconds(20)
+            )
+            let read = try #require(late, "the connection of a recipient that stopped reading was still open")
+            #expect(
+                read.byteCount < frameCount * frame.utf8.count / 2,
+                "the recipient got every frame: it was not held"
+            )
+        }
+    }
+
+    /// A client's text frame: masked, as every frame from a client must be.
+    static func maskedTextFrame(_ text: String) -> [UInt8] {
+        let payload = Array(text.utf8)
+        var frame: [UInt8] = [0x81]
+        switch payload.count {
+        case ..<126: frame.append(0x80 | UInt8(payload.count))
+        case ..<65536: frame += [0x80 | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+        default: frame += [0x80 | 127] + (0..<8).reversed().map { UInt8((payload.count >> ($0 * 8)) & 0xFF) }
+        }
+        let mask: [UInt8] = [0x5A, 0x17, 0xC3, 0x88]
+        frame += mask
+        frame += payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+        return frame
+    }
+}

@@ -30,6 +30,33 @@ struct VaultClientIdleTimeoutTests {
         }
     }
 
+    /// A client that stops reading a long `/proxy` answer is closed once its connection has been
+    /// back-pressured for the timeout with nothing sent to it; before, it held the connection and
+    /// the provider's forever.
+    @Test func aClientThatStopsReadingAProxiedAnswerIsClosed() async throws {
+        var configuration = VaultConfiguration()
+        configuration.clientIdleTimeout = .seconds(1)
+        try await VaultProxyFixture.with(configuration) { fixture in
+            let key = try await fixture.connect()
+            // 13 MB in words of 16 KiB: more than the kernel and the vault hold for a client.
+            let body =
+                #"{"model":"mock-long-words-800","max_tokens":20,"stream":true,"messages":[{"role":"user","content":"hi"}]}"#
+            let request =
+                "POST /proxy/anthropic/v1/messages HTTP/1.1\r\nhost: vault.test\r\nx-api-key: \(key)\r\n"
+                + "anthropic-version: 2023-06-01\r\ncontent-type: application/json\r\n"
+                + "content-length: \(body.utf8.count)\r\n\r\n\(body)"
+            let late = try await StalledConnection.readingLate(
+                port: fixture.vault.port,
+                opening: Array(request.utf8),
+                meanwhile: { try await Task.sleep(for: .seconds(8)) },
+                patience: .seconds(20)
+            )
+            let read = try #require(late, "the connection of a client that stopped reading was still open")
+            #expect(read.byteCount < 6_000_000, "the client got the whole answer: it was not held")
+            #expect(!read.tail.contains("message_stop"))
+        }
+    }
+
     @Test func aSlowProxiedAnswerIsNotCut() async throws {
         var configuration = VaultConfiguration()
         configuration.clientIdleTimeout = .seconds(1)

@@ -1,3 +1,4 @@
+import ByokyCore
 public import HummingbirdCore
 public import Logging
 public import NIOCore
@@ -31,6 +32,10 @@ public struct ProxyHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            // A client that stops reading an answer is closed as one that stops sending is.
+            if let timeout = route.clientIdleTimeout {
+                try channel.pipeline.syncOperations.addHandler(WriteStallHandler(timeout: timeout))
+            }
             // The connection's own request decoder and, in ProxyRouteHandler (which sees every
             // request's method), its own response serialization, in place of NIO's codecs.
             try channel.pipeline.syncOperations.addHandler(HTTP1RequestDecoder())

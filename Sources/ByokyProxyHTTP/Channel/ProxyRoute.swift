@@ -17,8 +17,9 @@ public struct ProxyRoute: Sendable {
     /// How long a connection may wait on its client, with no request part arriving: between
     /// requests, and while a request's head or body is being read (a head sent a byte at a time
     /// counts as nothing until it is whole). A connection past it is closed, between one and two
-    /// times this after its last part; one whose answer is being written is never closed for it.
-    /// `nil` waits forever.
+    /// times this after its last part; one whose answer is being written is never closed for it,
+    /// unless the client stops reading the answer for as long (``WriteStallHandler``). `nil` waits
+    /// forever.
     public var clientIdleTimeout: TimeAmount? = TimeAmount(ServerLimits.clientIdleTimeout)
 
     public init(

@@ -4,6 +4,10 @@ import ByokyCore
 public struct RelayLimits: Sendable {
     /// The largest frame accepted (20 MB).
     public var maximumFrameSize = 20 * 1024 * 1024
+    /// The most a connection may have waiting to be written to its client when another frame
+    /// is sent to it (two of the largest frames, 40 MB): past it the client is not reading, and
+    /// the connection is closed rather than the relay's memory spent on it.
+    public var maximumUnreadOutput = 40 * 1024 * 1024
     /// Live senders per room.
     public var sendersPerRoom = 4
     /// Recipients per room.

@@ -68,7 +68,10 @@ public struct RelayServer: Sendable {
         // plain-HTTP handler); once upgraded, pings see to it. Both leave the pipeline then.
         let idle = IdleStateHandler(readTimeout: TimeAmount(hub.limits.clientIdleTimeout))
         let boundHandlers = NIOLoopBound((http, idle), eventLoop: channel.eventLoop)
+        let stall = WriteStallHandler(timeout: TimeAmount(hub.limits.clientIdleTimeout))
         return channel.eventLoop.makeCompletedFuture {
+            // A client that stops reading is closed, before and after the upgrade.
+            try channel.pipeline.syncOperations.addHandler(stall)
             try channel.pipeline.syncOperations.addHandler(idle)
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                 withServerUpgrade: (

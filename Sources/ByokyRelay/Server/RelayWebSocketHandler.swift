@@ -3,7 +3,8 @@ import NIOCore
 import NIOWebSocket
 
 /// Serves one upgraded WebSocket: hands text frames to the hub, answers pings and close frames,
-/// pings the client every ``pingInterval`` and closes a connection whose client stopped answering.
+/// pings the client every ``pingInterval`` and closes a connection whose client stopped answering,
+/// or stopped reading with more than ``RelayLimits/maximumUnreadOutput`` waiting for it.
 ///
 /// Event-driven on the channel's event loop, with no task per connection: a connection costs
 /// little more than its socket, which is what lets one relay hold many thousands.
@@ -26,12 +27,23 @@ final class RelayWebSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     func handlerAdded(context: ChannelHandlerContext) {
         let channel = context.channel
         let id = SecureRandom.hexToken(byteCount: 8)
+        let unreadLimit = hub.limits.maximumUnreadOutput
         peer = RelayPeer(
             id: id,
             send: { text in
-                var buffer = channel.allocator.buffer(capacity: text.utf8.count)
-                buffer.writeString(text)
-                channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: buffer), promise: nil)
+                let send: @Sendable () -> Void = {
+                    guard channel.isActive else { return }
+                    // A peer that does not read what others send it is not kept at any cost.
+                    let unread = (try? channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0
+                    guard unread <= unreadLimit else {
+                        channel.close(promise: nil)
+                        return
+                    }
+                    var buffer = channel.allocator.buffer(capacity: text.utf8.count)
+                    buffer.writeString(text)
+                    channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: buffer), promise: nil)
+                }
+                if channel.eventLoop.inEventLoop { send() } else { channel.eventLoop.execute(send) }
             },
             close: {
                 channel.eventLoop.execute {

@@ -36,3 +36,114 @@ public enum StalledConnection {
         }
     }
 }
+
+extension StalledConnection {
+    /// What a client read of what it was sent.
+    public struct LateRead: Sendable {
+        /// The bytes it read, all told.
+        public let byteCount: Int
+        /// The last bytes it read (at most 4 KiB), as text.
+        public let tail: String
+    }
+
+    /// Connects to `127.0.0.1:port` with a small receive buffer, sends `opening`, reads nothing
+    /// while `meanwhile` runs, then reads until the server ends the connection: what it read, or
+    /// `nil` when the connection was still open after `patience`. How a server treats a client
+    /// that stops reading what it is sent.
+    public static func readingLate(
+        port: Int,
+        opening: [UInt8],
+        meanwhile: () async throws -> Void,
+        patience: Duration
+    ) async throws -> LateRead? {
+        try await reading(
+            port: port,
+            opening: opening,
+            meanwhile: meanwhile,
+            burst: .max,
+            pause: .zero,
+            patience: patience
+        )
+    }
+
+    /// Connects to `127.0.0.1:port` with a small receive buffer, sends `opening`, then reads
+    /// `burst` bytes at a time with `pause` between bursts until the server ends the connection
+    /// or `until` says the answer is whole: what it read, or `nil` when that took longer than
+    /// `patience`. How a server treats a client that reads slowly.
+    public static func readingSlowly(
+        port: Int,
+        opening: [UInt8],
+        burst: Int,
+        pause: Duration,
+        patience: Duration,
+        until isWhole: @escaping @Sendable (LateRead) -> Bool
+    ) async throws -> LateRead? {
+        try await reading(
+            port: port,
+            opening: opening,
+            meanwhile: {},
+            burst: burst,
+            pause: pause,
+            patience: patience,
+            until: isWhole
+        )
+    }
+
+    private static func reading(
+        port: Int,
+        opening: [UInt8],
+        meanwhile: () async throws -> Void,
+        burst: Int,
+        pause: Duration,
+        patience: Duration,
+        until isWhole: @escaping @Sendable (LateRead) -> Bool = { _ in false }
+    ) async throws -> LateRead? {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            // Set before the connect, which fixes the window: the kernel holds little unread.
+            .channelOption(.socketOption(.so_rcvbuf), value: 64 * 1024)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(bytes: opening))
+            // The inbound stream stops reading the socket once a few reads wait unconsumed.
+            try await meanwhile()
+            return try await withThrowingTaskGroup(of: LateRead?.self) { group in
+                group.addTask {
+                    var count = 0
+                    var sincePause = 0
+                    var tail: [UInt8] = []
+                    func read() -> LateRead {
+                        LateRead(byteCount: count, tail: String(decoding: tail.suffix(4096), as: UTF8.self))
+                    }
+                    // A reset ends the connection as a close does.
+                    do {
+                        for try await buffer in inbound {
+                            count += buffer.readableBytes
+                            sincePause += buffer.readableBytes
+                            tail.append(contentsOf: buffer.readableBytesView)
+                            if tail.count > 8192 { tail.removeFirst(tail.count - 4096) }
+                            if isWhole(read()) { break }
+                            if sincePause >= burst {
+                                sincePause = 0
+                                try await Task.sleep(for: pause)
+                            }
+                        }
+                    } catch is CancellationError {
+                        return nil
+                    } catch {}
+                    return read()
+                }
+                group.addTask {
+                    try await Task.sleep(for: patience)
+                    return nil
+                }
+                let first = try await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }
+        }
+    }
+}
