@@ -12,24 +12,33 @@ package enum HTTPServerRunner {
     /// One server: a router (of any request context) and where it listens.
     package struct Server: Sendable {
         package let address: BindAddress
-        /// Makes the server's service; it reports its bound port (0 for a Unix socket) when it runs.
-        let makeService: @Sendable (BindAddress, Logger, @escaping @Sendable (Int) -> Void) -> any Service
+        /// The most connections it holds at once; `nil` for ``ServerLimits/maximumConnections(openFileLimit:)``.
+        package let maximumConnections: Int?
+        /// Makes the server's service, holding at most the connections given; it reports its bound
+        /// port (0 for a Unix socket) when it runs.
+        let makeService: @Sendable (BindAddress, Int, Logger, @escaping @Sendable (Int) -> Void) -> any Service
 
         /// `server` builds each connection's channel (by default Hummingbird's HTTP/1.1 one with a
         /// client idle timeout, ``HTTPServerBuilder/byokyHTTP1(clientIdleTimeout:)``).
         package init<Context: RequestContext>(
             router: Router<Context>,
             address: BindAddress,
-            server: HTTPServerBuilder = .byokyHTTP1()
+            server: HTTPServerBuilder = .byokyHTTP1(),
+            maximumConnections: Int? = nil
         )
         where Context: InitializableFromSource<ApplicationRequestContextSource> {
             self.address = address
+            self.maximumConnections = maximumConnections
             let responder = router.buildResponder()
-            makeService = { address, logger, onRunning in
+            makeService = { address, maximumConnections, logger, onRunning in
                 Application(
                     responder: responder,
                     server: server,
-                    configuration: .init(address: address, serverName: nil),
+                    configuration: .init(
+                        address: address,
+                        serverName: nil,
+                        availableConnectionsDelegate: MaximumAvailableConnections(maximumConnections)
+                    ),
                     onServerRunning: { channel in onRunning(channel.localAddress?.port ?? 0) },
                     logger: logger
                 )
@@ -98,8 +107,12 @@ package enum HTTPServerRunner {
         _ body: @Sendable ([Int]) async throws -> Result
     ) async throws -> Result {
         // Every connection holds a file descriptor: a low soft limit is one client away from full.
-        OpenFileLimit.raiseToHardLimit()
-        let (applications, readiness) = makeApplications(servers, logger: logger)
+        let openFileLimit = OpenFileLimit.raiseToHardLimit()
+        let (applications, readiness) = makeApplications(
+            servers,
+            maximumConnections: ServerLimits.maximumConnections(openFileLimit: openFileLimit),
+            logger: logger
+        )
         let services = ServiceGroup(
             configuration: .init(
                 services: applications + extraServices,
@@ -177,6 +190,7 @@ package enum HTTPServerRunner {
 
     private static func makeApplications(
         _ servers: [Server],
+        maximumConnections: Int,
         logger: Logger
     ) -> ([any Service], [(AsyncStream<Int>, AsyncStream<Int>.Continuation)]) {
         var applications: [any Service] = []
@@ -185,7 +199,7 @@ package enum HTTPServerRunner {
             let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
             readiness.append((stream, continuation))
             applications.append(
-                server.makeService(server.address, logger) { port in
+                server.makeService(server.address, server.maximumConnections ?? maximumConnections, logger) { port in
                     continuation.yield(port)
                     continuation.finish()
                 }

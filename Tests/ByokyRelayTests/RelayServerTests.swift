@@ -274,7 +274,11 @@ extension RelayServerTests {
                     let sender = try await relay.connect()
                     #expect(try await sender.auth(room: "unread", token: "t", role: "sender")["success"] == .bool(true))
                     for _ in 0..<frameCount { sender.send(frame) }
-                    try await Task.sleep(for: .seconds(4))
+                    // Until the relay lets the recipient go (the sender's frames take seconds to
+                    // fill the buffers on a busy machine), at most 15 seconds.
+                    for _ in 0..<150 where relay.relay.hub.metrics.openConnections > 1 {
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
                 },
                 patience: .seconds(20)
             )
@@ -299,5 +303,23 @@ extension RelayServerTests {
         frame += mask
         frame += payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
         return frame
+    }
+}
+
+extension RelayServerTests {
+    /// The relay holds at most its maximum of connections: one more is taken when one closes.
+    @Test func aRelayAtItsMaximumTakesTheNextConnectionWhenOneCloses() async throws {
+        var limits = RelayLimits()
+        limits.maximumConnections = 3
+        try await RelayFixture.with(limits: limits) { relay in
+            let probe = try await ConnectionLimitProbe.probe(
+                port: relay.port,
+                maximum: 3,
+                request: "GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
+            )
+            #expect(probe.answeredBelowMaximum)
+            let waited = try #require(probe.waitedPastMaximum, "the connection past the maximum was never taken")
+            #expect(waited >= .milliseconds(900), "a connection past the maximum was taken at once")
+        }
     }
 }

@@ -48,7 +48,19 @@ struct VaultClientIdleTimeoutTests {
             let late = try await StalledConnection.readingLate(
                 port: fixture.vault.port,
                 opening: Array(request.utf8),
-                meanwhile: { try await Task.sleep(for: .seconds(8)) },
+                meanwhile: {
+                    // Until the request is recorded, which it is once the vault gives up on the
+                    // client (filling the buffers takes seconds on a busy machine); at most 15 s.
+                    for _ in 0..<75 {
+                        let usage = try await fixture.vault.send(
+                            .GET,
+                            "/proxy/v1/session/usage",
+                            headers: [("x-api-key", key)]
+                        )
+                        if usage.json["requests"] as? Int ?? 0 > 0 { break }
+                        try await Task.sleep(for: .milliseconds(200))
+                    }
+                },
                 patience: .seconds(20)
             )
             let read = try #require(late, "the connection of a client that stopped reading was still open")

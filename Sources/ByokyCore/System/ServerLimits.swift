@@ -3,4 +3,15 @@ public enum ServerLimits {
     /// How long a connection may wait on its client with nothing arriving before it is closed (a
     /// minute, about what reverse proxies give a keep-alive connection and a slow request head).
     public static let clientIdleTimeout: Duration = .seconds(60)
+
+    /// The most connections a server holds at once, given the process's limit on open files
+    /// (``OpenFileLimit/raiseToHardLimit()``; `nil` when unknown): half of it, at least 64, so the
+    /// other half stays free for what answering needs (a provider connection for each request,
+    /// the database, the log). Past it a server accepts no one until a connection closes; without
+    /// it, clients that open connections until the process runs out of descriptors leave it
+    /// unable to open a provider connection or its database, for anyone.
+    public static func maximumConnections(openFileLimit: Int?) -> Int {
+        guard let openFileLimit else { return 1 << 20 }
+        return max(64, openFileLimit / 2)
+    }
 }

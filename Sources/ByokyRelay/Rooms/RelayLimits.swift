@@ -23,6 +23,9 @@ public struct RelayLimits: Sendable {
     /// it is closed: a client that opens connections and sends nothing cannot hold them, and the
     /// relay's file descriptors, forever. A WebSocket answers pings instead.
     public var clientIdleTimeout = ServerLimits.clientIdleTimeout
+    /// The most connections held at once; `nil` for
+    /// ``ServerLimits/maximumConnections(openFileLimit:)``, half the limit on open files.
+    public var maximumConnections: Int?
 
     public init() {}
 }

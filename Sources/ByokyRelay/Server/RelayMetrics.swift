@@ -20,6 +20,9 @@ final class RelayMetrics: Sendable {
 
     func connectionClosed() { connections.subtract(1, ordering: .relaxed) }
 
+    /// WebSocket connections open now.
+    var openConnections: Int { connections.load(ordering: .relaxed) }
+
     func countAuthFailure() { authFailures.add(1, ordering: .relaxed) }
 
     func render(rooms: Int, senders: Int, recipients: Int) -> String {

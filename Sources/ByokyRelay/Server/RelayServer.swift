@@ -1,4 +1,5 @@
 import ByokyCore
+import HummingbirdCore
 public import Logging
 public import NIOCore
 import NIOHTTP1
@@ -98,9 +99,19 @@ struct RelayService: Service {
 
     func run() async throws {
         let server = self.server
-        // Every connection holds a file descriptor: a low soft limit is one client away from full.
-        OpenFileLimit.raiseToHardLimit()
+        // Every connection holds a file descriptor: a low soft limit is one client away from full,
+        // and past the cap no one more is accepted until a connection closes.
+        let openFileLimit = OpenFileLimit.raiseToHardLimit()
+        let maximumConnections =
+            server.hub.limits.maximumConnections ?? ServerLimits.maximumConnections(openFileLimit: openFileLimit)
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        AvailableConnectionsChannelHandler(maxConnections: maximumConnections)
+                    )
+                }
+            }
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)

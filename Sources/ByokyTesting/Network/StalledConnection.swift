@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 import NIOPosix
 
 /// A client that connects, sends a little (maybe nothing) and then stalls: how servers treat a
@@ -135,6 +135,49 @@ extension StalledConnection {
                         return nil
                     } catch {}
                     return read()
+                }
+                group.addTask {
+                    try await Task.sleep(for: patience)
+                    return nil
+                }
+                let first = try await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }
+        }
+    }
+}
+
+extension StalledConnection {
+    /// Opens `count` connections to `127.0.0.1:port` and keeps them, sending nothing, until
+    /// closed: what fills a server's connections.
+    public static func open(_ count: Int, port: Int) async throws -> [any Channel] {
+        var channels: [any Channel] = []
+        for _ in 0..<count {
+            channels.append(
+                try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .connect(host: "127.0.0.1", port: port).get()
+            )
+        }
+        return channels
+    }
+
+    /// Sends `request` on a new connection to `127.0.0.1:port`: how long after the connect the
+    /// first byte of an answer came, or `nil` when none came within `patience`.
+    public static func answerTime(port: Int, request: String, patience: Duration) async throws -> Duration? {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let started = ContinuousClock.now
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: request))
+            return try await withThrowingTaskGroup(of: Duration?.self) { group in
+                group.addTask {
+                    var iterator = inbound.makeAsyncIterator()
+                    return try await iterator.next() == nil ? nil : ContinuousClock.now - started
                 }
                 group.addTask {
                     try await Task.sleep(for: patience)
