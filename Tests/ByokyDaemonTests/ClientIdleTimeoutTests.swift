@@ -190,17 +190,7 @@ struct ClientIdleTimeoutTests {
             try await Task.sleep(for: .seconds(3))
             return "done"
         }
-        try await HTTPServerRunner.withRunningServers(
-            [
-                HTTPServerRunner.Server(
-                    router: router,
-                    address: .hostname("127.0.0.1", port: 0),
-                    server: .byokyHTTP1(clientIdleTimeout: TimeAmount(Self.patientTimeout))
-                )
-            ],
-            logger: .init(label: "test")
-        ) { ports in
-            let port = ports[0]
+        try await Self.withRoutedServer(router, clientIdleTimeout: Self.patientTimeout) { port in
             let (closed, waited) = try await RawHTTPConnection.with(port: port) { connection in
                 let started = ContinuousClock.now
                 return (try await connection.isClosedByServer(), ContinuousClock.now - started)
@@ -236,18 +226,9 @@ struct ClientIdleTimeoutTests {
                 }
             )
         }
-        try await HTTPServerRunner.withRunningServers(
-            [
-                HTTPServerRunner.Server(
-                    router: router,
-                    address: .hostname("127.0.0.1", port: 0),
-                    server: .byokyHTTP1(clientIdleTimeout: TimeAmount(Self.timeout))
-                )
-            ],
-            logger: .init(label: "test")
-        ) { ports in
+        try await Self.withRoutedServer(router, clientIdleTimeout: Self.timeout) { port in
             let late = try await StalledConnection.readingLate(
-                port: ports[0],
+                port: port,
                 opening: Array("GET /large HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n".utf8),
                 meanwhile: { try await Task.sleep(for: .seconds(4)) },
                 patience: .seconds(20)
@@ -255,5 +236,24 @@ struct ClientIdleTimeoutTests {
             let read = try #require(late, "the connection of a client that stopped reading was still open")
             #expect(read.byteCount < size / 2, "the client got the whole answer: it was not held")
         }
+    }
+
+    /// Runs `body` with the port of a server for `router` on Hummingbird's channel, as the
+    /// project's routed servers build it, with `clientIdleTimeout`.
+    private static func withRoutedServer(
+        _ router: Router<BasicRequestContext>,
+        clientIdleTimeout: Duration,
+        _ body: @Sendable (Int) async throws -> Void
+    ) async throws {
+        try await HTTPServerRunner.withRunningServers(
+            [
+                HTTPServerRunner.Server(
+                    router: router,
+                    address: .hostname("127.0.0.1", port: 0),
+                    server: .byokyHTTP1(clientIdleTimeout: TimeAmount(clientIdleTimeout))
+                )
+            ],
+            logger: .init(label: "test")
+        ) { ports in try await body(ports[0]) }
     }
 }

@@ -7,24 +7,50 @@ public enum StalledConnection {
     /// How long after the connect (and `opening`) the server on `127.0.0.1:port` ended the
     /// connection; `nil` when it was still open after `patience`.
     public static func closingTime(port: Int, opening: String = "", patience: Duration) async throws -> Duration? {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
+        try await withConnection(
+            port: port,
+            patience: patience,
+            start: { outbound in
+                if !opening.isEmpty { try await outbound.write(ByteBuffer(string: opening)) }
+            },
+            read: { inbound, connected in
+                // An answer the server writes first (a refusal) is read and dropped; a reset
+                // ends the connection as a close does.
+                do {
+                    for try await _ in inbound {}
+                } catch {}
+                return ContinuousClock.now - connected
             }
-        let started = ContinuousClock.now
+        )
+    }
+
+    /// Connects to `127.0.0.1:port` (with a receive buffer of 64 KiB when `smallWindow`), runs
+    /// `start` with the connection's outbound side, then `read` with its inbound side and the
+    /// instant of the connect, for at most `patience`: what `read` returned, or `nil` past it.
+    private static func withConnection<Result: Sendable>(
+        port: Int,
+        smallWindow: Bool = false,
+        patience: Duration,
+        start: (NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Void,
+        read:
+            @escaping @Sendable (NIOAsyncChannelInboundStream<ByteBuffer>, ContinuousClock.Instant) async throws ->
+            Result?
+    ) async throws -> Result? {
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if smallWindow {
+            // Set before the connect, which fixes the window: the kernel holds little unread.
+            bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: 64 * 1024)
+        }
+        let channel = try await bootstrap.connect(host: "127.0.0.1", port: port) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            }
+        }
+        let connected = ContinuousClock.now
         return try await channel.executeThenClose { inbound, outbound in
-            if !opening.isEmpty { try await outbound.write(ByteBuffer(string: opening)) }
-            return try await withThrowingTaskGroup(of: Duration?.self) { group in
-                group.addTask {
-                    // An answer the server writes first (a refusal) is read and dropped; a reset
-                    // ends the connection as a close does.
-                    do {
-                        for try await _ in inbound {}
-                    } catch {}
-                    return ContinuousClock.now - started
-                }
+            try await start(outbound)
+            return try await withThrowingTaskGroup(of: Result?.self) { group in
+                group.addTask { try await read(inbound, connected) }
                 group.addTask {
                     try await Task.sleep(for: patience)
                     return nil
@@ -98,53 +124,41 @@ extension StalledConnection {
         patience: Duration,
         until isWhole: @escaping @Sendable (LateRead) -> Bool = { _ in false }
     ) async throws -> LateRead? {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            // Set before the connect, which fixes the window: the kernel holds little unread.
-            .channelOption(.socketOption(.so_rcvbuf), value: 64 * 1024)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+        try await withConnection(
+            port: port,
+            smallWindow: true,
+            patience: patience,
+            start: { outbound in
+                try await outbound.write(ByteBuffer(bytes: opening))
+                // The inbound stream stops reading the socket once a few reads wait unconsumed.
+                try await meanwhile()
+            },
+            read: { inbound, _ in
+                var count = 0
+                var sincePause = 0
+                var tail: [UInt8] = []
+                func read() -> LateRead {
+                    LateRead(byteCount: count, tail: String(decoding: tail.suffix(4096), as: UTF8.self))
                 }
-            }
-        return try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(ByteBuffer(bytes: opening))
-            // The inbound stream stops reading the socket once a few reads wait unconsumed.
-            try await meanwhile()
-            return try await withThrowingTaskGroup(of: LateRead?.self) { group in
-                group.addTask {
-                    var count = 0
-                    var sincePause = 0
-                    var tail: [UInt8] = []
-                    func read() -> LateRead {
-                        LateRead(byteCount: count, tail: String(decoding: tail.suffix(4096), as: UTF8.self))
-                    }
-                    // A reset ends the connection as a close does.
-                    do {
-                        for try await buffer in inbound {
-                            count += buffer.readableBytes
-                            sincePause += buffer.readableBytes
-                            tail.append(contentsOf: buffer.readableBytesView)
-                            if tail.count > 8192 { tail.removeFirst(tail.count - 4096) }
-                            if isWhole(read()) { break }
-                            if sincePause >= burst {
-                                sincePause = 0
-                                try await Task.sleep(for: pause)
-                            }
+                // A reset ends the connection as a close does.
+                do {
+                    for try await buffer in inbound {
+                        count += buffer.readableBytes
+                        sincePause += buffer.readableBytes
+                        tail.append(contentsOf: buffer.readableBytesView)
+                        if tail.count > 8192 { tail.removeFirst(tail.count - 4096) }
+                        if isWhole(read()) { break }
+                        if sincePause >= burst {
+                            sincePause = 0
+                            try await Task.sleep(for: pause)
                         }
-                    } catch is CancellationError {
-                        return nil
-                    } catch {}
-                    return read()
-                }
-                group.addTask {
-                    try await Task.sleep(for: patience)
+                    }
+                } catch is CancellationError {
                     return nil
-                }
-                let first = try await group.next() ?? nil
-                group.cancelAll()
-                return first
+                } catch {}
+                return read()
             }
-        }
+        )
     }
 }
 
@@ -165,28 +179,14 @@ extension StalledConnection {
     /// Sends `request` on a new connection to `127.0.0.1:port`: how long after the connect the
     /// first byte of an answer came, or `nil` when none came within `patience`.
     public static func answerTime(port: Int, request: String, patience: Duration) async throws -> Duration? {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
+        try await withConnection(
+            port: port,
+            patience: patience,
+            start: { outbound in try await outbound.write(ByteBuffer(string: request)) },
+            read: { inbound, connected in
+                var iterator = inbound.makeAsyncIterator()
+                return try await iterator.next() == nil ? nil : ContinuousClock.now - connected
             }
-        let started = ContinuousClock.now
-        return try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(ByteBuffer(string: request))
-            return try await withThrowingTaskGroup(of: Duration?.self) { group in
-                group.addTask {
-                    var iterator = inbound.makeAsyncIterator()
-                    return try await iterator.next() == nil ? nil : ContinuousClock.now - started
-                }
-                group.addTask {
-                    try await Task.sleep(for: patience)
-                    return nil
-                }
-                let first = try await group.next() ?? nil
-                group.cancelAll()
-                return first
-            }
-        }
+        )
     }
 }
