@@ -104,13 +104,7 @@ struct ClientIdleTimeoutTests {
             // 13 MB streamed, 6.5 MB whole, in words of 16 KiB (few events, little work): more than
             // the kernel and the bridge hold for a client (about 4 MB here).
             let words = streamed ? 800 : 400
-            let request = ProxyChannelTests.request(
-                "POST",
-                "/anthropic/v1/messages",
-                port: bridge.port,
-                body: ProxyChannelTests.messages(model: "mock-long-words-\(words)", stream: streamed),
-                headers: [bridge.authHeader(for: .anthropic)]
-            )
+            let request = Self.longAnswerRequest(to: bridge, words: words, streamed: streamed)
             // The request's record ends the wait: a streamed answer's is made once the bridge
             // gives up on the client (filling the buffers on the way takes seconds on a busy
             // machine), a whole answer's once it is handed to the connection, which is then
@@ -136,13 +130,7 @@ struct ClientIdleTimeoutTests {
     /// what it drains is progress, though its connection stays back-pressured.
     @Test func aSlowReaderIsNotCut() async throws {
         try await BridgeFixture.with(grant: [.anthropic], clientIdleTimeout: Self.timeout) { bridge in
-            let request = ProxyChannelTests.request(
-                "POST",
-                "/anthropic/v1/messages",
-                port: bridge.port,
-                body: ProxyChannelTests.messages(model: "mock-long-words-400", stream: true),
-                headers: [bridge.authHeader(for: .anthropic)]
-            )
+            let request = Self.longAnswerRequest(to: bridge, words: 400, streamed: true)
             let started = ContinuousClock.now
             // About 1 MB a second: 6.5 MB take several timeouts.
             let read = try await StalledConnection.readingSlowly(
@@ -255,5 +243,16 @@ struct ClientIdleTimeoutTests {
             ],
             logger: .init(label: "test")
         ) { ports in try await body(ports[0]) }
+    }
+
+    /// A request to `bridge` for an Anthropic answer of `words` words of 16 KiB.
+    private static func longAnswerRequest(to bridge: BridgeFixture, words: Int, streamed: Bool) -> String {
+        ProxyChannelTests.request(
+            "POST",
+            "/anthropic/v1/messages",
+            port: bridge.port,
+            body: ProxyChannelTests.messages(model: "mock-long-words-\(words)", stream: streamed),
+            headers: [bridge.authHeader(for: .anthropic)]
+        )
     }
 }
