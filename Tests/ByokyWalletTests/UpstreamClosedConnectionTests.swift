@@ -32,7 +32,7 @@ struct UpstreamClosedConnectionTests {
         handler.start(
             try request(),
             head: { result in heard.withLock { $0.append(result) } },
-            response: UpstreamBody(resumeReading: {}, closeConnection: {}),
+            response: UpstreamBody(channel: nil),
             context: context
         )
         return heard

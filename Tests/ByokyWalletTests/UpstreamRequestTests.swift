@@ -50,6 +50,36 @@ struct UpstreamRequestTests {
         #expect(Self.text(request) == expected + "content-length: 0\r\n\r\n")
     }
 
+    /// A head longer than any first guess, followed by the largest body copied into its buffer:
+    /// the bytes are whole and in order, and the buffer was made with room for the body (the
+    /// head is measured first, so it is allocated once).
+    @Test func aLongHeadAndACopiedBodyShareOneBuffer() throws {
+        let headers = (0..<40).map { ("x-header-\($0)", String(repeating: "v", count: 30)) }
+        let body = ByteBuffer(repeating: UInt8(ascii: "b"), count: UpstreamRequest.copiedBodyLimit)
+        let request = try UpstreamRequest(method: "POST", target: "/v1/x", host: "h", headers: headers, body: body)
+        #expect(request.body == nil)
+        let text = Self.text(request)
+        #expect(text.hasPrefix("POST /v1/x HTTP/1.1\r\nhost: h\r\nx-header-0: "))
+        #expect(
+            text.hasSuffix(
+                "content-length: \(body.readableBytes)\r\n\r\n" + String(repeating: "b", count: body.readableBytes)
+            )
+        )
+        #expect(request.head.readableBytes > 1500 + body.readableBytes)
+    }
+
+    /// `writePieces(reservingAfter:)` leaves room for what follows the pieces.
+    @Test func piecesWrittenToAnEmptyBufferLeaveTheRoomAsked() {
+        var buffer = ByteBuffer()
+        buffer.writePieces(reservingAfter: 3000) { text in
+            text.append("GET ")
+            text.append(String(repeating: "p", count: 600))
+        }
+        #expect(buffer.readableBytes == 604)
+        #expect(buffer.writableBytes >= 3000)
+        #expect(String(buffer: buffer) == "GET " + String(repeating: "p", count: 600))
+    }
+
     @Test func withoutABodyOnlyMethodsThatCarryOneSayTheLengthIsZero() throws {
         let post = try UpstreamRequest(method: "POST", target: "/v1/x", host: "h", headers: [], body: nil)
         #expect(Self.text(post) == "POST /v1/x HTTP/1.1\r\nhost: h\r\ncontent-length: 0\r\n\r\n")

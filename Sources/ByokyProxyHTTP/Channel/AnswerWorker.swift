@@ -17,7 +17,7 @@ final class AnswerWorker: Sendable {
         /// Jobs given and not yet taken, oldest first.
         var jobs: [Job] = []
         /// The task, while it waits for its next job.
-        var waiting: CheckedContinuation<Job?, Never>?
+        var waiting: UnsafeContinuation<Job?, Never>?
         /// Whether the connection ended: the task ends once the jobs given are done.
         var isFinished = false
     }
@@ -32,7 +32,7 @@ final class AnswerWorker: Sendable {
     /// Runs `job` after the jobs given before it, starting the task with the first. A job given
     /// after the connection ended still runs (it finds the channel closed).
     func run(_ job: @escaping Job) {
-        let waiting: CheckedContinuation<Job?, Never>? = state.withLock { state in
+        let waiting: UnsafeContinuation<Job?, Never>? = state.withLock { state in
             defer { state.waiting = nil }
             if state.waiting == nil { state.jobs.append(job) }
             return state.waiting
@@ -51,7 +51,7 @@ final class AnswerWorker: Sendable {
 
     /// Lets the task end once the jobs given are done; called when the connection has ended.
     func finish() {
-        let waiting: CheckedContinuation<Job?, Never>? = state.withLock { state in
+        let waiting: UnsafeContinuation<Job?, Never>? = state.withLock { state in
             defer { state.waiting = nil }
             state.isFinished = true
             return state.waiting
@@ -61,7 +61,9 @@ final class AnswerWorker: Sendable {
 
     /// The next job, once there is one; `nil` when the connection has ended and none is left.
     private func next() async -> Job? {
-        await withCheckedContinuation { continuation in
+        // Unchecked: the lock hands the continuation to exactly one resume (a checked one
+        // costs an allocation a request).
+        await withUnsafeContinuation { continuation in
             let job: Job?? = state.withLock { state in
                 if !state.jobs.isEmpty { return .some(state.jobs.removeFirst()) }
                 if state.isFinished { return .some(nil) }

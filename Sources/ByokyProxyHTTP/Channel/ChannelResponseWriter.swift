@@ -152,14 +152,19 @@ struct ChannelResponseWriter: ResponseBodyWriter {
     private func onLoop(
         _ body: @escaping @Sendable (ProxyRouteHandler, ChannelHandlerContext) throws -> EventLoopFuture<Void>?
     ) async throws -> EventLoopFuture<Void>? {
+        // Usually on the loop already: run at once, with no closure made for a turn of it.
+        if eventLoop.inEventLoop { return try Self.run(body, on: target) }
         let target = self.target
-        let eventLoop = self.eventLoop
-        let run: @Sendable () throws -> EventLoopFuture<Void>? = {
-            let (handler, context) = target.value
-            guard context.channel.isActive else { throw ChannelError.ioOnClosedChannel }
-            return try body(handler, context)
-        }
-        if eventLoop.inEventLoop { return try run() }
-        return try await eventLoop.submit(run).get()
+        return try await eventLoop.submit { try Self.run(body, on: target) }.get()
+    }
+
+    /// Runs `body` with `target`'s handler and context, on its event loop, if its channel is open.
+    private static func run(
+        _ body: (ProxyRouteHandler, ChannelHandlerContext) throws -> EventLoopFuture<Void>?,
+        on target: Target
+    ) throws -> EventLoopFuture<Void>? {
+        let (handler, context) = target.value
+        guard context.channel.isActive else { throw ChannelError.ioOnClosedChannel }
+        return try body(handler, context)
     }
 }

@@ -56,8 +56,9 @@ final class RequestCompletion: Sendable {
     static let clientClosed = "CLIENT_CLOSED"
 
     deinit {
-        let (isFinished, errorCode, stop) = state.withLock { ($0.isFinished, $0.entry?.errorCode, $0.stop) }
-        guard !isFinished else { return }
+        // The usual completion is finished: it reads one flag (nothing copied out of the state).
+        guard !state.withLock({ $0.isFinished }) else { return }
+        let (errorCode, stop) = state.withLock { ($0.entry?.errorCode, $0.stop) }
         record(usage: partialUsage(), errorCode: errorCode ?? Self.clientClosed)
         stop?()
     }

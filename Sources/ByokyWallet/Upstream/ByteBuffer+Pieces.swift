@@ -51,13 +51,17 @@ package struct PieceWriter: ~Copyable {
 
 extension ByteBuffer {
     /// Appends what `pieces` appends: run once to measure, once to copy (it must append the
-    /// same pieces both times).
+    /// same pieces both times). With room for `extra` more bytes after them: a buffer made
+    /// empty (`ByteBuffer()`, which shares one empty storage) is then allocated once, at the
+    /// size needed, where a guessed capacity costs a second allocation when the guess is short.
     package mutating func writePieces<Failure: Error>(
+        reservingAfter extra: Int = 0,
         _ pieces: (inout PieceWriter) throws(Failure) -> Void
     ) throws(Failure) {
         var measure = PieceWriter(measuring: ())
         try pieces(&measure)
         let size = measure.count
+        if writableBytes < size + extra { reserveCapacity(minimumWritableBytes: size + extra) }
         _ = try writeWithUnsafeMutableBytes(minimumWritableBytes: size) { (bytes) throws(Failure) -> Int in
             var writer = PieceWriter(into: bytes)
             try pieces(&writer)

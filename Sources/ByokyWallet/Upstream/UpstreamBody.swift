@@ -18,7 +18,7 @@ public final class UpstreamBody: AsyncSequence, Sendable {
         var buffered = 0
         var finished = false
         var failure: (any Error)?
-        var waiter: CheckedContinuation<ByteBuffer?, any Error>?
+        var waiter: UnsafeContinuation<ByteBuffer?, any Error>?
         var paused = false
         var cancelled = false
         var declaredLength: Int?
@@ -27,24 +27,30 @@ public final class UpstreamBody: AsyncSequence, Sendable {
     private let state = Mutex(State())
     /// The `content-length` the provider declared, if any (known once the head has arrived).
     public var declaredLength: Int? { state.withLock { $0.declaredLength } }
-    /// Asks the connection to read again (after a pause).
-    private let resumeReading: @Sendable () -> Void
-    /// Closes the connection (the reader gave up).
-    private let closeConnection: @Sendable () -> Void
+    /// The provider connection the body arrives on (`nil` for a body complete when made): asked
+    /// to read again after a pause, closed when the reader gives up. A reference, not two
+    /// closures over it (which cost an allocation each a request).
+    private let channel: (any Channel)?
 
-    init(resumeReading: @escaping @Sendable () -> Void, closeConnection: @escaping @Sendable () -> Void) {
-        self.resumeReading = resumeReading
-        self.closeConnection = closeConnection
+    init(channel: (any Channel)?) {
+        self.channel = channel
     }
 
     /// A body that is already complete (tests, empty answers).
     init(complete chunks: [ByteBuffer]) {
-        resumeReading = {}
-        closeConnection = {}
+        channel = nil
         state.withLock {
             $0.chunks = chunks
             $0.finished = true
             $0.declaredLength = chunks.reduce(0) { $0 + $1.readableBytes }
+        }
+    }
+
+    /// Asks the connection to read again (after a pause), on its event loop.
+    private func resumeReading() {
+        guard let channel else { return }
+        channel.eventLoop.execute {
+            _ = UpstreamConnection.withHandler(channel) { handler, context in handler.resumeReading(context: context) }
         }
     }
 
@@ -57,7 +63,7 @@ public final class UpstreamBody: AsyncSequence, Sendable {
 
     /// Adds a chunk; returns whether the connection should stop reading for now.
     func append(_ chunk: ByteBuffer) -> Bool {
-        let (waiter, pause) = state.withLock { state -> (CheckedContinuation<ByteBuffer?, any Error>?, Bool) in
+        let (waiter, pause) = state.withLock { state -> (UnsafeContinuation<ByteBuffer?, any Error>?, Bool) in
             guard !state.cancelled else { return (nil, false) }
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -74,7 +80,7 @@ public final class UpstreamBody: AsyncSequence, Sendable {
 
     /// Ends the body, with `error` if it failed.
     func finish(_ error: (any Error)? = nil) {
-        let waiter = state.withLock { state -> CheckedContinuation<ByteBuffer?, any Error>? in
+        let waiter = state.withLock { state -> UnsafeContinuation<ByteBuffer?, any Error>? in
             guard !state.finished else { return nil }
             state.finished = true
             state.failure = error
@@ -101,14 +107,14 @@ public final class UpstreamBody: AsyncSequence, Sendable {
 
     /// Stops the body: the connection is closed and not reused.
     public func cancel() {
-        let waiter = state.withLock { state -> CheckedContinuation<ByteBuffer?, any Error>? in
+        let waiter = state.withLock { state -> UnsafeContinuation<ByteBuffer?, any Error>? in
             state.cancelled = true
             state.chunks = []
             defer { state.waiter = nil }
             return state.waiter
         }
         waiter?.resume(throwing: CancellationError())
-        closeConnection()
+        channel?.close(promise: nil)
     }
 
     /// What the reader gets next, decided under the lock.
@@ -151,7 +157,8 @@ public final class UpstreamBody: AsyncSequence, Sendable {
         case .failure(let error):
             throw error
         case .wait:
-            return try await withCheckedThrowingContinuation { continuation in
+            // Unchecked: the lock hands the continuation to exactly one resume.
+            return try await withUnsafeThrowingContinuation { continuation in
                 let step = state.withLock { state -> Step in
                     let step = Self.step(&state)
                     if case .wait = step { state.waiter = continuation }

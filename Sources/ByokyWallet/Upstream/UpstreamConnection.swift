@@ -23,7 +23,7 @@ final class UpstreamConnection: Sendable {
     }
 
     /// Runs `body` with the connection's handler, on its event loop.
-    private static func withHandler(
+    static func withHandler(
         _ channel: any Channel,
         _ body: (UpstreamResponseHandler, ChannelHandlerContext) -> Void
     ) -> Bool {
@@ -44,14 +44,7 @@ final class UpstreamConnection: Sendable {
     ) async throws -> (UpstreamResponseParser.Head, UpstreamBody) {
         let loop = channel.eventLoop
         let channel = self.channel
-        let response = UpstreamBody(
-            resumeReading: {
-                loop.execute {
-                    _ = Self.withHandler(channel) { handler, context in handler.resumeReading(context: context) }
-                }
-            },
-            closeConnection: { channel.close(promise: nil) }
-        )
+        let response = UpstreamBody(channel: channel)
         // A callback, not a scheduled task: no promise is made for it.
         guard let timeout = try? loop.scheduleCallback(in: headTimeout, handler: HeadTimeout(connection: self)) else {
             throw UpstreamError.connectionClosed
@@ -62,20 +55,15 @@ final class UpstreamConnection: Sendable {
         let head: UpstreamResponseParser.Head
         do {
             head = try await withUnsafeThrowingContinuation { continuation in
-                let begin: @Sendable () -> Void = {
-                    let started = Self.withHandler(channel) { handler, context in
-                        handler.onIdle = onIdle
-                        handler.start(
-                            request,
-                            head: { continuation.resume(with: $0) },
-                            response: response,
-                            context: context
-                        )
+                // Usually already on the connection's loop: started at once, not a turn of it
+                // later (and with no closure made for the turn).
+                if loop.inEventLoop {
+                    Self.start(request, on: channel, response: response, onIdle: onIdle, continuation: continuation)
+                } else {
+                    loop.execute {
+                        Self.start(request, on: channel, response: response, onIdle: onIdle, continuation: continuation)
                     }
-                    if !started { continuation.resume(throwing: UpstreamError.connectionClosed) }
                 }
-                // Usually already on the connection's loop: started at once, not a turn of it later.
-                if loop.inEventLoop { begin() } else { loop.execute(begin) }
             }
         } catch UpstreamError.connectionClosed where timedOut.load(ordering: .acquiring) {
             // The timeout fired, and closed the connection, before the request had started (the
@@ -83,6 +71,22 @@ final class UpstreamConnection: Sendable {
             throw UpstreamError.headTimeout
         }
         return (head, response)
+    }
+
+    /// Starts `request` on `channel`'s handler (on its event loop): `continuation` hears the
+    /// response head, or the failure that ends the request.
+    private static func start(
+        _ request: UpstreamRequest,
+        on channel: any Channel,
+        response: UpstreamBody,
+        onIdle: @escaping @Sendable () -> Void,
+        continuation: UnsafeContinuation<UpstreamResponseParser.Head, any Error>
+    ) {
+        let started = withHandler(channel) { handler, context in
+            handler.onIdle = onIdle
+            handler.start(request, head: { continuation.resume(with: $0) }, response: response, context: context)
+        }
+        if !started { continuation.resume(throwing: UpstreamError.connectionClosed) }
     }
 
     /// Ends a request whose provider has not answered its head in time, and its connection.

@@ -28,12 +28,14 @@ struct UpstreamRequest: Sendable {
     ///   token, or a value holds CR, LF or NUL.
     init(method: String, target: String, host: String, headers: [(String, String)], body: ByteBuffer?) throws {
         guard HeaderText.isToken(method) else { throw UpstreamError.invalidHeader }
-        var head = ByteBufferAllocator().buffer(capacity: 512 + (body?.readableBytes ?? 0))
+        // Allocated once the head is measured, with room for a body that travels in it.
+        var head = ByteBuffer()
+        let copiedBody = body.map { $0.readableBytes <= Self.copiedBodyLimit ? $0.readableBytes : 0 } ?? 0
         for (name, value) in headers {
             guard HeaderText.isToken(name), HeaderText.isSafeValue(value) else { throw UpstreamError.invalidHeader }
         }
         let length = body.map { String($0.readableBytes) } ?? (Self.expectsBody(method) ? "0" : nil)
-        head.writePieces { text in
+        head.writePieces(reservingAfter: copiedBody) { text in
             text.append(method)
             text.append(" ")
             text.append(target)
