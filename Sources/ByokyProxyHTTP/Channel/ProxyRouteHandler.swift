@@ -182,42 +182,35 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         closingAfter: Bool,
         context: ChannelHandlerContext
     ) {
-        let target = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
-        let eventLoop = context.eventLoop
-        let method = request.head.method
-        worker.run {
-            let writer = ChannelResponseWriter(
-                target: target,
-                eventLoop: eventLoop,
-                method: method,
-                closingAfter: closingAfter
-            )
-            await writer.write(await response())
-        }
+        let writer = responseWriter(answering: request, closingAfter: closingAfter, context: context)
+        worker.run { await writer.write(await response()) }
     }
 
-    /// Has the connection's task answer the whole provider request `head` with `body` through
-    /// the route: the same as ``answer(with:to:closingAfter:context:)``, with one closure made
-    /// a request instead of two.
+    /// ``answer(with:to:closingAfter:context:)`` for the route's answer to the whole provider
+    /// request `head` with `body`: one closure made a request instead of two.
     private func answer(
         _ head: ProxyRequestHead,
         for provider: Provider,
         body: ByteBuffer,
         context: ChannelHandlerContext
     ) {
-        let target = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
-        let eventLoop = context.eventLoop
+        let writer = responseWriter(answering: head, closingAfter: !head.isKeepAlive, context: context)
         let route = self.route
-        let closingAfter = !head.isKeepAlive
-        worker.run {
-            let writer = ChannelResponseWriter(
-                target: target,
-                eventLoop: eventLoop,
-                method: head.head.method,
-                closingAfter: closingAfter
-            )
-            await writer.write(await route.respond(head, provider, body))
-        }
+        worker.run { await writer.write(await route.respond(head, provider, body)) }
+    }
+
+    /// The writer of the answer to `request`, for the connection's task.
+    private func responseWriter(
+        answering request: ProxyRequestHead,
+        closingAfter: Bool,
+        context: ChannelHandlerContext
+    ) -> ChannelResponseWriter {
+        ChannelResponseWriter(
+            target: NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop),
+            eventLoop: context.eventLoop,
+            method: request.head.method,
+            closingAfter: closingAfter
+        )
     }
 
     /// Writes the head of an answer of the route's to a request with `method`.
