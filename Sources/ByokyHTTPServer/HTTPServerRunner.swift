@@ -106,11 +106,10 @@ package enum HTTPServerRunner {
         untilSignalled: Bool,
         _ body: @Sendable ([Int]) async throws -> Result
     ) async throws -> Result {
-        // Every connection holds a file descriptor: a low soft limit is one client away from full.
-        let openFileLimit = OpenFileLimit.raiseToHardLimit()
+        // Every connection holds a file descriptor.
         let (applications, readiness) = makeApplications(
             servers,
-            maximumConnections: ServerLimits.maximumConnections(openFileLimit: openFileLimit),
+            maximumConnections: ServerLimits.maximumConnectionsRaisingOpenFileLimit(),
             logger: logger
         )
         let services = ServiceGroup(

@@ -14,4 +14,11 @@ public enum ServerLimits {
         guard let openFileLimit else { return 1 << 20 }
         return max(64, openFileLimit / 2)
     }
+
+    /// ``maximumConnections(openFileLimit:)`` for this process, once its soft limit on open files
+    /// is raised to the hard limit (``OpenFileLimit/raiseToHardLimit()``): a low soft limit is
+    /// one client away from full.
+    public static func maximumConnectionsRaisingOpenFileLimit() -> Int {
+        maximumConnections(openFileLimit: OpenFileLimit.raiseToHardLimit())
+    }
 }

@@ -59,7 +59,7 @@ public final class WriteStallHandler: ChannelDuplexHandler, RemovableChannelHand
 
     private func scheduleCheck(context: ChannelHandlerContext) {
         writtenAtLastCheck = written
-        bufferedAtLastCheck = Self.bufferedBytes(context: context)
+        bufferedAtLastCheck = context.channel.unwrittenBytes
         check = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
             self.check = nil
             self.checkStall(context: context)
@@ -70,7 +70,7 @@ public final class WriteStallHandler: ChannelDuplexHandler, RemovableChannelHand
     /// since the period began; begins another period when something did.
     private func checkStall(context: ChannelHandlerContext) {
         guard context.channel.isActive, !context.channel.isWritable else { return }
-        let drained = bufferedAtLastCheck + (written &- writtenAtLastCheck) - Self.bufferedBytes(context: context)
+        let drained = bufferedAtLastCheck + (written &- writtenAtLastCheck) - context.channel.unwrittenBytes
         guard drained <= 0 else {
             scheduleCheck(context: context)
             return
@@ -102,11 +102,5 @@ public final class WriteStallHandler: ChannelDuplexHandler, RemovableChannelHand
     private func stopChecking() {
         check?.cancel()
         check = nil
-    }
-
-    /// The bytes written to the channel and not yet to the socket (0 where a channel does not
-    /// tell, which counts everything written as drained).
-    private static func bufferedBytes(context: ChannelHandlerContext) -> Int {
-        (try? context.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0
     }
 }

@@ -99,11 +99,10 @@ struct RelayService: Service {
 
     func run() async throws {
         let server = self.server
-        // Every connection holds a file descriptor: a low soft limit is one client away from full,
-        // and past the cap no one more is accepted until a connection closes.
-        let openFileLimit = OpenFileLimit.raiseToHardLimit()
+        // Every connection holds a file descriptor: past the cap no one more is accepted until a
+        // connection closes.
         let maximumConnections =
-            server.hub.limits.maximumConnections ?? ServerLimits.maximumConnections(openFileLimit: openFileLimit)
+            server.hub.limits.maximumConnections ?? ServerLimits.maximumConnectionsRaisingOpenFileLimit()
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

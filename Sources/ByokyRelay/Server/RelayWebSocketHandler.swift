@@ -34,8 +34,7 @@ final class RelayWebSocketHandler: ChannelInboundHandler, RemovableChannelHandle
                 let send: @Sendable () -> Void = {
                     guard channel.isActive else { return }
                     // A peer that does not read what others send it is not kept at any cost.
-                    let unread = (try? channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0
-                    guard unread <= unreadLimit else {
+                    guard channel.unwrittenBytes <= unreadLimit else {
                         channel.close(promise: nil)
                         return
                     }
