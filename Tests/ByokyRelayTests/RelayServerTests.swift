@@ -263,12 +263,9 @@ extension RelayServerTests {
         let frameCount = 300
         try await RelayFixture.with(limits: limits) { relay in
             let auth = #"{"type":"relay:auth","roomId":"unread","authToken":"t","role":"recipient"}"#
-            let opening =
-                "GET /ws HTTP/1.1\r\nhost: 127.0.0.1\r\nupgrade: websocket\r\nconnection: Upgrade\r\n"
-                + "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n"
             let late = try await StalledConnection.readingLate(
                 port: relay.port,
-                opening: Array(opening.utf8) + Self.maskedTextFrame(auth),
+                opening: Array(Self.webSocketUpgrade.utf8) + Self.maskedTextFrame(auth),
                 meanwhile: {
                     try await Task.sleep(for: .milliseconds(500))
                     let sender = try await relay.connect()
@@ -289,6 +286,11 @@ extension RelayServerTests {
             )
         }
     }
+
+    /// A raw WebSocket upgrade request for the relay's `/ws`.
+    static let webSocketUpgrade =
+        "GET /ws HTTP/1.1\r\nhost: 127.0.0.1\r\nupgrade: websocket\r\nconnection: Upgrade\r\n"
+        + "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n"
 
     /// A client's text frame: masked, as every frame from a client must be.
     static func maskedTextFrame(_ text: String) -> [UInt8] {
@@ -315,7 +317,9 @@ extension RelayServerTests {
             let probe = try await ConnectionLimitProbe.probe(
                 port: relay.port,
                 maximum: 3,
-                request: "GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
+                request: "GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n",
+                // The relay closes a plain request's connection: the one that fills it upgrades.
+                fillingRequest: Self.webSocketUpgrade
             )
             #expect(probe.answeredBelowMaximum)
             let waited = try #require(probe.waitedPastMaximum, "the connection past the maximum was never taken")

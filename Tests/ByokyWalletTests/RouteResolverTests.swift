@@ -162,7 +162,8 @@ struct ThrottledWritesTests {
 
 struct ReadCacheTests {
     @Test func servesFromMemoryUntilExpiryOrInvalidation() async throws {
-        let cache = ReadCache(lifetime: .milliseconds(200))
+        let clock = ManualClock()
+        let cache = ReadCache(lifetime: .milliseconds(200), now: clock.now)
         let loads = LoadCounter()
         let load: @Sendable () async throws -> [CredentialRecord] = {
             loads.increment()
@@ -174,7 +175,7 @@ struct ReadCacheTests {
         cache.invalidate()
         _ = try await cache.credentials(load: load)
         #expect(loads.count == 2)
-        try await Task.sleep(for: .milliseconds(250))
+        clock.advance(by: .milliseconds(250))
         _ = try await cache.credentials(load: load)
         #expect(loads.count == 3)
         #expect(try await cache.session(keyHash: "h", load: { nil }) == nil)
@@ -204,7 +205,8 @@ struct ReadCachePlanningRecordsTests {
     }
 
     @Test func foundOnlyWhenEveryRecordIsCachedAndFresh() async throws {
-        let cache = ReadCache(lifetime: .seconds(1))
+        let clock = ManualClock()
+        let cache = ReadCache(lifetime: .seconds(1), now: clock.now)
         #expect(cache.planningRecords(keyHash: "h1") == nil)
         try await Self.fill(cache)
         let found = try #require(cache.planningRecords(keyHash: "h1"))
@@ -215,33 +217,47 @@ struct ReadCachePlanningRecordsTests {
         cache.invalidate()
         #expect(cache.planningRecords(keyHash: "h1") == nil)
         for missing in ["group", "credentials", "gifts", "allowances"] {
-            let partial = ReadCache(lifetime: .seconds(1))
+            let partial = ReadCache(lifetime: .seconds(1), now: clock.now)
             try await Self.fill(partial, leaving: missing)
             #expect(partial.planningRecords(keyHash: "h1") == nil, "without \(missing)")
         }
         try await Self.fill(cache)
-        try await Task.sleep(for: .milliseconds(1_100))
+        clock.advance(by: .milliseconds(1_100))
         #expect(cache.planningRecords(keyHash: "h1") == nil)
     }
 
     /// The records put together for a session are never older than their oldest part: once it
     /// expires they do too, and what is read again replaces them.
     @Test func recordsPutTogetherExpireWithTheirOldestPart() async throws {
-        // Wide margins: a loaded machine may pause the test for a while between two steps.
-        let cache = ReadCache(lifetime: .seconds(3))
+        let clock = ManualClock()
+        let cache = ReadCache(lifetime: .seconds(3), now: clock.now)
         _ = try await cache.allowances(forApp: "Chat", load: { [Self.cap] })
-        try await Task.sleep(for: .milliseconds(1_500))
+        clock.advance(by: .milliseconds(1_500))
         _ = try await cache.session(keyHash: "h1", load: { Self.session })
         _ = try await cache.group(forApp: "Chat", load: { nil })
         _ = try await cache.credentials(load: { [] })
         _ = try await cache.receivedGifts(load: { [] })
         #expect(try #require(cache.planningRecords(keyHash: "h1")).allowances.map(\.tokenLimit) == [10])
         // The caps were read 1.5 s before the rest: 2 s later they, and the whole, are stale.
-        try await Task.sleep(for: .seconds(2))
+        clock.advance(by: .seconds(2))
         #expect(cache.planningRecords(keyHash: "h1") == nil)
         let raised = AllowanceRecord(appName: "Chat", provider: "", period: .month, tokenLimit: 99)
         _ = try await cache.allowances(forApp: "Chat", load: { [raised] })
         #expect(try #require(cache.planningRecords(keyHash: "h1")).allowances.map(\.tokenLimit) == [99])
+    }
+}
+
+/// A time that moves only when the test moves it: expiry is tested without sleeping, so a
+/// loaded machine's pauses between steps change nothing.
+final class ManualClock: Sendable {
+    private let instant = Mutex(ContinuousClock.now)
+
+    var now: @Sendable () -> ContinuousClock.Instant {
+        { self.instant.withLock { $0 } }
+    }
+
+    func advance(by duration: Duration) {
+        instant.withLock { $0 += duration }
     }
 }
 

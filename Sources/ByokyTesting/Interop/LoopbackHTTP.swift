@@ -16,6 +16,15 @@ package struct LoopbackAnswer: Sendable {
 /// One request to a server under test on a loopback port: a JSON body and a bearer token when given;
 /// the whole exchange is bounded by `timeout`.
 package enum LoopbackHTTP {
+    /// A client that keeps a connection for the next request only a quarter of a second: servers
+    /// under test close connections idle for a second or more (tests shorten their client idle
+    /// timeout to that), and a request sent on a connection the server has just closed fails.
+    /// Back-to-back requests still share one.
+    private static let client = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(connectionPool: .init(idleTimeout: .milliseconds(250)))
+    )
+
     package static func send(
         port: Int,
         _ method: HTTPMethod,
@@ -33,7 +42,7 @@ package enum LoopbackHTTP {
         }
         if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let response = try await client.execute(request, timeout: timeout)
         let collected = try await response.body.collect(upTo: 8 * 1024 * 1024)
         return LoopbackAnswer(
             status: Int(response.status.code),

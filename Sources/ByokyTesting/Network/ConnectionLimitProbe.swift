@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 
 /// How a server with a maximum of connections treats the one past it.
 public enum ConnectionLimitProbe {
@@ -11,14 +12,22 @@ public enum ConnectionLimitProbe {
     }
 
     /// Holds `maximum - 1` silent connections to `127.0.0.1:port`, sends `request` on one more
-    /// (answered: the server is not full), then fills the server, sends `request` on a connection
-    /// past the maximum and, a second later, closes one of the held connections.
-    public static func probe(port: Int, maximum: Int, request: String) async throws -> Result {
+    /// (answered: the server is not full), then fills the server with a connection it has
+    /// answered `fillingRequest` on (by default `request`; it must leave the connection open: a
+    /// WebSocket upgrade where a server closes after a plain request), sends `request` on a
+    /// connection past the maximum and, a second later, closes one of the held connections.
+    public static func probe(
+        port: Int,
+        maximum: Int,
+        request: String,
+        fillingRequest: String? = nil
+    ) async throws -> Result {
         var held = try await StalledConnection.open(maximum - 1, port: port)
         let answered = try await StalledConnection.answerTime(port: port, request: request, patience: .seconds(5))
-        held += try await StalledConnection.open(1, port: port)
-        // The server takes the last one before the next connection comes.
-        try await Task.sleep(for: .milliseconds(300))
+        // Answered, so taken by the server before the next connection comes: a server whose
+        // accepting runs late on a busy machine takes the connections waiting to be accepted
+        // together, the one past the maximum with the last one below it.
+        held.append(try await answeredConnection(port: port, request: fillingRequest ?? request))
         let waiting = Task {
             try await StalledConnection.answerTime(port: port, request: request, patience: .seconds(15))
         }
@@ -27,5 +36,39 @@ public enum ConnectionLimitProbe {
         let waited = try await waiting.value
         for channel in held { try? await channel.close() }
         return Result(answeredBelowMaximum: answered != nil, waitedPastMaximum: waited)
+    }
+
+    /// A connection to `127.0.0.1:port` on which `request` was sent and answered, left open.
+    private static func answeredConnection(port: Int, request: String) async throws -> any Channel {
+        let answer = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Void.self)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(FirstRead(answer: answer))
+                }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        try await channel.writeAndFlush(ByteBuffer(string: request))
+        try await answer.futureResult.get()
+        return channel
+    }
+
+    /// Fulfils `answer` when the first bytes arrive (or fails it when the connection ends first).
+    private final class FirstRead: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let answer: EventLoopPromise<Void>
+
+        init(answer: EventLoopPromise<Void>) {
+            self.answer = answer
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            answer.succeed()
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            answer.fail(ChannelError.eof)
+            context.fireChannelInactive()
+        }
     }
 }

@@ -39,9 +39,12 @@ final class ReadCache: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The time entries are dated and judged by (tests move it).
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    init(lifetime: Duration = .seconds(1)) {
+    init(lifetime: Duration = .seconds(1), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.lifetime = lifetime
+        self.now = now
     }
 
     /// Forgets everything.
@@ -61,7 +64,7 @@ final class ReadCache: Sendable {
 
     /// A session by key hash; only sessions that exist are kept (a new session is found at once).
     func session(keyHash: String, load: () async throws -> SessionRecord?) async throws -> SessionRecord? {
-        let now = ContinuousClock.now
+        let now = self.now()
         if let hit = fresh(state.withLock { $0.sessions[keyHash] }, at: now) { return hit }
         let generation = state.withLock { $0.generation }
         guard let loaded = try await load() else { return nil }
@@ -85,7 +88,7 @@ final class ReadCache: Sendable {
     /// Put together once and kept as one entry (a request then costs one look-up and one copy,
     /// not five of each), dated by its oldest record.
     func planningRecords(keyHash: String) -> PlanningRecords? {
-        let now = ContinuousClock.now
+        let now = self.now()
         return state.withLock { state in
             if let together = fresh(state.planning[keyHash], at: now) { return together }
             guard let session = state.sessions[keyHash], let group = state.groups[session.value.appName],
@@ -120,7 +123,7 @@ final class ReadCache: Sendable {
         write: (inout State, Entry<Value>) -> Void,
         load: () async throws -> Value
     ) async throws -> Value {
-        let now = ContinuousClock.now
+        let now = self.now()
         if let hit = fresh(state.withLock { read(&$0) }, at: now) { return hit }
         let generation = state.withLock { $0.generation }
         let loaded = try await load()
