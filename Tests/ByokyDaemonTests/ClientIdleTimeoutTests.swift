@@ -54,11 +54,12 @@ struct ClientIdleTimeoutTests {
         try await BridgeFixture.with(grant: [.anthropic], clientIdleTimeout: Self.timeout) { bridge in
             let (text, answers) = Self.opening(stall, bridge: bridge)
             let (responses, closed, waited) = try await RawHTTPConnection.with(port: bridge.port) { connection in
-                let connected = ContinuousClock.now
+                // Silence starts at the connect, or after the last answer: taken here, before the
+                // answers are read, for a busy machine may resume this task long after the last
+                // one came, and a time taken then would be short of the server's.
+                let stalled = ContinuousClock.now
                 if !text.isEmpty { try await connection.write(text) }
                 let responses = try await connection.read(answers)
-                // Silence starts at the connect, or after the last answer.
-                let stalled = answers > 0 ? ContinuousClock.now : connected
                 let closed = try await connection.isClosedByServer()
                 return (responses, closed, ContinuousClock.now - stalled)
             }
@@ -179,9 +180,10 @@ struct ClientIdleTimeoutTests {
             return "done"
         }
         try await Self.withRoutedServer(router, clientIdleTimeout: Self.patientTimeout) { port in
+            // Taken before the connect, as the server's silence can only begin after it.
+            let started = ContinuousClock.now
             let (closed, waited) = try await RawHTTPConnection.with(port: port) { connection in
-                let started = ContinuousClock.now
-                return (try await connection.isClosedByServer(), ContinuousClock.now - started)
+                (try await connection.isClosedByServer(), ContinuousClock.now - started)
             }
             #expect(closed)
             #expect(waited >= .seconds(1) && waited < Self.latest)

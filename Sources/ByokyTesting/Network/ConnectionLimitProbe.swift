@@ -27,19 +27,37 @@ public enum ConnectionLimitProbe {
         // Answered, so taken by the server before the next connection comes: a server whose
         // accepting runs late on a busy machine takes the connections waiting to be accepted
         // together, the one past the maximum with the last one below it.
-        held.append(try await answeredConnection(port: port, request: fillingRequest ?? request))
-        let waiting = Task {
-            try await StalledConnection.answerTime(port: port, request: request, patience: .seconds(15))
-        }
+        let filling = try await send(request: fillingRequest ?? request, port: port)
+        try await filling.answer.get()
+        held.append(filling.channel)
+        // Sent here, before the wait starts (not from a task a busy machine may start late).
+        let started = ContinuousClock.now
+        let past = try await send(request: request, port: port)
         try await Task.sleep(for: .seconds(1))
         try await held.removeLast().close()
-        let waited = try await waiting.value
-        for channel in held { try? await channel.close() }
+        let waited = try await withThrowingTaskGroup(of: Duration?.self) { group in
+            group.addTask {
+                try await past.answer.get()
+                return ContinuousClock.now - started
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(15))
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        for channel in held + [past.channel] { try? await channel.close() }
         return Result(answeredBelowMaximum: answered != nil, waitedPastMaximum: waited)
     }
 
-    /// A connection to `127.0.0.1:port` on which `request` was sent and answered, left open.
-    private static func answeredConnection(port: Int, request: String) async throws -> any Channel {
+    /// A connection to `127.0.0.1:port` with `request` sent on it, and what succeeds when its
+    /// answer's first bytes arrive.
+    private static func send(
+        request: String,
+        port: Int
+    ) async throws -> (channel: any Channel, answer: EventLoopFuture<Void>) {
         let answer = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Void.self)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
@@ -49,8 +67,7 @@ public enum ConnectionLimitProbe {
             }
             .connect(host: "127.0.0.1", port: port).get()
         try await channel.writeAndFlush(ByteBuffer(string: request))
-        try await answer.futureResult.get()
-        return channel
+        return (channel, answer.futureResult)
     }
 
     /// Fulfils `answer` when the first bytes arrive (or fails it when the connection ends first).

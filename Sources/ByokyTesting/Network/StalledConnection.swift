@@ -4,8 +4,8 @@ import NIOPosix
 /// A client that connects, sends a little (maybe nothing) and then stalls: how servers treat a
 /// silent or slow client.
 public enum StalledConnection {
-    /// How long after the connect (and `opening`) the server on `127.0.0.1:port` ended the
-    /// connection; `nil` when it was still open after `patience`.
+    /// How long from the start of the connect (then `opening`) the server on `127.0.0.1:port`
+    /// took to end the connection; `nil` when it was still open after `patience`.
     public static func closingTime(port: Int, opening: String = "", patience: Duration) async throws -> Duration? {
         try await withConnection(
             port: port,
@@ -13,20 +13,20 @@ public enum StalledConnection {
             start: { outbound in
                 if !opening.isEmpty { try await outbound.write(ByteBuffer(string: opening)) }
             },
-            read: { inbound, connected in
+            read: { inbound, started in
                 // An answer the server writes first (a refusal) is read and dropped; a reset
                 // ends the connection as a close does.
                 do {
                     for try await _ in inbound {}
                 } catch {}
-                return ContinuousClock.now - connected
+                return ContinuousClock.now - started
             }
         )
     }
 
     /// Connects to `127.0.0.1:port` (with a receive buffer of 64 KiB when `smallWindow`), runs
     /// `start` with the connection's outbound side, then `read` with its inbound side and the
-    /// instant of the connect, for at most `patience`: what `read` returned, or `nil` past it.
+    /// instant the connect began, for at most `patience`: what `read` returned, or `nil` past it.
     private static func withConnection<Result: Sendable>(
         port: Int,
         smallWindow: Bool = false,
@@ -41,16 +41,18 @@ public enum StalledConnection {
             // Set before the connect, which fixes the window: the kernel holds little unread.
             bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: 64 * 1024)
         }
+        // Taken before the connect: a busy machine may resume this task well after the server
+        // took the connection, and a time taken then would be short of the server's.
+        let started = ContinuousClock.now
         let channel = try await bootstrap.connect(host: "127.0.0.1", port: port) { channel in
             channel.eventLoop.makeCompletedFuture {
                 try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
             }
         }
-        let connected = ContinuousClock.now
         return try await channel.executeThenClose { inbound, outbound in
             try await start(outbound)
             return try await withThrowingTaskGroup(of: Result?.self) { group in
-                group.addTask { try await read(inbound, connected) }
+                group.addTask { try await read(inbound, started) }
                 group.addTask {
                     try await Task.sleep(for: patience)
                     return nil
@@ -176,16 +178,16 @@ extension StalledConnection {
         return channels
     }
 
-    /// Sends `request` on a new connection to `127.0.0.1:port`: how long after the connect the
-    /// first byte of an answer came, or `nil` when none came within `patience`.
+    /// Sends `request` on a new connection to `127.0.0.1:port`: how long from the start of the
+    /// connect the first byte of an answer came, or `nil` when none came within `patience`.
     public static func answerTime(port: Int, request: String, patience: Duration) async throws -> Duration? {
         try await withConnection(
             port: port,
             patience: patience,
             start: { outbound in try await outbound.write(ByteBuffer(string: request)) },
-            read: { inbound, connected in
+            read: { inbound, started in
                 var iterator = inbound.makeAsyncIterator()
-                return try await iterator.next() == nil ? nil : ContinuousClock.now - connected
+                return try await iterator.next() == nil ? nil : ContinuousClock.now - started
             }
         )
     }
