@@ -135,4 +135,32 @@ struct RoutingTests {
             #expect(direct.status == 200)
         }
     }
+
+    /// A whole answer translated between any two families is metered from the tree its
+    /// translation parsed, read once the answer is written: the log has the mock's usage.
+    @Test(arguments: StreamLogOrderTests.pairs.filter { $0.app != $0.upstream })
+    func aTranslatedWholeAnswerIsMeteredFromEveryFamily(pair: StreamLogOrderTests.Pair) async throws {
+        try await BridgeFixture.with { bridge in
+            let appProvider = ProviderID(pair.app.rawValue)
+            try await bridge.wallet.addGroup(
+                name: "moved",
+                provider: ProviderID(pair.upstream.rawValue),
+                model: ModelCatalog.defaultModel(for: pair.upstream)
+            )
+            try await bridge.wallet.assign(app: "Bridge test", toGroup: "moved")
+            let route = try #require(BridgeTests.routes.first { $0.provider == appProvider })
+            let response = try await bridge.send(
+                .POST,
+                route.path,
+                body: route.body,
+                headers: [bridge.authHeader(for: appProvider)]
+            )
+            #expect(response.status == 200, "\(response.text)")
+            let entry = try #require(try await bridge.wallet.store.requestLog().first)
+            #expect(entry.actualProvider == pair.upstream.rawValue)
+            #expect(entry.outputTokens == 12)
+            #expect((entry.inputTokens ?? 0) > 0)
+            #expect(entry.errorCode == nil)
+        }
+    }
 }

@@ -30,9 +30,14 @@ package struct JSONOutput {
     /// A writer with room for `capacity` bytes (the default: a chat request or answer fits, and
     /// the allocation stays within the allocator's per-thread cache of small blocks).
     package init(capacity: Int = 512) {
-        storage = Array(repeating: 0, count: capacity)
+        storage = []
         count = 0
         base = 0
+        // Reserved, then copied from a block of zeros: `Array(repeating:count:)` allocates through
+        // a generic function of the standard library's that is not specialized (about 500
+        // instructions), and appending a repeated element goes byte by byte.
+        storage.reserveCapacity(capacity)
+        grow(capacity)
     }
 
     /// A writer that goes on after `bytes` (its first value gets no comma); ``finish()`` gives
@@ -274,27 +279,34 @@ package struct JSONOutput {
     /// `text` as a JSON string, escaped as `JSON.stringify` escapes it (short escapes for `"`,
     /// `\\`, `\n`, `\r`, `\t`, `\b`, `\f`; `\u00XX` for other control characters).
     private mutating func put(_ text: String) {
-        var text = text
-        text.withUTF8 { utf8 in
-            let raw = UnsafeRawBufferPointer(utf8)
-            // Most bytes need no escape: they are found eight at a time and copied a run at a time.
-            var offset = JSONPlainRun.end(in: raw, from: 0)
-            if offset == raw.count {
-                putQuoted(raw)
-                return
-            }
-            put(UInt8(ascii: "\""))
-            var runStart = 0
-            while offset < raw.count {
-                put(UnsafeRawBufferPointer(rebasing: raw[runStart..<offset]))
-                putEscape(raw[offset])
-                offset &+= 1
-                runStart = offset
-                offset = JSONPlainRun.end(in: raw, from: offset)
-            }
-            put(UnsafeRawBufferPointer(rebasing: raw[runStart...]))
-            put(UInt8(ascii: "\""))
+        // Read in place where it can be (`withUTF8` needs a mutable copy: a retain and a release).
+        let written: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            putEscaped(UnsafeRawBufferPointer(utf8))
         }
+        guard written == nil else { return }
+        var text = text
+        text.withUTF8 { putEscaped(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// UTF-8 bytes as a JSON string, with its quotes (``put(_:)-(String)``).
+    private mutating func putEscaped(_ raw: UnsafeRawBufferPointer) {
+        // Most bytes need no escape: they are found eight at a time and copied a run at a time.
+        var offset = JSONPlainRun.end(in: raw, from: 0)
+        if offset == raw.count {
+            putQuoted(raw)
+            return
+        }
+        put(UInt8(ascii: "\""))
+        var runStart = 0
+        while offset < raw.count {
+            put(UnsafeRawBufferPointer(rebasing: raw[runStart..<offset]))
+            putEscape(raw[offset])
+            offset &+= 1
+            runStart = offset
+            offset = JSONPlainRun.end(in: raw, from: offset)
+        }
+        put(UnsafeRawBufferPointer(rebasing: raw[runStart...]))
+        put(UInt8(ascii: "\""))
     }
 
     /// A string that needs no escape, with its quotes, in one copy.

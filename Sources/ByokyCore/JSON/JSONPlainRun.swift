@@ -5,7 +5,8 @@
 /// tricks). Their marks are exact for the word's first such byte (a borrow only marks bytes
 /// above a true one), so the lowest mark of the word, read little-endian, is where the run ends.
 /// Strings in provider JSON are mostly plain text, so most words pass in a few instructions
-/// instead of eight rounds of three comparisons; the last few bytes are tested as one word too.
+/// instead of eight rounds of three comparisons. The last few bytes are tested in the buffer's
+/// last word, its bytes before them taken as plain.
 package enum JSONPlainRun {
     /// The index of the first byte at or after `start` that ends a plain run (`"`, `\`, or a
     /// control character), or `bytes.count` when there is none.
@@ -19,13 +20,24 @@ package enum JSONPlainRun {
             index &+= 8
         }
         guard index < count else { return count }
-        // The last few bytes (a short string's all), in a word whose other bytes are plain.
-        var tail = ones &* UInt64(UInt8(ascii: "a"))
-        withUnsafeMutableBytes(of: &tail) { word in
-            word.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[index..<count]))
+        guard count >= 8 else {
+            // A buffer shorter than a word (a short string written on its own): byte by byte.
+            while index < count {
+                let byte = bytes[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return index }
+                index &+= 1
+            }
+            return count
         }
-        let marks = endMarks(UInt64(littleEndian: tail))
-        return marks == 0 ? count : index &+ marks.trailingZeroBitCount &>> 3
+        // The last few bytes: the buffer's last word, its bytes before `index` (found plain, or
+        // before `start`) replaced by plain ones, so the lowest mark is again exact and at or
+        // after `index`.
+        let wordStart = count &- 8
+        let before = UInt64(truncatingIfNeeded: index &- wordStart) &<< 3
+        let low: UInt64 = (1 &<< before) &- 1
+        let loaded = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: wordStart, as: UInt64.self))
+        let marks = endMarks((loaded & ~low) | (ones &* UInt64(UInt8(ascii: "a")) & low))
+        return marks == 0 ? count : wordStart &+ marks.trailingZeroBitCount &>> 3
     }
 
     private static let ones: UInt64 = 0x0101_0101_0101_0101

@@ -62,11 +62,13 @@ extension ProxyEngine {
         let translated = translation.translator.translateResponse(upstream.readableBytesView, status: status)
         completion.keepWhileAnswering(translated.leftovers)
         // The answer was parsed to be translated: its usage is read from that tree, not metered
-        // from its bytes again (an answer that did not parse is read from its bytes, as before).
-        completion.settle(
-            usage: translated.leftovers.answer.map { UsageExtractor.usage(fromParsed: $0, provider: plan.target.id) }
-                ?? Self.usage(of: upstream, from: plan.target)
-        )
+        // from its bytes again, and once the answer is written (an answer that did not parse is
+        // read from its bytes, now).
+        if let answer = translated.leftovers.answer {
+            completion.settle(usageOf: answer, provider: plan.target.id)
+        } else {
+            completion.settle(usage: Self.usage(of: upstream, from: plan.target))
+        }
         var notes = translation.report
         for note in translated.report.notes { notes.note(note) }
         headers.append((name: "content-type", value: "application/json"))

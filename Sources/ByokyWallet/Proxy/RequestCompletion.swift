@@ -16,8 +16,8 @@ final class RequestCompletion: Sendable {
         /// Whether the entry was announced to the log before the answer was written.
         var isAnnounced = false
         var meter: UsageMeter
-        /// The answer's usage when it was read whole, not metered (``settle(usage:)``).
-        var settledUsage: TokenUsage??
+        /// The answer's usage when it was read whole, not metered (``settle(usageOf:provider:)``).
+        var settled: SettledUsage?
         /// Stops the provider's answer when the body is dropped before its end.
         var stop: (@Sendable () -> Void)?
         /// Values let go with the completion (after the answer is written), not on its path.
@@ -98,12 +98,25 @@ final class RequestCompletion: Sendable {
 
     /// The usage metered so far (complete when the body has ended).
     func partialUsage() -> TokenUsage? {
-        state.withLock { $0.settledUsage ?? $0.meter.finish() }
+        state.withLock { state in
+            guard let settled = state.settled else { return state.meter.finish() }
+            // Read once: a later call finds the usage, not the answer to read again.
+            let usage = settled.usage
+            state.settled = .usage(usage)
+            return usage
+        }
+    }
+
+    /// Sets the answer's usage, to be read from the whole answer as `provider` wrote it (a tree
+    /// parsed already), in place of metering its chunks. Read when the request is recorded, after
+    /// its answer is written: reading it does not delay the answer.
+    func settle(usageOf answer: JSONNode, provider: ProviderID) {
+        state.withLock { $0.settled = .answer(answer, provider) }
     }
 
     /// Sets the answer's usage, read from the whole answer, in place of metering its chunks.
     func settle(usage: TokenUsage?) {
-        state.withLock { $0.settledUsage = .some(usage) }
+        state.withLock { $0.settled = .usage(usage) }
     }
 
     /// Writes the log entry (only the first call does).
@@ -133,6 +146,20 @@ final class RequestCompletion: Sendable {
         // Written just after the response, off its path; the budget is settled once it is stored.
         let hold = self.hold
         store.enqueue(record, announced: wasAnnounced) { hold?.settle(usage: usage, status: status) }
+    }
+}
+
+/// An answer's usage read from the whole answer (``RequestCompletion/settle(usageOf:provider:)``).
+enum SettledUsage: Sendable {
+    case usage(TokenUsage?)
+    /// The parsed answer and the provider that wrote it, read when the usage is asked for.
+    case answer(JSONNode, ProviderID)
+
+    var usage: TokenUsage? {
+        switch self {
+        case .usage(let usage): usage
+        case .answer(let answer, let provider): UsageExtractor.usage(fromParsed: answer, provider: provider)
+        }
     }
 }
 
