@@ -1,3 +1,4 @@
+import ByokyTesting
 import Testing
 
 @testable import ByokyCore
@@ -59,6 +60,18 @@ import Testing
         #expect(try JSONNode.parse(#"{"a":1,"a":2}"#)["a"] == .number("2"))
     }
 
+    /// Setting a name an object has twice sets the one read (the last); removing it removes
+    /// both, so the earlier one is not read in its place.
+    @Test func settingADuplicatedNameSetsTheOneRead() throws {
+        var object = try #require(try JSONNode.parse(#"{"a":1,"b":0,"a":2}"#).objectValue)
+        object["a"] = .number("3")
+        #expect(object["a"] == .number("3"))
+        #expect(object.members.map(\.key) == ["a", "b", "a"])
+        object["a"] = nil
+        #expect(object["a"] == nil)
+        #expect(object.members.map(\.key) == ["b"])
+    }
+
     @Test func equivalenceIgnoresMemberOrder() throws {
         let left = try JSONNode.parse(#"{"a":1,"b":[{"x":1,"y":2}]}"#)
         let right = try JSONNode.parse(#"{"b":[{"y":2,"x":1.0}],"a":1}"#)
@@ -100,6 +113,46 @@ import Testing
             let first = name.unicodeScalars.first!.value
             let escaped = "\\u00" + String(first, radix: 16) + String(name.unicodeScalars.dropFirst())
             #expect(try JSONNode.parse(#"{"\#(escaped)":2}"#)[name]?.intValue == 2)
+        }
+    }
+
+    /// Lookups compare a tag of each name (its length and first seven bytes) before its text:
+    /// they find what a scan by name finds, for names of every length up to 20 that share
+    /// their first bytes, with accents, escapes and invalid UTF-8 (repaired) in them, after
+    /// members are set and removed too.
+    @Test func lookupsFindWhatAScanByNameFinds() throws {
+        var random = SeededGenerator(seed: 0x7A6_0042)
+        let pieces: [[UInt8]] = [
+            Array("a".utf8), Array("b".utf8), Array("_".utf8), Array(#"\u00e9"#.utf8), Array(#"\n"#.utf8),
+            Array("é".utf8), [0xFF], [0xE2, 0x82], [0xF0, 0x9F, 0x98],
+        ]
+        func scan(_ object: JSONObject, _ name: String) -> JSONNode? { object.members.last { $0.key == name }?.value }
+        for _ in 0..<300 {
+            // Names from a shared stem, so many agree in their first seven bytes.
+            let stem = Array("prefix_".utf8.prefix(Int.random(in: 0...7, using: &random)))
+            var source: [UInt8] = Array("{".utf8)
+            let count = Int.random(in: 1...12, using: &random)
+            for index in 0..<count {
+                var name = stem
+                for _ in 0..<Int.random(in: 0...13, using: &random) { name += pieces.randomElement(using: &random)! }
+                if index > 0 { source += Array(",".utf8) }
+                source += Array("\"".utf8) + name + Array("\":\(index)".utf8)
+            }
+            source += Array("}".utf8)
+            var object = try #require(try JSONNode.parse(source).objectValue)
+            let names = object.members.map(\.key)
+            let others = names.map { $0 + "x" } + names.map { String($0.dropLast()) }
+            for name in names + others {
+                #expect(object[name] == scan(object, name), "\(name)")
+            }
+            // Set one, remove one, add one: lookups still agree with the scan.
+            let changed = names.randomElement(using: &random)!
+            object[changed] = .string("changed")
+            object[names.randomElement(using: &random)!] = nil
+            object[changed + "_new"] = .bool(true)
+            for name in names + [changed + "_new"] {
+                #expect(object[name] == scan(object, name), "\(name)")
+            }
         }
     }
 }

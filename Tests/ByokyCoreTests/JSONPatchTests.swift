@@ -23,6 +23,33 @@ struct JSONPatchTests {
         )
     }
 
+    /// However the document spells the member (twice, or with an escape in its name), the
+    /// result has exactly one, holding the value set: a provider's parser reads that value
+    /// whether it keeps the first or the last of a name.
+    @Test func leavesOneMemberOfTheNameHoweverItWasSpelled() throws {
+        let spellings = [
+            #"{"model":"cheap","max_tokens":5,"m\u006fdel":"dear"}"#,
+            #"{"m\u006fdel":"dear","model":"cheap"}"#,
+            #"{"model":"cheap","model":"dear","seed":9007199254740993}"#,
+            #"{"\u006d\u006f\u0064\u0065\u006c":"dear","messages":[{"model":"inner"}]}"#,
+            #"{"mod\u0065l":"dear","model":"cheap","mode\u006c":"dearer"}"#,
+        ]
+        for spelling in spellings {
+            let patched = try #require(patch(spelling), "\(spelling)")
+            let members = try #require(try JSONNode.parse(patched).objectValue?.members)
+            #expect(members.filter { $0.key == "model" }.map(\.value) == [.string("gpt-5.5")], "\(spelling)")
+            // Every other member is kept, numbers as they were spelled.
+            let original = try #require(try JSONNode.parse(spelling).objectValue?.members)
+            #expect(
+                members.filter { $0.key != "model" } == original.filter { $0.key != "model" },
+                "\(spelling)"
+            )
+        }
+        // Any name with an escape, even one that spells another name, has the document written
+        // back from its parsed form (compact, the escape decoded).
+        #expect(patch(#"{"a\u0062":1,"model":"x"}"#) == #"{"ab":1,"model":"gpt-5.5"}"#)
+    }
+
     @Test func addsTheMemberWhenAbsentAndEscapesTheValue() {
         #expect(patch(#"{"messages":[]}"#, #"we"ird"#) == #"{"messages":[],"model":"we\"ird"}"#)
         #expect(patch("{}") == #"{"model":"gpt-5.5"}"#)
@@ -45,6 +72,11 @@ struct JSONTopLevelScannerTests {
         #expect(Self.model(#"{"model":null}"#) == nil)
         #expect(Self.model(#"{"model":{"name":"x"}}"#) == nil)
         #expect(Self.model(#"{"model":"first","model":"last"}"#) == "last")
+        // A name with an escape may spell the key: the document is read as a parser reads it.
+        #expect(Self.model(#"{"model":"cheap","m\u006fdel":"dear"}"#) == "dear")
+        #expect(Self.model(#"{"m\u006fdel":"dear","model":"cheap"}"#) == "cheap")
+        #expect(Self.model(#"{"a\u0062":1,"model":"cheap"}"#) == "cheap")
+        #expect(Self.model(#"{"m\u006fdel":7}"#) == nil)
         #expect(Self.model(#"[{"model":"x"}]"#) == nil)
         #expect(Self.model(#"{"model":"unterminated"#) == nil)
         #expect(Self.model("") == nil)
@@ -62,7 +94,9 @@ struct JSONTopLevelScannerTests {
         for value in values {
             for document in [Array(#"{"model":"#.utf8) + value + Array("}".utf8), Array(#"{"model":"#.utf8) + value] {
                 let expected = document.withUnsafeBytes { buffer -> String? in
-                    guard let span = JSONTopLevelScanner.valueSpan(ofKey: "model", in: buffer) else { return nil }
+                    guard let span = JSONTopLevelScanner.valueSpan(ofKey: "model", in: buffer)?.value else {
+                        return nil
+                    }
                     return (try? JSONNode.parse(UnsafeRawBufferPointer(rebasing: buffer[span])))?.stringValue
                 }
                 #expect(

@@ -136,6 +136,46 @@ struct RoutingTests {
         }
     }
 
+    /// An app cannot slip past its group's model by spelling `model` twice or with an escape
+    /// (which a provider's parser decodes): the provider gets the group's model whichever of two
+    /// members its parser keeps (the mock's keeps the first; most keep the last), and the log
+    /// names it. Without a group, a name spelled with an escape is read as the provider reads it.
+    @Test func aGroupsModelHoldsHoweverTheAppSpellsTheMember() async throws {
+        let bodies = [
+            #"{"model":"claude-sonnet-4-6","max_tokens":64,"m\u006fdel":"claude-haiku-4-5","messages":[{"role":"user","content":"Hi"}]}"#,
+            #"{"model":"claude-sonnet-4-6","model":"claude-haiku-4-5","max_tokens":64,"messages":[{"role":"user","content":"Hi"}]}"#,
+            #"{"max_tokens":64,"mod\u0065l":"claude-haiku-4-5","messages":[{"role":"user","content":"Hi"}]}"#,
+        ]
+        try await BridgeFixture.with { bridge in
+            let path = BridgeTests.routes[0].path
+            for body in bodies.suffix(1) {
+                let response = try await bridge.send(
+                    .POST,
+                    path,
+                    body: body,
+                    headers: [bridge.authHeader(for: .anthropic)]
+                )
+                #expect(response.json["model"] as? String == "claude-haiku-4-5", "\(body)")
+                let entry = try #require(try await bridge.wallet.store.requestLog().first)
+                #expect(entry.model == "claude-haiku-4-5", "\(body)")
+            }
+            try await bridge.wallet.addGroup(name: "best", provider: .anthropic, model: "claude-opus-4-7")
+            try await bridge.wallet.assign(app: "Bridge test", toGroup: "best")
+            for body in bodies {
+                let response = try await bridge.send(
+                    .POST,
+                    path,
+                    body: body,
+                    headers: [bridge.authHeader(for: .anthropic)]
+                )
+                #expect(response.status == 200, "\(response.text)")
+                #expect(response.json["model"] as? String == "claude-opus-4-7", "\(body)")
+                let entry = try #require(try await bridge.wallet.store.requestLog().first)
+                #expect(entry.model == "claude-opus-4-7", "\(body)")
+            }
+        }
+    }
+
     /// A whole answer translated between any two families is metered from the tree its
     /// translation parsed, read once the answer is written: the log has the mock's usage.
     @Test(arguments: StreamLogOrderTests.pairs.filter { $0.app != $0.upstream })

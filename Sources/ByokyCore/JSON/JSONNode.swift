@@ -128,7 +128,8 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     /// Whether the object has no members.
     public var isEmpty: Bool { members.isEmpty }
 
-    /// The value for `key`; setting `nil` removes the member, setting a new key appends it.
+    /// The value for `key` (the last member of that name, as JSON parsers read it); setting `nil`
+    /// removes every member of the name, setting a new key appends it.
     public subscript(key: String) -> JSONNode? {
         get {
             // The last duplicate wins, as in JSON.parse and the providers' parsers. Lengths are
@@ -148,9 +149,15 @@ public struct JSONObject: Sendable, Hashable, Sequence {
             }
         }
         set {
+            // The last of a name is the one read: it takes the value, and a removal removes
+            // every member of the name (an earlier one would be read again).
             let length = key.utf8.count
-            if let index = members.firstIndex(where: { $0.key.utf8.count == length && $0.key == key }) {
-                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
+            if let index = members.lastIndex(where: { $0.key.utf8.count == length && $0.key == key }) {
+                if let newValue {
+                    members[index].value = newValue
+                } else {
+                    members.removeAll { $0.key.utf8.count == length && $0.key == key }
+                }
             } else if let newValue {
                 members.append(Member(key: key, value: newValue))
             }

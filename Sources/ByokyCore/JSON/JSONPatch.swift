@@ -3,13 +3,24 @@
 public enum JSONPatch {
     /// The document with the top-level member `key` set to the string `value` (added at the end
     /// when absent); `nil` when `document` is not a JSON object.
+    ///
+    /// The result has one member named `key`, whatever the document spelled: when `key` comes
+    /// more than once, or a member's name holds an escape (which may spell it), the parsed
+    /// document is written back with every member of that name replaced by one. A provider
+    /// then reads the value set, whether its parser keeps the first or the last of a name.
     public static func settingTopLevelString(_ key: String, to value: String, in document: [UInt8]) -> [UInt8]? {
         // The body is checked with the project's own parser (Foundation's cost several times more).
         guard case .object(let object)? = try? JSONNode.parse(document) else { return nil }
+        guard let lookup = document.withUnsafeBytes({ JSONTopLevelScanner.valueSpan(ofKey: key, in: $0) }),
+            lookup.count <= 1
+        else {
+            var rewritten = JSONObject(capacity: object.count)
+            for member in object where member.key != key { rewritten.appendUnchecked(member.key, member.value) }
+            rewritten.appendUnchecked(key, .string(value))
+            return JSONNode.object(rewritten).jsonBytes
+        }
         let encoded = JSONWriter.object([("v", .string(value))]).dropFirst(5).dropLast()
-        if object[key] != nil,
-            let span = document.withUnsafeBytes({ JSONTopLevelScanner.valueSpan(ofKey: key, in: $0) })
-        {
+        if let span = lookup.value {
             return Array(document[..<span.lowerBound]) + encoded + Array(document[span.upperBound...])
         }
         guard let closing = document.lastIndex(of: UInt8(ascii: "}")) else { return nil }

@@ -12,9 +12,12 @@ public enum JSONTopLevelScanner {
     /// The string value of top-level member `key` (the last one, as parsers keep); `nil` when the
     /// member is missing or not a string.
     public static func string(forKey key: String, in bytes: UnsafeRawBufferPointer) -> String? {
-        guard let span = valueSpan(ofKey: key, in: bytes), bytes[span.lowerBound] == UInt8(ascii: "\"") else {
-            return nil
+        guard let lookup = valueSpan(ofKey: key, in: bytes) else {
+            // A member's name holds an escape and may spell `key`: the parser reads it as the
+            // provider will.
+            return (try? JSONNode.parse(bytes))?[key]?.stringValue
         }
+        guard let span = lookup.value, bytes[span.lowerBound] == UInt8(ascii: "\"") else { return nil }
         let value = UnsafeRawBufferPointer(rebasing: bytes[span])
         // The usual value is its bytes; any other is read by the parser, which decodes escapes
         // and refuses what is not JSON.
@@ -37,17 +40,24 @@ public enum JSONTopLevelScanner {
         bytes.withUnsafeBytes { string(forKey: key, in: $0) }
     }
 
-    /// The byte range of the value of top-level member `key` (the last one, as parsers keep).
-    static func valueSpan(ofKey key: String, in bytes: UnsafeRawBufferPointer) -> Range<Int>? {
+    /// The byte range of the value of top-level member `key` (the last one, as parsers keep) and
+    /// how many members have that name; `nil` when a member's name holds an escape, which may
+    /// spell `key` (a comparison of bytes cannot tell: the caller parses).
+    static func valueSpan(ofKey key: String, in bytes: UnsafeRawBufferPointer) -> (value: Range<Int>?, count: Int)? {
         var key = key
         // The key's own bytes, not a copy of them.
         return key.withUTF8 { keyBytes in
             var found: Range<Int>?
-            forEachMember(in: bytes) { name, value in
-                if isName(name, in: bytes, equalTo: UnsafeRawBufferPointer(keyBytes)) { found = value }
+            var count = 0
+            let complete = forEachMember(in: bytes) { name, value in
+                guard !hasEscape(name, in: bytes) else { return false }
+                if isName(name, in: bytes, equalTo: UnsafeRawBufferPointer(keyBytes)) {
+                    found = value
+                    count += 1
+                }
                 return true
             }
-            return found
+            return complete ? (found, count) : nil
         }
     }
 
@@ -116,13 +126,16 @@ public enum JSONTopLevelScanner {
         }
         var spans = [Range<Int>?](repeating: nil, count: keys.count)
         let complete = forEachMember(in: bytes) { name, value in
-            guard memchr(bytes.baseAddress! + name.lowerBound, Int32(UInt8(ascii: "\\")), name.count) == nil else {
-                return false
-            }
+            guard !hasEscape(name, in: bytes) else { return false }
             if let index = keys.index(of: name, in: bytes) { spans[index] = value }
             return true
         }
         return complete ? spans : nil
+    }
+
+    /// Whether the member name at `name` holds a backslash (an escape).
+    private static func hasEscape(_ name: Range<Int>, in bytes: UnsafeRawBufferPointer) -> Bool {
+        memchr(bytes.baseAddress! + name.lowerBound, Int32(UInt8(ascii: "\\")), name.count) != nil
     }
 
     private static func isName(
