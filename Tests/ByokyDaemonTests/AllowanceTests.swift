@@ -43,6 +43,40 @@ struct AllowanceTests {
         }
     }
 
+    /// An app cannot shrink its reservation by naming its output limit twice (a provider's
+    /// parser may keep either) or spelling it with an escape: the largest counts, and a cap
+    /// the larger would overrun refuses the request before it goes upstream.
+    @Test func anOutputLimitNamedTwiceCountsAtItsLargest() async throws {
+        let messages = #""messages":[{"role":"user","content":"Hi"}]"#
+        let spellings = [
+            #"{"model":"claude-sonnet-4-6","max_tokens":40,"max_tokens":100000,"# + messages + "}",
+            #"{"model":"claude-sonnet-4-6","max_tokens":100000,"max_tokens":40,"# + messages + "}",
+            #"{"model":"claude-sonnet-4-6","max_tokens":40,"max_tok\u0065ns":100000,"# + messages + "}",
+            #"{"model":"claude-sonnet-4-6","max_tokens":40,"max_output_tokens":100000,"# + messages + "}",
+        ]
+        try await BridgeFixture.with { bridge in
+            try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 600, period: .lifetime)
+            for body in spellings {
+                let refused = try await bridge.send(
+                    .POST,
+                    "/anthropic/v1/messages",
+                    body: body,
+                    headers: [bridge.authHeader(for: .anthropic)]
+                )
+                #expect(refused.status == 429, "\(body)")
+                #expect(refused.header("x-byoky-error-code") == "ALLOWANCE_EXCEEDED", "\(body)")
+            }
+            // A limit that fits, named once, is served.
+            let served = try await bridge.send(
+                .POST,
+                "/anthropic/v1/messages",
+                body: Self.body,
+                headers: [bridge.authHeader(for: .anthropic)]
+            )
+            #expect(served.status == 200)
+        }
+    }
+
     @Test func perProviderCapsLeaveOtherProvidersAlone() async throws {
         try await BridgeFixture.with { bridge in
             try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 0, provider: .anthropic, period: .day)

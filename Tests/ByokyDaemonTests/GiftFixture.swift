@@ -147,6 +147,7 @@ struct GiftFixture: Sendable {
         maxTokens: Int = 32,
         stream: Bool = false,
         path: String = "/v1/messages",
+        body: String? = nil,
         engine: ProxyEngine? = nil
     ) async throws -> ProxyEngine.AppAnswer {
         try await (engine ?? receiverEngine).anthropicCall(
@@ -154,7 +155,8 @@ struct GiftFixture: Sendable {
             prompt: prompt,
             maxTokens: maxTokens,
             stream: stream,
-            path: path
+            path: path,
+            body: body
         )
     }
 

@@ -109,6 +109,25 @@ struct GiftTests {
         }
     }
 
+    /// A receiver cannot shrink a request's reservation by naming its output limit twice: the
+    /// giver counts the largest, and refuses what the gift cannot cover, nothing spent.
+    @Test func anOutputLimitNamedTwiceCountsAtItsLargestAgainstAGift() async throws {
+        try await GiftFixture.with(budget: 5_000) { fixture in
+            let before = try await fixture.giverUsed()
+            let bodies = [
+                #"{"model":"claude-sonnet-4-6","max_tokens":32,"max_tokens":100000,"messages":[{"role":"user","content":"Hi"}]}"#,
+                #"{"model":"claude-sonnet-4-6","max_tokens":32,"max_tok\u0065ns":100000,"messages":[{"role":"user","content":"Hi"}]}"#,
+            ]
+            for body in bodies {
+                let greedy = try await fixture.ask(body: body)
+                #expect(greedy.status == 429, "\(body)")
+                #expect(greedy.code == "GIFT_BUDGET_EXHAUSTED", "\(body)")
+            }
+            #expect(try await fixture.giverUsed() == before)
+            #expect(try await fixture.ask().status == 200)
+        }
+    }
+
     @Test func aHundredRecipientsNeverOverspendOneGift() async throws {
         var limits = RelayLimits()
         limits.recipientsPerRoom = 128

@@ -13,10 +13,12 @@ extension ProxyEngine {
         prompt: String = "Hello through a gift",
         maxTokens: Int = 32,
         stream: Bool = false,
-        path: String = "/v1/messages"
+        path: String = "/v1/messages",
+        body givenBody: String? = nil
     ) async throws -> AppAnswer {
         let body =
-            #"{"model":"claude-sonnet-4-6","max_tokens":\#(maxTokens),"stream":\#(stream),"messages":[{"role":"user","content":"\#(prompt)"}]}"#
+            givenBody
+            ?? #"{"model":"claude-sonnet-4-6","max_tokens":\#(maxTokens),"stream":\#(stream),"messages":[{"role":"user","content":"\#(prompt)"}]}"#
         let response = await handle(
             ProxyRequest(
                 provider: .anthropic,

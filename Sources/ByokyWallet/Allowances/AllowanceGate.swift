@@ -149,28 +149,31 @@ enum TokenEstimate {
         return input + maximumOutput(of: request, model: model)
     }
 
+    /// The output a request allows itself: the largest of its output limits
+    /// (`max_tokens`, `max_completion_tokens`, `max_output_tokens`, Gemini's
+    /// `generationConfig.maxOutputTokens` in either spelling), or the model's maximum when it
+    /// sets none. A limit named twice counts at its largest: providers' parsers differ on which
+    /// of two members they keep, and a reservation must cover the one kept.
     static func maximumOutput(of request: ProxyRequest, model: String?) -> Int {
-        struct Limits: Decodable {
-            // Gemini's names come in camelCase or snake_case (proto3 JSON).
-            struct Generation: Decodable {
-                let maxOutputTokens: Double?
-                let max_output_tokens: Double?
+        var largest: Double?
+        func consider(_ object: JSONObject, names: [String]) {
+            for member in object where names.contains(member.key) {
+                if let value = member.value.doubleValue, value.isFinite, value > 0 {
+                    largest = max(largest ?? 0, value)
+                }
             }
-            let max_tokens: Double?
-            let max_completion_tokens: Double?
-            let max_output_tokens: Double?
-            let generationConfig: Generation?
-            let generation_config: Generation?
         }
         if request.body.readableBytes <= 10_485_760,
-            let limits = try? JSONCoding.decode(Limits.self, from: request.body.readableBytesView),
-            let value = limits.max_tokens ?? limits.max_completion_tokens ?? limits.max_output_tokens
-                ?? limits.generationConfig?.maxOutputTokens ?? limits.generationConfig?.max_output_tokens
-                ?? limits.generation_config?.maxOutputTokens ?? limits.generation_config?.max_output_tokens,
-            value.isFinite, value > 0
+            case .object(let body)? = try? JSONNode.parse(request.body.readableBytesView)
         {
-            return Int(min(value, 10_000_000))
+            consider(body, names: ["max_tokens", "max_completion_tokens", "max_output_tokens"])
+            for member in body where member.key == "generationConfig" || member.key == "generation_config" {
+                if case .object(let generation) = member.value {
+                    consider(generation, names: ["maxOutputTokens", "max_output_tokens"])
+                }
+            }
         }
+        if let largest { return Int(min(largest, 10_000_000)) }
         return model.flatMap(ModelCatalog.model)?.maxOutputTokens ?? defaultMaximumOutput
     }
 }
