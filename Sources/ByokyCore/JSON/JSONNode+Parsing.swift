@@ -168,7 +168,7 @@ struct JSONNodeParser {
             }
             guard try consumeDigits() > 0 else { throw error("invalid number") }
         }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        return String(utf8Bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
     }
 
     private mutating func consumeDigits() throws(JSONParseError) -> Int {
@@ -189,7 +189,7 @@ struct JSONNodeParser {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let run = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-                let text = (isName ? JSONKnownNames.name(run) : nil) ?? String(decoding: run, as: UTF8.self)
+                let text = (isName ? JSONKnownNames.name(run) : nil) ?? String(utf8Bytes: run)
                 index &+= 1
                 return text
             }

@@ -32,7 +32,7 @@ public enum JSONTopLevelScanner {
         }
         let inner = UnsafeRawBufferPointer(rebasing: value[1..<(value.count - 1)])
         guard !inner.contains(where: { $0 == UInt8(ascii: "\\") || $0 < 0x20 }) else { return nil }
-        return String(decoding: inner, as: UTF8.self)
+        return String(utf8Bytes: inner)
     }
 
     /// The same, for bytes in an array.

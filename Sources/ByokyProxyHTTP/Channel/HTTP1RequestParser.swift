@@ -126,7 +126,7 @@ struct HTTP1RequestParser {
                 spaceFollows throws(HTTP1MessageError) in
                 guard fields.count < maximumFieldCount else { throw .headTooLarge }
                 try framing.note(name: name, value: value, spaceFollows: spaceFollows)
-                fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+                fields.append((String(utf8Bytes: name), String(utf8Bytes: value)))
             }
         }
         // Framing values end where their text does (see `hasSpacedFramingValue`).
@@ -144,8 +144,8 @@ struct HTTP1RequestParser {
         }
         let head = HTTPRequestHead(
             version: HTTPVersion(major: 1, minor: line.minorVersion),
-            method: HTTPMethod(rawValue: String(decoding: line.method, as: UTF8.self)),
-            uri: String(decoding: line.target, as: UTF8.self),
+            method: HTTPMethod(rawValue: String(utf8Bytes: line.method)),
+            uri: String(utf8Bytes: line.target),
             headers: HTTPHeaders(fields)
         )
         return (head, body, framing.closes)

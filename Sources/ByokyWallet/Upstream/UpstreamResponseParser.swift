@@ -179,7 +179,7 @@ struct UpstreamResponseParser {
                 value,
                 spaceFollows throws(Failure) in
                 try framingFields.note(name: name, value: value, spaceFollows: spaceFollows)
-                fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+                fields.append((String(utf8Bytes: name), String(utf8Bytes: value)))
             }
         }
         var closes = framingFields.closes
