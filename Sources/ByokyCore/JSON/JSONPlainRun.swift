@@ -10,6 +10,7 @@
 package enum JSONPlainRun {
     /// The index of the first byte at or after `start` that ends a plain run (`"`, `\`, or a
     /// control character), or `bytes.count` when there is none.
+    @inline(__always)
     package static func end(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
         var index = start
         let count = bytes.count
