@@ -10,6 +10,16 @@ import Testing
 struct AllowanceTests {
     static let body = #"{"model":"claude-sonnet-4-6","max_tokens":40,"messages":[{"role":"user","content":"Hi"}]}"#
 
+    /// The test app's Anthropic request with `body`.
+    static func ask(_ bridge: BridgeFixture, body: String = body) async throws -> BridgeFixture.Exchange {
+        try await bridge.send(
+            .POST,
+            "/anthropic/v1/messages",
+            body: body,
+            headers: [bridge.authHeader(for: .anthropic)]
+        )
+    }
+
     @Test func sixtyFourConcurrentRequestsNeverOvershootACap() async throws {
         try await BridgeFixture.with { bridge in
             let cap = 600
@@ -17,12 +27,7 @@ struct AllowanceTests {
             let statuses = try await withThrowingTaskGroup(of: BridgeFixture.Exchange.self) { group in
                 for _ in 0..<64 {
                     group.addTask {
-                        try await bridge.send(
-                            .POST,
-                            "/anthropic/v1/messages",
-                            body: Self.body,
-                            headers: [bridge.authHeader(for: .anthropic)]
-                        )
+                        try await Self.ask(bridge)
                     }
                 }
                 var exchanges: [BridgeFixture.Exchange] = []
@@ -57,22 +62,12 @@ struct AllowanceTests {
         try await BridgeFixture.with { bridge in
             try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 600, period: .lifetime)
             for body in spellings {
-                let refused = try await bridge.send(
-                    .POST,
-                    "/anthropic/v1/messages",
-                    body: body,
-                    headers: [bridge.authHeader(for: .anthropic)]
-                )
+                let refused = try await Self.ask(bridge, body: body)
                 #expect(refused.status == 429, "\(body)")
                 #expect(refused.header("x-byoky-error-code") == "ALLOWANCE_EXCEEDED", "\(body)")
             }
             // A limit that fits, named once, is served.
-            let served = try await bridge.send(
-                .POST,
-                "/anthropic/v1/messages",
-                body: Self.body,
-                headers: [bridge.authHeader(for: .anthropic)]
-            )
+            let served = try await Self.ask(bridge)
             #expect(served.status == 200)
         }
     }
@@ -80,12 +75,7 @@ struct AllowanceTests {
     @Test func perProviderCapsLeaveOtherProvidersAlone() async throws {
         try await BridgeFixture.with { bridge in
             try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 0, provider: .anthropic, period: .day)
-            let blocked = try await bridge.send(
-                .POST,
-                "/anthropic/v1/messages",
-                body: Self.body,
-                headers: [bridge.authHeader(for: .anthropic)]
-            )
+            let blocked = try await Self.ask(bridge)
             #expect(blocked.status == 429)
             #expect(blocked.text.contains("anthropic, per day"))
             let other = BridgeTests.routes[1]
@@ -97,12 +87,7 @@ struct AllowanceTests {
             )
             #expect(allowed.status == 200)
             try await bridge.wallet.removeAllowance(app: "Bridge test", provider: .anthropic, period: .day)
-            let freed = try await bridge.send(
-                .POST,
-                "/anthropic/v1/messages",
-                body: Self.body,
-                headers: [bridge.authHeader(for: .anthropic)]
-            )
+            let freed = try await Self.ask(bridge)
             #expect(freed.status == 200)
         }
     }

@@ -181,19 +181,12 @@ struct RoutingTests {
     @Test(arguments: StreamLogOrderTests.pairs.filter { $0.app != $0.upstream })
     func aTranslatedWholeAnswerIsMeteredFromEveryFamily(pair: StreamLogOrderTests.Pair) async throws {
         try await BridgeFixture.with { bridge in
-            let appProvider = ProviderID(pair.app.rawValue)
-            try await bridge.wallet.addGroup(
-                name: "moved",
-                provider: ProviderID(pair.upstream.rawValue),
-                model: ModelCatalog.defaultModel(for: pair.upstream)
-            )
-            try await bridge.wallet.assign(app: "Bridge test", toGroup: "moved")
-            let route = try #require(BridgeTests.routes.first { $0.provider == appProvider })
+            let route = try await pair.route(through: bridge)
             let response = try await bridge.send(
                 .POST,
                 route.path,
                 body: route.body,
-                headers: [bridge.authHeader(for: appProvider)]
+                headers: [bridge.authHeader(for: route.provider)]
             )
             #expect(response.status == 200, "\(response.text)")
             let entry = try #require(try await bridge.wallet.store.requestLog().first)

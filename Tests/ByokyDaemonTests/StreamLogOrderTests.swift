@@ -20,6 +20,20 @@ struct StreamLogOrderTests {
         let app: APIFamily
         let upstream: APIFamily
         var testDescription: String { "\(app.rawValue) app → \(upstream.rawValue)" }
+
+        /// Sends the bridge's test app to the upstream family (a group on it, when it is not
+        /// the app's own) and gives the app's route.
+        func route(through bridge: BridgeFixture) async throws -> BridgeTests.Route {
+            if upstream != app {
+                try await bridge.wallet.addGroup(
+                    name: "moved",
+                    provider: ProviderID(upstream.rawValue),
+                    model: ModelCatalog.defaultModel(for: upstream)
+                )
+                try await bridge.wallet.assign(app: "Bridge test", toGroup: "moved")
+            }
+            return try #require(BridgeTests.routes.first { $0.provider == ProviderID(app.rawValue) })
+        }
     }
 
     static let pairs = APIFamily.allCases.flatMap { app in APIFamily.allCases.map { Pair(app: app, upstream: $0) } }
@@ -43,15 +57,7 @@ struct StreamLogOrderTests {
         try await BridgeFixture.with(beforeUpstreamStreamEnd: holdOpen) { bridge in
             defer { openGate.finish() }
             let appProvider = ProviderID(pair.app.rawValue)
-            if pair.upstream != pair.app {
-                try await bridge.wallet.addGroup(
-                    name: "moved",
-                    provider: ProviderID(pair.upstream.rawValue),
-                    model: ModelCatalog.defaultModel(for: pair.upstream)
-                )
-                try await bridge.wallet.assign(app: "Bridge test", toGroup: "moved")
-            }
-            let route = try #require(BridgeTests.routes.first { $0.provider == appProvider })
+            let route = try await pair.route(through: bridge)
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(bridge.port)\(route.streamPath)")
             request.method = .POST
             request.headers.add(name: "content-type", value: "application/json")
