@@ -1,15 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Random bytes and tokens from the system's cryptographic generator.
 public enum SecureRandom {
     /// `count` random bytes.
     public static func bytes(_ count: Int) -> [UInt8] {
-        // Eight bytes a draw: each draw is a system call (`getrandom` on Linux), where a draw a
-        // byte made a request's 12-byte id cost twelve.
-        var generator = SystemRandomNumberGenerator()
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        while bytes.count < count {
-            let word = generator.next()
-            withUnsafeBytes(of: word) { bytes.append(contentsOf: $0.prefix(count - bytes.count)) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < count {
+                // One system call for up to 256 bytes (`getentropy`'s most), where the standard
+                // library's generator makes one for every eight.
+                let length = min(256, count - offset)
+                if getentropy(buffer.baseAddress! + offset, length) != 0 {
+                    // Not expected on a working system; the standard library's generator stops
+                    // the process if it cannot draw either.
+                    var generator = SystemRandomNumberGenerator()
+                    for index in offset..<(offset + length) {
+                        buffer[index] = UInt8.random(in: .min ... .max, using: &generator)
+                    }
+                }
+                offset += length
+            }
         }
         return bytes
     }

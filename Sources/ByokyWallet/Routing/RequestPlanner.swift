@@ -126,7 +126,7 @@ public enum RequestPlanner {
                 from: sourceFamily,
                 to: target,
                 model: model,
-                requestID: inputs.requestID ?? SecureRandom.hexToken(byteCount: 12)
+                requestID: inputs.requestID ?? TranslationRequestID.next()
             )
             translation = outbound
             path = outbound.path
