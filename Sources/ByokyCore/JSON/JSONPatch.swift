@@ -10,14 +10,14 @@ public enum JSONPatch {
     /// then reads the value set, whether its parser keeps the first or the last of a name.
     public static func settingTopLevelString(_ key: String, to value: String, in document: [UInt8]) -> [UInt8]? {
         // The body is checked with the project's own parser (Foundation's cost several times more).
-        guard case .object(let object)? = try? JSONNode.parse(document) else { return nil }
+        guard case .object(var object)? = try? JSONNode.parse(document) else { return nil }
         guard let lookup = document.withUnsafeBytes({ JSONTopLevelScanner.valueSpan(ofKey: key, in: $0) }),
             lookup.count <= 1
         else {
-            var rewritten = JSONObject(capacity: object.count)
-            for member in object where member.key != key { rewritten.appendUnchecked(member.key, member.value) }
-            rewritten.appendUnchecked(key, .string(value))
-            return JSONNode.object(rewritten).jsonBytes
+            // Every member of the name removed, then the one set added.
+            object[key] = nil
+            object[key] = .string(value)
+            return JSONNode.object(object).jsonBytes
         }
         let encoded = JSONWriter.object([("v", .string(value))]).dropFirst(5).dropLast()
         if let span = lookup.value {
