@@ -9,6 +9,11 @@
 #   and `floor-relay` count run.sh's two SwiftNIO floors (`byoky-floor`) the same way instead.
 #   BYOKY_BINARY=path profiles that build instead of building this checkout (A/B of two builds);
 #   PROFILE_CONNECTIONS=n loads it with n connections (default 1).
+#   PROFILE_PHASES=1 splits the event loops' instructions by where they fall among a request's
+#   system calls instead (a dump before every `epoll_wait`, `write` and `writev`; keep the window
+#   short, 3 s makes some 2,000 dumps): at c=1, what runs between a wake-up and the write to the
+#   provider, and between the next wake-up and the write of the answer, is what the client waits
+#   for; what runs after either write overlaps the other side's work.
 # Prints instructions per request, inclusive, for the functions that matter, demangled.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,9 +28,73 @@ esac
 for tool in valgrind callgrind_control callgrind_annotate objcopy nginx wrk; do
     command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install valgrind nginx wrk" >&2; exit 1; }
 done
+# One profile, or (PROFILE_PHASES=1) a dump before each of those system calls, thread by thread.
+phases=${PROFILE_PHASES:-}
+phase_options=()
+[ -n "$phases" ] && phase_options=(--separate-threads=yes --dump-before=epoll_wait --dump-before=write --dump-before=writev)
+# Counters are zeroed after the warm-up; the last dump made by then is noted (PROFILE_PHASES).
+zero_marker='ls WORK | awk -F"[.-]" "/^callgrind.out.[0-9]+-/ { print \$3 }" | sort -n | tail -1 > WORK/zeroed-after'
+# The event loops' instructions a request in each phase (medians): `report_phases REQUESTS`. At
+# c=1 a request's event loop makes two writes, each after a wake-up: to the provider, then to the
+# app. A write is to the provider when the code that sends a request ran since the wake-up (its
+# function is named in the dump), to the app otherwise. A phase runs from one of those system
+# calls to the next; dumps before the counters were zeroed are left out.
+report_phases() {
+    first=$(cat "$work/zeroed-after" 2>/dev/null || echo 0)
+    case "$lane" in
+    floor-relay) sender=ClientToUpstreamC11channelRead ;;
+    floor-http) sender=RequestToUpstreamC11channelRead ;;
+    *) sender=UpstreamResponseHandlerC5start ;;
+    esac
+    for dump in "$work"/callgrind.out.*-*; do
+        awk -v sender="$sender" '/^part:/ { part = $2 } /^thread:/ { thread = $2 }
+            /Trigger: --dump-before=/ { sub(/.*=/, ""); trigger = $0 } /^summary:/ { summary = $2 }
+            index($0, sender) { sends = 1 }
+            END { print part, thread, trigger, summary, sends + 0 }' "$dump"
+    done | sort -n | awk -v first="$first" -v n="$1" '
+        $1 <= first || $3 == "" { next }
+        { row[++rows] = $0 }
+        END {
+            for (r = 1; r <= rows; r++) {
+                split(row[r], f, " ")
+                t = f[2]
+                call = (f[3] == "epoll_wait") ? "wake" : "write"
+                if (call == "write") side[t] = f[5] ? "provider" : "app"
+                if (t in last) {
+                    if (last[t] == "wake" && call == "write") key = "to " side[t]
+                    else if (last[t] == "write" && call == "wake") key = "after " side[t]
+                    else key = ""
+                    if (key != "") values[key, ++count[key]] = f[4]
+                }
+                last[t] = call
+            }
+            # Medians: a wake-up that also ran other work (the audit log'"'"'s batch coming back, a
+            # timer) would weigh on a mean.
+            split("to provider|after provider|to app|after app", keys, "|")
+            for (k = 1; k <= 4; k++) {
+                key = keys[k]; m = count[key]
+                for (i = 1; i <= m; i++) sorted[i] = values[key, i]
+                for (i = 2; i <= m; i++) { v = sorted[i]; for (j = i - 1; j >= 1 && sorted[j] > v; j--) sorted[j + 1] = sorted[j]; sorted[j + 1] = v }
+                median[key] = m ? sorted[int((m + 1) / 2)] : 0
+            }
+            printf "%10.0f  a wake-up to the write to the provider (the app waits)\n", median["to provider"]
+            printf "%10.0f  after the write to the provider (overlaps the provider)\n", median["after provider"]
+            printf "%10.0f  a wake-up to the write to the app (the app waits)\n", median["to app"]
+            printf "%10.0f  after the write to the app (overlaps the app)\n", median["after app"]
+            waited = median["to provider"] + median["to app"]
+            printf "%10.0f  what the app waits for (medians of %d and %d phases, %d requests)\n", waited, count["to provider"], count["to app"], n
+        }'
+}
 # The counters of a process under callgrind, per request: `report PID WRK_OUTPUT`.
 report() {
     requests=$(awk '/requests in/ { print $1 }' "$2")
+    if [ -n "$phases" ]; then
+        kill -KILL "$1"
+        wait "$1" 2>/dev/null || true
+        echo "lane: $lane; requests: $requests; event-loop instructions per request by phase:"
+        report_phases "$requests"
+        return
+    fi
     # The dump made right after the load holds exactly the requests (counters were zeroed before);
     # then the process is stopped (a floor has no signal handler to wait for).
     kill -KILL "$1"
@@ -46,13 +115,14 @@ if [ "${lane#floor-}" != "$lane" ]; then
     start_nginx
     listen=$(free_port)
     objcopy --strip-debug Benchmarks/.build/release/byoky-floor "$work/byoky-floor"
-    valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
+    valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" "${phase_options[@]}" \
         "$work/byoky-floor" "${lane#floor-}" "$port" "$listen" > "$work/floor.log" 2>&1 &
     floor=$!
     for _ in $(seq 600); do grep -q "listening" "$work/floor.log" 2>/dev/null && break; sleep 0.1; done
     url="http://127.0.0.1:$listen/v1/messages"
     BENCH_KEY=x wrk -t1 -c1 -d3s -s Benchmarks/Bridge/post.lua "$url" >/dev/null
     callgrind_control -z "$floor" >/dev/null 2>&1
+    sh -c "${zero_marker//WORK/$work}"
     BENCH_KEY=x wrk -t1 -c"$connections" -d"${duration}s" -s Benchmarks/Bridge/post.lua "$url" > "$work/wrk.txt"
     callgrind_control -d "$floor" >/dev/null 2>&1
     report "$floor" "$work/wrk.txt"
@@ -83,7 +153,7 @@ fi
 # Valgrind 3.19 cannot read the DWARF 5 of a Swift build: profile a copy without debug info
 # (function names come from the symbol table).
 objcopy --strip-debug "$bin/byoky" "$work/byoky"
-valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
+valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" "${phase_options[@]}" \
     "$work/byoky" serve --port 0 --password-file "$work/password" > "$work/serve.log" 2>&1 &
 daemon=$!
 for _ in $(seq 600); do grep -q "http://127.0.0.1" "$work/serve.log" 2>/dev/null && break; sleep 0.1; done
@@ -91,6 +161,7 @@ bridge=$(grep -o '127.0.0.1:[0-9]*' "$work/serve.log" | head -1)
 "$bin/byoky" exec --app profile --bridge "http://$bridge" -- /bin/sh -c "
     BENCH_KEY=\$ANTHROPIC_API_KEY wrk -t1 -c1 -d3s -s Benchmarks/Bridge/post.lua http://$bridge/anthropic/v1/messages >/dev/null
     callgrind_control -z $daemon >/dev/null 2>&1
+    ${zero_marker//WORK/$work}
     BENCH_KEY=\$ANTHROPIC_API_KEY wrk -t1 -c$connections -d${duration}s -s Benchmarks/Bridge/post.lua http://$bridge/anthropic/v1/messages > $work/wrk.txt
     callgrind_control -d $daemon >/dev/null 2>&1
 "
