@@ -67,8 +67,7 @@ struct UpstreamClientTests {
     }
 
     /// A head timeout shorter than a turn of the connection's event loop still ends the request
-    /// as a head timeout, never as a closed connection: the timeout may fire before the request
-    /// has started on the loop.
+    /// as a head timeout, never as a closed connection.
     @Test func aTimeoutThatFiresBeforeTheRequestStartsIsStillAHeadTimeout() async throws {
         try await MockProvider.withRunningServer(
             configuration: .init(apiKey: "sk-upstream", responseDelay: .seconds(2))
@@ -87,6 +86,40 @@ struct UpstreamClientTests {
             #expect(Set(errors) == ["headTimeout"], "\(Dictionary(grouping: errors) { $0 }.mapValues(\.count))")
             try await client.shutdown()
         }
+    }
+
+    /// The head timeout and the silence limit share the connection's one timer: waiting for a
+    /// head longer than the silence limit is no silence (the head has its own limit), and a head
+    /// timeout longer than the silence limit still ends the request when it is due, as a head
+    /// timeout; a head timeout shorter than the limit brings the timer forward.
+    @Test(arguments: [(headTimeoutMs: 900, silenceMs: 150), (headTimeoutMs: 300, silenceMs: 5_000)])
+    func theHeadTimeoutIsKeptBesideTheSilenceLimit(headTimeoutMs: Int64, silenceMs: Int64) async throws {
+        var configuration = UpstreamClient.Configuration()
+        configuration.readIdleTimeout = .milliseconds(silenceMs)
+        let client = UpstreamClient(configuration: configuration)
+        // A head that comes before the head timeout, later than the silence limit (or not).
+        try await MockProvider.withRunningServer(
+            configuration: .init(apiKey: "sk-upstream", responseDelay: .milliseconds(headTimeoutMs / 3))
+        ) { port in
+            let response = try await Self.send(client, port: port, headTimeout: .milliseconds(headTimeoutMs))
+            #expect(response.status == 200)
+            for try await _ in response.body {}
+        }
+        // A head that never comes in time: the request ends at the head timeout, not before it
+        // and not at the silence limit.
+        try await MockProvider.withRunningServer(
+            configuration: .init(apiKey: "sk-upstream", responseDelay: .seconds(10))
+        ) { port in
+            let started = ContinuousClock.now
+            await #expect(throws: UpstreamError.headTimeout) {
+                _ = try await Self.send(client, port: port, headTimeout: .milliseconds(headTimeoutMs))
+            }
+            let waited = ContinuousClock.now - started
+            #expect(waited >= .milliseconds(headTimeoutMs), "\(waited)")
+            // Well before the silence limit's own check in the second case (5 s).
+            #expect(waited < .milliseconds(headTimeoutMs) + .seconds(3), "\(waited)")
+        }
+        try await client.shutdown()
     }
 
     @Test func silenceEndsARequestWithATimeout() async throws {

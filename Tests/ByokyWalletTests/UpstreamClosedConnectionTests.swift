@@ -31,6 +31,7 @@ struct UpstreamClosedConnectionTests {
         let context = try channel.pipeline.syncOperations.context(handlerType: UpstreamResponseHandler.self)
         handler.start(
             try request(),
+            headTimeout: .seconds(60),
             head: { result in heard.withLock { $0.append(result) } },
             response: UpstreamBody(channel: nil),
             context: context

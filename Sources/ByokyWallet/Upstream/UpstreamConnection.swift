@@ -6,8 +6,6 @@ import Synchronization
 final class UpstreamConnection: Sendable {
     let channel: any Channel
     private let reused = Mutex(false)
-    /// Whether a request's head timeout fired (the connection is closed then, never used again).
-    private let timedOut = Atomic(false)
 
     init(channel: any Channel) {
         self.channel = channel
@@ -45,30 +43,32 @@ final class UpstreamConnection: Sendable {
         let loop = channel.eventLoop
         let channel = self.channel
         let response = UpstreamBody(channel: channel)
-        // A callback, not a scheduled task: no promise is made for it.
-        guard let timeout = try? loop.scheduleCallback(in: headTimeout, handler: HeadTimeout(connection: self)) else {
-            throw UpstreamError.connectionClosed
-        }
-        defer { timeout.cancel() }
         // The handler resumes the continuation exactly once: with the head, or with the failure
-        // that ends the request (the head timeout above among them).
-        let head: UpstreamResponseParser.Head
-        do {
-            head = try await withUnsafeThrowingContinuation { continuation in
-                // Usually already on the connection's loop: started at once, not a turn of it
-                // later (and with no closure made for the turn).
-                if loop.inEventLoop {
-                    Self.start(request, on: channel, response: response, onIdle: onIdle, continuation: continuation)
-                } else {
-                    loop.execute {
-                        Self.start(request, on: channel, response: response, onIdle: onIdle, continuation: continuation)
-                    }
+        // that ends the request (its head timeout among them).
+        let head: UpstreamResponseParser.Head = try await withUnsafeThrowingContinuation { continuation in
+            // Usually already on the connection's loop: started at once, not a turn of it later
+            // (and with no closure made for the turn).
+            if loop.inEventLoop {
+                Self.start(
+                    request,
+                    on: channel,
+                    headTimeout: headTimeout,
+                    response: response,
+                    onIdle: onIdle,
+                    continuation: continuation
+                )
+            } else {
+                loop.execute {
+                    Self.start(
+                        request,
+                        on: channel,
+                        headTimeout: headTimeout,
+                        response: response,
+                        onIdle: onIdle,
+                        continuation: continuation
+                    )
                 }
             }
-        } catch UpstreamError.connectionClosed where timedOut.load(ordering: .acquiring) {
-            // The timeout fired, and closed the connection, before the request had started (the
-            // loop was busier than the timeout is long): that is still the provider's silence.
-            throw UpstreamError.headTimeout
         }
         return (head, response)
     }
@@ -78,27 +78,22 @@ final class UpstreamConnection: Sendable {
     private static func start(
         _ request: UpstreamRequest,
         on channel: any Channel,
+        headTimeout: TimeAmount,
         response: UpstreamBody,
         onIdle: @escaping @Sendable () -> Void,
         continuation: UnsafeContinuation<UpstreamResponseParser.Head, any Error>
     ) {
         let started = withHandler(channel) { handler, context in
             handler.onIdle = onIdle
-            handler.start(request, head: { continuation.resume(with: $0) }, response: response, context: context)
+            handler.start(
+                request,
+                headTimeout: headTimeout,
+                head: { continuation.resume(with: $0) },
+                response: response,
+                context: context
+            )
         }
         if !started { continuation.resume(throwing: UpstreamError.connectionClosed) }
-    }
-
-    /// Ends a request whose provider has not answered its head in time, and its connection.
-    private struct HeadTimeout: NIOScheduledCallbackHandler, Sendable {
-        let connection: UpstreamConnection
-
-        func handleScheduledCallback(eventLoop: some EventLoop) {
-            connection.timedOut.store(true, ordering: .releasing)
-            let channel = connection.channel
-            _ = UpstreamConnection.withHandler(channel) { handler, _ in handler.fail(.headTimeout) }
-            channel.close(promise: nil)
-        }
     }
 
     func close() {

@@ -9,7 +9,9 @@ import NIOHTTP1
 /// handler.
 ///
 /// It also gates socket reads (a paused body stops reading until its reader catches up) and ends
-/// a request whose provider went silent in the middle of an answer for `readIdleTimeout`.
+/// a request whose provider has not answered its head by the request's head timeout, or went
+/// silent in the middle of an answer for `readIdleTimeout`: both with the connection's one timer,
+/// not one a request.
 final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = Never
@@ -38,13 +40,15 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private let readIdleTimeout: TimeAmount
     /// When bytes last came (or reading last resumed): the start of the current silence.
     private var lastRead = NIODeadline.now()
+    /// When the request in flight must have its answer's head.
+    private var headDeadline = NIODeadline.distantFuture
     private var hasRead = false
     private var idleCheck: Scheduled<Void>?
-    /// When the pending silence check is due.
+    /// When the pending check is due.
     private var idleCheckDue = NIODeadline.now()
-    /// Silence checks in a row that ran late (the loop was held up) and left judging to the next.
+    /// Checks in a row that ran late (the loop was held up) and left judging to the next.
     private var lateChecks = 0
-    /// How late a silence check may run and still judge; a later one looks again that long after.
+    /// How late a check may run and still judge; a later one looks again that long after.
     static let lateCheckTolerance = TimeAmount.milliseconds(10)
     /// Late checks in a row after which silence is judged however late the check ran.
     static let lateChecksAllowed = 5
@@ -62,8 +66,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.context = nil
         idleCheck?.cancel()
         idleCheck = nil
-        // Nothing can answer a request still waiting once the handler is gone (its head timeout
-        // reaches the handler through the pipeline).
+        // Nothing can answer a request still waiting once the handler is gone.
         fail(.connectionClosed)
     }
 
@@ -72,9 +75,11 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         context.fireChannelActive()
     }
 
-    /// Sends a request; `head` hears the response head (once), `response` gets the body that follows.
+    /// Sends a request; `head` hears the response head (once), or ``UpstreamError/headTimeout``
+    /// when none has come `headTimeout` from now; `response` gets the body that follows.
     func start(
         _ request: UpstreamRequest,
+        headTimeout: TimeAmount,
         head: @escaping HeadReceiver,
         response: UpstreamBody,
         context: ChannelHandlerContext
@@ -85,6 +90,13 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         // `channelInactive` already, and its handler is removed only a turn of the loop later:
         // a request started in between would wait for an answer nothing can bring.
         guard let context = self.context, context.channel.isActive else { return fail(.connectionClosed) }
+        headDeadline = .now() + headTimeout
+        // The check already due comes first unless the head timeout is shorter than the silence
+        // limit (by default they are the same): then it is brought forward.
+        if headDeadline < idleCheckDue {
+            idleCheck?.cancel()
+            scheduleCheck(at: headDeadline, context: context)
+        }
         if let body = request.body {
             context.write(wrapOutboundOut(.byteBuffer(request.head)), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.byteBuffer(body)), promise: nil)
@@ -167,45 +179,51 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     /// Checks for silence every `readIdleTimeout`, and again that long after the last read when
-    /// there was one since: one timer a connection, not one a request or a read.
+    /// there was one since, or at the head timeout of the request in flight when that is sooner:
+    /// one timer a connection, not one a request or a read.
     private func startIdleChecks(context: ChannelHandlerContext) {
         guard idleCheck == nil else { return }
         lastRead = .now()
-        scheduleIdleCheck(in: readIdleTimeout, context: context)
+        scheduleCheck(at: lastRead + readIdleTimeout, context: context)
     }
 
-    private func scheduleIdleCheck(in delay: TimeAmount, context: ChannelHandlerContext) {
-        idleCheckDue = .now() + delay
-        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(deadline: idleCheckDue) {
-            self.checkSilence(context: context)
+    private func scheduleCheck(at due: NIODeadline, context: ChannelHandlerContext) {
+        idleCheckDue = due
+        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) {
+            self.checkTimeouts(context: context)
         }
     }
 
-    private func checkSilence(context: ChannelHandlerContext) {
+    private func checkTimeouts(context: ChannelHandlerContext) {
         idleCheck = nil
         guard self.context != nil, context.channel.isActive else { return }
         let now = NIODeadline.now()
-        let silence = now - lastRead
-        guard silence >= readIdleTimeout else {
-            lateChecks = 0
-            return scheduleIdleCheck(in: readIdleTimeout - silence, context: context)
-        }
-        // Silence counts only in the middle of an answer: waiting for the head has its own limit,
-        // and a connection in the pool has nothing to wait for.
-        if let current = exchange, current.head == nil, !readPaused {
+        if let expired = expiredLimit(at: now) {
             // A check that ran late ran after a long task held the loop up; it runs before the
             // loop reads its sockets again, so bytes that came meanwhile would count as silence.
             // It looks again shortly: a check due in the future waits for that read.
             if now - idleCheckDue > Self.lateCheckTolerance, lateChecks < Self.lateChecksAllowed {
                 lateChecks += 1
-                return scheduleIdleCheck(in: Self.lateCheckTolerance, context: context)
+                return scheduleCheck(at: now + Self.lateCheckTolerance, context: context)
             }
-            fail(UpstreamError.idleTimeout)
+            fail(expired)
             context.close(promise: nil)
             return
         }
         lateChecks = 0
-        scheduleIdleCheck(in: readIdleTimeout, context: context)
+        let silence = now - lastRead
+        var due = silence < readIdleTimeout ? lastRead + readIdleTimeout : now + readIdleTimeout
+        if exchange?.head != nil, headDeadline < due { due = headDeadline }
+        scheduleCheck(at: due, context: context)
+    }
+
+    /// The limit the request in flight is past at `now`, if any: its head timeout while it waits
+    /// for the head, the silence limit in the middle of an answer that is being read (a
+    /// connection in the pool has nothing to wait for).
+    private func expiredLimit(at now: NIODeadline) -> UpstreamError? {
+        guard let current = exchange else { return nil }
+        if current.head != nil { return now >= headDeadline ? .headTimeout : nil }
+        return !readPaused && now - lastRead >= readIdleTimeout ? .idleTimeout : nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
