@@ -61,10 +61,16 @@ public enum RequestPlanner {
         }
         let appModel = inputs.appModel
         let pathAndQuery = ProxyEngine.removingKeyParameter(from: request.pathAndQuery, provider: request.provider)
+        // Resolved once: whether an own key serves the request decides whether a gift may.
+        let ownRoute = RouteResolver.resolve(
+            requested: request.provider,
+            group: inputs.group,
+            credentials: inputs.credentials
+        )
         if let gift = try RouteResolver.gift(
             requested: request.provider,
             group: inputs.group,
-            credentials: inputs.credentials,
+            ownRoute: ownRoute,
             gifts: inputs.receivedGifts,
             now: inputs.now
         ) {
@@ -85,13 +91,7 @@ public enum RequestPlanner {
                 model: appModel
             )
         }
-        guard
-            let route = RouteResolver.resolve(
-                requested: request.provider,
-                group: inputs.group,
-                credentials: inputs.credentials
-            )
-        else {
+        guard let route = ownRoute else {
             throw ByokyError(
                 .noCredential,
                 RouteResolver.noCredentialMessage(

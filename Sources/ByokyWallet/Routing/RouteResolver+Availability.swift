@@ -13,10 +13,11 @@ extension RouteResolver {
     ) -> [String: ProviderAvailability] {
         var result: [String: ProviderAvailability] = [:]
         for provider in providers {
+            let ownRoute = RouteResolver.resolve(requested: provider, group: group, credentials: credentials)
             if let gift = try? RouteResolver.gift(
                 requested: provider,
                 group: group,
-                credentials: credentials,
+                ownRoute: ownRoute,
                 gifts: gifts,
                 now: now
             ) {
@@ -29,9 +30,7 @@ extension RouteResolver {
             }
             // An automatic cross-family route still serves requests, but is not offered at connect:
             // moving an app to another family is the owner's call, made with a group.
-            let route = RouteResolver.resolve(requested: provider, group: group, credentials: credentials).flatMap {
-                $0.kind == .translate && group == nil ? nil : $0
-            }
+            let route = ownRoute.flatMap { $0.kind == .translate && group == nil ? nil : $0 }
             result[provider.rawValue] = ProviderAvailability(
                 available: route != nil,
                 authMethod: route?.credential.authMethod ?? .apiKey

@@ -104,15 +104,16 @@ public enum RouteResolver {
 
 extension RouteResolver {
     /// The received gift that serves a request, if one does: the gift the app's group pins, or,
-    /// when none of the owner's own keys can serve the provider, a gift for it (a usable one
-    /// first; an ended one so the app hears why).
+    /// when none of the owner's own keys can serve the provider (`ownRoute`, the request's
+    /// ``resolve(requested:group:credentials:)``, is `nil`), a gift for it (a usable one first;
+    /// an ended one so the app hears why).
     ///
     /// - Throws: ``ByokyError`` `NO_CREDENTIAL` when the pinned gift is gone,
     ///   `TRANSLATION_NOT_SUPPORTED` when the pinned gift is for another provider than the app asks.
     public static func gift(
         requested: ProviderID,
         group: GroupRecord?,
-        credentials: [CredentialRecord],
+        ownRoute: Route?,
         gifts: [ReceivedGiftRecord],
         now: Int64
     ) throws -> ReceivedGiftRecord? {
@@ -128,7 +129,7 @@ extension RouteResolver {
             }
             return gift
         }
-        guard resolve(requested: requested, group: group, credentials: credentials) == nil else { return nil }
+        guard ownRoute == nil, !gifts.isEmpty else { return nil }
         let candidates = gifts.filter { $0.provider == requested }
         return candidates.first { isUsable($0, now: now) } ?? candidates.first
     }
