@@ -113,6 +113,39 @@ struct ProxyChannelTests {
         }
     }
 
+    /// A whole answer leaves in its head's buffer up to a size, and after its head above it: on
+    /// either side of that size, answers sent back to back on one connection each come whole,
+    /// framed by their length, with every word the provider wrote.
+    @Test func wholeAnswersOnEitherSideOfTheJoinedSizeComeWholeAndInOrder() async throws {
+        try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+            let wordCounts = [3, 1_700, 1_800, 1_900, 2_000, 2_100, 2_200, 2_400, 3_000]
+            let burst = wordCounts.map {
+                Self.request(
+                    "POST",
+                    "/anthropic/v1/messages",
+                    port: bridge.port,
+                    body: Self.messages(model: "mock-words-\($0)"),
+                    headers: [bridge.authHeader(for: .anthropic)]
+                )
+            }.joined()
+            let answers = try await RawHTTPConnection.with(port: bridge.port) { connection in
+                try await connection.write(burst)
+                return try await connection.read(wordCounts.count)
+            }
+            try #require(answers.count == wordCounts.count)
+            for (answer, words) in zip(answers, wordCounts) {
+                #expect(answer.status == 200)
+                #expect(answer.header("content-length") == String(answer.body.count))
+                let message = try JSONNode.parse(answer.body)
+                let text = try #require(message["content"]?.arrayValue?.first?["text"]?.stringValue)
+                #expect(text.split(separator: " ").count == words)
+            }
+            let joined = 16 * 1024
+            #expect(answers.contains { (joined / 2...joined).contains($0.body.count) })
+            #expect(answers.contains { $0.body.count > joined })
+        }
+    }
+
     /// The answer to a `HEAD` ends with its head (a body after it would be read as the next
     /// answer), between provider requests and the router's on one connection.
     @Test func aHeadRequestIsAnsweredWithoutABodyOnEitherPath() async throws {

@@ -53,15 +53,7 @@ struct ChannelResponseWriter: ResponseBodyWriter {
         if let whole = body.takeIfCompleteToRecordAfterWriting() {
             do {
                 try await onLoop { handler, context in
-                    handler.writeHead(
-                        response,
-                        readableBy: origin,
-                        contentLength: whole.readableBytes,
-                        answering: method,
-                        context: context
-                    )
-                    handler.writeBody(.byteBuffer(whole), promise: nil, context: context)
-                    handler.writeEnd(trailers: nil, flush: true, promise: nil, context: context)
+                    handler.writeWhole(response, body: whole, readableBy: origin, answering: method, context: context)
                     handler.answerEnded(context: context, closing: closing)
                     return nil
                 }

@@ -84,7 +84,8 @@ struct HTTP1ResponseEncoder {
     /// `status`, then `fields` in order except the framing headers and `date` (written here:
     /// `content-length` when `contentLength` is known, else chunked) and any that `extra`
     /// replaces, then `extra`, then `date` as given. A field that could not be a header (a name
-    /// that is no token; CR, LF or NUL in a value) is left out.
+    /// that is no token; CR, LF or NUL in a value) is left out. The buffer is allocated with
+    /// `reservingAfter` bytes to spare after the head (for a body that follows it in one write).
     mutating func head(
         status: Int,
         fields: [(name: String, value: String)],
@@ -92,6 +93,7 @@ struct HTTP1ResponseEncoder {
         contentLength: Int?,
         date: String,
         answering method: HTTPMethod,
+        reservingAfter spare: Int = 0,
         into buffer: inout ByteBuffer
     ) {
         let framing = framing(status: status, method: method, hasLength: contentLength != nil, version: .http1_1)
@@ -101,7 +103,7 @@ struct HTTP1ResponseEncoder {
         let passing = ElementVerdicts(count: fields.count) {
             Self.passesOn(fields[$0].name, fields[$0].value, notIn: extra)
         }
-        buffer.writePieces { text in
+        buffer.writePieces(reservingAfter: spare) { text in
             text.append("HTTP/1.1 ")
             text.append(code)
             text.append(" ")
@@ -147,6 +149,10 @@ struct HTTP1ResponseEncoder {
         }
         return HeaderText.isSafeValue(value)
     }
+
+    /// Whether the body of the answer whose head was written last goes out as it is (neither left
+    /// out, as a `HEAD`'s is, nor framed as chunks).
+    var writesBodyAsIs: Bool { !isBodySuppressed && !isChunked }
 
     /// Writes a body part with `write` (`isLast` on the last write of the part): as it is, or
     /// framed as a chunk. Returns false, with nothing written, for an answer without a body.

@@ -230,6 +230,49 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         answering method: HTTPMethod,
         context: ChannelHandlerContext
     ) {
+        let buffer = encodeHead(response, readableBy: origin, contentLength: contentLength, answering: method)
+        context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+    }
+
+    /// Writes a wallet answer passed on as it is, whose whole `body` is here, and flushes: a body
+    /// of up to ``bodyBytesJoinedToHead`` bytes leaves in the head's buffer (one write, and one
+    /// buffer for the socket), a larger one after it.
+    func writeWhole(
+        _ response: ProxyResponse,
+        body: ByteBuffer,
+        readableBy origin: String?,
+        answering method: HTTPMethod,
+        context: ChannelHandlerContext
+    ) {
+        let joined = body.readableBytes <= Self.bodyBytesJoinedToHead
+        var buffer = encodeHead(
+            response,
+            readableBy: origin,
+            contentLength: body.readableBytes,
+            answering: method,
+            reservingAfter: joined ? body.readableBytes : 0
+        )
+        if joined, encoder.writesBodyAsIs {
+            var body = body
+            buffer.writeBuffer(&body)
+            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+        } else {
+            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+            writeBody(.byteBuffer(body), promise: nil, context: context)
+        }
+        writeEnd(trailers: nil, flush: true, promise: nil, context: context)
+    }
+
+    /// The largest whole body copied into its head's buffer.
+    static let bodyBytesJoinedToHead = 16 * 1024
+
+    private func encodeHead(
+        _ response: ProxyResponse,
+        readableBy origin: String?,
+        contentLength: Int?,
+        answering method: HTTPMethod,
+        reservingAfter spare: Int = 0
+    ) -> ByteBuffer {
         // Empty (a shared storage): the encoder allocates it once, at the head's measured size.
         var buffer = ByteBuffer()
         encoder.head(
@@ -239,9 +282,10 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
             contentLength: contentLength,
             date: HTTPDate.now(),
             answering: method,
+            reservingAfter: spare,
             into: &buffer
         )
-        context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+        return buffer
     }
 
     /// Writes a part of an answer's body (the route's or the router's), flushed when `flush`.
