@@ -36,15 +36,15 @@ phase_options=()
 zero_marker='ls WORK | awk -F"[.-]" "/^callgrind.out.[0-9]+-/ { print \$3 }" | sort -n | tail -1 > WORK/zeroed-after'
 # The event loops' instructions a request in each phase (medians): `report_phases REQUESTS`. At
 # c=1 a request's event loop makes two writes, each after a wake-up: to the provider, then to the
-# app. A write is to the provider when the code that sends a request ran since the wake-up (its
-# function is named in the dump), to the app otherwise. A phase runs from one of those system
+# app. A write is to the provider when the code that reads the app's request ran since the
+# wake-up (its function is named in the dump), to the app otherwise. A phase runs from one of those system
 # calls to the next; dumps before the counters were zeroed are left out.
 report_phases() {
     first=$(cat "$work/zeroed-after" 2>/dev/null || echo 0)
     case "$lane" in
     floor-relay) sender=ClientToUpstreamC11channelRead ;;
     floor-http) sender=RequestToUpstreamC11channelRead ;;
-    *) sender=UpstreamResponseHandlerC5start ;;
+    *) sender=HTTP1RequestDecoder ;;
     esac
     for dump in "$work"/callgrind.out.*-*; do
         awk -v sender="$sender" '/^part:/ { part = $2 } /^thread:/ { thread = $2 }
