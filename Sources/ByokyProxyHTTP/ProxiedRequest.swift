@@ -68,22 +68,24 @@ public enum ProxiedRequest {
         pathAndQuery: String,
         sessionKey: String?,
         requestOrigin: String?,
-        engine: ProxyEngine
+        engine: ProxyEngine,
+        wholeAnswerWriter: (any WholeAnswerWriter)? = nil
     ) async -> ProxyAnswer {
         let proxyRequest = ProxyRequest(
             provider: provider.id,
             method: method,
             pathAndQuery: pathAndQuery,
             headers: headers,
-            body: body
+            body: body,
+            wholeAnswerWriter: wholeAnswerWriter
         )
         return .proxied(await engine.handle(proxyRequest, sessionKey: sessionKey), requestOrigin: requestOrigin)
     }
 
     /// Sends a ``ProxyRoute``'s request through `engine`: `head` as read on the channel, with
     /// `fields` its header fields (read once by the caller, which found the session key in them),
-    /// and `prefix` the path its provider routes live under (`""` on the bridge, `/proxy` on a
-    /// vault).
+    /// `prefix` the path its provider routes live under (`""` on the bridge, `/proxy` on a
+    /// vault), and `wholeAnswerWriter` the route's writer of a whole answer (``ProxyRoute/respond``).
     public static func answer(
         _ head: ProxyRequestHead,
         fields: [(name: String, value: String)],
@@ -91,7 +93,8 @@ public enum ProxiedRequest {
         to provider: Provider,
         under prefix: String,
         sessionKey: String?,
-        engine: ProxyEngine
+        engine: ProxyEngine,
+        wholeAnswerWriter: (any WholeAnswerWriter)? = nil
     ) async -> ProxyAnswer {
         await answer(
             method: head.methodName,
@@ -101,7 +104,8 @@ public enum ProxiedRequest {
             pathAndQuery: pathAndQuery(path: head.path, query: head.query, after: prefix + "/" + provider.id.rawValue),
             sessionKey: sessionKey,
             requestOrigin: head.origin,
-            engine: engine
+            engine: engine,
+            wholeAnswerWriter: wholeAnswerWriter
         )
     }
 

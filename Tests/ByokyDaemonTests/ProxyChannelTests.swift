@@ -146,6 +146,50 @@ struct ProxyChannelTests {
         }
     }
 
+    /// A provider's whole answer is written from its connection's read, before the request's
+    /// task resumes; the task then only records it. Asked one at a time on one connection (as a
+    /// client library does), with plain answers, the provider's errors and a `GET` among them,
+    /// every answer comes once and nothing follows the last: a second answer to the same request
+    /// would be read as the next one's. Each request is in the log once its answer is read.
+    @Test func answersWrittenAsTheyArriveComeOnceEach() async throws {
+        try await BridgeFixture.with(grant: [.anthropic, .openai]) { bridge in
+            let anthropic = bridge.authHeader(for: .anthropic)
+            let openai = bridge.authHeader(for: .openai)
+            let requests = [
+                Self.request("POST", "/anthropic/v1/messages", port: bridge.port, body: "oops", headers: [anthropic]),
+                Self.request("GET", "/anthropic/v1/models", port: bridge.port, headers: [anthropic]),
+                Self.anthropicMessages(model: "mock-words-4", bridge: bridge),
+                Self.request("GET", "/openai/v1/models", port: bridge.port, headers: [openai]),
+                Self.request(
+                    "POST",
+                    "/openai/v1/chat/completions",
+                    port: bridge.port,
+                    body: #"{"model":"gpt-5.5","messages":[{"role":"user","content":"hi"}]}"#,
+                    headers: [openai]
+                ),
+                Self.anthropicMessages(model: "mock-error-429", bridge: bridge),
+                Self.anthropicMessages(model: "mock-words-2", bridge: bridge),
+            ]
+            var statuses: [Int] = []
+            var logged: [Int] = []
+            let leftover = try await RawHTTPConnection.with(port: bridge.port) { connection in
+                for request in requests {
+                    try await connection.write(request)
+                    let answer = try #require(try await connection.read(1).first)
+                    statuses.append(answer.status)
+                    #expect(answer.header("content-length") == String(answer.body.count))
+                    logged.append(try await bridge.wallet.store.requestLog().count)
+                }
+                connection.closeOutput()
+                #expect(try await connection.readsToTheEnd())
+                return connection.leftover
+            }
+            #expect(statuses == [400, 200, 200, 200, 200, 429, 200])
+            #expect(logged == Array(1...requests.count))
+            #expect(leftover == 0)
+        }
+    }
+
     /// The answer to a `HEAD` ends with its head (a body after it would be read as the next
     /// answer), between provider requests and the router's on one connection.
     @Test func aHeadRequestIsAnsweredWithoutABodyOnEitherPath() async throws {

@@ -122,6 +122,34 @@ import Testing
     }
 }
 
+extension RequestLogWriterTests {
+    /// An announcement withdrawn (its answer's request ended with no entry to follow) stops
+    /// holding readers: one waiting goes on, and later reads return at once.
+    @Test func aWithdrawnAnnouncementReleasesItsReaders() async throws {
+        try await TemporaryFolder.with { folder in
+            let store = try await WalletStore.open(at: folder.path + "/wallet.sqlite")
+            store.enqueue(Self.entry(0, tokens: 5))
+            store.announceEntry()
+            let finished = Mutex(false)
+            let reader = Task {
+                let log = try await store.requestLog(limit: 10)
+                finished.withLock { $0 = true }
+                return log.map(\.id)
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(!finished.withLock { $0 }, "the reader did not wait")
+            store.withdrawEntry()
+            #expect(try await reader.value == ["log-0"])
+            // A withdrawal with nothing announced changes nothing.
+            store.withdrawEntry()
+            store.announceEntry()
+            store.enqueue(Self.entry(1, tokens: 7), announced: true) {}
+            #expect(try await store.requestLog(limit: 10).map(\.id) == ["log-1", "log-0"])
+            try await store.close()
+        }
+    }
+}
+
 /// A thread that never gets a turn: jobs wait until ``release()``.
 final class StarvedExecutor: TaskExecutor, Sendable {
     private let held = Mutex<[UnownedJob]>([])

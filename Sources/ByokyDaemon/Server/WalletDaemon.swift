@@ -271,7 +271,7 @@ public final class WalletDaemon: Sendable {
             guard let body = try? await request.body.collect(upTo: limit) else {
                 return ProxiedRequest.bodyTooLarge(limit: limit, for: provider)
             }
-            return await route.respond(head, provider, body).response()
+            return await route.respond(head, provider, body, nil).response()
         }
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             router.on("/{provider}/**", method: method, use: handler)
@@ -295,7 +295,11 @@ public final class WalletDaemon: Sendable {
         let engine = self.engine
         let autoLock = self.autoLock
         let limit = configuration.proxy.maximumRequestBodySize
-        var route = ProxyRoute(bodyLimit: limit, provider: ProxyRoute.provider(named:)) { head, provider, body in
+        var route = ProxyRoute(bodyLimit: limit, provider: ProxyRoute.provider(named:)) {
+            head,
+            provider,
+            body,
+            writer in
             guard let host = head.host, HostCheck.isLoopback(host) else { return .response(Self.nonLoopbackRefusal) }
             autoLock.touch()
             let fields = head.fields
@@ -306,7 +310,8 @@ public final class WalletDaemon: Sendable {
                 to: provider,
                 under: "",
                 sessionKey: SessionKeyExtractor.sessionKey(fields: fields, query: head.query),
-                engine: engine
+                engine: engine,
+                wholeAnswerWriter: writer
             )
         }
         route.clientIdleTimeout = configuration.clientIdleTimeout.map(TimeAmount.init)

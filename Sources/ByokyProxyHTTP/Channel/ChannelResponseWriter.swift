@@ -20,19 +20,39 @@ struct ChannelResponseWriter: ResponseBodyWriter {
     let method: HTTPMethod
     /// Whether the connection closes once the answer is written (the client asked for it).
     let closingAfter: Bool
+    /// Which of the connection's answers this writes (``ProxyRouteHandler/isAwaitingAnswer(_:)``).
+    let answer: Int
     /// The body's length when it is known, and what of it has been written.
     private var length: Int? = nil
     private var written = 0
 
-    init(target: Target, eventLoop: any EventLoop, method: HTTPMethod, closingAfter: Bool) {
+    init(
+        target: Target,
+        eventLoop: any EventLoop,
+        method: HTTPMethod,
+        closingAfter: Bool,
+        answer: Int = 0
+    ) {
         self.target = target
         self.eventLoop = eventLoop
         self.method = method
         self.closingAfter = closingAfter
+        self.answer = answer
     }
 
     /// Writes `answer` whole; a failure closes the connection (the client sees a cut answer).
+    /// An answer written early already (``writeWhole``) is only recorded.
     func write(_ answer: ProxyAnswer) async {
+        if await claim() {
+            if case .proxied(let response, _) = answer {
+                if let whole = response.body.takeIfWrittenEarly() {
+                    await response.body.recordWritten(whole)
+                } else {
+                    await response.body.abandon()
+                }
+            }
+            return
+        }
         switch answer {
         case .response(let response): await write(response)
         case .proxied(let response, let requestOrigin): await write(response, requestOrigin: requestOrigin)
@@ -53,7 +73,14 @@ struct ChannelResponseWriter: ResponseBodyWriter {
         if let whole = body.takeIfCompleteToRecordAfterWriting() {
             do {
                 try await onLoop { handler, context in
-                    handler.writeWhole(response, body: whole, readableBy: origin, answering: method, context: context)
+                    handler.writeWhole(
+                        status: response.status,
+                        headers: response.headers,
+                        body: whole,
+                        readableBy: origin,
+                        answering: method,
+                        context: context
+                    )
                     handler.answerEnded(context: context, closing: closing)
                     return nil
                 }
@@ -138,6 +165,15 @@ struct ChannelResponseWriter: ResponseBodyWriter {
         }
     }
 
+    /// Takes over writing this answer from here on, on the channel's event loop (where an early
+    /// write happens too, so the two never cross); whether it was written early already.
+    private func claim() async -> Bool {
+        let target = self.target
+        let answer = self.answer
+        if eventLoop.inEventLoop { return target.value.handler.claimAnswer(answer) }
+        return (try? await eventLoop.submit { target.value.handler.claimAnswer(answer) }.get()) ?? false
+    }
+
     /// Runs `body` with the handler and its context on the channel's event loop, after checking
     /// the connection is still open.
     @discardableResult
@@ -158,5 +194,38 @@ struct ChannelResponseWriter: ResponseBodyWriter {
         let (handler, context) = target.value
         guard context.channel.isActive else { throw ChannelError.ioOnClosedChannel }
         return try body(handler, context)
+    }
+}
+
+extension ChannelResponseWriter: WholeAnswerWriter {
+    /// Writes the provider's whole answer from its connection's read, when that is this
+    /// connection's event loop, the connection is open and this answer is the one it is waiting
+    /// to write; the connection then takes its next request. The request's task finds the answer
+    /// written (``ProxyResponseBody/takeIfWrittenEarly()``) and only records it.
+    func writeWhole(
+        status: Int,
+        headers: [(name: String, value: String)],
+        allowedOrigin: String?,
+        body: ByteBuffer,
+        beforeWriting: () -> Void
+    ) -> Bool {
+        guard eventLoop.inEventLoop else { return false }
+        let (handler, context) = target.value
+        guard context.channel.isActive, handler.isAwaitingAnswer(answer) else { return false }
+        handler.noteWrittenEarly(answer)
+        beforeWriting()
+        handler.writeWhole(
+            status: status,
+            headers: headers,
+            body: body,
+            // The engine forwards a request only from its session's own page, or from no page for
+            // a program's session: the page that may read the answer is the session's, as on the
+            // usual path (``ProxyResponse/readableOrigin(requestOrigin:)``).
+            readableBy: allowedOrigin,
+            answering: method,
+            context: context
+        )
+        handler.answerEnded(context: context, closing: closingAfter)
+        return true
     }
 }

@@ -1,4 +1,5 @@
 public import ByokyCore
+public import ByokyWallet
 public import NIOCore
 
 /// The provider requests a server answers on the connection's channel, ahead of its router
@@ -8,8 +9,11 @@ public struct ProxyRoute: Sendable {
     public var bodyLimit: Int
     /// The provider a request is for, read from its head alone; `nil` leaves it to the router.
     public var provider: @Sendable (ProxyRequestHead) -> Provider?
-    /// The answer to a request whose body has been read.
-    public var respond: @Sendable (ProxyRequestHead, Provider, ByteBuffer) async -> ProxyAnswer
+    /// The answer to a request whose body has been read. The last argument, on the connection's
+    /// channel, writes the provider's whole answer as soon as it has arrived: give it to the engine
+    /// (``ProxiedRequest/answer(_:fields:body:to:under:sessionKey:engine:wholeAnswerWriter:)``).
+    public var respond:
+        @Sendable (ProxyRequestHead, Provider, ByteBuffer, (any WholeAnswerWriter)?) async -> ProxyAnswer
     /// Whether any page may read the channel's own refusals (a body over the limit), as a
     /// server whose CORS lets every origin read its answers needs (a vault); the bridge lets
     /// only pages with a session read its answers.
@@ -25,7 +29,8 @@ public struct ProxyRoute: Sendable {
     public init(
         bodyLimit: Int,
         provider: @escaping @Sendable (ProxyRequestHead) -> Provider?,
-        respond: @escaping @Sendable (ProxyRequestHead, Provider, ByteBuffer) async -> ProxyAnswer
+        respond:
+            @escaping @Sendable (ProxyRequestHead, Provider, ByteBuffer, (any WholeAnswerWriter)?) async -> ProxyAnswer
     ) {
         self.bodyLimit = bodyLimit
         self.provider = provider

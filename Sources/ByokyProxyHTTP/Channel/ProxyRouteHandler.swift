@@ -63,6 +63,12 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var isInputClosedHeld = false
     /// Whether a flush of an answer's chunks is queued on the event loop.
     private var isFlushScheduled = false
+    /// How many answers of the route's have begun: a writer knows the answer it is for.
+    private var answersBegun = 0
+    /// The last answer whose request's task took over writing it (``claimAnswer(_:)``), and the
+    /// last one written early, from the provider connection's read (``noteWrittenEarly(_:)``).
+    private var answerClaimed = 0
+    private var answerWrittenEarly = 0
     /// Whether the server is shutting down: the connection closes once the answer due is written.
     private var isQuiescing = false
     /// Request parts received and answers ended so far, and their count at the last idle check:
@@ -196,7 +202,9 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     ) {
         let writer = responseWriter(answering: head, closingAfter: !head.isKeepAlive, context: context)
         let route = self.route
-        worker.run { await writer.write(await route.respond(head, provider, body)) }
+        // The provider's whole answer may be written from its connection's read, before this
+        // request's task resumes to build it (``ChannelResponseWriter/writeWhole``).
+        worker.run { await writer.write(await route.respond(head, provider, body, writer)) }
     }
 
     /// The writer of the answer to `request`, for the connection's task.
@@ -205,12 +213,33 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         closingAfter: Bool,
         context: ChannelHandlerContext
     ) -> ChannelResponseWriter {
-        ChannelResponseWriter(
+        answersBegun &+= 1
+        return ChannelResponseWriter(
             target: NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop),
             eventLoop: context.eventLoop,
             method: request.head.method,
-            closingAfter: closingAfter
+            closingAfter: closingAfter,
+            answer: answersBegun
         )
+    }
+
+    /// Whether the connection is waiting to write the answer its `answer`-th writer was made
+    /// for, and the request's task has not taken it over: it may be written early.
+    func isAwaitingAnswer(_ answer: Int) -> Bool {
+        guard case .answering = state, answer == answersBegun, answerClaimed < answer else { return false }
+        return true
+    }
+
+    /// Notes that the `answer`-th answer was written early.
+    func noteWrittenEarly(_ answer: Int) {
+        answerWrittenEarly = answer
+    }
+
+    /// The request's task takes over writing the `answer`-th answer (none is written early
+    /// after this); whether it was written early already.
+    func claimAnswer(_ answer: Int) -> Bool {
+        answerClaimed = max(answerClaimed, answer)
+        return answerWrittenEarly == answer
     }
 
     /// Writes the head of an answer of the route's to a request with `method`.
@@ -230,15 +259,22 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         answering method: HTTPMethod,
         context: ChannelHandlerContext
     ) {
-        let buffer = encodeHead(response, readableBy: origin, contentLength: contentLength, answering: method)
+        let buffer = encodeHead(
+            status: response.status,
+            headers: response.headers,
+            readableBy: origin,
+            contentLength: contentLength,
+            answering: method
+        )
         context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
     }
 
-    /// Writes a wallet answer passed on as it is, whose whole `body` is here, and flushes: a body
-    /// of up to ``bodyBytesJoinedToHead`` bytes leaves in the head's buffer (one write, and one
-    /// buffer for the socket), a larger one after it.
+    /// Writes a wallet answer passed on as it is (`status`, `headers`), whose whole `body` is
+    /// here, and flushes: a body of up to ``bodyBytesJoinedToHead`` bytes leaves in the head's
+    /// buffer (one write, and one buffer for the socket), a larger one after it.
     func writeWhole(
-        _ response: ProxyResponse,
+        status: Int,
+        headers: [(name: String, value: String)],
         body: ByteBuffer,
         readableBy origin: String?,
         answering method: HTTPMethod,
@@ -246,7 +282,8 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     ) {
         let joined = body.readableBytes <= Self.bodyBytesJoinedToHead
         var buffer = encodeHead(
-            response,
+            status: status,
+            headers: headers,
             readableBy: origin,
             contentLength: body.readableBytes,
             answering: method,
@@ -267,7 +304,8 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     static let bodyBytesJoinedToHead = 16 * 1024
 
     private func encodeHead(
-        _ response: ProxyResponse,
+        status: Int,
+        headers: [(name: String, value: String)],
         readableBy origin: String?,
         contentLength: Int?,
         answering method: HTTPMethod,
@@ -276,8 +314,8 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // Empty (a shared storage): the encoder allocates it once, at the head's measured size.
         var buffer = ByteBuffer()
         encoder.head(
-            status: response.status,
-            fields: response.headers,
+            status: status,
+            fields: headers,
             extra: origin.map(BridgeCORS.fields(allowing:)) ?? [],
             contentLength: contentLength,
             date: HTTPDate.now(),

@@ -105,6 +105,15 @@ final class RequestLogWriter: Sendable {
         state.withLock { $0.announced += 1 }
     }
 
+    /// Withdraws an announcement no entry will follow; readers waiting only for it go on.
+    func withdrawAnnouncement() {
+        state.withLock { state in
+            guard state.announced > 0 else { return }
+            state.announced -= 1
+            state.releaseWaitersIfSettled()
+        }
+    }
+
     /// Queues `entry`; `onWritten` runs once it is in the database (or the write failed).
     /// `announced`: the entry was announced with ``announce()``.
     func enqueue(_ entry: RequestLogRecord, announced: Bool = false, onWritten: @escaping @Sendable () -> Void) {

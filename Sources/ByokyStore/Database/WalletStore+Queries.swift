@@ -165,6 +165,12 @@ extension WalletStore {
         logWriter.announce()
     }
 
+    /// Withdraws an announcement (``announceEntry()``) that no entry will follow: log queries stop
+    /// waiting for it.
+    public func withdrawEntry() {
+        logWriter.withdrawAnnouncement()
+    }
+
     /// ``enqueue(_:onWritten:)`` for an entry announced with ``announceEntry()``.
     public func enqueue(_ entry: RequestLogRecord, announced: Bool, onWritten: @escaping @Sendable () -> Void) {
         logWriter.enqueue(entry, announced: announced, onWritten: onWritten)

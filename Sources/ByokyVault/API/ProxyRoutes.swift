@@ -62,7 +62,7 @@ struct ProxyRoutes: Sendable {
         var route = ProxyRoute(
             bodyLimit: configuration.proxy.maximumRequestBodySize,
             provider: { ProxyRoute.provider(named: $0, under: Self.prefix) },
-            respond: respond(to:for:body:)
+            respond: respond(to:for:body:writer:)
         )
         // As the router's CORS middleware does for every answer (VaultCORS).
         route.refusalsReadableByAnyPage = true
@@ -70,8 +70,14 @@ struct ProxyRoutes: Sendable {
         return route
     }
 
-    /// A provider request whose body has been read, answered through its session's engine.
-    private func respond(to head: ProxyRequestHead, for provider: Provider, body: ByteBuffer) async -> ProxyAnswer {
+    /// A provider request whose body has been read, answered through its session's engine;
+    /// `writer` writes the provider's whole answer as soon as it has arrived.
+    private func respond(
+        to head: ProxyRequestHead,
+        for provider: Provider,
+        body: ByteBuffer,
+        writer: (any WholeAnswerWriter)?
+    ) async -> ProxyAnswer {
         let fields = head.fields
         let key = SessionKeyExtractor.sessionKey(fields: fields, query: head.query)
         let engine: ProxyEngine
@@ -90,7 +96,8 @@ struct ProxyRoutes: Sendable {
             to: provider,
             under: Self.prefix,
             sessionKey: key,
-            engine: engine
+            engine: engine,
+            wholeAnswerWriter: writer
         )
     }
 

@@ -176,6 +176,12 @@ public struct ProxyEngine: Sendable {
         case .credential(let own):
             credential = own
         }
+        // An answer passed on as it is may be written the moment it has all arrived.
+        let earlyAnswer =
+            plan.translation == nil
+            ? request.wholeAnswerWriter.map {
+                EarlyAnswer(writer: $0, allowedOrigin: session.appOrigin, records: records)
+            } : nil
         let (response, addedStreamUsage) = try await send(
             request,
             to: plan.target,
@@ -186,7 +192,8 @@ public struct ProxyEngine: Sendable {
             credential: credential,
             hold: hold,
             // A translated body is the wallet's own writing, which asks for stream usage itself.
-            addsStreamUsage: plan.translation == nil
+            addsStreamUsage: plan.translation == nil,
+            earlyAnswer: earlyAnswer
         )
         draft.status = response.status
         let completion = RequestCompletion(
@@ -194,7 +201,8 @@ public struct ProxyEngine: Sendable {
             store: records,
             provider: plan.target.id,
             contentType: response.headers.first(name: "content-type"),
-            hold: hold
+            hold: hold,
+            earlyAnswer: earlyAnswer
         )
         guard plan.translation != nil else {
             return Self.passedThrough(
@@ -220,7 +228,8 @@ public struct ProxyEngine: Sendable {
         clientHeaders: [(name: String, value: String)],
         credential: CredentialRecord,
         hold: BudgetHold?,
-        addsStreamUsage: Bool = true
+        addsStreamUsage: Bool = true,
+        earlyAnswer: EarlyAnswer? = nil
     ) async throws -> (response: UpstreamClient.Response, addedStreamUsage: Bool) {
         try await BudgetHold.sending(holding: hold) {
             let base = try state.baseURLs.baseURL(for: target, credentialBaseURL: credential.baseURL)
@@ -233,7 +242,8 @@ public struct ProxyEngine: Sendable {
                 credential: credential,
                 secret: try holder.secret(of: credential),
                 body: body,
-                addsStreamUsage: addsStreamUsage
+                addsStreamUsage: addsStreamUsage,
+                earlyAnswer: earlyAnswer
             )
         }
     }
@@ -271,6 +281,8 @@ public struct ProxyEngine: Sendable {
     /// - Returns: the response, and whether the wallet added `stream_options.include_usage` that the
     ///   app did not ask for (the provider's usage-only chunk must then not reach the app).
     ///
+    /// - Parameter earlyAnswer: writes the provider's whole answer to the app as soon as it has
+    ///   arrived, when it goes as it is.
     /// - Throws: ``ByokyError`` `INVALID_URL`, `UPSTREAM_TIMEOUT`, `UPSTREAM_UNREACHABLE`.
     func sendUpstream(
         method: String,
@@ -281,7 +293,8 @@ public struct ProxyEngine: Sendable {
         credential: CredentialRecord,
         secret: SecretString,
         body: ByteBuffer,
-        addsStreamUsage: Bool = true
+        addsStreamUsage: Bool = true,
+        earlyAnswer: EarlyAnswer? = nil
     ) async throws -> (response: UpstreamClient.Response, addedStreamUsage: Bool) {
         let address = try state.baseURLs.requestURL(url, under: base, provider: target)
         let headers = try UpstreamHeaders.build(
@@ -304,7 +317,8 @@ public struct ProxyEngine: Sendable {
                 url: address,
                 headers: headers.fields,
                 body: sendsBody ? body : nil,
-                headTimeout: configuration.headTimeout
+                headTimeout: configuration.headTimeout,
+                onWhole: earlyAnswer
             )
         } catch UpstreamError.invalidHeader {
             throw ByokyError(.invalidRequest, "A header of the request cannot be sent to \(target.displayName)")

@@ -53,12 +53,16 @@ public protocol ProxyRecords: Sendable {
     func announceEntry()
     /// ``enqueue(_:onWritten:)`` for an entry announced with ``announceEntry()`` (when `announced`).
     func enqueue(_ entry: RequestLogRecord, announced: Bool, onWritten: @escaping @Sendable () -> Void)
+    /// Withdraws an announcement no entry will follow.
+    func withdrawEntry()
     /// Notes when a credential was last used.
     func touchCredential(id: String, at time: Int64) async throws
 }
 
 extension ProxyRecords {
     public func announceEntry() {}
+
+    public func withdrawEntry() {}
 
     public func enqueue(_ entry: RequestLogRecord, announced: Bool, onWritten: @escaping @Sendable () -> Void) {
         enqueue(entry, onWritten: onWritten)

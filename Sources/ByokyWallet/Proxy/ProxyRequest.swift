@@ -13,19 +13,24 @@ public struct ProxyRequest: Sendable {
     public var headers: [(name: String, value: String)]
     /// The body.
     public var body: ByteBuffer
+    /// Writes the provider's whole answer to the app as soon as it has arrived, when the answer
+    /// is passed on as it is (`nil`: the answer is written once the request's task has built it).
+    public var wholeAnswerWriter: (any WholeAnswerWriter)?
 
     public init(
         provider: ProviderID,
         method: String,
         pathAndQuery: String,
         headers: [(name: String, value: String)],
-        body: ByteBuffer
+        body: ByteBuffer,
+        wholeAnswerWriter: (any WholeAnswerWriter)? = nil
     ) {
         self.provider = provider
         self.method = method
         self.pathAndQuery = pathAndQuery
         self.headers = headers
         self.body = body
+        self.wholeAnswerWriter = wholeAnswerWriter
     }
 
     /// The path without its query.

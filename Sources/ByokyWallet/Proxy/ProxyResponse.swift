@@ -89,6 +89,15 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
         return whole
     }
 
+    /// The whole body when it was written to the app already, as soon as it arrived
+    /// (``ProxyRequest/wholeAnswerWriter``), with the request's entry announced to the log; call
+    /// ``recordWritten(_:)`` with it. `nil` otherwise (once taken, too).
+    public func takeIfWrittenEarly() -> ByteBuffer? {
+        guard let whole = storage.upstreamBody?.takeWrittenEarly() else { return nil }
+        completion.adoptEarlyAnnouncement()
+        return whole
+    }
+
     /// Records the request whose whole body (from ``takeIfCompleteToRecordAfterWriting()``) was
     /// sent: a provider's answer is metered first.
     public func recordWritten(_ whole: ByteBuffer) async {

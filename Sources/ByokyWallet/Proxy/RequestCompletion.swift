@@ -32,6 +32,8 @@ final class RequestCompletion: Sendable {
     private let started: ContinuousClock.Instant
     private let shouldLog: Bool
     private let hold: BudgetHold?
+    /// The request's early write of its answer, whose log announcement this takes over.
+    private let earlyAnswer: EarlyAnswer?
 
     init(
         entry: RequestLogEntryDraft,
@@ -39,9 +41,11 @@ final class RequestCompletion: Sendable {
         provider: ProviderID,
         contentType: String?,
         shouldLog: Bool = true,
-        hold: BudgetHold? = nil
+        hold: BudgetHold? = nil,
+        earlyAnswer: EarlyAnswer? = nil
     ) {
         self.hold = hold
+        self.earlyAnswer = earlyAnswer
         self.state = Mutex(
             State(entry: entry, isFinished: !shouldLog, meter: UsageMeter(provider: provider, contentType: contentType))
         )
@@ -94,6 +98,18 @@ final class RequestCompletion: Sendable {
             return true
         }
         if announces { store.announceEntry() }
+    }
+
+    /// Takes over the log announcement made before the answer was written early
+    /// (``EarlyAnswer``): the entry recorded is the one its readers wait for.
+    func adoptEarlyAnnouncement() {
+        guard earlyAnswer?.takeAnnouncement() == true else { return }
+        let adopted = state.withLock { state -> Bool in
+            guard !state.isFinished, !state.isAnnounced else { return false }
+            state.isAnnounced = true
+            return true
+        }
+        if !adopted { store.withdrawEntry() }
     }
 
     /// The usage metered so far (complete when the body has ended).

@@ -6,6 +6,10 @@ import Synchronization
 /// Back-pressure: when more than ``highWatermark`` bytes wait unread, the connection stops
 /// reading from the socket until the reader has drained them below ``lowWatermark``. Iterate it
 /// once; ``cancel()`` (the app went away) closes the connection.
+///
+/// A body made with a whole-answer writer hands it the head and the whole body the moment the
+/// answer ends cleanly, if no reader has touched it yet; once written that way, the body is
+/// taken with ``takeWrittenEarly()`` and has nothing left to read.
 public final class UpstreamBody: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
 
@@ -22,6 +26,12 @@ public final class UpstreamBody: AsyncSequence, Sendable {
         var paused = false
         var cancelled = false
         var declaredLength: Int?
+        /// The answer's head, kept for the whole-answer writer.
+        var answerHead: UpstreamResponseParser.Head?
+        /// Whether a reader has asked for the body (then it is never written early).
+        var isTouched = false
+        /// The whole body, once the whole-answer writer wrote it.
+        var writtenEarly: ByteBuffer?
     }
 
     private let state = Mutex(State())
@@ -31,14 +41,17 @@ public final class UpstreamBody: AsyncSequence, Sendable {
     /// to read again after a pause, closed when the reader gives up. A reference, not two
     /// closures over it (which cost an allocation each a request).
     private let channel: (any Channel)?
+    private let onWhole: (any WholeAnswerTaker)?
 
-    init(channel: (any Channel)?) {
+    init(channel: (any Channel)?, onWhole: (any WholeAnswerTaker)? = nil) {
         self.channel = channel
+        self.onWhole = onWhole
     }
 
     /// A body that is already complete (tests, empty answers).
     init(complete chunks: [ByteBuffer]) {
         channel = nil
+        onWhole = nil
         state.withLock {
             $0.chunks = chunks
             $0.finished = true
@@ -54,9 +67,14 @@ public final class UpstreamBody: AsyncSequence, Sendable {
         }
     }
 
-    /// Records the provider's `content-length` (from the response head).
-    func declare(length: Int?) {
-        state.withLock { $0.declaredLength = length }
+    /// Records the provider's `content-length` from the response head (and the head, for a
+    /// whole-answer writer).
+    func declare(_ head: UpstreamResponseParser.Head) {
+        let kept = onWhole == nil ? nil : head
+        state.withLock { state in
+            state.declaredLength = head.contentLength
+            state.answerHead = kept
+        }
     }
 
     // MARK: Producer (the connection's event loop)
@@ -78,8 +96,10 @@ public final class UpstreamBody: AsyncSequence, Sendable {
         return pause
     }
 
-    /// Ends the body, with `error` if it failed.
+    /// Ends the body, with `error` if it failed. An answer that ended cleanly with no reader yet
+    /// goes to the whole-answer writer first.
     func finish(_ error: (any Error)? = nil) {
+        if error == nil, let onWhole { writeEarly(with: onWhole) }
         let waiter = state.withLock { state -> UnsafeContinuation<ByteBuffer?, any Error>? in
             guard !state.finished else { return nil }
             state.finished = true
@@ -90,10 +110,40 @@ public final class UpstreamBody: AsyncSequence, Sendable {
         if let error { waiter?.resume(throwing: error) } else { waiter?.resume(returning: nil) }
     }
 
+    /// Hands the whole answer to `onWhole` when no reader has touched the body; keeps it as
+    /// written when `onWhole` wrote it. The body is not finished yet meanwhile: a reader on another
+    /// thread would wait for its end, and the writer writes only on the app's own event loop.
+    private func writeEarly(with onWhole: any WholeAnswerTaker) {
+        let answer = state.withLock { state -> (UpstreamResponseParser.Head, ArraySlice<ByteBuffer>)? in
+            guard !state.isTouched, !state.finished, !state.cancelled, state.waiter == nil,
+                let head = state.answerHead
+            else { return nil }
+            return (head, state.chunks[state.head...])
+        }
+        guard let (head, chunks) = answer else { return }
+        var whole = chunks.first ?? ByteBuffer()
+        for chunk in chunks.dropFirst() { whole.writeImmutableBuffer(chunk) }
+        guard onWhole.take(head: head, body: whole) else { return }
+        state.withLock { state in
+            state.writtenEarly = whole
+            state.answerHead = nil
+            state.isTouched = true
+            state.chunks.removeAll()
+            state.head = 0
+            state.buffered = 0
+        }
+    }
+
+    /// The whole body, when the whole-answer writer wrote it (once).
+    func takeWrittenEarly() -> ByteBuffer? {
+        state.withLock { $0.writtenEarly.take() }
+    }
+
     /// Every chunk at once when the provider's answer has already ended cleanly, so it can be sent
     /// on in one write; `nil` while it is still arriving (then iterate as usual).
     func takeAllIfFinished() -> [ByteBuffer]? {
         state.withLock { state in
+            state.isTouched = true
             guard state.finished, state.failure == nil, !state.cancelled, state.waiter == nil else { return nil }
             let taken = Array(state.chunks[state.head...])
             state.chunks.removeAll()
@@ -148,7 +198,11 @@ public final class UpstreamBody: AsyncSequence, Sendable {
     }
 
     func next() async throws -> ByteBuffer? {
-        switch state.withLock({ Self.step(&$0) }) {
+        let step = state.withLock { state in
+            state.isTouched = true
+            return Self.step(&state)
+        }
+        switch step {
         case .chunk(let chunk, let resume):
             if resume { resumeReading() }
             return chunk
@@ -187,4 +241,11 @@ public final class UpstreamBody: AsyncSequence, Sendable {
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(body: self)
     }
+}
+
+/// Takes a provider's whole answer the moment it has ended cleanly, before anyone read its body
+/// (``UpstreamBody``): writes it to the app at once, or declines.
+protocol WholeAnswerTaker: AnyObject, Sendable {
+    /// Takes the answer's `head` and whole `body`; whether it was written.
+    func take(head: UpstreamResponseParser.Head, body: ByteBuffer) -> Bool
 }

@@ -70,6 +70,26 @@ public final class UpstreamClient: Sendable {
         body: ByteBuffer?,
         headTimeout: TimeAmount
     ) async throws -> Response {
+        try await execute(
+            method: method,
+            url: url,
+            headers: headers,
+            body: body,
+            headTimeout: headTimeout,
+            onWhole: nil
+        )
+    }
+
+    /// ``execute(method:url:headers:body:headTimeout:)``, with `onWhole` hearing the answer's head
+    /// and whole body the moment it ends cleanly before its body was read (``UpstreamBody``).
+    func execute(
+        method: String,
+        url: AbsoluteURL,
+        headers: [(String, String)],
+        body: ByteBuffer?,
+        headTimeout: TimeAmount,
+        onWhole: (any WholeAnswerTaker)?
+    ) async throws -> Response {
         let origin = Origin(
             scheme: url.scheme,
             host: url.host,
@@ -94,7 +114,8 @@ public final class UpstreamClient: Sendable {
             do {
                 let (responseHead, responseBody) = try await connection.send(
                     request,
-                    headTimeout: headTimeout
+                    headTimeout: headTimeout,
+                    onWhole: onWhole
                 ) { [weak self] in
                     self?.release(connection, to: origin)
                 }

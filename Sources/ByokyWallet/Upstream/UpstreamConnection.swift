@@ -34,66 +34,62 @@ final class UpstreamConnection: Sendable {
 
     /// Sends `request` and waits for the response head (at most `headTimeout`).
     ///
-    /// - Parameter onIdle: called when the response has ended and the connection may be reused.
+    /// - Parameters:
+    ///   - onWhole: hears the head and the whole body the moment an answer ends cleanly before
+    ///     its body was read (``UpstreamBody``).
+    ///   - onIdle: called when the response has ended and the connection may be reused.
     func send(
         _ request: UpstreamRequest,
         headTimeout: TimeAmount,
+        onWhole: (any WholeAnswerTaker)? = nil,
         onIdle: @escaping @Sendable () -> Void
     ) async throws -> (UpstreamResponseParser.Head, UpstreamBody) {
         let loop = channel.eventLoop
         let channel = self.channel
-        let response = UpstreamBody(channel: channel)
+        let response = UpstreamBody(channel: channel, onWhole: onWhole)
         // The handler resumes the continuation exactly once: with the head, or with the failure
         // that ends the request (its head timeout among them).
         let head: UpstreamResponseParser.Head = try await withUnsafeThrowingContinuation { continuation in
+            let start = Start(
+                request: request,
+                headTimeout: headTimeout,
+                response: response,
+                onIdle: onIdle,
+                continuation: continuation
+            )
             // Usually already on the connection's loop: started at once, not a turn of it later
             // (and with no closure made for the turn).
             if loop.inEventLoop {
-                Self.start(
-                    request,
-                    on: channel,
-                    headTimeout: headTimeout,
-                    response: response,
-                    onIdle: onIdle,
-                    continuation: continuation
-                )
+                start.run(on: channel)
             } else {
-                loop.execute {
-                    Self.start(
-                        request,
-                        on: channel,
-                        headTimeout: headTimeout,
-                        response: response,
-                        onIdle: onIdle,
-                        continuation: continuation
-                    )
-                }
+                loop.execute { start.run(on: channel) }
             }
         }
         return (head, response)
     }
 
-    /// Starts `request` on `channel`'s handler (on its event loop): `continuation` hears the
+    /// A request to start on a connection's handler, on its event loop: `continuation` hears the
     /// response head, or the failure that ends the request.
-    private static func start(
-        _ request: UpstreamRequest,
-        on channel: any Channel,
-        headTimeout: TimeAmount,
-        response: UpstreamBody,
-        onIdle: @escaping @Sendable () -> Void,
-        continuation: UnsafeContinuation<UpstreamResponseParser.Head, any Error>
-    ) {
-        let started = withHandler(channel) { handler, context in
-            handler.onIdle = onIdle
-            handler.start(
-                request,
-                headTimeout: headTimeout,
-                head: { continuation.resume(with: $0) },
-                response: response,
-                context: context
-            )
+    private struct Start: Sendable {
+        let request: UpstreamRequest
+        let headTimeout: TimeAmount
+        let response: UpstreamBody
+        let onIdle: @Sendable () -> Void
+        let continuation: UnsafeContinuation<UpstreamResponseParser.Head, any Error>
+
+        func run(on channel: any Channel) {
+            let started = withHandler(channel) { handler, context in
+                handler.onIdle = onIdle
+                handler.start(
+                    request,
+                    headTimeout: headTimeout,
+                    head: { continuation.resume(with: $0) },
+                    response: response,
+                    context: context
+                )
+            }
+            if !started { continuation.resume(throwing: UpstreamError.connectionClosed) }
         }
-        if !started { continuation.resume(throwing: UpstreamError.connectionClosed) }
     }
 
     func close() {

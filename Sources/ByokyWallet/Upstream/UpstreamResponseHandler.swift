@@ -150,7 +150,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func handle(_ event: UpstreamResponseParser.Event, context: ChannelHandlerContext) {
         switch event {
         case .head(let head):
-            exchange?.body?.declare(length: head.contentLength)
+            exchange?.body?.declare(head)
             let receiver = exchange?.head
             exchange?.head = nil
             receiver?(.success(head))
