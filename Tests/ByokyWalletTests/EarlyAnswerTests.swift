@@ -30,16 +30,14 @@ struct EarlyAnswerTests {
 
         init(accepts: Bool) { self.accepts = accepts }
 
-        func writeWhole(
-            status: Int,
-            headers: [(name: String, value: String)],
-            allowedOrigin: String?,
-            body: ByteBuffer,
-            beforeWriting: () -> Void
-        ) -> Bool {
+        func writeWhole(_ answer: WholeAnswer, beforeWriting: () -> Void) -> Bool {
             guard accepts else { return false }
             beforeWriting()
-            written.withLock { $0.append((status, allowedOrigin, headers.map(\.name), String(buffer: body))) }
+            written.withLock {
+                $0.append(
+                    (answer.status, answer.allowedOrigin, answer.headers.map(\.name), String(buffer: answer.body))
+                )
+            }
             return true
         }
     }

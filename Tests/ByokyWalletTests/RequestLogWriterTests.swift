@@ -102,17 +102,7 @@ import Testing
     @Test func readersWaitForAnAnnouncedEntry() async throws {
         try await TemporaryFolder.with { folder in
             let store = try await WalletStore.open(at: folder.path + "/wallet.sqlite")
-            store.enqueue(Self.entry(0, tokens: 5))
-            store.announceEntry()
-            let finished = Mutex(false)
-            let reader = Task {
-                let log = try await store.requestLog(limit: 10)
-                finished.withLock { $0 = true }
-                return log.map(\.id)
-            }
-            try await Task.sleep(for: .milliseconds(200))
-            let finishedEarly = finished.withLock { $0 }
-            #expect(!finishedEarly, "the reader did not wait")
+            let reader = try await Self.readerWaitingForAnAnnouncement(in: store)
             store.enqueue(Self.entry(1, tokens: 7), announced: true) {}
             #expect(try await reader.value == ["log-1", "log-0"])
             // Nothing announced any more: a read returns at once.
@@ -123,21 +113,28 @@ import Testing
 }
 
 extension RequestLogWriterTests {
+    /// A reader of `store`'s log, which holds entry `log-0`, waiting for an entry announced after
+    /// it (checked: it has not finished 200 ms later); its result is the ids it read.
+    static func readerWaitingForAnAnnouncement(in store: WalletStore) async throws -> Task<[String], any Error> {
+        store.enqueue(Self.entry(0, tokens: 5))
+        store.announceEntry()
+        let finished = Mutex(false)
+        let reader = Task {
+            let log = try await store.requestLog(limit: 10)
+            finished.withLock { $0 = true }
+            return log.map(\.id)
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!finished.withLock { $0 }, "the reader did not wait")
+        return reader
+    }
+
     /// An announcement withdrawn (its answer's request ended with no entry to follow) stops
     /// holding readers: one waiting goes on, and later reads return at once.
     @Test func aWithdrawnAnnouncementReleasesItsReaders() async throws {
         try await TemporaryFolder.with { folder in
             let store = try await WalletStore.open(at: folder.path + "/wallet.sqlite")
-            store.enqueue(Self.entry(0, tokens: 5))
-            store.announceEntry()
-            let finished = Mutex(false)
-            let reader = Task {
-                let log = try await store.requestLog(limit: 10)
-                finished.withLock { $0 = true }
-                return log.map(\.id)
-            }
-            try await Task.sleep(for: .milliseconds(200))
-            #expect(!finished.withLock { $0 }, "the reader did not wait")
+            let reader = try await Self.readerWaitingForAnAnnouncement(in: store)
             store.withdrawEntry()
             #expect(try await reader.value == ["log-0"])
             // A withdrawal with nothing announced changes nothing.

@@ -21,7 +21,7 @@ struct ChannelResponseWriter: ResponseBodyWriter {
     /// Whether the connection closes once the answer is written (the client asked for it).
     let closingAfter: Bool
     /// Which of the connection's answers this writes (``ProxyRouteHandler/isAwaitingAnswer(_:)``).
-    let answer: Int
+    let answerNumber: Int
     /// The body's length when it is known, and what of it has been written.
     private var length: Int? = nil
     private var written = 0
@@ -31,13 +31,13 @@ struct ChannelResponseWriter: ResponseBodyWriter {
         eventLoop: any EventLoop,
         method: HTTPMethod,
         closingAfter: Bool,
-        answer: Int = 0
+        answerNumber: Int = 0
     ) {
         self.target = target
         self.eventLoop = eventLoop
         self.method = method
         self.closingAfter = closingAfter
-        self.answer = answer
+        self.answerNumber = answerNumber
     }
 
     /// Writes `answer` whole; a failure closes the connection (the client sees a cut answer).
@@ -74,14 +74,12 @@ struct ChannelResponseWriter: ResponseBodyWriter {
             do {
                 try await onLoop { handler, context in
                     handler.writeWhole(
-                        status: response.status,
-                        headers: response.headers,
-                        body: whole,
+                        (response.status, response.headers, whole),
                         readableBy: origin,
                         answering: method,
+                        closing: closing,
                         context: context
                     )
-                    handler.answerEnded(context: context, closing: closing)
                     return nil
                 }
             } catch {
@@ -169,9 +167,9 @@ struct ChannelResponseWriter: ResponseBodyWriter {
     /// write happens too, so the two never cross); whether it was written early already.
     private func claim() async -> Bool {
         let target = self.target
-        let answer = self.answer
-        if eventLoop.inEventLoop { return target.value.handler.claimAnswer(answer) }
-        return (try? await eventLoop.submit { target.value.handler.claimAnswer(answer) }.get()) ?? false
+        let number = answerNumber
+        if eventLoop.inEventLoop { return target.value.handler.claimAnswer(number) }
+        return (try? await eventLoop.submit { target.value.handler.claimAnswer(number) }.get()) ?? false
     }
 
     /// Runs `body` with the handler and its context on the channel's event loop, after checking
@@ -202,30 +200,22 @@ extension ChannelResponseWriter: WholeAnswerWriter {
     /// connection's event loop, the connection is open and this answer is the one it is waiting
     /// to write; the connection then takes its next request. The request's task finds the answer
     /// written (``ProxyResponseBody/takeIfWrittenEarly()``) and only records it.
-    func writeWhole(
-        status: Int,
-        headers: [(name: String, value: String)],
-        allowedOrigin: String?,
-        body: ByteBuffer,
-        beforeWriting: () -> Void
-    ) -> Bool {
+    func writeWhole(_ answer: WholeAnswer, beforeWriting: () -> Void) -> Bool {
         guard eventLoop.inEventLoop else { return false }
         let (handler, context) = target.value
-        guard context.channel.isActive, handler.isAwaitingAnswer(answer) else { return false }
-        handler.noteWrittenEarly(answer)
+        guard context.channel.isActive, handler.isAwaitingAnswer(answerNumber) else { return false }
+        handler.noteWrittenEarly(answerNumber)
         beforeWriting()
+        // The engine forwards a request only from its session's own page, or from no page for a
+        // program's session: the page that may read the answer is the session's, as on the usual
+        // path (``ProxyResponse/readableOrigin(requestOrigin:)``).
         handler.writeWhole(
-            status: status,
-            headers: headers,
-            body: body,
-            // The engine forwards a request only from its session's own page, or from no page for
-            // a program's session: the page that may read the answer is the session's, as on the
-            // usual path (``ProxyResponse/readableOrigin(requestOrigin:)``).
-            readableBy: allowedOrigin,
+            (answer.status, answer.headers, answer.body),
+            readableBy: answer.allowedOrigin,
             answering: method,
+            closing: closingAfter,
             context: context
         )
-        handler.answerEnded(context: context, closing: closingAfter)
         return true
     }
 }

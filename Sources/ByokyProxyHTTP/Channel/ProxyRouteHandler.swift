@@ -219,7 +219,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
             eventLoop: context.eventLoop,
             method: request.head.method,
             closingAfter: closingAfter,
-            answer: answersBegun
+            answerNumber: answersBegun
         )
     }
 
@@ -269,17 +269,17 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
     }
 
-    /// Writes a wallet answer passed on as it is (`status`, `headers`), whose whole `body` is
-    /// here, and flushes: a body of up to ``bodyBytesJoinedToHead`` bytes leaves in the head's
-    /// buffer (one write, and one buffer for the socket), a larger one after it.
+    /// Writes a wallet answer passed on as it is, whose whole body is here, flushes and ends it
+    /// (``answerEnded(context:closing:)``): a body of up to ``bodyBytesJoinedToHead`` bytes leaves
+    /// in the head's buffer (one write, and one buffer for the socket), a larger one after it.
     func writeWhole(
-        status: Int,
-        headers: [(name: String, value: String)],
-        body: ByteBuffer,
+        _ answer: (status: Int, headers: [(name: String, value: String)], body: ByteBuffer),
         readableBy origin: String?,
         answering method: HTTPMethod,
+        closing: Bool,
         context: ChannelHandlerContext
     ) {
+        let (status, headers, body) = answer
         let joined = body.readableBytes <= Self.bodyBytesJoinedToHead
         var buffer = encodeHead(
             status: status,
@@ -298,6 +298,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
             writeBody(.byteBuffer(body), promise: nil, context: context)
         }
         writeEnd(trailers: nil, flush: true, promise: nil, context: context)
+        answerEnded(context: context, closing: closing)
     }
 
     /// The largest whole body copied into its head's buffer.

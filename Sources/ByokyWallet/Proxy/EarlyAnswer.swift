@@ -28,12 +28,13 @@ final class EarlyAnswer: WholeAnswerTaker {
     /// is (not an event stream, which is metered chunk by chunk); whether it was written.
     func take(head: UpstreamResponseParser.Head, body: ByteBuffer) -> Bool {
         guard !ContentType.isEventStream(head.headers.first(name: "content-type")) else { return false }
-        return writer.writeWhole(
+        let answer = WholeAnswer(
             status: head.status,
             headers: ResponseHeaderPolicy.filter(head.headers, bodyIsRewritten: false),
-            allowedOrigin: allowedOrigin,
-            body: body
-        ) {
+            body: body,
+            allowedOrigin: allowedOrigin
+        )
+        return writer.writeWhole(answer) {
             announcement.withLock { $0 = .made }
             records.announceEntry()
         }

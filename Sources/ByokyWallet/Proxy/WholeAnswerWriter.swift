@@ -5,15 +5,18 @@ public import NIOCore
 /// and the request's metering and log entry, then run after the answer is out). Offered by the
 /// HTTP edge that answers the app (``ProxyRequest/wholeAnswerWriter``).
 public protocol WholeAnswerWriter: Sendable {
-    /// Writes an answer passed on as it is, whose whole `body` is here, when it can be written at
-    /// once (called on the provider connection's event loop): `allowedOrigin` is the page that may
-    /// read it. `beforeWriting` runs once it is sure to be written, just before. Returns whether
-    /// it was written; when not, nothing happened and the answer goes the usual way.
-    func writeWhole(
-        status: Int,
-        headers: [(name: String, value: String)],
-        allowedOrigin: String?,
-        body: ByteBuffer,
-        beforeWriting: () -> Void
-    ) -> Bool
+    /// Writes `answer` when it can be written at once (called on the provider connection's event
+    /// loop). `beforeWriting` runs once it is sure to be written, just before. Returns whether it
+    /// was written; when not, nothing happened and the answer goes the usual way.
+    func writeWhole(_ answer: WholeAnswer, beforeWriting: () -> Void) -> Bool
+}
+
+/// A provider's answer passed on as it is, all of it here.
+public struct WholeAnswer: Sendable {
+    public var status: Int
+    /// The headers that go to the app.
+    public var headers: [(name: String, value: String)]
+    public var body: ByteBuffer
+    /// The page that may read it (its session's), if any.
+    public var allowedOrigin: String?
 }
