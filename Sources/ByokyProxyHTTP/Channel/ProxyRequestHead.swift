@@ -8,15 +8,19 @@ import NIOHTTPTypesHTTP1
 /// checks the decoder already made) for a request the router never sees.
 public struct ProxyRequestHead: Sendable {
     let head: HTTPRequestHead
+    /// Where the target's path ends (its first `?` or `#`), found once: the path and the query
+    /// are read several times a request.
+    private let pathEnd: String.Index?
 
     init(_ head: HTTPRequestHead) {
         self.head = head
+        pathEnd = Self.pathEnd(of: head.uri)
     }
 
     /// The head of a request the router took; `nil` when it has no path.
     public init?(_ request: HTTPRequest) {
         guard let head = try? HTTPRequestHead(request) else { return nil }
-        self.head = head
+        self.init(head)
     }
 
     /// The method's name (`POST`).
@@ -26,13 +30,13 @@ public struct ProxyRequestHead: Sendable {
     /// (starting with `/`) reach a route.
     public var path: Substring {
         let target = head.uri
-        return target[..<(Self.pathEnd(of: target) ?? target.endIndex)]
+        return target[..<(pathEnd ?? target.endIndex)]
     }
 
     /// The query without its `?` (up to a `#`), or `nil` when there is none.
     public var query: Substring? {
         let target = head.uri
-        guard let mark = Self.pathEnd(of: target), target.utf8[mark] == UInt8(ascii: "?") else { return nil }
+        guard let mark = pathEnd, target.utf8[mark] == UInt8(ascii: "?") else { return nil }
         let start = target.utf8.index(after: mark)
         return target[start..<(target.utf8[start...].firstIndex(of: UInt8(ascii: "#")) ?? target.endIndex)]
     }
