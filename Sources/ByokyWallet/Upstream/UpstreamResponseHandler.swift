@@ -92,8 +92,9 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         guard let context = self.context, context.channel.isActive else { return fail(.connectionClosed) }
         headDeadline = .now() + headTimeout
         // The check already due comes first unless the head timeout is shorter than the silence
-        // limit (by default they are the same): then it is brought forward.
-        if headDeadline < idleCheckDue {
+        // limit (by default they are the same): then it is brought forward (or made, if the
+        // connection has none yet).
+        if idleCheck == nil || headDeadline < idleCheckDue {
             idleCheck?.cancel()
             scheduleCheck(at: headDeadline, context: context)
         }
