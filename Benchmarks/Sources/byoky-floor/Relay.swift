@@ -10,10 +10,21 @@ final class UpstreamToClient: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     let client: ChannelHandlerContext
 
+    /// Whether an answer was written whose `after-request` work is still to run.
+    var owesWork = false
+
     init(client: ChannelHandlerContext) { self.client = client }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) { client.write(data, promise: nil) }
-    func channelReadComplete(context: ChannelHandlerContext) { client.flush() }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        BusyWork.configured.run(at: .beforeAnswer)
+        client.write(data, promise: nil)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        client.flush()
+        BusyWork.configured.run(at: .afterAnswer)
+        owesWork = true
+    }
 }
 
 /// Passes the client's bytes to its upstream connection, made at the first read.
@@ -21,6 +32,7 @@ final class ClientToUpstream: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     let upstreamPort: Int
     private var upstream: (any Channel)?
+    private var answers: UpstreamToClient?
     private var waiting: [ByteBuffer] = []
 
     init(upstreamPort: Int) { self.upstreamPort = upstreamPort }
@@ -39,6 +51,10 @@ final class ClientToUpstream: ChannelInboundHandler {
         }
         if let upstream {
             upstream.writeAndFlush(bytes, promise: nil)
+            if let answers, answers.owesWork {
+                answers.owesWork = false
+                BusyWork.configured.run(at: .afterRequest)
+            }
             return
         }
         waiting.append(bytes)
@@ -55,6 +71,7 @@ final class ClientToUpstream: ChannelInboundHandler {
             .assumeIsolated()
             .whenSuccess { channel in
                 self.upstream = channel
+                self.answers = try? channel.pipeline.syncOperations.handler(type: UpstreamToClient.self)
                 for bytes in self.waiting { channel.write(bytes, promise: nil) }
                 channel.flush()
                 self.waiting = []
