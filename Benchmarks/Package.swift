@@ -46,6 +46,7 @@ let package = Package(
         .executableTarget(
             name: "byoky-floor",
             dependencies: [
+                .product(name: "ByokyCore", package: "byoky-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -3,10 +3,10 @@
 # on a noisy machine: instructions, not seconds). A throw-away wallet serves the nginx upstream of
 # run.sh; after a warm-up the counters are zeroed (the start and the unlock's key derivation are not
 # counted), wrk sends requests at concurrency 1 for a fixed time, and the counters are dumped.
-# Usage: Benchmarks/Bridge/profile.sh [seconds] [passthrough|translated|floor-http|floor-relay]
+# Usage: Benchmarks/Bridge/profile.sh [seconds] [passthrough|translated|floor-http|floor-relay|floor-splice]
 #   (default 20 s, passthrough; needs valgrind, nginx, wrk). `translated` routes the same Anthropic
 #   request to the OpenAI API of the same upstream, as run.sh's translated lane does; `floor-http`
-#   and `floor-relay` count run.sh's two SwiftNIO floors (`byoky-floor`) the same way instead.
+#   `floor-relay` and `floor-splice` count run.sh's SwiftNIO floors (`byoky-floor`) the same way instead.
 #   BYOKY_BINARY=path profiles that build instead of building this checkout (A/B of two builds);
 #   PROFILE_CONNECTIONS=n loads it with n connections (default 1).
 #   PROFILE_PHASES=1 splits the event loops' instructions by where they fall among a request's
@@ -22,8 +22,8 @@ lane=${2:-passthrough}
 # PROFILE_CONNECTIONS=32 counts the load at that concurrency instead (batches, shared wake-ups).
 connections=${PROFILE_CONNECTIONS:-1}
 case "$lane" in
-passthrough | translated | floor-http | floor-relay) ;;
-*) echo "unknown lane $lane: passthrough, translated, floor-http or floor-relay" >&2; exit 1 ;;
+passthrough | translated | floor-http | floor-relay | floor-splice) ;;
+*) echo "unknown lane $lane: passthrough, translated, floor-http, floor-relay or floor-splice" >&2; exit 1 ;;
 esac
 for tool in valgrind callgrind_control callgrind_annotate objcopy nginx wrk; do
     command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install valgrind nginx wrk" >&2; exit 1; }
@@ -44,6 +44,7 @@ report_phases() {
     case "$lane" in
     floor-relay) sender=ClientToUpstreamC11channelRead ;;
     floor-http) sender=RequestToUpstreamC11channelRead ;;
+    floor-splice) sender=SplicedRequestsC11channelRead ;;
     *) sender=HTTP1RequestDecoder ;;
     esac
     for dump in "$work"/callgrind.out.*-*; do

@@ -9,25 +9,28 @@ import Darwin
 #endif
 
 // The floors of a proxy on SwiftNIO that Benchmarks/Bridge/run.sh measures beside the nginx hop
-// and the bridge, neither of them a usable proxy: `relay` (Relay.swift), `http` (HTTPProxy.swift).
-// Usage: byoky-floor relay|http UPSTREAM_PORT LISTEN_PORT
+// and the bridge, none of them a usable proxy: `relay` (Relay.swift), `http` (HTTPProxy.swift),
+// `splice` (Splice.swift).
+// Usage: byoky-floor relay|http|splice UPSTREAM_PORT LISTEN_PORT
 
 let arguments = CommandLine.arguments
-guard arguments.count == 4, ["relay", "http"].contains(arguments[1]), let upstreamPort = Int(arguments[2]),
+guard arguments.count == 4, ["relay", "http", "splice"].contains(arguments[1]), let upstreamPort = Int(arguments[2]),
     let listenPort = Int(arguments[3])
 else {
-    print("usage: byoky-floor relay|http UPSTREAM_PORT LISTEN_PORT")
+    print("usage: byoky-floor relay|http|splice UPSTREAM_PORT LISTEN_PORT")
     exit(2)
 }
-let isRelay = arguments[1] == "relay"
+let mode = arguments[1]
 let server = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
     .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
     .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
             let operations = channel.pipeline.syncOperations
-            if isRelay {
+            if mode == "relay" {
                 try operations.addHandler(ClientToUpstream(upstreamPort: upstreamPort))
+            } else if mode == "splice" {
+                try operations.addHandler(SplicedRequests(upstreamPort: upstreamPort))
             } else {
                 try operations.configureHTTPServerPipeline(withPipeliningAssistance: false)
                 try operations.addHandler(RequestToUpstream(upstreamPort: upstreamPort))

@@ -1,0 +1,161 @@
+import ByokyCore
+import NIOCore
+import NIOPosix
+
+// `byoky-floor splice`: a proxy that works on bytes, as a request path with no task, no header
+// lists and no wallet work would: the request's head is found and read in the received bytes
+// (ByokyCore's HTTP/1 byte readers), its lines are copied to the upstream with the `/anthropic`
+// prefix cut and the key and `host` lines swapped, its body after them; the answer's head is read
+// for its length and the answer's bytes are passed on as they come. One upstream connection per
+// client connection, on the same event loop. What such a path costs before any wallet logic (no
+// errors answered, no limits, no chunked bodies).
+
+/// Passes an upstream's answers to the client, reading each head for where the answer ends.
+final class SplicedAnswers: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    let client: ChannelHandlerContext
+    /// Bytes of the current answer still to come after those read; `nil` while its head has not
+    /// been read.
+    private var remaining: Int?
+    private var head = ByteBuffer()
+    private var scanned = 0
+
+    init(client: ChannelHandlerContext) { self.client = client }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        while bytes.readableBytes > 0 {
+            if let left = remaining {
+                let passed = min(left, bytes.readableBytes)
+                client.write(NIOAny(bytes.readSlice(length: passed)!), promise: nil)
+                remaining = left - passed == 0 ? nil : left - passed
+                continue
+            }
+            head.writeBuffer(&bytes)
+            guard let end = try? HTTP1Bytes.headEnd(in: head, scanned: &scanned, limit: 64 * 1024) else { return }
+            var length = 0
+            head.withUnsafeReadableBytes { all in
+                let lines = UnsafeRawBufferPointer(rebasing: all[0..<end])
+                guard let firstLineEnd = HTTP1Bytes.find(Array("\r\n".utf8), in: lines, from: 0) else { return }
+                let fields = UnsafeRawBufferPointer(rebasing: lines[(firstLineEnd + 2)...])
+                try? HTTP1Bytes.forEachField(in: fields) { name, value, _ in
+                    if name.count == 14, Splice.equalsIgnoringCase(name, "content-length") {
+                        length = value.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+                    }
+                }
+            }
+            let headBytes = end + 4
+            var answer = head
+            head = ByteBuffer()
+            scanned = 0
+            remaining = headBytes + length
+            bytes = answer.readSlice(length: answer.readableBytes)!
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) { client.flush() }
+}
+
+/// Reads the client's requests as bytes and sends each upstream with its key and host swapped.
+final class SplicedRequests: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    let upstreamPort: Int
+    private var upstream: (any Channel)?
+    private var waiting: [ByteBuffer] = []
+    private var received = ByteBuffer()
+    private var scanned = 0
+    private lazy var hostLine = Array("host: 127.0.0.1:\(upstreamPort)\r\nx-api-key: sk-bench-upstream\r\n\r\n".utf8)
+
+    init(upstreamPort: Int) { self.upstreamPort = upstreamPort }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        received.writeBuffer(&bytes)
+        while let request = nextRequest(allocator: context.channel.allocator) { send(request, context: context) }
+    }
+
+    /// The next whole request in the received bytes, rewritten for the upstream.
+    private func nextRequest(allocator: ByteBufferAllocator) -> ByteBuffer? {
+        guard let end = try? HTTP1Bytes.headEnd(in: received, scanned: &scanned, limit: 64 * 1024) else { return nil }
+        var out = allocator.buffer(capacity: end + 128)
+        var length = 0
+        let complete: Bool = received.withUnsafeReadableBytes { all in
+            let lines = UnsafeRawBufferPointer(rebasing: all[0..<end])
+            guard let firstLineEnd = HTTP1Bytes.find(Array("\r\n".utf8), in: lines, from: 0) else { return false }
+            let requestLine = UnsafeRawBufferPointer(rebasing: lines[0..<firstLineEnd])
+            let prefix = Array("/anthropic".utf8)
+            if let space = requestLine.firstIndex(of: UInt8(ascii: " ")),
+                requestLine.count > space + 1 + prefix.count,
+                requestLine[(space + 1)..<(space + 1 + prefix.count)].elementsEqual(prefix)
+            {
+                out.writeBytes(requestLine[...space])
+                out.writeBytes(requestLine[(space + 1 + prefix.count)...])
+            } else {
+                out.writeBytes(requestLine)
+            }
+            out.writeBytes("\r\n".utf8)
+            let fields = UnsafeRawBufferPointer(rebasing: lines[(firstLineEnd + 2)...])
+            var lineStart = fields.baseAddress!
+            do {
+                try HTTP1Bytes.forEachField(in: fields) { name, value, _ in
+                    let lineEnd = value.baseAddress! + value.count
+                    defer { lineStart = lineEnd + 2 }
+                    if name.count == 14, Splice.equalsIgnoringCase(name, "content-length") {
+                        length = value.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+                    }
+                    if name.count == 4, Splice.equalsIgnoringCase(name, "host") { return }
+                    if name.count == 9, Splice.equalsIgnoringCase(name, "x-api-key") { return }
+                    out.writeBytes(UnsafeRawBufferPointer(start: lineStart, count: lineEnd - lineStart + 2))
+                }
+            } catch {
+                return false
+            }
+            return all.count >= end + 4 + length
+        }
+        guard complete else { return nil }
+        out.writeBytes(hostLine)
+        received.moveReaderIndex(forwardBy: end + 4)
+        var body = received.readSlice(length: length)!
+        out.writeBuffer(&body)
+        received.discardReadBytes()
+        scanned = 0
+        return out
+    }
+
+    private func send(_ request: ByteBuffer, context: ChannelHandlerContext) {
+        if let upstream {
+            upstream.writeAndFlush(request, promise: nil)
+            return
+        }
+        waiting.append(request)
+        guard waiting.count == 1 else { return }
+        let client = context
+        ClientBootstrap(group: context.eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(SplicedAnswers(client: client))
+                }
+            }
+            .connect(host: "127.0.0.1", port: upstreamPort)
+            .assumeIsolated()
+            .whenSuccess { channel in
+                self.upstream = channel
+                for request in self.waiting { channel.write(request, promise: nil) }
+                channel.flush()
+                self.waiting = []
+            }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) { upstream?.close(promise: nil) }
+}
+
+enum Splice {
+    /// Whether `bytes` spell `lowercase` in any case.
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let expected = UnsafeRawBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+        for index in 0..<bytes.count where bytes[index] | 0x20 != expected[index] { return false }
+        return true
+    }
+}
