@@ -6,7 +6,7 @@ import NIOPosix
 // request line is cut). What SwiftNIO's event loop and channels cost a request, and nothing else.
 
 /// Passes the upstream's bytes to the client as they come.
-final class UpstreamToClient: ChannelInboundHandler {
+final class UpstreamToClient: ClientAnswering {
     typealias InboundIn = ByteBuffer
     let client: ChannelHandlerContext
 
@@ -30,12 +30,9 @@ final class UpstreamToClient: ChannelInboundHandler {
 /// Passes the client's bytes to its upstream connection, made at the first read.
 final class ClientToUpstream: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    let upstreamPort: Int
-    private var upstream: (any Channel)?
-    private var answers: UpstreamToClient?
-    private var waiting: [ByteBuffer] = []
+    private let upstream: UpstreamLink<UpstreamToClient>
 
-    init(upstreamPort: Int) { self.upstreamPort = upstreamPort }
+    init(upstreamPort: Int) { upstream = UpstreamLink(port: upstreamPort) }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
@@ -49,34 +46,11 @@ final class ClientToUpstream: ChannelInboundHandler {
             rewritten.writeBuffer(&bytes)
             bytes = rewritten
         }
-        if let upstream {
-            upstream.writeAndFlush(bytes, promise: nil)
-            if let answers, answers.owesWork {
-                answers.owesWork = false
-                BusyWork.configured.run(at: .afterRequest)
-            }
-            return
+        if upstream.send(bytes, client: context), let answers = upstream.answers, answers.owesWork {
+            answers.owesWork = false
+            BusyWork.configured.run(at: .afterRequest)
         }
-        waiting.append(bytes)
-        guard waiting.count == 1 else { return }
-        let client = context
-        ClientBootstrap(group: context.eventLoop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(UpstreamToClient(client: client))
-                }
-            }
-            .connect(host: "127.0.0.1", port: upstreamPort)
-            .assumeIsolated()
-            .whenSuccess { channel in
-                self.upstream = channel
-                self.answers = try? channel.pipeline.syncOperations.handler(type: UpstreamToClient.self)
-                for bytes in self.waiting { channel.write(bytes, promise: nil) }
-                channel.flush()
-                self.waiting = []
-            }
     }
 
-    func channelInactive(context: ChannelHandlerContext) { upstream?.close(promise: nil) }
+    func channelInactive(context: ChannelHandlerContext) { upstream.close() }
 }

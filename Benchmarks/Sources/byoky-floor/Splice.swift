@@ -11,7 +11,7 @@ import NIOPosix
 // errors answered, no limits, no chunked bodies).
 
 /// Passes an upstream's answers to the client, reading each head for where the answer ends.
-final class SplicedAnswers: ChannelInboundHandler {
+final class SplicedAnswers: ClientAnswering {
     typealias InboundIn = ByteBuffer
     let client: ChannelHandlerContext
     /// Bytes of the current answer still to come after those read; `nil` while its head has not
@@ -60,18 +60,22 @@ final class SplicedAnswers: ChannelInboundHandler {
 final class SplicedRequests: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     let upstreamPort: Int
-    private var upstream: (any Channel)?
-    private var waiting: [ByteBuffer] = []
+    private let upstream: UpstreamLink<SplicedAnswers>
     private var received = ByteBuffer()
     private var scanned = 0
     private lazy var hostLine = Array("host: 127.0.0.1:\(upstreamPort)\r\nx-api-key: sk-bench-upstream\r\n\r\n".utf8)
 
-    init(upstreamPort: Int) { self.upstreamPort = upstreamPort }
+    init(upstreamPort: Int) {
+        self.upstreamPort = upstreamPort
+        upstream = UpstreamLink(port: upstreamPort)
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         received.writeBuffer(&bytes)
-        while let request = nextRequest(allocator: context.channel.allocator) { send(request, context: context) }
+        while let request = nextRequest(allocator: context.channel.allocator) {
+            upstream.send(request, client: context)
+        }
     }
 
     /// The next whole request in the received bytes, rewritten for the upstream.
@@ -122,32 +126,7 @@ final class SplicedRequests: ChannelInboundHandler {
         return out
     }
 
-    private func send(_ request: ByteBuffer, context: ChannelHandlerContext) {
-        if let upstream {
-            upstream.writeAndFlush(request, promise: nil)
-            return
-        }
-        waiting.append(request)
-        guard waiting.count == 1 else { return }
-        let client = context
-        ClientBootstrap(group: context.eventLoop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(SplicedAnswers(client: client))
-                }
-            }
-            .connect(host: "127.0.0.1", port: upstreamPort)
-            .assumeIsolated()
-            .whenSuccess { channel in
-                self.upstream = channel
-                for request in self.waiting { channel.write(request, promise: nil) }
-                channel.flush()
-                self.waiting = []
-            }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) { upstream?.close(promise: nil) }
+    func channelInactive(context: ChannelHandlerContext) { upstream.close() }
 }
 
 enum Splice {
