@@ -22,13 +22,15 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the marketplace: the board of gifts people share, and the app catalogue.",
         discussion: """
-            Wallets list gifts here (the link of a version 2 gift, never a key); anyone can read the
-            board and redeem a gift's link. Developers submit apps (POST /apps); reviewers approve
-            them with `byoky-marketplace review` and the admin token of --admin-token-file. Data lives in one SQLite file under --data, or in PostgreSQL
-            with --database-url postgres://user@host:5432/db (or the DATABASE_URL environment variable;
-            the password comes from PGPASSWORD, never from the command line), where several instances
-            can share it behind a proxy. GET /health and
-            GET /metrics (Prometheus) are served on the same port. See docs/marketplace.md.
+            Wallets list gifts here (the link of a version 2 gift, never a key); anyone
+            can read the board and redeem a gift's link. Developers submit apps (POST
+            /apps); reviewers approve them with `byoky-marketplace review` and the admin
+            token of --admin-token-file. Data lives in one SQLite file under --data, or in
+            PostgreSQL with --database-url postgres://user@host:5432/db (or the
+            DATABASE_URL environment variable; the password comes from PGPASSWORD, never
+            from the command line), where several instances can share it behind a proxy.
+            GET /health and GET /metrics (Prometheus) are served on the same port. See
+            docs/marketplace.md.
             """
     )
 

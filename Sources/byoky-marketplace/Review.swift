@@ -9,12 +9,14 @@ struct Review: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Review submitted apps: list them, approve, reject or suspend.",
         discussion: """
-            The admin token is the one the marketplace was started with (--admin-token-file); it is read
-            from --admin-token-file here too, or from the first line of standard input — never from the
-            command line.
+            The admin token is the one the marketplace was started with
+            (--admin-token-file); it is read from --admin-token-file here too, or from
+            the first line of standard input — never from the command line.
+
               byoky-marketplace review list --admin-token-file admin.token
               byoky-marketplace review approve <id> --admin-token-file admin.token
-              byoky-marketplace review reject <id> --reason "Calls api.openai.com directly" --admin-token-file admin.token
+              byoky-marketplace review reject <id> --admin-token-file admin.token \\
+                --reason "Calls api.openai.com directly"
             """,
         subcommands: [List.self, Decide.Approve.self, Decide.Reject.self, Decide.Suspend.self]
     )

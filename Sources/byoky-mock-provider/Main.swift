@@ -11,9 +11,10 @@ struct MockProviderCommand: AsyncParsableCommand {
         abstract: "Serve fake Anthropic, OpenAI, Gemini and Cohere APIs on loopback (no real keys needed).",
         discussion: """
             Chat endpoints answer at the real paths (/v1/messages, /v1/chat/completions,
-            /v1beta/models/{model}:generateContent, /v2/chat, …) with real-shaped JSON and streams.
-            Model names steer it: mock-error-429 answers that error, mock-words-500 makes a 500-word reply.
-            A request that offers tools gets a call to its first tool.
+            /v1beta/models/{model}:generateContent, /v2/chat, …) with real-shaped JSON and
+            streams. Model names steer it: mock-error-429 answers that error,
+            mock-words-500 makes a 500-word reply. A request that offers tools gets a call
+            to its first tool.
             """
     )
 

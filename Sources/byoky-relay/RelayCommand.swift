@@ -12,11 +12,12 @@ struct RelayCommand: AsyncParsableCommand {
         commandName: "byoky-relay",
         abstract: "Run the byoky relay: WebSocket rooms joining wallets with apps and gift receivers.",
         discussion: """
-            Wallets (senders) and apps or gift receivers (recipients) meet in rooms; the relay routes
-            requests and answers between them and never holds a key. It speaks the original relay:*
-            frames (v1) and version 2 rooms whose ids prove the sender. Put it behind a TLS proxy:
-            clients require wss:// except on loopback. GET /health and GET /metrics (Prometheus)
-            are served on the same port. See docs/relay-protocol.md.
+            Wallets (senders) and apps or gift receivers (recipients) meet in rooms; the
+            relay routes requests and answers between them and never holds a key. It
+            speaks the original relay:* frames (v1) and version 2 rooms whose ids prove
+            the sender. Put it behind a TLS proxy: clients require wss:// except on
+            loopback. GET /health and GET /metrics (Prometheus) are served on the same
+            port. See docs/relay-protocol.md.
             """
     )
 

@@ -15,13 +15,15 @@ struct VaultCommand: AsyncParsableCommand {
         commandName: "byoky-vault",
         abstract: "The byoky vault: accounts people log in to, to use their wallet where none runs.",
         discussion: """
-            Serves accounts (/auth/…), the keys and routing wallets sync (/credentials…, /routing), app
-            sessions and their requests (/connect, /apps, /proxy/…), /health and /metrics. With
-            --gift-key-file it also serves the gifts owners turn on (/gifts…) while their wallets are
-            offline. Data lives in one SQLite file under --data, or in PostgreSQL with --database-url
-            postgres://user@host:5432/db (or DATABASE_URL; the password comes from PGPASSWORD, never
-            from the command line), which several instances can share behind a proxy: login back-off
-            is kept in the database. Put TLS in front of it (docs/deploy.md).
+            Serves accounts (/auth/…), the keys and routing wallets sync (/credentials…,
+            /routing), app sessions and their requests (/connect, /apps, /proxy/…),
+            /health and /metrics. With --gift-key-file it also serves the gifts owners
+            turn on (/gifts…) while their wallets are offline. Data lives in one SQLite
+            file under --data, or in PostgreSQL with --database-url
+            postgres://user@host:5432/db (or DATABASE_URL; the password comes from
+            PGPASSWORD, never from the command line), which several instances can share
+            behind a proxy: login back-off is kept in the database. Put TLS in front of it
+            (docs/deploy.md).
             """
     )
 

@@ -75,6 +75,26 @@ struct CommandLineTests {
     }
 
     @Test(.timeLimit(.minutes(3)))
+    func execHelpIsHelpNotACommandToRun() async throws {
+        // `exec` passes its command's arguments through untouched; before any `--`, `--help` and
+        // `-h` still ask for its help (no wallet needed), not for a program named `--help`.
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("byoky-exec-help-\(UUID().uuidString)")
+        var environment = ProcessInfo.processInfo.environment
+        environment["BYOKY_HOME"] = home.path
+        for flag in ["--help", "-h"] {
+            let result = try await ProcessRunner.run(
+                Self.executable,
+                arguments: ["exec", flag],
+                environment: environment
+            )
+            #expect(result.status == 0, "\(flag): \(result.stderr)")
+            #expect(result.stdout.contains("OVERVIEW: Run a command with a fresh session"), "\(flag)")
+            #expect(result.stdout.contains("ANTHROPIC_BASE_URL"), "\(flag)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: home.path))
+    }
+
+    @Test(.timeLimit(.minutes(3)))
     func providersListsAllFifteen() async throws {
         let result = try await run(["providers"])
         #expect(result.status == 0)

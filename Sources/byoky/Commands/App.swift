@@ -18,13 +18,15 @@ extension ByokyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Build apps for byoky wallets: write the manifest, validate, submit to a catalogue.",
             discussion: """
-                An app reaches AI models through the wallet of whoever uses it (byoky.js or the Swift
-                SDK), never with a key of its own. Its byoky.app.json says what it is and which
-                providers it asks for; a wallet that installs it trusts it with those only. See docs/apps.md.
-                  byoky app create "My App"            a working project from a template
-                  byoky app init                       write byoky.app.json (asks, or takes flags)
-                  byoky app validate [DIR|URL]         check the manifest and the code
-                  byoky app submit --marketplace URL   send it for review
+                An app reaches AI models through the wallet of whoever uses it (byoky.js or
+                the Swift SDK), never with a key of its own. Its byoky.app.json says what it
+                is and which providers it asks for; a wallet that installs it trusts it with
+                those only. See docs/apps.md.
+
+                  byoky app create "My App"           a working project from a template
+                  byoky app init                      write byoky.app.json (asks, or flags)
+                  byoky app validate [DIR|URL]        check the manifest and the code
+                  byoky app submit --marketplace URL  send it for review
                 """,
             subcommands: [Create.self, Init.self, Serve.self, Validate.self, Submit.self, Status.self]
         )
@@ -38,8 +40,9 @@ extension ByokyCommand.App {
             abstract: "Write byoky.app.json: asks for each field not given as a flag, re-asking until it is valid.",
             discussion: """
                 Every answer can be a flag, for scripts:
-                  byoky app init --name "Pocket Chat" --slug pocket-chat --url https://chat.example.com \\
-                    --description "Chat through your wallet" --category chat --providers anthropic,openai \\
+                  byoky app init --name "Pocket Chat" --slug pocket-chat \\
+                    --url https://chat.example.com --description "Chat through your wallet" \\
+                    --category chat --providers anthropic,openai \\
                     --author-name Ana --author-email ana@example.com
                 """
         )
@@ -65,14 +68,17 @@ extension ByokyCommand.App {
             abstract: "Start an app from a template: a working project with its README and byoky.app.json.",
             discussion: """
                 Templates:
-                  chat            a web page (HTML + ES modules, no build step) on byoky.js: the connect
-                                  dialog, a provider picker, streamed answers
-                  multi-provider  a web page asking two providers side by side: the wallet's routing
-                                  decides who answers
-                  backend-relay   a Swift server (Hummingbird, ByokyServer) and its page: the page opens
-                                  a backend relay, and the server answers through the user's wallet;
-                                  needs --byoky-package (this project's checkout, or its git URL)
-                Then: cd <folder>; byoky app serve (swift run App for backend-relay), with `byoky serve` running.
+                  chat            a web page (HTML + ES modules, no build step) on byoky.js:
+                                  the connect dialog, a provider picker, streamed answers
+                  multi-provider  a web page asking two providers side by side: the
+                                  wallet's routing decides who answers
+                  backend-relay   a Swift server (Hummingbird, ByokyServer) and its page: the
+                                  page opens a backend relay, and the server answers through
+                                  the user's wallet; needs --byoky-package (this project's
+                                  checkout, or its git URL)
+
+                Then: cd <folder>; byoky app serve (swift run App for backend-relay), with
+                `byoky serve` running.
                 """
         )
         @Argument(help: "The app's name; its folder is named after its slug.") var name: String
@@ -166,8 +172,8 @@ extension ByokyCommand.App {
         static let configuration = CommandConfiguration(
             abstract: "Serve a web app's folder on this machine while you build it (no build step, nothing cached).",
             discussion: """
-                Listens on 127.0.0.1 only. Open the printed address with `byoky serve` running: the app's
-                byoky.js connects to your wallet from there.
+                Listens on 127.0.0.1 only. Open the printed address with `byoky serve`
+                running: the app's byoky.js connects to your wallet from there.
                 """
         )
         @Argument(help: "The app's folder.") var dir = "."
@@ -201,10 +207,11 @@ extension ByokyCommand.App {
         static let configuration = CommandConfiguration(
             abstract: "Check an app: its manifest, then what review looks for in its code and pages.",
             discussion: """
-                One line per check: the manifest's rules; the app loads over https; it reaches models only
-                through byoky (no provider API host in its code); it asks only for the providers it
-                declares; no obfuscated JavaScript; a privacy policy link that answers. Exit status 1 when
-                a check fails (for CI). DIR is a project folder (default .); a URL is a published app.
+                One line per check: the manifest's rules; the app loads over https; it reaches
+                models only through byoky (no provider API host in its code); it asks only for
+                the providers it declares; no obfuscated JavaScript; a privacy policy link
+                that answers. Exit status 1 when a check fails (for CI). DIR is a project
+                folder (default .); a URL is a published app.
                 """
         )
         @Argument(help: "A project folder or the app's https address.") var target = "."
@@ -238,9 +245,10 @@ extension ByokyCommand.App {
         static let configuration = CommandConfiguration(
             abstract: "Send the app's manifest to a marketplace for review; prints the submission id and state.",
             discussion: """
-                The first submission answers a submission token, kept in DIR/.byoky/submission.json (mode
-                0600; keep .byoky/ out of version control): later submissions of the same slug send it
-                to replace the manifest with a new version.
+                The first submission answers a submission token, kept in
+                DIR/.byoky/submission.json (mode 0600; keep .byoky/ out of version control):
+                later submissions of the same slug send it to replace the manifest with a new
+                version.
                 """
         )
         @Argument(help: "The project folder.") var dir = "."

@@ -10,10 +10,11 @@ extension ByokyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Install apps from a marketplace's catalogue, and turn them off or remove them.",
             discussion: """
-                Installing an app trusts its origin with the providers it declares: its connects are
-                approved without asking you, for those providers only (others are refused). Turning it
-                off revokes its sessions at once; `enable` trusts it again; `uninstall` removes it.
-                Open installed apps, sandboxed, from the wallet page's App Store (`byoky open`).
+                Installing an app trusts its origin with the providers it declares: its
+                connects are approved without asking you, for those providers only (others are
+                refused). Turning it off revokes its sessions at once; `enable` trusts it
+                again; `uninstall` removes it. Open installed apps, sandboxed, from the wallet
+                page's App Store (`byoky open`).
                 """,
             subcommands: [Store.self, Install.self, List.self, Disable.self, Enable.self, Uninstall.self]
         )

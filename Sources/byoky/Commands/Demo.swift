@@ -15,11 +15,12 @@ extension ByokyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the wallet end to end on a built-in mock provider (no keys, no servers, nothing kept).",
             discussion: """
-                Creates a throw-away wallet in a temporary folder, starts a mock provider and the bridge
-                on free loopback ports, stores a key, connects an app, and sends a plain, a streaming and a
-                tool-call request through the bridge the way a stock SDK would, then routes the app to another
-                API family (an OpenAI request answered by Claude, translated both ways). Then it prints the
-                usage and the audit log, revokes the session, and deletes everything.
+                Creates a throw-away wallet in a temporary folder, starts a mock provider and
+                the bridge on free loopback ports, stores a key, connects an app, and sends a
+                plain, a streaming and a tool-call request through the bridge the way a stock
+                SDK would, then routes the app to another API family (an OpenAI request
+                answered by Claude, translated both ways). Then it prints the usage and the
+                audit log, revokes the session, and deletes everything.
                 """
         )
 

@@ -11,10 +11,11 @@ extension ByokyCommand {
             abstract:
                 "Run a command with a fresh session pointed at the running bridge; revoke it when the command ends.",
             discussion: """
-                Sets ANTHROPIC_BASE_URL/ANTHROPIC_API_KEY, OPENAI_BASE_URL/OPENAI_API_KEY, GEMINI_API_KEY,
-                GOOGLE_GEMINI_BASE_URL, CO_API_KEY/CO_API_URL, BYOKY_BRIDGE_URL and BYOKY_SESSION_KEY for the
-                command. The values are a session key and the bridge, never your provider keys.
-                Example: byoky exec --app my-script -- python3 chat.py
+                Sets ANTHROPIC_BASE_URL/ANTHROPIC_API_KEY, OPENAI_BASE_URL/OPENAI_API_KEY,
+                GEMINI_API_KEY, GOOGLE_GEMINI_BASE_URL, CO_API_KEY/CO_API_URL,
+                BYOKY_BRIDGE_URL and BYOKY_SESSION_KEY for the command. The values are a
+                session key and the bridge, never your provider keys. Example: byoky exec
+                --app my-script -- python3 chat.py
                 """
         )
 
@@ -27,6 +28,9 @@ extension ByokyCommand {
         @Argument(parsing: .captureForPassthrough, help: "The command to run, after --.") var command: [String] = []
 
         func validate() throws {
+            // The command's arguments are passed through untouched, so `--help` would be taken for
+            // the command to run; before any `--` it asks for this help, as everywhere else.
+            if let first = command.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
             guard !command.filter({ $0 != "--" }).isEmpty else {
                 throw ValidationError("Name a command to run after --, e.g. `byoky exec -- python3 chat.py`")
             }

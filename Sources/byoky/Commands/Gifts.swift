@@ -268,8 +268,10 @@ extension ByokyCommand {
                     provider.
 
                       pbpaste | byoky gift redeem
-                      echo https://marketplace.byoky.com/redeem/<id> | byoky gift redeem   (a board's gift)
-                      byoky group add friend --provider anthropic --gift <id>   (pin it for some apps)
+                      # a board's gift:
+                      echo https://marketplace.byoky.com/redeem/<id> | byoky gift redeem
+                      # pinned for some apps:
+                      byoky group add friend --provider anthropic --gift <id>
                     """
             )
             @Option(help: "The marketplace a bare gift id is on.") var marketplace = MarketplaceClient.defaultURL

@@ -9,15 +9,17 @@ extension ByokyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Route apps to a provider, key and model of your choice, whatever they ask for.",
             discussion: """
-                Example: send an app built for OpenAI to Groq instead (same API family, no translation):
+                Example: send an app built for OpenAI to Groq instead (same API family, no
+                translation):
                   byoky group add fast --provider groq --model llama-3.3-70b-versatile
                   byoky group assign my-app fast
-                Or answer an app built for OpenAI with Claude (another API family: requests, answers and
-                streams are translated, and the app still sees OpenAI's format):
+                Or answer an app built for OpenAI with Claude (another API family: requests,
+                answers and streams are translated, and the app still sees OpenAI's format):
                   byoky group add claude --provider anthropic --model claude-sonnet-4-6
                   byoky group assign my-app claude
-                Changes apply to the app's next request. Only chat requests can cross families; other
-                endpoints (embeddings, model lists) get a clear error in the app's own format.
+                Changes apply to the app's next request. Only chat requests can cross
+                families; other endpoints (embeddings, model lists) get a clear error in the
+                app's own format.
                 """,
             subcommands: [Add.self, List.self, Assign.self, Unassign.self, Remove.self]
         )

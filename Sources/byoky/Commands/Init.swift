@@ -8,8 +8,8 @@ extension ByokyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a new encrypted wallet protected by a master password.",
             discussion: """
-                The wallet lives in $BYOKY_HOME (default ~/.local/share/byoky). The master password is
-                never stored; forgetting it means re-adding your keys.
+                The wallet lives in $BYOKY_HOME (default ~/.local/share/byoky). The master
+                password is never stored; forgetting it means re-adding your keys.
                 """
         )
 

@@ -19,8 +19,10 @@ extension ByokyCommand {
                 discussion: """
                     Examples:
                       byoky key add anthropic
-                      printf '%s' "$KEY" | byoky key add openai --label work --password-file ~/.byoky-pass
+                      printf '%s' "$KEY" | byoky key add openai --label work \\
+                        --password-file ~/.byoky-pass
                       byoky key add ollama --base-url http://127.0.0.1:11434
+
                     While `byoky serve` runs unlocked, the key goes to it over the owner-only control socket \
                     and no master password is asked.
                     """

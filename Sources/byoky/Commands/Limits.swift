@@ -9,9 +9,9 @@ extension ByokyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Cap how many tokens an app may use (in total or per provider, per day, month or lifetime).",
             discussion: """
-                Caps count input plus output tokens and are enforced before each request: the wallet
-                reserves the request's worst case, so even many requests at once cannot go over.
-                Example: byoky limit set my-app 200000 --period month
+                Caps count input plus output tokens and are enforced before each request: the
+                wallet reserves the request's worst case, so even many requests at once cannot
+                go over. Example: byoky limit set my-app 200000 --period month
                 """,
             subcommands: [Set.self, List.self, Remove.self]
         )

@@ -15,7 +15,7 @@ extension ByokyCommand {
                 `byoky lock` or the page's Lock button logs every browser out.
 
                   byoky open
-                  byoky open --no-browser     # print the link only (e.g. over SSH with a tunnel)
+                  byoky open --no-browser   # print the link only (e.g. over SSH, tunnelled)
                 """
         )
         @OptionGroup var options: WalletOptions

@@ -12,9 +12,9 @@ extension ByokyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Unlock the wallet and serve apps on the local bridge until Ctrl-C.",
             discussion: """
-                Apps and tools point their provider base URL at http://127.0.0.1:<port>/<provider>
-                (e.g. /anthropic, /openai/v1) and use a session key as their API key; `byoky exec`
-                sets that up for a command.
+                Apps and tools point their provider base URL at
+                http://127.0.0.1:<port>/<provider> (e.g. /anthropic, /openai/v1) and use a
+                session key as their API key; `byoky exec` sets that up for a command.
                 """
         )
 

@@ -10,8 +10,9 @@ extension ByokyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Start the wallet at login (a systemd user unit on Linux, a launchd agent on macOS).",
             discussion: """
-                The service runs `byoky serve --locked`: it never reads your master password. Unlock it
-                after login with `byoky open` (the wallet page asks) or `byoky unlock`.
+                The service runs `byoky serve --locked`: it never reads your master password.
+                Unlock it after login with `byoky open` (the wallet page asks) or `byoky
+                unlock`.
                 """,
             subcommands: [Install.self, Uninstall.self, Status.self]
         )

@@ -60,8 +60,9 @@ extension ByokyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show recent requests: app, provider, model, status, tokens, latency (never keys or prompts).",
             discussion: """
-                Rows older than the retention (default 90 days) are pruned by a running `byoky serve`; their
-                tokens stay in per-day totals, so `byoky usage` and token caps are unchanged by a prune.
+                Rows older than the retention (default 90 days) are pruned by a running `byoky
+                serve`; their tokens stay in per-day totals, so `byoky usage` and token caps
+                are unchanged by a prune.
                 """,
             subcommands: [Show.self, Prune.self, Retention.self],
             defaultSubcommand: Show.self

@@ -9,13 +9,15 @@ extension ByokyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Sync this wallet's keys with an account on a byoky vault (to use them where no wallet runs).",
             discussion: """
-                byoky vault signup --vault https://vault.example.com --username ana
-                byoky vault push          # this wallet's keys, groups and limits to the account
-                byoky vault pull          # the account's changes into this wallet (on another machine)
-                byoky vault apps          # app sessions made through the vault; `revoke <id>` ends one
-                The vault password is read from --vault-password-file, else standard input, else a
-                hidden prompt — never from the wallet's password file. The login is kept in the wallet's
-                folder (vault-login.json, mode 0600) until `byoky vault logout`. See docs/vault.md.
+                  byoky vault signup --vault https://vault.example.com --username ana
+                  byoky vault push   # this wallet's keys, groups and limits to the account
+                  byoky vault pull   # the account's changes into this wallet (elsewhere)
+                  byoky vault apps   # sessions made through the vault (`revoke <id>` ends one)
+
+                The vault password is read from --vault-password-file, else standard input,
+                else a hidden prompt — never from the wallet's password file. The login is
+                kept in the wallet's folder (vault-login.json, mode 0600) until
+                `byoky vault logout`. See docs/vault.md.
                 """,
             subcommands: [
                 Signup.self, Login.self, Status.self, Push.self, Pull.self, Apps.self, Revoke.self, Logout.self,
