@@ -251,6 +251,7 @@ let package = Package(
             name: "byoky-relay",
             dependencies: [
                 "ByokyRelay",
+                "ByokyCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -372,6 +373,7 @@ let package = Package(
             name: "byoky-mock-provider",
             dependencies: [
                 "ByokyMockProvider",
+                "ByokyCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ByokyCore
 import ByokyHTTPServer
 import ByokyMarketplace
 import ByokyServerStore
@@ -59,7 +60,7 @@ struct Serve: AsyncParsableCommand {
     var trustForwardedFor = false
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        if let problem = PortNumber.problem(with: port) { throw ValidationError(problem) }
         guard onlineSeconds > 0, listingsPerMinute > 0, redeemsPerMinute > 0, heartbeatsPerMinute > 0,
             submissionsPerMinute > 0
         else {

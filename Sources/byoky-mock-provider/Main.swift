@@ -1,4 +1,5 @@
 import ArgumentParser
+import ByokyCore
 import ByokyMockProvider
 import Foundation
 import Hummingbird
@@ -41,6 +42,14 @@ struct MockProviderCommand: AsyncParsableCommand {
 
     @Option(help: "Words in a reply when the model name does not say.")
     var words = 12
+
+    func validate() throws {
+        if let problem = PortNumber.problem(with: port) { throw ValidationError(problem) }
+        guard delayMs >= 0, eventDelayMs >= 0, streamEndDelayMs >= 0 else {
+            throw ValidationError("Delays are milliseconds, 0 or more")
+        }
+        guard words >= 1 else { throw ValidationError("--words must be 1 or more") }
+    }
 
     func run() async throws {
         var key: String?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ByokyCore
 import ByokyRelay
 import Foundation
 import Logging
@@ -38,6 +39,7 @@ struct RelayCommand: AsyncParsableCommand {
     var authAttemptsPerMinute = RelayLimits().authAttempts
 
     func validate() throws {
+        if let problem = PortNumber.problem(with: port) { throw ValidationError(problem) }
         guard recipientsPerRoom > 0, sendersPerRoom > 0, authAttemptsPerMinute > 0 else {
             throw ValidationError("Room limits must be at least 1")
         }

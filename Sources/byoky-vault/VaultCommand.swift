@@ -60,7 +60,7 @@ struct VaultCommand: AsyncParsableCommand {
     @Option(help: .hidden) var passwordIterations = 600_000
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        if let problem = PortNumber.problem(with: port) { throw ValidationError(problem) }
         guard accountFailures > 0, addressFailures > 0 else {
             throw ValidationError("Failure allowances must be at least 1")
         }

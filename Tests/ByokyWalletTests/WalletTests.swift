@@ -193,6 +193,22 @@ struct WalletTests {
         }
     }
 
+    @Test func sessionLifetimesOutsideAMillisecondToAYearAreRefused() async throws {
+        try await Self.withWallet { wallet, _ in
+            for lifetime: Int64 in [0, -60_000, Wallet.maximumSessionLifetime + 1, .max] {
+                await #expect(throws: ByokyError(.invalidRequest, ""), "\(lifetime)") {
+                    try await wallet.createSession(app: AppIdentity(name: "Chat"), lifetime: lifetime)
+                }
+            }
+            let longest = try await wallet.createSession(
+                app: AppIdentity(name: "Chat"),
+                lifetime: Wallet.maximumSessionLifetime
+            )
+            #expect(longest.record.expiresAt - longest.record.createdAt == Wallet.maximumSessionLifetime)
+            #expect(try await wallet.sessionSummaries().count == 1)
+        }
+    }
+
     @Test func sessionsAuthenticateExpireAndRevoke() async throws {
         let clock = TestClock()
         try await Self.withWallet(clock: clock) { wallet, _ in

@@ -27,19 +27,6 @@ struct HelpLayoutTests {
         return problems
     }
 
-    /// The subcommands a help page lists (each name two spaces in, at the start of its row).
-    static func subcommands(inHelp help: String) -> [String] {
-        let lines = help.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let start = lines.firstIndex(where: { $0.hasPrefix("SUBCOMMANDS:") }) else { return [] }
-        var names: [String] = []
-        for line in lines[(start + 1)...] {
-            guard line.hasPrefix("  ") else { break }
-            guard let match = line.wholeMatch(of: /\ \ ([a-z][a-z0-9-]*)(\ \(default\))?(\s.*)?/) else { continue }
-            names.append(String(match.output.1))
-        }
-        return names
-    }
-
     @Test func aHandBrokenLineTooWideIsFoundAndAWholeParagraphIsNot() {
         let paragraph = String(repeating: "word ", count: 30)
         let help = """
@@ -62,31 +49,21 @@ struct HelpLayoutTests {
 
               See 'tool help <subcommand>' for detailed help.
             """
-        #expect(Self.subcommands(inHelp: listed) == ["add", "list"])
+        #expect(HelpPages.subcommands(inHelp: listed) == ["add", "list"])
     }
 
     @Test(
         .timeLimit(.minutes(5)),
-        arguments: ["byoky", "byoky-relay", "byoky-vault", "byoky-marketplace", "byoky-mock-provider"]
+        arguments: HelpPages.binaries
     )
     func everyHelpPageFitsAnEightyColumnTerminal(binary: String) async throws {
-        let executable = CommandLineTests.executable.deletingLastPathComponent().appendingPathComponent(binary)
-        // Wide enough that ArgumentParser wraps nothing: the lines come out as written.
-        var environment = ProcessInfo.processInfo.environment
-        environment["COLUMNS"] = "1000"
-        var pending: [[String]] = [[]]
-        var pages = 0
+        let pages = try await HelpPages.all(of: binary)
         var problems: [String] = []
-        while let path = pending.popLast() {
-            pages += 1
-            try #require(pages <= 300, "more help pages than any command tree here has")
-            let help = try await ProcessRunner.run(executable, arguments: path + ["--help"], environment: environment)
-            try #require(help.status == 0, "\(binary) \(path.joined(separator: " ")) --help: \(help.stderr)")
-            let command = ([binary] + path).joined(separator: " ")
-            problems += Self.overlongLines(inHelp: help.stdout).map { "\(command): \($0)" }
-            pending += Self.subcommands(inHelp: help.stdout).filter { $0 != "help" }.map { path + [$0] }
+        for page in pages {
+            let command = ([binary] + page.path).joined(separator: " ")
+            problems += Self.overlongLines(inHelp: page.help).map { "\(command): \($0)" }
         }
-        #expect(pages > (binary == "byoky" ? 50 : 0))
+        #expect(pages.count > (binary == "byoky" ? 50 : 0))
         #expect(problems.isEmpty, "lines wider than 80 columns, broken by hand:\n\(problems.joined(separator: "\n"))")
     }
 }

@@ -10,6 +10,8 @@ public struct SessionGrant: Sendable {
 extension Wallet {
     /// The default session lifetime: 24 hours.
     public static let defaultSessionLifetime: Int64 = 24 * 60 * 60 * 1000
+    /// The longest a session may live, in milliseconds: a year.
+    public static let maximumSessionLifetime: Int64 = 365 * 24 * 60 * 60 * 1000
 
     /// Creates a session for an app.
     ///
@@ -24,6 +26,9 @@ extension Wallet {
     ) async throws -> SessionGrant {
         guard !app.name.isEmpty, app.name.count <= 200 else {
             throw ByokyError(.invalidRequest, "An app name must be 1 to 200 characters")
+        }
+        guard (1...Self.maximumSessionLifetime).contains(lifetime) else {
+            throw ByokyError(.invalidRequest, "A session lives 1 millisecond to 365 days")
         }
         for provider in providers where ProviderRegistry.provider(provider) == nil {
             throw ByokyError(.invalidRequest, "Unknown provider \"\(provider.rawValue)\"")

@@ -180,7 +180,7 @@ extension ByokyCommand.App {
         @Option(help: "Port (0 picks a free one).") var port = 8080
 
         func validate() throws {
-            guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+            if let problem = PortNumber.problem(with: port) { throw ValidationError(problem) }
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isFolder), isFolder.boolValue else {
                 throw ValidationError("\(dir) is not a folder")

@@ -31,6 +31,10 @@ extension ByokyCommand {
             // The command's arguments are passed through untouched, so `--help` would be taken for
             // the command to run; before any `--` it asks for this help, as everywhere else.
             if let first = command.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
+            let longest = Int(Wallet.maximumSessionLifetime / 60_000)
+            guard (1...longest).contains(minutes) else {
+                throw ValidationError("--minutes takes 1 to \(longest) (a year)")
+            }
             guard !command.filter({ $0 != "--" }).isEmpty else {
                 throw ValidationError("Name a command to run after --, e.g. `byoky exec -- python3 chat.py`")
             }

@@ -35,6 +35,7 @@ extension ByokyCommand {
         @OptionGroup var options: WalletOptions
 
         func validate() throws {
+            if let problem = PortNumber.problem(with: port) { throw ValidationError(problem) }
             guard ["127.0.0.1", "localhost", "::1"].contains(host) else {
                 throw ValidationError("--host must be a loopback address (127.0.0.1, localhost or ::1)")
             }

@@ -82,7 +82,7 @@ extension ByokyCommand {
             @OptionGroup var options: WalletOptions
 
             func validate() throws {
-                guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
+                if let problem = PortNumber.problem(with: port, allowsAny: false) { throw ValidationError(problem) }
                 if system != nil, !printOnly { throw ValidationError("--for works only with --print") }
             }
 

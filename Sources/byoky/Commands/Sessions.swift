@@ -71,11 +71,15 @@ extension ByokyCommand {
         /// `byoky log [show]`.
         struct Show: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Show recent requests (the default).")
-            @Option(help: "How many entries.") var limit = 20
+            @Option(help: "How many entries (1 to 10000).") var limit = 20
             @Option(help: "Only this app.") var app: String?
             @Option(help: "Only requests for this provider.") var provider: String?
             @Flag(help: "Print JSON.") var json = false
             @OptionGroup var options: WalletOptions
+
+            func validate() throws {
+                guard (1...10_000).contains(limit) else { throw ValidationError("--limit takes 1 to 10000") }
+            }
 
             func run() async throws {
                 try await reportingErrors {
