@@ -43,6 +43,13 @@ struct ArgumentBoundsTests {
             ("byoky", ["exec", "--minutes=9223372036854775807", "--", "true"], "--minutes takes 1 to 525600"),
             ("byoky", ["log", "--limit=-3"], "--limit takes 1 to 10000"),
             ("byoky", ["log", "show", "--limit=10001"], "--limit takes 1 to 10000"),
+            ("byoky", ["limit", "set", "app", "10", "--period=fortnight"], "Usage: byoky limit set"),
+            ("byoky", ["limit", "remove", "app", "--period=fortnight"], "--period must be lifetime, day or month"),
+            ("byoky", ["gift", "create", "--key", "k", "--budget=0", "--expires", "1h"], "--budget takes 1 to"),
+            (
+                "byoky", ["gift", "create", "--key", "k", "--budget=10", "--expires", "soon"],
+                "--expires takes a number"
+            ),
             ("byoky-mock-provider", ["--words=0"], "--words must be 1 or more"),
             ("byoky-mock-provider", ["--delay-ms=-1"], "Delays are milliseconds, 0 or more"),
         ]

@@ -45,6 +45,12 @@ extension ByokyCommand {
             @OptionGroup var options: WalletOptions
 
             func validate() throws {
+                guard (1...Wallet.maximumGiftBudget).contains(budget) else {
+                    throw ValidationError("--budget takes 1 to \(Wallet.maximumGiftBudget) tokens")
+                }
+                guard GiftDuration.milliseconds(expires) != nil else {
+                    throw ValidationError("--expires takes a number and a unit: 30m, 12h or 7d")
+                }
                 if !list, name != nil || anonymous { throw ValidationError("--name and --anonymous go with --list") }
                 if name != nil, anonymous { throw ValidationError("Choose --name or --anonymous, not both") }
             }

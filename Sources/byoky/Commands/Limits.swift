@@ -24,6 +24,11 @@ extension ByokyCommand {
             @Option(help: "lifetime, day or month (UTC).") var period = "month"
             @OptionGroup var options: WalletOptions
 
+            func validate() throws {
+                _ = try parsePeriod(period)
+                guard tokens >= 0 else { throw ValidationError("<tokens> takes 0 or more") }
+            }
+
             func run() async throws {
                 try await reportingErrors {
                     let setting = AllowanceSetting(
@@ -69,6 +74,8 @@ extension ByokyCommand {
             @Option(help: "The provider the cap is on (default: the all-providers cap).") var provider: String?
             @Option(help: "lifetime, day or month.") var period = "month"
             @OptionGroup var options: WalletOptions
+
+            func validate() throws { _ = try parsePeriod(period) }
 
             func run() async throws {
                 try await reportingErrors {
