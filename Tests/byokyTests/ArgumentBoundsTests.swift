@@ -4,7 +4,8 @@ import Testing
 
 /// Numbers on the command line are checked before a command does anything: a port past 65535
 /// was cut down to another port and served there (`byoky serve --port 99999` listened on 34463),
-/// and a negative count or lifetime went through.
+/// a negative count or lifetime went through, and `exec` handed any `--bridge` text to its
+/// command as a provider URL.
 struct ArgumentBoundsTests {
     /// Runs `binary` with `arguments` in a throw-away home, at most 20 seconds (a command that
     /// took a bad port would start serving instead of exiting).
@@ -36,11 +37,13 @@ struct ArgumentBoundsTests {
     }
 
     @Test(.timeLimit(.minutes(3)))
-    func countsAndLifetimesOutOfRangeAreRefused() async throws {
+    func valuesOutOfRangeAreRefused() async throws {
         let cases: [(binary: String, arguments: [String], message: String)] = [
             ("byoky", ["exec", "--minutes=0", "--", "true"], "--minutes takes 1 to 525600"),
             ("byoky", ["exec", "--minutes=-5", "--", "true"], "--minutes takes 1 to 525600"),
             ("byoky", ["exec", "--minutes=9223372036854775807", "--", "true"], "--minutes takes 1 to 525600"),
+            ("byoky", ["exec", "--bridge", "notaurl", "--", "true"], "--bridge takes the bridge's address"),
+            ("byoky", ["exec", "--bridge", "ftp://127.0.0.1:1", "--", "true"], "--bridge takes the bridge's address"),
             ("byoky", ["log", "--limit=-3"], "--limit takes 1 to 10000"),
             ("byoky", ["log", "show", "--limit=10001"], "--limit takes 1 to 10000"),
             ("byoky", ["limit", "set", "app", "10", "--period=fortnight"], "Usage: byoky limit set"),

@@ -31,6 +31,12 @@ extension ByokyCommand {
             // The command's arguments are passed through untouched, so `--help` would be taken for
             // the command to run; before any `--` it asks for this help, as everywhere else.
             if let first = command.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
+            // The command gets the bridge's address in its provider URLs: one it cannot use would
+            // fail there, far from here.
+            guard let address = AbsoluteURL(bridge), ["http", "https"].contains(address.scheme), address.query == nil
+            else {
+                throw ValidationError("--bridge takes the bridge's address, e.g. http://127.0.0.1:19280")
+            }
             let longest = Int(Wallet.maximumSessionLifetime / 60_000)
             guard (1...longest).contains(minutes) else {
                 throw ValidationError("--minutes takes 1 to \(longest) (a year)")
