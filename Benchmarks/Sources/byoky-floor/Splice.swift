@@ -33,17 +33,7 @@ final class SplicedAnswers: ClientAnswering {
             }
             head.writeBuffer(&bytes)
             guard let end = try? HTTP1Bytes.headEnd(in: head, scanned: &scanned, limit: 64 * 1024) else { return }
-            var length = 0
-            head.withUnsafeReadableBytes { all in
-                let lines = UnsafeRawBufferPointer(rebasing: all[0..<end])
-                guard let firstLineEnd = HTTP1Bytes.find(Array("\r\n".utf8), in: lines, from: 0) else { return }
-                let fields = UnsafeRawBufferPointer(rebasing: lines[(firstLineEnd + 2)...])
-                try? HTTP1Bytes.forEachField(in: fields) { name, value, _ in
-                    if name.count == 14, Splice.equalsIgnoringCase(name, "content-length") {
-                        length = value.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-                    }
-                }
-            }
+            let length = head.withUnsafeReadableBytes { Splice.readHead(in: $0, end: end) } ?? 0
             let headBytes = end + 4
             var answer = head
             head = ByteBuffer()
@@ -84,36 +74,29 @@ final class SplicedRequests: ChannelInboundHandler {
         var out = allocator.buffer(capacity: end + 128)
         var length = 0
         let complete: Bool = received.withUnsafeReadableBytes { all in
-            let lines = UnsafeRawBufferPointer(rebasing: all[0..<end])
-            guard let firstLineEnd = HTTP1Bytes.find(Array("\r\n".utf8), in: lines, from: 0) else { return false }
-            let requestLine = UnsafeRawBufferPointer(rebasing: lines[0..<firstLineEnd])
-            let prefix = Array("/anthropic".utf8)
-            if let space = requestLine.firstIndex(of: UInt8(ascii: " ")),
-                requestLine.count > space + 1 + prefix.count,
-                requestLine[(space + 1)..<(space + 1 + prefix.count)].elementsEqual(prefix)
-            {
-                out.writeBytes(requestLine[...space])
-                out.writeBytes(requestLine[(space + 1 + prefix.count)...])
-            } else {
-                out.writeBytes(requestLine)
-            }
-            out.writeBytes("\r\n".utf8)
-            let fields = UnsafeRawBufferPointer(rebasing: lines[(firstLineEnd + 2)...])
-            var lineStart = fields.baseAddress!
-            do {
-                try HTTP1Bytes.forEachField(in: fields) { name, value, _ in
-                    let lineEnd = value.baseAddress! + value.count
-                    defer { lineStart = lineEnd + 2 }
-                    if name.count == 14, Splice.equalsIgnoringCase(name, "content-length") {
-                        length = value.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+            let head = Splice.readHead(
+                in: all,
+                end: end,
+                firstLine: { requestLine in
+                    let prefix = Array(" /anthropic/".utf8)
+                    if let space = requestLine.firstIndex(of: UInt8(ascii: " ")),
+                        requestLine.count > space + prefix.count,
+                        requestLine[space..<(space + prefix.count)].elementsEqual(prefix)
+                    {
+                        out.writeBytes(requestLine[...space])
+                        out.writeBytes(requestLine[(space + prefix.count - 1)...])
+                    } else {
+                        out.writeBytes(requestLine)
                     }
-                    if name.count == 4, Splice.equalsIgnoringCase(name, "host") { return }
-                    if name.count == 9, Splice.equalsIgnoringCase(name, "x-api-key") { return }
-                    out.writeBytes(UnsafeRawBufferPointer(start: lineStart, count: lineEnd - lineStart + 2))
+                },
+                field: { line, name in
+                    // The key and host lines are the wallet's to write; every other goes as it came.
+                    if HeaderText.bytes(name, are: "host") || HeaderText.bytes(name, are: "x-api-key") { return }
+                    out.writeBytes(line)
                 }
-            } catch {
-                return false
-            }
+            )
+            guard let head else { return false }
+            length = head
             return all.count >= end + 4 + length
         }
         guard complete else { return nil }
@@ -130,11 +113,32 @@ final class SplicedRequests: ChannelInboundHandler {
 }
 
 enum Splice {
-    /// Whether `bytes` spell `lowercase` in any case.
-    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
-        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
-        let expected = UnsafeRawBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
-        for index in 0..<bytes.count where bytes[index] | 0x20 != expected[index] { return false }
-        return true
+    /// Reads the head that ends at `end` (the offset of its blank line) at the start of `bytes`:
+    /// calls `firstLine` with its first line (CRLF included), then `field` with each field's whole
+    /// line and name, and returns the body's declared length (ByokyCore's framing reader); `nil`
+    /// when the head is not one.
+    static func readHead(
+        in bytes: UnsafeRawBufferPointer,
+        end: Int,
+        firstLine: (_ line: UnsafeRawBufferPointer) -> Void = { _ in },
+        field: (_ line: UnsafeRawBufferPointer, _ name: UnsafeRawBufferPointer) -> Void = { _, _ in }
+    ) -> Int? {
+        let lines = UnsafeRawBufferPointer(rebasing: bytes[0..<end])
+        guard let firstLineEnd = HTTP1Bytes.find(Array("\r\n".utf8), in: lines, from: 0) else { return nil }
+        firstLine(UnsafeRawBufferPointer(rebasing: lines[0..<(firstLineEnd + 2)]))
+        let fields = UnsafeRawBufferPointer(rebasing: lines[(firstLineEnd + 2)...])
+        var framing = HTTP1FramingFields(minorVersion: 1)
+        var lineStart = fields.baseAddress!
+        do {
+            try HTTP1Bytes.forEachField(in: fields) { name, value, spaceFollows throws(HTTP1MessageError) in
+                try framing.note(name: name, value: value, spaceFollows: spaceFollows)
+                let lineEnd = value.baseAddress! + value.count
+                field(UnsafeRawBufferPointer(start: lineStart, count: lineEnd - lineStart + 2), name)
+                lineStart = lineEnd + 2
+            }
+        } catch {
+            return nil
+        }
+        return framing.length ?? 0
     }
 }
