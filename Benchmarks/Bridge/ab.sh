@@ -12,6 +12,10 @@
 #   AB_ENV_n="NAME=value ..." sets the environment of the n-th binary's daemon (from 1), e.g. to
 #   try an allocator with the same binary twice (the first pass alone measures the noise):
 #   AB_ENV_2="LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2" ab.sh 3 6 bin bin
+#   AB_HALT_POLL="0 200000" measures every lane once per value of the guest's idle polling
+#   (/sys/module/haltpoll/parameters/guest_halt_poll_ns: how long an idle vCPU of a guest with
+#   the haltpoll driver polls before it halts) in each round, lanes named `lane@value`, each
+#   compared with the hop at the same value; the machine's value is put back at the end (root).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 window=${1:?seconds per window}
@@ -20,9 +24,17 @@ shift 2
 [ $# -ge 1 ] || { echo "usage: $0 seconds rounds BINARY..." >&2; exit 1; }
 for tool in nginx wrk; do command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install nginx wrk" >&2; exit 1; }; done
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+halt_poll=/sys/module/haltpoll/parameters/guest_halt_poll_ns
+poll_values=${AB_HALT_POLL:-}
+if [ -n "$poll_values" ]; then
+    [ -w "$halt_poll" ] || { echo "AB_HALT_POLL needs the haltpoll idle driver and root ($halt_poll)" >&2; exit 1; }
+    original_poll=$(cat "$halt_poll")
+fi
+restore_poll() { [ -z "$poll_values" ] || echo "$original_poll" > "$halt_poll"; }
+trap 'kill $(jobs -p) 2>/dev/null; restore_poll; rm -rf "$work"' EXIT
 printf 'Bench-Password-2026\n' > "$work/password"
 source Benchmarks/Bridge/nginx.sh
+source Benchmarks/Bridge/machine.sh
 start_nginx
 
 # Each binary: its own wallet, its own bridge, one app session (its key in $work/key.N).
@@ -67,20 +79,25 @@ for lane in direct hop "${!urls[@]}"; do
     esac
     BENCH_KEY=$key wrk -t1 -c4 -d1s -s "$script" "$url" >/dev/null
 done
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; ${rounds} rounds of ${window}-s windows"
+echo "machine: $(machine_summary); ${rounds} rounds of ${window}-s windows"
 for round in $(seq "$rounds"); do
-    for connections in 1 32; do
-        for lane in direct hop "${!urls[@]}"; do
-            case $lane in
-                direct) url="http://127.0.0.1:$port/v1/messages" key=sk-bench-upstream name=direct ;;
-                hop) url="http://127.0.0.1:$hop_port/v1/messages" key=sk-bench-upstream name=nginx-hop ;;
-                *) url=${urls[$lane]} key=${keys[$lane]} name=${names[$lane]} ;;
-            esac
-            read -r p50 rps flag < <(measure "$url" "$key" "$connections")
-            echo "$round $connections $name $p50 $rps ${flag:-}" | tee -a "$work/windows"
+    # One pass at the machine's own idle polling (`-`), or one a value of AB_HALT_POLL.
+    for poll in ${poll_values:--}; do
+        if [ "$poll" = - ]; then poll=""; else echo "$poll" > "$halt_poll"; fi
+        for connections in 1 32; do
+            for lane in direct hop "${!urls[@]}"; do
+                case $lane in
+                    direct) url="http://127.0.0.1:$port/v1/messages" key=sk-bench-upstream name=direct ;;
+                    hop) url="http://127.0.0.1:$hop_port/v1/messages" key=sk-bench-upstream name=nginx-hop ;;
+                    *) url=${urls[$lane]} key=${keys[$lane]} name=${names[$lane]} ;;
+                esac
+                read -r p50 rps flag < <(measure "$url" "$key" "$connections")
+                echo "$round${poll:+@$poll} $connections $name${poll:+@$poll} $p50 $rps ${flag:-}" | tee -a "$work/windows"
+            done
         done
     done
 done
+restore_poll
 echo "== medians over $rounds rounds (added p50 = lane p50 minus direct p50 of the same round, c=1)"
 awk -v first="${names[0]}" '
     function median(list,   n, a, i, j, t) {
@@ -88,16 +105,20 @@ awk -v first="${names[0]}" '
         for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
-    $2 == 1 && $3 == "direct" { direct[$1] = $4 }
-    $2 == 1 && $3 != "direct" { added[$3] = added[$3] " " ($4 - direct[$1]); lanes[$3] = 1 }
+    # A lane named `name@value` (AB_HALT_POLL) is compared with the hop and the first binary at
+    # the same value, and with the direct call of the same round at that value.
+    function suffix(lane) { return index(lane, "@") ? substr(lane, index(lane, "@")) : "" }
+    $2 == 1 && $3 ~ /^direct/ { direct[$1] = $4 }
+    $2 == 1 && $3 !~ /^direct/ { added[$3] = added[$3] " " ($4 - direct[$1]); lanes[$3] = 1 }
     $2 == 32 { rps[$3] = rps[$3] " " $5; lanes[$3] = 1 }
     END {
-        hopAdded = median(added["nginx-hop"]); hopRps = median(rps["nginx-hop"])
-        firstAdded = median(added[first]); firstRps = median(rps[first])
         printf "%-28s %14s %10s %12s %10s %10s %12s\n", "lane", "added p50 µs", "vs hop", "vs first", "c=32 req/s", "vs hop", "vs first"
         for (lane in lanes) {
+            s = suffix(lane)
+            hopAdded = median(added["nginx-hop" s]); hopRps = median(rps["nginx-hop" s])
+            firstAdded = median(added[first s]); firstRps = median(rps[first s])
             a = median(added[lane]); r = median(rps[lane])
-            printf "%-28s %14.0f %9.2fx %11.2fx %10.0f %9.2fx %11.2fx\n", lane, a, a / hopAdded, (firstAdded ? a / firstAdded : 0), r, r / hopRps, (firstRps ? r / firstRps : 0)
+            printf "%-28s %14.0f %9.2fx %11.2fx %10.0f %9.2fx %11.2fx\n", lane, a, (hopAdded ? a / hopAdded : 0), (firstAdded ? a / firstAdded : 0), r, r / hopRps, (firstRps ? r / firstRps : 0)
         }
     }' "$work/windows"
 if grep -q "non-2xx" "$work/windows"; then

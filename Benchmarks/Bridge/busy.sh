@@ -17,6 +17,7 @@ for tool in nginx wrk; do command -v "$tool" >/dev/null || { echo "$tool is miss
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 source Benchmarks/Bridge/nginx.sh
+source Benchmarks/Bridge/machine.sh
 start_nginx
 swift build -c release --package-path Benchmarks --product byoky-floor >/dev/null
 floor=Benchmarks/.build/release/byoky-floor
@@ -38,7 +39,7 @@ done
 lane_url() { # setting (or direct) → url
     if [ "$1" = direct ]; then echo "http://127.0.0.1:$port/v1/messages"; else echo "http://127.0.0.1:${ports[$1]}/anthropic/v1/messages"; fi
 }
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; ${busy} us of work; $rounds rounds of ${window}-s windows"
+echo "machine: $(machine_summary); ${busy} us of work; $rounds rounds of ${window}-s windows"
 for lane in direct "${settings[@]}"; do # warm-up
     BENCH_KEY=sk-bench wrk -t1 -c1 -d1s -s Benchmarks/Bridge/post.lua "$(lane_url "$lane")" >/dev/null
 done

@@ -39,6 +39,7 @@ mock=$(grep -o '127.0.0.1:[0-9]*' "$work/mock.log")
 upstream=$mock
 if [ "${BENCH_UPSTREAM:-nginx}" = nginx ] && command -v nginx >/dev/null; then
     source Benchmarks/Bridge/nginx.sh
+source Benchmarks/Bridge/machine.sh
     start_nginx
     upstream="127.0.0.1:$port"
     proxy="127.0.0.1:$hop_port"
@@ -75,7 +76,7 @@ sleep 4
 echo "daemon RSS idle: $(daemon_rss) KiB"
 
 script=Benchmarks/Bridge/post.lua
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $rounds rounds of ${duration}-s windows per lane"
+echo "machine: $(machine_summary); $rounds rounds of ${duration}-s windows per lane"
 # The apps' session keys: passthrough (`bench`) and, routed by a group to the OpenAI API of the
 # same upstream, translated (`translated`).
 printf 'sk-bench-upstream\n' | "$bin/byoky" key add openai --base-url "http://$upstream" >/dev/null
