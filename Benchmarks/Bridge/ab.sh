@@ -12,6 +12,8 @@
 #   AB_ENV_n="NAME=value ..." sets the environment of the n-th binary's daemon (from 1), e.g. to
 #   try an allocator with the same binary twice (the first pass alone measures the noise):
 #   AB_ENV_2="LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2" ab.sh 3 6 bin bin
+#   AB_COUNT_IDLE=1 also counts, with `perf stat -a`, how often a CPU went idle during each c=1
+#   window, per request (the `idle/req` column; needs perf with the power:cpu_idle tracepoint).
 #   AB_HALT_POLL="0 200000" measures every lane once per value of the guest's idle polling
 #   (/sys/module/haltpoll/parameters/guest_halt_poll_ns: how long an idle vCPU of a guest with
 #   the haltpoll driver polls before it halts) in each round, lanes named `lane@value`, each
@@ -63,12 +65,23 @@ for binary in "$@"; do
 done
 
 script=Benchmarks/Bridge/post.lua
-measure() { # url key connections → "p50_us rps"
-    BENCH_KEY=$2 wrk -t1 -c"$3" -d"${window}s" --latency -s "$script" "$1" | awk '
+measure() { # url key connections → "p50_us rps halts_per_request"
+    local perf=()
+    # AB_COUNT_IDLE: the times a CPU went idle during a c=1 window, per request (all CPUs).
+    if [ -n "${AB_COUNT_IDLE:-}" ] && [ "$3" = 1 ]; then
+        perf=(perf stat -a -x, -e power:cpu_idle -o "$work/idle.csv" --)
+    fi
+    BENCH_KEY=$2 "${perf[@]}" wrk -t1 -c"$3" -d"${window}s" --latency -s "$script" "$1" > "$work/wrk.out"
+    # power:cpu_idle fires on entering and on leaving an idle state: two a halt.
+    idle=$( [ ${#perf[@]} -gt 0 ] && awk -F, '$3 == "power:cpu_idle" { print $1 / 2 }' "$work/idle.csv" || echo -)
+    awk -v idle="$idle" '
         function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; if (v ~ /s$/) return v * 1000000; return v }
-        $1 == "50%" { p50 = us($2) } $1 == "Requests/sec:" { rps = $2 }
+        $1 == "50%" { p50 = us($2) } $1 == "Requests/sec:" { rps = $2 } / requests in / { requests = $1 }
         /Non-2xx/ { errors = 1 }
-        END { printf "%.1f %.0f%s\n", p50, rps, (errors ? " non-2xx!" : "") }'
+        END {
+            halts = idle == "-" || !requests ? "-" : sprintf("%.2f", idle / requests)
+            printf "%.1f %.0f %s%s\n", p50, rps, halts, (errors ? " non-2xx!" : "")
+        }' "$work/wrk.out"
 }
 # Warm-up: every lane, a little.
 for lane in direct hop "${!urls[@]}"; do
@@ -91,8 +104,8 @@ for round in $(seq "$rounds"); do
                     hop) url="http://127.0.0.1:$hop_port/v1/messages" key=sk-bench-upstream name=nginx-hop ;;
                     *) url=${urls[$lane]} key=${keys[$lane]} name=${names[$lane]} ;;
                 esac
-                read -r p50 rps flag < <(measure "$url" "$key" "$connections")
-                echo "$round${poll:+@$poll} $connections $name${poll:+@$poll} $p50 $rps ${flag:-}" | tee -a "$work/windows"
+                read -r p50 rps halts flag < <(measure "$url" "$key" "$connections")
+                echo "$round${poll:+@$poll} $connections $name${poll:+@$poll} $p50 $rps $halts ${flag:-}" | tee -a "$work/windows"
             done
         done
     done
@@ -110,15 +123,16 @@ awk -v first="${names[0]}" '
     function suffix(lane) { return index(lane, "@") ? substr(lane, index(lane, "@")) : "" }
     $2 == 1 && $3 ~ /^direct/ { direct[$1] = $4 }
     $2 == 1 && $3 !~ /^direct/ { added[$3] = added[$3] " " ($4 - direct[$1]); lanes[$3] = 1 }
+    $2 == 1 && $6 != "-" { halts[$3] = halts[$3] " " $6; lanes[$3] = 1 }
     $2 == 32 { rps[$3] = rps[$3] " " $5; lanes[$3] = 1 }
     END {
-        printf "%-28s %14s %10s %12s %10s %10s %12s\n", "lane", "added p50 µs", "vs hop", "vs first", "c=32 req/s", "vs hop", "vs first"
+        printf "%-28s %14s %10s %12s %10s %10s %12s %10s\n", "lane", "added p50 µs", "vs hop", "vs first", "c=32 req/s", "vs hop", "vs first", "idle/req"
         for (lane in lanes) {
             s = suffix(lane)
             hopAdded = median(added["nginx-hop" s]); hopRps = median(rps["nginx-hop" s])
             firstAdded = median(added[first s]); firstRps = median(rps[first s])
             a = median(added[lane]); r = median(rps[lane])
-            printf "%-28s %14.0f %9.2fx %11.2fx %10.0f %9.2fx %11.2fx\n", lane, a, (hopAdded ? a / hopAdded : 0), (firstAdded ? a / firstAdded : 0), r, r / hopRps, (firstRps ? r / firstRps : 0)
+            printf "%-28s %14.0f %9.2fx %11.2fx %10.0f %9.2fx %11.2fx %10s\n", lane, a, (hopAdded ? a / hopAdded : 0), (firstAdded ? a / firstAdded : 0), r, r / hopRps, (firstRps ? r / firstRps : 0), (lane in halts ? median(halts[lane]) : "-")
         }
     }' "$work/windows"
 if grep -q "non-2xx" "$work/windows"; then
