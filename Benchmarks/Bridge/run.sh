@@ -29,6 +29,8 @@ swift build -c release --static-swift-stdlib --product byoky-mock-provider >/dev
 bin=.build/release
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+# The report's machine line, with or without nginx.
+source Benchmarks/Bridge/machine.sh
 export BYOKY_HOME="$work/wallet"
 printf 'Bench-Password-2026\n' > "$work/password"
 printf 'sk-bench-upstream\n' > "$work/upstream"
@@ -39,7 +41,6 @@ mock=$(grep -o '127.0.0.1:[0-9]*' "$work/mock.log")
 upstream=$mock
 if [ "${BENCH_UPSTREAM:-nginx}" = nginx ] && command -v nginx >/dev/null; then
     source Benchmarks/Bridge/nginx.sh
-source Benchmarks/Bridge/machine.sh
     start_nginx
     upstream="127.0.0.1:$port"
     proxy="127.0.0.1:$hop_port"
