@@ -18,6 +18,9 @@
 #   (/sys/module/haltpoll/parameters/guest_halt_poll_ns: how long an idle vCPU of a guest with
 #   the haltpoll driver polls before it halts) in each round, lanes named `lane@value`, each
 #   compared with the hop at the same value; the machine's value is put back at the end (root).
+#   AB_TRANSLATED=1 adds a translated lane for every binary (`N:name/translated`: the same
+#   Anthropic request routed by a group to the OpenAI API of the same upstream), compared with the
+#   first binary's translated lane, and prints each binary's translated/passthrough ratio.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 window=${1:?seconds per window}
@@ -62,6 +65,18 @@ for binary in "$@"; do
     urls+=("http://$bridge/anthropic/v1/messages")
     keys+=("$(cat "$work/key.$index")")
     names+=("$index:$(basename "$binary")${!environment_name:++env}")
+    if [ -n "${AB_TRANSLATED:-}" ]; then
+        printf 'sk-bench-upstream\n' | BYOKY_HOME=$home "$binary" key add openai --base-url "http://127.0.0.1:$port" \
+            --password-file "$work/password" >/dev/null
+        BYOKY_HOME=$home "$binary" group add gpt --provider openai --model gpt-5.4 >/dev/null
+        BYOKY_HOME=$home "$binary" exec --app abt --bridge "http://$bridge" -- /bin/sh -c \
+            "printf %s \"\$ANTHROPIC_API_KEY\" > '$work/tkey.$index'; while kill -0 $$ 2>/dev/null; do sleep 1; done" >/dev/null 2>&1 &
+        for _ in $(seq 100); do [ -s "$work/tkey.$index" ] && break; sleep 0.1; done
+        BYOKY_HOME=$home "$binary" group assign abt gpt >/dev/null
+        urls+=("http://$bridge/anthropic/v1/messages")
+        keys+=("$(cat "$work/tkey.$index")")
+        names+=("${names[-1]}/translated")
+    fi
 done
 
 script=Benchmarks/Bridge/post.lua
@@ -130,9 +145,17 @@ awk -v first="${names[0]}" '
         for (lane in lanes) {
             s = suffix(lane)
             hopAdded = median(added["nginx-hop" s]); hopRps = median(rps["nginx-hop" s])
-            firstAdded = median(added[first s]); firstRps = median(rps[first s])
+            # A translated lane is compared with the translated lane of the first binary.
+            f = (lane ~ /\/translated/ ? first "/translated" : first) s
+            firstAdded = median(added[f]); firstRps = median(rps[f])
             a = median(added[lane]); r = median(rps[lane])
             printf "%-28s %14.0f %9.2fx %11.2fx %10.0f %9.2fx %11.2fx %10s\n", lane, a, (hopAdded ? a / hopAdded : 0), (firstAdded ? a / firstAdded : 0), r, r / hopRps, (firstRps ? r / firstRps : 0), (lane in halts ? median(halts[lane]) : "-")
+        }
+        for (lane in lanes) {
+            if (lane !~ /\/translated/) continue
+            passthrough = lane; sub(/\/translated/, "", passthrough)
+            p = median(added[passthrough])
+            printf "%s: translated vs passthrough, added p50 %.2fx (goal <= 1.3x), req/s %.2fx\n", passthrough, (p ? median(added[lane]) / p : 0), median(rps[lane]) / median(rps[passthrough])
         }
     }' "$work/windows"
 if grep -q "non-2xx" "$work/windows"; then

@@ -1,4 +1,7 @@
+import ByokyCore
 import ByokyStore
+import ByokyTranslate
+import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -42,13 +45,36 @@ struct EarlyAnswerTests {
         }
     }
 
-    static func head(contentType: String) -> UpstreamResponseParser.Head {
+    static func head(contentType: String, status: Int = 200) -> UpstreamResponseParser.Head {
         UpstreamResponseParser.Head(
-            status: 200,
+            status: status,
             headers: HTTPHeaders([("content-type", contentType), ("connection", "keep-alive"), ("request-id", "r1")]),
             contentLength: 2,
             isKeepAlive: true
         )
+    }
+
+    /// An OpenAI app's request routed to Anthropic; its `seed` is left out (a translation note).
+    static func translation() throws -> ChatTranslator.OutboundRequest {
+        let body = #"{"model":"gpt-5.4","seed":7,"messages":[{"role":"user","content":"Hi"}]}"#
+        return try ChatTranslator.translateRequest(
+            Array(body.utf8),
+            path: "/v1/chat/completions",
+            from: .openai,
+            to: try #require(ProviderRegistry.provider(.anthropic)),
+            model: "claude-sonnet-4-6",
+            requestID: "req_early"
+        )
+    }
+
+    static let anthropicAnswer = #"""
+        {"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-6",
+        "content":[{"type":"text","text":"Hi there"}],"stop_reason":"end_turn","stop_sequence":null,
+        "usage":{"input_tokens":5,"output_tokens":2}}
+        """#
+
+    static func object(_ body: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
     }
 
     @Test func anAnnouncementTheCompletionTakesIsNeverWithdrawn() {
@@ -94,5 +120,87 @@ struct EarlyAnswerTests {
         #expect(writer.written.withLock { $0.isEmpty })
         #expect(records.counts.withLock { $0.announced } == 0)
         #expect(records.counts.withLock { $0.withdrawn } == 0)
+    }
+
+    /// A request translated into another family has its whole answer translated back and written
+    /// at once, with the headers the request's task would write: the app's content type, the
+    /// provider's own headers but not its hop-by-hop ones, the notes of what was left out.
+    @Test func aTranslatedAnswerIsWrittenInTheAppsFamily() throws {
+        let records = CountingRecords()
+        let writer = RecordingWriter(accepts: true)
+        let early = EarlyAnswer(
+            writer: writer,
+            allowedOrigin: nil,
+            records: records,
+            translation: try Self.translation()
+        )
+        #expect(
+            early.take(head: Self.head(contentType: "application/json"), body: ByteBuffer(string: Self.anthropicAnswer))
+        )
+        #expect(early.takeAnnouncement())
+        let written = try #require(writer.written.withLock { $0.first })
+        #expect(written.status == 200)
+        #expect(written.names == ["request-id", "content-type", ProxyEngine.translationNotesHeader])
+        let answer = try Self.object(written.body)
+        #expect(answer["object"] as? String == "chat.completion")
+        #expect(answer["model"] as? String == "gpt-5.4")
+        let choice = try #require((answer["choices"] as? [[String: Any]])?.first)
+        #expect((choice["message"] as? [String: Any])?["content"] as? String == "Hi there")
+        #expect((answer["usage"] as? [String: Any])?["completion_tokens"] as? Int == 2)
+    }
+
+    /// The same translation as the request's task would make, for answers and for errors alike.
+    @Test(arguments: [
+        (status: 200, body: anthropicAnswer),
+        (status: 429, body: #"{"type":"error","error":{"type":"rate_limit_error","message":"Slow down"}}"#),
+        (status: 200, body: "not json"),
+    ])
+    func anEarlyTranslationMatchesTheTasks(status: Int, body: String) throws {
+        let translation = try Self.translation()
+        let writer = RecordingWriter(accepts: true)
+        let early = EarlyAnswer(
+            writer: writer,
+            allowedOrigin: "https://app.example",
+            records: CountingRecords(),
+            translation: translation
+        )
+        let head = Self.head(contentType: "application/json", status: status)
+        #expect(early.take(head: head, body: ByteBuffer(string: body)))
+        let expected = ProxyEngine.translatedWhole(
+            ByteBuffer(string: body).readableBytesView,
+            status: status,
+            headers: head.headers,
+            translation: translation
+        )
+        let written = try #require(writer.written.withLock { $0.first })
+        #expect(written.status == expected.status)
+        #expect(written.origin == "https://app.example")
+        #expect(written.names == expected.headers.map(\.name))
+        #expect(written.body == String(buffer: expected.body))
+        if status == 429 {
+            #expect(written.status == 429)
+            let error = try #require(try Self.object(written.body)["error"] as? [String: Any])
+            #expect(error["message"] as? String == "Slow down")
+        }
+        if body == "not json" { #expect(written.status == 502) }
+    }
+
+    /// A translated event stream is translated event by event by the request's task.
+    @Test func aTranslatedEventStreamIsLeftToTheTask() throws {
+        let records = CountingRecords()
+        let writer = RecordingWriter(accepts: true)
+        do {
+            let early = EarlyAnswer(
+                writer: writer,
+                allowedOrigin: nil,
+                records: records,
+                translation: try Self.translation()
+            )
+            #expect(
+                !early.take(head: Self.head(contentType: "text/event-stream"), body: ByteBuffer(string: "data: {}\n\n"))
+            )
+        }
+        #expect(writer.written.withLock { $0.isEmpty })
+        #expect(records.counts.withLock { $0.announced } == 0)
     }
 }

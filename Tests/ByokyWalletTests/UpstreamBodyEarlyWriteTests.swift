@@ -44,12 +44,32 @@ struct UpstreamBodyEarlyWriteTests {
         body.finish()
         #expect(handed.withLock { $0.map(\.0) } == [200])
         #expect(handed.withLock { $0.map(\.1) } == ["hello world"])
-        #expect(body.takeWrittenEarly().map { String(buffer: $0) } == "hello world")
-        #expect(body.takeWrittenEarly() == nil)
-        // Nothing is left to read: the body was written.
+        // Nothing is left to read: the body was written, as a reader at its end finds (a
+        // translating request's task reads first, then asks).
         var read: [String] = []
         for try await chunk in body { read.append(String(buffer: chunk)) }
         #expect(read.isEmpty)
+        #expect(body.isWrittenEarly)
+        #expect(body.takeWrittenEarly().map { String(buffer: $0) } == "hello world")
+        #expect(body.takeWrittenEarly() == nil)
+        #expect(!body.isWrittenEarly)
+    }
+
+    @Test func aReaderWaitingWhenTheAnswerEndsReadsItAllAndFindsItNotWritten() async throws {
+        let (body, handed) = Self.body(writes: true)
+        async let read: [String] = {
+            var read: [String] = []
+            for try await chunk in body { read.append(String(buffer: chunk)) }
+            return read
+        }()
+        // The reader touches the body before the provider's answer arrives.
+        for _ in 0..<1000 where !body.hasWaitingReader { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(body.hasWaitingReader)
+        _ = body.append(ByteBuffer(string: "hello world"))
+        body.finish()
+        #expect(try await read == ["hello world"])
+        #expect(handed.withLock { $0.isEmpty })
+        #expect(!body.isWrittenEarly)
     }
 
     @Test func aWriterThatDeclinesLeavesTheBodyToItsReader() async throws {
@@ -57,6 +77,7 @@ struct UpstreamBodyEarlyWriteTests {
         _ = body.append(ByteBuffer(string: "hello world"))
         body.finish()
         #expect(handed.withLock { $0.count } == 1)
+        #expect(!body.isWrittenEarly)
         #expect(body.takeWrittenEarly() == nil)
         #expect(body.takeAllIfFinished().map { $0.map { String(buffer: $0) } } == ["hello world"])
     }

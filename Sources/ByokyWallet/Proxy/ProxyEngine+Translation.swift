@@ -24,9 +24,9 @@ extension ProxyEngine {
         // answer is written, not on its way.
         completion.keepWhileAnswering(translation.leftovers)
         let status = response.status
-        var headers = ResponseHeaderPolicy.filter(response.headers, bodyIsRewritten: true)
-            .filter { !HeaderText.name($0.name, is: "content-type") }
         if (200..<300).contains(status), ContentType.isEventStream(response.headers.first(name: "content-type")) {
+            var headers = ResponseHeaderPolicy.filter(response.headers, bodyIsRewritten: true)
+                .filter { !HeaderText.name($0.name, is: "content-type") }
             headers.append((name: "content-type", value: "text/event-stream; charset=utf-8"))
             headers.append((name: "cache-control", value: "no-cache"))
             if let notes = translation.report.headerValue {
@@ -43,6 +43,7 @@ extension ProxyEngine {
         }
         var upstream = ByteBuffer()
         do {
+            // Empty at once when the answer was translated and written from the provider's read.
             for try await var chunk in response.body {
                 guard upstream.readableBytes + chunk.readableBytes <= Self.maximumTranslatedBodySize else {
                     throw ByokyError.payloadTooLarge("The provider's answer", limit: Self.maximumTranslatedBodySize)
@@ -59,7 +60,17 @@ extension ProxyEngine {
             )
             throw ByokyError(.streamTruncated, "The provider's response ended early", underlying: error)
         }
-        let translated = translation.translator.translateResponse(upstream.readableBytesView, status: status)
+        if response.body.isWrittenEarly {
+            // Translated and written already (``EarlyAnswer``): the app's connection only records
+            // it, metering the provider's bytes.
+            return Self.passedThrough(response, family: nil, dropsUsageOnlyChunk: false, completion: completion)
+        }
+        let translated = Self.translatedWhole(
+            upstream.readableBytesView,
+            status: status,
+            headers: response.headers,
+            translation: translation
+        )
         completion.keepWhileAnswering(translated.leftovers)
         // The answer was parsed to be translated: its usage is read from that tree, not metered
         // from its bytes again, and once the answer is written (an answer that did not parse is
@@ -69,14 +80,35 @@ extension ProxyEngine {
         } else {
             completion.settle(usage: Self.usage(of: upstream, from: plan.target))
         }
-        var notes = translation.report
-        for note in translated.report.notes { notes.note(note) }
-        headers.append((name: "content-type", value: "application/json"))
-        if let value = notes.headerValue { headers.append((name: Self.translationNotesHeader, value: value)) }
         return ProxyResponse(
             status: translated.status,
-            headers: headers,
-            body: ProxyResponseBody(storage: .buffer(ByteBuffer(bytes: translated.body)), completion: completion)
+            headers: translated.headers,
+            body: ProxyResponseBody(storage: .buffer(translated.body), completion: completion)
+        )
+    }
+
+    /// The provider's whole (non-stream) answer, `status`, `headers` and `body`, translated into
+    /// the app's family by `translation`: its status, the headers that go to the app (the
+    /// provider's, filtered, with the notes of what both translations left out), the body, and
+    /// the documents read and written (to be let go once the answer is sent).
+    static func translatedWhole(
+        _ body: ByteBufferView,
+        status: Int,
+        headers: HTTPHeaders,
+        translation: ChatTranslator.OutboundRequest
+    ) -> TranslatedWhole {
+        let translated = translation.translator.translateResponse(body, status: status)
+        var notes = translation.report
+        for note in translated.report.notes { notes.note(note) }
+        var fields = ResponseHeaderPolicy.filter(headers, bodyIsRewritten: true)
+            .filter { !HeaderText.name($0.name, is: "content-type") }
+        fields.append((name: "content-type", value: "application/json"))
+        if let value = notes.headerValue { fields.append((name: Self.translationNotesHeader, value: value)) }
+        return TranslatedWhole(
+            status: translated.status,
+            headers: fields,
+            body: ByteBuffer(bytes: translated.body),
+            leftovers: translated.leftovers
         )
     }
 
@@ -85,4 +117,14 @@ extension ProxyEngine {
     static func usage(of answer: ByteBuffer, from provider: Provider) -> TokenUsage? {
         UsageExtractor.usage(fromJSON: answer.readableBytesView, provider: provider.id)
     }
+}
+
+/// A provider's whole answer translated into the app's family (``ProxyEngine/translatedWhole(_:status:headers:translation:)``).
+struct TranslatedWhole: Sendable {
+    var status: Int
+    /// The headers that go to the app.
+    var headers: [(name: String, value: String)]
+    var body: ByteBuffer
+    /// The documents read and written, let go once the answer is sent.
+    var leftovers: TranslationLeftovers
 }

@@ -176,12 +176,10 @@ public struct ProxyEngine: Sendable {
         case .credential(let own):
             credential = own
         }
-        // An answer passed on as it is may be written the moment it has all arrived.
-        let earlyAnswer =
-            plan.translation == nil
-            ? request.wholeAnswerWriter.map {
-                EarlyAnswer(writer: $0, allowedOrigin: session.appOrigin, records: records)
-            } : nil
+        // A whole answer may be written the moment it has all arrived (translated if need be).
+        let earlyAnswer = request.wholeAnswerWriter.map {
+            EarlyAnswer(writer: $0, allowedOrigin: session.appOrigin, records: records, translation: plan.translation)
+        }
         let (response, addedStreamUsage) = try await send(
             request,
             to: plan.target,

@@ -134,6 +134,18 @@ public final class UpstreamBody: AsyncSequence, Sendable {
         }
     }
 
+    /// Whether the whole-answer writer wrote the body (it is left for ``takeWrittenEarly()``).
+    /// Once a reader has seen the body's end, this is final: the early write happens, if at all,
+    /// before the end is announced.
+    var isWrittenEarly: Bool {
+        state.withLock { $0.writtenEarly != nil }
+    }
+
+    /// Whether a reader is waiting for the next chunk.
+    var hasWaitingReader: Bool {
+        state.withLock { $0.waiter != nil }
+    }
+
     /// The whole body, when the whole-answer writer wrote it (once).
     func takeWrittenEarly() -> ByteBuffer? {
         state.withLock { $0.writtenEarly.take() }
