@@ -67,6 +67,11 @@ struct EarlyAnswerTests {
         )
     }
 
+    /// An early write of the answer to ``translation()`` for a program's session.
+    static func translating(to writer: RecordingWriter, records: CountingRecords) throws -> EarlyAnswer {
+        EarlyAnswer(writer: writer, allowedOrigin: nil, records: records, translation: try translation())
+    }
+
     static let anthropicAnswer = #"""
         {"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-6",
         "content":[{"type":"text","text":"Hi there"}],"stop_reason":"end_turn","stop_sequence":null,
@@ -128,12 +133,7 @@ struct EarlyAnswerTests {
     @Test func aTranslatedAnswerIsWrittenInTheAppsFamily() throws {
         let records = CountingRecords()
         let writer = RecordingWriter(accepts: true)
-        let early = EarlyAnswer(
-            writer: writer,
-            allowedOrigin: nil,
-            records: records,
-            translation: try Self.translation()
-        )
+        let early = try Self.translating(to: writer, records: records)
         #expect(
             early.take(head: Self.head(contentType: "application/json"), body: ByteBuffer(string: Self.anthropicAnswer))
         )
@@ -190,12 +190,7 @@ struct EarlyAnswerTests {
         let records = CountingRecords()
         let writer = RecordingWriter(accepts: true)
         do {
-            let early = EarlyAnswer(
-                writer: writer,
-                allowedOrigin: nil,
-                records: records,
-                translation: try Self.translation()
-            )
+            let early = try Self.translating(to: writer, records: records)
             #expect(
                 !early.take(head: Self.head(contentType: "text/event-stream"), body: ByteBuffer(string: "data: {}\n\n"))
             )
