@@ -31,9 +31,15 @@ struct EarlyAnswerTests {
         let accepts: Bool
         let written = Mutex<[(status: Int, origin: String?, names: [String], body: String)]>([])
 
+        /// How many answers it was handed, written or not.
+        let offers = Mutex(0)
+
         init(accepts: Bool) { self.accepts = accepts }
 
+        func canWriteWhole() -> Bool { accepts }
+
         func writeWhole(_ answer: WholeAnswer, beforeWriting: () -> Void) -> Bool {
+            offers.withLock { $0 += 1 }
             guard accepts else { return false }
             beforeWriting()
             written.withLock {
@@ -196,6 +202,24 @@ struct EarlyAnswerTests {
             )
         }
         #expect(writer.written.withLock { $0.isEmpty })
+        #expect(records.counts.withLock { $0.announced } == 0)
+    }
+
+    /// A connection that cannot take the answer now is asked before the answer is translated:
+    /// nothing is translated in vain (the request's task translates it), nothing is announced.
+    @Test func nothingIsTranslatedForAConnectionThatCannotTakeTheAnswer() throws {
+        let records = CountingRecords()
+        let writer = RecordingWriter(accepts: false)
+        do {
+            let early = try Self.translating(to: writer, records: records)
+            #expect(
+                !early.take(
+                    head: Self.head(contentType: "application/json"),
+                    body: ByteBuffer(string: Self.anthropicAnswer)
+                )
+            )
+        }
+        #expect(writer.offers.withLock { $0 } == 0)
         #expect(records.counts.withLock { $0.announced } == 0)
     }
 }

@@ -196,14 +196,21 @@ struct ChannelResponseWriter: ResponseBodyWriter {
 }
 
 extension ChannelResponseWriter: WholeAnswerWriter {
+    /// Whether this is the connection's event loop, the connection is open and this answer is the
+    /// one it is waiting to write.
+    func canWriteWhole() -> Bool {
+        guard eventLoop.inEventLoop else { return false }
+        let (handler, context) = target.value
+        return context.channel.isActive && handler.isAwaitingAnswer(answerNumber)
+    }
+
     /// Writes the provider's whole answer from its connection's read, when that is this
     /// connection's event loop, the connection is open and this answer is the one it is waiting
     /// to write; the connection then takes its next request. The request's task finds the answer
     /// written (``ProxyResponseBody/takeIfWrittenEarly()``) and only records it.
     func writeWhole(_ answer: WholeAnswer, beforeWriting: () -> Void) -> Bool {
-        guard eventLoop.inEventLoop else { return false }
+        guard canWriteWhole() else { return false }
         let (handler, context) = target.value
-        guard context.channel.isActive, handler.isAwaitingAnswer(answerNumber) else { return false }
         handler.noteWrittenEarly(answerNumber)
         beforeWriting()
         // The engine forwards a request only from its session's own page, or from no page for a

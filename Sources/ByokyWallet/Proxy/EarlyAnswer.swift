@@ -51,8 +51,9 @@ final class EarlyAnswer: WholeAnswerTaker {
             )
             return write(answer)
         }
-        // A larger one is refused by the task's reading, in the app's format.
-        guard body.readableBytes <= ProxyEngine.maximumTranslatedBodySize else { return false }
+        // A larger one is refused by the task's reading, in the app's format; nothing is
+        // translated for a connection that cannot take the answer now (the task translates it).
+        guard body.readableBytes <= ProxyEngine.maximumTranslatedBodySize, writer.canWriteWhole() else { return false }
         let translated = ProxyEngine.translatedWhole(
             body.readableBytesView,
             status: head.status,

@@ -9,6 +9,14 @@ public protocol WholeAnswerWriter: Sendable {
     /// loop). `beforeWriting` runs once it is sure to be written, just before. Returns whether it
     /// was written; when not, nothing happened and the answer goes the usual way.
     func writeWhole(_ answer: WholeAnswer, beforeWriting: () -> Void) -> Bool
+
+    /// Whether ``writeWhole(_:beforeWriting:)``, called now, would write (asked before making an
+    /// answer that costs work to make, such as a translation).
+    func canWriteWhole() -> Bool
+}
+
+extension WholeAnswerWriter {
+    public func canWriteWhole() -> Bool { true }
 }
 
 /// A provider's answer passed on as it is, all of it here.
