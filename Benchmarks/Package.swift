@@ -47,6 +47,7 @@ let package = Package(
             name: "byoky-floor",
             dependencies: [
                 .product(name: "ByokyCore", package: "byoky-swift"),
+                .product(name: "ByokyStore", package: "byoky-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

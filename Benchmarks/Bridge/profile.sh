@@ -3,10 +3,10 @@
 # on a noisy machine: instructions, not seconds). A throw-away wallet serves the nginx upstream of
 # run.sh; after a warm-up the counters are zeroed (the start and the unlock's key derivation are not
 # counted), wrk sends requests at concurrency 1 for a fixed time, and the counters are dumped.
-# Usage: Benchmarks/Bridge/profile.sh [seconds] [passthrough|translated|floor-http|floor-relay|floor-splice]
+# Usage: Benchmarks/Bridge/profile.sh [seconds] [passthrough|translated|floor-http|floor-relay|floor-splice|floor-lean-wallet]
 #   (default 20 s, passthrough; needs valgrind, nginx, wrk). `translated` routes the same Anthropic
 #   request to the OpenAI API of the same upstream, as run.sh's translated lane does; `floor-http`
-#   `floor-relay` and `floor-splice` count run.sh's SwiftNIO floors (`byoky-floor`) the same way instead.
+#   `floor-relay`, `floor-splice` and `floor-lean-wallet` count run.sh's SwiftNIO floors (`byoky-floor`) the same way instead.
 #   BYOKY_BINARY=path profiles that build instead of building this checkout (A/B of two builds);
 #   PROFILE_CONNECTIONS=n loads it with n connections (default 1).
 #   PROFILE_PHASES=1 splits the event loops' instructions by where they fall among a request's
@@ -22,8 +22,8 @@ lane=${2:-passthrough}
 # PROFILE_CONNECTIONS=32 counts the load at that concurrency instead (batches, shared wake-ups).
 connections=${PROFILE_CONNECTIONS:-1}
 case "$lane" in
-passthrough | translated | floor-http | floor-relay | floor-splice) ;;
-*) echo "unknown lane $lane: passthrough, translated, floor-http, floor-relay or floor-splice" >&2; exit 1 ;;
+passthrough | translated | floor-http | floor-relay | floor-splice | floor-lean-wallet) ;;
+*) echo "unknown lane $lane: passthrough, translated, floor-http, floor-relay, floor-splice or floor-lean-wallet" >&2; exit 1 ;;
 esac
 for tool in valgrind callgrind_control callgrind_annotate objcopy nginx wrk; do
     command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install valgrind nginx wrk" >&2; exit 1; }
@@ -45,6 +45,7 @@ report_phases() {
     floor-relay) sender=ClientToUpstreamC11channelRead ;;
     floor-http) sender=RequestToUpstreamC11channelRead ;;
     floor-splice) sender=SplicedRequestsC11channelRead ;;
+    floor-lean-wallet) sender=LeanRequestsC11channelRead ;;
     *) sender=HTTP1RequestDecoder ;;
     esac
     for dump in "$work"/callgrind.out.*-*; do
@@ -116,15 +117,21 @@ if [ "${lane#floor-}" != "$lane" ]; then
     start_nginx
     listen=$(free_port)
     objcopy --strip-debug Benchmarks/.build/release/byoky-floor "$work/byoky-floor"
-    valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" "${phase_options[@]}" \
+    FLOOR_LOG_DIR=$work valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" "${phase_options[@]}" \
         "$work/byoky-floor" "${lane#floor-}" "$port" "$listen" > "$work/floor.log" 2>&1 &
     floor=$!
     for _ in $(seq 600); do grep -q "listening" "$work/floor.log" 2>/dev/null && break; sleep 0.1; done
     url="http://127.0.0.1:$listen/v1/messages"
-    BENCH_KEY=x wrk -t1 -c1 -d3s -s Benchmarks/Bridge/post.lua "$url" >/dev/null
+    key=x
+    # The lean wallet serves its one session, under the bridge's path.
+    if [ "$lane" = floor-lean-wallet ]; then
+        url="http://127.0.0.1:$listen/anthropic/v1/messages"
+        key=byk_bench-floor-session-0123456789abcdef
+    fi
+    BENCH_KEY=$key wrk -t1 -c1 -d3s -s Benchmarks/Bridge/post.lua "$url" >/dev/null
     callgrind_control -z "$floor" >/dev/null 2>&1
     sh -c "${zero_marker//WORK/$work}"
-    BENCH_KEY=x wrk -t1 -c"$connections" -d"${duration}s" -s Benchmarks/Bridge/post.lua "$url" > "$work/wrk.txt"
+    BENCH_KEY=$key wrk -t1 -c"$connections" -d"${duration}s" -s Benchmarks/Bridge/post.lua "$url" > "$work/wrk.txt"
     callgrind_control -d "$floor" >/dev/null 2>&1
     report "$floor" "$work/wrk.txt"
     exit 0

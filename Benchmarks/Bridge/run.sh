@@ -17,7 +17,9 @@
 # Beside the hop, three floors of a proxy on SwiftNIO show what the platform itself costs, before
 # any wallet logic (Benchmarks/Sources/byoky-floor): a byte relay (event loop and channels
 # only), a bare proxy on NIO's own HTTP codecs, and a splice (heads read and rewritten as bytes,
-# no task, no header lists). BENCH_FLOOR=0 leaves them out.
+# no task, no header lists); and a fourth, the splice with the work a wallet cannot skip (a
+# session looked up by its key's hash, the model read, the answer metered and logged into a real
+# wallet store's SQLite audit log). BENCH_FLOOR=0 leaves them out.
 # Usage: Benchmarks/Bridge/run.sh [seconds-per-window] [rounds]     (default 3 s, 6 rounds)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -51,12 +53,17 @@ if [ "${BENCH_UPSTREAM:-nginx}" = nginx ] && command -v nginx >/dev/null; then
         relay_port=$(free_port)
         floor_proxy_port=$(free_port)
         floor_splice_port=$(free_port)
+        floor_lean_port=$(free_port)
         Benchmarks/.build/release/byoky-floor relay "$port" "$relay_port" > "$work/floor-relay.log" &
         Benchmarks/.build/release/byoky-floor http "$port" "$floor_proxy_port" > "$work/floor-proxy.log" &
         Benchmarks/.build/release/byoky-floor splice "$port" "$floor_splice_port" > "$work/floor-splice.log" &
+        mkdir "$work/floor-log"
+        FLOOR_LOG_DIR="$work/floor-log" Benchmarks/.build/release/byoky-floor lean-wallet "$port" "$floor_lean_port" \
+            > "$work/floor-lean.log" &
         for _ in $(seq 50); do
             grep -q listening "$work/floor-relay.log" 2>/dev/null && grep -q listening "$work/floor-proxy.log" 2>/dev/null \
-                && grep -q listening "$work/floor-splice.log" 2>/dev/null && break
+                && grep -q listening "$work/floor-splice.log" 2>/dev/null && grep -q listening "$work/floor-lean.log" 2>/dev/null \
+                && break
             sleep 0.1
         done
     fi
@@ -94,7 +101,7 @@ translated_key=$(session_key translated)
 "$bin/byoky" group assign translated gpt >/dev/null
 lanes=(direct)
 [ -n "${proxy:-}" ] && lanes+=(nginx-hop nginx-hop-shared)
-[ -n "${relay_port:-}" ] && lanes+=(nio-relay nio-http-proxy nio-splice)
+[ -n "${relay_port:-}" ] && lanes+=(nio-relay nio-http-proxy nio-splice nio-lean-wallet)
 lanes+=(bridge translated)
 lane_target() { # lane → "url key"
     case $1 in
@@ -104,6 +111,7 @@ lane_target() { # lane → "url key"
         nio-relay) echo "http://127.0.0.1:$relay_port/anthropic/v1/messages sk-bench-upstream" ;;
         nio-http-proxy) echo "http://127.0.0.1:$floor_proxy_port/anthropic/v1/messages sk-bench-upstream" ;;
         nio-splice) echo "http://127.0.0.1:$floor_splice_port/anthropic/v1/messages sk-bench-upstream" ;;
+        nio-lean-wallet) echo "http://127.0.0.1:$floor_lean_port/anthropic/v1/messages byk_bench-floor-session-0123456789abcdef" ;;
         bridge) echo "http://$bridge/anthropic/v1/messages $bench_key" ;;
         translated) echo "http://$bridge/anthropic/v1/messages $translated_key" ;;
     esac
@@ -168,6 +176,8 @@ awk '
                 printf "floors on SwiftNIO, no wallet logic: byte relay added p50 %.0f us (%.2fx the hop), c=32 %.0f req/s (%.2fx); NIO HTTP proxy added p50 %.0f us (%.2fx the hop), c=32 %.0f req/s (%.2fx)\n", relay, (hop > 0 ? relay / hop : 0), median(rps["nio-relay"]), median(rps["nio-relay"]) / median(rps["nginx-hop"]), nioproxy, (hop > 0 ? nioproxy / hop : 0), median(rps["nio-http-proxy"]), median(rps["nio-http-proxy"]) / median(rps["nginx-hop"])
                 splice = median(added["nio-splice"])
                 printf "splice floor (heads as bytes, no task): added p50 %.0f us (%.2fx the hop), c=32 %.0f req/s (%.2fx)\n", splice, (hop > 0 ? splice / hop : 0), median(rps["nio-splice"]), median(rps["nio-splice"]) / median(rps["nginx-hop"])
+                lean = median(added["nio-lean-wallet"])
+                printf "lean-wallet floor (the splice with session, model, metering and a SQLite log entry): added p50 %.0f us (%.2fx the hop), c=32 %.0f req/s (%.2fx)\n", lean, (hop > 0 ? lean / hop : 0), median(rps["nio-lean-wallet"]), median(rps["nio-lean-wallet"]) / median(rps["nginx-hop"])
             }
         } else {
             printf "added p50 at c=1: bridge %.0f us, translated %.0f us (no nginx: no hop reference)\n", bridge, translated
