@@ -40,6 +40,7 @@ trap 'kill $(jobs -p) 2>/dev/null; restore_poll; rm -rf "$work"' EXIT
 printf 'Bench-Password-2026\n' > "$work/password"
 source Benchmarks/Bridge/nginx.sh
 source Benchmarks/Bridge/machine.sh
+source Benchmarks/Bridge/median.sh
 start_nginx
 
 # Each binary: its own wallet, its own bridge, one app session (its key in $work/key.N).
@@ -127,12 +128,7 @@ for round in $(seq "$rounds"); do
 done
 restore_poll
 echo "== medians over $rounds rounds (added p50 = lane p50 minus direct p50 of the same round, c=1)"
-awk -v first="${names[0]}" '
-    function median(list,   n, a, i, j, t) {
-        n = split(list, a, " ")
-        for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-    }
+awk -v first="${names[0]}" "$median_awk"'
     # A lane named `name@value` (AB_HALT_POLL) is compared with the hop and the first binary at
     # the same value, and with the direct call of the same round at that value.
     function suffix(lane) { return index(lane, "@") ? substr(lane, index(lane, "@")) : "" }

@@ -18,6 +18,7 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 source Benchmarks/Bridge/nginx.sh
 source Benchmarks/Bridge/machine.sh
+source Benchmarks/Bridge/median.sh
 start_nginx
 swift build -c release --package-path Benchmarks --product byoky-floor >/dev/null
 floor=Benchmarks/.build/release/byoky-floor
@@ -53,12 +54,7 @@ for round in $(seq "$rounds"); do
                 END { printf "%s %s %.1f %.0f\n", round, lane, p50, rps }' | tee -a "$work/windows"
     done
 done
-awk -v busy="$busy" '
-    function median(list,   values, n, i, j, t) {
-        n = split(list, values, " ")
-        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (values[j] < values[i]) { t = values[i]; values[i] = values[j]; values[j] = t }
-        return n % 2 ? values[(n + 1) / 2] : (values[n / 2] + values[n / 2 + 1]) / 2
-    }
+awk -v busy="$busy" "$median_awk"'
     { p50[$1, $2] = $3; rounds[$1] = 1; lanes[$2] = 1 }
     END {
         for (lane in lanes) if (lane != "direct") for (round in rounds) added[lane] = added[lane] " " (p50[round, lane] - p50[round, "direct"])

@@ -17,6 +17,7 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 source Benchmarks/Bridge/nginx.sh
 source Benchmarks/Bridge/machine.sh
+source Benchmarks/Bridge/median.sh
 start_nginx
 swift build -c release --package-path Benchmarks --product byoky-floor >/dev/null
 floor=Benchmarks/.build/release/byoky-floor
@@ -65,12 +66,7 @@ for round in $(seq "$rounds"); do
         done
     done
 done
-awk '
-    function median(list,   n, a, i, j, t) {
-        n = split(list, a, " ")
-        for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-    }
+awk "$median_awk"'
     $2 == 1 && $3 == "direct" { direct[$1] = $4; d = d " " $4 }
     $2 == 1 && $3 != "direct" { added[$3] = added[$3] " " ($4 - direct[$1]) }
     $2 == 32 { rps[$3] = rps[$3] " " $5 }

@@ -33,6 +33,7 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 # The report's machine line, with or without nginx.
 source Benchmarks/Bridge/machine.sh
+source Benchmarks/Bridge/median.sh
 export BYOKY_HOME="$work/wallet"
 printf 'Bench-Password-2026\n' > "$work/password"
 printf 'sk-bench-upstream\n' > "$work/upstream"
@@ -153,12 +154,7 @@ printf 'sk-bench-upstream\n' | "$bin/byoky" key add anthropic --label paced --ba
 # The verdicts: each lane's median over the rounds; added = a window's p50 minus the direct
 # p50 of the same round.
 echo "== summary: medians over $rounds rounds (added = lane p50 minus direct p50 of the same round, at c=1)"
-awk '
-    function median(list,   n, a, i, j, t) {
-        n = split(list, a, " ")
-        for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-    }
+awk "$median_awk"'
     $2 == 1 && $3 == "direct" { direct[$1] = $4; d = d " " $4 }
     $2 == 1 && $3 != "direct" { added[$3] = added[$3] " " ($4 - direct[$1]) }
     $2 == 32 { rps[$3] = rps[$3] " " $6 }

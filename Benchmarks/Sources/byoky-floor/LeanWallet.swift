@@ -84,10 +84,7 @@ struct LeanPending {
 final class LeanAnswers: ClientAnswering {
     typealias InboundIn = ByteBuffer
     let client: ChannelHandlerContext
-    private var remaining: Int?
-    private var head = ByteBuffer()
-    private var scanned = 0
-    private var status = 0
+    private var framing = AnswerFraming()
     private var body = ByteBuffer()
     /// Answers written to the client since the last flush: their status and body.
     private var ended: [(status: Int, body: ByteBuffer)] = []
@@ -96,36 +93,15 @@ final class LeanAnswers: ClientAnswering {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        while bytes.readableBytes > 0 {
-            if let left = remaining {
-                let passed = min(left, bytes.readableBytes)
-                var slice = bytes.readSlice(length: passed)!
-                client.write(NIOAny(slice), promise: nil)
-                // The body is kept as well as passed on (no copy when it came in one read).
-                if body.readableBytes == 0 { body = slice } else { body.writeBuffer(&slice) }
-                remaining = left - passed
-                if remaining == 0 { endAnswer() }
-                continue
-            }
-            head.writeBuffer(&bytes)
-            guard let end = try? HTTP1Bytes.headEnd(in: head, scanned: &scanned, limit: 64 * 1024) else { return }
-            let length = head.withUnsafeReadableBytes { Splice.readHead(in: $0, end: end) } ?? 0
-            status = head.withUnsafeReadableBytes { Self.status(in: $0) }
-            var answer = head
-            head = ByteBuffer()
-            scanned = 0
-            client.write(NIOAny(answer.readSlice(length: end + 4)!), promise: nil)
+        framing.split(&bytes) { piece, headBytes, endedStatus in
+            client.write(NIOAny(piece), promise: nil)
+            // The body is kept as well as passed on (no copy when it came in one read).
+            var part = piece.getSlice(at: piece.readerIndex + headBytes, length: piece.readableBytes - headBytes)!
+            if body.readableBytes == 0 { body = part } else { body.writeBuffer(&part) }
+            guard let endedStatus else { return }
+            ended.append((endedStatus, body))
             body = ByteBuffer()
-            remaining = length
-            if length == 0 { endAnswer() }
-            bytes = answer
         }
-    }
-
-    private func endAnswer() {
-        remaining = nil
-        ended.append((status, body))
-        body = ByteBuffer()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -138,36 +114,24 @@ final class LeanAnswers: ClientAnswering {
             (client.handler as? LeanRequests)?.answered(status: answer.status, body: answer.body)
         }
     }
-
-    /// The status code of the answer head at the start of `bytes` (`HTTP/1.1 200 …`).
-    static func status(in bytes: UnsafeRawBufferPointer) -> Int {
-        guard bytes.count >= 12 else { return 0 }
-        var code = 0
-        for index in 9..<12 { code = code * 10 + Int(bytes[index] &- UInt8(ascii: "0")) }
-        return code
-    }
 }
 
 /// Reads the client's requests as bytes, checks each one's session and sends it upstream with
 /// the credential's key line; logs each answer.
 final class LeanRequests: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    let upstreamPort: Int
     private let upstream: UpstreamLink<LeanAnswers>
-    private var received = ByteBuffer()
-    private var scanned = 0
+    private var requests: Splice.RequestReader
     private var pending = CircularBuffer<LeanPending>()
-    private lazy var hostLine = Array("host: 127.0.0.1:\(upstreamPort)\r\nx-api-key: sk-bench-upstream\r\n\r\n".utf8)
 
     init(upstreamPort: Int) {
-        self.upstreamPort = upstreamPort
         upstream = UpstreamLink(port: upstreamPort)
+        requests = Splice.RequestReader(upstreamPort: upstreamPort)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        received.writeBuffer(&bytes)
-        while let request = nextRequest(allocator: context.channel.allocator) {
+        while let request = nextRequest(after: &bytes, allocator: context.channel.allocator) {
             guard let request else {
                 context.close(promise: nil)
                 return
@@ -202,52 +166,25 @@ final class LeanRequests: ChannelInboundHandler {
 
     /// The next whole request in the received bytes, checked and rewritten for the upstream;
     /// `.some(nil)` for one that may not go on.
-    private func nextRequest(allocator: ByteBufferAllocator) -> ByteBuffer?? {
+    private func nextRequest(after bytes: inout ByteBuffer, allocator: ByteBufferAllocator) -> ByteBuffer?? {
         let started = ContinuousClock.now
-        guard let end = try? HTTP1Bytes.headEnd(in: received, scanned: &scanned, limit: 64 * 1024) else { return nil }
-        var out = allocator.buffer(capacity: end + 128)
-        var length = 0
         var key: String?
         var path = ""
-        let complete: Bool = received.withUnsafeReadableBytes { all in
-            let head = Splice.readHead(
-                in: all,
-                end: end,
-                firstLine: { requestLine in
-                    let prefix = Array(" /anthropic/".utf8)
-                    guard let space = requestLine.firstIndex(of: UInt8(ascii: " ")),
-                        requestLine.count > space + prefix.count,
-                        requestLine[space..<(space + prefix.count)].elementsEqual(prefix),
-                        let pathEnd = requestLine[(space + 1)...].firstIndex(of: UInt8(ascii: " "))
-                    else { return }
-                    out.writeBytes(requestLine[...space])
-                    out.writeBytes(requestLine[(space + prefix.count - 1)...])
-                    path = String(decoding: requestLine[(space + prefix.count - 1)..<pathEnd], as: UTF8.self)
-                },
-                field: { line, name in
-                    if HeaderText.bytes(name, are: "x-api-key") {
-                        let value = line[(name.count + 1)...].drop { $0 == UInt8(ascii: " ") }.dropLast(2)
-                        key = String(decoding: value, as: UTF8.self)
-                        return
-                    }
-                    // The key and host lines are the wallet's to write; every other goes as it came.
-                    if HeaderText.bytes(name, are: "host") { return }
-                    out.writeBytes(line)
-                }
+        guard
+            let request = requests.next(
+                after: &bytes,
+                allocator: allocator,
+                path: { path = String(decoding: $0, as: UTF8.self) },
+                key: { key = String(decoding: $0, as: UTF8.self) }
             )
-            guard let head else { return false }
-            length = head
-            return all.count >= end + 4 + length
-        }
-        guard complete else { return nil }
+        else { return nil }
         guard !path.isEmpty, let key, let session = LeanSessions.session(forKey: key) else { return .some(nil) }
-        out.writeBytes(hostLine)
-        received.moveReaderIndex(forwardBy: end + 4)
-        var body = received.readSlice(length: length)!
-        let model = body.withUnsafeReadableBytes { JSONTopLevelScanner.string(forKey: "model", in: $0) }
-        out.writeBuffer(&body)
-        received.discardReadBytes()
-        scanned = 0
+        let model = request.bytes.withUnsafeReadableBytes {
+            JSONTopLevelScanner.string(
+                forKey: "model",
+                in: UnsafeRawBufferPointer(rebasing: $0.suffix(request.bodyLength))
+            )
+        }
         pending.append(
             LeanPending(
                 session: session,
@@ -257,7 +194,7 @@ final class LeanRequests: ChannelInboundHandler {
                 createdAt: WallClock.nowMilliseconds()
             )
         )
-        return out
+        return request.bytes
     }
 
     func channelInactive(context: ChannelHandlerContext) { upstream.close() }
