@@ -128,24 +128,43 @@ struct ClientIdleTimeoutTests {
     }
 
     /// A client that reads a long answer slowly, a little at a time with pauses, is never cut:
-    /// what it drains is progress, though its connection stays back-pressured.
+    /// what it drains is progress, though its connection stays back-pressured. A cut fails the
+    /// test unless the client itself went half the timeout or more without reading (its task held
+    /// up on a busy machine, which proves nothing either way): then it tries again, up to three
+    /// times.
     @Test func aSlowReaderIsNotCut() async throws {
         try await BridgeFixture.with(grant: [.anthropic], clientIdleTimeout: Self.timeout) { bridge in
             let request = Self.longAnswerRequest(to: bridge, words: 400, streamed: true)
-            let started = ContinuousClock.now
-            // About 1 MB a second: 6.5 MB take several timeouts.
-            let read = try await StalledConnection.readingSlowly(
-                port: bridge.port,
-                opening: Array(request.utf8),
-                burst: 256 * 1024,
-                pause: .milliseconds(250),
-                patience: .seconds(40),
-                // Chunked: the stream's last event, then the body's end.
-                until: { $0.tail.hasSuffix(ProxyChannelTests.streamEnd + "\r\n0\r\n\r\n") }
-            )
-            #expect(ContinuousClock.now - started > .seconds(3), "the answer was read too fast to prove anything")
-            #expect(read?.tail.hasSuffix("\r\n0\r\n\r\n") == true, "the slow reader's answer was cut")
-            #expect(read.map { $0.byteCount > 6_000_000 } == true)
+            for attempt in 1...3 {
+                let started = ContinuousClock.now
+                // About 1 MB a second: 6.5 MB take several timeouts.
+                let answer = try await StalledConnection.readingSlowly(
+                    port: bridge.port,
+                    opening: Array(request.utf8),
+                    burst: 256 * 1024,
+                    pause: .milliseconds(250),
+                    patience: .seconds(40),
+                    // Chunked: the stream's last event, then the body's end.
+                    until: { $0.tail.hasSuffix(ProxyChannelTests.streamEnd + "\r\n0\r\n\r\n") }
+                )
+                let read = try #require(answer, "the slow reader's answer took longer than its patience")
+                if read.tail.hasSuffix("\r\n0\r\n\r\n") {
+                    #expect(
+                        ContinuousClock.now - started > .seconds(3),
+                        "the answer was read too fast to prove anything"
+                    )
+                    #expect(read.byteCount > 6_000_000)
+                    return
+                }
+                let clientStalled = read.longestGap >= Self.timeout / 2
+                if clientStalled, attempt < 3 { continue }
+                Issue.record(
+                    clientStalled
+                        ? "the slow reader's own reads were held up for \(read.longestGap) in every try"
+                        : "the slow reader's answer was cut (longest gap \(read.longestGap))"
+                )
+                return
+            }
         }
     }
 

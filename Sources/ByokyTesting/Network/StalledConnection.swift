@@ -72,6 +72,9 @@ extension StalledConnection {
         public let byteCount: Int
         /// The last bytes it read (at most 4 KiB), as text.
         public let tail: String
+        /// The longest it went without reading, from one read to the next (a test whose own
+        /// task is held up on a busy machine reads late: a server may then rightly cut it).
+        public let longestGap: Duration
     }
 
     /// Connects to `127.0.0.1:port` with a small receive buffer, sends `opening`, reads nothing
@@ -139,12 +142,21 @@ extension StalledConnection {
                 var count = 0
                 var sincePause = 0
                 var tail: [UInt8] = []
+                var lastRead = ContinuousClock.now
+                var longestGap = Duration.zero
                 func read() -> LateRead {
-                    LateRead(byteCount: count, tail: String(decoding: tail.suffix(4096), as: UTF8.self))
+                    LateRead(
+                        byteCount: count,
+                        tail: String(decoding: tail.suffix(4096), as: UTF8.self),
+                        longestGap: longestGap
+                    )
                 }
                 // A reset ends the connection as a close does.
                 do {
                     for try await buffer in inbound {
+                        let now = ContinuousClock.now
+                        longestGap = max(longestGap, now - lastRead)
+                        lastRead = now
                         count += buffer.readableBytes
                         sincePause += buffer.readableBytes
                         tail.append(contentsOf: buffer.readableBytesView)
