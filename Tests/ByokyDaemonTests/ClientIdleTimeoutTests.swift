@@ -53,12 +53,12 @@ struct ClientIdleTimeoutTests {
     func aStalledConnectionIsClosed(_ stall: Stall) async throws {
         try await BridgeFixture.with(grant: [.anthropic], clientIdleTimeout: Self.timeout) { bridge in
             let (text, answers) = Self.opening(stall, bridge: bridge)
-            let (responses, closed, waited) = try await RawHTTPConnection.with(port: bridge.port) { connection in
-                // Silence starts at the connect, or after the last answer: taken here, before the
-                // answers are read, for a busy machine may resume this task long after the last
-                // one came, and a time taken then would be short of the server's.
-                let stalled = ContinuousClock.now
-                if !text.isEmpty { try await connection.write(text) }
+            // Silence starts at the connect (the opening goes with it), or after the last answer:
+            // taken before the connect, for a busy machine may resume this task long after the
+            // server's silence began, and a time taken then would be short of the server's.
+            let stalled = ContinuousClock.now
+            let (responses, closed, waited) = try await RawHTTPConnection.with(port: bridge.port, opening: text) {
+                connection in
                 let responses = try await connection.read(answers)
                 let closed = try await connection.isClosedByServer()
                 return (responses, closed, ContinuousClock.now - stalled)
@@ -80,8 +80,10 @@ struct ClientIdleTimeoutTests {
             clientIdleTimeout: Self.patientTimeout
         ) { bridge in
             let started = ContinuousClock.now
-            let (answer, elapsed, reused) = try await RawHTTPConnection.with(port: bridge.port) { connection in
-                try await connection.write(ProxyChannelTests.streamedMessages(words: 8, bridge: bridge))
+            let (answer, elapsed, reused) = try await RawHTTPConnection.with(
+                port: bridge.port,
+                opening: ProxyChannelTests.streamedMessages(words: 8, bridge: bridge)
+            ) { connection in
                 let answer = try await connection.read(1)
                 let elapsed = ContinuousClock.now - started
                 // The connection is still good for a next request right after.
@@ -180,10 +182,12 @@ struct ClientIdleTimeoutTests {
             for attempt in 1...3 {
                 let started = ContinuousClock.now
                 var longestGap = Duration.zero
-                let answers: [RawHTTPConnection.Response]? = try? await RawHTTPConnection.with(port: bridge.port) {
-                    connection in
-                    try await connection.write(String(decoding: bytes[..<headEnd], as: UTF8.self))
-                    var lastWrite = ContinuousClock.now
+                let answers: [RawHTTPConnection.Response]? = try? await RawHTTPConnection.with(
+                    port: bridge.port,
+                    opening: String(decoding: bytes[..<headEnd], as: UTF8.self)
+                ) { connection in
+                    // The head went with the connect; the gap to the first piece counts from there.
+                    var lastWrite = started
                     for start in stride(from: headEnd, to: bytes.count, by: 4) {
                         try await Task.sleep(for: .milliseconds(150))
                         longestGap = max(longestGap, ContinuousClock.now - lastWrite)
@@ -230,10 +234,10 @@ struct ClientIdleTimeoutTests {
             }
             #expect(closed)
             #expect(waited >= .seconds(1) && waited < Self.latest)
-            let slow = try await RawHTTPConnection.with(port: port) { connection in
-                try await connection.write("GET /slow HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
-                return try await connection.read(1)
-            }
+            let slow = try await RawHTTPConnection.with(
+                port: port,
+                opening: "GET /slow HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
+            ) { connection in try await connection.read(1) }
             #expect(slow.first?.text == "done")
         }
     }

@@ -1,3 +1,4 @@
+import ByokyTesting
 import Foundation
 import NIOCore
 import NIOPosix
@@ -19,10 +20,13 @@ struct RawHTTPConnection {
     /// Bytes read and not yet part of a returned response.
     private var unread: [UInt8] = []
 
-    /// Connects to `127.0.0.1:port`, runs `body`, then closes the connection: with a reset
-    /// (no orderly close the server could still write to) when `resetting`.
+    /// Connects to `127.0.0.1:port`, sends `opening` as soon as the connection is up (from the
+    /// event loop: a test held up on a busy machine cannot make it late, ``OpeningWriter``), runs
+    /// `body`, then closes the connection: with a reset (no orderly close the server could still
+    /// write to) when `resetting`.
     static func with<Result: Sendable>(
         port: Int,
+        opening: String = "",
         resetting: Bool = false,
         _ body: (inout RawHTTPConnection) async throws -> Result
     ) async throws -> Result {
@@ -34,7 +38,8 @@ struct RawHTTPConnection {
                     ? (channel as! any SocketOptionProvider).setSoLinger(linger(l_onoff: 1, l_linger: 0))
                     : channel.eventLoop.makeSucceededVoidFuture()
                 return lingering.flatMapThrowing {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                    try channel.pipeline.syncOperations.addHandler(OpeningWriter(Array(opening.utf8)))
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(isOutboundHalfClosureEnabled: true)
                     )

@@ -73,8 +73,16 @@ final class TestPeer: Sendable {
         self.task.withLock { $0 = task }
     }
 
+    /// How long a peer waits for the relay: ten seconds, which a busy machine's slowest answer
+    /// stays well inside. Waits are bounded by this time, not by a count of polls: a poll that
+    /// sleeps 10 ms may take far longer when the test's task is held up.
+    static let patience: Duration = .seconds(10)
+
     func waitUntilOpen() async throws {
-        for _ in 0..<300 where !isOpen.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+        let deadline = ContinuousClock.now + Self.patience
+        for _ in 0..<10_000 where !isOpen.withLock({ $0 }) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         guard isOpen.withLock({ $0 }) else { throw ByokyError(.timeout, "could not connect") }
     }
 
@@ -105,7 +113,8 @@ final class TestPeer: Sendable {
     ) async throws
         -> [String: JSONValue]
     {
-        for _ in 0..<300 {
+        let deadline = ContinuousClock.now + Self.patience
+        for _ in 0..<10_000 where ContinuousClock.now < deadline {
             let found: [String: JSONValue]? = received.withLock { frames in
                 for (index, text) in frames.enumerated() {
                     if case .object(let object)? = JSONCoding.parse(Array(text.utf8)),

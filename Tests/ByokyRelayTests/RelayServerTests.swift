@@ -97,7 +97,13 @@ struct RelayServerTests {
             device.send(#"{"type":"relay:usage","giftId":"gift-2","usedTokens":5}"#)
             #expect(try await vault.next("relay:usage")["usedTokens"] == .number(5))
             device.close()
-            try await Task.sleep(for: .milliseconds(100))
+            // Until the relay has let the device go: a request sent before would still go to it,
+            // however long a busy machine takes over the close.
+            let deadline = ContinuousClock.now + TestPeer.patience
+            while relay.relay.hub.metrics.openConnections > 2, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(relay.relay.hub.metrics.openConnections == 2, "the relay still held the closed device")
             app.send(request)
             _ = try await vault.next("relay:request")
             #expect(
@@ -209,9 +215,11 @@ extension RelayServerTests {
             let peer = try await relay.connect()
             _ = try await peer.auth(room: "big", token: "t", role: "recipient")
             peer.send(#"{"type":"relay:ping","ts":1,"pad":""# + String(repeating: "x", count: 8192) + #""}"#)
-            for _ in 0..<300 where !peer.closed { try await Task.sleep(for: .milliseconds(10)) }
+            let deadline = ContinuousClock.now + TestPeer.patience
+            while !peer.closed || relay.relay.hub.roomCount > 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             #expect(peer.closed)
-            for _ in 0..<100 where relay.relay.hub.roomCount > 0 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(relay.relay.hub.roomCount == 0)
         }
     }

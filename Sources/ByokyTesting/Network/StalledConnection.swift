@@ -10,9 +10,7 @@ public enum StalledConnection {
         try await withConnection(
             port: port,
             patience: patience,
-            start: { outbound in
-                if !opening.isEmpty { try await outbound.write(ByteBuffer(string: opening)) }
-            },
+            opening: Array(opening.utf8),
             read: { inbound, started in
                 // An answer the server writes first (a refusal) is read and dropped; a reset
                 // ends the connection as a close does.
@@ -24,14 +22,16 @@ public enum StalledConnection {
         )
     }
 
-    /// Connects to `127.0.0.1:port` (with a receive buffer of 64 KiB when `smallWindow`), runs
-    /// `start` with the connection's outbound side, then `read` with its inbound side and the
-    /// instant the connect began, for at most `patience`: what `read` returned, or `nil` past it.
+    /// Connects to `127.0.0.1:port` (with a receive buffer of 64 KiB when `smallWindow`), sends
+    /// `opening` as soon as the connection is up (``OpeningWriter``), runs `start`, then `read`
+    /// with the connection's inbound side and the instant the connect began, for at most
+    /// `patience`: what `read` returned, or `nil` past it.
     private static func withConnection<Result: Sendable>(
         port: Int,
         smallWindow: Bool = false,
         patience: Duration,
-        start: (NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Void,
+        opening: [UInt8],
+        start: () async throws -> Void = {},
         read:
             @escaping @Sendable (NIOAsyncChannelInboundStream<ByteBuffer>, ContinuousClock.Instant) async throws ->
             Result?
@@ -46,11 +46,12 @@ public enum StalledConnection {
         let started = ContinuousClock.now
         let channel = try await bootstrap.connect(host: "127.0.0.1", port: port) { channel in
             channel.eventLoop.makeCompletedFuture {
-                try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                try channel.pipeline.syncOperations.addHandler(OpeningWriter(opening))
+                return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
             }
         }
-        return try await channel.executeThenClose { inbound, outbound in
-            try await start(outbound)
+        return try await channel.executeThenClose { inbound, _ in
+            try await start()
             return try await withThrowingTaskGroup(of: Result?.self) { group in
                 group.addTask { try await read(inbound, started) }
                 group.addTask {
@@ -133,8 +134,8 @@ extension StalledConnection {
             port: port,
             smallWindow: true,
             patience: patience,
-            start: { outbound in
-                try await outbound.write(ByteBuffer(bytes: opening))
+            opening: opening,
+            start: {
                 // The inbound stream stops reading the socket once a few reads wait unconsumed.
                 try await meanwhile()
             },
@@ -196,7 +197,7 @@ extension StalledConnection {
         try await withConnection(
             port: port,
             patience: patience,
-            start: { outbound in try await outbound.write(ByteBuffer(string: request)) },
+            opening: Array(request.utf8),
             read: { inbound, started in
                 var iterator = inbound.makeAsyncIterator()
                 return try await iterator.next() == nil ? nil : ContinuousClock.now - started
