@@ -5,6 +5,12 @@ import Testing
 
 @testable import ByokyStore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The audit log's batched writer against a real SQLite file.
 @Suite(.timeLimit(.minutes(3))) struct RequestLogWriterTests {
     static func entry(_ index: Int, tokens: Int?) -> RequestLogRecord {
@@ -209,5 +215,47 @@ extension RequestLogWriterTests {
             #expect(try await store.requestLog(limit: count + 100).count == count + 11)
             try await store.close()
         }
+    }
+}
+
+extension RequestLogWriterTests {
+    /// An entry queued with work to finish it (a whole answer's usage, read off the request's
+    /// path) is finished once, on the writer's thread rather than the one that queued it, before
+    /// it is stored: a reader, waiting for queued entries, only ever sees it finished.
+    @Test func anEntryIsFinishedOnTheWritersThreadBeforeAnyoneReadsIt() async throws {
+        try await TemporaryFolder.with { folder in
+            let store = try await WalletStore.open(at: folder.path + "/wallet.sqlite")
+            let queuingThreads = Mutex<Set<UInt>>([])
+            let finishingThreads = Mutex<[UInt]>([])
+            let written = Mutex(0)
+            for index in 0..<20 {
+                queuingThreads.withLock { _ = $0.insert(Self.currentThread) }
+                store.enqueue(Self.entry(index, tokens: nil), announced: false) { entry in
+                    finishingThreads.withLock { $0.append(Self.currentThread) }
+                    entry.inputTokens = 100 + index
+                    entry.outputTokens = 200 + index
+                } onWritten: {
+                    written.withLock { $0 += 1 }
+                }
+            }
+            let log = try await store.requestLog(limit: 100)
+            #expect(log.count == 20)
+            #expect(log.allSatisfy { $0.inputTokens.map { $0 >= 100 } == true })
+            #expect(Set(log.map { ($0.inputTokens ?? 0) + 100 }) == Set(log.compactMap(\.outputTokens)))
+            #expect(finishingThreads.withLock(\.count) == 20, "each entry is finished exactly once")
+            #expect(written.withLock { $0 } == 20)
+            let finishing = Set(finishingThreads.withLock { $0 })
+            #expect(finishing.isDisjoint(with: queuingThreads.withLock { $0 }), "finished where it was queued")
+            try await store.close()
+        }
+    }
+
+    /// The calling thread, as a number.
+    static var currentThread: UInt {
+        #if canImport(Darwin)
+        UInt(bitPattern: pthread_self())
+        #else
+        UInt(pthread_self())
+        #endif
     }
 }

@@ -40,9 +40,22 @@ final class RequestLogWriter: Sendable {
 
     private struct Pending: Sendable {
         let entry: RequestLogRecord
+        let completing: Completion?
         let onWritten: @Sendable () -> Void
         let queuedAt: ContinuousClock.Instant
+
+        /// The entry as stored: completed here, on the writer's thread.
+        var completed: RequestLogRecord {
+            guard let completing else { return entry }
+            var entry = entry
+            completing(&entry)
+            return entry
+        }
     }
+
+    /// Finishes an entry on the writer's thread just before it is stored: work that need not
+    /// delay the request or its connection (reading the usage from a whole answer).
+    typealias Completion = @Sendable (inout RequestLogRecord) -> Void
 
     private struct State {
         var pending: [Pending] = []
@@ -114,11 +127,17 @@ final class RequestLogWriter: Sendable {
         }
     }
 
-    /// Queues `entry`; `onWritten` runs once it is in the database (or the write failed).
+    /// Queues `entry`, which `completing` (when given) finishes on the writer's thread before it
+    /// is stored; `onWritten` runs once it is in the database (or the write failed).
     /// `announced`: the entry was announced with ``announce()``.
-    func enqueue(_ entry: RequestLogRecord, announced: Bool = false, onWritten: @escaping @Sendable () -> Void) {
+    func enqueue(
+        _ entry: RequestLogRecord,
+        announced: Bool = false,
+        completing: Completion? = nil,
+        onWritten: @escaping @Sendable () -> Void
+    ) {
         let (startIdle, startCatchUp, scheduleCheck) = state.withLock { state in
-            state.pending.append(Pending(entry: entry, onWritten: onWritten, queuedAt: .now))
+            state.pending.append(Pending(entry: entry, completing: completing, onWritten: onWritten, queuedAt: .now))
             if announced, state.announced > 0 { state.announced -= 1 }
             let startIdle = !state.idleLaneRunning
             state.idleLaneRunning = true
@@ -202,7 +221,7 @@ final class RequestLogWriter: Sendable {
             guard let batch else { return }
             // The audit log is best effort: a full disk must not turn served answers into
             // failures (the connection leaves out what it cannot write).
-            lane.connection().write(batch.lazy.map(\.entry))
+            lane.connection().write(batch.lazy.map(\.completed))
             for index in batch.indices { batch[index].onWritten() }
             state.withLock { state in
                 state.inFlight -= 1

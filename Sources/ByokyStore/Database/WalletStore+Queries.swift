@@ -176,6 +176,18 @@ extension WalletStore {
         logWriter.enqueue(entry, announced: announced, onWritten: onWritten)
     }
 
+    /// ``enqueue(_:announced:onWritten:)`` for an entry that `completing` finishes on the log
+    /// writer's thread, just before it is stored (log queries, which wait for queued entries,
+    /// see it finished): work that need not delay the request, such as reading its usage.
+    public func enqueue(
+        _ entry: RequestLogRecord,
+        announced: Bool,
+        completing: @escaping @Sendable (inout RequestLogRecord) -> Void,
+        onWritten: @escaping @Sendable () -> Void
+    ) {
+        logWriter.enqueue(entry, announced: announced, completing: completing, onWritten: onWritten)
+    }
+
     /// How many audit-log rows are stored right now, without waiting for queued ones (tests of the
     /// writer).
     func storedLogEntryCount() async throws -> Int {

@@ -53,6 +53,14 @@ public protocol ProxyRecords: Sendable {
     func announceEntry()
     /// ``enqueue(_:onWritten:)`` for an entry announced with ``announceEntry()`` (when `announced`).
     func enqueue(_ entry: RequestLogRecord, announced: Bool, onWritten: @escaping @Sendable () -> Void)
+    /// ``enqueue(_:announced:onWritten:)`` for an entry that `completing` finishes before it is
+    /// stored, off the request's path where the log has a writer of its own (by default at once).
+    func enqueue(
+        _ entry: RequestLogRecord,
+        announced: Bool,
+        completing: @escaping @Sendable (inout RequestLogRecord) -> Void,
+        onWritten: @escaping @Sendable () -> Void
+    )
     /// Withdraws an announcement no entry will follow.
     func withdrawEntry()
     /// Notes when a credential was last used.
@@ -66,6 +74,17 @@ extension ProxyRecords {
 
     public func enqueue(_ entry: RequestLogRecord, announced: Bool, onWritten: @escaping @Sendable () -> Void) {
         enqueue(entry, onWritten: onWritten)
+    }
+
+    public func enqueue(
+        _ entry: RequestLogRecord,
+        announced: Bool,
+        completing: @escaping @Sendable (inout RequestLogRecord) -> Void,
+        onWritten: @escaping @Sendable () -> Void
+    ) {
+        var entry = entry
+        completing(&entry)
+        enqueue(entry, announced: announced, onWritten: onWritten)
     }
 }
 

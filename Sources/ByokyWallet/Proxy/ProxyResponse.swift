@@ -99,10 +99,13 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
     }
 
     /// Records the request whose whole body (from ``takeIfCompleteToRecordAfterWriting()``) was
-    /// sent: a provider's answer is metered first.
+    /// sent: a provider's answer is metered (as the log stores the entry, where it can be).
     public func recordWritten(_ whole: ByteBuffer) async {
-        if case .upstream = storage { await completion.meter(whole) }
-        await completion.finish(usage: completion.partialUsage(), errorCode: nil)
+        guard case .upstream = storage else {
+            await completion.finish(usage: completion.partialUsage(), errorCode: nil)
+            return
+        }
+        await completion.recordWhole(whole)
     }
 
     /// The whole body when all of it is here; a provider's is taken from its reader.

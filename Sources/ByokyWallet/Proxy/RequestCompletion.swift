@@ -15,6 +15,8 @@ final class RequestCompletion: Sendable {
         var isFinished = false
         /// Whether the entry was announced to the log before the answer was written.
         var isAnnounced = false
+        /// Whether a chunk was fed to `meter`.
+        var isMetered = false
         var meter: UsageMeter
         /// The answer's usage when it was read whole, not metered (``settle(usageOf:provider:)``).
         var settled: SettledUsage?
@@ -77,6 +79,7 @@ final class RequestCompletion: Sendable {
     /// (and asks for the log) must find its entry, though the provider has not ended the body yet.
     func meter(_ chunk: ByteBuffer) async {
         let ended = state.withLock { state in
+            state.isMetered = true
             chunk.withUnsafeReadableBytes { state.meter.consume($0) }
             return state.meter.sawStreamEnd && !state.isFinished
         }
@@ -140,6 +143,42 @@ final class RequestCompletion: Sendable {
         record(usage: usage, errorCode: errorCode)
     }
 
+    /// Records the request whose answer was written whole, `whole` being the provider's bytes.
+    /// Its usage is read on the log's writer thread as the entry is stored, not on the request's
+    /// path (the connection's event loop, where the next request waits for it), unless a budget
+    /// hold is settled with it or something was metered or settled already: then it is read here.
+    func recordWhole(_ whole: ByteBuffer) async {
+        let deferred: (entry: RequestLogEntryDraft, wasAnnounced: Bool)? =
+            hold != nil
+            ? nil
+            : state.withLock { state in
+                guard !state.isFinished, !state.isMetered, state.settled == nil, let entry = state.entry.take()
+                else { return nil }
+                state.isFinished = true
+                return (entry, state.isAnnounced)
+            }
+        guard let (entry, wasAnnounced) = deferred else {
+            await meter(whole)
+            await finish(usage: partialUsage(), errorCode: nil)
+            return
+        }
+        let record = Self.record(of: entry, started: started, usage: nil, errorCode: nil)
+        let (provider, contentType) = (self.provider, self.contentType)
+        store.enqueue(
+            record,
+            announced: wasAnnounced,
+            completing: { record in
+                // As the meter reads a whole answer fed to it in one chunk.
+                var meter = UsageMeter(provider: provider, contentType: contentType)
+                whole.withUnsafeReadableBytes { meter.consume($0) }
+                let usage = meter.finish()
+                record.inputTokens = usage?.inputTokens
+                record.outputTokens = usage?.outputTokens
+            },
+            onWritten: {}
+        )
+    }
+
     /// ``finish(usage:errorCode:)``, at once.
     private func record(usage: TokenUsage?, errorCode: String?) {
         let finished: (entry: RequestLogEntryDraft, wasAnnounced: Bool)? = state.withLock { state in
@@ -148,20 +187,31 @@ final class RequestCompletion: Sendable {
             return (entry, state.isAnnounced)
         }
         guard let (entry, wasAnnounced) = finished else { return }
+        let status = entry.status
+        let record = Self.record(of: entry, started: started, usage: usage, errorCode: errorCode)
+        // Written just after the response, off its path; the budget is settled once it is stored.
+        let hold = self.hold
+        store.enqueue(record, announced: wasAnnounced) { hold?.settle(usage: usage, status: status) }
+    }
+
+    /// The log record of `entry`, a request that began at `started` and ends now.
+    private static func record(
+        of entry: consuming RequestLogEntryDraft,
+        started: ContinuousClock.Instant,
+        usage: TokenUsage?,
+        errorCode: String?
+    ) -> RequestLogRecord {
         let elapsed = ContinuousClock.now - started
         let milliseconds = Int(
             elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         )
-        let status = entry.status
-        let record = entry.record(
+        let errorCode = errorCode ?? entry.errorCode
+        return entry.record(
             inputTokens: usage?.inputTokens,
             outputTokens: usage?.outputTokens,
             latency: milliseconds,
-            errorCode: errorCode ?? entry.errorCode
+            errorCode: errorCode
         )
-        // Written just after the response, off its path; the budget is settled once it is stored.
-        let hold = self.hold
-        store.enqueue(record, announced: wasAnnounced) { hold?.settle(usage: usage, status: status) }
     }
 }
 
