@@ -9,7 +9,6 @@ import ByokyWallet
 import Foundation
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import Synchronization
 import Testing
 
@@ -20,15 +19,6 @@ import FoundationNetworking
 /// Session events and the life of a session across a wallet restart.
 @Suite(.timeLimit(.minutes(2)))
 struct SessionLifecycleTests {
-    /// A loopback port nobody listens on right now.
-    static func freePort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress?.port ?? 0
-        try await channel.close()
-        return port
-    }
-
     /// Approves the first connect request `daemon` receives.
     static func approveFirst(_ daemon: WalletDaemon, wallet: Wallet, bridge: String) async throws {
         for _ in 0..<200 {
@@ -50,7 +40,7 @@ struct SessionLifecycleTests {
         let sessionFile = folder.path + "/session.json"
         let wallet = try await Wallet.open(home: WalletHome(path: folder.path + "/wallet"))
         let client = ProxyEngine.makeHTTPClient()
-        let port = try await Self.freePort()
+        let port = try await RestartablePort.make()
         let bridge = "http://127.0.0.1:\(port)"
         let updates = Mutex<[[String: ProviderAvailability]]>([])
         let ended = Mutex(false)
@@ -211,7 +201,7 @@ extension SessionLifecycleTests {
         defer { folder.remove() }
         let wallet = try await Wallet.open(home: WalletHome(path: folder.path + "/wallet"))
         let client = ProxyEngine.makeHTTPClient()
-        let port = try await Self.freePort()
+        let port = try await RestartablePort.make()
         let bridge = "http://127.0.0.1:\(port)"
         let updates = Mutex<[[String: ProviderAvailability]]>([])
         do {

@@ -12,6 +12,7 @@ import functools
 import http.server
 import json
 import os
+import random
 import re
 import select
 import shutil
@@ -56,13 +57,37 @@ def free_port():
         return s.getsockname()[1]
 
 
+def restartable_port():
+    """A free loopback port below the kernel's ephemeral range, for a server that stops and starts
+    again at the same address (ByokyTesting's RestartablePort says why): a port from that range
+    can be taken while the server is down, by an outgoing connection's local port or by a client
+    reconnecting to it that Linux connects to itself."""
+    top = 32768
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ports:
+            top = min(top, int(ports.read().split()[0]))
+    except (OSError, ValueError, IndexError):
+        pass
+    low = 20000 if top > 21000 else 10000
+    for _ in range(50):
+        port = random.randrange(low, max(top, low + 1))
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free loopback port in {low}-{top}")
+
+
 class Wallet:
     """`byoky serve` on a fixed port (so a restart keeps the address), and the owner's CLI."""
 
     def __init__(self, binary, password_file):
         self.binary = binary
         self.password_file = password_file
-        self.port = free_port()
+        self.port = restartable_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
 
