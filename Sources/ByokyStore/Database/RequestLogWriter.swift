@@ -111,9 +111,10 @@ final class RequestLogWriter: Sendable {
         self.catchUp = catchUp
     }
 
-    /// Announces an entry that is about to be queued (by ``enqueue(_:announced:onWritten:)`` with
-    /// `announced`): readers wait for it as for a queued one. For an entry made just after the
-    /// answer it records has been sent, so whoever got the answer finds the entry.
+    /// Announces an entry that is about to be queued (by
+    /// ``enqueue(_:announced:completing:onWritten:)`` with `announced`): readers wait for it as
+    /// for a queued one. For an entry made just after the answer it records has been sent, so
+    /// whoever got the answer finds the entry.
     func announce() {
         state.withLock { $0.announced += 1 }
     }

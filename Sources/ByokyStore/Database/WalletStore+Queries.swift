@@ -160,7 +160,7 @@ extension WalletStore {
 
     /// Announces an entry that is about to be queued: log queries wait for it as for a queued one
     /// (for an entry made just after the answer it records has been sent). Each announcement must
-    /// be followed at once by ``enqueue(_:announced:onWritten:)``.
+    /// be followed at once by ``enqueue(_:announced:completing:onWritten:)``.
     public func announceEntry() {
         logWriter.announce()
     }
@@ -171,18 +171,14 @@ extension WalletStore {
         logWriter.withdrawAnnouncement()
     }
 
-    /// ``enqueue(_:onWritten:)`` for an entry announced with ``announceEntry()``.
-    public func enqueue(_ entry: RequestLogRecord, announced: Bool, onWritten: @escaping @Sendable () -> Void) {
-        logWriter.enqueue(entry, announced: announced, onWritten: onWritten)
-    }
-
-    /// ``enqueue(_:announced:onWritten:)`` for an entry that `completing` finishes on the log
-    /// writer's thread, just before it is stored (log queries, which wait for queued entries,
-    /// see it finished): work that need not delay the request, such as reading its usage.
+    /// ``enqueue(_:onWritten:)`` for an entry announced with ``announceEntry()`` (when
+    /// `announced`), which `completing` (when given) finishes on the log writer's thread just
+    /// before it is stored (log queries, which wait for queued entries, see it finished): work that
+    /// need not delay the request, such as reading its usage.
     public func enqueue(
         _ entry: RequestLogRecord,
         announced: Bool,
-        completing: @escaping @Sendable (inout RequestLogRecord) -> Void,
+        completing: (@Sendable (inout RequestLogRecord) -> Void)? = nil,
         onWritten: @escaping @Sendable () -> Void
     ) {
         logWriter.enqueue(entry, announced: announced, completing: completing, onWritten: onWritten)

@@ -51,14 +51,13 @@ public protocol ProxyRecords: Sendable {
     /// Announces an entry about to be stored (made just after its answer was sent): readers of
     /// the log wait for it. By default nothing (the entry is stored before anyone asks).
     func announceEntry()
-    /// ``enqueue(_:onWritten:)`` for an entry announced with ``announceEntry()`` (when `announced`).
-    func enqueue(_ entry: RequestLogRecord, announced: Bool, onWritten: @escaping @Sendable () -> Void)
-    /// ``enqueue(_:announced:onWritten:)`` for an entry that `completing` finishes before it is
-    /// stored, off the request's path where the log has a writer of its own (by default at once).
+    /// ``enqueue(_:onWritten:)`` for an entry announced with ``announceEntry()`` (when `announced`),
+    /// which `completing` (when given) finishes before it is stored: off the request's path where
+    /// the log has a writer of its own, at once by default.
     func enqueue(
         _ entry: RequestLogRecord,
         announced: Bool,
-        completing: @escaping @Sendable (inout RequestLogRecord) -> Void,
+        completing: (@Sendable (inout RequestLogRecord) -> Void)?,
         onWritten: @escaping @Sendable () -> Void
     )
     /// Withdraws an announcement no entry will follow.
@@ -72,19 +71,15 @@ extension ProxyRecords {
 
     public func withdrawEntry() {}
 
-    public func enqueue(_ entry: RequestLogRecord, announced: Bool, onWritten: @escaping @Sendable () -> Void) {
-        enqueue(entry, onWritten: onWritten)
-    }
-
     public func enqueue(
         _ entry: RequestLogRecord,
         announced: Bool,
-        completing: @escaping @Sendable (inout RequestLogRecord) -> Void,
+        completing: (@Sendable (inout RequestLogRecord) -> Void)?,
         onWritten: @escaping @Sendable () -> Void
     ) {
         var entry = entry
-        completing(&entry)
-        enqueue(entry, announced: announced, onWritten: onWritten)
+        completing?(&entry)
+        enqueue(entry, onWritten: onWritten)
     }
 }
 

@@ -15,15 +15,22 @@ final class RequestCompletion: Sendable {
         var isFinished = false
         /// Whether the entry was announced to the log before the answer was written.
         var isAnnounced = false
-        /// Whether a chunk was fed to `meter`.
-        var isMetered = false
-        var meter: UsageMeter
+        /// The usage meter, made when the first chunk is fed to it: an answer metered as the log
+        /// stores it (``recordWhole(_:)``) needs none here.
+        var meter: UsageMeter?
         /// The answer's usage when it was read whole, not metered (``settle(usageOf:provider:)``).
         var settled: SettledUsage?
         /// Stops the provider's answer when the body is dropped before its end.
         var stop: (@Sendable () -> Void)?
         /// Values let go with the completion (after the answer is written), not on its path.
         var kept: [any Sendable] = []
+
+        /// The entry to record and whether it was announced, once: `nil` when it was recorded.
+        mutating func takeEntry() -> (entry: RequestLogEntryDraft, wasAnnounced: Bool)? {
+            guard !isFinished, let entry = entry.take() else { return nil }
+            isFinished = true
+            return (entry, isAnnounced)
+        }
     }
 
     private let state: Mutex<State>
@@ -48,14 +55,17 @@ final class RequestCompletion: Sendable {
     ) {
         self.hold = hold
         self.earlyAnswer = earlyAnswer
-        self.state = Mutex(
-            State(entry: entry, isFinished: !shouldLog, meter: UsageMeter(provider: provider, contentType: contentType))
-        )
+        self.state = Mutex(State(entry: entry, isFinished: !shouldLog))
         self.shouldLog = shouldLog
         self.store = store
         self.provider = provider
         self.contentType = contentType
         self.started = entry.started
+    }
+
+    /// A new meter for the answer.
+    private func makeMeter() -> UsageMeter {
+        UsageMeter(provider: provider, contentType: contentType)
     }
 
     /// The error code of a request whose app stopped reading before the end.
@@ -79,9 +89,10 @@ final class RequestCompletion: Sendable {
     /// (and asks for the log) must find its entry, though the provider has not ended the body yet.
     func meter(_ chunk: ByteBuffer) async {
         let ended = state.withLock { state in
-            state.isMetered = true
-            chunk.withUnsafeReadableBytes { state.meter.consume($0) }
-            return state.meter.sawStreamEnd && !state.isFinished
+            var meter = state.meter.take() ?? makeMeter()
+            chunk.withUnsafeReadableBytes { meter.consume($0) }
+            state.meter = meter
+            return meter.sawStreamEnd && !state.isFinished
         }
         if ended { await finish(usage: partialUsage(), errorCode: nil) }
     }
@@ -118,7 +129,12 @@ final class RequestCompletion: Sendable {
     /// The usage metered so far (complete when the body has ended).
     func partialUsage() -> TokenUsage? {
         state.withLock { state in
-            guard let settled = state.settled else { return state.meter.finish() }
+            guard let settled = state.settled else {
+                // A meter fed nothing reads as a new one does.
+                var meter = state.meter.take() ?? makeMeter()
+                defer { state.meter = meter }
+                return meter.finish()
+            }
             // Read once: a later call finds the usage, not the answer to read again.
             let usage = settled.usage
             state.settled = .usage(usage)
@@ -152,10 +168,8 @@ final class RequestCompletion: Sendable {
             hold != nil
             ? nil
             : state.withLock { state in
-                guard !state.isFinished, !state.isMetered, state.settled == nil, let entry = state.entry.take()
-                else { return nil }
-                state.isFinished = true
-                return (entry, state.isAnnounced)
+                guard state.meter == nil, state.settled == nil else { return nil }
+                return state.takeEntry()
             }
         guard let (entry, wasAnnounced) = deferred else {
             await meter(whole)
@@ -181,17 +195,12 @@ final class RequestCompletion: Sendable {
 
     /// ``finish(usage:errorCode:)``, at once.
     private func record(usage: TokenUsage?, errorCode: String?) {
-        let finished: (entry: RequestLogEntryDraft, wasAnnounced: Bool)? = state.withLock { state in
-            guard !state.isFinished, let entry = state.entry.take() else { return nil }
-            state.isFinished = true
-            return (entry, state.isAnnounced)
-        }
-        guard let (entry, wasAnnounced) = finished else { return }
+        guard let (entry, wasAnnounced) = state.withLock({ $0.takeEntry() }) else { return }
         let status = entry.status
         let record = Self.record(of: entry, started: started, usage: usage, errorCode: errorCode)
         // Written just after the response, off its path; the budget is settled once it is stored.
         let hold = self.hold
-        store.enqueue(record, announced: wasAnnounced) { hold?.settle(usage: usage, status: status) }
+        store.enqueue(record, announced: wasAnnounced, completing: nil) { hold?.settle(usage: usage, status: status) }
     }
 
     /// The log record of `entry`, a request that began at `started` and ends now.
