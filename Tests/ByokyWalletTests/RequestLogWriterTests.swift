@@ -230,11 +230,15 @@ extension RequestLogWriterTests {
             let written = Mutex(0)
             for index in 0..<20 {
                 queuingThreads.withLock { _ = $0.insert(Self.currentThread) }
-                store.enqueue(Self.entry(index, tokens: nil), announced: false, completing: { entry in
-                    finishingThreads.withLock { $0.append(Self.currentThread) }
-                    entry.inputTokens = 100 + index
-                    entry.outputTokens = 200 + index
-                }) {
+                store.enqueue(
+                    Self.entry(index, tokens: nil),
+                    announced: false,
+                    completing: { entry in
+                        finishingThreads.withLock { $0.append(Self.currentThread) }
+                        entry.inputTokens = 100 + index
+                        entry.outputTokens = 200 + index
+                    }
+                ) {
                     written.withLock { $0 += 1 }
                 }
             }
