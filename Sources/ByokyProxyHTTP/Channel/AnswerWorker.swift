@@ -25,6 +25,12 @@ final class AnswerWorker: Sendable {
     private let state = Mutex(State())
     private let isStarted = Atomic(false)
     private let isEnded = Atomic(false)
+    /// The connection's memo, bound to the task.
+    private let memo: SessionKeyMemo
+
+    init(memo: SessionKeyMemo = SessionKeyMemo()) {
+        self.memo = memo
+    }
 
     /// Whether the task has been started and has not ended.
     var isRunning: Bool { isStarted.load(ordering: .acquiring) && !isEnded.load(ordering: .acquiring) }
@@ -40,8 +46,8 @@ final class AnswerWorker: Sendable {
         if let waiting {
             waiting.resume(returning: job)
         } else if !isStarted.exchange(true, ordering: .acquiringAndReleasing) {
-            Task {
-                await SessionKeyMemo.$current.withValue(SessionKeyMemo()) {
+            Task { [memo] in
+                await SessionKeyMemo.$current.withValue(memo) {
                     while let next = await self.next() { await next() }
                 }
                 self.isEnded.store(true, ordering: .releasing)

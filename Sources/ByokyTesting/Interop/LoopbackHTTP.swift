@@ -42,12 +42,28 @@ package enum LoopbackHTTP {
         }
         if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await client.execute(request, timeout: timeout)
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: timeout)
+        } catch  where isClosedBeforeAnswer(error) {
+            // A pooled connection the server closed (idle) just as the request went out on it:
+            // the server never read the request. Sent once more (that connection has left the
+            // pool); a server that closes every connection fails again.
+            response = try await client.execute(request, timeout: timeout)
+        }
         let collected = try await response.body.collect(upTo: 8 * 1024 * 1024)
         return LoopbackAnswer(
             status: Int(response.status.code),
             headers: response.headers.map { ($0.name, $0.value) },
             body: Array(collected.readableBytesView)
         )
+    }
+
+    /// Whether `error` is a connection closed by the server before any answer came: a reset,
+    /// a broken pipe or an early close.
+    private static func isClosedBeforeAnswer(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError { return error == .remoteConnectionClosed }
+        if let error = error as? IOError { return error.errnoCode == ECONNRESET || error.errnoCode == EPIPE }
+        return false
     }
 }

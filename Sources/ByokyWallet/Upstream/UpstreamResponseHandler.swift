@@ -82,6 +82,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         headTimeout: TimeAmount,
         head: @escaping HeadReceiver,
         response: UpstreamBody,
+        flushesLater: Bool = false,
         context: ChannelHandlerContext
     ) {
         exchange = Exchange(head: head, body: response)
@@ -98,11 +99,12 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             idleCheck?.cancel()
             scheduleCheck(at: headDeadline, context: context)
         }
-        if let body = request.body {
-            context.write(wrapOutboundOut(.byteBuffer(request.head)), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.byteBuffer(body)), promise: nil)
+        context.write(wrapOutboundOut(.byteBuffer(request.head)), promise: nil)
+        if let body = request.body { context.write(wrapOutboundOut(.byteBuffer(body)), promise: nil) }
+        if flushesLater {
+            context.eventLoop.assumeIsolated().execute { context.flush() }
         } else {
-            context.writeAndFlush(wrapOutboundOut(.byteBuffer(request.head)), promise: nil)
+            context.flush()
         }
     }
 
