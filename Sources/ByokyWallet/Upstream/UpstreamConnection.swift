@@ -86,8 +86,7 @@ final class UpstreamConnection: Sendable {
             headTimeout: headTimeout,
             response: response,
             onIdle: onIdle,
-            head: { head($0.map { ($0, response) }) },
-            flushesLater: true
+            head: { head($0.map { ($0, response) }) }
         ).run()
     }
 
@@ -100,19 +99,11 @@ final class UpstreamConnection: Sendable {
         let response: UpstreamBody
         let onIdle: @Sendable () -> Void
         let head: @Sendable (Result<UpstreamResponseParser.Head, any Error>) -> Void
-        var flushesLater = false
 
         func run() {
             let started = withHandler(connection.channel) { handler, context in
                 handler.onIdle = onIdle
-                handler.start(
-                    request,
-                    headTimeout: headTimeout,
-                    head: head,
-                    response: response,
-                    flushesLater: flushesLater,
-                    context: context
-                )
+                handler.start(request, headTimeout: headTimeout, head: head, response: response, context: context)
             }
             if !started { head(.failure(UpstreamError.connectionClosed)) }
         }

@@ -82,7 +82,6 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         headTimeout: TimeAmount,
         head: @escaping HeadReceiver,
         response: UpstreamBody,
-        flushesLater: Bool = false,
         context: ChannelHandlerContext
     ) {
         exchange = Exchange(head: head, body: response)
@@ -99,12 +98,11 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             idleCheck?.cancel()
             scheduleCheck(at: headDeadline, context: context)
         }
-        context.write(wrapOutboundOut(.byteBuffer(request.head)), promise: nil)
-        if let body = request.body { context.write(wrapOutboundOut(.byteBuffer(body)), promise: nil) }
-        if flushesLater {
-            context.eventLoop.assumeIsolated().execute { context.flush() }
+        if let body = request.body {
+            context.write(wrapOutboundOut(.byteBuffer(request.head)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(body)), promise: nil)
         } else {
-            context.flush()
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(request.head)), promise: nil)
         }
     }
 
