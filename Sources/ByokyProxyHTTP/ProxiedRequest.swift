@@ -109,32 +109,6 @@ public enum ProxiedRequest {
         )
     }
 
-    /// Starts a ``ProxyRoute``'s request through `engine` from the connection's event loop, with
-    /// no task, when the engine can (``ProxyEngine/startDirectly(_:sessionKey:memo:fallback:)``);
-    /// the arguments are those of ``answer(_:fields:body:to:under:sessionKey:engine:wholeAnswerWriter:)``,
-    /// with `direct` the connection's means (``ProxyRoute/startDirectly``). Whether it started;
-    /// when not, nothing was sent, and the request is answered the usual way.
-    public static func start(
-        _ head: ProxyRequestHead,
-        fields: [(name: String, value: String)],
-        body: ByteBuffer,
-        to provider: Provider,
-        under prefix: String,
-        sessionKey: String?,
-        engine: ProxyEngine,
-        direct: DirectStart
-    ) -> Bool {
-        let request = ProxyRequest(
-            provider: provider.id,
-            method: head.methodName,
-            pathAndQuery: pathAndQuery(path: head.path, query: head.query, after: prefix + "/" + provider.id.rawValue),
-            headers: fields,
-            body: body,
-            wholeAnswerWriter: direct.writer
-        )
-        return engine.startDirectly(request, sessionKey: sessionKey, memo: direct.memo, fallback: direct.fallback)
-    }
-
     /// The answer to a request body longer than `limit` bytes, in the provider's error format.
     public static func bodyTooLarge(limit: Int, for provider: Provider) -> Response {
         BridgeResponses.error(.payloadTooLarge("Request body", limit: limit), family: provider.family)

@@ -314,21 +314,6 @@ public final class WalletDaemon: Sendable {
                 wholeAnswerWriter: writer
             )
         }
-        route.startDirectly = { head, provider, body, direct in
-            guard let host = head.host, HostCheck.isLoopback(host) else { return false }
-            autoLock.touch()
-            let fields = head.fields
-            return ProxiedRequest.start(
-                head,
-                fields: fields,
-                body: body,
-                to: provider,
-                under: "",
-                sessionKey: SessionKeyExtractor.sessionKey(fields: fields, query: head.query),
-                engine: engine,
-                direct: direct
-            )
-        }
         route.clientIdleTimeout = configuration.clientIdleTimeout.map(TimeAmount.init)
         return route
     }

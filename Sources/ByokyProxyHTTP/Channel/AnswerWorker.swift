@@ -25,12 +25,6 @@ final class AnswerWorker: Sendable {
     private let state = Mutex(State())
     private let isStarted = Atomic(false)
     private let isEnded = Atomic(false)
-    /// The connection's memo, bound to the task.
-    private let memo: SessionKeyMemo
-
-    init(memo: SessionKeyMemo = SessionKeyMemo()) {
-        self.memo = memo
-    }
 
     /// Whether the task has been started and has not ended.
     var isRunning: Bool { isStarted.load(ordering: .acquiring) && !isEnded.load(ordering: .acquiring) }
@@ -46,8 +40,8 @@ final class AnswerWorker: Sendable {
         if let waiting {
             waiting.resume(returning: job)
         } else if !isStarted.exchange(true, ordering: .acquiringAndReleasing) {
-            Task { [memo] in
-                await SessionKeyMemo.$current.withValue(memo) {
+            Task {
+                await SessionKeyMemo.$current.withValue(SessionKeyMemo()) {
                     while let next = await self.next() { await next() }
                 }
                 self.isEnded.store(true, ordering: .releasing)

@@ -14,11 +14,6 @@ public struct ProxyRoute: Sendable {
     /// (``ProxiedRequest/answer(_:fields:body:to:under:sessionKey:engine:wholeAnswerWriter:)``).
     public var respond:
         @Sendable (ProxyRequestHead, Provider, ByteBuffer, (any WholeAnswerWriter)?) async -> ProxyAnswer
-    /// Starts a request whose body has been read from the connection's event loop, with no task,
-    /// when it can (``ProxiedRequest/start(_:fields:body:to:under:sessionKey:engine:direct:)``);
-    /// returns whether it did. One it did not start (nothing was sent) goes to ``respond``.
-    /// `nil`: every request goes to ``respond``.
-    public var startDirectly: (@Sendable (ProxyRequestHead, Provider, ByteBuffer, DirectStart) -> Bool)?
     /// Whether any page may read the channel's own refusals (a body over the limit), as a
     /// server whose CORS lets every origin read its answers needs (a vault); the bridge lets
     /// only pages with a session read its answers.

@@ -44,10 +44,8 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let route: ProxyRoute
-    /// The connection's memo of its last session key's hash.
-    private let memo = SessionKeyMemo()
     /// Makes and writes the route's answers, in one task for the connection.
-    private let worker: AnswerWorker
+    private let worker = AnswerWorker()
     private var state = State.idle
     private var encoder = HTTP1ResponseEncoder()
     /// The method of the request the router is answering.
@@ -83,7 +81,6 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     init(route: ProxyRoute) {
         self.route = route
-        worker = AnswerWorker(memo: memo)
     }
 
     /// Whether a new request must wait.
@@ -196,8 +193,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// ``answer(with:to:closingAfter:context:)`` for the route's answer to the whole provider
-    /// request `head` with `body`: one closure made a request instead of two. Started here, with
-    /// no task, when the route can (``ProxyRoute/startDirectly``).
+    /// request `head` with `body`: one closure made a request instead of two.
     private func answer(
         _ head: ProxyRequestHead,
         for provider: Provider,
@@ -205,14 +201,6 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context: ChannelHandlerContext
     ) {
         let writer = responseWriter(answering: head, closingAfter: !head.isKeepAlive, context: context)
-        if let startDirectly = route.startDirectly {
-            let worker = self.worker
-            let origin = head.origin
-            let direct = DirectStart(writer: writer, memo: memo) { makeAnswer in
-                worker.run { await writer.write(.proxied(await makeAnswer(), requestOrigin: origin)) }
-            }
-            if startDirectly(head, provider, body, direct) { return }
-        }
         let route = self.route
         // The provider's whole answer may be written from its connection's read, before this
         // request's task resumes to build it (``ChannelResponseWriter/writeWhole``).
@@ -249,15 +237,9 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The request's task takes over writing the `answer`-th answer (none is written early
     /// after this); whether it was written early already.
-    ///
-    /// A later answer may have been written early meanwhile: a request started with no task
-    /// (``ProxyRoute/startDirectly``) is answered as soon as the one before it has ended, which
-    /// an answer written early has, before its own task comes to claim it. An answer this task
-    /// did not claim yet ended only if it was written early, so one written early at or after it
-    /// means it was.
     func claimAnswer(_ answer: Int) -> Bool {
         answerClaimed = max(answerClaimed, answer)
-        return answerWrittenEarly >= answer
+        return answerWrittenEarly == answer
     }
 
     /// Writes the head of an answer of the route's to a request with `method`.

@@ -3,7 +3,6 @@ import ByokyStore
 import ByokyTranslate
 public import NIOCore
 import NIOHTTP1
-import Synchronization
 
 /// Serves app requests with the owner's keys: checks the session's grant, picks the credential,
 /// validates the upstream URL, injects the key, forwards the request and streams the answer back,
@@ -30,15 +29,6 @@ public struct ProxyEngine: Sendable {
         let gifts = GiftRelayClient()
         let lastUsedWrites = ThrottledWrites(interval: 60_000)
         let baseURLs = BaseURLCache()
-        private let directStarts = Atomic(0)
-
-        /// How many requests were started with no task of their own
-        /// (``ProxyEngine/startDirectly(_:sessionKey:memo:fallback:)``).
-        public var requestsStartedDirectly: Int { directStarts.load(ordering: .relaxed) }
-
-        func noteDirectStart() {
-            directStarts.add(1, ordering: .relaxed)
-        }
 
         /// - Parameter usageLogIsShared: other processes write the same audit log (several vault
         ///   instances on one database), so the usage caps count is read from it on every capped
@@ -97,31 +87,19 @@ public struct ProxyEngine: Sendable {
             draft.appName = records.session.appName
             return try await forward(request, records: records, draft: &draft)
         } catch {
-            return failureAnswer(error, to: request, family: family, draft: draft)
+            let failure = (error as? ByokyError) ?? ByokyError(.internalError, "The wallet could not serve the request")
+            draft.status = failure.httpStatus
+            draft.errorCode = failure.code.rawValue
+            // Requests without a valid session are not the owner's traffic; they stay out of the log.
+            let completion = RequestCompletion(
+                entry: draft,
+                store: records,
+                provider: request.provider,
+                contentType: nil,
+                shouldLog: draft.sessionID != nil
+            )
+            return Self.errorResponse(failure, family: family, completion: completion)
         }
-    }
-
-    /// The answer to `request` when serving it failed with `error`, in the provider family's
-    /// format, recorded with `draft` (what was known of the request by then).
-    func failureAnswer(
-        _ error: any Error,
-        to request: ProxyRequest,
-        family: APIFamily?,
-        draft: RequestLogEntryDraft
-    ) -> ProxyResponse {
-        let failure = (error as? ByokyError) ?? ByokyError(.internalError, "The wallet could not serve the request")
-        var draft = draft
-        draft.status = failure.httpStatus
-        draft.errorCode = failure.code.rawValue
-        // Requests without a valid session are not the owner's traffic; they stay out of the log.
-        let completion = RequestCompletion(
-            entry: draft,
-            store: records,
-            provider: request.provider,
-            contentType: nil,
-            shouldLog: draft.sessionID != nil
-        )
-        return Self.errorResponse(failure, family: family, completion: completion)
     }
 
     /// The audit-log entry of a request as it starts, before its app and outcome are known.
@@ -163,7 +141,18 @@ public struct ProxyEngine: Sendable {
         draft: inout RequestLogEntryDraft
     ) async throws -> ProxyResponse {
         let session = planningRecords.session
-        let plan = try RequestPlanner.plan(request, inputs: planningInputs(planningRecords, appModel: draft.model))
+        let plan = try RequestPlanner.plan(
+            request,
+            inputs: RequestPlanner.Inputs(
+                grantedProviders: planningRecords.grantedProviders,
+                group: planningRecords.group,
+                credentials: planningRecords.credentials,
+                receivedGifts: planningRecords.receivedGifts,
+                now: holder.now(),
+                maximumBodySize: configuration.maximumRequestBodySize,
+                appModel: draft.model
+            )
+        )
         draft.actualProvider = plan.target.id
         draft.model = plan.model
         // Most apps have no cap: then there is nothing to reserve, and no need to wait for it.
@@ -225,20 +214,6 @@ public struct ProxyEngine: Sendable {
         // frame, which every request's task reserves, translated or not.
         return try await translatedResponse(response, plan: plan, completion: completion)
             .allowing(origin: session.appOrigin)
-    }
-
-    /// What a request of the session `records` belong to is planned with; `appModel`: the model
-    /// the app asked for.
-    func planningInputs(_ records: PlanningRecords, appModel: String?) -> RequestPlanner.Inputs {
-        RequestPlanner.Inputs(
-            grantedProviders: records.grantedProviders,
-            group: records.group,
-            credentials: records.credentials,
-            receivedGifts: records.receivedGifts,
-            now: holder.now(),
-            maximumBodySize: configuration.maximumRequestBodySize,
-            appModel: appModel
-        )
     }
 
     /// Sends the request with `credential`'s key to `target` under `hold`, which is given back
@@ -319,55 +294,41 @@ public struct ProxyEngine: Sendable {
         addsStreamUsage: Bool = true,
         earlyAnswer: EarlyAnswer? = nil
     ) async throws -> (response: UpstreamClient.Response, addedStreamUsage: Bool) {
-        let upstream = try UpstreamCall(
-            method: method,
-            url: url,
-            base: base,
-            target: target,
+        let address = try state.baseURLs.requestURL(url, under: base, provider: target)
+        let headers = try UpstreamHeaders.build(
+            for: target.id,
             clientHeaders: clientHeaders,
-            authMethod: credential.authMethod,
-            secret: secret,
-            body: body,
-            addsStreamUsage: addsStreamUsage,
-            baseURLs: state.baseURLs
+            credential: secret,
+            authMethod: credential.authMethod
         )
+        var body = body
+        let injected =
+            addsStreamUsage
+            ? body.withUnsafeReadableBytes { StreamUsageOptions.injected(into: $0, provider: target.id) } : nil
+        if let injected { body = ByteBuffer(bytes: injected) }
+        let method = method.uppercased()
+        let sendsBody = body.readableBytes > 0 || method == "POST" || method == "PUT" || method == "PATCH"
         let response: UpstreamClient.Response
         do {
             response = try await httpClient.execute(
-                method: upstream.method,
-                url: upstream.url,
-                headers: upstream.headers,
-                body: upstream.body,
+                method: method,
+                url: address,
+                headers: headers.fields,
+                body: sendsBody ? body : nil,
                 headTimeout: configuration.headTimeout,
                 onWhole: earlyAnswer
             )
+        } catch UpstreamError.invalidHeader {
+            throw ByokyError(.invalidRequest, "A header of the request cannot be sent to \(target.displayName)")
+        } catch UpstreamError.headTimeout, UpstreamError.idleTimeout {
+            throw ByokyError(.upstreamTimeout, "\(target.displayName) did not answer in time")
         } catch {
-            throw Self.upstreamFailure(error, target: target)
+            throw ByokyError(.upstreamUnreachable, "Could not reach \(target.displayName)", underlying: error)
         }
         if lastUsedWrites.shouldWrite(credential.id, now: holder.now()) {
             try? await records.touchCredential(id: credential.id, at: holder.now())
         }
-        return (response, upstream.addedStreamUsage)
-    }
-
-    /// The error a failed provider call comes back as.
-    static func upstreamFailure(_ error: any Error, target: Provider) -> ByokyError {
-        switch error {
-        case UpstreamError.invalidHeader:
-            ByokyError(.invalidRequest, "A header of the request cannot be sent to \(target.displayName)")
-        case UpstreamError.headTimeout, UpstreamError.idleTimeout:
-            ByokyError(.upstreamTimeout, "\(target.displayName) did not answer in time")
-        default:
-            ByokyError(.upstreamUnreachable, "Could not reach \(target.displayName)", underlying: error)
-        }
-    }
-
-    /// Notes that `credential` was used now, from a request with no task of its own: written at
-    /// most once a minute, in a task of the write's own.
-    func noteUse(of credential: CredentialRecord) {
-        guard lastUsedWrites.shouldWrite(credential.id, now: holder.now()) else { return }
-        let (records, id, time) = (self.records, credential.id, holder.now())
-        Task { try? await records.touchCredential(id: id, at: time) }
+        return (response, injected != nil)
     }
 
     /// A base URL's path without a trailing slash (empty for the root).

@@ -34,17 +34,9 @@ public protocol ProxyKeyHolder: Sendable {
     /// The session behind `sessionKey` (as ``authenticate(sessionKey:)`` finds it, with its
     /// errors) and the records its requests are planned with. By default each is read in turn.
     func planningRecords(sessionKey: String) async throws -> PlanningRecords
-    /// ``planningRecords(sessionKey:)`` when the holder has them all at hand, with no wait (a
-    /// cache); `nil` when any must be read. `memo` remembers the connection's last key's hash. By
-    /// default `nil`: the engine then always takes the way that reads them.
-    func cachedPlanningRecords(sessionKey: String, memo: SessionKeyMemo?) throws -> PlanningRecords?
 }
 
 extension ProxyKeyHolder {
-    public func cachedPlanningRecords(sessionKey: String, memo: SessionKeyMemo?) throws -> PlanningRecords? {
-        nil
-    }
-
     public func planningRecords(sessionKey: String) async throws -> PlanningRecords {
         try await PlanningRecords.read(sessionKey: sessionKey, from: self)
     }

@@ -105,7 +105,7 @@ public struct ProxyResponseBody: AsyncSequence, Sendable {
             await completion.finish(usage: completion.partialUsage(), errorCode: nil)
             return
         }
-        completion.recordWhole(whole)
+        await completion.recordWhole(whole)
     }
 
     /// The whole body when all of it is here; a provider's is taken from its reader.

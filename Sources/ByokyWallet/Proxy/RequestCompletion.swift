@@ -88,18 +88,13 @@ final class RequestCompletion: Sendable {
     /// request is recorded now, before the chunk goes on: an app that stops reading at that event
     /// (and asks for the log) must find its entry, though the provider has not ended the body yet.
     func meter(_ chunk: ByteBuffer) async {
-        feed(chunk)
-    }
-
-    /// ``meter(_:)``, at once.
-    private func feed(_ chunk: ByteBuffer) {
         let ended = state.withLock { state in
             var meter = state.meter.take() ?? makeMeter()
             chunk.withUnsafeReadableBytes { meter.consume($0) }
             state.meter = meter
             return meter.sawStreamEnd && !state.isFinished
         }
-        if ended { record(usage: partialUsage(), errorCode: nil) }
+        if ended { await finish(usage: partialUsage(), errorCode: nil) }
     }
 
     /// Keeps `value` as long as the request's answer is being sent (the completion goes with its
@@ -168,7 +163,7 @@ final class RequestCompletion: Sendable {
     /// Its usage is read on the log's writer thread as the entry is stored, not on the request's
     /// path (the connection's event loop, where the next request waits for it), unless a budget
     /// hold is settled with it or something was metered or settled already: then it is read here.
-    func recordWhole(_ whole: ByteBuffer) {
+    func recordWhole(_ whole: ByteBuffer) async {
         let deferred: (entry: RequestLogEntryDraft, wasAnnounced: Bool)? =
             hold != nil
             ? nil
@@ -177,8 +172,8 @@ final class RequestCompletion: Sendable {
                 return state.takeEntry()
             }
         guard let (entry, wasAnnounced) = deferred else {
-            feed(whole)
-            record(usage: partialUsage(), errorCode: nil)
+            await meter(whole)
+            await finish(usage: partialUsage(), errorCode: nil)
             return
         }
         let record = Self.record(of: entry, started: started, usage: nil, errorCode: nil)

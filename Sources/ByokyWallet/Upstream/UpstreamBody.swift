@@ -97,34 +97,33 @@ public final class UpstreamBody: AsyncSequence, Sendable {
     }
 
     /// Ends the body, with `error` if it failed. An answer that ended cleanly with no reader yet
-    /// goes to the whole-answer writer first; one it did not take is announced to it after.
+    /// goes to the whole-answer writer first.
     func finish(_ error: (any Error)? = nil) {
-        let isTaken = error == nil && onWhole.map(writeEarly(with:)) == true
-        let (isEnding, waiter) = state.withLock { state -> (Bool, UnsafeContinuation<ByteBuffer?, any Error>?) in
-            guard !state.finished else { return (false, nil) }
+        if error == nil, let onWhole { writeEarly(with: onWhole) }
+        let waiter = state.withLock { state -> UnsafeContinuation<ByteBuffer?, any Error>? in
+            guard !state.finished else { return nil }
             state.finished = true
             state.failure = error
             defer { state.waiter = nil }
-            return (true, state.waiter)
+            return state.waiter
         }
         if let error { waiter?.resume(throwing: error) } else { waiter?.resume(returning: nil) }
-        if isEnding, !isTaken { onWhole?.bodyEndedUntaken() }
     }
 
     /// Hands the whole answer to `onWhole` when no reader has touched the body; keeps it as
-    /// written when `onWhole` wrote it, and says whether it did. The body is not finished yet meanwhile: a reader on another
+    /// written when `onWhole` wrote it. The body is not finished yet meanwhile: a reader on another
     /// thread would wait for its end, and the writer writes only on the app's own event loop.
-    private func writeEarly(with onWhole: any WholeAnswerTaker) -> Bool {
+    private func writeEarly(with onWhole: any WholeAnswerTaker) {
         let answer = state.withLock { state -> (UpstreamResponseParser.Head, ArraySlice<ByteBuffer>)? in
             guard !state.isTouched, !state.finished, !state.cancelled, state.waiter == nil,
                 let head = state.answerHead
             else { return nil }
             return (head, state.chunks[state.head...])
         }
-        guard let (head, chunks) = answer else { return false }
+        guard let (head, chunks) = answer else { return }
         var whole = chunks.first ?? ByteBuffer()
         for chunk in chunks.dropFirst() { whole.writeImmutableBuffer(chunk) }
-        guard onWhole.take(head: head, body: whole) else { return false }
+        guard onWhole.take(head: head, body: whole) else { return }
         state.withLock { state in
             state.writtenEarly = whole
             state.answerHead = nil
@@ -133,7 +132,6 @@ public final class UpstreamBody: AsyncSequence, Sendable {
             state.head = 0
             state.buffered = 0
         }
-        return true
     }
 
     /// Whether the whole-answer writer wrote the body (it is left for ``takeWrittenEarly()``).

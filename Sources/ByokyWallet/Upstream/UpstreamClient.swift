@@ -90,7 +90,23 @@ public final class UpstreamClient: Sendable {
         headTimeout: TimeAmount,
         onWhole: (any WholeAnswerTaker)?
     ) async throws -> Response {
-        let (origin, request) = try Self.request(method: method, url: url, headers: headers, body: body)
+        let origin = Origin(
+            scheme: url.scheme,
+            host: url.host,
+            port: url.effectivePort ?? (url.scheme == "https" ? 443 : 80)
+        )
+        // Checked here, once, instead of by NIO's outbound validator on the channel.
+        let request = try UpstreamRequest(
+            method: method,
+            target: url.pathAndQuery,
+            host: UpstreamRequest.hostHeader(
+                host: origin.host,
+                port: origin.port,
+                defaultPort: origin.scheme == "https" ? 443 : 80
+            ),
+            headers: headers,
+            body: body
+        )
 
         // A pooled connection may have been closed by the provider just now: try a fresh one then.
         for attempt in 0..<2 {
@@ -109,122 +125,6 @@ public final class UpstreamClient: Sendable {
             }
         }
         throw UpstreamError.connectionClosed
-    }
-
-    /// The response head with the body that follows it, or the failure that ends a request
-    /// before one (``start(method:url:headers:body:headTimeout:onWhole:head:)``).
-    typealias HeadReceiver = @Sendable (Result<(UpstreamResponseParser.Head, UpstreamBody), any Error>) -> Void
-
-    /// Sends a request from one of the client's event loops with no task waiting, on a pooled
-    /// connection idle on that same loop, or a new one made there: `head` hears the response
-    /// head with the body that follows (``UpstreamBody``, with `onWhole` as in
-    /// ``execute(method:url:headers:body:headTimeout:onWhole:)``), or the failure that ends the
-    /// request, once, on that loop. A pooled connection the provider closed just as the request
-    /// went out is replaced by a new one, as ``execute(method:url:headers:body:headTimeout:onWhole:)``
-    /// does. Returns whether the request is under way: not when called off the client's event
-    /// loops or after ``shutdown()`` (then nothing was sent).
-    ///
-    /// - Throws: ``UpstreamError/invalidHeader`` before anything is sent.
-    func start(
-        method: String,
-        url: AbsoluteURL,
-        headers: [(String, String)],
-        body: ByteBuffer?,
-        headTimeout: TimeAmount,
-        onWhole: (any WholeAnswerTaker)?,
-        head: @escaping HeadReceiver
-    ) throws -> Bool {
-        let loop = configuration.eventLoopGroup.any()
-        guard loop.inEventLoop, !isShutDown.withLock({ $0 }) else { return false }
-        let (origin, request) = try Self.request(method: method, url: url, headers: headers, body: body)
-        let exchange = DirectExchange(request: request, origin: origin, headTimeout: headTimeout, onWhole: onWhole)
-        if let pooled = idleConnection(to: origin, on: loop) {
-            send(exchange, on: pooled) { [weak self] result in
-                guard case .failure(UpstreamError.connectionClosed) = result, let self else { return head(result) }
-                self.sendOnNewConnection(exchange, from: loop, head: head)
-            }
-        } else {
-            sendOnNewConnection(exchange, from: loop, head: head)
-        }
-        return true
-    }
-
-    /// A request sent by ``start(method:url:headers:body:headTimeout:onWhole:head:)``.
-    private struct DirectExchange: Sendable {
-        let request: UpstreamRequest
-        let origin: Origin
-        let headTimeout: TimeAmount
-        let onWhole: (any WholeAnswerTaker)?
-    }
-
-    /// A pooled connection to `origin` idle on `loop`, taken from the pool.
-    private func idleConnection(to origin: Origin, on loop: any EventLoop) -> UpstreamConnection? {
-        while let pooled = idle.withLock({ pools -> UpstreamConnection? in
-            guard let slot = pools.index(forKey: origin),
-                let index = pools.values[slot].lastIndex(where: { $0.channel.eventLoop === loop })
-            else { return nil }
-            return pools.values[slot].remove(at: index)
-        }) {
-            guard pooled.isUsable else { continue }
-            pooled.wasReused = true
-            return pooled
-        }
-        return nil
-    }
-
-    private func send(_ exchange: DirectExchange, on connection: UpstreamConnection, head: @escaping HeadReceiver) {
-        let origin = exchange.origin
-        connection.start(
-            exchange.request,
-            headTimeout: exchange.headTimeout,
-            onWhole: exchange.onWhole,
-            onIdle: { [weak self] in self?.release(connection, to: origin) },
-            head: head
-        )
-    }
-
-    /// Sends on a connection made on `loop` for it.
-    private func sendOnNewConnection(_ exchange: DirectExchange, from loop: any EventLoop, head: @escaping HeadReceiver)
-    {
-        connect(to: exchange.origin, on: loop).whenComplete { [weak self] result in
-            switch result {
-            case .success(let connection):
-                guard let self else {
-                    connection.close()
-                    return head(.failure(UpstreamError.shutDown))
-                }
-                self.send(exchange, on: connection, head: head)
-            case .failure(let error):
-                head(.failure(error))
-            }
-        }
-    }
-
-    /// The origin a request goes to and the request serialized: its method, names and values
-    /// checked here, once, instead of by NIO's outbound validator on the channel.
-    private static func request(
-        method: String,
-        url: AbsoluteURL,
-        headers: [(String, String)],
-        body: ByteBuffer?
-    ) throws -> (Origin, UpstreamRequest) {
-        let origin = Origin(
-            scheme: url.scheme,
-            host: url.host,
-            port: url.effectivePort ?? (url.scheme == "https" ? 443 : 80)
-        )
-        let request = try UpstreamRequest(
-            method: method,
-            target: url.pathAndQuery,
-            host: UpstreamRequest.hostHeader(
-                host: origin.host,
-                port: origin.port,
-                defaultPort: origin.scheme == "https" ? 443 : 80
-            ),
-            headers: headers,
-            body: body
-        )
-        return (origin, request)
     }
 
     /// Closes every idle connection; later requests fail with ``UpstreamError/shutDown``.
@@ -275,15 +175,10 @@ public final class UpstreamClient: Sendable {
     }
 
     private func connect(to origin: Origin) async throws -> UpstreamConnection {
-        try await connect(to: origin, on: configuration.eventLoopGroup.any()).get()
-    }
-
-    /// A new connection to `origin` on `loop`; fails with ``UpstreamError/connectFailed``.
-    private func connect(to origin: Origin, on loop: any EventLoop) -> EventLoopFuture<UpstreamConnection> {
         let tls = origin.scheme == "https" ? tls() : nil
-        if origin.scheme == "https", tls == nil { return loop.makeFailedFuture(UpstreamError.connectFailed) }
+        if origin.scheme == "https", tls == nil { throw UpstreamError.connectFailed }
         let readIdle = configuration.readIdleTimeout
-        let bootstrap = ClientBootstrap(group: loop)
+        let bootstrap = ClientBootstrap(group: configuration.eventLoopGroup.any())
             .connectTimeout(configuration.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -297,8 +192,11 @@ public final class UpstreamClient: Sendable {
                     try operations.addHandler(UpstreamResponseHandler(readIdleTimeout: readIdle))
                 }
             }
-        return bootstrap.connect(host: origin.host, port: origin.port)
-            .map { UpstreamConnection(channel: $0) }
-            .flatMapErrorThrowing { _ in throw UpstreamError.connectFailed }
+        do {
+            let channel = try await bootstrap.connect(host: origin.host, port: origin.port).get()
+            return UpstreamConnection(channel: channel)
+        } catch {
+            throw UpstreamError.connectFailed
+        }
     }
 }

@@ -45,67 +45,50 @@ final class UpstreamConnection: Sendable {
         onIdle: @escaping @Sendable () -> Void
     ) async throws -> (UpstreamResponseParser.Head, UpstreamBody) {
         let loop = channel.eventLoop
+        let channel = self.channel
         let response = UpstreamBody(channel: channel, onWhole: onWhole)
         // The handler resumes the continuation exactly once: with the head, or with the failure
         // that ends the request (its head timeout among them).
         let head: UpstreamResponseParser.Head = try await withUnsafeThrowingContinuation { continuation in
             let start = Start(
-                connection: self,
                 request: request,
                 headTimeout: headTimeout,
                 response: response,
                 onIdle: onIdle,
-                head: { continuation.resume(with: $0) }
+                continuation: continuation
             )
             // Usually already on the connection's loop: started at once, not a turn of it later
             // (and with no closure made for the turn).
             if loop.inEventLoop {
-                start.run()
+                start.run(on: channel)
             } else {
-                loop.execute { start.run() }
+                loop.execute { start.run(on: channel) }
             }
         }
         return (head, response)
     }
 
-    /// Sends `request` from the connection's own event loop, with no task waiting: `head` hears
-    /// the response head with the body that follows it, or the failure that ends the request,
-    /// once (on that loop).
-    func start(
-        _ request: UpstreamRequest,
-        headTimeout: TimeAmount,
-        onWhole: (any WholeAnswerTaker)?,
-        onIdle: @escaping @Sendable () -> Void,
-        head: @escaping UpstreamClient.HeadReceiver
-    ) {
-        channel.eventLoop.preconditionInEventLoop()
-        let response = UpstreamBody(channel: channel, onWhole: onWhole)
-        Start(
-            connection: self,
-            request: request,
-            headTimeout: headTimeout,
-            response: response,
-            onIdle: onIdle,
-            head: { head($0.map { ($0, response) }) }
-        ).run()
-    }
-
-    /// A request to start on a connection's handler, on its event loop: `head` hears the response
-    /// head, or the failure that ends the request.
+    /// A request to start on a connection's handler, on its event loop: `continuation` hears the
+    /// response head, or the failure that ends the request.
     private struct Start: Sendable {
-        let connection: UpstreamConnection
         let request: UpstreamRequest
         let headTimeout: TimeAmount
         let response: UpstreamBody
         let onIdle: @Sendable () -> Void
-        let head: @Sendable (Result<UpstreamResponseParser.Head, any Error>) -> Void
+        let continuation: UnsafeContinuation<UpstreamResponseParser.Head, any Error>
 
-        func run() {
-            let started = withHandler(connection.channel) { handler, context in
+        func run(on channel: any Channel) {
+            let started = withHandler(channel) { handler, context in
                 handler.onIdle = onIdle
-                handler.start(request, headTimeout: headTimeout, head: head, response: response, context: context)
+                handler.start(
+                    request,
+                    headTimeout: headTimeout,
+                    head: { continuation.resume(with: $0) },
+                    response: response,
+                    context: context
+                )
             }
-            if !started { head(.failure(UpstreamError.connectionClosed)) }
+            if !started { continuation.resume(throwing: UpstreamError.connectionClosed) }
         }
     }
 

@@ -79,26 +79,16 @@ extension Wallet {
         return try await PlanningRecords.read(sessionKey: key, from: self)
     }
 
-    /// ``planningRecords(sessionKey:)`` when all of them are in the read cache and fresh, with
-    /// no wait; `nil` when any must be read. `memo`: the connection's memo of its last key's hash.
-    ///
-    /// - Throws: what ``planningRecords(sessionKey:)`` throws for a key or session it refuses.
-    public func cachedPlanningRecords(sessionKey key: String, memo: SessionKeyMemo?) throws -> PlanningRecords? {
-        guard let cached = cache.planningRecords(keyHash: try Self.sessionKeyHash(key, memo: memo)) else { return nil }
-        try checkLive(cached.session)
-        return cached
-    }
-
     private static let invalidSessionKey = ByokyError(
         .unauthorized,
         "Invalid session key — connect the app to your byoky wallet again"
     )
 
-    /// The hash a session's key is stored under (from the connection's ``SessionKeyMemo``, `memo`
-    /// or the task's, when it has just hashed the same key); a key that cannot be one is refused here.
-    private static func sessionKeyHash(_ key: String, memo: SessionKeyMemo? = nil) throws -> String {
+    /// The hash a session's key is stored under (from the connection's ``SessionKeyMemo`` when it
+    /// has just hashed the same key); a key that cannot be one is refused here.
+    private static func sessionKeyHash(_ key: String) throws -> String {
         guard key.hasPrefix("byk_"), key.utf8.count <= 128 else { throw invalidSessionKey }
-        return (memo ?? SessionKeyMemo.current)?.hash(of: key) ?? SecureHash.sha256Hex(key)
+        return SessionKeyMemo.current?.hash(of: key) ?? SecureHash.sha256Hex(key)
     }
 
     /// Refuses a revoked or expired session.
