@@ -99,11 +99,13 @@ struct UpstreamClientTests {
         var configuration = UpstreamClient.Configuration()
         configuration.readIdleTimeout = .milliseconds(silenceMs)
         let client = UpstreamClient(configuration: configuration)
-        // A head that comes before the head timeout, later than the silence limit (or not).
+        // A head that comes before the head timeout, later than the silence limit (or not). The
+        // head timeout here is twice the one below, so a loaded machine has seconds of slack (CI
+        // once held a 500 ms head past 3 s); it stays on the same side of the silence limit.
         try await MockProvider.withRunningServer(
             configuration: .init(apiKey: "sk-upstream", responseDelay: .milliseconds(headTimeoutMs / 6))
         ) { port in
-            let response = try await Self.send(client, port: port, headTimeout: .milliseconds(headTimeoutMs))
+            let response = try await Self.send(client, port: port, headTimeout: .milliseconds(2 * headTimeoutMs))
             #expect(response.status == 200)
             for try await _ in response.body {}
         }
