@@ -17,6 +17,8 @@ struct RawHTTPConnection {
 
     private var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    /// When the connection came up and ended, noted on its event loop.
+    let clock: ConnectionClock
     /// Bytes read and not yet part of a returned response.
     private var unread: [UInt8] = []
 
@@ -30,6 +32,7 @@ struct RawHTTPConnection {
         resetting: Bool = false,
         _ body: (inout RawHTTPConnection) async throws -> Result
     ) async throws -> Result {
+        let clock = ConnectionClock()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 // A zero linger time makes the close a reset.
@@ -38,7 +41,7 @@ struct RawHTTPConnection {
                     ? (channel as! any SocketOptionProvider).setSoLinger(linger(l_onoff: 1, l_linger: 0))
                     : channel.eventLoop.makeSucceededVoidFuture()
                 return lingering.flatMapThrowing {
-                    try channel.pipeline.syncOperations.addHandler(OpeningWriter(Array(opening.utf8)))
+                    try channel.pipeline.syncOperations.addHandlers(clock, OpeningWriter(Array(opening.utf8)))
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(isOutboundHalfClosureEnabled: true)
@@ -46,17 +49,19 @@ struct RawHTTPConnection {
                 }
             }
         return try await channel.executeThenClose { inbound, outbound in
-            var connection = RawHTTPConnection(iterator: inbound.makeAsyncIterator(), outbound: outbound)
+            var connection = RawHTTPConnection(iterator: inbound.makeAsyncIterator(), outbound: outbound, clock: clock)
             return try await body(&connection)
         }
     }
 
     private init(
         iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator,
-        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+        clock: ConnectionClock
     ) {
         self.iterator = iterator
         self.outbound = outbound
+        self.clock = clock
     }
 
     mutating func write(_ text: String) async throws {
@@ -115,6 +120,13 @@ struct RawHTTPConnection {
             return true
         }
         return true
+    }
+
+    /// Reads until the server ends the connection: when it did, as its event loop saw it (this
+    /// task may read the end long after on a busy machine).
+    mutating func closedByServerAt() async throws -> ContinuousClock.Instant {
+        _ = try await isClosedByServer()
+        return try await clock.closed()
     }
 
     /// Reads one more chunk; `false` at the end of the stream.

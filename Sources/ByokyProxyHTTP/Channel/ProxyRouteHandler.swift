@@ -76,8 +76,11 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var progress = 0
     private var progressAtLastCheck = 0
     /// The next idle check, while the connection is open (one timer for the connection, not one
-    /// a request).
+    /// a request), and when it is due.
     private var idleCheck: Scheduled<Void>?
+    private var idleCheckDue = NIODeadline.now()
+    /// Whether a check that ran late (the loop was held up) leaves judging to the next.
+    private var lateCheck = LateTimerCheck()
 
     init(route: ProxyRoute) {
         self.route = route
@@ -549,21 +552,32 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func scheduleIdleCheck(context: ChannelHandlerContext) {
         guard let timeout = route.clientIdleTimeout, idleCheck == nil, !isClosed else { return }
-        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+        scheduleIdleCheck(at: .now() + timeout, context: context)
+    }
+
+    private func scheduleIdleCheck(at due: NIODeadline, context: ChannelHandlerContext) {
+        idleCheckDue = due
+        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) {
             self.idleCheck = nil
             self.checkIdle(context: context)
         }
     }
 
     /// Closes a connection that has waited on its client since the last check with nothing
-    /// arriving; checks again later otherwise.
+    /// arriving; checks again later otherwise. A check that ran late looks again shortly
+    /// first: the request may be waiting in the socket (``LateTimerCheck``).
     private func checkIdle(context: ChannelHandlerContext) {
         guard !isClosed else { return }
         if isWaitingOnClient, progress == progressAtLastCheck {
+            let now = NIODeadline.now()
+            if lateCheck.shouldLookAgain(due: idleCheckDue, now: now) {
+                return scheduleIdleCheck(at: now + LateTimerCheck.tolerance, context: context)
+            }
             state = .closed
             context.close(promise: nil)
             return
         }
+        lateCheck.reset()
         progressAtLastCheck = progress
         scheduleIdleCheck(context: context)
     }

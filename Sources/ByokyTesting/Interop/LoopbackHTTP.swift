@@ -60,9 +60,11 @@ package enum LoopbackHTTP {
     }
 
     /// Whether `error` is a connection closed by the server before any answer came: a reset,
-    /// a broken pipe or an early close.
+    /// a broken pipe, an early close, or a write on a connection that had already seen the
+    /// server's close (the pool had not let it go yet: the request never left).
     private static func isClosedBeforeAnswer(_ error: any Error) -> Bool {
         if let error = error as? HTTPClientError { return error == .remoteConnectionClosed }
+        if let error = error as? ChannelError { return error == .ioOnClosedChannel }
         if let error = error as? IOError { return error.errnoCode == ECONNRESET || error.errnoCode == EPIPE }
         return false
     }

@@ -6,24 +6,34 @@ import NIOPosix
 public enum StalledConnection {
     /// How long from the start of the connect (then `opening`) the server on `127.0.0.1:port`
     /// took to end the connection; `nil` when it was still open after `patience`.
+    /// The close is timed on the connection's event loop (``ConnectionClock``), not when this
+    /// task next runs.
     public static func closingTime(port: Int, opening: String = "", patience: Duration) async throws -> Duration? {
-        try await withConnection(
+        let clock = ConnectionClock()
+        // Taken before the connect, as the server's silence can only begin after it.
+        let started = ContinuousClock.now
+        _ = try await withConnection(
             port: port,
             patience: patience,
             opening: Array(opening.utf8),
-            read: { inbound, started in
+            clock: clock,
+            read: { inbound, _ in
                 // An answer the server writes first (a refusal) is read and dropped; a reset
                 // ends the connection as a close does.
                 do {
                     for try await _ in inbound {}
                 } catch {}
-                return ContinuousClock.now - started
+                return ()
             }
         )
+        // Past the patience, the close is this side's own.
+        guard let closed = clock.closedAt, closed - started <= patience else { return nil }
+        return closed - started
     }
 
     /// Connects to `127.0.0.1:port` (with a receive buffer of 64 KiB when `smallWindow`), sends
-    /// `opening` as soon as the connection is up (``OpeningWriter``), runs `start`, then `read`
+    /// `opening` as soon as the connection is up (``OpeningWriter``), with `clock` noting when it
+    /// came up and ended, runs `start`, then `read`
     /// with the connection's inbound side and the instant the connect began, for at most
     /// `patience`: what `read` returned, or `nil` past it.
     private static func withConnection<Result: Sendable>(
@@ -31,6 +41,7 @@ public enum StalledConnection {
         smallWindow: Bool = false,
         patience: Duration,
         opening: [UInt8],
+        clock: ConnectionClock = ConnectionClock(),
         start: () async throws -> Void = {},
         read:
             @escaping @Sendable (NIOAsyncChannelInboundStream<ByteBuffer>, ContinuousClock.Instant) async throws ->
@@ -46,7 +57,7 @@ public enum StalledConnection {
         let started = ContinuousClock.now
         let channel = try await bootstrap.connect(host: "127.0.0.1", port: port) { channel in
             channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(OpeningWriter(opening))
+                try channel.pipeline.syncOperations.addHandlers(clock, OpeningWriter(opening))
                 return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
             }
         }

@@ -46,12 +46,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var idleCheck: Scheduled<Void>?
     /// When the pending check is due.
     private var idleCheckDue = NIODeadline.now()
-    /// Checks in a row that ran late (the loop was held up) and left judging to the next.
-    private var lateChecks = 0
-    /// How late a check may run and still judge; a later one looks again that long after.
-    static let lateCheckTolerance = TimeAmount.milliseconds(10)
-    /// Late checks in a row after which silence is judged however late the check ran.
-    static let lateChecksAllowed = 5
+    /// Whether a check that ran late (the loop was held up) leaves judging to the next.
+    private var lateCheck = LateTimerCheck()
 
     init(readIdleTimeout: TimeAmount) {
         self.readIdleTimeout = readIdleTimeout
@@ -200,18 +196,14 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         guard self.context != nil, context.channel.isActive else { return }
         let now = NIODeadline.now()
         if let expired = expiredLimit(at: now) {
-            // A check that ran late ran after a long task held the loop up; it runs before the
-            // loop reads its sockets again, so bytes that came meanwhile would count as silence.
-            // It looks again shortly: a check due in the future waits for that read.
-            if now - idleCheckDue > Self.lateCheckTolerance, lateChecks < Self.lateChecksAllowed {
-                lateChecks += 1
-                return scheduleCheck(at: now + Self.lateCheckTolerance, context: context)
+            if lateCheck.shouldLookAgain(due: idleCheckDue, now: now) {
+                return scheduleCheck(at: now + LateTimerCheck.tolerance, context: context)
             }
             fail(expired)
             context.close(promise: nil)
             return
         }
-        lateChecks = 0
+        lateCheck.reset()
         let silence = now - lastRead
         var due = silence < readIdleTimeout ? lastRead + readIdleTimeout : now + readIdleTimeout
         if exchange?.head != nil, headDeadline < due { due = headDeadline }
