@@ -13,11 +13,22 @@ extension HTTPServerBuilder {
     public static func byokyHTTP1(
         clientIdleTimeout: TimeAmount = TimeAmount(ServerLimits.clientIdleTimeout)
     ) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in
-            WriteStallGuardedChannel(
-                HTTP1Channel(responder: responder, configuration: .init(idleTimeout: clientIdleTimeout)),
-                timeout: clientIdleTimeout
-            )
-        }
+        HTTPServerBuilder { responder in byokyHTTP1Channel(responder: responder, clientIdleTimeout: clientIdleTimeout) }
+    }
+
+    /// A connection's channel for ``byokyHTTP1(clientIdleTimeout:)``.
+    package static func byokyHTTP1Channel(
+        responder: @escaping HTTPChannelHandler.Responder,
+        clientIdleTimeout: TimeAmount
+    ) -> WriteStallGuardedChannel<HTTP1Channel> {
+        WriteStallGuardedChannel(
+            // The connection's idle timeout is ClientIdleHandler's, not Hummingbird's (which
+            // takes a request waiting in the socket of a held-up loop for silence).
+            HTTP1Channel(
+                responder: responder,
+                configuration: .init(additionalChannelHandlers: [ClientIdleHandler(timeout: clientIdleTimeout)])
+            ),
+            timeout: clientIdleTimeout
+        )
     }
 }

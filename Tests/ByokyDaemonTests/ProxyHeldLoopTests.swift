@@ -1,144 +1,88 @@
 import ByokyCore
+import ByokyHTTPServer
 import ByokyProxyHTTP
 import ByokyTesting
-import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
-import NIOPosix
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// The client idle timeout counts the client's silence, not the server's: a request that came
+/// A client idle timeout counts the client's silence, not the server's: a request that came
 /// while a long task held the connection's event loop up is answered when the loop comes back,
 /// not taken for silence (the loop runs the timers that fell due before it reads the sockets
-/// that filled meanwhile). The server has a loop of its own, which only these tests hold; the
-/// holds and the client's writes are timed on event loops, not by the test's task.
+/// that filled meanwhile), on the bridge's (and the vault's) channel and on the routed servers'
+/// (the wallet's control socket, the marketplace). A client silent through the hold is still
+/// closed. (The relay's side: RelayServerTests.)
 @Suite(.timeLimit(.minutes(1)))
 struct ProxyHeldLoopTests {
     static let timeout = TimeAmount.seconds(1)
-    static let request =
-        "POST /anthropic/v1/messages HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 2\r\n\r\n{}"
+    static let logger = Logger(label: "held-loop")
 
-    /// Everything a client connection reads.
-    final class Collector: ChannelInboundHandler, Sendable {
-        typealias InboundIn = ByteBuffer
-        let bytes = Locked<[UInt8]>([])
+    enum Server: CaseIterable {
+        case bridge, routed
 
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            let buffer = unwrapInboundIn(data)
-            bytes.withLock { $0.append(contentsOf: buffer.readableBytesView) }
-        }
-
-        /// Answers read so far.
-        var answers: Int {
-            bytes.withLock { String(decoding: $0, as: UTF8.self).components(separatedBy: "HTTP/1.1 200").count - 1 }
-        }
-    }
-
-    /// Runs `body` with a connection to a server whose provider route answers every request
-    /// with a 200, on an event loop of its own: the loop, the client's channel, its reads and
-    /// its clock.
-    static func withConnection(
-        _ body: (any EventLoop, any Channel, Collector, ConnectionClock) async throws -> Void
-    ) async throws {
-        var route = ProxyRoute(bodyLimit: 1024, provider: ProxyRoute.provider(named:)) { _, _, _, _ in
-            .response(Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "answered"))))
-        }
-        route.clientIdleTimeout = timeout
-        let serverChannel = ProxyHTTP1Channel(responder: { _, _, _ in }, route: route)
-        let logger = Logger(label: "held-loop")
-        let serverLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let server = try await ServerBootstrap(group: serverLoop)
-            .childChannelInitializer { channel in
-                serverChannel.setup(channel: channel, logger: logger).map { value in
-                    Task { await serverChannel.handle(value: value, logger: logger) }
-                }
+        /// The request the client sends, and a server's connection setup answering it with a 200.
+        var request: String {
+            switch self {
+            case .bridge: "POST /anthropic/v1/messages HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 2\r\n\r\n{}"
+            case .routed: "GET /ping HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
             }
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = try #require(server.localAddress?.port)
-        let collector = Collector()
-        let clock = ConnectionClock()
-        let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers(clock, collector)
+        }
+
+        func serve(_ channel: any Channel) -> EventLoopFuture<Void> {
+            switch self {
+            case .bridge:
+                var route = ProxyRoute(bodyLimit: 1024, provider: ProxyRoute.provider(named:)) { _, _, _, _ in
+                    .response(Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "answered"))))
                 }
+                route.clientIdleTimeout = ProxyHeldLoopTests.timeout
+                return Self.serve(channel, with: ProxyHTTP1Channel(responder: { _, _, _ in }, route: route))
+            case .routed:
+                let child = HTTPServerBuilder.byokyHTTP1Channel(
+                    responder: { _, writer, _ in
+                        try await writer.write(
+                            response: .init(status: .ok),
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: "answered"))
+                        )
+                    },
+                    clientIdleTimeout: ProxyHeldLoopTests.timeout
+                )
+                return Self.serve(channel, with: child)
             }
-            .connect(host: "127.0.0.1", port: port).get()
-        var failure: (any Error)?
-        do {
-            try await body(serverLoop.next(), client, collector, clock)
-        } catch {
-            failure = error
         }
-        try? await client.close()
-        try await server.close()
-        try await serverLoop.shutdownGracefully()
-        if let failure { throw failure }
-    }
 
-    /// Waits (at most `limit`) until `condition` holds.
-    static func eventually(within limit: Duration, _ condition: () -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + limit
-        while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        return condition()
-    }
-
-    /// Holds `loop` for `hold` from `start`, first writing `request` (unless `nil`) from the
-    /// client's own loop, which is not held: the request waits in the server's socket.
-    static func hold(
-        _ loop: any EventLoop,
-        from start: NIODeadline,
-        for hold: TimeAmount,
-        sending request: String?,
-        on client: any Channel
-    ) {
-        loop.scheduleTask(deadline: start) {
-            if let request { client.writeAndFlush(ByteBuffer(string: request), promise: nil) }
-            usleep(UInt32(hold.nanoseconds / 1000))
+        private static func serve<Child: ServerChildChannel>(
+            _ channel: any Channel,
+            with child: Child
+        ) -> EventLoopFuture<Void> {
+            child.setup(channel: channel, logger: ProxyHeldLoopTests.logger).map { value in
+                Task { await child.handle(value: value, logger: ProxyHeldLoopTests.logger) }
+            }
         }
     }
 
-    /// One request answered, a check that sees it, then a hold over the next check with the
-    /// second request sent at its start: the late check must not take the waiting request for
-    /// silence.
-    @Test func aRequestThatCameWhileTheLoopWasHeldIsAnswered() async throws {
-        try await Self.withConnection { loop, client, collector, clock in
-            try await client.writeAndFlush(ByteBuffer(string: Self.request))
-            #expect(try await Self.eventually(within: .seconds(5)) { collector.answers == 1 })
-            // The server's checks fall about every timeout from its connection's start (the
-            // client's is within a millisecond of it): the first sees the answer; the hold spans
-            // the second, which finds nothing new read.
-            let active = NIODeadline.now() - TimeAmount(ContinuousClock.now - (try #require(clock.activeAt)))
-            Self.hold(
-                loop,
-                from: active + Self.timeout + .milliseconds(250),
-                for: .milliseconds(1500),
-                sending: Self.request,
-                on: client
-            )
-            #expect(try await Self.eventually(within: .seconds(10)) { collector.answers == 2 || clock.closedAt != nil })
-            #expect(collector.answers == 2, "the connection was closed with the request waiting in its socket")
-            #expect(clock.closedAt == nil)
-        }
+    @Test(arguments: Server.allCases)
+    func aRequestThatCameWhileTheLoopWasHeldIsAnswered(_ server: Server) async throws {
+        let outcome = try await HeldLoopProbe.run(
+            timeout: Self.timeout,
+            request: server.request,
+            patience: .seconds(10),
+            until: { $0.contains("answered") },
+            serving: server.serve
+        )
+        #expect(outcome.text.hasPrefix("HTTP/1.1 200"), "the connection was closed with the request in its socket")
     }
 
-    /// A client that really is silent through a hold is still closed soon after it.
-    @Test func aClientSilentThroughAHoldIsClosed() async throws {
-        try await Self.withConnection { loop, client, collector, clock in
-            try await client.writeAndFlush(ByteBuffer(string: Self.request))
-            #expect(try await Self.eventually(within: .seconds(5)) { collector.answers == 1 })
-            let holdStart = NIODeadline.now() + Self.timeout
-            Self.hold(loop, from: holdStart, for: .milliseconds(1500), sending: nil, on: client)
-            #expect(try await Self.eventually(within: .seconds(15)) { clock.closedAt != nil })
-            #expect(collector.answers == 1)
-        }
+    @Test(arguments: Server.allCases)
+    func aClientSilentThroughAHoldIsClosed(_ server: Server) async throws {
+        let outcome = try await HeldLoopProbe.run(
+            timeout: Self.timeout,
+            request: nil,
+            patience: .seconds(10),
+            serving: server.serve
+        )
+        #expect(outcome.closed)
+        #expect(outcome.text.isEmpty)
     }
 }

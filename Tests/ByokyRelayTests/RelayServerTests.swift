@@ -335,3 +335,28 @@ extension RelayServerTests {
         }
     }
 }
+
+extension RelayServerTests {
+    /// A request that came while a long task held the relay's event loop up is answered when
+    /// the loop comes back, not taken for silence (NIO's idle handler, before, closed the
+    /// connection with the request in its socket); a client silent through the hold is closed.
+    @Test(arguments: [true, false])
+    func aRequestThatCameWhileTheLoopWasHeldIsAnswered(sendsARequest: Bool) async throws {
+        var limits = RelayLimits()
+        limits.clientIdleTimeout = .seconds(1)
+        let relay = RelayServer(limits: limits)
+        let outcome = try await HeldLoopProbe.run(
+            timeout: .seconds(1),
+            request: sendsARequest ? "GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n" : nil,
+            patience: .seconds(10),
+            until: { $0.contains(#""status":"ok""#) },
+            serving: { relay.configure($0) }
+        )
+        if sendsARequest {
+            #expect(outcome.text.hasPrefix("HTTP/1.1 200"), "the connection was closed with the request in its socket")
+        } else {
+            #expect(outcome.closed)
+            #expect(outcome.text.isEmpty)
+        }
+    }
+}

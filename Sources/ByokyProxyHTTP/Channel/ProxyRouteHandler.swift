@@ -71,19 +71,13 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var answerWrittenEarly = 0
     /// Whether the server is shutting down: the connection closes once the answer due is written.
     private var isQuiescing = false
-    /// Request parts received and answers ended so far, and their count at the last idle check:
-    /// a connection waiting on its client with no change between two checks is closed.
-    private var progress = 0
-    private var progressAtLastCheck = 0
-    /// The next idle check, while the connection is open (one timer for the connection, not one
-    /// a request), and when it is due.
-    private var idleCheck: Scheduled<Void>?
-    private var idleCheckDue = NIODeadline.now()
-    /// Whether a check that ran late (the loop was held up) leaves judging to the next.
-    private var lateCheck = LateTimerCheck()
+    /// Closes the connection when it waits on its silent client past the route's client idle
+    /// timeout (request parts received and answers ended are its progress); `nil` without one.
+    private let silenceTimer: ClientSilenceTimer?
 
     init(route: ProxyRoute) {
         self.route = route
+        self.silenceTimer = route.clientIdleTimeout.map(ClientSilenceTimer.init(timeout:))
     }
 
     /// Whether a new request must wait.
@@ -96,7 +90,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
-        progress &+= 1
+        silenceTimer?.noteProgress()
         if isBusy || !held.isEmpty {
             held.append(part)
         } else {
@@ -401,7 +395,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Takes the held parts, in order, until one starts a request that must wait again.
     private func becomeIdle(context: ChannelHandlerContext) {
         state = .idle
-        progress &+= 1
+        silenceTimer?.noteProgress()
         var passedOn = false
         while !isBusy, let part = held.popFirst() {
             receive(part, context: context)
@@ -551,35 +545,14 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func scheduleIdleCheck(context: ChannelHandlerContext) {
-        guard let timeout = route.clientIdleTimeout, idleCheck == nil, !isClosed else { return }
-        scheduleIdleCheck(at: .now() + timeout, context: context)
-    }
-
-    private func scheduleIdleCheck(at due: NIODeadline, context: ChannelHandlerContext) {
-        idleCheckDue = due
-        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) {
-            self.idleCheck = nil
-            self.checkIdle(context: context)
-        }
-    }
-
-    /// Closes a connection that has waited on its client since the last check with nothing
-    /// arriving; checks again later otherwise. A check that ran late looks again shortly
-    /// first: the request may be waiting in the socket (``LateTimerCheck``).
-    private func checkIdle(context: ChannelHandlerContext) {
         guard !isClosed else { return }
-        if isWaitingOnClient, progress == progressAtLastCheck {
-            let now = NIODeadline.now()
-            if lateCheck.shouldLookAgain(due: idleCheckDue, now: now) {
-                return scheduleIdleCheck(at: now + LateTimerCheck.tolerance, context: context)
-            }
-            state = .closed
+        // The timer holds the handler until it stops (when the handler leaves the pipeline).
+        silenceTimer?.start(on: context.eventLoop) {
+            self.isWaitingOnClient
+        } close: {
+            self.state = .closed
             context.close(promise: nil)
-            return
         }
-        lateCheck.reset()
-        progressAtLastCheck = progress
-        scheduleIdleCheck(context: context)
     }
 
     private var isClosed: Bool {
@@ -588,7 +561,6 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func stopIdleChecks() {
-        idleCheck?.cancel()
-        idleCheck = nil
+        silenceTimer?.stop()
     }
 }

@@ -14,15 +14,6 @@ final class RelayHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.hub = hub
     }
 
-    /// A connection silent for the relay's client idle timeout (before any upgrade) is closed.
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
-    }
-
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):

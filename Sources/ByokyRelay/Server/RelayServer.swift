@@ -65,9 +65,9 @@ public struct RelayServer: Sendable {
                 }
             }
         )
-        // Until the upgrade, a connection silent for the client idle timeout is closed (by the
-        // plain-HTTP handler); once upgraded, pings see to it. Both leave the pipeline then.
-        let idle = IdleStateHandler(readTimeout: TimeAmount(hub.limits.clientIdleTimeout))
+        // Until the upgrade, a connection silent for the client idle timeout is closed; once
+        // upgraded, pings see to it. Both leave the pipeline then.
+        let idle = SilentClientHandler(timeout: TimeAmount(hub.limits.clientIdleTimeout))
         let boundHandlers = NIOLoopBound((http, idle), eventLoop: channel.eventLoop)
         let stall = WriteStallHandler(timeout: TimeAmount(hub.limits.clientIdleTimeout))
         return channel.eventLoop.makeCompletedFuture {
