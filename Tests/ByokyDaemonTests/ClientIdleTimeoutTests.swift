@@ -252,14 +252,16 @@ struct ClientIdleTimeoutTests {
         let chunk = ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
         let size = 256 * chunk.readableBytes
         let router = Router()
+        let chunksWritten = Locked(0)
         // Written a chunk at a time, as a stream would be: the end waits behind the chunks, so
-        // Hummingbird's own idle timeout never counts the connection as idle.
+        // the client idle timeout never counts the connection as idle.
         router.get("/large") { _, _ -> Response in
             Response(
                 status: .ok,
                 body: ResponseBody(contentLength: size) { writer in
                     for index in 0..<256 {
                         try await writer.write(chunk)
+                        chunksWritten.withLock { $0 += 1 }
                         // A pause now and then, as a stream has: the writer learns the client
                         // is not reading, and waits (with the end) instead of queueing it all.
                         if index % 8 == 7 { try await Task.sleep(for: .milliseconds(5)) }
@@ -272,11 +274,32 @@ struct ClientIdleTimeoutTests {
             let late = try await StalledConnection.readingLate(
                 port: port,
                 opening: Array("GET /large HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n".utf8),
-                meanwhile: { try await Task.sleep(for: .seconds(4)) },
+                meanwhile: {
+                    // Until the server's writer waits on the client (on a busy machine its task
+                    // may take seconds to fill the buffers), then past the stall timeout.
+                    try await Self.untilItStops(counting: chunksWritten, within: .seconds(20))
+                    try await Task.sleep(for: .seconds(3))
+                },
                 patience: .seconds(20)
             )
             let read = try #require(late, "the connection of a client that stopped reading was still open")
             #expect(read.byteCount < size / 2, "the client got the whole answer: it was not held")
+        }
+    }
+
+    /// Waits until `count` has been above zero and unchanged for half a second, or `limit` passed.
+    private static func untilItStops(counting count: Locked<Int>, within limit: Duration) async throws {
+        let deadline = ContinuousClock.now + limit
+        var last = -1
+        var unchangedSince = ContinuousClock.now
+        while ContinuousClock.now < deadline {
+            let now = count.withLock { $0 }
+            if now != last {
+                (last, unchangedSince) = (now, ContinuousClock.now)
+            } else if now > 0, ContinuousClock.now - unchangedSince >= .milliseconds(500) {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
         }
     }
 
