@@ -18,7 +18,7 @@ struct RawHTTPConnection {
     private var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     /// When the connection came up and ended, noted on its event loop.
-    let clock: ConnectionClock
+    private let clock: ConnectionClock
     /// Bytes read and not yet part of a returned response.
     private var unread: [UInt8] = []
 

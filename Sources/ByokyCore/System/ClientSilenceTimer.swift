@@ -37,7 +37,19 @@ package final class ClientSilenceTimer {
         close: @escaping () -> Void
     ) {
         guard look == nil, !isStopped else { return }
-        schedule(at: .now() + timeout, on: loop, isWaitingOnClient: isWaitingOnClient, close: close)
+        schedule(at: .now() + timeout, on: loop) { [self] now in
+            guard isWaitingOnClient(), progress == progressAtLastLook else {
+                lateCheck.reset()
+                progressAtLastLook = progress
+                return now + timeout
+            }
+            guard lateCheck.shouldLookAgain(due: lookDue, now: now) else {
+                stop()
+                close()
+                return nil
+            }
+            return now + LateTimerCheck.tolerance
+        }
     }
 
     /// Stops for good (the connection closed, or the handler left it).
@@ -47,32 +59,17 @@ package final class ClientSilenceTimer {
         look = nil
     }
 
+    /// Looks at `due`, and again when the look says when.
     private func schedule(
         at due: NIODeadline,
         on loop: any EventLoop,
-        isWaitingOnClient: @escaping () -> Bool,
-        close: @escaping () -> Void
+        looking: @escaping (NIODeadline) -> NIODeadline?
     ) {
         lookDue = due
         look = loop.assumeIsolated().scheduleTask(deadline: due) {
             self.look = nil
-            guard !self.isStopped else { return }
-            let now = NIODeadline.now()
-            if isWaitingOnClient(), self.progress == self.progressAtLastLook {
-                guard self.lateCheck.shouldLookAgain(due: self.lookDue, now: now) else {
-                    self.stop()
-                    return close()
-                }
-                return self.schedule(
-                    at: now + LateTimerCheck.tolerance,
-                    on: loop,
-                    isWaitingOnClient: isWaitingOnClient,
-                    close: close
-                )
-            }
-            self.lateCheck.reset()
-            self.progressAtLastLook = self.progress
-            self.schedule(at: now + self.timeout, on: loop, isWaitingOnClient: isWaitingOnClient, close: close)
+            guard !self.isStopped, let next = looking(.now()) else { return }
+            self.schedule(at: next, on: loop, looking: looking)
         }
     }
 }

@@ -515,23 +515,23 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         state = .closed
         held.removeAll()
         worker.finish()
-        stopIdleChecks()
+        silenceTimer?.stop()
         context.fireChannelInactive()
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { scheduleIdleCheck(context: context) }
+        if context.channel.isActive { startSilenceTimer(context: context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        scheduleIdleCheck(context: context)
+        startSilenceTimer(context: context)
         context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         // The connection's task ends with it (a closed connection removes every handler).
         worker.finish()
-        stopIdleChecks()
+        silenceTimer?.stop()
     }
 
     /// Whether the connection is waiting on its client: between requests, or reading one, with
@@ -544,7 +544,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func scheduleIdleCheck(context: ChannelHandlerContext) {
+    private func startSilenceTimer(context: ChannelHandlerContext) {
         guard !isClosed else { return }
         // The timer holds the handler until it stops (when the handler leaves the pipeline).
         silenceTimer?.start(on: context.eventLoop) {
@@ -558,9 +558,5 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var isClosed: Bool {
         if case .closed = state { return true }
         return false
-    }
-
-    private func stopIdleChecks() {
-        silenceTimer?.stop()
     }
 }

@@ -33,9 +33,8 @@ public enum StalledConnection {
 
     /// Connects to `127.0.0.1:port` (with a receive buffer of 64 KiB when `smallWindow`), sends
     /// `opening` as soon as the connection is up (``OpeningWriter``), with `clock` noting when it
-    /// came up and ended, runs `start`, then `read`
-    /// with the connection's inbound side and the instant the connect began, for at most
-    /// `patience`: what `read` returned, or `nil` past it.
+    /// came up and ended, runs `start`, then `read` with the connection's inbound side and the
+    /// instant the connect began, for at most `patience`: what `read` returned, or `nil` past it.
     private static func withConnection<Result: Sendable>(
         port: Int,
         smallWindow: Bool = false,
