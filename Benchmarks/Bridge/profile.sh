@@ -14,7 +14,9 @@
 #   short, 3 s makes some 2,000 dumps): at c=1, what runs between a wake-up and the write to the
 #   provider, and between the next wake-up and the write of the answer, is what the client waits
 #   for; what runs after either write overlaps the other side's work.
-# Prints instructions per request, inclusive, for the functions that matter, demangled.
+# Prints instructions per request, inclusive, for the functions that matter, demangled, then every
+# function's own instructions summed by kind (retains and releases, allocation, the concurrency
+# runtime, exclusivity checks, SQLite, SwiftNIO, the standard library, libc, the rest).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-20}
@@ -108,6 +110,43 @@ report() {
     callgrind_annotate --inclusive=yes --threshold=100 "$dump" 2>/dev/null \
         | awk -v n="$requests" '/^ *[0-9,]+ / { count = $1; gsub(",", "", count); $1 = ""; printf "%10.0f %s\n", count / n, $0 }' \
         | head -n 60 | swift demangle --simplified | cut -c1-200
+    report_kinds "$dump" "$requests" "$total"
+}
+# Own instructions a request summed by kind: `report_kinds DUMP REQUESTS TOTAL`. The listing of a
+# binary without debug info also carries the threads' entry frames at their inclusive counts
+# (`clone`, `start_thread`, the loops' and the pool's thread bodies); no function's own share is
+# near a fifth of the total, so rows above that are those frames and are left out.
+report_kinds() {
+    echo "own instructions a request, by kind:"
+    callgrind_annotate --inclusive=no --threshold=100 "$1" 2>/dev/null | sed 1,/PROGRAM.TOTALS/d \
+        | awk '/^ *[0-9,]+ / { count = $1; gsub(",", "", count); $1 = ""; printf "%s\t%s\n", count, $0 }' \
+        | swift demangle --simplified \
+        | awk -F '\t' -v n="$2" -v total="$3" '
+            $1 > total / 5 { next }
+            {
+                name = $2; symbol = name
+                sub(/^.*\?\?\?:/, "", symbol); sub(/ \[.*$/, "", symbol)
+                # C code has plain identifiers: SQLite (most of them static, with no common
+                # prefix), unless it is the runtime, SwiftNIO'"'"'s C parts or BoringSSL (whose
+                # names, in a binary without debug info, also cover code with no symbol of its
+                # own: counted with the rest).
+                isC = symbol ~ /^[A-Za-z_][A-Za-z0-9_]*$/
+                kind = "the rest (the wallet'"'"'s own code and all else)"
+                if (name ~ /swift_retain|swift_release|bridgeObject|doDecrementSlow|_swift_release_dealloc|swift_unknownObject/) kind = "retains and releases"
+                else if (name ~ /malloc|free|swift_allocObject|swift_deallocObject|swift_slowAlloc|swift_slowDealloc|StackAllocator|swift_task_alloc|swift_task_dealloc|deallocClassInstance/) kind = "allocation"
+                else if (name ~ /swift_beginAccess|swift_endAccess|AccessSet/) kind = "exclusivity checks"
+                else if (name ~ /swift_task|swift_job|swift_continuation|AsyncTask|Executor|future_adapter|runJob|TaskLocal|swift::/) kind = "Swift concurrency and runtime"
+                else if (name ~ /libc\.so/) kind = "libc"
+                else if (isC && symbol ~ /^c_nio|^CNIO/) kind = "SwiftNIO"
+                else if (isC && symbol ~ /BoringSSL|OPENSSL|sha256/) kind = "the rest (the wallet'"'"'s own code and all else)"
+                else if (isC && symbol ~ /^swift|^_swift/) kind = "Swift concurrency and runtime"
+                else if (isC) kind = "SQLite"
+                else if (name ~ /NIO|Channel|EventLoop|ByteBuffer|Selector|Socket|PendingStream|PendingWrites|Scheduled|IOData|HTTPHeaders|HTTPRequestHead|HTTPMethod|HTTPPart/) kind = "SwiftNIO"
+                else if (name ~ /String|Array|Dictionary|Hasher|_ContiguousArray|Substring|Unicode|_stringCompare|Character|Set\.|_BinaryInteger|Collection/) kind = "Swift standard library"
+                sum[kind] += $1
+            }
+            END { for (kind in sum) printf "%10.0f  %4.1f %%  %s\n", sum[kind] / n, 100 * sum[kind] / total, kind }' \
+        | sort -rn
 }
 if [ "${lane#floor-}" != "$lane" ]; then
     swift build -c release --package-path Benchmarks --product byoky-floor >/dev/null
