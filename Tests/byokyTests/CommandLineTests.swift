@@ -44,13 +44,25 @@ struct CommandLineTests {
         try await ProcessRunner.run(Self.executable, arguments: arguments, input: input)
     }
 
+    /// Whether `word` numbers a step of the demo (`3.`).
+    static func isStepNumber(_ word: Substring) -> Bool {
+        word.count == 2 && word.last == "." && word.first?.isNumber == true
+    }
+
     @Test(.timeLimit(.minutes(3)))
     func demoRunsTheWholeFlowAndShowsNoKey() async throws {
         let result = try await run(["demo"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("POST /anthropic/v1/messages → 200: \"Mock reply to: Hello from the byoky demo"))
         #expect(result.stdout.contains("(stream) → 200"))
-        #expect(result.stdout.contains("tool call get_weather"))
+        // The tool call's arguments as JSON, as the provider sent them.
+        #expect(result.stdout.contains(#"tool call get_weather {"city":"mock"}"#))
+        // Each step is numbered once.
+        let firstWords: [Substring] = result.stdout.split(separator: "\n").compactMap { line in
+            line.split(separator: " ").first
+        }
+        let steps: [String] = firstWords.filter(Self.isStepNumber).map(String.init)
+        #expect(steps == ["1.", "2.", "3.", "4.", "5.", "6."], "\(steps)")
         #expect(result.stdout.contains("A guessed session key → 401"))
         #expect(result.stdout.contains("demo-chat\tanthropic\tclaude-sonnet-4-6\t200"))
         #expect(

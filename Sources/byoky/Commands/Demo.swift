@@ -49,14 +49,18 @@ extension ByokyCommand {
             print("1. Created an encrypted wallet (AES-256-GCM, key from PBKDF2-SHA256 × 600,000).")
             try await MockProvider.withRunningServer(configuration: .init(apiKey: upstreamKey)) { mockPort in
                 let mockURL = "http://127.0.0.1:\(mockPort)"
-                for provider in [ProviderID.anthropic, .openai] {
+                for (index, provider) in [ProviderID.anthropic, .openai].enumerated() {
                     let record = try await wallet.addCredential(
                         provider: provider,
                         secret: SecretString(upstreamKey),
                         baseURL: mockURL
                     )
                     let name = ProviderRegistry.displayName(of: provider)
-                    print("2. Stored an \(name) key (pointed at the mock); shown only masked: \(record.maskedSecret)")
+                    // One step, two keys: the step's number once.
+                    let step = index == 0 ? "2." : "  "
+                    print(
+                        "\(step) Stored an \(name) key (pointed at the mock); shown only masked: \(record.maskedSecret)"
+                    )
                 }
                 let grant = try await wallet.createSession(app: AppIdentity(name: "demo-chat"))
                 print("3. Connected app \"demo-chat\"; it holds a session key, never the provider key.")
@@ -101,7 +105,11 @@ extension ByokyCommand {
                             #"{"model":"claude-sonnet-4-6","max_tokens":128,"tools":[{"name":"get_weather","input_schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}],"messages":[{"role":"user","content":"Weather in Paris?"}]}"#
                     )
                     let call = (tool.json["content"] as? [[String: Any]])?.first
-                    let input = (call?["input"] as? [String: Any]).map { "\($0)" } ?? "?"
+                    // The arguments as the provider sent them: JSON, not a dictionary's description.
+                    let input =
+                        (call?["input"] as? [String: Any]).flatMap {
+                            try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys])
+                        }.map { String(decoding: $0, as: UTF8.self) } ?? "?"
                     print(
                         "   POST /anthropic/v1/messages (tools) → \(tool.status): tool call \(call?["name"] as? String ?? "?") \(input)"
                     )
