@@ -340,6 +340,49 @@ struct WalletCommandTests {
 
     /// A backup's password, and the new password of `passwd`, never come from the wallet's own
     /// password file: they are read from their own file, standard input or a prompt.
+    /// `key add` arguments the wallet would refuse, and what the refusal says.
+    static let keysThatCannotBeAdded: [(arguments: [String], says: String)] = [
+        (["nosuch"], "Unknown provider \"nosuch\""),
+        (["azure_openai"], "Azure OpenAI needs --base-url"),
+        (["openai", "--base-url", "ftp://example.com"], "Unsupported URL scheme"),
+    ]
+
+    /// A key that cannot be added is refused before anything is asked for (the master password,
+    /// the key), whether the wallet is opened by the command or a running daemon takes the key:
+    /// nobody types a secret for nothing. Standard input is empty and no password is given, so a
+    /// prompt or a read before the check would fail differently.
+    @Test(arguments: keysThatCannotBeAdded)
+    func aKeyThatCannotBeAddedIsRefusedBeforeAnythingIsAsked(arguments: [String], says: String) async throws {
+        try await Home.with { home in
+            let local = try await home.byoky(["key", "add"] + arguments, input: "")
+            #expect(local.status == 1)
+            #expect(local.stderr.hasPrefix("Error: \(says)"), "\(local.stderr)")
+            let serving = try await home.serveWithMock(upstreamKey: "sk-upstream-KEYS")
+            let throughDaemon = try await home.byoky(["key", "add"] + arguments, input: "")
+            #expect(throughDaemon.status == 1)
+            #expect(throughDaemon.stderr.hasPrefix("Error: \(says)"), "\(throughDaemon.stderr)")
+            let list = try await home.byoky(["key", "list", "--json"])
+            #expect(!list.stdout.contains("\"provider\" : \"\(arguments[0])\""), "\(list.stdout)")
+            #expect(await serving.daemon.terminate() == 0)
+            _ = await serving.mock.terminate()
+        }
+    }
+
+    /// A file that cannot be a backup is refused before any password is asked for: standard
+    /// input is empty and no password is given, so a prompt before the check would fail
+    /// differently.
+    @Test func aFileThatCannotBeABackupIsRefusedBeforeAnyPassword() async throws {
+        try await Home.with { home in
+            for (name, contents) in [("json", #"{"version": 2}"#), ("short", "c2hvcnQ="), ("empty", "")] {
+                let path = home.folder.path + "/\(name).byoky"
+                try contents.write(toFile: path, atomically: true, encoding: .utf8)
+                let result = try await home.byoky(["import", path], input: "")
+                #expect(result.status == 1)
+                #expect(result.stderr.hasPrefix("Error: The file is not a .byoky backup"), "\(name): \(result.stderr)")
+            }
+        }
+    }
+
     @Test func separatePasswordsNeverFallBackToTheMasterPassword() async throws {
         try await Home.with { home in
             let master = ["BYOKY_PASSWORD_FILE": home.passwordFile]

@@ -79,6 +79,20 @@ public enum ByokyBackupFile {
         return try ExtensionCrypto.encrypt(try JSONCoding.encodeString(file), password: password)
     }
 
+    /// Refuses text that cannot be a backup whatever its password (too long, or not the encrypted
+    /// text a backup holds): checked before anyone is asked for a password.
+    ///
+    /// - Throws: ``ByokyError`` `PAYLOAD_TOO_LARGE`, or `INVALID_REQUEST`.
+    public static func checkShape(_ text: String) throws {
+        let trimmed = text.trimmingASCIIWhitespace()
+        guard trimmed.utf8.count <= maximumFileLength else {
+            throw ByokyError.payloadTooLarge("Backup file", limit: maximumFileLength)
+        }
+        guard ExtensionCrypto.passwordCiphertext(trimmed) != nil else {
+            throw ByokyError(.invalidRequest, "The file is not a .byoky backup (not the encrypted text a backup holds)")
+        }
+    }
+
     /// Opens file text made by the original extension or by ``seal(_:password:)``.
     ///
     /// - Throws: ``ByokyError`` with `DECRYPT_FAILED` ("Wrong password or corrupted file"),

@@ -26,12 +26,19 @@ public enum ExtensionCrypto {
     ///
     /// - Throws: ``ByokyError`` with code `DECRYPT_FAILED` for a wrong password or tampering.
     public static func decrypt(_ encoded: String, password: String) throws -> String {
-        guard let bytes = Base64.decode(encoded), bytes.count >= 16 + SecretBox.overhead else {
+        guard let bytes = passwordCiphertext(encoded) else {
             throw ByokyError(.decryptFailed, "Ciphertext is not valid")
         }
         let key = try deriveKey(password: password, salt: Array(bytes[0..<16]))
         let plaintext = try SecretBox.open(bytes[16...], using: key)
         return try utf8String(plaintext)
+    }
+
+    /// The bytes of `encoded` when it can be a value made by ``encrypt(_:password:)`` (base64 of a
+    /// salt and a sealed box); `nil` when it cannot be, whatever the password.
+    static func passwordCiphertext(_ encoded: String) -> [UInt8]? {
+        guard let bytes = Base64.decode(encoded), bytes.count >= 16 + SecretBox.overhead else { return nil }
+        return bytes
     }
 
     /// Encrypts under a pre-derived key (the cloud-vault sync format).

@@ -24,22 +24,12 @@ extension Wallet {
         version: Int64? = nil
     ) async throws -> CredentialRecord {
         let key = try requireDataKey()
-        guard let provider = ProviderRegistry.provider(providerID) else {
-            let known = ProviderRegistry.ids.map(\.rawValue).joined(separator: ", ")
-            throw ByokyError(.invalidRequest, "Unknown provider \"\(providerID.rawValue)\". Known: \(known)")
-        }
+        let (provider, normalizedBase) = try Self.credentialTarget(provider: providerID, baseURL: baseURL)
         guard !secret.isEmpty || provider.isLocal else {
             throw ByokyError(.invalidRequest, "The key is empty")
         }
         guard HeaderText.isSafeValue(secret.exposedValue), secret.exposedValue.utf8.count <= 8192 else {
             throw ByokyError(.invalidRequest, "The key contains line breaks or is too long")
-        }
-        var normalizedBase: String?
-        if let baseURL {
-            normalizedBase = try ProviderURLPolicy.baseURL(for: provider, credentialBaseURL: baseURL).description
-            if normalizedBase?.hasSuffix("/") == true { normalizedBase?.removeLast() }
-        } else if provider.requiresCustomBaseURL {
-            throw ByokyError(.invalidURL, "\(provider.displayName) needs --base-url (e.g. \(provider.baseURL))")
         }
         let method =
             authMethod ?? (providerID == .anthropic && secret.exposedValue.hasPrefix("sk-ant-oat") ? .oauth : .apiKey)
@@ -83,6 +73,32 @@ extension Wallet {
         try await store.forgetTombstone(id: id)
         cache.invalidate()
         return record
+    }
+
+    /// The provider a key for `providerID` is stored under, and `baseURL` as it would be stored
+    /// (no trailing slash): checked as ``addCredential(provider:secret:label:baseURL:authMethod:id:version:)``
+    /// checks them. A caller that asks someone for a key checks these first, so nobody types a
+    /// secret for a key that cannot be added.
+    ///
+    /// - Throws: ``ByokyError`` `INVALID_REQUEST` (unknown provider), `INVALID_URL` (a base URL
+    ///   that is not usable, or none for a provider that needs one).
+    public static func credentialTarget(
+        provider providerID: ProviderID,
+        baseURL: String?
+    ) throws -> (provider: Provider, baseURL: String?) {
+        guard let provider = ProviderRegistry.provider(providerID) else {
+            let known = ProviderRegistry.ids.map(\.rawValue).joined(separator: ", ")
+            throw ByokyError(.invalidRequest, "Unknown provider \"\(providerID.rawValue)\". Known: \(known)")
+        }
+        guard let baseURL else {
+            if provider.requiresCustomBaseURL {
+                throw ByokyError(.invalidURL, "\(provider.displayName) needs --base-url (e.g. \(provider.baseURL))")
+            }
+            return (provider, nil)
+        }
+        var normalized = try ProviderURLPolicy.baseURL(for: provider, credentialBaseURL: baseURL).description
+        if normalized.hasSuffix("/") { normalized.removeLast() }
+        return (provider, normalized)
     }
 
     /// Every credential (masked; listing needs no unlock).

@@ -60,6 +60,9 @@ extension ByokyCommand {
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw ByokyError(.notFound, "Cannot read \(file)")
                 }
+                // Before any password is asked for: nobody types two passwords for a file that
+                // cannot be a backup.
+                try ByokyBackupFile.checkShape(String(decoding: data, as: UTF8.self))
                 let report = try await withWallet(options, unlock: true, changes: true) { wallet in
                     let password = try SecretInput.separatePassword(
                         file: exportPasswordFile,

@@ -51,8 +51,11 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    let local = ProviderRegistry.provider(ProviderID(provider))?.isLocal == true
-                    let prompt = local ? "API key (press Enter for none): " : "API key for \(provider): "
+                    // Refused before anything is asked for: nobody types a key (or the master
+                    // password) for one that cannot be added.
+                    let target = try Wallet.credentialTarget(provider: ProviderID(provider), baseURL: baseURL)
+                    let prompt =
+                        target.provider.isLocal ? "API key (press Enter for none): " : "API key for \(provider): "
                     if let daemon = await ControlClient.unlockedDaemon(home: options.home) {
                         let secret = try SecretInput.secret(prompt: prompt)
                         let body = Body(provider: provider, secret: secret.exposedValue, label: label, baseURL: baseURL)
