@@ -8,6 +8,22 @@ import Testing
 /// `byoky exec`.
 @Suite(.timeLimit(.minutes(3)))
 struct GiftCommandTests {
+    /// `gift redeem` checks the marketplace it is given before it asks for the link, and says
+    /// what it expected when standard input holds nothing.
+    @Test func redeemChecksItsMarketplaceBeforeAskingAndNamesWhatItExpected() async throws {
+        try await WalletCommandTests.Home.with { home in
+            let badBoard = try await home.byoky(
+                ["gift", "redeem", "--marketplace", "ftp://board.example.com"],
+                input: ""
+            )
+            #expect(badBoard.status == 1)
+            #expect(badBoard.stderr.hasPrefix("Error: The marketplace must be an https:// URL"), "\(badBoard.stderr)")
+            let nothing = try await home.byoky(["gift", "redeem"])
+            #expect(nothing.status != 0)
+            #expect(nothing.stderr.contains("Expected the gift link on standard input"), "\(nothing.stderr)")
+        }
+    }
+
     @Test func aGiftWorksBetweenTwoWalletsFromTheCommandLine() async throws {
         try await WalletCommandTests.Home.with { giver in
             try await WalletCommandTests.Home.with { receiver in

@@ -48,6 +48,21 @@ struct VaultCommandTests {
 
     /// `byoky vault signup|push` from one wallet, `login|pull` into another: the key arrives under
     /// its own id; status, logout, and what is said without a login.
+    /// A vault address that cannot be used is refused before the vault password is asked for, on
+    /// signup and login alike (standard input is empty, so a prompt first would fail differently).
+    @Test(arguments: ["signup", "login"])
+    func anUnusableVaultAddressIsRefusedBeforeThePassword(command: String) async throws {
+        try await WalletCommandTests.Home.with { home in
+            let result = try await home.byoky(
+                ["vault", command, "--vault", "ftp://vault.example.com", "--username", "ana"],
+                input: ""
+            )
+            #expect(result.status == 1)
+            #expect(result.stderr.hasPrefix("Error: ") && result.stderr.contains("https://"), "\(result.stderr)")
+            #expect(!result.stderr.contains("vault password"), "\(result.stderr)")
+        }
+    }
+
     @Test func keysGoFromOneWalletThroughTheVaultToAnother() async throws {
         try await TemporaryFolder.with { folder in
             let vault = try CommandLineTests.server("byoky-vault", "--data", folder.path + "/vault")

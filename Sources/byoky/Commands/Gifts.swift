@@ -285,13 +285,15 @@ extension ByokyCommand {
 
             func run() async throws {
                 try await reportingErrors {
-                    var link = try SecretInput.secret(prompt: "Gift link: ")
+                    // The marketplace named is checked before the link is asked for.
+                    let board = try MarketplaceClient(marketplace)
+                    var link = try SecretInput.secret(prompt: "Gift link: ", what: "gift link")
                     // A board's address (…/redeem/<id>), or a bare id from the board: fetch its link.
                     let text = link.exposedValue.trimmingASCIIWhitespace()
                     if GiftLink.decode(text) == nil {
                         var address = MarketplaceClient.giftAddress(text)
                         if address == nil, !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
-                            address = (try MarketplaceClient(marketplace), text)
+                            address = (board, text)
                         }
                         if let (client, id) = address {
                             link = SecretString(try await client.redemptionLink(of: id))

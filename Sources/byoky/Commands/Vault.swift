@@ -45,6 +45,9 @@ extension ByokyCommand {
 
         /// Signs up or logs in, and keeps the login.
         static func enter(_ account: Account, _ options: WalletOptions, signingUp: Bool) async throws {
+            // The vault's address is checked before the password is asked for (making a client
+            // checks it and reaches nothing).
+            _ = try VaultClient(account.vault)
             let password = SecretString(
                 try SecretInput.separatePassword(file: account.vaultPasswordFile, purpose: "vault", isNew: signingUp)
             )

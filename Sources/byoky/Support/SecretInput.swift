@@ -76,11 +76,12 @@ enum SecretInput {
         return password
     }
 
-    /// A secret being stored: standard input when it is not a terminal, else a hidden prompt.
-    static func secret(prompt: String) throws -> SecretString {
+    /// A secret being stored (`what`: what the error calls it): standard input when it is not a
+    /// terminal, else a hidden prompt.
+    static func secret(prompt: String, what: String = "key") throws -> SecretString {
         if isatty(STDIN_FILENO) == 1 { return SecretString(try hiddenPrompt(prompt)) }
         guard let line = readLine(strippingNewline: true) else {
-            throw ValidationError("Expected the key on standard input, got nothing")
+            throw ValidationError("Expected the \(what) on standard input, got nothing")
         }
         return SecretString(line.trimmingCharacters(in: .whitespaces))
     }
