@@ -368,6 +368,20 @@ struct WalletCommandTests {
         }
     }
 
+    /// `byoky unlock` with no wallet running says so before it asks for the master password
+    /// (standard input is empty and no password file is given: a prompt first would fail
+    /// differently).
+    @Test func unlockWithNoRunningWalletSaysSoBeforeThePassword() async throws {
+        try await Home.with { home in
+            let result = try await home.byoky(["unlock"], input: "")
+            #expect(result.status == 1)
+            #expect(
+                result.stderr.hasPrefix("Error: No running wallet — start it with `byoky serve`"),
+                "\(result.stderr)"
+            )
+        }
+    }
+
     /// A file that cannot be a backup is refused before any password is asked for: standard
     /// input is empty and no password is given, so a prompt before the check would fail
     /// differently.

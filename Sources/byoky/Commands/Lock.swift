@@ -36,8 +36,12 @@ extension ByokyCommand {
 
         func run() async throws {
             try await reportingErrors {
+                // Asked only when a wallet runs: nobody types the master password for nothing.
+                guard let daemon = await ControlClient.runningDaemon(home: options.home) else {
+                    throw ControlClient.noRunningWallet
+                }
                 let password = try SecretInput.password(file: options.passwordFile)
-                _ = try await ControlClient(home: options.home).send(
+                _ = try await daemon.send(
                     .POST,
                     "/unlock",
                     body: WalletAPI.encode(Body(password: password)),

@@ -28,7 +28,7 @@ struct ControlClient {
             of: "/",
             with: "%2F"
         )
-        let unavailable = ByokyError(.bridgeUnavailable, "No running wallet — start it with `byoky serve`")
+        let unavailable = Self.noRunningWallet
         guard FileManager.default.fileExists(atPath: socketPath) else { throw unavailable }
         var request = HTTPClientRequest(url: "http+unix://\(encodedPath)\(path)")
         request.method = method
@@ -66,6 +66,9 @@ struct ControlClient {
     func send<Answer: Decodable>(_ request: ControlRequest, as type: Answer.Type) async throws -> Answer {
         try await send(request.method, request.path, body: request.body, as: type)
     }
+
+    /// What a command that needs the daemon says when none runs.
+    static let noRunningWallet = ByokyError(.bridgeUnavailable, "No running wallet — start it with `byoky serve`")
 
     /// A client for the daemon when one runs (locked or not); `nil` otherwise.
     static func runningDaemon(home: WalletHome) async -> ControlClient? {
