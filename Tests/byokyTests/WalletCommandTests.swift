@@ -368,6 +368,32 @@ struct WalletCommandTests {
         }
     }
 
+    /// A label already taken is refused before the key is asked for, whether the command opens
+    /// the wallet or a running daemon takes the key (standard input is empty: a read first would
+    /// fail differently).
+    @Test func aTakenLabelIsRefusedBeforeTheKeyIsAsked() async throws {
+        try await Home.with { home in
+            let first = try await home.byoky(
+                ["key", "add", "anthropic", "--label", "work", "--password-file", home.passwordFile],
+                input: "sk-ant-api03-LABEL-1\n"
+            )
+            #expect(first.status == 0, "\(first.stderr)")
+            let expected = "Error: A key named \"work\" already exists; choose another --label"
+            let local = try await home.byoky(
+                ["key", "add", "openai", "--label", "work", "--password-file", home.passwordFile],
+                input: ""
+            )
+            #expect(local.status == 1)
+            #expect(local.stderr.hasPrefix(expected), "\(local.stderr)")
+            let serving = try await home.serveWithMock(upstreamKey: "sk-upstream-LABEL")
+            let throughDaemon = try await home.byoky(["key", "add", "openai", "--label", "work"], input: "")
+            #expect(throughDaemon.status == 1)
+            #expect(throughDaemon.stderr.hasPrefix(expected), "\(throughDaemon.stderr)")
+            #expect(await serving.daemon.terminate() == 0)
+            _ = await serving.mock.terminate()
+        }
+    }
+
     /// `byoky unlock` with no wallet running says so before it asks for the master password
     /// (standard input is empty and no password file is given: a prompt first would fail
     /// differently).

@@ -39,17 +39,14 @@ extension Wallet {
 
         let existing = Set(try await store.credentials().map(\.label))
         var chosen = label ?? provider.displayName
-        if label == nil {
+        if let label {
+            try Self.checkNewKeyLabel(label, against: existing)
+        } else {
             var number = 2
             while existing.contains(chosen) {
                 chosen = "\(provider.displayName) \(number)"
                 number += 1
             }
-        } else if existing.contains(chosen) {
-            throw ByokyError(.invalidRequest, "A key named \"\(chosen)\" already exists; choose another --label")
-        }
-        guard !chosen.isEmpty, chosen.count <= 100 else {
-            throw ByokyError(.invalidRequest, "A key label must be 1 to 100 characters")
         }
 
         let id = chosenID ?? SecureRandom.uuid()
@@ -99,6 +96,20 @@ extension Wallet {
         var normalized = try ProviderURLPolicy.baseURL(for: provider, credentialBaseURL: baseURL).description
         if normalized.hasSuffix("/") { normalized.removeLast() }
         return (provider, normalized)
+    }
+
+    /// Refuses a label the owner chose for a new key where ``addCredential(provider:secret:label:baseURL:authMethod:id:version:)``
+    /// would: empty, over 100 characters, or one of `labels` (the keys stored). A caller that
+    /// asks someone for the key checks it first.
+    ///
+    /// - Throws: ``ByokyError`` `INVALID_REQUEST`.
+    public static func checkNewKeyLabel(_ label: String, against labels: some Sequence<String>) throws {
+        guard !labels.contains(label) else {
+            throw ByokyError(.invalidRequest, "A key named \"\(label)\" already exists; choose another --label")
+        }
+        guard !label.isEmpty, label.count <= 100 else {
+            throw ByokyError(.invalidRequest, "A key label must be 1 to 100 characters")
+        }
     }
 
     /// Every credential (masked; listing needs no unlock).

@@ -57,6 +57,10 @@ extension ByokyCommand {
                     let prompt =
                         target.provider.isLocal ? "API key (press Enter for none): " : "API key for \(provider): "
                     if let daemon = await ControlClient.unlockedDaemon(home: options.home) {
+                        if let label {
+                            let stored = try await daemon.send(.GET, "/keys", as: [CredentialSummary].self)
+                            try Wallet.checkNewKeyLabel(label, against: stored.map(\.label))
+                        }
                         let secret = try SecretInput.secret(prompt: prompt)
                         let body = Body(provider: provider, secret: secret.exposedValue, label: label, baseURL: baseURL)
                         let item = try await daemon.send(
@@ -68,6 +72,9 @@ extension ByokyCommand {
                         return print("Added \"\(item.label)\" (\(item.provider), \(item.masked)).")
                     }
                     try await withWallet(options, unlock: true, changes: true) { wallet in
+                        if let label {
+                            try Wallet.checkNewKeyLabel(label, against: try await wallet.credentials().map(\.label))
+                        }
                         let secret = try SecretInput.secret(prompt: prompt)
                         let record = try await wallet.addCredential(
                             provider: ProviderID(provider),
