@@ -84,13 +84,18 @@ public enum ByokyBackupFile {
     ///
     /// - Throws: ``ByokyError`` `PAYLOAD_TOO_LARGE`, or `INVALID_REQUEST`.
     public static func checkShape(_ text: String) throws {
+        guard ExtensionCrypto.passwordCiphertext(try trimmedWithinLimit(text)) != nil else {
+            throw ByokyError(.invalidRequest, "The file is not a .byoky backup (not the encrypted text a backup holds)")
+        }
+    }
+
+    /// File text without the whitespace around it, refused when longer than a backup can be.
+    private static func trimmedWithinLimit(_ text: String) throws -> String {
         let trimmed = text.trimmingASCIIWhitespace()
         guard trimmed.utf8.count <= maximumFileLength else {
             throw ByokyError.payloadTooLarge("Backup file", limit: maximumFileLength)
         }
-        guard ExtensionCrypto.passwordCiphertext(trimmed) != nil else {
-            throw ByokyError(.invalidRequest, "The file is not a .byoky backup (not the encrypted text a backup holds)")
-        }
+        return trimmed
     }
 
     /// Opens file text made by the original extension or by ``seal(_:password:)``.
@@ -98,10 +103,7 @@ public enum ByokyBackupFile {
     /// - Throws: ``ByokyError`` with `DECRYPT_FAILED` ("Wrong password or corrupted file"),
     ///   `PAYLOAD_TOO_LARGE`, or `INVALID_REQUEST` for a document that is not a version-2 backup.
     public static func open(_ text: String, password: String) throws -> ByokyBackup {
-        let trimmed = text.trimmingASCIIWhitespace()
-        guard trimmed.utf8.count <= maximumFileLength else {
-            throw ByokyError.payloadTooLarge("Backup file", limit: maximumFileLength)
-        }
+        let trimmed = try trimmedWithinLimit(text)
         let json: String
         do {
             json = try ExtensionCrypto.decrypt(trimmed, password: password)

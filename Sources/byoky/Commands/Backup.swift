@@ -62,14 +62,15 @@ extension ByokyCommand {
                 }
                 // Before any password is asked for: nobody types two passwords for a file that
                 // cannot be a backup.
-                try ByokyBackupFile.checkShape(String(decoding: data, as: UTF8.self))
+                let text = String(decoding: data, as: UTF8.self)
+                try ByokyBackupFile.checkShape(text)
                 let report = try await withWallet(options, unlock: true, changes: true) { wallet in
                     let password = try SecretInput.separatePassword(
                         file: exportPasswordFile,
                         purpose: "backup",
                         isNew: false
                     )
-                    let backup = try ByokyBackupFile.open(String(decoding: data, as: UTF8.self), password: password)
+                    let backup = try ByokyBackupFile.open(text, password: password)
                     let report = try await wallet.importBackup(backup)
                     if backup.unreadableRefreshTokens > 0 {
                         print(
