@@ -51,12 +51,6 @@ def step(name):
     return wrap
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def restartable_port():
     """A free loopback port below the kernel's ephemeral range, for a server that stops and starts
     again at the same address (ByokyTesting's RestartablePort says why): a port from that range
@@ -407,24 +401,18 @@ def backend_relay_template(driver, wallet, screenshots):
     names its folder, BYOKY_TEST_BACKEND_BINARY its server): its page connects and opens the relay,
     and the server's answer to a question streams back through the person's wallet."""
     folder = os.environ["BYOKY_TEST_BACKEND_TEMPLATE"]
-    # The server says where it listens; a bounded wait, so a silent server fails the step. A free
-    # port can be taken by another process before the server binds it: then it exits without a
-    # word, and the step tries another port (three at most).
-    for _ in range(3):
-        port = free_port()
-        server = subprocess.Popen([os.environ["BYOKY_TEST_BACKEND_BINARY"]], cwd=folder,
-                                  env={**os.environ, "PORT": str(port)},
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        ready = select.select([server.stdout], [], [], 30)[0]
-        started = server.stdout.readline() if ready else ""
-        if started:
-            break
-        server.kill()
-        server.wait()
+    # PORT=0: the server picks a free port and names it once it listens (a bounded wait, so a
+    # silent server fails the step); the page is then loaded at the address it named.
+    server = subprocess.Popen([os.environ["BYOKY_TEST_BACKEND_BINARY"]], cwd=folder,
+                              env={**os.environ, "PORT": "0"},
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    ready = select.select([server.stdout], [], [], 30)[0]
+    started = server.stdout.readline() if ready else ""
     try:
-        if not started:
-            raise RuntimeError("the backend-relay template's server did not start on three ports")
-        url = f"http://127.0.0.1:{port}"
+        address = re.search(r"http://127\.0\.0\.1:(\d+)/", started)
+        if not address or address.group(1) == "0":
+            raise RuntimeError(f"the backend-relay template's server did not name where it listens: {started!r}")
+        url = address.group(0).rstrip("/")
         connect_app(driver, wallet, url)
         driver.execute_script("""
           document.getElementById('prompt').value = 'Hello through the server';

@@ -2,7 +2,7 @@
 // user's page connects their byoky wallet and opens a backend relay to `/byoky`; `/ask` then sends
 // a provider request through that user's relay, and streams the answer back to the page.
 //
-//   swift run App            (PORT=8080 by default; the page is public/index.html)
+//   swift run App            (PORT=8080 by default, PORT=0 picks a free one; the page is public/index.html)
 import ByokySDK
 import Foundation
 import Hummingbird
@@ -69,8 +69,12 @@ router.post("/ask") { request, context -> Response in
 let app = Application(
     router: router,
     server: .http1WebSocketUpgrade(webSocketRouter: sockets),
-    configuration: .init(address: .hostname("127.0.0.1", port: port))
+    configuration: .init(address: .hostname("127.0.0.1", port: port)),
+    onServerRunning: { channel in
+        // Once it listens (PORT=0 picks a free port: this names it), written unbuffered so a script
+        // reading the output can connect as soon as it reads the address.
+        let bound = channel.localAddress?.port ?? port
+        FileHandle.standardOutput.write(Data("__APP_NAME__ at http://127.0.0.1:\(bound)/\n".utf8))
+    }
 )
-// Written unbuffered, so a script reading the output sees the address at once.
-FileHandle.standardOutput.write(Data("__APP_NAME__ at http://127.0.0.1:\(port)/\n".utf8))
 try await app.runService()
