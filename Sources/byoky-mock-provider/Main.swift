@@ -73,7 +73,8 @@ struct MockProviderCommand: AsyncParsableCommand {
             router: MockProvider.makeRouter(configuration: configuration),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
-                let line = "byoky-mock-provider listening on http://\(host):\(channel.localAddress?.port ?? 0)\n"
+                let line =
+                    "byoky-mock-provider listening on \(ListenAddress.url(host: host, port: channel.localAddress?.port ?? 0))\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
         )

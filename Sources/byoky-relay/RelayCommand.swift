@@ -66,7 +66,9 @@ struct RelayCommand: AsyncParsableCommand {
         let relay = RelayServer(limits: limits, frameTrace: trace)
         let service = relay.makeService(host: host, port: port, logger: logger) { bound in
             // Written unbuffered, so scripts reading a pipe see the address at once.
-            let line = "byoky-relay listening on ws://\(host):\(bound) (health: http://\(host):\(bound)/health)\n"
+            let line =
+                "byoky-relay listening on \(ListenAddress.url(scheme: "ws", host: host, port: bound))"
+                + " (health: \(ListenAddress.url(host: host, port: bound))/health)\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
         let group = ServiceGroup(

@@ -107,8 +107,7 @@ public final class WalletDaemon: Sendable {
 
     /// The bridge's base URL once it listens.
     var bridgeURL: String {
-        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        return "http://\(host):\(boundPort.withLock { $0 })"
+        ListenAddress.url(host: configuration.host, port: boundPort.withLock { $0 })
     }
 
     private func servers() throws -> [HTTPServerRunner.Server] {

@@ -55,6 +55,14 @@ package final class BackgroundProcess: Sendable {
         return port
     }
 
+    /// The first `scheme://…` address the program printed, whole (up to a space or line end).
+    package func announcedURL(scheme: String = "http", timeout: Duration = .seconds(20)) async throws -> String {
+        let marker = scheme + "://"
+        let text = try await waitForOutput(containing: marker, timeout: timeout)
+        guard let range = text.firstRange(of: marker) else { throw CocoaError(.formatting) }
+        return String(text[range.lowerBound...].prefix { !$0.isWhitespace })
+    }
+
     /// Kills the program at once (SIGKILL), as a crash or power cut would, and waits for it.
     package func killAbruptly() {
         guard process.isRunning else { return }

@@ -34,7 +34,26 @@ package enum LoopbackHTTP {
         headers: [(String, String)] = [],
         timeout: TimeAmount = .seconds(30)
     ) async throws -> LoopbackAnswer {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        try await send(
+            url: "http://127.0.0.1:\(port)\(path)",
+            method,
+            json: json,
+            token: token,
+            headers: headers,
+            timeout: timeout
+        )
+    }
+
+    /// The same request to a whole URL (a server on `::1`, say).
+    package static func send(
+        url: String,
+        _ method: HTTPMethod,
+        json: String? = nil,
+        token: String? = nil,
+        headers: [(String, String)] = [],
+        timeout: TimeAmount = .seconds(30)
+    ) async throws -> LoopbackAnswer {
+        var request = HTTPClientRequest(url: url)
         request.method = method
         if let json {
             request.headers.add(name: "content-type", value: "application/json")

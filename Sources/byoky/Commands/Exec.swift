@@ -22,7 +22,8 @@ extension ByokyCommand {
         @Option(help: "The app name shown in logs.") var app = "exec"
         @Option(help: "Providers to grant, comma-separated (default: every provider you have a key for).")
         var providers: String?
-        @Option(help: "The bridge address.") var bridge = "http://127.0.0.1:19280"
+        @Option(help: "The bridge address (default: the running wallet's, else http://127.0.0.1:19280).")
+        var bridge: String?
         @Option(help: "Session lifetime in minutes.") var minutes = 24 * 60
         @OptionGroup var options: WalletOptions
         @Argument(parsing: .captureForPassthrough, help: "The command to run, after --.") var command: [String] = []
@@ -33,9 +34,12 @@ extension ByokyCommand {
             if let first = command.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
             // The command gets the bridge's address in its provider URLs: one it cannot use would
             // fail there, far from here.
-            guard let address = AbsoluteURL(bridge), ["http", "https"].contains(address.scheme), address.query == nil
-            else {
-                throw ValidationError("--bridge takes the bridge's address, e.g. http://127.0.0.1:19280")
+            if let bridge {
+                guard let address = AbsoluteURL(bridge), ["http", "https"].contains(address.scheme),
+                    address.query == nil
+                else {
+                    throw ValidationError("--bridge takes the bridge's address, e.g. http://127.0.0.1:19280")
+                }
             }
             let longest = Int(Wallet.maximumSessionLifetime / 60_000)
             guard (1...longest).contains(minutes) else {
@@ -60,6 +64,7 @@ extension ByokyCommand {
             }
             var environment = ProcessInfo.processInfo.environment
             let key = grant.key.exposedValue
+            let bridge = await bridgeAddress()
             let base = bridge.hasSuffix("/") ? String(bridge.dropLast()) : bridge
             environment["BYOKY_BRIDGE_URL"] = base
             environment["BYOKY_SESSION_KEY"] = key
@@ -89,6 +94,21 @@ extension ByokyCommand {
                 try await withWallet(options, changes: true) { try await $0.revokeSession(id: grant.record.id) }
             }
             if status != 0 { throw ExitCode(status) }
+        }
+
+        /// `--bridge`, else the running wallet's bridge (wherever `byoky serve --port` put it),
+        /// else the default one, with a word that nothing serves there yet.
+        private func bridgeAddress() async -> String {
+            if let bridge { return bridge }
+            if let running = await ControlClient.runningStatus(home: options.home) { return running.bridge }
+            let fallback = "http://127.0.0.1:19280"
+            FileHandle.standardError.write(
+                Data(
+                    "Note: no wallet is running; the command's requests to \(fallback) fail until `byoky serve` runs.\n"
+                        .utf8
+                )
+            )
+            return fallback
         }
     }
 }

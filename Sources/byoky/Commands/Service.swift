@@ -162,8 +162,7 @@ extension ByokyCommand {
             func run() async throws {
                 try await reportingErrors {
                     let unit = Service.unit(port: 19280)
-                    struct State: Decodable { let unlocked: Bool }
-                    let state = try? await ControlClient(home: options.home).send(.GET, "/status", as: State.self)
+                    let state = await ControlClient.runningStatus(home: options.home)
                     let system: String? =
                         switch unit.kind {
                         case .systemd:

@@ -70,21 +70,29 @@ struct ControlClient {
     /// What a command that needs the daemon says when none runs.
     static let noRunningWallet = ByokyError(.bridgeUnavailable, "No running wallet — start it with `byoky serve`")
 
+    /// What a running daemon says of itself (its control socket's `/status`).
+    struct DaemonStatus: Decodable {
+        let unlocked: Bool
+        /// The bridge's base URL, e.g. `http://127.0.0.1:19280`.
+        let bridge: String
+        /// Apps waiting for the owner's approval.
+        let pendingApprovals: Int
+    }
+
+    /// The running daemon's status; `nil` when none runs.
+    static func runningStatus(home: WalletHome) async -> DaemonStatus? {
+        try? await ControlClient(home: home).send(.GET, "/status", as: DaemonStatus.self)
+    }
+
     /// A client for the daemon when one runs (locked or not); `nil` otherwise.
     static func runningDaemon(home: WalletHome) async -> ControlClient? {
-        struct Status: Decodable { let unlocked: Bool }
-        let client = ControlClient(home: home)
-        guard (try? await client.send(.GET, "/status", as: Status.self)) != nil else { return nil }
-        return client
+        await runningStatus(home: home) == nil ? nil : ControlClient(home: home)
     }
 
     /// A client for the daemon when one runs and is unlocked (it can then do the work without the
     /// master password); `nil` otherwise, and the CLI works on the store itself.
     static func unlockedDaemon(home: WalletHome) async -> ControlClient? {
-        struct Status: Decodable { let unlocked: Bool }
-        let client = ControlClient(home: home)
-        guard let status = try? await client.send(.GET, "/status", as: Status.self), status.unlocked else { return nil }
-        return client
+        await runningStatus(home: home)?.unlocked == true ? ControlClient(home: home) : nil
     }
 
     /// Tells a running daemon the store changed (best effort: nothing to do when none runs).
