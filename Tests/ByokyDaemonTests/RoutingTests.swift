@@ -119,6 +119,9 @@ struct RoutingTests {
             #expect(embeddings.status == 400)
             #expect(embeddings.header("x-byoky-error-code") == "TRANSLATION_NOT_SUPPORTED")
             #expect((embeddings.json["error"] as? [String: Any])?["type"] as? String == "invalid_request_error")
+            // It says what would work, in words: the API the app speaks by its name.
+            let said = (embeddings.json["error"] as? [String: Any])?["message"] as? String ?? ""
+            #expect(said.contains("Route the app to a provider that speaks the OpenAI API"), "\(said)")
             await #expect(throws: ByokyError(.notFound, "")) {
                 try await bridge.wallet.assign(app: "x", toGroup: "nope")
             }

@@ -317,6 +317,19 @@ import Testing
         }
     }
 
+    /// A refusal names the APIs as people know them ("the OpenAI API"), not by the wallet's ids.
+    @Test func refusalsNameTheAPIsByTheirNames() throws {
+        let rag = #"{"model":"m","messages":[{"role":"user","content":"Hi"}],"documents":[{"data":{"text":"x"}}]}"#
+        do {
+            _ = try Translate.request(rag, from: .cohere, to: .openai, model: "any-model")
+            Issue.record("expected a refusal for RAG")
+        } catch let error as ByokyError {
+            #expect(error.message.contains("translates to the OpenAI API"), "\(error.message)")
+        }
+        let failure = ByokyError.malformedUpstream(.gemini, "no candidates")
+        #expect(failure.message.hasPrefix("The Gemini upstream sent"), "\(failure.message)")
+    }
+
     @Test func jsonSchemaReachesClaudeAsStructuredOutput() throws {
         let body =
             #"{"model":"m","messages":[{"role":"user","content":"Hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"r","schema":{"type":"object","properties":{"a":{"type":"string"}}}}}}"#

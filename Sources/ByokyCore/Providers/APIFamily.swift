@@ -29,6 +29,17 @@ public enum APIFamily: String, Sendable, Hashable, Codable, CaseIterable {
             : "/v1beta/models/\(encoded):generateContent"
     }
 
+    /// The API's name as people know it, for messages: "Route the app to a provider that speaks
+    /// the OpenAI API".
+    public var displayName: String {
+        switch self {
+        case .anthropic: "Anthropic"
+        case .openai: "OpenAI"
+        case .gemini: "Gemini"
+        case .cohere: "Cohere"
+        }
+    }
+
     /// The order used to break ties when the wallet picks a translation target automatically.
     public var autoRoutePreference: Int {
         switch self {

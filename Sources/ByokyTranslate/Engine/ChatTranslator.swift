@@ -48,7 +48,7 @@ public struct ChatTranslator: Sendable {
             throw ByokyError(
                 .translationNotSupported,
                 "This app is routed to \(provider.displayName), and only chat requests can be translated; "
-                    + "this endpoint (\(Self.describe(path))) cannot. Route the app to a \(sourceFamily.rawValue) provider to use it.",
+                    + "this endpoint (\(Self.describe(path))) cannot. Route the app to a provider that speaks the \(sourceFamily.displayName) API to use it.",
                 details: ["target": targetFamily.rawValue]
             )
         }

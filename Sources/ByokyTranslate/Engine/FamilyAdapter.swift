@@ -81,7 +81,7 @@ extension StreamEventReader {
         .error(
             ProviderErrorInfo(
                 type: "stream_truncated",
-                message: "The \(family.rawValue) upstream ended the stream before its final event.",
+                message: "The \(family.displayName) upstream ended the stream before its final event.",
                 status: 502
             )
         )

@@ -5,7 +5,7 @@ extension ByokyError {
     static func unsupported(_ what: String, target: APIFamily) -> ByokyError {
         ByokyError(
             .translationNotSupported,
-            "This route translates to the \(target.rawValue) API, which cannot express \(what). "
+            "This route translates to the \(target.displayName) API, which cannot express \(what). "
                 + "Change the request, or route this app to a provider of its own API family.",
             details: ["target": target.rawValue]
         )
@@ -20,7 +20,7 @@ extension ByokyError {
     static func malformedUpstream(_ family: APIFamily, _ what: String) -> ByokyError {
         ByokyError(
             .translationFailed,
-            "The \(family.rawValue) upstream sent an answer that could not be translated: \(what)."
+            "The \(family.displayName) upstream sent an answer that could not be translated: \(what)."
         )
     }
 }
