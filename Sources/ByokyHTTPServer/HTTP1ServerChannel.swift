@@ -3,7 +3,7 @@ public import HummingbirdCore
 public import NIOCore
 
 extension HTTPServerBuilder {
-    /// Hummingbird's HTTP/1.1 channel closing a connection that waits on its client for
+    /// Hummingbird's HTTP/1.1 channel answering `Expect: 100-continue` (``ContinueHandler``) and closing a connection that waits on its client for
     /// `clientIdleTimeout` (``ServerLimits/clientIdleTimeout`` by default) with no request part
     /// arriving: idle between requests, or a head or body that stalls. Without it a client that
     /// opens connections and sends nothing, or a head a byte at a time, holds them and the
@@ -26,7 +26,9 @@ extension HTTPServerBuilder {
             // takes a request waiting in the socket of a held-up loop for silence).
             HTTP1Channel(
                 responder: responder,
-                configuration: .init(additionalChannelHandlers: [ClientIdleHandler(timeout: clientIdleTimeout)])
+                configuration: .init(additionalChannelHandlers: [
+                    ContinueHandler(), ClientIdleHandler(timeout: clientIdleTimeout),
+                ])
             ),
             timeout: clientIdleTimeout
         )

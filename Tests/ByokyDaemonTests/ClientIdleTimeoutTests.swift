@@ -305,7 +305,7 @@ struct ClientIdleTimeoutTests {
 
     /// Runs `body` with the port of a server for `router` on Hummingbird's channel, as the
     /// project's routed servers build it, with `clientIdleTimeout`.
-    private static func withRoutedServer(
+    static func withRoutedServer(
         _ router: Router<BasicRequestContext>,
         clientIdleTimeout: Duration,
         _ body: @Sendable (Int) async throws -> Void

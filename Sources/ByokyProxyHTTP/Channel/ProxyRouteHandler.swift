@@ -116,6 +116,13 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch (state, part) {
         case (.idle, .head(let head)):
             encoder.isAnsweringHTTP10 = head.version.minor == 0
+            // Written here, where the request's turn has come: an earlier answer is not cut into.
+            if ContinueExpectation.isAsked(minorVersion: head.version.minor, fields: head.headers) {
+                context.writeAndFlush(
+                    wrapOutboundOut(.byteBuffer(ByteBuffer(staticString: ContinueExpectation.interimAnswer))),
+                    promise: nil
+                )
+            }
             let proxyHead = ProxyRequestHead(head)
             if let provider = route.provider(proxyHead) {
                 state = .reading(proxyHead, provider, body: nil)
