@@ -152,6 +152,16 @@ public final class WalletDaemon: Sendable {
         [LogPruner(wallet: wallet), autoLock, giftReporter]
     }
 
+    /// Refuses to start beside a daemon that already serves this wallet (``ControlSocketProbe``).
+    ///
+    /// - Throws: ``ByokyError`` `INVALID_REQUEST`.
+    private func checkNoOtherDaemon() async throws {
+        guard let socket = configuration.controlSocketPath, await ControlSocketProbe.isAnswering(at: socket) else {
+            return
+        }
+        throw ByokyError(.invalidRequest, "This wallet is already running; stop it before starting it again")
+    }
+
     /// Ends gift hosting and gift connections when the daemon stops.
     private func stopRelays() {
         giftHost.stop()
@@ -166,6 +176,7 @@ public final class WalletDaemon: Sendable {
         _ body: @Sendable (Int) async throws -> Result
     ) async throws -> Result {
         let quiet = StandardErrorLogHandler.logger(label: "byoky.daemon")
+        try await checkNoOtherDaemon()
         do {
             return try await HTTPServerRunner.withRunningServers(
                 try servers(),
@@ -189,6 +200,7 @@ public final class WalletDaemon: Sendable {
     /// - Parameter onReady: called once with the bound port.
     public func run(logger: Logger? = nil, onReady: @escaping @Sendable (Int) -> Void) async throws {
         let quiet = StandardErrorLogHandler.logger(label: "byoky.daemon")
+        try await checkNoOtherDaemon()
         try await HTTPServerRunner.runUntilSignalled(
             try servers(),
             alongside: backgroundServices,

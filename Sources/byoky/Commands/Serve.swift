@@ -46,6 +46,15 @@ extension ByokyCommand {
 
         func run() async throws {
             try await reportingErrors {
+                // Before the password is asked for: a second daemon would take the first one's
+                // control socket, and `byoky lock` could no longer reach the wallet that serves.
+                if let running = await ControlClient.runningStatus(home: options.home) {
+                    throw ByokyError(
+                        .invalidRequest,
+                        "This wallet already runs, serving on \(running.bridge) — stop it first (Ctrl-C where it runs, "
+                            + "or `byoky service uninstall`), or use another BYOKY_HOME"
+                    )
+                }
                 try await withWallet(options, unlock: !locked) { wallet in
                     let stored = try await wallet.autoLockMinutes()
                     let minutes = autoLockMinutes ?? stored ?? 20
