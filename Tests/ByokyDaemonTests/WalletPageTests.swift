@@ -250,6 +250,14 @@ struct WalletPageTests {
             #expect(page.text.contains("Key added"))
             #expect(page.text.contains("planted"))
             #expect(!page.text.contains("sk-planted-123456"))
+            // What was pasted around a key is refused, with the reason on the page, and not stored.
+            let pasted = try await browser.post(
+                "/wallet/keys",
+                [("provider", "openai"), ("label", "pasted"), ("secret", "export OPENAI_API_KEY=sk-planted-9")]
+            )
+            #expect(pasted.text.contains("The key has a space, line break or control character"), "\(pasted.status)")
+            #expect(!pasted.text.contains("sk-planted-9"))
+            #expect(try await bridge.wallet.credentials().count == before + 1)
             // A notice is named by a code: a crafted one shows nothing.
             let crafted = try await browser.send(.GET, "/wallet/keys?done=Send+your+password+to+evil.example")
             #expect(!crafted.text.contains("evil.example"))

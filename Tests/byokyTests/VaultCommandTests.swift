@@ -94,6 +94,24 @@ struct VaultCommandTests {
                     ] as? Int
                 #expect(mode == 0o600)
                 let firstKeys = try await first.byoky(["key", "list", "--json"]).stdout
+                // A key an older wallet stored with what was pasted around it, put in the vault as
+                // that wallet would have pushed it: this wallet's pull leaves it out, says why, and
+                // takes the other key.
+                let token = try #require(
+                    (try JSONSerialization.jsonObject(with: Data(saved.utf8)) as? [String: Any])?["token"] as? String
+                )
+                var pasted = HTTPClientRequest(url: "\(url)/credentials/pasted-key-1")
+                pasted.method = .PUT
+                pasted.headers.add(name: "content-type", value: "application/json")
+                pasted.headers.add(name: "authorization", value: "Bearer \(token)")
+                pasted.body = .bytes(
+                    ByteBuffer(
+                        string:
+                            #"{"provider":"openai","label":"pasted","secret":"export OPENAI_API_KEY=sk-proj-1","updatedAt":1}"#
+                    )
+                )
+                let stored = try await HTTPClient.shared.execute(pasted, timeout: .seconds(10))
+                #expect(stored.status.code < 300, "\(stored.status)")
 
                 try await WalletCommandTests.Home.with { second in
                     let wrong = try await second.byoky(
@@ -107,7 +125,12 @@ struct VaultCommandTests {
                     )
                     #expect(logged.status == 0, "\(logged.stderr)")
                     let pulled = try await second.byoky(["vault", "pull", "--password-file", second.passwordFile])
+                    #expect(pulled.status == 0, "\(pulled.stderr)")
                     #expect(pulled.stdout.contains("1 added"), "\(pulled.stdout)\(pulled.stderr)")
+                    #expect(
+                        pulled.stdout.contains("Skipped pasted: The key has a space"),
+                        "\(pulled.stdout)"
+                    )
                     let keys = try await second.byoky(["key", "list", "--json"]).stdout
                     let mine = try #require(try JSONSerialization.jsonObject(with: Data(keys.utf8)) as? [[String: Any]])
                     let theirs = try #require(

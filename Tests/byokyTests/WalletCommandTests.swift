@@ -368,6 +368,40 @@ struct WalletCommandTests {
         }
     }
 
+    /// What was pasted around a key (`export NAME=`, quotes, a stray control character) is
+    /// refused with the reason, whether the command opens the wallet or a running daemon takes
+    /// the key; nothing is stored.
+    @Test func whatIsPastedAroundAKeyIsRefused() async throws {
+        try await Home.with { home in
+            let pastes = [
+                (
+                    "export OPENAI_API_KEY=sk-proj-PASTED\n",
+                    "Error: The key has a space, line break or control character"
+                ),
+                ("\"sk-proj-PASTED\"\n", "Error: The key is in quotes"),
+                ("sk-proj-\u{01}PASTED\n", "Error: The key has a space, line break or control character"),
+            ]
+            for (input, says) in pastes {
+                let local = try await home.byoky(
+                    ["key", "add", "openai", "--password-file", home.passwordFile],
+                    input: input
+                )
+                #expect(local.status == 1)
+                #expect(local.stderr.hasPrefix(says), "\(local.stderr)")
+            }
+            let serving = try await home.serveWithMock(upstreamKey: "sk-upstream-PASTE")
+            for (input, says) in pastes {
+                let throughDaemon = try await home.byoky(["key", "add", "openai"], input: input)
+                #expect(throughDaemon.status == 1)
+                #expect(throughDaemon.stderr.hasPrefix(says), "\(throughDaemon.stderr)")
+            }
+            let list = try await home.byoky(["key", "list", "--json"])
+            #expect(!list.stdout.contains("\"provider\" : \"openai\""), "\(list.stdout)")
+            #expect(await serving.daemon.terminate() == 0)
+            _ = await serving.mock.terminate()
+        }
+    }
+
     /// A label already taken is refused before the key is asked for, whether the command opens
     /// the wallet or a running daemon takes the key (standard input is empty: a read first would
     /// fail differently).

@@ -67,6 +67,9 @@ extension WalletPageRoutes {
         if !report.conflicts.isEmpty {
             parts.append("Changed on both sides (the later version kept): \(report.conflicts.joined(separator: ", ")).")
         }
+        if !report.skipped.isEmpty {
+            parts.append("Not added: \(report.skipped.joined(separator: "; ")).")
+        }
         return parts.joined(separator: " ")
     }
 

@@ -16,6 +16,9 @@ public struct VaultSyncReport: Codable, Sendable, Hashable {
     public var routing: RoutingOutcome = .unchanged
     /// Gifts the vault serves that were brought up to date (usage and revocations, both ways).
     public var gifts: [String] = []
+    /// Keys of the vault not added here, each with the reason (a pull: a key this wallet cannot
+    /// take, such as one stored with a space in it by an older version).
+    public var skipped: [String] = []
 
     public enum RoutingOutcome: String, Codable, Sendable, Hashable {
         case pushed, pulled, unchanged, conflict
@@ -92,17 +95,22 @@ extension Wallet {
             guard let mine = local[item.id] else {
                 if let removed = removedHere[item.id], removed >= item.updatedAt { continue }
                 let label = labels.contains(item.label) ? item.label + " (vault)" : item.label
-                let added = try await addCredential(
-                    provider: ProviderID(item.provider),
-                    secret: SecretString(secret),
-                    label: label,
-                    baseURL: item.baseUrl,
-                    authMethod: item.authMethod.flatMap(AuthMethod.init(rawValue:)),
-                    id: item.id,
-                    version: item.updatedAt
-                )
-                labels.insert(added.label)
-                report.written.append(added.label)
+                do {
+                    let added = try await addCredential(
+                        provider: ProviderID(item.provider),
+                        secret: SecretString(secret),
+                        label: label,
+                        baseURL: item.baseUrl,
+                        authMethod: item.authMethod.flatMap(AuthMethod.init(rawValue:)),
+                        id: item.id,
+                        version: item.updatedAt
+                    )
+                    labels.insert(added.label)
+                    report.written.append(added.label)
+                } catch let error as ByokyError where error.code == .invalidRequest || error.code == .invalidURL {
+                    // One key this wallet cannot take does not stop the others.
+                    report.skipped.append("\(item.label): \(error.message)")
+                }
                 continue
             }
             let same = mine.label == item.label && mine.maskedSecret == maskKey(secret)

@@ -11,7 +11,8 @@ extension Wallet {
     ///   - baseURL: Required for Azure OpenAI, Ollama and LM Studio; allowed for any provider.
     ///   - chosenID: The id to give it (a key pulled from a vault keeps its id); default a new one.
     ///   - version: The version it had elsewhere (a key pulled from a vault); default now.
-    /// - Throws: ``ByokyError`` `INVALID_REQUEST` (unknown provider, empty key, label taken),
+    /// - Throws: ``ByokyError`` `INVALID_REQUEST` (unknown provider, empty key, a key's text that
+    ///   cannot be one (``KeyText``), label taken),
     ///   `INVALID_URL` (bad base URL), `WALLET_LOCKED`.
     @discardableResult
     public func addCredential(
@@ -28,9 +29,7 @@ extension Wallet {
         guard !secret.isEmpty || provider.isLocal else {
             throw ByokyError(.invalidRequest, "The key is empty")
         }
-        guard HeaderText.isSafeValue(secret.exposedValue), secret.exposedValue.utf8.count <= 8192 else {
-            throw ByokyError(.invalidRequest, "The key contains line breaks or is too long")
-        }
+        if let problem = KeyText.problem(with: secret.exposedValue) { throw ByokyError(.invalidRequest, problem) }
         let method =
             authMethod ?? (providerID == .anthropic && secret.exposedValue.hasPrefix("sk-ant-oat") ? .oauth : .apiKey)
         guard provider.authMethods.contains(method) else {

@@ -80,7 +80,7 @@ extension ByokyCommand {
                     return report
                 }
                 print("Imported \(report.added.count) key(s); \(report.duplicates) already in the wallet.")
-                for reason in report.skipped { print("Skipped \(reason)") }
+                for reason in report.skipped { print("Skipped \(TerminalText.printable(reason))") }
             }
         }
     }

@@ -160,6 +160,7 @@ extension ByokyCommand {
                             "Conflict: \(TerminalText.printable(label)) differs in the vault; this wallet's version was kept."
                         )
                     }
+                    for reason in report.skipped { print("Skipped \(TerminalText.printable(reason))") }
                 }
             }
         }
