@@ -144,7 +144,7 @@ public struct Byoky: Sendable {
             appOrigin: options.appOrigin ?? options.appName,
             aead: options.pairingCipher
         )
-        let link = PairedLink(payload: payload, requestTimeout: .seconds(120))
+        let link = PairedLink(payload: payload)
         let offered: [String: ProviderAvailability]
         do {
             offered = try await link.pair(timeout: options.connectTimeout, onPairingReady: onPairingReady)

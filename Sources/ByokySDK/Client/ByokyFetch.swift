@@ -77,7 +77,10 @@ public struct ByokyFetch: Sendable {
         if let origin { outgoing.headers.replaceOrAdd(name: "origin", value: origin) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         do {
-            let response = try await WalletClient.http.execute(outgoing, timeout: .seconds(600))
+            let response = try await WalletClient.http.execute(
+                outgoing,
+                timeout: TimeAmount(ServerLimits.providerSilence)
+            )
             return Response(
                 status: Int(response.status.code),
                 headers: response.headers.map { ($0.name, $0.value) },

@@ -11,7 +11,7 @@ enum WalletClient {
     static let http: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.timeout = .init(connect: .seconds(5), read: .seconds(600))
+        configuration.timeout = .init(connect: .seconds(5), read: TimeAmount(ServerLimits.providerSilence))
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 

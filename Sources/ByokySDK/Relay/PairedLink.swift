@@ -29,7 +29,9 @@ final class PairedLink: Sendable {
     /// The writer of the connection open now (frames sent while none is open are dropped).
     private let writer = CurrentWriter()
 
-    init(payload: PairingPayload, requestTimeout: Duration) {
+    /// - Parameter requestTimeout: How long a request waits on the wallet's silence (by default
+    ///   as long as the wallet waits on the provider's, ``ServerLimits/providerSilence``).
+    init(payload: PairingPayload, requestTimeout: Duration = ServerLimits.providerSilence) {
         self.payload = payload
         var configuration = ByokyServer.Configuration()
         configuration.requestTimeout = requestTimeout

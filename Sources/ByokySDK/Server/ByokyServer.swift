@@ -22,8 +22,9 @@ public struct ByokyServer: Sendable {
     public struct Configuration: Sendable {
         /// How long to wait for the front end's `relay:hello`.
         public var helloTimeout: Duration = .seconds(10)
-        /// How long a request may wait for its response head, and for each next piece of its body.
-        public var requestTimeout: Duration = .seconds(120)
+        /// How long a request may wait for its response head, and for each next piece of its body
+        /// (by default ten minutes, as long as the wallet waits on the provider).
+        public var requestTimeout: Duration = ServerLimits.providerSilence
         /// How often to send `relay:ping`; `nil` sends none.
         public var pingInterval: Duration? = .seconds(30)
         /// The largest frame accepted from the front end; a bigger one ends the connection (and

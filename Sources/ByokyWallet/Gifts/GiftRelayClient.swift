@@ -7,7 +7,7 @@ final class GiftRelayClient: Sendable {
     private let connections = Mutex<[String: GiftConnection]>([:])
     let requestTimeout: Duration
 
-    init(requestTimeout: Duration = .seconds(120)) {
+    init(requestTimeout: Duration = ServerLimits.providerSilence) {
         self.requestTimeout = requestTimeout
     }
 

@@ -1,4 +1,4 @@
-import ByokyCore
+public import ByokyCore
 import ByokyStore
 import ByokyTranslate
 public import NIOCore
@@ -15,7 +15,10 @@ public struct ProxyEngine: Sendable {
         /// How long to wait for the upstream's response head.
         public var headTimeout: TimeAmount
 
-        public init(maximumRequestBodySize: Int = 32 * 1024 * 1024, headTimeout: TimeAmount = .seconds(120)) {
+        public init(
+            maximumRequestBodySize: Int = 32 * 1024 * 1024,
+            headTimeout: TimeAmount = TimeAmount(ServerLimits.providerSilence)
+        ) {
             self.maximumRequestBodySize = maximumRequestBodySize
             self.headTimeout = headTimeout
         }

@@ -16,7 +16,7 @@ public final class UpstreamClient: Sendable {
     public struct Configuration: Sendable {
         public var connectTimeout: TimeAmount = .seconds(10)
         /// How long the provider may stay silent in the middle of an answer.
-        public var readIdleTimeout: TimeAmount = .seconds(120)
+        public var readIdleTimeout: TimeAmount = TimeAmount(ServerLimits.providerSilence)
         /// Idle connections kept per origin.
         public var maximumIdlePerOrigin = 64
         /// The event loops connections run on.
