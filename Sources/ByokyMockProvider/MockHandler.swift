@@ -104,51 +104,80 @@ struct MockHandler: Sendable {
     }
 
     func modelList(for request: Request, family: APIFamily? = nil) -> Response {
+        let (family, entries) = modelEntries(for: request, family: family)
+        let value: JSONValue =
+            switch family {
+            case .gemini: .object(["models": .array(entries.map(\.value))])
+            case .anthropic: .object(["data": .array(entries.map(\.value)), "has_more": .bool(false)])
+            default: .object(["object": .string("list"), "data": .array(entries.map(\.value))])
+            }
+        var writer = JSONWriter()
+        writer.write(value)
+        return json(writer.bytes)
+    }
+
+    /// One model of the list, as the provider's `GET …/models/{id}` answers it; 404 for one it
+    /// does not list.
+    func model(_ id: String, for request: Request, family: APIFamily? = nil) -> Response {
+        let (family, entries) = modelEntries(for: request, family: family)
+        guard let entry = entries.first(where: { $0.id == id }) else {
+            return error(status: 404, "The model \(id) does not exist", family: family)
+        }
+        var writer = JSONWriter()
+        writer.write(entry.value)
+        return json(writer.bytes)
+    }
+
+    /// The models listed, each by id and as the family's API describes it: Gemini's when asked on
+    /// its path, Anthropic's when the request carries Anthropic's headers, OpenAI's otherwise.
+    private func modelEntries(
+        for request: Request,
+        family: APIFamily?
+    ) -> (APIFamily, [(id: String, value: JSONValue)]) {
         let isAnthropic =
             request.headers[.init("anthropic-version")!] != nil
             || request.headers[.init("x-api-key")!] != nil
-        let ids = ModelCatalog.all.map(\.id)
-        let value: JSONValue
         if family == .gemini {
-            value = .object([
-                "models": .array(
-                    ModelCatalog.models(in: .gemini).map {
+            return (
+                .gemini,
+                ModelCatalog.models(in: .gemini).map {
+                    (
+                        $0.id,
                         .object([
                             "name": .string("models/\($0.id)"), "displayName": .string($0.displayName),
                             "inputTokenLimit": .number(Double($0.contextWindow)),
                             "supportedGenerationMethods": .array([.string("generateContent")]),
                         ])
-                    }
-                )
-            ])
-        } else if isAnthropic {
-            value = .object([
-                "data": .array(
-                    ModelCatalog.models(in: .anthropic).map {
+                    )
+                }
+            )
+        }
+        if isAnthropic {
+            return (
+                .anthropic,
+                ModelCatalog.models(in: .anthropic).map {
+                    (
+                        $0.id,
                         .object([
                             "type": .string("model"), "id": .string($0.id), "display_name": .string($0.displayName),
                             "created_at": .string("2026-01-01T00:00:00Z"),
                         ])
-                    }
-                ),
-                "has_more": .bool(false),
-            ])
-        } else {
-            value = .object([
-                "object": .string("list"),
-                "data": .array(
-                    ids.map {
-                        .object([
-                            "id": .string($0), "object": .string("model"), "created": .number(1_764_000_000),
-                            "owned_by": .string("byoky-mock"),
-                        ])
-                    }
-                ),
-            ])
+                    )
+                }
+            )
         }
-        var writer = JSONWriter()
-        writer.write(value)
-        return json(writer.bytes)
+        return (
+            .openai,
+            ModelCatalog.all.map {
+                (
+                    $0.id,
+                    .object([
+                        "id": .string($0.id), "object": .string("model"), "created": .number(1_764_000_000),
+                        "owned_by": .string("byoky-mock"),
+                    ])
+                )
+            }
+        )
     }
 
     func error(_ code: ByokyError.Code, _ message: String, family: APIFamily) -> Response {

@@ -124,6 +124,10 @@ public enum MockProvider {
             return handler.modelList(for: request, family: isGemini ? .gemini : nil)
         }
         router.get("/v1beta/models") { request, _ in handler.modelList(for: request, family: .gemini) }
+        // Named as Gemini's route on the same path is (the router takes one name per position).
+        router.get("/v1/models/{action}") { request, context in
+            handler.model(context.parameters.get("action") ?? "", for: request)
+        }
         return router
     }
 }

@@ -36,9 +36,19 @@ struct RoutingTests {
             #expect(entry.model == "gpt-5.4-mini")
             #expect(entry.outputTokens == 12)
 
+            // The app's model list (on its own provider's path) names the group's model, in its format.
             let models = try await bridge.send(.GET, "/groq/openai/v1/models", headers: [auth])
-            #expect(models.status == 400)
-            #expect(models.header("x-byoky-error-code") == "TRANSLATION_NOT_SUPPORTED")
+            #expect(models.status == 200, "\(models.text)")
+            #expect((models.json["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["gpt-5.4-mini"])
+            // Other endpoints do not move between providers.
+            let embeddings = try await bridge.send(
+                .POST,
+                "/groq/openai/v1/embeddings",
+                body: #"{"model":"x","input":"hi"}"#,
+                headers: [auth]
+            )
+            #expect(embeddings.status == 400)
+            #expect(embeddings.header("x-byoky-error-code") == "TRANSLATION_NOT_SUPPORTED")
         }
     }
 

@@ -158,6 +158,70 @@ struct RequestPlannerTests {
         )
     }
 
+    /// A routed app's `GET` of its model list or one model is answered by the wallet in the app's
+    /// format, naming the route's model; on a same-family route with no model it goes to the
+    /// target's own list; a direct route passes it through; anything else still cannot move.
+    @Test func aRoutedAppsModelRequestsAreAnsweredInItsFormat() throws {
+        func get(_ provider: ProviderID, _ path: String) -> ProxyRequest {
+            var request = Self.request(provider, path, "")
+            request.method = "GET"
+            return request
+        }
+        func answer(_ plan: RequestPlan) throws -> JSONNode {
+            try JSONNode.parse(try #require(plan.localAnswer, "no answer of the wallet's own"))
+        }
+        let toClaude = Self.group(.anthropic, model: "claude-sonnet-4-6")
+        let openAIList = try answer(
+            try Self.plan(get(.openai, "/v1/models"), group: toClaude, keys: [Self.key(.anthropic)])
+        )
+        #expect(openAIList["object"]?.stringValue == "list")
+        #expect(openAIList["data"]?.arrayValue?.map { $0["id"]?.stringValue } == ["claude-sonnet-4-6"])
+        #expect(openAIList["data"]?.arrayValue?.first?["owned_by"]?.stringValue == "anthropic")
+
+        let toOpenAI = Self.group(.openai, model: "gpt-5.4-mini")
+        let anthropicOne = try answer(
+            try Self.plan(get(.anthropic, "/v1/models/claude-opus-4-7"), group: toOpenAI, keys: [Self.key(.openai)])
+        )
+        #expect(anthropicOne["type"]?.stringValue == "model")
+        #expect(anthropicOne["id"]?.stringValue == "claude-opus-4-7")
+        let geminiList = try answer(
+            try Self.plan(
+                get(.gemini, "/v1beta/models?pageSize=50&key=byk_secret"),
+                group: toOpenAI,
+                keys: [Self.key(.openai)]
+            )
+        )
+        #expect(geminiList["models"]?.arrayValue?.map { $0["name"]?.stringValue } == ["models/gpt-5.4-mini"])
+        let cohereList = try answer(
+            try Self.plan(get(.cohere, "/v1/models"), group: toOpenAI, keys: [Self.key(.openai)])
+        )
+        #expect(cohereList["models"]?.arrayValue?.map { $0["name"]?.stringValue } == ["gpt-5.4-mini"])
+
+        // Same family, no model of the route's own: the target's own list, sent to it.
+        let swapped = try Self.plan(
+            get(.groq, "/openai/v1/models"),
+            group: Self.group(.openai),
+            keys: [Self.key(.openai)]
+        )
+        #expect(swapped.localAnswer == nil && swapped.kind == .swap && swapped.pathAndQuery == "/v1/models")
+        let swappedOne = try Self.plan(
+            get(.groq, "/openai/v1/models/gpt-5.5"),
+            group: Self.group(.openai),
+            keys: [Self.key(.openai)]
+        )
+        #expect(swappedOne.pathAndQuery == "/v1/models/gpt-5.5")
+        // A direct route passes the app's list through.
+        let direct = try Self.plan(get(.openai, "/v1/models"), keys: [Self.key(.openai)])
+        #expect(direct.localAnswer == nil && direct.pathAndQuery == "/v1/models")
+        // Deeper paths, and other methods, are not model requests.
+        for request in [get(.openai, "/v1/models/a/b"), Self.request(.openai, "/v1/models", "")] {
+            #expect(
+                Self.code { try Self.plan(request, group: toClaude, keys: [Self.key(.anthropic)]) }
+                    == "TRANSLATION_NOT_SUPPORTED"
+            )
+        }
+    }
+
     @Test func crossFamilyRoutesTranslate() throws {
         let app = Self.request(.openai, "/v1/chat/completions", Self.openAIBody)
         let plan = try Self.plan(

@@ -6,7 +6,7 @@ provider sends, the SDK raises or returns the wrong thing.
 
 Reads one JSON request on stdin:
   {"family": "anthropic|openai|gemini|cohere", "base_url": ..., "api_key": ..., "model": ...,
-   "mode": "plain|stream", "tools": bool, "prompt": "..."}
+   "mode": "plain|stream|models", "tools": bool, "prompt": "..."}
 Prints one JSON object:
   {"text": ..., "tool_name": ..., "tool_args": {...}, "stop_reason": ..., "input_tokens": n,
    "output_tokens": n}
@@ -216,6 +216,52 @@ def run_cohere(req):
     return result
 
 
+def list_models(req):
+    """mode "models": the SDK's own model listing and look-up of the first model listed, as an app
+    does when it starts. Prints {"models": [ids], "retrieved": id, "names": [display names]}."""
+    family = req["family"]
+    if family == "anthropic":
+        import anthropic
+
+        client = anthropic.Anthropic(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+        listed = list(client.models.list())
+        first = client.models.retrieve(listed[0].id)
+        return {"models": [m.id for m in listed], "names": [m.display_name for m in listed], "retrieved": first.id,
+                "type": first.type}
+    if family == "openai":
+        import openai
+
+        client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+        listed = list(client.models.list())
+        first = client.models.retrieve(listed[0].id)
+        return {"models": [m.id for m in listed], "names": [m.owned_by for m in listed], "retrieved": first.id,
+                "type": first.object}
+    if family == "gemini":
+        from google import genai
+        from google.genai import types
+
+        client = genai.Client(api_key=req["api_key"], http_options=types.HttpOptions(base_url=req["base_url"]))
+        listed = list(client.models.list())
+        first = client.models.get(model=listed[0].name)
+        return {"models": [m.name.removeprefix("models/") for m in listed], "names": [m.display_name for m in listed],
+                "retrieved": first.name.removeprefix("models/"), "type": ",".join(first.supported_actions or [])}
+    if family == "cohere":
+        import cohere
+
+        client = cohere.ClientV2(api_key=req["api_key"], base_url=req["base_url"])
+        listed = client.models.list().models
+        first = client.models.get(listed[0].name)
+        return {"models": [m.name for m in listed], "names": [m.name for m in listed], "retrieved": first.name,
+                "type": ",".join(first.endpoints or [])}
+    raise ValueError(family)
+
+
+def run(req):
+    if req.get("mode") == "models":
+        return list_models(req)
+    return RUNNERS[req["family"]](req)
+
+
 RUNNERS = {"anthropic": run_anthropic, "openai": run_openai, "gemini": run_gemini, "cohere": run_cohere}
 
 
@@ -225,7 +271,7 @@ def serve():
             continue
         try:
             req = json.loads(line)
-            answer = RUNNERS[req["family"]](req)
+            answer = run(req)
         except Exception as error:  # noqa: BLE001 - the test sees what went wrong
             answer = {"worker_error": f"{type(error).__name__}: {error}"}
         sys.stdout.write(json.dumps(answer) + "\n")
@@ -236,7 +282,7 @@ def main():
     if "--serve" in sys.argv:
         return serve()
     req = json.load(sys.stdin)
-    json.dump(RUNNERS[req["family"]](req), sys.stdout)
+    json.dump(run(req), sys.stdout)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,12 @@ package enum SDKClient {
         family == .openai ? root + "/v1" : root
     }
 
+    /// Lists the models with `family`'s SDK and looks up the first one, as an app does when it
+    /// starts: `models` (ids), `names`, `retrieved` (the id looked up) and `type`.
+    package static func listModels(family: APIFamily, baseURL: String, apiKey: String) async throws -> [String: Any] {
+        try await call(["family": family.rawValue, "base_url": baseURL, "api_key": apiKey, "mode": "models"])
+    }
+
     /// Calls the SDK and returns what it understood (or `error_status`/`error_type` on an API error).
     package static func run(
         _ item: Case,
@@ -58,6 +64,11 @@ package enum SDKClient {
             "model": ModelCatalog.defaultModel(for: item.family), "mode": item.streaming ? "stream" : "plain",
             "tools": item.tools, "prompt": prompt,
         ]
+        return try await call(request)
+    }
+
+    /// One request to a worker, and its answer.
+    private static func call(_ request: [String: Any]) async throws -> [String: Any] {
         let input = String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self)
         let output = try await workers.call(input)
         guard let result = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] else {

@@ -158,6 +158,20 @@ public struct ProxyEngine: Sendable {
         )
         draft.actualProvider = plan.target.id
         draft.model = plan.model
+        if let local = plan.localAnswer {
+            draft.status = 200
+            let completion = RequestCompletion(
+                entry: draft,
+                store: records,
+                provider: plan.target.id,
+                contentType: "application/json"
+            )
+            return ProxyResponse(
+                status: 200,
+                headers: [("content-type", "application/json")],
+                body: ProxyResponseBody(storage: .buffer(ByteBuffer(bytes: local)), completion: completion)
+            ).allowing(origin: session.appOrigin)
+        }
         // Most apps have no cap: then there is nothing to reserve, and no need to wait for it.
         let caps = AllowanceGate.caps(planningRecords.allowances, counting: request.provider)
         let hold =

@@ -30,6 +30,9 @@ public struct RequestPlan: Sendable {
     public var translation: ChatTranslator.OutboundRequest? { translationBox?.value }
     /// The model the audit log records.
     public let model: String?
+    /// A JSON answer the wallet gives itself, with nothing sent (a routed app's model list,
+    /// ``ModelListing``); `nil` for a request that goes to the provider.
+    public let localAnswer: [UInt8]?
 
     /// The translation, held by reference: inline it made a plan 790 bytes, which every
     /// asynchronous frame holding a plan reserved whether or not the route translates.
@@ -51,7 +54,8 @@ public struct RequestPlan: Sendable {
         pathAndQuery: String,
         body: ByteBuffer,
         translation: ChatTranslator.OutboundRequest?,
-        model: String?
+        model: String?,
+        localAnswer: [UInt8]? = nil
     ) {
         self.source = source
         self.requested = requested
@@ -61,6 +65,7 @@ public struct RequestPlan: Sendable {
         self.body = body
         translationBox = translation.map(TranslationBox.init)
         self.model = model
+        self.localAnswer = localAnswer
     }
 
     /// The worst case in tokens for `request` (estimated input plus the output it allows itself),

@@ -104,6 +104,12 @@ public enum RequestPlanner {
         guard let target = ProviderRegistry.provider(route.target) else {
             throw ByokyError(.internalError, "The route names an unknown provider")
         }
+        if route.kind != .direct,
+            let asked = ModelListing.request(method: request.method, path: request.path[...], of: requested),
+            let family = requested.family
+        {
+            return modelListPlan(asked, family: family, route: route, requested: requested, target: target)
+        }
         var path = pathAndQuery
         var body = request.body
         var translation: ChatTranslator.OutboundRequest?
@@ -154,6 +160,52 @@ public enum RequestPlanner {
             body: body,
             translation: translation,
             model: route.model ?? appModel
+        )
+    }
+
+    /// A routed app's model request: answered by the wallet in the app's format with the route's
+    /// model; or, on a route to a provider of the same family with no model of its own, sent to
+    /// that provider's own list (whose answer is already in the app's format).
+    private static func modelListPlan(
+        _ asked: ModelListing.Request,
+        family: APIFamily,
+        route: Route,
+        requested: Provider,
+        target: Provider
+    ) -> RequestPlan {
+        // Only a list of the family's own kind (not, say, Ollama's `/api/tags`) goes as it is.
+        if route.model == nil, route.kind == .swap, let list = target.modelList?.path,
+            list.split(separator: "?")[0].hasSuffix("/models")
+        {
+            let path: String
+            switch asked {
+            case .list: path = list
+            case .model(let id):
+                let parts = list.split(separator: "?", maxSplits: 1)
+                path = parts[0] + "/" + id + (parts.count > 1 ? "?" + parts[1] : "")
+            }
+            return RequestPlan(
+                source: .credential(route.credential),
+                requested: requested,
+                target: target,
+                kind: route.kind,
+                pathAndQuery: path,
+                body: ByteBuffer(),
+                translation: nil,
+                model: nil
+            )
+        }
+        let models = route.model.map { [$0] } ?? []
+        return RequestPlan(
+            source: .credential(route.credential),
+            requested: requested,
+            target: target,
+            kind: route.kind,
+            pathAndQuery: "",
+            body: ByteBuffer(),
+            translation: nil,
+            model: route.model,
+            localAnswer: ModelListing.answer(asked, models: models, owner: target.id, family: family)
         )
     }
 }
