@@ -9,6 +9,9 @@ import NIOHTTPTypes
 /// earlier answer is still being written: its interim answer then waits until that answer has
 /// ended, so it never cuts into it.
 ///
+/// The conversion to `HTTPTypes` drops the request's version, so an HTTP/1.0 client that asks to
+/// continue (RFC 9110 says to ignore that; no client sends it) is told to as well.
+///
 /// Add it right after the conversion to `HTTPTypes`, ahead of ``ClientIdleHandler``.
 final class ContinueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart

@@ -174,38 +174,31 @@ public enum RequestPlanner {
         target: Provider
     ) -> RequestPlan {
         // Only a list of the family's own kind (not, say, Ollama's `/api/tags`) goes as it is.
+        var pathAndQuery = ""
+        var localAnswer: [UInt8]?
         if route.model == nil, route.kind == .swap, let list = target.modelList?.path,
             list.split(separator: "?")[0].hasSuffix("/models")
         {
-            let path: String
             switch asked {
-            case .list: path = list
+            case .list: pathAndQuery = list
             case .model(let id):
                 let parts = list.split(separator: "?", maxSplits: 1)
-                path = parts[0] + "/" + id + (parts.count > 1 ? "?" + parts[1] : "")
+                pathAndQuery = parts[0] + "/" + id + (parts.count > 1 ? "?" + parts[1] : "")
             }
-            return RequestPlan(
-                source: .credential(route.credential),
-                requested: requested,
-                target: target,
-                kind: route.kind,
-                pathAndQuery: path,
-                body: ByteBuffer(),
-                translation: nil,
-                model: nil
-            )
+        } else {
+            let models = route.model.map { [$0] } ?? []
+            localAnswer = ModelListing.answer(asked, models: models, owner: target.id, family: family)
         }
-        let models = route.model.map { [$0] } ?? []
         return RequestPlan(
             source: .credential(route.credential),
             requested: requested,
             target: target,
             kind: route.kind,
-            pathAndQuery: "",
+            pathAndQuery: pathAndQuery,
             body: ByteBuffer(),
             translation: nil,
             model: route.model,
-            localAnswer: ModelListing.answer(asked, models: models, owner: target.id, family: family)
+            localAnswer: localAnswer
         )
     }
 }
