@@ -48,6 +48,12 @@ struct WalletPageKeysAndAppsTests {
                 return String(apps[cell.upperBound...].prefix { $0 != "<" })
             }
             #expect(try await lastUsed() == "never")
+            // The page says where programs connect: this wallet's own bridge, whatever its port.
+            let appsPage = try await browser.send(.GET, "/wallet/apps").text
+            #expect(appsPage.contains("Connect a program"))
+            #expect(appsPage.contains("<code>http://127.0.0.1:\(bridge.port)/anthropic</code>"))
+            #expect(appsPage.contains("<code>http://127.0.0.1:\(bridge.port)/openai/v1</code>"))
+            #expect(appsPage.contains("byoky exec -- your-command"))
             let answer = try await bridge.send(
                 .POST,
                 "/anthropic/v1/messages",

@@ -637,7 +637,10 @@ struct WalletPageRoutes: Sendable {
                         )
                     )
                 }
-                body = AppsPage.body(rows, now: wallet.now(), csrf: csrf)
+                body = """
+                    \(AppsPage.body(rows, now: wallet.now(), csrf: csrf))
+                    \(ConnectToolSection.body(bridge: bridgeURL()))
+                    """
             case .store:
                 body = try await renderStore(search: query.get("search") ?? "", csrf: csrf)
             case .routing:
