@@ -98,7 +98,13 @@ import Testing
             ])
             #expect(served.status == 0, "\(served.stderr)")
             #expect(!served.stderr.contains("no wallet is running"))
+            #expect(!served.stderr.contains("locked"))
             #expect(try String(contentsOfFile: out, encoding: .utf8) == "\(announced) \(announced)/anthropic")
+            // A locked wallet answers nothing until unlocked: the tool still runs, and is told so.
+            #expect(try await home.byoky(["lock"]).status == 0)
+            let locked = try await home.byoky(["exec", "--", "/bin/sh", "-c", "true"])
+            #expect(locked.status == 0, "\(locked.stderr)")
+            #expect(locked.stderr.contains("the wallet is locked"), "\(locked.stderr)")
         }
     }
 }

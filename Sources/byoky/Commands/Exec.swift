@@ -97,10 +97,17 @@ extension ByokyCommand {
         }
 
         /// `--bridge`, else the running wallet's bridge (wherever `byoky serve --port` put it),
-        /// else the default one, with a word that nothing serves there yet.
+        /// else the default one, with a word that nothing serves there yet; a word, too, when the
+        /// running wallet is locked (it answers nothing until unlocked).
         private func bridgeAddress() async -> String {
+            let running = await ControlClient.runningStatus(home: options.home)
+            if running?.unlocked == false {
+                FileHandle.standardError.write(
+                    Data("Note: the wallet is locked; the command's requests fail until `byoky unlock`.\n".utf8)
+                )
+            }
             if let bridge { return bridge }
-            if let running = await ControlClient.runningStatus(home: options.home) { return running.bridge }
+            if let running { return running.bridge }
             let fallback = "http://127.0.0.1:19280"
             FileHandle.standardError.write(
                 Data(
