@@ -109,7 +109,7 @@ struct Serve: AsyncParsableCommand {
         let host = self.host
         try await server.runUntilSignalled(host: host, port: port, logger: logger) { bound in
             let line =
-                "byoky-marketplace listening on \(ListenAddress.url(host: host, port: bound)) (health: /health; data: \(store.location.description))\n"
+                "byoky-marketplace listening on \(AbsoluteURL.origin(scheme: "http", host: host, port: bound)) (health: /health; data: \(store.location.description))\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
         try await store.close()

@@ -74,7 +74,7 @@ struct MockProviderCommand: AsyncParsableCommand {
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 let line =
-                    "byoky-mock-provider listening on \(ListenAddress.url(host: host, port: channel.localAddress?.port ?? 0))\n"
+                    "byoky-mock-provider listening on \(AbsoluteURL.origin(scheme: "http", host: host, port: channel.localAddress?.port ?? 0))\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
         )

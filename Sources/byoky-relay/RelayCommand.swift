@@ -67,8 +67,8 @@ struct RelayCommand: AsyncParsableCommand {
         let service = relay.makeService(host: host, port: port, logger: logger) { bound in
             // Written unbuffered, so scripts reading a pipe see the address at once.
             let line =
-                "byoky-relay listening on \(ListenAddress.url(scheme: "ws", host: host, port: bound))"
-                + " (health: \(ListenAddress.url(host: host, port: bound))/health)\n"
+                "byoky-relay listening on \(AbsoluteURL.origin(scheme: "ws", host: host, port: bound))"
+                + " (health: \(AbsoluteURL.origin(scheme: "http", host: host, port: bound))/health)\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
         let group = ServiceGroup(

@@ -120,7 +120,7 @@ struct VaultCommand: AsyncParsableCommand {
             logger: logger
         ) { bound in
             let line =
-                "byoky-vault listening on \(ListenAddress.url(host: host, port: bound)) (health: /health; data: \(store.location.description))\n"
+                "byoky-vault listening on \(AbsoluteURL.origin(scheme: "http", host: host, port: bound)) (health: /health; data: \(store.location.description))\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
         try? await httpClient.shutdown()

@@ -116,7 +116,10 @@ public struct AbsoluteURL: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { origin + pathAndQuery }
 
-    private static func origin(scheme: String, host: String, port: Int?) -> String {
+    /// The origin of `scheme`, `host` and `port`: an IPv6 host in brackets, the port left out
+    /// when it is the scheme's default. Also the address a server announces once it listens
+    /// (`http://[::1]:19280`, never `http://::1:19280`).
+    public static func origin(scheme: String, host: String, port: Int?) -> String {
         let hostText = host.contains(":") ? "[\(host)]" : host
         if let port, port != defaultPort(for: scheme) {
             return "\(scheme)://\(hostText):\(port)"

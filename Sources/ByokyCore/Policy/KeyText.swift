@@ -3,8 +3,8 @@
 /// or in quotes, is not a key but what was pasted around one (`export OPENAI_API_KEY=sk-…`, a
 /// line of an `.env` file): stored, it would only fail at the provider, far from where it came in.
 public enum KeyText {
-    /// The longest key taken, in bytes.
-    public static let maximumLength = 8192
+    /// The longest key taken, in bytes: the longest header value sent upstream.
+    public static let maximumLength = UpstreamHeaders.maximumValueLength
 
     /// Why `key` cannot be a provider key, in one line; `nil` when it can (an empty key is left to
     /// the caller: local providers take none).

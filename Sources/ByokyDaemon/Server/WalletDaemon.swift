@@ -107,7 +107,7 @@ public final class WalletDaemon: Sendable {
 
     /// The bridge's base URL once it listens.
     var bridgeURL: String {
-        ListenAddress.url(host: configuration.host, port: boundPort.withLock { $0 })
+        AbsoluteURL.origin(scheme: "http", host: configuration.host, port: boundPort.withLock { $0 })
     }
 
     private func servers() throws -> [HTTPServerRunner.Server] {

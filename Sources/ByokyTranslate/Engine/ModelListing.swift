@@ -14,10 +14,12 @@ public enum ModelListing {
         case model(String)
     }
 
-    /// What `method path` asks of `provider` (an app's request, the path without its query and
-    /// under the provider's prefix); `nil` when it is not a model request.
-    public static func request(method: String, path: Substring, of provider: Provider) -> Request? {
+    /// What `method pathAndQuery` asks of `provider` (an app's request, under the provider's
+    /// prefix); `nil` when it is not a model request. Anything but a `GET` is turned away first,
+    /// with nothing made: every request of a routed app comes through here.
+    public static func request(method: String, pathAndQuery: String, of provider: Provider) -> Request? {
         guard method == "GET", let family = provider.family else { return nil }
+        let path = pathAndQuery.prefix { $0 != "?" }
         for list in listPaths(of: provider, family: family) {
             if path == list { return .list }
             guard path.hasPrefix(list + "/") else { continue }

@@ -105,7 +105,7 @@ public enum RequestPlanner {
             throw ByokyError(.internalError, "The route names an unknown provider")
         }
         if route.kind != .direct,
-            let asked = ModelListing.request(method: request.method, path: request.path[...], of: requested),
+            let asked = ModelListing.request(method: request.method, pathAndQuery: request.pathAndQuery, of: requested),
             let family = requested.family
         {
             return modelListPlan(asked, family: family, route: route, requested: requested, target: target)

@@ -89,7 +89,7 @@ extension ByokyCommand {
                         try await daemon.run { bound in
                             // Written unbuffered, so scripts reading a pipe see the address at once.
                             let line =
-                                "byoky \(ByokyVersion.current) serving on \(ListenAddress.url(host: host, port: bound))"
+                                "byoky \(ByokyVersion.current) serving on \(AbsoluteURL.origin(scheme: "http", host: host, port: bound))"
                                 + " — Ctrl-C to stop\n"
                                 + (locked ? "Locked: unlock with `byoky open` or `byoky unlock`.\n" : "")
                             FileHandle.standardOutput.write(Data(line.utf8))
