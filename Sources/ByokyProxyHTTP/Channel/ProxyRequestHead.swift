@@ -58,7 +58,7 @@ public struct ProxyRequestHead: Sendable {
         var isFirstHost = true
         for (name, value) in head.headers {
             let lowered = HeaderText.lowercased(name)
-            if isFirstHost, lowered == "host" {
+            if isFirstHost, HeaderText.name(lowered, is: "host") {
                 isFirstHost = false
                 continue
             }
