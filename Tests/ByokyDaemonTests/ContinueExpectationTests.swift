@@ -120,6 +120,47 @@ struct ContinueExpectationTests {
         }
     }
 
+    /// A body declared over the limit is refused instead: the client is never told to send it,
+    /// hears the refusal at once (in its provider's format) and that the connection closes, since
+    /// it may send the body anyway; nothing reaches the provider.
+    @Test func aBodyDeclaredOverTheLimitIsRefusedInsteadOfContinued() async throws {
+        try await BridgeFixture.with(grant: [.anthropic, .openai], maximumRequestBodySize: 4096) { bridge in
+            for (path, provider, errorType) in [
+                ("/anthropic/v1/messages", ProviderID.anthropic, "request_too_large"),
+                ("/openai/v1/chat/completions", ProviderID.openai, "invalid_request_error"),
+            ] {
+                let head = Self.expectingHead(
+                    path,
+                    port: bridge.port,
+                    length: 4097,
+                    headers: [bridge.authHeader(for: provider)]
+                )
+                let (answers, isClosed) = try await RawHTTPConnection.with(port: bridge.port, opening: head) {
+                    connection in
+                    (try await connection.read(1), try await connection.isClosedByServer())
+                }
+                #expect(answers.map(\.status) == [413], "\(path)")
+                #expect(answers.first?.text.contains(errorType) == true, "\(path)")
+                #expect(answers.first?.header("connection") == "close", "\(path)")
+                #expect(isClosed, "\(path)")
+            }
+            // At the limit it is told to continue, as before.
+            let body = String(repeating: "x", count: 4096)
+            let atLimit = try await Self.continued(
+                port: bridge.port,
+                head: Self.expectingHead(
+                    "/anthropic/v1/messages",
+                    port: bridge.port,
+                    length: body.utf8.count,
+                    headers: [bridge.authHeader(for: .anthropic)]
+                ),
+                body: body
+            )
+            #expect(atLimit.interim?.status == 100)
+            #expect(bridge.upstreamRequests.withLock { $0.count } == 1)
+        }
+    }
+
     @Test func hummingbirdsChannelAnswersItAtOnceAndInTurn() async throws {
         let router = Router()
         router.post("/echo") { request, _ -> ByteBuffer in

@@ -413,7 +413,8 @@ struct ProxyChannelTests {
         try await BridgeFixture.with(grant: [.anthropic], maximumRequestBodySize: 4096) { bridge in
             let port = bridge.port
             let key = bridge.authHeader(for: .anthropic)
-            // A body that claims 10 MB; the refusal comes after 4 KiB, the cut after 4 KiB more.
+            // A body that claims 10 MB: refused at its head, cut off after twice the limit (as
+            // much as a body refused in the middle: the limit kept, then the limit dropped).
             let head = Self.messagesHead(port: port, key: key, framing: "content-length: 10000000")
             let (answers, isCutOff) = try await RawHTTPConnection.with(port: port) { connection in
                 try await connection.write(head + String(repeating: "x", count: 5000))
@@ -426,6 +427,47 @@ struct ProxyChannelTests {
             #expect(answers[0].text.contains("request_too_large"))
             #expect(isCutOff)
             #expect(bridge.upstreamRequests.withLock { $0.isEmpty })
+        }
+    }
+
+    /// A body whose declared length is over the limit is refused as soon as its head is read,
+    /// before any of it is kept: the client hears it while it still sends. One it may still send
+    /// (up to twice the limit, as for a body refused in the middle) is dropped and the connection
+    /// serves the next request; a longer one is told the connection closes, and it does.
+    @Test func aBodyDeclaredOverTheLimitIsRefusedAtItsHead() async throws {
+        try await BridgeFixture.with(grant: [.anthropic], maximumRequestBodySize: 4096) { bridge in
+            let port = bridge.port
+            let key = bridge.authHeader(for: .anthropic)
+            for (declared, closes) in [(4097, false), (8192, false), (8193, true), (10_000_000, true)] {
+                let head = Self.messagesHead(port: port, key: key, framing: "content-length: \(declared)")
+                let next = Self.request(
+                    "POST",
+                    "/anthropic/v1/messages",
+                    port: port,
+                    body: Self.messages(model: "mock-words-2"),
+                    headers: [key]
+                )
+                let (answers, isClosed) = try await RawHTTPConnection.with(port: port, opening: head) { connection in
+                    // The refusal comes before a byte of the body is sent.
+                    var answers = try await connection.read(1)
+                    guard !closes else {
+                        try await connection.write(String(repeating: "x", count: 8193))
+                        return (answers, try await connection.isClosedByServer())
+                    }
+                    try await connection.write(String(repeating: "x", count: declared) + next)
+                    answers += try await connection.read(1)
+                    return (answers, false)
+                }
+                #expect(answers.first?.status == 413, "\(declared)")
+                #expect(answers.first?.text.contains("request_too_large") == true, "\(declared)")
+                #expect(answers.first?.header("connection") == (closes ? "close" : nil), "\(declared)")
+                if closes {
+                    #expect(answers.count == 1 && isClosed, "\(declared)")
+                } else {
+                    #expect(answers.map(\.status) == [413, 200], "\(declared)")
+                }
+            }
+            #expect(bridge.upstreamRequests.withLock { $0.count } == 2)
         }
     }
 

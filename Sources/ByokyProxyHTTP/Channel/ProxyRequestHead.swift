@@ -47,6 +47,11 @@ public struct ProxyRequestHead: Sendable {
     /// The `Origin` header of a page's request.
     public var origin: String? { head.headers.first(name: "origin") }
 
+    /// The body's length as its `content-length` declares it; `nil` for a chunked body or none
+    /// declared. (The decoder has refused a head with more than one length, or a length beside
+    /// a transfer coding.)
+    var declaredBodyLength: Int? { head.headers.first(name: "content-length").flatMap { Int($0) } }
+
     /// Whether the connection stays open after the answer (HTTP/1.1 unless `Connection: close`).
     var isKeepAlive: Bool { head.isKeepAlive }
 

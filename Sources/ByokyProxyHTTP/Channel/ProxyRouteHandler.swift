@@ -36,8 +36,9 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case reading(ProxyRequestHead, Provider, body: ByteBuffer?)
         /// A refusal of a body over the limit, written while the rest of that body is read and
         /// dropped (a client still sending would otherwise see a reset, not the refusal):
-        /// `answered` once it is written, `dropped` the bytes dropped so far.
-        case refusing(answered: Bool, dropped: Int)
+        /// `answered` once it is written, `droppable` the bytes it may still send before the
+        /// connection is cut off.
+        case refusing(answered: Bool, droppable: Int)
         /// A route's answer being written.
         case answering
         case closed
@@ -71,6 +72,9 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var answerWrittenEarly = 0
     /// Whether the server is shutting down: the connection closes once the answer due is written.
     private var isQuiescing = false
+    /// Whether the connection closes once the answer due is written: its client sent more of a
+    /// refused body than it may before the refusal went out.
+    private var isCutOffAfterAnswer = false
     /// Closes the connection when it waits on its silent client past the route's client idle
     /// timeout (request parts received and answers ended are its progress); `nil` without one.
     private let silenceTimer: ClientSilenceTimer?
@@ -116,15 +120,20 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch (state, part) {
         case (.idle, .head(let head)):
             encoder.isAnsweringHTTP10 = head.version.minor == 0
+            let asksToContinue = ContinueExpectation.isAsked(minorVersion: head.version.minor, fields: head.headers)
+            let proxyHead = ProxyRequestHead(head)
+            let provider = route.provider(proxyHead)
+            if let provider, let declared = proxyHead.declaredBodyLength, declared > route.bodyLimit {
+                return refuseAtOnce(proxyHead, declaredLength: declared, for: provider, sendsBody: !asksToContinue, context: context)
+            }
             // Written here, where the request's turn has come: an earlier answer is not cut into.
-            if ContinueExpectation.isAsked(minorVersion: head.version.minor, fields: head.headers) {
+            if asksToContinue {
                 context.writeAndFlush(
                     wrapOutboundOut(.byteBuffer(ByteBuffer(staticString: ContinueExpectation.interimAnswer))),
                     promise: nil
                 )
             }
-            let proxyHead = ProxyRequestHead(head)
-            if let provider = route.provider(proxyHead) {
+            if let provider {
                 state = .reading(proxyHead, provider, body: nil)
             } else {
                 state = .routed(read: false, answered: false)
@@ -144,27 +153,34 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
             state = .answering
             if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
             guard body!.readableBytes <= route.bodyLimit else {
-                state = .refusing(answered: false, dropped: 0)
-                var refusal = ProxiedRequest.bodyTooLarge(limit: route.bodyLimit, for: provider)
-                if route.refusalsReadableByAnyPage, let origin = head.origin {
-                    BridgeCORS.allow(origin, in: &refusal.headers)
-                }
-                let readable = refusal
-                answer(with: { .response(readable) }, to: head, closingAfter: false, context: context)
+                // A client that goes on sending as much again after the refusal is cut off.
+                state = .refusing(answered: false, droppable: route.bodyLimit)
+                refuse(head, for: provider, closingAfter: false, context: context)
                 return
             }
             state = .reading(head, provider, body: body)
-        case (.refusing(let answered, let dropped), .body(let chunk)):
-            // A client that goes on sending as much again after the refusal is cut off.
-            guard dropped + chunk.readableBytes <= route.bodyLimit else {
-                state = .closed
-                context.close(promise: nil)
+        case (.refusing(let answered, let droppable), .body(let chunk)):
+            guard chunk.readableBytes <= droppable else {
+                // Cut off, once the refusal is out: a reset before it would hide it.
+                if answered {
+                    state = .closed
+                    context.close(promise: nil)
+                } else {
+                    state = .answering
+                    isCutOffAfterAnswer = true
+                }
                 return
             }
-            state = .refusing(answered: answered, dropped: dropped + chunk.readableBytes)
+            state = .refusing(answered: answered, droppable: droppable - chunk.readableBytes)
         case (.refusing(let answered, _), .end):
             if answered {
-                becomeIdle(context: context)
+                // A refusal that said the connection closes is kept to.
+                if isCutOffAfterAnswer {
+                    state = .closed
+                    context.close(promise: nil)
+                } else {
+                    becomeIdle(context: context)
+                }
             } else {
                 state = .answering
             }
@@ -182,6 +198,50 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case (.routed(read: true, _), _), (.answering, _), (.closed, _):
             held.append(part)
         }
+    }
+
+    /// Refuses a request whose declared body is over the limit as soon as its head is read: its
+    /// body is never kept, and a client that asked to continue (`sendsBody` false) is not told
+    /// to send it. That client may still send it, so the connection closes after the refusal;
+    /// one that sends it at once may send as much as a body refused in the middle (the limit
+    /// kept, then the limit dropped) before it is cut off, and is told so when it will be.
+    private func refuseAtOnce(
+        _ head: ProxyRequestHead,
+        declaredLength: Int,
+        for provider: Provider,
+        sendsBody: Bool,
+        context: ChannelHandlerContext
+    ) {
+        if sendsBody {
+            // Closed only when it is cut off, after the refusal: closing while it still sends
+            // would reset the connection before it read the refusal.
+            let droppable = route.bodyLimit.multipliedReportingOverflow(by: 2).partialValue
+            state = .refusing(answered: false, droppable: droppable)
+            isCutOffAfterAnswer = declaredLength > droppable
+            refuse(head, for: provider, saysClose: isCutOffAfterAnswer, closingAfter: false, context: context)
+        } else {
+            state = .answering
+            refuse(head, for: provider, saysClose: true, closingAfter: true, context: context)
+        }
+    }
+
+    /// Answers `head` with the route's refusal of a body over the limit; `saysClose`: the
+    /// refusal tells the client the connection will close; `closingAfter`: it closes once the
+    /// refusal is written.
+    private func refuse(
+        _ head: ProxyRequestHead,
+        for provider: Provider,
+        saysClose: Bool = false,
+        closingAfter: Bool,
+        context: ChannelHandlerContext
+    ) {
+        var refusal = ProxiedRequest.bodyTooLarge(limit: route.bodyLimit, for: provider)
+        if route.refusalsReadableByAnyPage, let origin = head.origin {
+            BridgeCORS.allow(origin, in: &refusal.headers)
+        }
+        if saysClose { refusal.headers[.connection] = "close" }
+        let readable = refusal
+        answer(with: { .response(readable) }, to: head, closingAfter: closingAfter, context: context)
     }
 
     /// Makes the answer in the connection's task and writes it to the channel; the connection
@@ -374,8 +434,8 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Called on the event loop when an answer of this handler's has been written in full.
     func answerEnded(context: ChannelHandlerContext, closing: Bool) {
-        if case .refusing(answered: false, let dropped) = state {
-            state = .refusing(answered: true, dropped: dropped)
+        if case .refusing(answered: false, let droppable) = state {
+            state = .refusing(answered: true, droppable: droppable)
             // A body that could not be parsed never ends: the refusal was its answer.
             if heldError != nil || isQuiescing {
                 state = .closed
@@ -384,7 +444,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         guard case .answering = state else { return }
-        if closing || isQuiescing || encoder.closesAfterBody {
+        if closing || isQuiescing || encoder.closesAfterBody || isCutOffAfterAnswer {
             state = .closed
             context.close(promise: nil)
         } else {
