@@ -124,7 +124,13 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let proxyHead = ProxyRequestHead(head)
             let provider = route.provider(proxyHead)
             if let provider, let declared = proxyHead.declaredBodyLength, declared > route.bodyLimit {
-                return refuseAtOnce(proxyHead, declaredLength: declared, for: provider, sendsBody: !asksToContinue, context: context)
+                return refuseAtOnce(
+                    proxyHead,
+                    declaredLength: declared,
+                    for: provider,
+                    sendsBody: !asksToContinue,
+                    context: context
+                )
             }
             // Written here, where the request's turn has come: an earlier answer is not cut into.
             if asksToContinue {
