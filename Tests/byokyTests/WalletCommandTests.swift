@@ -79,6 +79,47 @@ struct WalletCommandTests {
         }
     }
 
+    /// Listings line up under a header for a person at a terminal (a pseudo-terminal from
+    /// `script`), and stay tab-separated, with no header, in a pipe.
+    @Test func listingsLineUpOnATerminalAndStayTabSeparatedInAPipe() async throws {
+        try await Home.with { home in
+            for (provider, key, extra) in [
+                ("anthropic", "sk-ant-api03-LISTING-1234", [String]()),
+                ("azure_openai", "azure-LISTING-5678", ["--base-url", "https://example.openai.azure.com"]),
+            ] {
+                let added = try await home.byoky(
+                    ["key", "add", provider, "--password-file", home.passwordFile] + extra,
+                    input: key + "\n"
+                )
+                #expect(added.status == 0, "\(added.stderr)")
+            }
+            let piped = try await home.byoky(["key", "list", "--password-file", home.passwordFile])
+            #expect(
+                piped.stdout == "Anthropic\tanthropic\tsk-a...1234\t\n"
+                    + "Azure OpenAI\tazure_openai\tazur...5678\thttps://example.openai.azure.com\n",
+                "\(piped.stdout)"
+            )
+            let command = [CommandLineTests.executable.path, "key", "list", "--password-file", home.passwordFile]
+                .map { "'\($0)'" }.joined(separator: " ")
+            let terminal = try await ProcessRunner.run(
+                URL(fileURLWithPath: "/usr/bin/script"),
+                arguments: ["-qec", command, "/dev/null"],
+                input: "",
+                environment: home.environment
+            )
+            #expect(terminal.status == 0, "\(terminal.stderr)")
+            let lines = terminal.stdout.split(separator: "\r\n").map(String.init)
+            #expect(
+                lines == [
+                    "KEY           PROVIDER      MASKED       BASE URL",
+                    "Anthropic     anthropic     sk-a...1234",
+                    "Azure OpenAI  azure_openai  azur...5678  https://example.openai.azure.com",
+                ],
+                "\(lines)"
+            )
+        }
+    }
+
     @Test func setUpStoreAndManageKeys() async throws {
         try await Home.with(initialized: false) { home in
             let before = try await home.byoky(["key", "list"])
@@ -231,7 +272,7 @@ struct WalletCommandTests {
             let log = try await home.byoky(["log"])
             #expect(log.stdout.contains("py-tool\tanthropic\tclaude-sonnet-4-6\t200"))
             let usage = try await home.byoky(["usage", "--period", "day"])
-            #expect(usage.stdout.contains("py-tool\tanthropic\t1 requests\t"))
+            #expect(usage.stdout.contains("py-tool\tanthropic\t1 request\t"))
             #expect(try await home.byoky(["log", "--app", "nobody"]).stdout.contains("No requests yet"))
 
             // An app asks to connect; the owner sees it and approves it from another terminal.

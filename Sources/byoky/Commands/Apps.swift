@@ -54,10 +54,13 @@ extension ByokyCommand {
                         return category
                     }
                     let listing = try await MarketplaceClient(marketplace).catalogue(search: search, category: chosen)
-                    try printListing(listing.apps, json: json, empty: "No apps in \(marketplace)'s catalogue match.") {
-                        app in
-                        "\(app.slug)\t\(TerminalText.printable(app.name))\t\(app.category.rawValue)\t"
-                            + "\(app.providers.joined(separator: ","))\t\(app.url)"
+                    try printListing(
+                        listing.apps,
+                        json: json,
+                        empty: "No apps in \(marketplace)'s catalogue match.",
+                        headers: ["app", "name", "category", "providers", "address"]
+                    ) { app in
+                        [app.slug, app.name, app.category.rawValue, app.providers.joined(separator: ","), app.url]
                     }
                 }
             }
@@ -106,9 +109,13 @@ extension ByokyCommand {
             func run() async throws {
                 try await reportingErrors {
                     let apps = try await throughDaemon(options, { .get("/apps") }) { try await $0.installedApps() }
-                    try printListing(apps, json: json, empty: "No apps installed. Find some with `byoky apps store`.") {
-                        app in
-                        "\(app.slug)\t\(app.isEnabled ? "on " : "off")\t\(app.name)\t\(app.providers)\t\(app.origin)"
+                    try printListing(
+                        apps,
+                        json: json,
+                        empty: "No apps installed. Find some with `byoky apps store`.",
+                        headers: ["app", "on", "name", "providers", "origin"]
+                    ) { app in
+                        [app.slug, app.isEnabled ? "on" : "off", app.name, app.providers, app.origin]
                     }
                 }
             }

@@ -140,9 +140,9 @@ extension ByokyCommand {
                     print("   A guessed session key → \(stolen.status) in Anthropic's own error format\n")
                 }
                 print("5. Audit log (tokens metered from the responses, streams included; no keys, no prompts):")
-                for entry in try await wallet.log(limit: 100).reversed() {
-                    print("   " + LogFormatter.line(for: entry))
-                }
+                let rows = try await wallet.log(limit: 100).reversed().map(LogFormatter.columns(for:))
+                let table = TerminalTable(headers: LogFormatter.headers, rows: rows)
+                for line in table.lines(aligned: isatty(STDOUT_FILENO) == 1) { print("   " + line) }
                 try await wallet.revokeSession(id: grant.record.id)
                 print("\n6. Revoked the session; the app's key stopped working at once.")
             }

@@ -134,11 +134,19 @@ extension ByokyCommand {
             func run() async throws {
                 try await reportingErrors {
                     let items = try await throughDaemon(options, { .get("/gifts") }) { try await $0.giftSummaries() }
-                    try printListing(items, json: json, empty: "No gifts. Create one with `byoky gift create`.") {
+                    try printListing(
+                        items,
+                        json: json,
+                        empty: "No gifts. Create one with `byoky gift create`.",
+                        headers: ["gift", "provider", "tokens", "ends", "status", "serving"]
+                    ) {
                         var serving = $0.online.map { $0 ? "online" : "offline" } ?? "offline (no `byoky serve`)"
                         if $0.servedByVault { serving += ", the vault serves it when offline" }
-                        return
-                            "\($0.id.prefix(8))\t\($0.provider)\t\($0.usedTokens)/\($0.maxTokens) used, \($0.remainingTokens) left\tuntil \(formatTime($0.expiresAt))\t\($0.status)\t\(serving)"
+                        return [
+                            String($0.id.prefix(8)), $0.provider,
+                            "\($0.usedTokens)/\($0.maxTokens) used, \($0.remainingTokens) left",
+                            "until \(formatTime($0.expiresAt))", $0.status, serving,
+                        ]
                     }
                 }
             }
@@ -332,9 +340,14 @@ extension ByokyCommand {
                     try printListing(
                         items,
                         json: json,
-                        empty: "No gifts received. Redeem a link with `byoky gift redeem`."
+                        empty: "No gifts received. Redeem a link with `byoky gift redeem`.",
+                        headers: ["gift", "provider", "from", "tokens", "ends", "status"]
                     ) {
-                        "\($0.id.prefix(8))\t\($0.provider)\tfrom \($0.from)\t\($0.usedTokens)/\($0.maxTokens) used\tuntil \(formatTime($0.expiresAt))\t\($0.status)"
+                        [
+                            String($0.id.prefix(8)), $0.provider, "from \($0.from)",
+                            "\($0.usedTokens)/\($0.maxTokens) used",
+                            "until \(formatTime($0.expiresAt))", $0.status,
+                        ]
                     }
                 }
             }

@@ -61,11 +61,15 @@ extension ByokyCommand {
                     let items = try await throughDaemon(options, { .get("/groups") }) {
                         try await $0.groupSummaries()
                     }
-                    try printListing(items, json: json, empty: "No groups. Create one with `byoky group add`.") {
-                        item in
+                    try printListing(
+                        items,
+                        json: json,
+                        empty: "No groups. Create one with `byoky group add`.",
+                        headers: ["group", "provider", "model", "key", "apps"]
+                    ) { item in
                         let apps = item.apps.isEmpty ? "no apps" : item.apps.joined(separator: ", ")
                         let pin = item.pinnedKey ?? item.pinnedGift.map { "gift \($0.prefix(8))" } ?? "-"
-                        return "\(item.name)\t\(item.provider)\t\(item.model ?? "-")\t\(pin)\t\(apps)"
+                        return [item.name, item.provider, item.model ?? "-", pin, apps]
                     }
                 }
             }

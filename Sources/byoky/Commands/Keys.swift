@@ -107,11 +107,14 @@ extension ByokyCommand {
             }
 
             func show(_ items: [Item]) throws {
-                if json { return try printJSON(items) }
-                if items.isEmpty { return print("No keys yet. Add one with `byoky key add <provider>`.") }
-                for item in items {
-                    print("\(item.label)\t\(item.provider)\t\(item.masked)\(item.baseURL.map { "\t\($0)" } ?? "")")
-                }
+                // The base URL column only when a key has one (as before, for scripts).
+                let hasBaseURL = items.contains { $0.baseURL != nil }
+                try printListing(
+                    items,
+                    json: json,
+                    empty: "No keys yet. Add one with `byoky key add <provider>`.",
+                    headers: ["key", "provider", "masked"] + (hasBaseURL ? ["base url"] : [])
+                ) { [$0.label, $0.provider, $0.masked] + ($0.baseURL.map { [$0] } ?? []) }
             }
         }
 

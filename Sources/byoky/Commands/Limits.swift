@@ -61,8 +61,13 @@ extension ByokyCommand {
                     let statuses = try await throughDaemon(options, { .get("/limits") }) {
                         try await $0.allowanceStatuses()
                     }
-                    try printListing(statuses, json: json, empty: "No limits set.") {
-                        "\($0.app)\t\($0.provider ?? "all")\tper \($0.period.rawValue)\t\($0.used) / \($0.limit) tokens"
+                    try printListing(
+                        statuses,
+                        json: json,
+                        empty: "No limits set.",
+                        headers: ["app", "provider", "period", "used"]
+                    ) {
+                        [$0.app, $0.provider ?? "all", "per \($0.period.rawValue)", "\($0.used) / \($0.limit) tokens"]
                     }
                 }
             }

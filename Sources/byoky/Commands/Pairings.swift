@@ -26,11 +26,12 @@ extension ByokyCommand {
                         "/pairings",
                         as: [PairingBook.Item].self
                     )
-                    if json { return try printJSON(items) }
-                    if items.isEmpty { return print("No pairings. Pair an app with `byoky pair <code>`.") }
-                    for item in items {
-                        print("\(item.id)\t\(item.app)\t\(item.providers.joined(separator: ","))\t\(item.state)")
-                    }
+                    try printListing(
+                        items,
+                        json: json,
+                        empty: "No pairings. Pair an app with `byoky pair <code>`.",
+                        headers: ["pairing", "app", "providers", "state"]
+                    ) { [$0.id, $0.app, $0.providers.joined(separator: ","), $0.state] }
                 }
             }
         }

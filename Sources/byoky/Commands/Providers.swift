@@ -9,14 +9,13 @@ extension ByokyCommand {
         )
 
         func run() async throws {
-            for provider in ProviderRegistry.all {
+            let rows = ProviderRegistry.all.map { provider in
                 var notes: [String] = [provider.family.map { "family: \($0.rawValue)" } ?? "local server"]
                 if provider.requiresCustomBaseURL { notes.append("needs a base URL") }
                 if provider.authMethods.contains(.oauth) { notes.append("setup tokens accepted") }
-                print(
-                    "\(provider.id.rawValue)\t\(provider.displayName)\t\(provider.baseURL)\t\(notes.joined(separator: ", "))"
-                )
+                return [provider.id.rawValue, provider.displayName, provider.baseURL, notes.joined(separator: ", ")]
             }
+            printTable(headers: ["provider", "name", "base url", "notes"], rows: rows)
         }
     }
 }

@@ -15,8 +15,13 @@ extension ByokyCommand {
         func run() async throws {
             try await reportingErrors {
                 let items = try await throughDaemon(options, { .get("/sessions") }) { try await $0.sessionSummaries() }
-                try printListing(items, json: json, empty: "No sessions yet.") {
-                    "\($0.id)\t\($0.app)\t\($0.providers.joined(separator: ","))\t\($0.revoked ? "revoked" : "active")"
+                try printListing(
+                    items,
+                    json: json,
+                    empty: "No sessions yet.",
+                    headers: ["session", "app", "providers", "state"]
+                ) {
+                    [$0.id, $0.app, $0.providers.joined(separator: ","), $0.revoked ? "revoked" : "active"]
                 }
             }
         }
@@ -90,7 +95,13 @@ extension ByokyCommand {
                     let entries = try await throughDaemon(options, { request }) {
                         try await $0.log(limit: limit, app: app, provider: provider)
                     }
-                    try printListing(entries, json: json, empty: "No requests yet.", line: LogFormatter.line(for:))
+                    try printListing(
+                        entries,
+                        json: json,
+                        empty: "No requests yet.",
+                        headers: LogFormatter.headers,
+                        columns: LogFormatter.columns(for:)
+                    )
                 }
             }
         }
@@ -171,16 +182,19 @@ enum LogDays {
     }
 }
 
-/// One human line per audit-log entry.
+/// One row per audit-log entry.
 enum LogFormatter {
-    static func line(for entry: LogEntrySummary) -> String {
+    static let headers = ["app", "provider", "model", "status", "tokens", "time"]
+
+    static func columns(for entry: LogEntrySummary) -> [String] {
         let tokens =
             "\(entry.inputTokens.map(String.init) ?? "?") in / \(entry.outputTokens.map(String.init) ?? "?") out"
         let error = entry.errorCode.map { " \($0)" } ?? ""
         // A routed request shows where it went: `openai→anthropic`.
         let provider =
             entry.actualProvider == entry.provider ? entry.provider : "\(entry.provider)→\(entry.actualProvider)"
-        return
-            "\(entry.appName)\t\(provider)\t\(entry.model ?? "-")\t\(entry.status)\(error)\t\(tokens)\t\(entry.latencyMs) ms"
+        return [
+            entry.appName, provider, entry.model ?? "-", "\(entry.status)\(error)", tokens, "\(entry.latencyMs) ms",
+        ]
     }
 }

@@ -25,8 +25,16 @@ extension ByokyCommand {
                 let window = AllowancePeriod(rawValue: period) ?? .month
                 let request = ControlRequest.get("/usage", query: [("period", window.rawValue), ("app", app)])
                 let items = try await throughDaemon(options, { request }) { try await $0.usage(in: window, app: app) }
-                try printListing(items, json: json, empty: "No requests this \(period).") {
-                    "\($0.app)\t\($0.provider)\t\($0.requests) requests\t\($0.inputTokens) in / \($0.outputTokens) out"
+                try printListing(
+                    items,
+                    json: json,
+                    empty: "No requests this \(period).",
+                    headers: ["app", "provider", "requests", "tokens"]
+                ) {
+                    [
+                        $0.app, $0.provider, $0.requests == 1 ? "1 request" : "\($0.requests) requests",
+                        "\($0.inputTokens) in / \($0.outputTokens) out",
+                    ]
                 }
             }
         }

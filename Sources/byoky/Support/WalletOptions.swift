@@ -89,16 +89,25 @@ func printJSON(_ value: some Encodable) throws {
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
-/// Prints a listing: JSON with `json`, `empty` when there is nothing, else one line per item.
+/// Prints a listing: JSON with `json`, `empty` when there is nothing, else one row per item,
+/// `columns` of it under `headers` (``printTable(headers:rows:)``).
 func printListing<Item: Encodable>(
     _ items: [Item],
     json: Bool,
     empty: String,
-    line: (Item) -> String
+    headers: [String],
+    columns: (Item) -> [String]
 ) throws {
     if json { return try printJSON(items) }
     if items.isEmpty { return print(empty) }
-    for item in items { print(line(item)) }
+    printTable(headers: headers, rows: items.map(columns))
+}
+
+/// Prints rows in columns under `headers` when standard output is a terminal, else one
+/// tab-separated line a row with no header, for scripts (``TerminalTable``).
+func printTable(headers: [String], rows: [[String]]) {
+    let aligned = isatty(STDOUT_FILENO) == 1
+    for line in TerminalTable(headers: headers, rows: rows).lines(aligned: aligned) { print(line) }
 }
 
 /// A Unix-milliseconds time for people: `2026-11-27 14:05 UTC`.
