@@ -12,7 +12,8 @@ struct MockHandler: Sendable {
         context: BasicRequestContext,
         family: APIFamily,
         model pathModel: String?,
-        geminiMethod: String? = nil
+        geminiMethod: String? = nil,
+        countsTokens: Bool = false
     ) async throws -> Response {
         if let failure = checkAuth(request, family: family) { return failure }
         let body = try await request.body.collect(upTo: MockProvider.maximumRequestSize)
@@ -29,6 +30,10 @@ struct MockHandler: Sendable {
         }
         if model.hasPrefix("mock-error-"), let status = Int(model.dropFirst("mock-error-".count)) {
             return error(status: status, "Mock error \(status) requested by the model name", family: family)
+        }
+        if countsTokens || geminiMethod == "countTokens" {
+            // As the chat's usage would count the same body.
+            return json(Self.tokenCount(max(1, body.readableBytes / 4), family: family))
         }
         let reply = MockReply(
             family: family,
@@ -70,6 +75,19 @@ struct MockHandler: Sendable {
             return nil
         }
         return .milliseconds(min(max(milliseconds, 0), 2000))
+    }
+
+    /// A token count as Anthropic's `count_tokens` and Gemini's `countTokens` answer it.
+    static func tokenCount(_ tokens: Int, family: APIFamily) -> [UInt8] {
+        let count = JSONValue.number(Double(tokens))
+        var writer = JSONWriter()
+        if family == .gemini {
+            let detail = JSONValue.object(["modality": .string("TEXT"), "tokenCount": count])
+            writer.writeObject([("totalTokens", count), ("promptTokensDetails", .array([detail]))])
+        } else {
+            writer.writeObject([("input_tokens", count)])
+        }
+        return writer.bytes
     }
 
     /// `POST /v1/files` (OpenAI): reads the multipart upload and answers the file object OpenAI

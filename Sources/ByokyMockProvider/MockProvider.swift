@@ -90,6 +90,9 @@ public enum MockProvider {
         router.post("/v1/messages") { request, context in
             try await handler.respond(to: request, context: context, family: .anthropic, model: nil)
         }
+        router.post("/v1/messages/count_tokens") { request, context in
+            try await handler.respond(to: request, context: context, family: .anthropic, model: nil, countsTokens: true)
+        }
         for path in [
             "/v1/chat/completions", "/chat/completions", "/openai/v1/chat/completions",
             "/inference/v1/chat/completions",

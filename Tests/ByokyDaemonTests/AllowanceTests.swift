@@ -72,6 +72,50 @@ struct AllowanceTests {
         }
     }
 
+    /// Requests that spend no tokens (model lists and look-ups, token counts) hold nothing of a
+    /// cap and are never refused by one, in every family: their answers carry no usage, and
+    /// before, each was charged a whole answer's worth (4,097 tokens for a model list), so an
+    /// app with a small cap was refused after listing its models once.
+    @Test func requestsThatSpendNoTokensLeaveTheCapWhole() async throws {
+        try await BridgeFixture.with(grant: [.anthropic, .openai, .gemini, .cohere]) { bridge in
+            try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 5_000, period: .lifetime)
+            let count = #"{"model":"claude-sonnet-4-6","messages":[{"role":"user","content":"How long is this?"}]}"#
+            let gemini = #"{"contents":[{"role":"user","parts":[{"text":"How long is this?"}]}]}"#
+            let costless: [(HTTPMethod, String, String?, ProviderID)] = [
+                (.GET, "/anthropic/v1/models", nil, .anthropic),
+                (.GET, "/anthropic/v1/models/claude-sonnet-4-6", nil, .anthropic),
+                (.POST, "/anthropic/v1/messages/count_tokens", count, .anthropic),
+                (.GET, "/openai/v1/models", nil, .openai),
+                (.GET, "/gemini/v1beta/models", nil, .gemini),
+                (.POST, "/gemini/v1beta/models/gemini-2.5-flash:countTokens", gemini, .gemini),
+                (.GET, "/cohere/v1/models", nil, .cohere),
+            ]
+            for round in 0..<3 {
+                for (method, path, body, provider) in costless {
+                    let answer = try await bridge.send(
+                        method,
+                        path,
+                        body: body,
+                        headers: [bridge.authHeader(for: provider)]
+                    )
+                    #expect(answer.status == 200, "round \(round) \(path): \(answer.text)")
+                    #expect(answer.header("x-byoky-error-code") != "ALLOWANCE_EXCEEDED", "round \(round) \(path)")
+                }
+            }
+            #expect(try await bridge.wallet.allowanceStatuses().first?.used == 0)
+            // The counts reached the provider and came back.
+            let counted = try await bridge.send(
+                .POST,
+                "/anthropic/v1/messages/count_tokens",
+                body: count,
+                headers: [bridge.authHeader(for: .anthropic)]
+            )
+            #expect((counted.json["input_tokens"] as? Int ?? 0) > 0, "\(counted.text)")
+            // The whole cap is still there for a chat.
+            #expect(try await Self.ask(bridge).status == 200)
+        }
+    }
+
     @Test func perProviderCapsLeaveOtherProvidersAlone() async throws {
         try await BridgeFixture.with { bridge in
             try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 0, provider: .anthropic, period: .day)

@@ -147,6 +147,7 @@ struct GiftFixture: Sendable {
         maxTokens: Int = 32,
         stream: Bool = false,
         path: String = "/v1/messages",
+        method: String = "POST",
         body: String? = nil,
         engine: ProxyEngine? = nil
     ) async throws -> ProxyEngine.AppAnswer {
@@ -156,6 +157,7 @@ struct GiftFixture: Sendable {
             maxTokens: maxTokens,
             stream: stream,
             path: path,
+            method: method,
             body: body
         )
     }

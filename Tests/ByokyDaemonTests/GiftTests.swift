@@ -128,6 +128,25 @@ struct GiftTests {
         }
     }
 
+    /// A receiver's requests that spend no tokens (model lists and look-ups, token counts) hold
+    /// nothing of the gift's budget at the giver and are never refused by it: before, each was
+    /// charged a whole answer's worth, and a 5,000-token gift ran out after one model list.
+    @Test func requestsThatSpendNoTokensLeaveTheGiftsBudgetWhole() async throws {
+        try await GiftFixture.with(budget: 5_000) { fixture in
+            let count = #"{"model":"claude-sonnet-4-6","messages":[{"role":"user","content":"How long is this?"}]}"#
+            for _ in 0..<3 {
+                let listed = try await fixture.ask(path: "/v1/models", method: "GET")
+                #expect(listed.status == 200, "\(listed.text)")
+                #expect(listed.text.contains("claude-sonnet-4-6"))
+                let counted = try await fixture.ask(path: "/v1/messages/count_tokens", body: count)
+                #expect(counted.status == 200, "\(counted.text)")
+                #expect(counted.text.contains("input_tokens"))
+            }
+            #expect(try await fixture.giverUsed() == 0)
+            #expect(try await fixture.ask().status == 200)
+        }
+    }
+
     @Test func aHundredRecipientsNeverOverspendOneGift() async throws {
         var limits = RelayLimits()
         limits.recipientsPerRoom = 128

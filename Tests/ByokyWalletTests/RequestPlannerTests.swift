@@ -161,6 +161,56 @@ struct RequestPlannerTests {
     /// A routed app's `GET` of its model list or one model is answered by the wallet in the app's
     /// format, naming the route's model; on a same-family route with no model it goes to the
     /// target's own list; a direct route passes it through; anything else still cannot move.
+    /// A translated app's token count is answered by the wallet in the app's format, with the
+    /// estimate its caps reserve (a token for four bytes); one on a direct route, or a route to the
+    /// same provider with another model, goes to the provider (with the route's model).
+    @Test func aTranslatedAppsTokenCountIsAnsweredInItsFormat() throws {
+        let count = #"{"model":"claude-sonnet-4-6","messages":[{"role":"user","content":"How long is this text?"}]}"#
+        let toOpenAI = Self.group(.openai, model: "gpt-5.4-mini")
+        let anthropic = try Self.plan(
+            Self.request(.anthropic, "/v1/messages/count_tokens", count),
+            group: toOpenAI,
+            keys: [Self.key(.openai)]
+        )
+        let anthropicAnswer = try JSONNode.parse(try #require(anthropic.localAnswer))
+        #expect(anthropicAnswer["input_tokens"]?.doubleValue == Double(count.utf8.count / 4))
+        #expect(anthropic.target.id == .openai && anthropic.model == "gpt-5.4-mini")
+
+        let contents = #"{"contents":[{"role":"user","parts":[{"text":"How long is this text?"}]}]}"#
+        let gemini = try Self.plan(
+            Self.request(.gemini, "/v1beta/models/gemini-2.5-flash:countTokens?key=byk_secret", contents),
+            group: Self.group(.anthropic, model: "claude-haiku-4-5"),
+            keys: [Self.key(.anthropic)]
+        )
+        let geminiAnswer = try JSONNode.parse(try #require(gemini.localAnswer))
+        #expect(geminiAnswer["totalTokens"]?.doubleValue == Double(contents.utf8.count / 4))
+        #expect(geminiAnswer["promptTokensDetails"]?.arrayValue?.first?["tokenCount"] == geminiAnswer["totalTokens"])
+
+        // Direct, and the same provider with the route's model: the provider counts.
+        let direct = try Self.plan(
+            Self.request(.anthropic, "/v1/messages/count_tokens", count),
+            keys: [Self.key(.anthropic)]
+        )
+        #expect(direct.localAnswer == nil && direct.pathAndQuery == "/v1/messages/count_tokens")
+        let remodelled = try Self.plan(
+            Self.request(.anthropic, "/v1/messages/count_tokens", count),
+            group: Self.group(.anthropic, model: "claude-haiku-4-5"),
+            keys: [Self.key(.anthropic)]
+        )
+        #expect(remodelled.localAnswer == nil && remodelled.pathAndQuery == "/v1/messages/count_tokens")
+        #expect(Self.text(remodelled.body).contains(#""model":"claude-haiku-4-5""#))
+        // Other endpoints of a translated app are still refused.
+        #expect(
+            Self.code {
+                try Self.plan(
+                    Self.request(.anthropic, "/v1/messages/batches", count),
+                    group: toOpenAI,
+                    keys: [Self.key(.openai)]
+                )
+            } == "TRANSLATION_NOT_SUPPORTED"
+        )
+    }
+
     @Test func aRoutedAppsModelRequestsAreAnsweredInItsFormat() throws {
         func get(_ provider: ProviderID, _ path: String) -> ProxyRequest {
             var request = Self.request(provider, path, "")

@@ -6,7 +6,7 @@ provider sends, the SDK raises or returns the wrong thing.
 
 Reads one JSON request on stdin:
   {"family": "anthropic|openai|gemini|cohere", "base_url": ..., "api_key": ..., "model": ...,
-   "mode": "plain|stream|models", "tools": bool, "prompt": "..."}
+   "mode": "plain|stream|models|count", "tools": bool, "prompt": "..."}
 Prints one JSON object:
   {"text": ..., "tool_name": ..., "tool_args": {...}, "stop_reason": ..., "input_tokens": n,
    "output_tokens": n}
@@ -256,9 +256,39 @@ def list_models(req):
     raise ValueError(family)
 
 
+def count_tokens(req):
+    """mode "count": the SDK's own token count of one user message, as a coding agent asks it to
+    manage its context. Prints {"input_tokens": n} (Gemini's total_tokens under the same name)."""
+    family = req["family"]
+    if family == "anthropic":
+        import anthropic
+
+        client = anthropic.Anthropic(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+        try:
+            counted = client.messages.count_tokens(
+                model=req["model"], messages=[{"role": "user", "content": req["prompt"]}]
+            )
+        except anthropic.APIStatusError as error:
+            return {"error_status": error.status_code, "error_type": type(error).__name__, "message": error.message}
+        return {"input_tokens": counted.input_tokens}
+    if family == "gemini":
+        from google import genai
+        from google.genai import errors, types
+
+        client = genai.Client(api_key=req["api_key"], http_options=types.HttpOptions(base_url=req["base_url"]))
+        try:
+            counted = client.models.count_tokens(model=req["model"], contents=req["prompt"])
+        except errors.APIError as error:
+            return {"error_status": error.code, "error_type": type(error).__name__, "message": error.message}
+        return {"input_tokens": counted.total_tokens}
+    raise ValueError(family)
+
+
 def run(req):
     if req.get("mode") == "models":
         return list_models(req)
+    if req.get("mode") == "count":
+        return count_tokens(req)
     return RUNNERS[req["family"]](req)
 
 

@@ -14,6 +14,7 @@ extension ProxyEngine {
         maxTokens: Int = 32,
         stream: Bool = false,
         path: String = "/v1/messages",
+        method: String = "POST",
         body givenBody: String? = nil
     ) async throws -> AppAnswer {
         let body =
@@ -22,10 +23,10 @@ extension ProxyEngine {
         let response = await handle(
             ProxyRequest(
                 provider: .anthropic,
-                method: "POST",
+                method: method,
                 pathAndQuery: path,
                 headers: [("content-type", "application/json"), ("x-api-key", sessionKey)],
-                body: ByteBuffer(string: body)
+                body: method == "GET" ? ByteBuffer() : ByteBuffer(string: body)
             ),
             sessionKey: sessionKey
         )

@@ -52,6 +52,21 @@ package enum SDKClient {
         try await call(["family": family.rawValue, "base_url": baseURL, "api_key": apiKey, "mode": "models"])
     }
 
+    /// The SDK's own token count of one user message with `prompt`: `input_tokens` (or
+    /// `error_status`/`error_type` on an API error). Anthropic and Gemini count.
+    package static func countTokens(
+        family: APIFamily,
+        baseURL: String,
+        apiKey: String,
+        model: String,
+        prompt: String
+    ) async throws -> [String: Any] {
+        try await call([
+            "family": family.rawValue, "base_url": baseURL, "api_key": apiKey, "mode": "count", "model": model,
+            "prompt": prompt,
+        ])
+    }
+
     /// Calls the SDK and returns what it understood (or `error_status`/`error_type` on an API error).
     package static func run(
         _ item: Case,

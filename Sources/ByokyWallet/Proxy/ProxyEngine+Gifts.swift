@@ -31,11 +31,15 @@ extension ProxyEngine {
             guard request.body.readableBytes <= configuration.maximumRequestBodySize else {
                 throw ByokyError.payloadTooLarge("Request body", limit: configuration.maximumRequestBodySize)
             }
-            let hold = try giftLedger.hold(
-                gift,
-                estimate: TokenEstimate.worstCase(for: request, model: draft.model),
-                onSettled: onSettled
-            )
+            // A request that spends no tokens (a model list, a token count) holds none of the budget.
+            let hold =
+                CostlessRequest.matches(method: request.method, path: Substring(request.path), family: family)
+                ? nil
+                : try giftLedger.hold(
+                    gift,
+                    estimate: TokenEstimate.worstCase(for: request, model: draft.model),
+                    onSettled: onSettled
+                )
             let (response, addedStreamUsage) = try await send(
                 request,
                 to: target,

@@ -172,8 +172,15 @@ public struct ProxyEngine: Sendable {
                 body: ProxyResponseBody(storage: .buffer(ByteBuffer(bytes: local)), completion: completion)
             ).allowing(origin: session.appOrigin)
         }
-        // Most apps have no cap: then there is nothing to reserve, and no need to wait for it.
-        let caps = AllowanceGate.caps(planningRecords.allowances, counting: request.provider)
+        // Most apps have no cap: then there is nothing to reserve, and no need to wait for it;
+        // nor for a request that spends no tokens (a model list, a token count).
+        let caps =
+            CostlessRequest.matches(
+                method: request.method,
+                path: Substring(request.path),
+                family: plan.requested.family
+            )
+            ? [] : AllowanceGate.caps(planningRecords.allowances, counting: request.provider)
         let hold =
             caps.isEmpty
             ? nil

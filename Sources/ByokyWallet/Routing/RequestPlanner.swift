@@ -110,6 +110,23 @@ public enum RequestPlanner {
         {
             return modelListPlan(asked, family: family, route: route, requested: requested, target: target)
         }
+        if route.kind == .translate, let family = requested.family,
+            TokenCounting.isRequest(method: request.method, path: Substring(request.path), family: family)
+        {
+            // Counted by the wallet, in the app's format: a count cannot be translated into a chat.
+            let tokens = TokenCounting.estimate(bodyBytes: request.body.readableBytes)
+            return RequestPlan(
+                source: .credential(route.credential),
+                requested: requested,
+                target: target,
+                kind: route.kind,
+                pathAndQuery: "",
+                body: ByteBuffer(),
+                translation: nil,
+                model: route.model,
+                localAnswer: TokenCounting.answer(tokens: tokens, family: family)
+            )
+        }
         var path = pathAndQuery
         var body = request.body
         var translation: ChatTranslator.OutboundRequest?

@@ -11,7 +11,8 @@ extension ByokyCommand {
             discussion: """
                 Caps count input plus output tokens and are enforced before each request: the
                 wallet reserves the request's worst case, so even many requests at once cannot
-                go over. Example: byoky limit set my-app 200000 --period month
+                go over. Model lists and token counts spend nothing and are never refused.
+                Example: byoky limit set my-app 200000 --period month
                 """,
             subcommands: [Set.self, List.self, Remove.self]
         )

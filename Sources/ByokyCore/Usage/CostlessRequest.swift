@@ -1,0 +1,38 @@
+/// Requests that cannot spend tokens: reading or deleting (model lists and look-ups, files,
+/// batches: `GET`, `HEAD`, `OPTIONS`, `DELETE`) and counting tokens (Anthropic's
+/// `/v1/messages/count_tokens`, Gemini's `:countTokens`, OpenAI's `/v1/responses/input_tokens`,
+/// Cohere's `/v1/tokenize` and `/v1/detokenize`).
+///
+/// No token budget is held for them and none refuses them: their answers carry no usage, and a
+/// request whose usage is unknown is charged everything it held (a model list would otherwise
+/// cost an app with a cap a whole answer's worth of tokens, and a few of them its whole cap).
+public enum CostlessRequest {
+    /// Whether `method path` (an app's request under its provider's prefix, without the query),
+    /// in `family`'s API (`nil` for a provider of no family, a local server), spends no tokens.
+    public static func matches(method: String, path: Substring, family: APIFamily?) -> Bool {
+        switch method {
+        case "GET", "HEAD", "OPTIONS", "DELETE": return true
+        case "POST": return family.map { isTokenCount(path: path, family: $0) } ?? false
+        default: return false
+        }
+    }
+
+    /// Whether `path` is one of `family`'s token-counting endpoints (asked with a `POST`).
+    public static func isTokenCount(path: Substring, family: APIFamily) -> Bool {
+        switch family {
+        case .anthropic:
+            return path == "/v1/messages/count_tokens"
+        case .openai:
+            return path == "/v1/responses/input_tokens"
+        case .cohere:
+            return path == "/v1/tokenize" || path == "/v1/detokenize"
+        case .gemini:
+            // `/v1beta/models/{model}:countTokens` (or under `/v1`).
+            let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+            guard segments.count == 4, segments[0].isEmpty, segments[1].hasPrefix("v1"), segments[2] == "models"
+            else { return false }
+            let action = segments[3]
+            return action.hasSuffix(":countTokens") && action.count > ":countTokens".count
+        }
+    }
+}

@@ -1,0 +1,36 @@
+public import ByokyCore
+
+/// An app's "how many tokens is this" request (Anthropic's `POST /v1/messages/count_tokens`,
+/// Gemini's `POST …/models/{model}:countTokens`), answered by the wallet in the app's own format
+/// when its owner routes it to a provider of another API family: those requests cannot be
+/// translated into a chat, and coding agents ask them to manage their context.
+///
+/// The count is the wallet's estimate, the one its caps reserve for a request's input (a token
+/// for every four bytes of the request body): the provider the app is routed to counts with its
+/// own tokenizer, and not every provider can count at all.
+public enum TokenCounting {
+    /// Whether `method path` (an app's request under its provider's prefix, without the query)
+    /// asks `family` to count the tokens of a chat request, as Anthropic's and Gemini's APIs do.
+    public static func isRequest(method: String, path: Substring, family: APIFamily) -> Bool {
+        guard method == "POST", family == .anthropic || family == .gemini else { return false }
+        return CostlessRequest.isTokenCount(path: path, family: family)
+    }
+
+    /// The wallet's estimate of the input tokens of a request whose body is `bodyBytes` long.
+    public static func estimate(bodyBytes: Int) -> Int {
+        max(1, bodyBytes / 4)
+    }
+
+    /// The answer to a count request in `family`'s format, counting `tokens`.
+    public static func answer(tokens: Int, family: APIFamily) -> [UInt8] {
+        switch family {
+        case .gemini:
+            let detail = JSONValue.object(["modality": .string("TEXT"), "tokenCount": .number(Double(tokens))])
+            return JSONWriter.object([
+                ("totalTokens", .number(Double(tokens))), ("promptTokensDetails", .array([detail])),
+            ])
+        case .anthropic, .openai, .cohere:
+            return JSONWriter.object([("input_tokens", .number(Double(tokens)))])
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ByokyCore
+import Testing
+
+/// Which requests spend no tokens (so no budget is held for them): reads, deletions and each
+/// family's token counts; every other request, including ones that only look alike, is metered.
+struct CostlessRequestTests {
+    @Test(arguments: [
+        ("GET", "/v1/chat/completions", APIFamily?.some(.openai)),
+        ("HEAD", "/v1/models", .anthropic),
+        ("OPTIONS", "/v1/messages", .anthropic),
+        ("DELETE", "/v1/files/file-1", .openai),
+        ("GET", "/api/tags", nil),
+        ("POST", "/v1/messages/count_tokens", .anthropic),
+        ("POST", "/v1beta/models/gemini-2.5-flash:countTokens", .gemini),
+        ("POST", "/v1/models/gemini-2.5-flash:countTokens", .gemini),
+        ("POST", "/v1/responses/input_tokens", .openai),
+        ("POST", "/v1/tokenize", .cohere),
+        ("POST", "/v1/detokenize", .cohere),
+    ])
+    func spendsNothing(method: String, path: String, family: APIFamily?) {
+        #expect(CostlessRequest.matches(method: method, path: path[...], family: family))
+    }
+
+    @Test(arguments: [
+        ("POST", "/v1/messages", APIFamily?.some(.anthropic)),
+        ("PUT", "/v1/messages/count_tokens", .anthropic),
+        ("POST", "/v1/messages/count_tokens/", .anthropic),
+        ("POST", "/v1/messages/count_tokens", .openai),
+        ("POST", "/v1/messages/count_tokens", nil),
+        ("POST", "/v1beta/models/gemini-2.5-flash:generateContent", .gemini),
+        ("POST", "/v1beta/models/:countTokens", .gemini),
+        ("POST", "/v1beta/models/x/y:countTokens", .gemini),
+        ("POST", "/v1beta/models/x:countTokensNow", .gemini),
+        ("POST", "/v1/chat/completions", .openai),
+        ("POST", "/v1/responses", .openai),
+        ("POST", "/v2/chat", .cohere),
+        ("PATCH", "/v1/files", .openai),
+    ])
+    func isMetered(method: String, path: String, family: APIFamily?) {
+        #expect(!CostlessRequest.matches(method: method, path: path[...], family: family))
+    }
+}
