@@ -147,6 +147,37 @@ struct GiftTests {
         }
     }
 
+    /// A gift serves what its budget is for (chats, token counts, the model list and look-up)
+    /// and nothing else of the giver's account: a recipient, who may be a stranger, cannot read,
+    /// start or delete the giver's batches and files with the giver's key. The giver refuses,
+    /// in the provider's format, before anything goes upstream (the original served any method
+    /// and path).
+    @Test func aGiftServesOnlyWhatItsBudgetIsFor() async throws {
+        try await GiftFixture.with { fixture in
+            let count = #"{"model":"claude-sonnet-4-6","messages":[{"role":"user","content":"Hi"}]}"#
+            for (method, path) in [
+                ("GET", "/v1/messages/batches"), ("POST", "/v1/messages/batches"),
+                ("GET", "/v1/messages/batches/msgbatch_1/results"), ("GET", "/v1/files"),
+                ("DELETE", "/v1/files/file_1"), ("GET", "/v1/files/file_1/content"), ("POST", "/v1/files"),
+                ("GET", "/v1/messages"), ("PUT", "/v1/messages"), ("POST", "/v1/organizations/me"),
+            ] {
+                let refused = try await fixture.ask(path: path, method: method, body: count)
+                #expect(refused.status == 403, "\(method) \(path): \(refused.text)")
+                #expect(refused.code == "PROVIDER_UNAVAILABLE", "\(method) \(path)")
+                #expect(refused.text.contains(#""type":"error""#), "\(method) \(path): not Anthropic's format")
+            }
+            #expect(fixture.upstreamRequests.withLock(\.isEmpty))
+            for (method, path, body) in [
+                ("POST", "/v1/messages", nil), ("POST", "/v1/messages/count_tokens", count),
+                ("GET", "/v1/models", nil), ("GET", "/v1/models/claude-sonnet-4-6", nil),
+            ] {
+                let served = try await fixture.ask(path: path, method: method, body: body)
+                #expect(served.status == 200, "\(method) \(path): \(served.text)")
+            }
+            #expect(fixture.upstreamRequests.withLock { $0.count } == 4)
+        }
+    }
+
     @Test func aHundredRecipientsNeverOverspendOneGift() async throws {
         var limits = RelayLimits()
         limits.recipientsPerRoom = 128

@@ -221,7 +221,7 @@ final class ProxyRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if sendsBody {
             // Closed only when it is cut off, after the refusal: closing while it still sends
             // would reset the connection before it read the refusal.
-            let droppable = route.bodyLimit.multipliedReportingOverflow(by: 2).partialValue
+            let droppable = route.bodyLimit > Int.max / 2 ? Int.max : 2 * route.bodyLimit
             state = .refusing(answered: false, droppable: droppable)
             isCutOffAfterAnswer = declaredLength > droppable
             refuse(head, for: provider, saysClose: isCutOffAfterAnswer, closingAfter: false, context: context)

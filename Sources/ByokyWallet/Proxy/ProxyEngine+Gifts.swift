@@ -9,7 +9,8 @@ extension ProxyEngine {
     ///
     /// The giver enforces everything here, so a receiver that changes its own wallet gains
     /// nothing. Failures come back as responses in the provider's error format: `GIFT_REVOKED` or
-    /// `GIFT_EXPIRED` (410), `GIFT_BUDGET_EXHAUSTED` (429), `PROVIDER_UNAVAILABLE` (403).
+    /// `GIFT_EXPIRED` (410), `GIFT_BUDGET_EXHAUSTED` (429), `PROVIDER_UNAVAILABLE` (403, also for
+    /// an endpoint a gift does not serve: ``GiftEndpoints``).
     ///
     /// - Parameter onSettled: hears the gift's new total of used tokens once the answer has ended.
     public func serveGift(
@@ -28,6 +29,9 @@ extension ProxyEngine {
             guard request.provider == gift.provider, let target = ProviderRegistry.provider(request.provider),
                 let credential = try await holder.credentials().first(where: { $0.id == gift.credentialID })
             else { throw ByokyError.providerUnavailable(request.provider) }
+            guard GiftEndpoints.serves(method: request.method, pathAndQuery: request.pathAndQuery, of: target) else {
+                throw GiftEndpoints.refusal
+            }
             guard request.body.readableBytes <= configuration.maximumRequestBodySize else {
                 throw ByokyError.payloadTooLarge("Request body", limit: configuration.maximumRequestBodySize)
             }

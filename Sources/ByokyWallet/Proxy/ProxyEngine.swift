@@ -174,15 +174,14 @@ public struct ProxyEngine: Sendable {
         }
         // Most apps have no cap: then there is nothing to reserve, and no need to wait for it;
         // nor for a request that spends no tokens (a model list, a token count).
-        let caps =
-            CostlessRequest.matches(
-                method: request.method,
-                path: Substring(request.path),
-                family: plan.requested.family
-            )
-            ? [] : AllowanceGate.caps(planningRecords.allowances, counting: request.provider)
+        let caps = AllowanceGate.caps(planningRecords.allowances, counting: request.provider)
         let hold =
             caps.isEmpty
+                || CostlessRequest.matches(
+                    method: request.method,
+                    path: Substring(request.path),
+                    family: plan.requested.family
+                )
             ? nil
             : try await allowances.hold(
                 app: session.appName,
