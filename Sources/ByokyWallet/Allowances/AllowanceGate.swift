@@ -1,5 +1,6 @@
 import ByokyCore
 import ByokyStore
+import ByokyTranslate
 import NIOCore
 import Synchronization
 
@@ -145,7 +146,8 @@ enum TokenEstimate {
     static let defaultMaximumOutput = 4096
 
     static func worstCase(for request: ProxyRequest, model: String?) -> Int {
-        let input = max(1, request.body.readableBytes / 4)
+        // The same estimate a routed app's token count is answered with.
+        let input = TokenCounting.estimate(bodyBytes: request.body.readableBytes)
         return input + maximumOutput(of: request, model: model)
     }
 
