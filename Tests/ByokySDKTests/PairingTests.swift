@@ -197,6 +197,8 @@ extension PairingTests {
                     try await PairingHost(payload: payload, wallet: wallet, engine: engine, providers: [.anthropic])
                         .run()
                 }
+                // On every way out, failures included, so the wallet's side stops reconnecting.
+                defer { owner.cancel() }
                 let session = try await Self.withRelay(port: relayPort) { _ in
                     let session = try await byoky.connect(
                         providers: [ProviderRequirement(id: .anthropic, required: true)],

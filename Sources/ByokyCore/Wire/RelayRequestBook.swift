@@ -28,6 +28,8 @@ public final class RelayRequestBook: Sendable {
     private struct State {
         var pending: [String: Pending] = [:]
         var closeError: ByokyError?
+        /// Why new requests fail at once for now (the other side is unreachable), if they do.
+        var suspension: ByokyError?
         var nextID = 0
     }
 
@@ -92,8 +94,10 @@ public final class RelayRequestBook: Sendable {
         head: CheckedContinuation<Head, any Error>,
         body: AsyncThrowingStream<[UInt8], any Error>.Continuation
     ) {
+        // Checked and registered under one lock: a request that starts while ``suspend(_:)`` runs
+        // is either refused here or failed by it, never left waiting for a frame not sent.
         let closed: ByokyError? = state.withLock { state in
-            if let error = state.closeError { return error }
+            if let error = state.closeError ?? state.suspension { return error }
             state.pending[requestID] = Pending(head: head, body: body, lastActivity: .now)
             return nil
         }
@@ -148,9 +152,11 @@ public final class RelayRequestBook: Sendable {
         send(.requestCancel(requestID: requestID))
     }
 
-    /// Fails every pending request with `error`; later requests go ahead (the connection came back).
-    public func failPending(_ error: ByokyError) {
+    /// Fails every pending request with `error`, and every later one until ``resume()`` (the other
+    /// side is unreachable for now).
+    public func suspend(_ error: ByokyError) {
         let pending = state.withLock { state in
+            state.suspension = error
             defer { state.pending = [:] }
             return Array(state.pending.values)
         }
@@ -158,6 +164,11 @@ public final class RelayRequestBook: Sendable {
             request.head?.resume(throwing: error)
             request.body.finish(throwing: error)
         }
+    }
+
+    /// Lets requests through again after ``suspend(_:)``.
+    public func resume() {
+        state.withLock { $0.suspension = nil }
     }
 
     /// Fails every pending request with `error`, and every later one.

@@ -9,8 +9,6 @@ final class RelayConnection: Sendable {
         var client: ByokyRelayClient?
         var helloWaiters: [CheckedContinuation<ByokyRelayClient, any Error>] = []
         var closeReason: String?
-        /// Why requests fail at once for now (a paired wallet that is offline), if they do.
-        var suspension: ByokyError?
         /// Seals requests end to end (a version 2 pairing).
         var sealing: SealedRequestChannel?
     }
@@ -35,8 +33,7 @@ final class RelayConnection: Sendable {
     /// - Throws: ``ByokyError`` `RELAY_DISCONNECTED` at once while the connection is suspended or
     ///   closed, or what the request book throws.
     func perform(_ request: RelayRequest) async throws -> RelayRequestBook.Answer {
-        let (suspension, sealing) = state.withLock { ($0.suspension, $0.sealing) }
-        if let suspension { throw suspension }
+        let sealing = state.withLock { $0.sealing }
         guard let sealing else { return try await requests.perform(.request(request), requestID: request.requestID) }
         do {
             return try await requests.perform(try sealing.seal(request), requestID: request.requestID)
@@ -53,14 +50,13 @@ final class RelayConnection: Sendable {
 
     /// Fails pending requests and every new one with `error` until ``resume()``.
     func suspend(_ error: ByokyError) {
-        state.withLock { $0.suspension = error }
+        requests.suspend(error)
         state.withLock { $0.sealing }?.clear()
-        requests.failPending(error)
     }
 
     /// Lets requests through again.
     func resume() {
-        state.withLock { $0.suspension = nil }
+        requests.resume()
     }
 
     var isClosed: Bool { state.withLock { $0.closeReason != nil } }

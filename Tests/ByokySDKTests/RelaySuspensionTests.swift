@@ -1,0 +1,79 @@
+import ByokyCore
+import ByokyTesting
+import Testing
+
+@testable import ByokySDK
+
+/// A paired app's requests while its wallet is unreachable: every one ends at once, whenever it
+/// starts relative to the drop, and none waits the ten-minute provider silence for a frame that
+/// was never sent.
+struct RelaySuspensionTests {
+    static func request(_ index: Int) -> RelayRequest {
+        RelayRequest(
+            requestID: "request-\(index)",
+            provider: .anthropic,
+            url: "https://api.anthropic.com/v1/messages",
+            method: "POST",
+            body: "{}"
+        )
+    }
+
+    /// How a request ended, or `nil` when it was still waiting after `limit`.
+    static func outcome(
+        of connection: RelayConnection,
+        _ request: RelayRequest,
+        within limit: Duration
+    ) async -> ByokyError.Code? {
+        await withTaskGroup(of: ByokyError.Code?.self) { group in
+            group.addTask {
+                do {
+                    _ = try await connection.perform(request)
+                    return .proxyError
+                } catch let error as ByokyError {
+                    return error.code
+                } catch {
+                    return nil
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    @Test func aRequestMadeWhileSuspendedFailsAtOnceAndOneAfterTheResumeIsSent() async throws {
+        let sent = Locked<[RelayMessage]>([])
+        let connection = RelayConnection(configuration: .init()) { frame in sent.withLock { $0.append(frame) } }
+        connection.suspend(ByokyError(.relayDisconnected, "The wallet went offline"))
+        #expect(await Self.outcome(of: connection, Self.request(1), within: .seconds(30)) == .relayDisconnected)
+        #expect(sent.withLock { $0.isEmpty })
+        connection.resume()
+        let waiting = Task { try await connection.perform(Self.request(2)) }
+        for _ in 0..<500 where sent.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(sent.withLock { $0.count } == 1)
+        connection.suspend(ByokyError(.relayDisconnected, "The relay connection dropped; reconnecting"))
+        await #expect(throws: ByokyError.self) { try await waiting.value }
+    }
+
+    /// The drop and the request race from two tasks, many times: a request that looked before the
+    /// suspension and was registered after it must still end (before, it waited ten minutes).
+    @Test func aRequestThatRacesTheDropEndsEveryTime() async {
+        var hung = 0
+        for round in 0..<1000 {
+            let connection = RelayConnection(configuration: .init()) { _ in }
+            async let outcome = Self.outcome(of: connection, Self.request(round), within: .seconds(20))
+            async let drop: Void = {
+                await Task.yield()
+                connection.suspend(ByokyError(.relayDisconnected, "The relay connection dropped; reconnecting"))
+            }()
+            _ = await drop
+            if await outcome == nil { hung += 1 }
+            if hung > 0 { break }
+        }
+        #expect(hung == 0)
+    }
+}
