@@ -64,14 +64,24 @@ package enum HTTPServerRunner {
     }
 
     /// Starts every server, calls `body` with their bound ports (0 for a Unix socket) in order,
-    /// then shuts them all down gracefully when `body` returns or throws.
+    /// then shuts them all down gracefully when `body` returns or throws: answers in flight get
+    /// `shutdownGrace` to end before the servers are cancelled.
     package static func withRunningServers<Result: Sendable>(
         _ servers: [Server],
         alongside extraServices: [any Service] = [],
         logger: Logger,
+        shutdownGrace: Duration = defaultShutdownGrace,
         _ body: @Sendable ([Int]) async throws -> Result
     ) async throws -> Result {
-        try await run(servers, alongside: extraServices, signals: [], logger: logger, untilSignalled: false, body)
+        try await run(
+            servers,
+            alongside: extraServices,
+            signals: [],
+            logger: logger,
+            untilSignalled: false,
+            shutdownGrace: shutdownGrace,
+            body
+        )
     }
 
     /// Runs every server until SIGINT or SIGTERM, then shuts down gracefully; `onReady` gets the ports.
@@ -86,7 +96,8 @@ package enum HTTPServerRunner {
             alongside: extraServices,
             signals: [.sigterm, .sigint],
             logger: logger,
-            untilSignalled: true
+            untilSignalled: true,
+            shutdownGrace: defaultShutdownGrace
         ) { ports in onReady(ports) }
     }
 
@@ -104,6 +115,7 @@ package enum HTTPServerRunner {
         signals: [UnixSignal],
         logger: Logger,
         untilSignalled: Bool,
+        shutdownGrace: Duration,
         _ body: @Sendable ([Int]) async throws -> Result
     ) async throws -> Result {
         // Every connection holds a file descriptor.
@@ -139,13 +151,13 @@ package enum HTTPServerRunner {
             result = try await body(ports)
         } catch {
             // The caller's error wins over the group's.
-            try? await stop(group, services)
+            try? await stop(group, services, grace: shutdownGrace)
             throw error
         }
         if untilSignalled {
             try await group.value
         } else {
-            try await stop(group, services)
+            try await stop(group, services, grace: shutdownGrace)
         }
         return result
     }
@@ -153,16 +165,16 @@ package enum HTTPServerRunner {
     /// How long the servers may take to start listening.
     static let startupLimit: Duration = .seconds(60)
 
-    /// How long a graceful shutdown may take before the servers are cancelled.
-    static let shutdownGrace: Duration = .seconds(10)
+    /// How long a graceful shutdown may take, by default, before the servers are cancelled.
+    package static let defaultShutdownGrace: Duration = .seconds(10)
 
-    /// Shuts the group down gracefully, cancelling it if that takes longer than ``shutdownGrace``;
+    /// Shuts the group down gracefully, cancelling it if that takes longer than `grace`;
     /// rethrows what the group threw.
-    private static func stop(_ group: Task<Void, any Error>, _ services: ServiceGroup) async throws {
+    private static func stop(_ group: Task<Void, any Error>, _ services: ServiceGroup, grace: Duration) async throws {
         await services.triggerGracefulShutdown()
         // A detached timer: the caller may be cancelled, and its own sleeps would end at once.
         let deadline = Task.detached {
-            try await Task.sleep(for: shutdownGrace)
+            try await Task.sleep(for: grace)
             group.cancel()
         }
         defer { deadline.cancel() }

@@ -32,6 +32,7 @@ struct BridgeFixture: Sendable {
         beforeUpstreamStreamEnd: (@Sendable () async throws -> Void)? = nil,
         appCatalogueURL: String? = nil,
         clientIdleTimeout: Duration? = ServerLimits.clientIdleTimeout,
+        shutdownGrace: Duration = .seconds(10),
         _ body: @Sendable (BridgeFixture) async throws -> Void
     ) async throws {
         let folder = try TemporaryFolder()
@@ -66,7 +67,7 @@ struct BridgeFixture: Sendable {
                 if let appCatalogueURL { configuration.appCatalogueURL = appCatalogueURL }
                 configuration.clientIdleTimeout = clientIdleTimeout
                 let daemon = WalletDaemon(wallet: wallet, httpClient: httpClient, configuration: configuration)
-                try await daemon.withRunningServer { port in
+                try await daemon.withRunningServer(shutdownGrace: shutdownGrace) { port in
                     try await body(
                         BridgeFixture(
                             wallet: wallet,

@@ -493,7 +493,13 @@ struct ProxyChannelTests {
 
     @Test func aStreamInFlightFinishesWhenTheWalletStops() async throws {
         let reader = Locked<Task<[RawHTTPConnection.Response], any Error>?>(nil)
-        try await BridgeFixture.with(grant: [.anthropic], upstreamEventDelay: .milliseconds(25)) { bridge in
+        // The stream's 750 ms took up to 9 s beside the target's other tests on a loaded two-core
+        // machine, near the default grace, which then cut it: the grace here is not what is tested.
+        try await BridgeFixture.with(
+            grant: [.anthropic],
+            upstreamEventDelay: .milliseconds(25),
+            shutdownGrace: .seconds(60)
+        ) { bridge in
             let port = bridge.port
             let request = Self.streamedMessages(words: 30, bridge: bridge)
             reader.withLock {
@@ -519,10 +525,56 @@ struct ProxyChannelTests {
         #expect(answers[0].text.hasSuffix(Self.streamEnd))
     }
 
+    /// A stream that does not end within the daemon's shutdown grace is cut then, and the daemon
+    /// stops: a response that never ends cannot hold a stopping wallet.
+    @Test func aStreamPastTheShutdownGraceIsCutAndTheWalletStops() async throws {
+        let (gate, openGate) = AsyncStream<Never>.makeStream()
+        defer { openGate.finish() }
+        let neverEnds: @Sendable () async throws -> Void = { for await _ in gate {} }
+        let reader = Locked<Task<(answers: Int, bytes: Int), any Error>?>(nil)
+        let stopping = Locked<ContinuousClock.Instant?>(nil)
+        try await BridgeFixture.with(
+            grant: [.anthropic],
+            beforeUpstreamStreamEnd: neverEnds,
+            shutdownGrace: .seconds(1)
+        ) {
+            bridge in
+            let port = bridge.port
+            let request = Self.streamedMessages(words: 3, bridge: bridge)
+            reader.withLock {
+                $0 = Task {
+                    try await RawHTTPConnection.with(port: port) { connection in
+                        try await connection.write(request)
+                        let bytes = try await connection.readAll()
+                        return (RawHTTPConnection.parse(bytes) == nil ? 0 : 1, bytes.count)
+                    }
+                }
+            }
+            // Once the client saw the cut, the provider may end its stream: its server stops at once.
+            let cut = try #require(reader.withLock { $0 })
+            Task {
+                _ = try? await cut.value
+                openGate.finish()
+            }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while bridge.upstreamRequests.withLock({ $0.isEmpty }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            stopping.withLock { $0 = .now }
+        }
+        let stopped = ContinuousClock.now - (try #require(stopping.withLock { $0 }))
+        // The grace, and what the test's two other servers take to stop (a loaded machine is slow).
+        #expect(stopped < .seconds(45))
+        let (answers, bytes) = try await #require(reader.withLock { $0 }).value
+        // The head and the first events came; the stream's end never did.
+        #expect(bytes > 0)
+        #expect(answers == 0)
+    }
+
     @Test func aRequestStillArrivingWhenTheWalletStopsIsAnsweredThenTheConnectionCloses() async throws {
         let stopping = Locked(false)
         let reader = Locked<Task<([RawHTTPConnection.Response], Bool), any Error>?>(nil)
-        try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+        try await BridgeFixture.with(grant: [.anthropic], shutdownGrace: .seconds(60)) { bridge in
             let port = bridge.port
             let body = Self.messages(model: "mock-words-3")
             let head = Self.messagesHead(

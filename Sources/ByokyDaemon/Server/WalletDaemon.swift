@@ -170,9 +170,11 @@ public final class WalletDaemon: Sendable {
     }
 
     /// Runs the daemon until `body` returns (or, with `body` waiting forever, until cancelled);
-    /// `body` receives the bound port.
+    /// `body` receives the bound port. Then it stops gracefully: answers in flight (a stream
+    /// included) get `shutdownGrace` to end before their connections are cut.
     public func withRunningServer<Result: Sendable>(
         logger: Logger? = nil,
+        shutdownGrace: Duration = .seconds(10),
         _ body: @Sendable (Int) async throws -> Result
     ) async throws -> Result {
         let quiet = StandardErrorLogHandler.logger(label: "byoky.daemon")
@@ -181,7 +183,8 @@ public final class WalletDaemon: Sendable {
             return try await HTTPServerRunner.withRunningServers(
                 try servers(),
                 alongside: backgroundServices,
-                logger: logger ?? quiet
+                logger: logger ?? quiet,
+                shutdownGrace: shutdownGrace
             ) { ports in
                 markReady(ports)
                 defer { stopRelays() }
