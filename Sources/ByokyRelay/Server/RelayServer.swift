@@ -89,7 +89,7 @@ public struct RelayServer: Sendable {
     }
 }
 
-/// Runs the relay's listening socket and sweeper until graceful shutdown.
+/// Runs the relay's listening socket and sweeper until graceful shutdown or cancellation.
 struct RelayService: Service {
     let server: RelayServer
     let host: String
@@ -129,9 +129,15 @@ struct RelayService: Service {
                     server.hub.sweep()
                 }
             }
-            await withGracefulShutdownHandler {
-                try? await listener.closeFuture.get()
-            } onGracefulShutdown: {
+            // A future's wait does not see the task's cancellation: the listener is closed on a
+            // graceful shutdown and on cancellation alike, or a cancelled relay never ends.
+            await withTaskCancellationHandler {
+                await withGracefulShutdownHandler {
+                    try? await listener.closeFuture.get()
+                } onGracefulShutdown: {
+                    listener.close(promise: nil)
+                }
+            } onCancel: {
                 listener.close(promise: nil)
             }
             group.cancelAll()
