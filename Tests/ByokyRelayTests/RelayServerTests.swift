@@ -240,7 +240,7 @@ extension RelayServerTests {
             )
             #expect(waited != nil, "the silent connection was still open after 10 s")
             #expect(waited.map { $0 >= .milliseconds(500) } == true, "closed before the timeout")
-            let peer = try await relay.connect()
+            let peer = try await relay.connectBeforeTheIdleTimeout()
             try await Task.sleep(for: .milliseconds(2500))
             #expect(!peer.closed)
             #expect(try await peer.auth(room: "quiet", token: "t", role: "recipient")["success"] == .bool(true))
@@ -276,7 +276,7 @@ extension RelayServerTests {
                 opening: Array(Self.webSocketUpgrade.utf8) + Self.maskedTextFrame(auth),
                 meanwhile: {
                     try await Task.sleep(for: .milliseconds(500))
-                    let sender = try await relay.connect()
+                    let sender = try await relay.connectBeforeTheIdleTimeout()
                     #expect(try await sender.auth(room: "unread", token: "t", role: "sender")["success"] == .bool(true))
                     for _ in 0..<frameCount { sender.send(frame) }
                     // Until the relay lets the recipient go (the sender's frames take seconds to
