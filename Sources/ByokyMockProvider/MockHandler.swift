@@ -235,7 +235,7 @@ struct MockHandler: Sendable {
         return error(.unauthorized, "Invalid API key", family: family)
     }
 
-    private func json(_ bytes: [UInt8]) -> Response {
+    func json(_ bytes: [UInt8]) -> Response {
         Response(
             status: .ok,
             headers: [.contentType: "application/json", .init("request-id")!: "req_mock"],

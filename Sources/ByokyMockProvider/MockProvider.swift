@@ -12,6 +12,7 @@ public import Hummingbird
 ///   16 KiB each (megabytes in a few events), `mock-paced-<ms>` waits that long between stream
 ///   events.
 /// - `POST /v1/files` takes an OpenAI file upload (multipart) and answers its file object.
+/// - A path it does not serve gets 404 in the provider's error format, as the real ones answer.
 /// - When ``Configuration/apiKey`` is set, each request must carry it in its family's auth header.
 public enum MockProvider {
     /// How the mock behaves.
@@ -86,6 +87,7 @@ public enum MockProvider {
         let router = Router()
         if configuration.onRequest != nil { router.add(middleware: ObservingMiddleware(configuration: configuration)) }
         let handler = MockHandler(configuration: configuration)
+        router.add(middleware: UnknownRouteMiddleware(handler: handler))
         router.get("/health") { _, _ in "ok" }
         router.post("/v1/messages") { request, context in
             try await handler.respond(to: request, context: context, family: .anthropic, model: nil)

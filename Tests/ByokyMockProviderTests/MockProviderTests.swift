@@ -343,6 +343,42 @@ struct MockProviderTests {
         }
     }
 
+    /// A path the mock does not serve gets 404 in the error format of the family whose key the
+    /// request carries, as the real providers answer it (never an empty body).
+    @Test func anUnknownPathIsAnsweredInTheFamilysErrorFormat() async throws {
+        try await MockProvider.withRunningServer { port in
+            let anthropic = try await Self.send(port, "/v1/batches-not-here", body: "{}", headers: [("x-api-key", "k")])
+            #expect(anthropic.status == 404)
+            #expect(anthropic.json["type"] as? String == "error")
+            #expect((anthropic.json["error"] as? [String: Any])?["type"] as? String == "not_found_error")
+            let openAI = try await Self.send(
+                port,
+                "/v1/not-here",
+                body: "{}",
+                headers: [("authorization", "Bearer k")]
+            )
+            #expect(openAI.status == 404)
+            let openAIError = openAI.json["error"] as? [String: Any]
+            #expect(openAIError?["type"] as? String == "invalid_request_error")
+            #expect(openAIError?["code"] as? String == "unknown_url")
+            #expect((openAIError?["message"] as? String)?.contains("POST /v1/not-here") == true)
+            let gemini = try await Self.send(
+                port,
+                "/v1beta/not-here",
+                body: "{}",
+                headers: [("x-goog-api-key", "k")]
+            )
+            #expect(gemini.status == 404)
+            #expect((gemini.json["error"] as? [String: Any])?["status"] as? String == "NOT_FOUND")
+            let cohere = try await Self.send(port, "/v2/not-here", body: "{}", headers: [("authorization", "Bearer k")])
+            #expect(cohere.status == 404)
+            #expect(cohere.json.keys.sorted() == ["message"])
+            // Routes it serves are untouched.
+            let served = try await Self.send(port, Self.routes[0].path, body: Self.routes[0].body)
+            #expect(served.status == 200)
+        }
+    }
+
     @Test func modelNamesTriggerErrorsAndLongReplies() async throws {
         try await MockProvider.withRunningServer { port in
             let limited = try await Self.send(
