@@ -57,7 +57,10 @@ struct PairingTests {
                     // The owner's side: waits for the code the app shows, then runs `byoky pair <code>`.
                     let owner = Task {
                         var shown: String?
-                        for _ in 0..<400 where shown == nil {
+                        // Bounded by time, not by a count of polls: beside the relay's suites the
+                        // code once took longer than 400 polls of 10 ms to show.
+                        let deadline = ContinuousClock.now + .seconds(20)
+                        while shown == nil, ContinuousClock.now < deadline {
                             shown = code.withLock { $0 }
                             if shown == nil { try await Task.sleep(for: .milliseconds(10)) }
                         }
