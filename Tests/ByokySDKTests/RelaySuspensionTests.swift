@@ -67,4 +67,47 @@ struct RelaySuspensionTests {
         }
         #expect(hung == 0)
     }
+
+    /// The wallet repeats its offer when the app comes back (once on joining, once on hearing the
+    /// app is online): a request sealed before the repeat still opens its answer after it. Before,
+    /// each offer replaced the sealing channel, the answer's opener went with it, and the answer
+    /// was dropped unread while the request waited ten minutes.
+    @Test func anAnswerInFlightOpensWhenTheWalletRepeatsItsOffer() async throws {
+        let keys = RelaySealing.generateKeyPair()
+        let presharedKey = [UInt8](repeating: 7, count: 32)
+        let channel = {
+            SealedRequestChannel(publicKey: keys.publicKey, roomID: "room", presharedKey: presharedKey)
+        }
+        let sent = Locked<[RelayMessage]>([])
+        let connection = RelayConnection(configuration: .init()) { frame in sent.withLock { $0.append(frame) } }
+        connection.useSealing(channel())
+        let answering = Task { () -> Int? in (try? await connection.perform(Self.request(1)))?.head.status }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while sent.withLock({ $0.isEmpty }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        guard case .sealedRequest(_, let encapsulatedKey, let ciphertext)? = sent.withLock({ $0.first }) else {
+            Issue.record("no sealed request was sent")
+            return
+        }
+        connection.useSealing(channel())
+        // The wallet opens the request and answers it, sealed.
+        let opened = try RelaySealing.openRequest(
+            encapsulatedKey: encapsulatedKey,
+            ciphertext: ciphertext,
+            privateKey: keys.privateKey,
+            roomID: "room",
+            presharedKey: presharedKey
+        )
+        var sealer = opened.sealer(requestID: "request-1")
+        for frame in [
+            RelayMessage.responseMeta(requestID: "request-1", status: 200, statusText: nil, headers: nil),
+            .responseDone(requestID: "request-1"),
+        ] {
+            let (sequence, sealed) = sealer.seal(frame.encoded())
+            let answer = RelayMessage.sealedResponse(requestID: "request-1", sequence: sequence, ciphertext: sealed)
+            connection.receive(String(decoding: answer.encoded(), as: UTF8.self))
+        }
+        #expect(await TaskDeadline.value(of: answering, within: .seconds(20)) == 200)
+    }
 }

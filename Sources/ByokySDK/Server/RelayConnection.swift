@@ -43,9 +43,13 @@ final class RelayConnection: Sendable {
         }
     }
 
-    /// Seals every later request with `channel`.
+    /// Seals every later request with `channel`. A channel to the key in use now is not taken:
+    /// the one in use keeps the openers of the answers in flight (a wallet repeats its offer, with
+    /// the same key, when the app comes back).
     func useSealing(_ channel: SealedRequestChannel) {
-        state.withLock { $0.sealing = channel }
+        state.withLock { state in
+            if state.sealing?.publicKey != channel.publicKey { state.sealing = channel }
+        }
     }
 
     /// Fails pending requests and every new one with `error` until ``resume()``.
