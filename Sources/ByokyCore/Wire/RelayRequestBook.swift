@@ -23,6 +23,16 @@ public final class RelayRequestBook: Sendable {
         var head: CheckedContinuation<Head, any Error>?
         let body: AsyncThrowingStream<[UInt8], any Error>.Continuation
         var lastActivity: ContinuousClock.Instant
+        /// The task that fails the request when the other side stays silent: cancelled when the
+        /// request ends, so no finished request leaves a task asleep for the request timeout.
+        var watcher: Task<Void, Never>?
+
+        /// Fails the request's head (if still awaited) and body with `error`, and stops its watcher.
+        func end(throwing error: any Error) {
+            watcher?.cancel()
+            head?.resume(throwing: error)
+            body.finish(throwing: error)
+        }
     }
 
     private struct State {
@@ -34,6 +44,8 @@ public final class RelayRequestBook: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Watcher tasks alive (asleep or about to end).
+    private let watchers = Atomic(0)
     private let send: @Sendable (RelayMessage) -> Void
     private let requestTimeout: Duration
     private let silenceError: @Sendable () -> ByokyError
@@ -59,6 +71,10 @@ public final class RelayRequestBook: Sendable {
 
     /// How many requests are waiting for (the rest of) an answer.
     public var pendingCount: Int { state.withLock { $0.pending.count } }
+
+    /// How many silence watchers are alive: one per pending request, for a moment longer after
+    /// the request ends.
+    var watcherCount: Int { watchers.load(ordering: .relaxed) }
 
     /// A fresh request id.
     public func makeRequestID() -> String {
@@ -107,7 +123,14 @@ public final class RelayRequestBook: Sendable {
             return
         }
         send(frame)
-        Task { await self.watch(requestID) }
+        let watcher = Task { await self.watch(requestID) }
+        // The answer may have come and gone already: then the watcher has nothing to watch.
+        let isPending = state.withLock { state in
+            guard state.pending[requestID] != nil else { return false }
+            state.pending[requestID]?.watcher = watcher
+            return true
+        }
+        if !isPending { watcher.cancel() }
     }
 
     /// Takes an answer frame; returns `false` for frames that are not answers.
@@ -147,8 +170,7 @@ public final class RelayRequestBook: Sendable {
     /// Forgets a request the caller gave up on and tells the other side to stop it.
     public func cancel(_ requestID: String) {
         guard let pending = state.withLock({ $0.pending.removeValue(forKey: requestID) }) else { return }
-        pending.head?.resume(throwing: CancellationError())
-        pending.body.finish(throwing: CancellationError())
+        pending.end(throwing: CancellationError())
         send(.requestCancel(requestID: requestID))
     }
 
@@ -160,10 +182,7 @@ public final class RelayRequestBook: Sendable {
             defer { state.pending = [:] }
             return Array(state.pending.values)
         }
-        for request in pending {
-            request.head?.resume(throwing: error)
-            request.body.finish(throwing: error)
-        }
+        for request in pending { request.end(throwing: error) }
     }
 
     /// Lets requests through again after ``suspend(_:)``.
@@ -178,10 +197,7 @@ public final class RelayRequestBook: Sendable {
             defer { state.pending = [:] }
             return Array(state.pending.values)
         }
-        for request in pending {
-            request.head?.resume(throwing: error)
-            request.body.finish(throwing: error)
-        }
+        for request in pending { request.end(throwing: error) }
     }
 
     private func body(of requestID: String) -> AsyncThrowingStream<[UInt8], any Error>.Continuation? {
@@ -195,9 +211,9 @@ public final class RelayRequestBook: Sendable {
     private func finish(_ requestID: String, with error: ByokyError?) {
         guard let pending = state.withLock({ $0.pending.removeValue(forKey: requestID) }) else { return }
         if let error {
-            pending.head?.resume(throwing: error)
-            pending.body.finish(throwing: error)
+            pending.end(throwing: error)
         } else {
+            pending.watcher?.cancel()
             pending.head?.resume(throwing: ByokyError.relayDisconnected())
             pending.body.finish()
         }
@@ -205,6 +221,8 @@ public final class RelayRequestBook: Sendable {
 
     /// Fails the request when the other side stays silent for longer than the request timeout.
     private func watch(_ requestID: String) async {
+        watchers.add(1, ordering: .relaxed)
+        defer { watchers.subtract(1, ordering: .relaxed) }
         while true {
             guard let last = state.withLock({ $0.pending[requestID]?.lastActivity }) else { return }
             let deadline = last + requestTimeout
