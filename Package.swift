@@ -467,6 +467,7 @@ let package = Package(
                 "ByokyWallet",
                 "ByokyStore",
                 "ByokyCore",
+                "ByokyTranslate",
                 "ByokyTesting",
                 "ByokyMockProvider",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -32,6 +32,9 @@ struct MockHandler: Sendable {
             return error(status: status, "Mock error \(status) requested by the model name", family: family)
         }
         if countsTokens || geminiMethod == "countTokens" {
+            if let refusal = Self.countRefusal(object, family: family) {
+                return error(.invalidRequest, refusal, family: family)
+            }
             // As the chat's usage would count the same body.
             return json(Self.tokenCount(max(1, body.readableBytes / 4), family: family))
         }
@@ -75,6 +78,35 @@ struct MockHandler: Sendable {
             return nil
         }
         return .milliseconds(min(max(milliseconds, 0), 2000))
+    }
+
+    /// The members Anthropic's `count_tokens` takes; it refuses any other, as its API does.
+    static let anthropicCountMembers: Set<String> = [
+        "model", "messages", "system", "tools", "tool_choice", "thinking", "mcp_servers", "output_config",
+        "output_format", "context_management", "cache_control",
+    ]
+
+    /// Why a count request is refused, as the provider refuses it: an Anthropic count with a
+    /// member only a chat takes (`max_tokens`, `stream`), or no messages; a Gemini count with both
+    /// `contents` and `generateContentRequest`, or a `generateContentRequest` whose `model` is not
+    /// `models/{model}`.
+    static func countRefusal(_ body: [String: JSONValue], family: APIFamily) -> String? {
+        if family == .gemini {
+            guard let whole = body["generateContentRequest"] else { return nil }
+            if body["contents"] != nil {
+                return "contents and generateContentRequest are mutually exclusive: send one of them"
+            }
+            guard case .object(let request) = whole, request["model"]?.stringValue?.hasPrefix("models/") == true
+            else {
+                return "generateContentRequest.model must be of the form models/{model}"
+            }
+            return nil
+        }
+        if let extra = body.keys.sorted().first(where: { !anthropicCountMembers.contains($0) }) {
+            return "\(extra): Extra inputs are not permitted"
+        }
+        guard case .array? = body["messages"] else { return "messages: Field required" }
+        return nil
     }
 
     /// A token count as Anthropic's `count_tokens` and Gemini's `countTokens` answer it.

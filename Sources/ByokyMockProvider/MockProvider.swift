@@ -56,6 +56,8 @@ public enum MockProvider {
         public let path: String
         /// Whether the request carried the configured ``Configuration/apiKey`` in any header.
         public let carriedKey: Bool
+        /// The body's declared length (`content-length`), when it declared one.
+        public let contentLength: Int?
     }
 
     /// Reports each request to ``Configuration/onRequest`` before routing.
@@ -72,7 +74,12 @@ public enum MockProvider {
                 let key = configuration.apiKey
                 let carriedKey = key.map { key in request.headers.contains { $0.value.contains(key) } } ?? false
                 observe(
-                    ObservedRequest(method: request.method.rawValue, path: request.uri.path, carriedKey: carriedKey)
+                    ObservedRequest(
+                        method: request.method.rawValue,
+                        path: request.uri.path,
+                        carriedKey: carriedKey,
+                        contentLength: request.headers[.contentLength].flatMap { Int($0) }
+                    )
                 )
             }
             return try await next(request, context)

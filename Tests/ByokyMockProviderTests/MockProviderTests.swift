@@ -379,6 +379,61 @@ struct MockProviderTests {
         }
     }
 
+    /// The count endpoints refuse what their APIs refuse, so a wallet that sends a chat's members
+    /// to a count (or a malformed Gemini count) fails in tests as it would against the provider.
+    @Test func countEndpointsRefuseWhatTheirAPIsRefuse() async throws {
+        try await MockProvider.withRunningServer { port in
+            let messages = #""messages":[{"role":"user","content":"Hi"}]"#
+            let anthropic = [("x-api-key", "k"), ("anthropic-version", "2023-06-01")]
+            let counted = try await Self.send(
+                port,
+                "/v1/messages/count_tokens",
+                body: #"{"model":"claude-haiku-4-5","#
+                    + messages + #","system":"Be brief","tools":[],"thinking":{"type":"disabled"}}"#,
+                headers: anthropic
+            )
+            #expect(counted.status == 200 && counted.json["input_tokens"] as? Int ?? 0 > 0)
+            for (extra, name) in [(#""max_tokens":64"#, "max_tokens"), (#""stream":false"#, "stream")] {
+                let refused = try await Self.send(
+                    port,
+                    "/v1/messages/count_tokens",
+                    body: #"{"model":"claude-haiku-4-5","# + messages + "," + extra + "}",
+                    headers: anthropic
+                )
+                #expect(refused.status == 400)
+                let error = refused.json["error"] as? [String: Any]
+                #expect(error?["type"] as? String == "invalid_request_error")
+                #expect((error?["message"] as? String)?.hasPrefix("\(name): Extra inputs") == true)
+            }
+            let noMessages = try await Self.send(
+                port,
+                "/v1/messages/count_tokens",
+                body: #"{"model":"claude-haiku-4-5"}"#,
+                headers: anthropic
+            )
+            #expect(noMessages.status == 400)
+
+            let path = "/v1beta/models/gemini-2.5-flash:countTokens"
+            let gemini = [("x-goog-api-key", "k")]
+            let contents = #""contents":[{"role":"user","parts":[{"text":"Hi"}]}]"#
+            let whole = #"{"generateContentRequest":{"model":"models/gemini-2.5-flash","# + contents + "}}"
+            let snakeCase = #"{"generate_content_request":{"model":"models/gemini-2.5-flash","# + contents + "}}"
+            for body in ["{" + contents + "}", whole, snakeCase] {
+                let answer = try await Self.send(port, path, body: body, headers: gemini)
+                #expect(answer.status == 200 && answer.json["totalTokens"] as? Int ?? 0 > 0, "\(body)")
+            }
+            for body in [
+                #"{"generateContentRequest":{"model":"models/gemini-2.5-flash","# + contents + "}," + contents + "}",
+                #"{"generateContentRequest":{"model":"gemini-2.5-flash","# + contents + "}}",
+                #"{"generateContentRequest":{"# + contents + "}}",
+            ] {
+                let refused = try await Self.send(port, path, body: body, headers: gemini)
+                #expect(refused.status == 400, "\(body)")
+                #expect((refused.json["error"] as? [String: Any])?["status"] as? String == "INVALID_ARGUMENT")
+            }
+        }
+    }
+
     @Test func modelNamesTriggerErrorsAndLongReplies() async throws {
         try await MockProvider.withRunningServer { port in
             let limited = try await Self.send(

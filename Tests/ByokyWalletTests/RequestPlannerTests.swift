@@ -1,5 +1,6 @@
 import ByokyCore
 import ByokyStore
+import ByokyTranslate
 import NIOCore
 import Testing
 
@@ -161,9 +162,11 @@ struct RequestPlannerTests {
     /// A routed app's `GET` of its model list or one model is answered by the wallet in the app's
     /// format, naming the route's model; on a same-family route with no model it goes to the
     /// target's own list; a direct route passes it through; anything else still cannot move.
-    /// A translated app's token count is answered by the wallet in the app's format, with the
-    /// estimate its caps reserve (a token for four bytes); one on a direct route, or a route to the
-    /// same provider with another model, goes to the provider (with the route's model).
+    /// A translated app's token count goes to the target's count endpoint when the target's API
+    /// counts (Anthropic, Gemini), translated as a chat with only what a count takes; else it is
+    /// answered by the wallet in the app's format, with the estimate its caps reserve (a token for
+    /// four bytes). One on a direct route, or a route to the same provider with another model,
+    /// goes to the provider (with the route's model).
     @Test func aTranslatedAppsTokenCountIsAnsweredInItsFormat() throws {
         let count = #"{"model":"claude-sonnet-4-6","messages":[{"role":"user","content":"How long is this text?"}]}"#
         let toOpenAI = Self.group(.openai, model: "gpt-5.4-mini")
@@ -177,14 +180,58 @@ struct RequestPlannerTests {
         #expect(anthropic.target.id == .openai && anthropic.model == "gpt-5.4-mini")
 
         let contents = #"{"contents":[{"role":"user","parts":[{"text":"How long is this text?"}]}]}"#
-        let gemini = try Self.plan(
+        let geminiToOpenAI = try Self.plan(
             Self.request(.gemini, "/v1beta/models/gemini-2.5-flash:countTokens?key=byk_secret", contents),
-            group: Self.group(.anthropic, model: "claude-haiku-4-5"),
-            keys: [Self.key(.anthropic)]
+            group: toOpenAI,
+            keys: [Self.key(.openai)]
         )
-        let geminiAnswer = try JSONNode.parse(try #require(gemini.localAnswer))
+        let geminiAnswer = try JSONNode.parse(try #require(geminiToOpenAI.localAnswer))
         #expect(geminiAnswer["totalTokens"]?.doubleValue == Double(contents.utf8.count / 4))
         #expect(geminiAnswer["promptTokensDetails"]?.arrayValue?.first?["tokenCount"] == geminiAnswer["totalTokens"])
+
+        // To the family that counts: its count endpoint, with the route's model.
+        for gemini in [
+            contents,
+            #"{"generate_content_request":{"model":"models/gemini-2.5-flash","contents":[{"role":"user","#
+                + #""parts":[{"text":"How long is this text?"}]}],"systemInstruction":{"parts":[{"text":"Be brief"}]}}}"#,
+        ] {
+            let toAnthropic = try Self.plan(
+                Self.request(.gemini, "/v1beta/models/gemini-2.5-flash:countTokens?key=byk_secret", gemini),
+                group: Self.group(.anthropic, model: "claude-haiku-4-5"),
+                keys: [Self.key(.anthropic)]
+            )
+            #expect(toAnthropic.localAnswer == nil && toAnthropic.translation != nil)
+            #expect(toAnthropic.pathAndQuery == "/v1/messages/count_tokens")
+            let body = try #require(try JSONNode.parse(Array(toAnthropic.body.readableBytesView)).objectValue)
+            let countMembers: Set = ["model", "messages", "system", "tools", "tool_choice", "thinking"]
+            #expect(Set(body.map(\.key)).isSubset(of: countMembers))
+            #expect(body["model"]?.stringValue == "claude-haiku-4-5")
+            #expect(body["messages"]?.arrayValue?.count == 1)
+            #expect((body["system"] != nil) == gemini.contains("Be brief"))
+        }
+        let toGemini = try Self.plan(
+            Self.request(.anthropic, "/v1/messages/count_tokens", count),
+            group: Self.group(.gemini, model: "gemini-2.5-flash"),
+            keys: [Self.key(.gemini)]
+        )
+        #expect(toGemini.localAnswer == nil && toGemini.translation != nil)
+        #expect(toGemini.pathAndQuery == "/v1beta/models/gemini-2.5-flash:countTokens")
+        let geminiCount = try JSONNode.parse(Array(toGemini.body.readableBytesView))
+        #expect(geminiCount.objectValue?.count == 1)
+        #expect(geminiCount["generateContentRequest"]?["model"]?.stringValue == "models/gemini-2.5-flash")
+        #expect(geminiCount["generateContentRequest"]?["contents"]?.arrayValue?.count == 1)
+        // The target's count comes back in the app's format; an answer without one is refused.
+        let translator = try #require(toGemini.translation).translator
+        let counted = translator.translateResponse(Array(#"{"totalTokens":7}"#.utf8), status: 200)
+        #expect(counted.status == 200)
+        #expect(try JSONNode.parse(counted.body)["input_tokens"]?.intValue == 7)
+        #expect(translator.translateResponse(Array(#"{"candidates":[]}"#.utf8), status: 200).status == 502)
+        let refused = translator.translateResponse(
+            Array(#"{"error":{"code":400,"message":"bad","status":"INVALID_ARGUMENT"}}"#.utf8),
+            status: 400
+        )
+        #expect(refused.status == 400)
+        #expect(try JSONNode.parse(refused.body)["type"]?.stringValue == "error")
 
         // Direct, and the same provider with the route's model: the provider counts.
         let direct = try Self.plan(

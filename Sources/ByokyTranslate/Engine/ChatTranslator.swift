@@ -103,6 +103,11 @@ public struct ChatTranslator: Sendable {
         }
         do throws(ByokyError) {
             guard let node else { throw ByokyError.malformedUpstream(context.targetFamily, "the body is not JSON") }
+            if context.countsTokens {
+                let tokens = try Self.tokenCount(in: node, from: context.targetFamily)
+                let written = TokenCounting.answer(tokens: tokens, family: context.sourceFamily)
+                return (status, written, report, TranslationLeftovers(documents: read, answer: node))
+            }
             var response = try target.readResponse(node, context: context)
             if context.sourceFamily != .cohere { response.content = ToolPlanAsText.apply(to: response.content) }
             let written = source.writeResponse(response, context: context, report: &report)

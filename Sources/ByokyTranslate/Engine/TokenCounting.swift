@@ -1,13 +1,13 @@
 public import ByokyCore
 
 /// An app's "how many tokens is this" request (Anthropic's `POST /v1/messages/count_tokens`,
-/// Gemini's `POST …/models/{model}:countTokens`), answered by the wallet in the app's own format
-/// when its owner routes it to a provider of another API family: those requests cannot be
-/// translated into a chat, and coding agents ask them to manage their context.
+/// Gemini's `POST …/models/{model}:countTokens`) when its owner routes it to a provider of another
+/// API family; coding agents ask them to manage their context. A target that counts (Anthropic,
+/// Gemini) counts the translated request (``ChatTranslator/translateTokenCountRequest(_:from:to:model:requestID:)``);
+/// for one that cannot (the OpenAI family, Cohere), the wallet answers in the app's own format.
 ///
-/// The count is the wallet's estimate, the one its caps reserve for a request's input (a token
-/// for every four bytes of the request body): the provider the app is routed to counts with its
-/// own tokenizer, and not every provider can count at all.
+/// The wallet's count is its estimate, the one its caps reserve for a request's input (a token
+/// for every four bytes of the request body).
 public enum TokenCounting {
     /// Whether `method path` (an app's request under its provider's prefix, without the query)
     /// asks `family` to count the tokens of a chat request, as Anthropic's and Gemini's APIs do.

@@ -26,6 +26,9 @@ public struct TranslationContext: Sendable, Hashable {
     public var requestID: String
     /// Unix time written into responses that carry a creation time (OpenAI `created`).
     public var createdAt: Int
+    /// Whether the request counts a chat request's tokens rather than asking for an answer: the
+    /// target's count then comes back as the app's count.
+    public var countsTokens: Bool
 
     public init(
         sourceFamily: APIFamily,
@@ -36,7 +39,8 @@ public struct TranslationContext: Sendable, Hashable {
         isStreaming: Bool = false,
         includeStreamUsage: Bool = false,
         requestID: String,
-        createdAt: Int? = nil
+        createdAt: Int? = nil,
+        countsTokens: Bool = false
     ) {
         self.sourceFamily = sourceFamily
         self.targetFamily = targetFamily
@@ -47,6 +51,7 @@ public struct TranslationContext: Sendable, Hashable {
         self.includeStreamUsage = includeStreamUsage
         self.requestID = requestID
         self.createdAt = createdAt ?? Int(Date().timeIntervalSince1970)
+        self.countsTokens = countsTokens
     }
 
     /// The model name the app sees: its own when it sent one, else the target's.

@@ -113,7 +113,27 @@ public enum RequestPlanner {
         if route.kind == .translate, let family = requested.family,
             TokenCounting.isRequest(method: request.method, path: Substring(request.path), family: family)
         {
-            // Counted by the wallet, in the app's format: a count cannot be translated into a chat.
+            // Counted by the target when its API counts (with the tokenizer of the model that will
+            // answer); else by the wallet's estimate. Either way the app gets its own format.
+            if let model = route.model, let targetFamily = target.family, ChatTranslator.countsTokens(targetFamily) {
+                let outbound = try ChatTranslator.translateTokenCountRequest(
+                    request.body.readableBytesView,
+                    from: family,
+                    to: target,
+                    model: model,
+                    requestID: inputs.requestID ?? TranslationRequestID.next()
+                )
+                return RequestPlan(
+                    source: .credential(route.credential),
+                    requested: requested,
+                    target: target,
+                    kind: route.kind,
+                    pathAndQuery: outbound.path,
+                    body: ByteBuffer(bytes: outbound.body),
+                    translation: outbound,
+                    model: route.model
+                )
+            }
             let tokens = TokenCounting.estimate(bodyBytes: request.body.readableBytes)
             return RequestPlan(
                 source: .credential(route.credential),
