@@ -73,21 +73,54 @@ package final class RelaySenderSocket: Sendable {
 
 /// The relayed requests being served, by request id.
 package final class InFlightRequests: Sendable {
-    private let tasks = Mutex<[String: Task<Void, Never>]>([:])
-
-    /// Runs `work` as the task serving `id` (a cancel frame for `id` cancels it).
-    package func start(_ id: String, _ work: @escaping @Sendable () async -> Void) {
-        let task = Task {
-            await work()
-            self.remove(id)
-        }
-        tasks.withLock { $0[id] = task }
+    private struct Entry {
+        /// Tells this request from a later one filed under the same id.
+        let serial: Int
+        let task: Task<Void, Never>
     }
 
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var nextSerial = 0
+    }
+
+    private let state = Mutex(State())
+
+    package init() {}
+
+    /// Runs `work` as the task serving `id` (a cancel frame for `id` cancels it); the request
+    /// leaves the book when `work` returns.
+    package func start(_ id: String, _ work: @escaping @Sendable () async -> Void) {
+        state.withLock { state in
+            state.nextSerial += 1
+            let serial = state.nextSerial
+            // Filed under the lock its own removal takes: a request that ends at once (a refusal)
+            // is removed after it is filed, never before (it then stayed for the connection's life).
+            let task = Task {
+                await work()
+                self.finish(id, serial: serial)
+            }
+            state.entries[id] = Entry(serial: serial, task: task)
+        }
+    }
+
+    /// Takes `id`'s request out of the book (to cancel it).
     @discardableResult
-    package func remove(_ id: String) -> Task<Void, Never>? { tasks.withLock { $0.removeValue(forKey: id) } }
+    package func remove(_ id: String) -> Task<Void, Never>? {
+        state.withLock { $0.entries.removeValue(forKey: id)?.task }
+    }
+
+    /// How many requests are being served.
+    package var count: Int { state.withLock { $0.entries.count } }
 
     package func cancelAll() {
-        for task in tasks.withLock({ Array($0.values) }) { task.cancel() }
+        for entry in state.withLock({ Array($0.entries.values) }) { entry.task.cancel() }
+    }
+
+    /// Removes a request that ended, unless a later one holds its id.
+    private func finish(_ id: String, serial: Int) {
+        state.withLock { state in
+            if state.entries[id]?.serial == serial { state.entries[id] = nil }
+        }
     }
 }
