@@ -34,7 +34,6 @@ public final class BackendRelay: Sendable {
     private struct State {
         var status: Status = .connecting
         var connections = 0
-        var inFlight: [String: Task<Void, Never>] = [:]
         var closeReason: String?
     }
 
@@ -46,6 +45,8 @@ public final class BackendRelay: Sendable {
     private let session: ByokySession
     private let configuration: Configuration
     private let state = Mutex(State())
+    /// The requests being served, by request id (a cancel frame stops one).
+    private let inFlight = InFlightRequests()
     private let runner = Mutex<Task<Void, Never>?>(nil)
 
     init(url: String, session: ByokySession, correlationID: String?, configuration: Configuration) {
@@ -63,7 +64,7 @@ public final class BackendRelay: Sendable {
     public var connectionCount: Int { state.withLock { $0.connections } }
 
     /// Requests being served right now.
-    public var inFlightCount: Int { state.withLock { $0.inFlight.count } }
+    public var inFlightCount: Int { inFlight.count }
 
     func start() {
         let task = Task { await self.runUntilClosed() }
@@ -125,13 +126,10 @@ public final class BackendRelay: Sendable {
                     return true
                 }
             )
-            let cancelled = state.withLock { state in
+            state.withLock { state in
                 if state.status != .closed { state.status = .disconnected }
-                let tasks = Array(state.inFlight.values)
-                state.inFlight = [:]
-                return tasks
             }
-            for task in cancelled { task.cancel() }
+            inFlight.cancelAll()
             if opened.withLock({ $0 }) { backoff = configuration.initialBackoff }
             guard !Task.isCancelled, status != .closed else { break }
             try? await Task.sleep(for: backoff)
@@ -142,10 +140,9 @@ public final class BackendRelay: Sendable {
     private func handle(_ frame: RelayMessage, writer: RelayFrameWriter) {
         switch frame {
         case .request(let request):
-            let task = Task { await self.serve(request, writer: writer) }
-            state.withLock { $0.inFlight[request.requestID] = task }
+            inFlight.start(request.requestID) { await self.serve(request, writer: writer) }
         case .requestCancel(let requestID):
-            state.withLock { $0.inFlight.removeValue(forKey: requestID) }?.cancel()
+            inFlight.remove(requestID)?.cancel()
         case .ping(let ts):
             writer.send(.pong(ts: ts))
         default:
@@ -155,7 +152,6 @@ public final class BackendRelay: Sendable {
 
     /// Runs one request through the session and streams the answer back.
     private func serve(_ request: RelayRequest, writer: RelayFrameWriter) async {
-        defer { _ = state.withLock { $0.inFlight.removeValue(forKey: request.requestID) } }
         do {
             guard session.providers[request.provider.rawValue]?.available == true else {
                 throw ByokyError.providerUnavailable(request.provider)
