@@ -25,9 +25,20 @@ public final class GiftHost: Sendable {
         case served(giftID: String, status: Int, usedTokens: Int?)
     }
 
+    /// The gifts' host tasks, and the order of ``reconcile()`` calls and stops.
+    private struct Hosting {
+        var running: [String: Task<Void, Never>] = [:]
+        /// Reconciles begun (each takes the next number before it reads the gifts).
+        var tickets = 0
+        /// The latest reconcile that applied what it read.
+        var applied = 0
+        /// Reconciles begun before the latest ``stop()``, which apply nothing.
+        var stoppedAt = 0
+    }
+
     let source: any GiftSource
     let onEvent: @Sendable (Event) -> Void
-    private let running = Mutex<[String: Task<Void, Never>]>([:])
+    private let hosting = Mutex(Hosting())
     private let online = Mutex<Set<String>>([])
     private let replays = ReplayGuard()
 
@@ -46,14 +57,24 @@ public final class GiftHost: Sendable {
     }
 
     /// The gifts being hosted now.
-    public var hostedGiftIDs: Set<String> { running.withLock { Set($0.keys) } }
+    public var hostedGiftIDs: Set<String> { hosting.withLock { Set($0.running.keys) } }
 
     /// The gifts whose relay room this host holds right now (receivers can reach them).
     public var onlineGiftIDs: Set<String> { online.withLock { $0 } }
 
     /// Starts hosting gifts that should be hosted and stops the rest; call after any change to
     /// the gifts (the daemon calls it on start and when the CLI reports a change).
+    ///
+    /// Calls may overlap (the start's and a change's): each applies the gifts it read only when
+    /// no call that read later has applied its own and no ``stop()`` came after its read, and
+    /// starts a gift's host only when none runs, all under one lock. So a gift never gets two
+    /// hosts (the one not kept would serve on, out of reach of ``stop()``), an older read never
+    /// undoes a newer one, and nothing starts after a stop (a locked wallet).
     public func reconcile() async {
+        let ticket = hosting.withLock { hosting in
+            hosting.tickets += 1
+            return hosting.tickets
+        }
         guard let gifts = await source.giftsToHost() else { return }
         let now = source.now()
         let wanted = Dictionary(
@@ -63,25 +84,27 @@ public final class GiftHost: Sendable {
             }.map { ($0.id, $0) },
             uniquingKeysWith: { first, _ in first }
         )
-        let stale: [Task<Void, Never>] = running.withLock { running in
-            let gone = running.keys.filter { wanted[$0] == nil }
-            return gone.compactMap { running.removeValue(forKey: $0) }
+        let stale: [Task<Void, Never>] = hosting.withLock { hosting in
+            guard ticket > hosting.applied, ticket > hosting.stoppedAt else { return [] }
+            hosting.applied = ticket
+            let gone = hosting.running.keys.filter { wanted[$0] == nil }
+            let stale = gone.compactMap { hosting.running.removeValue(forKey: $0) }
+            for (id, gift) in wanted where hosting.running[id] == nil {
+                hosting.running[id] = Task { await self.host(gift) }
+            }
+            return stale
         }
         for task in stale { task.cancel() }
-        for (id, gift) in wanted {
-            let alreadyRunning = running.withLock { $0[id] != nil }
-            guard !alreadyRunning else { continue }
-            let task = Task { await self.host(gift) }
-            running.withLock { $0[id] = task }
-        }
     }
 
-    /// Stops hosting every gift.
+    /// Stops hosting every gift; a ``reconcile()`` that read the gifts before the stop starts none.
     public func stop() {
-        for task in running.withLock({ running in
-            defer { running.removeAll() }
-            return Array(running.values)
-        }) { task.cancel() }
+        let tasks = hosting.withLock { hosting in
+            hosting.stoppedAt = hosting.tickets
+            defer { hosting.running.removeAll() }
+            return Array(hosting.running.values)
+        }
+        for task in tasks { task.cancel() }
     }
 
     /// Keeps one gift's room served until cancelled.
