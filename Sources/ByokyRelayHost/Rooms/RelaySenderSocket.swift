@@ -13,7 +13,13 @@ package final class RelaySenderSocket: Sendable {
 
     /// The request tasks being served, by request id.
     package let requests = InFlightRequests()
-    private let connection = Mutex<Task<Void, any Error>?>(nil)
+    private let connection = Mutex(Connection())
+
+    /// The running connection's task, and whether ``close()`` came (perhaps before ``run(handle:)``).
+    private struct Connection {
+        var task: Task<Void, any Error>?
+        var isClosed = false
+    }
 
     package init(url: String, auth: RelayMessage) {
         self.url = url
@@ -26,9 +32,12 @@ package final class RelaySenderSocket: Sendable {
         return roomID
     }
 
-    /// Ends the connection (``run(handle:)`` returns).
+    /// Ends the connection (``run(handle:)`` returns); one not yet run ends as soon as it starts.
     package func close() {
-        connection.withLock { $0?.cancel() }
+        connection.withLock { connection in
+            connection.isClosed = true
+            connection.task?.cancel()
+        }
     }
 
     /// Runs the connection.
@@ -62,7 +71,11 @@ package final class RelaySenderSocket: Sendable {
                 }
             )
         }
-        connection.withLock { $0 = task }
+        let isClosed = connection.withLock { connection in
+            connection.task = task
+            return connection.isClosed
+        }
+        if isClosed { task.cancel() }
         try await withTaskCancellationHandler {
             try await task.value
         } onCancel: {
