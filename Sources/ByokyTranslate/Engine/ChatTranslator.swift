@@ -52,12 +52,7 @@ public struct ChatTranslator: Sendable {
                 details: ["target": targetFamily.rawValue]
             )
         }
-        let node: JSONNode
-        do {
-            node = try JSONNode.parse(body)
-        } catch {
-            throw .malformedRequest(error.description)
-        }
+        let node = try parseRequest(body)
         var request = try sourceFamily.adapter.readRequest(node)
         if let model = endpoint.model { request.model = model }
         if endpoint.isStreaming { request.isStreaming = true }
@@ -71,9 +66,7 @@ public struct ChatTranslator: Sendable {
             includeStreamUsage: request.includeStreamUsage,
             requestID: requestID
         )
-        if targetFamily != .cohere { ToolPlanAsText.apply(to: &request) }
-        var report = TranslationReport()
-        let outbound = try targetFamily.adapter.writeRequest(request, context: context, report: &report)
+        let (outbound, report) = try write(&request, context: context)
         return OutboundRequest(
             body: outbound.body,
             path: ChatEndpoint.targetPath(provider: provider, model: model, isStreaming: request.isStreaming),
@@ -81,6 +74,27 @@ public struct ChatTranslator: Sendable {
             report: report,
             leftovers: TranslationLeftovers(documents: [node] + (outbound.tree.map { [$0] } ?? []), request: request)
         )
+    }
+
+    /// An app's request body as a JSON tree.
+    static func parseRequest(_ body: some Collection<UInt8>) throws(ByokyError) -> JSONNode {
+        do {
+            return try JSONNode.parse(body)
+        } catch {
+            throw .malformedRequest(error.description)
+        }
+    }
+
+    /// `request` written for the target of `context` (a plan of tool calls as text, for every
+    /// target but Cohere), and the report of what the writing left out.
+    static func write(
+        _ request: inout ChatRequest,
+        context: TranslationContext
+    ) throws(ByokyError) -> (WrittenRequest, TranslationReport) {
+        if context.targetFamily != .cohere { ToolPlanAsText.apply(to: &request) }
+        var report = TranslationReport()
+        let written = try context.targetFamily.adapter.writeRequest(request, context: context, report: &report)
+        return (written, report)
     }
 
     /// Translates a whole (non-stream) upstream answer; error bodies become the app's error format

@@ -32,12 +32,7 @@ extension ChatTranslator {
         guard let targetFamily = provider.family, countsTokens(targetFamily) else {
             throw ByokyError(.translationNotSupported, "\(provider.displayName) cannot count tokens.")
         }
-        let node: JSONNode
-        do {
-            node = try JSONNode.parse(body)
-        } catch {
-            throw .malformedRequest(error.description)
-        }
+        let node = try parseRequest(body)
         // Gemini's count takes either `contents` or a whole `generateContentRequest`.
         let chat =
             sourceFamily == .gemini
@@ -53,9 +48,7 @@ extension ChatTranslator {
             requestID: requestID,
             countsTokens: true
         )
-        if targetFamily != .cohere { ToolPlanAsText.apply(to: &request) }
-        var report = TranslationReport()
-        let written = try targetFamily.adapter.writeRequest(request, context: context, report: &report)
+        let (written, report) = try write(&request, context: context)
         let chatRequest: JSONObject
         if let tree = written.tree?.objectValue {
             chatRequest = tree
