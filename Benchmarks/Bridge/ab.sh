@@ -27,7 +27,8 @@ window=${1:?seconds per window}
 rounds=${2:?rounds}
 shift 2
 [ $# -ge 1 ] || { echo "usage: $0 seconds rounds BINARY..." >&2; exit 1; }
-for tool in nginx wrk; do command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install nginx wrk" >&2; exit 1; }; done
+source Benchmarks/Bridge/tools.sh
+need_tools nginx wrk
 work=$(mktemp -d)
 halt_poll=/sys/module/haltpoll/parameters/guest_halt_poll_ns
 poll_values=${AB_HALT_POLL:-}

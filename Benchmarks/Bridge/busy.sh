@@ -13,7 +13,8 @@ cd "$(dirname "$0")/../.."
 busy=${1:-15}
 window=${2:-3}
 rounds=${3:-4}
-for tool in nginx wrk; do command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install nginx wrk" >&2; exit 1; }; done
+source Benchmarks/Bridge/tools.sh
+need_tools nginx wrk
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 source Benchmarks/Bridge/nginx.sh

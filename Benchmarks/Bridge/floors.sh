@@ -12,7 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 window=${1:-3}
 rounds=${2:-4}
-for tool in nginx wrk; do command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install nginx wrk" >&2; exit 1; }; done
+source Benchmarks/Bridge/tools.sh
+need_tools nginx wrk
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 source Benchmarks/Bridge/nginx.sh

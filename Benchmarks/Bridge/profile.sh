@@ -27,9 +27,8 @@ case "$lane" in
 passthrough | translated | floor-http | floor-relay | floor-splice | floor-lean-wallet) ;;
 *) echo "unknown lane $lane: passthrough, translated, floor-http, floor-relay, floor-splice or floor-lean-wallet" >&2; exit 1 ;;
 esac
-for tool in valgrind callgrind_control callgrind_annotate objcopy nginx wrk; do
-    command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install valgrind nginx wrk" >&2; exit 1; }
-done
+source Benchmarks/Bridge/tools.sh
+need_tools valgrind callgrind_control callgrind_annotate objcopy nginx wrk
 # One profile, or (PROFILE_PHASES=1) a dump before each of those system calls, thread by thread.
 phases=${PROFILE_PHASES:-}
 phase_options=()

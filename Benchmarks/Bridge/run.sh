@@ -25,7 +25,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-3}
 rounds=${2:-6}
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+source Benchmarks/Bridge/tools.sh
+need_tools wrk
 swift build -c release --static-swift-stdlib --product byoky >/dev/null
 swift build -c release --static-swift-stdlib --product byoky-mock-provider >/dev/null
 bin=.build/release

@@ -12,7 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-10}
 connections=${2:-32}
-for tool in nginx wrk; do command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install nginx wrk" >&2; exit 1; }; done
+source Benchmarks/Bridge/tools.sh
+need_tools nginx wrk
 if [ -n "${BYOKY_BINARY:-}" ]; then
     bin=$BYOKY_BINARY
 else
