@@ -23,10 +23,14 @@ public enum APIFamily: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The Gemini chat path for `model`, streaming as server-sent events when `streaming`.
     public static func geminiChatPath(model: String, streaming: Bool) -> String {
-        let encoded = percentEncodePathSegment(model)
-        return streaming
-            ? "/v1beta/models/\(encoded):streamGenerateContent?alt=sse"
-            : "/v1beta/models/\(encoded):generateContent"
+        streaming
+            ? geminiPath(model: model, method: "streamGenerateContent") + "?alt=sse"
+            : geminiPath(model: model, method: "generateContent")
+    }
+
+    /// The path of a Gemini model's `method` (`/v1beta/models/{model}:{method}`).
+    public static func geminiPath(model: String, method: String) -> String {
+        "/v1beta/models/\(percentEncodePathSegment(model)):\(method)"
     }
 
     /// The API's name as people know it, for messages: "Route the app to a provider that speaks

@@ -12,11 +12,6 @@ extension ChatTranslator {
     /// `stream`, sampling settings).
     static let anthropicCountMembers: Set<String> = ["model", "messages", "system", "tools", "tool_choice", "thinking"]
 
-    /// Whether `family`'s API counts the tokens of a chat request.
-    public static func countsTokens(_ family: APIFamily) -> Bool {
-        family == .anthropic || family == .gemini
-    }
-
     /// Translates an app's token-count request (Anthropic's or Gemini's) into `provider`'s count
     /// request for `model`; the translator turns the count answer into the app's format.
     ///
@@ -29,7 +24,7 @@ extension ChatTranslator {
         model: String,
         requestID: String
     ) throws(ByokyError) -> OutboundRequest {
-        guard let targetFamily = provider.family, countsTokens(targetFamily) else {
+        guard let targetFamily = provider.family, TokenCounting.countsChats(targetFamily) else {
             throw ByokyError(.translationNotSupported, "\(provider.displayName) cannot count tokens.")
         }
         let node = try parseRequest(body)
@@ -49,14 +44,9 @@ extension ChatTranslator {
             countsTokens: true
         )
         let (written, report) = try write(&request, context: context)
-        let chatRequest: JSONObject
-        if let tree = written.tree?.objectValue {
-            chatRequest = tree
-        } else {
-            guard let parsed = try? JSONNode.parse(written.body).objectValue else {
-                throw ByokyError(.internalError, "The translated count request is not a JSON object")
-            }
-            chatRequest = parsed
+        // Both counting families' writers build the request as a tree.
+        guard let chatRequest = written.tree?.objectValue else {
+            throw ByokyError(.internalError, "The translated count request is not a JSON object")
         }
         let count: JSONNode
         let path: String
@@ -64,7 +54,7 @@ extension ChatTranslator {
             var members = [("model", JSONNode.string("models/" + model))]
             for member in chatRequest where member.key != "model" { members.append((member.key, member.value)) }
             count = .object(JSONObject([("generateContentRequest", .object(JSONObject(members)))]))
-            path = "/v1beta/models/\(APIFamily.percentEncodePathSegment(model)):countTokens"
+            path = APIFamily.geminiPath(model: model, method: "countTokens")
         } else {
             let members = chatRequest.filter { anthropicCountMembers.contains($0.key) }.map { ($0.key, $0.value) }
             count = .object(JSONObject(members))

@@ -12,8 +12,14 @@ public enum TokenCounting {
     /// Whether `method path` (an app's request under its provider's prefix, without the query)
     /// asks `family` to count the tokens of a chat request, as Anthropic's and Gemini's APIs do.
     public static func isRequest(method: String, path: Substring, family: APIFamily) -> Bool {
-        guard method == "POST", family == .anthropic || family == .gemini else { return false }
+        guard method == "POST", countsChats(family) else { return false }
         return CostlessRequest.isTokenCount(path: path, family: family)
+    }
+
+    /// Whether `family`'s API counts the tokens of a whole chat request (Anthropic's and Gemini's
+    /// do; the OpenAI family's and Cohere's do not).
+    public static func countsChats(_ family: APIFamily) -> Bool {
+        family == .anthropic || family == .gemini
     }
 
     /// The wallet's estimate of the input tokens of a request whose body is `bodyBytes` long.

@@ -115,7 +115,7 @@ public enum RequestPlanner {
         {
             // Counted by the target when its API counts (with the tokenizer of the model that will
             // answer); else by the wallet's estimate. Either way the app gets its own format.
-            if let model = route.model, let targetFamily = target.family, ChatTranslator.countsTokens(targetFamily) {
+            if let model = route.model, let targetFamily = target.family, TokenCounting.countsChats(targetFamily) {
                 let outbound = try ChatTranslator.translateTokenCountRequest(
                     request.body.readableBytesView,
                     from: family,
