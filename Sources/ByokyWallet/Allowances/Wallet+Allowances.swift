@@ -27,7 +27,7 @@ extension Wallet {
 
     /// An app's caps (cached for the request path).
     public func allowances(forApp app: String) async throws -> [AllowanceRecord] {
-        try await cache.allowances(forApp: app) { try await store.allowances(app: app) }
+        try await cache.allowances(forApp: app) { [store] in try await store.allowances(app: app) }
     }
 
     /// A cap with what has been used of it in the current period.

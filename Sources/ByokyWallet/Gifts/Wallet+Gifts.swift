@@ -183,7 +183,7 @@ extension Wallet {
 
     /// Every gift received.
     public func receivedGifts() async throws -> [ReceivedGiftRecord] {
-        try await cache.receivedGifts { try await store.receivedGifts() }
+        try await cache.receivedGifts { [store] in try await store.receivedGifts() }
     }
 
     /// Every gift received, as listings show it.

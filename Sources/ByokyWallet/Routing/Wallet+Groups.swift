@@ -132,6 +132,6 @@ extension Wallet {
 
     /// The group an app is in (cached for the request path).
     public func group(forApp app: String) async throws -> GroupRecord? {
-        try await cache.group(forApp: app) { try await store.group(forApp: app) }
+        try await cache.group(forApp: app) { [store] in try await store.group(forApp: app) }
     }
 }

@@ -6,6 +6,10 @@ import Synchronization
 /// Entries expire after ``lifetime`` (bounding staleness from changes made by another process that
 /// did not announce them), and ``invalidate()`` drops everything at once; the wallet calls it on
 /// every change it makes, and the daemon when the CLI reports a change.
+///
+/// A record is read once however many requests find it missing or expired at the same time: the
+/// first starts the read, the others wait for it (a busy wallet's connections all find an entry
+/// expired in the same instant, and would otherwise each read it).
 final class ReadCache: Sendable {
     /// How long an entry is trusted.
     let lifetime: Duration
@@ -36,6 +40,23 @@ final class ReadCache: Sendable {
         /// Each session's planning records as last put together, dated by the oldest of them:
         /// it expires no later than any record in it, and goes with them on ``invalidate()``.
         var planning: [String: Entry<PlanningRecords>] = [:]
+        /// The reads under way, each a `Task<Value, any Error>` for its record's value.
+        var loading: [LoadKey: any Sendable] = [:]
+    }
+
+    /// What a look-up found: a fresh value, or the read to wait for.
+    private enum Lookup<Value: Sendable> {
+        case hit(Value)
+        case reading(Task<Value, any Error>)
+    }
+
+    /// What a read under way is reading.
+    private enum LoadKey: Hashable {
+        case credentials
+        case receivedGifts
+        case session(keyHash: String)
+        case group(app: String)
+        case allowances(app: String)
     }
 
     private let state = Mutex(State())
@@ -54,32 +75,53 @@ final class ReadCache: Sendable {
         }
     }
 
-    func credentials(load: () async throws -> [CredentialRecord]) async throws -> [CredentialRecord] {
-        try await cached(read: { $0.credentials }, write: { $0.credentials = $1 }, load: load)
+    func credentials(load: @escaping @Sendable () async throws -> [CredentialRecord]) async throws -> [CredentialRecord]
+    {
+        try await cached(.credentials, read: { $0.credentials }, write: { $0.credentials = $1 }, load: load)
     }
 
-    func receivedGifts(load: () async throws -> [ReceivedGiftRecord]) async throws -> [ReceivedGiftRecord] {
-        try await cached(read: { $0.receivedGifts }, write: { $0.receivedGifts = $1 }, load: load)
+    func receivedGifts(
+        load: @escaping @Sendable () async throws -> [ReceivedGiftRecord]
+    ) async throws -> [ReceivedGiftRecord] {
+        try await cached(.receivedGifts, read: { $0.receivedGifts }, write: { $0.receivedGifts = $1 }, load: load)
     }
 
     /// A session by key hash; only sessions that exist are kept (a new session is found at once).
-    func session(keyHash: String, load: () async throws -> SessionRecord?) async throws -> SessionRecord? {
-        let now = self.now()
-        if let hit = fresh(state.withLock { $0.sessions[keyHash] }, at: now) { return hit }
-        let generation = state.withLock { $0.generation }
-        guard let loaded = try await load() else { return nil }
-        state.withLock { state in
-            if state.generation == generation { state.sessions[keyHash] = Entry(value: loaded, loadedAt: now) }
-        }
-        return loaded
+    func session(
+        keyHash: String,
+        load: @escaping @Sendable () async throws -> SessionRecord?
+    ) async throws -> SessionRecord? {
+        try await cached(
+            .session(keyHash: keyHash),
+            read: { state in
+                state.sessions[keyHash].map { Entry(value: Optional($0.value), loadedAt: $0.loadedAt) }
+            },
+            write: { state, entry in
+                if let session = entry.value {
+                    state.sessions[keyHash] = Entry(value: session, loadedAt: entry.loadedAt)
+                }
+            },
+            load: load
+        )
     }
 
-    func group(forApp app: String, load: () async throws -> GroupRecord?) async throws -> GroupRecord? {
-        try await cached(read: { $0.groups[app] }, write: { $0.groups[app] = $1 }, load: load)
+    func group(
+        forApp app: String,
+        load: @escaping @Sendable () async throws -> GroupRecord?
+    ) async throws -> GroupRecord? {
+        try await cached(.group(app: app), read: { $0.groups[app] }, write: { $0.groups[app] = $1 }, load: load)
     }
 
-    func allowances(forApp app: String, load: () async throws -> [AllowanceRecord]) async throws -> [AllowanceRecord] {
-        try await cached(read: { $0.allowances[app] }, write: { $0.allowances[app] = $1 }, load: load)
+    func allowances(
+        forApp app: String,
+        load: @escaping @Sendable () async throws -> [AllowanceRecord]
+    ) async throws -> [AllowanceRecord] {
+        try await cached(
+            .allowances(app: app),
+            read: { $0.allowances[app] },
+            write: { $0.allowances[app] = $1 },
+            load: load
+        )
     }
 
     /// The session stored under `keyHash` and every record its requests are planned with, in one
@@ -115,21 +157,59 @@ final class ReadCache: Sendable {
         }
     }
 
-    /// The entry `read` finds when it is fresh, else what `load` returns, kept with `write`
-    /// unless the cache was invalidated meanwhile. (Closures, not key paths: projecting a key
-    /// path costs more than the rest of a look-up.)
+    /// The entry `read` finds when it is fresh, else the value of the read of `key` under way, else
+    /// what `load` returns, kept with `write` unless the cache was invalidated meanwhile. (Closures,
+    /// not key paths: projecting a key path costs more than the rest of a look-up.)
+    ///
+    /// The read runs in a task of its own, so a caller that is cancelled does not fail the others
+    /// waiting for it; a read that fails fails every caller waiting for it, and the next call reads
+    /// again. Callers that come after an ``invalidate()`` do not wait for a read started before it.
     private func cached<Value: Sendable>(
+        _ key: LoadKey,
         read: (inout State) -> Entry<Value>?,
-        write: (inout State, Entry<Value>) -> Void,
-        load: () async throws -> Value
+        write: @escaping @Sendable (inout State, Entry<Value>) -> Void,
+        load: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         let now = self.now()
-        if let hit = fresh(state.withLock { read(&$0) }, at: now) { return hit }
-        let generation = state.withLock { $0.generation }
-        let loaded = try await load()
+        let found = state.withLock { state -> Lookup<Value> in
+            if let hit = fresh(read(&state), at: now) { return .hit(hit) }
+            if let running = state.loading[key] as? Task<Value, any Error> { return .reading(running) }
+            let generation = state.generation
+            let reading = Task {
+                try await self.refill(key, generation: generation, startedAt: now, write: write, load: load)
+            }
+            state.loading[key] = reading
+            return .reading(reading)
+        }
+        switch found {
+        case .hit(let hit): return hit
+        case .reading(let reading): return try await reading.value
+        }
+    }
+
+    /// Reads the value of `key` with `load` and keeps it with `write`, dated `startedAt`, unless
+    /// the cache was invalidated since the read began; then the read is no longer under way.
+    private func refill<Value: Sendable>(
+        _ key: LoadKey,
+        generation: Int,
+        startedAt: ContinuousClock.Instant,
+        write: @Sendable (inout State, Entry<Value>) -> Void,
+        load: @Sendable () async throws -> Value
+    ) async throws -> Value {
+        let loaded: Value
+        do {
+            loaded = try await load()
+        } catch {
+            state.withLock { state in
+                if state.generation == generation { state.loading[key] = nil }
+            }
+            throw error
+        }
         state.withLock { state in
             // A change since the load started makes the loaded value suspect: do not keep it.
-            if state.generation == generation { write(&state, Entry(value: loaded, loadedAt: now)) }
+            guard state.generation == generation else { return }
+            write(&state, Entry(value: loaded, loadedAt: startedAt))
+            state.loading[key] = nil
         }
         return loaded
     }

@@ -113,7 +113,7 @@ extension Wallet {
 
     /// Every credential (masked; listing needs no unlock).
     public func credentials() async throws -> [CredentialRecord] {
-        try await cache.credentials { try await store.credentials() }
+        try await cache.credentials { [store] in try await store.credentials() }
     }
 
     /// Removes the credential with this id or label.
