@@ -12,7 +12,9 @@ import Synchronization
 /// refused, so concurrent requests can never overshoot a cap together.
 ///
 /// Usage already recorded is read from the audit log once per cap and period, then kept up to
-/// date in memory, so the check itself never waits on the database.
+/// date in memory, so the check itself never waits on the database. Requests that find a period's
+/// usage not read yet (all of an app's requests at once, when a day or a month begins) wait for
+/// one read of it, not one each.
 final class AllowanceGate: Sendable {
     fileprivate struct Window: Hashable {
         let app: String
@@ -32,6 +34,8 @@ final class AllowanceGate: Sendable {
         var consumed: [Window: Int] = [:]
         var reserved: [Int: (windows: [Window], amount: Int)] = [:]
         var nextID = 0
+        /// The reads of a window's usage under way.
+        var reading: [Window: Task<Void, any Error>] = [:]
     }
 
     private let state = Mutex(State())
@@ -67,11 +71,11 @@ final class AllowanceGate: Sendable {
                 period: period,
                 start: period.windowStart(containing: now)
             )
-            if rereadsUsage || state.withLock({ $0.consumed[window] == nil }) {
+            if rereadsUsage {
                 let used = try await store.tokensUsed(app: app, provider: cap.provider, since: window.start)
-                state.withLock { state in
-                    if rereadsUsage || state.consumed[window] == nil { state.consumed[window] = used }
-                }
+                state.withLock { $0.consumed[window] = used }
+            } else {
+                try await readUsageOnce(of: window, from: store)
             }
             windows.append((window, cap.tokenLimit))
         }
@@ -95,6 +99,35 @@ final class AllowanceGate: Sendable {
             state.reserved[id] = (covered, estimate)
             return Reservation(id: id, windows: covered, amount: estimate)
         }
+    }
+
+    /// Reads `window`'s usage from `store` unless it was read already; a read under way is
+    /// waited for. The read runs in a task of its own: a caller that is cancelled fails no one
+    /// else waiting for it, and a read that fails is tried again by the next request.
+    private func readUsageOnce(of window: Window, from store: any ProxyRecords) async throws {
+        let reading = state.withLock { state -> Task<Void, any Error>? in
+            guard state.consumed[window] == nil else { return nil }
+            if let running = state.reading[window] { return running }
+            let read = Task {
+                do {
+                    let used = try await store.tokensUsed(
+                        app: window.app,
+                        provider: window.provider,
+                        since: window.start
+                    )
+                    self.state.withLock { state in
+                        if state.consumed[window] == nil { state.consumed[window] = used }
+                        state.reading[window] = nil
+                    }
+                } catch {
+                    self.state.withLock { $0.reading[window] = nil }
+                    throw error
+                }
+            }
+            state.reading[window] = read
+            return read
+        }
+        try await reading?.value
     }
 
     /// Those of an app's `caps` that count requests to `provider` (a cap without a provider counts
@@ -132,11 +165,6 @@ final class AllowanceGate: Sendable {
             guard state.reserved.removeValue(forKey: reservation.id) != nil else { return }
             for window in reservation.windows { state.consumed[window, default: 0] += tokens }
         }
-    }
-
-    /// Forgets what was read from the log (after the owner changes caps).
-    func reset() {
-        state.withLock { $0.consumed.removeAll() }
     }
 }
 
