@@ -251,7 +251,7 @@ struct MockHandler: Sendable {
         return response
     }
 
-    private func checkAuth(_ request: Request, family: APIFamily) -> Response? {
+    func checkAuth(_ request: Request, family: APIFamily) -> Response? {
         guard let expected = configuration.apiKey else { return nil }
         var presented: [String] = []
         for name in ["x-api-key", "api-key", "x-goog-api-key"] {
@@ -275,7 +275,7 @@ struct MockHandler: Sendable {
         )
     }
 
-    private func stream(_ events: [ServerSentEvent], crlf: Bool, delay: Duration) -> Response {
+    func stream(_ events: [ServerSentEvent], crlf: Bool, delay: Duration) -> Response {
         let beforeEnd = configuration.beforeStreamEnd
         return Response(
             status: .ok,

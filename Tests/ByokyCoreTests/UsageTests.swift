@@ -332,9 +332,34 @@ enum UsageMeterProbe {
 }
 
 struct StreamUsageOptionsTests {
-    private func inject(_ body: String, _ provider: ProviderID) -> String? {
-        StreamUsageOptions.injected(into: Array(body.utf8), provider: provider).map {
+    private func inject(_ body: String, _ provider: ProviderID, path: String = "/v1/chat/completions") -> String? {
+        StreamUsageOptions.injected(into: Array(body.utf8), provider: provider, path: path).map {
             String(decoding: $0, as: UTF8.self)
+        }
+    }
+
+    /// Only Chat Completions and Completions take `stream_options.include_usage`, under whatever
+    /// prefix a provider serves them; the Responses API refuses it, and so do the other endpoints.
+    @Test func onlyTheCompletionsEndpointsTakeTheOption() {
+        let takers = [
+            "/v1/chat/completions", "/chat/completions", "/openai/v1/chat/completions", "/v1/completions",
+            "/beta/completions", "/openai/deployments/gpt/chat/completions", "/openai/deployments/gpt/completions",
+            "/v1/chat/completions/",
+        ]
+        let others = [
+            "/v1/responses", "/openai/v1/responses", "/v1/responses/resp_1/cancel", "/v1/threads/t_1/runs",
+            "/v1/audio/transcriptions", "/v1/embeddings", "/v1/completions/x", "/v1/chat/completionsx", "/", "",
+            "/v1/chat/completions/chatcmpl-1/messages",
+        ]
+        for path in takers {
+            #expect(StreamUsageOptions.takesOption(path: path), "\(path)")
+            #expect(inject(#"{"stream":true}"#, .openai, path: path) != nil, "\(path)")
+        }
+        for path in others {
+            #expect(!StreamUsageOptions.takesOption(path: path), "\(path)")
+            for provider in StreamUsageOptions.providers {
+                #expect(inject(#"{"model":"m","stream":true,"input":"Hi"}"#, provider, path: path) == nil, "\(path)")
+            }
         }
     }
 

@@ -454,4 +454,52 @@ struct MockProviderTests {
             #expect(bad.json["type"] as? String == "error")
         }
     }
+
+    /// OpenAI's Responses API: what it refuses (a Chat Completions member, `include_usage` among
+    /// the stream options), a response object with its usage, and a stream of named, numbered
+    /// events that ends with the completed response (its usage) and no `[DONE]`.
+    @Test func theResponsesAPIIsSpokenAsOpenAISpeaksIt() async throws {
+        try await MockProvider.withRunningServer { port in
+            let auth = [("authorization", "Bearer k")]
+            for (body, parameter) in [
+                (
+                    #"{"model":"gpt-5.4","input":"Hi","stream":true,"stream_options":{"include_usage":true}}"#,
+                    "stream_options.include_usage"
+                ),
+                (#"{"model":"gpt-5.4","messages":[{"role":"user","content":"Hi"}]}"#, "messages"),
+            ] {
+                let refused = try await Self.send(port, "/v1/responses", body: body, headers: auth)
+                #expect(refused.status == 400, "\(body)")
+                let error = refused.json["error"] as? [String: Any]
+                #expect(error?["message"] as? String == "Unknown parameter: '\(parameter)'.", "\(refused.json)")
+            }
+            let plain = try await Self.send(
+                port,
+                "/v1/responses",
+                body: #"{"model":"gpt-5.4","input":"Hi there"}"#,
+                headers: auth
+            )
+            #expect(plain.status == 200)
+            #expect(plain.json["object"] as? String == "response" && plain.json["status"] as? String == "completed")
+            let usage = plain.json["usage"] as? [String: Any]
+            #expect(usage?["input_tokens"] as? Int ?? 0 > 0 && usage?["output_tokens"] as? Int == 12)
+
+            let streamed = try await Self.send(
+                port,
+                "/openai/v1/responses",
+                body: #"{"model":"gpt-5.4","input":[{"role":"user","content":"Hi there"}],"stream":true,"#
+                    + #""stream_options":{"include_obfuscation":false}}"#,
+                headers: auth
+            )
+            #expect(streamed.status == 200 && streamed.contentType == "text/event-stream")
+            let events = try Self.events(streamed)
+            #expect(events.allSatisfy { $0.type == Self.object($0)["type"] as? String })
+            #expect(events.map { Self.object($0)["sequence_number"] as? Int } == Array(0..<events.count))
+            #expect(events.first?.type == "response.created" && events.last?.type == "response.completed")
+            #expect(events.filter { $0.type == "response.output_text.delta" }.count == 12)
+            let completed = events.last.map(Self.object)?["response"] as? [String: Any]
+            #expect((completed?["usage"] as? [String: Any])?["output_tokens"] as? Int == 12)
+            #expect(!events.contains { $0.isDoneMarker })
+        }
+    }
 }

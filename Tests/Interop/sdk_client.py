@@ -116,6 +116,43 @@ def run_openai(req):
     return result
 
 
+def run_openai_responses(req):
+    """mode "responses" / "responses-stream": OpenAI's Responses API, the one new OpenAI apps and
+    agents use; streamed through the SDK's own accumulator (`responses.stream`), which refuses an
+    event sequence the API would not send. Prints what `run_openai` prints, plus the streamed
+    event types under "events"."""
+    import openai
+
+    client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+    kwargs = dict(model=req["model"], input=req["prompt"])
+    if req.get("tools"):
+        kwargs["tools"] = [
+            {"type": "function", "name": "get_weather", "description": "Weather", "parameters": WEATHER_SCHEMA}
+        ]
+    events = []
+    try:
+        if req["mode"] == "responses-stream":
+            with client.responses.stream(**kwargs) as stream:
+                events = [event.type for event in stream]
+                response = stream.get_final_response()
+        else:
+            response = client.responses.create(**kwargs)
+    except openai.APIStatusError as error:
+        return {"error_status": error.status_code, "error_type": type(error).__name__, "message": error.message}
+    result = {
+        "text": response.output_text,
+        "stop_reason": response.status,
+        "input_tokens": response.usage.input_tokens,
+        "output_tokens": response.usage.output_tokens,
+        "events": events,
+    }
+    calls = [item for item in response.output if item.type == "function_call"]
+    if calls:
+        result["tool_name"] = calls[0].name
+        result["tool_args"] = json.loads(calls[0].arguments)
+    return result
+
+
 def run_gemini(req):
     from google import genai
     from google.genai import errors, types
@@ -289,6 +326,8 @@ def run(req):
         return list_models(req)
     if req.get("mode") == "count":
         return count_tokens(req)
+    if req.get("mode") in ("responses", "responses-stream"):
+        return run_openai_responses(req)
     return RUNNERS[req["family"]](req)
 
 

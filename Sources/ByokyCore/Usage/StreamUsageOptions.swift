@@ -1,25 +1,43 @@
 /// Asks OpenAI-family upstreams to report usage at the end of a stream.
 ///
-/// OpenAI, Azure OpenAI, Together and DeepSeek send no usage in a stream unless the request sets
-/// `stream_options.include_usage`; without it the wallet could not meter the request.
+/// OpenAI, Azure OpenAI, Together and DeepSeek send no usage in a Chat Completions (or legacy
+/// Completions) stream unless the request sets `stream_options.include_usage`; without it the
+/// wallet could not meter the request. No other endpoint takes the option: OpenAI's Responses API
+/// (`/v1/responses`) refuses it (`Unknown parameter: 'stream_options.include_usage'`) and reports
+/// usage in its `response.completed` event unasked.
 public enum StreamUsageOptions {
     /// Providers that need the option.
     public static let providers: Set<ProviderID> = [.openai, .azureOpenAI, .together, .deepseek]
 
-    /// The body with `stream_options.include_usage: true` added when `provider` needs it and the
-    /// body is a streaming request without it; otherwise `nil` (send the body unchanged).
+    /// Whether the endpoint at `path` (without its query) takes the option: Chat Completions and
+    /// Completions, whose paths end in `/completions` under whatever prefix the provider serves
+    /// them (`/v1/chat/completions`, `/chat/completions`, `/beta/completions`,
+    /// `/openai/deployments/{deployment}/chat/completions`).
+    public static func takesOption(path: some StringProtocol) -> Bool {
+        var segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
+        guard let last = segments.popLast() else { return false }
+        return last.elementsEqual("completions".utf8)
+    }
+
+    /// The body with `stream_options.include_usage: true` added when `provider` needs it, the
+    /// endpoint at `path` takes it (``takesOption(path:)``) and the body is a streaming request
+    /// without it; otherwise `nil` (send the body unchanged).
     ///
     /// Only `stream` and `stream_options` are read (``JSONTopLevelScanner``): on the request path
     /// a whole-body parse cost more than the rest of a passthrough request. A body the scanner
     /// cannot read alone (escaped member names, an existing `stream_options` without the flag) is
     /// parsed whole.
-    public static func injected(into body: [UInt8], provider: ProviderID) -> [UInt8]? {
-        body.withUnsafeBytes { injected(into: $0, provider: provider) }
+    public static func injected(into body: [UInt8], provider: ProviderID, path: some StringProtocol) -> [UInt8]? {
+        body.withUnsafeBytes { injected(into: $0, provider: provider, path: path) }
     }
 
     /// The same, for a body read in place (a request buffer): nothing is copied unless it changes.
-    public static func injected(into body: UnsafeRawBufferPointer, provider: ProviderID) -> [UInt8]? {
-        guard providers.contains(provider), body.count <= 10_485_760 else { return nil }
+    public static func injected(
+        into body: UnsafeRawBufferPointer,
+        provider: ProviderID,
+        path: some StringProtocol
+    ) -> [UInt8]? {
+        guard providers.contains(provider), body.count <= 10_485_760, takesOption(path: path) else { return nil }
         guard let spans = JSONTopLevelScanner.valueSpans(ofKeys: ["stream", "stream_options"], in: body) else {
             return parsedAndInjected(into: body)
         }

@@ -67,6 +67,23 @@ package enum SDKClient {
         ])
     }
 
+    /// One call of OpenAI's Responses API with the official SDK (streamed through its accumulator
+    /// when `streaming`): what ``run(_:baseURL:apiKey:prompt:)`` returns, plus `events`, the
+    /// streamed event types.
+    package static func responses(
+        baseURL: String,
+        apiKey: String,
+        model: String,
+        streaming: Bool,
+        tools: Bool,
+        prompt: String = "Hello there"
+    ) async throws -> [String: Any] {
+        try await call([
+            "family": "openai", "base_url": baseURL, "api_key": apiKey, "model": model,
+            "mode": streaming ? "responses-stream" : "responses", "tools": tools, "prompt": prompt,
+        ])
+    }
+
     /// Calls the SDK and returns what it understood (or `error_status`/`error_type` on an API error).
     package static func run(
         _ item: Case,

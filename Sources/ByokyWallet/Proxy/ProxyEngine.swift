@@ -327,7 +327,9 @@ public struct ProxyEngine: Sendable {
         var body = body
         let injected =
             addsStreamUsage
-            ? body.withUnsafeReadableBytes { StreamUsageOptions.injected(into: $0, provider: target.id) } : nil
+            ? body.withUnsafeReadableBytes {
+                StreamUsageOptions.injected(into: $0, provider: target.id, path: address.path)
+            } : nil
         if let injected { body = ByteBuffer(bytes: injected) }
         let method = method.uppercased()
         let sendsBody = body.readableBytes > 0 || method == "POST" || method == "PUT" || method == "PATCH"
