@@ -3,6 +3,7 @@ import ByokyMockProvider
 import ByokyStore
 import ByokyTesting
 import ByokyWallet
+import NIOCore
 import Testing
 
 /// OpenAI's Responses API (`/v1/responses`), the API new OpenAI apps and agents call, through the
@@ -103,6 +104,36 @@ struct ResponsesAPITests {
                 #expect((result["message"] as? String)?.contains("only chat requests can move") == true, "\(result)")
             }
             #expect(bridge.upstreamRequests.withLock { $0.isEmpty })
+        }
+    }
+
+    /// Through a received gift, the giver's wallet sends the app's streamed Responses call as it
+    /// is and meters it from `response.completed`: the gift's count moves by the call's usage.
+    @Test(.timeLimit(.minutes(3)))
+    func aStreamedResponsesCallThroughAGiftIsSentAsItIsAndMetered() async throws {
+        try await GiftFixture.with(provider: .openai) { fixture in
+            let body = #"{"model":"gpt-5.4-mini","input":"Hello there","stream":true}"#
+            let response = await fixture.receiverEngine.handle(
+                ProxyRequest(
+                    provider: .openai,
+                    method: "POST",
+                    pathAndQuery: "/v1/responses",
+                    headers: [("content-type", "application/json"), ("authorization", "Bearer \(fixture.sessionKey)")],
+                    body: ByteBuffer(string: body)
+                ),
+                sessionKey: fixture.sessionKey
+            )
+            let collected = try await response.body.collect(upTo: 1_048_576)
+            #expect(response.status == 200, "\(String(buffer: collected))")
+            var decoder = SSEDecoder()
+            let events = try decoder.feed(Array(collected.readableBytesView))
+            #expect(events.first?.type == "response.created" && events.last?.type == "response.completed")
+            let completed = try #require(events.last.flatMap { try? JSONNode.parse($0.data) })
+            let usage = completed["response"]?["usage"]
+            let total = try #require(usage?["total_tokens"]?.intValue)
+            #expect(try await fixture.giverUsed() == total)
+            let paths = fixture.upstreamRequests.withLock { $0.map(\.path) }
+            #expect(paths == ["/v1/responses"])
         }
     }
 }
