@@ -146,6 +146,52 @@ struct RequestPlannerTests {
         #expect(key.id == "second")
     }
 
+    /// A group's model stands in for the app's where a request generates or counts with it; an
+    /// embeddings, image or audio request keeps the app's own (a chat model there is refused).
+    @Test(arguments: [
+        (ProviderID.openai, "/v1/chat/completions", true), (.openai, "/v1/completions", true),
+        (.openai, "/v1/responses", true), (.openai, "/v1/responses/input_tokens", true),
+        (.openai, "/v1/embeddings", false), (.openai, "/v1/images/generations", false),
+        (.openai, "/v1/audio/speech", false), (.openai, "/v1/moderations", false),
+        (.azureOpenAI, "/openai/deployments/gpt/chat/completions", true),
+        (.azureOpenAI, "/openai/deployments/gpt/embeddings", false),
+        (.anthropic, "/v1/messages", true), (.anthropic, "/v1/messages/count_tokens", true),
+        (.anthropic, "/v1/messages/batches", false),
+        (.cohere, "/v2/chat", true), (.cohere, "/v2/embed", false), (.cohere, "/v2/rerank", false),
+        (.ollama, "/v1/chat/completions", true), (.ollama, "/api/chat", true), (.ollama, "/api/generate", true),
+        (.ollama, "/api/embed", false),
+    ])
+    func aGroupsModelStandsInOnlyWhereARequestGeneratesWithIt(
+        provider: ProviderID,
+        path: String,
+        pinned: Bool
+    )
+        throws
+    {
+        let body = #"{"model":"app-model","input":"Hi"}"#
+        let plan = try Self.plan(
+            Self.request(provider, path, body),
+            group: Self.group(provider, model: "group-model"),
+            keys: [Self.key(provider)]
+        )
+        #expect(plan.model == (pinned ? "group-model" : "app-model"), "\(path)")
+        #expect(Self.text(plan.body).contains(pinned ? #""model":"group-model""# : body), "\(path)")
+    }
+
+    @Test(arguments: [
+        ("generateContent", true), ("streamGenerateContent", true), ("countTokens", true), ("embedContent", false),
+        ("batchEmbedContents", false),
+    ])
+    func aGeminiGroupsModelStandsInOnlyForGeneratingAndCounting(method: String, pinned: Bool) throws {
+        let plan = try Self.plan(
+            Self.request(.gemini, "/v1beta/models/app-model:\(method)", "{}"),
+            group: Self.group(.gemini, model: "group-model"),
+            keys: [Self.key(.gemini)]
+        )
+        #expect(plan.pathAndQuery == "/v1beta/models/\(pinned ? "group-model" : "app-model"):\(method)")
+        #expect(plan.model == (pinned ? "group-model" : "app-model"))
+    }
+
     @Test func sameFamilySwapsMoveOnlyChatRequests() throws {
         let groq = Self.request(.groq, "/openai/v1/chat/completions", Self.openAIBody)
         let plan = try Self.plan(groq, group: Self.group(.openai, model: "gpt-5.4-mini"), keys: [Self.key(.openai)])

@@ -14,9 +14,7 @@ public enum StreamUsageOptions {
     /// them (`/v1/chat/completions`, `/chat/completions`, `/beta/completions`,
     /// `/openai/deployments/{deployment}/chat/completions`).
     public static func takesOption(path: some StringProtocol) -> Bool {
-        var segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
-        guard let last = segments.popLast() else { return false }
-        return last.elementsEqual("completions".utf8)
+        OpenAIEndpoint.isCompletions(path: path)
     }
 
     /// The body with `stream_options.include_usage: true` added when `provider` needs it, the

@@ -177,7 +177,12 @@ public enum RequestPlanner {
         case .direct:
             break
         }
-        if let model = route.model, translation == nil {
+        // A group's model stands in for the app's only where a request generates or counts with
+        // it: an embeddings or image request keeps the app's own.
+        let pinnedModel =
+            translation == nil && !GroupModelScope.covers(path: request.path, family: requested.family)
+            ? nil : route.model
+        if let model = pinnedModel, translation == nil {
             if requested.family == .gemini {
                 path = ProxyEngine.replacingGeminiModel(in: path, with: model)
             } else if let patched = JSONPatch.settingTopLevelString(
@@ -196,7 +201,7 @@ public enum RequestPlanner {
             pathAndQuery: path,
             body: body,
             translation: translation,
-            model: route.model ?? appModel
+            model: pinnedModel ?? appModel
         )
     }
 

@@ -28,7 +28,12 @@ extension ByokyCommand {
             static let configuration = CommandConfiguration(abstract: "Create a group.")
             @Argument(help: "The group's name.") var name: String
             @Option(help: "The provider its apps are served by.") var provider: String
-            @Option(help: "The model to use.") var model: String?
+            @Option(
+                help: """
+                    The model to use for its apps' chats, completions and token counts (their \
+                    embeddings, image and audio requests keep their own).
+                    """
+            ) var model: String?
             @Option(help: "Pin one of your keys (label or id).") var key: String?
             @Option(help: "Pin a gift you received (its id, see `byoky gift received`) instead of a key.")
             var gift: String?
