@@ -16,6 +16,17 @@ struct CostlessRequestTests {
         ("POST", "/v1/responses/input_tokens", .openai),
         ("POST", "/v1/tokenize", .cohere),
         ("POST", "/v1/detokenize", .cohere),
+        ("POST", "/v1/files", .openai),
+        ("POST", "/openai/v1/files", .openai),
+        ("POST", "/openai/files", .openai),
+        ("POST", "/v1/uploads", .openai),
+        ("POST", "/v1/uploads/upload_1/parts", .openai),
+        ("POST", "/v1/uploads/upload_1/complete", .openai),
+        ("POST", "/v1/uploads/upload_1/cancel", .openai),
+        ("POST", "/v1/vector_stores/vs_1/files", .openai),
+        ("POST", "/v1/files", .anthropic),
+        ("POST", "/upload/v1beta/files", .gemini),
+        ("POST", "/v1beta/files", .gemini),
     ])
     func spendsNothing(method: String, path: String, family: APIFamily?) {
         #expect(CostlessRequest.matches(method: method, path: path[...], family: family))
@@ -35,6 +46,17 @@ struct CostlessRequestTests {
         ("POST", "/v1/responses", .openai),
         ("POST", "/v2/chat", .cohere),
         ("PATCH", "/v1/files", .openai),
+        ("POST", "/files", .openai),
+        ("POST", "v1/files", .openai),
+        ("POST", "/v1/uploads//parts", .openai),
+        ("POST", "/v1/uploads/upload_1/parts/x", .openai),
+        ("POST", "/v1/batches", .openai),
+        ("POST", "/v1/fine_tuning/jobs", .openai),
+        ("POST", "/v1/files", .cohere),
+        ("POST", "/v1/files", nil),
+        ("POST", "/v1/files/file_1/content", .anthropic),
+        ("POST", "/v1/messages/batches", .anthropic),
+        ("POST", "/v1beta/models/gemini-2.5-flash:embedContent", .gemini),
     ])
     func isMetered(method: String, path: String, family: APIFamily?) {
         #expect(!CostlessRequest.matches(method: method, path: path[...], family: family))

@@ -116,6 +116,44 @@ struct AllowanceTests {
         }
     }
 
+    /// A file upload spends no tokens: it holds nothing of a cap and is never refused by one.
+    /// Before, it held a token for every four bytes plus a whole answer, and (its answer reporting
+    /// no usage) was charged all of it: an app capped at 1,000 tokens could not upload 64 KiB.
+    @Test func aFileUploadLeavesTheCapWhole() async throws {
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 1_000, period: .lifetime)
+            let boundary = "byoky-test-boundary"
+            let content = String(repeating: #"{"prompt":"a line of a batch file"}"# + "\n", count: 2_000)
+            let body =
+                "--\(boundary)\r\ncontent-disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n"
+                + "--\(boundary)\r\ncontent-disposition: form-data; name=\"file\"; filename=\"batch.jsonl\"\r\n"
+                + "content-type: application/jsonl\r\n\r\n\(content)\r\n--\(boundary)--\r\n"
+            #expect(content.utf8.count > 64 * 1024)
+            for _ in 0..<2 {
+                let uploaded = try await bridge.send(
+                    .POST,
+                    "/openai/v1/files",
+                    body: body,
+                    headers: [
+                        bridge.authHeader(for: .openai),
+                        ("content-type", "multipart/form-data; boundary=\(boundary)"),
+                    ]
+                )
+                #expect(uploaded.status == 200, "\(uploaded.text)")
+                #expect(uploaded.json["bytes"] as? Int == content.utf8.count, "\(uploaded.text)")
+            }
+            #expect(try await bridge.wallet.allowanceStatuses().first?.used == 0)
+            // The whole cap is still there for a chat.
+            let answer = try await bridge.send(
+                .POST,
+                "/openai/v1/chat/completions",
+                body: #"{"model":"gpt-5.5","max_tokens":64,"messages":[{"role":"user","content":"Hi"}]}"#,
+                headers: [bridge.authHeader(for: .openai)]
+            )
+            #expect(answer.status == 200, "\(answer.text)")
+        }
+    }
+
     @Test func perProviderCapsLeaveOtherProvidersAlone() async throws {
         try await BridgeFixture.with { bridge in
             try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 0, provider: .anthropic, period: .day)

@@ -1,7 +1,8 @@
 /// Requests that cannot spend tokens: reading or deleting (model lists and look-ups, files,
-/// batches: `GET`, `HEAD`, `OPTIONS`, `DELETE`) and counting tokens (Anthropic's
+/// batches: `GET`, `HEAD`, `OPTIONS`, `DELETE`), counting tokens (Anthropic's
 /// `/v1/messages/count_tokens`, Gemini's `:countTokens`, OpenAI's `/v1/responses/input_tokens`,
-/// Cohere's `/v1/tokenize` and `/v1/detokenize`).
+/// Cohere's `/v1/tokenize` and `/v1/detokenize`) and uploading files, which a provider stores and
+/// no model reads until a later request names them (that request is metered).
 ///
 /// No token budget is held for them and none refuses them: their answers carry no usage, and a
 /// request whose usage is unknown is charged everything it held (a model list would otherwise
@@ -12,8 +13,35 @@ public enum CostlessRequest {
     public static func matches(method: String, path: Substring, family: APIFamily?) -> Bool {
         switch method {
         case "GET", "HEAD", "OPTIONS", "DELETE": return true
-        case "POST": return family.map { isTokenCount(path: path, family: $0) } ?? false
+        case "POST":
+            return family.map { isTokenCount(path: path, family: $0) || isFileUpload(path: path, family: $0) } ?? false
         default: return false
+        }
+    }
+
+    /// Whether `path` uploads a file (asked with a `POST`): the OpenAI family's `…/files` (OpenAI,
+    /// Azure, Groq, Together, Mistral), `…/uploads` and an upload's `…/uploads/{id}/parts`,
+    /// `complete` and `cancel`; Anthropic's `/v1/files`; Gemini's `/upload/v1beta/files` and
+    /// `/v1beta/files` (or under `v1`). Before, an upload held a cap's worst case (a token for
+    /// every four bytes, plus a whole answer) and, its answer reporting no usage, was charged all
+    /// of it: a capped app could not upload a file four times its cap's size.
+    public static func isFileUpload(path: Substring, family: APIFamily) -> Bool {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard path.first == "/", let last = segments.last else { return false }
+        switch family {
+        case .openai:
+            if last == "files" || last == "uploads" { return segments.count >= 2 }
+            let count = segments.count
+            return count >= 3 && segments[segments.startIndex + count - 3] == "uploads"
+                && !segments[segments.startIndex + count - 2].isEmpty
+                && (last == "parts" || last == "complete" || last == "cancel")
+        case .anthropic:
+            return path == "/v1/files"
+        case .gemini:
+            return path == "/upload/v1beta/files" || path == "/upload/v1/files" || path == "/v1beta/files"
+                || path == "/v1/files"
+        case .cohere:
+            return false
         }
     }
 
