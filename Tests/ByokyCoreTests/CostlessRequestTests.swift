@@ -14,6 +14,7 @@ struct CostlessRequestTests {
         ("POST", "/v1beta/models/gemini-2.5-flash:countTokens", .gemini),
         ("POST", "/v1/models/gemini-2.5-flash:countTokens", .gemini),
         ("POST", "/v1/responses/input_tokens", .openai),
+        ("POST", "/openai/v1/responses/input_tokens", .openai),
         ("POST", "/v1/tokenize", .cohere),
         ("POST", "/v1/detokenize", .cohere),
         ("POST", "/v1/files", .openai),

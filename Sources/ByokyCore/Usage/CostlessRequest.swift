@@ -51,7 +51,8 @@ public enum CostlessRequest {
         case .anthropic:
             return path == "/v1/messages/count_tokens"
         case .openai:
-            return path == "/v1/responses/input_tokens"
+            // `/v1/responses/input_tokens`, or under a provider's own prefix (`/openai/v1/…`).
+            return path.hasSuffix("/v1/responses/input_tokens")
         case .cohere:
             return path == "/v1/tokenize" || path == "/v1/detokenize"
         case .gemini:
