@@ -98,6 +98,19 @@ def run_openai(req):
                 if not chunk.choices:
                     return {"error_status": 0, "error_type": "UnaskedUsageChunk", "message": "a chunk without choices"}
                 chunk.choices[0].delta
+            # The SDK's own accumulator (`chat.completions.stream`) must build the same answer.
+            with client.chat.completions.stream(**kwargs) as helper:
+                for _ in helper:
+                    pass
+                final = helper.get_final_completion().choices[0]
+            accumulated = {"text": final.message.content or "", "stop_reason": final.finish_reason}
+            if final.message.tool_calls:
+                accumulated["tool_name"] = final.message.tool_calls[0].function.name
+                accumulated["tool_args"] = json.loads(final.message.tool_calls[0].function.arguments)
+            for name, value in accumulated.items():
+                if result.get(name, "" if name == "text" else None) != value:
+                    return {"error_status": 0, "error_type": "AccumulatorDisagrees",
+                            "message": f"{name}: {value!r} against {result.get(name)!r}"}
             return result
         completion = client.chat.completions.create(**kwargs)
     except openai.APIStatusError as error:

@@ -16,9 +16,9 @@ package enum SDKClient {
             self.tools = tools
         }
 
-        /// Requests the client makes: an OpenAI stream is read twice, asking for usage and not
-        /// (then every chunk must have a choice).
-        package var requestCount: Int { family == .openai && streaming ? 2 : 1 }
+        /// Requests the client makes: an OpenAI stream is read three times, asking for usage and
+        /// not (then every chunk must have a choice), and through the SDK's own accumulator.
+        package var requestCount: Int { family == .openai && streaming ? 3 : 1 }
 
         package var description: String {
             "\(family.rawValue) \(streaming ? "stream" : "plain")\(tools ? " tools" : "")"
