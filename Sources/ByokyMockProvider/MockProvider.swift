@@ -12,6 +12,7 @@ public import Hummingbird
 ///   16 KiB each (megabytes in a few events), `mock-paced-<ms>` waits that long between stream
 ///   events.
 /// - `POST /v1/responses` speaks OpenAI's Responses API (a response object, or its event stream).
+/// - `POST /v1/embeddings` answers OpenAI's embeddings (floats or base64), counting the input alone.
 /// - `POST /v1/files` takes an OpenAI file upload (multipart) and answers its file object.
 /// - A path it does not serve gets 404 in the provider's error format, as the real ones answer.
 /// - When ``Configuration/apiKey`` is set, each request must carry it in its family's auth header.
@@ -127,6 +128,9 @@ public enum MockProvider {
                     geminiMethod: String(action[action.index(after: colon)...])
                 )
             }
+        }
+        for path in ["/v1/embeddings", "/openai/v1/embeddings", "/openai/deployments/{deployment}/embeddings"] {
+            router.post(RouterPath(path)) { request, _ in try await handler.respondToEmbeddings(request) }
         }
         for path in ["/v1/responses", "/openai/v1/responses"] {
             router.post(RouterPath(path)) { request, _ in try await handler.respondToResponses(request) }

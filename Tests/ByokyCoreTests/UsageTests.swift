@@ -86,6 +86,19 @@ struct UsageExtractorTests {
         )
     }
 
+    /// An embeddings answer counts its input alone (`prompt_tokens` equal to `total_tokens`, no
+    /// `completion_tokens`): no output. A usage missing its output count otherwise stays unknown.
+    @Test func embeddingsUsageCountsTheInputAlone() {
+        let embeddings = #"{"object":"list","data":[],"model":"m","usage":{"prompt_tokens":8,"total_tokens":8}}"#
+        #expect(usage(embeddings, .openai) == TokenUsage(inputTokens: 8, outputTokens: 0))
+        // The same read by the whole-document parser (a member name with an escape needs it).
+        let escaped = #"{"obj\u0065ct":"list","usage":{"prompt_tokens":8,"total_tokens":8}}"#
+        #expect(usage(escaped, .openai) == TokenUsage(inputTokens: 8, outputTokens: 0))
+        #expect(usage(#"{"usage":{"total_tokens":8,"prompt_tokens":8}}"#, .azureOpenAI)?.outputTokens == 0)
+        #expect(usage(#"{"usage":{"prompt_tokens":8,"total_tokens":20}}"#, .openai) == nil)
+        #expect(usage(#"{"usage":{"prompt_tokens":8,"total_tokens":"8"}}"#, .openai) == nil)
+    }
+
     @Test func unknownShapesAndBadValuesGiveNoUsage() {
         #expect(usage(#"{"object":"list","data":[],"usage":{"prompt_tokens":8}}"#, .openai) == nil)
         #expect(usage("not json", .openai) == nil)

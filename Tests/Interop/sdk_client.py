@@ -166,6 +166,23 @@ def run_openai_responses(req):
     return result
 
 
+def run_openai_embeddings(req):
+    """mode "embeddings": OpenAI's embeddings of two texts with the official SDK (which asks for
+    base64 and decodes it). Prints {"count": n, "dimensions": n, "input_tokens": n}."""
+    import openai
+
+    client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+    try:
+        answer = client.embeddings.create(model=req["model"], input=[req["prompt"], req["prompt"] + " again"])
+    except openai.APIStatusError as error:
+        return {"error_status": error.status_code, "error_type": type(error).__name__, "message": error.message}
+    return {
+        "count": len(answer.data),
+        "dimensions": len(answer.data[0].embedding),
+        "input_tokens": answer.usage.prompt_tokens,
+    }
+
+
 def run_gemini(req):
     from google import genai
     from google.genai import errors, types
@@ -341,6 +358,8 @@ def run(req):
         return count_tokens(req)
     if req.get("mode") in ("responses", "responses-stream"):
         return run_openai_responses(req)
+    if req.get("mode") == "embeddings":
+        return run_openai_embeddings(req)
     return RUNNERS[req["family"]](req)
 
 

@@ -81,8 +81,17 @@ public enum UsageExtractor {
         )
     }
 
+    /// An embeddings answer reports its input alone (`prompt_tokens` equal to `total_tokens`, no
+    /// `completion_tokens`): its output is none. A chat answer's usage without its output count is
+    /// incomplete: no usage.
     static func openAIUsage(_ counts: UsageReport.Counts) -> TokenUsage? {
-        guard let input = tokenCount(counts.prompt_tokens), let output = tokenCount(counts.completion_tokens) else {
+        guard let input = tokenCount(counts.prompt_tokens) else { return nil }
+        let output: Int
+        if let completion = tokenCount(counts.completion_tokens) {
+            output = completion
+        } else if tokenCount(counts.total_tokens) == input {
+            output = 0
+        } else {
             return nil
         }
         return TokenUsage(

@@ -18,6 +18,8 @@ extension UsageReport.Counts {
                 counts.prompt_tokens = try reader.number()
             } else if named("completion_tokens") {
                 counts.completion_tokens = try reader.number()
+            } else if named("total_tokens") {
+                counts.total_tokens = try reader.number()
             } else if named("cache_read_input_tokens") {
                 counts.cache_read_input_tokens = try reader.number()
             } else if named("cache_creation_input_tokens") {

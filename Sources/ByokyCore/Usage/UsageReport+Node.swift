@@ -103,6 +103,7 @@ extension UsageReport.Counts {
             case 6 where name == "tokens": tokens = CohereTokens(member.value)
             case 12 where name == "input_tokens": input_tokens = number(member.value)
             case 12 where name == "billed_units": billed_units = CohereTokens(member.value)
+            case 12 where name == "total_tokens": total_tokens = number(member.value)
             case 13 where name == "output_tokens": output_tokens = number(member.value)
             case 13 where name == "prompt_tokens": prompt_tokens = number(member.value)
             case 17 where name == "completion_tokens": completion_tokens = number(member.value)

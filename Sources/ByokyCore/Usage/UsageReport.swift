@@ -16,6 +16,9 @@ struct UsageReport {
         var output_tokens: Double?
         var prompt_tokens: Double?
         var completion_tokens: Double?
+        /// OpenAI's `total_tokens`: read to tell an embeddings answer (input only) from a chat
+        /// answer whose output count is missing.
+        var total_tokens: Double?
         var cache_read_input_tokens: Double?
         var cache_creation_input_tokens: Double?
         var prompt_tokens_details: Details?

@@ -84,6 +84,20 @@ package enum SDKClient {
         ])
     }
 
+    /// OpenAI's embeddings of two texts with the official SDK: `count`, `dimensions` and
+    /// `input_tokens` (or `error_status`/`error_type` on an API error).
+    package static func embeddings(
+        baseURL: String,
+        apiKey: String,
+        model: String,
+        prompt: String
+    ) async throws -> [String: Any] {
+        try await call([
+            "family": "openai", "base_url": baseURL, "api_key": apiKey, "model": model, "mode": "embeddings",
+            "prompt": prompt,
+        ])
+    }
+
     /// Calls the SDK and returns what it understood (or `error_status`/`error_type` on an API error).
     package static func run(
         _ item: Case,

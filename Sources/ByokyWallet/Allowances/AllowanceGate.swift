@@ -176,6 +176,9 @@ enum TokenEstimate {
     static func worstCase(for request: ProxyRequest, model: String?) -> Int {
         // The same estimate a routed app's token count is answered with.
         let input = TokenCounting.estimate(bodyBytes: request.body.readableBytes)
+        // An embeddings request writes no tokens: nothing is held for an answer's output.
+        let family = ProviderRegistry.provider(request.provider)?.family
+        if EmbeddingsEndpoint.matches(path: request.path, family: family) { return input }
         return input + maximumOutput(of: request, model: model)
     }
 
