@@ -96,7 +96,8 @@ struct UsageBytesReaderTests {
                 message: UsageReport.Nested(members[4]),
                 delta: UsageReport.Nested(members[5]),
                 x_groq: UsageReport.Nested(members[6]),
-                response: UsageReport.Nested(members[7])
+                response: UsageReport.Nested(members[7]),
+                meta: UsageReport.Counts(members[8]).map { UsageReport.Nested(usage: $0) }
             )
             return UsageExtractor.usage(from: report, provider: provider)
         }

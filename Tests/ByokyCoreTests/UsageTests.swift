@@ -99,6 +99,21 @@ struct UsageExtractorTests {
         #expect(usage(#"{"usage":{"prompt_tokens":8,"total_tokens":"8"}}"#, .openai) == nil)
     }
 
+    /// Cohere bills an embed (and a v1 chat) in `meta.billed_units`; an embed, its input alone.
+    @Test func cohereMetaBilledUnitsAreRead() {
+        let embed =
+            #"{"id":"e1","embeddings":{"float":[[0.1]]},"texts":["hi"],"meta":{"api_version":{"version":"2"},"billed_units":{"input_tokens":5}}}"#
+        #expect(usage(embed, .cohere) == TokenUsage(inputTokens: 5, outputTokens: 0))
+        let chat = #"{"text":"Hi","meta":{"billed_units":{"input_tokens":7,"output_tokens":3}}}"#
+        #expect(usage(chat, .cohere) == TokenUsage(inputTokens: 7, outputTokens: 3))
+        // A v2 chat's `usage` is read first; `meta` counts only without it, and only for Cohere.
+        let both =
+            #"{"usage":{"billed_units":{"input_tokens":7,"output_tokens":3}},"meta":{"billed_units":{"input_tokens":99}}}"#
+        #expect(usage(both, .cohere) == TokenUsage(inputTokens: 7, outputTokens: 3))
+        #expect(usage(embed, .openai) == nil)
+        #expect(usage(#"{"meta":{"billed_units":{"search_units":1}}}"#, .cohere) == nil)
+    }
+
     @Test func unknownShapesAndBadValuesGiveNoUsage() {
         #expect(usage(#"{"object":"list","data":[],"usage":{"prompt_tokens":8}}"#, .openai) == nil)
         #expect(usage("not json", .openai) == nil)

@@ -45,6 +45,12 @@ public enum UsageExtractor {
         {
             return TokenUsage(inputTokens: input, outputTokens: output)
         }
+        // Cohere's embed (and v1 chat) bill in `meta.billed_units`; an embed bills input alone.
+        if family == .cohere, counts == nil, let billed = report.meta?.usage?.billed_units,
+            let input = tokenCount(billed.input_tokens)
+        {
+            return TokenUsage(inputTokens: input, outputTokens: tokenCount(billed.output_tokens) ?? 0)
+        }
         if provider == .groq, let groq = report.x_groq?.usage, let usage = openAIUsage(groq) {
             return usage
         }

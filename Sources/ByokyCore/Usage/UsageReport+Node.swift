@@ -11,11 +11,12 @@ extension UsageReport {
         delta = Nested(node["delta"])
         x_groq = Nested(node["x_groq"])
         response = Nested(node["response"])
+        meta = Counts(node["meta"]).map { Nested(usage: $0) }
     }
 
     /// The top-level members ``init(_:)`` reads.
     static let memberNames = [
-        "type", "usage", "usageMetadata", "usage_metadata", "message", "delta", "x_groq", "response",
+        "type", "usage", "usageMetadata", "usage_metadata", "message", "delta", "x_groq", "response", "meta",
     ]
     private static let memberKeys = JSONTopLevelScanner.Keys(memberNames)
 
@@ -74,7 +75,8 @@ extension UsageReport {
                 message: Nested(try parsed(4)),
                 delta: Nested(try parsed(5)),
                 x_groq: Nested(try parsed(6)),
-                response: Nested(try parsed(7))
+                response: Nested(try parsed(7)),
+                meta: Counts(try parsed(8)).map { Nested(usage: $0) }
             )
             return .usage(UsageExtractor.usage(from: report, provider: provider))
         } catch {

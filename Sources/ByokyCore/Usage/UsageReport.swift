@@ -53,6 +53,8 @@ struct UsageReport {
     let x_groq: Nested?
     /// OpenAI Responses API `response.completed`.
     let response: Nested?
+    /// Cohere's `meta` (an embed's, a v1 chat's), read as a usage object: its `billed_units`.
+    let meta: Nested?
 }
 
 /// Turns a raw count into a token count: floored, never negative, `nil` when absent or not finite.
