@@ -154,6 +154,50 @@ struct AllowanceTests {
         }
     }
 
+    /// Endpoints that spend tokens the wallet cannot meter (a batch, a fine-tuning job) are
+    /// refused to an app under a cap, before anything goes upstream, in the provider's error
+    /// format; an app with no cap reaches the provider. An endpoint that would hand the app a
+    /// credential (a realtime client secret) is refused to every app.
+    @Test func unmeterableAndCredentialMintingEndpointsAreRefused() async throws {
+        try await BridgeFixture.with(grant: [.openai, .anthropic]) { bridge in
+            let openAI = bridge.authHeader(for: .openai)
+            let batch = #"{"input_file_id":"file-1","endpoint":"/v1/chat/completions","completion_window":"24h"}"#
+            let minted = try await bridge.send(
+                .POST,
+                "/openai/v1/realtime/client_secrets",
+                body: #"{"session":{"type":"realtime","model":"gpt-realtime"}}"#,
+                headers: [openAI]
+            )
+            #expect(minted.status == 403, "\(minted.text)")
+            #expect(minted.header("x-byoky-error-code") == "PROVIDER_UNAVAILABLE")
+            #expect(((minted.json["error"] as? [String: Any])?["message"] as? String)?.contains("credential") == true)
+            // No cap: the batch reaches the provider (the mock has no batches: its 404).
+            let uncapped = try await bridge.send(.POST, "/openai/v1/batches", body: batch, headers: [openAI])
+            #expect(uncapped.status == 404, "\(uncapped.text)")
+            #expect(bridge.upstreamRequests.withLock { $0.map(\.path) } == ["/v1/batches"])
+
+            try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 100_000, period: .month)
+            let anthropicBatch = #"{"requests":[]}"#
+            for (path, body, provider) in [
+                ("/openai/v1/batches", batch, ProviderID.openai),
+                ("/openai/v1/fine_tuning/jobs", #"{"training_file":"file-1","model":"gpt-5.4-mini"}"#, .openai),
+                ("/anthropic/v1/messages/batches", anthropicBatch, .anthropic),
+            ] {
+                let refused = try await bridge.send(
+                    .POST,
+                    path,
+                    body: body,
+                    headers: [bridge.authHeader(for: provider)]
+                )
+                #expect(refused.status == 403, "\(path): \(refused.text)")
+                #expect(refused.text.contains("token cap"), "\(path): \(refused.text)")
+            }
+            #expect(bridge.upstreamRequests.withLock { $0.count } == 1)
+            // The cap is whole for what the wallet meters.
+            #expect(try await Self.ask(bridge).status == 200)
+        }
+    }
+
     @Test func perProviderCapsLeaveOtherProvidersAlone() async throws {
         try await BridgeFixture.with { bridge in
             try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 0, provider: .anthropic, period: .day)

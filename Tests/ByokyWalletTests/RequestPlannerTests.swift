@@ -192,6 +192,25 @@ struct RequestPlannerTests {
         #expect(plan.model == (pinned ? "group-model" : "app-model"))
     }
 
+    /// An endpoint that would hand the app a credential of the owner's is refused on every
+    /// route, before a key is chosen.
+    @Test(arguments: [
+        (ProviderID.openai, "/v1/realtime/client_secrets"), (.openai, "/v1/realtime/sessions"),
+        (.azureOpenAI, "/openai/v1/realtime/client_secrets"), (.gemini, "/v1alpha/auth_tokens"),
+    ])
+    func credentialMintingIsRefusedOnEveryRoute(provider: ProviderID, path: String) throws {
+        for method in ["POST", "post"] {
+            var request = Self.request(provider, path, #"{"session":{"type":"realtime"}}"#)
+            request.method = method
+            #expect(Self.code { try Self.plan(request, keys: [Self.key(provider)]) } == "PROVIDER_UNAVAILABLE")
+            #expect(
+                Self.code {
+                    try Self.plan(request, group: Self.group(provider, model: "m"), keys: [Self.key(provider)])
+                } == "PROVIDER_UNAVAILABLE"
+            )
+        }
+    }
+
     @Test func sameFamilySwapsMoveOnlyChatRequests() throws {
         let groq = Self.request(.groq, "/openai/v1/chat/completions", Self.openAIBody)
         let plan = try Self.plan(groq, group: Self.group(.openai, model: "gpt-5.4-mini"), keys: [Self.key(.openai)])

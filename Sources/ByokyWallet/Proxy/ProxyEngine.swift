@@ -175,6 +175,11 @@ public struct ProxyEngine: Sendable {
         // Most apps have no cap: then there is nothing to reserve, and no need to wait for it;
         // nor for a request that spends no tokens (a model list, a token count).
         let caps = AllowanceGate.caps(planningRecords.allowances, counting: request.provider)
+        if !caps.isEmpty,
+            UnmeteredSpend.matches(method: request.method, path: request.path, family: plan.requested.family)
+        {
+            throw UnmeteredSpend.refusalUnderCap
+        }
         let hold =
             caps.isEmpty
                 || CostlessRequest.matches(

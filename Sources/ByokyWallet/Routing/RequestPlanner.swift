@@ -56,6 +56,10 @@ public enum RequestPlanner {
         guard inputs.grantedProviders.contains(request.provider) else {
             throw ByokyError.providerUnavailable(request.provider)
         }
+        // Refused on every route, before any key is chosen: the answer would be a credential.
+        if CredentialMintingEndpoint.matches(method: request.method, path: request.path, family: requested.family) {
+            throw CredentialMintingEndpoint.refusal
+        }
         guard request.body.readableBytes <= inputs.maximumBodySize else {
             throw ByokyError.payloadTooLarge("Request body", limit: inputs.maximumBodySize)
         }

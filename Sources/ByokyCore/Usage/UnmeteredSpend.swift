@@ -1,0 +1,38 @@
+/// Requests that spend tokens the wallet cannot meter: the answer is a job or a call whose tokens
+/// are spent later, elsewhere (a batch, a fine-tuning job, an eval run, a realtime call whose
+/// media flows directly between the app and the provider). An app under a token cap is refused
+/// them: its cap could not hold. (A gift serves none of them either.)
+public enum UnmeteredSpend {
+    /// Whether `method path` (the path under the provider's prefix, without its query) in
+    /// `family`'s API (`nil` for a local server) is one of them.
+    public static func matches(method: String, path: some StringProtocol, family: APIFamily?) -> Bool {
+        // As sent upstream, whatever its case (the wallet upper-cases the method it sends).
+        guard HeaderText.name(method, is: "post") else { return false }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard let last = segments.last else { return false }
+        switch family {
+        case .openai?, nil:
+            // `…/batches`, `…/fine_tuning/jobs`, `…/evals/{id}/runs`, `…/realtime/calls`.
+            if last == "batches" { return true }
+            guard segments.count >= 2 else { return false }
+            let before = segments[segments.count - 2]
+            if last == "jobs", before == "fine_tuning" { return true }
+            if last == "calls", before == "realtime" { return true }
+            return last == "runs" && segments.count >= 3 && segments[segments.count - 3] == "evals"
+        case .anthropic?:
+            return path == "/v1/messages/batches"
+        case .gemini?:
+            return path.contains("/models/")
+                && (path.hasSuffix(":batchGenerateContent") || path.hasSuffix(":asyncBatchEmbedContent"))
+        case .cohere?:
+            // Cohere's embed jobs (`/v1/embed-jobs`) and fine-tuning (`/v1/finetuning/finetuned-models`).
+            return path == "/v1/embed-jobs" || path == "/v1/finetuning/finetuned-models"
+        }
+    }
+
+    /// The refusal of such a request from an app under a cap.
+    public static let refusalUnderCap = ByokyError(
+        .providerUnavailable,
+        "This app has a token cap, and this endpoint spends tokens the wallet cannot meter (a batch, a fine-tuning job, an eval run or a realtime call): ask the wallet's owner to lift the cap to use it"
+    )
+}

@@ -1,0 +1,62 @@
+import ByokyCore
+import Testing
+
+/// The endpoints the wallet refuses: those that would hand an app a credential of the owner's
+/// (to every app), and those that spend tokens it cannot meter (to an app under a cap).
+struct UnservedEndpointTests {
+    @Test(arguments: [
+        ("POST", "/v1/realtime/client_secrets", APIFamily?.some(.openai)),
+        ("post", "/v1/realtime/client_secrets", .openai),
+        ("POST", "/v1/realtime/sessions", .openai),
+        ("POST", "/v1/realtime/transcription_sessions", .openai),
+        ("POST", "/openai/v1/realtime/client_secrets", .openai),
+        ("POST", "/openai/realtimeapi/sessions", .openai),
+        ("POST", "/v1/realtime/client_secrets", nil),
+        ("POST", "/v1alpha/auth_tokens", .gemini),
+    ])
+    func credentialMintingIsRecognized(method: String, path: String, family: APIFamily?) {
+        #expect(CredentialMintingEndpoint.matches(method: method, path: path, family: family))
+    }
+
+    @Test(arguments: [
+        ("GET", "/v1/realtime/sessions", APIFamily?.some(.openai)),
+        ("POST", "/v1/realtime/calls", .openai),
+        ("POST", "/v1/chat/completions", .openai),
+        ("POST", "/v1/realtime/client_secrets", .anthropic),
+        ("POST", "/v1/realtime/client_secrets/x", .openai),
+        ("POST", "/v1beta/models/gemini-2.5-flash:generateContent", .gemini),
+    ])
+    func otherRequestsMintNothing(method: String, path: String, family: APIFamily?) {
+        #expect(!CredentialMintingEndpoint.matches(method: method, path: path, family: family))
+    }
+
+    @Test(arguments: [
+        ("POST", "/v1/batches", APIFamily?.some(.openai)),
+        ("post", "/openai/v1/batches", .openai),
+        ("POST", "/v1/fine_tuning/jobs", .openai),
+        ("POST", "/v1/evals/eval_1/runs", .openai),
+        ("POST", "/v1/realtime/calls", .openai),
+        ("POST", "/v1/batches", nil),
+        ("POST", "/v1/messages/batches", .anthropic),
+        ("POST", "/v1beta/models/gemini-2.5-flash:batchGenerateContent", .gemini),
+        ("POST", "/v1/embed-jobs", .cohere),
+    ])
+    func unmeteredSpendIsRecognized(method: String, path: String, family: APIFamily?) {
+        #expect(UnmeteredSpend.matches(method: method, path: path, family: family))
+    }
+
+    @Test(arguments: [
+        ("GET", "/v1/batches", APIFamily?.some(.openai)),
+        ("POST", "/v1/batches/batch_1/cancel", .openai),
+        ("POST", "/v1/jobs", .openai),
+        ("POST", "/v1/runs", .openai),
+        ("POST", "/v1/chat/completions", .openai),
+        ("POST", "/v1/messages", .anthropic),
+        ("POST", "/v1/messages/batches/msgbatch_1/cancel", .anthropic),
+        ("POST", "/v1beta/models/gemini-2.5-flash:generateContent", .gemini),
+        ("POST", "/v2/chat", .cohere),
+    ])
+    func meteredRequestsAreNotUnmeteredSpend(method: String, path: String, family: APIFamily?) {
+        #expect(!UnmeteredSpend.matches(method: method, path: path, family: family))
+    }
+}
