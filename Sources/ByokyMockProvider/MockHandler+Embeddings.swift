@@ -7,14 +7,12 @@ extension MockHandler {
     /// the official SDK asks for), as the base64 of their little-endian float32 bytes; the usage
     /// counts the input alone (`prompt_tokens` equal to `total_tokens`), a token for four bytes.
     func respondToEmbeddings(_ request: Request) async throws -> Response {
-        if let failure = checkAuth(request, family: .openai) { return failure }
-        let body = try await request.body.collect(upTo: MockProvider.maximumRequestSize)
-        guard let parsed = JSONCoding.parse(Array(body.readableBytesView)), case .object(let object) = parsed else {
-            return error(.invalidRequest, "The request body is not a JSON object", family: .openai)
+        let read: OpenAIRequestRead
+        switch try await readOpenAIRequest(request) {
+        case .refused(let refusal): return refusal
+        case .read(let request): read = request
         }
-        guard let model = object["model"]?.stringValue, !model.isEmpty else {
-            return error(.invalidRequest, "Missing required parameter: 'model'.", family: .openai)
-        }
+        let (object, model) = (read.object, read.model)
         let inputs: [String]
         switch object["input"] {
         case .string(let text)?: inputs = [text]

@@ -7,17 +7,12 @@ extension MockHandler {
     /// answers the reply a Chat Completions request of the same input would get, as a response
     /// object or as the API's event stream.
     func respondToResponses(_ request: Request) async throws -> Response {
-        if let failure = checkAuth(request, family: .openai) { return failure }
-        let body = try await request.body.collect(upTo: MockProvider.maximumRequestSize)
-        guard let parsed = JSONCoding.parse(Array(body.readableBytesView)), case .object(let object) = parsed else {
-            return error(.invalidRequest, "The request body is not a JSON object", family: .openai)
+        let read: OpenAIRequestRead
+        switch try await readOpenAIRequest(request, refusing: MockRenderer.responsesRefusal) {
+        case .refused(let refusal): return refusal
+        case .read(let request): read = request
         }
-        if let refusal = MockRenderer.responsesRefusal(object) {
-            return error(.invalidRequest, refusal, family: .openai)
-        }
-        guard let model = object["model"]?.stringValue, !model.isEmpty else {
-            return error(.invalidRequest, "Missing required parameter: 'model'.", family: .openai)
-        }
+        let (object, model) = (read.object, read.model)
         if model.hasPrefix("mock-error-"), let status = Int(model.dropFirst("mock-error-".count)) {
             return error(status: status, "Mock error \(status) requested by the model name", family: .openai)
         }
@@ -25,7 +20,7 @@ extension MockHandler {
             family: .openai,
             request: MockRenderer.chatShape(ofResponsesRequest: object),
             model: model,
-            bodySize: body.readableBytes,
+            bodySize: read.size,
             defaultWordCount: configuration.defaultWordCount
         )
         if configuration.responseDelay > .zero { try await Task.sleep(for: configuration.responseDelay) }

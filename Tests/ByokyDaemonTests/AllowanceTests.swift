@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyMockProvider
 import ByokyStore
 import ByokyTesting
 import ByokyWallet
