@@ -60,3 +60,16 @@ struct UnservedEndpointTests {
         #expect(!UnmeteredSpend.matches(method: method, path: path, family: family))
     }
 }
+
+/// The byte-wise suffix test the request path's endpoint checks use agrees with `hasSuffix` on
+/// paths, and needs the whole suffix.
+struct ByteSuffixTests {
+    @Test(arguments: [
+        "/v1/messages", "/anthropic/v1/messages", "/v1/message", "messages", "", "/v1/messages/",
+        "/ü/v1/messages", "/v1/méssages",
+    ])
+    func agreesWithHasSuffix(path: String) {
+        #expect(path.hasByteSuffix("/v1/messages") == path.hasSuffix("/v1/messages"), "\(path)")
+        #expect(path.dropFirst().hasByteSuffix("/messages") == path.dropFirst().hasSuffix("/messages"), "\(path)")
+    }
+}

@@ -129,7 +129,7 @@ struct ReadCacheSingleReadTests {
         let cache = ReadCache(lifetime: .seconds(1), now: ManualClock().now)
         let started = LoadCounter()
         let released = Mutex(false)
-        let older = Task {
+        let older = Task.detached {
             try await cache.credentials {
                 started.increment()
                 try await waitUntil { released.withLock { $0 } }
@@ -155,9 +155,9 @@ struct ReadCacheSingleReadTests {
             try await waitUntil { released.withLock { $0 } }
             return [RouteResolverTests.key("k1", "openai")]
         }
-        let first = Task { try await cache.credentials(load: load) }
+        let first = Task.detached { try await cache.credentials(load: load) }
         try await waitUntil { loads.count == 1 }
-        let second = Task { try await cache.credentials(load: load) }
+        let second = Task.detached { try await cache.credentials(load: load) }
         first.cancel()
         released.withLock { $0 = true }
         #expect(try await second.value.map(\.id) == ["k1"])
@@ -165,9 +165,10 @@ struct ReadCacheSingleReadTests {
     }
 }
 
-/// Waits, in steps of a millisecond and for at most ten seconds, until `condition` holds.
+/// Waits, in steps of a millisecond and for at most a minute (a test process running every
+/// target at once can keep a task waiting for seconds), until `condition` holds.
 func waitUntil(_ condition: @Sendable () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(10)
+    let deadline = ContinuousClock.now + .seconds(60)
     while !condition() {
         guard ContinuousClock.now < deadline else { throw WaitTimedOut() }
         try await Task.sleep(for: .milliseconds(1))

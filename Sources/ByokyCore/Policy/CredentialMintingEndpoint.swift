@@ -11,18 +11,15 @@ public enum CredentialMintingEndpoint {
         guard HeaderText.name(method, is: "post") else { return false }
         switch family {
         case .openai?, nil:
-            return openAISuffixes.contains { path.hasSuffix($0) }
+            // OpenAI's (`/v1/realtime/…`) and Azure's (`/openai/v1/realtime/…`, `/openai/realtimeapi/sessions`).
+            return path.hasByteSuffix("/realtime/client_secrets") || path.hasByteSuffix("/realtime/sessions")
+                || path.hasByteSuffix("/realtime/transcription_sessions") || path.hasByteSuffix("/realtimeapi/sessions")
         case .gemini?:
-            return path.hasSuffix("/auth_tokens")
+            return path.hasByteSuffix("/auth_tokens")
         case .anthropic?, .cohere?:
             return false
         }
     }
-
-    /// OpenAI's (`/v1/realtime/…`) and Azure's (`/openai/v1/realtime/…`, `/openai/realtimeapi/sessions`).
-    private static let openAISuffixes = [
-        "/realtime/client_secrets", "/realtime/sessions", "/realtime/transcription_sessions", "/realtimeapi/sessions",
-    ]
 
     /// The refusal of such a request.
     public static let refusal = ByokyError(

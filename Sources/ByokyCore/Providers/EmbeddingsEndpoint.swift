@@ -7,12 +7,12 @@ public enum EmbeddingsEndpoint {
     public static func matches(path: some StringProtocol, family: APIFamily?) -> Bool {
         switch family {
         case .openai?:
-            return path.hasSuffix("/embeddings")
+            return path.hasByteSuffix("/embeddings")
         case nil:
-            return path.hasSuffix("/embeddings") || path.hasSuffix("/api/embed")
+            return path.hasByteSuffix("/embeddings") || path.hasByteSuffix("/api/embed")
         case .gemini?:
             return path.contains("/models/")
-                && (path.hasSuffix(":embedContent") || path.hasSuffix(":batchEmbedContents"))
+                && (path.hasByteSuffix(":embedContent") || path.hasByteSuffix(":batchEmbedContents"))
         case .cohere?:
             return path == "/v1/embed" || path == "/v2/embed"
         case .anthropic?:

@@ -52,7 +52,7 @@ public enum CostlessRequest {
             return path == "/v1/messages/count_tokens"
         case .openai:
             // `/v1/responses/input_tokens`, or under a provider's own prefix (`/openai/v1/…`).
-            return path.hasSuffix("/v1/responses/input_tokens")
+            return path.hasByteSuffix("/v1/responses/input_tokens")
         case .cohere:
             return path == "/v1/tokenize" || path == "/v1/detokenize"
         case .gemini:

@@ -23,7 +23,7 @@ public enum UnmeteredSpend {
             return path == "/v1/messages/batches"
         case .gemini?:
             return path.contains("/models/")
-                && (path.hasSuffix(":batchGenerateContent") || path.hasSuffix(":asyncBatchEmbedContent"))
+                && (path.hasByteSuffix(":batchGenerateContent") || path.hasByteSuffix(":asyncBatchEmbedContent"))
         case .cohere?:
             // Cohere's embed jobs (`/v1/embed-jobs`) and fine-tuning (`/v1/finetuning/finetuned-models`).
             return path == "/v1/embed-jobs" || path == "/v1/finetuning/finetuned-models"

@@ -12,9 +12,9 @@ enum GroupModelScope {
     static func covers(path: String, family: APIFamily?) -> Bool {
         switch family {
         case .anthropic?:
-            return path.hasSuffix("/v1/messages") || path.hasSuffix("/v1/messages/count_tokens")
+            return path.hasByteSuffix("/v1/messages") || path.hasByteSuffix("/v1/messages/count_tokens")
         case .cohere?:
-            return path.hasSuffix("/v2/chat") || path.hasSuffix("/v1/chat")
+            return path.hasByteSuffix("/v2/chat") || path.hasByteSuffix("/v1/chat")
         case .gemini?:
             guard path.contains("/models/"), let colon = path.lastIndex(of: ":") else { return false }
             return geminiMethods.contains(String(path[path.index(after: colon)...]))
@@ -22,7 +22,7 @@ enum GroupModelScope {
             return OpenAIEndpoint.isCompletions(path: path) || OpenAIEndpoint.isResponses(path: path)
         case nil:
             return OpenAIEndpoint.isCompletions(path: path) || OpenAIEndpoint.isResponses(path: path)
-                || path.hasSuffix("/api/chat") || path.hasSuffix("/api/generate")
+                || path.hasByteSuffix("/api/chat") || path.hasByteSuffix("/api/generate")
         }
     }
 

@@ -184,8 +184,8 @@ public enum RequestPlanner {
         // A group's model stands in for the app's only where a request generates or counts with
         // it: an embeddings or image request keeps the app's own.
         let pinnedModel =
-            translation == nil && !GroupModelScope.covers(path: request.path, family: requested.family)
-            ? nil : route.model
+            route.model == nil || translation != nil
+                || GroupModelScope.covers(path: request.path, family: requested.family) ? route.model : nil
         if let model = pinnedModel, translation == nil {
             if requested.family == .gemini {
                 path = ProxyEngine.replacingGeminiModel(in: path, with: model)
