@@ -524,8 +524,9 @@ let package = Package(
             name: "byokyTests",
             dependencies: [
                 "byoky", "byoky-marketplace", "ByokyTesting", "ByokySDK", "ByokyCore", "ByokyServerStore",
-                "ByokyRelaySocket",
+                "ByokyRelaySocket", "ByokyWallet",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -67,4 +67,43 @@ struct BackupFileTests {
         #expect(backup.credentials.first?.refreshToken == nil)
         #expect(backup.unreadableRefreshTokens == 1)
     }
+
+    /// Each sealed value takes a key derivation to open, so a file may hold only so many: past the
+    /// limit (keys, refresh tokens and gift tokens counted together) it is refused before any is
+    /// opened; at the limit every one is opened.
+    @Test func aBackupWithMoreSealedValuesThanTheLimitIsRefusedBeforeAnyIsOpened() throws {
+        let limit = ByokyBackupFile.maximumSealedValues
+        func document(keys: Int, refreshTokens: Int, gifts: Int) -> String {
+            let credentials = (0..<keys).map { index in
+                let refresh = index < refreshTokens ? #","encryptedRefreshToken":"r\#(index)""# : ""
+                return #"{"id":"\#(index)","providerId":"anthropic","label":"L\#(index)","authMethod":"oauth","#
+                    + #""createdAt":1,"encryptedAccessToken":"k\#(index)"\#(refresh)}"#
+            }
+            let giftItems = (0..<gifts).map { index in
+                #"{"id":"g\#(index)","credentialId":"0","providerId":"anthropic","label":"G","authToken":"t\#(index)","#
+                    + #""maxTokens":10,"usedTokens":0,"expiresAt":9,"createdAt":1,"active":true,"relayUrl":"wss://r"}"#
+            }
+            return #"{"version":2,"exportedAt":1,"credentials":[\#(credentials.joined(separator: ","))],"#
+                + #""gifts":[\#(giftItems.joined(separator: ","))],"giftedCredentials":[]}"#
+        }
+        for (keys, refreshTokens, gifts) in [(limit + 1, 0, 0), (limit / 2, limit / 2, 1), (limit - 5, 0, 6)] {
+            var opened = 0
+            #expect(throws: ByokyError(.payloadTooLarge, "")) {
+                try ByokyBackupFile.backup(fromJSON: document(keys: keys, refreshTokens: refreshTokens, gifts: gifts)) {
+                    opened += 1
+                    return SecretString($0)
+                }
+            }
+            #expect(opened == 0, "\(keys) keys, \(refreshTokens) refresh tokens, \(gifts) gifts")
+        }
+        var opened = 0
+        let backup = try ByokyBackupFile.backup(
+            fromJSON: document(keys: limit / 2, refreshTokens: limit / 4, gifts: limit / 4)
+        ) {
+            opened += 1
+            return SecretString($0)
+        }
+        #expect(opened == limit)
+        #expect(backup.credentials.count == limit / 2 && backup.gifts.count == limit / 4)
+    }
 }

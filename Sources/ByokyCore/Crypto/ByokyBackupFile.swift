@@ -10,6 +10,10 @@ public enum ByokyBackupFile {
     public static let maximumJSONLength = 10_485_760
     /// The largest file accepted, in bytes of base64 text.
     public static let maximumFileLength = 14_200_000
+    /// The most sealed values (keys, refresh tokens, gift tokens) a file may hold. Each takes a
+    /// key derivation of its own to open (about 70 ms on a fast core): a file of the largest size
+    /// could otherwise hold some hundred thousand, hours of work for whoever imports it.
+    public static let maximumSealedValues = 1_000
 
     /// Makes the file text for `backup`, encrypted under `password`.
     public static func seal(_ backup: ByokyBackup, password: String) throws -> String {
@@ -133,6 +137,15 @@ public enum ByokyBackupFile {
         }
         guard file.version == version else {
             throw ByokyError(.invalidRequest, "Unsupported backup version \(file.version)")
+        }
+        let sealedValues =
+            file.credentials.count + file.credentials.count(where: { $0.encryptedRefreshToken != nil })
+            + (file.gifts?.count ?? 0) + (file.giftedCredentials?.count ?? 0)
+        guard sealedValues <= maximumSealedValues else {
+            throw ByokyError(
+                .payloadTooLarge,
+                "The backup holds \(sealedValues) sealed keys and tokens; at most \(maximumSealedValues) are read"
+            )
         }
 
         var backup = ByokyBackup(exportedAt: file.exportedAt ?? 0)

@@ -412,8 +412,7 @@ struct WalletPageRoutes: Sendable {
                             "That password is too weak (\(strength.label)): \(strength.feedback.joined(separator: "; "))"
                         )
                     }
-                    let backup = try await wallet.exportBackup()
-                    let text = try ByokyBackupFile.seal(backup, password: password)
+                    let text = try await wallet.sealedBackup(password: password)
                     var headers = HTTPFields()
                     OwnerGuard.secure(&headers)
                     headers[.contentType] = "application/octet-stream"
@@ -431,11 +430,10 @@ struct WalletPageRoutes: Sendable {
                     guard let file = form.files["file"], !file.isEmpty else {
                         throw ByokyError(.invalidRequest, "Choose the .byoky file to import")
                     }
-                    let backup = try ByokyBackupFile.open(
-                        String(decoding: file, as: UTF8.self),
+                    let report = try await wallet.importBackup(
+                        fileText: String(decoding: file, as: UTF8.self),
                         password: form["password"] ?? ""
                     )
-                    let report = try await wallet.importBackup(backup)
                     await onChange()
                     // Counts only: the skipped keys' reasons may quote the file, so they stay out.
                     var notice = "Imported \(report.added.count) key(s); \(report.duplicates) already in the wallet."

@@ -1,14 +1,14 @@
 import ByokyCore
+import ByokyWallet
 import Crypto
 import Foundation
 import HTTPTypes
-import NIOPosix
 
 /// Accounts: sign-up, log-in with back-off, logins as opaque tokens stored hashed, log-out and
 /// deletion. Each account has a random data key (for the keys it will sync) sealed under a
 /// PBKDF2-SHA256 key of its password; opening that seal is the password check, so the database
-/// holds no password hash apart from it. Key derivations run on NIO's thread pool, off the event
-/// loops.
+/// holds no password hash apart from it. Key derivations run on the blocking thread pool, off
+/// the event loops (`KeyDerivationWork`).
 public struct VaultAccounts: Sendable {
     let store: VaultStore
     let configuration: VaultConfiguration
@@ -64,7 +64,7 @@ public struct VaultAccounts: Sendable {
             throw error
         }
         let iterations = configuration.passwordIterations
-        let created = try await NIOThreadPool.singleton.runIfActive {
+        let created = try await KeyDerivationWork.run {
             let made = try WrappedDataKey.create(password: password, iterations: iterations)
             return (made.wrapped, made.dataKey.withUnsafeBytes { Array($0) })
         }
@@ -148,7 +148,7 @@ public struct VaultAccounts: Sendable {
         guard let wrapped = try? JSONDecoder().decode(WrappedDataKey.self, from: Data(user.wrappedDataKey.utf8)) else {
             return nil
         }
-        let raw = try await NIOThreadPool.singleton.runIfActive {
+        let raw = try await KeyDerivationWork.run {
             (try? wrapped.unwrap(password: password)).map { key in key.withUnsafeBytes { Array($0) } }
         }
         return raw.map { SymmetricKey(data: $0) }

@@ -23,6 +23,23 @@ extension Wallet {
         return backup
     }
 
+    /// The wallet's keys as the text of a `.byoky` file sealed under `password`.
+    ///
+    /// The format derives a key from the password for the file and again for every secret in it,
+    /// so sealing takes a derivation per key: it runs on the blocking thread pool
+    /// (``KeyDerivationWork``), never where a server's connections are served.
+    public func sealedBackup(password: String) async throws -> String {
+        let backup = try await exportBackup()
+        return try await KeyDerivationWork.run { try ByokyBackupFile.seal(backup, password: password) }
+    }
+
+    /// Opens the text of a `.byoky` file with `password` (a derivation per secret, on the blocking
+    /// thread pool) and adds its keys, as ``importBackup(_:)`` does.
+    public func importBackup(fileText: String, password: String) async throws -> ImportReport {
+        let backup = try await KeyDerivationWork.run { try ByokyBackupFile.open(fileText, password: password) }
+        return try await importBackup(backup)
+    }
+
     /// What an import did.
     public struct ImportReport: Sendable {
         /// Credentials added (with new ids).

@@ -29,7 +29,7 @@ extension Wallet {
         }
         let wrapped = try JSONCoding.decode(WrappedDataKey.self, from: text)
         do {
-            setDataKey(try wrapped.unwrap(password: password))
+            setDataKey(try await KeyDerivationWork.run { try wrapped.unwrap(password: password) })
         } catch {
             let failures = (Int(try await store.setting(Self.failureCountSetting) ?? "") ?? 0) + 1
             try await store.setSetting(Self.failureCountSetting, to: String(failures))
@@ -54,7 +54,9 @@ extension Wallet {
         let wrapped = try JSONCoding.decode(WrappedDataKey.self, from: text)
         let changed: WrappedDataKey
         do {
-            changed = try wrapped.rewrapped(oldPassword: oldPassword, newPassword: newPassword)
+            changed = try await KeyDerivationWork.run {
+                try wrapped.rewrapped(oldPassword: oldPassword, newPassword: newPassword)
+            }
         } catch {
             throw ByokyError(.unauthorized, "Wrong master password")
         }

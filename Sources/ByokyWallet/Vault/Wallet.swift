@@ -55,7 +55,9 @@ public final class Wallet: Sendable {
                 "The master password is too weak (\(strength.label)): \(strength.feedback.joined(separator: "; "))"
             )
         }
-        let (wrapped, key) = try WrappedDataKey.create(password: password, iterations: iterations)
+        let (wrapped, key) = try await KeyDerivationWork.run {
+            try WrappedDataKey.create(password: password, iterations: iterations)
+        }
         let text = try JSONCoding.encodeString(wrapped)
         guard try await store.insertSettingIfAbsent(Self.wrappedKeySetting, value: text) else {
             throw ByokyError(.invalidRequest, "This wallet is already set up; use `byoky unlock`")
