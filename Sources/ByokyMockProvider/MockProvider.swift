@@ -136,6 +136,23 @@ public enum MockProvider {
             router.post(RouterPath(path)) { request, _ in try await handler.respondToResponses(request) }
         }
         router.post("/v1/files") { request, _ in try await handler.uploadFile(request) }
+        let geminiFiles = MockGeminiFiles()
+        for path in ["/upload/v1beta/files", "/upload/v1/files"] {
+            router.post(RouterPath(path)) { request, _ in
+                try await handler.respondToGeminiUpload(request, files: geminiFiles)
+            }
+        }
+        for version in ["v1beta", "v1"] {
+            router.get(RouterPath("/\(version)/files")) { request, _ in
+                handler.respondToGeminiFiles(request, name: nil, files: geminiFiles)
+            }
+            router.get(RouterPath("/\(version)/files/{name}")) { request, context in
+                handler.respondToGeminiFiles(request, name: context.parameters.get("name"), files: geminiFiles)
+            }
+            router.delete(RouterPath("/\(version)/files/{name}")) { request, context in
+                handler.respondToGeminiFiles(request, name: context.parameters.get("name"), files: geminiFiles)
+            }
+        }
         router.post("/v2/chat") { request, context in
             try await handler.respond(to: request, context: context, family: .cohere, model: nil)
         }

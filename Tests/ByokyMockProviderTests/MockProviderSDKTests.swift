@@ -57,4 +57,29 @@ struct MockProviderSDKTests {
             )
         }
     }
+
+    /// Gemini's Files API: the SDK's resumable upload (a start with the key and the upload
+    /// protocol's headers, then the bytes to the URL it returns), a read by name, a list and a
+    /// delete, all parsed by the SDK.
+    @Test(.timeLimit(.minutes(2)))
+    func officialSDKUploadsReadsListsAndDeletesAGeminiFile() async throws {
+        try await MockProvider.withRunningServer(configuration: .init(apiKey: "sk-mock-sdk")) { port in
+            let content = "Notes for the model: " + String(repeating: "word ", count: 200)
+            let result = try await SDKClient.geminiFiles(
+                baseURL: "http://127.0.0.1:\(port)",
+                apiKey: "sk-mock-sdk",
+                content: content
+            )
+            #expect(result["error_status"] == nil, "\(result)")
+            let name = try #require(result["name"] as? String, "\(result)")
+            #expect(name.hasPrefix("files/"))
+            #expect(result["size_bytes"] as? Int == content.utf8.count)
+            #expect(result["mime_type"] as? String == "text/plain" && result["display_name"] as? String == "notes")
+            #expect(result["state"] as? String == "ACTIVE")
+            #expect(
+                result["fetched_name"] as? String == name && result["fetched_size_bytes"] as? Int == content.utf8.count
+            )
+            #expect(result["listed"] as? [String] == [name])
+        }
+    }
 }

@@ -6,7 +6,8 @@ provider sends, the SDK raises or returns the wrong thing.
 
 Reads one JSON request on stdin:
   {"family": "anthropic|openai|gemini|cohere", "base_url": ..., "api_key": ..., "model": ...,
-   "mode": "plain|stream|models|count", "tools": bool, "prompt": "..."}
+   "mode": "plain|stream|models|count|responses|responses-stream|embeddings|files", "tools": bool,
+   "prompt": "..."}
 Prints one JSON object:
   {"text": ..., "tool_name": ..., "tool_args": {...}, "stop_reason": ..., "input_tokens": n,
    "output_tokens": n}
@@ -227,6 +228,37 @@ def run_gemini(req):
     return result
 
 
+def run_gemini_files(req):
+    """Uploads the prompt as a text file with the SDK's resumable upload, reads it back by name,
+    lists the files, and deletes it."""
+    import io
+
+    from google import genai
+    from google.genai import errors, types
+
+    client = genai.Client(api_key=req["api_key"], http_options=types.HttpOptions(base_url=req["base_url"]))
+    content = req["prompt"].encode()
+    try:
+        uploaded = client.files.upload(
+            file=io.BytesIO(content), config=types.UploadFileConfig(mime_type="text/plain", display_name="notes")
+        )
+        fetched = client.files.get(name=uploaded.name)
+        listed = [item.name for item in client.files.list()]
+        client.files.delete(name=uploaded.name)
+    except errors.APIError as error:
+        return {"error_status": error.code, "error_type": type(error).__name__, "message": error.message}
+    return {
+        "name": uploaded.name,
+        "size_bytes": uploaded.size_bytes,
+        "mime_type": uploaded.mime_type,
+        "display_name": uploaded.display_name,
+        "state": uploaded.state.name if uploaded.state else None,
+        "fetched_name": fetched.name,
+        "fetched_size_bytes": fetched.size_bytes,
+        "listed": listed,
+    }
+
+
 def run_cohere(req):
     import cohere
 
@@ -360,6 +392,8 @@ def run(req):
         return run_openai_responses(req)
     if req.get("mode") == "embeddings":
         return run_openai_embeddings(req)
+    if req.get("mode") == "files":
+        return run_gemini_files(req)
     return RUNNERS[req["family"]](req)
 
 

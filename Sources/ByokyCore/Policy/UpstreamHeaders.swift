@@ -6,10 +6,15 @@
 /// containing CR, LF or NUL. Names come out lower-cased.
 public enum UpstreamHeaders {
     /// The only request headers an app may pass through to the provider.
+    ///
+    /// The `x-goog-upload-*` names are Google's resumable upload protocol, which Gemini's Files API
+    /// takes (the official SDK's `files.upload` starts every upload with them): without them a
+    /// start is no upload, and the SDK gets no upload URL.
     public static let forwardedRequestHeaders: Set<String> = [
         "content-type", "accept", "anthropic-version", "anthropic-beta", "anthropic-dangerous-direct-browser-access",
         "x-app", "user-agent", "x-client-name", "openai-organization", "openai-project", "openai-beta",
-        "x-goog-api-client",
+        "x-goog-api-client", "x-goog-upload-protocol", "x-goog-upload-command", "x-goog-upload-header-content-length",
+        "x-goog-upload-header-content-type", "x-goog-upload-offset",
     ]
 
     /// The longest header value forwarded; longer values are dropped.

@@ -98,6 +98,14 @@ package enum SDKClient {
         ])
     }
 
+    /// Gemini's Files API with the official SDK: uploads `content` as a text file (its resumable
+    /// upload), reads it back by name, lists the files and deletes it. Returns the file's `name`,
+    /// `size_bytes`, `mime_type`, `display_name` and `state`, the `fetched_name` and
+    /// `fetched_size_bytes` read back, and the `listed` names (or `error_status`/`error_type`).
+    package static func geminiFiles(baseURL: String, apiKey: String, content: String) async throws -> [String: Any] {
+        try await call(["family": "gemini", "base_url": baseURL, "api_key": apiKey, "mode": "files", "prompt": content])
+    }
+
     /// Calls the SDK and returns what it understood (or `error_status`/`error_type` on an API error).
     package static func run(
         _ item: Case,
