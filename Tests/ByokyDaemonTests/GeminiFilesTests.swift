@@ -3,6 +3,7 @@ import ByokyMockProvider
 import ByokyStore
 import ByokyTesting
 import ByokyWallet
+import NIOCore
 import Testing
 
 /// Gemini's Files API through the bridge with the official `google-genai` SDK. Its upload is
@@ -56,6 +57,38 @@ struct GeminiFilesTests {
             #expect(result["error_status"] == nil, "\(result)")
             #expect(result["size_bytes"] as? Int == content.utf8.count, "\(result)")
             #expect(try await bridge.wallet.allowanceStatuses().first?.used == 0)
+        }
+    }
+
+    /// A received gift serves no uploads (only chats, embeddings, token counts and model lists):
+    /// the start is refused in Gemini's format and reaches no provider, so a gift's receiver
+    /// cannot store files with the giver's key.
+    @Test(.timeLimit(.minutes(3)))
+    func aGiftRefusesAnUploadClearly() async throws {
+        try await GiftFixture.with(provider: .gemini) { fixture in
+            let response = await fixture.receiverEngine.handle(
+                ProxyRequest(
+                    provider: .gemini,
+                    method: "POST",
+                    pathAndQuery: "/upload/v1beta/files",
+                    headers: [
+                        ("content-type", "application/json"), ("x-goog-api-key", fixture.sessionKey),
+                        ("X-Goog-Upload-Protocol", "resumable"), ("X-Goog-Upload-Command", "start"),
+                        ("X-Goog-Upload-Header-Content-Length", "26"),
+                        ("X-Goog-Upload-Header-Content-Type", "text/plain"),
+                    ],
+                    body: ByteBuffer(string: #"{"file":{"display_name":"gifted"}}"#)
+                ),
+                sessionKey: fixture.sessionKey
+            )
+            let collected = try await response.body.collect(upTo: 1_048_576)
+            let error = try JSONNode.parse(Array(collected.readableBytesView))["error"]
+            #expect(
+                response.status == 403 && error?["status"]?.stringValue == "PERMISSION_DENIED",
+                "\(String(buffer: collected))"
+            )
+            #expect(fixture.upstreamRequests.withLock { $0.isEmpty })
+            #expect(try await fixture.giverUsed() == 0)
         }
     }
 }
