@@ -9,9 +9,7 @@ public enum BridgeResponses {
     /// An error in the family's format (OpenAI-compatible when there is none), with its Byoky code.
     public static func error(_ error: ByokyError, family: APIFamily?) -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        headers[HTTPField.Name(ErrorBody.codeHeaderName)!] = error.code.rawValue
-        if let retryAfter = error.details["retryAfter"] { headers[.retryAfter] = retryAfter }
+        for (name, value) in ErrorBody.headers(for: error) { headers[HTTPField.Name(name)!] = value }
         return Response(
             status: .init(code: error.httpStatus),
             headers: headers,

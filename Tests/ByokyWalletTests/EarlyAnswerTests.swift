@@ -189,6 +189,14 @@ struct EarlyAnswerTests {
             #expect(error["message"] as? String == "Slow down")
         }
         if body == "not json" { #expect(written.status == 502) }
+        // The provider served (and billed) the request: a retry cannot help, and the app is told so.
+        let advice = expected.headers.filter { $0.name == ErrorBody.shouldRetryHeaderName }.map(\.value)
+        let code = expected.headers.first { $0.name == ErrorBody.codeHeaderName }?.value
+        if body == "not json", status == 200 {
+            #expect(advice == ["false"] && code == ByokyError.Code.translationFailed.rawValue)
+        } else {
+            #expect(advice.isEmpty && code == nil, "\(status) \(body)")
+        }
     }
 
     /// A translated event stream is translated event by event by the request's task.

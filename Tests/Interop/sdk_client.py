@@ -29,7 +29,7 @@ WEATHER_SCHEMA = {
 def run_anthropic(req):
     import anthropic
 
-    client = anthropic.Anthropic(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+    client = anthropic.Anthropic(api_key=req["api_key"], base_url=req["base_url"], max_retries=req.get("max_retries", 0))
     kwargs = dict(
         model=req["model"], max_tokens=256, messages=[{"role": "user", "content": req["prompt"]}]
     )
@@ -62,7 +62,7 @@ def run_anthropic(req):
 def run_openai(req):
     import openai
 
-    client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+    client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=req.get("max_retries", 0))
     kwargs = dict(model=req["model"], messages=[{"role": "user", "content": req["prompt"]}])
     if req.get("tools"):
         kwargs["tools"] = [
@@ -137,7 +137,7 @@ def run_openai_responses(req):
     event types under "events"."""
     import openai
 
-    client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+    client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=req.get("max_retries", 0))
     kwargs = dict(model=req["model"], input=req["prompt"])
     if req.get("tools"):
         kwargs["tools"] = [
@@ -172,7 +172,7 @@ def run_openai_embeddings(req):
     base64 and decodes it). Prints {"count": n, "dimensions": n, "input_tokens": n}."""
     import openai
 
-    client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+    client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=req.get("max_retries", 0))
     try:
         answer = client.embeddings.create(model=req["model"], input=[req["prompt"], req["prompt"] + " again"])
     except openai.APIStatusError as error:
@@ -322,7 +322,7 @@ def list_models(req):
     if family == "anthropic":
         import anthropic
 
-        client = anthropic.Anthropic(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+        client = anthropic.Anthropic(api_key=req["api_key"], base_url=req["base_url"], max_retries=req.get("max_retries", 0))
         listed = list(client.models.list())
         first = client.models.retrieve(listed[0].id)
         return {"models": [m.id for m in listed], "names": [m.display_name for m in listed], "retrieved": first.id,
@@ -330,7 +330,7 @@ def list_models(req):
     if family == "openai":
         import openai
 
-        client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+        client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=req.get("max_retries", 0))
         listed = list(client.models.list())
         first = client.models.retrieve(listed[0].id)
         return {"models": [m.id for m in listed], "names": [m.owned_by for m in listed], "retrieved": first.id,
@@ -362,7 +362,7 @@ def count_tokens(req):
     if family == "anthropic":
         import anthropic
 
-        client = anthropic.Anthropic(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+        client = anthropic.Anthropic(api_key=req["api_key"], base_url=req["base_url"], max_retries=req.get("max_retries", 0))
         try:
             counted = client.messages.count_tokens(
                 model=req["model"], messages=[{"role": "user", "content": req["prompt"]}]

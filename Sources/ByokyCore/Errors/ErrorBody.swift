@@ -10,6 +10,21 @@
 public enum ErrorBody {
     /// The response header that carries the Byoky error code next to a family-shaped body.
     public static let codeHeaderName = "x-byoky-error-code"
+    /// The response header that tells a client whether to send the request again (the OpenAI and
+    /// Anthropic SDKs obey it over their own rule of retrying 408, 409, 429 and 5xx answers).
+    public static let shouldRetryHeaderName = "x-should-retry"
+
+    /// The headers of an error answer: its JSON type, the Byoky code, `retry-after` when the
+    /// error names a wait, and `x-should-retry: false` when a retry cannot help
+    /// (``ByokyError/Code/retryCannotHelp``).
+    public static func headers(for error: ByokyError) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = [
+            ("content-type", "application/json"), (codeHeaderName, error.code.rawValue),
+        ]
+        if let retryAfter = error.details["retryAfter"] { headers.append(("retry-after", retryAfter)) }
+        if error.code.retryCannotHelp { headers.append((shouldRetryHeaderName, "false")) }
+        return headers
+    }
 
     /// The JSON body for `error` in `family`'s format; `nil` means the OpenAI-compatible shape
     /// (used by the local providers and by the wallet's own API).

@@ -107,16 +107,19 @@ package enum SDKClient {
     }
 
     /// Calls the SDK and returns what it understood (or `error_status`/`error_type` on an API error).
+    /// `maxRetries`: the Anthropic and OpenAI SDKs' retries (theirs default to 2; none here unless
+    /// asked, so a test's errors come at once).
     package static func run(
         _ item: Case,
         baseURL: String,
         apiKey: String,
-        prompt: String = "Hello there"
+        prompt: String = "Hello there",
+        maxRetries: Int = 0
     ) async throws -> [String: Any] {
         let request: [String: Any] = [
             "family": item.family.rawValue, "base_url": baseURL, "api_key": apiKey,
             "model": ModelCatalog.defaultModel(for: item.family), "mode": item.streaming ? "stream" : "plain",
-            "tools": item.tools, "prompt": prompt,
+            "tools": item.tools, "prompt": prompt, "max_retries": maxRetries,
         ]
         return try await call(request)
     }

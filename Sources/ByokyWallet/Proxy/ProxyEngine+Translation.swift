@@ -104,6 +104,13 @@ extension ProxyEngine {
             .filter { !HeaderText.name($0.name, is: "content-type") }
         fields.append((name: "content-type", value: "application/json"))
         if let value = notes.headerValue { fields.append((name: Self.translationNotesHeader, value: value)) }
+        if (200..<300).contains(status), translated.status == 502 {
+            // A provider's answer that could not be read: the provider has served (and billed)
+            // the request, so the app is told a retry cannot help, as for the wallet's own refusals.
+            let failure = ByokyError.Code.translationFailed
+            fields.append((name: ErrorBody.codeHeaderName, value: failure.rawValue))
+            if failure.retryCannotHelp { fields.append((name: ErrorBody.shouldRetryHeaderName, value: "false")) }
+        }
         return TranslatedWhole(
             status: translated.status,
             headers: fields,

@@ -122,7 +122,8 @@ public struct ProxyEngine: Sendable {
         )
     }
 
-    /// An error answer in the provider family's format, with the byoky code in a header.
+    /// An error answer in the provider family's format, with the byoky code in a header (and
+    /// `x-should-retry: false` when a retry cannot help).
     static func errorResponse(
         _ failure: ByokyError,
         family: APIFamily?,
@@ -130,7 +131,7 @@ public struct ProxyEngine: Sendable {
     ) -> ProxyResponse {
         ProxyResponse(
             status: failure.httpStatus,
-            headers: [("content-type", "application/json"), (ErrorBody.codeHeaderName, failure.code.rawValue)],
+            headers: ErrorBody.headers(for: failure),
             body: ProxyResponseBody(
                 storage: .buffer(ByteBuffer(bytes: ErrorBody.json(for: failure, family: family))),
                 completion: completion
