@@ -97,6 +97,7 @@ public enum MockProvider {
         if configuration.onRequest != nil { router.add(middleware: ObservingMiddleware(configuration: configuration)) }
         let handler = MockHandler(configuration: configuration)
         router.add(middleware: UnknownRouteMiddleware(handler: handler))
+        router.add(middleware: AccountHeadersMiddleware())
         router.get("/health") { _, _ in "ok" }
         router.post("/v1/messages") { request, context in
             try await handler.respond(to: request, context: context, family: .anthropic, model: nil)

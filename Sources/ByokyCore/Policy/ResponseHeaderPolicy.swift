@@ -1,8 +1,13 @@
 /// Which upstream response headers reach the app.
 public enum ResponseHeaderPolicy {
-    /// Headers that identify the upstream's infrastructure or set state in the app's client.
+    /// Headers that identify the upstream's infrastructure or the owner's account with the
+    /// provider, or set state in the app's client. OpenAI names the organization and project a
+    /// key belongs to, and Anthropic its organization, in every answer: passed on, they would let
+    /// every app (and every stranger with a gift) tell which account serves it, and tie together
+    /// the apps one owner uses.
     public static let strippedHeaders: Set<String> = [
         "server", "x-request-id", "x-cloud-trace-context", "set-cookie", "set-cookie2", "alt-svc", "via",
+        "openai-organization", "openai-project", "anthropic-organization-id",
     ]
 
     /// Hop-by-hop headers, which describe one connection and never travel through a proxy.

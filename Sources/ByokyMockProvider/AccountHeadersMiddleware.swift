@@ -1,0 +1,32 @@
+import ByokyCore
+import Hummingbird
+
+/// Names the account a key belongs to on every answer, as the real APIs do: Anthropic's
+/// `anthropic-organization-id`, and OpenAI's `openai-organization` and `openai-project` (on
+/// answers to OpenAI's own key header; the other OpenAI-compatible providers send neither).
+/// The wallet must not pass them on: they tell an app whose account serves it.
+struct AccountHeadersMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    static let anthropicOrganization = "6f1c0d2e-mock-4a5b-9c8d-owner0account"
+    static let openAIOrganization = "org-mockOwnerAccount42"
+    static let openAIProject = "proj_mockOwnerProject42"
+
+    @concurrent func handle(
+        _ request: Request,
+        context: BasicRequestContext,
+        next: @concurrent (Request, BasicRequestContext) async throws -> Response
+    ) async throws -> Response {
+        var response = try await next(request, context)
+        switch UnknownRouteMiddleware.family(of: request) {
+        case .anthropic:
+            response.headers[.init("anthropic-organization-id")!] = Self.anthropicOrganization
+        case .openai where request.headers[.authorization] != nil:
+            response.headers[.init("openai-organization")!] = Self.openAIOrganization
+            response.headers[.init("openai-project")!] = Self.openAIProject
+        default:
+            break
+        }
+        return response
+    }
+}

@@ -1,0 +1,83 @@
+import ByokyCore
+import ByokyMockProvider
+import ByokyTesting
+import ByokyWallet
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// The headers in which providers name the account a key belongs to (Anthropic's
+/// `anthropic-organization-id`, OpenAI's `openai-organization` and `openai-project`) never reach
+/// an app, on any route: passed on, they told every app (and every stranger with a gift) whose
+/// account served it, and tied together the apps one owner uses. The mock sends them as the real
+/// APIs do.
+@Suite(.timeLimit(.minutes(2)))
+struct AccountHeaderTests {
+    static let accountHeaders = ["anthropic-organization-id", "openai-organization", "openai-project"]
+
+    static func accountHeadersIn(_ headers: [(String, String)]) -> [String] {
+        headers.map { $0.0.lowercased() }.filter { accountHeaders.contains($0) }
+    }
+
+    enum Route: CaseIterable, CustomStringConvertible {
+        case anthropic, anthropicStream, openai, openaiStream, translated
+
+        var description: String {
+            switch self {
+            case .anthropic: "Anthropic"
+            case .anthropicStream: "Anthropic, streamed"
+            case .openai: "OpenAI"
+            case .openaiStream: "OpenAI, streamed"
+            case .translated: "an OpenAI app moved to Anthropic"
+            }
+        }
+    }
+
+    @Test(arguments: Route.allCases)
+    func theOwnersAccountIsNotNamedToTheApp(route: Route) async throws {
+        try await BridgeFixture.with(grant: [.anthropic, .openai]) { bridge in
+            let anthropic = BridgeTests.routes[0]
+            let openai = try #require(BridgeTests.routes.first { $0.provider == .openai })
+            let (path, body, provider): (String, String, ProviderID) =
+                switch route {
+                case .anthropic: (anthropic.path, anthropic.body, .anthropic)
+                case .anthropicStream: (anthropic.streamPath, anthropic.streamBody, .anthropic)
+                case .openai, .translated: (openai.path, openai.body, .openai)
+                case .openaiStream: (openai.streamPath, openai.streamBody, .openai)
+                }
+            if route == .translated {
+                try await bridge.wallet.addGroup(name: "claude", provider: .anthropic, model: "claude-sonnet-4-6")
+                try await bridge.wallet.assign(app: "Bridge test", toGroup: "claude")
+            }
+            let answer = try await bridge.send(.POST, path, body: body, headers: [bridge.authHeader(for: provider)])
+            #expect(answer.status == 200, "\(answer.text)")
+            #expect(Self.accountHeadersIn(answer.headers).isEmpty, "\(route): \(answer.headers.map(\.0))")
+            #expect(!answer.text.contains("mockOwner") && !answer.text.contains("owner0account"))
+        }
+    }
+
+    /// Through a received gift: the giver's answer comes over the relay with the giver's headers,
+    /// which name the giver's account.
+    @Test(arguments: [ProviderID.anthropic, .openai])
+    func aGiftsReceiverIsNotToldTheGiversAccount(provider: ProviderID) async throws {
+        try await GiftFixture.with(provider: provider) { fixture in
+            let route = try #require(BridgeTests.routes.first { $0.provider == provider })
+            let auth =
+                provider == .anthropic
+                ? ("x-api-key", fixture.sessionKey) : ("authorization", "Bearer \(fixture.sessionKey)")
+            let response = await fixture.receiverEngine.handle(
+                ProxyRequest(
+                    provider: provider,
+                    method: "POST",
+                    pathAndQuery: String(route.path.dropFirst(provider.rawValue.count + 1)),
+                    headers: [("content-type", "application/json"), auth],
+                    body: ByteBuffer(string: route.body)
+                ),
+                sessionKey: fixture.sessionKey
+            )
+            let collected = try await response.body.collect(upTo: 1_048_576)
+            #expect(response.status == 200, "\(String(buffer: collected))")
+            #expect(Self.accountHeadersIn(response.headers.map { ($0.name, $0.value) }).isEmpty, "\(response.headers)")
+        }
+    }
+}
