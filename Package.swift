@@ -309,6 +309,8 @@ let package = Package(
             dependencies: [
                 "ByokyCore",
                 "ByokyHTTPServer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -322,6 +324,7 @@ let package = Package(
                 "ByokyCore",
                 "ByokySDK",
                 "ByokyServerStore",
+                "ByokyStore",
                 "ByokyWallet",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -105,11 +105,7 @@ extension PairCommandTests {
                 ],
                 input: "sk-canary-PAIRS-0043\n"
             )
-            let serve = try BackgroundProcess(
-                CommandLineTests.executable,
-                arguments: ["serve", "--port", "0", "--password-file", home.passwordFile],
-                environment: home.environment
-            )
+            let serve = try home.startServing()
             _ = try await serve.announcedPort()
 
             var sessions: [ByokySession] = []

@@ -7,13 +7,7 @@ import Testing
 @Suite struct ServeTwiceTests {
     @Test func aSecondServeRefusesBeforeThePasswordAndTheFirstStaysReachable() async throws {
         try await WalletCommandTests.Home.with { home in
-            let first = try BackgroundProcess(
-                CommandLineTests.executable,
-                arguments: [
-                    "serve", "--port", "0", "--password-file", home.passwordFile, "--marketplace", "http://127.0.0.1:9",
-                ],
-                environment: home.environment
-            )
+            let first = try home.startServing(["--marketplace", "http://127.0.0.1:9"])
             defer { first.killAbruptly() }
             let address = try await first.announcedURL()
             // No password file and no terminal: only a refusal that comes first can be the answer.

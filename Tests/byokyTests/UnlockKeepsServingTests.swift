@@ -21,13 +21,7 @@ struct UnlockKeepsServingTests {
             let wallet = try await Wallet.open(home: WalletHome(path: home.folder.path + "/wallet"))
             try await wallet.initialize(password: WalletCommandTests.password, iterations: 2_000_000)
             try await wallet.close()
-            let daemon = try BackgroundProcess(
-                CommandLineTests.executable,
-                arguments: [
-                    "serve", "--port", "0", "--password-file", home.passwordFile, "--marketplace", "http://127.0.0.1:9",
-                ],
-                environment: home.environment
-            )
+            let daemon = try home.startServing(["--marketplace", "http://127.0.0.1:9"])
             defer { daemon.killAbruptly() }
             let port = try await daemon.announcedPort(timeout: .seconds(60))
             #expect(try await home.byoky(["lock"]).status == 0)

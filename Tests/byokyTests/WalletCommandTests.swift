@@ -31,6 +31,15 @@ struct WalletCommandTests {
             )
         }
 
+        /// `byoky serve` on a free port with this wallet's password file and `arguments`.
+        func startServing(_ arguments: [String] = []) throws -> BackgroundProcess {
+            try BackgroundProcess(
+                CommandLineTests.executable,
+                arguments: ["serve", "--port", "0", "--password-file", passwordFile] + arguments,
+                environment: environment
+            )
+        }
+
         /// A running mock provider, a key for it in this wallet, and `byoky serve` on a free port.
         struct Serving {
             let mock: BackgroundProcess
@@ -58,11 +67,7 @@ struct WalletCommandTests {
                 input: "\(upstreamKey)\n"
             )
             #expect(added.status == 0, "\(added.stderr)")
-            let daemon = try BackgroundProcess(
-                CommandLineTests.executable,
-                arguments: ["serve", "--port", "0", "--password-file", passwordFile] + serveArguments,
-                environment: environment
-            )
+            let daemon = try startServing(serveArguments)
             return Serving(mock: mock, daemon: daemon, port: try await daemon.announcedPort())
         }
 
@@ -614,11 +619,7 @@ extension WalletCommandTests {
     @Test(.timeLimit(.minutes(2)))
     func keyCommandsGoThroughARunningDaemon() async throws {
         try await Home.with { home in
-            let serve = try BackgroundProcess(
-                CommandLineTests.executable,
-                arguments: ["serve", "--port", "0", "--password-file", home.passwordFile],
-                environment: home.environment
-            )
+            let serve = try home.startServing()
             _ = try await serve.announcedPort()
             // No --password-file and no terminal: only the daemon can take it.
             let added = try await home.byoky(

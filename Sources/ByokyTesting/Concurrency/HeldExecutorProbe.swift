@@ -1,3 +1,4 @@
+import ByokyStore
 import NIOPosix
 
 /// Whether an operation holds the executor it was called on: it runs as a task on an executor of
@@ -28,7 +29,7 @@ package enum HeldExecutorProbe {
     ) async throws -> Outcome {
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
-        let executor = OneThreadExecutor(pool: pool)
+        let executor = BackgroundExecutor(pool: pool)
         let finished = Locked(false)
         let started = ContinuousClock.now
         let running = Task(executorPreference: executor) {
@@ -47,19 +48,5 @@ package enum HeldExecutorProbe {
         for probe in probes { longestWait = max(longestWait, await probe.value) }
         try await pool.shutdownGracefully()
         return Outcome(duration: try ended.get() - started, longestWait: longestWait, probes: probes.count)
-    }
-
-    /// Runs jobs on the one thread of its pool.
-    private final class OneThreadExecutor: TaskExecutor, Sendable {
-        private let pool: NIOThreadPool
-
-        init(pool: NIOThreadPool) {
-            self.pool = pool
-        }
-
-        func enqueue(_ job: consuming ExecutorJob) {
-            let job = UnownedJob(job)
-            pool.submit { _ in job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-        }
     }
 }

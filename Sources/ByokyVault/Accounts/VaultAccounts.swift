@@ -7,8 +7,8 @@ import HTTPTypes
 /// Accounts: sign-up, log-in with back-off, logins as opaque tokens stored hashed, log-out and
 /// deletion. Each account has a random data key (for the keys it will sync) sealed under a
 /// PBKDF2-SHA256 key of its password; opening that seal is the password check, so the database
-/// holds no password hash apart from it. Key derivations run on the blocking thread pool, off
-/// the event loops (`KeyDerivationWork`).
+/// holds no password hash apart from it. Key derivations run on threads kept for them, off the
+/// event loops and the database's pool (`KeyDerivationWork`).
 public struct VaultAccounts: Sendable {
     let store: VaultStore
     let configuration: VaultConfiguration
