@@ -13,9 +13,7 @@ extension MockHandler {
         case .read(let request): read = request
         }
         let (object, model) = (read.object, read.model)
-        if model.hasPrefix("mock-error-"), let status = Int(model.dropFirst("mock-error-".count)) {
-            return error(status: status, "Mock error \(status) requested by the model name", family: .openai)
-        }
+        if let requested = requestedError(model: model, family: .openai) { return requested }
         let reply = MockReply(
             family: .openai,
             request: MockRenderer.chatShape(ofResponsesRequest: object),

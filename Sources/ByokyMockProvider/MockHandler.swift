@@ -28,9 +28,7 @@ struct MockHandler: Sendable {
         guard let model = pathModel ?? object["model"]?.stringValue, !model.isEmpty else {
             return error(.invalidRequest, "model: field required", family: family)
         }
-        if model.hasPrefix("mock-error-"), let status = Int(model.dropFirst("mock-error-".count)) {
-            return error(status: status, "Mock error \(status) requested by the model name", family: family)
-        }
+        if let requested = requestedError(model: model, family: family) { return requested }
         if countsTokens || geminiMethod == "countTokens" {
             if let refusal = Self.countRefusal(object, family: family) {
                 return error(.invalidRequest, refusal, family: family)
@@ -227,6 +225,21 @@ struct MockHandler: Sendable {
                     ])
                 )
             }
+        )
+    }
+
+    /// The error a `mock-error-<status>` model asks for, in `family`'s format; an OpenAI rate
+    /// limit in OpenAI's words, which name the key's organization.
+    func requestedError(model: String, family: APIFamily) -> Response? {
+        guard model.hasPrefix("mock-error-"), let status = Int(model.dropFirst("mock-error-".count)) else { return nil }
+        guard status == 429, family == .openai else {
+            return error(status: status, "Mock error \(status) requested by the model name", family: family)
+        }
+        return error(
+            status: status,
+            "Rate limit reached for \(model) in organization \(AccountHeadersMiddleware.openAIOrganization) on tokens "
+                + "per min (TPM): Limit 30000, Used 29950, Requested 120. Please try again in 240ms.",
+            family: family
         )
     }
 

@@ -80,4 +80,59 @@ struct AccountHeaderTests {
             #expect(Self.accountHeadersIn(response.headers.map { ($0.name, $0.value) }).isEmpty, "\(response.headers)")
         }
     }
+
+    /// OpenAI's rate-limit message names the key's organization ("… in organization org-… on
+    /// tokens per min"); the app reads it with the identifier masked, on every route.
+    enum ErrorRoute: CaseIterable, CustomStringConvertible {
+        case chat, streamedChat, responses, translated
+
+        var description: String {
+            switch self {
+            case .chat: "a chat"
+            case .streamedChat: "a streamed chat"
+            case .responses: "a Responses call"
+            case .translated: "an Anthropic app moved to OpenAI"
+            }
+        }
+    }
+
+    @Test(arguments: ErrorRoute.allCases)
+    func aRateLimitMessageDoesNotNameTheOwnersOrganization(route: ErrorRoute) async throws {
+        try await BridgeFixture.with(grant: [.anthropic, .openai]) { bridge in
+            let (path, body, provider): (String, String, ProviderID) =
+                switch route {
+                case .chat: ("/openai/v1/chat/completions", #"{"model":"mock-error-429","messages":[]}"#, .openai)
+                case .streamedChat:
+                    ("/openai/v1/chat/completions", #"{"model":"mock-error-429","stream":true,"messages":[]}"#, .openai)
+                case .responses: ("/openai/v1/responses", #"{"model":"mock-error-429","input":"Hi"}"#, .openai)
+                case .translated: (BridgeTests.routes[0].path, BridgeTests.routes[0].body, .anthropic)
+                }
+            if route == .translated {
+                try await bridge.wallet.addGroup(name: "limited", provider: .openai, model: "mock-error-429")
+                try await bridge.wallet.assign(app: "Bridge test", toGroup: "limited")
+            }
+            let answer = try await bridge.send(.POST, path, body: body, headers: [bridge.authHeader(for: provider)])
+            #expect(answer.status == 429, "\(answer.text)")
+            #expect(answer.text.contains("in organization org-*"), "\(route): \(answer.text)")
+            #expect(!answer.text.contains("mockOwnerAccount42"), "\(route): \(answer.text)")
+        }
+    }
+
+    @Test func aGiftsReceiverIsNotToldTheGiversOrganizationInAnError() async throws {
+        try await GiftFixture.with(provider: .openai) { fixture in
+            let response = await fixture.receiverEngine.handle(
+                ProxyRequest(
+                    provider: .openai,
+                    method: "POST",
+                    pathAndQuery: "/v1/chat/completions",
+                    headers: [("content-type", "application/json"), ("authorization", "Bearer \(fixture.sessionKey)")],
+                    body: ByteBuffer(string: #"{"model":"mock-error-429","messages":[]}"#)
+                ),
+                sessionKey: fixture.sessionKey
+            )
+            let text = String(buffer: try await response.body.collect(upTo: 1_048_576))
+            #expect(response.status == 429, "\(text)")
+            #expect(text.contains("in organization org-*") && !text.contains("mockOwnerAccount42"), "\(text)")
+        }
+    }
 }

@@ -100,6 +100,33 @@ struct UpstreamAnswerFramingTests {
         }
     }
 
+    /// An error answer's body reaches the reader with the owner's account identifiers masked
+    /// (same length), wherever the provider's writes or chunks cut them: held to its end, then
+    /// masked. A successful answer is passed on as it is.
+    @Test func anErrorAnswersAccountIdentifiersAreMaskedWhereverTheReadsCutThem() async throws {
+        let organization = "org-AbCdEfGhIjKlMnOpQrStUvWx"
+        let masked = "org-" + String(repeating: "*", count: 24)
+        let message = #"{"error":{"message":"Rate limit reached in organization \#(organization) on tokens"}}"#
+        // The writer cuts each answer in its middle: the identifier is put across the cut.
+        let lengthFramed = "HTTP/1.1 429 Too Many Requests\r\nContent-Length: \(message.utf8.count)\r\n\r\n\(message)"
+        let cut = message.firstRange(of: "AbCdEf")!.upperBound
+        let first = String(message[..<cut])
+        let second = String(message[cut...])
+        let chunked =
+            "HTTP/1.1 429 Too Many Requests\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + String(first.utf8.count, radix: 16) + "\r\n\(first)\r\n" + String(second.utf8.count, radix: 16)
+            + "\r\n\(second)\r\n0\r\n\r\n"
+        let success = "HTTP/1.1 200 OK\r\nContent-Length: \(organization.utf8.count)\r\n\r\n\(organization)"
+        try await Self.withProvider([(lengthFramed, false), (chunked, false), (success, false)]) { url, _ in
+            let client = UpstreamClient()
+            let expected = message.replacing(organization, with: masked)
+            #expect(try await Self.get(url, with: client) == (429, expected))
+            #expect(try await Self.get(url, with: client) == (429, expected))
+            #expect(try await Self.get(url, with: client) == (200, organization))
+            try await client.shutdown()
+        }
+    }
+
     @Test func anAnswerThatEndsWithItsConnectionIsReadWholeAndNotReused() async throws {
         try await Self.withProvider([
             ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end", true),

@@ -24,7 +24,14 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private struct Exchange {
         var head: HeadReceiver?
         var body: UpstreamBody?
+        /// An error answer's body, held until its end to have the owner's account identifiers
+        /// masked (``AccountIdentifierMask``) wherever the reads cut it; `nil` for other answers
+        /// and for an error body longer than ``UpstreamResponseHandler/maximumHeldErrorBody``.
+        var heldErrorBody: ByteBuffer?
     }
+
+    /// The longest error body held to be masked; a longer one is passed on as it comes.
+    static let maximumHeldErrorBody = 64 * 1024
 
     private var exchange: Exchange?
     private var parser = UpstreamResponseParser()
@@ -148,12 +155,30 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         switch event {
         case .head(let head):
             exchange?.body?.declare(head)
+            if head.status >= 400 { exchange?.heldErrorBody = ByteBuffer() }
             let receiver = exchange?.head
             exchange?.head = nil
             receiver?(.success(head))
-        case .body(let chunk):
+        case .body(var chunk):
+            if var held = exchange?.heldErrorBody {
+                exchange?.heldErrorBody = nil
+                if held.readableBytes + chunk.readableBytes <= Self.maximumHeldErrorBody {
+                    held.writeBuffer(&chunk)
+                    exchange?.heldErrorBody = held
+                    return
+                }
+                // Too long to hold: what was held goes on, and the rest as it comes.
+                if held.readableBytes > 0, exchange?.body?.append(held) == true { readPaused = true }
+            }
             if exchange?.body?.append(chunk) == true { readPaused = true }
         case .end(let keepAlive):
+            if var held = exchange?.heldErrorBody, held.readableBytes > 0 {
+                held.withUnsafeMutableReadableBytes { bytes in
+                    var bytes = bytes
+                    AccountIdentifierMask.mask(&bytes)
+                }
+                _ = exchange?.body?.append(held)
+            }
             let finished = exchange
             exchange = nil
             // Back in the pool before the body's reader hears of the end: a caller that sends its
