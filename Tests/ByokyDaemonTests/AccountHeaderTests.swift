@@ -62,18 +62,10 @@ struct AccountHeaderTests {
     func aGiftsReceiverIsNotToldTheGiversAccount(provider: ProviderID) async throws {
         try await GiftFixture.with(provider: provider) { fixture in
             let route = try #require(BridgeTests.routes.first { $0.provider == provider })
-            let auth =
-                provider == .anthropic
-                ? ("x-api-key", fixture.sessionKey) : ("authorization", "Bearer \(fixture.sessionKey)")
-            let response = await fixture.receiverEngine.handle(
-                ProxyRequest(
-                    provider: provider,
-                    method: "POST",
-                    pathAndQuery: String(route.path.dropFirst(provider.rawValue.count + 1)),
-                    headers: [("content-type", "application/json"), auth],
-                    body: ByteBuffer(string: route.body)
-                ),
-                sessionKey: fixture.sessionKey
+            let response = await fixture.receiverCall(
+                provider,
+                String(route.path.dropFirst(provider.rawValue.count + 1)),
+                body: route.body
             )
             let collected = try await response.body.collect(upTo: 1_048_576)
             #expect(response.status == 200, "\(String(buffer: collected))")
@@ -120,15 +112,10 @@ struct AccountHeaderTests {
 
     @Test func aGiftsReceiverIsNotToldTheGiversOrganizationInAnError() async throws {
         try await GiftFixture.with(provider: .openai) { fixture in
-            let response = await fixture.receiverEngine.handle(
-                ProxyRequest(
-                    provider: .openai,
-                    method: "POST",
-                    pathAndQuery: "/v1/chat/completions",
-                    headers: [("content-type", "application/json"), ("authorization", "Bearer \(fixture.sessionKey)")],
-                    body: ByteBuffer(string: #"{"model":"mock-error-429","messages":[]}"#)
-                ),
-                sessionKey: fixture.sessionKey
+            let response = await fixture.receiverCall(
+                .openai,
+                "/v1/chat/completions",
+                body: #"{"model":"mock-error-429","messages":[]}"#
             )
             let text = String(buffer: try await response.body.collect(upTo: 1_048_576))
             #expect(response.status == 429, "\(text)")

@@ -66,20 +66,14 @@ struct GeminiFilesTests {
     @Test(.timeLimit(.minutes(3)))
     func aGiftRefusesAnUploadClearly() async throws {
         try await GiftFixture.with(provider: .gemini) { fixture in
-            let response = await fixture.receiverEngine.handle(
-                ProxyRequest(
-                    provider: .gemini,
-                    method: "POST",
-                    pathAndQuery: "/upload/v1beta/files",
-                    headers: [
-                        ("content-type", "application/json"), ("x-goog-api-key", fixture.sessionKey),
-                        ("X-Goog-Upload-Protocol", "resumable"), ("X-Goog-Upload-Command", "start"),
-                        ("X-Goog-Upload-Header-Content-Length", "26"),
-                        ("X-Goog-Upload-Header-Content-Type", "text/plain"),
-                    ],
-                    body: ByteBuffer(string: #"{"file":{"display_name":"gifted"}}"#)
-                ),
-                sessionKey: fixture.sessionKey
+            let response = await fixture.receiverCall(
+                .gemini,
+                "/upload/v1beta/files",
+                body: #"{"file":{"display_name":"gifted"}}"#,
+                headers: [
+                    ("X-Goog-Upload-Protocol", "resumable"), ("X-Goog-Upload-Command", "start"),
+                    ("X-Goog-Upload-Header-Content-Length", "26"), ("X-Goog-Upload-Header-Content-Type", "text/plain"),
+                ]
             )
             let collected = try await response.body.collect(upTo: 1_048_576)
             let error = try JSONNode.parse(Array(collected.readableBytesView))["error"]

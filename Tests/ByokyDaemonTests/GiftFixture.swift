@@ -167,6 +167,32 @@ struct GiftFixture: Sendable {
         try await giver.gift(gift.id).usedTokens
     }
 
+    /// The receiver's app calling `pathAndQuery` of `provider` through the gift, with a JSON
+    /// `body`, its session key in `provider`'s key header, and `headers`.
+    func receiverCall(
+        _ provider: ProviderID,
+        _ pathAndQuery: String,
+        body: String,
+        headers: [(String, String)] = []
+    ) async -> ProxyResponse {
+        let key =
+            switch provider {
+            case .anthropic: ("x-api-key", sessionKey)
+            case .gemini: ("x-goog-api-key", sessionKey)
+            default: ("authorization", "Bearer \(sessionKey)")
+            }
+        return await receiverEngine.handle(
+            ProxyRequest(
+                provider: provider,
+                method: "POST",
+                pathAndQuery: pathAndQuery,
+                headers: [("content-type", "application/json"), key] + headers,
+                body: ByteBuffer(string: body)
+            ),
+            sessionKey: sessionKey
+        )
+    }
+
     /// The receiver's view of the gift.
     func received() async throws -> ReceivedGiftRecord {
         try #require(try await receiver.receivedGifts().first { $0.id == gift.id })

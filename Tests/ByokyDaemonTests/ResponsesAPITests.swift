@@ -113,16 +113,7 @@ struct ResponsesAPITests {
     func aStreamedResponsesCallThroughAGiftIsSentAsItIsAndMetered() async throws {
         try await GiftFixture.with(provider: .openai) { fixture in
             let body = #"{"model":"gpt-5.4-mini","input":"Hello there","stream":true}"#
-            let response = await fixture.receiverEngine.handle(
-                ProxyRequest(
-                    provider: .openai,
-                    method: "POST",
-                    pathAndQuery: "/v1/responses",
-                    headers: [("content-type", "application/json"), ("authorization", "Bearer \(fixture.sessionKey)")],
-                    body: ByteBuffer(string: body)
-                ),
-                sessionKey: fixture.sessionKey
-            )
+            let response = await fixture.receiverCall(.openai, "/v1/responses", body: body)
             let collected = try await response.body.collect(upTo: 1_048_576)
             #expect(response.status == 200, "\(String(buffer: collected))")
             var decoder = SSEDecoder()

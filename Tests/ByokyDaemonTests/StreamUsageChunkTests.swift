@@ -139,15 +139,10 @@ struct StreamUsageChunkTests {
     /// no usage chunk, and the giver still counts the tokens.
     @Test func aGiftsOpenAIStreamHasNoUnaskedUsageChunk() async throws {
         try await GiftFixture.with(provider: .openai) { fixture in
-            let response = await fixture.receiverEngine.handle(
-                ProxyRequest(
-                    provider: .openai,
-                    method: "POST",
-                    pathAndQuery: "/v1/chat/completions",
-                    headers: [("content-type", "application/json")],
-                    body: ByteBuffer(string: Self.body(askingForUsage: false))
-                ),
-                sessionKey: fixture.sessionKey
+            let response = await fixture.receiverCall(
+                .openai,
+                "/v1/chat/completions",
+                body: Self.body(askingForUsage: false)
             )
             #expect(response.status == 200)
             let payloads = try Self.dataPayloads(
