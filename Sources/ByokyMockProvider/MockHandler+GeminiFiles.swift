@@ -126,8 +126,7 @@ extension MockHandler {
             return error(.invalidRequest, "X-Goog-Upload-Header-Content-Length is required", family: .gemini)
         }
         // Like Google's servers, read the metadata's names in snake_case as well as camelCase.
-        let metadata = (try? JSONNode.parse(bytes)).map { GeminiFieldNames.normalized($0).jsonString }
-        let described = metadata.flatMap { JSONCoding.parse(Array($0.utf8)) }?.objectValue?["file"]?.objectValue
+        let described = JSONCoding.parse(Self.geminiNormalized(bytes))?.objectValue?["file"]?.objectValue
         let mimeType =
             header(request, "x-goog-upload-header-content-type") ?? described?["mimeType"]?.stringValue
             ?? "application/octet-stream"

@@ -19,9 +19,7 @@ struct MockHandler: Sendable {
         let body = try await request.body.collect(upTo: MockProvider.maximumRequestSize)
         var bytes = Array(body.readableBytesView)
         // Like Google's servers, read Gemini field names in snake_case as well as camelCase.
-        if family == .gemini, let node = try? JSONNode.parse(bytes) {
-            bytes = Array(GeminiFieldNames.normalized(node).jsonString.utf8)
-        }
+        if family == .gemini { bytes = Self.geminiNormalized(bytes) }
         guard let parsed = JSONCoding.parse(bytes), case .object(let object) = parsed else {
             return error(.invalidRequest, "The request body is not a JSON object", family: family)
         }
@@ -241,6 +239,13 @@ struct MockHandler: Sendable {
                 + "per min (TPM): Limit 30000, Used 29950, Requested 120. Please try again in 240ms.",
             family: family
         )
+    }
+
+    /// Gemini JSON with its field names in camelCase, as Google's servers read snake_case and
+    /// camelCase alike; bytes that are not JSON as they are.
+    static func geminiNormalized(_ bytes: [UInt8]) -> [UInt8] {
+        guard let node = try? JSONNode.parse(bytes) else { return bytes }
+        return Array(GeminiFieldNames.normalized(node).jsonString.utf8)
     }
 
     func error(_ code: ByokyError.Code, _ message: String, family: APIFamily) -> Response {

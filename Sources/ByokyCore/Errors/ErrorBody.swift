@@ -18,12 +18,17 @@ public enum ErrorBody {
     /// error names a wait, and `x-should-retry: false` when a retry cannot help
     /// (``ByokyError/Code/retryCannotHelp``).
     public static func headers(for error: ByokyError) -> [(name: String, value: String)] {
-        var headers: [(name: String, value: String)] = [
-            ("content-type", "application/json"), (codeHeaderName, error.code.rawValue),
-        ]
+        var headers: [(name: String, value: String)] = [("content-type", "application/json")]
+        headers += codeHeaders(for: error.code)
         if let retryAfter = error.details["retryAfter"] { headers.append(("retry-after", retryAfter)) }
-        if error.code.retryCannotHelp { headers.append((shouldRetryHeaderName, "false")) }
         return headers
+    }
+
+    /// The Byoky code of an error answer, and `x-should-retry: false` when a retry cannot help:
+    /// for an answer whose other headers are made elsewhere (a translated provider's error).
+    public static func codeHeaders(for code: ByokyError.Code) -> [(name: String, value: String)] {
+        code.retryCannotHelp
+            ? [(codeHeaderName, code.rawValue), (shouldRetryHeaderName, "false")] : [(codeHeaderName, code.rawValue)]
     }
 
     /// The JSON body for `error` in `family`'s format; `nil` means the OpenAI-compatible shape

@@ -107,9 +107,7 @@ extension ProxyEngine {
         if (200..<300).contains(status), translated.status == 502 {
             // A provider's answer that could not be read: the provider has served (and billed)
             // the request, so the app is told a retry cannot help, as for the wallet's own refusals.
-            let failure = ByokyError.Code.translationFailed
-            fields.append((name: ErrorBody.codeHeaderName, value: failure.rawValue))
-            if failure.retryCannotHelp { fields.append((name: ErrorBody.shouldRetryHeaderName, value: "false")) }
+            fields += ErrorBody.codeHeaders(for: .translationFailed)
         }
         return TranslatedWhole(
             status: translated.status,

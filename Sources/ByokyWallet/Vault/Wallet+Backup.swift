@@ -26,7 +26,7 @@ extension Wallet {
     /// The wallet's keys as the text of a `.byoky` file sealed under `password`.
     ///
     /// The format derives a key from the password for the file and again for every secret in it,
-    /// so sealing takes a derivation per key: it runs on the blocking thread pool
+    /// so sealing takes a derivation per key: it runs on the derivation threads
     /// (``KeyDerivationWork``), never where a server's connections are served.
     public func sealedBackup(password: String) async throws -> String {
         let backup = try await exportBackup()
