@@ -33,8 +33,8 @@ extension Wallet {
         return try await KeyDerivationWork.run { try ByokyBackupFile.seal(backup, password: password) }
     }
 
-    /// Opens the text of a `.byoky` file with `password` (a derivation per secret, on the blocking
-    /// thread pool) and adds its keys, as ``importBackup(_:)`` does.
+    /// Opens the text of a `.byoky` file with `password` (a derivation per secret, on the
+    /// derivation threads) and adds its keys, as ``importBackup(_:)`` does.
     public func importBackup(fileText: String, password: String) async throws -> ImportReport {
         let backup = try await KeyDerivationWork.run { try ByokyBackupFile.open(fileText, password: password) }
         return try await importBackup(backup)
@@ -48,12 +48,19 @@ extension Wallet {
         public var duplicates: Int
         /// Credentials skipped because Byoky cannot use them, with the reason.
         public var skipped: [String]
+        /// OAuth refresh tokens in the file that its password did not open (their keys came in).
+        public var unreadableRefreshTokens = 0
     }
 
     /// Adds the backup's credentials to the wallet. Nothing already stored is replaced: a key the
     /// wallet holds is skipped, and a label that is taken gets a number.
     public func importBackup(_ backup: ByokyBackup) async throws -> ImportReport {
-        var report = ImportReport(added: [], duplicates: 0, skipped: [])
+        var report = ImportReport(
+            added: [],
+            duplicates: 0,
+            skipped: [],
+            unreadableRefreshTokens: backup.unreadableRefreshTokens
+        )
         var held: Set<String> = []
         for record in try await store.credentials() {
             held.insert(record.provider.rawValue + "\u{0}" + (try secret(of: record)).exposedValue)

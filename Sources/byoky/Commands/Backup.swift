@@ -70,14 +70,12 @@ extension ByokyCommand {
                         purpose: "backup",
                         isNew: false
                     )
-                    let backup = try ByokyBackupFile.open(text, password: password)
-                    let report = try await wallet.importBackup(backup)
-                    if backup.unreadableRefreshTokens > 0 {
-                        print(
-                            "Note: \(backup.unreadableRefreshTokens) OAuth refresh token(s) in the file could not be read."
-                        )
-                    }
-                    return report
+                    return try await wallet.importBackup(fileText: text, password: password)
+                }
+                if report.unreadableRefreshTokens > 0 {
+                    print(
+                        "Note: \(report.unreadableRefreshTokens) OAuth refresh token(s) in the file could not be read."
+                    )
                 }
                 print("Imported \(report.added.count) key(s); \(report.duplicates) already in the wallet.")
                 for reason in report.skipped { print("Skipped \(TerminalText.printable(reason))") }
