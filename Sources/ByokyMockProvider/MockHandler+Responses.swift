@@ -17,6 +17,7 @@ extension MockHandler {
         let reply = MockReply(
             family: .openai,
             request: MockRenderer.chatShape(ofResponsesRequest: object),
+            original: object,
             model: model,
             bodySize: read.size,
             defaultWordCount: configuration.defaultWordCount

@@ -17,6 +17,11 @@ public import Hummingbird
 /// - A path it does not serve gets 404 in the provider's error format, as the real ones answer.
 /// - When ``Configuration/apiKey`` is set, each request must carry it in its family's auth header.
 public enum MockProvider {
+    /// What the mock charges for each document a request names instead of carrying (a file by
+    /// id or URI, a document or image at a URL, an earlier response), in input tokens: as a
+    /// provider reads it into the model's context, its size is not the request's.
+    public static let referencedDocumentTokens = 50_000
+
     /// How the mock behaves.
     public struct Configuration: Sendable {
         /// The key every request must present; `nil` accepts any request.

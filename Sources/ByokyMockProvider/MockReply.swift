@@ -31,10 +31,19 @@ struct MockReply: Sendable {
     var text: String { words.joined() }
     var outputTokens: Int { toolCall == nil ? words.count : 10 }
 
-    /// Reads a parsed request of `family` and decides the reply.
-    init(family: APIFamily, request: [String: JSONValue], model: String, bodySize: Int, defaultWordCount: Int) {
+    /// Reads a parsed request of `family` and decides the reply; its input counts the documents
+    /// `original` (the request as sent, when `request` is a reshaped copy) names.
+    init(
+        family: APIFamily,
+        request: [String: JSONValue],
+        original: [String: JSONValue]? = nil,
+        model: String,
+        bodySize: Int,
+        defaultWordCount: Int
+    ) {
         self.model = model
-        inputTokens = max(1, bodySize / 4)
+        let referenced = Self.referencedDocuments(in: .object(original ?? request))
+        inputTokens = max(1, bodySize / 4) + referenced * MockProvider.referencedDocumentTokens
         let conversation = Self.lastTurn(family: family, request: request)
         var wordCount = defaultWordCount
         var wordWidth = 0
@@ -72,6 +81,31 @@ struct MockReply: Sendable {
             }
         } else {
             toolCalls = []
+        }
+    }
+
+    /// The documents `value` names: `http(s)` URLs under `url`, `image_url`, `file_url`,
+    /// `fileUri` or `file_uri`; ids under `file_id` and `previous_response_id`.
+    static func referencedDocuments(in value: JSONValue) -> Int {
+        switch value {
+        case .object(let members):
+            return members.reduce(0) { count, member in
+                let named: Bool
+                switch (member.key, member.value) {
+                case ("url", .string(let text)), ("image_url", .string(let text)), ("file_url", .string(let text)),
+                    ("fileUri", .string(let text)), ("file_uri", .string(let text)):
+                    named = text.hasPrefix("https://") || text.hasPrefix("http://")
+                case ("file_id", .string), ("previous_response_id", .string):
+                    named = true
+                default:
+                    named = false
+                }
+                return count + (named ? 1 : referencedDocuments(in: member.value))
+            }
+        case .array(let elements):
+            return elements.reduce(0) { $0 + referencedDocuments(in: $1) }
+        default:
+            return 0
         }
     }
 

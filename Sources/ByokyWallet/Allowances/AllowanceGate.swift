@@ -48,14 +48,15 @@ final class AllowanceGate: Sendable {
     }
 
     /// Reserves `estimate` tokens for `app` calling `provider` against `caps` (those that count
-    /// it: ``caps(_:counting:)``), or throws `ALLOWANCE_EXCEEDED`. The estimate is worked out
-    /// only when a cap applies.
+    /// it: ``caps(_:counting:)``), or throws `ALLOWANCE_EXCEEDED`, its message ending with
+    /// `explanation`. The estimate is worked out only when a cap applies.
     ///
     /// - Returns: `nil` when no cap applies (nothing to settle).
     func reserve(
         app: String,
         provider: ProviderID,
         estimate estimateRequest: @autoclosure () -> Int,
+        explanation: String = "",
         caps: [AllowanceRecord],
         store: any ProxyRecords,
         now: Int64
@@ -88,7 +89,7 @@ final class AllowanceGate: Sendable {
                     let per = window.period == .lifetime ? "in total" : "per \(window.period.rawValue)"
                     throw ByokyError(
                         .allowanceExceeded,
-                        "Token allowance for \(app) (\(scope), \(per)) would be exceeded: \(used + reserved) of \(limit) tokens used or reserved, this request may need \(estimate)",
+                        "Token allowance for \(app) (\(scope), \(per)) would be exceeded: \(used + reserved) of \(limit) tokens used or reserved, this request may need \(estimate)\(explanation)",
                         details: ["limit": String(limit), "used": String(used)]
                     )
                 }
@@ -141,16 +142,19 @@ final class AllowanceGate: Sendable {
     func hold(
         app: String,
         provider: ProviderID,
-        estimate: @autoclosure () -> Int,
+        estimate: @autoclosure () -> TokenEstimate,
         caps: [AllowanceRecord],
         store: any ProxyRecords,
         now: Int64
     ) async throws -> BudgetHold? {
+        guard !caps.isEmpty else { return nil }
+        let worstCase = estimate()
         guard
             let reservation = try await reserve(
                 app: app,
                 provider: provider,
-                estimate: estimate(),
+                estimate: worstCase.tokens,
+                explanation: worstCase.refusalExplanation,
                 caps: caps,
                 store: store,
                 now: now
@@ -165,48 +169,5 @@ final class AllowanceGate: Sendable {
             guard state.reserved.removeValue(forKey: reservation.id) != nil else { return }
             for window in reservation.windows { state.consumed[window, default: 0] += tokens }
         }
-    }
-}
-
-/// The most tokens a request may use: its estimated input plus the output it allows itself.
-enum TokenEstimate {
-    /// Output assumed when a request sets no limit and the model is not in the catalog.
-    static let defaultMaximumOutput = 4096
-
-    static func worstCase(for request: ProxyRequest, model: String?) -> Int {
-        // The same estimate a routed app's token count is answered with.
-        let input = TokenCounting.estimate(bodyBytes: request.body.readableBytes)
-        // An embeddings request writes no tokens: nothing is held for an answer's output.
-        let family = ProviderRegistry.provider(request.provider)?.family
-        if EmbeddingsEndpoint.matches(path: request.path, family: family) { return input }
-        return input + maximumOutput(of: request, model: model)
-    }
-
-    /// The output a request allows itself: the largest of its output limits
-    /// (`max_tokens`, `max_completion_tokens`, `max_output_tokens`, Gemini's
-    /// `generationConfig.maxOutputTokens` in either spelling), or the model's maximum when it
-    /// sets none. A limit named twice counts at its largest: providers' parsers differ on which
-    /// of two members they keep, and a reservation must cover the one kept.
-    static func maximumOutput(of request: ProxyRequest, model: String?) -> Int {
-        var largest: Double?
-        func consider(_ object: JSONObject, names: [String]) {
-            for member in object where names.contains(member.key) {
-                if let value = member.value.doubleValue, value.isFinite, value > 0 {
-                    largest = max(largest ?? 0, value)
-                }
-            }
-        }
-        if request.body.readableBytes <= 10_485_760,
-            case .object(let body)? = try? JSONNode.parse(request.body.readableBytesView)
-        {
-            consider(body, names: ["max_tokens", "max_completion_tokens", "max_output_tokens"])
-            for member in body where member.key == "generationConfig" || member.key == "generation_config" {
-                if case .object(let generation) = member.value {
-                    consider(generation, names: ["maxOutputTokens", "max_output_tokens"])
-                }
-            }
-        }
-        if let largest { return Int(min(largest, 10_000_000)) }
-        return model.flatMap(ModelCatalog.model)?.maxOutputTokens ?? defaultMaximumOutput
     }
 }

@@ -27,8 +27,9 @@ final class GiftLedger: Sendable {
 
     private let state = Mutex(State())
 
-    /// Reserves `estimate` tokens of `gift`, or throws `GIFT_BUDGET_EXHAUSTED`.
-    func reserve(_ gift: GiftRecord, estimate: Int) throws -> Reservation {
+    /// Reserves `estimate` tokens of `gift`, or throws `GIFT_BUDGET_EXHAUSTED` (a refusal for want
+    /// of room ends with `explanation`).
+    func reserve(_ gift: GiftRecord, estimate: Int, explanation: String = "") throws -> Reservation {
         try state.withLock { state in
             var account = state.accounts[gift.id] ?? Account(used: gift.usedTokens)
             account.used = max(account.used, gift.usedTokens)
@@ -44,7 +45,7 @@ final class GiftLedger: Sendable {
             guard estimate <= left else {
                 throw ByokyError(
                     .giftBudgetExhausted,
-                    "This request may use up to \(estimate) tokens but the gift has \(left) left; ask for fewer output tokens (max_tokens)",
+                    "This request may use up to \(estimate) tokens but the gift has \(left) left; ask for fewer output tokens (max_tokens)\(explanation)",
                     details: ["limit": String(gift.maxTokens), "used": String(account.used)]
                 )
             }
@@ -58,8 +59,12 @@ final class GiftLedger: Sendable {
 
     /// ``reserve(_:estimate:)`` as a hold that settles itself; `onSettled` hears the gift's new
     /// total of used tokens.
-    func hold(_ gift: GiftRecord, estimate: Int, onSettled: @escaping @Sendable (Int) -> Void) throws -> BudgetHold {
-        let reservation = try reserve(gift, estimate: estimate)
+    func hold(
+        _ gift: GiftRecord,
+        estimate: TokenEstimate,
+        onSettled: @escaping @Sendable (Int) -> Void
+    ) throws -> BudgetHold {
+        let reservation = try reserve(gift, estimate: estimate.tokens, explanation: estimate.refusalExplanation)
         return BudgetHold(amount: reservation.amount) { [self] used in
             onSettled(settle(reservation, tokens: used, maximum: gift.maxTokens))
         }

@@ -70,7 +70,7 @@ public struct RequestPlan: Sendable {
 
     /// The worst case in tokens for `request` (estimated input plus the output it allows itself),
     /// worked out only when a budget applies.
-    func estimate(for request: ProxyRequest) -> Int {
+    func estimate(for request: ProxyRequest) -> TokenEstimate {
         TokenEstimate.worstCase(for: request, model: model)
     }
 }

@@ -1,0 +1,214 @@
+import ByokyCore
+import ByokyMockProvider
+import ByokyStore
+import ByokyTesting
+import ByokyWallet
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// A token budget's hold covers what the provider may charge, not only what the request carries.
+/// Before, an app under a cap (or a stranger with a gift) could name a stored file, a document at
+/// a URL or an earlier response in a request of a few hundred bytes, or ask for many answers at
+/// once: the hold was the request's bytes and one answer's output, the provider charged the
+/// document's tokens or every answer's, and concurrent requests overran the cap together. Now
+/// such a request holds the model's context window (and every answer's output): refused under a
+/// budget that cannot hold it, served and settled to what the provider counted under one that
+/// can. The mock charges each named document 50,000 tokens, as a provider reads it.
+@Suite(.timeLimit(.minutes(2)))
+struct ReferencedInputHoldTests {
+    static let app = "Bridge test"
+
+    /// A request that names its input, and the same request carrying it.
+    struct Case: CustomStringConvertible, Sendable {
+        let name: String
+        let provider: ProviderID
+        let path: String
+        let named: String
+        let carried: String
+        var description: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(
+            name: "an Anthropic document at a URL",
+            provider: .anthropic,
+            path: "/anthropic/v1/messages",
+            named:
+                #"{"model":"claude-sonnet-4-6","max_tokens":40,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"url","url":"https://example.com/report.pdf"}},{"type":"text","text":"Summarize"}]}]}"#,
+            carried:
+                #"{"model":"claude-sonnet-4-6","max_tokens":40,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"text","media_type":"text/plain","data":"The report."}},{"type":"text","text":"Summarize"}]}]}"#
+        ),
+        Case(
+            name: "an Anthropic file by id",
+            provider: .anthropic,
+            path: "/anthropic/v1/messages",
+            named:
+                #"{"model":"claude-sonnet-4-6","max_tokens":40,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"file","file_id":"file_011"}},{"type":"text","text":"Summarize"}]}]}"#,
+            carried:
+                #"{"model":"claude-sonnet-4-6","max_tokens":40,"messages":[{"role":"user","content":"Summarize the report."}]}"#
+        ),
+        Case(
+            name: "an OpenAI image at a URL",
+            provider: .openai,
+            path: "/openai/v1/chat/completions",
+            named:
+                #"{"model":"gpt-5.5","max_tokens":40,"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}]}"#,
+            carried:
+                #"{"model":"gpt-5.5","max_tokens":40,"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]}]}"#
+        ),
+        Case(
+            name: "an OpenAI earlier response",
+            provider: .openai,
+            path: "/openai/v1/responses",
+            named:
+                #"{"model":"gpt-5.5","max_output_tokens":40,"previous_response_id":"resp_mock_1","input":"And then?"}"#,
+            carried: #"{"model":"gpt-5.5","max_output_tokens":40,"input":"And then?"}"#
+        ),
+        Case(
+            name: "a Gemini file by URI",
+            provider: .gemini,
+            path: "/gemini/v1beta/models/gemini-2.5-flash:generateContent",
+            named:
+                #"{"contents":[{"role":"user","parts":[{"file_data":{"file_uri":"https://www.youtube.com/watch?v=mock","mime_type":"video/mp4"}},{"text":"Summarize"}]}],"generationConfig":{"maxOutputTokens":40}}"#,
+            carried:
+                #"{"contents":[{"role":"user","parts":[{"text":"Summarize the video's transcript."}]}],"generationConfig":{"maxOutputTokens":40}}"#
+        ),
+        Case(
+            name: "a Cohere image at a URL",
+            provider: .cohere,
+            path: "/cohere/v2/chat",
+            named:
+                #"{"model":"command-a-03-2025","max_tokens":40,"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}]}"#,
+            carried:
+                #"{"model":"command-a-03-2025","max_tokens":40,"messages":[{"role":"user","content":"What is this?"}]}"#
+        ),
+    ]
+
+    static func chats(_ bridge: BridgeFixture) -> Int {
+        bridge.upstreamRequests.withLock { requests in
+            requests.filter { $0.method == "POST" && !$0.path.hasSuffix("/models") }.count
+        }
+    }
+
+    @Test(arguments: cases)
+    func aCapThatCannotHoldTheNamedInputRefusesTheRequest(_ check: Case) async throws {
+        try await BridgeFixture.with(grant: [check.provider]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 100_000, period: .lifetime)
+            let auth = bridge.authHeader(for: check.provider)
+            let refused = try await bridge.send(.POST, check.path, body: check.named, headers: [auth])
+            #expect(refused.status == 429, "\(check): \(refused.text)")
+            #expect(refused.header("x-byoky-error-code") == "ALLOWANCE_EXCEEDED", "\(check)")
+            #expect(refused.text.contains("context window"), "\(check): \(refused.text)")
+            #expect(Self.chats(bridge) == 0, "\(check): the provider was reached")
+            // The same request carrying its input is served, within the cap.
+            let served = try await bridge.send(.POST, check.path, body: check.carried, headers: [auth])
+            #expect(served.status == 200, "\(check): \(served.text)")
+            let used = try #require(try await bridge.wallet.allowanceStatuses().first?.used)
+            #expect(used > 0 && used < 1_000, "\(check): \(used)")
+        }
+    }
+
+    /// Under a cap that can hold it, the request is served and charged what the provider counted
+    /// (the named document's tokens too), and its hold is given back.
+    @Test func aCapThatCanHoldTheNamedInputIsChargedWhatTheProviderCounted() async throws {
+        try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+            let check = Self.cases[0]
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 5_000_000, period: .lifetime)
+            let auth = bridge.authHeader(for: .anthropic)
+            let served = try await bridge.send(.POST, check.path, body: check.named, headers: [auth])
+            #expect(served.status == 200, "\(served.text)")
+            let usage = try #require(served.json["usage"] as? [String: Any])
+            let counted = (usage["input_tokens"] as? Int ?? 0) + (usage["output_tokens"] as? Int ?? 0)
+            #expect(counted > MockProvider.referencedDocumentTokens)
+            #expect(try await bridge.wallet.allowanceStatuses().first?.used == counted)
+            // Three more at once: each holds a context window, and 5M holds all three.
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<3 {
+                    group.addTask {
+                        try await bridge.send(.POST, check.path, body: check.named, headers: [auth]).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == [200, 200, 200])
+            #expect(try await bridge.wallet.allowanceStatuses().first?.used == 4 * counted)
+        }
+    }
+
+    /// An app routed by a group to another family is held at the target model's window.
+    @Test func aRoutedRequestIsHeldAtTheTargetModelsWindow() async throws {
+        try await BridgeFixture.with(grant: [.anthropic, .openai]) { bridge in
+            try await bridge.wallet.addGroup(name: "gpt", provider: .openai, model: "gpt-5.5")
+            try await bridge.wallet.assign(app: Self.app, toGroup: "gpt")
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 100_000, period: .lifetime)
+            let auth = bridge.authHeader(for: .anthropic)
+            let image =
+                #"{"model":"claude-sonnet-4-6","max_tokens":40,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://example.com/a.png"}},{"type":"text","text":"What is this?"}]}]}"#
+            let refused = try await bridge.send(.POST, Self.cases[0].path, body: image, headers: [auth])
+            #expect(refused.status == 429, "\(refused.text)")
+            #expect(refused.header("x-byoky-error-code") == "ALLOWANCE_EXCEEDED")
+            #expect(Self.chats(bridge) == 0)
+            let served = try await bridge.send(.POST, Self.cases[0].path, body: Self.cases[0].carried, headers: [auth])
+            #expect(served.status == 200, "\(served.text)")
+        }
+    }
+
+    /// Several answers each write up to the output limit: `n` and Gemini's `candidateCount` are
+    /// held for all of them.
+    @Test func everyAnswerARequestAsksForIsHeld() async throws {
+        try await BridgeFixture.with(grant: [.openai, .gemini]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 5_000, period: .lifetime)
+            let many: [(ProviderID, String, String)] = [
+                (
+                    .openai, "/openai/v1/chat/completions",
+                    #"{"model":"gpt-5.5","max_tokens":100,"n":64,"messages":[{"role":"user","content":"Hi"}]}"#
+                ),
+                (
+                    .gemini, "/gemini/v1beta/models/gemini-2.5-flash:generateContent",
+                    #"{"contents":[{"role":"user","parts":[{"text":"Hi"}]}],"generationConfig":{"maxOutputTokens":1000,"candidateCount":8}}"#
+                ),
+            ]
+            for (provider, path, body) in many {
+                let refused = try await bridge.send(
+                    .POST,
+                    path,
+                    body: body,
+                    headers: [bridge.authHeader(for: provider)]
+                )
+                #expect(refused.status == 429, "\(path): \(refused.text)")
+                #expect(refused.header("x-byoky-error-code") == "ALLOWANCE_EXCEEDED", "\(path)")
+            }
+            #expect(Self.chats(bridge) == 0)
+            let one = #"{"model":"gpt-5.5","max_tokens":100,"n":1,"messages":[{"role":"user","content":"Hi"}]}"#
+            let served = try await bridge.send(
+                .POST,
+                "/openai/v1/chat/completions",
+                body: one,
+                headers: [bridge.authHeader(for: .openai)]
+            )
+            #expect(served.status == 200, "\(served.text)")
+        }
+    }
+
+    /// A gift's budget is held the same way by the giver: a stranger cannot spend past it by
+    /// naming a document.
+    @Test func aGiftThatCannotHoldTheNamedInputRefusesTheRequest() async throws {
+        try await GiftFixture.with(budget: 100_000) { fixture in
+            let check = Self.cases[0]
+            let refused = await fixture.receiverCall(.anthropic, "/v1/messages", body: check.named)
+            let text = String(buffer: try await refused.body.collect(upTo: 1_048_576))
+            #expect(refused.status == 429, "\(text)")
+            #expect(
+                refused.headers.first { $0.name == "x-byoky-error-code" }?.value == "GIFT_BUDGET_EXHAUSTED",
+                "\(text)"
+            )
+            #expect(text.contains("context window"), "\(text)")
+            #expect(fixture.upstreamRequests.withLock { $0.isEmpty })
+            let served = await fixture.receiverCall(.anthropic, "/v1/messages", body: check.carried)
+            _ = try await served.body.collect(upTo: 1_048_576)
+            #expect(served.status == 200)
+            #expect(try await fixture.giverUsed() > 0)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import ByokyCore
+import NIOCore
+import Testing
+
+@testable import ByokyWallet
+
+/// A budget's hold covers what the provider may charge: the input the request names as well as
+/// what it carries, and every answer it asks for.
+struct TokenEstimateTests {
+    static func estimate(_ provider: ProviderID, _ path: String, _ body: String, model: String?) -> TokenEstimate {
+        TokenEstimate.worstCase(
+            for: ProxyRequest(
+                provider: provider,
+                method: "POST",
+                pathAndQuery: path,
+                headers: [("content-type", "application/json")],
+                body: ByteBuffer(string: body)
+            ),
+            model: model
+        )
+    }
+
+    @Test func aRequestThatCarriesItsInputHoldsItsBytesAndItsOutput() {
+        let body = #"{"model":"claude-sonnet-4-6","max_tokens":100,"messages":[{"role":"user","content":"Hi"}]}"#
+        let estimate = Self.estimate(.anthropic, "/v1/messages", body, model: "claude-sonnet-4-6")
+        #expect(estimate.tokens == body.utf8.count / 4 + 100)
+        #expect(estimate.referencedInput == nil)
+        #expect(estimate.refusalExplanation.isEmpty)
+    }
+
+    @Test func aRequestThatNamesItsInputHoldsTheModelsContextWindow() throws {
+        let body =
+            #"{"model":"claude-haiku-4-5-20251001","max_tokens":100,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"url","url":"https://example.com/a.pdf"}}]}]}"#
+        let model = try #require(ModelCatalog.model("claude-haiku-4-5-20251001"))
+        let estimate = Self.estimate(.anthropic, "/v1/messages", body, model: model.id)
+        #expect(estimate.tokens == model.contextWindow + 100)
+        #expect(estimate.referencedInput == .url)
+        #expect(estimate.refusalExplanation.contains("context window"))
+    }
+
+    @Test func aModelTheCatalogDoesNotKnowIsHeldAtTheLargestWindow() {
+        let body = #"{"model":"gpt-4o","max_tokens":10,"previous_response_id":"resp_1","input":"and?"}"#
+        let estimate = Self.estimate(.openai, "/v1/responses", body, model: "gpt-4o")
+        #expect(estimate.tokens == TokenEstimate.defaultContextWindow + 10)
+        #expect(estimate.referencedInput == .storedContext)
+    }
+
+    @Test func everyAnswerAskedForIsHeld() {
+        let chat = #"{"model":"gpt-5.5","max_tokens":100,"n":8,"messages":[{"role":"user","content":"Hi"}]}"#
+        #expect(
+            Self.estimate(.openai, "/v1/chat/completions", chat, model: "gpt-5.5").tokens == chat.utf8.count / 4 + 800
+        )
+        let completion = #"{"model":"gpt-3.5-turbo-instruct","max_tokens":10,"n":2,"best_of":5,"prompt":"Once"}"#
+        #expect(
+            Self.estimate(.openai, "/v1/completions", completion, model: nil).tokens == completion.utf8.count / 4 + 50
+        )
+        let gemini = #"{"contents":[],"generationConfig":{"maxOutputTokens":1000,"candidateCount":4}}"#
+        #expect(
+            Self.estimate(.gemini, "/v1beta/models/gemini-2.5-pro:generateContent", gemini, model: "gemini-2.5-pro")
+                .tokens
+                == gemini.utf8.count / 4 + 4000
+        )
+        let snake = #"{"contents":[],"generation_config":{"max_output_tokens":1000,"candidate_count":3}}"#
+        #expect(
+            Self.estimate(.gemini, "/v1beta/models/gemini-2.5-pro:generateContent", snake, model: "gemini-2.5-pro")
+                .tokens
+                == snake.utf8.count / 4 + 3000
+        )
+        // A count that is not a positive number asks for one answer; a huge one is bounded.
+        let odd = #"{"model":"gpt-5.5","max_tokens":100,"n":-3,"messages":[]}"#
+        #expect(
+            Self.estimate(.openai, "/v1/chat/completions", odd, model: "gpt-5.5").tokens == odd.utf8.count / 4 + 100
+        )
+        let huge = #"{"model":"gpt-5.5","max_tokens":1,"n":1e12,"messages":[]}"#
+        #expect(
+            Self.estimate(.openai, "/v1/chat/completions", huge, model: "gpt-5.5").tokens
+                == huge.utf8.count / 4 + TokenEstimate.maximumChoices
+        )
+    }
+
+    @Test func anEmbeddingsRequestHoldsItsInputOnly() {
+        let body = #"{"model":"text-embedding-3-small","input":"https://example.com/a.png","n":5}"#
+        let estimate = Self.estimate(.openai, "/v1/embeddings", body, model: nil)
+        #expect(estimate.tokens == body.utf8.count / 4)
+        #expect(estimate.referencedInput == nil)
+    }
+}
