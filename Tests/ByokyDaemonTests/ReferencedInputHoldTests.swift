@@ -191,6 +191,26 @@ struct ReferencedInputHoldTests {
         }
     }
 
+    /// A model the wallet does not know, asked with no output limit, may write as much as any
+    /// model: that much is held (before, 4,096 tokens, while such a model could write 100,000).
+    @Test func anUnlimitedOutputOfAnUnknownModelIsHeldInFull() async throws {
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 50_000, period: .lifetime)
+            let auth = bridge.authHeader(for: .openai)
+            let path = "/openai/v1/chat/completions"
+            let unlimited = #"{"model":"mock-unknown-model","messages":[{"role":"user","content":"Write a novel"}]}"#
+            let refused = try await bridge.send(.POST, path, body: unlimited, headers: [auth])
+            #expect(refused.status == 429, "\(refused.text)")
+            #expect(refused.header("x-byoky-error-code") == "ALLOWANCE_EXCEEDED")
+            #expect(refused.text.contains("max_tokens"), "\(refused.text)")
+            #expect(Self.chats(bridge) == 0)
+            let limited =
+                #"{"model":"mock-unknown-model","max_tokens":500,"messages":[{"role":"user","content":"Write"}]}"#
+            let served = try await bridge.send(.POST, path, body: limited, headers: [auth])
+            #expect(served.status == 200, "\(served.text)")
+        }
+    }
+
     /// A gift's budget is held the same way by the giver: a stranger cannot spend past it by
     /// naming a document.
     @Test func aGiftThatCannotHoldTheNamedInputRefusesTheRequest() async throws {

@@ -78,6 +78,32 @@ struct TokenEstimateTests {
         )
     }
 
+    /// With no output limit named, a catalogued model is held at its own maximum, and a model the
+    /// catalog does not know at the most any catalogued model writes (before, 4,096).
+    @Test func anOutputWithNoLimitIsHeldAtTheMostTheModelMayWrite() throws {
+        let known = #"{"model":"gemini-2.5-pro","contents":[]}"#
+        let model = try #require(ModelCatalog.model("gemini-2.5-pro"))
+        let catalogued = Self.estimate(.gemini, "/v1beta/models/gemini-2.5-pro:generateContent", known, model: model.id)
+        #expect(catalogued.tokens == known.utf8.count / 4 + model.maxOutputTokens)
+        #expect(!catalogued.holdsUnlimitedOutput && catalogued.refusalExplanation.isEmpty)
+        let unknown = #"{"model":"o3","messages":[{"role":"user","content":"Write a novel"}]}"#
+        let estimate = Self.estimate(.openai, "/v1/chat/completions", unknown, model: "o3")
+        #expect(TokenEstimate.defaultMaximumOutput == ModelCatalog.all.map(\.maxOutputTokens).max())
+        #expect(TokenEstimate.defaultMaximumOutput >= 100_000)
+        #expect(estimate.tokens == unknown.utf8.count / 4 + TokenEstimate.defaultMaximumOutput)
+        #expect(estimate.holdsUnlimitedOutput && estimate.refusalExplanation.contains("max_tokens"))
+        let responses = #"{"model":"o3","input":"Write a novel"}"#
+        #expect(
+            Self.estimate(.openai, "/v1/responses", responses, model: "o3").tokens
+                == responses.utf8.count / 4 + TokenEstimate.defaultMaximumOutput
+        )
+        // A request that asks no model to write (a moderation, speech) holds an answer's worth.
+        let moderation = #"{"model":"omni-moderation-latest","input":"Is this fine?"}"#
+        let other = Self.estimate(.openai, "/v1/moderations", moderation, model: "omni-moderation-latest")
+        #expect(other.tokens == moderation.utf8.count / 4 + TokenEstimate.otherRequestOutput)
+        #expect(!other.holdsUnlimitedOutput)
+    }
+
     @Test func anEmbeddingsRequestHoldsItsInputOnly() {
         let body = #"{"model":"text-embedding-3-small","input":"https://example.com/a.png","n":5}"#
         let estimate = Self.estimate(.openai, "/v1/embeddings", body, model: nil)

@@ -9,17 +9,27 @@ import NIOCore
 /// The input is the wallet's estimate of the body (a token for every four bytes), unless the
 /// request names input the provider reads itself (``ReferencedInput``: a stored file, a URL, an
 /// earlier response, a tool the provider runs): then its bytes say nothing of its cost, and the
-/// model's whole context window is held. Several answers (`n`, `best_of`, Gemini's
-/// `candidateCount`) each write up to the output limit.
+/// model's whole context window is held. The output is the request's own limit, else its
+/// model's; a model the catalog does not know, asked with no limit, may write as much as any
+/// model does. Several answers (`n`, `best_of`, Gemini's `candidateCount`) each write up to the
+/// output limit.
 struct TokenEstimate: Sendable, Hashable {
     /// The tokens to hold.
     let tokens: Int
     /// Input the request names instead of carrying, when it does (its input is held at the
     /// model's context window).
-    let referencedInput: ReferencedInput?
+    var referencedInput: ReferencedInput? = nil
+    /// Whether the output held is ``defaultMaximumOutput`` (a chat with no limit named, its model
+    /// unknown).
+    var holdsUnlimitedOutput = false
 
-    /// Output assumed when a request sets no limit and the model is not in the catalog.
-    static let defaultMaximumOutput = 4096
+    /// Output assumed when a chat sets no limit and its model is not in the catalog: the most a
+    /// catalogued model writes (before, 4,096, while such a model could write 16k or 100k).
+    static let defaultMaximumOutput = ModelCatalog.all.map(\.maxOutputTokens).max() ?? 128_000
+    /// Output assumed for a request that asks no model to write (moderations, speech, images,
+    /// rerank), whose cost is not counted in tokens: an answer's worth, charged whole when its
+    /// answer reports no usage.
+    static let otherRequestOutput = 4096
     /// The context window assumed for a model the catalog does not know: the largest a provider
     /// offers today (2M tokens).
     static let defaultContextWindow = 2_097_152
@@ -41,29 +51,44 @@ struct TokenEstimate: Sendable, Hashable {
         // An embeddings request writes no tokens: nothing is held for an answer's output.
         let family = ProviderRegistry.provider(request.provider)?.family
         if EmbeddingsEndpoint.matches(path: request.path, family: family) {
-            return TokenEstimate(tokens: input, referencedInput: nil)
+            return TokenEstimate(tokens: input)
         }
+        let known = model.flatMap(ModelCatalog.model)
         let referenced = body.flatMap { ReferencedInput.first(in: $0, family: family) }
-        if referenced != nil {
-            input = max(input, model.flatMap(ModelCatalog.model)?.contextWindow ?? defaultContextWindow)
+        if referenced != nil { input = max(input, known?.contextWindow ?? defaultContextWindow) }
+        let named = namedOutputLimit(in: body)
+        let writes = asksAModelToWrite(path: request.path, family: family)
+        let output = named ?? known?.maxOutputTokens ?? (writes ? defaultMaximumOutput : otherRequestOutput)
+        return TokenEstimate(
+            tokens: input + output * choices(in: body),
+            referencedInput: referenced,
+            holdsUnlimitedOutput: named == nil && known == nil && writes
+        )
+    }
+
+    /// Whether `path` (without its query) asks a model to write: a chat, a Responses call, a
+    /// legacy completion; its output runs up to the model's maximum unless the request limits it.
+    static func asksAModelToWrite(path: String, family: APIFamily?) -> Bool {
+        if let family, ChatEndpoint.match(path: path, family: family) != nil { return true }
+        switch family {
+        case .openai?, nil: return path.hasSuffix("/responses") || path.hasSuffix("/completions")
+        case .cohere?: return path.hasSuffix("/v1/chat")
+        case .anthropic?, .gemini?: return false
         }
-        let output = maximumOutput(of: body, model: model) * choices(in: body)
-        return TokenEstimate(tokens: input + output, referencedInput: referenced)
     }
 
     /// The output one answer allows itself: the largest of its output limits (`max_tokens`,
     /// `max_completion_tokens`, `max_output_tokens`, Gemini's `generationConfig.maxOutputTokens`
-    /// in either spelling), or the model's maximum when it sets none. A limit named twice counts
-    /// at its largest: providers' parsers differ on which of two members they keep, and a
-    /// reservation must cover the one kept.
-    static func maximumOutput(of body: JSONObject?, model: String?) -> Int {
+    /// in either spelling), or `nil` when it names none. A limit named twice counts at its
+    /// largest: providers' parsers differ on which of two members they keep, and a reservation
+    /// must cover the one kept.
+    static func namedOutputLimit(in body: JSONObject?) -> Int? {
         let largest = largestNumber(
             in: body,
             named: ["max_tokens", "max_completion_tokens", "max_output_tokens"],
             generationNames: ["maxOutputTokens", "max_output_tokens"]
         )
-        if let largest { return Int(min(largest, 10_000_000)) }
-        return model.flatMap(ModelCatalog.model)?.maxOutputTokens ?? defaultMaximumOutput
+        return largest.map { Int(min($0, 10_000_000)) }
     }
 
     /// How many answers the request asks for: OpenAI's `n` (and the legacy completions'
@@ -101,10 +126,17 @@ struct TokenEstimate: Sendable, Hashable {
     }
 
     /// Why a request needs more than its budget has left, when its size does not tell: the input
-    /// it names, which may fill the model's context window.
+    /// it names, which may fill the model's context window; an output with no limit.
     var refusalExplanation: String {
-        guard let referencedInput else { return "" }
-        return
-            "; it names input the provider reads itself (\(referencedInput.description)), which may fill the model's whole context window: send that content in the request itself, or ask the owner for a larger budget"
+        var explanation = ""
+        if let referencedInput {
+            explanation +=
+                "; it names input the provider reads itself (\(referencedInput.description)), which may fill the model's whole context window: send that content in the request itself, or ask the owner for a larger budget"
+        }
+        if holdsUnlimitedOutput {
+            explanation +=
+                "; it names no output limit for a model the wallet does not know, so the most any model writes (\(Self.defaultMaximumOutput) tokens) is held: set one (max_tokens, max_completion_tokens, max_output_tokens or maxOutputTokens)"
+        }
+        return explanation
     }
 }
