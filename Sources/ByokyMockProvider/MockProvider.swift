@@ -21,6 +21,9 @@ public enum MockProvider {
     /// id or URI, a document or image at a URL, an earlier response), in input tokens: as a
     /// provider reads it into the model's context, its size is not the request's.
     public static let referencedDocumentTokens = 50_000
+    /// What the mock's Gemini reports as read by its own tools (`toolUsePromptTokenCount`) when a
+    /// request offers Google Search, URL context or code execution: the results the model read.
+    public static let providerToolTokens = 30_000
 
     /// How the mock behaves.
     public struct Configuration: Sendable {

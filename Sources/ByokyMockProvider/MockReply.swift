@@ -24,6 +24,10 @@ struct MockReply: Sendable {
     /// Whether an OpenAI stream interleaves the calls' deltas by `index` (`mock-interleaved-<n>`).
     let interleavesCalls: Bool
     let inputTokens: Int
+    /// Input the provider's own tools read (a search's results), which Gemini reports apart
+    /// (`toolUsePromptTokenCount`): ``MockProvider/providerToolTokens`` when a Gemini request
+    /// offers Google Search, URL context or code execution.
+    let toolUseTokens: Int
 
     /// The first call, if any.
     var toolCall: ToolCall? { toolCalls.first }
@@ -44,6 +48,11 @@ struct MockReply: Sendable {
         self.model = model
         let referenced = Self.referencedDocuments(in: .object(original ?? request))
         inputTokens = max(1, bodySize / 4) + referenced * MockProvider.referencedDocumentTokens
+        let providerTools: Set<String> = ["googleSearch", "googleSearchRetrieval", "urlContext", "codeExecution"]
+        let offersProviderTool = (request["tools"]?.arrayValue ?? []).contains { tool in
+            tool.objectValue?.keys.contains(where: providerTools.contains) ?? false
+        }
+        toolUseTokens = family == .gemini && offersProviderTool ? MockProvider.providerToolTokens : 0
         let conversation = Self.lastTurn(family: family, request: request)
         var wordCount = defaultWordCount
         var wordWidth = 0

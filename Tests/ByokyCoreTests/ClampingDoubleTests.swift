@@ -30,12 +30,12 @@ struct ClampingDoubleTests {
             )
                 == .auth(roomID: "g", authToken: "t", role: .sender, priority: 0)
         )
-        // A provider's token counts.
+        // A provider's token counts, held where their sums cannot overflow.
         let usage = UsageExtractor.usage(
             fromJSON: Array(#"{"usage":{"input_tokens":1e300,"output_tokens":3}}"#.utf8),
             provider: .anthropic
         )
-        #expect(usage?.inputTokens == Int.max && usage?.outputTokens == 3)
+        #expect(usage?.inputTokens == TokenUsage.largestCount && usage?.outputTokens == 3)
         // A gift's share used, however far past its budget.
         #expect(GiftBudget.percentUsed(used: Int.max, max: 1) == 100)
     }

@@ -64,6 +64,15 @@ extension JSONNode {
         return nil
     }
 
+    /// The value as a count (tokens, a limit, a number of answers): a number floored and held to
+    /// `0...TokenUsage.largestCount`, where no provider's count or limit comes near and sums of
+    /// counts stay within an `Int`; `nil` if this is not a number. For counts read from the
+    /// network, which ``intValue`` would give as they came, up to `Int.max`.
+    public var countValue: Int? {
+        guard case .number(let text) = self, let value = Double(text), value.isFinite else { return nil }
+        return Int.clamping(value, to: 0...TokenUsage.largestCount)
+    }
+
     /// The Boolean payload, if this is a Boolean.
     public var boolValue: Bool? {
         if case .bool(let value) = self { return value }

@@ -4,6 +4,12 @@
 /// and writes apart from `input_tokens`; they are added in here). ``outputTokens`` counts every
 /// output token, reasoning included (Gemini reports thoughts apart; they are added in here).
 public struct TokenUsage: Sendable, Hashable, Codable {
+    /// The largest count read from an answer (2^32): far past any context window, and small
+    /// enough that the sums of a request's counts, of a cap's requests and of the log's rows stay
+    /// within an `Int`. A larger count (a provider's mistake, a hostile gift giver's answer) is
+    /// read as this.
+    public static let largestCount = 1 << 32
+
     /// All input tokens.
     public var inputTokens: Int
     /// All output tokens.

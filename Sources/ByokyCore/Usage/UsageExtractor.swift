@@ -61,16 +61,30 @@ public enum UsageExtractor {
         return nil
     }
 
+    /// Gemini's input is the prompt plus what its own tools read (`toolUsePromptTokenCount`: a
+    /// search's results, fetched pages), its output the candidates plus thoughts; should the total
+    /// be larger still (a count this reader does not know), the rest counts as input, so a cap
+    /// never counts less than Google does.
     static func geminiUsage(_ counts: UsageReport.GeminiCounts) -> TokenUsage? {
         guard let prompt = tokenCount(counts.promptTokenCount) else { return nil }
         let thoughts = tokenCount(counts.thoughtsTokenCount)
         let candidates = tokenCount(counts.candidatesTokenCount) ?? 0
+        let output = saturatingSum(candidates, thoughts ?? 0)
+        var input = saturatingSum(prompt, tokenCount(counts.toolUsePromptTokenCount) ?? 0)
+        if let total = tokenCount(counts.totalTokenCount), total > input, total - input > output {
+            input = total - output
+        }
         return TokenUsage(
-            inputTokens: prompt,
-            outputTokens: candidates + (thoughts ?? 0),
+            inputTokens: input,
+            outputTokens: output,
             cacheReadTokens: tokenCount(counts.cachedContentTokenCount),
             reasoningTokens: thoughts
         )
+    }
+
+    /// `a + b` for counts (never negative), at most `Int.max`.
+    private static func saturatingSum(_ a: Int, _ b: Int) -> Int {
+        a > Int.max - b ? Int.max : a + b
     }
 
     static func anthropicUsage(_ counts: UsageReport.Counts) -> TokenUsage? {

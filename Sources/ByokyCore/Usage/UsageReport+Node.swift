@@ -146,6 +146,8 @@ extension UsageReport.GeminiCounts {
         candidatesTokenCount = node["candidatesTokenCount"]?.doubleValue
         thoughtsTokenCount = node["thoughtsTokenCount"]?.doubleValue
         cachedContentTokenCount = node["cachedContentTokenCount"]?.doubleValue
+        toolUsePromptTokenCount = node["toolUsePromptTokenCount"]?.doubleValue
+        totalTokenCount = node["totalTokenCount"]?.doubleValue
     }
 }
 

@@ -33,6 +33,10 @@ struct UsageReport {
         let candidatesTokenCount: Double?
         let thoughtsTokenCount: Double?
         let cachedContentTokenCount: Double?
+        /// Input read by the provider's own tools (search results, fetched pages, code output),
+        /// reported apart from `promptTokenCount`.
+        let toolUsePromptTokenCount: Double?
+        let totalTokenCount: Double?
     }
     /// An object that holds a `usage` (rarely there: held by reference, so a report, made for
     /// every answer, stays small to copy).
@@ -57,8 +61,10 @@ struct UsageReport {
     let meta: Nested?
 }
 
-/// Turns a raw count into a token count: floored, never negative, `nil` when absent or not finite.
+/// Turns a raw count into a token count: floored, never negative, at most
+/// ``TokenUsage/largestCount`` (so sums of counts cannot overflow), `nil` when absent or not
+/// finite.
 func tokenCount(_ value: Double?) -> Int? {
     guard let value, value.isFinite else { return nil }
-    return Int.clamping(value, to: 0...Int.max)
+    return Int.clamping(value, to: 0...TokenUsage.largestCount)
 }

@@ -14,13 +14,16 @@ extension MockRenderer {
             "content": .object(["parts": .array(parts), "role": .string("model")]), "index": .number(0),
         ]
         if final { candidate["finishReason"] = .string("STOP") }
+        var usage: [String: JSONValue] = [
+            "promptTokenCount": .number(Double(reply.inputTokens)),
+            "candidatesTokenCount": .number(Double(candidatesTokens)),
+            "totalTokenCount": .number(Double(reply.inputTokens + reply.toolUseTokens + candidatesTokens)),
+        ]
+        // As Google reports it: apart from the prompt, and in the total.
+        if reply.toolUseTokens > 0 { usage["toolUsePromptTokenCount"] = .number(Double(reply.toolUseTokens)) }
         return .object([
             "candidates": .array([.object(candidate)]),
-            "usageMetadata": .object([
-                "promptTokenCount": .number(Double(reply.inputTokens)),
-                "candidatesTokenCount": .number(Double(candidatesTokens)),
-                "totalTokenCount": .number(Double(reply.inputTokens + candidatesTokens)),
-            ]),
+            "usageMetadata": .object(usage),
             "modelVersion": .string(reply.model), "responseId": .string("mock-gemini-01"),
         ])
     }

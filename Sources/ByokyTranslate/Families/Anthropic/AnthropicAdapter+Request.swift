@@ -30,10 +30,10 @@ extension AnthropicAdapter {
             }
             request.messages.append(ChatMessage(role: role, content: blocks))
         }
-        request.maxTokens = root["max_tokens"]?.intValue
+        request.maxTokens = root["max_tokens"]?.countValue
         request.temperature = root["temperature"]?.doubleValue
         request.topP = root["top_p"]?.doubleValue
-        request.topK = root["top_k"]?.intValue
+        request.topK = root["top_k"]?.countValue
         request.stopSequences = (root["stop_sequences"]?.arrayValue ?? []).compactMap(\.stringValue).filter {
             !$0.isEmpty
         }
@@ -64,7 +64,7 @@ extension AnthropicAdapter {
             if choice["disable_parallel_tool_use"]?.boolValue == true { request.parallelToolCalls = false }
         }
         switch root["thinking"]?["type"]?.stringValue {
-        case "enabled": request.reasoning = ReasoningRequest(budgetTokens: root["thinking"]?["budget_tokens"]?.intValue)
+        case "enabled": request.reasoning = ReasoningRequest(budgetTokens: root["thinking"]?["budget_tokens"]?.countValue)
         case "adaptive": request.reasoning = ReasoningRequest(effort: root["output_config"]?["effort"]?.stringValue)
         default: break
         }

@@ -30,12 +30,12 @@ enum AnthropicAdapter: FamilyAdapter {
 
     static func readUsage(_ node: JSONNode?) -> ChatUsage {
         guard let node else { return ChatUsage() }
-        let cacheRead = node["cache_read_input_tokens"]?.intValue ?? 0
-        let cacheWrite = node["cache_creation_input_tokens"]?.intValue ?? 0
+        let cacheRead = node["cache_read_input_tokens"]?.countValue ?? 0
+        let cacheWrite = node["cache_creation_input_tokens"]?.countValue ?? 0
         // Anthropic's input_tokens excludes cached tokens; ours includes them.
         return ChatUsage(
-            inputTokens: (node["input_tokens"]?.intValue ?? 0) + cacheRead + cacheWrite,
-            outputTokens: node["output_tokens"]?.intValue ?? 0,
+            inputTokens: (node["input_tokens"]?.countValue ?? 0) + cacheRead + cacheWrite,
+            outputTokens: node["output_tokens"]?.countValue ?? 0,
             cacheReadTokens: cacheRead,
             cacheWriteTokens: cacheWrite
         )

@@ -68,10 +68,10 @@ extension CohereAdapter {
             }
         }
         if !pendingResults.isEmpty { request.messages.append(ChatMessage(role: .user, content: pendingResults)) }
-        request.maxTokens = root["max_tokens"]?.intValue
+        request.maxTokens = root["max_tokens"]?.countValue
         request.temperature = root["temperature"]?.doubleValue
         request.topP = root["p"]?.doubleValue
-        request.topK = root["k"]?.intValue
+        request.topK = root["k"]?.countValue
         request.stopSequences = (root["stop_sequences"]?.arrayValue ?? []).compactMap(\.stringValue).filter {
             !$0.isEmpty
         }
@@ -107,7 +107,7 @@ extension CohereAdapter {
         default: break
         }
         switch root["thinking"]?["type"]?.stringValue {
-        case "enabled": request.reasoning = ReasoningRequest(budgetTokens: root["thinking"]?["token_budget"]?.intValue)
+        case "enabled": request.reasoning = ReasoningRequest(budgetTokens: root["thinking"]?["token_budget"]?.countValue)
         case "disabled": request.reasoning = ReasoningRequest(isEnabled: false)
         default: break
         }

@@ -28,9 +28,9 @@ enum CohereAdapter: FamilyAdapter {
     static func readUsage(_ node: JSONNode?) -> ChatUsage {
         let counts = node?["tokens"] ?? node?["billed_units"]
         return ChatUsage(
-            inputTokens: counts?["input_tokens"]?.intValue ?? 0,
-            outputTokens: counts?["output_tokens"]?.intValue ?? 0,
-            cacheReadTokens: node?["cached_tokens"]?.intValue ?? 0
+            inputTokens: counts?["input_tokens"]?.countValue ?? 0,
+            outputTokens: counts?["output_tokens"]?.countValue ?? 0,
+            cacheReadTokens: node?["cached_tokens"]?.countValue ?? 0
         )
     }
 

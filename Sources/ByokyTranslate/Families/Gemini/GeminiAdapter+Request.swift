@@ -82,12 +82,12 @@ extension GeminiAdapter {
         let config = root["generationConfig"]
         request.temperature = config?["temperature"]?.doubleValue
         request.topP = config?["topP"]?.doubleValue
-        request.topK = config?["topK"]?.intValue
-        request.maxTokens = config?["maxOutputTokens"]?.intValue
+        request.topK = config?["topK"]?.countValue
+        request.maxTokens = config?["maxOutputTokens"]?.countValue
         request.stopSequences = (config?["stopSequences"]?.arrayValue ?? []).compactMap(\.stringValue).filter {
             !$0.isEmpty
         }
-        request.candidateCount = config?["candidateCount"]?.intValue
+        request.candidateCount = config?["candidateCount"]?.countValue
         request.seed = config?["seed"]?.intValue
         request.presencePenalty = config?["presencePenalty"]?.doubleValue
         request.frequencyPenalty = config?["frequencyPenalty"]?.doubleValue
@@ -101,7 +101,8 @@ extension GeminiAdapter {
             }
         }
         if let thinking = config?["thinkingConfig"] {
-            let budget = thinking["thinkingBudget"]?.intValue
+            // -1 asks for a budget the model chooses; a positive one is a count, held as one.
+            let budget = thinking["thinkingBudget"]?.intValue.map { min($0, TokenUsage.largestCount) }
             let level = thinking["thinkingLevel"]?.stringValue?.lowercased()
             if budget == 0 {
                 request.reasoning = ReasoningRequest(isEnabled: false)

@@ -31,11 +31,13 @@ enum GeminiAdapter: FamilyAdapter {
 
     static func readUsage(_ node: JSONNode?) -> ChatUsage {
         guard let node else { return ChatUsage() }
-        let thoughts = node["thoughtsTokenCount"]?.intValue ?? 0
+        let thoughts = node["thoughtsTokenCount"]?.countValue ?? 0
+        // What Google's own tools read (a search's results) is input, reported apart.
+        let toolInput = node["toolUsePromptTokenCount"]?.countValue ?? 0
         return ChatUsage(
-            inputTokens: node["promptTokenCount"]?.intValue ?? 0,
-            outputTokens: (node["candidatesTokenCount"]?.intValue ?? 0) + thoughts,
-            cacheReadTokens: node["cachedContentTokenCount"]?.intValue ?? 0,
+            inputTokens: (node["promptTokenCount"]?.countValue ?? 0) + toolInput,
+            outputTokens: (node["candidatesTokenCount"]?.countValue ?? 0) + thoughts,
+            cacheReadTokens: node["cachedContentTokenCount"]?.countValue ?? 0,
             reasoningTokens: thoughts
         )
     }

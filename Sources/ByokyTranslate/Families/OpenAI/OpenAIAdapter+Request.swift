@@ -68,7 +68,7 @@ extension OpenAIAdapter {
             }
         }
         flushResults()
-        request.maxTokens = root["max_completion_tokens"]?.intValue ?? root["max_tokens"]?.intValue
+        request.maxTokens = root["max_completion_tokens"]?.countValue ?? root["max_tokens"]?.countValue
         request.temperature = root["temperature"]?.doubleValue
         request.topP = root["top_p"]?.doubleValue
         switch root["stop"] {
@@ -79,7 +79,7 @@ extension OpenAIAdapter {
         request.isStreaming = root["stream"]?.boolValue ?? false
         request.includeStreamUsage = root["stream_options"]?["include_usage"]?.boolValue ?? false
         request.userID = root["user"]?.stringValue ?? root["safety_identifier"]?.stringValue
-        request.candidateCount = root["n"]?.intValue
+        request.candidateCount = root["n"]?.countValue
         request.seed = root["seed"]?.intValue
         request.frequencyPenalty = root["frequency_penalty"]?.doubleValue
         request.presencePenalty = root["presence_penalty"]?.doubleValue

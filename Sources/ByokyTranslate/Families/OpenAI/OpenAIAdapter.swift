@@ -25,10 +25,10 @@ enum OpenAIAdapter: FamilyAdapter {
     static func readUsage(_ node: JSONNode?) -> ChatUsage {
         guard let node, node.objectValue != nil else { return ChatUsage() }
         return ChatUsage(
-            inputTokens: node["prompt_tokens"]?.intValue ?? 0,
-            outputTokens: node["completion_tokens"]?.intValue ?? 0,
-            cacheReadTokens: node["prompt_tokens_details"]?["cached_tokens"]?.intValue ?? 0,
-            reasoningTokens: node["completion_tokens_details"]?["reasoning_tokens"]?.intValue ?? 0
+            inputTokens: node["prompt_tokens"]?.countValue ?? 0,
+            outputTokens: node["completion_tokens"]?.countValue ?? 0,
+            cacheReadTokens: node["prompt_tokens_details"]?["cached_tokens"]?.countValue ?? 0,
+            reasoningTokens: node["completion_tokens_details"]?["reasoning_tokens"]?.countValue ?? 0
         )
     }
 
