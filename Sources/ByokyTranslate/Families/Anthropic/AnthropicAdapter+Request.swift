@@ -64,7 +64,8 @@ extension AnthropicAdapter {
             if choice["disable_parallel_tool_use"]?.boolValue == true { request.parallelToolCalls = false }
         }
         switch root["thinking"]?["type"]?.stringValue {
-        case "enabled": request.reasoning = ReasoningRequest(budgetTokens: root["thinking"]?["budget_tokens"]?.countValue)
+        case "enabled":
+            request.reasoning = ReasoningRequest(budgetTokens: root["thinking"]?["budget_tokens"]?.countValue)
         case "adaptive": request.reasoning = ReasoningRequest(effort: root["output_config"]?["effort"]?.stringValue)
         default: break
         }

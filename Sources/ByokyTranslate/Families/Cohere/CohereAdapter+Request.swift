@@ -107,7 +107,8 @@ extension CohereAdapter {
         default: break
         }
         switch root["thinking"]?["type"]?.stringValue {
-        case "enabled": request.reasoning = ReasoningRequest(budgetTokens: root["thinking"]?["token_budget"]?.countValue)
+        case "enabled":
+            request.reasoning = ReasoningRequest(budgetTokens: root["thinking"]?["token_budget"]?.countValue)
         case "disabled": request.reasoning = ReasoningRequest(isEnabled: false)
         default: break
         }
