@@ -4,8 +4,9 @@ import Testing
 
 @testable import ByokyWallet
 
-/// A budget's hold covers what the provider may charge: the input the request names as well as
-/// what it carries, and every answer it asks for.
+/// A budget's hold covers what the provider may charge: a token for every byte the request
+/// carries (text can cost that much), a small image's whole price, input the request names or
+/// sends as a document (up to the model's context window), and every answer it asks for.
 struct TokenEstimateTests {
     static func estimate(_ provider: ProviderID, _ path: String, _ body: String, model: String?) -> TokenEstimate {
         TokenEstimate.worstCase(
@@ -23,8 +24,8 @@ struct TokenEstimateTests {
     @Test func aRequestThatCarriesItsInputHoldsItsBytesAndItsOutput() {
         let body = #"{"model":"claude-sonnet-4-6","max_tokens":100,"messages":[{"role":"user","content":"Hi"}]}"#
         let estimate = Self.estimate(.anthropic, "/v1/messages", body, model: "claude-sonnet-4-6")
-        #expect(estimate.tokens == body.utf8.count / 4 + 100)
-        #expect(estimate.referencedInput == nil)
+        #expect(estimate.tokens == body.utf8.count + 100)
+        #expect(estimate.unboundedInput == nil)
         #expect(estimate.refusalExplanation.isEmpty)
     }
 
@@ -34,7 +35,7 @@ struct TokenEstimateTests {
         let model = try #require(ModelCatalog.model("claude-haiku-4-5-20251001"))
         let estimate = Self.estimate(.anthropic, "/v1/messages", body, model: model.id)
         #expect(estimate.tokens == model.contextWindow + 100)
-        #expect(estimate.referencedInput == .url)
+        #expect(estimate.unboundedInput == .url)
         #expect(estimate.refusalExplanation.contains("context window"))
     }
 
@@ -42,39 +43,39 @@ struct TokenEstimateTests {
         let body = #"{"model":"gpt-4o","max_tokens":10,"previous_response_id":"resp_1","input":"and?"}"#
         let estimate = Self.estimate(.openai, "/v1/responses", body, model: "gpt-4o")
         #expect(estimate.tokens == TokenEstimate.defaultContextWindow + 10)
-        #expect(estimate.referencedInput == .storedContext)
+        #expect(estimate.unboundedInput == .storedContext)
     }
 
     @Test func everyAnswerAskedForIsHeld() {
         let chat = #"{"model":"gpt-5.5","max_tokens":100,"n":8,"messages":[{"role":"user","content":"Hi"}]}"#
         #expect(
-            Self.estimate(.openai, "/v1/chat/completions", chat, model: "gpt-5.5").tokens == chat.utf8.count / 4 + 800
+            Self.estimate(.openai, "/v1/chat/completions", chat, model: "gpt-5.5").tokens == chat.utf8.count + 800
         )
         let completion = #"{"model":"gpt-3.5-turbo-instruct","max_tokens":10,"n":2,"best_of":5,"prompt":"Once"}"#
         #expect(
-            Self.estimate(.openai, "/v1/completions", completion, model: nil).tokens == completion.utf8.count / 4 + 50
+            Self.estimate(.openai, "/v1/completions", completion, model: nil).tokens == completion.utf8.count + 50
         )
         let gemini = #"{"contents":[],"generationConfig":{"maxOutputTokens":1000,"candidateCount":4}}"#
         #expect(
             Self.estimate(.gemini, "/v1beta/models/gemini-2.5-pro:generateContent", gemini, model: "gemini-2.5-pro")
                 .tokens
-                == gemini.utf8.count / 4 + 4000
+                == gemini.utf8.count + 4000
         )
         let snake = #"{"contents":[],"generation_config":{"max_output_tokens":1000,"candidate_count":3}}"#
         #expect(
             Self.estimate(.gemini, "/v1beta/models/gemini-2.5-pro:generateContent", snake, model: "gemini-2.5-pro")
                 .tokens
-                == snake.utf8.count / 4 + 3000
+                == snake.utf8.count + 3000
         )
         // A count that is not a positive number asks for one answer; a huge one is bounded.
         let odd = #"{"model":"gpt-5.5","max_tokens":100,"n":-3,"messages":[]}"#
         #expect(
-            Self.estimate(.openai, "/v1/chat/completions", odd, model: "gpt-5.5").tokens == odd.utf8.count / 4 + 100
+            Self.estimate(.openai, "/v1/chat/completions", odd, model: "gpt-5.5").tokens == odd.utf8.count + 100
         )
         let huge = #"{"model":"gpt-5.5","max_tokens":1,"n":1e12,"messages":[]}"#
         #expect(
             Self.estimate(.openai, "/v1/chat/completions", huge, model: "gpt-5.5").tokens
-                == huge.utf8.count / 4 + TokenEstimate.maximumChoices
+                == huge.utf8.count + TokenEstimate.maximumChoices
         )
     }
 
@@ -84,30 +85,55 @@ struct TokenEstimateTests {
         let known = #"{"model":"gemini-2.5-pro","contents":[]}"#
         let model = try #require(ModelCatalog.model("gemini-2.5-pro"))
         let catalogued = Self.estimate(.gemini, "/v1beta/models/gemini-2.5-pro:generateContent", known, model: model.id)
-        #expect(catalogued.tokens == known.utf8.count / 4 + model.maxOutputTokens)
+        #expect(catalogued.tokens == known.utf8.count + model.maxOutputTokens)
         #expect(!catalogued.holdsUnlimitedOutput && catalogued.refusalExplanation.isEmpty)
         let unknown = #"{"model":"o3","messages":[{"role":"user","content":"Write a novel"}]}"#
         let estimate = Self.estimate(.openai, "/v1/chat/completions", unknown, model: "o3")
         #expect(TokenEstimate.defaultMaximumOutput == ModelCatalog.all.map(\.maxOutputTokens).max())
         #expect(TokenEstimate.defaultMaximumOutput >= 100_000)
-        #expect(estimate.tokens == unknown.utf8.count / 4 + TokenEstimate.defaultMaximumOutput)
+        #expect(estimate.tokens == unknown.utf8.count + TokenEstimate.defaultMaximumOutput)
         #expect(estimate.holdsUnlimitedOutput && estimate.refusalExplanation.contains("max_tokens"))
         let responses = #"{"model":"o3","input":"Write a novel"}"#
         #expect(
             Self.estimate(.openai, "/v1/responses", responses, model: "o3").tokens
-                == responses.utf8.count / 4 + TokenEstimate.defaultMaximumOutput
+                == responses.utf8.count + TokenEstimate.defaultMaximumOutput
         )
         // A request that asks no model to write (a moderation, speech) holds an answer's worth.
         let moderation = #"{"model":"omni-moderation-latest","input":"Is this fine?"}"#
         let other = Self.estimate(.openai, "/v1/moderations", moderation, model: "omni-moderation-latest")
-        #expect(other.tokens == moderation.utf8.count / 4 + TokenEstimate.otherRequestOutput)
+        #expect(other.tokens == moderation.utf8.count + TokenEstimate.otherRequestOutput)
         #expect(!other.holdsUnlimitedOutput)
+    }
+
+    /// A token covers at least one byte, so a request never costs more input tokens than its
+    /// bytes, whatever its text; nor more than the model's context window (a longer request is
+    /// refused at no cost). Inline images add what a provider charges a small one.
+    @Test func carriedInputIsHeldAtItsBytesImagesAndTheWindow() throws {
+        let text = #"{"model":"claude-sonnet-4-6","max_tokens":1,"messages":[{"role":"user","content":"漢字とかな"}]}"#
+        #expect(
+            Self.estimate(.anthropic, "/v1/messages", text, model: "claude-sonnet-4-6").tokens == text.utf8.count + 1
+        )
+        let image =
+            #"{"model":"gpt-5.5","max_tokens":1,"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]}]}"#
+        #expect(
+            Self.estimate(.openai, "/v1/chat/completions", image, model: "gpt-5.5").tokens
+                == image.utf8.count + TokenEstimate.tokensPerInlineImage + 1
+        )
+        let haiku = try #require(ModelCatalog.model("claude-haiku-4-5-20251001"))
+        let long =
+            #"{"model":"claude-haiku-4-5-20251001","max_tokens":1,"messages":[{"role":"user","content":""#
+            + String(repeating: "a", count: haiku.contextWindow + 10) + #""}]}"#
+        #expect(Self.estimate(.anthropic, "/v1/messages", long, model: haiku.id).tokens == haiku.contextWindow + 1)
+        let pdf =
+            #"{"model":"claude-haiku-4-5-20251001","max_tokens":1,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0="}}]}]}"#
+        let document = Self.estimate(.anthropic, "/v1/messages", pdf, model: haiku.id)
+        #expect(document.tokens == haiku.contextWindow + 1 && document.unboundedInput == .inlineDocument)
     }
 
     @Test func anEmbeddingsRequestHoldsItsInputOnly() {
         let body = #"{"model":"text-embedding-3-small","input":"https://example.com/a.png","n":5}"#
         let estimate = Self.estimate(.openai, "/v1/embeddings", body, model: nil)
-        #expect(estimate.tokens == body.utf8.count / 4)
-        #expect(estimate.referencedInput == nil)
+        #expect(estimate.tokens == body.utf8.count)
+        #expect(estimate.unboundedInput == nil)
     }
 }

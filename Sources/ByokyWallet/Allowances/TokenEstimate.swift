@@ -6,19 +6,22 @@ import NIOCore
 /// budget) before it is sent: its input plus the output it allows itself, for every answer it
 /// asks for.
 ///
-/// The input is the wallet's estimate of the body (a token for every four bytes), unless the
-/// request names input the provider reads itself (``ReferencedInput``: a stored file, a URL, an
-/// earlier response, a tool the provider runs): then its bytes say nothing of its cost, and the
-/// model's whole context window is held. The output is the request's own limit, else its
-/// model's; a model the catalog does not know, asked with no limit, may write as much as any
-/// model does. Several answers (`n`, `best_of`, Gemini's `candidateCount`) each write up to the
-/// output limit.
+/// The input is at most a token for every byte of the body (a token covers at least one byte
+/// of text; the estimate a token count is answered with, a token for every four bytes, is what
+/// ordinary text costs, and a hostile app's text can cost four times that), plus, for each inline
+/// image, the most a provider charges a small image; never more than the model's context window
+/// (a longer request is refused at no cost). A request whose input its size does not bound
+/// (``UnboundedInput``: a stored file, a URL, an earlier response, a tool the provider runs, a
+/// document sent inline) holds the whole context window. The output is the request's own limit,
+/// else its model's; a model the catalog does not know, asked with no limit, may write as much as
+/// any model does. Several answers (`n`, `best_of`, Gemini's `candidateCount`) each write up to
+/// the output limit.
 struct TokenEstimate: Sendable, Hashable {
     /// The tokens to hold.
     let tokens: Int
-    /// Input the request names instead of carrying, when it does (its input is held at the
-    /// model's context window).
-    var referencedInput: ReferencedInput? = nil
+    /// Input whose cost the request's size does not bound, when it has some (its input is held
+    /// at the model's context window).
+    var unboundedInput: UnboundedInput? = nil
     /// Whether the output held is ``defaultMaximumOutput`` (a chat with no limit named, its model
     /// unknown).
     var holdsUnlimitedOutput = false
@@ -33,35 +36,39 @@ struct TokenEstimate: Sendable, Hashable {
     /// The context window assumed for a model the catalog does not know: the largest a provider
     /// offers today (2M tokens).
     static let defaultContextWindow = 2_097_152
+    /// What an inline image may cost beyond its bytes: a provider charges a tiny image as a whole
+    /// tile or at a fixed resolution (Gemini 258 tokens, or 1,120 at its high media resolution;
+    /// OpenAI 255 at high detail).
+    static let tokensPerInlineImage = 1_200
     /// The most answers one request is held for (OpenAI accepts `n` up to 128).
     static let maximumChoices = 1024
-    /// The largest body read for its limits and references; a larger one is held at its bytes,
-    /// past any context window.
+    /// The largest body read for its limits and input; a larger one is held at the whole context
+    /// window.
     static let largestReadBody = 10_485_760
 
     static func worstCase(for request: ProxyRequest, model: String?) -> TokenEstimate {
-        // The same estimate a routed app's token count is answered with.
-        var input = TokenCounting.estimate(bodyBytes: request.body.readableBytes)
         var body: JSONObject?
         if request.body.readableBytes <= largestReadBody,
             case .object(let parsed)? = try? JSONNode.parse(request.body.readableBytesView)
         {
             body = parsed
         }
-        // An embeddings request writes no tokens: nothing is held for an answer's output.
         let family = ProviderRegistry.provider(request.provider)?.family
-        if EmbeddingsEndpoint.matches(path: request.path, family: family) {
-            return TokenEstimate(tokens: input)
-        }
         let known = model.flatMap(ModelCatalog.model)
-        let referenced = body.flatMap { ReferencedInput.first(in: $0, family: family) }
-        if referenced != nil { input = max(input, known?.contextWindow ?? defaultContextWindow) }
+        let window = known?.contextWindow ?? defaultContextWindow
+        // An embeddings request writes no tokens: nothing is held for an answer's output.
+        if EmbeddingsEndpoint.matches(path: request.path, family: family) {
+            return TokenEstimate(tokens: min(request.body.readableBytes, window))
+        }
+        let scan = body.map { UnboundedInput.scan($0, family: family) } ?? UnboundedInput.Scan()
+        let carried = request.body.readableBytes + scan.inlineImages * tokensPerInlineImage
+        let input = scan.unbounded == nil ? min(carried, window) : window
         let named = namedOutputLimit(in: body)
         let writes = asksAModelToWrite(path: request.path, family: family)
         let output = named ?? known?.maxOutputTokens ?? (writes ? defaultMaximumOutput : otherRequestOutput)
         return TokenEstimate(
             tokens: input + output * choices(in: body),
-            referencedInput: referenced,
+            unboundedInput: scan.unbounded,
             holdsUnlimitedOutput: named == nil && known == nil && writes
         )
     }
@@ -129,9 +136,9 @@ struct TokenEstimate: Sendable, Hashable {
     /// it names, which may fill the model's context window; an output with no limit.
     var refusalExplanation: String {
         var explanation = ""
-        if let referencedInput {
+        if let unboundedInput {
             explanation +=
-                "; it names input the provider reads itself (\(referencedInput.description)), which may fill the model's whole context window: send that content in the request itself, or ask the owner for a larger budget"
+                "; its input includes \(unboundedInput.description), which may fill the model's whole context window: send that content in the request as text or images, or ask the owner for a larger budget"
         }
         if holdsUnlimitedOutput {
             explanation +=

@@ -16,7 +16,7 @@ import Testing
 /// budget that cannot hold it, served and settled to what the provider counted under one that
 /// can. The mock charges each named document 50,000 tokens, as a provider reads it.
 @Suite(.timeLimit(.minutes(2)))
-struct ReferencedInputHoldTests {
+struct UnboundedInputHoldTests {
     static let app = "Bridge test"
 
     /// A request that names its input, and the same request carrying it.
@@ -75,6 +75,24 @@ struct ReferencedInputHoldTests {
                 #"{"contents":[{"role":"user","parts":[{"text":"Summarize the video's transcript."}]}],"generationConfig":{"maxOutputTokens":40}}"#
         ),
         Case(
+            name: "an Anthropic PDF sent inline",
+            provider: .anthropic,
+            path: "/anthropic/v1/messages",
+            named:
+                #"{"model":"claude-sonnet-4-6","max_tokens":40,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0xLjQK"}},{"type":"text","text":"Summarize"}]}]}"#,
+            carried:
+                #"{"model":"claude-sonnet-4-6","max_tokens":40,"messages":[{"role":"user","content":"Summarize the report."}]}"#
+        ),
+        Case(
+            name: "a Gemini video sent inline",
+            provider: .gemini,
+            path: "/gemini/v1beta/models/gemini-2.5-flash:generateContent",
+            named:
+                #"{"contents":[{"role":"user","parts":[{"inline_data":{"mime_type":"video/mp4","data":"AAAAIGZ0eXA="}},{"text":"Summarize"}]}],"generationConfig":{"maxOutputTokens":40}}"#,
+            carried:
+                #"{"contents":[{"role":"user","parts":[{"text":"Summarize the video's transcript."}]}],"generationConfig":{"maxOutputTokens":40}}"#
+        ),
+        Case(
             name: "a Cohere image at a URL",
             provider: .cohere,
             path: "/cohere/v2/chat",
@@ -106,6 +124,26 @@ struct ReferencedInputHoldTests {
             #expect(served.status == 200, "\(check): \(served.text)")
             let used = try #require(try await bridge.wallet.allowanceStatuses().first?.used)
             #expect(used > 0 && used < 1_000, "\(check): \(used)")
+        }
+    }
+
+    /// A token covers at least one byte, and text can cost that much (ordinary text costs about a
+    /// token for four bytes): carried input is held at its bytes. Before, a hostile app's dense
+    /// text under a cap was held at a quarter of what it could cost.
+    @Test func carriedTextIsHeldAtATokenPerByte() async throws {
+        try await BridgeFixture.with(grant: [.anthropic]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 10_000, period: .lifetime)
+            let auth = bridge.authHeader(for: .anthropic)
+            func ask(_ characters: Int) -> String {
+                #"{"model":"claude-sonnet-4-6","max_tokens":40,"messages":[{"role":"user","content":""#
+                    + String(repeating: "漢", count: characters) + #""}]}"#
+            }
+            let dense = try await bridge.send(.POST, "/anthropic/v1/messages", body: ask(4_000), headers: [auth])
+            #expect(dense.status == 429, "\(dense.text)")
+            #expect(dense.header("x-byoky-error-code") == "ALLOWANCE_EXCEEDED")
+            #expect(Self.chats(bridge) == 0)
+            let fits = try await bridge.send(.POST, "/anthropic/v1/messages", body: ask(2_000), headers: [auth])
+            #expect(fits.status == 200, "\(fits.text)")
         }
     }
 

@@ -1,17 +1,22 @@
 import ByokyCore
 import Testing
 
-/// Which chat requests name input the provider reads itself (so their size says nothing of their
-/// cost), family by family, and which carry all of theirs, however much they look alike.
-struct ReferencedInputTests {
-    static func found(_ body: String, _ family: APIFamily?) throws -> ReferencedInput? {
+/// Which chat requests have input whose cost their size does not bound (named input the provider
+/// reads itself, or a document sent inline), family by family, and which carry all of theirs,
+/// however much they look alike; and how many images they carry.
+struct UnboundedInputTests {
+    static func scan(_ body: String, _ family: APIFamily?) throws -> UnboundedInput.Scan {
         guard case .object(let object) = try JSONNode.parse(Array(body.utf8)) else {
             throw ByokyError(.invalidRequest, "not an object")
         }
-        return ReferencedInput.first(in: object, family: family)
+        return UnboundedInput.scan(object, family: family)
     }
 
-    static let named: [(APIFamily?, String, ReferencedInput)] = [
+    static func found(_ body: String, _ family: APIFamily?) throws -> UnboundedInput? {
+        try scan(body, family).unbounded
+    }
+
+    static let named: [(APIFamily?, String, UnboundedInput)] = [
         // Anthropic Messages.
         (
             .anthropic,
@@ -125,6 +130,30 @@ struct ReferencedInputTests {
         (.gemini, #"{"tools":[{"googleSearch":{}}],"contents":[]}"#, .providerTool),
         (.gemini, #"{"tools":[{"url_context":{}}],"contents":[]}"#, .providerTool),
         (.gemini, #"{"tools":[{"codeExecution":{}}],"contents":[]}"#, .providerTool),
+        // Documents and video sent inline, priced by their pages or seconds.
+        (
+            .anthropic,
+            #"{"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0="}}]}]}"#,
+            .inlineDocument
+        ),
+        (
+            .openai,
+            #"{"messages":[{"role":"user","content":[{"type":"file","file":{"file_data":"data:application/pdf;base64,JVBERi0=","filename":"a.pdf"}}]}]}"#,
+            .inlineDocument
+        ),
+        (
+            .openai,
+            #"{"input":[{"role":"user","content":[{"type":"input_file","file_data":"data:application/pdf;base64,JVBERi0=","filename":"a.pdf"}]}]}"#,
+            .inlineDocument
+        ),
+        (
+            .gemini, #"{"contents":[{"parts":[{"inlineData":{"mimeType":"application/pdf","data":"JVBERi0="}}]}]}"#,
+            .inlineDocument
+        ),
+        (
+            .gemini, #"{"contents":[{"parts":[{"inline_data":{"mime_type":"video/mp4","data":"AAAA"}}]}]}"#,
+            .inlineDocument
+        ),
         // Cohere.
         (
             .cohere,
@@ -167,17 +196,9 @@ struct ReferencedInputTests {
             .openai,
             #"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"DATA:image/png;base64,iVBORw0KGgo="}}]}]}"#
         ),
-        (
-            .openai,
-            #"{"messages":[{"role":"user","content":[{"type":"file","file":{"file_data":"data:application/pdf;base64,JVBERi0=","filename":"a.pdf"}}]}]}"#
-        ),
         (.openai, #"{"tools":[{"type":"function","function":{"name":"web_search","parameters":{}}}],"messages":[]}"#),
         (.openai, #"{"prompt":"Once upon a time","max_tokens":5}"#),
         (.openai, #"{"previous_response_id":null,"conversation":null,"web_search_options":null,"input":"hi"}"#),
-        (
-            .openai,
-            #"{"input":[{"role":"user","content":[{"type":"input_file","file_data":"data:application/pdf;base64,JVBERi0=","filename":"a.pdf"}]}]}"#
-        ),
         (.openai, #"{"tools":[{"type":"function","name":"file_search","parameters":{}}],"input":"hi"}"#),
         (.gemini, #"{"contents":[{"parts":[{"inlineData":{"mimeType":"image/png","data":"iVBORw0KGgo="}}]}]}"#),
         (.gemini, #"{"tools":[{"functionDeclarations":[{"name":"googleSearch","parameters":{}}]}],"contents":[]}"#),
@@ -196,6 +217,45 @@ struct ReferencedInputTests {
     func aRequestThatCarriesItsInputIsNotFound(index: Int) throws {
         let (family, body) = Self.carried[index]
         #expect(try Self.found(body, family) == nil, "\(body)")
+    }
+
+    /// Images sent inline are counted (a provider charges a tiny one as a whole tile), in every
+    /// family and wherever they sit; text and audio sent inline are carried.
+    @Test func inlineImagesAreCounted() throws {
+        let png = "iVBORw0KGgo="
+        let cases: [(APIFamily?, String, Int)] = [
+            (
+                .anthropic,
+                #"{"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"\#(png)"}},{"type":"tool_result","tool_use_id":"t","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"\#(png)"}}]}]}]}"#,
+                2
+            ),
+            (
+                .openai,
+                #"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,\#(png)"}},{"type":"image_url","image_url":{"url":"data:image/png;base64,\#(png)"}},{"type":"text","text":"two"}]}]}"#,
+                2
+            ),
+            (
+                .openai,
+                #"{"input":[{"role":"user","content":[{"type":"input_image","image_url":"data:image/png;base64,\#(png)"}]}]}"#,
+                1
+            ),
+            (
+                .gemini,
+                #"{"contents":[{"parts":[{"inlineData":{"mimeType":"image/png","data":"\#(png)"}},{"inline_data":{"mime_type":"audio/wav","data":"UklG"}},{"inlineData":{"mimeType":"text/plain","data":"aGk="}}]}]}"#,
+                1
+            ),
+            (
+                .cohere,
+                #"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,\#(png)"}}]}]}"#,
+                1
+            ),
+            (.anthropic, #"{"messages":[{"role":"user","content":"no images"}]}"#, 0),
+        ]
+        for (family, body, images) in cases {
+            let scan = try Self.scan(body, family)
+            #expect(scan.unbounded == nil, "\(body)")
+            #expect(scan.inlineImages == images, "\(body)")
+        }
     }
 
     /// Nesting past the depth followed ends the search rather than the process.
