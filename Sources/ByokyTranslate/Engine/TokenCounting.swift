@@ -6,8 +6,9 @@ public import ByokyCore
 /// Gemini) counts the translated request (``ChatTranslator/translateTokenCountRequest(_:from:to:model:requestID:)``);
 /// for one that cannot (the OpenAI family, Cohere), the wallet answers in the app's own format.
 ///
-/// The wallet's count is its estimate, the one its caps reserve for a request's input (a token
-/// for every four bytes of the request body).
+/// The wallet's count is its estimate of what ordinary text costs (a token for every four bytes
+/// of the request body); caps and gift budgets hold more, what the input could cost at worst
+/// (`TokenEstimate` in ByokyWallet).
 public enum TokenCounting {
     /// Whether `method path` (an app's request under its provider's prefix, without the query)
     /// asks `family` to count the tokens of a chat request, as Anthropic's and Gemini's APIs do.
