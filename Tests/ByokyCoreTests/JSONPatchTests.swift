@@ -82,6 +82,22 @@ struct JSONTopLevelScannerTests {
         #expect(Self.model("") == nil)
     }
 
+    /// Every member named, each time it appears, in order, its value parsed; `nil` where a name
+    /// holds an escape (it may spell one asked for) or a value is not JSON.
+    @Test func membersNamedAreReadEachTimeTheyAppear() throws {
+        let keys = JSONTopLevelScanner.Keys(["n", "max_tokens"])
+        func read(_ json: String) -> [JSONObject.Member]? {
+            Array(json.utf8).withUnsafeBytes { JSONTopLevelScanner.members(named: keys, in: $0) }
+        }
+        let members = try #require(read(#"{"max_tokens":10,"messages":[{"n":9}],"n":4,"max_tokens":100}"#))
+        #expect(members.map(\.key) == ["max_tokens", "n", "max_tokens"])
+        #expect(members.map(\.value) == [.number("10"), .number("4"), .number("100")])
+        #expect(read(#"{"messages":[]}"#)?.isEmpty == true)
+        #expect(read(#"{"\u006e":4,"max_tokens":1}"#) == nil)
+        #expect(read(#"{"n":4x,"max_tokens":1}"#) == nil)
+        #expect(read(#"[{"n":4}]"#) == nil)
+    }
+
     /// A string value is read from its bytes when it can be, else parsed: the answer is the
     /// parser's either way (escapes decoded, control characters and cut strings refused).
     @Test func aStringReadFromItsBytesIsWhatTheParserReads() {

@@ -130,6 +130,27 @@ struct TokenEstimateTests {
         #expect(document.tokens == haiku.contextWindow + 1 && document.unboundedInput == .inlineDocument)
     }
 
+    /// A body too large to parse on the request path is held at the whole window, and its
+    /// output limits and answer counts are still read (from its top level, each time named);
+    /// limits that cannot be read so are held at the most answers.
+    @Test func aBodyTooLargeToParseStillHasItsLimitsRead() throws {
+        let model = try #require(ModelCatalog.model("gpt-5.5"))
+        let text = String(repeating: "a", count: TokenEstimate.largestReadBody)
+        let large =
+            #"{"model":"gpt-5.5","n":4,"max_tokens":10,"messages":[{"role":"user","content":""#
+            + text + #""}],"max_tokens":100}"#
+        #expect(
+            Self.estimate(.openai, "/v1/chat/completions", large, model: model.id).tokens
+                == model.contextWindow + 4 * 100
+        )
+        let escaped =
+            #"{"model":"gpt-5.5","\u006e":4,"max_tokens":10,"messages":[{"role":"user","content":""# + text + #""}]}"#
+        #expect(
+            Self.estimate(.openai, "/v1/chat/completions", escaped, model: model.id).tokens
+                == model.contextWindow + TokenEstimate.maximumChoices * model.maxOutputTokens
+        )
+    }
+
     @Test func anEmbeddingsRequestHoldsItsInputOnly() {
         let body = #"{"model":"text-embedding-3-small","input":"https://example.com/a.png","n":5}"#
         let estimate = Self.estimate(.openai, "/v1/embeddings", body, model: nil)

@@ -133,6 +133,31 @@ public enum JSONTopLevelScanner {
         return complete ? spans : nil
     }
 
+    /// Every top-level member named in `keys`, each time it appears (a name given twice counts
+    /// twice: parsers differ on which one they keep), in document order, its value parsed; every
+    /// other member skipped unread. For reading a few members of a body too large to parse whole.
+    ///
+    /// - Returns: `nil` when the bytes do not start with an object, a member's name holds an
+    ///   escape, or a value named is not JSON; the caller then parses the whole.
+    public static func members(named keys: Keys, in bytes: UnsafeRawBufferPointer) -> [JSONObject.Member]? {
+        guard let first = bytes.firstIndex(where: { !isWhitespace($0) }), bytes[first] == UInt8(ascii: "{") else {
+            return nil
+        }
+        var found: [(name: Range<Int>, value: Range<Int>)] = []
+        let complete = forEachMember(in: bytes) { name, value in
+            guard !hasEscape(name, in: bytes) else { return false }
+            if keys.index(of: name, in: bytes) != nil { found.append((name, value)) }
+            return true
+        }
+        guard complete else { return nil }
+        var members: [JSONObject.Member] = []
+        for (name, value) in found {
+            guard let node = try? JSONNode.parse(UnsafeRawBufferPointer(rebasing: bytes[value])) else { return nil }
+            members.append(JSONObject.Member(key: String(decoding: bytes[name], as: UTF8.self), value: node))
+        }
+        return members
+    }
+
     /// Whether the member name at `name` holds a backslash (an escape).
     private static func hasEscape(_ name: Range<Int>, in bytes: UnsafeRawBufferPointer) -> Bool {
         memchr(bytes.baseAddress! + name.lowerBound, Int32(UInt8(ascii: "\\")), name.count) != nil

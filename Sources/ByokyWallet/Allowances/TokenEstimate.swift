@@ -48,10 +48,22 @@ struct TokenEstimate: Sendable, Hashable {
 
     static func worstCase(for request: ProxyRequest, model: String?) -> TokenEstimate {
         var body: JSONObject?
-        if request.body.readableBytes <= largestReadBody,
-            case .object(let parsed)? = try? JSONNode.parse(request.body.readableBytesView)
-        {
-            body = parsed
+        var limitsUnread = false
+        if request.body.readableBytes <= largestReadBody {
+            if case .object(let parsed)? = try? JSONNode.parse(request.body.readableBytesView) { body = parsed }
+        } else {
+            // Too large to parse here (its input is held at the whole window anyway): its output
+            // limits and answer counts are read from its top level alone, every time named.
+            let members = request.body.withUnsafeReadableBytes {
+                JSONTopLevelScanner.members(named: limitNames, in: $0)
+            }
+            if let members {
+                var limits = JSONObject(capacity: members.count)
+                for member in members { limits.appendUnchecked(member.key, member.value) }
+                body = limits
+            } else {
+                limitsUnread = true
+            }
         }
         let family = ProviderRegistry.provider(request.provider)?.family
         let known = model.flatMap(ModelCatalog.model)
@@ -66,8 +78,10 @@ struct TokenEstimate: Sendable, Hashable {
         let named = namedOutputLimit(in: body)
         let writes = asksAModelToWrite(path: request.path, family: family)
         let output = named ?? known?.maxOutputTokens ?? (writes ? defaultMaximumOutput : otherRequestOutput)
+        // Limits that could not be read could ask for the most answers.
+        let answers = limitsUnread ? maximumChoices : choices(in: body)
         return TokenEstimate(
-            tokens: input + output * choices(in: body),
+            tokens: input + output * answers,
             unboundedInput: scan.unbounded,
             holdsUnlimitedOutput: named == nil && known == nil && writes
         )
@@ -97,6 +111,12 @@ struct TokenEstimate: Sendable, Hashable {
         )
         return largest.map { Int(min($0, 10_000_000)) }
     }
+
+    /// The top-level members a hold reads for the output: the limits and the answer counts.
+    static let limitNames = JSONTopLevelScanner.Keys([
+        "max_tokens", "max_completion_tokens", "max_output_tokens", "n", "best_of", "generationConfig",
+        "generation_config",
+    ])
 
     /// How many answers the request asks for: OpenAI's `n` (and the legacy completions'
     /// `best_of`, which are all written and charged), Gemini's `candidateCount`; at least one.
