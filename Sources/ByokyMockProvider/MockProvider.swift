@@ -14,6 +14,7 @@ public import Hummingbird
 /// - `POST /v1/responses` speaks OpenAI's Responses API (a response object, or its event stream).
 /// - `POST /v1/embeddings` answers OpenAI's embeddings (floats or base64), counting the input alone.
 /// - `POST /v1/files` takes an OpenAI file upload (multipart) and answers its file object.
+/// - `POST /v1/moderations` answers OpenAI's moderation results (none flagged, no usage).
 /// - A path it does not serve gets 404 in the provider's error format, as the real ones answer.
 /// - When ``Configuration/apiKey`` is set, each request must carry it in its family's auth header.
 public enum MockProvider {
@@ -141,6 +142,7 @@ public enum MockProvider {
         for path in ["/v1/embeddings", "/openai/v1/embeddings", "/openai/deployments/{deployment}/embeddings"] {
             router.post(RouterPath(path)) { request, _ in try await handler.respondToEmbeddings(request) }
         }
+        router.post("/v1/moderations") { request, _ in try await handler.respondToModerations(request) }
         for path in ["/v1/responses", "/openai/v1/responses"] {
             router.post(RouterPath(path)) { request, _ in try await handler.respondToResponses(request) }
         }

@@ -117,6 +117,34 @@ struct AllowanceTests {
         }
     }
 
+    /// OpenAI's moderations are free (their answers carry no usage): they hold nothing of a cap
+    /// and are never refused by one. Before, each check was charged its whole hold, its bytes and
+    /// an answer's worth: an app capped at 10,000 tokens could check two messages.
+    @Test func openAIsFreeModerationsLeaveTheCapWhole() async throws {
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 10_000, period: .lifetime)
+            let bodies = [
+                #"{"model":"omni-moderation-latest","input":"Is this message fine?"}"#,
+                #"{"input":["one","two"]}"#,
+                #"{"model":"omni-moderation-latest","input":[{"type":"text","text":"and this?"},{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}"#,
+            ]
+            for round in 0..<3 {
+                for body in bodies {
+                    let checked = try await bridge.send(
+                        .POST,
+                        "/openai/v1/moderations",
+                        body: body,
+                        headers: [bridge.authHeader(for: .openai)]
+                    )
+                    #expect(checked.status == 200, "round \(round): \(checked.text)")
+                    #expect((checked.json["results"] as? [[String: Any]])?.first?["flagged"] as? Bool == false)
+                }
+            }
+            #expect(try await bridge.wallet.allowanceStatuses().first?.used == 0)
+            #expect(try await bridge.wallet.log(limit: 20).filter { $0.path.hasSuffix("/moderations") }.count == 9)
+        }
+    }
+
     /// A file upload spends no tokens: it holds nothing of a cap and is never refused by one.
     /// Before, it held a token for every four bytes plus a whole answer, and (its answer reporting
     /// no usage) was charged all of it: an app capped at 1,000 tokens could not upload 64 KiB.

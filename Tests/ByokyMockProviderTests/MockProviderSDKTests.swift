@@ -58,6 +58,23 @@ struct MockProviderSDKTests {
         }
     }
 
+    /// OpenAI's moderations, parsed by the SDK's own models: every category named, none flagged.
+    @Test(.timeLimit(.minutes(2)))
+    func officialSDKReadsAModeration() async throws {
+        try await MockProvider.withRunningServer(configuration: .init(apiKey: "sk-mock-sdk")) { port in
+            let result = try await SDKClient.moderations(
+                baseURL: "http://127.0.0.1:\(port)/v1",
+                apiKey: "sk-mock-sdk",
+                prompt: "Is this message fine?"
+            )
+            #expect(result["error_status"] == nil, "\(result)")
+            #expect(result["count"] as? Int == 1 && result["flagged"] as? Bool == false, "\(result)")
+            #expect(result["categories"] as? Int == 13, "\(result)")
+            #expect((result["harassment_score"] as? Double ?? 1) < 0.01)
+            #expect(result["model"] as? String == "omni-moderation-2024-09-26")
+        }
+    }
+
     /// Gemini's Files API: the SDK's resumable upload (a start with the key and the upload
     /// protocol's headers, then the bytes to the URL it returns), a read by name, a list and a
     /// delete, all parsed by the SDK.

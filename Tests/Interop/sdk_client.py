@@ -184,6 +184,26 @@ def run_openai_embeddings(req):
     }
 
 
+def run_openai_moderations(req):
+    """mode "moderations": OpenAI's moderation of a text with the official SDK, whose models the
+    answer must satisfy. Prints {"count": n, "flagged": bool, "categories": n, "model": id}."""
+    import openai
+
+    client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=req.get("max_retries", 0))
+    try:
+        answer = client.moderations.create(model=req["model"], input=req["prompt"])
+    except openai.APIStatusError as error:
+        return {"error_status": error.status_code, "error_type": type(error).__name__, "message": error.message}
+    first = answer.results[0]
+    return {
+        "count": len(answer.results),
+        "flagged": first.flagged,
+        "categories": len(first.categories.model_dump(by_alias=True)),
+        "harassment_score": first.category_scores.harassment,
+        "model": answer.model,
+    }
+
+
 def run_gemini(req):
     from google import genai
     from google.genai import errors, types
@@ -392,6 +412,8 @@ def run(req):
         return run_openai_responses(req)
     if req.get("mode") == "embeddings":
         return run_openai_embeddings(req)
+    if req.get("mode") == "moderations":
+        return run_openai_moderations(req)
     if req.get("mode") == "files":
         return run_gemini_files(req)
     return RUNNERS[req["family"]](req)

@@ -45,6 +45,15 @@ public enum CostlessRequest {
         }
     }
 
+    /// Whether `method path` (the path under the provider's prefix, without the query) is free of
+    /// charge at `provider` itself: OpenAI's moderations (`POST /v1/moderations`), served by free
+    /// models whose answers carry no usage. Before, a capped app was charged each check's whole
+    /// hold (its bytes and an answer's worth), so checking every message cost as much as
+    /// sending it. Mistral's moderations, at a path of the same name, are charged.
+    public static func isFreeOfCharge(method: String, path: Substring, provider: ProviderID) -> Bool {
+        method == "POST" && provider == .openai && path == "/v1/moderations"
+    }
+
     /// Whether `path` is one of `family`'s token-counting endpoints (asked with a `POST`).
     public static func isTokenCount(path: Substring, family: APIFamily) -> Bool {
         switch family {

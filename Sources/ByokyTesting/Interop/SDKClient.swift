@@ -98,6 +98,16 @@ package enum SDKClient {
         ])
     }
 
+    /// OpenAI's moderation of `prompt` with the official SDK: `count`, `flagged`, `categories`
+    /// (how many the first result names), `harassment_score` and `model` (or
+    /// `error_status`/`error_type` on an API error).
+    package static func moderations(baseURL: String, apiKey: String, prompt: String) async throws -> [String: Any] {
+        try await call([
+            "family": "openai", "base_url": baseURL, "api_key": apiKey, "model": "omni-moderation-latest",
+            "mode": "moderations", "prompt": prompt,
+        ])
+    }
+
     /// Gemini's Files API with the official SDK: uploads `content` as a text file (its resumable
     /// upload), reads it back by name, lists the files and deletes it. Returns the file's `name`,
     /// `size_bytes`, `mime_type`, `display_name` and `state`, the `fetched_name` and

@@ -174,7 +174,7 @@ public struct ProxyEngine: Sendable {
             ).allowing(origin: session.appOrigin)
         }
         // Most apps have no cap: then there is nothing to reserve, and no need to wait for it;
-        // nor for a request that spends no tokens (a model list, a token count).
+        // nor for a request that spends no tokens (a model list, a token count, a free check).
         let caps = AllowanceGate.caps(planningRecords.allowances, counting: request.provider)
         if !caps.isEmpty,
             UnmeteredSpend.matches(method: request.method, path: request.path, family: plan.requested.family)
@@ -187,6 +187,11 @@ public struct ProxyEngine: Sendable {
                     method: request.method,
                     path: Substring(request.path),
                     family: plan.requested.family
+                )
+                || CostlessRequest.isFreeOfCharge(
+                    method: request.method,
+                    path: Substring(request.path),
+                    provider: plan.target.id
                 )
             ? nil
             : try await allowances.hold(
