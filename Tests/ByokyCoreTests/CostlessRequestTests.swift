@@ -62,4 +62,15 @@ struct CostlessRequestTests {
     func isMetered(method: String, path: String, family: APIFamily?) {
         #expect(!CostlessRequest.matches(method: method, path: path[...], family: family))
     }
+
+    /// OpenAI's moderations are free at OpenAI only: Mistral charges for its own at the same path,
+    /// and a check named without its provider is metered.
+    @Test func moderationsAreFreeAtOpenAIAlone() {
+        #expect(CostlessRequest.matches(method: "POST", path: "/v1/moderations", family: .openai, provider: .openai))
+        #expect(!CostlessRequest.matches(method: "POST", path: "/v1/moderations", family: .openai, provider: .mistral))
+        #expect(!CostlessRequest.matches(method: "POST", path: "/v1/moderations", family: .openai))
+        #expect(
+            !CostlessRequest.matches(method: "POST", path: "/v1/chat/completions", family: .openai, provider: .openai)
+        )
+    }
 }

@@ -9,11 +9,19 @@
 /// cost an app with a cap a whole answer's worth of tokens, and a few of them its whole cap).
 public enum CostlessRequest {
     /// Whether `method path` (an app's request under its provider's prefix, without the query),
-    /// in `family`'s API (`nil` for a provider of no family, a local server), spends no tokens.
-    public static func matches(method: String, path: Substring, family: APIFamily?) -> Bool {
+    /// in `family`'s API (`nil` for a provider of no family, a local server), spends no tokens;
+    /// with the `provider` that serves it, also whether that provider serves it free of charge
+    /// (``isFreeOfCharge(method:path:provider:)``).
+    public static func matches(
+        method: String,
+        path: Substring,
+        family: APIFamily?,
+        provider: ProviderID? = nil
+    ) -> Bool {
         switch method {
         case "GET", "HEAD", "OPTIONS", "DELETE": return true
         case "POST":
+            if let provider, isFreeOfCharge(method: method, path: path, provider: provider) { return true }
             return family.map { isTokenCount(path: path, family: $0) || isFileUpload(path: path, family: $0) } ?? false
         default: return false
         }

@@ -69,8 +69,9 @@ public enum UsageExtractor {
         guard let prompt = tokenCount(counts.promptTokenCount) else { return nil }
         let thoughts = tokenCount(counts.thoughtsTokenCount)
         let candidates = tokenCount(counts.candidatesTokenCount) ?? 0
-        let output = saturatingSum(candidates, thoughts ?? 0)
-        var input = saturatingSum(prompt, tokenCount(counts.toolUsePromptTokenCount) ?? 0)
+        // Counts are at most `TokenUsage.largestCount`: their sums cannot overflow.
+        let output = candidates + (thoughts ?? 0)
+        var input = prompt + (tokenCount(counts.toolUsePromptTokenCount) ?? 0)
         if let total = tokenCount(counts.totalTokenCount), total > input, total - input > output {
             input = total - output
         }
@@ -80,11 +81,6 @@ public enum UsageExtractor {
             cacheReadTokens: tokenCount(counts.cachedContentTokenCount),
             reasoningTokens: thoughts
         )
-    }
-
-    /// `a + b` for counts (never negative), at most `Int.max`.
-    private static func saturatingSum(_ a: Int, _ b: Int) -> Int {
-        a > Int.max - b ? Int.max : a + b
     }
 
     static func anthropicUsage(_ counts: UsageReport.Counts) -> TokenUsage? {

@@ -186,11 +186,7 @@ public struct ProxyEngine: Sendable {
                 || CostlessRequest.matches(
                     method: request.method,
                     path: Substring(request.path),
-                    family: plan.requested.family
-                )
-                || CostlessRequest.isFreeOfCharge(
-                    method: request.method,
-                    path: Substring(request.path),
+                    family: plan.requested.family,
                     provider: plan.target.id
                 )
             ? nil
