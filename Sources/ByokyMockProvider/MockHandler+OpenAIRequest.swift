@@ -23,7 +23,9 @@ extension MockHandler {
     ) async throws -> OpenAIRequestReading {
         if let failure = checkAuth(request, family: .openai) { return .refused(failure) }
         let body = try await request.body.collect(upTo: MockProvider.maximumRequestSize)
-        guard let parsed = JSONCoding.parse(Array(body.readableBytesView)), case .object(let object) = parsed else {
+        let bytes = Array(body.readableBytesView)
+        configuration.onBody?(MockProvider.ObservedBody(path: request.uri.path, body: bytes))
+        guard let parsed = JSONCoding.parse(bytes), case .object(let object) = parsed else {
             return .refused(error(.invalidRequest, "The request body is not a JSON object", family: .openai))
         }
         if let reason = refusal(object) { return .refused(error(.invalidRequest, reason, family: .openai)) }

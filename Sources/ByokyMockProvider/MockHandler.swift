@@ -18,6 +18,7 @@ struct MockHandler: Sendable {
         if let failure = checkAuth(request, family: family) { return failure }
         let body = try await request.body.collect(upTo: MockProvider.maximumRequestSize)
         var bytes = Array(body.readableBytesView)
+        configuration.onBody?(MockProvider.ObservedBody(path: request.uri.path, body: bytes))
         // Like Google's servers, read Gemini field names in snake_case as well as camelCase.
         if family == .gemini { bytes = Self.geminiNormalized(bytes) }
         guard let parsed = JSONCoding.parse(bytes), case .object(let object) = parsed else {

@@ -41,6 +41,9 @@ public enum MockProvider {
         public var defaultWordCount: Int
         /// Hears every request that reaches the mock, routed or not (tests check what got through).
         public var onRequest: (@Sendable (ObservedRequest) -> Void)?
+        /// Hears the body of every chat, completion, Responses call and other JSON request the
+        /// mock answers, as it arrived (tests check what the wallet wrote into it).
+        public var onBody: (@Sendable (ObservedBody) -> Void)?
 
         public init(
             apiKey: String? = nil,
@@ -48,8 +51,10 @@ public enum MockProvider {
             eventDelay: Duration = .zero,
             defaultWordCount: Int = 12,
             onRequest: (@Sendable (ObservedRequest) -> Void)? = nil,
+            onBody: (@Sendable (ObservedBody) -> Void)? = nil,
             beforeStreamEnd: (@Sendable () async throws -> Void)? = nil
         ) {
+            self.onBody = onBody
             self.apiKey = apiKey
             self.responseDelay = responseDelay
             self.eventDelay = eventDelay
@@ -69,6 +74,14 @@ public enum MockProvider {
         public let carriedKey: Bool
         /// The body's declared length (`content-length`), when it declared one.
         public let contentLength: Int?
+    }
+
+    /// A JSON request body the mock read (``Configuration/onBody``).
+    public struct ObservedBody: Sendable {
+        /// The path as it arrived, without the query.
+        public let path: String
+        /// The body's bytes.
+        public let body: [UInt8]
     }
 
     /// Reports each request to ``Configuration/onRequest`` before routing.

@@ -22,6 +22,8 @@ struct BridgeFixture: Sendable {
     let mockPort: Int
     /// Every request that reached the mock provider.
     let upstreamRequests: Locked<[MockProvider.ObservedRequest]>
+    /// The JSON bodies the mock read, in order.
+    let upstreamBodies: Locked<[MockProvider.ObservedBody]>
 
     static func with(
         grant providers: [ProviderID] = [],
@@ -40,6 +42,7 @@ struct BridgeFixture: Sendable {
         let wallet = try await Wallet.open(home: WalletHome(path: folder.path))
         let httpClient = ProxyEngine.makeHTTPClient()
         let upstreamRequests = Locked<[MockProvider.ObservedRequest]>([])
+        let upstreamBodies = Locked<[MockProvider.ObservedBody]>([])
         do {
             try await wallet.initialize(password: "Fixture-Password-77", iterations: 100_000)
             let mock = MockProvider.Configuration(
@@ -47,6 +50,7 @@ struct BridgeFixture: Sendable {
                 responseDelay: upstreamResponseDelay,
                 eventDelay: upstreamEventDelay,
                 onRequest: { request in upstreamRequests.withLock { $0.append(request) } },
+                onBody: { body in upstreamBodies.withLock { $0.append(body) } },
                 beforeStreamEnd: beforeUpstreamStreamEnd
             )
             try await MockProvider.withRunningServer(configuration: mock) { mockPort in
@@ -76,7 +80,8 @@ struct BridgeFixture: Sendable {
                             sessionKey: grant.key.exposedValue,
                             folder: folder,
                             mockPort: mockPort,
-                            upstreamRequests: upstreamRequests
+                            upstreamRequests: upstreamRequests,
+                            upstreamBodies: upstreamBodies
                         )
                     )
                 }

@@ -34,6 +34,8 @@ struct GiftFixture: Sendable {
     let httpClient: UpstreamClient
     /// Every request that reached the mock provider.
     let upstreamRequests: Locked<[MockProvider.ObservedRequest]>
+    /// The JSON bodies the mock read, in order.
+    let upstreamBodies: Locked<[MockProvider.ObservedBody]>
 
     static func with(
         budget: Int = 1_000_000,
@@ -56,13 +58,16 @@ struct GiftFixture: Sendable {
         let httpClient = ProxyEngine.makeHTTPClient()
         let trace = Locked<[String]>([])
         let upstreamRequests = Locked<[MockProvider.ObservedRequest]>([])
+        let upstreamBodies = Locked<[MockProvider.ObservedBody]>([])
         let relay = RelayServer(limits: relayLimits) { frame in trace.withLock { $0.append(frame) } }
         do {
             try await giver.initialize(password: "Giver-Password-77", iterations: 100_000)
             try await receiver.initialize(password: "Receiver-Password-77", iterations: 100_000)
-            let mock = MockProvider.Configuration(apiKey: canary) { request in
-                upstreamRequests.withLock { $0.append(request) }
-            }
+            let mock = MockProvider.Configuration(
+                apiKey: canary,
+                onRequest: { request in upstreamRequests.withLock { $0.append(request) } },
+                onBody: { body in upstreamBodies.withLock { $0.append(body) } }
+            )
             try await MockProvider.withRunningServer(configuration: mock) { mockPort in
                 try await relay.withRunningServer { relayPort in
                     try await giver.addCredential(
@@ -103,7 +108,8 @@ struct GiftFixture: Sendable {
                         events: events,
                         clock: clock,
                         httpClient: httpClient,
-                        upstreamRequests: upstreamRequests
+                        upstreamRequests: upstreamRequests,
+                        upstreamBodies: upstreamBodies
                     )
                     await host.reconcile()
                     try await ready.waitUntilOnline()
@@ -165,6 +171,17 @@ struct GiftFixture: Sendable {
     /// The giver's count for the gift.
     func giverUsed() async throws -> Int {
         try await giver.gift(gift.id).usedTokens
+    }
+
+    /// The gift's used tokens once the giver has recorded a request's usage (it does so after
+    /// the answer has ended, which the receiver may see first): polled for up to two seconds.
+    func giverUsedOnceCounted() async throws -> Int {
+        for _ in 0..<200 {
+            let used = try await giverUsed()
+            if used > 0 { return used }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return try await giverUsed()
     }
 
     /// The receiver's app calling `pathAndQuery` of `provider` through the gift, with a JSON

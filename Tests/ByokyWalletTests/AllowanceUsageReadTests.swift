@@ -28,7 +28,7 @@ struct AllowanceUsageReadTests {
                         _ = try await gate.reserve(
                             app: "Chat",
                             provider: .openai,
-                            estimate: estimate,
+                            estimate: TokenEstimate(tokens: estimate),
                             caps: caps,
                             store: log,
                             now: 1_000_000
@@ -69,7 +69,7 @@ struct AllowanceUsageReadTests {
         let reservation = try await gate.reserve(
             app: "Chat",
             provider: .openai,
-            estimate: 10,
+            estimate: TokenEstimate(tokens: 10),
             caps: [Self.dayCap],
             store: log,
             now: 1_000_000

@@ -86,7 +86,7 @@ struct TokenEstimateTests {
         let model = try #require(ModelCatalog.model("gemini-2.5-pro"))
         let catalogued = Self.estimate(.gemini, "/v1beta/models/gemini-2.5-pro:generateContent", known, model: model.id)
         #expect(catalogued.tokens == known.utf8.count + model.maxOutputTokens)
-        #expect(!catalogued.holdsUnlimitedOutput && catalogued.refusalExplanation.isEmpty)
+        #expect(!catalogued.holdsUnlimitedOutput && catalogued.adjustableOutput != nil)
         let unknown = #"{"model":"o3","messages":[{"role":"user","content":"Write a novel"}]}"#
         let estimate = Self.estimate(.openai, "/v1/chat/completions", unknown, model: "o3")
         #expect(TokenEstimate.defaultMaximumOutput == ModelCatalog.all.map(\.maxOutputTokens).max())
@@ -156,5 +156,78 @@ struct TokenEstimateTests {
         let estimate = Self.estimate(.openai, "/v1/embeddings", body, model: nil)
         #expect(estimate.tokens == body.utf8.count)
         #expect(estimate.unboundedInput == nil)
+    }
+}
+
+/// A request that names no output limit and does not fit its budget is sent with the output that
+/// fits, instead of being refused: its hold is fitted (``TokenEstimate/fitted(within:)``).
+struct FittedTokenEstimateTests {
+    @Test func aHoldThatFitsIsKeptWhole() throws {
+        let body = #"{"model":"mock-unknown","messages":[{"role":"user","content":"Hi"}]}"#
+        let estimate = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", body, model: "mock-unknown")
+        let kept = try #require(estimate.fitted(within: estimate.tokens))
+        #expect(kept == estimate)
+        #expect(kept.fittedOutputLimit == nil)
+    }
+
+    @Test func aRequestWithNoLimitIsFittedToTheRoomLeft() throws {
+        let body = #"{"model":"mock-unknown","messages":[{"role":"user","content":"Hi"}]}"#
+        let estimate = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", body, model: "mock-unknown")
+        #expect(estimate.tokens == body.utf8.count + TokenEstimate.defaultMaximumOutput)
+        let fitted = try #require(estimate.fitted(within: 10_000))
+        #expect(fitted.fittedOutputLimit == 10_000 - body.utf8.count)
+        #expect(fitted.tokens == 10_000)
+        // A known model's own maximum is fitted the same way.
+        let known = #"{"model":"gpt-5.5","messages":[{"role":"user","content":"Hi"}]}"#
+        let held = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", known, model: "gpt-5.5")
+        #expect(try #require(held.fitted(within: 5_000)).fittedOutputLimit == 5_000 - known.utf8.count)
+    }
+
+    @Test func everyAnswerGetsAnEqualShare() throws {
+        let body = #"{"model":"mock-unknown","n":4,"messages":[{"role":"user","content":"Hi"}]}"#
+        let estimate = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", body, model: "mock-unknown")
+        let fitted = try #require(estimate.fitted(within: 10_000))
+        let perAnswer = (10_000 - body.utf8.count) / 4
+        #expect(fitted.fittedOutputLimit == perAnswer)
+        #expect(fitted.tokens == body.utf8.count + perAnswer * 4)
+        let gemini = #"{"contents":[],"generationConfig":{"candidateCount":2}}"#
+        let geminiEstimate = TokenEstimateTests.estimate(
+            .gemini,
+            "/v1beta/models/mock-unknown:generateContent",
+            gemini,
+            model: "mock-unknown"
+        )
+        #expect(try #require(geminiEstimate.fitted(within: 4_000)).fittedOutputLimit == (4_000 - gemini.utf8.count) / 2)
+    }
+
+    @Test func tooLittleRoomForAnAnswerIsRefused() {
+        let body = #"{"model":"mock-unknown","messages":[{"role":"user","content":"Hi"}]}"#
+        let estimate = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", body, model: "mock-unknown")
+        let least = body.utf8.count + TokenEstimate.minimumFittedOutput
+        #expect(estimate.fitted(within: least)?.fittedOutputLimit == TokenEstimate.minimumFittedOutput)
+        #expect(estimate.fitted(within: least - 1) == nil)
+        #expect(estimate.fitted(within: -5) == nil)
+        #expect(estimate.refusalExplanation.contains("fewer than \(TokenEstimate.minimumFittedOutput) tokens"))
+    }
+
+    @Test func aNamedLimitOrAnEndpointThatWritesNothingIsNeverFitted() {
+        let named = #"{"model":"mock-unknown","max_tokens":50000,"messages":[{"role":"user","content":"Hi"}]}"#
+        let limited = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", named, model: "mock-unknown")
+        #expect(limited.adjustableOutput == nil)
+        #expect(limited.fitted(within: 10_000) == nil)
+        let geminiNamed = #"{"contents":[],"generation_config":{"max_output_tokens":90000}}"#
+        let gemini = TokenEstimateTests.estimate(
+            .gemini,
+            "/v1beta/models/mock-unknown:generateContent",
+            geminiNamed,
+            model: "mock-unknown"
+        )
+        #expect(gemini.fitted(within: 10_000) == nil)
+        let speech = #"{"model":"tts-1","input":"Hello","voice":"alloy"}"#
+        let audio = TokenEstimateTests.estimate(.openai, "/v1/audio/speech", speech, model: "tts-1")
+        #expect(audio.adjustableOutput == nil)
+        // A body that is not JSON cannot take a limit.
+        let broken = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", "{not json", model: nil)
+        #expect(broken.fitted(within: 1_000) == nil)
     }
 }

@@ -28,6 +28,9 @@ final class AllowanceGate: Sendable {
         fileprivate let id: Int
         fileprivate let windows: [Window]
         let amount: Int
+        /// The output limit the request must be sent with, when its hold was fitted to the caps
+        /// (``TokenEstimate/fitted(within:)``).
+        var fittedOutputLimit: Int? = nil
     }
 
     private struct State {
@@ -47,16 +50,16 @@ final class AllowanceGate: Sendable {
         self.rereadsUsage = rereadsUsage
     }
 
-    /// Reserves `estimate` tokens for `app` calling `provider` against `caps` (those that count
-    /// it: ``caps(_:counting:)``), or throws `ALLOWANCE_EXCEEDED`, its message ending with
-    /// `explanation`. The estimate is worked out only when a cap applies.
+    /// Reserves `estimate` for `app` calling `provider` against `caps` (those that count it:
+    /// ``caps(_:counting:)``), fitted to what the tightest cap has left when it does not fit whole
+    /// (``TokenEstimate/fitted(within:)``), or throws `ALLOWANCE_EXCEEDED`, its message ending
+    /// with the estimate's explanation. The estimate is worked out only when a cap applies.
     ///
     /// - Returns: `nil` when no cap applies (nothing to settle).
     func reserve(
         app: String,
         provider: ProviderID,
-        estimate estimateRequest: @autoclosure () -> Int,
-        explanation: String = "",
+        estimate estimateRequest: @autoclosure () -> TokenEstimate,
         caps: [AllowanceRecord],
         store: any ProxyRecords,
         now: Int64
@@ -81,24 +84,39 @@ final class AllowanceGate: Sendable {
             windows.append((window, cap.tokenLimit))
         }
         return try state.withLock { state in
+            // What each cap has left; the tightest decides.
+            var tightest: (window: Window, limit: Int, taken: Int, used: Int)?
             for (window, limit) in windows {
                 let used = state.consumed[window] ?? 0
                 let reserved = state.reserved.values.filter { $0.windows.contains(window) }.reduce(0) { $0 + $1.amount }
-                if used + reserved + estimate > limit {
+                if tightest.map({ limit - used - reserved < $0.limit - $0.taken }) ?? true {
+                    tightest = (window, limit, used + reserved, used)
+                }
+            }
+            var held = estimate
+            if let tightest {
+                guard let fitted = estimate.fitted(within: tightest.limit - tightest.taken) else {
+                    let window = tightest.window
                     let scope = window.provider.isEmpty ? "all providers" : window.provider
                     let per = window.period == .lifetime ? "in total" : "per \(window.period.rawValue)"
                     throw ByokyError(
                         .allowanceExceeded,
-                        "Token allowance for \(app) (\(scope), \(per)) would be exceeded: \(used + reserved) of \(limit) tokens used or reserved, this request may need \(estimate)\(explanation)",
-                        details: ["limit": String(limit), "used": String(used)]
+                        "Token allowance for \(app) (\(scope), \(per)) would be exceeded: \(tightest.taken) of \(tightest.limit) tokens used or reserved, this request may need \(estimate.tokens)\(estimate.refusalExplanation)",
+                        details: ["limit": String(tightest.limit), "used": String(tightest.used)]
                     )
                 }
+                held = fitted
             }
             let id = state.nextID
             state.nextID += 1
             let covered = windows.map(\.0)
-            state.reserved[id] = (covered, estimate)
-            return Reservation(id: id, windows: covered, amount: estimate)
+            state.reserved[id] = (covered, held.tokens)
+            return Reservation(
+                id: id,
+                windows: covered,
+                amount: held.tokens,
+                fittedOutputLimit: held.fittedOutputLimit
+            )
         }
     }
 
@@ -148,19 +166,19 @@ final class AllowanceGate: Sendable {
         now: Int64
     ) async throws -> BudgetHold? {
         guard !caps.isEmpty else { return nil }
-        let worstCase = estimate()
         guard
             let reservation = try await reserve(
                 app: app,
                 provider: provider,
-                estimate: worstCase.tokens,
-                explanation: worstCase.refusalExplanation,
+                estimate: estimate(),
                 caps: caps,
                 store: store,
                 now: now
             )
         else { return nil }
-        return BudgetHold(amount: reservation.amount) { [self] used in settle(reservation, tokens: used) }
+        return BudgetHold(amount: reservation.amount, fittedOutputLimit: reservation.fittedOutputLimit) {
+            [self] used in settle(reservation, tokens: used)
+        }
     }
 
     /// Replaces a reservation with what the request really used.

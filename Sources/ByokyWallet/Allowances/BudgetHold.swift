@@ -1,4 +1,5 @@
 import ByokyCore
+import NIOCore
 
 /// A worst-case hold on a token budget (an app's caps, or a gift's), taken before a request is
 /// sent and settled once its answer has ended: the one reserve → send → settle sequence of every
@@ -6,11 +7,49 @@ import ByokyCore
 struct BudgetHold: Sendable {
     /// The tokens held.
     let amount: Int
+    /// The output limit the request must be sent with for the hold to cover it, when the hold
+    /// was fitted to what the budget has left (the request named none); `nil` when the request
+    /// goes as it is.
+    let fittedOutputLimit: Int?
     private let release: @Sendable (_ used: Int) -> Void
 
-    init(amount: Int, release: @escaping @Sendable (_ used: Int) -> Void) {
+    init(amount: Int, fittedOutputLimit: Int? = nil, release: @escaping @Sendable (_ used: Int) -> Void) {
         self.amount = amount
+        self.fittedOutputLimit = fittedOutputLimit
         self.release = release
+    }
+
+    /// The name of the response header that tells the app the limit its request was sent with,
+    /// when the wallet set one (``fittedOutputLimit``).
+    static let outputLimitHeaderName = "x-byoky-output-limit"
+
+    /// `body`, to be sent to `provider` (of `family`) at `pathAndQuery`, with the output limit
+    /// this hold covers (``OutputLimit``); the body as it is when the hold needs none. A body
+    /// the limit cannot be written into gives the hold back and is refused.
+    func fitting(
+        _ body: ByteBuffer,
+        provider: ProviderID,
+        family: APIFamily?,
+        pathAndQuery: String
+    ) throws -> ByteBuffer {
+        guard let fittedOutputLimit else { return body }
+        let query = pathAndQuery.firstIndex(of: "?")
+        let limited = OutputLimit.setting(
+            fittedOutputLimit,
+            in: body.readableBytesView,
+            provider: provider,
+            family: family,
+            path: pathAndQuery[..<(query ?? pathAndQuery.endIndex)],
+            query: query.map { pathAndQuery[pathAndQuery.index(after: $0)...] } ?? ""
+        )
+        guard let limited else {
+            cancel()
+            throw ByokyError(
+                .invalidRequest,
+                "This request's answer would have to be limited to what its token budget has left, and it cannot be: set an output limit (max_tokens)"
+            )
+        }
+        return ByteBuffer(bytes: limited)
     }
 
     /// Gives the hold back: the request failed before any answer.

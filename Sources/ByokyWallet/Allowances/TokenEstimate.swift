@@ -15,7 +15,8 @@ import NIOCore
 /// document sent inline) holds the whole context window. The output is the request's own limit,
 /// else its model's; a model the catalog does not know, asked with no limit, may write as much as
 /// any model does. Several answers (`n`, `best_of`, Gemini's `candidateCount`) each write up to
-/// the output limit.
+/// the output limit. A request that names no limit and does not fit its budget is sent with the
+/// output that fits (``fitted(within:)``) rather than refused.
 struct TokenEstimate: Sendable, Hashable {
     /// The tokens to hold.
     let tokens: Int
@@ -25,6 +26,26 @@ struct TokenEstimate: Sendable, Hashable {
     /// Whether the output held is ``defaultMaximumOutput`` (a chat with no limit named, its model
     /// unknown).
     var holdsUnlimitedOutput = false
+    /// How the hold divides when the wallet may lower its output by sending the request with a
+    /// limit (``fitted(within:)``): the request names none and asks a model to write. `nil`
+    /// otherwise.
+    var adjustableOutput: AdjustableOutput? = nil
+    /// The output limit each answer must be sent with for this hold to cover it
+    /// (``OutputLimit``), when the hold was fitted to a budget; `nil` when the request goes as it is.
+    var fittedOutputLimit: Int? = nil
+
+    /// The parts of a hold whose output the wallet may lower.
+    struct AdjustableOutput: Sendable, Hashable {
+        /// The input held.
+        let input: Int
+        /// The answers asked for, each held for the output limit.
+        let answers: Int
+    }
+
+    /// The fewest output tokens a request is sent with when its output is fitted to a budget;
+    /// with fewer left after its input it is refused (an answer cut off after a few words serves
+    /// no one, and the refusal tells the app its budget is spent).
+    static let minimumFittedOutput = 256
 
     /// Output assumed when a chat sets no limit and its model is not in the catalog: the most a
     /// catalogued model writes (before, 4,096, while such a model could write 16k or 100k).
@@ -49,7 +70,8 @@ struct TokenEstimate: Sendable, Hashable {
     static func worstCase(for request: ProxyRequest, model: String?) -> TokenEstimate {
         var body: JSONObject?
         var limitsUnread = false
-        if request.body.readableBytes <= largestReadBody {
+        let parsedWhole = request.body.readableBytes <= largestReadBody
+        if parsedWhole {
             if case .object(let parsed)? = try? JSONNode.parse(request.body.readableBytesView) { body = parsed }
         } else {
             // Too large to parse here (its input is held at the whole window anyway): its output
@@ -83,7 +105,25 @@ struct TokenEstimate: Sendable, Hashable {
         return TokenEstimate(
             tokens: input + output * answers,
             unboundedInput: scan.unbounded,
-            holdsUnlimitedOutput: named == nil && known == nil && writes
+            holdsUnlimitedOutput: named == nil && known == nil && writes,
+            adjustableOutput: named == nil && writes && parsedWhole && body != nil
+                ? AdjustableOutput(input: input, answers: answers) : nil
+        )
+    }
+
+    /// This hold when it fits in `room` tokens. Else, when the wallet may lower the request's
+    /// output (``adjustableOutput``), the hold of the request sent with the most output an answer
+    /// can have within `room` (``fittedOutputLimit``), if that is at least
+    /// ``minimumFittedOutput``; else `nil`: the request must be refused.
+    func fitted(within room: Int) -> TokenEstimate? {
+        if tokens <= room { return self }
+        guard let adjustable = adjustableOutput else { return nil }
+        let perAnswer = (room - adjustable.input) / adjustable.answers
+        guard perAnswer >= Self.minimumFittedOutput else { return nil }
+        return TokenEstimate(
+            tokens: adjustable.input + perAnswer * adjustable.answers,
+            unboundedInput: unboundedInput,
+            fittedOutputLimit: perAnswer
         )
     }
 
@@ -160,7 +200,10 @@ struct TokenEstimate: Sendable, Hashable {
             explanation +=
                 "; its input includes \(unboundedInput.description), which may fill the model's whole context window: send that content in the request as text or images, or ask the owner for a larger budget"
         }
-        if holdsUnlimitedOutput {
+        if adjustableOutput != nil {
+            explanation +=
+                "; it names no output limit, and fewer than \(Self.minimumFittedOutput) tokens would be left for an answer after its input: to ask for a shorter one anyway, set a smaller limit (max_tokens, max_completion_tokens, max_output_tokens or maxOutputTokens)"
+        } else if holdsUnlimitedOutput {
             explanation +=
                 "; it names no output limit for a model the wallet does not know, so the most any model writes (\(Self.defaultMaximumOutput) tokens) is held: set one (max_tokens, max_completion_tokens, max_output_tokens or maxOutputTokens)"
         }

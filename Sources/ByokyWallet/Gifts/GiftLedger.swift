@@ -13,6 +13,9 @@ final class GiftLedger: Sendable {
         fileprivate let id: Int
         let giftID: String
         let amount: Int
+        /// The output limit the request must be sent with, when its hold was fitted to what the
+        /// gift has left (``TokenEstimate/fitted(within:)``).
+        var fittedOutputLimit: Int? = nil
     }
 
     private struct Account {
@@ -27,9 +30,10 @@ final class GiftLedger: Sendable {
 
     private let state = Mutex(State())
 
-    /// Reserves `estimate` tokens of `gift`, or throws `GIFT_BUDGET_EXHAUSTED` (a refusal for want
-    /// of room ends with `explanation`).
-    func reserve(_ gift: GiftRecord, estimate: Int, explanation: String = "") throws -> Reservation {
+    /// Reserves `estimate` of `gift`, fitted to what the gift has left when it does not fit whole
+    /// (``TokenEstimate/fitted(within:)``), or throws `GIFT_BUDGET_EXHAUSTED` (a refusal for want
+    /// of room ends with the estimate's explanation).
+    func reserve(_ gift: GiftRecord, estimate: TokenEstimate) throws -> Reservation {
         try state.withLock { state in
             var account = state.accounts[gift.id] ?? Account(used: gift.usedTokens)
             account.used = max(account.used, gift.usedTokens)
@@ -42,18 +46,23 @@ final class GiftLedger: Sendable {
                     details: ["limit": String(gift.maxTokens), "used": String(account.used)]
                 )
             }
-            guard estimate <= left else {
+            guard let held = estimate.fitted(within: left) else {
                 throw ByokyError(
                     .giftBudgetExhausted,
-                    "This request may use up to \(estimate) tokens but the gift has \(left) left; ask for fewer output tokens (max_tokens)\(explanation)",
+                    "This request may use up to \(estimate.tokens) tokens but the gift has \(left) left; ask for fewer output tokens (max_tokens)\(estimate.refusalExplanation)",
                     details: ["limit": String(gift.maxTokens), "used": String(account.used)]
                 )
             }
             let id = state.nextID
             state.nextID += 1
-            account.reserved[id] = estimate
+            account.reserved[id] = held.tokens
             state.accounts[gift.id] = account
-            return Reservation(id: id, giftID: gift.id, amount: estimate)
+            return Reservation(
+                id: id,
+                giftID: gift.id,
+                amount: held.tokens,
+                fittedOutputLimit: held.fittedOutputLimit
+            )
         }
     }
 
@@ -64,8 +73,9 @@ final class GiftLedger: Sendable {
         estimate: TokenEstimate,
         onSettled: @escaping @Sendable (Int) -> Void
     ) throws -> BudgetHold {
-        let reservation = try reserve(gift, estimate: estimate.tokens, explanation: estimate.refusalExplanation)
-        return BudgetHold(amount: reservation.amount) { [self] used in
+        let reservation = try reserve(gift, estimate: estimate)
+        return BudgetHold(amount: reservation.amount, fittedOutputLimit: reservation.fittedOutputLimit) {
+            [self] used in
             onSettled(settle(reservation, tokens: used, maximum: gift.maxTokens))
         }
     }

@@ -20,6 +20,9 @@ final class EarlyAnswer: WholeAnswerTaker {
     private let records: any ProxyRecords
     /// The request's translation, when the answer goes to the app in another family.
     private let translation: ChatTranslator.OutboundRequest?
+    /// The output limit the request was sent with, when the wallet set one for its budget
+    /// (``BudgetHold/outputLimitHeaderName``).
+    private let fittedOutputLimit: Int?
     private let announcement = Mutex(Announcement.none)
     /// What translating the answer read and wrote, let go with this (after the answer is out).
     private let leftovers = Mutex<TranslationLeftovers?>(nil)
@@ -28,12 +31,14 @@ final class EarlyAnswer: WholeAnswerTaker {
         writer: any WholeAnswerWriter,
         allowedOrigin: String?,
         records: any ProxyRecords,
-        translation: ChatTranslator.OutboundRequest? = nil
+        translation: ChatTranslator.OutboundRequest? = nil,
+        fittedOutputLimit: Int? = nil
     ) {
         self.writer = writer
         self.allowedOrigin = allowedOrigin
         self.records = records
         self.translation = translation
+        self.fittedOutputLimit = fittedOutputLimit
     }
 
     /// Writes the provider's answer, `head` and its whole `body`, when it is not an event stream
@@ -72,7 +77,11 @@ final class EarlyAnswer: WholeAnswerTaker {
     }
 
     private func write(_ answer: WholeAnswer) -> Bool {
-        writer.writeWhole(answer) {
+        var answer = answer
+        if let fittedOutputLimit {
+            answer.headers.append((BudgetHold.outputLimitHeaderName, String(fittedOutputLimit)))
+        }
+        return writer.writeWhole(answer) {
             announcement.withLock { $0 = .made }
             records.announceEntry()
         }

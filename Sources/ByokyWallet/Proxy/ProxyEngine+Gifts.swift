@@ -44,11 +44,16 @@ extension ProxyEngine {
                     estimate: TokenEstimate.worstCase(for: request, model: draft.model),
                     onSettled: onSettled
                 )
+            let pathAndQuery = Self.removingKeyParameter(from: request.pathAndQuery, provider: request.provider)
+            // A request that names no output limit may be sent with what the gift has left.
+            let body =
+                try hold?.fitting(request.body, provider: target.id, family: family, pathAndQuery: pathAndQuery)
+                ?? request.body
             let (response, addedStreamUsage) = try await send(
                 request,
                 to: target,
-                pathAndQuery: Self.removingKeyParameter(from: request.pathAndQuery, provider: request.provider),
-                body: request.body,
+                pathAndQuery: pathAndQuery,
+                body: body,
                 clientHeaders: request.headers,
                 credential: credential,
                 hold: hold
@@ -65,7 +70,7 @@ extension ProxyEngine {
                     contentType: response.headers.first(name: "content-type"),
                     hold: hold
                 )
-            )
+            ).noting(outputLimit: hold)
         } catch {
             let failure = (error as? ByokyError) ?? ByokyError(.internalError, "The wallet could not serve the request")
             draft.status = failure.httpStatus

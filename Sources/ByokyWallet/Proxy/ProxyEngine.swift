@@ -145,7 +145,7 @@ public struct ProxyEngine: Sendable {
         draft: inout RequestLogEntryDraft
     ) async throws -> ProxyResponse {
         let session = planningRecords.session
-        let plan = try RequestPlanner.plan(
+        var plan = try RequestPlanner.plan(
             request,
             inputs: RequestPlanner.Inputs(
                 grantedProviders: planningRecords.grantedProviders,
@@ -198,17 +198,25 @@ public struct ProxyEngine: Sendable {
                 store: records,
                 now: holder.now()
             )
+        // A request that names no output limit may be sent with what its caps have left.
+        if hold?.fittedOutputLimit != nil { plan = try plan.fittingOutput(to: hold) }
         let credential: CredentialRecord
         switch plan.source {
         case .receivedGift(let gift):
             return try await forwardThroughGift(request, plan: plan, gift: gift, hold: hold, draft: draft)
-                .allowing(origin: session.appOrigin)
+                .allowing(origin: session.appOrigin, noting: hold)
         case .credential(let own):
             credential = own
         }
         // A whole answer may be written the moment it has all arrived (translated if need be).
         let earlyAnswer = request.wholeAnswerWriter.map {
-            EarlyAnswer(writer: $0, allowedOrigin: session.appOrigin, records: records, translation: plan.translation)
+            EarlyAnswer(
+                writer: $0,
+                allowedOrigin: session.appOrigin,
+                records: records,
+                translation: plan.translation,
+                fittedOutputLimit: hold?.fittedOutputLimit
+            )
         }
         let (response, addedStreamUsage) = try await send(
             request,
@@ -238,12 +246,12 @@ public struct ProxyEngine: Sendable {
                 family: plan.requested.family,
                 dropsUsageOnlyChunk: addedStreamUsage,
                 completion: completion
-            ).allowing(origin: session.appOrigin)
+            ).allowing(origin: session.appOrigin, noting: hold)
         }
         // The translation is read in there: a copy of it here would sit in this function's
         // frame, which every request's task reserves, translated or not.
         return try await translatedResponse(response, plan: plan, completion: completion)
-            .allowing(origin: session.appOrigin)
+            .allowing(origin: session.appOrigin, noting: hold)
     }
 
     /// Sends the request with `credential`'s key to `target` under `hold`, which is given back

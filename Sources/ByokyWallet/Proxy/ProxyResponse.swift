@@ -11,11 +11,22 @@ public struct ProxyResponse: Sendable {
     /// the answer (CORS is the HTTP edge's job, not the engine's).
     public var allowedOrigin: String? = nil
 
-    /// The response, readable by the page at `origin`.
-    func allowing(origin: String?) -> ProxyResponse {
+    /// The response, readable by the page at `origin`; telling the app the output limit its
+    /// request was sent with, when `hold` was fitted to what a budget had left
+    /// (``BudgetHold/outputLimitHeaderName``).
+    func allowing(origin: String?, noting hold: BudgetHold? = nil) -> ProxyResponse {
         var copy = self
         copy.allowedOrigin = origin
+        if let limit = hold?.fittedOutputLimit {
+            copy.headers.append((BudgetHold.outputLimitHeaderName, String(limit)))
+        }
         return copy
+    }
+
+    /// The response telling the app the output limit its request was sent with, when `hold` was
+    /// fitted to what a budget had left (``BudgetHold/outputLimitHeaderName``).
+    func noting(outputLimit hold: BudgetHold?) -> ProxyResponse {
+        allowing(origin: allowedOrigin, noting: hold)
     }
 }
 

@@ -24,8 +24,9 @@ public struct RequestPlan: Sendable {
     public let kind: Route.Kind
     /// The path and query to send, under the target's base URL (the session key's `key` parameter removed).
     public let pathAndQuery: String
-    /// The body to send (the app's, with the group's model set, or a translation).
-    public let body: ByteBuffer
+    /// The body to send (the app's, with the group's model set, or a translation; with the
+    /// output limit a budget's hold was fitted to: ``fittingOutput(to:)``).
+    public private(set) var body: ByteBuffer
     /// The translation of request and answer, for a cross-family route.
     public var translation: ChatTranslator.OutboundRequest? { translationBox?.value }
     /// The model the audit log records.
@@ -72,5 +73,14 @@ public struct RequestPlan: Sendable {
     /// worked out only when a budget applies.
     func estimate(for request: ProxyRequest) -> TokenEstimate {
         TokenEstimate.worstCase(for: request, model: model)
+    }
+
+    /// The plan with its body sent with the output limit `hold` was fitted to, if any
+    /// (``BudgetHold/fitting(_:provider:family:pathAndQuery:)``), written as the target reads it.
+    func fittingOutput(to hold: BudgetHold?) throws -> RequestPlan {
+        guard let hold, hold.fittedOutputLimit != nil else { return self }
+        var fitted = self
+        fitted.body = try hold.fitting(body, provider: target.id, family: target.family, pathAndQuery: pathAndQuery)
+        return fitted
     }
 }
