@@ -8,7 +8,9 @@ import Hummingbird
 struct AccountHeadersMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
 
-    static let anthropicOrganization = "6f1c0d2e-mock-4a5b-9c8d-owner0account"
+    static let anthropicOrganization = "6f1c0d2e-4a5b-4c8d-9e0f-feedfacecafe"
+    /// The Google Cloud project number of a Gemini key, which Gemini's errors name.
+    static let googleProject = "424242424242"
     static let openAIOrganization = "org-mockOwnerAccount42"
     static let openAIProject = "proj_mockOwnerProject42"
 

@@ -227,19 +227,81 @@ struct MockHandler: Sendable {
         )
     }
 
-    /// The error a `mock-error-<status>` model asks for, in `family`'s format; an OpenAI rate
-    /// limit in OpenAI's words, which name the key's organization.
+    /// The error a `mock-error-<status>` model asks for, in `family`'s format. A rate limit is in
+    /// its provider's words, which name the key's account: OpenAI's organization, Anthropic's
+    /// organization (a UUID), Gemini's Google Cloud project (in the message and the error's
+    /// details); so is Gemini's 403 for a project that has not enabled the API.
     func requestedError(model: String, family: APIFamily) -> Response? {
         guard model.hasPrefix("mock-error-"), let status = Int(model.dropFirst("mock-error-".count)) else { return nil }
-        guard status == 429, family == .openai else {
+        switch (status, family) {
+        case (429, .openai):
+            return error(
+                status: status,
+                "Rate limit reached for \(model) in organization \(AccountHeadersMiddleware.openAIOrganization) on "
+                    + "tokens per min (TPM): Limit 30000, Used 29950, Requested 120. Please try again in 240ms.",
+                family: family
+            )
+        case (429, .anthropic):
+            return error(
+                status: status,
+                "This request would exceed the rate limit for your organization "
+                    + "(\(AccountHeadersMiddleware.anthropicOrganization)) of 30,000 input tokens per minute. For "
+                    + "details, refer to: https://docs.claude.com/en/api/rate-limits. You can see the response headers "
+                    + "for current usage. Please reduce the prompt length or the maximum tokens requested, or try "
+                    + "again later.",
+                family: family
+            )
+        case (429, .gemini), (403, .gemini):
+            return googleProjectError(status: status)
+        default:
             return error(status: status, "Mock error \(status) requested by the model name", family: family)
         }
-        return error(
-            status: status,
-            "Rate limit reached for \(model) in organization \(AccountHeadersMiddleware.openAIOrganization) on tokens "
-                + "per min (TPM): Limit 30000, Used 29950, Requested 120. Please try again in 240ms.",
-            family: family
-        )
+    }
+
+    /// Gemini's rate limit (429, `RESOURCE_EXHAUSTED`) or its refusal for a project that has not
+    /// enabled the API (403, `PERMISSION_DENIED`), as Google writes them: the key's project
+    /// number in the message and in the details' `ErrorInfo`.
+    func googleProjectError(status: Int) -> Response {
+        let project = AccountHeadersMiddleware.googleProject
+        let service = "generativelanguage.googleapis.com"
+        let (message, state, reason, metadata): (String, String, String, [(String, JSONValue)]) =
+            status == 429
+            ? (
+                "Quota exceeded for quota metric 'Generate Content API requests per minute' and limit "
+                    + "'GenerateContent request limit per minute for a region' of service '\(service)' for consumer "
+                    + "'project_number:\(project)'.",
+                "RESOURCE_EXHAUSTED", "RATE_LIMIT_EXCEEDED",
+                [("service", .string(service)), ("consumer", .string("projects/\(project)"))]
+            )
+            : (
+                "Generative Language API has not been used in project \(project) before or it is disabled. Enable "
+                    + "it by visiting https://console.developers.google.com/apis/api/\(service)/overview?project="
+                    + "\(project) then retry.",
+                "PERMISSION_DENIED", "SERVICE_DISABLED",
+                [
+                    ("consumer", .string("projects/\(project)")), ("containerInfo", .string(project)),
+                    ("service", .string(service)),
+                ]
+            )
+        var writer = JSONWriter()
+        writer.writeObject([
+            (
+                "error",
+                .object([
+                    "code": .number(Double(status)), "message": .string(message), "status": .string(state),
+                    "details": .array([
+                        .object([
+                            "@type": .string("type.googleapis.com/google.rpc.ErrorInfo"), "reason": .string(reason),
+                            "domain": .string("googleapis.com"),
+                            "metadata": .object(Dictionary(uniqueKeysWithValues: metadata)),
+                        ])
+                    ]),
+                ])
+            )
+        ])
+        var response = json(writer.bytes)
+        response.status = HTTPResponse.Status(code: status)
+        return response
     }
 
     /// Gemini JSON with its field names in camelCase, as Google's servers read snake_case and

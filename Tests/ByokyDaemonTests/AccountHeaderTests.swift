@@ -52,7 +52,7 @@ struct AccountHeaderTests {
             let answer = try await bridge.send(.POST, path, body: body, headers: [bridge.authHeader(for: provider)])
             #expect(answer.status == 200, "\(answer.text)")
             #expect(Self.accountHeadersIn(answer.headers).isEmpty, "\(route): \(answer.headers.map(\.0))")
-            #expect(!answer.text.contains("mockOwner") && !answer.text.contains("owner0account"))
+            #expect(!answer.text.contains("mockOwner") && !answer.text.contains("feedfacecafe"))
         }
     }
 
@@ -107,6 +107,112 @@ struct AccountHeaderTests {
             #expect(answer.status == 429, "\(answer.text)")
             #expect(answer.text.contains("in organization org-*"), "\(route): \(answer.text)")
             #expect(!answer.text.contains("mockOwnerAccount42"), "\(route): \(answer.text)")
+        }
+    }
+
+    /// Every provider's errors that name the key's account reach the app masked: Anthropic's rate
+    /// limit names the organization (a UUID), Gemini's name the Google Cloud project (in the
+    /// message and the details), whole, streamed and translated.
+    struct ProviderError: CustomStringConvertible, Sendable {
+        let name: String
+        let provider: ProviderID
+        let path: String
+        let body: String
+        let status: Int
+        /// Each account identifier the provider's error names, which the app must not see.
+        let identifiers: [String]
+        /// What the app sees in their place.
+        let masked: [String]
+        var description: String { name }
+    }
+
+    static let providerErrors: [ProviderError] = [
+        ProviderError(
+            name: "Anthropic's rate limit",
+            provider: .anthropic,
+            path: "/anthropic/v1/messages",
+            body: #"{"model":"mock-error-429","max_tokens":10,"messages":[{"role":"user","content":"Hi"}]}"#,
+            status: 429,
+            identifiers: ["feedfacecafe", "6f1c0d2e"],
+            masked: ["your organization (********-****-****-****-************)"]
+        ),
+        ProviderError(
+            name: "Anthropic's rate limit, asked as a stream",
+            provider: .anthropic,
+            path: "/anthropic/v1/messages",
+            body:
+                #"{"model":"mock-error-429","max_tokens":10,"stream":true,"messages":[{"role":"user","content":"Hi"}]}"#,
+            status: 429,
+            identifiers: ["feedfacecafe"],
+            masked: ["(********-****-****-****-************)"]
+        ),
+        ProviderError(
+            name: "Gemini's rate limit",
+            provider: .gemini,
+            path: "/gemini/v1beta/models/mock-error-429:generateContent",
+            body: #"{"contents":[{"role":"user","parts":[{"text":"Hi"}]}]}"#,
+            status: 429,
+            identifiers: ["424242424242"],
+            masked: ["project_number:************", "projects/************"]
+        ),
+        ProviderError(
+            name: "Gemini's project without the API, streamed",
+            provider: .gemini,
+            path: "/gemini/v1beta/models/mock-error-403:streamGenerateContent?alt=sse",
+            body: #"{"contents":[{"role":"user","parts":[{"text":"Hi"}]}]}"#,
+            status: 403,
+            identifiers: ["424242424242"],
+            masked: ["in project ************ before", "?project=************", "projects/************"]
+        ),
+    ]
+
+    @Test(arguments: providerErrors)
+    func anErrorDoesNotNameTheOwnersAccount(_ check: ProviderError) async throws {
+        try await BridgeFixture.with(grant: [check.provider]) { bridge in
+            let answer = try await bridge.send(
+                .POST,
+                check.path,
+                body: check.body,
+                headers: [bridge.authHeader(for: check.provider)]
+            )
+            #expect(answer.status == check.status, "\(answer.text)")
+            for identifier in check.identifiers { #expect(!answer.text.contains(identifier), "\(answer.text)") }
+            for masked in check.masked { #expect(answer.text.contains(masked), "\(answer.text)") }
+            // Still the provider's error, readable as such.
+            #expect(answer.json["error"] != nil, "\(answer.text)")
+        }
+    }
+
+    /// Translated into the app's family, the message stays masked.
+    @Test func aTranslatedErrorDoesNotNameTheOwnersAccount() async throws {
+        try await BridgeFixture.with(grant: [.openai, .gemini]) { bridge in
+            try await bridge.wallet.addGroup(name: "limited", provider: .gemini, model: "mock-error-429")
+            try await bridge.wallet.assign(app: "Bridge test", toGroup: "limited")
+            let answer = try await bridge.send(
+                .POST,
+                "/openai/v1/chat/completions",
+                body: #"{"model":"gpt-5.5","messages":[{"role":"user","content":"Hi"}]}"#,
+                headers: [bridge.authHeader(for: .openai)]
+            )
+            #expect(answer.status == 429, "\(answer.text)")
+            #expect(!answer.text.contains("424242424242"), "\(answer.text)")
+            #expect(answer.text.contains("project_number:************"), "\(answer.text)")
+        }
+    }
+
+    @Test func aGiftsReceiverIsNotToldTheGiversAnthropicOrganization() async throws {
+        try await GiftFixture.with(provider: .anthropic) { fixture in
+            let response = await fixture.receiverCall(
+                .anthropic,
+                "/v1/messages",
+                body: #"{"model":"mock-error-429","max_tokens":10,"messages":[{"role":"user","content":"Hi"}]}"#
+            )
+            let text = String(buffer: try await response.body.collect(upTo: 1_048_576))
+            #expect(response.status == 429, "\(text)")
+            #expect(
+                text.contains("(********-****-****-****-************)") && !text.contains("feedfacecafe"),
+                "\(text)"
+            )
         }
     }
 
