@@ -28,6 +28,9 @@ struct MockHandler: Sendable {
             return error(.invalidRequest, "model: field required", family: family)
         }
         if let requested = requestedError(model: model, family: family) { return requested }
+        if family == .anthropic, !countsTokens, let refusal = Self.thinkingRefusal(object) {
+            return error(.invalidRequest, refusal, family: family)
+        }
         if countsTokens || geminiMethod == "countTokens" {
             if let refusal = Self.countRefusal(object, family: family) {
                 return error(.invalidRequest, refusal, family: family)
@@ -75,6 +78,22 @@ struct MockHandler: Sendable {
             return nil
         }
         return .milliseconds(min(max(milliseconds, 0), 2000))
+    }
+
+    /// Why Anthropic refuses a request's extended thinking, as its API does: a budget under
+    /// 1,024 tokens, or one not below `max_tokens`.
+    static func thinkingRefusal(_ body: [String: JSONValue]) -> String? {
+        guard case .object(let thinking)? = body["thinking"], thinking["type"]?.stringValue == "enabled" else {
+            return nil
+        }
+        guard let budget = thinking["budget_tokens"]?.numberValue, budget >= 1024 else {
+            return "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024"
+        }
+        if let maxTokens = body["max_tokens"]?.numberValue, budget >= maxTokens {
+            return "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at "
+                + "https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size"
+        }
+        return nil
     }
 
     /// The members Anthropic's `count_tokens` takes; it refuses any other, as its API does.

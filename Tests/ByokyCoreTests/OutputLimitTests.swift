@@ -95,6 +95,22 @@ struct OutputLimitTests {
         #expect(object.members.filter { $0.key == "max_tokens" }.map(\.value) == [.int(700)])
     }
 
+    /// Anthropic refuses a thinking budget at or above `max_tokens` (and one under 1,024).
+    @Test func anAnthropicThinkingBudgetStaysBelowTheLimit() throws {
+        let thinking =
+            #"{"model":"m","max_tokens":32000,"thinking":{"type":"enabled","budget_tokens":8000},"messages":[]}"#
+        let lowered = try Self.limited(thinking, .anthropic, "/v1/messages", limit: 5_000)
+        #expect(lowered["max_tokens"] == .int(5_000))
+        #expect(lowered["thinking"]?["budget_tokens"] == .int(4_999))
+        #expect(lowered["thinking"]?["type"] == .string("enabled"))
+        let kept = try Self.limited(thinking, .anthropic, "/v1/messages", limit: 20_000)
+        #expect(kept["thinking"]?["budget_tokens"] == .int(8_000))
+        let dropped = try Self.limited(thinking, .anthropic, "/v1/messages", limit: 900)
+        #expect(dropped["thinking"] == nil && dropped["max_tokens"] == .int(900))
+        let adaptive = #"{"model":"m","thinking":{"type":"adaptive"},"messages":[]}"#
+        #expect(try Self.limited(adaptive, .anthropic, "/v1/messages", limit: 900)["thinking"] != nil)
+    }
+
     @Test func geminiTakesItInItsGenerationConfigInEitherSpelling() throws {
         let path = "/v1beta/models/gemini-2.5-flash:streamGenerateContent"
         let bare = try Self.limited(#"{"contents":[]}"#, .gemini, path)

@@ -10,8 +10,9 @@ import Testing
 /// A request that names no output limit is held at the most its model may write (for a model the
 /// wallet does not know, the most any model writes). Under a cap or a gift smaller than that,
 /// such requests were all refused, so an app that sends no `max_tokens` could not use a modest
-/// budget at all. Now the wallet sends the request with the output its budget has left, in the
-/// member the provider reads, tells the app in `x-byoky-output-limit`, and holds exactly that.
+/// budget at all. Now the wallet sends the request with half the output its budget has left (so
+/// another request at the same time still fits), in the member the provider reads, tells the
+/// app in `x-byoky-output-limit`, and holds exactly that.
 @Suite(.timeLimit(.minutes(2)))
 struct FittedOutputTests {
     static let app = "Bridge test"
@@ -82,6 +83,12 @@ struct FittedOutputTests {
         ),
     ]
 
+    /// The output limit a request gets under a budget with `room` tokens left: half of what is
+    /// left after its input (held at a token a byte), shared by its answers, at least 256 each.
+    static func fittedLimit(room: Int, input: Int, answers: Int = 1) -> Int {
+        max(256 * answers, (room - input) / 2) / answers
+    }
+
     /// The last body the mock read, parsed.
     static func lastUpstreamBody(_ bodies: Locked<[MockProvider.ObservedBody]>) throws -> JSONNode {
         let last = try #require(bodies.withLock { $0.last })
@@ -103,8 +110,8 @@ struct FittedOutputTests {
                 headers: [bridge.authHeader(for: check.provider)]
             )
             #expect(served.status == 200, "\(served.text)")
-            // The input is held at a token a byte; the rest of the cap is the answer's.
-            let expected = Self.cap - check.body.utf8.count
+            // The input is held at a token a byte; half the rest of the cap is the answer's.
+            let expected = Self.fittedLimit(room: Self.cap, input: check.body.utf8.count)
             #expect(served.header("x-byoky-output-limit") == String(expected))
             let sent = try Self.lastUpstreamBody(bridge.upstreamBodies)
             #expect(Self.member(check.member, of: sent) == .int(expected), "\(sent.jsonString)")
@@ -130,7 +137,33 @@ struct FittedOutputTests {
             let used = try #require(try await bridge.wallet.allowanceStatuses().first?.used)
             let second = try await bridge.send(.POST, check.path, body: check.body, headers: [auth])
             #expect(second.status == 200, "\(second.text)")
-            #expect(second.header("x-byoky-output-limit") == String(Self.cap - used - check.body.utf8.count))
+            #expect(
+                second.header("x-byoky-output-limit")
+                    == String(Self.fittedLimit(room: Self.cap - used, input: check.body.utf8.count))
+            )
+        }
+    }
+
+    /// Requests sent at once each get a share of what is left (half, a quarter, …), so none is
+    /// refused while another is under way; together they never hold more than the cap.
+    @Test func requestsAtOnceEachGetAShare() async throws {
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: Self.cap, period: .lifetime)
+            let check = Self.cases[0]
+            let auth = bridge.authHeader(for: .openai)
+            let answers = try await withThrowingTaskGroup(of: (Int, Int?).self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        let answer = try await bridge.send(.POST, check.path, body: check.body, headers: [auth])
+                        return (answer.status, answer.header("x-byoky-output-limit").flatMap { Int($0) })
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.map(\.0) == [200, 200, 200, 200], "\(answers)")
+            let limits = answers.compactMap(\.1)
+            #expect(limits.count == 4 && limits.allSatisfy { $0 >= 256 }, "\(limits)")
+            #expect(limits.reduce(0, +) + 4 * check.body.utf8.count <= Self.cap, "\(limits)")
         }
     }
 
@@ -145,7 +178,7 @@ struct FittedOutputTests {
             let four = #"{"model":"mock-unknown-model","n":4,"messages":[{"role":"user","content":"Hi"}]}"#
             let shared = try await bridge.send(.POST, path, body: four, headers: [auth])
             #expect(shared.status == 200, "\(shared.text)")
-            let perAnswer = (Self.cap - four.utf8.count) / 4
+            let perAnswer = Self.fittedLimit(room: Self.cap, input: four.utf8.count, answers: 4)
             #expect(shared.header("x-byoky-output-limit") == String(perAnswer))
             #expect(try Self.lastUpstreamBody(bridge.upstreamBodies)["max_completion_tokens"] == .int(perAnswer))
 
@@ -193,12 +226,40 @@ struct FittedOutputTests {
             #expect(served.status == 200, "\(served.text)")
             #expect(served.json["object"] as? String == "chat.completion")
             let limit = try #require(served.header("x-byoky-output-limit").flatMap { Int($0) })
-            #expect(limit == 20_000 - body.utf8.count)
+            #expect(limit == Self.fittedLimit(room: 20_000, input: body.utf8.count))
             let last = try #require(bridge.upstreamBodies.withLock { $0.last })
             #expect(last.path.hasSuffix("/v1/messages"))
             let sent = try JSONNode.parse(last.body)
             let written = try #require(sent["max_tokens"]?.countValue)
             #expect(written > 0 && written <= limit, "\(sent.jsonString)")
+        }
+    }
+
+    /// Anthropic refuses a thinking budget at or above `max_tokens` (the mock too): an app that
+    /// asks for much reasoning, moved to Claude and fitted to a small cap, is sent with the
+    /// budget lowered below the limit, or with no thinking when none fits.
+    @Test(arguments: [(10_000, true), (900, false)])
+    func aTranslatedThinkingBudgetIsFittedBelowTheLimit(cap: Int, thinks: Bool) async throws {
+        try await BridgeFixture.with(grant: [.openai, .anthropic]) { bridge in
+            try await bridge.wallet.addGroup(name: "claude", provider: .anthropic, model: "claude-sonnet-4-6")
+            try await bridge.wallet.assign(app: Self.app, toGroup: "claude")
+            let body = #"{"model":"o3","reasoning_effort":"high","messages":[{"role":"user","content":"Prove it"}]}"#
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: cap, period: .lifetime)
+            let served = try await bridge.send(
+                .POST,
+                "/openai/v1/chat/completions",
+                body: body,
+                headers: [bridge.authHeader(for: .openai)]
+            )
+            #expect(served.status == 200, "\(served.text)")
+            let sent = try Self.lastUpstreamBody(bridge.upstreamBodies)
+            let limit = Self.fittedLimit(room: cap, input: body.utf8.count)
+            #expect(sent["max_tokens"] == .int(limit), "\(sent.jsonString)")
+            if thinks {
+                #expect(sent["thinking"]?["budget_tokens"] == .int(limit - 1), "\(sent.jsonString)")
+            } else {
+                #expect(sent["thinking"] == nil, "\(sent.jsonString)")
+            }
         }
     }
 
@@ -210,7 +271,7 @@ struct FittedOutputTests {
             let served = await fixture.receiverCall(.openai, "/v1/chat/completions", body: body)
             let text = String(buffer: try await served.body.collect(upTo: 1_048_576))
             #expect(served.status == 200, "\(text)")
-            let expected = 30_000 - body.utf8.count
+            let expected = Self.fittedLimit(room: 30_000, input: body.utf8.count)
             #expect(served.headers.first { $0.name == "x-byoky-output-limit" }?.value == String(expected))
             let sent = try JSONNode.parse(try #require(fixture.upstreamBodies.withLock { $0.last }).body)
             #expect(sent["max_completion_tokens"] == .int(expected), "\(sent.jsonString)")

@@ -238,7 +238,8 @@ struct UnboundedInputHoldTests {
         // The most a catalogued model writes.
         let most = try #require(ModelCatalog.all.map(\.maxOutputTokens).max())
         let whole = unlimited.utf8.count + most
-        for (cap, fitted) in [(whole, nil), (whole - 1, most - 1)] {
+        // A token less, and the answer gets half of what is left after the input.
+        for (cap, fitted) in [(whole, nil), (whole - 1, (most - 1) / 2)] {
             try await BridgeFixture.with(grant: [.openai]) { bridge in
                 try await bridge.wallet.setAllowance(app: Self.app, tokens: cap, period: .lifetime)
                 let served = try await bridge.send(

@@ -174,20 +174,22 @@ struct FittedTokenEstimateTests {
         let body = #"{"model":"mock-unknown","messages":[{"role":"user","content":"Hi"}]}"#
         let estimate = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", body, model: "mock-unknown")
         #expect(estimate.tokens == body.utf8.count + TokenEstimate.defaultMaximumOutput)
+        // Half of what is left after the input.
         let fitted = try #require(estimate.fitted(within: 10_000))
-        #expect(fitted.fittedOutputLimit == 10_000 - body.utf8.count)
-        #expect(fitted.tokens == 10_000)
+        let half = (10_000 - body.utf8.count) / 2
+        #expect(fitted.fittedOutputLimit == half)
+        #expect(fitted.tokens == body.utf8.count + half)
         // A known model's own maximum is fitted the same way.
         let known = #"{"model":"gpt-5.5","messages":[{"role":"user","content":"Hi"}]}"#
         let held = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", known, model: "gpt-5.5")
-        #expect(try #require(held.fitted(within: 5_000)).fittedOutputLimit == 5_000 - known.utf8.count)
+        #expect(try #require(held.fitted(within: 5_000)).fittedOutputLimit == (5_000 - known.utf8.count) / 2)
     }
 
     @Test func everyAnswerGetsAnEqualShare() throws {
         let body = #"{"model":"mock-unknown","n":4,"messages":[{"role":"user","content":"Hi"}]}"#
         let estimate = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", body, model: "mock-unknown")
         let fitted = try #require(estimate.fitted(within: 10_000))
-        let perAnswer = (10_000 - body.utf8.count) / 4
+        let perAnswer = (10_000 - body.utf8.count) / 2 / 4
         #expect(fitted.fittedOutputLimit == perAnswer)
         #expect(fitted.tokens == body.utf8.count + perAnswer * 4)
         let gemini = #"{"contents":[],"generationConfig":{"candidateCount":2}}"#
@@ -197,7 +199,9 @@ struct FittedTokenEstimateTests {
             gemini,
             model: "mock-unknown"
         )
-        #expect(try #require(geminiEstimate.fitted(within: 4_000)).fittedOutputLimit == (4_000 - gemini.utf8.count) / 2)
+        #expect(
+            try #require(geminiEstimate.fitted(within: 4_000)).fittedOutputLimit == (4_000 - gemini.utf8.count) / 2 / 2
+        )
     }
 
     @Test func tooLittleRoomForAnAnswerIsRefused() {
@@ -205,6 +209,11 @@ struct FittedTokenEstimateTests {
         let estimate = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", body, model: "mock-unknown")
         let least = body.utf8.count + TokenEstimate.minimumFittedOutput
         #expect(estimate.fitted(within: least)?.fittedOutputLimit == TokenEstimate.minimumFittedOutput)
+        // Half of what is left, unless that is under the least an answer gets.
+        #expect(estimate.fitted(within: least + 200)?.fittedOutputLimit == TokenEstimate.minimumFittedOutput)
+        #expect(
+            estimate.fitted(within: least + 1_000)?.fittedOutputLimit == (TokenEstimate.minimumFittedOutput + 1_000) / 2
+        )
         #expect(estimate.fitted(within: least - 1) == nil)
         #expect(estimate.fitted(within: -5) == nil)
         #expect(estimate.refusalExplanation.contains("fewer than \(TokenEstimate.minimumFittedOutput) tokens"))

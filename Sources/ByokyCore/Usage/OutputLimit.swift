@@ -76,6 +76,7 @@ public enum OutputLimit {
         switch field {
         case .topLevel(let name):
             if !lowering(names, in: &object, to: limit) { object[name] = .int(limit) }
+            if family == .anthropic { fitThinking(in: &object, to: limit) }
         case .geminiGenerationConfig:
             // The config in the spelling the body uses (the last, as Google reads a name twice).
             let configName =
@@ -87,6 +88,24 @@ public enum OutputLimit {
         }
         return JSONNode.object(object).jsonBytes
     }
+
+    /// Anthropic refuses a thinking budget that is not below `max_tokens`, and one under 1,024
+    /// tokens: a budget (a translation may have set one) is lowered below `limit`, and thinking
+    /// that cannot fit in `limit` at all is left out.
+    private static func fitThinking(in object: inout JSONObject, to limit: Int) {
+        guard case .object(var thinking)? = object["thinking"],
+            let budget = thinking["budget_tokens"]?.countValue, budget >= limit
+        else { return }
+        if limit > minimumThinkingBudget {
+            thinking["budget_tokens"] = .int(limit - 1)
+            object["thinking"] = .object(thinking)
+        } else {
+            object["thinking"] = nil
+        }
+    }
+
+    /// The smallest thinking budget Anthropic takes.
+    static let minimumThinkingBudget = 1024
 
     /// Lowers each of `object`'s members named `names` to at most `limit`, leaving one member of
     /// each name; whether any was there.

@@ -15,7 +15,7 @@ import NIOCore
 /// document sent inline) holds the whole context window. The output is the request's own limit,
 /// else its model's; a model the catalog does not know, asked with no limit, may write as much as
 /// any model does. Several answers (`n`, `best_of`, Gemini's `candidateCount`) each write up to
-/// the output limit. A request that names no limit and does not fit its budget is sent with the
+/// the output limit. A request that names no limit and does not fit its budget is sent with an
 /// output that fits (``fitted(within:)``) rather than refused.
 struct TokenEstimate: Sendable, Hashable {
     /// The tokens to hold.
@@ -112,14 +112,23 @@ struct TokenEstimate: Sendable, Hashable {
     }
 
     /// This hold when it fits in `room` tokens. Else, when the wallet may lower the request's
-    /// output (``adjustableOutput``), the hold of the request sent with the most output an answer
-    /// can have within `room` (``fittedOutputLimit``), if that is at least
-    /// ``minimumFittedOutput``; else `nil`: the request must be refused.
+    /// output (``adjustableOutput``), the hold of the request sent with an output limit
+    /// (``fittedOutputLimit``) that takes half of what `room` has left after its input, divided
+    /// among its answers, and at least ``minimumFittedOutput`` an answer; else `nil`: the request
+    /// must be refused.
+    ///
+    /// Half, not all: a hold lasts until the answer has ended and its usage is recorded, so a
+    /// request that took all that is left would refuse every other request of the app meanwhile,
+    /// those it sends at the same time and the next one it sends as the answer arrives. With half,
+    /// each of several requests at once gets a share (half, a quarter, …), and the next gets half
+    /// of what the last one left.
     func fitted(within room: Int) -> TokenEstimate? {
         if tokens <= room { return self }
         guard let adjustable = adjustableOutput else { return nil }
-        let perAnswer = (room - adjustable.input) / adjustable.answers
-        guard perAnswer >= Self.minimumFittedOutput else { return nil }
+        let available = room - adjustable.input
+        let least = Self.minimumFittedOutput * adjustable.answers
+        guard available >= least else { return nil }
+        let perAnswer = max(least, available / 2) / adjustable.answers
         return TokenEstimate(
             tokens: adjustable.input + perAnswer * adjustable.answers,
             unboundedInput: unboundedInput,
