@@ -8,7 +8,8 @@ import Testing
 
 /// OpenAI's Responses API (`/v1/responses`), the API new OpenAI apps and agents call, through the
 /// bridge with the official SDK: plain and streamed (through the SDK's own accumulator), with and
-/// without tools, on OpenAI, Azure OpenAI and an OpenAI-compatible provider, and routed by a group.
+/// without tools, on OpenAI, Azure OpenAI and an OpenAI-compatible provider, and moved by a
+/// group to another provider that serves the API.
 ///
 /// Before, the wallet added `stream_options.include_usage` (a Chat Completions option it needs
 /// to meter those streams) to every streaming OpenAI or Azure request, and the Responses API
@@ -83,17 +84,35 @@ struct ResponsesAPITests {
         }
     }
 
-    /// An app of an OpenAI-compatible provider moved to OpenAI by a group: only its chat requests
-    /// move, so its Responses calls are refused, in OpenAI's error format the SDK reads, with
-    /// nothing sent to any provider.
+    /// An app of an OpenAI-compatible provider moved to OpenAI by a group: its Responses calls
+    /// move too (both serve the API), plain and streamed, with and without tools, under OpenAI's
+    /// path (before, every one was refused: only chat requests moved).
     @Test(.timeLimit(.minutes(3)))
-    func aResponsesCallOfAnAppMovedByAGroupIsRefusedClearly() async throws {
+    func theResponsesCallsOfAnAppMovedByAGroupMoveWithIt() async throws {
         try await BridgeFixture.with(grant: [.groq]) { bridge in
             try await bridge.wallet.addGroup(name: "gpt", provider: .openai, model: "gpt-5.4-mini")
             try await bridge.wallet.assign(app: "Bridge test", toGroup: "gpt")
+            try await Self.callEveryWay(bridge, provider: .groq)
+            let log = try await bridge.wallet.store.requestLog()
+            #expect(log.allSatisfy { $0.actualProvider == ProviderID.openai.rawValue }, "\(log.map(\.actualProvider))")
+        }
+    }
+
+    /// Moved to a provider that serves Chat Completions only, its Responses calls are refused in
+    /// OpenAI's error format the SDK reads, with nothing sent to any provider.
+    @Test(.timeLimit(.minutes(3)))
+    func aResponsesCallMovedToAProviderWithoutTheAPIIsRefusedClearly() async throws {
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            try await bridge.wallet.addCredential(
+                provider: .mistral,
+                secret: SecretString(BridgeFixture.canary),
+                baseURL: "http://127.0.0.1:\(bridge.mockPort)"
+            )
+            try await bridge.wallet.addGroup(name: "mistral", provider: .mistral, model: "mistral-large-latest")
+            try await bridge.wallet.assign(app: "Bridge test", toGroup: "mistral")
             for streaming in [false, true] {
                 let result = try await SDKClient.responses(
-                    baseURL: Self.baseURL(bridge, provider: .groq),
+                    baseURL: Self.baseURL(bridge, provider: .openai),
                     apiKey: bridge.sessionKey,
                     model: "gpt-5.4-mini",
                     streaming: streaming,
@@ -101,7 +120,7 @@ struct ResponsesAPITests {
                 )
                 #expect(result["error_status"] as? Int == 400, "\(result)")
                 #expect(result["error_type"] as? String == "BadRequestError", "\(result)")
-                #expect((result["message"] as? String)?.contains("only chat requests can move") == true, "\(result)")
+                #expect((result["message"] as? String)?.contains("serves that API") == true, "\(result)")
             }
             #expect(bridge.upstreamRequests.withLock { $0.isEmpty })
         }

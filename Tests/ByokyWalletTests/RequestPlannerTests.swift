@@ -224,6 +224,40 @@ struct RequestPlannerTests {
         )
     }
 
+    /// A Responses call moves between providers that both serve the Responses API, under the
+    /// target's own prefix (a stored response's paths too), with the group's model; to a provider
+    /// that serves Chat Completions only, it is refused and says why.
+    @Test(arguments: [
+        (ProviderID.groq, "/openai/v1/responses", ProviderID.openai, "/v1/responses"),
+        (.openai, "/v1/responses", .groq, "/openai/v1/responses"),
+        (.openai, "/v1/responses/resp_1/input_items", .fireworks, "/inference/v1/responses/resp_1/input_items"),
+        (.xai, "/v1/responses/resp_1", .openrouter, "/api/v1/responses/resp_1"),
+        (.openai, "/v1/responses", .azureOpenAI, "/v1/responses"),
+    ])
+    func sameFamilySwapsMoveResponsesCalls(from: ProviderID, path: String, to: ProviderID, moved: String) throws {
+        let body = #"{"model":"app-model","input":"Hello"}"#
+        let baseURL = to == .azureOpenAI ? "https://example.openai.azure.com/openai" : nil
+        let plan = try Self.plan(
+            Self.request(from, path, body),
+            group: Self.group(to, model: "target-model"),
+            keys: [Self.key(to, baseURL: baseURL)]
+        )
+        #expect(plan.kind == .swap && plan.target.id == to)
+        #expect(plan.pathAndQuery == moved)
+        #expect(Self.text(plan.body).contains(#""model":"target-model""#) == path.hasSuffix("/responses"))
+    }
+
+    @Test func aResponsesCallCannotMoveToAProviderWithoutTheAPI() throws {
+        for target in [ProviderID.mistral, .deepseek, .together, .perplexity] {
+            let request = Self.request(.openai, "/v1/responses", #"{"model":"m","input":"Hi"}"#)
+            #expect(
+                Self.code { try Self.plan(request, group: Self.group(target, model: "x"), keys: [Self.key(target)]) }
+                    == "TRANSLATION_NOT_SUPPORTED",
+                "\(target)"
+            )
+        }
+    }
+
     /// A routed app's `GET` of its model list or one model is answered by the wallet in the app's
     /// format, naming the route's model; on a same-family route with no model it goes to the
     /// target's own list; a direct route passes it through; anything else still cannot move.

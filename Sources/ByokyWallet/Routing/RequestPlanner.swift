@@ -156,10 +156,15 @@ public enum RequestPlanner {
         var translation: ChatTranslator.OutboundRequest?
         switch route.kind {
         case .swap:
+            // A Responses call moves to a provider that serves that API too.
+            if let moved = ResponsesEndpoint.moved(request.path, from: requested, to: target) {
+                path = moved
+                break
+            }
             guard request.path.hasSuffix("/chat/completions"), let chatPath = target.chatPath else {
                 throw ByokyError(
                     .translationNotSupported,
-                    "This app is routed to \(target.displayName); only chat requests can move between providers"
+                    "This app is routed to \(target.displayName); only chat requests (and Responses calls, to a provider that serves that API) can move between providers"
                 )
             }
             path = chatPath
