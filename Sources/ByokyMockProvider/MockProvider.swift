@@ -25,6 +25,10 @@ public enum MockProvider {
     /// What the mock's Gemini reports as read by its own tools (`toolUsePromptTokenCount`) when a
     /// request offers Google Search, URL context or code execution: the results the model read.
     public static let providerToolTokens = 30_000
+    /// What the mock charges for each image or audio clip a request carries as base64, in input
+    /// tokens: as a provider prices an image by its pixels and audio by its seconds, not by the
+    /// length of their text.
+    public static let inlineMediaTokens = 1_000
 
     /// How the mock behaves.
     public struct Configuration: Sendable {

@@ -47,7 +47,11 @@ struct MockReply: Sendable {
     ) {
         self.model = model
         let referenced = Self.referencedDocuments(in: .object(original ?? request))
-        inputTokens = max(1, bodySize / 4) + referenced * MockProvider.referencedDocumentTokens
+        // Inline images and audio count by what they are, not by their base64 text.
+        let inline = Self.inlineMedia(in: .object(original ?? request))
+        inputTokens =
+            max(1, (bodySize - inline.textLength) / 4) + referenced * MockProvider.referencedDocumentTokens
+            + inline.count * MockProvider.inlineMediaTokens
         let providerTools: Set<String> = ["googleSearch", "googleSearchRetrieval", "urlContext", "codeExecution"]
         let offersProviderTool = (request["tools"]?.arrayValue ?? []).contains { tool in
             tool.objectValue?.keys.contains(where: providerTools.contains) ?? false
@@ -115,6 +119,40 @@ struct MockReply: Sendable {
             return elements.reduce(0) { $0 + referencedDocuments(in: $1) }
         default:
             return 0
+        }
+    }
+
+    /// The images and audio `value` carries as base64 (a `data:` URL, or `data` beside a media
+    /// type or format: Anthropic's base64 source but not its plain-text one, Gemini's inline data,
+    /// OpenAI's input audio), and the length of their text.
+    static func inlineMedia(in value: JSONValue) -> (count: Int, textLength: Int) {
+        switch value {
+        case .object(let members):
+            var found = (count: 0, textLength: 0)
+            // Anthropic's plain-text document source (`"type": "text"`) is text.
+            let describesMedia =
+                (members["media_type"] != nil || members["mimeType"] != nil || members["format"] != nil)
+                && members["type"]?.stringValue != "text"
+            for (key, member) in members {
+                if case .string(let text) = member,
+                    (describesMedia && key == "data") || (text.hasPrefix("data:") && text.contains(";base64,"))
+                {
+                    found.count += 1
+                    found.textLength += text.utf8.count
+                } else {
+                    let inner = inlineMedia(in: member)
+                    found.count += inner.count
+                    found.textLength += inner.textLength
+                }
+            }
+            return found
+        case .array(let elements):
+            return elements.reduce((count: 0, textLength: 0)) { sum, element in
+                let inner = inlineMedia(in: element)
+                return (sum.count + inner.count, sum.textLength + inner.textLength)
+            }
+        default:
+            return (0, 0)
         }
     }
 

@@ -123,7 +123,8 @@ struct UnboundedInputHoldTests {
             let served = try await bridge.send(.POST, check.path, body: check.carried, headers: [auth])
             #expect(served.status == 200, "\(check): \(served.text)")
             let used = try #require(try await bridge.wallet.allowanceStatuses().first?.used)
-            #expect(used > 0 && used < 1_000, "\(check): \(used)")
+            // Its text, and an image it carries at the mock's price for one.
+            #expect(used > 0 && used < 1_000 + MockProvider.inlineMediaTokens, "\(check): \(used)")
         }
     }
 
@@ -251,6 +252,63 @@ struct UnboundedInputHoldTests {
                 #expect(served.status == 200, "\(served.text)")
                 #expect(served.header("x-byoky-output-limit") == fitted.map(String.init), "cap \(cap)")
             }
+        }
+    }
+
+    /// An image sent inline is held at what its size may cost, not at its base64 text: a vision
+    /// app under a cap of 100,000 tokens could not send one screenshot (its megabyte of text held
+    /// a million), and now it can, in every family; gpt-4o-mini's priced images are held at its
+    /// price (2,833 + 5,667 a tile), so ten small ones do not fit a cap of 50,000.
+    @Test func anInlineImageIsHeldAtWhatItsSizeMayCost() async throws {
+        try await BridgeFixture.with(grant: [.anthropic, .openai, .gemini]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 100_000, period: .lifetime)
+            let screenshot = TestImage.png(width: 1920, height: 1080, size: 1_000_000)
+            let requests: [(ProviderID, String, String)] = [
+                (
+                    .anthropic, "/anthropic/v1/messages",
+                    #"{"model":"claude-sonnet-4-6","max_tokens":40,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":""#
+                        + screenshot + #""}},{"type":"text","text":"What is this?"}]}]}"#
+                ),
+                (
+                    .openai, "/openai/v1/chat/completions",
+                    #"{"model":"gpt-5.5","max_tokens":40,"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,"#
+                        + screenshot + #""}}]}]}"#
+                ),
+                (
+                    .gemini, "/gemini/v1beta/models/gemini-2.5-flash:generateContent",
+                    #"{"contents":[{"role":"user","parts":[{"inline_data":{"mime_type":"image/png","data":""#
+                        + screenshot + #""}},{"text":"What is this?"}]}],"generationConfig":{"maxOutputTokens":40}}"#
+                ),
+            ]
+            for (provider, path, body) in requests {
+                let served = try await bridge.send(.POST, path, body: body, headers: [bridge.authHeader(for: provider)])
+                #expect(served.status == 200, "\(provider): \(served.text.prefix(300))")
+            }
+        }
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 50_000, period: .lifetime)
+            let small = TestImage.png(width: 64, height: 64, size: 200)
+            let part = #"{"type":"image_url","image_url":{"url":"data:image/png;base64,"# + small + #""}}"#
+            func ask(_ model: String) -> String {
+                #"{"model":""# + model + #"","max_tokens":10,"messages":[{"role":"user","content":["#
+                    + Array(repeating: part, count: 10).joined(separator: ",") + "]}]}"
+            }
+            let auth = bridge.authHeader(for: .openai)
+            let refused = try await bridge.send(
+                .POST,
+                "/openai/v1/chat/completions",
+                body: ask("gpt-4o-mini"),
+                headers: [auth]
+            )
+            #expect(refused.status == 429, "\(refused.text)")
+            #expect(Self.chats(bridge) == 0)
+            let served = try await bridge.send(
+                .POST,
+                "/openai/v1/chat/completions",
+                body: ask("gpt-5.5"),
+                headers: [auth]
+            )
+            #expect(served.status == 200, "\(served.text)")
         }
     }
 

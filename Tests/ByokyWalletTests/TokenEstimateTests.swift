@@ -1,4 +1,6 @@
 import ByokyCore
+import ByokyTesting
+import Foundation
 import NIOCore
 import Testing
 
@@ -107,7 +109,7 @@ struct TokenEstimateTests {
 
     /// A token covers at least one byte, so a request never costs more input tokens than its
     /// bytes, whatever its text; nor more than the model's context window (a longer request is
-    /// refused at no cost). Inline images add what a provider charges a small one.
+    /// refused at no cost). Inline images are held at what a provider may charge for them.
     @Test func carriedInputIsHeldAtItsBytesImagesAndTheWindow() throws {
         let text = #"{"model":"claude-sonnet-4-6","max_tokens":1,"messages":[{"role":"user","content":"漢字とかな"}]}"#
         #expect(
@@ -115,9 +117,13 @@ struct TokenEstimateTests {
         )
         let image =
             #"{"model":"gpt-5.5","max_tokens":1,"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]}]}"#
+        // The image's text is left out; the image (its header too short to read) holds the most
+        // an image may cost.
+        let unread = InlineMedia(base64: "iVBORw0KGgo=")
+        #expect(unread.kind == .unreadImage)
         #expect(
             Self.estimate(.openai, "/v1/chat/completions", image, model: "gpt-5.5").tokens
-                == image.utf8.count + TokenEstimate.tokensPerInlineImage + 1
+                == image.utf8.count - unread.base64Length + unread.worstCaseTokens(model: "gpt-5.5") + 1
         )
         let haiku = try #require(ModelCatalog.model("claude-haiku-4-5-20251001"))
         let long =
@@ -238,5 +244,65 @@ struct FittedTokenEstimateTests {
         // A body that is not JSON cannot take a limit.
         let broken = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", "{not json", model: nil)
         #expect(broken.fitted(within: 1_000) == nil)
+    }
+}
+
+/// Images and audio sent as base64 are held at what they may cost, not at their text: a
+/// screenshot's megabyte of base64 held a million tokens, and no capped app could send one.
+struct InlineMediaHoldTests {
+    @Test func aLargeScreenshotHoldsWhatItsSizeMayCostNotItsBytes() throws {
+        let data = TestImage.png(width: 1920, height: 1080, size: 1_000_000)
+        let body =
+            #"{"model":"claude-sonnet-4-6","max_tokens":100,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":""#
+            + data + #""}},{"type":"text","text":"What is this?"}]}]}"#
+        let estimate = TokenEstimateTests.estimate(.anthropic, "/v1/messages", body, model: "claude-sonnet-4-6")
+        let image = InlineMedia(base64: data)
+        #expect(image.kind == .image(width: 1920, height: 1080))
+        #expect(estimate.tokens == body.utf8.count - data.utf8.count + image.worstCaseTokens(model: nil) + 100)
+        #expect(estimate.tokens < 60_000, "\(estimate.tokens)")
+    }
+
+    @Test func gpt4oMinisPricedImagesAreHeldAtItsPrice() throws {
+        let data = TestImage.png(width: 64, height: 64, size: 200)
+        let part = #"{"type":"image_url","image_url":{"url":"data:image/png;base64,"# + data + #""}}"#
+        let body =
+            #"{"model":"gpt-4o-mini","max_tokens":10,"messages":[{"role":"user","content":["#
+            + Array(repeating: part, count: 10).joined(separator: ",") + "]}]}"
+        let estimate = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", body, model: "gpt-4o-mini")
+        // gpt-4o-mini charges 2,833 + 5,667 a tile: 8,500 for a small image, ten of them.
+        #expect(estimate.tokens >= 85_000, "\(estimate.tokens)")
+        let other = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", body, model: "gpt-5.5")
+        #expect(other.tokens < 50_000, "\(other.tokens)")
+    }
+
+    @Test func audioIsHeldByItsLengthNotItsText() {
+        let audio = Data(count: 480_000).base64EncodedString()
+        let body =
+            #"{"model":"gpt-4o-audio-preview","max_tokens":10,"messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"format":"wav","data":""#
+            + audio + #""}}]}]}"#
+        let estimate = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", body, model: "gpt-4o-audio-preview")
+        #expect(estimate.tokens == body.utf8.count - audio.utf8.count + 480_000 / 16 + 1 + 10)
+        let gemini =
+            #"{"contents":[{"role":"user","parts":[{"inline_data":{"mime_type":"audio/mp3","data":""#
+            + audio + #""}}]}],"generationConfig":{"maxOutputTokens":10}}"#
+        let geminiEstimate = TokenEstimateTests.estimate(
+            .gemini,
+            "/v1beta/models/gemini-2.5-flash:generateContent",
+            gemini,
+            model: "gemini-2.5-flash"
+        )
+        #expect(geminiEstimate.tokens == gemini.utf8.count - audio.utf8.count + 480_000 / 16 + 1 + 10)
+        // An audio file uploaded to be transcribed: multipart, held by its bytes' length too.
+        let upload = TokenEstimate.worstCase(
+            for: ProxyRequest(
+                provider: .openai,
+                method: "POST",
+                pathAndQuery: "/v1/audio/transcriptions",
+                headers: [("content-type", "multipart/form-data; boundary=x")],
+                body: ByteBuffer(repeating: 7, count: 1_600_000)
+            ),
+            model: nil
+        )
+        #expect(upload.tokens == 1_600_000 / 16 + 1 + TokenEstimate.otherRequestOutput)
     }
 }

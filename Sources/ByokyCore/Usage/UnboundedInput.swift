@@ -9,8 +9,8 @@
 /// A token budget's hold for such a request cannot be worked out from its bytes: a ten-line
 /// request naming an hour of video, or a few kilobytes of blank PDF pages, costs up to the
 /// model's whole context window. The wallet's holds (an app's caps, a gift's budget) use this
-/// to reserve that much. Inline images are bounded, but not by their bytes alone (a provider
-/// charges a tiny image as much as a small one): ``scan(_:family:)`` counts them.
+/// to reserve that much. Inline images and audio are bounded, but not by their bytes
+/// (``InlineMedia``): ``scan(_:family:)`` collects them.
 public enum UnboundedInput: Sendable, Hashable {
     /// A file stored at the provider, named by its id or URI.
     case file
@@ -41,13 +41,18 @@ public enum UnboundedInput: Sendable, Hashable {
     public struct Scan: Sendable, Hashable {
         /// The first input whose cost the request's size does not bound, if any.
         public var unbounded: UnboundedInput?
-        /// The images sent inline (counted until something unbounded is found).
-        public var inlineImages = 0
+        /// The images and audio sent inline as base64 (found until something unbounded is).
+        public var media: [InlineMedia] = []
+
+        /// The images sent inline.
+        public var inlineImages: Int {
+            media.count { if case .audio = $0.kind { false } else { true } }
+        }
 
         /// Nothing found: all input carried, no image.
-        public init(unbounded: UnboundedInput? = nil, inlineImages: Int = 0) {
+        public init(unbounded: UnboundedInput? = nil, media: [InlineMedia] = []) {
             self.unbounded = unbounded
-            self.inlineImages = inlineImages
+            self.media = media
         }
     }
 
@@ -58,14 +63,14 @@ public enum UnboundedInput: Sendable, Hashable {
     }
 
     /// Reads `body` (a chat request of `family`'s API) for input whose cost its size does not
-    /// bound, and counts its inline images.
+    /// bound, and collects its inline images and audio.
     public static func scan(_ body: JSONObject, family: APIFamily?) -> Scan {
         var scan = Scan()
         switch family {
-        case .anthropic?: scan.unbounded = anthropic(body, images: &scan.inlineImages)
-        case .openai?, nil: scan.unbounded = openAI(body, images: &scan.inlineImages)
-        case .gemini?: scan.unbounded = gemini(body, images: &scan.inlineImages)
-        case .cohere?: scan.unbounded = cohere(body, images: &scan.inlineImages)
+        case .anthropic?: scan.unbounded = anthropic(body, media: &scan.media)
+        case .openai?, nil: scan.unbounded = openAI(body, media: &scan.media)
+        case .gemini?: scan.unbounded = gemini(body, media: &scan.media)
+        case .cohere?: scan.unbounded = cohere(body, media: &scan.media)
         }
         return scan
     }
@@ -78,7 +83,7 @@ public enum UnboundedInput: Sendable, Hashable {
         "web_search", "web_fetch", "code_execution", "tool_search", "mcp_toolset",
     ]
 
-    private static func anthropic(_ body: JSONObject, images: inout Int) -> UnboundedInput? {
+    private static func anthropic(_ body: JSONObject, media: inout [InlineMedia]) -> UnboundedInput? {
         if let servers = body["mcp_servers"]?.arrayValue, !servers.isEmpty { return .providerTool }
         for tool in body["tools"]?.arrayValue ?? [] {
             if let type = tool["type"]?.stringValue, anthropicServerTools.contains(where: type.hasPrefix) {
@@ -86,7 +91,7 @@ public enum UnboundedInput: Sendable, Hashable {
             }
         }
         for message in body["messages"]?.arrayValue ?? [] {
-            if let found = anthropicBlocks(message["content"], depth: 0, images: &images) { return found }
+            if let found = anthropicBlocks(message["content"], depth: 0, media: &media) { return found }
         }
         return nil
     }
@@ -94,7 +99,8 @@ public enum UnboundedInput: Sendable, Hashable {
     /// Image and document blocks with a `url` or `file` source, a document sent as base64 (a
     /// PDF), and uploads into a container, looked for in tool results and documents' own content
     /// too; inline images counted.
-    private static func anthropicBlocks(_ content: JSONNode?, depth: Int, images: inout Int) -> UnboundedInput? {
+    private static func anthropicBlocks(_ content: JSONNode?, depth: Int, media: inout [InlineMedia]) -> UnboundedInput?
+    {
         guard depth < maximumDepth, let blocks = content?.arrayValue else { return nil }
         for block in blocks {
             let type = block["type"]?.stringValue
@@ -104,18 +110,18 @@ public enum UnboundedInput: Sendable, Hashable {
                 case "url": return .url
                 case "file": return .file
                 case "content":
-                    if let found = anthropicBlocks(block["source"]?["content"], depth: depth + 1, images: &images) {
+                    if let found = anthropicBlocks(block["source"]?["content"], depth: depth + 1, media: &media) {
                         return found
                     }
                 case "base64":
                     if type == "document" { return .inlineDocument }
-                    images += 1
+                    media.append(InlineMedia(base64: block["source"]?["data"]?.stringValue ?? ""))
                 default: break
                 }
             case "container_upload":
                 return .file
             case "tool_result":
-                if let found = anthropicBlocks(block["content"], depth: depth + 1, images: &images) { return found }
+                if let found = anthropicBlocks(block["content"], depth: depth + 1, media: &media) { return found }
             default:
                 break
             }
@@ -132,7 +138,7 @@ public enum UnboundedInput: Sendable, Hashable {
             || type == "image_generation"
     }
 
-    private static func openAI(_ body: JSONObject, images: inout Int) -> UnboundedInput? {
+    private static func openAI(_ body: JSONObject, media: inout [InlineMedia]) -> UnboundedInput? {
         // Responses: an earlier response, a conversation, a stored prompt (`{"id": "pmpt_…"}`;
         // the legacy completions' `prompt` is text).
         if let previous = body["previous_response_id"]?.stringValue, !previous.isEmpty { return .storedContext }
@@ -146,18 +152,17 @@ public enum UnboundedInput: Sendable, Hashable {
         }
         for item in (body["messages"]?.arrayValue ?? []) + (body["input"]?.arrayValue ?? []) {
             if item["type"]?.stringValue == "item_reference" { return .storedContext }
-            if let found = openAIParts(item["content"], images: &images) ?? openAIParts(item["output"], images: &images)
-            {
+            if let found = openAIParts(item["content"], media: &media) ?? openAIParts(item["output"], media: &media) {
                 return found
             }
-            if let found = openAIPart(item, images: &images) { return found }
+            if let found = openAIPart(item, media: &media) { return found }
         }
         return nil
     }
 
-    private static func openAIParts(_ content: JSONNode?, images: inout Int) -> UnboundedInput? {
+    private static func openAIParts(_ content: JSONNode?, media: inout [InlineMedia]) -> UnboundedInput? {
         for part in content?.arrayValue ?? [] {
-            if let found = openAIPart(part, images: &images) { return found }
+            if let found = openAIPart(part, media: &media) { return found }
         }
         return nil
     }
@@ -165,23 +170,28 @@ public enum UnboundedInput: Sendable, Hashable {
     /// One content part: Chat Completions' `image_url` (an object with `url`, or Mistral's
     /// string) and `file`, the Responses API's `input_image` and `input_file`, Mistral's
     /// `document_url`. A file sent inline (`file_data`) is a document.
-    private static func openAIPart(_ part: JSONNode, images: inout Int) -> UnboundedInput? {
+    private static func openAIPart(_ part: JSONNode, media: inout [InlineMedia]) -> UnboundedInput? {
         switch part["type"]?.stringValue {
         case "image_url":
             let image = part["image_url"]
-            return inlineOrFetched(image?.stringValue ?? image?["url"]?.stringValue, images: &images)
+            return inlineOrFetched(image?.stringValue ?? image?["url"]?.stringValue, media: &media)
         case "file":
             if part["file"]?["file_id"]?.stringValue != nil { return .file }
             return part["file"]?["file_data"]?.stringValue != nil ? .inlineDocument : nil
         case "input_image":
             if part["file_id"]?.stringValue != nil { return .file }
-            return inlineOrFetched(part["image_url"]?.stringValue, images: &images)
+            return inlineOrFetched(part["image_url"]?.stringValue, media: &media)
         case "input_file":
             if part["file_id"]?.stringValue != nil { return .file }
             if part["file_url"]?.stringValue != nil { return .url }
             return part["file_data"]?.stringValue != nil ? .inlineDocument : nil
         case "document_url":
             return .url
+        case "input_audio":
+            if let data = part["input_audio"]?["data"]?.stringValue {
+                media.append(InlineMedia(base64: data, isAudio: true))
+            }
+            return nil
         default:
             return nil
         }
@@ -196,7 +206,7 @@ public enum UnboundedInput: Sendable, Hashable {
         "retrieval", "enterpriseWebSearch", "enterprise_web_search",
     ]
 
-    private static func gemini(_ body: JSONObject, images: inout Int) -> UnboundedInput? {
+    private static func gemini(_ body: JSONObject, media: inout [InlineMedia]) -> UnboundedInput? {
         for name in ["cachedContent", "cached_content"] {
             if let cache = body[name]?.stringValue, !cache.isEmpty { return .storedContext }
         }
@@ -210,7 +220,7 @@ public enum UnboundedInput: Sendable, Hashable {
             if let instruction = body[name] { contents.append(instruction) }
         }
         for content in contents {
-            if let found = geminiParts(content["parts"], depth: 0, images: &images) { return found }
+            if let found = geminiParts(content["parts"], depth: 0, media: &media) { return found }
         }
         return nil
     }
@@ -218,20 +228,23 @@ public enum UnboundedInput: Sendable, Hashable {
     /// `fileData` parts (an uploaded file's URI, a public URL, a video's page) and inline data
     /// that is neither an image, text nor audio (a PDF, a video), also inside a function's
     /// response; inline images counted.
-    private static func geminiParts(_ parts: JSONNode?, depth: Int, images: inout Int) -> UnboundedInput? {
+    private static func geminiParts(_ parts: JSONNode?, depth: Int, media: inout [InlineMedia]) -> UnboundedInput? {
         guard depth < maximumDepth else { return nil }
         for part in parts?.arrayValue ?? [] {
             if part["fileData"] != nil || part["file_data"] != nil { return .file }
             if let inline = part["inlineData"] ?? part["inline_data"] {
                 let type = (inline["mimeType"] ?? inline["mime_type"])?.stringValue?.lowercased() ?? ""
+                let data = inline["data"]?.stringValue ?? ""
                 if type.hasPrefix("image/") {
-                    images += 1
-                } else if !type.hasPrefix("text/") && !type.hasPrefix("audio/") {
+                    media.append(InlineMedia(base64: data))
+                } else if type.hasPrefix("audio/") {
+                    media.append(InlineMedia(base64: data, isAudio: true))
+                } else if !type.hasPrefix("text/") {
                     return .inlineDocument
                 }
             }
             for name in ["functionResponse", "function_response"] {
-                if let found = geminiParts(part[name]?["parts"], depth: depth + 1, images: &images) { return found }
+                if let found = geminiParts(part[name]?["parts"], depth: depth + 1, media: &media) { return found }
             }
         }
         return nil
@@ -239,11 +252,11 @@ public enum UnboundedInput: Sendable, Hashable {
 
     // MARK: Cohere
 
-    private static func cohere(_ body: JSONObject, images: inout Int) -> UnboundedInput? {
+    private static func cohere(_ body: JSONObject, media: inout [InlineMedia]) -> UnboundedInput? {
         // v1's connectors (web search, the owner's data sources).
         if let connectors = body["connectors"]?.arrayValue, !connectors.isEmpty { return .providerTool }
         for message in body["messages"]?.arrayValue ?? [] {
-            if let found = openAIParts(message["content"], images: &images) { return found }
+            if let found = openAIParts(message["content"], media: &media) { return found }
         }
         return nil
     }
@@ -253,11 +266,12 @@ public enum UnboundedInput: Sendable, Hashable {
     /// How deep nested content (tool results, documents, function responses) is followed.
     private static let maximumDepth = 8
 
-    /// An image by `url`: inline (`data:`), counted; fetched by the provider, unbounded.
-    private static func inlineOrFetched(_ url: String?, images: inout Int) -> UnboundedInput? {
+    /// An image by `url`: inline (`data:`), read for its size; fetched by the provider, unbounded.
+    private static func inlineOrFetched(_ url: String?, media: inout [InlineMedia]) -> UnboundedInput? {
         guard let url else { return nil }
         if url.prefix(5).lowercased() == "data:" {
-            images += 1
+            let data = url.firstIndex(of: ",").map { url[url.index(after: $0)...] } ?? ""
+            media.append(InlineMedia(base64: data))
             return nil
         }
         return .url

@@ -6,10 +6,11 @@ import NIOCore
 /// budget) before it is sent: its input plus the output it allows itself, for every answer it
 /// asks for.
 ///
-/// The input is at most a token for every byte of the body (a token covers at least one byte
-/// of text; the estimate a token count is answered with, a token for every four bytes, is what
-/// ordinary text costs, and a hostile app's text can cost four times that), plus, for each inline
-/// image, the most a provider charges a small image; never more than the model's context window
+/// The input is at most a token for every byte of the body's text (a token covers at least one
+/// byte of text; the estimate a token count is answered with, a token for every four bytes, is
+/// what ordinary text costs, and a hostile app's text can cost four times that), and for each
+/// image or audio clip sent as base64, the most a provider charges for it (``InlineMedia``: by an
+/// image's size, read from its header; by audio's length); never more than the model's context window
 /// (a longer request is refused at no cost). A request whose input its size does not bound
 /// (``UnboundedInput``: a stored file, a URL, an earlier response, a tool the provider runs, a
 /// document sent inline) holds the whole context window. The output is the request's own limit,
@@ -57,10 +58,9 @@ struct TokenEstimate: Sendable, Hashable {
     /// The context window assumed for a model the catalog does not know: the largest a provider
     /// offers today (2M tokens).
     static let defaultContextWindow = 2_097_152
-    /// What an inline image may cost beyond its bytes: a provider charges a tiny image as a whole
-    /// tile or at a fixed resolution (Gemini 258 tokens, or 1,120 at its high media resolution;
-    /// OpenAI 255 at high detail).
-    static let tokensPerInlineImage = 1_200
+    /// Bytes of an audio upload held as a token (``InlineMedia``: providers count audio by its
+    /// seconds, and a second of the lowest bitrate they take is 1,000 bytes).
+    static let audioBytesPerToken = 16
     /// The most answers one request is held for (OpenAI accepts `n` up to 128).
     static let maximumChoices = 1024
     /// The largest body read for its limits and input; a larger one is held at the whole context
@@ -94,8 +94,15 @@ struct TokenEstimate: Sendable, Hashable {
         if EmbeddingsEndpoint.matches(path: request.path, family: family) {
             return TokenEstimate(tokens: min(request.body.readableBytes, window))
         }
+        // An audio file uploaded to be transcribed or translated (multipart form data).
+        if isAudioUpload(path: request.path) {
+            return TokenEstimate(tokens: request.body.readableBytes / audioBytesPerToken + 1 + otherRequestOutput)
+        }
         let scan = body.map { UnboundedInput.scan($0, family: family) } ?? UnboundedInput.Scan()
-        let carried = request.body.readableBytes + scan.inlineImages * tokensPerInlineImage
+        // Images and audio sent as base64 are held at what they may cost, their text left out.
+        let mediaText = scan.media.reduce(0) { $0 + $1.base64Length }
+        let mediaTokens = scan.media.reduce(0) { $0 + $1.worstCaseTokens(model: model) }
+        let carried = max(0, request.body.readableBytes - mediaText) + mediaTokens
         let input = scan.unbounded == nil ? min(carried, window) : window
         let named = namedOutputLimit(in: body)
         let writes = asksAModelToWrite(path: request.path, family: family)
@@ -134,6 +141,12 @@ struct TokenEstimate: Sendable, Hashable {
             unboundedInput: unboundedInput,
             fittedOutputLimit: perAnswer
         )
+    }
+
+    /// Whether `path` (without its query) uploads audio to be transcribed or translated
+    /// (OpenAI's, Groq's and Azure OpenAI's `…/audio/transcriptions` and `…/audio/translations`).
+    static func isAudioUpload(path: String) -> Bool {
+        path.hasSuffix("/audio/transcriptions") || path.hasSuffix("/audio/translations")
     }
 
     /// Whether `path` (without its query) asks a model to write: a chat, a Responses call, a
