@@ -15,6 +15,8 @@ public import Hummingbird
 /// - `POST /v1/embeddings` answers OpenAI's embeddings (floats or base64), counting the input alone.
 /// - `POST /v1/files` takes an OpenAI file upload (multipart) and answers its file object.
 /// - `POST /v1/moderations` answers OpenAI's moderation results (none flagged, no usage).
+/// - `POST /v1/audio/transcriptions` and `…/translations` take an audio upload (multipart) and
+///   answer its transcript, with whisper's usage by the audio's length.
 /// - A path it does not serve gets 404 in the provider's error format, as the real ones answer.
 /// - When ``Configuration/apiKey`` is set, each request must carry it in its family's auth header.
 public enum MockProvider {
@@ -164,6 +166,9 @@ public enum MockProvider {
             router.post(RouterPath(path)) { request, _ in try await handler.respondToResponses(request) }
         }
         router.post("/v1/files") { request, _ in try await handler.uploadFile(request) }
+        for path in ["/v1/audio/transcriptions", "/v1/audio/translations"] {
+            router.post(RouterPath(path)) { request, _ in try await handler.transcribe(request) }
+        }
         let geminiFiles = MockGeminiFiles()
         for path in ["/upload/v1beta/files", "/upload/v1/files"] {
             router.post(RouterPath(path)) { request, _ in

@@ -312,6 +312,41 @@ struct UnboundedInputHoldTests {
         }
     }
 
+    /// An audio file uploaded for transcription holds a token for 16 of its bytes (before, one a
+    /// byte: a minute of audio could not be transcribed under a cap of 100,000), and whisper's
+    /// answer, billed by the audio's length, is charged 32 tokens a second of it (before, its
+    /// whole hold); a format with no usage is charged the hold.
+    @Test func aTranscriptionIsHeldByItsAudioAndChargedByItsLength() async throws {
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 100_000, period: .lifetime)
+            let audio = 960_000  // a minute at 128 kbit/s, as the mock reads it
+            func upload(format: String?) -> String {
+                var fields = [("model", "whisper-1")]
+                if let format { fields.append(("response_format", format)) }
+                var body = ""
+                for (name, value) in fields {
+                    body += "--mockboundary\r\ncontent-disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+                }
+                body += "--mockboundary\r\ncontent-disposition: form-data; name=\"file\"; filename=\"talk.mp3\"\r\n"
+                body += "content-type: audio/mpeg\r\n\r\n" + String(repeating: "a", count: audio)
+                return body + "\r\n--mockboundary--\r\n"
+            }
+            let headers = [
+                bridge.authHeader(for: .openai), ("content-type", "multipart/form-data; boundary=mockboundary"),
+            ]
+            let path = "/openai/v1/audio/transcriptions"
+            let json = try await bridge.send(.POST, path, body: upload(format: nil), headers: headers)
+            #expect(json.status == 200, "\(json.text)")
+            #expect(json.json["text"] as? String == "Mock transcript of 60 seconds.")
+            #expect(try await bridge.wallet.allowanceStatuses().first?.used == 60 * 32)
+            let text = upload(format: "text")
+            let plain = try await bridge.send(.POST, path, body: text, headers: headers)
+            #expect(plain.status == 200, "\(plain.text)")
+            let used = try await bridge.wallet.allowanceStatuses().first?.used
+            #expect(used == 60 * 32 + text.utf8.count / 16 + 1 + 4_096, "\(String(describing: used))")
+        }
+    }
+
     /// A gift's budget is held the same way by the giver: a stranger cannot spend past it by
     /// naming a document.
     @Test func aGiftThatCannotHoldTheNamedInputRefusesTheRequest() async throws {

@@ -56,9 +56,25 @@ public enum UsageExtractor {
         }
         if let counts {
             if family == .anthropic { return anthropicUsage(counts) }
-            return openAIUsage(counts) ?? responsesUsage(counts)
+            return openAIUsage(counts) ?? responsesUsage(counts) ?? durationUsage(counts)
         }
         return nil
+    }
+
+    /// The tokens a second of audio counts as, for a transcription billed by its length: the
+    /// most any provider counts (Gemini's 32; OpenAI's token-billed transcription models about 10).
+    public static let audioTokensPerSecond = 32
+
+    /// A transcription billed by the length of its audio (OpenAI's whisper-1: `{"type":
+    /// "duration", "seconds": …}`), as input at ``audioTokensPerSecond``: before, with no tokens
+    /// to read, it was charged its whole hold.
+    static func durationUsage(_ counts: UsageReport.Counts) -> TokenUsage? {
+        guard let seconds = counts.seconds, seconds.isFinite, seconds >= 0 else { return nil }
+        let tokens = Int.clamping(
+            (seconds * Double(audioTokensPerSecond)).rounded(.up),
+            to: 0...TokenUsage.largestCount
+        )
+        return TokenUsage(inputTokens: tokens, outputTokens: 0)
     }
 
     /// Gemini's input is the prompt plus what its own tools read (`toolUsePromptTokenCount`: a

@@ -36,6 +36,8 @@ extension UsageReport.Counts {
                 counts.tokens = try CohereTokens(reading: &reader)
             } else if named("billed_units") {
                 counts.billed_units = try CohereTokens(reading: &reader)
+            } else if named("seconds") {
+                counts.seconds = try reader.number()
             } else {
                 try reader.skipValue()
             }

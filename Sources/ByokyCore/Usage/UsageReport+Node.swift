@@ -103,6 +103,7 @@ extension UsageReport.Counts {
             // By length first: a name is then compared with one or two of those read, not all.
             switch name.utf8.count {
             case 6 where name == "tokens": tokens = CohereTokens(member.value)
+            case 7 where name == "seconds": seconds = number(member.value)
             case 12 where name == "input_tokens": input_tokens = number(member.value)
             case 12 where name == "billed_units": billed_units = CohereTokens(member.value)
             case 12 where name == "total_tokens": total_tokens = number(member.value)

@@ -27,6 +27,9 @@ struct UsageReport {
         var output_tokens_details: Details?
         var tokens: CohereTokens?
         var billed_units: CohereTokens?
+        /// The length of audio a transcription was billed by (OpenAI's whisper-1: `usage` of
+        /// `type` `duration`).
+        var seconds: Double?
     }
     struct GeminiCounts {
         let promptTokenCount: Double?

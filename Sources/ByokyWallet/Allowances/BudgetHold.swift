@@ -61,6 +61,16 @@ struct BudgetHold: Sendable {
         release(status < 400 ? usage?.totalTokens ?? amount : 0)
     }
 
+    /// The usage to record for an answer with `status` that reported `usage`: the usage, or for
+    /// a served request whose usage is unknown (an answer that reports none: speech, a plain-text
+    /// transcript), the whole hold it is charged, as input. Recorded, the charge is counted
+    /// again whenever caps are read from the log (after a restart, on a shared log) and in the
+    /// owner's usage; before, only the running process knew it.
+    func recordedUsage(_ usage: TokenUsage?, status: Int) -> TokenUsage? {
+        guard usage == nil, status < 400 else { return usage }
+        return TokenUsage(inputTokens: amount, outputTokens: 0)
+    }
+
     /// Runs `send` with the hold taken: a failure gives it back, and is rethrown.
     static func sending<Answer>(holding hold: BudgetHold?, _ send: () async throws -> Answer) async throws -> Answer {
         do {

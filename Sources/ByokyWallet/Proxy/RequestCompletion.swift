@@ -197,9 +197,11 @@ final class RequestCompletion: Sendable {
     private func record(usage: TokenUsage?, errorCode: String?) {
         guard let (entry, wasAnnounced) = state.withLock({ $0.takeEntry() }) else { return }
         let status = entry.status
+        let hold = self.hold
+        // Under a budget, usage that is unknown is recorded as the hold it is charged.
+        let usage = hold?.recordedUsage(usage, status: status) ?? usage
         let record = Self.record(of: entry, started: started, usage: usage, errorCode: errorCode)
         // Written just after the response, off its path; the budget is settled once it is stored.
-        let hold = self.hold
         store.enqueue(record, announced: wasAnnounced, completing: nil) { hold?.settle(usage: usage, status: status) }
     }
 

@@ -1,0 +1,49 @@
+import ByokyCore
+import ByokyHTTPServer
+import Hummingbird
+
+extension MockHandler {
+    /// The audio length the mock assumes for an uploaded file: 16,000 bytes a second (128 kbit/s).
+    static let audioBytesPerSecond = 16_000
+
+    /// `POST /v1/audio/transcriptions` and `/v1/audio/translations` (OpenAI): reads the multipart
+    /// upload and answers as the API does for `response_format` `json` (the default): the text,
+    /// and for `whisper-1` the usage by the audio's length (`{"type": "duration", "seconds"}`),
+    /// for the `gpt-4o-*-transcribe` models in tokens. Other formats (`text`, `srt`, `vtt`) are
+    /// plain text with no usage.
+    func transcribe(_ request: Request) async throws -> Response {
+        if let failure = checkAuth(request, family: .openai) { return failure }
+        let body = try await request.body.collect(upTo: MockProvider.maximumRequestSize)
+        guard let contentType = request.headers[.contentType],
+            let parts = MultipartForm.parts(of: Array(body.readableBytesView), contentType: contentType)
+        else {
+            return error(.invalidRequest, "The upload is not multipart/form-data", family: .openai)
+        }
+        func field(_ name: String) -> String? {
+            parts.first { $0.name == name }.map { String(decoding: $0.body, as: UTF8.self) }
+        }
+        guard let file = parts.first(where: { $0.name == "file" && $0.filename != nil }) else {
+            return error(.invalidRequest, "file: field required", family: .openai)
+        }
+        guard let model = field("model"), !model.isEmpty else {
+            return error(.invalidRequest, "model: field required", family: .openai)
+        }
+        let seconds = max(1, (file.body.count + Self.audioBytesPerSecond - 1) / Self.audioBytesPerSecond)
+        let text = "Mock transcript of \(seconds) seconds."
+        if let format = field("response_format"), format != "json" {
+            var response = Response(status: .ok, body: .init(byteBuffer: .init(string: text)))
+            response.headers[.contentType] = "text/plain; charset=utf-8"
+            return response
+        }
+        let usage: JSONValue =
+            model.hasPrefix("whisper")
+            ? .object(["type": .string("duration"), "seconds": .number(Double(seconds))])
+            : .object([
+                "type": .string("tokens"), "input_tokens": .number(Double(seconds * 10)),
+                "output_tokens": .number(8), "total_tokens": .number(Double(seconds * 10 + 8)),
+            ])
+        var writer = JSONWriter()
+        writer.write(.object(["text": .string(text), "usage": usage]))
+        return json(writer.bytes)
+    }
+}
