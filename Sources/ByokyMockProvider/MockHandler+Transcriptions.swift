@@ -12,18 +12,13 @@ extension MockHandler {
     /// for the `gpt-4o-*-transcribe` models in tokens. Other formats (`text`, `srt`, `vtt`) are
     /// plain text with no usage.
     func transcribe(_ request: Request) async throws -> Response {
-        if let failure = checkAuth(request, family: .openai) { return failure }
-        let body = try await request.body.collect(upTo: MockProvider.maximumRequestSize)
-        guard let contentType = request.headers[.contentType],
-            let parts = MultipartForm.parts(of: Array(body.readableBytesView), contentType: contentType)
-        else {
-            return error(.invalidRequest, "The upload is not multipart/form-data", family: .openai)
+        let (parts, file): ([MultipartForm.Part], MultipartForm.Part)
+        switch try await readUpload(request) {
+        case .refused(let refusal): return refusal
+        case .read(let allParts, let upload): (parts, file) = (allParts, upload)
         }
         func field(_ name: String) -> String? {
             parts.first { $0.name == name }.map { String(decoding: $0.body, as: UTF8.self) }
-        }
-        guard let file = parts.first(where: { $0.name == "file" && $0.filename != nil }) else {
-            return error(.invalidRequest, "file: field required", family: .openai)
         }
         guard let model = field("model"), !model.isEmpty else {
             return error(.invalidRequest, "model: field required", family: .openai)

@@ -141,15 +141,10 @@ struct MockHandler: Sendable {
     /// `POST /v1/files` (OpenAI): reads the multipart upload and answers the file object OpenAI
     /// answers, with the uploaded part's name and size.
     func uploadFile(_ request: Request) async throws -> Response {
-        if let failure = checkAuth(request, family: .openai) { return failure }
-        let body = try await request.body.collect(upTo: MockProvider.maximumRequestSize)
-        guard let contentType = request.headers[.contentType],
-            let parts = MultipartForm.parts(of: Array(body.readableBytesView), contentType: contentType)
-        else {
-            return error(.invalidRequest, "The upload is not multipart/form-data", family: .openai)
-        }
-        guard let file = parts.first(where: { $0.name == "file" && $0.filename != nil }) else {
-            return error(.invalidRequest, "file: field required", family: .openai)
+        let (parts, file): ([MultipartForm.Part], MultipartForm.Part)
+        switch try await readUpload(request) {
+        case .refused(let refusal): return refusal
+        case .read(let allParts, let upload): (parts, file) = (allParts, upload)
         }
         let purpose = parts.first { $0.name == "purpose" }.map { String(decoding: $0.body, as: UTF8.self) }
         var writer = JSONWriter()
@@ -167,6 +162,30 @@ struct MockHandler: Sendable {
             ])
         )
         return json(writer.bytes)
+    }
+
+    /// What reading an OpenAI multipart upload gave.
+    enum UploadReading {
+        /// The form's parts, and its `file`.
+        case read([MultipartForm.Part], file: MultipartForm.Part)
+        /// The answer refusing it.
+        case refused(Response)
+    }
+
+    /// Reads an OpenAI multipart upload as the API does: refused for a wrong key, a body that is
+    /// not multipart form data, or no `file` part.
+    func readUpload(_ request: Request) async throws -> UploadReading {
+        if let failure = checkAuth(request, family: .openai) { return .refused(failure) }
+        let body = try await request.body.collect(upTo: MockProvider.maximumRequestSize)
+        guard let contentType = request.headers[.contentType],
+            let parts = MultipartForm.parts(of: Array(body.readableBytesView), contentType: contentType)
+        else {
+            return .refused(error(.invalidRequest, "The upload is not multipart/form-data", family: .openai))
+        }
+        guard let file = parts.first(where: { $0.name == "file" && $0.filename != nil }) else {
+            return .refused(error(.invalidRequest, "file: field required", family: .openai))
+        }
+        return .read(parts, file: file)
     }
 
     func modelList(for request: Request, family: APIFamily? = nil) -> Response {

@@ -89,6 +89,22 @@ struct FittedOutputTests {
         max(256 * answers, (room - input) / 2) / answers
     }
 
+    /// An OpenAI chat through the bridge.
+    static func chat(_ bridge: BridgeFixture, _ body: String) async throws -> BridgeFixture.Exchange {
+        try await bridge.send(
+            .POST,
+            "/openai/v1/chat/completions",
+            body: body,
+            headers: [bridge.authHeader(for: .openai)]
+        )
+    }
+
+    /// Routes the test app to Claude Sonnet by a group.
+    static func routeToClaude(_ bridge: BridgeFixture) async throws {
+        try await bridge.wallet.addGroup(name: "claude", provider: .anthropic, model: "claude-sonnet-4-6")
+        try await bridge.wallet.assign(app: app, toGroup: "claude")
+    }
+
     /// The last body the mock read, parsed.
     static func lastUpstreamBody(_ bodies: Locked<[MockProvider.ObservedBody]>) throws -> JSONNode {
         let last = try #require(bodies.withLock { $0.last })
@@ -196,12 +212,7 @@ struct FittedOutputTests {
         try await BridgeFixture.with(grant: [.openai]) { bridge in
             let body = #"{"model":"mock-unknown-model","messages":[{"role":"user","content":"Hi"}]}"#
             try await bridge.wallet.setAllowance(app: Self.app, tokens: body.utf8.count + 100, period: .lifetime)
-            let refused = try await bridge.send(
-                .POST,
-                "/openai/v1/chat/completions",
-                body: body,
-                headers: [bridge.authHeader(for: .openai)]
-            )
+            let refused = try await Self.chat(bridge, body)
             #expect(refused.status == 429, "\(refused.text)")
             #expect(refused.header("x-byoky-error-code") == "ALLOWANCE_EXCEEDED")
             #expect(refused.text.contains("fewer than \(256) tokens"), "\(refused.text)")
@@ -213,16 +224,10 @@ struct FittedOutputTests {
     /// limit the translation wrote.
     @Test func aTranslatedRequestIsFittedInTheTargetsMember() async throws {
         try await BridgeFixture.with(grant: [.openai, .anthropic]) { bridge in
-            try await bridge.wallet.addGroup(name: "claude", provider: .anthropic, model: "claude-sonnet-4-6")
-            try await bridge.wallet.assign(app: Self.app, toGroup: "claude")
+            try await Self.routeToClaude(bridge)
             try await bridge.wallet.setAllowance(app: Self.app, tokens: 20_000, period: .lifetime)
             let body = #"{"model":"gpt-5.5","messages":[{"role":"user","content":"Write a novel"}]}"#
-            let served = try await bridge.send(
-                .POST,
-                "/openai/v1/chat/completions",
-                body: body,
-                headers: [bridge.authHeader(for: .openai)]
-            )
+            let served = try await Self.chat(bridge, body)
             #expect(served.status == 200, "\(served.text)")
             #expect(served.json["object"] as? String == "chat.completion")
             let limit = try #require(served.header("x-byoky-output-limit").flatMap { Int($0) })
@@ -241,16 +246,10 @@ struct FittedOutputTests {
     @Test(arguments: [(10_000, true), (900, false)])
     func aTranslatedThinkingBudgetIsFittedBelowTheLimit(cap: Int, thinks: Bool) async throws {
         try await BridgeFixture.with(grant: [.openai, .anthropic]) { bridge in
-            try await bridge.wallet.addGroup(name: "claude", provider: .anthropic, model: "claude-sonnet-4-6")
-            try await bridge.wallet.assign(app: Self.app, toGroup: "claude")
+            try await Self.routeToClaude(bridge)
             let body = #"{"model":"o3","reasoning_effort":"high","messages":[{"role":"user","content":"Prove it"}]}"#
             try await bridge.wallet.setAllowance(app: Self.app, tokens: cap, period: .lifetime)
-            let served = try await bridge.send(
-                .POST,
-                "/openai/v1/chat/completions",
-                body: body,
-                headers: [bridge.authHeader(for: .openai)]
-            )
+            let served = try await Self.chat(bridge, body)
             #expect(served.status == 200, "\(served.text)")
             let sent = try Self.lastUpstreamBody(bridge.upstreamBodies)
             let limit = Self.fittedLimit(room: cap, input: body.utf8.count)
