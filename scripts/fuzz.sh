@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets in Fuzz/ and runs them.
 #   scripts/fuzz.sh [seconds] [target...]
 #     seconds: TranslateFuzz's budget (default 30, what CI runs); every other target gets a sixth.
-#     target:  TranslateFuzz, PathFuzz, or a parser of ParsersFuzz: sse json relay links backup url
+#     target:  TranslateFuzz, PathFuzz, or a parser of ParsersFuzz: sse json relay links backup url media
 #              (default: all of them).
 #   FUZZ_RUNS=10000000 scripts/fuzz.sh 0 [target...]   a campaign: that many inputs per target.
 # Seeds: the translation fixtures (TranslateFuzz, sse, json) and Fuzz/Corpus/<target>/; the corpus
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(TranslateFuzz PathFuzz sse json relay links backup url)
+[ "${#targets[@]}" -gt 0 ] || targets=(TranslateFuzz PathFuzz sse json relay links backup url media)
 mkdir -p .build-fuzz/artifacts
 build() {
     swift build --package-path Fuzz --scratch-path .build-fuzz -c release \
@@ -41,7 +41,7 @@ for target in "${targets[@]}"; do
             cp -n "$file" "$corpus/$(basename "$(dirname "$file")")-$(basename "$file")"
         done
         ;;
-    relay | links | backup | url) executable=ParsersFuzz ;;
+    relay | links | backup | url | media) executable=ParsersFuzz ;;
     *)
         echo "fuzz: unknown target $target" >&2
         exit 2

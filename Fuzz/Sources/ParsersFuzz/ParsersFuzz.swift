@@ -16,14 +16,16 @@ import Darwin
 /// - `links`: gift links, gift short links and pairing codes.
 /// - `backup`: the `.byoky` document parser (after decryption) and the sealed-value decoder.
 /// - `url`: AbsoluteURL and the provider URL policy on arbitrary text.
+/// - `media`: the image header reader behind a budget's hold (``InlineMedia``), on the input as an
+///   image file sent as base64, and on the input as base64 text itself.
 ///
 /// Any crash, hang, runaway allocation or failed check is a finding.
 enum Target: String {
-    case sse, json, relay, links, backup, url
+    case sse, json, relay, links, backup, url, media
 
     static let current: Target = {
         guard let name = getenv("BYOKY_FUZZ_TARGET").map({ String(cString: $0) }), let target = Target(rawValue: name)
-        else { fatalError("set BYOKY_FUZZ_TARGET to sse, json, relay, links, backup or url") }
+        else { fatalError("set BYOKY_FUZZ_TARGET to sse, json, relay, links, backup, url or media") }
         return target
     }()
 }
@@ -38,6 +40,7 @@ public func parsersFuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     case .links: fuzzLinks(bytes)
     case .backup: fuzzBackup(bytes)
     case .url: fuzzURL(bytes)
+    case .media: fuzzMedia(bytes)
     }
     return 0
 }
@@ -104,6 +107,28 @@ func fuzzURL(_ bytes: [UInt8]) {
         _ = try? ProviderURLPolicy.validate(text, provider: provider, credentialBaseURL: "http://127.0.0.1:9")
     }
     _ = ProviderURLPolicy.isAllowedRelayURL(text)
+}
+
+func fuzzMedia(_ bytes: [UInt8]) {
+    let encoded = Base64.encode(bytes)
+    let image = InlineMedia(base64: encoded)
+    // The same file in the URL-safe alphabet, or with line breaks, reads the same.
+    let urlSafe = InlineMedia(base64: Base64.encodeURLSafe(bytes))
+    precondition(urlSafe.kind == image.kind, "an image reads differently in the URL-safe alphabet")
+    var wrapped = ""
+    for (index, character) in encoded.enumerated() {
+        if index > 0, index % 76 == 0 { wrapped += "\n" }
+        wrapped.append(character)
+    }
+    precondition(InlineMedia(base64: wrapped).kind == image.kind, "an image reads differently across lines")
+    for model in [nil, "gpt-4o-mini"] {
+        let tokens = image.worstCaseTokens(model: model)
+        precondition(tokens > 0 && tokens <= TokenUsage.largestCount, "an image's bound is out of range")
+    }
+    // Any text as base64: images and audio never fail to give a bound.
+    let text = String(decoding: bytes, as: UTF8.self)
+    precondition(InlineMedia(base64: text).worstCaseTokens(model: nil) > 0)
+    precondition(InlineMedia(base64: text, isAudio: true).worstCaseTokens(model: nil) > 0)
 }
 
 /// The entry point SwiftPM links for this executable: libFuzzer's driver (FuzzSupport).
