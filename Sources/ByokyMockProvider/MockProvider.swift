@@ -16,7 +16,8 @@ public import Hummingbird
 /// - `POST /v1/files` takes an OpenAI file upload (multipart) and answers its file object.
 /// - `POST /v1/moderations` answers OpenAI's moderation results (none flagged, no usage).
 /// - `POST /v1/audio/transcriptions` and `…/translations` take an audio upload (multipart) and
-///   answer its transcript, with whisper's usage by the audio's length.
+///   answer its transcript, with whisper's usage by the audio's length; `POST /v1/audio/speech`
+///   answers audio for its text, with no usage.
 /// - A path it does not serve gets 404 in the provider's error format, as the real ones answer.
 /// - When ``Configuration/apiKey`` is set, each request must carry it in its family's auth header.
 public enum MockProvider {
@@ -166,6 +167,7 @@ public enum MockProvider {
             router.post(RouterPath(path)) { request, _ in try await handler.respondToResponses(request) }
         }
         router.post("/v1/files") { request, _ in try await handler.uploadFile(request) }
+        router.post("/v1/audio/speech") { request, _ in try await handler.speak(request) }
         for path in ["/v1/audio/transcriptions", "/v1/audio/translations"] {
             router.post(RouterPath(path)) { request, _ in try await handler.transcribe(request) }
         }

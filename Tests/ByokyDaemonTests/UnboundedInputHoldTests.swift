@@ -347,6 +347,28 @@ struct UnboundedInputHoldTests {
         }
     }
 
+    /// Speech holds by the text it reads aloud, and its answer (audio, no usage) is charged that
+    /// hold: ten words fit a cap of 10,000 (before, each held and was charged 4,096 and more, so
+    /// two did).
+    @Test func speechIsChargedByTheTextItReadsAloud() async throws {
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 10_000, period: .lifetime)
+            let body = #"{"model":"gpt-4o-mini-tts","voice":"alloy","input":"Hello"}"#
+            for _ in 0..<10 {
+                let spoken = try await bridge.send(
+                    .POST,
+                    "/openai/v1/audio/speech",
+                    body: body,
+                    headers: [bridge.authHeader(for: .openai)]
+                )
+                #expect(spoken.status == 200 && spoken.header("content-type") == "audio/mpeg", "\(spoken.text)")
+                #expect(spoken.body.count == 5_000)
+            }
+            let used = try await bridge.wallet.allowanceStatuses().first?.used
+            #expect(used == 10 * (body.utf8.count + 5 * 4), "\(String(describing: used))")
+        }
+    }
+
     /// A gift's budget is held the same way by the giver: a stranger cannot spend past it by
     /// naming a document.
     @Test func aGiftThatCannotHoldTheNamedInputRefusesTheRequest() async throws {

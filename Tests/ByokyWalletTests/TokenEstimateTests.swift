@@ -275,6 +275,22 @@ struct InlineMediaHoldTests {
         #expect(other.tokens < 50_000, "\(other.tokens)")
     }
 
+    /// Speech holds (and, its answer reporting no usage, is charged) by the text it reads aloud,
+    /// not an answer's worth whatever its length.
+    @Test func speechIsHeldByTheTextItReadsAloud() {
+        let word = #"{"model":"gpt-4o-mini-tts","voice":"alloy","input":"Hello"}"#
+        #expect(
+            TokenEstimateTests.estimate(.openai, "/v1/audio/speech", word, model: "gpt-4o-mini-tts").tokens
+                == word.utf8.count + 5 * TokenEstimate.speechTokensPerCharacter
+        )
+        let page = String(repeating: "Read this aloud. ", count: 200)
+        let long = #"{"model":"tts-1","voice":"alloy","input":""# + page + #""}"#
+        #expect(
+            TokenEstimateTests.estimate(.openai, "/v1/audio/speech", long, model: "tts-1").tokens
+                == long.utf8.count + page.count * TokenEstimate.speechTokensPerCharacter
+        )
+    }
+
     @Test func audioIsHeldByItsLengthNotItsText() {
         let audio = Data(count: 480_000).base64EncodedString()
         let body =

@@ -51,8 +51,8 @@ struct TokenEstimate: Sendable, Hashable {
     /// Output assumed when a chat sets no limit and its model is not in the catalog: the most a
     /// catalogued model writes (before, 4,096, while such a model could write 16k or 100k).
     static let defaultMaximumOutput = ModelCatalog.all.map(\.maxOutputTokens).max() ?? 128_000
-    /// Output assumed for a request that asks no model to write (moderations, speech, images,
-    /// rerank), whose cost is not counted in tokens: an answer's worth, charged whole when its
+    /// Output assumed for a request that asks no model to write (images, rerank, speech with no
+    /// text), whose cost is not counted in tokens: an answer's worth, charged whole when its
     /// answer reports no usage.
     static let otherRequestOutput = 4096
     /// The context window assumed for a model the catalog does not know: the largest a provider
@@ -106,7 +106,9 @@ struct TokenEstimate: Sendable, Hashable {
         let input = scan.unbounded == nil ? min(carried, window) : window
         let named = namedOutputLimit(in: body)
         let writes = asksAModelToWrite(path: request.path, family: family)
-        let output = named ?? known?.maxOutputTokens ?? (writes ? defaultMaximumOutput : otherRequestOutput)
+        let output =
+            named ?? known?.maxOutputTokens
+            ?? (writes ? defaultMaximumOutput : speechOutput(path: request.path, body: body) ?? otherRequestOutput)
         // Limits that could not be read could ask for the most answers.
         let answers = limitsUnread ? maximumChoices : choices(in: body)
         return TokenEstimate(
@@ -141,6 +143,20 @@ struct TokenEstimate: Sendable, Hashable {
             unboundedInput: unboundedInput,
             fittedOutputLimit: perAnswer
         )
+    }
+
+    /// Audio tokens held for each character a speech request reads aloud: speech runs about 15
+    /// characters a second, priced at about 21 audio tokens a second (OpenAI's gpt-4o-mini-tts),
+    /// so about 1.4 a character; four leave room for a slow voice.
+    static let speechTokensPerCharacter = 4
+
+    /// The audio a speech request (OpenAI's `…/audio/speech`) may write: by the length of the
+    /// text it reads aloud (its answer, audio, reports no usage, so it is charged this whole).
+    /// Before, every request held and was charged an answer's worth (4,096 tokens), a word's
+    /// reading as much as a page's.
+    static func speechOutput(path: String, body: JSONObject?) -> Int? {
+        guard path.hasSuffix("/audio/speech"), let input = body?["input"]?.stringValue else { return nil }
+        return max(1, input.count * speechTokensPerCharacter)
     }
 
     /// Whether `path` (without its query) uploads audio to be transcribed or translated

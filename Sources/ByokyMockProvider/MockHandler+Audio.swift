@@ -42,3 +42,25 @@ extension MockHandler {
         return json(writer.bytes)
     }
 }
+
+extension MockHandler {
+    /// `POST /v1/audio/speech` (OpenAI): reads the text aloud as the API answers, audio bytes
+    /// (`audio/mpeg`, about 1,000 bytes a character here) and no usage.
+    func speak(_ request: Request) async throws -> Response {
+        let read: OpenAIRequestRead
+        switch try await readOpenAIRequest(
+            request,
+            refusing: { $0["input"]?.stringValue == nil ? "input: field required" : nil }
+        ) {
+        case .refused(let refusal): return refusal
+        case .read(let request): read = request
+        }
+        let characters = read.object["input"]?.stringValue?.count ?? 0
+        var response = Response(
+            status: .ok,
+            body: .init(byteBuffer: .init(repeating: 0xFF, count: max(1, characters) * 1_000))
+        )
+        response.headers[.contentType] = "audio/mpeg"
+        return response
+    }
+}
