@@ -241,6 +241,10 @@ struct FittedTokenEstimateTests {
         let speech = #"{"model":"tts-1","input":"Hello","voice":"alloy"}"#
         let audio = TokenEstimateTests.estimate(.openai, "/v1/audio/speech", speech, model: "tts-1")
         #expect(audio.adjustableOutput == nil)
+        // OpenAI's legacy completions write 16 tokens when no limit is named: never raised.
+        let legacy = #"{"model":"gpt-3.5-turbo-instruct","prompt":"Once upon a time"}"#
+        let completion = TokenEstimateTests.estimate(.openai, "/v1/completions", legacy, model: nil)
+        #expect(completion.adjustableOutput == nil && completion.fitted(within: 10_000) == nil)
         // A body that is not JSON cannot take a limit.
         let broken = TokenEstimateTests.estimate(.openai, "/v1/chat/completions", "{not json", model: nil)
         #expect(broken.fitted(within: 1_000) == nil)

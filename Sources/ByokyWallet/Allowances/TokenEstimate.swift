@@ -116,6 +116,7 @@ struct TokenEstimate: Sendable, Hashable {
             unboundedInput: scan.unbounded,
             holdsUnlimitedOutput: named == nil && known == nil && writes,
             adjustableOutput: named == nil && writes && parsedWhole && body != nil
+                && !isLegacyCompletion(path: request.path)
                 ? AdjustableOutput(input: input, answers: answers) : nil
         )
     }
@@ -157,6 +158,13 @@ struct TokenEstimate: Sendable, Hashable {
     static func speechOutput(path: String, body: JSONObject?) -> Int? {
         guard path.hasSuffix("/audio/speech"), let input = body?["input"]?.stringValue else { return nil }
         return max(1, input.count * speechTokensPerCharacter)
+    }
+
+    /// Whether `path` (without its query) is the OpenAI family's legacy Completions: with no
+    /// `max_tokens` OpenAI writes 16 tokens, so a limit the wallet sent would let it write more
+    /// than the app would have got; its output is never fitted.
+    static func isLegacyCompletion(path: String) -> Bool {
+        path.hasSuffix("/completions") && !path.hasSuffix("/chat/completions")
     }
 
     /// Whether `path` (without its query) uploads audio to be transcribed or translated
