@@ -41,7 +41,6 @@ struct OutputLimitTests {
         Case(provider: .anthropic, path: "/v1/messages", member: "max_tokens"),
         Case(provider: .openai, path: "/v1/chat/completions", member: "max_completion_tokens"),
         Case(provider: .openai, path: "/v1/responses", member: "max_output_tokens"),
-        Case(provider: .openai, path: "/v1/completions", member: "max_tokens"),
         Case(provider: .groq, path: "/openai/v1/chat/completions", member: "max_tokens"),
         Case(provider: .mistral, path: "/v1/chat/completions", member: "max_tokens"),
         Case(provider: .xai, path: "/v1/chat/completions", member: "max_tokens"),
@@ -130,7 +129,7 @@ struct OutputLimitTests {
         #expect(named["generation_config"]?["maxOutputTokens"] == nil)
     }
 
-    @Test func anEndpointThatWritesNoTextOrABodyThatIsNoObjectTakesNone() {
+    @Test func anEndpointThatWritesNoTextALegacyCompletionOrABodyThatIsNoObjectTakesNone() {
         func set(_ body: String, _ provider: ProviderID, _ path: String) -> [UInt8]? {
             OutputLimit.setting(
                 700,
@@ -142,6 +141,8 @@ struct OutputLimitTests {
             )
         }
         #expect(set(#"{"input":"x","model":"m"}"#, .openai, "/v1/embeddings") == nil)
+        // A legacy completion writes 16 tokens unless it names a limit: the wallet never sets one.
+        #expect(set(#"{"model":"m","prompt":"Once"}"#, .openai, "/v1/completions") == nil)
         #expect(set(#"{"input":"x","model":"m"}"#, .openai, "/v1/audio/speech") == nil)
         #expect(set(#"{"messages":[]}"#, .anthropic, "/v1/messages/count_tokens") == nil)
         #expect(set(#"{"contents":[]}"#, .gemini, "/v1beta/models/x:countTokens") == nil)

@@ -32,6 +32,36 @@ public enum Base64 {
         normalized += String(repeating: "=", count: (4 - normalized.utf8.count % 4) % 4)
         return decode(normalized)
     }
+
+    /// The first `limit` bytes (or fewer) of base64 `text`, in either alphabet; characters of
+    /// neither (line breaks, spaces) are skipped, and decoding stops at padding. For reading a
+    /// file's header without decoding all of it.
+    static func decodePrefix(_ text: some StringProtocol, upTo limit: Int) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(min(limit, text.utf8.count * 3 / 4))
+        var accumulator = 0
+        var bits = 0
+        for byte in text.utf8 {
+            guard output.count < limit else { break }
+            let value: Int
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = Int(byte) - 65
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = Int(byte) - 71
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte) + 4
+            case UInt8(ascii: "+"), UInt8(ascii: "-"): value = 62
+            case UInt8(ascii: "/"), UInt8(ascii: "_"): value = 63
+            case UInt8(ascii: "="): return output
+            default: continue
+            }
+            accumulator = (accumulator << 6 | value) & 0xFFFFFF
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8((accumulator >> bits) & 0xFF))
+            }
+        }
+        return output
+    }
 }
 
 /// Lower-case hexadecimal.

@@ -24,7 +24,7 @@ public struct InlineMedia: Sendable, Hashable {
         base64Length = data.utf8.count
         if isAudio {
             kind = .audio
-        } else if let size = Self.imageSize(Base64Prefix.decode(data, upTo: Self.headerBytes)) {
+        } else if let size = Self.imageSize(Base64.decodePrefix(data, upTo: Self.headerBytes)) {
             kind = .image(width: size.width, height: size.height)
         } else {
             kind = .unreadImage
@@ -125,36 +125,5 @@ public struct InlineMedia: Sendable, Hashable {
             index += 2 + big16(index + 2)
         }
         return nil
-    }
-}
-
-/// Decodes the start of base64 text (standard or URL-safe alphabet; other characters, such as
-/// line breaks, skipped).
-enum Base64Prefix {
-    static func decode(_ text: some StringProtocol, upTo limit: Int) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(min(limit, text.utf8.count * 3 / 4))
-        var accumulator = 0
-        var bits = 0
-        for byte in text.utf8 {
-            guard output.count < limit else { break }
-            let value: Int
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = Int(byte) - 65
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = Int(byte) - 71
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte) + 4
-            case UInt8(ascii: "+"), UInt8(ascii: "-"): value = 62
-            case UInt8(ascii: "/"), UInt8(ascii: "_"): value = 63
-            case UInt8(ascii: "="): return output
-            default: continue
-            }
-            accumulator = (accumulator << 6 | value) & 0xFFFFFF
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8((accumulator >> bits) & 0xFF))
-            }
-        }
-        return output
     }
 }

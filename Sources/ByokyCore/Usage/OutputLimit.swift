@@ -6,7 +6,7 @@
 /// OpenAI's Chat Completions `max_completion_tokens` (its reasoning models refuse `max_tokens`),
 /// and so Azure OpenAI's from API version 2024-09-01 (earlier versions know `max_tokens` alone);
 /// the other OpenAI-compatible providers' (Groq, Mistral, xAI, DeepSeek, Together, Fireworks,
-/// OpenRouter, Perplexity, local servers) and the legacy Completions' `max_tokens`; the Responses
+/// OpenRouter, Perplexity, local servers) `max_tokens`; the Responses
 /// API's `max_output_tokens`; Gemini's `generationConfig.maxOutputTokens`.
 public enum OutputLimit {
     /// The member that holds a request's output limit.
@@ -18,7 +18,8 @@ public enum OutputLimit {
     }
 
     /// The field a request to `provider` (of `family`; `nil` for a local server) at `path`
-    /// (without its query) limits its output in, or `nil` for an endpoint that writes no text.
+    /// (without its query) limits its output in, or `nil` for an endpoint whose output the wallet
+    /// never limits (one that writes no text, a legacy completion).
     /// `query` matters to Azure OpenAI, whose `api-version` decides the name.
     public static func field(
         provider: ProviderID,
@@ -43,17 +44,24 @@ public enum OutputLimit {
                     provider == .openai || (provider == .azureOpenAI && azureTakesCompletionLimit(path, query))
                 return .topLevel(current ? "max_completion_tokens" : "max_tokens")
             }
-            return path.hasSuffix("/completions") ? .topLevel("max_tokens") : nil
+            // Legacy Completions: with no `max_tokens` OpenAI writes 16 tokens, so a limit the
+            // wallet set would let them write more than the app would have got.
+            return nil
         }
     }
 
+    /// The top-level members that limit a request's output, in any family's API.
+    public static let topLevelNames = ["max_tokens", "max_completion_tokens", "max_output_tokens"]
+    /// The members of Gemini's generation config that limit its output, in both spellings.
+    public static let generationConfigNames = ["maxOutputTokens", "max_output_tokens"]
+
     /// The members that may already limit a request's output in `family`'s API (top level, or
-    /// in Gemini's generation config in both of its spellings).
+    /// in Gemini's generation config).
     static func limitNames(of family: APIFamily?) -> [String] {
         switch family {
         case .anthropic?, .cohere?: ["max_tokens"]
-        case .gemini?: ["maxOutputTokens", "max_output_tokens"]
-        case .openai?, nil: ["max_tokens", "max_completion_tokens", "max_output_tokens"]
+        case .gemini?: generationConfigNames
+        case .openai?, nil: topLevelNames
         }
     }
 

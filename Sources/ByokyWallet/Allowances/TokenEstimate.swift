@@ -68,6 +68,10 @@ struct TokenEstimate: Sendable, Hashable {
     static let largestReadBody = 10_485_760
 
     static func worstCase(for request: ProxyRequest, model: String?) -> TokenEstimate {
+        // An audio file uploaded to be transcribed or translated (multipart form data).
+        if isAudioUpload(path: request.path) {
+            return TokenEstimate(tokens: request.body.readableBytes / audioBytesPerToken + 1 + otherRequestOutput)
+        }
         var body: JSONObject?
         var limitsUnread = false
         let parsedWhole = request.body.readableBytes <= largestReadBody
@@ -94,10 +98,6 @@ struct TokenEstimate: Sendable, Hashable {
         if EmbeddingsEndpoint.matches(path: request.path, family: family) {
             return TokenEstimate(tokens: min(request.body.readableBytes, window))
         }
-        // An audio file uploaded to be transcribed or translated (multipart form data).
-        if isAudioUpload(path: request.path) {
-            return TokenEstimate(tokens: request.body.readableBytes / audioBytesPerToken + 1 + otherRequestOutput)
-        }
         let scan = body.map { UnboundedInput.scan($0, family: family) } ?? UnboundedInput.Scan()
         // Images and audio sent as base64 are held at what they may cost, their text left out.
         let mediaText = scan.media.reduce(0) { $0 + $1.base64Length }
@@ -115,8 +115,8 @@ struct TokenEstimate: Sendable, Hashable {
             tokens: input + output * answers,
             unboundedInput: scan.unbounded,
             holdsUnlimitedOutput: named == nil && known == nil && writes,
-            adjustableOutput: named == nil && writes && parsedWhole && body != nil
-                && !isLegacyCompletion(path: request.path)
+            adjustableOutput: named == nil && parsedWhole && body != nil
+                && OutputLimit.field(provider: request.provider, family: family, path: request.path, query: "") != nil
                 ? AdjustableOutput(input: input, answers: answers) : nil
         )
     }
@@ -160,13 +160,6 @@ struct TokenEstimate: Sendable, Hashable {
         return max(1, input.count * speechTokensPerCharacter)
     }
 
-    /// Whether `path` (without its query) is the OpenAI family's legacy Completions: with no
-    /// `max_tokens` OpenAI writes 16 tokens, so a limit the wallet sent would let it write more
-    /// than the app would have got; its output is never fitted.
-    static func isLegacyCompletion(path: String) -> Bool {
-        path.hasSuffix("/completions") && !path.hasSuffix("/chat/completions")
-    }
-
     /// Whether `path` (without its query) uploads audio to be transcribed or translated
     /// (OpenAI's, Groq's and Azure OpenAI's `…/audio/transcriptions` and `…/audio/translations`).
     static func isAudioUpload(path: String) -> Bool {
@@ -192,17 +185,16 @@ struct TokenEstimate: Sendable, Hashable {
     static func namedOutputLimit(in body: JSONObject?) -> Int? {
         let largest = largestNumber(
             in: body,
-            named: ["max_tokens", "max_completion_tokens", "max_output_tokens"],
-            generationNames: ["maxOutputTokens", "max_output_tokens"]
+            named: OutputLimit.topLevelNames,
+            generationNames: OutputLimit.generationConfigNames
         )
         return largest.map { Int(min($0, 10_000_000)) }
     }
 
     /// The top-level members a hold reads for the output: the limits and the answer counts.
-    static let limitNames = JSONTopLevelScanner.Keys([
-        "max_tokens", "max_completion_tokens", "max_output_tokens", "n", "best_of", "generationConfig",
-        "generation_config",
-    ])
+    static let limitNames = JSONTopLevelScanner.Keys(
+        OutputLimit.topLevelNames + ["n", "best_of", "generationConfig", "generation_config"]
+    )
 
     /// How many answers the request asks for: OpenAI's `n` (and the legacy completions'
     /// `best_of`, which are all written and charged), Gemini's `candidateCount`; at least one.

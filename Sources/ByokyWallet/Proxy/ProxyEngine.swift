@@ -199,7 +199,7 @@ public struct ProxyEngine: Sendable {
                 now: holder.now()
             )
         // A request that names no output limit may be sent with what its caps have left.
-        if hold?.fittedOutputLimit != nil { plan = try plan.fittingOutput(to: hold) }
+        if let hold, hold.fittedOutputLimit != nil { plan = try plan.fittingOutput(to: hold) }
         let credential: CredentialRecord
         switch plan.source {
         case .receivedGift(let gift):

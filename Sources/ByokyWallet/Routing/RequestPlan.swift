@@ -77,8 +77,7 @@ public struct RequestPlan: Sendable {
 
     /// The plan with its body sent with the output limit `hold` was fitted to, if any
     /// (``BudgetHold/fitting(_:provider:family:pathAndQuery:)``), written as the target reads it.
-    func fittingOutput(to hold: BudgetHold?) throws -> RequestPlan {
-        guard let hold, hold.fittedOutputLimit != nil else { return self }
+    func fittingOutput(to hold: BudgetHold) throws -> RequestPlan {
         var fitted = self
         fitted.body = try hold.fitting(body, provider: target.id, family: target.family, pathAndQuery: pathAndQuery)
         return fitted
