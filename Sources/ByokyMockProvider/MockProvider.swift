@@ -22,15 +22,15 @@ public import Hummingbird
 /// - When ``Configuration/apiKey`` is set, each request must carry it in its family's auth header.
 public enum MockProvider {
     /// What the mock charges for each document a request names instead of carrying (a file by
-    /// id or URI, a document or image at a URL, an earlier response), in input tokens: as a
+    /// id or URI, a document at a URL, an earlier response), in input tokens: as a
     /// provider reads it into the model's context, its size is not the request's.
     public static let referencedDocumentTokens = 50_000
     /// What the mock's Gemini reports as read by its own tools (`toolUsePromptTokenCount`) when a
     /// request offers Google Search, URL context or code execution: the results the model read.
     public static let providerToolTokens = 30_000
-    /// What the mock charges for each image or audio clip a request carries as base64, in input
-    /// tokens: as a provider prices an image by its pixels and audio by its seconds, not by the
-    /// length of their text.
+    /// What the mock charges for each image or audio clip a request carries as base64, and each
+    /// image it names at a URL, in input tokens: as a provider prices an image by its pixels and
+    /// audio by its seconds, not by the length of their text.
     public static let inlineMediaTokens = 1_000
 
     /// How the mock behaves.

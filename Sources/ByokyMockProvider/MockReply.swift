@@ -46,12 +46,13 @@ struct MockReply: Sendable {
         defaultWordCount: Int
     ) {
         self.model = model
-        let referenced = Self.referencedDocuments(in: .object(original ?? request))
-        // Inline images and audio count by what they are, not by their base64 text.
+        let referenced = Self.referencedInput(in: .object(original ?? request))
+        // Inline images and audio count by what they are, not by their base64 text; an image
+        // fetched from a URL counts as an image.
         let inline = Self.inlineMedia(in: .object(original ?? request))
         inputTokens =
-            max(1, (bodySize - inline.textLength) / 4) + referenced * MockProvider.referencedDocumentTokens
-            + inline.count * MockProvider.inlineMediaTokens
+            max(1, (bodySize - inline.textLength) / 4) + referenced.documents * MockProvider.referencedDocumentTokens
+            + (inline.count + referenced.images) * MockProvider.inlineMediaTokens
         let providerTools: Set<String> = ["googleSearch", "googleSearchRetrieval", "urlContext", "codeExecution"]
         let offersProviderTool = (request["tools"]?.arrayValue ?? []).contains { tool in
             tool.objectValue?.keys.contains(where: providerTools.contains) ?? false
@@ -98,27 +99,37 @@ struct MockReply: Sendable {
     }
 
     /// The documents `value` names: `http(s)` URLs under `url`, `image_url`, `file_url`,
-    /// `fileUri` or `file_uri`; ids under `file_id` and `previous_response_id`.
-    static func referencedDocuments(in value: JSONValue) -> Int {
+    /// `fileUri` or `file_uri`; ids under `file_id` and `previous_response_id`; and the images
+    /// it names at URLs (a URL inside an Anthropic `image` block, an OpenAI `image_url` or
+    /// `input_image` part), which count as images.
+    static func referencedInput(in value: JSONValue, inImage: Bool = false) -> (documents: Int, images: Int) {
         switch value {
         case .object(let members):
-            return members.reduce(0) { count, member in
-                let named: Bool
-                switch (member.key, member.value) {
+            let type = members["type"]?.stringValue
+            let isImage = inImage || type == "image" || type == "image_url" || type == "input_image"
+            var found = (documents: 0, images: 0)
+            for (key, member) in members {
+                switch (key, member) {
                 case ("url", .string(let text)), ("image_url", .string(let text)), ("file_url", .string(let text)),
                     ("fileUri", .string(let text)), ("file_uri", .string(let text)):
-                    named = text.hasPrefix("https://") || text.hasPrefix("http://")
+                    if text.hasPrefix("https://") || text.hasPrefix("http://") {
+                        if isImage && key != "file_url" { found.images += 1 } else { found.documents += 1 }
+                    }
                 case ("file_id", .string), ("previous_response_id", .string):
-                    named = true
+                    found.documents += 1
                 default:
-                    named = false
+                    let inner = referencedInput(in: member, inImage: isImage)
+                    found = (found.documents + inner.documents, found.images + inner.images)
                 }
-                return count + (named ? 1 : referencedDocuments(in: member.value))
             }
+            return found
         case .array(let elements):
-            return elements.reduce(0) { $0 + referencedDocuments(in: $1) }
+            return elements.reduce((documents: 0, images: 0)) { sum, element in
+                let inner = referencedInput(in: element, inImage: inImage)
+                return (sum.documents + inner.documents, sum.images + inner.images)
+            }
         default:
-            return 0
+            return (0, 0)
         }
     }
 

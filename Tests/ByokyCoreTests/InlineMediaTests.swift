@@ -59,45 +59,77 @@ struct InlineMediaTests {
         #expect(InlineMedia(base64: Self.base64(padded)).kind == .unreadImage)
     }
 
-    @Test func anImagesBoundFollowsItsSize() {
-        func tokens(_ width: Int, _ height: Int, model: String? = nil) -> Int {
-            InlineMedia(
-                base64: Self.base64(
-                    [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
-                        + [
-                            UInt8(width >> 24), UInt8(width >> 16 & 0xFF), UInt8(width >> 8 & 0xFF),
-                            UInt8(width & 0xFF),
-                        ]
-                        + [
-                            UInt8(height >> 24), UInt8(height >> 16 & 0xFF), UInt8(height >> 8 & 0xFF),
-                            UInt8(height & 0xFF),
-                        ]
-                )
-            ).worstCaseTokens(model: model)
+    /// A PNG's header for an image of `width` × `height`, as base64.
+    static func pngHeader(_ width: Int, _ height: Int) -> String {
+        base64(
+            [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
+                + [UInt8(width >> 24), UInt8(width >> 16 & 0xFF), UInt8(width >> 8 & 0xFF), UInt8(width & 0xFF)]
+                + [UInt8(height >> 24), UInt8(height >> 16 & 0xFF), UInt8(height >> 8 & 0xFF), UInt8(height & 0xFF)]
+        )
+    }
+
+    /// An image is bounded by what the provider that serves it charges for its size.
+    @Test func anImagesBoundFollowsItsSizeAndWhoServesIt() throws {
+        func tokens(_ width: Int, _ height: Int, _ pricing: ImagePricing) throws -> Int {
+            try #require(InlineMedia(base64: Self.pngHeader(width, height)).worstCaseTokens(pricedBy: pricing))
         }
-        // Small: Gemini's one tile (above OpenAI's 255 for a tile, Anthropic's 14).
-        #expect(tokens(100, 100) == 258)
-        // A screenshot: OpenAI's patch ceiling (1,536 patches at 2.46).
-        #expect(tokens(1920, 1080) == 1_536 * 246 / 100 + 1)
-        // A large photo: Anthropic's ceiling (above Gemini's 6 × 4 tiles at 258).
-        #expect(tokens(4032, 3024) == 6_700)
-        // A huge one: Gemini's tiles of the image as sent (14 × 14 at 258).
-        #expect(tokens(10_000, 10_000) == 196 * 258)
-        // gpt-4o-mini's inflated tiles: 2,833 + 5,667 a 512-pixel tile after scaling.
-        #expect(tokens(100, 100, model: "gpt-4o-mini") == 2_833 + 5_667)
-        #expect(tokens(1920, 1080, model: "gpt-4o-mini-2024-07-18") == 2_833 + 5_667 * 6)
+        let gpt = ImagePricing(provider: .openai, model: "gpt-5.5")
+        // A screenshot: the patches of the image as sent (60 × 34), at up to 2.46 tokens each.
+        // Before, patches stopped at 1,536 (3,779 tokens), below what gpt-5.4 and later count.
+        #expect(try tokens(1920, 1080, gpt) == 2_040 * 246 / 100 + 1)
+        #expect(try tokens(1920, 1080, ImagePricing(provider: .azureOpenAI, model: "my-deployment")) == 5_019)
+        // gpt-4o counts tiles only: 6 after scaling, 85 + 170 each; gpt-4o-mini's inflated tiles.
+        #expect(try tokens(1920, 1080, .openAI(model: "gpt-4o")) == 85 + 170 * 6)
+        #expect(try tokens(1920, 1080, .openAI(model: "gpt-4o-mini-2024-07-18")) == 2_833 + 5_667 * 6)
+        #expect(try tokens(100, 100, .openAI(model: "gpt-4o-mini")) == 2_833 + 5_667)
+        // A huge image: as many patches as OpenAI takes (30,000).
+        #expect(try tokens(10_000, 10_000, gpt) == 30_000 * 246 / 100 + 1)
+        // Anthropic: a token for 750 pixels (or a 28-pixel square, if more), and the block's 3.
+        let claude = ImagePricing(provider: .anthropic, model: "claude-sonnet-4-6")
+        #expect(try tokens(1920, 1080, claude) == 1920 * 1080 / 750 + 1 + 3)
+        #expect(try tokens(28, 28, claude) == 28 * 28 / 750 + 1 + 3)
+        #expect(try tokens(29, 29, claude) == 4 + 3)
+        #expect(try tokens(4032, 3024, claude) == 6_700)
+        // Gemini: 258 a 768-pixel tile, at least Gemini 3's fixed price at its highest resolution.
+        let gemini = ImagePricing(provider: .gemini, model: "gemini-2.5-flash")
+        #expect(try tokens(100, 100, gemini) == 2_240)
+        #expect(try tokens(4032, 3024, gemini) == 24 * 258)
+        #expect(try tokens(10_000, 10_000, gemini) == 196 * 258)
+        // Any other provider: the largest of the three.
+        let other = ImagePricing(provider: .openrouter, model: "openai/gpt-5.5")
+        #expect(try tokens(100, 100, other) == 2_240)
+        #expect(try tokens(1920, 1080, other) == 5_019)
+        #expect(try tokens(4032, 3024, other) == 126 * 95 * 246 / 100 + 1)
         // Absurd sizes stay bounded numbers.
-        #expect(tokens(0xFFFF_FFFF, 0xFFFF_FFFF) > 0)
-        // Unread: the text's quarter, at least the most a read image costs gpt-4o-mini.
+        #expect(try tokens(0xFFFF_FFFF, 0xFFFF_FFFF, other) > 0)
+    }
+
+    /// An image whose size is unknown is held at the most any image costs where it is served:
+    /// sent inline with a header that cannot be read (at least a token for four bytes of its
+    /// text), or fetched by the provider from a URL (nothing bounds it where the price grows
+    /// with the size).
+    @Test func anImageOfUnknownSizeIsHeldAtTheLargestItsProviderTakes() {
         let large = InlineMedia(base64: String(repeating: "A", count: 400_000))
-        #expect(large.kind == .unreadImage && large.worstCaseTokens(model: nil) == 100_000)
+        #expect(large.kind == .unreadImage && large.worstCaseTokens(pricedBy: .anthropic) == 100_000)
         let unread = InlineMedia(base64: "not an image at all")
-        #expect(unread.worstCaseTokens(model: nil) == 2_833 + 5_667 * 8)
+        #expect(unread.kind == .unreadImage)
+        #expect(unread.worstCaseTokens(pricedBy: .openAI(model: "gpt-5.5")) == 73_801)
+        #expect(unread.worstCaseTokens(pricedBy: .openAI(model: "gpt-4o-mini")) == 2_833 + 5_667 * 8)
+        #expect(unread.worstCaseTokens(pricedBy: .anthropic) == 6_700)
+        #expect(unread.worstCaseTokens(pricedBy: .gemini) == 73_801)
+        let fetched = InlineMedia.fetchedImage
+        #expect(fetched.kind == .fetchedImage && fetched.base64Length == 0)
+        #expect(fetched.worstCaseTokens(pricedBy: .openAI(model: "gpt-5.5")) == 73_801)
+        #expect(fetched.worstCaseTokens(pricedBy: .openAI(model: "gpt-4o")) == 85 + 170 * 8)
+        #expect(fetched.worstCaseTokens(pricedBy: .openAI(model: "gpt-4o-mini")) == 2_833 + 5_667 * 8)
+        #expect(fetched.worstCaseTokens(pricedBy: .anthropic) == 6_700)
+        #expect(fetched.worstCaseTokens(pricedBy: .gemini) == nil)
+        #expect(fetched.worstCaseTokens(pricedBy: ImagePricing(provider: .cohere, model: "command-a-vision")) == nil)
     }
 
     @Test func audioIsBoundedByItsLength() {
         let audio = InlineMedia(base64: Self.base64([UInt8](repeating: 1, count: 32_000)), isAudio: true)
         #expect(audio.kind == .audio)
-        #expect(audio.worstCaseTokens(model: nil) == 32_000 / 16 + 1)
+        #expect(audio.worstCaseTokens(pricedBy: .gemini) == 32_000 / 16 + 1)
     }
 }

@@ -25,18 +25,8 @@ struct UnboundedInputTests {
         ),
         (
             .anthropic,
-            #"{"messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://example.com/a.png"}}]}]}"#,
-            .url
-        ),
-        (
-            .anthropic,
             #"{"messages":[{"role":"user","content":[{"type":"document","source":{"type":"file","file_id":"file_01"}}]}]}"#,
             .file
-        ),
-        (
-            .anthropic,
-            #"{"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"image","source":{"type":"url","url":"https://example.com/b.png"}}]}]}]}"#,
-            .url
         ),
         (
             .anthropic,
@@ -59,17 +49,7 @@ struct UnboundedInputTests {
             .providerTool
         ),
         // OpenAI Chat Completions, and the providers that speak it.
-        (
-            .openai,
-            #"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}]}"#,
-            .url
-        ),
         (.openai, #"{"messages":[{"role":"user","content":[{"type":"file","file":{"file_id":"file-abc"}}]}]}"#, .file),
-        (
-            .openai,
-            #"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":"https://example.com/a.png"}]}]}"#,
-            .url
-        ),
         (
             .openai,
             #"{"messages":[{"role":"user","content":[{"type":"document_url","document_url":"https://example.com/a.pdf"}]}]}"#,
@@ -77,11 +57,6 @@ struct UnboundedInputTests {
         ),
         (.openai, #"{"web_search_options":{},"messages":[]}"#, .providerTool),
         (.openai, #"{"plugins":[{"id":"web"}],"messages":[]}"#, .providerTool),
-        (
-            nil,
-            #"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"http://10.0.0.2/a.png"}}]}]}"#,
-            .url
-        ),
         // OpenAI Responses.
         (.openai, #"{"previous_response_id":"resp_1","input":"and then?"}"#, .storedContext),
         (.openai, #"{"conversation":"conv_1","input":"and then?"}"#, .storedContext),
@@ -93,17 +68,7 @@ struct UnboundedInputTests {
             #"{"input":[{"role":"user","content":[{"type":"input_file","file_url":"https://example.com/a.pdf"}]}]}"#,
             .url
         ),
-        (
-            .openai,
-            #"{"input":[{"role":"user","content":[{"type":"input_image","image_url":"https://example.com/a.png"}]}]}"#,
-            .url
-        ),
         (.openai, #"{"input":[{"role":"user","content":[{"type":"input_image","file_id":"file-2"}]}]}"#, .file),
-        (
-            .openai,
-            #"{"input":[{"type":"function_call_output","call_id":"c","output":[{"type":"input_image","image_url":"https://example.com/a.png"}]}]}"#,
-            .url
-        ),
         (.openai, #"{"tools":[{"type":"web_search"}],"input":"news?"}"#, .providerTool),
         (.openai, #"{"tools":[{"type":"web_search_preview"}],"input":"news?"}"#, .providerTool),
         (.openai, #"{"tools":[{"type":"file_search","vector_store_ids":["vs_1"]}],"input":"q"}"#, .providerTool),
@@ -155,11 +120,6 @@ struct UnboundedInputTests {
             .inlineDocument
         ),
         // Cohere.
-        (
-            .cohere,
-            #"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}]}"#,
-            .url
-        ),
         (.cohere, #"{"message":"news?","connectors":[{"id":"web-search"}]}"#, .providerTool),
     ]
 
@@ -219,6 +179,61 @@ struct UnboundedInputTests {
         #expect(try Self.found(body, family) == nil, "\(body)")
     }
 
+    /// Images at URLs, in every family and wherever they sit: the provider fetches them, and
+    /// what one may cost depends on who serves the request (``InlineMedia/worstCaseTokens(pricedBy:)``);
+    /// the scan goes on past them. Documents at URLs stay unbounded.
+    static let fetchedImages: [(APIFamily?, String)] = [
+        (
+            .anthropic,
+            #"{"messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://example.com/a.png"}}]}]}"#
+        ),
+        (
+            .anthropic,
+            #"{"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"image","source":{"type":"url","url":"https://example.com/b.png"}}]}]}]}"#
+        ),
+        (
+            .openai,
+            #"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}]}"#
+        ),
+        (
+            .openai,
+            #"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":"https://example.com/a.png"}]}]}"#
+        ),
+        (
+            nil,
+            #"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"http://10.0.0.2/a.png"}}]}]}"#
+        ),
+        (
+            .openai,
+            #"{"input":[{"role":"user","content":[{"type":"input_image","image_url":"https://example.com/a.png"}]}]}"#
+        ),
+        (
+            .openai,
+            #"{"input":[{"type":"function_call_output","call_id":"c","output":[{"type":"input_image","image_url":"https://example.com/a.png"}]}]}"#
+        ),
+        (
+            .cohere,
+            #"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}]}"#
+        ),
+    ]
+
+    @Test(arguments: fetchedImages.indices)
+    func anImageAtAURLIsAFetchedImage(index: Int) throws {
+        let (family, body) = Self.fetchedImages[index]
+        let scan = try Self.scan(body, family)
+        #expect(scan.unbounded == nil, "\(body)")
+        #expect(scan.media == [.fetchedImage], "\(body)")
+    }
+
+    /// The scan goes on past a fetched image, to a document named after it.
+    @Test func aDocumentAfterAFetchedImageIsFound() throws {
+        let body =
+            #"{"messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://example.com/a.png"}},{"type":"document","source":{"type":"url","url":"https://example.com/a.pdf"}}]}]}"#
+        let scan = try Self.scan(body, .anthropic)
+        #expect(scan.unbounded == .url)
+        #expect(scan.media == [.fetchedImage])
+    }
+
     /// Images sent inline are counted (a provider charges a tiny one as a whole tile), in every
     /// family and wherever they sit; text and audio sent inline are carried.
     @Test func inlineImagesAreCounted() throws {
@@ -254,7 +269,7 @@ struct UnboundedInputTests {
         for (family, body, images) in cases {
             let scan = try Self.scan(body, family)
             #expect(scan.unbounded == nil, "\(body)")
-            #expect(scan.inlineImages == images, "\(body)")
+            #expect(scan.media.count { $0.kind != .audio } == images, "\(body)")
         }
     }
 

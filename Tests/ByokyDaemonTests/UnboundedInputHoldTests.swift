@@ -49,15 +49,6 @@ struct UnboundedInputHoldTests {
                 #"{"model":"claude-sonnet-4-6","max_tokens":40,"messages":[{"role":"user","content":"Summarize the report."}]}"#
         ),
         Case(
-            name: "an OpenAI image at a URL",
-            provider: .openai,
-            path: "/openai/v1/chat/completions",
-            named:
-                #"{"model":"gpt-5.5","max_tokens":40,"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}]}"#,
-            carried:
-                #"{"model":"gpt-5.5","max_tokens":40,"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]}]}"#
-        ),
-        Case(
             name: "an OpenAI earlier response",
             provider: .openai,
             path: "/openai/v1/responses",
@@ -175,20 +166,112 @@ struct UnboundedInputHoldTests {
         }
     }
 
-    /// An app routed by a group to another family is held at the target model's window.
+    /// An app routed by a group to another family is held at the target model's window when the
+    /// target prices what the request names without bound (Gemini, an image at a URL: 258 tokens
+    /// a tile of whatever size it is).
     @Test func aRoutedRequestIsHeldAtTheTargetModelsWindow() async throws {
-        try await BridgeFixture.with(grant: [.anthropic, .openai]) { bridge in
-            try await bridge.wallet.addGroup(name: "gpt", provider: .openai, model: "gpt-5.5")
-            try await bridge.wallet.assign(app: Self.app, toGroup: "gpt")
+        try await BridgeFixture.with(grant: [.anthropic, .gemini]) { bridge in
+            try await bridge.wallet.addGroup(name: "flash", provider: .gemini, model: "gemini-2.5-flash")
+            try await bridge.wallet.assign(app: Self.app, toGroup: "flash")
             try await bridge.wallet.setAllowance(app: Self.app, tokens: 100_000, period: .lifetime)
             let auth = bridge.authHeader(for: .anthropic)
-            let image =
-                #"{"model":"claude-sonnet-4-6","max_tokens":40,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://example.com/a.png"}},{"type":"text","text":"What is this?"}]}]}"#
-            let refused = try await bridge.send(.POST, Self.cases[0].path, body: image, headers: [auth])
+            let refused = try await bridge.send(.POST, Self.cases[0].path, body: Self.claudeImageAtURL, headers: [auth])
             #expect(refused.status == 429, "\(refused.text)")
             #expect(refused.header("x-byoky-error-code") == "ALLOWANCE_EXCEEDED")
+            #expect(refused.text.contains("context window"), "\(refused.text)")
             #expect(Self.chats(bridge) == 0)
-            let served = try await bridge.send(.POST, Self.cases[0].path, body: Self.cases[0].carried, headers: [auth])
+            let text = #"{"model":"claude-sonnet-4-6","max_tokens":40,"messages":[{"role":"user","content":"Hi"}]}"#
+            let served = try await bridge.send(.POST, Self.cases[0].path, body: text, headers: [auth])
+            #expect(served.status == 200, "\(served.text)")
+        }
+    }
+
+    static let claudeImageAtURL =
+        #"{"model":"claude-sonnet-4-6","max_tokens":40,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://example.com/a.png"}},{"type":"text","text":"What is this?"}]}]}"#
+
+    /// An image the provider fetches from a URL is held at the most an image costs where it is
+    /// served: OpenAI's largest (30,000 patches at up to 2.46 tokens), Anthropic's (6,700). Before,
+    /// it held the model's whole context window, so no app with a cap below a window (400,000
+    /// for gpt-5.5) could send a picture by its URL.
+    @Test func anImageAtAURLIsHeldAtTheMostItsProviderChargesForOne() async throws {
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            let gpt =
+                #"{"model":"gpt-5.5","max_tokens":40,"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}]}"#
+            let auth = bridge.authHeader(for: .openai)
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 50_000, period: .lifetime)
+            let refused = try await bridge.send(.POST, "/openai/v1/chat/completions", body: gpt, headers: [auth])
+            #expect(refused.status == 429, "\(refused.text)")
+            #expect(refused.header("x-byoky-error-code") == "ALLOWANCE_EXCEEDED")
+            #expect(!refused.text.contains("context window"), "\(refused.text)")
+            #expect(Self.chats(bridge) == 0)
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 100_000, period: .lifetime)
+            let served = try await bridge.send(.POST, "/openai/v1/chat/completions", body: gpt, headers: [auth])
+            #expect(served.status == 200, "\(served.text)")
+            // Charged what the provider counted: the text and the image at the mock's price.
+            let used = try #require(try await bridge.wallet.allowanceStatuses().first?.used)
+            #expect(used > MockProvider.inlineMediaTokens && used < 2 * MockProvider.inlineMediaTokens, "\(used)")
+        }
+        try await BridgeFixture.with(grant: [.anthropic, .openai]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 10_000, period: .lifetime)
+            let auth = bridge.authHeader(for: .anthropic)
+            let served = try await bridge.send(
+                .POST,
+                "/anthropic/v1/messages",
+                body: Self.claudeImageAtURL,
+                headers: [auth]
+            )
+            #expect(served.status == 200, "\(served.text)")
+            // The same request routed to OpenAI is priced there: more than 10,000 may be charged.
+            try await bridge.wallet.addGroup(name: "gpt", provider: .openai, model: "gpt-5.5")
+            try await bridge.wallet.assign(app: Self.app, toGroup: "gpt")
+            let before = Self.chats(bridge)
+            let refused = try await bridge.send(
+                .POST,
+                "/anthropic/v1/messages",
+                body: Self.claudeImageAtURL,
+                headers: [auth]
+            )
+            #expect(refused.status == 429, "\(refused.text)")
+            #expect(Self.chats(bridge) == before)
+        }
+    }
+
+    /// What the newest models count for an image is held for it: gpt-5.4 and later count a
+    /// large photo's patches up to 10,000 (30,000 for gpt-5.6), where holds stopped at 1,536
+    /// (3,779 tokens); Gemini 3 prices every image at up to 2,240 however small, where a small
+    /// image held 258. A cap would have let such requests spend past it.
+    @Test func anImageIsHeldAtWhatTheNewestModelsCountForIt() async throws {
+        try await BridgeFixture.with(grant: [.openai, .gemini]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 20_000, period: .lifetime)
+            let photo = TestImage.png(width: 4000, height: 3000, size: 5_000)
+            let large =
+                #"{"model":"gpt-5.5","max_tokens":40,"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,"#
+                + photo + #""}}]}]}"#
+            let refused = try await bridge.send(
+                .POST,
+                "/openai/v1/chat/completions",
+                body: large,
+                headers: [bridge.authHeader(for: .openai)]
+            )
+            #expect(refused.status == 429, "\(refused.text)")
+            let small = TestImage.png(width: 64, height: 64, size: 200)
+            let part = #"{"inline_data":{"mime_type":"image/png","data":""# + small + #""}}"#
+            let many =
+                #"{"contents":[{"role":"user","parts":["# + Array(repeating: part, count: 10).joined(separator: ",")
+                + #",{"text":"What are these?"}]}],"generationConfig":{"maxOutputTokens":40}}"#
+            let gemini = "/gemini/v1beta/models/gemini-3-flash-preview:generateContent"
+            let auth = bridge.authHeader(for: .gemini)
+            #expect(try await bridge.send(.POST, gemini, body: many, headers: [auth]).status == 429)
+            #expect(Self.chats(bridge) == 0)
+            // Within what they may cost, both are served.
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 100_000, period: .lifetime)
+            #expect(try await bridge.send(.POST, gemini, body: many, headers: [auth]).status == 200)
+            let served = try await bridge.send(
+                .POST,
+                "/openai/v1/chat/completions",
+                body: large,
+                headers: [bridge.authHeader(for: .openai)]
+            )
             #expect(served.status == 200, "\(served.text)")
         }
     }
@@ -387,6 +470,19 @@ struct UnboundedInputHoldTests {
             _ = try await served.body.collect(upTo: 1_048_576)
             #expect(served.status == 200)
             #expect(try await fixture.giverUsedOnceCounted() > 0)
+        }
+    }
+
+    /// An image at a URL sent through a gift is held against its budget at the most an image
+    /// costs at the gift's provider (before, the whole context window: refused under any budget
+    /// smaller than one), and charged what the provider counted.
+    @Test func aGiftHoldsAnImageAtAURLAtTheMostOneCosts() async throws {
+        try await GiftFixture.with(budget: 20_000) { fixture in
+            let served = await fixture.receiverCall(.anthropic, "/v1/messages", body: Self.claudeImageAtURL)
+            let text = String(buffer: try await served.body.collect(upTo: 1_048_576))
+            #expect(served.status == 200, "\(text)")
+            let used = try await fixture.giverUsedOnceCounted()
+            #expect(used > MockProvider.inlineMediaTokens && used < 2 * MockProvider.inlineMediaTokens, "\(used)")
         }
     }
 }

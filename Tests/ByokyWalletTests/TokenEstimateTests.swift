@@ -10,7 +10,13 @@ import Testing
 /// carries (text can cost that much), a small image's whole price, input the request names or
 /// sends as a document (up to the model's context window), and every answer it asks for.
 struct TokenEstimateTests {
-    static func estimate(_ provider: ProviderID, _ path: String, _ body: String, model: String?) -> TokenEstimate {
+    static func estimate(
+        _ provider: ProviderID,
+        _ path: String,
+        _ body: String,
+        model: String?,
+        servedBy target: ProviderID? = nil
+    ) -> TokenEstimate {
         TokenEstimate.worstCase(
             for: ProxyRequest(
                 provider: provider,
@@ -19,7 +25,8 @@ struct TokenEstimateTests {
                 headers: [("content-type", "application/json")],
                 body: ByteBuffer(string: body)
             ),
-            model: model
+            model: model,
+            servedBy: target ?? provider
         )
     }
 
@@ -123,7 +130,8 @@ struct TokenEstimateTests {
         #expect(unread.kind == .unreadImage)
         #expect(
             Self.estimate(.openai, "/v1/chat/completions", image, model: "gpt-5.5").tokens
-                == image.utf8.count - unread.base64Length + unread.worstCaseTokens(model: "gpt-5.5") + 1
+                == image.utf8.count - unread.base64Length
+                + (unread.worstCaseTokens(pricedBy: .openAI(model: "gpt-5.5")) ?? 0) + 1
         )
         let haiku = try #require(ModelCatalog.model("claude-haiku-4-5-20251001"))
         let long =
@@ -262,7 +270,10 @@ struct InlineMediaHoldTests {
         let estimate = TokenEstimateTests.estimate(.anthropic, "/v1/messages", body, model: "claude-sonnet-4-6")
         let image = InlineMedia(base64: data)
         #expect(image.kind == .image(width: 1920, height: 1080))
-        #expect(estimate.tokens == body.utf8.count - data.utf8.count + image.worstCaseTokens(model: nil) + 100)
+        #expect(
+            estimate.tokens == body.utf8.count - data.utf8.count + (image.worstCaseTokens(pricedBy: .anthropic) ?? 0)
+                + 100
+        )
         #expect(estimate.tokens < 60_000, "\(estimate.tokens)")
     }
 
@@ -321,7 +332,8 @@ struct InlineMediaHoldTests {
                 headers: [("content-type", "multipart/form-data; boundary=x")],
                 body: ByteBuffer(repeating: 7, count: 1_600_000)
             ),
-            model: nil
+            model: nil,
+            servedBy: .openai
         )
         #expect(upload.tokens == 1_600_000 / 16 + 1 + TokenEstimate.otherRequestOutput)
     }

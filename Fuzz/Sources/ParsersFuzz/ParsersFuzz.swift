@@ -121,14 +121,18 @@ func fuzzMedia(_ bytes: [UInt8]) {
         wrapped.append(character)
     }
     precondition(InlineMedia(base64: wrapped).kind == image.kind, "an image reads differently across lines")
-    for model in [nil, "gpt-4o-mini"] {
-        let tokens = image.worstCaseTokens(model: model)
+    // An image sent inline is bounded wherever it is served, and in range.
+    let pricings: [ImagePricing] = [
+        .openAI(model: nil), .openAI(model: "gpt-4o-mini"), .anthropic, .gemini, .any(model: nil),
+    ]
+    for pricing in pricings {
+        let tokens = image.worstCaseTokens(pricedBy: pricing) ?? 0
         precondition(tokens > 0 && tokens <= TokenUsage.largestCount, "an image's bound is out of range")
     }
     // Any text as base64: images and audio never fail to give a bound.
     let text = String(decoding: bytes, as: UTF8.self)
-    precondition(InlineMedia(base64: text).worstCaseTokens(model: nil) > 0)
-    precondition(InlineMedia(base64: text, isAudio: true).worstCaseTokens(model: nil) > 0)
+    precondition((InlineMedia(base64: text).worstCaseTokens(pricedBy: .gemini) ?? 0) > 0)
+    precondition((InlineMedia(base64: text, isAudio: true).worstCaseTokens(pricedBy: .anthropic) ?? 0) > 0)
 }
 
 /// The entry point SwiftPM links for this executable: libFuzzer's driver (FuzzSupport).

@@ -1,9 +1,9 @@
-/// An image or an audio clip a request carries as base64 text: what it may cost in tokens, which
-/// its bytes do not tell. A provider prices an image by its pixels (scaled, then counted in tiles
-/// or patches), not by how well it compresses; audio by its seconds. Held as text, a screenshot's
-/// megabyte of base64 held a million tokens, while no provider charges an image more than about
-/// 48,000 (OpenAI's gpt-4o-mini at high detail); an image's header gives its size, which bounds
-/// its price.
+/// An image or an audio clip in a request whose price its text does not tell: sent as base64, or
+/// an image the provider fetches from a URL. A provider prices an image by its pixels (scaled,
+/// then counted in tiles or patches: ``ImagePricing``), not by how well it compresses; audio by
+/// its seconds. Held as text, a screenshot's megabyte of base64 held a million tokens; an
+/// image's header gives its size, which bounds its price, and the largest image a provider takes
+/// bounds the price of one it fetches.
 public struct InlineMedia: Sendable, Hashable {
     /// What the content is.
     public enum Kind: Sendable, Hashable {
@@ -11,12 +11,14 @@ public struct InlineMedia: Sendable, Hashable {
         case image(width: Int, height: Int)
         /// An image whose size could not be read.
         case unreadImage
+        /// An image the provider fetches from a URL: its size is not known when the request is sent.
+        case fetchedImage
         /// Audio.
         case audio
     }
 
     public let kind: Kind
-    /// The length of its base64 text in the request.
+    /// The length of its base64 text in the request (0 for a fetched image).
     public let base64Length: Int
 
     /// Reads the base64 text `data` of an image (its header decoded for the size) or of audio.
@@ -31,25 +33,34 @@ public struct InlineMedia: Sendable, Hashable {
         }
     }
 
-    /// The most this may cost a request to `model` (`nil` when unknown), in tokens.
+    /// An image the provider fetches from a URL.
+    public static let fetchedImage = InlineMedia(kind: .fetchedImage, base64Length: 0)
+
+    private init(kind: Kind, base64Length: Int) {
+        self.kind = kind
+        self.base64Length = base64Length
+    }
+
+    /// The most this may cost a request priced by `pricing` (the provider that serves it and
+    /// its model), in tokens; `nil` when nothing bounds it.
     ///
-    /// - An image of known size: the largest of OpenAI's tile prices (scaled to fit 2048×2048,
-    ///   then its shorter side to 768, counted in 512-pixel tiles: 85 + 170 a tile, or gpt-4o-mini's
-    ///   2,833 + 5,667 a tile), OpenAI's patch models (at most 1,536 patches at up to 2.46 tokens a
-    ///   patch), Anthropic's (a token for every 750 pixels, up to 6,700) and Gemini's (258 tokens
-    ///   for every 768-pixel tile of the image as sent).
+    /// - An image of known size: what ``ImagePricing`` makes of its size.
     /// - An image whose size is unknown: a token for every four bytes of its text (what ordinary
-    ///   text costs), at least the most an image of known size costs gpt-4o-mini.
+    ///   text costs), at least the most any image costs there (the most OpenAI's patches come to
+    ///   where the provider takes images of any size).
+    /// - An image the provider fetches: the most any image costs there; `nil` where an image's
+    ///   price grows with its size without end.
     /// - Audio: a token for every 16 bytes decoded. Providers count audio by its length (Gemini 32
     ///   tokens a second, OpenAI about 10); a second of the lowest bitrate they take (8 kbit/s)
     ///   is 1,000 bytes.
-    public func worstCaseTokens(model: String?) -> Int {
+    public func worstCaseTokens(pricedBy pricing: ImagePricing) -> Int? {
         switch kind {
         case .image(let width, let height):
-            let inflated = model?.contains("gpt-4o-mini") == true
-            return Self.imageTokens(width: width, height: height, openAIInflated: inflated)
+            return pricing.tokens(width: width, height: height)
         case .unreadImage:
-            return max(base64Length / 4, Self.openAITileTokens(tiles: 8, inflated: true))
+            return max(base64Length / 4, pricing.largestImage ?? ImagePricing.largestPatchedImage)
+        case .fetchedImage:
+            return pricing.largestImage
         case .audio:
             return base64Length * 3 / 4 / 16 + 1
         }
@@ -58,29 +69,6 @@ public struct InlineMedia: Sendable, Hashable {
     /// How much of an image's base64 text is decoded for its header: a JPEG's size may come after
     /// its metadata (EXIF, ICC profiles).
     static let headerBytes = 98_304
-
-    /// See ``worstCaseTokens(model:)``.
-    static func imageTokens(width: Int, height: Int, openAIInflated: Bool) -> Int {
-        let width = max(1, min(width, 1 << 20))
-        let height = max(1, min(height, 1 << 20))
-        // OpenAI's tiles: fit in 2048×2048, then the shorter side down to 768 (never up).
-        var (w, h) = (Double(width), Double(height))
-        let fit = min(1, 2048 / max(w, h))
-        (w, h) = (w * fit, h * fit)
-        let shorter = min(1, 768 / min(w, h))
-        (w, h) = (w * shorter, h * shorter)
-        let tiles = Int((w / 512).rounded(.up)) * Int((h / 512).rounded(.up))
-        // OpenAI's patch models: 32-pixel patches, at most 1,536, at up to 2.46 tokens each.
-        let patches = min(1_536, ((width + 31) / 32) * ((height + 31) / 32))
-        let openAI = max(openAITileTokens(tiles: tiles, inflated: openAIInflated), patches * 246 / 100 + 1)
-        let anthropic = min(width * height / 750 + 1, 6_700)
-        let gemini = width <= 384 && height <= 384 ? 258 : ((width + 767) / 768) * ((height + 767) / 768) * 258
-        return max(openAI, anthropic, gemini)
-    }
-
-    private static func openAITileTokens(tiles: Int, inflated: Bool) -> Int {
-        inflated ? 2_833 + 5_667 * tiles : 85 + 170 * tiles
-    }
 
     /// The width and height in an image file's header: PNG, GIF, WebP (lossy, lossless, extended)
     /// or JPEG (its first start-of-frame); `nil` for anything else.

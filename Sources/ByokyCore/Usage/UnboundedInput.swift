@@ -41,13 +41,10 @@ public enum UnboundedInput: Sendable, Hashable {
     public struct Scan: Sendable, Hashable {
         /// The first input whose cost the request's size does not bound, if any.
         public var unbounded: UnboundedInput?
-        /// The images and audio sent inline as base64 (found until something unbounded is).
+        /// The images and audio sent inline as base64, and the images the provider fetches from
+        /// URLs (found until something unbounded is): what each costs depends on who serves the
+        /// request (``InlineMedia/worstCaseTokens(pricedBy:)``).
         public var media: [InlineMedia] = []
-
-        /// The images sent inline.
-        public var inlineImages: Int {
-            media.count { if case .audio = $0.kind { false } else { true } }
-        }
 
         /// Nothing found: all input carried, no image.
         public init(unbounded: UnboundedInput? = nil, media: [InlineMedia] = []) {
@@ -107,7 +104,10 @@ public enum UnboundedInput: Sendable, Hashable {
             switch type {
             case "image", "document":
                 switch block["source"]?["type"]?.stringValue {
-                case "url": return .url
+                case "url":
+                    // An image fetched is priced as an image; a document by its pages.
+                    guard type == "image" else { return .url }
+                    media.append(.fetchedImage)
                 case "file": return .file
                 case "content":
                     if let found = anthropicBlocks(block["source"]?["content"], depth: depth + 1, media: &media) {
@@ -266,14 +266,15 @@ public enum UnboundedInput: Sendable, Hashable {
     /// How deep nested content (tool results, documents, function responses) is followed.
     private static let maximumDepth = 8
 
-    /// An image by `url`: inline (`data:`), read for its size; fetched by the provider, unbounded.
+    /// An image by `url`: inline (`data:`), read for its size; else fetched by the provider.
     private static func inlineOrFetched(_ url: String?, media: inout [InlineMedia]) -> UnboundedInput? {
         guard let url else { return nil }
         if url.prefix(5).lowercased() == "data:" {
             let data = url.firstIndex(of: ",").map { url[url.index(after: $0)...] } ?? ""
             media.append(InlineMedia(base64: data))
-            return nil
+        } else {
+            media.append(.fetchedImage)
         }
-        return .url
+        return nil
     }
 }

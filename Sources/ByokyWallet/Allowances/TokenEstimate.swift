@@ -67,7 +67,9 @@ struct TokenEstimate: Sendable, Hashable {
     /// window.
     static let largestReadBody = 10_485_760
 
-    static func worstCase(for request: ProxyRequest, model: String?) -> TokenEstimate {
+    /// The hold for `request` (in its app's API) sent to `model` at `target`, the provider that
+    /// serves it and prices its images (``ImagePricing``).
+    static func worstCase(for request: ProxyRequest, model: String?, servedBy target: ProviderID) -> TokenEstimate {
         // An audio file uploaded to be transcribed or translated (multipart form data).
         if isAudioUpload(path: request.path) {
             return TokenEstimate(tokens: request.body.readableBytes / audioBytesPerToken + 1 + otherRequestOutput)
@@ -98,10 +100,19 @@ struct TokenEstimate: Sendable, Hashable {
         if EmbeddingsEndpoint.matches(path: request.path, family: family) {
             return TokenEstimate(tokens: min(request.body.readableBytes, window))
         }
-        let scan = body.map { UnboundedInput.scan($0, family: family) } ?? UnboundedInput.Scan()
-        // Images and audio sent as base64 are held at what they may cost, their text left out.
+        var scan = body.map { UnboundedInput.scan($0, family: family) } ?? UnboundedInput.Scan()
+        // Images and audio are held at what they may cost where the request is served, their
+        // text left out; an image fetched where nothing bounds its price holds the window.
+        let pricing = ImagePricing(provider: target, model: model)
         let mediaText = scan.media.reduce(0) { $0 + $1.base64Length }
-        let mediaTokens = scan.media.reduce(0) { $0 + $1.worstCaseTokens(model: model) }
+        var mediaTokens = 0
+        for media in scan.media {
+            guard let tokens = media.worstCaseTokens(pricedBy: pricing) else {
+                scan.unbounded = scan.unbounded ?? .url
+                break
+            }
+            mediaTokens += tokens
+        }
         let carried = max(0, request.body.readableBytes - mediaText) + mediaTokens
         let input = scan.unbounded == nil ? min(carried, window) : window
         let named = namedOutputLimit(in: body)

@@ -41,7 +41,7 @@ extension ProxyEngine {
                 ? nil
                 : try giftLedger.hold(
                     gift,
-                    estimate: TokenEstimate.worstCase(for: request, model: draft.model),
+                    estimate: TokenEstimate.worstCase(for: request, model: draft.model, servedBy: target.id),
                     onSettled: onSettled
                 )
             let pathAndQuery = Self.removingKeyParameter(from: request.pathAndQuery, provider: request.provider)

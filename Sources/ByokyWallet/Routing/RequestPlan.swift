@@ -72,7 +72,7 @@ public struct RequestPlan: Sendable {
     /// The worst case in tokens for `request` (estimated input plus the output it allows itself),
     /// worked out only when a budget applies.
     func estimate(for request: ProxyRequest) -> TokenEstimate {
-        TokenEstimate.worstCase(for: request, model: model)
+        TokenEstimate.worstCase(for: request, model: model, servedBy: target.id)
     }
 
     /// The plan with its body sent with the output limit `hold` was fitted to, if any
