@@ -1,4 +1,5 @@
 import ByokyCore
+import ByokyTesting
 import Foundation
 import Testing
 
@@ -27,6 +28,8 @@ struct InlineMediaTests {
     }
 
     @Test(arguments: [
+        ("HEIC", TestImage.heif(brand: "heic", width: 4032, height: 3024, size: 2_000), 4032, 3024),
+        ("AVIF", TestImage.heif(brand: "avif", width: 1920, height: 1080, size: 2_000), 1920, 1080),
         ("PNG", png, 1920, 1080),
         ("GIF", gif, 640, 480),
         ("WebP lossy", riff("VP8 ", [0, 0, 0, 0x9D, 0x01, 0x2A, 0x20, 0x03, 0x58, 0x02]), 800, 600),
@@ -49,6 +52,9 @@ struct InlineMediaTests {
     @Test func whatIsNotAnImageHeaderIsUnread() {
         for bytes: [UInt8] in [
             [], Array("hello world, this is text".utf8), [0xFF, 0xD8, 0xFF], Array(Self.png.prefix(20)),
+            // An HEIF file cut inside its properties, and a video's `ftyp`.
+            Array(TestImage.heif(brand: "heic", width: 4032, height: 3024, size: 2_000).prefix(90)),
+            TestImage.box("ftyp", Array("isom".utf8) + [0, 0, 0, 0]) + TestImage.box("meta", [0, 0, 0, 0]),
         ] {
             #expect(InlineMedia(base64: Self.base64(bytes)).kind == .unreadImage)
         }

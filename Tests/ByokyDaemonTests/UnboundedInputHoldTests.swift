@@ -3,6 +3,7 @@ import ByokyMockProvider
 import ByokyStore
 import ByokyTesting
 import ByokyWallet
+import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -392,6 +393,23 @@ struct UnboundedInputHoldTests {
                 headers: [auth]
             )
             #expect(served.status == 200, "\(served.text)")
+        }
+        // A phone's photo (HEIC, which Gemini takes) is held at its size's price; before, its
+        // size went unread and two megabytes of it held half a million tokens.
+        try await BridgeFixture.with(grant: [.gemini]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 50_000, period: .lifetime)
+            let photo = Data(TestImage.heif(brand: "heic", width: 4032, height: 3024, size: 2_000_000))
+            let body =
+                #"{"contents":[{"role":"user","parts":[{"inline_data":{"mime_type":"image/heic","data":""#
+                + photo.base64EncodedString()
+                + #""}},{"text":"What is this?"}]}],"generationConfig":{"maxOutputTokens":40}}"#
+            let served = try await bridge.send(
+                .POST,
+                "/gemini/v1beta/models/gemini-2.5-flash:generateContent",
+                body: body,
+                headers: [bridge.authHeader(for: .gemini)]
+            )
+            #expect(served.status == 200, "\(served.text.prefix(300))")
         }
     }
 
