@@ -1,5 +1,4 @@
 import ByokyCore
-import ByokyHTTPServer
 import Hummingbird
 
 extension MockHandler {

@@ -18,6 +18,8 @@ public import Hummingbird
 /// - `POST /v1/audio/transcriptions` and `…/translations` take an audio upload (multipart) and
 ///   answer its transcript, with whisper's usage by the audio's length; `POST /v1/audio/speech`
 ///   answers audio for its text, with no usage.
+/// - `POST /v1/images/generations` (JSON) and `…/images/edits` (multipart) answer the images
+///   drawn, with the GPT Image models' usage in tokens (none for DALL·E).
 /// - A path it does not serve gets 404 in the provider's error format, as the real ones answer.
 /// - When ``Configuration/apiKey`` is set, each request must carry it in its family's auth header.
 public enum MockProvider {
@@ -32,6 +34,8 @@ public enum MockProvider {
     /// image it names at a URL, in input tokens: as a provider prices an image by its pixels and
     /// audio by its seconds, not by the length of their text.
     public static let inlineMediaTokens = 1_000
+    /// What the mock's GPT Image models charge for each image drawn, in output tokens.
+    public static let drawnImageTokens = 1_056
 
     /// How the mock behaves.
     public struct Configuration: Sendable {
@@ -168,6 +172,9 @@ public enum MockProvider {
         }
         router.post("/v1/files") { request, _ in try await handler.uploadFile(request) }
         router.post("/v1/audio/speech") { request, _ in try await handler.speak(request) }
+        for path in ["/v1/images/generations", "/v1/images/edits"] {
+            router.post(RouterPath(path)) { request, _ in try await handler.draw(request) }
+        }
         for path in ["/v1/audio/transcriptions", "/v1/audio/translations"] {
             router.post(RouterPath(path)) { request, _ in try await handler.transcribe(request) }
         }

@@ -108,6 +108,7 @@ struct BridgeFixture: Sendable {
         _ method: HTTPMethod = .POST,
         _ path: String,
         body: String? = nil,
+        bytes: [UInt8]? = nil,
         headers: [(String, String)] = []
     ) async throws -> Exchange {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
@@ -115,6 +116,7 @@ struct BridgeFixture: Sendable {
         request.headers.add(name: "content-type", value: "application/json")
         for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        if let bytes { request.body = .bytes(ByteBuffer(bytes: bytes)) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let collected = try await response.body.collect(upTo: 16 * 1024 * 1024)
         return Exchange(

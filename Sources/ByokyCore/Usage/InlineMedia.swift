@@ -33,6 +33,16 @@ public struct InlineMedia: Sendable, Hashable {
         }
     }
 
+    /// Reads an image file's bytes (an upload) for its size.
+    public init(imageBytes bytes: [UInt8]) {
+        base64Length = 0
+        if let size = Self.imageSize(Array(bytes.prefix(Self.headerBytes * 3 / 4))) {
+            kind = .image(width: size.width, height: size.height)
+        } else {
+            kind = .unreadImage
+        }
+    }
+
     /// An image the provider fetches from a URL.
     public static let fetchedImage = InlineMedia(kind: .fetchedImage, base64Length: 0)
 

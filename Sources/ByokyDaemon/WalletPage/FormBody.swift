@@ -1,4 +1,4 @@
-import ByokyHTTPServer
+import ByokyCore
 import Foundation
 
 /// A submitted HTML form (`application/x-www-form-urlencoded`, or `multipart/form-data` when it

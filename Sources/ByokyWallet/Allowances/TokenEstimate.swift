@@ -74,6 +74,9 @@ struct TokenEstimate: Sendable, Hashable {
         if isAudioUpload(path: request.path) {
             return TokenEstimate(tokens: request.body.readableBytes / audioBytesPerToken + 1 + otherRequestOutput)
         }
+        if ImageGeneration.matches(path: request.path), let drawing = imageGeneration(request) {
+            return drawing
+        }
         var body: JSONObject?
         var limitsUnread = false
         let parsedWhole = request.body.readableBytes <= largestReadBody
@@ -155,6 +158,26 @@ struct TokenEstimate: Sendable, Hashable {
             unboundedInput: unboundedInput,
             fittedOutputLimit: perAnswer
         )
+    }
+
+    /// The hold of a request for images to be drawn (``ImageGeneration``): its text, the images
+    /// an edit uploads at their vision price, and each image asked for at the most it may cost;
+    /// `nil` for DALL·E (an answer's worth an image, as any request that asks no model to write)
+    /// and for a body that is neither JSON nor form data.
+    static func imageGeneration(_ request: ProxyRequest) -> TokenEstimate? {
+        let contentType = request.headers.first { HeaderText.name($0.name, is: "content-type") }?.value ?? ""
+        let drawing: ImageGeneration
+        let bytes = Array(request.body.readableBytesView)
+        if let parts = MultipartForm.parts(of: bytes, contentType: contentType) {
+            drawing = ImageGeneration(form: parts)
+        } else if case .object(let body)? = try? JSONNode.parse(request.body.readableBytesView) {
+            drawing = ImageGeneration(json: body)
+        } else {
+            return nil
+        }
+        guard let perImage = drawing.worstCaseOutputPerImage else { return nil }
+        let input = (drawing.inputImages.isEmpty ? bytes.count : drawing.textBytes) + drawing.worstCaseInputImages
+        return TokenEstimate(tokens: input + perImage * drawing.count)
     }
 
     /// Audio tokens held for each character a speech request reads aloud: speech runs about 15

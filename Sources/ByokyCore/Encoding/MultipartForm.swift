@@ -1,5 +1,5 @@
 /// A `multipart/form-data` body split into its parts (enough of RFC 7578 for the mock provider's
-/// uploads and the wallet page's file fields).
+/// uploads, the wallet page's file fields and a budget's hold of an image edit's fields).
 package enum MultipartForm {
     /// One field of the form.
     package struct Part: Sendable {
@@ -52,11 +52,14 @@ package enum MultipartForm {
     }
 
     private static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
-        guard needle.count <= haystack.count else { return nil }
+        guard let first = needle.first, needle.count <= haystack.count else { return nil }
         var index = haystack.startIndex
-        while index + needle.count <= haystack.endIndex {
-            if haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
+        // Candidates start with the needle's first byte: skip to each (uploads are megabytes).
+        while index + needle.count <= haystack.endIndex,
+            let candidate = haystack[index...(haystack.endIndex - needle.count)].firstIndex(of: first)
+        {
+            if haystack[candidate..<(candidate + needle.count)].elementsEqual(needle) { return candidate }
+            index = candidate + 1
         }
         return nil
     }
