@@ -37,6 +37,29 @@ struct ImageGenerationHoldTests {
         }
     }
 
+    /// The official SDK draws and edits through the bridge under a cap: a 4 MB photo's edit is
+    /// held by its size (about 29,000 tokens, and 56,192 for an image of the size `auto` may
+    /// draw; before, four million), and both answers are charged what the provider counted.
+    @Test(.enabled(if: PythonInterop.isEnabled(needing: SDKClient.modules)))
+    func theOfficialSDKDrawsAndEditsUnderACap() async throws {
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 100_000, period: .lifetime)
+            let result = try await SDKClient.images(
+                baseURL: "http://127.0.0.1:\(bridge.port)/openai/v1",
+                apiKey: bridge.sessionKey,
+                model: "gpt-image-1",
+                width: 3024,
+                height: 4032,
+                size: 4_000_000
+            )
+            #expect(result["error_status"] == nil, "\(result)")
+            #expect(result["generated"] as? Int == 2 && result["edited"] as? Int == 1, "\(result)")
+            let generated = try #require(result["generated_total"] as? Int)
+            let edited = try #require(result["edited_total"] as? Int)
+            #expect(try await bridge.wallet.allowanceStatuses().first?.used == generated + edited)
+        }
+    }
+
     @Test func anEditsPhotoIsHeldBySizeNotBytes() async throws {
         try await BridgeFixture.with(grant: [.openai]) { bridge in
             try await bridge.wallet.setAllowance(app: Self.app, tokens: 50_000, period: .lifetime)

@@ -75,6 +75,24 @@ struct MockProviderSDKTests {
         }
     }
 
+    /// OpenAI's image generation and edit, parsed by the SDK's own models: the images asked
+    /// for, and the GPT Image models' usage (the uploaded image among the input's tokens).
+    @Test(.timeLimit(.minutes(2)))
+    func officialSDKDrawsAndEditsImages() async throws {
+        try await MockProvider.withRunningServer(configuration: .init(apiKey: "sk-mock-sdk")) { port in
+            let result = try await SDKClient.images(
+                baseURL: "http://127.0.0.1:\(port)/v1",
+                apiKey: "sk-mock-sdk",
+                model: "gpt-image-1"
+            )
+            #expect(result["error_status"] == nil, "\(result)")
+            #expect(result["generated"] as? Int == 2 && result["generated_b64"] as? Bool == true, "\(result)")
+            #expect((result["generated_total"] as? Int ?? 0) > 2 * MockProvider.drawnImageTokens, "\(result)")
+            #expect(result["edited"] as? Int == 1, "\(result)")
+            #expect(result["edited_image_tokens"] as? Int == MockProvider.inlineMediaTokens, "\(result)")
+        }
+    }
+
     /// Gemini's Files API: the SDK's resumable upload (a start with the key and the upload
     /// protocol's headers, then the bytes to the URL it returns), a read by name, a list and a
     /// delete, all parsed by the SDK.

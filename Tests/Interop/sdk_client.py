@@ -204,6 +204,34 @@ def run_openai_moderations(req):
     }
 
 
+def run_openai_images(req):
+    """mode "images": OpenAI's image generation (two 1024x1024 images) and an edit (a PNG of
+    `width` x `height`, its header and filler bytes, uploaded as form data) with the official
+    SDK, whose models the answers must satisfy. Prints {"generated": n, "generated_b64": bool,
+    "generated_total": tokens, "edited": n, "edited_total": tokens, "edited_image_tokens": n}."""
+    import struct
+
+    import openai
+
+    client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=req.get("max_retries", 0))
+    width, height = req.get("width", 1024), req.get("height", 1024)
+    png = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", width, height)
+    png += bytes([8, 6, 0, 0, 0]) + bytes(i * 7 % 251 for i in range(req.get("size", 100_000)))
+    try:
+        generated = client.images.generate(model=req["model"], prompt=req["prompt"], n=2, size="1024x1024")
+        edited = client.images.edit(model=req["model"], image=("photo.png", png, "image/png"), prompt=req["prompt"])
+    except openai.APIStatusError as error:
+        return {"error_status": error.status_code, "error_type": type(error).__name__, "message": error.message}
+    return {
+        "generated": len(generated.data),
+        "generated_b64": bool(generated.data[0].b64_json),
+        "generated_total": generated.usage.total_tokens if generated.usage else None,
+        "edited": len(edited.data),
+        "edited_total": edited.usage.total_tokens if edited.usage else None,
+        "edited_image_tokens": edited.usage.input_tokens_details.image_tokens if edited.usage else None,
+    }
+
+
 def run_gemini(req):
     from google import genai
     from google.genai import errors, types
@@ -414,6 +442,8 @@ def run(req):
         return run_openai_embeddings(req)
     if req.get("mode") == "moderations":
         return run_openai_moderations(req)
+    if req.get("mode") == "images":
+        return run_openai_images(req)
     if req.get("mode") == "files":
         return run_gemini_files(req)
     return RUNNERS[req["family"]](req)

@@ -108,6 +108,23 @@ package enum SDKClient {
         ])
     }
 
+    /// OpenAI's image generation (two images) and an edit of a PNG of `width`×`height` (its
+    /// header and `size` filler bytes, uploaded as form data) with the official SDK. Returns the
+    /// images counted in each answer and their usage's totals (or `error_status`/`error_type`).
+    package static func images(
+        baseURL: String,
+        apiKey: String,
+        model: String,
+        width: Int = 1024,
+        height: Int = 1024,
+        size: Int = 100_000
+    ) async throws -> [String: Any] {
+        try await call([
+            "family": "openai", "base_url": baseURL, "api_key": apiKey, "model": model, "mode": "images",
+            "prompt": "A lighthouse at dusk", "width": width, "height": height, "size": size,
+        ])
+    }
+
     /// Gemini's Files API with the official SDK: uploads `content` as a text file (its resumable
     /// upload), reads it back by name, lists the files and deletes it. Returns the file's `name`,
     /// `size_bytes`, `mime_type`, `display_name` and `state`, the `fetched_name` and
