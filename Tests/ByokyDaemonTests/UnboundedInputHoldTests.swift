@@ -448,6 +448,46 @@ struct UnboundedInputHoldTests {
         }
     }
 
+    /// An upload whose headers tell its length (WAV, MP3, M4A, FLAC) holds by that length, and a
+    /// transcript with no usage is charged it: a minute of WAV (1.9 MB) as plain text is charged
+    /// its minute at 32 tokens a second; before, it held 124,000 tokens by its bytes (refused
+    /// under a cap of 100,000) and would have been charged all of them.
+    @Test func aTranscriptIsChargedByItsAudiosLengthWhenItReportsNoUsage() async throws {
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 100_000, period: .lifetime)
+            func upload(_ audio: [UInt8], model: String, filename: String) -> [UInt8] {
+                var body: [UInt8] = []
+                for (name, value) in [("model", model), ("response_format", "text")] {
+                    body += Array("--b\r\ncontent-disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+                }
+                body += Array(
+                    "--b\r\ncontent-disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\n\r\n".utf8
+                )
+                return body + audio + Array("\r\n--b--\r\n".utf8)
+            }
+            let headers = [bridge.authHeader(for: .openai), ("content-type", "multipart/form-data; boundary=b")]
+            let fields = "whisper-1".utf8.count + "text".utf8.count
+            var charged = 0
+            for (audio, filename) in [
+                (TestAudio.wav(seconds: 60), "talk.wav"), (TestAudio.mp3(frames: 2_297), "talk.mp3"),
+                (TestAudio.m4a(seconds: 60), "talk.m4a"), (TestAudio.flac(seconds: 60), "talk.flac"),
+            ] {
+                let plain = try await bridge.send(
+                    .POST,
+                    "/openai/v1/audio/transcriptions",
+                    bytes: upload(audio, model: "whisper-1", filename: filename),
+                    headers: headers
+                )
+                #expect(plain.status == 200, "\(filename): \(plain.text)")
+                // 2,297 MP3 frames are 60.003 seconds: 61 whole ones.
+                let seconds = filename.hasSuffix(".mp3") ? 61 : 60
+                charged += fields + seconds * 32 + 1
+                let used = try await bridge.wallet.allowanceStatuses().first?.used
+                #expect(used == charged, "\(filename): \(String(describing: used))")
+            }
+        }
+    }
+
     /// Speech holds by the text it reads aloud, and its answer (audio, no usage) is charged that
     /// hold: ten words fit a cap of 10,000 (before, each held and was charged 4,096 and more, so
     /// two did).

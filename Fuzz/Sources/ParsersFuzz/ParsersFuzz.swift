@@ -17,7 +17,8 @@ import Darwin
 /// - `backup`: the `.byoky` document parser (after decryption) and the sealed-value decoder.
 /// - `url`: AbsoluteURL and the provider URL policy on arbitrary text.
 /// - `media`: the image header reader behind a budget's hold (``InlineMedia``), on the input as an
-///   image file sent as base64, and on the input as base64 text itself.
+///   image file sent as base64 and as base64 text itself; the audio length reader
+///   (``AudioDuration``) on the input as an audio file.
 ///
 /// Any crash, hang, runaway allocation or failed check is a finding.
 enum Target: String {
@@ -128,6 +129,10 @@ func fuzzMedia(_ bytes: [UInt8]) {
     for pricing in pricings {
         let tokens = image.worstCaseTokens(pricedBy: pricing) ?? 0
         precondition(tokens > 0 && tokens <= TokenUsage.largestCount, "an image's bound is out of range")
+    }
+    // The same bytes as an audio file: a length read is a positive number of seconds.
+    if let seconds = AudioDuration.seconds(of: bytes) {
+        precondition(seconds.isFinite && seconds > 0, "an audio file's length is out of range")
     }
     // Any text as base64: images and audio never fail to give a bound.
     let text = String(decoding: bytes, as: UTF8.self)

@@ -138,61 +138,27 @@ public struct InlineMedia: Sendable, Hashable {
     /// was held at a token for four bytes of its text: a phone's photo sent to Gemini held
     /// hundreds of thousands of tokens.
     static func heifSize(_ bytes: [UInt8]) -> (width: Int, height: Int)? {
-        guard let first = box(in: bytes, at: 0), first.type == "ftyp", first.content.count >= 4,
+        guard let first = ISOBoxes.box(in: bytes, at: 0), first.type == "ftyp", first.content.count >= 4,
             heifBrands.contains(String(decoding: bytes[first.content.prefix(4)], as: UTF8.self))
         else { return nil }
         // `meta` and `ispe` are full boxes: a version and flags come before what they hold.
-        guard let meta = child("meta", of: 0..<bytes.count, in: bytes), meta.count >= 4,
-            let properties = child("iprp", of: (meta.lowerBound + 4)..<meta.upperBound, in: bytes),
-            let container = child("ipco", of: properties, in: bytes)
+        guard let meta = ISOBoxes.child("meta", of: 0..<bytes.count, in: bytes), meta.count >= 4,
+            let properties = ISOBoxes.child("iprp", of: (meta.lowerBound + 4)..<meta.upperBound, in: bytes),
+            let container = ISOBoxes.child("ipco", of: properties, in: bytes)
         else { return nil }
         var largest: (width: Int, height: Int)?
         var offset = container.lowerBound
         // A box is at least 8 bytes, so the walk ends; a file names a few dozen properties.
-        while let found = box(in: bytes, at: offset), found.end <= container.upperBound {
+        while let found = ISOBoxes.box(in: bytes, at: offset), found.end <= container.upperBound {
             if found.type == "ispe", found.content.count >= 12 {
                 let at = found.content.lowerBound + 4
                 // Bounded, so that an area is a number (providers take nothing near this).
-                let width = min(Int(big32(bytes, at)), 1 << 20)
-                let height = min(Int(big32(bytes, at + 4)), 1 << 20)
+                let width = min(Int(ISOBoxes.big32(bytes, at)), 1 << 20)
+                let height = min(Int(ISOBoxes.big32(bytes, at + 4)), 1 << 20)
                 if width * height > (largest.map { $0.width * $0.height } ?? -1) { largest = (width, height) }
             }
             offset = found.end
         }
         return largest
-    }
-
-    /// The box (ISO base media file format) that starts at `offset`: its type, its content and
-    /// where it ends; `nil` when it does not fit in `bytes` (a prefix of the file).
-    private static func box(in bytes: [UInt8], at offset: Int) -> (type: String, content: Range<Int>, end: Int)? {
-        guard offset >= 0, offset + 8 <= bytes.count else { return nil }
-        var size = Int(big32(bytes, offset))
-        var header = 8
-        if size == 1 {
-            guard offset + 16 <= bytes.count else { return nil }
-            let large = UInt64(big32(bytes, offset + 8)) << 32 | UInt64(big32(bytes, offset + 12))
-            guard large <= UInt64(Int32.max) else { return nil }
-            size = Int(large)
-            header = 16
-        } else if size == 0 {
-            size = bytes.count - offset
-        }
-        guard size >= header, offset + size <= bytes.count else { return nil }
-        let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
-        return (type, (offset + header)..<(offset + size), offset + size)
-    }
-
-    /// The content of the first box of `type` among the boxes that fill `range`.
-    private static func child(_ type: String, of range: Range<Int>, in bytes: [UInt8]) -> Range<Int>? {
-        var offset = range.lowerBound
-        while let found = box(in: bytes, at: offset), found.end <= range.upperBound {
-            if found.type == type { return found.content }
-            offset = found.end
-        }
-        return nil
-    }
-
-    private static func big32(_ bytes: [UInt8], _ at: Int) -> UInt32 {
-        UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
     }
 }

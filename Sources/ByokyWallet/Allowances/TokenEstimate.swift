@@ -71,9 +71,7 @@ struct TokenEstimate: Sendable, Hashable {
     /// serves it and prices its images (``ImagePricing``).
     static func worstCase(for request: ProxyRequest, model: String?, servedBy target: ProviderID) -> TokenEstimate {
         // An audio file uploaded to be transcribed or translated (multipart form data).
-        if isAudioUpload(path: request.path) {
-            return TokenEstimate(tokens: request.body.readableBytes / audioBytesPerToken + 1 + otherRequestOutput)
-        }
+        if isAudioUpload(path: request.path) { return audioUpload(request) }
         if ImageGeneration.matches(path: request.path), let drawing = imageGeneration(request) {
             return drawing
         }
@@ -192,6 +190,35 @@ struct TokenEstimate: Sendable, Hashable {
     static func speechOutput(path: String, body: JSONObject?) -> Int? {
         guard path.hasSuffix("/audio/speech"), let input = body?["input"]?.stringValue else { return nil }
         return max(1, input.count * speechTokensPerCharacter)
+    }
+
+    /// Audio tokens held for each second of an upload whose length its headers tell: what a
+    /// transcription's duration usage is charged (``UsageExtractor``), and more than the models
+    /// that count audio in tokens read from a second.
+    static let audioTokensPerSecond = 32
+    /// Text tokens held for each second of speech a transcript may write (speech runs about
+    /// three words a second).
+    static let transcriptTokensPerSecond = 8
+
+    /// The hold of an audio upload to be transcribed or translated: by its length when its
+    /// headers tell it (``AudioDuration``), else by its bytes (a second of the lowest bitrate
+    /// providers take is 1,000 bytes). Whisper models are billed by the length alone; the others
+    /// also write the transcript as output tokens. A transcript in a format with no usage
+    /// (`text`, `srt`, `vtt`) is charged this hold: before, a minute of WAV held and was charged
+    /// 120,000 tokens, where its length bills 1,920.
+    static func audioUpload(_ request: ProxyRequest) -> TokenEstimate {
+        let byBytes = TokenEstimate(tokens: request.body.readableBytes / audioBytesPerToken + 1 + otherRequestOutput)
+        let contentType = request.headers.first { HeaderText.name($0.name, is: "content-type") }?.value ?? ""
+        guard let parts = MultipartForm.parts(of: Array(request.body.readableBytesView), contentType: contentType),
+            let file = parts.first(where: { $0.filename != nil }),
+            let seconds = AudioDuration.seconds(of: file.body)
+        else { return byBytes }
+        let model = parts.first { $0.name == "model" }.map { String(decoding: $0.body, as: UTF8.self) } ?? ""
+        let whole = Int(min(seconds, 1e7).rounded(.up))
+        let fields = parts.reduce(0) { $0 + ($1.filename == nil ? $1.body.count : 0) }
+        let audio = whole * audioTokensPerSecond + 1
+        let transcript = model.contains("whisper") ? 0 : otherRequestOutput + whole * transcriptTokensPerSecond
+        return TokenEstimate(tokens: min(byBytes.tokens, fields + audio + transcript))
     }
 
     /// Whether `path` (without its query) uploads audio to be transcribed or translated
