@@ -2,8 +2,9 @@ import ByokyCore
 import Hummingbird
 
 extension MockHandler {
-    /// `POST /v1/images/generations` (a JSON prompt) and `/v1/images/edits` (form data: the
-    /// prompt and the images to change), as OpenAI answers: the images drawn (`n` of them, each a
+    /// `POST /v1/images/generations` (a JSON prompt), `/v1/images/edits` (form data: the prompt
+    /// and the images to change) and `/v1/images/variations` (DALL·E 2's, form data: an image,
+    /// no prompt), as OpenAI answers: the images drawn (`n` of them, each a
     /// tiny PNG as base64) and, for the GPT Image models, usage in tokens: the prompt's text at
     /// a token for four bytes, each uploaded image at ``MockProvider/inlineMediaTokens``, each
     /// image drawn at ``MockProvider/drawnImageTokens``. DALL·E's answers carry no usage.
@@ -34,7 +35,9 @@ extension MockHandler {
         } else {
             return error(.invalidRequest, "The request body is not a JSON object", family: .openai)
         }
-        guard let prompt = fields["prompt"], !prompt.isEmpty else {
+        let isVariation = request.uri.path.hasSuffix("/variations")
+        let prompt = fields["prompt"] ?? ""
+        if prompt.isEmpty, !isVariation {
             return error(.invalidRequest, "Missing required parameter: 'prompt'.", family: .openai)
         }
         let model = fields["model"] ?? "dall-e-2"

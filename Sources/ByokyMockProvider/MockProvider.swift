@@ -18,8 +18,9 @@ public import Hummingbird
 /// - `POST /v1/audio/transcriptions` and `…/translations` take an audio upload (multipart) and
 ///   answer its transcript, with whisper's usage by the audio's length; `POST /v1/audio/speech`
 ///   answers audio for its text, with no usage.
-/// - `POST /v1/images/generations` (JSON) and `…/images/edits` (multipart) answer the images
-///   drawn, with the GPT Image models' usage in tokens (none for DALL·E).
+/// - `POST /v1/images/generations` (JSON), `…/images/edits` and `…/images/variations`
+///   (multipart) answer the images drawn, with the GPT Image models' usage in tokens (none for
+///   DALL·E).
 /// - A path it does not serve gets 404 in the provider's error format, as the real ones answer.
 /// - When ``Configuration/apiKey`` is set, each request must carry it in its family's auth header.
 public enum MockProvider {
@@ -172,7 +173,7 @@ public enum MockProvider {
         }
         router.post("/v1/files") { request, _ in try await handler.uploadFile(request) }
         router.post("/v1/audio/speech") { request, _ in try await handler.speak(request) }
-        for path in ["/v1/images/generations", "/v1/images/edits"] {
+        for path in ["/v1/images/generations", "/v1/images/edits", "/v1/images/variations"] {
             router.post(RouterPath(path)) { request, _ in try await handler.draw(request) }
         }
         for path in ["/v1/audio/transcriptions", "/v1/audio/translations"] {

@@ -29,8 +29,12 @@ struct ImageGenerationTests {
             try perImage(#"{"model":"gpt-image-1","prompt":"a cat","size":"1024x1024","partial_images":2}"#)
                 == 7_024 + 200
         )
-        // DALL·E bills by the image: no token price.
+        // DALL·E bills by the image: no token price. It is the API's default when no model is
+        // named, unless a parameter only the GPT Image models take is set.
         #expect(try perImage(#"{"model":"dall-e-3","prompt":"a cat","size":"1024x1024"}"#) == nil)
+        #expect(try perImage(#"{"prompt":"a cat","size":"1024x1024","quality":"hd"}"#) == nil)
+        #expect(try perImage(#"{"prompt":"a cat","size":"1024x1024","quality":"high"}"#) == 7_024)
+        #expect(try perImage(#"{"prompt":"a cat","size":"1024x1024","output_format":"webp"}"#) == 7_024)
     }
 
     /// A field named twice counts at what costs the most: providers' parsers differ on which

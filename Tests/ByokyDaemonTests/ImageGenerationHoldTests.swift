@@ -60,6 +60,29 @@ struct ImageGenerationHoldTests {
         }
     }
 
+    /// DALL·E bills by the image: a variation of a photo (DALL·E 2, form data) holds its text and
+    /// an answer's worth an image, not its upload's bytes (before, a token a byte: a megabyte's
+    /// photo could not be varied under a cap, and was charged a million tokens if it was).
+    @Test func aDallEVariationIsNotHeldByItsUploadsBytes() async throws {
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 50_000, period: .lifetime)
+            let photo = try #require(Data(base64Encoded: TestImage.png(width: 1024, height: 1024, size: 1_000_000)))
+            var body = Array("--v\r\ncontent-disposition: form-data; name=\"n\"\r\n\r\n2\r\n".utf8)
+            body += Array("--v\r\ncontent-disposition: form-data; name=\"image\"; filename=\"me.png\"\r\n\r\n".utf8)
+            body += photo + Array("\r\n--v--\r\n".utf8)
+            let served = try await bridge.send(
+                .POST,
+                "/openai/v1/images/variations",
+                bytes: body,
+                headers: [bridge.authHeader(for: .openai), ("content-type", "multipart/form-data; boundary=v")]
+            )
+            #expect(served.status == 200, "\(served.text)")
+            // No usage in the answer: charged its hold, the field's byte and two answers' worth.
+            let used = try #require(try await bridge.wallet.allowanceStatuses().first?.used)
+            #expect(used == 1 + 2 * 4_096, "\(used)")
+        }
+    }
+
     @Test func anEditsPhotoIsHeldBySizeNotBytes() async throws {
         try await BridgeFixture.with(grant: [.openai]) { bridge in
             try await bridge.wallet.setAllowance(app: Self.app, tokens: 50_000, period: .lifetime)

@@ -21,10 +21,28 @@ public struct ImageGeneration: Sendable, Hashable {
     public var inputImages: [InlineMedia] = []
     /// The bytes of the text fields (the prompt and the rest).
     public var textBytes = 0
+    /// Whether the request sets a parameter only the GPT Image models take: with no model named,
+    /// the API then draws with one of them rather than DALL·E 2, its default.
+    public var namesGPTImageParameter = false
 
-    /// Whether `path` (without its query) asks for images to be drawn.
+    /// Whether `path` (without its query) asks for images to be drawn (DALL·E 2's variations too).
     public static func matches(path: some StringProtocol) -> Bool {
         path.hasByteSuffix("/images/generations") || path.hasByteSuffix("/images/edits")
+            || path.hasByteSuffix("/images/variations")
+    }
+
+    /// The parameters only the GPT Image models take (and `quality`'s values of theirs).
+    static let gptImageParameters: Set<String> = [
+        "background", "moderation", "output_compression", "output_format", "partial_images", "stream",
+        "input_fidelity",
+    ]
+
+    private mutating func note(name: String, text: String?) {
+        if Self.gptImageParameters.contains(name)
+            || (name == "quality" && ["low", "medium", "high"].contains(text ?? ""))
+        {
+            namesGPTImageParameter = true
+        }
     }
 
     /// Reads a JSON request's fields (`model`, `size`, `n`, `partial_images`). A field named
@@ -32,6 +50,7 @@ public struct ImageGeneration: Sendable, Hashable {
     public init(json body: JSONObject) {
         var sizes: [String?] = []
         for member in body {
+            note(name: member.key, text: member.value.stringValue)
             switch member.key {
             case "model":
                 // DALL·E only when every model named is.
@@ -56,6 +75,7 @@ public struct ImageGeneration: Sendable, Hashable {
             }
             let value = String(decoding: part.body, as: UTF8.self)
             textBytes += part.body.count
+            note(name: part.name ?? "", text: value)
             switch part.name {
             case "model": model = value
             case "size": size = value
@@ -67,13 +87,15 @@ public struct ImageGeneration: Sendable, Hashable {
     }
 
     /// The most output tokens each image drawn may cost, its partial images included; `nil` for
-    /// DALL·E, which bills by the image, not in tokens (its answers report no usage).
+    /// DALL·E, which bills by the image, not in tokens (its answers report no usage): named, or
+    /// the API's default when no model is named and nothing only GPT Image takes is set.
     ///
     /// At gpt-image-2's high-quality price of a 1024×1024 image (7,024), for every 1024×1024 of
     /// the size asked, whatever the quality (a lower one costs less); a size of `auto`, or none,
     /// is the largest the models draw (3840×2160).
     public var worstCaseOutputPerImage: Int? {
         if let model, model.hasPrefix("dall-e") { return nil }
+        if model == nil, !namesGPTImageParameter { return nil }
         let pixels = Self.pixels(of: size) ?? Self.largestImage
         let megapixels = (pixels + Self.pixelsPerUnit - 1) / Self.pixelsPerUnit
         return max(1, megapixels) * Self.tokensPerUnit + partialImages * Self.partialImageTokens

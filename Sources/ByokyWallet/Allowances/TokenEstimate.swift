@@ -160,8 +160,9 @@ struct TokenEstimate: Sendable, Hashable {
 
     /// The hold of a request for images to be drawn (``ImageGeneration``): its text, the images
     /// an edit uploads at their vision price, and each image asked for at the most it may cost;
-    /// `nil` for DALL·E (an answer's worth an image, as any request that asks no model to write)
-    /// and for a body that is neither JSON nor form data.
+    /// with DALL·E, which bills by the image, its text and an answer's worth an image (its
+    /// uploads are not priced in tokens: before, an image to vary held a token a byte). `nil`
+    /// for a body that is neither JSON nor form data.
     static func imageGeneration(_ request: ProxyRequest) -> TokenEstimate? {
         let contentType = request.headers.first { HeaderText.name($0.name, is: "content-type") }?.value ?? ""
         let drawing: ImageGeneration
@@ -173,9 +174,11 @@ struct TokenEstimate: Sendable, Hashable {
         } else {
             return nil
         }
-        guard let perImage = drawing.worstCaseOutputPerImage else { return nil }
-        let input = (drawing.inputImages.isEmpty ? bytes.count : drawing.textBytes) + drawing.worstCaseInputImages
-        return TokenEstimate(tokens: input + perImage * drawing.count)
+        let text = drawing.inputImages.isEmpty ? bytes.count : drawing.textBytes
+        guard let perImage = drawing.worstCaseOutputPerImage else {
+            return TokenEstimate(tokens: text + otherRequestOutput * drawing.count)
+        }
+        return TokenEstimate(tokens: text + drawing.worstCaseInputImages + perImage * drawing.count)
     }
 
     /// Audio tokens held for each character a speech request reads aloud: speech runs about 15
