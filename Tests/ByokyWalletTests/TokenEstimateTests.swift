@@ -290,6 +290,28 @@ struct InlineMediaHoldTests {
         #expect(other.tokens < 50_000, "\(other.tokens)")
     }
 
+    /// Azure OpenAI names an image model by its deployment, in the path: a deployment of DALL·E
+    /// holds an answer's worth an image; any other is held as a GPT Image model (the body names
+    /// no model there, and DALL·E would be the guess that could be overspent).
+    @Test func anAzureDeploymentNamesTheImageModel() {
+        let body = #"{"prompt":"a lighthouse","size":"1024x1024","n":2}"#
+        func hold(_ deployment: String) -> Int {
+            TokenEstimateTests.estimate(
+                .azureOpenAI,
+                "/openai/deployments/\(deployment)/images/generations",
+                body,
+                model: nil
+            ).tokens
+        }
+        #expect(hold("dall-e-3") == body.utf8.count + 2 * TokenEstimate.otherRequestOutput)
+        #expect(hold("images-prod") == body.utf8.count + 2 * 7_024)
+        // OpenAI itself: no model named is DALL·E 2, its default.
+        #expect(
+            TokenEstimateTests.estimate(.openai, "/v1/images/generations", body, model: nil).tokens
+                == body.utf8.count + 2 * TokenEstimate.otherRequestOutput
+        )
+    }
+
     /// Speech holds (and, its answer reporting no usage, is charged) by the text it reads aloud,
     /// not an answer's worth whatever its length.
     @Test func speechIsHeldByTheTextItReadsAloud() {

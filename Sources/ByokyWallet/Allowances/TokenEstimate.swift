@@ -165,7 +165,7 @@ struct TokenEstimate: Sendable, Hashable {
     /// for a body that is neither JSON nor form data.
     static func imageGeneration(_ request: ProxyRequest) -> TokenEstimate? {
         let contentType = request.headers.first { HeaderText.name($0.name, is: "content-type") }?.value ?? ""
-        let drawing: ImageGeneration
+        var drawing: ImageGeneration
         let bytes = Array(request.body.readableBytesView)
         if let parts = MultipartForm.parts(of: bytes, contentType: contentType) {
             drawing = ImageGeneration(form: parts)
@@ -174,11 +174,20 @@ struct TokenEstimate: Sendable, Hashable {
         } else {
             return nil
         }
+        // Azure OpenAI names the model by its deployment, in the path (`…/deployments/{name}/…`).
+        if drawing.model == nil, let deployment = deploymentName(in: request.path) { drawing.model = deployment }
         let text = drawing.inputImages.isEmpty ? bytes.count : drawing.textBytes
         guard let perImage = drawing.worstCaseOutputPerImage else {
             return TokenEstimate(tokens: text + otherRequestOutput * drawing.count)
         }
         return TokenEstimate(tokens: text + drawing.worstCaseInputImages + perImage * drawing.count)
+    }
+
+    /// The deployment an Azure OpenAI path names (`/openai/deployments/{name}/…`), if any.
+    static func deploymentName(in path: String) -> String? {
+        let segments = path.split(separator: "/")
+        guard let index = segments.firstIndex(of: "deployments"), index + 1 < segments.count else { return nil }
+        return String(segments[index + 1])
     }
 
     /// Audio tokens held for each character a speech request reads aloud: speech runs about 15
