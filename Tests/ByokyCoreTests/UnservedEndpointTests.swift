@@ -40,6 +40,10 @@ struct UnservedEndpointTests {
         ("POST", "/v1/messages/batches", .anthropic),
         ("POST", "/v1beta/models/gemini-2.5-flash:batchGenerateContent", .gemini),
         ("POST", "/v1/embed-jobs", .cohere),
+        ("POST", "/v1/videos", .openai),
+        ("POST", "/v1/videos/video_1/remix", .openai),
+        ("POST", "/openai/v1/containers", .openai),
+        ("POST", "/v1beta/models/veo-3.1-generate-preview:predictLongRunning", .gemini),
     ])
     func unmeteredSpendIsRecognized(method: String, path: String, family: APIFamily?) {
         #expect(UnmeteredSpend.matches(method: method, path: path, family: family))
@@ -55,6 +59,9 @@ struct UnservedEndpointTests {
         ("POST", "/v1/messages/batches/msgbatch_1/cancel", .anthropic),
         ("POST", "/v1beta/models/gemini-2.5-flash:generateContent", .gemini),
         ("POST", "/v2/chat", .cohere),
+        ("GET", "/v1/videos/video_1/content", .openai),
+        ("POST", "/v1/containers/cntr_1/files", .openai),
+        ("POST", "/v1beta/models/imagen-4.0-generate-001:predict", .gemini),
     ])
     func meteredRequestsAreNotUnmeteredSpend(method: String, path: String, family: APIFamily?) {
         #expect(!UnmeteredSpend.matches(method: method, path: path, family: family))

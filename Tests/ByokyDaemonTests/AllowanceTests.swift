@@ -211,6 +211,8 @@ struct AllowanceTests {
                 ("/openai/v1/batches", batch, ProviderID.openai),
                 ("/openai/v1/fine_tuning/jobs", #"{"training_file":"file-1","model":"gpt-5.4-mini"}"#, .openai),
                 ("/anthropic/v1/messages/batches", anthropicBatch, .anthropic),
+                ("/openai/v1/videos", #"{"model":"sora-2","prompt":"A lighthouse at dusk","seconds":"12"}"#, .openai),
+                ("/openai/v1/containers", #"{"name":"sandbox"}"#, .openai),
             ] {
                 let refused = try await bridge.send(
                     .POST,

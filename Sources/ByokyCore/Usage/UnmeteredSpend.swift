@@ -1,7 +1,10 @@
-/// Requests that spend tokens the wallet cannot meter: the answer is a job or a call whose tokens
+/// Requests that spend what the wallet cannot meter: the answer is a job or a call whose tokens
 /// are spent later, elsewhere (a batch, a fine-tuning job, an eval run, a realtime call whose
-/// media flows directly between the app and the provider). An app under a token cap is refused
-/// them: its cap could not hold. (A gift serves none of them either.)
+/// media flows directly between the app and the provider), or a job billed by the second or by
+/// the session rather than in tokens (a video from OpenAI's Sora or Gemini's Veo, a code
+/// interpreter container). An app under a token cap is refused them: its cap could not hold.
+/// (A gift serves none of them either.) Before, a video was held and charged a few thousand
+/// tokens, and a capped app could make as many as it liked.
 public enum UnmeteredSpend {
     /// Whether `method path` (the path under the provider's prefix, without its query) in
     /// `family`'s API (`nil` for a local server) is one of them.
@@ -12,18 +15,22 @@ public enum UnmeteredSpend {
         guard let last = segments.last else { return false }
         switch family {
         case .openai?, nil:
-            // `…/batches`, `…/fine_tuning/jobs`, `…/evals/{id}/runs`, `…/realtime/calls`.
-            if last == "batches" { return true }
+            // `…/batches`, `…/fine_tuning/jobs`, `…/evals/{id}/runs`, `…/realtime/calls`,
+            // `…/videos` and `…/videos/{id}/remix`, `…/containers`.
+            if last == "batches" || last == "videos" || last == "containers" { return true }
             guard segments.count >= 2 else { return false }
             let before = segments[segments.count - 2]
             if last == "jobs", before == "fine_tuning" { return true }
             if last == "calls", before == "realtime" { return true }
+            if last == "remix", segments.count >= 3, segments[segments.count - 3] == "videos" { return true }
             return last == "runs" && segments.count >= 3 && segments[segments.count - 3] == "evals"
         case .anthropic?:
             return path == "/v1/messages/batches"
         case .gemini?:
+            // Batches, and Veo's videos (`:predictLongRunning`, billed by the second).
             return path.contains("/models/")
-                && (path.hasByteSuffix(":batchGenerateContent") || path.hasByteSuffix(":asyncBatchEmbedContent"))
+                && (path.hasByteSuffix(":batchGenerateContent") || path.hasByteSuffix(":asyncBatchEmbedContent")
+                    || path.hasByteSuffix(":predictLongRunning"))
         case .cohere?:
             // Cohere's embed jobs (`/v1/embed-jobs`) and fine-tuning (`/v1/finetuning/finetuned-models`).
             return path == "/v1/embed-jobs" || path == "/v1/finetuning/finetuned-models"
@@ -33,6 +40,6 @@ public enum UnmeteredSpend {
     /// The refusal of such a request from an app under a cap.
     public static let refusalUnderCap = ByokyError(
         .providerUnavailable,
-        "This app has a token cap, and this endpoint spends tokens the wallet cannot meter (a batch, a fine-tuning job, an eval run or a realtime call): ask the wallet's owner to lift the cap to use it"
+        "This app has a token cap, and this endpoint spends what the wallet cannot meter in tokens (a batch, a fine-tuning job, an eval run, a realtime call, a video or a container): ask the wallet's owner to lift the cap to use it"
     )
 }
