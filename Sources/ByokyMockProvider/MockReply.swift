@@ -101,12 +101,15 @@ struct MockReply: Sendable {
     /// The documents `value` names: `http(s)` URLs under `url`, `image_url`, `file_url`,
     /// `fileUri` or `file_uri`; ids under `file_id` and `previous_response_id`; and the images
     /// it names at URLs (a URL inside an Anthropic `image` block, an OpenAI `image_url` or
-    /// `input_image` part), which count as images.
+    /// `input_image` part, a Gemini file of an image type), which count as images.
     static func referencedInput(in value: JSONValue, inImage: Bool = false) -> (documents: Int, images: Int) {
         switch value {
         case .object(let members):
             let type = members["type"]?.stringValue
-            let isImage = inImage || type == "image" || type == "image_url" || type == "input_image"
+            let mediaType = (members["mimeType"] ?? members["mime_type"])?.stringValue?.lowercased() ?? ""
+            let isImage =
+                inImage || type == "image" || type == "image_url" || type == "input_image"
+                || mediaType.hasPrefix("image/")
             var found = (documents: 0, images: 0)
             for (key, member) in members {
                 switch (key, member) {

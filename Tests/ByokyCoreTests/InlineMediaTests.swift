@@ -101,6 +101,10 @@ struct InlineMediaTests {
         #expect(try tokens(100, 100, gemini) == 2_240)
         #expect(try tokens(4032, 3024, gemini) == 24 * 258)
         #expect(try tokens(10_000, 10_000, gemini) == 196 * 258)
+        // Gemini 3 and later: a fixed price by media resolution, at most 2,240 whatever the size.
+        let gemini3 = ImagePricing(provider: .gemini, model: "gemini-3-pro-preview")
+        #expect(try tokens(100, 100, gemini3) == 2_240)
+        #expect(try tokens(10_000, 10_000, gemini3) == 2_240)
         // Any other provider: the largest of the three.
         let other = ImagePricing(provider: .openrouter, model: "openai/gpt-5.5")
         #expect(try tokens(100, 100, other) == 2_240)
@@ -122,20 +126,24 @@ struct InlineMediaTests {
         #expect(unread.worstCaseTokens(pricedBy: .openAI(model: "gpt-5.5")) == 73_801)
         #expect(unread.worstCaseTokens(pricedBy: .openAI(model: "gpt-4o-mini")) == 2_833 + 5_667 * 8)
         #expect(unread.worstCaseTokens(pricedBy: .anthropic) == 6_700)
-        #expect(unread.worstCaseTokens(pricedBy: .gemini) == 73_801)
+        #expect(unread.worstCaseTokens(pricedBy: .gemini(model: nil)) == 73_801)
         let fetched = InlineMedia.fetchedImage
         #expect(fetched.kind == .fetchedImage && fetched.base64Length == 0)
         #expect(fetched.worstCaseTokens(pricedBy: .openAI(model: "gpt-5.5")) == 73_801)
         #expect(fetched.worstCaseTokens(pricedBy: .openAI(model: "gpt-4o")) == 85 + 170 * 8)
         #expect(fetched.worstCaseTokens(pricedBy: .openAI(model: "gpt-4o-mini")) == 2_833 + 5_667 * 8)
         #expect(fetched.worstCaseTokens(pricedBy: .anthropic) == 6_700)
-        #expect(fetched.worstCaseTokens(pricedBy: .gemini) == nil)
+        #expect(fetched.worstCaseTokens(pricedBy: .gemini(model: "gemini-2.5-flash")) == nil)
+        #expect(fetched.worstCaseTokens(pricedBy: .gemini(model: "gemini-flash-latest")) == nil)
+        // Gemini 3 and later price any image at most 2,240, whatever its size.
+        #expect(fetched.worstCaseTokens(pricedBy: .gemini(model: "gemini-3-flash-preview")) == 2_240)
+        #expect(fetched.worstCaseTokens(pricedBy: .gemini(model: "models/gemini-3.5-pro")) == 2_240)
         #expect(fetched.worstCaseTokens(pricedBy: ImagePricing(provider: .cohere, model: "command-a-vision")) == nil)
     }
 
     @Test func audioIsBoundedByItsLength() {
         let audio = InlineMedia(base64: Self.base64([UInt8](repeating: 1, count: 32_000)), isAudio: true)
         #expect(audio.kind == .audio)
-        #expect(audio.worstCaseTokens(pricedBy: .gemini) == 32_000 / 16 + 1)
+        #expect(audio.worstCaseTokens(pricedBy: .gemini(model: nil)) == 32_000 / 16 + 1)
     }
 }

@@ -184,6 +184,11 @@ struct UnboundedInputTests {
     /// the scan goes on past them. Documents at URLs stay unbounded.
     static let fetchedImages: [(APIFamily?, String)] = [
         (
+            .gemini,
+            #"{"contents":[{"parts":[{"fileData":{"fileUri":"https://generativelanguage.googleapis.com/v1beta/files/abc","mimeType":"image/png"}}]}]}"#
+        ),
+        (.gemini, #"{"contents":[{"parts":[{"file_data":{"file_uri":"files/abc","mime_type":"IMAGE/JPEG"}}]}]}"#),
+        (
             .anthropic,
             #"{"messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://example.com/a.png"}}]}]}"#
         ),

@@ -237,6 +237,35 @@ struct UnboundedInputHoldTests {
         }
     }
 
+    /// Gemini 3 and later price an image by its media resolution, at most 2,240 tokens whatever
+    /// its size: an image file it reads holds that much (before, the model's whole context
+    /// window, refused under any cap below a million tokens). Gemini 2.5 counts tiles of the
+    /// image as sent, however large: such a file still holds the window there.
+    @Test func anImageFileIsHeldAtWhatGemini3ChargesForOne() async throws {
+        try await BridgeFixture.with(grant: [.gemini]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 20_000, period: .lifetime)
+            let body =
+                #"{"contents":[{"role":"user","parts":[{"file_data":{"file_uri":"https://generativelanguage.googleapis.com/v1beta/files/photo","mime_type":"image/jpeg"}},{"text":"What is this?"}]}],"generationConfig":{"maxOutputTokens":40}}"#
+            let auth = bridge.authHeader(for: .gemini)
+            let older = try await bridge.send(
+                .POST,
+                "/gemini/v1beta/models/gemini-2.5-flash:generateContent",
+                body: body,
+                headers: [auth]
+            )
+            #expect(older.status == 429 && older.text.contains("context window"), "\(older.text)")
+            let served = try await bridge.send(
+                .POST,
+                "/gemini/v1beta/models/gemini-3-flash-preview:generateContent",
+                body: body,
+                headers: [auth]
+            )
+            #expect(served.status == 200, "\(served.text)")
+            let used = try #require(try await bridge.wallet.allowanceStatuses().first?.used)
+            #expect(used > MockProvider.inlineMediaTokens && used < 2 * MockProvider.inlineMediaTokens, "\(used)")
+        }
+    }
+
     /// What the newest models count for an image is held for it: gpt-5.4 and later count a
     /// large photo's patches up to 10,000 (30,000 for gpt-5.6), where holds stopped at 1,536
     /// (3,779 tokens); Gemini 3 prices every image at up to 2,240 however small, where a small

@@ -124,7 +124,8 @@ func fuzzMedia(_ bytes: [UInt8]) {
     precondition(InlineMedia(base64: wrapped).kind == image.kind, "an image reads differently across lines")
     // An image sent inline is bounded wherever it is served, and in range.
     let pricings: [ImagePricing] = [
-        .openAI(model: nil), .openAI(model: "gpt-4o-mini"), .anthropic, .gemini, .any(model: nil),
+        .openAI(model: nil), .openAI(model: "gpt-4o-mini"), .anthropic, .gemini(model: nil),
+        .gemini(model: "gemini-3-flash"), .any(model: nil),
     ]
     for pricing in pricings {
         let tokens = image.worstCaseTokens(pricedBy: pricing) ?? 0
@@ -136,7 +137,7 @@ func fuzzMedia(_ bytes: [UInt8]) {
     }
     // Any text as base64: images and audio never fail to give a bound.
     let text = String(decoding: bytes, as: UTF8.self)
-    precondition((InlineMedia(base64: text).worstCaseTokens(pricedBy: .gemini) ?? 0) > 0)
+    precondition((InlineMedia(base64: text).worstCaseTokens(pricedBy: .gemini(model: nil)) ?? 0) > 0)
     precondition((InlineMedia(base64: text, isAudio: true).worstCaseTokens(pricedBy: .anthropic) ?? 0) > 0)
 }
 

@@ -13,7 +13,8 @@
 ///   that see more (2,576 pixels on the long edge, about 4,800 tokens); a larger image is scaled
 ///   down first.
 /// - Gemini: 258 tokens for every 768-pixel tile of the image as sent; Gemini 3 and later a fixed
-///   price for each image by its media resolution, at most 2,240 (`ultra_high`).
+///   price for each image by its media resolution, at most 2,240 (`ultra_high`), whatever its
+///   size (so an image Gemini 3 reads from a file costs at most that too).
 /// - Any other provider (OpenAI-compatible hosts, Cohere, local servers) may run any of those
 ///   models or others: the largest of the three.
 public enum ImagePricing: Sendable, Hashable {
@@ -21,8 +22,8 @@ public enum ImagePricing: Sendable, Hashable {
     case openAI(model: String?)
     /// Anthropic's pixels.
     case anthropic
-    /// Gemini's tiles and fixed prices.
-    case gemini
+    /// Gemini's tiles, or (Gemini 3 and later, by `model`) its fixed prices.
+    case gemini(model: String?)
     /// The largest of the others: the provider's models are not known.
     case any(model: String?)
 
@@ -31,7 +32,7 @@ public enum ImagePricing: Sendable, Hashable {
         switch provider {
         case .openai, .azureOpenAI: self = .openAI(model: model)
         case .anthropic: self = .anthropic
-        case .gemini: self = .gemini
+        case .gemini: self = .gemini(model: model)
         default: self = .any(model: model)
         }
     }
@@ -43,7 +44,9 @@ public enum ImagePricing: Sendable, Hashable {
         switch self {
         case .openAI(let model): return Self.openAI(width: width, height: height, model: model)
         case .anthropic: return Self.anthropic(width: width, height: height)
-        case .gemini: return Self.gemini(width: width, height: height)
+        case .gemini(let model):
+            if Self.isFixedPriceGemini(model) { return Self.geminiFixedImageTokens }
+            return Self.gemini(width: width, height: height)
         case .any(let model):
             return max(
                 Self.openAI(width: width, height: height, model: model),
@@ -62,7 +65,8 @@ public enum ImagePricing: Sendable, Hashable {
                 ? Self.openAITiles(Self.mostOpenAITiles, inflated: Self.isInflated(model))
                 : Self.largestPatchedImage
         case .anthropic: Self.mostAnthropicTokens
-        case .gemini, .any: nil
+        case .gemini(let model): Self.isFixedPriceGemini(model) ? Self.geminiFixedImageTokens : nil
+        case .any: nil
         }
     }
 
@@ -80,6 +84,15 @@ public enum ImagePricing: Sendable, Hashable {
     static let mostAnthropicTokens = 6_700
     /// Gemini 3's price for an image at its highest media resolution (`ultra_high`).
     static let geminiFixedImageTokens = 2_240
+
+    /// Whether `model` is Gemini 3 or later (`gemini-3-flash`, `models/gemini-3.5-pro`), which
+    /// prices an image by its media resolution, not its size; an alias that names no version
+    /// (`gemini-flash-latest`) is not known to be.
+    static func isFixedPriceGemini(_ model: String?) -> Bool {
+        guard let model, let range = model.firstRange(of: "gemini-") else { return false }
+        let version = model[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
+        return Int(version).map { $0 >= 3 } ?? false
+    }
 
     private static func isTileModel(_ model: String?) -> Bool {
         guard let model else { return false }

@@ -225,13 +225,21 @@ public enum UnboundedInput: Sendable, Hashable {
         return nil
     }
 
-    /// `fileData` parts (an uploaded file's URI, a public URL, a video's page) and inline data
+    /// `fileData` parts (an uploaded file's URI, a public URL, a video's page; an image among them
+    /// is counted as one the provider fetches) and inline data
     /// that is neither an image, text nor audio (a PDF, a video), also inside a function's
     /// response; inline images counted.
     private static func geminiParts(_ parts: JSONNode?, depth: Int, media: inout [InlineMedia]) -> UnboundedInput? {
         guard depth < maximumDepth else { return nil }
         for part in parts?.arrayValue ?? [] {
-            if part["fileData"] != nil || part["file_data"] != nil { return .file }
+            if let file = part["fileData"] ?? part["file_data"] {
+                // An image read from a file costs what an image costs there (bounded on Gemini 3
+                // and later); any other file (a video, a PDF) its pages or seconds.
+                let type = (file["mimeType"] ?? file["mime_type"])?.stringValue?.lowercased() ?? ""
+                guard type.hasPrefix("image/") else { return .file }
+                media.append(.fetchedImage)
+                continue
+            }
             if let inline = part["inlineData"] ?? part["inline_data"] {
                 let type = (inline["mimeType"] ?? inline["mime_type"])?.stringValue?.lowercased() ?? ""
                 let data = inline["data"]?.stringValue ?? ""
