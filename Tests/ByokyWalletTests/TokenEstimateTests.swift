@@ -312,6 +312,18 @@ struct InlineMediaHoldTests {
         )
     }
 
+    /// An Imagen prediction draws `sampleCount` images, each billed: each holds an answer's worth.
+    @Test func eachImageAnImagenPredictionDrawsIsHeld() {
+        let body = #"{"instances":[{"prompt":"a lighthouse"}],"parameters":{"sampleCount":4}}"#
+        let estimate = TokenEstimateTests.estimate(
+            .gemini,
+            "/v1beta/models/imagen-4.0-generate-001:predict",
+            body,
+            model: "imagen-4.0-generate-001"
+        )
+        #expect(estimate.tokens == body.utf8.count + 4 * TokenEstimate.otherRequestOutput)
+    }
+
     /// Speech holds (and, its answer reporting no usage, is charged) by the text it reads aloud,
     /// not an answer's worth whatever its length.
     @Test func speechIsHeldByTheTextItReadsAloud() {

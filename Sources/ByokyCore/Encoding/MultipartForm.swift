@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A `multipart/form-data` body split into its parts (enough of RFC 7578 for the mock provider's
 /// uploads, the wallet page's file fields and a budget's hold of an image edit's fields).
 package enum MultipartForm {
@@ -18,6 +24,8 @@ package enum MultipartForm {
         if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 {
             boundary = String(boundary.dropFirst().dropLast())
         }
+        // RFC 2046 allows 1 to 70 characters.
+        guard (1...70).contains(boundary.utf8.count) else { return nil }
         let delimiter = Array(("--" + boundary).utf8)
         var parts: [Part] = []
         var sections = split(body, on: delimiter).dropFirst()  // before the first delimiter: preamble
@@ -51,17 +59,37 @@ package enum MultipartForm {
         return nil
     }
 
+    /// Where `needle` first occurs in `haystack`: Knuth–Morris–Pratt, so linear in the worst
+    /// case (a body of dashes and a boundary of dashes, sent by a hostile app, cost a comparison
+    /// of the whole boundary at every byte of megabytes when candidates were matched one at a
+    /// time), with `memchr` skipping to the next candidate while nothing is matched.
     private static func find(_ needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
-        guard let first = needle.first, needle.count <= haystack.count else { return nil }
-        var index = haystack.startIndex
-        // Candidates start with the needle's first byte: skip to each (uploads are megabytes).
-        while index + needle.count <= haystack.endIndex,
-            let candidate = haystack[index...(haystack.endIndex - needle.count)].firstIndex(of: first)
-        {
-            if haystack[candidate..<(candidate + needle.count)].elementsEqual(needle) { return candidate }
-            index = candidate + 1
+        guard !needle.isEmpty, needle.count <= haystack.count else { return nil }
+        // The longest proper prefix of `needle[...i]` that is also its suffix, for each `i`.
+        var fallback = [Int](repeating: 0, count: needle.count)
+        var length = 0
+        for index in needle.indices.dropFirst() {
+            while length > 0, needle[index] != needle[length] { length = fallback[length - 1] }
+            if needle[index] == needle[length] { length += 1 }
+            fallback[index] = length
         }
-        return nil
+        return haystack.withUnsafeBytes { bytes -> Int? in
+            guard let base = bytes.baseAddress else { return nil }
+            var index = 0
+            var matched = 0
+            while index < bytes.count {
+                if matched == 0 {
+                    guard let hit = memchr(base + index, Int32(needle[0]), bytes.count - index) else { return nil }
+                    index = base.distance(to: UnsafeRawPointer(hit))
+                }
+                let byte = bytes[index]
+                while matched > 0, byte != needle[matched] { matched = fallback[matched - 1] }
+                if byte == needle[matched] { matched += 1 }
+                index += 1
+                if matched == needle.count { return haystack.startIndex + index - needle.count }
+            }
+            return nil
+        }
     }
 
     private static func split(_ bytes: [UInt8], on delimiter: [UInt8]) -> [ArraySlice<UInt8>] {

@@ -270,22 +270,27 @@ struct TokenEstimate: Sendable, Hashable {
     )
 
     /// How many answers the request asks for: OpenAI's `n` (and the legacy completions'
-    /// `best_of`, which are all written and charged), Gemini's `candidateCount`; at least one.
+    /// `best_of`, which are all written and charged), Gemini's `candidateCount`, the images an
+    /// Imagen prediction draws (`parameters.sampleCount`, each billed; before, four were held
+    /// and charged as one); at least one.
     static func choices(in body: JSONObject?) -> Int {
         let largest = largestNumber(
             in: body,
             named: ["n", "best_of"],
-            generationNames: ["candidateCount", "candidate_count"]
+            generationNames: ["candidateCount", "candidate_count"],
+            parameterNames: ["sampleCount", "sample_count"]
         )
         return Int(min(max(largest ?? 1, 1), Double(maximumChoices)).rounded(.up))
     }
 
-    /// The largest positive number among `body`'s members `names` and its generation config's
-    /// (`generationConfig`, `generation_config`) members `generationNames`.
+    /// The largest positive number among `body`'s members `names`, its generation config's
+    /// (`generationConfig`, `generation_config`) members `generationNames` and its prediction
+    /// parameters' (`parameters`) members `parameterNames`.
     private static func largestNumber(
         in body: JSONObject?,
         named names: [String],
-        generationNames: [String]
+        generationNames: [String],
+        parameterNames: [String] = []
     ) -> Double? {
         guard let body else { return nil }
         var largest: Double?
@@ -299,6 +304,9 @@ struct TokenEstimate: Sendable, Hashable {
         consider(body, names: names)
         for member in body where member.key == "generationConfig" || member.key == "generation_config" {
             if case .object(let generation) = member.value { consider(generation, names: generationNames) }
+        }
+        for member in body where member.key == "parameters" && !parameterNames.isEmpty {
+            if case .object(let parameters) = member.value { consider(parameters, names: parameterNames) }
         }
         return largest
     }
