@@ -477,7 +477,7 @@ struct UnboundedInputHoldTests {
         }
     }
 
-    /// An upload whose headers tell its length (WAV, MP3, M4A, FLAC) holds by that length, and a
+    /// An upload whose headers tell its length as a decoder reads it (WAV, MP3) holds by that length, and a
     /// transcript with no usage is charged it: a minute of WAV (1.9 MB) as plain text is charged
     /// its minute at 32 tokens a second; before, it held 124,000 tokens by its bytes (refused
     /// under a cap of 100,000) and would have been charged all of them.
@@ -499,7 +499,6 @@ struct UnboundedInputHoldTests {
             var charged = 0
             for (audio, filename) in [
                 (TestAudio.wav(seconds: 60), "talk.wav"), (TestAudio.mp3(frames: 2_297), "talk.mp3"),
-                (TestAudio.m4a(seconds: 60), "talk.m4a"), (TestAudio.flac(seconds: 60), "talk.flac"),
             ] {
                 let plain = try await bridge.send(
                     .POST,
@@ -514,6 +513,19 @@ struct UnboundedInputHoldTests {
                 let used = try await bridge.wallet.allowanceStatuses().first?.used
                 #expect(used == charged, "\(filename): \(String(describing: used))")
             }
+            // A hostile app that states a length a decoder ignores (a WAV's byte rate of a
+            // megabyte a second: a decoder plays by its sample rate) is held by its bytes: the
+            // minute is refused under this cap rather than charged two seconds.
+            var forged = TestAudio.wav(seconds: 60)
+            forged[28..<32] = [0x00, 0x00, 0x10, 0x00]
+            let refused = try await bridge.send(
+                .POST,
+                "/openai/v1/audio/transcriptions",
+                bytes: upload(forged, model: "whisper-1", filename: "forged.wav"),
+                headers: headers
+            )
+            #expect(refused.status == 429, "\(refused.text)")
+            #expect(try await bridge.wallet.allowanceStatuses().first?.used == charged)
         }
     }
 

@@ -1,15 +1,18 @@
-/// The length of an audio file, read from its own headers: what a transcription is billed by.
+/// The length of an audio file, read from its own headers the way a decoder reads it: what a
+/// transcription is billed by, and what a transcript with no usage is charged.
 ///
-/// Read: WAV (its data's bytes over its byte rate), MP3 (its frames walked one by one, each a
-/// fixed number of samples, so a variable bitrate is counted exactly; ID3 tags skipped), MP4
-/// and M4A (the movie header's duration over its time scale, wherever the `moov` box sits) and
-/// FLAC (its stream information's samples over its sample rate). Other formats (Ogg, WebM) are
-/// not read: their uploads are held by their bytes, as before.
+/// Read: WAV with PCM samples (its data's bytes over its sample rate times its block size, the
+/// fields a decoder plays it by, which must agree with its byte rate), and MP3 (its frames
+/// walked one by one to the end, each a fixed number of samples, so a variable bitrate is
+/// counted exactly; ID3 tags skipped). Not read: formats whose headers state a length their
+/// decoders do not go by (MP4's movie header, FLAC's sample count: a hostile app could state a
+/// second for an hour of audio and be charged the second), and Ogg and WebM. Their uploads are
+/// held by their bytes, as before.
 public enum AudioDuration {
     /// The seconds of audio in `bytes` (a whole file), or `nil` when its format is not read or
     /// its headers do not hold together.
     public static func seconds(of bytes: [UInt8]) -> Double? {
-        let seconds = wav(bytes) ?? mp4(bytes) ?? flac(bytes) ?? mp3(bytes)
+        let seconds = wav(bytes) ?? mp3(bytes)
         guard let seconds, seconds.isFinite, seconds > 0 else { return nil }
         return seconds
     }
@@ -25,8 +28,19 @@ public enum AudioDuration {
             let id = String(decoding: bytes[offset..<(offset + 4)], as: UTF8.self)
             let size = little32(bytes, offset + 4)
             let content = offset + 8
-            if id == "fmt ", content + 12 <= bytes.count {
-                byteRate = little32(bytes, content + 8)
+            if id == "fmt ", content + 16 <= bytes.count {
+                // PCM (1) or floating point (3) samples: a frame of every channel's sample is the
+                // block, played at the sample rate; the byte rate must say the same.
+                let format = little16(bytes, content)
+                let channels = little16(bytes, content + 2)
+                let rate = little32(bytes, content + 4)
+                let block = little16(bytes, content + 12)
+                let bits = little16(bytes, content + 14)
+                guard format == 1 || format == 3, channels > 0, rate > 0, bits > 0,
+                    block == channels * ((bits + 7) / 8),
+                    little32(bytes, content + 8) == rate * block
+                else { return nil }
+                byteRate = rate * block
             } else if id == "data" {
                 guard let byteRate, byteRate > 0 else { return nil }
                 // A streamed file's data size is unknown (0 or all ones): to the end of the file.
@@ -39,41 +53,12 @@ public enum AudioDuration {
         return nil
     }
 
+    private static func little16(_ bytes: [UInt8], _ at: Int) -> Int {
+        Int(bytes[at]) | Int(bytes[at + 1]) << 8
+    }
+
     private static func little32(_ bytes: [UInt8], _ at: Int) -> Int {
         Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
-    }
-
-    // MARK: MP4, M4A
-
-    private static func mp4(_ bytes: [UInt8]) -> Double? {
-        guard let first = ISOBoxes.box(in: bytes, at: 0), first.type == "ftyp",
-            let movie = ISOBoxes.child("moov", of: 0..<bytes.count, in: bytes),
-            let header = ISOBoxes.child("mvhd", of: movie, in: bytes), header.count >= 20
-        else { return nil }
-        let start = header.lowerBound
-        // Version 1 has 64-bit times and duration; version 0, 32-bit.
-        if bytes[start] == 1 {
-            guard header.count >= 32 else { return nil }
-            let scale = ISOBoxes.big32(bytes, start + 20)
-            let duration = UInt64(ISOBoxes.big32(bytes, start + 24)) << 32 | UInt64(ISOBoxes.big32(bytes, start + 28))
-            return scale > 0 ? Double(duration) / Double(scale) : nil
-        }
-        let scale = ISOBoxes.big32(bytes, start + 12)
-        let duration = ISOBoxes.big32(bytes, start + 16)
-        return scale > 0 ? Double(duration) / Double(scale) : nil
-    }
-
-    // MARK: FLAC
-
-    private static func flac(_ bytes: [UInt8]) -> Double? {
-        // `fLaC`, then the first metadata block's header (its type 0: stream information).
-        guard bytes.count >= 8 + 18, bytes.starts(with: Array("fLaC".utf8)), bytes[4] & 0x7F == 0 else { return nil }
-        let info = 8 + 10
-        let rate = Int(bytes[info]) << 12 | Int(bytes[info + 1]) << 4 | Int(bytes[info + 2]) >> 4
-        var samples = UInt64(bytes[info + 3] & 0x0F)
-        for index in 4..<8 { samples = samples << 8 | UInt64(bytes[info + index]) }
-        guard rate > 0, samples > 0 else { return nil }
-        return Double(samples) / Double(rate)
     }
 
     // MARK: MP3
