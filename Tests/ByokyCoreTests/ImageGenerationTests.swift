@@ -50,6 +50,21 @@ struct ImageGenerationTests {
         #expect(many.count == 10 && many.partialImages == 3)
     }
 
+    /// In a form too, a field named twice counts at its dearest.
+    @Test func aFormFieldNamedTwiceCountsAtItsDearest() throws {
+        var body: [UInt8] = []
+        for (name, value) in [
+            ("model", "gpt-image-1"), ("n", "9"), ("n", "1"), ("size", "3840x2160"), ("size", "256x256"),
+        ] {
+            body += Array("--b\r\ncontent-disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        body += Array("--b--\r\n".utf8)
+        let parts = try #require(MultipartForm.parts(of: body, contentType: "multipart/form-data; boundary=b"))
+        let drawing = ImageGeneration(form: parts)
+        #expect(drawing.count == 9 && drawing.size == "3840x2160")
+        #expect(drawing.worstCaseOutputPerImage == 8 * 7_024)
+    }
+
     /// An edit's form: its text fields, and its uploaded images read for their sizes.
     @Test func anEditsFormIsRead() throws {
         let png = try #require(Data(base64Encoded: TestImage.png(width: 1024, height: 1024, size: 300_000)))

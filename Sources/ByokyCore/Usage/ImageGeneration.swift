@@ -37,36 +37,15 @@ public struct ImageGeneration: Sendable, Hashable {
         "input_fidelity",
     ]
 
-    private mutating func note(name: String, text: String?) {
-        if Self.gptImageParameters.contains(name)
-            || (name == "quality" && ["low", "medium", "high"].contains(text ?? ""))
-        {
-            namesGPTImageParameter = true
-        }
-    }
-
     /// Reads a JSON request's fields (`model`, `size`, `n`, `partial_images`). A field named
     /// twice counts at what costs the most: providers' parsers differ on which one they keep.
     public init(json body: JSONObject) {
-        var sizes: [String?] = []
         for member in body {
-            note(name: member.key, text: member.value.stringValue)
-            switch member.key {
-            case "model":
-                // DALL·E only when every model named is.
-                if model == nil || model?.hasPrefix("dall-e") == true { model = member.value.stringValue }
-            case "size": sizes.append(member.value.stringValue)
-            case "n": count = max(count, Self.clampedCount(member.value.doubleValue))
-            case "partial_images": partialImages = max(partialImages, Self.clampedPartials(member.value.doubleValue))
-            default: break
-            }
+            read(member.key, text: member.value.stringValue, number: member.value.doubleValue)
         }
-        // The size that may cost the most: one that is not `WxH` is drawn at any size.
-        size =
-            sizes.max { (Self.pixels(of: $0) ?? Self.largestImage) < (Self.pixels(of: $1) ?? Self.largestImage) } ?? nil
     }
 
-    /// Reads a form's fields and its uploaded images (an edit).
+    /// Reads a form's fields and its uploaded images (an edit), a field named twice as in JSON.
     package init(form parts: [MultipartForm.Part]) {
         for part in parts {
             if part.filename != nil {
@@ -75,16 +54,34 @@ public struct ImageGeneration: Sendable, Hashable {
             }
             let value = String(decoding: part.body, as: UTF8.self)
             textBytes += part.body.count
-            note(name: part.name ?? "", text: value)
-            switch part.name {
-            case "model": model = value
-            case "size": size = value
-            case "n": count = Self.clampedCount(Double(value))
-            case "partial_images": partialImages = Self.clampedPartials(Double(value))
-            default: break
-            }
+            read(part.name ?? "", text: value, number: Double(value))
         }
     }
+
+    /// One field, from JSON or a form: each keeps what costs the most of the values it is given.
+    private mutating func read(_ name: String, text: String?, number: Double?) {
+        if Self.gptImageParameters.contains(name)
+            || (name == "quality" && ["low", "medium", "high"].contains(text ?? ""))
+        {
+            namesGPTImageParameter = true
+        }
+        switch name {
+        case "model":
+            // DALL·E only when every model named is.
+            if model == nil || model?.hasPrefix("dall-e") == true { model = text }
+        case "size":
+            // A size that is not `WxH` is drawn at any size.
+            let pixels = Self.pixels(of: text) ?? Self.largestImage
+            if !sizeRead || pixels > (Self.pixels(of: size) ?? Self.largestImage) { size = text }
+            sizeRead = true
+        case "n": count = max(count, Self.clampedCount(number))
+        case "partial_images": partialImages = max(partialImages, Self.clampedPartials(number))
+        default: break
+        }
+    }
+
+    /// Whether a size was read (a later one replaces it only when dearer).
+    private var sizeRead = false
 
     /// The most output tokens each image drawn may cost, its partial images included; `nil` for
     /// DALL·E, which bills by the image, not in tokens (its answers report no usage): named, or

@@ -26,21 +26,20 @@ public struct InlineMedia: Sendable, Hashable {
         base64Length = data.utf8.count
         if isAudio {
             kind = .audio
-        } else if let size = Self.imageSize(Base64.decodePrefix(data, upTo: Self.headerBytes)) {
-            kind = .image(width: size.width, height: size.height)
         } else {
-            kind = .unreadImage
+            kind = Self.imageKind(Base64.decodePrefix(data, upTo: Self.headerBytes))
         }
     }
 
     /// Reads an image file's bytes (an upload) for its size.
     public init(imageBytes bytes: [UInt8]) {
         base64Length = 0
-        if let size = Self.imageSize(Array(bytes.prefix(Self.headerBytes * 3 / 4))) {
-            kind = .image(width: size.width, height: size.height)
-        } else {
-            kind = .unreadImage
-        }
+        kind = Self.imageKind(Array(bytes.prefix(Self.headerBytes * 3 / 4)))
+    }
+
+    /// An image whose file starts with `header`: its size when the header tells it.
+    private static func imageKind(_ header: [UInt8]) -> Kind {
+        imageSize(header).map { .image(width: $0.width, height: $0.height) } ?? .unreadImage
     }
 
     /// An image the provider fetches from a URL.

@@ -164,10 +164,8 @@ struct TokenEstimate: Sendable, Hashable {
     /// uploads are not priced in tokens: before, an image to vary held a token a byte). `nil`
     /// for a body that is neither JSON nor form data.
     static func imageGeneration(_ request: ProxyRequest) -> TokenEstimate? {
-        let contentType = request.headers.first { HeaderText.name($0.name, is: "content-type") }?.value ?? ""
         var drawing: ImageGeneration
-        let bytes = Array(request.body.readableBytesView)
-        if let parts = MultipartForm.parts(of: bytes, contentType: contentType) {
+        if let parts = formParts(of: request) {
             drawing = ImageGeneration(form: parts)
         } else if case .object(let body)? = try? JSONNode.parse(request.body.readableBytesView) {
             drawing = ImageGeneration(json: body)
@@ -176,11 +174,18 @@ struct TokenEstimate: Sendable, Hashable {
         }
         // Azure OpenAI names the model by its deployment, in the path (`…/deployments/{name}/…`).
         if drawing.model == nil, let deployment = deploymentName(in: request.path) { drawing.model = deployment }
-        let text = drawing.inputImages.isEmpty ? bytes.count : drawing.textBytes
+        let text = drawing.inputImages.isEmpty ? request.body.readableBytes : drawing.textBytes
         guard let perImage = drawing.worstCaseOutputPerImage else {
             return TokenEstimate(tokens: text + otherRequestOutput * drawing.count)
         }
         return TokenEstimate(tokens: text + drawing.worstCaseInputImages + perImage * drawing.count)
+    }
+
+    /// The parts of `request`'s body when it is `multipart/form-data` (an upload), else `nil`.
+    static func formParts(of request: ProxyRequest) -> [MultipartForm.Part]? {
+        let contentType = request.headers.first { HeaderText.name($0.name, is: "content-type") }?.value ?? ""
+        guard contentType.lowercased().hasPrefix("multipart/form-data") else { return nil }
+        return MultipartForm.parts(of: Array(request.body.readableBytesView), contentType: contentType)
     }
 
     /// The deployment an Azure OpenAI path names (`/openai/deployments/{name}/…`), if any.
@@ -220,9 +225,7 @@ struct TokenEstimate: Sendable, Hashable {
     /// 120,000 tokens, where its length bills 1,920.
     static func audioUpload(_ request: ProxyRequest) -> TokenEstimate {
         let byBytes = TokenEstimate(tokens: request.body.readableBytes / audioBytesPerToken + 1 + otherRequestOutput)
-        let contentType = request.headers.first { HeaderText.name($0.name, is: "content-type") }?.value ?? ""
-        guard let parts = MultipartForm.parts(of: Array(request.body.readableBytesView), contentType: contentType),
-            let file = parts.first(where: { $0.filename != nil }),
+        guard let parts = formParts(of: request), let file = parts.first(where: { $0.filename != nil }),
             let seconds = AudioDuration.seconds(of: file.body)
         else { return byBytes }
         let model = parts.first { $0.name == "model" }.map { String(decoding: $0.body, as: UTF8.self) } ?? ""
