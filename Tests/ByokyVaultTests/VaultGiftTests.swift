@@ -100,11 +100,15 @@ struct VaultGiftTests {
             try await fixture.startGiver()
             var refused: (status: Int, code: String?, text: String)?
             for _ in 0..<50 {
+                let before = try await fixture.giverUsed()
                 let answer = try await fixture.ask()
                 if answer.status != 200 {
                     refused = answer
                     break
                 }
+                // An answer's charge is recorded just after it ends, and its hold lasts until then:
+                // the next request must see what it left, or a refusal may only mean "not yet".
+                try await fixture.waitUntil("the wallet records the answer") { try await fixture.giverUsed() > before }
             }
             #expect(refused?.code == "GIFT_BUDGET_EXHAUSTED")
             let walletCount = try await fixture.giverUsed()
