@@ -24,7 +24,12 @@ extension MockHandler {
         )
         if configuration.responseDelay > .zero { try await Task.sleep(for: configuration.responseDelay) }
         guard object["stream"] == .bool(true) else {
-            return json(MockRenderer.responsesBody(reply, request: object))
+            let answer = MockRenderer.responsesBody(reply, request: object)
+            // Responses are kept unless the request says `store: false`.
+            if object["store"] != .bool(false), let parsed = JSONCoding.parse(answer) {
+                stored.keep(parsed, as: .response)
+            }
+            return json(answer)
         }
         return stream(
             MockRenderer.responsesEvents(reply, request: object),

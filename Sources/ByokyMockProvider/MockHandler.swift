@@ -6,6 +6,8 @@ import NIOCore
 /// Answers one request in the family it arrived in.
 struct MockHandler: Sendable {
     let configuration: MockProvider.Configuration
+    /// What the provider keeps of its answers (OpenAI's stored responses and completions).
+    let stored = MockStoredAnswers()
 
     func respond(
         to request: Request,
@@ -60,7 +62,12 @@ struct MockHandler: Sendable {
         }
 
         if !streaming {
-            return json(MockRenderer.body(reply, family: family))
+            let answer = MockRenderer.body(reply, family: family)
+            // OpenAI keeps a chat completion asked for with `store: true`, to be read back.
+            if family == .openai, object["store"] == .bool(true), let parsed = JSONCoding.parse(answer) {
+                stored.keep(parsed, as: .chatCompletion)
+            }
+            return json(answer)
         }
         let includeUsage = object["stream_options"]?["include_usage"] == .bool(true)
         let events = MockRenderer.events(reply, family: family, includeUsage: includeUsage)

@@ -171,6 +171,19 @@ public enum MockProvider {
         for path in ["/v1/responses", "/openai/v1/responses"] {
             router.post(RouterPath(path)) { request, _ in try await handler.respondToResponses(request) }
         }
+        router.get("/v1/responses/{id}") { request, context in
+            handler.retrieveResponse(request, id: context.parameters.get("id") ?? "")
+        }
+        router.get("/v1/chat/completions/{id}") { request, context in
+            handler.retrieveChatCompletion(request, id: context.parameters.get("id") ?? "")
+        }
+        router.post("/v1/chat/completions/{id}") { request, context in
+            try await handler.updateChatCompletion(request, id: context.parameters.get("id") ?? "")
+        }
+        router.post("/v1/conversations") { request, _ in try await handler.createConversation(request) }
+        router.post("/v1/conversations/{id}/items") { request, context in
+            try await handler.addConversationItems(request, conversation: context.parameters.get("id") ?? "")
+        }
         router.post("/v1/files") { request, _ in try await handler.uploadFile(request) }
         router.post("/v1/audio/speech") { request, _ in try await handler.speak(request) }
         for path in ["/v1/images/generations", "/v1/images/edits", "/v1/images/variations"] {

@@ -44,6 +44,15 @@ struct UnservedEndpointTests {
         ("POST", "/v1/videos/video_1/remix", .openai),
         ("POST", "/openai/v1/containers", .openai),
         ("POST", "/v1beta/models/veo-3.1-generate-preview:predictLongRunning", .gemini),
+        ("POST", "/v1/vector_stores", .openai),
+        ("POST", "/v1/vector_stores/vs_1/files", .openai),
+        ("POST", "/v1/vector_stores/vs_1/file_batches", .openai),
+        ("POST", "/v1beta/cachedContents", .gemini),
+        ("POST", "/v1/cachedContents", .gemini),
+        ("PATCH", "/v1beta/cachedContents/cache-1", .gemini),
+        ("patch", "/v1/cachedContents/cache-1", .gemini),
+        ("POST", "/upload/v1beta/fileSearchStores/store-1:uploadToFileSearchStore", .gemini),
+        ("POST", "/v1beta/fileSearchStores/store-1:importFile", .gemini),
     ])
     func unmeteredSpendIsRecognized(method: String, path: String, family: APIFamily?) {
         #expect(UnmeteredSpend.matches(method: method, path: path, family: family))
@@ -62,6 +71,15 @@ struct UnservedEndpointTests {
         ("GET", "/v1/videos/video_1/content", .openai),
         ("POST", "/v1/containers/cntr_1/files", .openai),
         ("POST", "/v1beta/models/imagen-4.0-generate-001:predict", .gemini),
+        ("GET", "/v1beta/cachedContents/cache-1", .gemini),
+        ("DELETE", "/v1beta/cachedContents/cache-1", .gemini),
+        ("PATCH", "/v1beta/cachedContents", .gemini),
+        ("PATCH", "/v1beta/cachedContents/", .gemini),
+        ("PATCH", "/v1beta/cachedContents/cache-1", .openai),
+        ("POST", "/v1beta/cachedContents/cache-1/x", .gemini),
+        ("POST", "/v1beta/fileSearchStores", .gemini),
+        ("GET", "/v1/vector_stores", .openai),
+        ("POST", "/v1/vector_stores/vs_1/search", .openai),
     ])
     func meteredRequestsAreNotUnmeteredSpend(method: String, path: String, family: APIFamily?) {
         #expect(!UnmeteredSpend.matches(method: method, path: path, family: family))

@@ -183,12 +183,88 @@ struct AllowanceTests {
         }
     }
 
+    /// Reading back what the provider keeps (a stored response, a stored chat completion),
+    /// changing a stored completion's metadata and adding to a conversation spend no tokens: none
+    /// holds or is charged anything of a cap, and none adds to the app's usage. Before, each read
+    /// of a stored answer was charged that answer's usage again (the provider sends it back with
+    /// the answer), and a conversation's items were charged a whole hold.
+    @Test func readingBackWhatTheProviderKeepsChargesNothing() async throws {
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            let openAI = bridge.authHeader(for: .openai)
+            try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 20_000, period: .lifetime)
+            let response = try await bridge.send(
+                .POST,
+                "/openai/v1/responses",
+                body: #"{"model":"gpt-5.5","max_output_tokens":64,"input":"Write a line about the sea."}"#,
+                headers: [openAI]
+            )
+            let completion = try await bridge.send(
+                .POST,
+                "/openai/v1/chat/completions",
+                body: #"{"model":"gpt-5.5","store":true,"max_tokens":64,"messages":[{"role":"user","content":"Hi"}]}"#,
+                headers: [openAI]
+            )
+            #expect(response.status == 200, "\(response.text)")
+            #expect(completion.status == 200, "\(completion.text)")
+            let responseID = try #require(response.json["id"] as? String)
+            let completionID = try #require(completion.json["id"] as? String)
+            let spent = try #require(try await bridge.wallet.allowanceStatuses().first?.used)
+            #expect(spent > 0)
+            for round in 0..<3 {
+                let readResponse = try await bridge.send(.GET, "/openai/v1/responses/\(responseID)", headers: [openAI])
+                #expect(readResponse.status == 200, "round \(round): \(readResponse.text)")
+                // The provider sends the answer's usage back with it.
+                #expect((readResponse.json["usage"] as? [String: Any])?["input_tokens"] as? Int ?? 0 > 0)
+                let readCompletion = try await bridge.send(
+                    .GET,
+                    "/openai/v1/chat/completions/\(completionID)",
+                    headers: [openAI]
+                )
+                #expect(readCompletion.status == 200, "round \(round): \(readCompletion.text)")
+                #expect((readCompletion.json["usage"] as? [String: Any])?["prompt_tokens"] as? Int ?? 0 > 0)
+                let updated = try await bridge.send(
+                    .POST,
+                    "/openai/v1/chat/completions/\(completionID)",
+                    body: #"{"metadata":{"round":"\#(round)"}}"#,
+                    headers: [openAI]
+                )
+                #expect(updated.status == 200, "round \(round): \(updated.text)")
+                #expect((updated.json["metadata"] as? [String: Any])?["round"] as? String == "\(round)")
+                #expect((updated.json["usage"] as? [String: Any])?["prompt_tokens"] as? Int ?? 0 > 0)
+                let conversation = try await bridge.send(
+                    .POST,
+                    "/openai/v1/conversations",
+                    body: #"{"metadata":{"topic":"the sea"}}"#,
+                    headers: [openAI]
+                )
+                #expect(conversation.status == 200, "round \(round): \(conversation.text)")
+                let conversationID = try #require(conversation.json["id"] as? String)
+                let items = try await bridge.send(
+                    .POST,
+                    "/openai/v1/conversations/\(conversationID)/items",
+                    body:
+                        #"{"items":[{"type":"message","role":"user","content":[{"type":"input_text","text":"Hello"}]}]}"#,
+                    headers: [openAI]
+                )
+                #expect(items.status == 200, "round \(round): \(items.text)")
+                #expect((items.json["data"] as? [[String: Any]])?.count == 1)
+            }
+            #expect(try await bridge.wallet.allowanceStatuses().first?.used == spent)
+            let log = try await bridge.wallet.log(limit: 50)
+            let managing = log.filter {
+                $0.method == "GET" || $0.path.contains("/conversations") || $0.path.hasSuffix(completionID)
+            }
+            #expect(managing.count == 15)
+            #expect(managing.allSatisfy { $0.inputTokens == nil && $0.outputTokens == nil })
+        }
+    }
+
     /// Endpoints that spend tokens the wallet cannot meter (a batch, a fine-tuning job) are
     /// refused to an app under a cap, before anything goes upstream, in the provider's error
     /// format; an app with no cap reaches the provider. An endpoint that would hand the app a
     /// credential (a realtime client secret) is refused to every app.
     @Test func unmeterableAndCredentialMintingEndpointsAreRefused() async throws {
-        try await BridgeFixture.with(grant: [.openai, .anthropic]) { bridge in
+        try await BridgeFixture.with(grant: [.openai, .anthropic, .gemini]) { bridge in
             let openAI = bridge.authHeader(for: .openai)
             let batch = #"{"input_file_id":"file-1","endpoint":"/v1/chat/completions","completion_window":"24h"}"#
             let minted = try await bridge.send(
@@ -207,15 +283,25 @@ struct AllowanceTests {
 
             try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 100_000, period: .month)
             let anthropicBatch = #"{"requests":[]}"#
-            for (path, body, provider) in [
-                ("/openai/v1/batches", batch, ProviderID.openai),
-                ("/openai/v1/fine_tuning/jobs", #"{"training_file":"file-1","model":"gpt-5.4-mini"}"#, .openai),
-                ("/anthropic/v1/messages/batches", anthropicBatch, .anthropic),
-                ("/openai/v1/videos", #"{"model":"sora-2","prompt":"A lighthouse at dusk","seconds":"12"}"#, .openai),
-                ("/openai/v1/containers", #"{"name":"sandbox"}"#, .openai),
+            let cache =
+                #"{"model":"models/gemini-2.5-flash","contents":[{"role":"user","parts":[{"text":"A long book"}]}],"ttl":"2592000s"}"#
+            for (method, path, body, provider): (HTTPMethod, String, String, ProviderID) in [
+                (.POST, "/openai/v1/batches", batch, .openai),
+                (.POST, "/openai/v1/fine_tuning/jobs", #"{"training_file":"file-1","model":"gpt-5.4-mini"}"#, .openai),
+                (.POST, "/anthropic/v1/messages/batches", anthropicBatch, .anthropic),
+                (
+                    .POST, "/openai/v1/videos", #"{"model":"sora-2","prompt":"A lighthouse at dusk","seconds":"12"}"#,
+                    .openai
+                ),
+                (.POST, "/openai/v1/containers", #"{"name":"sandbox"}"#, .openai),
+                (.POST, "/openai/v1/vector_stores", #"{"name":"notes","file_ids":["file-1"]}"#, .openai),
+                (.POST, "/openai/v1/vector_stores/vs_1/files", #"{"file_id":"file-1"}"#, .openai),
+                (.POST, "/gemini/v1beta/cachedContents", cache, .gemini),
+                (.PATCH, "/gemini/v1beta/cachedContents/cache-1", #"{"ttl":"2592000s"}"#, .gemini),
+                (.POST, "/gemini/v1beta/fileSearchStores/store-1:importFile", #"{"fileName":"files/f1"}"#, .gemini),
             ] {
                 let refused = try await bridge.send(
-                    .POST,
+                    method,
                     path,
                     body: body,
                     headers: [bridge.authHeader(for: provider)]

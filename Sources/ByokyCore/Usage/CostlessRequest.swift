@@ -1,12 +1,16 @@
 /// Requests that cannot spend tokens: reading or deleting (model lists and look-ups, files,
-/// batches: `GET`, `HEAD`, `OPTIONS`, `DELETE`), counting tokens (Anthropic's
+/// batches, stored responses: `GET`, `HEAD`, `OPTIONS`, `DELETE`), counting tokens (Anthropic's
 /// `/v1/messages/count_tokens`, Gemini's `:countTokens`, OpenAI's `/v1/responses/input_tokens`,
-/// Cohere's `/v1/tokenize` and `/v1/detokenize`) and uploading files, which a provider stores and
-/// no model reads until a later request names them (that request is metered).
+/// Cohere's `/v1/tokenize` and `/v1/detokenize`), uploading files, which a provider stores and
+/// no model reads until a later request names them (that request is metered), and managing what
+/// a provider keeps (``isStoredObjectManagement(path:provider:)``: a cancel, a stored answer's
+/// metadata, a conversation's items).
 ///
-/// No token budget is held for them and none refuses them: their answers carry no usage, and a
-/// request whose usage is unknown is charged everything it held (a model list would otherwise
-/// cost an app with a cap a whole answer's worth of tokens, and a few of them its whole cap).
+/// No token budget is held for them, none refuses them, and none is charged: a request whose
+/// usage is unknown is charged everything it held (a model list would otherwise cost an app with
+/// a cap a whole answer's worth of tokens, and a few of them its whole cap), and an answer that
+/// describes an earlier one carries that one's usage (a stored response read back, a batch polled),
+/// which was spent, and counted, once.
 public enum CostlessRequest {
     /// Whether `method path` (an app's request under its provider's prefix, without the query),
     /// in `family`'s API (`nil` for a provider of no family, a local server), spends no tokens;
@@ -21,7 +25,12 @@ public enum CostlessRequest {
         switch method {
         case "GET", "HEAD", "OPTIONS", "DELETE": return true
         case "POST":
-            if let provider, isFreeOfCharge(method: method, path: path, provider: provider) { return true }
+            if let provider,
+                isFreeOfCharge(method: method, path: path, provider: provider)
+                    || isStoredObjectManagement(path: path, provider: provider)
+            {
+                return true
+            }
             return family.map { isTokenCount(path: path, family: $0) || isFileUpload(path: path, family: $0) } ?? false
         default: return false
         }
@@ -32,17 +41,24 @@ public enum CostlessRequest {
     /// `complete` and `cancel`; Anthropic's `/v1/files`; Gemini's `/upload/v1beta/files` and
     /// `/v1beta/files` (or under `v1`). Before, an upload held a cap's worst case (a token for
     /// every four bytes, plus a whole answer) and, its answer reporting no usage, was charged all
-    /// of it: a capped app could not upload a file four times its cap's size.
+    /// of it: a capped app could not upload a file four times its cap's size. A vector store's
+    /// files are not uploads: the store keeps them indexed, billed by the day
+    /// (``UnmeteredSpend``).
     public static func isFileUpload(path: Substring, family: APIFamily) -> Bool {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        guard path.first == "/", let last = segments.last else { return false }
+        guard path.first == "/" else { return false }
         switch family {
         case .openai:
-            if last == "files" || last == "uploads" { return segments.count >= 2 }
-            let count = segments.count
-            return count >= 3 && segments[segments.startIndex + count - 3] == "uploads"
-                && !segments[segments.startIndex + count - 2].isEmpty
-                && (last == "parts" || last == "complete" || last == "cancel")
+            // Read from the end, segment by segment: no list of segments is made on the request path.
+            guard let last = PathSegments.segment(0, fromEndOf: path) else { return false }
+            if last == "files" || last == "uploads" {
+                // Under a segment of its own (`/v1/files`, not `/files`); not a vector store's.
+                guard let parent = PathSegments.segment(2, fromEndOf: path) else { return false }
+                return last == "uploads" || parent != "vector_stores"
+            }
+            guard last == "parts" || last == "complete" || last == "cancel",
+                let id = PathSegments.segment(1, fromEndOf: path), !id.isEmpty
+            else { return false }
+            return PathSegments.segment(2, fromEndOf: path) == "uploads"
         case .anthropic:
             return path == "/v1/files"
         case .gemini:
@@ -51,6 +67,53 @@ public enum CostlessRequest {
         case .cohere:
             return false
         }
+    }
+
+    /// Whether `path` (asked with a `POST`) manages what `provider` itself keeps and runs no
+    /// model: OpenAI's (and Azure's) cancels of a background response, a batch or a fine-tuning
+    /// job (and its pause and resume), the update of a stored chat completion's metadata
+    /// (`…/chat/completions/{id}`), and conversations (`…/conversations`, `…/conversations/{id}`,
+    /// `…/conversations/{id}/items`); Anthropic's cancel of a message batch; Gemini's cancel of a
+    /// batch (`…/batches/{id}:cancel`). Their answers carry no usage, or an earlier answer's
+    /// (a cancelled response, a stored completion): before, a capped app was charged a whole
+    /// hold for each, or that earlier answer's tokens again.
+    ///
+    /// Named for the provider that serves them, as OpenAI's free moderations are: a provider of
+    /// the same family that ran a model at one of these paths would otherwise serve it unheld.
+    public static func isStoredObjectManagement(path: Substring, provider: ProviderID) -> Bool {
+        guard path.first == "/", let last = PathSegments.segment(0, fromEndOf: path), !last.isEmpty else {
+            return false
+        }
+        let before = PathSegments.segment(1, fromEndOf: path)
+        let third = PathSegments.segment(2, fromEndOf: path)
+        switch provider {
+        case .openai, .azureOpenAI:
+            if last == "conversations" { return true }
+            if before == "conversations" { return true }
+            if last == "items", third == "conversations", before?.isEmpty == false { return true }
+            if before == "completions", third == "chat" { return true }
+            guard before?.isEmpty == false else { return false }
+            switch last {
+            case "cancel":
+                return third == "responses" || third == "batches" || isFineTuningJob(third, path: path)
+            case "pause", "resume":
+                return isFineTuningJob(third, path: path)
+            default: return false
+            }
+        case .anthropic:
+            return last == "cancel" && path.hasPrefix("/v1/messages/batches/") && third == "batches"
+                && before?.isEmpty == false && PathSegments.segment(5, fromEndOf: path) == ""
+        case .gemini:
+            guard before == "batches", path.hasPrefix("/v1"), last.hasByteSuffix(":cancel") else { return false }
+            return last.utf8.count > ":cancel".utf8.count
+        default:
+            return false
+        }
+    }
+
+    /// Whether the segment before a job's id, `jobs`, is under `fine_tuning`.
+    private static func isFineTuningJob(_ jobs: Substring?, path: Substring) -> Bool {
+        jobs == "jobs" && PathSegments.segment(3, fromEndOf: path) == "fine_tuning"
     }
 
     /// Whether `method path` (the path under the provider's prefix, without the query) is free of

@@ -35,9 +35,16 @@ extension ProxyEngine {
             guard request.body.readableBytes <= configuration.maximumRequestBodySize else {
                 throw ByokyError.payloadTooLarge("Request body", limit: configuration.maximumRequestBodySize)
             }
-            // A request that spends no tokens (a model list, a token count) holds none of the budget.
+            // A request that spends no tokens (a model list, a token count) holds none of the
+            // budget and is charged none of it.
+            let spendsNoTokens = CostlessRequest.matches(
+                method: request.method,
+                path: Substring(request.path),
+                family: family,
+                provider: target.id
+            )
             let hold =
-                CostlessRequest.matches(method: request.method, path: Substring(request.path), family: family)
+                spendsNoTokens
                 ? nil
                 : try giftLedger.hold(
                     gift,
@@ -68,6 +75,7 @@ extension ProxyEngine {
                     store: records,
                     provider: request.provider,
                     contentType: response.headers.first(name: "content-type"),
+                    metersUsage: !spendsNoTokens,
                     hold: hold
                 )
             ).noting(outputLimit: hold)

@@ -174,21 +174,22 @@ public struct ProxyEngine: Sendable {
             ).allowing(origin: session.appOrigin)
         }
         // Most apps have no cap: then there is nothing to reserve, and no need to wait for it;
-        // nor for a request that spends no tokens (a model list, a token count, a free check).
+        // nor for a request that spends no tokens (a model list, a token count, a free check),
+        // which is charged nothing, whatever usage its answer describes.
         let caps = AllowanceGate.caps(planningRecords.allowances, counting: request.provider)
         if !caps.isEmpty,
             UnmeteredSpend.matches(method: request.method, path: request.path, family: plan.requested.family)
         {
             throw UnmeteredSpend.refusalUnderCap
         }
+        let spendsNoTokens = CostlessRequest.matches(
+            method: request.method,
+            path: Substring(request.path),
+            family: plan.requested.family,
+            provider: plan.target.id
+        )
         let hold =
-            caps.isEmpty
-                || CostlessRequest.matches(
-                    method: request.method,
-                    path: Substring(request.path),
-                    family: plan.requested.family,
-                    provider: plan.target.id
-                )
+            caps.isEmpty || spendsNoTokens
             ? nil
             : try await allowances.hold(
                 app: session.appName,
@@ -203,8 +204,15 @@ public struct ProxyEngine: Sendable {
         let credential: CredentialRecord
         switch plan.source {
         case .receivedGift(let gift):
-            return try await forwardThroughGift(request, plan: plan, gift: gift, hold: hold, draft: draft)
-                .allowing(origin: session.appOrigin, noting: hold)
+            return try await forwardThroughGift(
+                request,
+                plan: plan,
+                gift: gift,
+                hold: hold,
+                metersUsage: !spendsNoTokens,
+                draft: draft
+            )
+            .allowing(origin: session.appOrigin, noting: hold)
         case .credential(let own):
             credential = own
         }
@@ -237,6 +245,7 @@ public struct ProxyEngine: Sendable {
             store: records,
             provider: plan.target.id,
             contentType: response.headers.first(name: "content-type"),
+            metersUsage: !spendsNoTokens,
             hold: hold,
             earlyAnswer: earlyAnswer
         )

@@ -40,6 +40,10 @@ final class RequestCompletion: Sendable {
     let contentType: String?
     private let started: ContinuousClock.Instant
     private let shouldLog: Bool
+    /// Whether the answer's usage is read and recorded: not for a request that spends no tokens
+    /// (``CostlessRequest``), whose answer may describe an earlier one's usage (a stored response
+    /// read back), spent and recorded once already.
+    private let metersUsage: Bool
     private let hold: BudgetHold?
     /// The request's early write of its answer, whose log announcement this takes over.
     private let earlyAnswer: EarlyAnswer?
@@ -50,9 +54,11 @@ final class RequestCompletion: Sendable {
         provider: ProviderID,
         contentType: String?,
         shouldLog: Bool = true,
+        metersUsage: Bool = true,
         hold: BudgetHold? = nil,
         earlyAnswer: EarlyAnswer? = nil
     ) {
+        self.metersUsage = metersUsage
         self.hold = hold
         self.earlyAnswer = earlyAnswer
         self.state = Mutex(State(entry: entry, isFinished: !shouldLog))
@@ -88,6 +94,7 @@ final class RequestCompletion: Sendable {
     /// request is recorded now, before the chunk goes on: an app that stops reading at that event
     /// (and asks for the log) must find its entry, though the provider has not ended the body yet.
     func meter(_ chunk: ByteBuffer) async {
+        guard metersUsage else { return }
         let ended = state.withLock { state in
             var meter = state.meter.take() ?? makeMeter()
             chunk.withUnsafeReadableBytes { meter.consume($0) }
@@ -178,28 +185,25 @@ final class RequestCompletion: Sendable {
         }
         let record = Self.record(of: entry, started: started, usage: nil, errorCode: nil)
         let (provider, contentType) = (self.provider, self.contentType)
-        store.enqueue(
-            record,
-            announced: wasAnnounced,
-            completing: { record in
-                // As the meter reads a whole answer fed to it in one chunk.
-                var meter = UsageMeter(provider: provider, contentType: contentType)
-                whole.withUnsafeReadableBytes { meter.consume($0) }
-                let usage = meter.finish()
-                record.inputTokens = usage?.inputTokens
-                record.outputTokens = usage?.outputTokens
-            },
-            onWritten: {}
-        )
+        let metering: (@Sendable (inout RequestLogRecord) -> Void)? = { record in
+            // As the meter reads a whole answer fed to it in one chunk.
+            var meter = UsageMeter(provider: provider, contentType: contentType)
+            whole.withUnsafeReadableBytes { meter.consume($0) }
+            let usage = meter.finish()
+            record.inputTokens = usage?.inputTokens
+            record.outputTokens = usage?.outputTokens
+        }
+        store.enqueue(record, announced: wasAnnounced, completing: metersUsage ? metering : nil, onWritten: {})
     }
 
     /// ``finish(usage:errorCode:)``, at once.
     private func record(usage: TokenUsage?, errorCode: String?) {
         guard let (entry, wasAnnounced) = state.withLock({ $0.takeEntry() }) else { return }
+        let metered = metersUsage ? usage : nil
         let status = entry.status
         let hold = self.hold
         // Under a budget, usage that is unknown is recorded as the hold it is charged.
-        let usage = hold?.recordedUsage(usage, status: status) ?? usage
+        let usage = hold?.recordedUsage(metered, status: status) ?? metered
         let record = Self.record(of: entry, started: started, usage: usage, errorCode: errorCode)
         // Written just after the response, off its path; the budget is settled once it is stored.
         store.enqueue(record, announced: wasAnnounced, completing: nil) { hold?.settle(usage: usage, status: status) }
