@@ -259,6 +259,26 @@ struct AllowanceTests {
         }
     }
 
+    /// The same through the official OpenAI SDK, under a cap: the app is charged the response
+    /// and the completion it made, once, however it reads them back or adds to a conversation.
+    @Test(.enabled(if: PythonInterop.isEnabled(needing: SDKClient.modules)))
+    func theOfficialSDKReadsBackWhatOpenAIKeepsUnderACap() async throws {
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 20_000, period: .lifetime)
+            let result = try await SDKClient.stored(
+                baseURL: "http://127.0.0.1:\(bridge.port)/openai/v1",
+                apiKey: bridge.sessionKey,
+                model: "gpt-5.5"
+            )
+            #expect(result["error_status"] == nil && result["worker_error"] == nil, "\(result)")
+            let response = try #require(result["response_tokens"] as? Int, "\(result)")
+            let completion = try #require(result["completion_tokens"] as? Int, "\(result)")
+            #expect(result["read_completion_tokens"] as? Int == completion, "\(result)")
+            #expect(result["items"] as? Int == 1, "\(result)")
+            #expect(try await bridge.wallet.allowanceStatuses().first?.used == response + completion)
+        }
+    }
+
     /// Endpoints that spend tokens the wallet cannot meter (a batch, a fine-tuning job) are
     /// refused to an app under a cap, before anything goes upstream, in the provider's error
     /// format; an app with no cap reaches the provider. An endpoint that would hand the app a

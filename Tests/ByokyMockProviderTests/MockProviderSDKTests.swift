@@ -93,6 +93,29 @@ struct MockProviderSDKTests {
         }
     }
 
+    /// What OpenAI keeps, parsed by the SDK's own models: a response and a stored chat
+    /// completion read back as they were made (usage and all), a completion's metadata changed, a
+    /// conversation made and an item added.
+    @Test(.timeLimit(.minutes(2)))
+    func officialSDKReadsBackWhatOpenAIKeeps() async throws {
+        try await MockProvider.withRunningServer(configuration: .init(apiKey: "sk-mock-sdk")) { port in
+            let result = try await SDKClient.stored(
+                baseURL: "http://127.0.0.1:\(port)/v1",
+                apiKey: "sk-mock-sdk",
+                model: "gpt-5.5"
+            )
+            #expect(result["error_status"] == nil && result["worker_error"] == nil, "\(result)")
+            let made = try #require(result["response_tokens"] as? Int, "\(result)")
+            #expect(made > 0 && result["read_response_tokens"] as? Int == made, "\(result)")
+            #expect(result["read_response_text"] as? String == result["response_text"] as? String, "\(result)")
+            let completion = try #require(result["completion_tokens"] as? Int, "\(result)")
+            #expect(completion > 0 && result["read_completion_tokens"] as? Int == completion, "\(result)")
+            #expect((result["updated_metadata"] as? [String: Any])?["topic"] as? String == "the sea", "\(result)")
+            #expect((result["conversation"] as? String)?.hasPrefix("conv_") == true, "\(result)")
+            #expect(result["items"] as? Int == 1, "\(result)")
+        }
+    }
+
     /// Gemini's Files API: the SDK's resumable upload (a start with the key and the upload
     /// protocol's headers, then the bytes to the URL it returns), a read by name, a list and a
     /// delete, all parsed by the SDK.

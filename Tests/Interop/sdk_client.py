@@ -6,7 +6,8 @@ provider sends, the SDK raises or returns the wrong thing.
 
 Reads one JSON request on stdin:
   {"family": "anthropic|openai|gemini|cohere", "base_url": ..., "api_key": ..., "model": ...,
-   "mode": "plain|stream|models|count|responses|responses-stream|embeddings|files", "tools": bool,
+   "mode": "plain|stream|models|count|responses|responses-stream|embeddings|moderations|images|stored|files",
+   "tools": bool,
    "prompt": "..."}
 Prints one JSON object:
   {"text": ..., "tool_name": ..., "tool_args": {...}, "stop_reason": ..., "input_tokens": n,
@@ -232,6 +233,43 @@ def run_openai_images(req):
     }
 
 
+def run_openai_stored(req):
+    """mode "stored": what OpenAI keeps, with the official SDK: a response made and read back, a
+    chat completion made with `store=True`, read back and its metadata changed, a conversation
+    made and an item added, each parsed by the SDK's own models. Prints {"response_tokens": n,
+    "read_response_tokens": n, "completion_tokens": n, "read_completion_tokens": n,
+    "updated_metadata": {...}, "conversation": id, "items": n}."""
+    import openai
+
+    client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+    try:
+        made = client.responses.create(model=req["model"], input=req["prompt"], max_output_tokens=64)
+        read = client.responses.retrieve(made.id)
+        chat = client.chat.completions.create(
+            model=req["model"], store=True, max_tokens=64, messages=[{"role": "user", "content": req["prompt"]}]
+        )
+        read_chat = client.chat.completions.retrieve(chat.id)
+        updated = client.chat.completions.update(chat.id, metadata={"topic": "the sea"})
+        conversation = client.conversations.create(metadata={"topic": "the sea"})
+        items = client.conversations.items.create(
+            conversation.id,
+            items=[{"type": "message", "role": "user", "content": [{"type": "input_text", "text": req["prompt"]}]}],
+        )
+    except openai.APIStatusError as error:
+        return {"error_status": error.status_code, "error_type": type(error).__name__, "message": error.message}
+    return {
+        "response_tokens": made.usage.total_tokens,
+        "read_response_tokens": read.usage.total_tokens,
+        "read_response_text": read.output_text,
+        "response_text": made.output_text,
+        "completion_tokens": chat.usage.total_tokens,
+        "read_completion_tokens": read_chat.usage.total_tokens,
+        "updated_metadata": updated.metadata,
+        "conversation": conversation.id,
+        "items": len(items.data),
+    }
+
+
 def run_gemini(req):
     from google import genai
     from google.genai import errors, types
@@ -444,6 +482,8 @@ def run(req):
         return run_openai_moderations(req)
     if req.get("mode") == "images":
         return run_openai_images(req)
+    if req.get("mode") == "stored":
+        return run_openai_stored(req)
     if req.get("mode") == "files":
         return run_gemini_files(req)
     return RUNNERS[req["family"]](req)

@@ -125,6 +125,18 @@ package enum SDKClient {
         ])
     }
 
+    /// What OpenAI keeps, with the official SDK: a response made and read back, a chat
+    /// completion made with `store=True`, read back and its metadata changed, a conversation made
+    /// and an item added. Returns each answer's `…_tokens` totals (made and read back),
+    /// `updated_metadata`, the `conversation` id and the `items` added (or
+    /// `error_status`/`error_type`).
+    package static func stored(baseURL: String, apiKey: String, model: String) async throws -> [String: Any] {
+        try await call([
+            "family": "openai", "base_url": baseURL, "api_key": apiKey, "model": model, "mode": "stored",
+            "prompt": "Write a line about the sea.",
+        ])
+    }
+
     /// Gemini's Files API with the official SDK: uploads `content` as a text file (its resumable
     /// upload), reads it back by name, lists the files and deletes it. Returns the file's `name`,
     /// `size_bytes`, `mime_type`, `display_name` and `state`, the `fetched_name` and
