@@ -135,29 +135,36 @@ struct CostlessRequestTests {
     }
 }
 
-/// A path's segments read from its end.
-struct PathSegmentsTests {
+/// A path's last segments, read from its end in one pass.
+struct PathTailTests {
     @Test func segmentsComeFromTheEnd() {
-        let path: Substring = "/v1/files"
-        #expect(PathSegments.segment(0, fromEndOf: path) == "files")
-        #expect(PathSegments.segment(1, fromEndOf: path) == "v1")
-        #expect(PathSegments.segment(2, fromEndOf: path) == "")
-        #expect(PathSegments.segment(3, fromEndOf: path) == nil)
-        #expect(PathSegments.segment(0, fromEndOf: "/v1/") == "")
-        #expect(PathSegments.segment(1, fromEndOf: "/v1/") == "v1")
-        #expect(PathSegments.segment(0, fromEndOf: "") == "")
-        #expect(PathSegments.segment(1, fromEndOf: "") == nil)
-        #expect(PathSegments.segment(1, fromEndOf: "a//b") == "")
-        #expect(PathSegments.segment(2, fromEndOf: "a//b") == "a")
+        let tail = PathTail("/v1/files")
+        #expect(tail.last == "files" && tail.before == "v1" && tail.third == "" && tail.fourth == nil)
+        let slash = PathTail("/v1/")
+        #expect(slash.last == "" && slash.before == "v1" && slash.third == "")
+        let empty = PathTail("")
+        #expect(empty.last == "" && empty.before == nil)
+        let doubled = PathTail("a//b")
+        #expect(doubled.last == "b" && doubled.before == "" && doubled.third == "a" && doubled.fourth == nil)
     }
 
-    /// Agrees with a split of the whole path, for every segment of assorted paths.
-    @Test(arguments: ["/v1/chat/completions", "//x//", "/", "a", "/ü/é/v1", "/v1/messages/batches/m/cancel"])
+    /// Agrees with a split of the whole path, for its last four segments, in assorted paths
+    /// (one not contiguous in memory among them: a string's slice of a bridged or shared text).
+    @Test(arguments: [
+        "/v1/chat/completions", "//x//", "/", "a", "/ü/é/v1", "/v1/messages/batches/m/cancel", "/a/b/c/d/e/f",
+    ])
     func agreesWithSplit(path: String) {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        for index in 0..<(segments.count + 2) {
+        let tail = PathTail(path[...])
+        let found = [tail.last, tail.before, tail.third, tail.fourth]
+        for index in 0..<4 {
             let expected = index < segments.count ? segments[segments.count - 1 - index] : nil
-            #expect(PathSegments.segment(index, fromEndOf: path[...]) == expected, "\(path) \(index)")
+            #expect(found[index] == expected, "\(path) \(index)")
         }
+        // A slice of a longer text reads the same.
+        let longer = "/prefix" + path
+        let slice = longer[longer.index(longer.startIndex, offsetBy: 7)...]
+        let sliced = PathTail(slice)
+        #expect([sliced.last, sliced.before, sliced.third, sliced.fourth] == found, "\(path)")
     }
 }

@@ -45,20 +45,20 @@ public enum CostlessRequest {
     /// files are not uploads: the store keeps them indexed, billed by the day
     /// (``UnmeteredSpend``).
     public static func isFileUpload(path: Substring, family: APIFamily) -> Bool {
-        guard path.first == "/" else { return false }
+        guard path.utf8.first == UInt8(ascii: "/") else { return false }
         switch family {
         case .openai:
-            // Read from the end, segment by segment: no list of segments is made on the request path.
-            guard let last = PathSegments.segment(0, fromEndOf: path) else { return false }
-            if last == "files" || last == "uploads" {
+            // Read from the end: no list of segments is made on the request path.
+            let tail = PathTail(path)
+            if tail.last == "files" || tail.last == "uploads" {
                 // Under a segment of its own (`/v1/files`, not `/files`); not a vector store's.
-                guard let parent = PathSegments.segment(2, fromEndOf: path) else { return false }
-                return last == "uploads" || parent != "vector_stores"
+                guard let parent = tail.third else { return false }
+                return tail.last == "uploads" || parent != "vector_stores"
             }
-            guard last == "parts" || last == "complete" || last == "cancel",
-                let id = PathSegments.segment(1, fromEndOf: path), !id.isEmpty
+            guard tail.last == "parts" || tail.last == "complete" || tail.last == "cancel",
+                let id = tail.before, !id.isEmpty
             else { return false }
-            return PathSegments.segment(2, fromEndOf: path) == "uploads"
+            return tail.third == "uploads"
         case .anthropic:
             return path == "/v1/files"
         case .gemini:
@@ -81,39 +81,37 @@ public enum CostlessRequest {
     /// Named for the provider that serves them, as OpenAI's free moderations are: a provider of
     /// the same family that ran a model at one of these paths would otherwise serve it unheld.
     public static func isStoredObjectManagement(path: Substring, provider: ProviderID) -> Bool {
-        guard path.first == "/", let last = PathSegments.segment(0, fromEndOf: path), !last.isEmpty else {
-            return false
-        }
-        let before = PathSegments.segment(1, fromEndOf: path)
-        let third = PathSegments.segment(2, fromEndOf: path)
+        guard path.utf8.first == UInt8(ascii: "/") else { return false }
         switch provider {
         case .openai, .azureOpenAI:
-            if last == "conversations" { return true }
-            if before == "conversations" { return true }
-            if last == "items", third == "conversations", before?.isEmpty == false { return true }
+            let tail = PathTail(path)
+            let (last, before, third) = (tail.last, tail.before, tail.third)
+            guard !last.isEmpty, let before else { return false }
+            if last == "conversations" || before == "conversations" { return true }
+            if last == "items", third == "conversations", !before.isEmpty { return true }
             if before == "completions", third == "chat" { return true }
-            guard before?.isEmpty == false else { return false }
+            guard !before.isEmpty else { return false }
             switch last {
             case "cancel":
-                return third == "responses" || third == "batches" || isFineTuningJob(third, path: path)
+                return third == "responses" || third == "batches" || (third == "jobs" && tail.fourth == "fine_tuning")
             case "pause", "resume":
-                return isFineTuningJob(third, path: path)
+                return third == "jobs" && tail.fourth == "fine_tuning"
             default: return false
             }
         case .anthropic:
-            return last == "cancel" && path.hasPrefix("/v1/messages/batches/") && third == "batches"
-                && before?.isEmpty == false && PathSegments.segment(5, fromEndOf: path) == ""
+            // `/v1/messages/batches/{id}/cancel`.
+            guard path.hasByteSuffix("/cancel"), path.hasPrefix("/v1/messages/batches/") else { return false }
+            let tail = PathTail(path)
+            return tail.third == "batches" && tail.fourth == "messages" && tail.before?.isEmpty == false
         case .gemini:
-            guard before == "batches", path.hasPrefix("/v1"), last.hasByteSuffix(":cancel") else { return false }
-            return last.utf8.count > ":cancel".utf8.count
+            // `/v1beta/batches/{id}:cancel` (or under `/v1`).
+            guard path.hasByteSuffix(":cancel"), path.hasPrefix("/v1") else { return false }
+            let tail = PathTail(path)
+            return tail.before == "batches" && tail.third?.hasPrefix("v1") == true && tail.fourth == ""
+                && tail.last.utf8.count > ":cancel".utf8.count
         default:
             return false
         }
-    }
-
-    /// Whether the segment before a job's id, `jobs`, is under `fine_tuning`.
-    private static func isFineTuningJob(_ jobs: Substring?, path: Substring) -> Bool {
-        jobs == "jobs" && PathSegments.segment(3, fromEndOf: path) == "fine_tuning"
     }
 
     /// Whether `method path` (the path under the provider's prefix, without the query) is free of
