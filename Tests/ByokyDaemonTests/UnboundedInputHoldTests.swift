@@ -499,6 +499,7 @@ struct UnboundedInputHoldTests {
             var charged = 0
             for (audio, filename) in [
                 (TestAudio.wav(seconds: 60), "talk.wav"), (TestAudio.mp3(frames: 2_297), "talk.mp3"),
+                (TestAudio.ogg(seconds: 60), "note.ogg"), (TestAudio.webm(seconds: 60), "recording.webm"),
             ] {
                 let plain = try await bridge.send(
                     .POST,
@@ -507,8 +508,14 @@ struct UnboundedInputHoldTests {
                     headers: headers
                 )
                 #expect(plain.status == 200, "\(filename): \(plain.text)")
-                // 2,297 MP3 frames are 60.003 seconds: 61 whole ones.
-                let seconds = filename.hasSuffix(".mp3") ? 61 : 60
+                // 2,297 MP3 frames are 60.003 seconds: 61 whole ones; the Ogg's granule counts
+                // its encoder's pre-skip too (60.0065 seconds). Opus is read packet by packet: a
+                // browser's recording (WebM) and a voice note (Ogg) were held by their bytes,
+                // four times their length's worth at these bitrates.
+                let seconds = filename.hasSuffix(".mp3") || filename.hasSuffix(".ogg") ? 61 : 60
+                let reading = AudioDuration.seconds(of: audio)
+                #expect(reading.map { Int($0.rounded(.up)) } == seconds, "\(filename)")
+                #expect(audio.count / 16 > 2 * seconds * 32, "\(filename): the bytes' hold is larger")
                 charged += fields + seconds * 32 + 1
                 let used = try await bridge.wallet.allowanceStatuses().first?.used
                 #expect(used == charged, "\(filename): \(String(describing: used))")

@@ -2,17 +2,18 @@
 /// transcription is billed by, and what a transcript with no usage is charged.
 ///
 /// Read: WAV with PCM samples (its data's bytes over its sample rate times its block size, the
-/// fields a decoder plays it by, which must agree with its byte rate), and MP3 (its frames
+/// fields a decoder plays it by, which must agree with its byte rate), MP3 (its frames
 /// walked one by one to the end, each a fixed number of samples, so a variable bitrate is
-/// counted exactly; ID3 tags skipped). Not read: formats whose headers state a length their
+/// counted exactly; ID3 tags skipped), and Opus in Ogg or WebM (packet by packet: a browser's
+/// recordings and phones' voice notes). Not read: formats whose headers state a length their
 /// decoders do not go by (MP4's movie header, FLAC's sample count: a hostile app could state a
-/// second for an hour of audio and be charged the second), and Ogg and WebM. Their uploads are
-/// held by their bytes, as before.
+/// second for an hour of audio and be charged the second), and other codecs in Ogg or WebM
+/// (Vorbis). Their uploads are held by their bytes, as before.
 public enum AudioDuration {
     /// The seconds of audio in `bytes` (a whole file), or `nil` when its format is not read or
     /// its headers do not hold together.
     public static func seconds(of bytes: [UInt8]) -> Double? {
-        let seconds = wav(bytes) ?? mp3(bytes)
+        let seconds = wav(bytes) ?? mp3(bytes) ?? ogg(bytes) ?? webm(bytes)
         guard let seconds, seconds.isFinite, seconds > 0 else { return nil }
         return seconds
     }
