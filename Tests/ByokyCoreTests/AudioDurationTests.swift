@@ -103,8 +103,14 @@ struct AudioDurationTests {
         let packet = try #require(tooLong.firstRange(of: TestAudio.opusPacket(size: 40)))
         tooLong[packet.lowerBound] = 0xFF
         tooLong[packet.lowerBound + 1] = 7
+        // A file of many streams (twenty one-second ones, one after another): not a recording,
+        // nor kept stream by stream; two are read.
+        let streams = (0..<20).map { TestAudio.ogg(seconds: 1, serial: UInt32($0)) }
+        let interleaved = streams.flatMap { $0 }
+        #expect(AudioDuration.seconds(of: streams[0] + streams[1]) == 2)
         for bytes in [
             vorbis, vorbisWebM, Array(ogg.dropLast(10)), tooLong, Array(TestAudio.webm(seconds: 2).prefix(60)),
+            interleaved,
         ] {
             #expect(AudioDuration.seconds(of: bytes) == nil, "\(bytes.prefix(8))")
         }

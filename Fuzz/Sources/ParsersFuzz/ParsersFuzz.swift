@@ -18,7 +18,7 @@ import Darwin
 /// - `url`: AbsoluteURL and the provider URL policy on arbitrary text.
 /// - `media`: the image header reader behind a budget's hold (``InlineMedia``), on the input as an
 ///   image file sent as base64 and as base64 text itself; the audio length reader
-///   (``AudioDuration``) on the input as an audio file.
+///   (``AudioDuration``: WAV, MP3, Opus in Ogg and WebM) on the input as an audio file.
 ///
 /// Any crash, hang, runaway allocation or failed check is a finding.
 enum Target: String {

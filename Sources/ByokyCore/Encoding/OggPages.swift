@@ -9,13 +9,17 @@ enum OggPages {
         var length: Int
     }
 
+    /// The most streams with a packet left unfinished at once.
+    static let maximumStreams = 16
+
     /// The most bytes of a packet's start kept (`OpusHead` is eight).
     static let headLength = 8
 
     /// Calls `packet` for each packet of `bytes` (a whole file) in order, and `granule` with each
     /// page's granule position and stream; `false` when the file is not pages from end to end.
     /// A packet a page leaves unfinished, not continued by the stream's next page, is passed on
-    /// as it is (a decoder drops it; counting it only counts more).
+    /// as it is (a decoder drops it; counting it only counts more). Pages of more than
+    /// ``maximumStreams`` streams end the walk (`false`): what is kept stream by stream stays small.
     static func walk(
         _ bytes: [UInt8],
         packet: (Packet) -> Bool,
@@ -36,6 +40,7 @@ enum OggPages {
             guard data <= bytes.count else { return false }
             granule(serial, Int64(bitPattern: position))
             var current = unfinished.removeValue(forKey: serial)
+            guard unfinished.count < maximumStreams else { return false }
             if let partial = current, !continued {
                 guard packet(partial) else { return false }
                 current = nil

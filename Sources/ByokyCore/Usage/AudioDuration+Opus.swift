@@ -5,6 +5,9 @@
 /// and a hold is never more than the upload's bytes allow, so a forged header can raise what an
 /// upload holds up to that bound, never lower it below the audio it carries.
 extension AudioDuration {
+    /// The most streams (Ogg) or tracks (WebM) a file read may have: recordings have one or two.
+    static let maximumStreams = 16
+
     // MARK: Ogg
 
     /// The seconds of an Ogg file whose every stream is Opus; `nil` otherwise.
@@ -17,6 +20,9 @@ extension AudioDuration {
         let walked = OggPages.walk(
             bytes,
             packet: { packet in
+                // A file of many streams (each page a new one) is not a recording: not read,
+                // nor kept in memory stream by stream.
+                guard packets[packet.serial] != nil || packets.count < maximumStreams else { return false }
                 let index = packets[packet.serial, default: 0]
                 packets[packet.serial] = index + 1
                 switch index {
@@ -29,7 +35,9 @@ extension AudioDuration {
                 }
             },
             granule: { serial, position in
-                if position > granules[serial, default: 0] { granules[serial] = position }
+                if position > granules[serial, default: 0], granules.count < maximumStreams || granules[serial] != nil {
+                    granules[serial] = position
+                }
             }
         )
         guard walked, samples > 0 else { return nil }
@@ -91,7 +99,7 @@ extension AudioDuration {
                 guard let value = MatroskaElements.float(bytes, range), value.isFinite, value >= 0 else { return nil }
                 statedDuration = value
             case ID.trackEntry:
-                guard let (number, isOpus) = track(bytes, range) else { return nil }
+                guard let (number, isOpus) = track(bytes, range), opusTracks.count < maximumStreams else { return nil }
                 opusTracks[number] = isOpus
             case ID.timecode:
                 guard let value = MatroskaElements.unsigned(bytes, range) else { return nil }

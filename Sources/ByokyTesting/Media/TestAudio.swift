@@ -56,14 +56,14 @@ public enum TestAudio {
     /// to a page), after its header and tags, with its pages' checksums; its last page's
     /// granule position says `statedSamples` (by default what the packets hold, with the
     /// encoder's 312 samples of pre-skip). `codec` names the header's magic (`OpusHead`;
-    /// `\u{1}vorbis` makes a Vorbis stream, which is not read).
+    /// `\u{1}vorbis` makes a Vorbis stream, which is not read); `serial` numbers its stream.
     public static func ogg(
         seconds: Int,
         packetsPerPage: Int = 50,
         statedSamples: Int64? = nil,
-        codec: String = "OpusHead"
+        codec: String = "OpusHead",
+        serial: UInt32 = 0x0B40_C0DE
     ) -> [UInt8] {
-        let serial: UInt32 = 0x0B40_C0DE
         var sequence: UInt32 = 0
         var file: [UInt8] = []
         func page(_ packets: [[UInt8]], flags: UInt8, granule: Int64) {
