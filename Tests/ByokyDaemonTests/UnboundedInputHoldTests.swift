@@ -536,6 +536,35 @@ struct UnboundedInputHoldTests {
         }
     }
 
+    /// The official OpenAI SDK sends a browser's recording (Chromium's `MediaRecorder`: a live
+    /// WebM of Opus, 2.46 seconds) for a plain-text transcript, which reports no usage, through
+    /// the bridge under a cap: it is charged its length (three whole seconds at 32 tokens, and
+    /// its fields), not its bytes.
+    @Test(.enabled(if: PythonInterop.isEnabled(needing: SDKClient.modules)))
+    func theOfficialSDKsTranscriptOfABrowserRecordingIsChargedItsLength() async throws {
+        let recording = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ByokyCoreTests/Fixtures/audio/chromium-mediarecorder.webm")
+        let bytes = [UInt8](try Data(contentsOf: recording))
+        let seconds = try #require(AudioDuration.seconds(of: bytes))
+        #expect(Int(seconds.rounded(.up)) == 3)
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            try await bridge.wallet.setAllowance(app: Self.app, tokens: 100_000, period: .lifetime)
+            let result = try await SDKClient.transcribe(
+                baseURL: "http://127.0.0.1:\(bridge.port)/openai/v1",
+                apiKey: bridge.sessionKey,
+                model: "whisper-1",
+                path: recording.path,
+                filename: "recording.webm"
+            )
+            #expect(result["error_status"] == nil && result["worker_error"] == nil, "\(result)")
+            #expect((result["text"] as? String)?.hasPrefix("Mock transcript") == true, "\(result)")
+            let used = try #require(try await bridge.wallet.allowanceStatuses().first?.used)
+            let fields = "whisper-1".utf8.count + "text".utf8.count
+            #expect(used == fields + 3 * 32 + 1, "\(used)")
+            #expect(used < bytes.count / 16)
+        }
+    }
+
     /// Speech holds by the text it reads aloud, and its answer (audio, no usage) is charged that
     /// hold: ten words fit a cap of 10,000 (before, each held and was charged 4,096 and more, so
     /// two did).

@@ -6,7 +6,7 @@ provider sends, the SDK raises or returns the wrong thing.
 
 Reads one JSON request on stdin:
   {"family": "anthropic|openai|gemini|cohere", "base_url": ..., "api_key": ..., "model": ...,
-   "mode": "plain|stream|models|count|responses|responses-stream|embeddings|moderations|images|stored|files",
+   "mode": "plain|stream|models|count|responses|responses-stream|embeddings|moderations|images|stored|transcribe|files",
    "tools": bool,
    "prompt": "..."}
 Prints one JSON object:
@@ -270,6 +270,24 @@ def run_openai_stored(req):
     }
 
 
+def run_openai_transcribe(req):
+    """mode "transcribe": OpenAI's transcription of the audio file at `path` (named `filename`)
+    with the official SDK, as plain text (`response_format="text"`, an answer with no usage).
+    Prints {"text": transcript}."""
+    import openai
+
+    client = openai.OpenAI(api_key=req["api_key"], base_url=req["base_url"], max_retries=0)
+    with open(req["path"], "rb") as audio:
+        content = audio.read()
+    try:
+        text = client.audio.transcriptions.create(
+            model=req["model"], file=(req["filename"], content), response_format="text"
+        )
+    except openai.APIStatusError as error:
+        return {"error_status": error.status_code, "error_type": type(error).__name__, "message": error.message}
+    return {"text": text if isinstance(text, str) else getattr(text, "text", str(text))}
+
+
 def run_gemini(req):
     from google import genai
     from google.genai import errors, types
@@ -484,6 +502,8 @@ def run(req):
         return run_openai_images(req)
     if req.get("mode") == "stored":
         return run_openai_stored(req)
+    if req.get("mode") == "transcribe":
+        return run_openai_transcribe(req)
     if req.get("mode") == "files":
         return run_gemini_files(req)
     return RUNNERS[req["family"]](req)

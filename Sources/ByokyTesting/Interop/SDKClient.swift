@@ -137,6 +137,22 @@ package enum SDKClient {
         ])
     }
 
+    /// OpenAI's transcription of the audio file at `path`, uploaded as `filename` with the
+    /// official SDK, asked as plain text (an answer with no usage). Returns its `text` (or
+    /// `error_status`/`error_type`).
+    package static func transcribe(
+        baseURL: String,
+        apiKey: String,
+        model: String,
+        path: String,
+        filename: String
+    ) async throws -> [String: Any] {
+        try await call([
+            "family": "openai", "base_url": baseURL, "api_key": apiKey, "model": model, "mode": "transcribe",
+            "path": path, "filename": filename,
+        ])
+    }
+
     /// Gemini's Files API with the official SDK: uploads `content` as a text file (its resumable
     /// upload), reads it back by name, lists the files and deletes it. Returns the file's `name`,
     /// `size_bytes`, `mime_type`, `display_name` and `state`, the `fetched_name` and
