@@ -25,6 +25,18 @@ extension MockHandler {
         if configuration.responseDelay > .zero { try await Task.sleep(for: configuration.responseDelay) }
         guard object["stream"] == .bool(true) else {
             let answer = MockRenderer.responsesBody(reply, request: object)
+            // In the background: answered at once, queued, with no output or usage; kept as it
+            // will be when read back, completed, usage and all.
+            if object["background"] == .bool(true), case .object(var completed)? = JSONCoding.parse(answer) {
+                completed["id"] = .string(stored.makeID("resp_"))
+                completed["background"] = .bool(true)
+                stored.keep(.object(completed), as: .response)
+                var queued = completed
+                queued["status"] = .string("queued")
+                queued["output"] = .array([])
+                queued["usage"] = .null
+                return json(MockRenderer.bytes(.object(queued)))
+            }
             // Responses are kept unless the request says `store: false`.
             if object["store"] != .bool(false), let parsed = JSONCoding.parse(answer) {
                 stored.keep(parsed, as: .response)

@@ -4,6 +4,7 @@ import ByokyStore
 import ByokyTesting
 import ByokyWallet
 import Foundation
+import NIOCore
 import NIOHTTP1
 import Testing
 
@@ -256,6 +257,82 @@ struct AllowanceTests {
             }
             #expect(managing.count == 15)
             #expect(managing.allSatisfy { $0.inputTokens == nil && $0.outputTokens == nil })
+        }
+    }
+
+    /// A response run in the background is answered before it runs, queued, with no usage: an
+    /// app with no cap has its usage recorded when it first reads the response back finished,
+    /// and only then (later reads are reads). Under a cap the creation is charged its hold,
+    /// which covers what it may cost, and no read is charged.
+    @Test func aBackgroundResponseIsRecordedOnceWhenFirstReadFinished() async throws {
+        try await BridgeFixture.with(grant: [.openai]) { bridge in
+            let openAI = bridge.authHeader(for: .openai)
+            let body = #"{"model":"gpt-5.5","background":true,"max_output_tokens":64,"input":"A line about the sea."}"#
+            func createAndRead() async throws -> (id: String, total: Int) {
+                let created = try await bridge.send(.POST, "/openai/v1/responses", body: body, headers: [openAI])
+                #expect(created.status == 200, "\(created.text)")
+                #expect(created.json["status"] as? String == "queued")
+                let id = try #require(created.json["id"] as? String)
+                var totals: [Int] = []
+                for _ in 0..<3 {
+                    let read = try await bridge.send(.GET, "/openai/v1/responses/\(id)", headers: [openAI])
+                    #expect(read.status == 200, "\(read.text)")
+                    #expect(read.json["status"] as? String == "completed")
+                    totals.append((read.json["usage"] as? [String: Any])?["total_tokens"] as? Int ?? 0)
+                }
+                #expect(totals[0] > 0 && Set(totals).count == 1)
+                return (id, totals[0])
+            }
+            let (uncappedID, total) = try await createAndRead()
+            var log = try await bridge.wallet.log(limit: 20)
+            #expect(log.count == 4)
+            #expect(log.reduce(0) { $0 + ($1.inputTokens ?? 0) + ($1.outputTokens ?? 0) } == total)
+            let counted = log.filter { $0.inputTokens != nil }
+            #expect(
+                counted.count == 1 && counted.first?.method == "GET"
+                    && counted.first?.path.hasSuffix(uncappedID) == true
+            )
+            // The same through an engine that writes no answer early (a vault's, a gift
+            // receiver's): the read is metered as it passes, and recorded once too.
+            let client = ProxyEngine.makeHTTPClient()
+            let engine = ProxyEngine(wallet: bridge.wallet, httpClient: client)
+            func call(_ method: String, _ path: String, _ body: String = "") async throws -> [String: Any] {
+                let response = await engine.handle(
+                    ProxyRequest(
+                        provider: .openai,
+                        method: method,
+                        pathAndQuery: path,
+                        headers: [("content-type", "application/json")],
+                        body: ByteBuffer(string: body)
+                    ),
+                    sessionKey: bridge.sessionKey
+                )
+                let collected = try await response.body.collect(upTo: 1 << 20)
+                return (try JSONSerialization.jsonObject(with: Data(collected.readableBytesView)) as? [String: Any])
+                    ?? [:]
+            }
+            let made = try await call("POST", "/v1/responses", body)
+            let madeID = try #require(made["id"] as? String)
+            for _ in 0..<3 {
+                #expect(try await call("GET", "/v1/responses/\(madeID)")["status"] as? String == "completed")
+            }
+            try await client.shutdown()
+            log = try await bridge.wallet.log(limit: 20)
+            #expect(log.count == 8)
+            #expect(log.filter { $0.path.hasSuffix(madeID) && $0.inputTokens != nil }.count == 1)
+            #expect(log.reduce(0) { $0 + ($1.inputTokens ?? 0) + ($1.outputTokens ?? 0) } == 2 * total)
+
+            try await bridge.wallet.setAllowance(app: "Bridge test", tokens: 1_000_000, period: .lifetime)
+            let before = try #require(try await bridge.wallet.allowanceStatuses().first?.used)
+            #expect(before == 2 * total)
+            let created = try await bridge.send(.POST, "/openai/v1/responses", body: body, headers: [openAI])
+            let id = try #require(created.json["id"] as? String)
+            let charged = try #require(try await bridge.wallet.allowanceStatuses().first?.used) - before
+            #expect(charged >= total, "the creation's hold: \(charged)")
+            for _ in 0..<3 {
+                #expect(try await bridge.send(.GET, "/openai/v1/responses/\(id)", headers: [openAI]).status == 200)
+            }
+            #expect(try await bridge.wallet.allowanceStatuses().first?.used == before + charged)
         }
     }
 

@@ -95,15 +95,21 @@ struct MockProviderSDKTests {
 
     /// What OpenAI keeps, parsed by the SDK's own models: a response and a stored chat
     /// completion read back as they were made (usage and all), a completion's metadata changed, a
-    /// conversation made and an item added.
+    /// conversation made and an item added, a response made in the background and read back.
     @Test(.timeLimit(.minutes(2)))
     func officialSDKReadsBackWhatOpenAIKeeps() async throws {
         try await MockProvider.withRunningServer(configuration: .init(apiKey: "sk-mock-sdk")) { port in
             let result = try await SDKClient.stored(
                 baseURL: "http://127.0.0.1:\(port)/v1",
                 apiKey: "sk-mock-sdk",
-                model: "gpt-5.5"
+                model: "gpt-5.5",
+                background: true
             )
+            // In the background: queued at once with no usage, read back completed with it.
+            let background = try #require(result["background"] as? [String: Any], "\(result)")
+            #expect(background["status"] as? String == "queued" && background["usage"] as? Bool == false, "\(result)")
+            #expect(background["read_status"] as? String == "completed", "\(result)")
+            #expect((background["read_tokens"] as? Int ?? 0) > 0, "\(result)")
             #expect(result["error_status"] == nil && result["worker_error"] == nil, "\(result)")
             let made = try #require(result["response_tokens"] as? Int, "\(result)")
             #expect(made > 0 && result["read_response_tokens"] as? Int == made, "\(result)")

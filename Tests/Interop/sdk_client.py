@@ -236,7 +236,8 @@ def run_openai_images(req):
 def run_openai_stored(req):
     """mode "stored": what OpenAI keeps, with the official SDK: a response made and read back, a
     chat completion made with `store=True`, read back and its metadata changed, a conversation
-    made and an item added, each parsed by the SDK's own models. Prints {"response_tokens": n,
+    made and an item added, each parsed by the SDK's own models; with `background`, a response
+    made in the background and read back finished. Prints {"response_tokens": n,
     "read_response_tokens": n, "completion_tokens": n, "read_completion_tokens": n,
     "updated_metadata": {...}, "conversation": id, "items": n}."""
     import openai
@@ -255,9 +256,20 @@ def run_openai_stored(req):
             conversation.id,
             items=[{"type": "message", "role": "user", "content": [{"type": "input_text", "text": req["prompt"]}]}],
         )
+        background = None
+        if req.get("background"):
+            queued = client.responses.create(model=req["model"], input=req["prompt"], background=True)
+            finished = client.responses.retrieve(queued.id)
+            background = {
+                "status": queued.status,
+                "usage": queued.usage is not None,
+                "read_status": finished.status,
+                "read_tokens": finished.usage.total_tokens,
+            }
     except openai.APIStatusError as error:
         return {"error_status": error.status_code, "error_type": type(error).__name__, "message": error.message}
     return {
+        "background": background,
         "response_tokens": made.usage.total_tokens,
         "read_response_tokens": read.usage.total_tokens,
         "read_response_text": read.output_text,

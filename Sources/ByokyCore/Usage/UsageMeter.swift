@@ -52,6 +52,13 @@ public struct UsageMeter: Sendable {
         }
     }
 
+    /// `body` called with the JSON answer fed so far (`nil` for an event stream, or a body
+    /// over the size kept): for what else the caller reads of it.
+    public func withJSONBody<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result? {
+        guard case .json = mode else { return nil }
+        return jsonBody.withUnsafeBytes(body)
+    }
+
     /// Feeds the next chunk of the body.
     public mutating func consume(_ bytes: UnsafeRawBufferPointer) {
         if case .undecided = mode {

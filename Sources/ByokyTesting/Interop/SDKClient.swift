@@ -130,10 +130,17 @@ package enum SDKClient {
     /// and an item added. Returns each answer's `…_tokens` totals (made and read back),
     /// `updated_metadata`, the `conversation` id and the `items` added (or
     /// `error_status`/`error_type`).
-    package static func stored(baseURL: String, apiKey: String, model: String) async throws -> [String: Any] {
+    /// With `background`, also a response made in the background (`background`: its `status`,
+    /// whether it had `usage`, and its `read_status` and `read_tokens` when read back).
+    package static func stored(
+        baseURL: String,
+        apiKey: String,
+        model: String,
+        background: Bool = false
+    ) async throws -> [String: Any] {
         try await call([
             "family": "openai", "base_url": baseURL, "api_key": apiKey, "model": model, "mode": "stored",
-            "prompt": "Write a line about the sea.",
+            "prompt": "Write a line about the sea.", "background": background,
         ])
     }
 

@@ -75,7 +75,7 @@ extension ProxyEngine {
                     store: records,
                     provider: request.provider,
                     contentType: response.headers.first(name: "content-type"),
-                    metersUsage: !spendsNoTokens,
+                    metering: spendsNoTokens ? .never : .always,
                     hold: hold
                 )
             ).noting(outputLimit: hold)

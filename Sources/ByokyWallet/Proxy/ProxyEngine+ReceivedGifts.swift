@@ -6,14 +6,13 @@ extension ProxyEngine {
     /// Sends an app's request through a received gift (already checked by the planner): over the
     /// relay to the giver's wallet, sealed end to end, under the hold on the app's own caps. The app
     /// gets the giver's answer (or the giver's error, in the provider's format) as if it came
-    /// from the provider. With `metersUsage` false (a request that spends no tokens) the answer's
-    /// usage is not recorded.
+    /// from the provider. Its answer's usage is recorded by `metering`.
     func forwardThroughGift(
         _ request: ProxyRequest,
         plan: RequestPlan,
         gift: ReceivedGiftRecord,
         hold: BudgetHold?,
-        metersUsage: Bool,
+        metering: UsageMetering,
         draft: RequestLogEntryDraft
     ) async throws -> ProxyResponse {
         var draft = draft
@@ -56,7 +55,7 @@ extension ProxyEngine {
                     store: records,
                     provider: request.provider,
                     contentType: contentType,
-                    metersUsage: metersUsage,
+                    metering: metering,
                     hold: hold
                 )
             )

@@ -32,6 +32,7 @@ public struct ProxyEngine: Sendable {
         let gifts = GiftRelayClient()
         let lastUsedWrites = ThrottledWrites(interval: 60_000)
         let baseURLs = BaseURLCache()
+        let backgroundResponses = BackgroundResponses()
 
         /// - Parameter usageLogIsShared: other processes write the same audit log (several vault
         ///   instances on one database), so the usage caps count is read from it on every capped
@@ -188,6 +189,18 @@ public struct ProxyEngine: Sendable {
             family: plan.requested.family,
             provider: plan.target.id
         )
+        // A stored response read back is recorded once, when it ran in the background (its
+        // creation recorded nothing): unless a cap charged that creation its hold.
+        let metering: UsageMetering =
+            !spendsNoTokens
+            ? .always
+            : caps.isEmpty
+                && BackgroundResponses.isRead(
+                    method: request.method,
+                    path: Substring(request.path),
+                    provider: plan.target.id
+                )
+                ? .firstReadOfBackgroundResponse(state.backgroundResponses) : .never
         let hold =
             caps.isEmpty || spendsNoTokens
             ? nil
@@ -209,7 +222,7 @@ public struct ProxyEngine: Sendable {
                 plan: plan,
                 gift: gift,
                 hold: hold,
-                metersUsage: !spendsNoTokens,
+                metering: metering,
                 draft: draft
             )
             .allowing(origin: session.appOrigin, noting: hold)
@@ -245,7 +258,7 @@ public struct ProxyEngine: Sendable {
             store: records,
             provider: plan.target.id,
             contentType: response.headers.first(name: "content-type"),
-            metersUsage: !spendsNoTokens,
+            metering: metering,
             hold: hold,
             earlyAnswer: earlyAnswer
         )

@@ -24,6 +24,9 @@ final class RequestCompletion: Sendable {
         var stop: (@Sendable () -> Void)?
         /// Values let go with the completion (after the answer is written), not on its path.
         var kept: [any Sendable] = []
+        /// The id of a stored response read back that ran in the background, read from the
+        /// metered answer before the meter lets its bytes go.
+        var backgroundID: String?
 
         /// The entry to record and whether it was announced, once: `nil` when it was recorded.
         mutating func takeEntry() -> (entry: RequestLogEntryDraft, wasAnnounced: Bool)? {
@@ -40,10 +43,8 @@ final class RequestCompletion: Sendable {
     let contentType: String?
     private let started: ContinuousClock.Instant
     private let shouldLog: Bool
-    /// Whether the answer's usage is read and recorded: not for a request that spends no tokens
-    /// (``CostlessRequest``), whose answer may describe an earlier one's usage (a stored response
-    /// read back), spent and recorded once already.
-    private let metersUsage: Bool
+    /// Whether the answer's usage is read and recorded.
+    private let metering: UsageMetering
     private let hold: BudgetHold?
     /// The request's early write of its answer, whose log announcement this takes over.
     private let earlyAnswer: EarlyAnswer?
@@ -54,11 +55,11 @@ final class RequestCompletion: Sendable {
         provider: ProviderID,
         contentType: String?,
         shouldLog: Bool = true,
-        metersUsage: Bool = true,
+        metering: UsageMetering = .always,
         hold: BudgetHold? = nil,
         earlyAnswer: EarlyAnswer? = nil
     ) {
-        self.metersUsage = metersUsage
+        self.metering = metering
         self.hold = hold
         self.earlyAnswer = earlyAnswer
         self.state = Mutex(State(entry: entry, isFinished: !shouldLog))
@@ -94,7 +95,7 @@ final class RequestCompletion: Sendable {
     /// request is recorded now, before the chunk goes on: an app that stops reading at that event
     /// (and asks for the log) must find its entry, though the provider has not ended the body yet.
     func meter(_ chunk: ByteBuffer) async {
-        guard metersUsage else { return }
+        if case .never = metering { return }
         let ended = state.withLock { state in
             var meter = state.meter.take() ?? makeMeter()
             chunk.withUnsafeReadableBytes { meter.consume($0) }
@@ -140,6 +141,9 @@ final class RequestCompletion: Sendable {
                 // A meter fed nothing reads as a new one does.
                 var meter = state.meter.take() ?? makeMeter()
                 defer { state.meter = meter }
+                if case .firstReadOfBackgroundResponse = metering, state.backgroundID == nil {
+                    state.backgroundID = meter.withJSONBody(BackgroundResponses.backgroundID) ?? nil
+                }
                 return meter.finish()
             }
             // Read once: a later call finds the usage, not the answer to read again.
@@ -185,21 +189,31 @@ final class RequestCompletion: Sendable {
         }
         let record = Self.record(of: entry, started: started, usage: nil, errorCode: nil)
         let (provider, contentType) = (self.provider, self.contentType)
-        let metering: (@Sendable (inout RequestLogRecord) -> Void)? = { record in
+        let metering = self.metering
+        let reading: (@Sendable (inout RequestLogRecord) -> Void)? = { record in
             // As the meter reads a whole answer fed to it in one chunk.
             var meter = UsageMeter(provider: provider, contentType: contentType)
             whole.withUnsafeReadableBytes { meter.consume($0) }
-            let usage = meter.finish()
-            record.inputTokens = usage?.inputTokens
-            record.outputTokens = usage?.outputTokens
+            guard let usage = meter.finish(), whole.withUnsafeReadableBytes(metering.records) else { return }
+            record.inputTokens = usage.inputTokens
+            record.outputTokens = usage.outputTokens
         }
-        store.enqueue(record, announced: wasAnnounced, completing: metersUsage ? metering : nil, onWritten: {})
+        store.enqueue(record, announced: wasAnnounced, completing: metering.isNever ? nil : reading, onWritten: {})
     }
 
     /// ``finish(usage:errorCode:)``, at once.
     private func record(usage: TokenUsage?, errorCode: String?) {
         guard let (entry, wasAnnounced) = state.withLock({ $0.takeEntry() }) else { return }
-        let metered = metersUsage ? usage : nil
+        let metered: TokenUsage?
+        switch metering {
+        case .always: metered = usage
+        case .never: metered = nil
+        case .firstReadOfBackgroundResponse(let responses):
+            // Its id was read from the answer as the meter finished (a read is not settled or
+            // translated).
+            let id = state.withLock { $0.backgroundID }
+            metered = usage != nil && id.map(responses.claim) == true ? usage : nil
+        }
         let status = entry.status
         let hold = self.hold
         // Under a budget, usage that is unknown is recorded as the hold it is charged.
@@ -227,6 +241,33 @@ final class RequestCompletion: Sendable {
             latency: milliseconds,
             errorCode: errorCode
         )
+    }
+}
+
+/// Whether a request's answer's usage is recorded.
+enum UsageMetering: Sendable {
+    /// Recorded (a request that spends tokens).
+    case always
+    /// Not recorded: a request that spends no tokens (``CostlessRequest``), whose answer may
+    /// repeat an earlier one's usage (a stored response or completion read back), spent and
+    /// recorded once already.
+    case never
+    /// A stored response read back by an app with no cap: recorded when it ran in the background
+    /// and this is the first read of it finished (its creation recorded none).
+    case firstReadOfBackgroundResponse(BackgroundResponses)
+
+    var isNever: Bool {
+        if case .never = self { return true }
+        return false
+    }
+
+    /// Whether usage read from the whole answer `answer` is recorded.
+    @Sendable func records(_ answer: UnsafeRawBufferPointer) -> Bool {
+        switch self {
+        case .always: true
+        case .never: false
+        case .firstReadOfBackgroundResponse(let responses): responses.claimsUsage(of: answer)
+        }
     }
 }
 
