@@ -134,7 +134,9 @@ public enum CostlessRequest {
         case .cohere:
             return path == "/v1/tokenize" || path == "/v1/detokenize"
         case .gemini:
-            // `/v1beta/models/{model}:countTokens` (or under `/v1`).
+            // `/v1beta/models/{model}:countTokens` (or under `/v1`). Every request asks this:
+            // only a path with the method's name is split into segments.
+            guard path.hasByteSuffix(":countTokens") else { return false }
             let segments = path.split(separator: "/", omittingEmptySubsequences: false)
             guard segments.count == 4, segments[0].isEmpty, segments[1].hasPrefix("v1"), segments[2] == "models"
             else { return false }

@@ -138,10 +138,7 @@ public enum TestAudio {
         var body = element(0x1549_A966, info) + element(0x1654_AE6B, element(0xAE, entry))
         let perBlock = lacing == .none ? 1 : 5
         for second in 0..<seconds {
-            var cluster = element(
-                0xE7,
-                big32(second * 1_000).drop { $0 == 0 }.isEmpty ? [0] : Array(big32(second * 1_000).drop { $0 == 0 })
-            )
+            var cluster = element(0xE7, big32(second * 1_000))  // the cluster's time, in milliseconds
             for block in 0..<(50 / perBlock) {
                 let time = block * perBlock * 20
                 var content: [UInt8] = [0x81, UInt8(time >> 8), UInt8(time & 0xFF)]

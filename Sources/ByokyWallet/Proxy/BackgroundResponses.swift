@@ -17,12 +17,6 @@ final class BackgroundResponses: Sendable {
 
     private let state = Mutex(State())
 
-    /// Whether the usage of the stored response `answer` (a read's whole JSON answer) is recorded
-    /// now: a response run in the background, whose usage was not recorded before.
-    func claimsUsage(of answer: UnsafeRawBufferPointer) -> Bool {
-        Self.backgroundID(of: answer).map(claim) ?? false
-    }
-
     /// The id of the stored response `answer`, when it ran in the background.
     static func backgroundID(of answer: UnsafeRawBufferPointer) -> String? {
         guard let spans = JSONTopLevelScanner.valueSpans(ofKeys: ["background"], in: answer),

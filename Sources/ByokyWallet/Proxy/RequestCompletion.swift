@@ -266,7 +266,8 @@ enum UsageMetering: Sendable {
         switch self {
         case .always: true
         case .never: false
-        case .firstReadOfBackgroundResponse(let responses): responses.claimsUsage(of: answer)
+        case .firstReadOfBackgroundResponse(let responses):
+            BackgroundResponses.backgroundID(of: answer).map(responses.claim) ?? false
         }
     }
 }
